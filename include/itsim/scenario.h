@@ -1,0 +1,71 @@
+/* itsim: scenario files (YAML, read with libyaml) and run outputs.
+ * A scenario names a model, parameter and initial-value overrides with
+ * units, a therapy schedule, and the simulation horizon; running it gives a
+ * result that can be printed or written to an output directory. */
+#ifndef ITSIM_SCENARIO_H
+#define ITSIM_SCENARIO_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include "itsim/status.h"
+#include "itsim/sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct its_scenario its_scenario;
+typedef struct its_result its_result;
+
+/* Create an empty scenario. ITS_OK or ITS_ENOMEM; *out NULL on failure. */
+its_status its_scenario_create(its_scenario **out);
+/* Free a scenario. Accepts NULL. */
+void its_scenario_free(its_scenario *sc);
+
+/* Last error on the scenario: "FILE:LINE:COLUMN: KEY: message" for errors
+ * found in a file. Owned by the handle. */
+const char *its_scenario_errmsg(const its_scenario *sc);
+
+/* Load a scenario from a YAML file / from text (`name` is used in messages).
+ * Every quantity is checked and converted to model units; names are checked
+ * against the model. ITS_EIO, ITS_EPARSE, ITS_ENOTFOUND, ITS_EUNIT,
+ * ITS_ERANGE on error, with the position in its_scenario_errmsg. */
+its_status its_scenario_load_file(its_scenario *sc, const char *path);
+its_status its_scenario_load_string(its_scenario *sc, const char *text,
+                                    size_t len, const char *name);
+
+/* Command-line style overrides, applied after loading. `assignment` is
+ * "NAME=VALUE" with an optional unit in VALUE; NAME is a parameter or a
+ * state (initial value). its_scenario_set_model replaces the model (and
+ * drops a file's model-specific settings only if the names no longer
+ * exist, which is then an error at resolve time). */
+its_status its_scenario_set_model(its_scenario *sc, const char *model);
+its_status its_scenario_override(its_scenario *sc, const char *assignment);
+its_status its_scenario_set_until(its_scenario *sc, double t_end);
+
+/* The embedded default scenario (YAML text, static). */
+const char *its_scenario_default_text(void);
+
+/* Check everything and run the scenario. *out receives a result owned by the
+ * caller (its_result_free). */
+its_status its_scenario_run(its_scenario *sc, its_result **out);
+
+void its_result_free(its_result *res);
+
+/* Print a readable summary (model, horizon, doses, final and extreme
+ * values of each state, solver statistics). */
+its_status its_result_print_summary(const its_result *res, FILE *fp);
+
+/* Write timeseries.csv, summary.json and scenario.resolved.yaml into dir.
+ * Files are written into a temporary sibling directory which is renamed to
+ * dir only when complete; on any error nothing is left behind. An existing
+ * non-empty dir is an error unless overwrite is non-zero, in which case it
+ * is replaced only after the new one is complete. */
+its_status its_result_write_dir(const its_result *res, const char *dir,
+                                int overwrite);
+const char *its_result_errmsg(const its_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,147 @@
+/* itsim: one simulation of one model with CVODE, with exact-time doses.
+ * Lifecycle: its_sim_create, set parameters / initial values / doses /
+ * options, its_sim_run (any number of times), its_sim_free. */
+#ifndef ITSIM_SIM_H
+#define ITSIM_SIM_H
+
+#include <stddef.h>
+#include "itsim/status.h"
+#include "itsim/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Opaque simulation handle. Not thread-safe: use one handle per thread.
+ * A handle holds no global state, and all solver workspace is allocated by
+ * its_sim_create and reused by every run (CVodeReInit). */
+typedef struct its_sim its_sim;
+
+typedef enum its_method {
+    ITS_METHOD_BDF = 0,   /* stiff: BDF with a dense direct linear solver */
+    ITS_METHOD_ADAMS = 1  /* non-stiff: Adams-Moulton, same linear solver */
+} its_method;
+
+/* Kind of an output row passed to the observer. */
+typedef enum its_row_kind {
+    ITS_ROW_GRID = 0,      /* a time on the requested output grid */
+    ITS_ROW_PREDOSE = 1,   /* just before a dose or infusion switch */
+    ITS_ROW_POSTDOSE = 2,  /* just after it */
+    ITS_ROW_EXTINCT = 3    /* a state crossed its extinction floor (set to 0) */
+} its_row_kind;
+
+/* Observer called for each output row, in time order. y has n_states
+ * entries in model units and is only valid during the call. Return 0 to go
+ * on, non-zero to stop the run (its_sim_run then returns ITS_ECALLBACK). */
+typedef int (*its_observer_fn)(double t, const double *y, size_t n_states,
+                               its_row_kind kind, void *user);
+
+/* Solver statistics of the last run (CVODE counters, summed over the
+ * integration segments between doses). */
+typedef struct its_stats {
+    long steps;
+    long rhs_evals;
+    long jac_evals;
+    long lin_setups;
+    long err_test_fails;
+    long nonlin_iters;
+    long nonlin_conv_fails;
+    long root_evals;
+    long segments;        /* integration restarts (doses, switches, floors) */
+    long extinctions;     /* states set to 0 by their extinction floor */
+} its_stats;
+
+/* Create a simulation of model m (not owned; must outlive the handle).
+ * Parameters and initial values start at the model defaults, with the
+ * model's default parameter set applied. Default tolerances: rtol 1e-8,
+ * atol 1e-10 times each state's typical scale (max(|initial|, 1)).
+ * Returns ITS_OK, ITS_EINVAL (NULL argument, empty model), ITS_ENOMEM or
+ * ITS_ESOLVER (CVODE could not be set up). *out is NULL on failure. */
+its_status its_sim_create(const its_model_def *m, its_sim **out);
+
+/* Free the handle and all its workspace. Accepts NULL. */
+void its_sim_free(its_sim *sim);
+
+/* The model this handle simulates. */
+const its_model_def *its_sim_model(const its_sim *sim);
+
+/* Message describing the last error on this handle ("" if none). The string
+ * is owned by the handle and valid until the next call on it. */
+const char *its_sim_errmsg(const its_sim *sim);
+
+/* Restore the model's default parameters, initial values and default set,
+ * and remove every dose. Tolerances and method are kept. */
+void its_sim_reset(its_sim *sim);
+
+/* Set a parameter (model units). ITS_ENOTFOUND for an unknown name,
+ * ITS_ERANGE for a non-finite value. */
+its_status its_sim_set_param(its_sim *sim, const char *name, double value);
+its_status its_sim_get_param(const its_sim *sim, const char *name,
+                             double *value);
+/* Read-only view of all n_params parameter values. */
+const double *its_sim_params(const its_sim *sim);
+
+/* Apply a named parameter set of the model (its values overwrite the
+ * current ones). ITS_ENOTFOUND if the model has no such set. */
+its_status its_sim_apply_set(its_sim *sim, const char *set_name);
+
+/* Set an initial value (model units). ITS_ENOTFOUND for an unknown state,
+ * ITS_ERANGE for a negative or non-finite value. */
+its_status its_sim_set_initial(its_sim *sim, const char *state, double value);
+/* Read-only view of the n_states initial values. */
+const double *its_sim_initial(const its_sim *sim);
+
+/* Tolerances: rtol > 0 and atol > 0, atol absolute in each state's units
+ * (a scalar applied to every state). ITS_ERANGE otherwise. */
+its_status its_sim_set_tolerances(its_sim *sim, double rtol, double atol);
+/* Per-state absolute tolerances (n_states values, copied). */
+its_status its_sim_set_atol_vector(its_sim *sim, const double *atol);
+its_status its_sim_set_method(its_sim *sim, its_method method);
+/* Maximum internal steps per output interval (CVODE mxstep), > 0. */
+its_status its_sim_set_max_steps(its_sim *sim, long max_steps);
+
+/* Remove all doses. */
+void its_sim_clear_doses(its_sim *sim);
+
+/* A bolus of `amount` (input units) at time t: the target state jumps by
+ * scale*amount at exactly t. amount >= 0 and finite, t finite. ITS_ENOTFOUND
+ * for an unknown input, ITS_ERANGE for a bad value, ITS_ENOMEM. */
+its_status its_sim_add_bolus(its_sim *sim, const char *input, double t,
+                             double amount);
+
+/* A zero-order infusion at `rate` (input units per model time unit) from
+ * t_start for `duration` (> 0; INFINITY for a constant rate to the end of
+ * every run). Rates of overlapping infusions add up. Integration is stopped
+ * and restarted at every switch. */
+its_status its_sim_add_infusion(its_sim *sim, const char *input,
+                                double t_start, double duration, double rate);
+
+/* Number of doses (boluses and infusions) currently scheduled. */
+size_t its_sim_dose_count(const its_sim *sim);
+
+/* Run from t0 to t_end (t_end > t0). The state starts at the initial
+ * values. The observer (may be NULL) receives a row for each time in
+ * t_out[0..n_out) (must be increasing, within [t0, t_end]), a PREDOSE and a
+ * POSTDOSE row at each dose time or infusion switch inside [t0, t_end], and an
+ * EXTINCT row when a floor is crossed. Doses exactly at t0 are applied before
+ * the first integration step (a PREDOSE/POSTDOSE pair at t0 is reported);
+ * doses at t_end are reported but do not matter for the integration.
+ * Returns ITS_OK, ITS_EINVAL / ITS_ERANGE for bad times, ITS_ESOLVER (the
+ * message gives CVODE's reason and the time reached), ITS_ECALLBACK. */
+its_status its_sim_run(its_sim *sim, double t0, double t_end,
+                       const double *t_out, size_t n_out,
+                       its_observer_fn observer, void *user);
+
+/* State at the end of the last run (n_states values copied into y). */
+its_status its_sim_final_state(const its_sim *sim, double *y);
+
+/* Statistics of the last run. */
+its_status its_sim_get_stats(const its_sim *sim, its_stats *stats);
+
+/* Version of the SUNDIALS library itsim was built with, e.g. "6.4.1". */
+const char *its_sundials_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

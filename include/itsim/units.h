@@ -1,0 +1,67 @@
+/* itsim: physical units. Parses unit expressions ("mg/kg/d", "mm3",
+ * "cells/(d*L)"), checks dimensions and converts quantities. */
+#ifndef ITSIM_UNITS_H
+#define ITSIM_UNITS_H
+
+#include <stddef.h>
+#include "itsim/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Base dimensions: time, length, mass, cells, international units (IU),
+ * amount of substance (mol), and an arbitrary model unit ("au") that only
+ * converts to itself. */
+enum {
+    ITS_DIM_TIME = 0,
+    ITS_DIM_LENGTH,
+    ITS_DIM_MASS,
+    ITS_DIM_CELL,
+    ITS_DIM_IU,
+    ITS_DIM_MOL,
+    ITS_DIM_AU,
+    ITS_UNIT_NDIM
+};
+
+/* A parsed unit: value_in_SI = value * factor, with integer exponents of the
+ * base dimensions (SI bases: s, m, kg, cell, IU, mol, au). */
+typedef struct its_unit {
+    double factor;
+    int dim[ITS_UNIT_NDIM];
+} its_unit;
+
+/* Parse a unit expression into *out.
+ * Grammar: products and quotients of atoms, left-associative ("mg/kg/d" is
+ * mg*kg^-1*d^-1), parentheses, integer powers written "^2", "^-1" or as a
+ * trailing digit ("mm3", "m2"), and "1" for dimensionless. "" is
+ * dimensionless. Known atoms include s, min, h, d, day(s), wk, week(s), y;
+ * m, cm, mm, um, L, l, mL, ml, uL, dL; g, kg, mg, ug, µg, ng, pg;
+ * cell, cells; IU, kIU, MIU; mol, mmol, umol, nmol, pmol, M, mM, uM, nM, pM;
+ * au; "%" (0.01). Returns ITS_OK, ITS_EINVAL (NULL argument) or ITS_EUNIT;
+ * on error a message naming the offending part is written to msg (may be
+ * NULL; truncated to msglen bytes, always NUL-terminated). */
+its_status its_unit_parse(const char *text, its_unit *out, char *msg,
+                          size_t msglen);
+
+/* Non-zero when a and b have the same dimension exponents. */
+int its_unit_compatible(const its_unit *a, const its_unit *b);
+
+/* Convert value from unit `from` to unit `to`. ITS_EUNIT when either unit is
+ * unknown or the two are dimensionally incompatible (the message names both
+ * dimensions). */
+its_status its_unit_convert(double value, const char *from, const char *to,
+                            double *out, char *msg, size_t msglen);
+
+/* Parse a quantity "30 mg/kg", "2 d", "1e6 cells", "-3", "0.5" and express
+ * it in `unit`. A bare number is taken as already being in `unit`. Rejects an
+ * empty string, NaN, infinities, overflow and trailing garbage (ITS_EPARSE),
+ * unknown or mismatched units (ITS_EUNIT). Numbers are read in the C locale
+ * convention (a '.' decimal point) whatever the process locale. */
+its_status its_quantity_parse(const char *text, const char *unit, double *out,
+                              char *msg, size_t msglen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

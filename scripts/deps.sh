@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages itsim needs, when they are missing.
+# Usage: scripts/deps.sh [build|bench]   (default: build)
+# As root it runs apt-get; otherwise it prints the exact command to run.
+set -euo pipefail
+
+build_pkgs=(build-essential cmake pkg-config libsundials-dev libgsl-dev libyaml-dev)
+bench_pkgs=(python3 python3-numpy python3-scipy r-base-core r-cran-desolve)
+
+case "${1:-build}" in
+  build) want=("${build_pkgs[@]}") ;;
+  bench) want=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|bench]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "itsim needs these Debian packages: ${missing[*]}" >&2
+  echo "run as root: apt-get update && $cmd" >&2
+  exit 1
+fi
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+$cmd
