@@ -10,6 +10,8 @@
 static int its_test_npass, its_test_nfail;
 
 static void its_test_report(int ok, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static void its_test_report(int ok, const char *fmt, va_list ap)
 {
     printf("%s: ", ok ? "PASS" : "FAIL");
     vprintf(fmt, ap);

@@ -100,6 +100,18 @@ its_status its_sim_set_method(its_sim *sim, its_method method);
 /* Maximum internal steps per output interval (CVODE mxstep), > 0. */
 its_status its_sim_set_max_steps(its_sim *sim, long max_steps);
 
+/* Extinction floor of a state (model units, >= 0; 0 disables): when the
+ * state decreases through the floor, the run stops there (CVODE root
+ * finding), sets the state to exactly 0, reports an ITS_ROW_EXTINCT row and
+ * restarts. Models with deep troughs need such an explicit rule (e.g.
+ * "T < 1 cell means eradicated"); see docs/models/. Overrides the model
+ * default. ITS_ENOTFOUND, ITS_ERANGE. */
+its_status its_sim_set_floor(its_sim *sim, const char *state, double floor);
+
+/* Non-negativity constraints on every state (CVODE constraints), on by
+ * default. Turn off only for models whose states may be negative. */
+its_status its_sim_set_nonnegative(its_sim *sim, int on);
+
 /* Remove all doses. */
 void its_sim_clear_doses(its_sim *sim);
 

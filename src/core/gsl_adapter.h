@@ -1,0 +1,15 @@
+/* itsim internal: the only interface to GSL. Translates GSL's return codes
+ * into its_status and never lets GSL's default handler abort the process. */
+#ifndef ITS_CORE_GSL_ADAPTER_H
+#define ITS_CORE_GSL_ADAPTER_H
+
+#include "itsim/status.h"
+
+/* Find a root of f in [lo, hi] with Brent's method (gsl_root_fsolver_brent)
+ * to a relative tolerance rtol. f(lo) and f(hi) must differ in sign
+ * (ITS_ERANGE otherwise); ITS_ESOLVER if GSL fails or does not converge in
+ * 200 iterations; ITS_ENOMEM. */
+its_status its__root_brent(double (*f)(double x, void *ud), void *ud,
+                           double lo, double hi, double rtol, double *root);
+
+#endif

@@ -1,0 +1,46 @@
+/* itsim internal: the only interface to SUNDIALS CVODE. Translates CVODE's
+ * return codes into its_status and keeps its workspace in one object. */
+#ifndef ITS_ENGINE_CVODE_ADAPTER_H
+#define ITS_ENGINE_CVODE_ADAPTER_H
+
+#include <stddef.h>
+#include "itsim/sim.h"
+
+/* Callbacks seen by the adapter. Return 0 on success, > 0 recoverable,
+ * < 0 fatal (CVODE's convention). */
+typedef struct its__ode_fns {
+    int (*rhs)(double t, const double *y, double *ydot, void *ud);
+    int (*jac)(double t, const double *y, double *J, size_t ld, void *ud);
+    int (*roots)(double t, const double *y, double *g, void *ud);
+    void *ud;
+} its__ode_fns;
+
+typedef struct its__cv its__cv;
+
+/* Allocate CVODE memory, vectors, a dense matrix and linear solver for n
+ * states. adams selects Adams-Moulton instead of BDF. fns is copied.
+ * On failure *out is NULL and msg holds the reason. */
+its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
+                          its__cv **out, char *msg, size_t msglen);
+void its__cv_free(its__cv *cv);
+
+/* (Re)start integration at (t0, y0): CVodeReInit, tolerances (rtol, atol
+ * vector of n), mxstep, non-negativity constraints, nroots root functions
+ * (all detected only while decreasing) and a stop time. */
+its_status its__cv_start(its__cv *cv, double t0, const double *y0,
+                         double rtol, const double *atol, long mxstep,
+                         int nonneg, size_t nroots, double tstop);
+
+/* Advance towards tout (never past the stop time). On return *t is the time
+ * reached and y (n values) the state there. *root is set to 1 when a root
+ * function vanished at *t (rootsfound, nroots ints, tells which), else 0. */
+its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
+                           int *root, int *rootsfound);
+
+/* Add the counters of the current segment to *stats. */
+void its__cv_add_stats(its__cv *cv, its_stats *stats);
+
+/* Message of the last failure ("" if none). */
+const char *its__cv_errmsg(const its__cv *cv);
+
+#endif

@@ -1,0 +1,699 @@
+/* itsim: the simulation engine. Runs a model with CVODE between exact-time
+ * dose events (boluses, infusion switches) and reports rows to an observer. */
+#include "itsim/sim.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/cvode_adapter.h"
+
+enum { DOSE_BOLUS = 0, DOSE_INFUSION = 1 };
+
+typedef struct its__dose {
+    int kind;
+    int input;
+    double t;         /* bolus time or infusion start */
+    double amount;    /* bolus amount (input units) */
+    double rate;      /* infusion rate (input units per time unit) */
+    double duration;  /* infusion duration, INFINITY for constant */
+} its__dose;
+
+enum { ATOL_DEFAULT = 0, ATOL_SCALAR = 1, ATOL_VECTOR = 2 };
+
+/* Default tolerances: relative 1e-8 keeps 6+ correct digits over the long
+ * horizons of the validation checks; the absolute part is scaled per state. */
+#define ITS__DEFAULT_RTOL 1e-8
+#define ITS__DEFAULT_ATOL 1e-10
+#define ITS__DEFAULT_MXSTEP 100000L
+
+struct its_sim {
+    const its_model_def *m;
+    size_t n, np, ni;
+    double *p;         /* parameters (np) */
+    double *y0;        /* initial values (n) */
+    double *y;         /* current state (n) */
+    double *yfinal;    /* state at the end of the last run (n) */
+    double *atol;      /* absolute tolerances in use (n) */
+    double *atol_user; /* user vector (n) */
+    double *floor;     /* extinction floors (n) */
+    double *rate;      /* current infusion rate per input (ni) */
+    size_t *root_state;/* state index of each root function (n) */
+    int *rootsfound;   /* (n) */
+    size_t n_roots;
+    its__dose *doses;
+    size_t n_doses, cap_doses;
+    double *times;     /* scratch: sorted event times (2 per dose) */
+    its__cv *cv;
+    its_method method;
+    double rtol, atol_scalar;
+    int atol_mode;
+    long max_steps;
+    int nonneg;
+    int has_final;
+    its_stats stats;
+    char errmsg[512];
+};
+
+static its_status set_error(its_sim *s, its_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static its_status set_error(its_sim *s, its_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* ---- callbacks seen by the CVODE adapter --------------------------------- */
+
+static int sim_rhs(double t, const double *y, double *ydot, void *ud)
+{
+    its_sim *s = ud;
+    const its_model_def *m = s->m;
+    size_t k;
+    int rc = m->rhs(t, y, ydot, s->p, NULL);
+
+    if (rc != 0)
+        return rc;
+    /* Zero-order inputs: the current rate of each input enters its target
+     * state's derivative. The index of the target is resolved at create. */
+    for (k = 0; k < s->ni; k++)
+        if (s->rate[k] != 0.0)
+            ydot[s->root_state[s->n + k]] += m->inputs[k].scale * s->rate[k];
+    return 0;
+}
+
+static int sim_jac(double t, const double *y, double *J, size_t ld, void *ud)
+{
+    its_sim *s = ud;
+    return s->m->jac(t, y, J, ld, s->p, NULL);
+}
+
+static int sim_roots(double t, const double *y, double *g, void *ud)
+{
+    its_sim *s = ud;
+    size_t r;
+    (void)t;
+    for (r = 0; r < s->n_roots; r++) {
+        size_t i = s->root_state[r];
+        g[r] = y[i] - s->floor[i];
+    }
+    return 0;
+}
+
+/* ---- creation and settings ------------------------------------------------ */
+
+static its_status recreate_solver(its_sim *s)
+{
+    its__ode_fns fns;
+    its__cv *cv = NULL;
+    its_status st;
+
+    fns.rhs = sim_rhs;
+    fns.jac = s->m->jac != NULL ? sim_jac : NULL;
+    fns.roots = sim_roots;
+    fns.ud = s;
+    st = its__cv_create(s->n, s->method == ITS_METHOD_ADAMS, &fns, &cv,
+                        s->errmsg, sizeof s->errmsg);
+    if (st != ITS_OK)
+        return st;
+    its__cv_free(s->cv);
+    s->cv = cv;
+    return ITS_OK;
+}
+
+its_status its_sim_create(const its_model_def *m, its_sim **out)
+{
+    its_sim *s;
+    size_t i, k;
+
+    if (out == NULL)
+        return ITS_EINVAL;
+    *out = NULL;
+    if (m == NULL || m->n_states == 0 || m->rhs == NULL)
+        return ITS_EINVAL;
+    for (k = 0; k < m->n_inputs; k++)
+        if (its_model_state_index(m, m->inputs[k].state) < 0)
+            return ITS_EINVAL;
+    s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return ITS_ENOMEM;
+    s->m = m;
+    s->n = m->n_states;
+    s->np = m->n_params;
+    s->ni = m->n_inputs;
+    s->p = calloc(s->np + 1, sizeof *s->p);
+    s->y0 = calloc(s->n, sizeof *s->y0);
+    s->y = calloc(s->n, sizeof *s->y);
+    s->yfinal = calloc(s->n, sizeof *s->yfinal);
+    s->atol = calloc(s->n, sizeof *s->atol);
+    s->atol_user = calloc(s->n, sizeof *s->atol_user);
+    s->floor = calloc(s->n, sizeof *s->floor);
+    s->rate = calloc(s->ni + 1, sizeof *s->rate);
+    /* root_state holds the root-function states (n) then the target state
+     * of each input (ni), so the right-hand side needs no lookup. */
+    s->root_state = calloc(s->n + s->ni, sizeof *s->root_state);
+    s->rootsfound = calloc(s->n, sizeof *s->rootsfound);
+    if (!s->p || !s->y0 || !s->y || !s->yfinal || !s->atol || !s->atol_user ||
+        !s->floor || !s->rate || !s->root_state || !s->rootsfound) {
+        its_sim_free(s);
+        return ITS_ENOMEM;
+    }
+    for (k = 0; k < s->ni; k++)
+        s->root_state[s->n + k] =
+            (size_t)its_model_state_index(m, m->inputs[k].state);
+    s->method = ITS_METHOD_BDF;
+    s->rtol = ITS__DEFAULT_RTOL;
+    s->atol_scalar = ITS__DEFAULT_ATOL;
+    s->atol_mode = ATOL_DEFAULT;
+    s->max_steps = ITS__DEFAULT_MXSTEP;
+    s->nonneg = 1;
+    for (i = 0; i < s->n; i++)
+        s->atol_user[i] = ITS__DEFAULT_ATOL;
+    its_sim_reset(s);
+    if (recreate_solver(s) != ITS_OK) {
+        its_sim_free(s);
+        return ITS_ESOLVER;
+    }
+    *out = s;
+    return ITS_OK;
+}
+
+void its_sim_free(its_sim *s)
+{
+    if (s == NULL)
+        return;
+    its__cv_free(s->cv);
+    free(s->p);
+    free(s->y0);
+    free(s->y);
+    free(s->yfinal);
+    free(s->atol);
+    free(s->atol_user);
+    free(s->floor);
+    free(s->rate);
+    free(s->root_state);
+    free(s->rootsfound);
+    free(s->doses);
+    free(s->times);
+    free(s);
+}
+
+const its_model_def *its_sim_model(const its_sim *s)
+{
+    return s != NULL ? s->m : NULL;
+}
+
+const char *its_sim_errmsg(const its_sim *s)
+{
+    return s != NULL ? s->errmsg : "NULL simulation handle";
+}
+
+void its_sim_reset(its_sim *s)
+{
+    size_t i;
+    if (s == NULL)
+        return;
+    for (i = 0; i < s->np; i++)
+        s->p[i] = s->m->params[i].value;
+    for (i = 0; i < s->n; i++) {
+        s->y0[i] = s->m->states[i].initial;
+        s->floor[i] = s->m->states[i].floor;
+    }
+    if (s->m->default_set != NULL)
+        (void)its_sim_apply_set(s, s->m->default_set);
+    s->n_doses = 0;
+    s->has_final = 0;
+    s->errmsg[0] = '\0';
+}
+
+its_status its_sim_set_param(its_sim *s, const char *name, double value)
+{
+    int i;
+    if (s == NULL || name == NULL)
+        return ITS_EINVAL;
+    i = its_model_param_index(s->m, name);
+    if (i < 0)
+        return set_error(s, ITS_ENOTFOUND, "model %s has no parameter '%s'",
+                         s->m->name, name);
+    if (!isfinite(value))
+        return set_error(s, ITS_ERANGE, "parameter %s: value is not finite",
+                         name);
+    s->p[i] = value;
+    return ITS_OK;
+}
+
+its_status its_sim_get_param(const its_sim *s, const char *name, double *value)
+{
+    int i;
+    if (s == NULL || name == NULL || value == NULL)
+        return ITS_EINVAL;
+    i = its_model_param_index(s->m, name);
+    if (i < 0)
+        return ITS_ENOTFOUND;
+    *value = s->p[i];
+    return ITS_OK;
+}
+
+const double *its_sim_params(const its_sim *s)
+{
+    return s != NULL ? s->p : NULL;
+}
+
+its_status its_sim_apply_set(its_sim *s, const char *set_name)
+{
+    int k;
+    size_t i;
+    const its_param_set *set;
+
+    if (s == NULL || set_name == NULL)
+        return ITS_EINVAL;
+    k = its_model_set_index(s->m, set_name);
+    if (k < 0)
+        return set_error(s, ITS_ENOTFOUND, "model %s has no parameter set '%s'",
+                         s->m->name, set_name);
+    set = &s->m->sets[k];
+    for (i = 0; i < set->n_values; i++) {
+        int j = its_model_param_index(s->m, set->values[i].name);
+        if (j < 0)
+            return set_error(s, ITS_ENOTFOUND,
+                             "parameter set %s names unknown parameter '%s'",
+                             set_name, set->values[i].name);
+        s->p[j] = set->values[i].value;
+    }
+    return ITS_OK;
+}
+
+static int state_index_or_error(its_sim *s, const char *state)
+{
+    int i = its_model_state_index(s->m, state);
+    if (i < 0)
+        set_error(s, ITS_ENOTFOUND, "model %s has no state '%s'", s->m->name,
+                  state);
+    return i;
+}
+
+its_status its_sim_set_initial(its_sim *s, const char *state, double value)
+{
+    int i;
+    if (s == NULL || state == NULL)
+        return ITS_EINVAL;
+    i = state_index_or_error(s, state);
+    if (i < 0)
+        return ITS_ENOTFOUND;
+    if (!isfinite(value) || (s->nonneg && value < 0.0))
+        return set_error(s, ITS_ERANGE,
+                         "initial value of %s must be finite and >= 0", state);
+    s->y0[i] = value;
+    return ITS_OK;
+}
+
+const double *its_sim_initial(const its_sim *s)
+{
+    return s != NULL ? s->y0 : NULL;
+}
+
+its_status its_sim_set_floor(its_sim *s, const char *state, double floor)
+{
+    int i;
+    if (s == NULL || state == NULL)
+        return ITS_EINVAL;
+    i = state_index_or_error(s, state);
+    if (i < 0)
+        return ITS_ENOTFOUND;
+    if (!isfinite(floor) || floor < 0.0)
+        return set_error(s, ITS_ERANGE, "floor of %s must be finite and >= 0",
+                         state);
+    s->floor[i] = floor;
+    return ITS_OK;
+}
+
+its_status its_sim_set_nonnegative(its_sim *s, int on)
+{
+    if (s == NULL)
+        return ITS_EINVAL;
+    s->nonneg = on != 0;
+    return ITS_OK;
+}
+
+its_status its_sim_set_tolerances(its_sim *s, double rtol, double atol)
+{
+    if (s == NULL)
+        return ITS_EINVAL;
+    if (!(rtol > 0.0) || !(atol > 0.0) || !isfinite(rtol) || !isfinite(atol))
+        return set_error(s, ITS_ERANGE, "tolerances must be finite and > 0");
+    s->rtol = rtol;
+    s->atol_scalar = atol;
+    s->atol_mode = ATOL_SCALAR;
+    return ITS_OK;
+}
+
+its_status its_sim_set_atol_vector(its_sim *s, const double *atol)
+{
+    size_t i;
+    if (s == NULL || atol == NULL)
+        return ITS_EINVAL;
+    for (i = 0; i < s->n; i++)
+        if (!(atol[i] > 0.0) || !isfinite(atol[i]))
+            return set_error(s, ITS_ERANGE,
+                             "absolute tolerance of %s must be finite and > 0",
+                             s->m->states[i].name);
+    memcpy(s->atol_user, atol, s->n * sizeof *atol);
+    s->atol_mode = ATOL_VECTOR;
+    return ITS_OK;
+}
+
+its_status its_sim_set_method(its_sim *s, its_method method)
+{
+    its_method old;
+    its_status st;
+    if (s == NULL || (method != ITS_METHOD_BDF && method != ITS_METHOD_ADAMS))
+        return ITS_EINVAL;
+    if (method == s->method)
+        return ITS_OK;
+    old = s->method;
+    s->method = method;
+    st = recreate_solver(s);
+    if (st != ITS_OK)
+        s->method = old;
+    return st;
+}
+
+its_status its_sim_set_max_steps(its_sim *s, long max_steps)
+{
+    if (s == NULL)
+        return ITS_EINVAL;
+    if (max_steps <= 0)
+        return set_error(s, ITS_ERANGE, "max_steps must be > 0");
+    s->max_steps = max_steps;
+    return ITS_OK;
+}
+
+/* ---- doses ----------------------------------------------------------------- */
+
+void its_sim_clear_doses(its_sim *s)
+{
+    if (s != NULL)
+        s->n_doses = 0;
+}
+
+size_t its_sim_dose_count(const its_sim *s)
+{
+    return s != NULL ? s->n_doses : 0;
+}
+
+/* Grow the dose and event-time arrays. Allocation happens only here, when a
+ * dose is added, never during a run. */
+static its_status push_dose(its_sim *s, const its__dose *d)
+{
+    if (s->n_doses == s->cap_doses) {
+        size_t cap = s->cap_doses ? 2 * s->cap_doses : 16;
+        its__dose *nd = realloc(s->doses, cap * sizeof *nd);
+        double *nt;
+        if (nd == NULL)
+            return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
+        s->doses = nd;
+        nt = realloc(s->times, 2 * cap * sizeof *nt);
+        if (nt == NULL)
+            return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
+        s->times = nt;
+        s->cap_doses = cap;
+    }
+    s->doses[s->n_doses++] = *d;
+    return ITS_OK;
+}
+
+static int input_index_or_error(its_sim *s, const char *input)
+{
+    int k = its_model_input_index(s->m, input);
+    if (k < 0)
+        set_error(s, ITS_ENOTFOUND, "model %s has no input '%s'", s->m->name,
+                  input);
+    return k;
+}
+
+its_status its_sim_add_bolus(its_sim *s, const char *input, double t,
+                             double amount)
+{
+    its__dose d;
+    int k;
+    if (s == NULL || input == NULL)
+        return ITS_EINVAL;
+    k = input_index_or_error(s, input);
+    if (k < 0)
+        return ITS_ENOTFOUND;
+    if (!isfinite(t) || !isfinite(amount) || amount < 0.0)
+        return set_error(s, ITS_ERANGE,
+                         "bolus of %s: time and amount must be finite, "
+                         "amount >= 0", input);
+    memset(&d, 0, sizeof d);
+    d.kind = DOSE_BOLUS;
+    d.input = k;
+    d.t = t;
+    d.amount = amount;
+    return push_dose(s, &d);
+}
+
+its_status its_sim_add_infusion(its_sim *s, const char *input, double t_start,
+                                double duration, double rate)
+{
+    its__dose d;
+    int k;
+    if (s == NULL || input == NULL)
+        return ITS_EINVAL;
+    k = input_index_or_error(s, input);
+    if (k < 0)
+        return ITS_ENOTFOUND;
+    if (!isfinite(t_start) || !isfinite(rate) || rate < 0.0 ||
+        !(duration > 0.0) || isnan(duration))
+        return set_error(s, ITS_ERANGE,
+                         "infusion of %s: start and rate must be finite, "
+                         "rate >= 0, duration > 0", input);
+    memset(&d, 0, sizeof d);
+    d.kind = DOSE_INFUSION;
+    d.input = k;
+    d.t = t_start;
+    d.rate = rate;
+    d.duration = duration;
+    return push_dose(s, &d);
+}
+
+/* ---- running ----------------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorted, de-duplicated event times in (t0, t_end]; returns their count. An
+ * infusion's end is an event; so is every bolus and infusion start. Events
+ * at t0 are handled before integration starts. */
+static size_t collect_events(its_sim *s, double t0, double t_end)
+{
+    size_t i, n = 0, u = 0;
+    for (i = 0; i < s->n_doses; i++) {
+        const its__dose *d = &s->doses[i];
+        if (d->t > t0 && d->t <= t_end)
+            s->times[n++] = d->t;
+        if (d->kind == DOSE_INFUSION && isfinite(d->duration)) {
+            double te = d->t + d->duration;
+            if (te > t0 && te <= t_end)
+                s->times[n++] = te;
+        }
+    }
+    qsort(s->times, n, sizeof *s->times, cmp_double);
+    for (i = 0; i < n; i++)
+        if (u == 0 || s->times[i] != s->times[u - 1])
+            s->times[u++] = s->times[i];
+    return u;
+}
+
+/* Infusion rates in force on [t, next event): sums over active infusions,
+ * recomputed from scratch so that switching off leaves exactly zero. */
+static void update_rates(its_sim *s, double t)
+{
+    size_t i;
+    memset(s->rate, 0, s->ni * sizeof *s->rate);
+    for (i = 0; i < s->n_doses; i++) {
+        const its__dose *d = &s->doses[i];
+        if (d->kind == DOSE_INFUSION && d->t <= t && t < d->t + d->duration)
+            s->rate[d->input] += d->rate;
+    }
+}
+
+/* Apply the boluses given exactly at t; returns how many. */
+static size_t apply_boluses(its_sim *s, double t)
+{
+    size_t i, n = 0;
+    for (i = 0; i < s->n_doses; i++) {
+        const its__dose *d = &s->doses[i];
+        if (d->kind == DOSE_BOLUS && d->t == t) {
+            const its_input_def *in = &s->m->inputs[d->input];
+            s->y[s->root_state[s->n + (size_t)d->input]] += in->scale * d->amount;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Whether anything (bolus, infusion start or end) happens exactly at t. */
+static int is_event_time(const its_sim *s, double t)
+{
+    size_t i;
+    for (i = 0; i < s->n_doses; i++) {
+        const its__dose *d = &s->doses[i];
+        if (d->t == t)
+            return 1;
+        if (d->kind == DOSE_INFUSION && d->t + d->duration == t)
+            return 1;
+    }
+    return 0;
+}
+
+static void prepare_tolerances(its_sim *s)
+{
+    size_t i;
+    for (i = 0; i < s->n; i++) {
+        if (s->atol_mode == ATOL_VECTOR)
+            s->atol[i] = s->atol_user[i];
+        else if (s->atol_mode == ATOL_SCALAR)
+            s->atol[i] = s->atol_scalar;
+        else /* relative to the state's own scale */
+            s->atol[i] = ITS__DEFAULT_ATOL * fmax(fabs(s->y0[i]), 1.0);
+    }
+    s->n_roots = 0;
+    for (i = 0; i < s->n; i++)
+        if (s->floor[i] > 0.0)
+            s->root_state[s->n_roots++] = i;
+}
+
+#define EMIT(t_, kind_)                                                      \
+    do {                                                                     \
+        if (obs != NULL && obs((t_), s->y, s->n, (kind_), user) != 0) {      \
+            st = set_error(s, ITS_ECALLBACK, "observer stopped the run at "  \
+                           "t = %.10g", (t_));                               \
+            goto done;                                                       \
+        }                                                                    \
+    } while (0)
+
+its_status its_sim_run(its_sim *s, double t0, double t_end,
+                       const double *t_out, size_t n_out,
+                       its_observer_fn obs, void *user)
+{
+    its_status st = ITS_OK;
+    size_t n_ev, e = 0, g = 0, i;
+    double t = t0;
+
+    if (s == NULL || (n_out > 0 && t_out == NULL))
+        return ITS_EINVAL;
+    s->errmsg[0] = '\0';
+    s->has_final = 0;
+    memset(&s->stats, 0, sizeof s->stats);
+    if (!isfinite(t0) || !isfinite(t_end) || !(t_end > t0))
+        return set_error(s, ITS_ERANGE,
+                         "the end time (%g) must be after the start (%g)",
+                         t_end, t0);
+    for (i = 0; i < n_out; i++)
+        if (!isfinite(t_out[i]) || t_out[i] < t0 || t_out[i] > t_end ||
+            (i > 0 && !(t_out[i] > t_out[i - 1])))
+            return set_error(s, ITS_ERANGE,
+                             "output times must increase within [%g, %g]",
+                             t0, t_end);
+    prepare_tolerances(s);
+    memcpy(s->y, s->y0, s->n * sizeof *s->y);
+    n_ev = collect_events(s, t0, t_end);
+
+    for (;;) {
+        double stop;
+        /* Everything that happens exactly at t: doses and switches. */
+        if (is_event_time(s, t)) {
+            EMIT(t, ITS_ROW_PREDOSE);
+            apply_boluses(s, t);
+            EMIT(t, ITS_ROW_POSTDOSE);
+        }
+        update_rates(s, t);
+        while (g < n_out && t_out[g] <= t) {
+            if (t_out[g] == t)
+                EMIT(t, ITS_ROW_GRID);
+            g++;
+        }
+        while (e < n_ev && s->times[e] <= t)
+            e++;
+        if (t >= t_end)
+            break;
+        stop = e < n_ev ? s->times[e] : t_end;
+
+        /* One segment: restart CVODE at (t, y) and integrate to `stop`. */
+        st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol, s->max_steps,
+                           s->nonneg, s->n_roots, stop);
+        s->stats.segments++;
+        if (st != ITS_OK) {
+            set_error(s, st, "%s", its__cv_errmsg(s->cv));
+            goto done;
+        }
+        while (t < stop) {
+            int root = 0;
+            double tout = (g < n_out && t_out[g] < stop) ? t_out[g] : stop;
+            st = its__cv_advance(s->cv, tout, &t, s->y, &root, s->rootsfound);
+            if (st != ITS_OK) {
+                its__cv_add_stats(s->cv, &s->stats);
+                set_error(s, st, "%s", its__cv_errmsg(s->cv));
+                goto done;
+            }
+            if (root) {
+                size_t r;
+                for (r = 0; r < s->n_roots; r++)
+                    if (s->rootsfound[r] != 0) {
+                        s->y[s->root_state[r]] = 0.0;
+                        s->stats.extinctions++;
+                    }
+                its__cv_add_stats(s->cv, &s->stats);
+                EMIT(t, ITS_ROW_EXTINCT);
+                st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol,
+                                   s->max_steps, s->nonneg, s->n_roots, stop);
+                s->stats.segments++;
+                if (st != ITS_OK) {
+                    set_error(s, st, "%s", its__cv_errmsg(s->cv));
+                    goto done;
+                }
+                continue;
+            }
+            if (t >= stop) {
+                t = stop; /* CVODE returns exactly tstop; make it explicit */
+                break;
+            }
+            if (g < n_out && t == t_out[g]) {
+                EMIT(t, ITS_ROW_GRID);
+                g++;
+            }
+        }
+        its__cv_add_stats(s->cv, &s->stats);
+    }
+done:
+    memcpy(s->yfinal, s->y, s->n * sizeof *s->y);
+    s->has_final = 1;
+    return st;
+}
+
+its_status its_sim_final_state(const its_sim *s, double *y)
+{
+    if (s == NULL || y == NULL)
+        return ITS_EINVAL;
+    if (!s->has_final)
+        return ITS_EINVAL;
+    memcpy(y, s->yfinal, s->n * sizeof *y);
+    return ITS_OK;
+}
+
+its_status its_sim_get_stats(const its_sim *s, its_stats *stats)
+{
+    if (s == NULL || stats == NULL)
+        return ITS_EINVAL;
+    *stats = s->stats;
+    return ITS_OK;
+}

@@ -1,0 +1,72 @@
+/* itsim model hahnfeldt1999: Hahnfeldt, Panigrahy, Folkman & Hlatky (1999)
+ * tumour volume with a vascular carrying capacity and angiogenesis inhibitors. */
+#include <math.h>
+
+#include "model/models.h"
+
+enum { V, K, G_TNP, G_END, G_ANG, NS };
+enum { P_l1, P_l2, P_b, P_d, P_e_tnp, P_clr_tnp, P_e_end, P_clr_end, P_e_ang,
+       P_clr_ang, NP };
+
+#define HF "Hahnfeldt et al. 1999, Cancer Res 59:4770, Table 1 (primary text); " \
+           "same values in radivot/canceR"
+
+static const its_state_def states[NS] = {
+    [V] = {"V", "mm3", 192.0, 0.0, "tumour volume (Lewis lung carcinoma, control mean at day 0)"},
+    [K] = {"K", "mm3", 625.0, 0.0, "vascular carrying capacity (fitted initial value K0)"},
+    [G_TNP] = {"g_tnp470", "mg/kg", 0.0, 0.0, "TNP-470 exposure (first-order cleared dose)"},
+    [G_END] = {"g_endostatin", "mg/kg", 0.0, 0.0, "endostatin exposure"},
+    [G_ANG] = {"g_angiostatin", "mg/kg", 0.0, 0.0, "angiostatin exposure"},
+};
+
+static const its_param_def params[NP] = {
+    [P_l1] = {"lambda1", 0.192, "1/d", "tumour growth rate constant (Gompertz)", HF},
+    [P_l2] = {"lambda2", 0.0, "1/d", "spontaneous loss of vasculature (negligible)", HF},
+    [P_b] = {"b", 5.85, "1/d", "stimulation of vasculature by the tumour", HF},
+    [P_d] = {"d", 8.73e-3, "1/(d*mm2)", "endogenous inhibition of vasculature", HF},
+    [P_e_tnp] = {"e_tnp470", 1.3, "kg/(mg*d)", "TNP-470 potency", HF},
+    [P_clr_tnp] = {"clr_tnp470", 10.1, "1/d", "TNP-470 clearance", HF},
+    [P_e_end] = {"e_endostatin", 0.66, "kg/(mg*d)", "endostatin potency", HF},
+    [P_clr_end] = {"clr_endostatin", 1.7, "1/d", "endostatin clearance", HF},
+    [P_e_ang] = {"e_angiostatin", 0.15, "kg/(mg*d)", "angiostatin potency", HF},
+    [P_clr_ang] = {"clr_angiostatin", 0.38, "1/d", "angiostatin clearance", HF},
+};
+
+static const its_input_def inputs[] = {
+    {"tnp470", "g_tnp470", 1.0, "mg/kg", "TNP-470 (bolus: 30 mg/kg q.o.d. in the paper)"},
+    {"endostatin", "g_endostatin", 1.0, "mg/kg", "endostatin (20 or 4 mg/kg/d)"},
+    {"angiostatin", "g_angiostatin", 1.0, "mg/kg", "angiostatin (20 mg/kg/d)"},
+};
+
+static int rhs(double t, const double *y, double *dy, const double *p, void *u)
+{
+    const double v = y[V], k = y[K];
+    /* V ln(V/K) -> 0 as V -> 0; guard the log at the boundary. */
+    const double gomp = (v > 0.0 && k > 0.0) ? -p[P_l1] * v * log(v / k) : 0.0;
+    const double v23 = v > 0.0 ? cbrt(v * v) : 0.0;
+    const double drug = p[P_e_tnp] * y[G_TNP] + p[P_e_end] * y[G_END] +
+                        p[P_e_ang] * y[G_ANG];
+    (void)t;
+    (void)u;
+    dy[V] = gomp;
+    dy[K] = -p[P_l2] * k + p[P_b] * v - p[P_d] * k * v23 - drug * k;
+    dy[G_TNP] = -p[P_clr_tnp] * y[G_TNP];
+    dy[G_END] = -p[P_clr_end] * y[G_END];
+    dy[G_ANG] = -p[P_clr_ang] * y[G_ANG];
+    return 0;
+}
+
+const its_model_def its__model_hahnfeldt1999 = {
+    "hahnfeldt1999",
+    "Hahnfeldt: tumour volume and vascular carrying capacity under angiogenesis inhibitors",
+    "Hahnfeldt P, Panigrahy D, Folkman J, Hlatky L (1999) Tumor development "
+    "under angiogenic signaling: a dynamical theory of tumor growth, treatment "
+    "response, and postvascular dormancy. Cancer Res 59:4770-4775",
+    "d",
+    "Each agent has its own exposure g_i with dg_i/dt = -clr_i g_i + c_i(t) and "
+    "acts additively through -e_i K g_i (the paper's Fig. 2B prediction). A "
+    "bolus of D mg/kg makes g jump by D. The exponent is exactly 2/3 (the "
+    "canceR code uses 0.667). The Chaste variant with logistic V is a "
+    "different model.",
+    NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, NULL,
+};

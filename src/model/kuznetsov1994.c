@@ -1,0 +1,66 @@
+/* itsim model kuznetsov1994: Kuznetsov, Makalkin, Taylor & Perelson (1994)
+ * reduced effector-tumour model (BCL1 lymphoma), dimensional form. */
+#include "model/models.h"
+
+enum { E, T, NS };
+enum { P_s, P_p, P_g, P_m, P_d, P_a, P_b, P_n, NP };
+
+#define KZ "Kuznetsov et al. 1994, Bull Math Biol 56:295; BIOMD0000000762; " \
+           "non-dimensional values agree (Lyon course code, models.md sec. 4)"
+
+static const its_state_def states[NS] = {
+    [E] = {"E", "cell", 3.2e5, 0.0, "effector (cytotoxic) cells"},
+    [T] = {"T", "cell", 5e6, 0.0, "tumour cells"},
+};
+
+static const its_param_def params[NP] = {
+    [P_s] = {"s", 1.3e4, "cell/d", "normal effector influx", KZ},
+    [P_p] = {"p", 0.1245, "1/d", "maximal tumour-stimulated effector proliferation", KZ},
+    [P_g] = {"g", 2.019e7, "cell", "half-saturation of effector stimulation", KZ},
+    [P_m] = {"m", 3.422e-10, "1/(cell*d)", "effector inactivation by tumour", KZ},
+    [P_d] = {"d", 0.0412, "1/d", "effector death rate", KZ},
+    [P_a] = {"a", 0.18, "1/d", "maximal tumour growth rate", KZ},
+    [P_b] = {"b", 2.0e-9, "1/cell", "inverse tumour carrying capacity", KZ},
+    [P_n] = {"n", 1.101e-7, "1/(cell*d)", "tumour kill by effectors", KZ},
+};
+
+static const its_input_def inputs[] = {
+    {"effectors", "E", 1.0, "cell", "adoptive transfer of effector cells"},
+};
+
+static int rhs(double t, const double *y, double *dy, const double *p, void *u)
+{
+    const double e = y[E], tu = y[T];
+    (void)t;
+    (void)u;
+    dy[E] = p[P_s] + p[P_p] * e * tu / (p[P_g] + tu) - p[P_m] * e * tu - p[P_d] * e;
+    dy[T] = p[P_a] * tu * (1.0 - p[P_b] * tu) - p[P_n] * e * tu;
+    return 0;
+}
+
+#define J_(i, j) J[(i) + (size_t)(j) * ld]
+
+static int jac(double t, const double *y, double *J, size_t ld, const double *p, void *u)
+{
+    const double e = y[E], tu = y[T], gt = p[P_g] + tu;
+    (void)t;
+    (void)u;
+    J_(E, E) = p[P_p] * tu / gt - p[P_m] * tu - p[P_d];
+    J_(E, T) = p[P_p] * e * p[P_g] / (gt * gt) - p[P_m] * e;
+    J_(T, E) = -p[P_n] * tu;
+    J_(T, T) = p[P_a] * (1.0 - 2.0 * p[P_b] * tu) - p[P_n] * e;
+    return 0;
+}
+
+const its_model_def its__model_kuznetsov1994 = {
+    "kuznetsov1994",
+    "Kuznetsov: effector-tumour dynamics with dormancy and sneaking through",
+    "Kuznetsov VA, Makalkin IA, Taylor MA, Perelson AS (1994) Nonlinear "
+    "dynamics of immunogenic tumors: parameter estimation and global "
+    "bifurcation analysis. Bull Math Biol 56:295-321",
+    "d",
+    "Reduced two-equation model after the quasi-steady state of "
+    "effector-tumour conjugates. The full model's conjugate rate constants "
+    "are UNVERIFIED and not implemented.",
+    NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, jac,
+};

@@ -1,0 +1,67 @@
+/* itsim: the registry of built-in models and name lookups on model
+ * definitions. The table is constant: there is no global mutable state. */
+#include "itsim/model.h"
+
+#include <string.h>
+
+#include "model/models.h"
+
+static const its_model_def *const registry[] = {
+    &its__model_kirschner1998, &its__model_kuznetsov1994,
+    &its__model_hahnfeldt1999, &its__model_depillis2005,
+    &its__model_depillis2009,
+};
+
+size_t its_model_count(void)
+{
+    return sizeof registry / sizeof registry[0];
+}
+
+const its_model_def *its_model_at(size_t i)
+{
+    return i < its_model_count() ? registry[i] : NULL;
+}
+
+const its_model_def *its_model_find(const char *name)
+{
+    size_t i;
+    if (name == NULL)
+        return NULL;
+    for (i = 0; i < its_model_count(); i++)
+        if (strcmp(registry[i]->name, name) == 0)
+            return registry[i];
+    return NULL;
+}
+
+/* Linear searches: models have tens of names and lookups happen while a
+ * simulation is being set up, never inside a right-hand side. */
+#define ITS__FIND(array, count)                                              \
+    do {                                                                     \
+        size_t i_;                                                           \
+        if (m == NULL || name == NULL)                                       \
+            return -1;                                                       \
+        for (i_ = 0; i_ < m->count; i_++)                                    \
+            if (strcmp(m->array[i_].name, name) == 0)                        \
+                return (int)i_;                                              \
+        return -1;                                                           \
+    } while (0)
+
+int its_model_state_index(const its_model_def *m, const char *name)
+{
+    ITS__FIND(states, n_states);
+}
+
+int its_model_param_index(const its_model_def *m, const char *name)
+{
+    ITS__FIND(params, n_params);
+}
+
+int its_model_input_index(const its_model_def *m, const char *name)
+{
+    ITS__FIND(inputs, n_inputs);
+}
+
+int its_model_set_index(const its_model_def *m, const char *name)
+{
+    ITS__FIND(sets, n_sets);
+}
