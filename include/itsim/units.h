@@ -49,15 +49,20 @@ int its_unit_compatible(const its_unit *a, const its_unit *b);
 
 /* Convert value from unit `from` to unit `to`. ITS_EUNIT when either unit is
  * unknown or the two are dimensionally incompatible (the message names both
- * dimensions). */
+ * dimensions), ITS_ERANGE when a finite value overflows in the conversion,
+ * ITS_EINVAL for a NULL argument. *out is written only on success. */
 its_status its_unit_convert(double value, const char *from, const char *to,
                             double *out, char *msg, size_t msglen);
 
-/* Parse a quantity "30 mg/kg", "2 d", "1e6 cells", "-3", "0.5" and express
- * it in `unit`. A bare number is taken as already being in `unit`. Rejects an
- * empty string, NaN, infinities, overflow and trailing garbage (ITS_EPARSE),
- * unknown or mismatched units (ITS_EUNIT). Numbers are read in the C locale
- * convention (a '.' decimal point) whatever the process locale. */
+/* Parse a quantity "30 mg/kg", "2 d", "1e6 cells", "30mg", "-3", "0.5" and
+ * express it in `unit`. A bare number is taken as already being in `unit`.
+ * ITS_EPARSE: an empty string, NaN, infinities, overflow, or junk directly
+ * after the number ("1.2.3"); ITS_EUNIT: an unknown, malformed or
+ * mismatched unit ("30 mg/kg junk", "2 d" where a dose belongs); ITS_EINVAL:
+ * a NULL argument. *out is written only on success. Numbers are read in the
+ * C locale convention (a '.' decimal point) whatever the process locale;
+ * underflow gives 0. Also accepted: mcg, micro written u, U+00B5 or U+03BC,
+ * and powers written "**n". */
 its_status its_quantity_parse(const char *text, const char *unit, double *out,
                               char *msg, size_t msglen);
 
