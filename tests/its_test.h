@@ -9,9 +9,9 @@
 
 static int its_test_npass, its_test_nfail;
 
-static void its_test_report(int ok, const char *fmt, va_list ap)
+static inline void its_test_report(int ok, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
-static void its_test_report(int ok, const char *fmt, va_list ap)
+static inline void its_test_report(int ok, const char *fmt, va_list ap)
 {
     printf("%s: ", ok ? "PASS" : "FAIL");
     vprintf(fmt, ap);
@@ -23,9 +23,9 @@ static void its_test_report(int ok, const char *fmt, va_list ap)
 }
 
 /* A boolean condition. */
-static int its_test_true(int cond, const char *fmt, ...)
+static inline int its_test_true(int cond, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static int its_test_true(int cond, const char *fmt, ...)
+static inline int its_test_true(int cond, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -35,9 +35,9 @@ static int its_test_true(int cond, const char *fmt, ...)
 }
 
 /* |got - want| <= rtol*|want|, with the numbers in the message. */
-static int its_test_rel(double got, double want, double rtol, const char *fmt, ...)
+static inline int its_test_rel(double got, double want, double rtol, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-static int its_test_rel(double got, double want, double rtol, const char *fmt, ...)
+static inline int its_test_rel(double got, double want, double rtol, const char *fmt, ...)
 {
     double err = fabs(got - want);
     int ok = isfinite(got) && err <= rtol * fabs(want);
@@ -51,9 +51,9 @@ static int its_test_rel(double got, double want, double rtol, const char *fmt, .
 }
 
 /* |got - want| <= atol. */
-static int its_test_abs(double got, double want, double atol, const char *fmt, ...)
+static inline int its_test_abs(double got, double want, double atol, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-static int its_test_abs(double got, double want, double atol, const char *fmt, ...)
+static inline int its_test_abs(double got, double want, double atol, const char *fmt, ...)
 {
     double err = fabs(got - want);
     int ok = isfinite(got) && err <= atol;
@@ -66,7 +66,7 @@ static int its_test_abs(double got, double want, double atol, const char *fmt, .
     return ok;
 }
 
-static int its_test_done(void)
+static inline int its_test_done(void)
 {
     printf("%d passed, %d failed\n", its_test_npass, its_test_nfail);
     return its_test_nfail == 0 && its_test_npass > 0 ? 0 : 1;

@@ -506,6 +506,8 @@ static size_t collect_events(its_sim *s, double t0, double t_end)
                 s->times[n++] = te;
         }
     }
+    if (n == 0)
+        return 0;
     qsort(s->times, n, sizeof *s->times, cmp_double);
     for (i = 0; i < n; i++)
         if (u == 0 || s->times[i] != s->times[u - 1])

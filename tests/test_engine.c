@@ -1,0 +1,348 @@
+/* itsim tests: the simulation engine on problems with analytic solutions
+ * (logistic growth, one-compartment bolus and infusion), tolerance
+ * convergence, extinction floors, re-entrancy and every error path. */
+#include <math.h>
+#include <string.h>
+
+#include "itsim/itsim.h"
+#include "its_test.h"
+
+/* ---- user-defined test models (public its_model_def) -------------------- */
+
+static int logistic_rhs(double t, const double *y, double *dy, const double *p,
+                        void *u)
+{
+    (void)t;
+    (void)u;
+    dy[0] = p[0] * y[0] * (1.0 - y[0] / p[1]);
+    return 0;
+}
+
+static const its_state_def logistic_states[] = {{"N", "cell", 10.0, 0.0, "population"}};
+static const its_param_def logistic_params[] = {
+    {"r", 0.35, "1/d", "growth rate", "assumed: test value"},
+    {"K", 1e6, "cell", "carrying capacity", "assumed: test value"},
+};
+static const its_model_def logistic = {
+    "logistic", "logistic growth", "analytic", "d", "", 1, logistic_states,
+    2, logistic_params, 0, NULL, 0, NULL, NULL, logistic_rhs, NULL,
+};
+
+static double logistic_exact(double t)
+{
+    const double r = 0.35, K = 1e6, y0 = 10.0;
+    return K / (1.0 + (K / y0 - 1.0) * exp(-r * t));
+}
+
+/* One compartment: dC/dt = -k C, a dose of D mg into volume V adds D/V. */
+static int onecpt_rhs(double t, const double *y, double *dy, const double *p,
+                      void *u)
+{
+    (void)t;
+    (void)u;
+    dy[0] = -p[0] * y[0];
+    return 0;
+}
+
+static const its_state_def onecpt_states[] = {{"C", "mg/L", 0.0, 0.0, "concentration"}};
+static const its_param_def onecpt_params[] = {
+    {"k", 0.173, "1/h", "elimination rate", "assumed: test value"},
+};
+static const its_input_def onecpt_inputs[] = {
+    {"drug", "C", 1.0 / 5.0, "mg", "dose into a 5 L volume"},
+};
+static const its_model_def onecpt = {
+    "onecpt", "one-compartment PK", "analytic", "h", "", 1, onecpt_states,
+    1, onecpt_params, 1, onecpt_inputs, 0, NULL, NULL, onecpt_rhs, NULL,
+};
+
+static int failing_rhs(double t, const double *y, double *dy, const double *p,
+                       void *u)
+{
+    (void)y;
+    (void)p;
+    (void)u;
+    dy[0] = 1.0;
+    return t > 2.0 ? -1 : 0;
+}
+static const its_model_def failing = {
+    "failing", "rhs fails after t = 2", "test", "d", "", 1, logistic_states,
+    0, NULL, 0, NULL, 0, NULL, NULL, failing_rhs, NULL,
+};
+
+/* ---- observers ------------------------------------------------------------ */
+
+typedef struct rows {
+    size_t n;
+    double t[512];
+    double y[512];
+    int kind[512];
+} rows;
+
+static int keep(double t, const double *y, size_t n, its_row_kind k, void *ud)
+{
+    rows *r = ud;
+    (void)n;
+    if (r->n < 512) {
+        r->t[r->n] = t;
+        r->y[r->n] = y[0];
+        r->kind[r->n] = (int)k;
+        r->n++;
+    }
+    return 0;
+}
+
+static int stop_at_third(double t, const double *y, size_t n, its_row_kind k,
+                         void *ud)
+{
+    int *count = ud;
+    (void)t;
+    (void)y;
+    (void)n;
+    (void)k;
+    return ++*count >= 3;
+}
+
+/* ---- tests ------------------------------------------------------------------ */
+
+static void test_logistic(void)
+{
+    its_sim *s = NULL;
+    rows r;
+    double grid[41], maxerr = 0.0, prev = INFINITY;
+    double rtols[4] = {1e-4, 1e-6, 1e-8, 1e-10};
+    size_t i, j;
+    int monotone = 1;
+
+    for (i = 0; i <= 40; i++)
+        grid[i] = 1.5 * (double)i;
+    its_test_true(its_sim_create(&logistic, &s) == ITS_OK, "create logistic");
+    memset(&r, 0, sizeof r);
+    its_test_true(its_sim_run(s, 0.0, 60.0, grid, 41, keep, &r) == ITS_OK,
+                  "logistic run");
+    its_test_true(r.n == 41, "41 grid rows (got %zu)", r.n);
+    for (i = 0; i < r.n; i++)
+        maxerr = fmax(maxerr, fabs(r.y[i] / logistic_exact(r.t[i]) - 1.0));
+    /* Default rtol 1e-8: global error stays within a few hundred rtol. */
+    its_test_true(maxerr < 1e-6, "logistic max rel error %.3g < 1e-6", maxerr);
+
+    /* Convergence: the error at t = 30 (steepest growth) shrinks as the
+     * tolerances tighten; the global error of BDF stays within ~100 rtol. */
+    for (j = 0; j < 4; j++) {
+        double y, err, t30 = 30.0;
+        rows rr;
+        memset(&rr, 0, sizeof rr);
+        its_sim_set_tolerances(s, rtols[j], rtols[j] * 1e-2);
+        its_sim_run(s, 0.0, 30.0, &t30, 1, keep, &rr);
+        y = rr.y[0];
+        err = fabs(y / logistic_exact(30.0) - 1.0);
+        printf("      rtol %.0e: rel error %.3g\n", rtols[j], err);
+        if (err > prev)
+            monotone = 0;
+        prev = err;
+    }
+    its_test_true(monotone, "error decreases as rtol tightens");
+    its_test_true(prev < 1e-8, "rtol 1e-10 error %.3g < 1e-8 (100 rtol)", prev);
+
+    /* Adams-Moulton gives the same solution. */
+    its_test_true(its_sim_set_method(s, ITS_METHOD_ADAMS) == ITS_OK, "Adams");
+    memset(&r, 0, sizeof r);
+    its_sim_set_tolerances(s, 1e-9, 1e-9);
+    its_sim_run(s, 0.0, 60.0, grid, 41, keep, &r);
+    its_test_rel(r.y[20], logistic_exact(30.0), 1e-6, "Adams logistic at t = 30");
+    its_sim_free(s);
+}
+
+static void test_bolus(void)
+{
+    its_sim *s = NULL;
+    rows r;
+    const double k = 0.173, D = 100.0, V = 5.0;
+    double grid[3] = {0.0, 4.0, 10.0};
+    its_stats st;
+
+    its_test_true(its_sim_create(&onecpt, &s) == ITS_OK, "create onecpt");
+    its_sim_add_bolus(s, "drug", 0.0, D);
+    its_sim_add_bolus(s, "drug", 6.0, D);
+    memset(&r, 0, sizeof r);
+    its_test_true(its_sim_run(s, 0.0, 10.0, grid, 3, keep, &r) == ITS_OK, "run");
+    /* Rows: pre(0) post(0) grid(0) grid(4) pre(6) post(6) grid(10). */
+    its_test_true(r.n == 7, "7 rows (got %zu)", r.n);
+    its_test_true(r.kind[0] == ITS_ROW_PREDOSE && r.kind[1] == ITS_ROW_POSTDOSE &&
+                      r.kind[2] == ITS_ROW_GRID && r.kind[4] == ITS_ROW_PREDOSE,
+                  "row kinds in order");
+    its_test_abs(r.y[0], 0.0, 0.0, "pre-dose at t0 is the initial value");
+    /* Exact solutions; rtol 1e-8 gives ~1e-8 relative error here. */
+    its_test_rel(r.y[1], D / V, 1e-12, "post-dose jump D/V (exact arithmetic)");
+    its_test_rel(r.y[3], D / V * exp(-k * 4.0), 1e-7, "C(4) = D/V e^{-4k}");
+    its_test_rel(r.y[4], D / V * exp(-k * 6.0), 1e-7, "C just before 2nd dose");
+    its_test_rel(r.y[5], D / V * (exp(-k * 6.0) + 1.0), 1e-7, "C just after 2nd dose");
+    its_test_rel(r.y[6], D / V * (exp(-k * 10.0) + exp(-k * 4.0)), 1e-7,
+                 "C(10) superposition");
+    its_sim_get_stats(s, &st);
+    its_test_true(st.segments == 2 && st.steps > 0 && st.rhs_evals > 0,
+                  "2 integration segments, %ld steps", st.steps);
+    its_sim_free(s);
+}
+
+static void test_infusion(void)
+{
+    its_sim *s = NULL;
+    rows r;
+    const double k = 0.173, R = 20.0, V = 5.0, t1 = 1.0, tau = 3.0;
+    double grid[4] = {2.0, 4.0, 9.0, 100.0}, y_end;
+    size_t i;
+
+    its_sim_create(&onecpt, &s);
+    its_test_true(its_sim_add_infusion(s, "drug", t1, tau, R) == ITS_OK, "add infusion");
+    memset(&r, 0, sizeof r);
+    its_test_true(its_sim_run(s, 0.0, 9.0, grid, 3, keep, &r) == ITS_OK, "run");
+    for (i = 0; i < r.n; i++) {
+        double t = r.t[i], want;
+        if (t <= t1)
+            want = 0.0;
+        else if (t <= t1 + tau)
+            want = R / V / k * (1.0 - exp(-k * (t - t1)));
+        else
+            want = R / V / k * (1.0 - exp(-k * tau)) * exp(-k * (t - t1 - tau));
+        if (want > 0.0)
+            its_test_rel(r.y[i], want, 1e-7, "infusion row %zu (t = %g, kind %d)",
+                         i, t, r.kind[i]);
+    }
+    its_test_true(r.n == 7, "rows: 2 switch pairs + 3 grid (got %zu)", r.n);
+
+    /* Constant infusion (infinite duration): steady state R/(V k). */
+    its_sim_clear_doses(s);
+    its_sim_add_infusion(s, "drug", 0.0, INFINITY, R);
+    its_sim_run(s, 0.0, 200.0, NULL, 0, NULL, NULL);
+    its_sim_final_state(s, &y_end);
+    its_test_rel(y_end, R / V / k, 1e-7, "constant infusion steady state R/(V k)");
+    its_sim_free(s);
+}
+
+static void test_floor_and_reuse(void)
+{
+    its_sim *s = NULL, *s2 = NULL;
+    rows r;
+    its_stats st;
+    double y1[3], y2[3], y3[3];
+    size_t i;
+    int found = 0;
+
+    /* One compartment from C0 = 1 crosses 0.5 at t = ln 2 / k. */
+    its_sim_create(&onecpt, &s);
+    its_sim_set_initial(s, "C", 1.0);
+    its_test_true(its_sim_set_floor(s, "C", 0.5) == ITS_OK, "set floor");
+    memset(&r, 0, sizeof r);
+    its_sim_run(s, 0.0, 20.0, NULL, 0, keep, &r);
+    for (i = 0; i < r.n; i++)
+        if (r.kind[i] == ITS_ROW_EXTINCT) {
+            found = 1;
+            its_test_rel(r.t[i], log(2.0) / 0.173, 1e-6, "floor crossed at ln2/k");
+            its_test_abs(r.y[i], 0.0, 0.0, "state set to exactly 0");
+        }
+    its_test_true(found, "an EXTINCT row was reported");
+    its_sim_final_state(s, y1);
+    its_test_abs(y1[0], 0.0, 0.0, "stays extinct");
+    its_sim_get_stats(s, &st);
+    its_test_true(st.extinctions == 1, "one extinction counted");
+    its_sim_free(s);
+
+    /* Same handle twice, and a second handle: bit-identical results. */
+    its_sim_create(its_model_find("kirschner1998"), &s);
+    its_sim_create(its_model_find("kirschner1998"), &s2);
+    its_sim_run(s, 0.0, 500.0, NULL, 0, NULL, NULL);
+    its_sim_final_state(s, y1);
+    its_sim_run(s, 0.0, 500.0, NULL, 0, NULL, NULL);
+    its_sim_final_state(s, y2);
+    its_sim_run(s2, 0.0, 500.0, NULL, 0, NULL, NULL);
+    its_sim_final_state(s2, y3);
+    its_test_true(memcmp(y1, y2, sizeof y1) == 0 && memcmp(y2, y3, sizeof y1) == 0,
+                  "re-runs and handles agree exactly");
+    its_sim_free(s);
+    its_sim_free(s2);
+}
+
+static void test_errors(void)
+{
+    its_sim *s = NULL;
+    double grid[2] = {2.0, 1.0}, v;
+    int count = 0;
+    its_status st;
+    int i;
+
+    its_test_true(its_sim_create(NULL, &s) == ITS_EINVAL && s == NULL,
+                  "create(NULL model)");
+    its_test_true(its_sim_create(&logistic, NULL) == ITS_EINVAL, "create(NULL out)");
+    its_sim_free(NULL);
+    its_sim_create(&onecpt, &s);
+    its_test_true(its_sim_set_param(s, "nope", 1.0) == ITS_ENOTFOUND &&
+                      strstr(its_sim_errmsg(s), "nope") != NULL,
+                  "unknown parameter named in message: %s", its_sim_errmsg(s));
+    its_test_true(its_sim_set_param(s, "k", NAN) == ITS_ERANGE, "NaN parameter");
+    its_test_true(its_sim_get_param(s, "zz", &v) == ITS_ENOTFOUND, "get unknown");
+    its_test_true(its_sim_set_initial(s, "X", 1.0) == ITS_ENOTFOUND, "unknown state");
+    its_test_true(its_sim_set_initial(s, "C", -1.0) == ITS_ERANGE, "negative initial");
+    its_test_true(its_sim_set_initial(s, "C", INFINITY) == ITS_ERANGE, "inf initial");
+    its_test_true(its_sim_apply_set(s, "none") == ITS_ENOTFOUND, "unknown set");
+    its_test_true(its_sim_add_bolus(s, "other", 1.0, 1.0) == ITS_ENOTFOUND, "unknown input");
+    its_test_true(its_sim_add_bolus(s, "drug", 1.0, -1.0) == ITS_ERANGE, "negative dose");
+    its_test_true(its_sim_add_bolus(s, "drug", NAN, 1.0) == ITS_ERANGE, "NaN dose time");
+    its_test_true(its_sim_add_infusion(s, "drug", 0.0, 0.0, 1.0) == ITS_ERANGE,
+                  "zero duration");
+    its_test_true(its_sim_add_infusion(s, "drug", 0.0, 1.0, -2.0) == ITS_ERANGE,
+                  "negative rate");
+    its_test_true(its_sim_dose_count(s) == 0, "no dose was added by bad calls");
+    its_test_true(its_sim_set_tolerances(s, 0.0, 1e-6) == ITS_ERANGE, "rtol 0");
+    its_test_true(its_sim_set_tolerances(s, 1e-6, -1.0) == ITS_ERANGE, "atol < 0");
+    its_test_true(its_sim_set_max_steps(s, 0) == ITS_ERANGE, "max_steps 0");
+    its_test_true(its_sim_set_method(s, (its_method)7) == ITS_EINVAL, "bad method");
+    its_test_true(its_sim_set_floor(s, "C", -1.0) == ITS_ERANGE, "negative floor");
+    its_test_true(its_sim_run(s, 5.0, 5.0, NULL, 0, NULL, NULL) == ITS_ERANGE,
+                  "end == start: %s", its_sim_errmsg(s));
+    its_test_true(its_sim_run(s, 5.0, 1.0, NULL, 0, NULL, NULL) == ITS_ERANGE,
+                  "end before start");
+    its_test_true(its_sim_run(s, 0.0, 5.0, grid, 2, NULL, NULL) == ITS_ERANGE,
+                  "decreasing output times");
+    grid[0] = 1.0;
+    grid[1] = 9.0;
+    its_test_true(its_sim_run(s, 0.0, 5.0, grid, 2, NULL, NULL) == ITS_ERANGE,
+                  "output time after the end");
+    its_test_true(its_sim_final_state(s, &v) == ITS_EINVAL, "no final state before a run");
+    grid[1] = 2.0;
+    its_sim_add_bolus(s, "drug", 0.5, 1.0);
+    its_test_true(its_sim_run(s, 0.0, 5.0, grid, 2, stop_at_third, &count) ==
+                      ITS_ECALLBACK,
+                  "observer stops the run");
+    its_sim_free(s);
+
+    /* Solver failures come back as ITS_ESOLVER with CVODE's reason. */
+    its_sim_create(its_model_find("kirschner1998"), &s);
+    its_sim_set_max_steps(s, 5);
+    st = its_sim_run(s, 0.0, 1000.0, NULL, 0, NULL, NULL);
+    its_test_true(st == ITS_ESOLVER && strlen(its_sim_errmsg(s)) > 0,
+                  "too much work: %s", its_sim_errmsg(s));
+    its_sim_free(s);
+    its_sim_create(&failing, &s);
+    st = its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);
+    its_test_true(st == ITS_ESOLVER, "failing right-hand side: %s", its_sim_errmsg(s));
+    its_sim_free(s);
+
+    for (i = -10; i <= 0; i++)
+        its_test_true(strcmp(its_strerror((its_status)i), "unknown status") != 0 &&
+                          strncmp(its_status_name((its_status)i), "ITS_", 4) == 0,
+                      "status %d: %s (%s)", i, its_strerror((its_status)i),
+                      its_status_name((its_status)i));
+    its_test_true(strcmp(its_strerror((its_status)-99), "unknown status") == 0,
+                  "unknown status string");
+}
+
+int main(void)
+{
+    test_logistic();
+    test_bolus();
+    test_infusion();
+    test_floor_and_reuse();
+    test_errors();
+    return its_test_done();
+}
