@@ -574,6 +574,17 @@ static void prepare_tolerances(its_sim *s)
             s->root_state[s->n_roots++] = i;
 }
 
+/* CVODE enforces y >= 0 on its internal steps, but values interpolated to
+ * an output time may undershoot by round-off (~1e-15 of the scale). Such
+ * noise is removed so that reported populations are never negative. */
+static void clamp_nonnegative(its_sim *s)
+{
+    size_t i;
+    for (i = 0; i < s->n; i++)
+        if (s->y[i] < 0.0)
+            s->y[i] = 0.0;
+}
+
 #define EMIT(t_, kind_)                                                      \
     do {                                                                     \
         if (obs != NULL && obs((t_), s->y, s->n, (kind_), user) != 0) {      \
@@ -647,6 +658,8 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                 set_error(s, st, "%s", its__cv_errmsg(s->cv));
                 goto done;
             }
+            if (s->nonneg)
+                clamp_nonnegative(s);
             if (root) {
                 size_t r;
                 for (r = 0; r < s->n_roots; r++)
