@@ -1,0 +1,347 @@
+/* itsim command-line tool: run scenarios, list and describe models, run the
+ * validation checks. Uses only the public API (itsim/itsim.h). */
+#include "itsim/itsim.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define EXIT_USAGE 2   /* bad command line or bad input */
+#define EXIT_RUN 1     /* the simulation itself failed */
+
+static const char usage_text[] =
+    "usage: itsim COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  run [SCENARIO] [options]  run a scenario file (default: the built-in\n"
+    "                            Hahnfeldt 1999 TNP-470 + endostatin example)\n"
+    "      -o, --output DIR      also write timeseries.csv, summary.json and\n"
+    "                            scenario.resolved.yaml into DIR\n"
+    "      --force               replace DIR if it exists and is not empty\n"
+    "      --model NAME          use this model instead of the file's\n"
+    "      --set NAME=VALUE      override a parameter or initial value\n"
+    "                            (VALUE may carry a unit: --set V=200 mm3)\n"
+    "      --until T             end time (e.g. 90 d; bare = model time unit)\n"
+    "  models                    list the built-in models\n"
+    "  model NAME                describe a model: states, inputs, parameters\n"
+    "  validate                  run the published-outcome checks\n"
+    "  version                   print the versions of itsim and its libraries\n"
+    "  help                      print this help\n"
+    "\n"
+    "exit status: 0 success, 1 solver failure or failed check, 2 bad input\n";
+
+/* "itsim: PRE ARG POST" and the usage on stderr. */
+static int usage_error(const char *pre, const char *arg, const char *post)
+{
+    fprintf(stderr, "itsim: %s%s%s\n%s", pre, arg, post, usage_text);
+    return EXIT_USAGE;
+}
+
+/* Non-zero when path exists and is a non-empty directory or not a
+ * directory at all (checked before a possibly long run). */
+static int output_in_the_way(const char *path)
+{
+    struct stat sb;
+    DIR *d;
+    struct dirent *e;
+    int used = 0;
+    if (stat(path, &sb) != 0)
+        return 0;
+    if (!S_ISDIR(sb.st_mode))
+        return 1;
+    d = opendir(path);
+    if (!d)
+        return 0; /* let the library report it */
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            used = 1;
+            break;
+        }
+    closedir(d);
+    return used;
+}
+
+static int exit_code(its_status st)
+{
+    switch (st) {
+    case ITS_ESOLVER:
+    case ITS_ECALLBACK:
+    case ITS_ENOMEM:
+        return EXIT_RUN;
+    default:
+        return EXIT_USAGE;
+    }
+}
+
+/* The message for --until goes through the simulate.until override. */
+static void print_scenario_error(const its_scenario *sc)
+{
+    const char *msg = its_scenario_errmsg(sc);
+    const char *pfx = "--set: simulate.until: ";
+    if (strncmp(msg, pfx, strlen(pfx)) == 0)
+        fprintf(stderr, "itsim: --until: %s\n", msg + strlen(pfx));
+    else
+        fprintf(stderr, "itsim: %s\n", msg);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *file = NULL, *outdir = NULL, *model = NULL, *until = NULL;
+    int force = 0, i, rc = 0;
+    int n_set = 0;
+    const char **sets;
+    its_scenario *sc = NULL;
+    its_result *res = NULL;
+    its_status st;
+
+    sets = calloc((size_t)argc + 1, sizeof *sets);
+    if (!sets) {
+        fprintf(stderr, "itsim: out of memory\n");
+        return EXIT_RUN;
+    }
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            free(sets);
+            return 0;
+        } else if (strcmp(a, "--force") == 0) {
+            force = 1;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
+                   strcmp(a, "--model") == 0 || strcmp(a, "--set") == 0 ||
+                   strcmp(a, "--until") == 0) {
+            if (i + 1 >= argc) {
+                free(sets);
+                return usage_error("option ", a, " needs a value");
+            }
+            if (a[1] == 'o' || a[2] == 'o')
+                outdir = argv[++i];
+            else if (a[2] == 'm')
+                model = argv[++i];
+            else if (a[2] == 's')
+                sets[n_set++] = argv[++i];
+            else
+                until = argv[++i];
+        } else if (strncmp(a, "--output=", 9) == 0) {
+            outdir = a + 9;
+        } else if (strncmp(a, "--model=", 8) == 0) {
+            model = a + 8;
+        } else if (strncmp(a, "--set=", 6) == 0) {
+            sets[n_set++] = a + 6;
+        } else if (strncmp(a, "--until=", 8) == 0) {
+            until = a + 8;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            free(sets);
+            return usage_error("unknown option '", a, "'");
+        } else if (!file) {
+            file = a;
+        } else {
+            free(sets);
+            return usage_error("more than one scenario file ('", a, "')");
+        }
+    }
+    if (outdir && !*outdir) {
+        free(sets);
+        return usage_error("empty output directory name", "", "");
+    }
+    if (outdir && !force && output_in_the_way(outdir)) {
+        fprintf(stderr, "itsim: %s: output directory exists and is not empty "
+                        "(use --force to replace it)\n", outdir);
+        free(sets);
+        return EXIT_USAGE;
+    }
+
+    st = its_scenario_create(&sc);
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", its_strerror(st));
+        free(sets);
+        return EXIT_RUN;
+    }
+    if (file) {
+        st = its_scenario_load_file(sc, file);
+    } else {
+        const char *text = its_scenario_default_text();
+        st = its_scenario_load_string(sc, text, strlen(text),
+                                      "<default scenario>");
+    }
+    if (st == ITS_OK && model)
+        st = its_scenario_set_model(sc, model);
+    for (i = 0; st == ITS_OK && i < n_set; i++)
+        st = its_scenario_override(sc, sets[i]);
+    if (st == ITS_OK && until) {
+        char *buf = malloc(strlen(until) + 16);
+        if (!buf) {
+            st = ITS_ENOMEM;
+        } else {
+            sprintf(buf, "simulate.until=%s", until);
+            st = its_scenario_override(sc, buf);
+            free(buf);
+        }
+    }
+    if (st != ITS_OK) {
+        print_scenario_error(sc);
+        its_scenario_free(sc);
+        free(sets);
+        return exit_code(st);
+    }
+
+    st = its_scenario_run(sc, &res);
+    if (!res) {
+        print_scenario_error(sc);
+        its_scenario_free(sc);
+        free(sets);
+        return exit_code(st);
+    }
+    its_result_print_summary(res, stdout);
+    fflush(stdout);
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", its_scenario_errmsg(sc));
+        rc = exit_code(st);
+    }
+    if (outdir) {
+        its_status wst = its_result_write_dir(res, outdir, force);
+        if (wst != ITS_OK) {
+            fprintf(stderr, "itsim: %s\n", its_result_errmsg(res));
+            if (rc == 0)
+                rc = EXIT_USAGE;
+        } else {
+            fprintf(stderr, "itsim: wrote %s\n", outdir);
+        }
+    }
+    its_result_free(res);
+    its_scenario_free(sc);
+    free(sets);
+    return rc;
+}
+
+static int cmd_models(void)
+{
+    size_t i, n = its_model_count();
+    printf("%-16s %6s %6s %6s  %s\n", "model", "states", "params", "inputs",
+           "title");
+    for (i = 0; i < n; i++) {
+        const its_model_def *m = its_model_at(i);
+        printf("%-16s %6zu %6zu %6zu  %s\n", m->name, m->n_states, m->n_params,
+               m->n_inputs, m->title);
+    }
+    return 0;
+}
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+static int cmd_model(const char *name)
+{
+    const its_model_def *m = its_model_find(name);
+    size_t i, k;
+    if (!m) {
+        fprintf(stderr, "itsim: unknown model '%s' (see `itsim models`)\n", name);
+        return EXIT_USAGE;
+    }
+    printf("%s: %s\n\n", m->name, or_empty(m->title));
+    printf("reference: %s\n", or_empty(m->reference));
+    printf("time unit: %s\n", or_empty(m->time_unit));
+    if (m->notes && *m->notes)
+        printf("notes:     %s\n", m->notes);
+    printf("\nstates:\n  %-16s %-12s %14s  %s\n", "name", "unit", "initial",
+           "description");
+    for (i = 0; i < m->n_states; i++)
+        printf("  %-16s %-12s %14.6g  %s\n", m->states[i].name,
+               m->states[i].unit, m->states[i].initial,
+               or_empty(m->states[i].description));
+    printf("\ninputs:\n  %-16s %-16s %-12s  %s\n", "name", "target", "unit",
+           "description");
+    for (i = 0; i < m->n_inputs; i++)
+        printf("  %-16s %-16s %-12s  %s\n", m->inputs[i].name,
+               m->inputs[i].state, m->inputs[i].unit,
+               or_empty(m->inputs[i].description));
+    printf("\nparameters:\n  %-16s %14s %-14s %s\n", "name", "value", "unit",
+           "description [source]");
+    for (i = 0; i < m->n_params; i++)
+        printf("  %-16s %14.6g %-14s %s [%s]\n", m->params[i].name,
+               m->params[i].value, m->params[i].unit,
+               or_empty(m->params[i].description),
+               or_empty(m->params[i].source));
+    printf("\nparameter sets%s%s%s:\n", m->default_set ? " (default: " : "",
+           m->default_set ? m->default_set : "", m->default_set ? ")" : "");
+    if (m->n_sets == 0)
+        printf("  (none)\n");
+    for (i = 0; i < m->n_sets; i++) {
+        const its_param_set *s = &m->sets[i];
+        printf("  %s: %s [%s]\n", s->name, or_empty(s->description),
+               or_empty(s->source));
+        for (k = 0; k < s->n_values; k++)
+            printf("      %-16s %14.6g\n", s->values[k].name, s->values[k].value);
+    }
+    return 0;
+}
+
+static int cmd_validate(void)
+{
+    size_t i, n = its_check_count();
+    int failed = 0;
+    printf("%-6s %-14s %14s %14s %9s  %-4s  %s\n", "check", "model", "published",
+           "itsim", "tolerance", "pass", "what");
+    for (i = 0; i < n; i++) {
+        its_check_result r;
+        its_status st;
+        memset(&r, 0, sizeof r);
+        st = its_check_run(i, &r);
+        if (st != ITS_OK)
+            r.passed = 0;
+        if (!r.passed)
+            failed++;
+        printf("%-6s %-14s %14.6g %14.6g %9.2g  %-4s  %s\n",
+               r.id ? r.id : or_empty(its_check_id(i)), or_empty(r.model),
+               r.expected, r.computed, r.rel_tol, r.passed ? "PASS" : "FAIL",
+               or_empty(r.what));
+        if (st != ITS_OK)
+            printf("       (run failed: %s)\n", its_strerror(st));
+    }
+    printf("%zu checks, %zu passed, %d failed\n", n, n - (size_t)failed, failed);
+    return failed ? EXIT_RUN : 0;
+}
+
+static int cmd_version(void)
+{
+    printf("itsim %s\nSUNDIALS %s\nlibyaml %s\n", its_version(),
+           its_sundials_version(), its_yaml_version());
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd;
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+        strcmp(cmd, "-h") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (argc > 3 || (argc == 3 && strcmp(cmd, "model") != 0))
+        return usage_error("too many arguments for '", cmd, "'");
+    if (strcmp(cmd, "models") == 0)
+        return cmd_models();
+    if (strcmp(cmd, "model") == 0) {
+        if (argc != 3)
+            return usage_error("'model' needs a model name", "", "");
+        return cmd_model(argv[2]);
+    }
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate();
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
+        return cmd_version();
+    return usage_error("unknown command '", cmd, "'");
+}

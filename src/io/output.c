@@ -1,0 +1,700 @@
+/* itsim: run outputs. Readable summary, and the output directory
+ * (timeseries.csv, summary.json, scenario.resolved.yaml) written atomically. */
+#include "io/scenario_impl.h"
+#include "itsim/itsim.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const row_kind_names[] = {"grid", "predose", "postdose",
+                                             "extinct"};
+
+static const char *row_kind_name(unsigned char k)
+{
+    return k < 4 ? row_kind_names[k] : "unknown";
+}
+
+/* Numbers are always written with a '.' decimal point: switch this thread
+ * to the C locale while writing. */
+typedef struct c_locale_guard {
+    locale_t c, old;
+} c_locale_guard;
+
+static void c_locale_enter(c_locale_guard *g)
+{
+    g->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    g->old = g->c != (locale_t)0 ? uselocale(g->c) : (locale_t)0;
+}
+
+static void c_locale_leave(c_locale_guard *g)
+{
+    if (g->c != (locale_t)0) {
+        uselocale(g->old);
+        freelocale(g->c);
+    }
+}
+
+static void set_err(const its_result *res, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_err(const its_result *res, const char *fmt, ...)
+{
+    va_list ap;
+    if (!res->err)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(res->err, ITS__ERRLEN, fmt, ap);
+    va_end(ap);
+}
+
+static void errno_text(int err, char *buf, size_t n)
+{
+    if (strerror_r(err, buf, n) != 0)
+        snprintf(buf, n, "error %d", err);
+}
+
+/* ---- statistics over the rows ------------------------------------------------ */
+
+typedef struct state_stats {
+    double min, t_min, max, t_max;
+    int any;
+} state_stats;
+
+static state_stats stats_of(const its_result *res, size_t j)
+{
+    size_t ns = res->plan.model->n_states, i;
+    state_stats s;
+    memset(&s, 0, sizeof s);
+    s.min = (double)NAN;
+    s.max = (double)NAN;
+    s.t_min = (double)NAN;
+    s.t_max = (double)NAN;
+    for (i = 0; i < res->n_rows; i++) {
+        double v = res->y[i * ns + j];
+        if (!isfinite(v))
+            continue;
+        if (!s.any || v < s.min) {
+            s.min = v;
+            s.t_min = res->t[i];
+        }
+        if (!s.any || v > s.max) {
+            s.max = v;
+            s.t_max = res->t[i];
+        }
+        s.any = 1;
+    }
+    return s;
+}
+
+/* ---- readable summary ---------------------------------------------------- */
+
+its_status its_result_print_summary(const its_result *res, FILE *fp)
+{
+    const its__plan *p;
+    const its_model_def *m;
+    size_t i, j, nb, ni;
+    c_locale_guard g;
+    int bad;
+
+    if (!res || !fp)
+        return ITS_EINVAL;
+    p = &res->plan;
+    m = p->model;
+    c_locale_enter(&g);
+    fprintf(fp, "model     %s: %s\n", m->name, m->title);
+    fprintf(fp, "scenario  %s\n", p->source);
+    if (p->set_name)
+        fprintf(fp, "set       %s\n", p->set_name);
+    fprintf(fp, "horizon   %g to %g %s, output every %g %s (%zu rows)\n",
+            p->t0, p->t1, m->time_unit, p->dt, m->time_unit, res->n_rows);
+    fprintf(fp, "doses     %zu", p->n_doses);
+    for (i = 0; i < m->n_inputs; i++) {
+        nb = ni = 0;
+        for (j = 0; j < p->n_doses; j++) {
+            if (p->doses[j].input != (int)i)
+                continue;
+            if (p->doses[j].infusion)
+                ni++;
+            else
+                nb++;
+        }
+        if (nb)
+            fprintf(fp, "; %s: %zu bolus%s", m->inputs[i].name, nb,
+                    nb == 1 ? "" : "es");
+        if (ni)
+            fprintf(fp, "; %s: %zu infusion%s", m->inputs[i].name, ni,
+                    ni == 1 ? "" : "s");
+    }
+    fprintf(fp, "\n");
+    if (res->status == ITS_OK)
+        fprintf(fp, "status    ok\n\n");
+    else
+        fprintf(fp, "status    %s: %s\n\n", its_status_name(res->status),
+                res->message);
+    fprintf(fp, "%-16s %-12s %14s %14s %14s %14s\n", "state", "unit", "initial",
+            "final", "min", "max");
+    for (j = 0; j < m->n_states; j++) {
+        state_stats s = stats_of(res, j);
+        fprintf(fp, "%-16s %-12s %14.6g %14.6g %14.6g %14.6g\n",
+                m->states[j].name, m->states[j].unit, p->initial[j],
+                res->has_final ? res->final_state[j] : (double)NAN, s.min, s.max);
+    }
+    fprintf(fp, "\nsolver    %s, %ld steps, %ld rhs evals, %ld jac evals, "
+                "%ld linear setups,\n          %ld error test fails, %ld "
+                "nonlinear iters, %ld conv fails, %ld segments, %ld extinctions\n",
+            p->method == ITS_METHOD_ADAMS ? "adams" : "bdf", res->stats.steps,
+            res->stats.rhs_evals, res->stats.jac_evals, res->stats.lin_setups,
+            res->stats.err_test_fails, res->stats.nonlin_iters,
+            res->stats.nonlin_conv_fails, res->stats.segments,
+            res->stats.extinctions);
+    bad = ferror(fp);
+    c_locale_leave(&g);
+    return bad ? ITS_EIO : ITS_OK;
+}
+
+/* ---- timeseries.csv -------------------------------------------------------- */
+
+static void write_csv(const its_result *res, FILE *fp)
+{
+    const its_model_def *m = res->plan.model;
+    size_t ns = m->n_states, i, j;
+    fprintf(fp, "time [%s]", m->time_unit);
+    for (j = 0; j < ns; j++)
+        fprintf(fp, ",%s [%s]", m->states[j].name, m->states[j].unit);
+    fprintf(fp, ",event\n");
+    for (i = 0; i < res->n_rows; i++) {
+        fprintf(fp, "%.10g", res->t[i]);
+        for (j = 0; j < ns; j++)
+            fprintf(fp, ",%.10g", res->y[i * ns + j]);
+        fprintf(fp, ",%s\n", row_kind_name(res->kind[i]));
+    }
+}
+
+/* ---- summary.json ---------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n, k;
+    unsigned cp;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2, cp = s[0] & 0x1fu;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3, cp = s[0] & 0x0fu;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4, cp = s[0] & 0x07u;
+    else
+        return 0;
+    for (k = 1; k < n; k++) {
+        if ((s[k] & 0xc0u) != 0x80u)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* A string in double quotes, valid for both JSON and YAML (JSON's escapes
+ * are a subset of YAML's); invalid UTF-8 bytes become U+FFFD. */
+static void put_quoted(FILE *fp, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    fputc('"', fp);
+    while (*s) {
+        size_t n = utf8_len(s);
+        if (n == 0) {
+            fputs("\\ufffd", fp);
+            s++;
+            continue;
+        }
+        if (n > 1) {
+            fwrite(s, 1, n, fp);
+            s += n;
+            continue;
+        }
+        switch (*s) {
+        case '"': fputs("\\\"", fp); break;
+        case '\\': fputs("\\\\", fp); break;
+        case '\n': fputs("\\n", fp); break;
+        case '\t': fputs("\\t", fp); break;
+        case '\r': fputs("\\r", fp); break;
+        default:
+            if (*s < 0x20 || *s == 0x7f)
+                fprintf(fp, "\\u%04x", (unsigned)*s);
+            else
+                fputc(*s, fp);
+        }
+        s++;
+    }
+    fputc('"', fp);
+}
+
+static void json_num(FILE *fp, double x)
+{
+    if (isfinite(x))
+        fprintf(fp, "%.17g", x);
+    else
+        fputs("null", fp);
+}
+
+static void write_json(const its_result *res, FILE *fp)
+{
+    const its__plan *p = &res->plan;
+    const its_model_def *m = p->model;
+    const its_stats *st = &res->stats;
+    size_t j;
+
+    fprintf(fp, "{\n  \"itsim_version\": ");
+    put_quoted(fp, its_version());
+    fprintf(fp, ",\n  \"sundials_version\": ");
+    put_quoted(fp, its_sundials_version());
+    fprintf(fp, ",\n  \"libyaml_version\": ");
+    put_quoted(fp, its_yaml_version());
+    fprintf(fp, ",\n  \"scenario\": ");
+    put_quoted(fp, p->source);
+    fprintf(fp, ",\n  \"model\": ");
+    put_quoted(fp, m->name);
+    fprintf(fp, ",\n  \"parameter_set\": ");
+    if (p->set_name)
+        put_quoted(fp, p->set_name);
+    else
+        fputs("null", fp);
+    fprintf(fp, ",\n  \"status\": ");
+    put_quoted(fp, res->status == ITS_OK ? "ok" : its_status_name(res->status));
+    fprintf(fp, ",\n  \"message\": ");
+    put_quoted(fp, res->message);
+    fprintf(fp, ",\n  \"time_unit\": ");
+    put_quoted(fp, m->time_unit);
+    fprintf(fp, ",\n  \"t_start\": ");
+    json_num(fp, p->t0);
+    fprintf(fp, ",\n  \"t_end\": ");
+    json_num(fp, p->t1);
+    fprintf(fp, ",\n  \"t_reached\": ");
+    json_num(fp, res->n_rows ? res->t[res->n_rows - 1] : (double)NAN);
+    fprintf(fp, ",\n  \"rows\": %zu,\n  \"states\": {", res->n_rows);
+    for (j = 0; j < m->n_states; j++) {
+        state_stats s = stats_of(res, j);
+        fprintf(fp, "%s\n    ", j ? "," : "");
+        put_quoted(fp, m->states[j].name);
+        fprintf(fp, ": {\"unit\": ");
+        put_quoted(fp, m->states[j].unit);
+        fprintf(fp, ", \"initial\": ");
+        json_num(fp, p->initial[j]);
+        fprintf(fp, ", \"final\": ");
+        json_num(fp, res->has_final ? res->final_state[j] : (double)NAN);
+        fprintf(fp, ", \"min\": ");
+        json_num(fp, s.min);
+        fprintf(fp, ", \"t_min\": ");
+        json_num(fp, s.t_min);
+        fprintf(fp, ", \"max\": ");
+        json_num(fp, s.max);
+        fprintf(fp, ", \"t_max\": ");
+        json_num(fp, s.t_max);
+        fputc('}', fp);
+    }
+    fprintf(fp, "\n  },\n  \"solver\": {\"method\": \"%s\", \"steps\": %ld, "
+                "\"rhs_evals\": %ld, \"jac_evals\": %ld, \"lin_setups\": %ld, "
+                "\"err_test_fails\": %ld, \"nonlin_iters\": %ld, "
+                "\"nonlin_conv_fails\": %ld, \"root_evals\": %ld, "
+                "\"segments\": %ld, \"extinctions\": %ld},\n  \"doses\": [",
+            p->method == ITS_METHOD_ADAMS ? "adams" : "bdf", st->steps,
+            st->rhs_evals, st->jac_evals, st->lin_setups, st->err_test_fails,
+            st->nonlin_iters, st->nonlin_conv_fails, st->root_evals,
+            st->segments, st->extinctions);
+    for (j = 0; j < p->n_doses; j++) {
+        const its__dose *d = &p->doses[j];
+        const its_input_def *in = &m->inputs[d->input];
+        fprintf(fp, "%s\n    {\"input\": ", j ? "," : "");
+        put_quoted(fp, in->name);
+        fprintf(fp, ", \"time\": ");
+        json_num(fp, d->t);
+        if (d->infusion) {
+            fprintf(fp, ", \"rate\": ");
+            json_num(fp, d->rate);
+            fprintf(fp, ", \"rate_unit\": \"(%s)/%s\", \"duration\": ", in->unit,
+                    m->time_unit);
+            json_num(fp, d->duration); /* null: until the end of the run */
+        } else {
+            fprintf(fp, ", \"amount\": ");
+            json_num(fp, d->amount);
+            fprintf(fp, ", \"unit\": ");
+            put_quoted(fp, in->unit);
+        }
+        fputc('}', fp);
+    }
+    fprintf(fp, "%s]\n}\n", p->n_doses ? "\n  " : "");
+}
+
+/* ---- scenario.resolved.yaml ---------------------------------------------------- */
+
+static int plain_safe_name(const char *s)
+{
+    const char *c;
+    if (!*s)
+        return 0;
+    for (c = s; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9') || *c == '_' || *c == '.' || *c == '-'))
+            return 0;
+    return s[0] != '-' && s[0] != '.';
+}
+
+static void put_name(FILE *fp, const char *s)
+{
+    if (plain_safe_name(s))
+        fputs(s, fp);
+    else
+        put_quoted(fp, s);
+}
+
+/* "VALUE UNIT" re-parsable by its_quantity_parse (%.17g is exact). */
+static void put_quantity(FILE *fp, double x, const char *unit)
+{
+    char buf[512];
+    const char *c;
+    int plain = 1;
+    if (!unit || unit[0] == '\0' || strcmp(unit, "1") == 0) {
+        fprintf(fp, "%.17g", x);
+        return;
+    }
+    snprintf(buf, sizeof buf, "%.17g %s", x, unit);
+    for (c = unit; *c; c++)
+        if (*c == ':' || *c == '#' || *c == '"' || *c == '\'' || *c == '\\' ||
+            (unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            plain = 0;
+    if (plain)
+        fputs(buf, fp);
+    else
+        put_quoted(fp, buf);
+}
+
+static void write_yaml(const its_result *res, FILE *fp)
+{
+    const its__plan *p = &res->plan;
+    const its_model_def *m = p->model;
+    const char *tu = m->time_unit;
+    char runit[256];
+    size_t i;
+
+    fprintf(fp, "# itsim resolved scenario: every setting after defaults and "
+                "overrides,\n# in model units. `itsim run` on this file "
+                "reproduces timeseries.csv.\n");
+    fprintf(fp, "provenance:\n  itsim: ");
+    put_quoted(fp, its_version());
+    fprintf(fp, "\n  sundials: ");
+    put_quoted(fp, its_sundials_version());
+    fprintf(fp, "\n  libyaml: ");
+    put_quoted(fp, its_yaml_version());
+    fprintf(fp, "\n  source: ");
+    put_quoted(fp, p->source);
+    fprintf(fp, "\nmodel: ");
+    put_name(fp, m->name);
+    fputc('\n', fp);
+    if (p->description) {
+        fprintf(fp, "description: ");
+        put_quoted(fp, p->description);
+        fputc('\n', fp);
+    }
+    if (p->set_name) {
+        fprintf(fp, "parameter_set: ");
+        put_name(fp, p->set_name);
+        fputc('\n', fp);
+    }
+    fprintf(fp, "parameters:%s\n", m->n_params ? "" : " {}");
+    for (i = 0; i < m->n_params; i++) {
+        fprintf(fp, "  ");
+        put_name(fp, m->params[i].name);
+        fprintf(fp, ": ");
+        put_quantity(fp, p->params[i], m->params[i].unit);
+        fputc('\n', fp);
+    }
+    fprintf(fp, "initial:%s\n", m->n_states ? "" : " {}");
+    for (i = 0; i < m->n_states; i++) {
+        fprintf(fp, "  ");
+        put_name(fp, m->states[i].name);
+        fprintf(fp, ": ");
+        put_quantity(fp, p->initial[i], m->states[i].unit);
+        fputc('\n', fp);
+    }
+    fprintf(fp, "therapy:%s\n", p->n_therapy ? "" : " []");
+    for (i = 0; i < p->n_therapy; i++) {
+        const its__therapy *th = &p->therapy[i];
+        const its_input_def *in = &m->inputs[th->input];
+        fprintf(fp, "  - input: ");
+        put_name(fp, in->name);
+        if (th->has_dose) {
+            fprintf(fp, "\n    dose: ");
+            put_quantity(fp, th->dose, in->unit);
+        } else {
+            snprintf(runit, sizeof runit, "(%s)/%s", in->unit, tu);
+            fprintf(fp, "\n    rate: ");
+            put_quantity(fp, th->rate, runit);
+        }
+        fprintf(fp, "\n    start: ");
+        put_quantity(fp, th->start, tu);
+        if (th->has_every) {
+            fprintf(fp, "\n    every: ");
+            put_quantity(fp, th->every, tu);
+        }
+        if (th->has_until) {
+            fprintf(fp, "\n    until: ");
+            put_quantity(fp, th->until, tu);
+        }
+        if (th->has_count)
+            fprintf(fp, "\n    count: %ld", th->count);
+        if (th->has_duration) {
+            fprintf(fp, "\n    duration: ");
+            put_quantity(fp, th->duration, tu);
+        }
+        fputc('\n', fp);
+    }
+    fprintf(fp, "simulate:\n  start: ");
+    put_quantity(fp, p->t0, tu);
+    fprintf(fp, "\n  until: ");
+    put_quantity(fp, p->t1, tu);
+    fprintf(fp, "\n  output_every: ");
+    put_quantity(fp, p->dt, tu);
+    fprintf(fp, "\n  method: %s\n",
+            p->method == ITS_METHOD_ADAMS ? "adams" : "bdf");
+    if (p->has_rtol)
+        fprintf(fp, "  rtol: %.17g\n", p->rtol);
+    if (p->has_atol)
+        fprintf(fp, "  atol: %.17g\n", p->atol);
+    if (p->has_max_steps)
+        fprintf(fp, "  max_steps: %ld\n", p->max_steps);
+}
+
+/* ---- the output directory -------------------------------------------------- */
+
+typedef void (*writer_fn)(const its_result *res, FILE *fp);
+
+static its_status write_file(const its_result *res, const char *dir,
+                             const char *name, writer_fn fn, mode_t *mode)
+{
+    char path[4096], eb[128];
+    FILE *fp;
+    int bad, err;
+    struct stat sb;
+
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) {
+        set_err(res, "%s: path too long", dir);
+        return ITS_EIO;
+    }
+    fp = fopen(path, "w");
+    if (!fp) {
+        errno_text(errno, eb, sizeof eb);
+        set_err(res, "%s: cannot create: %s", path, eb);
+        return ITS_EIO;
+    }
+    if (mode && fstat(fileno(fp), &sb) == 0)
+        *mode = sb.st_mode & 0777;
+    fn(res, fp);
+    bad = ferror(fp);
+    err = errno;
+    if (fclose(fp) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (bad) {
+        errno_text(err, eb, sizeof eb);
+        set_err(res, "%s: write failed: %s", path, eb);
+        return ITS_EIO;
+    }
+    return ITS_OK;
+}
+
+/* Directory state: -1 missing, 0 empty, 1 only non-directories, 2 has
+ * subdirectories, 3 not a directory, 4 cannot be read. */
+static int dir_state(const char *dir)
+{
+    struct stat sb;
+    DIR *d;
+    struct dirent *e;
+    char path[4096];
+    int state = 0;
+
+    if (lstat(dir, &sb) != 0)
+        return errno == ENOENT ? -1 : 4;
+    if (!S_ISDIR(sb.st_mode))
+        return 3;
+    d = opendir(dir);
+    if (!d)
+        return 4;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (state < 1)
+            state = 1;
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
+                sizeof path ||
+            lstat(path, &sb) != 0) {
+            state = 4;
+            break;
+        }
+        if (S_ISDIR(sb.st_mode))
+            state = 2;
+    }
+    closedir(d);
+    return state;
+}
+
+/* Remove a directory holding only non-directories (our own temp dirs, or a
+ * previous output directory checked by dir_state). */
+static int remove_flat_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[4096];
+    int rc = 0;
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
+                sizeof path ||
+            unlink(path) != 0)
+            rc = -1;
+    }
+    closedir(d);
+    if (rmdir(dir) != 0)
+        rc = -1;
+    return rc;
+}
+
+its_status its_result_write_dir(const its_result *res, const char *dir,
+                                int overwrite)
+{
+    char target[4000], tmp[4096], old[4096], eb[128];
+    size_t len;
+    int state;
+    mode_t fmode = 0644;
+    its_status st;
+    c_locale_guard g;
+
+    if (!res)
+        return ITS_EINVAL;
+    if (res->err)
+        res->err[0] = '\0';
+    if (!dir || !*dir) {
+        set_err(res, "no output directory given");
+        return ITS_EINVAL;
+    }
+    len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    if (len >= sizeof target) {
+        set_err(res, "output directory name too long");
+        return ITS_EINVAL;
+    }
+    memcpy(target, dir, len);
+    target[len] = '\0';
+    if (strcmp(target, "/") == 0 || strcmp(target, ".") == 0 ||
+        strcmp(target, "..") == 0 ||
+        (len >= 3 && strcmp(target + len - 3, "/..") == 0) ||
+        (len >= 2 && strcmp(target + len - 2, "/.") == 0)) {
+        set_err(res, "%s: cannot be used as an output directory", dir);
+        return ITS_EINVAL;
+    }
+    state = dir_state(target);
+    if (state == 3) {
+        set_err(res, "%s: exists and is not a directory", target);
+        return ITS_EIO;
+    }
+    if (state == 4) {
+        set_err(res, "%s: cannot inspect the existing directory", target);
+        return ITS_EIO;
+    }
+    if (state >= 1 && !overwrite) {
+        set_err(res, "%s: output directory exists and is not empty "
+                     "(use --force to replace it)", target);
+        return ITS_EIO;
+    }
+    if (state == 2) {
+        set_err(res, "%s: refusing to replace a directory that contains "
+                     "subdirectories", target);
+        return ITS_EIO;
+    }
+
+    snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", target);
+    if (!mkdtemp(tmp)) {
+        errno_text(errno, eb, sizeof eb);
+        set_err(res, "%s: cannot create a temporary directory: %s", tmp, eb);
+        return ITS_EIO;
+    }
+    c_locale_enter(&g);
+    st = write_file(res, tmp, "timeseries.csv", write_csv, &fmode);
+    if (st == ITS_OK)
+        st = write_file(res, tmp, "summary.json", write_json, NULL);
+    if (st == ITS_OK)
+        st = write_file(res, tmp, "scenario.resolved.yaml", write_yaml, NULL);
+    c_locale_leave(&g);
+    /* mkdtemp makes 0700: give the directory the file permissions the
+     * umask allowed, plus search permission where reading is allowed. */
+    if (st == ITS_OK &&
+        chmod(tmp, fmode | ((fmode & 0444) >> 2)) != 0) {
+        errno_text(errno, eb, sizeof eb);
+        set_err(res, "%s: chmod failed: %s", tmp, eb);
+        st = ITS_EIO;
+    }
+    if (st != ITS_OK) {
+        remove_flat_dir(tmp);
+        return st;
+    }
+
+    if (state == 1) {
+        /* Move the old directory aside, put the new one in place, then
+         * delete the old one: at no time is there a partial output. */
+        snprintf(old, sizeof old, "%s.old.XXXXXX", target);
+        if (!mkdtemp(old) || rename(target, old) != 0) {
+            errno_text(errno, eb, sizeof eb);
+            set_err(res, "%s: cannot move the old output aside: %s", target, eb);
+            rmdir(old);
+            remove_flat_dir(tmp);
+            return ITS_EIO;
+        }
+        if (rename(tmp, target) != 0) {
+            errno_text(errno, eb, sizeof eb);
+            set_err(res, "%s: cannot rename %s: %s", target, tmp, eb);
+            if (rename(old, target) != 0)
+                set_err(res, "%s: cannot rename %s (%s); the previous output "
+                             "is in %s", target, tmp, eb, old);
+            remove_flat_dir(tmp);
+            return ITS_EIO;
+        }
+        if (remove_flat_dir(old) != 0) {
+            set_err(res, "%s: written, but the previous output could not be "
+                         "removed from %s", target, old);
+            return ITS_EIO;
+        }
+        return ITS_OK;
+    }
+    /* Missing or empty: rename() replaces an empty directory atomically. */
+    if (rename(tmp, target) != 0) {
+        errno_text(errno, eb, sizeof eb);
+        set_err(res, "%s: cannot rename %s: %s", target, tmp, eb);
+        remove_flat_dir(tmp);
+        return ITS_EIO;
+    }
+    return ITS_OK;
+}
+
+const char *its_result_errmsg(const its_result *res)
+{
+    if (!res)
+        return "no result";
+    if (res->err && res->err[0])
+        return res->err;
+    return res->message;
+}

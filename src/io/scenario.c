@@ -1,0 +1,1528 @@
+/* itsim: scenario files. Loads YAML through io/yaml_adapter, checks every
+ * name and unit against the model, applies overrides and runs the plan. */
+#include "io/scenario_impl.h"
+#include "io/yaml_adapter.h"
+#include "itsim/itsim.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FILE_BYTES ((size_t)16 << 20)  /* larger files are refused */
+#define MAX_DOSES 1000000L                  /* administrations per scenario */
+#define MAX_GRID 10000000.0                 /* output grid rows */
+#define TIME_RTOL 1e-9                      /* "inclusive" time comparisons */
+
+/* A raw value from the file or the command line, kept as text so that it
+ * can be converted again when the model changes (--model). */
+typedef struct sval {
+    char *text;          /* NULL when absent */
+    int line, col;       /* 1-based position in the file, 0 otherwise */
+    const char *origin;  /* "--set", "--model" for command-line values */
+} sval;
+
+/* NAME: VALUE from parameters, initial, or a --set override. */
+typedef struct sentry {
+    sval key;
+    sval val;
+} sentry;
+
+enum { T_INPUT, T_DOSE, T_RATE, T_START, T_EVERY, T_UNTIL, T_COUNT,
+       T_DURATION, T_N };
+static const char *const therapy_keys[T_N] = {
+    "input", "dose", "rate", "start", "every", "until", "count", "duration"};
+
+enum { S_START, S_UNTIL, S_OUTPUT_EVERY, S_RTOL, S_ATOL, S_METHOD,
+       S_MAX_STEPS, S_N };
+static const char *const simulate_keys[S_N] = {
+    "start", "until", "output_every", "rtol", "atol", "method", "max_steps"};
+
+enum { K_MODEL, K_SET, K_DESCRIPTION, K_PARAMETERS, K_INITIAL, K_THERAPY,
+       K_SIMULATE, K_PROVENANCE, K_N };
+static const char *const top_keys[K_N] = {
+    "model", "parameter_set", "description", "parameters", "initial",
+    "therapy", "simulate", "provenance"};
+
+typedef struct sitem {
+    sval at;             /* position of the item (text unused) */
+    sval f[T_N];
+} sitem;
+
+struct its_scenario {
+    char *name;          /* file name or the name given to load_string */
+    sval model, set, description;
+    sentry *params;
+    size_t n_params;
+    sentry *initial;
+    size_t n_initial;
+    sitem *therapy;
+    size_t n_therapy;
+    sval sim[S_N];
+    sentry *ovr;         /* --set NAME=VALUE, in order */
+    size_t n_ovr;
+    int has_until_value; /* its_scenario_set_until */
+    double until_value;
+    char err[ITS__ERRLEN];
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static void fmt_into(char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fmt_into(char *buf, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, n, fmt, ap);
+    va_end(ap);
+}
+
+static char *dup_mem(const char *s, size_t len)
+{
+    char *p = malloc(len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+static char *dup_str(const char *s)
+{
+    return dup_mem(s, strlen(s));
+}
+
+static void sval_clear(sval *v)
+{
+    free(v->text);
+    memset(v, 0, sizeof *v);
+}
+
+static void entries_free(sentry *e, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        sval_clear(&e[i].key);
+        sval_clear(&e[i].val);
+    }
+    free(e);
+}
+
+/* Drop everything loaded (name, file contents, overrides). */
+static void scenario_clear(its_scenario *sc)
+{
+    size_t i, k;
+    free(sc->name);
+    sc->name = NULL;
+    sval_clear(&sc->model);
+    sval_clear(&sc->set);
+    sval_clear(&sc->description);
+    entries_free(sc->params, sc->n_params);
+    sc->params = NULL;
+    sc->n_params = 0;
+    entries_free(sc->initial, sc->n_initial);
+    sc->initial = NULL;
+    sc->n_initial = 0;
+    for (i = 0; i < sc->n_therapy; i++)
+        for (k = 0; k < T_N; k++)
+            sval_clear(&sc->therapy[i].f[k]);
+    free(sc->therapy);
+    sc->therapy = NULL;
+    sc->n_therapy = 0;
+    for (k = 0; k < S_N; k++)
+        sval_clear(&sc->sim[k]);
+    entries_free(sc->ovr, sc->n_ovr);
+    sc->ovr = NULL;
+    sc->n_ovr = 0;
+    sc->has_until_value = 0;
+    sc->until_value = 0.0;
+}
+
+/* Record an error "FILE:LINE:COL: KEY: message" (or "ORIGIN: KEY: message"
+ * for command-line values, "FILE: KEY: message" without a position). */
+static its_status fail(its_scenario *sc, its_status st, const sval *at,
+                       const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static its_status fail(its_scenario *sc, its_status st, const sval *at,
+                       const char *key, const char *fmt, ...)
+{
+    char msg[ITS__ERRLEN];
+    const char *src = sc->name ? sc->name : "scenario";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (at && at->origin)
+        fmt_into(sc->err, sizeof sc->err, "%s: %s: %s", at->origin, key, msg);
+    else if (at && at->line > 0)
+        fmt_into(sc->err, sizeof sc->err, "%s:%d:%d: %s: %s", src, at->line,
+                 at->col, key, msg);
+    else
+        fmt_into(sc->err, sizeof sc->err, "%s: %s: %s", src, key, msg);
+    return st;
+}
+
+static its_status fail_nomem(its_scenario *sc)
+{
+    fmt_into(sc->err, sizeof sc->err, "%s", "out of memory");
+    return ITS_ENOMEM;
+}
+
+/* A YAML null: an empty plain scalar, "~" or "null". */
+static int is_null_text(const char *s)
+{
+    return s[0] == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+           strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+static int is_null_node(const its__ydoc *doc, int node)
+{
+    const char *s = its__ynode_scalar(doc, node, NULL);
+    return s && its__ynode_plain(doc, node) && is_null_text(s);
+}
+
+static const char *kind_name(its__ykind k)
+{
+    switch (k) {
+    case ITS__Y_SCALAR: return "a single value";
+    case ITS__Y_SEQUENCE: return "a list";
+    case ITS__Y_MAPPING: return "a mapping";
+    case ITS__Y_NONE: break;
+    }
+    return "nothing";
+}
+
+static void node_sval(const its__ydoc *doc, int node, sval *v)
+{
+    its__ynode_pos(doc, node, &v->line, &v->col);
+    v->origin = NULL;
+}
+
+/* Copy the scalar at node into *out (with its position). */
+static its_status take_scalar(its_scenario *sc, const its__ydoc *doc, int node,
+                              const char *key, sval *out)
+{
+    size_t len;
+    const char *s = its__ynode_scalar(doc, node, &len);
+    sval at;
+    memset(&at, 0, sizeof at);
+    node_sval(doc, node, &at);
+    if (!s)
+        return fail(sc, ITS_EPARSE, &at, key, "expected a single value, got %s",
+                    kind_name(its__ynode_kind(doc, node)));
+    if (strlen(s) != len)
+        return fail(sc, ITS_EPARSE, &at, key, "value contains a NUL character");
+    sval_clear(out);
+    out->text = dup_mem(s, len);
+    if (!out->text)
+        return fail_nomem(sc);
+    out->line = at.line;
+    out->col = at.col;
+    return ITS_OK;
+}
+
+/* Key of a mapping pair as a string, checked to be a non-empty scalar. */
+static its_status take_key(its_scenario *sc, const its__ydoc *doc, int knode,
+                           const char *section, const char **name, sval *at)
+{
+    size_t len;
+    const char *s = its__ynode_scalar(doc, knode, &len);
+    memset(at, 0, sizeof *at);
+    node_sval(doc, knode, at);
+    if (!s || len == 0 || strlen(s) != len)
+        return fail(sc, ITS_EPARSE, at, section,
+                    "expected a name as key, got %s",
+                    s ? "an empty or invalid name" :
+                        kind_name(its__ynode_kind(doc, knode)));
+    *name = s;
+    return ITS_OK;
+}
+
+static int key_index(const char *name, const char *const *keys, int n)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (strcmp(name, keys[i]) == 0)
+            return i;
+    return -1;
+}
+
+static void key_list(char *buf, size_t n, const char *const *keys, int nkeys)
+{
+    size_t used = 0;
+    int i;
+    buf[0] = '\0';
+    for (i = 0; i < nkeys && used < n; i++) {
+        fmt_into(buf + used, n - used, "%s%s", i ? ", " : "", keys[i]);
+        used += strlen(buf + used);
+    }
+}
+
+/* ---- reading the YAML document into raw values ----------------------------- */
+
+static its_status read_entries(its_scenario *sc, const its__ydoc *doc,
+                               int node, const char *section, sentry **out,
+                               size_t *n_out)
+{
+    size_t i, j, n;
+    sentry *e;
+    char key[256];
+    sval at;
+    its_status st;
+
+    if (is_null_node(doc, node))
+        return ITS_OK;
+    if (its__ynode_kind(doc, node) != ITS__Y_MAPPING) {
+        memset(&at, 0, sizeof at);
+        node_sval(doc, node, &at);
+        return fail(sc, ITS_EPARSE, &at, section,
+                    "expected a mapping of NAME: VALUE, got %s",
+                    kind_name(its__ynode_kind(doc, node)));
+    }
+    n = its__ynode_size(doc, node);
+    if (n == 0)
+        return ITS_OK;
+    e = calloc(n, sizeof *e);
+    if (!e)
+        return fail_nomem(sc);
+    *out = e;
+    for (i = 0; i < n; i++) {
+        int k, v;
+        const char *name;
+        its__ynode_pair(doc, node, i, &k, &v);
+        st = take_key(sc, doc, k, section, &name, &at);
+        if (st != ITS_OK)
+            return st;
+        fmt_into(key, sizeof key, "%s.%s", section, name);
+        for (j = 0; j < i; j++)
+            if (strcmp(e[j].key.text, name) == 0)
+                return fail(sc, ITS_EPARSE, &at, key,
+                            "duplicate key (first given at line %d)",
+                            e[j].key.line);
+        e[i].key = at;
+        e[i].key.text = dup_str(name);
+        *n_out = i + 1;
+        if (!e[i].key.text)
+            return fail_nomem(sc);
+        st = take_scalar(sc, doc, v, key, &e[i].val);
+        if (st != ITS_OK)
+            return st;
+    }
+    return ITS_OK;
+}
+
+/* A mapping with a fixed key set (therapy items, simulate). */
+static its_status read_fixed_map(its_scenario *sc, const its__ydoc *doc,
+                                 int node, const char *section,
+                                 const char *const *keys, int nkeys,
+                                 sval *fields)
+{
+    size_t i, n = its__ynode_size(doc, node);
+    char key[256], known[256];
+    sval at;
+    its_status st;
+
+    for (i = 0; i < n; i++) {
+        int k, v, idx;
+        const char *name;
+        its__ynode_pair(doc, node, i, &k, &v);
+        st = take_key(sc, doc, k, section, &name, &at);
+        if (st != ITS_OK)
+            return st;
+        fmt_into(key, sizeof key, "%s.%s", section, name);
+        idx = key_index(name, keys, nkeys);
+        if (idx < 0) {
+            key_list(known, sizeof known, keys, nkeys);
+            return fail(sc, ITS_EPARSE, &at, key,
+                        "unknown key (expected one of: %s)", known);
+        }
+        if (fields[idx].text)
+            return fail(sc, ITS_EPARSE, &at, key,
+                        "duplicate key (first given at line %d)",
+                        fields[idx].line);
+        st = take_scalar(sc, doc, v, key, &fields[idx]);
+        if (st != ITS_OK)
+            return st;
+    }
+    return ITS_OK;
+}
+
+static its_status read_therapy(its_scenario *sc, const its__ydoc *doc, int node)
+{
+    size_t i, n;
+    sval at;
+    char key[64];
+    its_status st;
+
+    if (is_null_node(doc, node))
+        return ITS_OK;
+    memset(&at, 0, sizeof at);
+    node_sval(doc, node, &at);
+    if (its__ynode_kind(doc, node) != ITS__Y_SEQUENCE)
+        return fail(sc, ITS_EPARSE, &at, "therapy",
+                    "expected a list of doses such as "
+                    "'- {input: NAME, dose: AMOUNT, start: TIME}', got %s",
+                    kind_name(its__ynode_kind(doc, node)));
+    n = its__ynode_size(doc, node);
+    if (n == 0)
+        return ITS_OK;
+    sc->therapy = calloc(n, sizeof *sc->therapy);
+    if (!sc->therapy)
+        return fail_nomem(sc);
+    sc->n_therapy = n;
+    for (i = 0; i < n; i++) {
+        int item = its__ynode_item(doc, node, i);
+        fmt_into(key, sizeof key, "therapy[%zu]", i);
+        node_sval(doc, item, &sc->therapy[i].at);
+        if (its__ynode_kind(doc, item) != ITS__Y_MAPPING)
+            return fail(sc, ITS_EPARSE, &sc->therapy[i].at, key,
+                        "expected a mapping such as "
+                        "{input: NAME, dose: AMOUNT}, got %s",
+                        kind_name(its__ynode_kind(doc, item)));
+        st = read_fixed_map(sc, doc, item, key, therapy_keys, T_N,
+                            sc->therapy[i].f);
+        if (st != ITS_OK)
+            return st;
+    }
+    return ITS_OK;
+}
+
+static its_status read_document(its_scenario *sc, const its__ydoc *doc)
+{
+    int root = its__ydoc_root(doc);
+    size_t i, n;
+    int seen[K_N];
+    sval at;
+    char known[256];
+    its_status st = ITS_OK;
+
+    memset(&at, 0, sizeof at);
+    if (!root) {
+        at.line = 1;
+        at.col = 1;
+        return fail(sc, ITS_EPARSE, &at, "scenario",
+                    "the scenario is empty (expected at least "
+                    "'model: NAME' and 'simulate: {until: TIME}')");
+    }
+    node_sval(doc, root, &at);
+    if (its__ynode_kind(doc, root) != ITS__Y_MAPPING)
+        return fail(sc, ITS_EPARSE, &at, "scenario",
+                    "expected a mapping of keys (model, parameters, initial, "
+                    "therapy, simulate), got %s",
+                    kind_name(its__ynode_kind(doc, root)));
+    memset(seen, 0, sizeof seen);
+    n = its__ynode_size(doc, root);
+    for (i = 0; i < n && st == ITS_OK; i++) {
+        int k, v, idx;
+        const char *name;
+        its__ynode_pair(doc, root, i, &k, &v);
+        st = take_key(sc, doc, k, "scenario", &name, &at);
+        if (st != ITS_OK)
+            return st;
+        idx = key_index(name, top_keys, K_N);
+        if (idx < 0) {
+            key_list(known, sizeof known, top_keys, K_N);
+            return fail(sc, ITS_EPARSE, &at, name,
+                        "unknown key (expected one of: %s)", known);
+        }
+        if (seen[idx])
+            return fail(sc, ITS_EPARSE, &at, name,
+                        "duplicate key (first given at line %d)", seen[idx]);
+        seen[idx] = at.line > 0 ? at.line : 1;
+        switch (idx) {
+        case K_MODEL: st = take_scalar(sc, doc, v, name, &sc->model); break;
+        case K_SET: st = take_scalar(sc, doc, v, name, &sc->set); break;
+        case K_DESCRIPTION:
+            st = take_scalar(sc, doc, v, name, &sc->description);
+            break;
+        case K_PARAMETERS:
+            st = read_entries(sc, doc, v, name, &sc->params, &sc->n_params);
+            break;
+        case K_INITIAL:
+            st = read_entries(sc, doc, v, name, &sc->initial, &sc->n_initial);
+            break;
+        case K_THERAPY: st = read_therapy(sc, doc, v); break;
+        case K_SIMULATE:
+            if (is_null_node(doc, v))
+                break;
+            if (its__ynode_kind(doc, v) != ITS__Y_MAPPING) {
+                node_sval(doc, v, &at);
+                return fail(sc, ITS_EPARSE, &at, name,
+                            "expected a mapping such as "
+                            "{until: 60 d, output_every: 1 d}, got %s",
+                            kind_name(its__ynode_kind(doc, v)));
+            }
+            st = read_fixed_map(sc, doc, v, name, simulate_keys, S_N, sc->sim);
+            break;
+        case K_PROVENANCE:
+            /* Free-form metadata written by itsim: only its shape is checked. */
+            if (!is_null_node(doc, v) &&
+                its__ynode_kind(doc, v) != ITS__Y_MAPPING) {
+                node_sval(doc, v, &at);
+                return fail(sc, ITS_EPARSE, &at, name,
+                            "expected a mapping, got %s",
+                            kind_name(its__ynode_kind(doc, v)));
+            }
+            break;
+        default: break;
+        }
+    }
+    return st;
+}
+
+/* ---- resolving raw values against the model -------------------------------- */
+
+void its__plan_clear(its__plan *plan)
+{
+    free(plan->source);
+    free(plan->description);
+    free(plan->params);
+    free(plan->initial);
+    free(plan->therapy);
+    free(plan->doses);
+    free(plan->grid);
+    memset(plan, 0, sizeof *plan);
+}
+
+static its_status quantity(its_scenario *sc, const sval *v, const char *key,
+                           const char *unit, double *out)
+{
+    char msg[512];
+    its_status st;
+    if (is_null_text(v->text))
+        return fail(sc, ITS_EPARSE, v, key, "missing value");
+    msg[0] = '\0';
+    st = its_quantity_parse(v->text, unit, out, msg, sizeof msg);
+    if (st != ITS_OK)
+        return fail(sc, st, v, key, "%s", msg[0] ? msg : its_strerror(st));
+    if (!isfinite(*out))
+        return fail(sc, ITS_ERANGE, v, key, "'%s' is not a finite number",
+                    v->text);
+    return ITS_OK;
+}
+
+/* A whole number >= 1 written in decimal digits. */
+static its_status whole_number(its_scenario *sc, const sval *v,
+                               const char *key, long max, long *out)
+{
+    const char *s = v->text;
+    long n = 0;
+    if (is_null_text(s))
+        return fail(sc, ITS_EPARSE, v, key, "missing value");
+    if (*s == '+')
+        s++;
+    if (*s < '0' || *s > '9')
+        return fail(sc, ITS_EPARSE, v, key,
+                    "expected a whole number >= 1, got '%s'", v->text);
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (n > (max - (*s - '0')) / 10)
+            return fail(sc, ITS_ERANGE, v, key, "'%s' is too large (at most %ld)",
+                        v->text, max);
+        n = n * 10 + (*s - '0');
+    }
+    if (*s != '\0')
+        return fail(sc, ITS_EPARSE, v, key,
+                    "expected a whole number >= 1, got '%s'", v->text);
+    if (n < 1)
+        return fail(sc, ITS_ERANGE, v, key, "must be at least 1, got '%s'",
+                    v->text);
+    *out = n;
+    return ITS_OK;
+}
+
+/* Names of the model's states/params/inputs/sets for messages. */
+static void name_list(char *buf, size_t n, const its_model_def *m, int what)
+{
+    size_t i, used = 0, count = what == 0 ? m->n_params :
+                                what == 1 ? m->n_states :
+                                what == 2 ? m->n_inputs : m->n_sets;
+    buf[0] = '\0';
+    for (i = 0; i < count && used + 1 < n; i++) {
+        const char *nm = what == 0 ? m->params[i].name :
+                         what == 1 ? m->states[i].name :
+                         what == 2 ? m->inputs[i].name : m->sets[i].name;
+        fmt_into(buf + used, n - used, "%s%s", i ? ", " : "", nm);
+        used += strlen(buf + used);
+    }
+    if (count == 0)
+        fmt_into(buf, n, "%s", "none");
+}
+
+static void model_list(char *buf, size_t n)
+{
+    size_t i, used = 0;
+    buf[0] = '\0';
+    for (i = 0; i < its_model_count() && used + 1 < n; i++) {
+        fmt_into(buf + used, n - used, "%s%s", i ? ", " : "",
+                 its_model_at(i)->name);
+        used += strlen(buf + used);
+    }
+}
+
+static its_status set_param(its_scenario *sc, its_sim *sim,
+                            const its_model_def *m, int idx, const sval *v,
+                            const char *key)
+{
+    double x;
+    its_status st = quantity(sc, v, key, m->params[idx].unit, &x);
+    if (st != ITS_OK)
+        return st;
+    st = its_sim_set_param(sim, m->params[idx].name, x);
+    if (st != ITS_OK)
+        return fail(sc, st, v, key, "%s", its_sim_errmsg(sim));
+    return ITS_OK;
+}
+
+static its_status set_initial(its_scenario *sc, its_sim *sim,
+                              const its_model_def *m, int idx, const sval *v,
+                              const char *key)
+{
+    double x;
+    its_status st = quantity(sc, v, key, m->states[idx].unit, &x);
+    if (st != ITS_OK)
+        return st;
+    if (x < 0.0)
+        return fail(sc, ITS_ERANGE, v, key,
+                    "an initial value cannot be negative, got '%s'", v->text);
+    st = its_sim_set_initial(sim, m->states[idx].name, x);
+    if (st != ITS_OK)
+        return fail(sc, st, v, key, "%s", its_sim_errmsg(sim));
+    return ITS_OK;
+}
+
+/* Time tolerance for inclusive comparisons on [t0, t1]. */
+static double time_tol(double a, double b)
+{
+    double s = fmax(fabs(a), fabs(b));
+    return TIME_RTOL * (s > 0.0 ? s : 1.0);
+}
+
+/* Check one therapy item and convert it to model units. */
+static its_status resolve_item(its_scenario *sc, const its_model_def *m,
+                               size_t i, double t0, its__therapy *th)
+{
+    const sitem *it = &sc->therapy[i];
+    char key[64], k2[96], runit[256];
+    const its_input_def *in;
+    its_status st;
+    int idx;
+
+    memset(th, 0, sizeof *th);
+    fmt_into(key, sizeof key, "therapy[%zu]", i);
+    if (!it->f[T_INPUT].text)
+        return fail(sc, ITS_EPARSE, &it->at, key,
+                    "missing key 'input' (the drug or cell product given)");
+    fmt_into(k2, sizeof k2, "%s.input", key);
+    idx = its_model_input_index(m, it->f[T_INPUT].text);
+    if (idx < 0) {
+        name_list(runit, sizeof runit, m, 2);
+        return fail(sc, ITS_ENOTFOUND, &it->f[T_INPUT], k2,
+                    "unknown input '%s' of model %s (inputs: %s)",
+                    it->f[T_INPUT].text, m->name, runit);
+    }
+    th->input = idx;
+    in = &m->inputs[idx];
+
+    if (!it->f[T_DOSE].text && !it->f[T_RATE].text)
+        return fail(sc, ITS_EPARSE, &it->at, key,
+                    "needs either 'dose' (a bolus amount in %s) or 'rate' "
+                    "(an infusion rate in (%s)/%s)", in->unit, in->unit,
+                    m->time_unit);
+    if (it->f[T_DOSE].text && it->f[T_RATE].text) {
+        fmt_into(k2, sizeof k2, "%s.rate", key);
+        return fail(sc, ITS_EPARSE, &it->f[T_RATE], k2,
+                    "give either 'dose' or 'rate', not both");
+    }
+    if (it->f[T_DOSE].text) {
+        th->has_dose = 1;
+        fmt_into(k2, sizeof k2, "%s.dose", key);
+        st = quantity(sc, &it->f[T_DOSE], k2, in->unit, &th->dose);
+        if (st != ITS_OK)
+            return st;
+        if (th->dose < 0.0)
+            return fail(sc, ITS_ERANGE, &it->f[T_DOSE], k2,
+                        "a dose cannot be negative, got '%s'",
+                        it->f[T_DOSE].text);
+    } else {
+        fmt_into(runit, sizeof runit, "(%s)/%s", in->unit, m->time_unit);
+        fmt_into(k2, sizeof k2, "%s.rate", key);
+        st = quantity(sc, &it->f[T_RATE], k2, runit, &th->rate);
+        if (st != ITS_OK)
+            return st;
+        if (th->rate < 0.0)
+            return fail(sc, ITS_ERANGE, &it->f[T_RATE], k2,
+                        "an infusion rate cannot be negative, got '%s'",
+                        it->f[T_RATE].text);
+    }
+
+    th->start = t0;
+    if (it->f[T_START].text) {
+        fmt_into(k2, sizeof k2, "%s.start", key);
+        st = quantity(sc, &it->f[T_START], k2, m->time_unit, &th->start);
+        if (st != ITS_OK)
+            return st;
+    }
+    if (it->f[T_EVERY].text) {
+        th->has_every = 1;
+        fmt_into(k2, sizeof k2, "%s.every", key);
+        st = quantity(sc, &it->f[T_EVERY], k2, m->time_unit, &th->every);
+        if (st != ITS_OK)
+            return st;
+        if (!(th->every > 0.0))
+            return fail(sc, ITS_ERANGE, &it->f[T_EVERY], k2,
+                        "the interval must be positive, got '%s'",
+                        it->f[T_EVERY].text);
+        if (!it->f[T_UNTIL].text && !it->f[T_COUNT].text)
+            return fail(sc, ITS_EPARSE, &it->f[T_EVERY], k2,
+                        "a repeated dose needs 'until' (time of the last "
+                        "administration) or 'count'");
+    }
+    if (it->f[T_UNTIL].text) {
+        th->has_until = 1;
+        fmt_into(k2, sizeof k2, "%s.until", key);
+        st = quantity(sc, &it->f[T_UNTIL], k2, m->time_unit, &th->until);
+        if (st != ITS_OK)
+            return st;
+        if (!th->has_every && (th->has_dose || it->f[T_DURATION].text))
+            return fail(sc, ITS_EPARSE, &it->f[T_UNTIL], k2,
+                        "'until' needs 'every' (or a constant 'rate' "
+                        "without 'duration')");
+        if (th->until < th->start - time_tol(th->until, th->start) ||
+            (!th->has_every && !(th->until > th->start)))
+            return fail(sc, ITS_ERANGE, &it->f[T_UNTIL], k2,
+                        "'%s' is not after the start of the dosing",
+                        it->f[T_UNTIL].text);
+    }
+    if (it->f[T_COUNT].text) {
+        th->has_count = 1;
+        fmt_into(k2, sizeof k2, "%s.count", key);
+        st = whole_number(sc, &it->f[T_COUNT], k2, MAX_DOSES, &th->count);
+        if (st != ITS_OK)
+            return st;
+        if (!th->has_every)
+            return fail(sc, ITS_EPARSE, &it->f[T_COUNT], k2,
+                        "'count' needs 'every' (the interval)");
+    }
+    if (it->f[T_DURATION].text) {
+        th->has_duration = 1;
+        fmt_into(k2, sizeof k2, "%s.duration", key);
+        if (th->has_dose)
+            return fail(sc, ITS_EPARSE, &it->f[T_DURATION], k2,
+                        "'duration' is only valid with 'rate' (an infusion)");
+        st = quantity(sc, &it->f[T_DURATION], k2, m->time_unit, &th->duration);
+        if (st != ITS_OK)
+            return st;
+        if (!(th->duration > 0.0))
+            return fail(sc, ITS_ERANGE, &it->f[T_DURATION], k2,
+                        "the duration must be positive, got '%s'",
+                        it->f[T_DURATION].text);
+    }
+    if (!th->has_dose && th->has_every && !th->has_duration) {
+        fmt_into(k2, sizeof k2, "%s.rate", key);
+        return fail(sc, ITS_EPARSE, &it->f[T_RATE], k2,
+                    "a repeated infusion needs a 'duration'");
+    }
+    return ITS_OK;
+}
+
+static its_status add_dose(its_scenario *sc, its__plan *plan, size_t *cap,
+                           const its__dose *d)
+{
+    if (plan->n_doses == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 16;
+        its__dose *p = realloc(plan->doses, ncap * sizeof *p);
+        if (!p)
+            return fail_nomem(sc);
+        plan->doses = p;
+        *cap = ncap;
+    }
+    plan->doses[plan->n_doses++] = *d;
+    return ITS_OK;
+}
+
+/* Expand item i into administrations inside [t0, t1]. A first
+ * administration outside the horizon is an error; later ones of a series
+ * that fall after the end are dropped (so --until can shorten a run). */
+static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
+                              size_t *cap)
+{
+    const its__therapy *th = &plan->therapy[i];
+    const sitem *it = &sc->therapy[i];
+    const its_model_def *m = plan->model;
+    const sval *at = it->f[T_START].text ? &it->f[T_START] : &it->at;
+    double tol = time_tol(plan->t0, plan->t1);
+    char key[64];
+    its__dose d;
+    long k;
+    its_status st;
+
+    fmt_into(key, sizeof key, it->f[T_START].text ? "therapy[%zu].start" :
+                                                    "therapy[%zu]", i);
+    if (th->start < plan->t0 - tol)
+        return fail(sc, ITS_ERANGE, at, key,
+                    "administration at %g %s is before the start of the "
+                    "simulation (%g %s)", th->start, m->time_unit, plan->t0,
+                    m->time_unit);
+    if (th->start > plan->t1 + tol)
+        return fail(sc, ITS_ERANGE, at, key,
+                    "administration at %g %s is after the end of the "
+                    "simulation (%g %s)", th->start, m->time_unit, plan->t1,
+                    m->time_unit);
+    memset(&d, 0, sizeof d);
+    d.input = th->input;
+    d.infusion = !th->has_dose;
+    d.amount = th->dose;
+    d.rate = th->rate;
+    if (!th->has_dose) {
+        if (th->has_duration)
+            d.duration = th->duration;
+        else if (th->has_until)
+            d.duration = th->until - th->start;
+        else
+            d.duration = INFINITY;
+    }
+    for (k = 0;; k++) {
+        double t = th->start + (double)k * (th->has_every ? th->every : 0.0);
+        if (k > 0 && !th->has_every)
+            break;
+        if (th->has_count && k >= th->count)
+            break;
+        if (th->has_every && th->has_until &&
+            t > th->until + time_tol(th->until, th->every))
+            break;
+        if (t > plan->t1 + tol)
+            break;
+        if (plan->n_doses >= (size_t)MAX_DOSES)
+            return fail(sc, ITS_ERANGE, &it->at, key,
+                        "more than %ld administrations", MAX_DOSES);
+        d.t = t;
+        st = add_dose(sc, plan, cap, &d);
+        if (st != ITS_OK)
+            return st;
+    }
+    return ITS_OK;
+}
+
+static its_status resolve_simulate(its_scenario *sc, int final, its__plan *plan,
+                                   its_sim *sim, int *have_t1)
+{
+    const its_model_def *m = plan->model;
+    its_status st;
+    const sval *s = sc->sim;
+    double tol, n;
+    size_t i;
+
+    plan->t0 = 0.0;
+    if (s[S_START].text) {
+        st = quantity(sc, &s[S_START], "simulate.start", m->time_unit, &plan->t0);
+        if (st != ITS_OK)
+            return st;
+    }
+    *have_t1 = 1;
+    if (sc->has_until_value) {
+        plan->t1 = sc->until_value;
+    } else if (s[S_UNTIL].text) {
+        st = quantity(sc, &s[S_UNTIL], "simulate.until", m->time_unit, &plan->t1);
+        if (st != ITS_OK)
+            return st;
+    } else {
+        *have_t1 = 0;
+        if (final)
+            return fail(sc, ITS_EPARSE, NULL, "simulate.until",
+                        "missing: the end time of the simulation is required "
+                        "(e.g. 'simulate: {until: 60 d}' or --until)");
+    }
+    if (s[S_RTOL].text) {
+        plan->has_rtol = 1;
+        st = quantity(sc, &s[S_RTOL], "simulate.rtol", "", &plan->rtol);
+        if (st != ITS_OK)
+            return st;
+        if (!(plan->rtol > 0.0 && plan->rtol < 1.0))
+            return fail(sc, ITS_ERANGE, &s[S_RTOL], "simulate.rtol",
+                        "must be between 0 and 1 (exclusive), got '%s'",
+                        s[S_RTOL].text);
+    }
+    if (s[S_ATOL].text) {
+        plan->has_atol = 1;
+        st = quantity(sc, &s[S_ATOL], "simulate.atol", "", &plan->atol);
+        if (st != ITS_OK)
+            return st;
+        if (!(plan->atol > 0.0))
+            return fail(sc, ITS_ERANGE, &s[S_ATOL], "simulate.atol",
+                        "must be positive, got '%s'", s[S_ATOL].text);
+    }
+    plan->method = ITS_METHOD_BDF;
+    if (s[S_METHOD].text) {
+        if (strcmp(s[S_METHOD].text, "bdf") == 0)
+            plan->method = ITS_METHOD_BDF;
+        else if (strcmp(s[S_METHOD].text, "adams") == 0)
+            plan->method = ITS_METHOD_ADAMS;
+        else
+            return fail(sc, ITS_EPARSE, &s[S_METHOD], "simulate.method",
+                        "unknown method '%s' (expected bdf or adams)",
+                        s[S_METHOD].text);
+    }
+    if (s[S_MAX_STEPS].text) {
+        plan->has_max_steps = 1;
+        st = whole_number(sc, &s[S_MAX_STEPS], "simulate.max_steps",
+                          2000000000L, &plan->max_steps);
+        if (st != ITS_OK)
+            return st;
+    }
+    if (s[S_OUTPUT_EVERY].text) {
+        st = quantity(sc, &s[S_OUTPUT_EVERY], "simulate.output_every",
+                      m->time_unit, &plan->dt);
+        if (st != ITS_OK)
+            return st;
+        if (!(plan->dt > 0.0))
+            return fail(sc, ITS_ERANGE, &s[S_OUTPUT_EVERY],
+                        "simulate.output_every",
+                        "the output interval must be positive, got '%s'",
+                        s[S_OUTPUT_EVERY].text);
+    }
+    if (!final || !*have_t1)
+        return ITS_OK;
+
+    /* Cross-checks that depend on the (overridable) horizon. */
+    if (!(plan->t1 > plan->t0)) {
+        const sval *at = sc->has_until_value ? NULL : &s[S_UNTIL];
+        sval cli;
+        memset(&cli, 0, sizeof cli);
+        cli.origin = "--until";
+        return fail(sc, ITS_ERANGE, at ? at : &cli, "simulate.until",
+                    "the end time %g %s is not after the start time %g %s",
+                    plan->t1, m->time_unit, plan->t0, m->time_unit);
+    }
+    if (!s[S_OUTPUT_EVERY].text)
+        plan->dt = (plan->t1 - plan->t0) / 100.0;
+    tol = time_tol(plan->t0, plan->t1);
+    n = floor((plan->t1 - plan->t0) / plan->dt + 1e-9);
+    if (!(n + 2.0 <= MAX_GRID))
+        return fail(sc, ITS_ERANGE, &s[S_OUTPUT_EVERY], "simulate.output_every",
+                    "too small: the output grid would have more than %.0f rows",
+                    MAX_GRID);
+    plan->n_grid = (size_t)n + 1;
+    if (plan->t0 + n * plan->dt < plan->t1 - tol)
+        plan->n_grid++;
+    plan->grid = malloc(plan->n_grid * sizeof *plan->grid);
+    if (!plan->grid)
+        return fail_nomem(sc);
+    for (i = 0; i < plan->n_grid; i++)
+        plan->grid[i] = fmin(plan->t0 + (double)i * plan->dt, plan->t1);
+    plan->grid[plan->n_grid - 1] = plan->t1;
+
+    if (plan->has_rtol || plan->has_atol) {
+        st = its_sim_set_tolerances(sim, plan->has_rtol ? plan->rtol : 1e-8,
+                                    plan->has_atol ? plan->atol : 1e-10);
+        if (st != ITS_OK)
+            return fail(sc, st, plan->has_rtol ? &s[S_RTOL] : &s[S_ATOL],
+                        plan->has_rtol ? "simulate.rtol" : "simulate.atol",
+                        "%s", its_sim_errmsg(sim));
+    }
+    st = its_sim_set_method(sim, plan->method);
+    if (st != ITS_OK)
+        return fail(sc, st, &s[S_METHOD], "simulate.method", "%s",
+                    its_sim_errmsg(sim));
+    if (plan->has_max_steps) {
+        st = its_sim_set_max_steps(sim, plan->max_steps);
+        if (st != ITS_OK)
+            return fail(sc, st, &s[S_MAX_STEPS], "simulate.max_steps", "%s",
+                        its_sim_errmsg(sim));
+    }
+    return ITS_OK;
+}
+
+/* Apply a --set override: NAME may be "parameters.X", "initial.X" or a bare
+ * parameter or state name (parameters first). */
+static its_status apply_override(its_scenario *sc, its_sim *sim,
+                                 const its_model_def *m, const sentry *o)
+{
+    const char *name = o->key.text;
+    const char *key = o->key.text;
+    int p = -1, s = -1;
+    char names[512];
+
+    if (strncmp(name, "parameters.", 11) == 0)
+        p = its_model_param_index(m, name + 11);
+    else if (strncmp(name, "initial.", 8) == 0)
+        s = its_model_state_index(m, name + 8);
+    else {
+        p = its_model_param_index(m, name);
+        if (p < 0)
+            s = its_model_state_index(m, name);
+    }
+    if (p >= 0)
+        return set_param(sc, sim, m, p, &o->val, key);
+    if (s >= 0)
+        return set_initial(sc, sim, m, s, &o->val, key);
+    name_list(names, sizeof names, m, 0);
+    return fail(sc, ITS_ENOTFOUND, &o->key, key,
+                "not a parameter or state of model %s (parameters: %s)",
+                m->name, names);
+}
+
+/* Check the raw scenario against its model and fill plan; with final, also
+ * the horizon-dependent checks, the output grid and the dose list, and
+ * *sim_out receives the configured simulation. Without a model and not
+ * final, nothing can be checked and ITS_OK is returned. */
+static its_status resolve(its_scenario *sc, int final, its__plan *plan,
+                          its_sim **sim_out)
+{
+    const its_model_def *m;
+    its_sim *sim = NULL;
+    its_status st = ITS_OK;
+    char names[512];
+    size_t i, cap = 0;
+    int have_t1 = 0;
+
+    memset(plan, 0, sizeof *plan);
+    *sim_out = NULL;
+    if (!sc->model.text) {
+        if (!final)
+            return ITS_OK;
+        return fail(sc, ITS_EPARSE, NULL, "model",
+                    "missing: name the model with 'model: NAME' or --model");
+    }
+    m = its_model_find(sc->model.text);
+    if (!m) {
+        model_list(names, sizeof names);
+        return fail(sc, ITS_ENOTFOUND, &sc->model, "model",
+                    "unknown model '%s' (models: %s)", sc->model.text, names);
+    }
+    plan->model = m;
+    plan->set_name = m->default_set;
+    plan->source = dup_str(sc->name ? sc->name : "scenario");
+    if (!plan->source)
+        return fail_nomem(sc);
+    if (sc->description.text) {
+        plan->description = dup_str(sc->description.text);
+        if (!plan->description) {
+            st = fail_nomem(sc);
+            goto out;
+        }
+    }
+    st = its_sim_create(m, &sim);
+    if (st != ITS_OK) {
+        st = fail(sc, st, &sc->model, "model", "cannot set up the simulation: %s",
+                  its_strerror(st));
+        goto out;
+    }
+    if (sc->set.text) {
+        int k = its_model_set_index(m, sc->set.text);
+        if (k < 0) {
+            name_list(names, sizeof names, m, 3);
+            st = fail(sc, ITS_ENOTFOUND, &sc->set, "parameter_set",
+                      "unknown parameter set '%s' of model %s (sets: %s)",
+                      sc->set.text, m->name, names);
+            goto out;
+        }
+        st = its_sim_apply_set(sim, sc->set.text);
+        if (st != ITS_OK) {
+            st = fail(sc, st, &sc->set, "parameter_set", "%s",
+                      its_sim_errmsg(sim));
+            goto out;
+        }
+        plan->set_name = m->sets[k].name;
+    }
+    for (i = 0; i < sc->n_params; i++) {
+        const sentry *e = &sc->params[i];
+        char key[256];
+        int k = its_model_param_index(m, e->key.text);
+        fmt_into(key, sizeof key, "parameters.%s", e->key.text);
+        if (k < 0) {
+            name_list(names, sizeof names, m, 0);
+            st = fail(sc, ITS_ENOTFOUND, &e->key, key,
+                      "unknown parameter '%s' of model %s (parameters: %s)",
+                      e->key.text, m->name, names);
+            goto out;
+        }
+        st = set_param(sc, sim, m, k, &e->val, key);
+        if (st != ITS_OK)
+            goto out;
+    }
+    for (i = 0; i < sc->n_initial; i++) {
+        const sentry *e = &sc->initial[i];
+        char key[256];
+        int k = its_model_state_index(m, e->key.text);
+        fmt_into(key, sizeof key, "initial.%s", e->key.text);
+        if (k < 0) {
+            name_list(names, sizeof names, m, 1);
+            st = fail(sc, ITS_ENOTFOUND, &e->key, key,
+                      "unknown state '%s' of model %s (states: %s)",
+                      e->key.text, m->name, names);
+            goto out;
+        }
+        st = set_initial(sc, sim, m, k, &e->val, key);
+        if (st != ITS_OK)
+            goto out;
+    }
+    for (i = 0; i < sc->n_ovr; i++) {
+        st = apply_override(sc, sim, m, &sc->ovr[i]);
+        if (st != ITS_OK)
+            goto out;
+    }
+    st = resolve_simulate(sc, final, plan, sim, &have_t1);
+    if (st != ITS_OK)
+        goto out;
+    if (sc->n_therapy) {
+        plan->therapy = calloc(sc->n_therapy, sizeof *plan->therapy);
+        if (!plan->therapy) {
+            st = fail_nomem(sc);
+            goto out;
+        }
+        plan->n_therapy = sc->n_therapy;
+    }
+    for (i = 0; i < sc->n_therapy; i++) {
+        st = resolve_item(sc, m, i, plan->t0, &plan->therapy[i]);
+        if (st != ITS_OK)
+            goto out;
+    }
+    if (final && have_t1) {
+        for (i = 0; i < sc->n_therapy; i++) {
+            size_t first = plan->n_doses, k;
+            char key[64];
+            st = expand_item(sc, plan, i, &cap);
+            if (st != ITS_OK)
+                goto out;
+            fmt_into(key, sizeof key, "therapy[%zu]", i);
+            for (k = first; k < plan->n_doses; k++) {
+                const its__dose *d = &plan->doses[k];
+                const char *in = m->inputs[d->input].name;
+                st = d->infusion ?
+                    its_sim_add_infusion(sim, in, d->t, d->duration, d->rate) :
+                    its_sim_add_bolus(sim, in, d->t, d->amount);
+                if (st != ITS_OK) {
+                    st = fail(sc, st, &sc->therapy[i].at, key, "%s",
+                              its_sim_errmsg(sim));
+                    goto out;
+                }
+            }
+        }
+    }
+    plan->params = malloc((m->n_params ? m->n_params : 1) * sizeof(double));
+    plan->initial = malloc((m->n_states ? m->n_states : 1) * sizeof(double));
+    if (!plan->params || !plan->initial) {
+        st = fail_nomem(sc);
+        goto out;
+    }
+    if (m->n_params)
+        memcpy(plan->params, its_sim_params(sim), m->n_params * sizeof(double));
+    if (m->n_states)
+        memcpy(plan->initial, its_sim_initial(sim), m->n_states * sizeof(double));
+out:
+    if (st != ITS_OK) {
+        its_sim_free(sim);
+        its__plan_clear(plan);
+        return st;
+    }
+    if (final)
+        *sim_out = sim;
+    else
+        its_sim_free(sim);
+    return ITS_OK;
+}
+
+/* Check what can be checked now (names, units, single values). */
+static its_status check_now(its_scenario *sc)
+{
+    its__plan plan;
+    its_sim *sim;
+    its_status st = resolve(sc, 0, &plan, &sim);
+    if (st == ITS_OK)
+        its__plan_clear(&plan);
+    return st;
+}
+
+/* ---- public API ---------------------------------------------------------- */
+
+its_status its_scenario_create(its_scenario **out)
+{
+    if (!out)
+        return ITS_EINVAL;
+    *out = calloc(1, sizeof **out);
+    return *out ? ITS_OK : ITS_ENOMEM;
+}
+
+void its_scenario_free(its_scenario *sc)
+{
+    if (!sc)
+        return;
+    scenario_clear(sc);
+    free(sc);
+}
+
+const char *its_scenario_errmsg(const its_scenario *sc)
+{
+    return sc ? sc->err : "no scenario";
+}
+
+its_status its_scenario_load_string(its_scenario *sc, const char *text,
+                                    size_t len, const char *name)
+{
+    its__ydoc *doc = NULL;
+    char msg[512];
+    int line, col;
+    its_status st;
+    sval at;
+
+    if (!sc)
+        return ITS_EINVAL;
+    scenario_clear(sc);
+    sc->err[0] = '\0';
+    sc->name = dup_str(name ? name : "scenario");
+    if (!sc->name)
+        return fail_nomem(sc);
+    if (!text)
+        return fail(sc, ITS_EINVAL, NULL, "scenario", "no text given");
+    st = its__ydoc_load(text, len, &doc, msg, sizeof msg, &line, &col);
+    if (st != ITS_OK) {
+        memset(&at, 0, sizeof at);
+        at.line = line;
+        at.col = col;
+        return fail(sc, st, &at, "scenario", "%s", msg);
+    }
+    st = read_document(sc, doc);
+    its__ydoc_free(doc);
+    if (st == ITS_OK)
+        st = check_now(sc);
+    return st;
+}
+
+its_status its_scenario_load_file(its_scenario *sc, const char *path)
+{
+    FILE *fp;
+    char *buf = NULL, ebuf[128];
+    size_t len = 0, cap = 0;
+    its_status st;
+    int err = 0;
+
+    if (!sc || !path)
+        return ITS_EINVAL;
+    scenario_clear(sc);
+    sc->err[0] = '\0';
+    errno = 0;
+    fp = fopen(path, "rb");
+    if (!fp) {
+        err = errno;
+        if (strerror_r(err, ebuf, sizeof ebuf) != 0)
+            fmt_into(ebuf, sizeof ebuf, "error %d", err);
+        fmt_into(sc->err, sizeof sc->err, "%s: cannot open: %s", path, ebuf);
+        return ITS_EIO;
+    }
+    for (;;) {
+        size_t got;
+        if (cap - len < 4096) {
+            char *p;
+            size_t ncap = cap ? 2 * cap : 8192;
+            if (cap > MAX_FILE_BYTES) {
+                fclose(fp);
+                free(buf);
+                fmt_into(sc->err, sizeof sc->err,
+                         "%s: file too large (more than %zu bytes)", path,
+                         MAX_FILE_BYTES);
+                return ITS_EIO;
+            }
+            p = realloc(buf, ncap);
+            if (!p) {
+                fclose(fp);
+                free(buf);
+                return fail_nomem(sc);
+            }
+            buf = p;
+            cap = ncap;
+        }
+        errno = 0;
+        got = fread(buf + len, 1, cap - len, fp);
+        len += got;
+        if (got == 0) {
+            if (ferror(fp))
+                err = errno ? errno : EIO;
+            break;
+        }
+    }
+    fclose(fp);
+    if (err) {
+        free(buf);
+        if (strerror_r(err, ebuf, sizeof ebuf) != 0)
+            fmt_into(ebuf, sizeof ebuf, "error %d", err);
+        fmt_into(sc->err, sizeof sc->err, "%s: cannot read: %s", path, ebuf);
+        return ITS_EIO;
+    }
+    st = its_scenario_load_string(sc, buf, len, path);
+    free(buf);
+    return st;
+}
+
+its_status its_scenario_set_model(its_scenario *sc, const char *model)
+{
+    char names[512];
+    char *copy;
+    if (!sc || !model)
+        return ITS_EINVAL;
+    sc->err[0] = '\0';
+    if (!its_model_find(model)) {
+        model_list(names, sizeof names);
+        fmt_into(sc->err, sizeof sc->err,
+                 "--model: unknown model '%s' (models: %s)", model, names);
+        return ITS_ENOTFOUND;
+    }
+    copy = dup_str(model);
+    if (!copy)
+        return fail_nomem(sc);
+    sval_clear(&sc->model);
+    sc->model.text = copy;
+    sc->model.origin = "--model";
+    return check_now(sc);
+}
+
+static int is_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '.';
+}
+
+its_status its_scenario_override(its_scenario *sc, const char *assignment)
+{
+    const char *eq, *b, *e, *v;
+    size_t nlen, vlen;
+    sentry *o, *p;
+    int k;
+
+    if (!sc || !assignment)
+        return ITS_EINVAL;
+    sc->err[0] = '\0';
+    eq = strchr(assignment, '=');
+    b = assignment;
+    while (*b == ' ' || *b == '\t')
+        b++;
+    e = eq ? eq : b;
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    v = eq ? eq + 1 : "";
+    while (*v == ' ' || *v == '\t')
+        v++;
+    vlen = strlen(v);
+    while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+        vlen--;
+    nlen = (size_t)(e - b);
+    if (!eq || nlen == 0 || vlen == 0) {
+        fmt_into(sc->err, sizeof sc->err,
+                 "--set: expected NAME=VALUE (e.g. lambda1=0.2 or "
+                 "V=200 mm3), got '%s'", assignment);
+        return ITS_EPARSE;
+    }
+    for (k = 0; k < (int)nlen; k++)
+        if (!is_name_char(b[k])) {
+            fmt_into(sc->err, sizeof sc->err,
+                     "--set: '%.*s' is not a valid name (letters, digits, "
+                     "'_' and '.')", (int)nlen, b);
+            return ITS_EPARSE;
+        }
+    if (nlen > 9 && strncmp(b, "simulate.", 9) == 0) {
+        char key[64];
+        fmt_into(key, sizeof key, "%.*s", (int)(nlen - 9), b + 9);
+        k = key_index(key, simulate_keys, S_N);
+        if (k < 0 || strlen(key) != nlen - 9) {
+            char known[256];
+            key_list(known, sizeof known, simulate_keys, S_N);
+            fmt_into(sc->err, sizeof sc->err,
+                     "--set: %.*s: unknown simulate setting (expected one of: %s)",
+                     (int)nlen, b, known);
+            return ITS_ENOTFOUND;
+        }
+        {
+            char *text = dup_mem(v, vlen);
+            if (!text)
+                return fail_nomem(sc);
+            sval_clear(&sc->sim[k]);
+            sc->sim[k].text = text;
+            sc->sim[k].origin = "--set";
+            if (k == S_UNTIL)
+                sc->has_until_value = 0;
+        }
+        return check_now(sc);
+    }
+    p = realloc(sc->ovr, (sc->n_ovr + 1) * sizeof *p);
+    if (!p)
+        return fail_nomem(sc);
+    sc->ovr = p;
+    o = &sc->ovr[sc->n_ovr];
+    memset(o, 0, sizeof *o);
+    o->key.text = dup_mem(b, nlen);
+    o->val.text = dup_mem(v, vlen);
+    o->key.origin = "--set";
+    o->val.origin = "--set";
+    sc->n_ovr++;
+    if (!o->key.text || !o->val.text)
+        return fail_nomem(sc);
+    return check_now(sc);
+}
+
+its_status its_scenario_set_until(its_scenario *sc, double t_end)
+{
+    if (!sc)
+        return ITS_EINVAL;
+    sc->err[0] = '\0';
+    if (!isfinite(t_end)) {
+        fmt_into(sc->err, sizeof sc->err, "--until: the end time must be finite");
+        return ITS_ERANGE;
+    }
+    sc->has_until_value = 1;
+    sc->until_value = t_end;
+    return ITS_OK;
+}
+
+static const char default_text[] =
+    "# Default itsim scenario: Hahnfeldt et al. 1999 (Cancer Research 59,\n"
+    "# 4770-4775), tumour volume V and vascular carrying capacity K of a\n"
+    "# Lewis lung carcinoma in mice under the anti-angiogenic drugs TNP-470\n"
+    "# (30 mg/kg every other day) and endostatin (20 mg/kg/d for two weeks).\n"
+    "model: hahnfeldt1999\n"
+    "parameters: {lambda1: 0.192}\n"
+    "initial: {V: 170 mm3, K: 625 mm3}\n"
+    "therapy:\n"
+    "  - {input: tnp470, dose: 30 mg/kg, start: 0 d, every: 2 d, until: 30 d}\n"
+    "  - {input: endostatin, rate: 20 mg/kg/d, start: 0 d, duration: 14 d}\n"
+    "simulate: {until: 60 d, output_every: 1 d}\n";
+
+const char *its_scenario_default_text(void)
+{
+    return default_text;
+}
+
+/* ---- running ------------------------------------------------------------- */
+
+typedef struct run_ctx {
+    its_result *res;
+    size_t n_states;
+    int nomem;
+} run_ctx;
+
+static int grow_rows(its_result *res, size_t n_states, size_t want)
+{
+    double *t, *y;
+    unsigned char *kind;
+    if (want <= res->cap_rows)
+        return 0;
+    if (want > ((size_t)-1 / sizeof(double)) / (n_states ? n_states : 1))
+        return -1;
+    t = realloc(res->t, want * sizeof *t);
+    if (!t)
+        return -1;
+    res->t = t;
+    kind = realloc(res->kind, want);
+    if (!kind)
+        return -1;
+    res->kind = kind;
+    y = realloc(res->y, want * (n_states ? n_states : 1) * sizeof *y);
+    if (!y)
+        return -1;
+    res->y = y;
+    res->cap_rows = want;
+    return 0;
+}
+
+/* Observer: stores every row (outside the right-hand side, so growing the
+ * buffer here is fine). */
+static int store_row(double t, const double *y, size_t n_states,
+                     its_row_kind kind, void *user)
+{
+    run_ctx *ctx = user;
+    its_result *res = ctx->res;
+    if (n_states != ctx->n_states)
+        return 1;
+    if (res->n_rows == res->cap_rows &&
+        grow_rows(res, n_states, res->cap_rows + res->cap_rows / 2 + 16) != 0) {
+        ctx->nomem = 1;
+        return 1;
+    }
+    res->t[res->n_rows] = t;
+    res->kind[res->n_rows] = (unsigned char)kind;
+    if (n_states)
+        memcpy(res->y + res->n_rows * n_states, y, n_states * sizeof *y);
+    res->n_rows++;
+    return 0;
+}
+
+void its_result_free(its_result *res)
+{
+    if (!res)
+        return;
+    its__plan_clear(&res->plan);
+    free(res->t);
+    free(res->kind);
+    free(res->y);
+    free(res->final_state);
+    free(res->err);
+    free(res);
+}
+
+its_status its_scenario_run(its_scenario *sc, its_result **out)
+{
+    its_result *res;
+    its_sim *sim = NULL;
+    run_ctx ctx;
+    its_status st;
+    size_t ns, want;
+
+    if (!out)
+        return ITS_EINVAL;
+    *out = NULL;
+    if (!sc)
+        return ITS_EINVAL;
+    sc->err[0] = '\0';
+    res = calloc(1, sizeof *res);
+    if (!res)
+        return fail_nomem(sc);
+    res->err = calloc(1, ITS__ERRLEN);
+    if (!res->err) {
+        free(res);
+        return fail_nomem(sc);
+    }
+    st = resolve(sc, 1, &res->plan, &sim);
+    if (st != ITS_OK) {
+        its_result_free(res);
+        return st;
+    }
+    ns = res->plan.model->n_states;
+    res->final_state = calloc(ns ? ns : 1, sizeof(double));
+    /* expected rows: the grid plus a pre/post pair per switch */
+    want = res->plan.n_grid + 4 * res->plan.n_doses + 16;
+    if (!res->final_state || grow_rows(res, ns, want) != 0) {
+        its_sim_free(sim);
+        its_result_free(res);
+        return fail_nomem(sc);
+    }
+    ctx.res = res;
+    ctx.n_states = ns;
+    ctx.nomem = 0;
+    st = its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid,
+                     res->plan.n_grid, store_row, &ctx);
+    if (ctx.nomem) {
+        its_sim_free(sim);
+        its_result_free(res);
+        return fail_nomem(sc);
+    }
+    if (its_sim_get_stats(sim, &res->stats) != ITS_OK)
+        memset(&res->stats, 0, sizeof res->stats);
+    res->status = st;
+    if (st == ITS_OK) {
+        if (its_sim_final_state(sim, res->final_state) == ITS_OK)
+            res->has_final = 1;
+    } else {
+        fmt_into(res->message, sizeof res->message, "%s", its_sim_errmsg(sim));
+        fmt_into(sc->err, sizeof sc->err, "%s: run failed: %s",
+                 res->plan.source, res->message);
+    }
+    if (!res->has_final && res->n_rows > 0 && ns) {
+        memcpy(res->final_state, res->y + (res->n_rows - 1) * ns,
+               ns * sizeof(double));
+        res->has_final = 1;
+    }
+    its_sim_free(sim);
+    *out = res;
+    return st;
+}

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# itsim CLI tests: every kind of bad input gives exit status 2, one
+# "itsim: FILE:LINE:COL: KEY: message" line on stderr and no output directory.
+# Usage: bad_input.sh ITSIM_BINARY SOURCE_DIR
+set -u
+ITSIM=${1:?usage: $0 ITSIM_BINARY SOURCE_DIR}
+SRC=${2:?usage: $0 ITSIM_BINARY SOURCE_DIR}
+case $ITSIM in /*) ;; *) ITSIM=$PWD/$ITSIM ;; esac
+T=$(mktemp -d "${TMPDIR:-/tmp}/itsim_bad.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+npass=0
+nfail=0
+pass() { echo "PASS: $1"; npass=$((npass + 1)); }
+fail() { echo "FAIL: $1"; nfail=$((nfail + 1)); }
+
+# expect_bad NAME REGEX [itsim run arguments...]: exit 2, stderr matches
+# REGEX (grep -E), first line starts with "itsim: ", no out* left behind.
+expect_bad() {
+    local name=$1 pat=$2 rc
+    shift 2
+    rm -rf out out.*
+    "$ITSIM" run "$@" -o out >stdout.txt 2>stderr.txt
+    rc=$?
+    if [ "$rc" -ne 2 ]; then
+        fail "$name: exit status $rc, want 2 ($(head -c 300 stderr.txt))"
+    elif ! head -n 1 stderr.txt | grep -q '^itsim: '; then
+        fail "$name: stderr does not start with 'itsim: ' ($(head -c 300 stderr.txt))"
+    elif ! grep -Eq -- "$pat" stderr.txt; then
+        fail "$name: stderr '$(head -n 1 stderr.txt)' does not match '$pat'"
+    elif ls -d out out.* >/dev/null 2>&1; then
+        fail "$name: an output directory was left behind"
+    else
+        pass "$name: $(head -n 1 stderr.txt)"
+    fi
+}
+
+good='model: hahnfeldt1999
+initial: {V: 170 mm3, K: 625 mm3}
+therapy:
+  - {input: tnp470, dose: 30 mg/kg, start: 0 d, every: 2 d, until: 30 d}
+simulate: {until: 60 d, output_every: 1 d}'
+
+# variant FILE TEXT: write a scenario file
+variant() { printf '%s\n' "$2" >"$1"; }
+
+# sanity: the good scenario runs and writes its output
+variant good.yaml "$good"
+if "$ITSIM" run good.yaml -o out >/dev/null 2>&1 && [ -f out/summary.json ]; then
+    pass "good scenario runs"
+else
+    fail "good scenario runs"
+fi
+rm -rf out
+
+: >empty.yaml
+expect_bad "empty file" '^itsim: empty\.yaml:1:1: scenario: .*empty' empty.yaml
+
+printf 'model: hahn\000feldt1999\n' >nul.yaml
+expect_bad "NUL byte" '^itsim: nul\.yaml:1:12: scenario: .*UTF-8' nul.yaml
+
+printf 'model: \377\376hahnfeldt1999\n' >latin.yaml
+expect_bad "invalid UTF-8" '^itsim: latin\.yaml:1:[0-9]+: scenario: .*UTF-8' latin.yaml
+
+head -c 2048 "$ITSIM" >binary.yaml
+expect_bad "binary file" '^itsim: binary\.yaml:[0-9]+:[0-9]+: scenario: ' binary.yaml
+
+variant syntax.yaml 'model: hahnfeldt1999
+initial: {V: 170 mm3, K: [625 mm3}
+simulate: {until: 60 d}'
+expect_bad "YAML syntax error" '^itsim: syntax\.yaml:[0-9]+:[0-9]+: scenario: YAML syntax error' syntax.yaml
+
+variant tabs.yaml "$(printf 'model: hahnfeldt1999\nsimulate:\n\tuntil: 5 d')"
+expect_bad "tab indentation" '^itsim: tabs\.yaml:3:1: scenario: YAML syntax error' tabs.yaml
+
+variant model.yaml "${good/hahnfeldt1999/hahnfeldt2099}"
+expect_bad "unknown model" "^itsim: model\.yaml:1:8: model: unknown model 'hahnfeldt2099'" model.yaml
+
+variant param.yaml "$good
+parameters: {lambda9: 0.2}"
+expect_bad "unknown parameter" "^itsim: param\.yaml:6:14: parameters\.lambda9: unknown parameter 'lambda9'" param.yaml
+
+variant state.yaml "${good/V: 170/W: 170}"
+expect_bad "unknown state" "^itsim: state\.yaml:2:11: initial\.W: unknown state 'W'" state.yaml
+
+variant input.yaml "${good/tnp470/tnp471}"
+expect_bad "unknown input" "^itsim: input\.yaml:4:13: therapy\[0\]\.input: unknown input 'tnp471'" input.yaml
+
+variant key.yaml "$good
+colour: blue"
+expect_bad "unknown top-level key" '^itsim: key\.yaml:6:1: colour: unknown key' key.yaml
+
+variant key2.yaml "${good/every:/evry:}"
+expect_bad "unknown therapy key" '^itsim: key2\.yaml:4:49: therapy\[0\]\.evry: unknown key' key2.yaml
+
+variant key3.yaml "${good/output_every/output_evry}"
+expect_bad "unknown simulate key" '^itsim: key3\.yaml:5:25: simulate\.output_evry: unknown key' key3.yaml
+
+variant nodose.yaml "${good/dose: 30 mg\/kg, /}"
+expect_bad "missing dose" "^itsim: nodose\.yaml:4:5: therapy\[0\]: needs either 'dose'" nodose.yaml
+
+variant negdose.yaml "${good/dose: 30/dose: -30}"
+expect_bad "negative dose" '^itsim: negdose\.yaml:4:27: therapy\[0\]\.dose: .*negative' negdose.yaml
+
+variant unit.yaml "${good/30 mg\/kg/30 mgg\/kg}"
+expect_bad "unknown unit" "^itsim: unit\.yaml:4:27: therapy\[0\]\.dose: unknown unit 'mgg'" unit.yaml
+
+variant mismatch.yaml "${good/30 mg\/kg/30 d}"
+expect_bad "mismatched unit (time as dose)" '^itsim: mismatch\.yaml:4:27: therapy\[0\]\.dose: ' mismatch.yaml
+
+variant mismatch2.yaml "${good/every: 2 d/every: 2 mm3}"
+expect_bad "mismatched unit (volume as interval)" '^itsim: mismatch2\.yaml:4:56: therapy\[0\]\.every: ' mismatch2.yaml
+
+variant nan.yaml "${good/V: 170 mm3/V: .nan}"
+expect_bad "NaN (.nan)" '^itsim: nan\.yaml:2:14: initial\.V: ' nan.yaml
+
+variant nan2.yaml "${good/V: 170 mm3/V: NaN mm3}"
+expect_bad "NaN (NaN mm3)" '^itsim: nan2\.yaml:2:14: initial\.V: ' nan2.yaml
+
+variant inf.yaml "${good/V: 170 mm3/V: .inf}"
+expect_bad "infinity (.inf)" '^itsim: inf\.yaml:2:14: initial\.V: ' inf.yaml
+
+variant inf2.yaml "${good/30 mg\/kg/inf mg\/kg}"
+expect_bad "infinity (inf mg/kg)" '^itsim: inf2\.yaml:4:27: therapy\[0\]\.dose: ' inf2.yaml
+
+variant overflow.yaml "${good/30 mg\/kg/1e999 mg\/kg}"
+expect_bad "overflow (1e999)" '^itsim: overflow\.yaml:4:27: therapy\[0\]\.dose: ' overflow.yaml
+
+variant order.yaml "${good/until: 60 d,/start: 90 d, until: 60 d,}"
+expect_bad "end time before start" '^itsim: order\.yaml:5:32: simulate\.until: the end time 60 d is not after the start time 90 d' order.yaml
+
+late='  - {input: endostatin, dose: 20 mg/kg, start: 61 d}
+simulate:'
+variant late.yaml "${good/simulate:/$late}"
+expect_bad "dose after the end" '^itsim: late\.yaml:5:48: therapy\[1\]\.start: administration at 61 d is after the end' late.yaml
+
+variant early.yaml "${good/until: 60 d,/start: 5 d, until: 60 d,}"
+expect_bad "dose before the start" '^itsim: early\.yaml:4:44: therapy\[0\]\.start: administration at 0 d is before' early.yaml
+
+variant dup.yaml "$good
+model: kirschner1998"
+expect_bad "duplicate key" '^itsim: dup\.yaml:6:1: model: duplicate key' dup.yaml
+
+variant notmap.yaml '- model: hahnfeldt1999'
+expect_bad "not a mapping" '^itsim: notmap\.yaml:1:1: scenario: expected a mapping' notmap.yaml
+
+variant nountil.yaml 'model: hahnfeldt1999'
+expect_bad "missing end time" '^itsim: nountil\.yaml: simulate\.until: missing' nountil.yaml
+
+expect_bad "nonexistent file" '^itsim: does-not-exist\.yaml: cannot open: ' does-not-exist.yaml
+mkdir adir
+expect_bad "directory as scenario" '^itsim: adir: cannot read: ' adir
+
+expect_bad "bad --set syntax" '^itsim: --set: expected NAME=VALUE' good.yaml --set lambda1
+expect_bad "bad --set syntax (no value)" '^itsim: --set: expected NAME=VALUE' good.yaml --set lambda1=
+expect_bad "--set of an unknown name" '^itsim: --set: lambda9: not a parameter or state' good.yaml --set lambda9=1
+expect_bad "--set with a bad unit" "^itsim: --set: V: unknown unit 'mmm' in 'mmm3'" good.yaml --set 'V=5 mmm3'
+expect_bad "--set NaN" '^itsim: --set: lambda1: ' good.yaml --set lambda1=nan
+expect_bad "--until with a wrong unit" '^itsim: --until: ' good.yaml --until '5 mg'
+expect_bad "--until before the start" '^itsim: --until: the end time -1 d' good.yaml --until -1
+expect_bad "--model unknown" "^itsim: --model: unknown model 'nope'" good.yaml --model nope
+expect_bad "--model without the file's names" '^itsim: good\.yaml:2:11: initial\.V: unknown state' good.yaml --model kirschner1998
+
+echo "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# itsim CLI tests: the commands other than run (models, model, validate,
+# version, help) and command-line usage errors.
+# Usage: commands.sh ITSIM_BINARY SOURCE_DIR
+set -u
+ITSIM=${1:?usage: $0 ITSIM_BINARY SOURCE_DIR}
+SRC=${2:?usage: $0 ITSIM_BINARY SOURCE_DIR}
+case $ITSIM in /*) ;; *) ITSIM=$PWD/$ITSIM ;; esac
+: "$SRC"
+T=$(mktemp -d "${TMPDIR:-/tmp}/itsim_cmd.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+npass=0
+nfail=0
+pass() { echo "PASS: $1"; npass=$((npass + 1)); }
+fail() { echo "FAIL: $1"; nfail=$((nfail + 1)); }
+check() {
+    local name=$1
+    shift
+    if "$@"; then pass "$name"; else fail "$name"; fi
+}
+# run_cmd ARGS...: sets rc, out.txt, err.txt
+run_cmd() { "$ITSIM" "$@" >out.txt 2>err.txt; rc=$?; }
+
+run_cmd version
+check "version exits 0" [ $rc -eq 0 ]
+check "version prints itsim" grep -Eq '^itsim [0-9]+\.[0-9]+\.[0-9]+$' out.txt
+check "version prints SUNDIALS" grep -Eq '^SUNDIALS [0-9]' out.txt
+check "version prints libyaml" grep -Eq '^libyaml [0-9]' out.txt
+
+for h in help --help -h; do
+    run_cmd $h
+    check "$h exits 0 with usage on stdout" [ $rc -eq 0 ] && grep -q '^usage: itsim' out.txt
+done
+run_cmd run --help
+check "run --help exits 0" [ $rc -eq 0 ] && grep -q -- '--force' out.txt
+
+run_cmd
+check "no command: exit 2, usage on stderr" [ $rc -eq 2 ] && grep -q '^usage:' err.txt && [ ! -s out.txt ]
+run_cmd frobnicate
+check "unknown command: exit 2" [ $rc -eq 2 ] && grep -q "^itsim: unknown command 'frobnicate'" err.txt && grep -q '^usage:' err.txt
+run_cmd run --frobnicate
+check "unknown option: exit 2" [ $rc -eq 2 ] && grep -q "^itsim: unknown option '--frobnicate'" err.txt
+run_cmd run -o
+check "option without value: exit 2" [ $rc -eq 2 ] && grep -q "needs a value" err.txt
+run_cmd run a.yaml b.yaml
+check "two scenario files: exit 2" [ $rc -eq 2 ]
+run_cmd models extra
+check "models with an argument: exit 2" [ $rc -eq 2 ]
+
+run_cmd models
+check "models exits 0" [ $rc -eq 0 ]
+for m in kirschner1998 kuznetsov1994 hahnfeldt1999 depillis2005 depillis2009; do
+    check "models lists $m" grep -q "^$m " out.txt
+done
+check "models shows counts" grep -Eq '^hahnfeldt1999 +5 +10 +3 ' out.txt
+
+run_cmd model hahnfeldt1999
+check "model exits 0" [ $rc -eq 0 ]
+check "model prints the title" grep -q '^hahnfeldt1999: Hahnfeldt' out.txt
+check "model prints the reference" grep -q '^reference: Hahnfeldt P' out.txt
+check "model lists states" grep -Eq '^  V +mm3 +192 ' out.txt
+check "model lists inputs" grep -Eq '^  tnp470 +g_tnp470 +mg/kg ' out.txt
+check "model lists parameters with source" grep -Eq '^  lambda1 +0.192 1/d .*\[Hahnfeldt' out.txt
+run_cmd model depillis2009
+check "model lists parameter sets" [ $rc -eq 0 ] && grep -q '^  patient9: ' out.txt && grep -Eq '^      d +2.34$' out.txt
+run_cmd model nosuch
+check "unknown model: exit 2" [ $rc -eq 2 ] && grep -q "^itsim: unknown model 'nosuch'" err.txt
+run_cmd model
+check "model without a name: exit 2" [ $rc -eq 2 ]
+
+run_cmd validate
+nfailrows=$(grep -c ' FAIL ' out.txt)
+check "validate prints a table" grep -q '^check ' out.txt
+check "validate prints a total line" grep -Eq '^[0-9]+ checks, [0-9]+ passed, [0-9]+ failed$' out.txt
+if [ "$nfailrows" -eq 0 ]; then
+    check "validate exits 0 when all pass (rc=$rc)" [ $rc -eq 0 ]
+else
+    check "validate exits non-zero when a check fails (rc=$rc)" [ $rc -ne 0 ]
+fi
+
+echo "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# itsim CLI tests: the output directory (files, formats, atomic replacement,
+# --force) and the resolved scenario reproducing the time series exactly.
+# Usage: outputs.sh ITSIM_BINARY SOURCE_DIR
+set -u
+ITSIM=${1:?usage: $0 ITSIM_BINARY SOURCE_DIR}
+SRC=${2:?usage: $0 ITSIM_BINARY SOURCE_DIR}
+case $ITSIM in /*) ;; *) ITSIM=$PWD/$ITSIM ;; esac
+case $SRC in /*) ;; *) SRC=$PWD/$SRC ;; esac
+T=$(mktemp -d "${TMPDIR:-/tmp}/itsim_out.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+npass=0
+nfail=0
+pass() { echo "PASS: $1"; npass=$((npass + 1)); }
+fail() { echo "FAIL: $1"; nfail=$((nfail + 1)); }
+check() { # check NAME COMMAND...: pass when the command succeeds
+    local name=$1
+    shift
+    if "$@"; then pass "$name"; else fail "$name"; fi
+}
+have_python=0
+command -v python3 >/dev/null 2>&1 && have_python=1
+json_ok() { # valid JSON without NaN/Infinity literals
+    if [ $have_python -eq 1 ]; then
+        python3 -c 'import json,sys
+def bad(x): raise ValueError("non-finite literal " + x)
+json.load(open(sys.argv[1]), parse_constant=bad)' "$1"
+    else
+        ! grep -Eqi 'nan|inf' "$1"
+    fi
+}
+no_leftovers() { ! ls -d "$1".tmp.* "$1".old.* >/dev/null 2>&1; }
+
+# ---- default scenario ----------------------------------------------------
+"$ITSIM" run >default.txt 2>default.err
+rc=$?
+check "default run exits 0 (rc=$rc)" [ $rc -eq 0 ]
+check "default summary names the model" grep -q '^model *hahnfeldt1999' default.txt
+check "default summary shows the horizon" grep -q '^horizon *0 to 60 d' default.txt
+check "default summary has the state table" grep -Eq '^V +mm3 +170 ' default.txt
+check "default summary has solver statistics" grep -q 'steps' default.txt
+check "default summary counts the doses" grep -q 'tnp470: 16 boluses; endostatin: 1 infusion' default.txt
+
+# ---- the example and its output directory --------------------------------
+EX=$SRC/examples/hahnfeldt_tnp470_endostatin.yaml
+"$ITSIM" run "$EX" -o out >run.txt 2>run.err
+rc=$?
+check "example run -o out exits 0 (rc=$rc)" [ $rc -eq 0 ]
+check "timeseries.csv written" [ -s out/timeseries.csv ]
+check "summary.json written" [ -s out/summary.json ]
+check "scenario.resolved.yaml written" [ -s out/scenario.resolved.yaml ]
+check "no temporary directory left" no_leftovers out
+check "CSV header" [ "$(head -n 1 out/timeseries.csv)" = \
+    'time [d],V [mm3],K [mm3],g_tnp470 [mg/kg],g_endostatin [mg/kg],g_angiostatin [mg/kg],event' ]
+check "CSV first rows: predose/postdose at 0" [ "$(sed -n 2,3p out/timeseries.csv | cut -d, -f1,4,7 | tr '\n' ' ')" = \
+    '0,0,predose 0,30,postdose ' ]
+check "CSV has 61 grid rows" [ "$(grep -c ',grid$' out/timeseries.csv)" -eq 61 ]
+check "CSV has 16 predose rows" [ "$(grep -c ',predose$' out/timeseries.csv)" -eq 16 ]
+check "CSV rows all have 7 fields" [ "$(awk -F, 'NF != 7' out/timeseries.csv | wc -l)" -eq 0 ]
+check "CSV uses '.' decimals, no quotes" [ "$(grep -c '"' out/timeseries.csv)" -eq 0 ]
+check "CSV last grid row at t = 60" grep -q '^60,.*,grid$' out/timeseries.csv
+check "summary.json is valid JSON" json_ok out/summary.json
+check "summary.json status ok" grep -q '"status": "ok"' out/summary.json
+check "summary.json lists the doses" [ "$(grep -c '"input": ' out/summary.json)" -eq 17 ]
+check "summary.json has per-state statistics" grep -q '"V": {"unit": "mm3", "initial": 170, "final": ' out/summary.json
+check "summary.json has solver stats" grep -q '"solver": {"method": "bdf", "steps": ' out/summary.json
+check "resolved: provenance" grep -q '^provenance:' out/scenario.resolved.yaml
+check "resolved: SUNDIALS version" grep -Eq '^  sundials: "[0-9]' out/scenario.resolved.yaml
+check "resolved: libyaml version" grep -Eq '^  libyaml: "[0-9]' out/scenario.resolved.yaml
+check "resolved: every parameter with its unit" grep -q '^  lambda1: 0.192 1/d$' out/scenario.resolved.yaml
+check "resolved: a default parameter too" grep -q '^  clr_angiostatin: 0.38 1/d$' out/scenario.resolved.yaml
+check "resolved: every initial value" grep -q '^  g_angiostatin: 0 mg/kg$' out/scenario.resolved.yaml
+check "resolved: simulate settings" grep -q '^  output_every: 1 d$' out/scenario.resolved.yaml
+
+# ---- round trip ----------------------------------------------------------
+"$ITSIM" run out/scenario.resolved.yaml -o again >/dev/null 2>&1
+rc=$?
+check "resolved scenario runs (rc=$rc)" [ $rc -eq 0 ]
+check "resolved scenario reproduces timeseries.csv" cmp -s out/timeseries.csv again/timeseries.csv
+check "resolved scenario is a fixed point" cmp -s <(sed 1,8d out/scenario.resolved.yaml) <(sed 1,8d again/scenario.resolved.yaml)
+
+for ex in "$SRC"/examples/*.yaml; do
+    name=$(basename "$ex" .yaml)
+    rm -rf rt1 rt2
+    if "$ITSIM" run "$ex" -o rt1 >/dev/null 2>&1 &&
+        "$ITSIM" run rt1/scenario.resolved.yaml -o rt2 >/dev/null 2>&1 &&
+        cmp -s rt1/timeseries.csv rt2/timeseries.csv; then
+        pass "example $name runs and round-trips"
+    else
+        fail "example $name runs and round-trips"
+    fi
+done
+
+# overrides are recorded and reproduced
+rm -rf ov ov2
+"$ITSIM" run "$EX" --set lambda1=0.3 --set 'V=0.2 cm3' --until '960 h' -o ov >/dev/null 2>&1
+rc=$?
+check "--set/--until run (rc=$rc)" [ $rc -eq 0 ]
+check "--set parameter in the resolved file" grep -q '^  lambda1: 0.29999999999999999 1/d$' ov/scenario.resolved.yaml
+check "--set initial value converted" grep -q '^  V: 200 mm3$' ov/scenario.resolved.yaml
+check "--until converted to days" grep -q '"t_end": 40,' ov/summary.json
+"$ITSIM" run ov/scenario.resolved.yaml -o ov2 >/dev/null 2>&1
+check "overridden run round-trips" cmp -s ov/timeseries.csv ov2/timeseries.csv
+
+# ---- existing output directory ------------------------------------------
+mkdir -p busy && echo precious >busy/notes.txt
+"$ITSIM" run "$EX" -o busy >/dev/null 2>busy.err
+rc=$?
+check "non-empty output dir refused with exit 2 (rc=$rc)" [ $rc -eq 2 ]
+check "refusal message" grep -q '^itsim: busy: output directory exists and is not empty' busy.err
+check "refused dir untouched" [ "$(cat busy/notes.txt)" = precious ]
+check "refused dir gets no outputs" [ ! -e busy/summary.json ]
+"$ITSIM" run "$EX" -o busy --force >/dev/null 2>&1
+rc=$?
+check "--force replaces it (rc=$rc)" [ $rc -eq 0 ]
+check "--force: old content gone" [ ! -e busy/notes.txt ]
+check "--force: new content there" [ -s busy/timeseries.csv ]
+check "--force: no temporary directories left" no_leftovers busy
+cp out/timeseries.csv ref.csv
+"$ITSIM" run "$EX" -o out --force --set lambda1=oops >/dev/null 2>&1
+rc=$?
+check "--force with bad input: exit 2 (rc=$rc)" [ $rc -eq 2 ]
+check "--force with bad input keeps the old output" cmp -s ref.csv out/timeseries.csv
+mkdir emptydir
+"$ITSIM" run "$EX" -o emptydir >/dev/null 2>&1
+rc=$?
+check "an existing empty directory is used (rc=$rc)" [ $rc -eq 0 ] && [ -s emptydir/summary.json ]
+: >afile
+"$ITSIM" run "$EX" -o afile --force >/dev/null 2>&1
+rc=$?
+check "a file in the way is an error (rc=$rc)" [ $rc -eq 2 ] && [ -f afile ]
+"$ITSIM" run "$EX" -o missing/sub/out >/dev/null 2>&1
+rc=$?
+check "missing parent directory: exit 2, nothing created (rc=$rc)" [ $rc -eq 2 ] && [ ! -e missing ]
+
+# ---- solver failure: exit 1, the partial run is reported -----------------
+printf 'model: kirschner1998\nsimulate: {until: 100 d, max_steps: 3}\n' >stiff.yaml
+"$ITSIM" run stiff.yaml -o failed >/dev/null 2>failed.err
+rc=$?
+check "solver failure exits 1 (rc=$rc)" [ $rc -eq 1 ]
+check "solver failure message" grep -q '^itsim: stiff.yaml: run failed: ' failed.err
+check "solver failure recorded in summary.json" grep -q '"status": "ITS_ESOLVER"' failed/summary.json
+check "solver failure summary.json is valid JSON" json_ok failed/summary.json
+
+echo "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]
