@@ -190,6 +190,20 @@ static void test_overrides(void)
     st = its_scenario_override(sc, "nosuch=3");
     its_test_true(st == ITS_ENOTFOUND && starts_with(its_scenario_errmsg(sc), "--set: nosuch: "),
                   "--set unknown name: %s", its_scenario_errmsg(sc));
+    st = its_scenario_override(sc, "simulate.until=5 kg");
+    its_test_true(st == ITS_EUNIT && starts_with(its_scenario_errmsg(sc), "--set: simulate.until: "),
+                  "--set simulate.until with a mass: %s", its_scenario_errmsg(sc));
+    st = its_scenario_override(sc, "simulate.colour=red");
+    its_test_true(st == ITS_ENOTFOUND, "--set of an unknown simulate key");
+    st = its_scenario_set_model(sc, "kirschner1998");
+    its_test_true(st == ITS_ENOTFOUND, "--model whose names do not fit");
+    st = its_scenario_run(sc, &res);
+    its_test_true(st == ITS_OK && res && res->plan.t1 == 60.0 &&
+                  strcmp(res->plan.model->name, "hahnfeldt1999") == 0,
+                  "failed overrides leave the scenario unchanged: %s",
+                  its_scenario_errmsg(sc));
+    its_result_free(res);
+    res = NULL;
     its_scenario_free(sc);
 
     its_scenario_create(&sc);
@@ -288,6 +302,48 @@ static void test_schedule(void)
                 k = 0;
         its_test_true(k == 1, "rows in time order");
     }
+    its_result_free(res);
+    its_scenario_free(sc);
+}
+
+/* Dose times a few ulps away from grid times (0.3 + 2*0.7 vs 17*0.1): the
+ * engine treats them as one instant, so the run succeeds and the grid rows
+ * there are reported at the dose time itself. */
+static void test_near_coincident_times(void)
+{
+    its_scenario *sc = NULL;
+    its_result *res = NULL;
+    its_status st;
+    size_t i, hits = 0;
+    its_scenario_create(&sc);
+    st = load_run(sc,
+                  "model: hahnfeldt1999\n"
+                  "simulate: {until: 5 d, output_every: 0.1 d}\n"
+                  "therapy:\n"
+                  "  - {input: tnp470, dose: 1, start: 0.3 d, every: 0.7 d, count: 7}\n"
+                  "  - {input: endostatin, rate: 1, start: 0.1 d, every: 0.2 d, count: 20, duration: 0.1 d}\n",
+                  &res);
+    its_test_true(st == ITS_OK && res, "near-coincident dose and grid times run: %s",
+                  its_scenario_errmsg(sc));
+    if (res) {
+        for (i = 0; i < res->n_rows; i++)
+            if (res->kind[i] == ITS_ROW_GRID &&
+                (res->t[i] == 0.3 + 2 * 0.7 || res->t[i] == 0.3 + 3 * 0.7))
+                hits++;
+        its_test_true(hits == 2, "grid rows reported at the dose instants (%zu)", hits);
+        for (i = 1, hits = 1; i < res->plan.n_grid; i++)
+            if (!(res->plan.grid[i] > res->plan.grid[i - 1]))
+                hits = 0;
+        its_test_true(hits == 1, "grid still increasing");
+    }
+    its_result_free(res);
+    res = NULL;
+    st = load_run(sc,
+                  "model: hahnfeldt1999\nsimulate: {until: 5 d}\n"
+                  "therapy: [{input: tnp470, dose: 1, every: 1e-6 d, until: 1 d}]\n",
+                  &res);
+    its_test_true(st == ITS_ERANGE && !res && strstr(its_scenario_errmsg(sc), "administrations"),
+                  "too many administrations refused: %s", its_scenario_errmsg(sc));
     its_result_free(res);
     its_scenario_free(sc);
 }
@@ -473,6 +529,7 @@ int main(void)
     test_errors();
     test_overrides();
     test_schedule();
+    test_near_coincident_times();
     test_outputs();
     test_solver_failure();
     return its_test_done();

@@ -45,12 +45,25 @@ def fmt(v):
     return "%.6g" % v
 
 
-def row(id_, qty, val, method, ref=None, note=""):
-    """Record one table row; ref is the models.md value (number or text)."""
+def row(id_, qty, val, method, ref=None, note="", src="md"):
+    """Record one table row.
+
+    ref: the comparison value, as a number or as the text written in models.md
+    (e.g. "3.1553e5"); src="md" means it is the models.md value, otherwise the
+    tag (e.g. "an" = this script's analytic value, "eq" = this script's
+    equilibrium) is appended so it is never mistaken for a models.md number.
+    """
     rel = "-"
-    if isinstance(ref, (int, float)) and isinstance(val, (int, float)) and ref != 0:
-        rel = "%+.2e" % (val / ref - 1.0)
-    ROWS.append((id_, qty, fmt(val), method, fmt(ref), rel, note))
+    try:
+        r = float(ref)
+    except (TypeError, ValueError):
+        r = None
+    if r is not None and isinstance(val, (int, float)) and r != 0:
+        rel = "%+.2e" % (val / r - 1.0)
+    rs = "-" if ref is None else (ref if isinstance(ref, str) else fmt(ref))
+    if ref is not None and src != "md":
+        rs += " [%s]" % src
+    ROWS.append((id_, qty, fmt(val), method, rs, rel, note))
 
 
 def ivp(f, span, y0, method="LSODA", atol=1e-9, **kw):
@@ -76,11 +89,11 @@ def hahn(t, y, e=1.3, clr=10.1, P=HP):
 def hahnfeldt():
     b, d = HP["b"], HP["d"]
     Vs = (b / d) ** 1.5
-    row("H1", "V* = (b/d)^(3/2) [mm3]", Vs, "algebra", 17346.5)
-    row("H1", "V* published [P]", Vs, "algebra", 17400.0, "paper says ~17,400")
+    row("H1", "V* = (b/d)^(3/2) [mm3]", Vs, "algebra", "17346.5")
+    row("H1", "V* published [P]", Vs, "algebra", "17400", "published [P] ~17,400")
     for meth in ("LSODA", "Radau"):
         s = ivp(hahn, [0, 600], [192.0, 625.0, 0.0], method=meth, dense_output=True)
-        row("H1", "V(600 d) from (192,625)", s.y[0, -1], meth + " rtol1e-11", 17346.5)
+        row("H1", "V(600 d) from (192,625)", s.y[0, -1], meth + " rtol1e-11", "17346.5")
     # last time |V/V*-1| >= 1e-4 (dense grid + root polish)
     s = ivp(hahn, [0, 600], [192.0, 625.0, 0.0], dense_output=True)
     tt = np.linspace(0, 600, 600001)
@@ -117,11 +130,11 @@ def hahnfeldt():
     a = cycle(170.0, 625.0)
     b2 = cycle(17300.0, 17300.0)
     note = "from (17300,17300): rel diff %.1e" % (b2["pre"] / a["pre"] - 1)
-    row("H2", "V just before a dose (=V at dose) [mm3]", a["pre"], "LSODA 400 d, jumps", 12323.0, note)
-    row("H2", "  same vs published ~12,300", a["pre"], "", 12300.0)
-    row("H2", "time-average V over a 2-d period", a["mean"], "LSODA + quad", 12323.0,
+    row("H2", "V just before a dose (=V at dose) [mm3]", a["pre"], "LSODA 400 d, jumps", "12323", note)
+    row("H2", "  same vs published ~12,300", a["pre"], "", "12300", "published [P] ~12,300")
+    row("H2", "time-average V over a 2-d period", a["mean"], "LSODA + quad", "12323",
         "from (17300,17300): %.6g" % b2["mean"])
-    row("H2", "  same vs published ~12,300", a["mean"], "", 12300.0)
+    row("H2", "  same vs published ~12,300", a["mean"], "", "12300", "published [P] ~12,300")
     row("H2", "min V over period", a["vmin"], "dense grid", None, "from (17300,17300): %.6g" % b2["vmin"])
     row("H2", "max V over period (at %.3f d after dose)" % a["tmax"], a["vmax"], "dense grid", None,
         "from (17300,17300): %.6g" % b2["vmax"])
@@ -130,8 +143,8 @@ def hahnfeldt():
 
     # H5 relative potency: b=d=lambda2=0, one 1 mg/kg bolus
     P0 = dict(HP, b=0.0, d=0.0, l2=0.0)
-    for name, e, clr, ref in (("TNP-470", 1.3, 10.1, 0.13), ("endostatin", 0.66, 1.7, 0.39),
-                              ("angiostatin", 0.15, 0.38, 0.39)):
+    for name, e, clr, ref in (("TNP-470", 1.3, 10.1, "0.13"), ("endostatin", 0.66, 1.7, "0.39"),
+                              ("angiostatin", 0.15, 0.38, "0.39")):
         s = ivp(lambda t, z: hahn(t, z, e, clr, P0), [0, 80.0 / clr], [100.0, 625.0, 1.0], atol=1e-12)
         val = -np.log(s.y[1, -1] / 625.0)
         row("H5", "-ln(Kinf/K0) %s (e/clr=%.6g)" % (name, e / clr), val,
@@ -176,7 +189,7 @@ def jac_fd(f, y, h=1e-6):
 def kirschner():
     Q = KP
     s1a = Q["r2"] * Q["mu2"] * Q["g2"] / Q["a"]
-    row("K1", "s1* = r2 mu2 g2 / a [cell/d]", s1a, "algebra", 540.0)
+    row("K1", "s1* = r2 mu2 g2 / a [cell/d]", s1a, "algebra", "540")
 
     def k1(s1, c):
         R = dict(Q, s1=s1, c=c)
@@ -193,25 +206,25 @@ def kirschner():
             else:
                 hi = mid
         row("K1", "s1 threshold, T(200)>T0=1, c=%g" % c, 0.5 * (lo + hi),
-            "bisection, LSODA ln T", 540.0,
+            "bisection, LSODA ln T", "540",
             "analytic incl. g2+T0: %.6g" % (s1a * (Q["g2"] + 1) / Q["g2"]) if c == 0 else "c*T and IL-2 add effectors")
 
     s2a = Q["mu2"] * Q["mu3"] * Q["g1"] / (Q["p1"] - Q["mu2"])
-    row("K2", "s2* = mu2 mu3 g1/(p1-mu2) [au/d]", s2a, "algebra", 6.35e7)
+    row("K2", "s2* = mu2 mu3 g1/(p1-mu2) [au/d]", s2a, "algebra", "6.35e7")
 
     def k2(s2):
         R = dict(Q, s2=s2)
         s = ivp(lambda t, y: kp(t, y, R), [0, 1000], [1.0, 0.0, 0.0], atol=1e-12, dense_output=True)
         return (np.log(s.sol(1000)[0]) - np.log(s.sol(500)[0])) / 500.0
 
-    for s2, ref in ((6.0e7, -0.0013), (6.5e7, 0.0005)):
+    for s2, ref in ((6.0e7, "-0.0013"), (6.5e7, "+0.0005")):
         row("K2", "E growth rate, T=0, s2=%.2g [1/d]" % s2, k2(s2), "LSODA slope ln E 500-1000 d", ref)
     row("K2", "s2 where E growth rate = 0", brentq(k2, 6.0e7, 6.5e7, xtol=1.0, rtol=1e-12),
-        "brentq on LSODA slope", 6.35e7)
+        "brentq on LSODA slope", "6.35e7")
     # models.md: "at s2=6.0e7, E reaches 4.7e7 by day 1000" (IC not stated): from default IC
     R = dict(Q, s2=6.0e7)
     s = ivp(lambda t, y: kplog(t, y, R), [0, 1000], [0.0, 0.0, 0.0], atol=1e-10)
-    row("K2", "E(1000 d), s2=6e7, default IC (0,1,0)", s.y[0, -1], "LSODA ln T", 4.7e7,
+    row("K2", "E(1000 d), s2=6e7, default IC (0,1,0)", s.y[0, -1], "LSODA ln T", "4.7e7",
         "models.md IC unstated")
 
     def eqT(T, R):
@@ -236,7 +249,8 @@ def kirschner():
             out.append((y, ev))
         return out
 
-    refs = {0.035: (18198, 21275, 10083), 0.04: (15570, 20802, 9773.4), 0.05: (12081, 20174, 9316.1)}
+    refs = {0.035: ("18198", "21275", "10083"), 0.04: ("15570", "20802", "9773.4"),
+            0.05: ("12081", "20174", "9316.1")}
     eq035 = None
     for c in (0.035, 0.04, 0.05, 5e-5):
         eqs = equilibria(c)
@@ -248,9 +262,9 @@ def kirschner():
             if c in refs:
                 rT, rE, rI = refs[c]
             else:
-                rT = min((9.8837e8, 7.518e7, 9.393e8), key=lambda r: abs(r / T - 1))
-                rE = 2.0699e6 if rT == 9.8837e8 else None
-                rI = 1.0350e6 if rT == 9.8837e8 else None
+                rT = min(("9.8837e8", "7.518e7", "9.393e8"), key=lambda r: abs(float(r) / T - 1))
+                rE = "2.0699e6" if rT == "9.8837e8" else None
+                rI = "1.0350e6" if rT == "9.8837e8" else None
             row("K6", "c=%g eq. T" % c, T, "brentq+fsolve", rT, st + "; eig: " + evs)
             row("K6", "c=%g eq. E" % c, E, "brentq+fsolve", rE)
             row("K6", "c=%g eq. IL" % c, I, "brentq+fsolve", rI)
@@ -263,7 +277,7 @@ def kirschner():
     yR = sR.y[:, -1]
     for k, nm in enumerate(("E", "T", "IL")):
         row("K6", "c=0.035 %s(10000 d) from (0,1,0)" % nm, yL[k], "LSODA ln T (Radau %+.0e)" % (yR[k] / yL[k] - 1),
-            float(eq035[k]), "vs equilibrium (col rel diff)")
+            float(eq035[k]), "ref = this script's K6 equilibrium", src="eq")
     row("K6", "c=0.035 min T on the way", float(np.exp(s.y[1].min())), "LSODA ln T")
 
 
@@ -285,8 +299,8 @@ def kuznetsov():
         T = np.exp(u)
         return [s + p * E * T / (g + T) - m * E * T - d * E, a * (1 - b * T) - n * E]
 
-    row("Z1", "tumour-free E = s/d", s / d, "algebra", 3.1553e5)
-    row("Z1", "T-eigenvalue a - n s/d [1/d]", a - n * s / d, "algebra", 0.1453,
+    row("Z1", "tumour-free E = s/d", s / d, "algebra", "3.1553e5")
+    row("Z1", "T-eigenvalue a - n s/d [1/d]", a - n * s / d, "algebra", "0.1453",
         "other eig: %s" % fmt(-d))
     # interior equilibria: E = a(1-bT)/n, cubic in T after multiplying by (g+T)
     A = a / n
@@ -295,7 +309,7 @@ def kuznetsov():
     f = lambda T: s + a * (1 - b * T) / n * (p * T / (g + T) - m * T - d)
     roots = [brentq(f, r * (1 - 1e-6), r * (1 + 1e-6), xtol=1e-12, rtol=1e-15) for r in roots]
     names = ("Z2 dormant", "Z3 saddle", "Z4 large")
-    refs = ((8.186e6, 1.608e6, -0.0110, 0.00405), (None, None, None, None), (4.470e8, 1.732e5, None, None))
+    refs = (("8.186e6", "1.608e6", "-0.0110", "0.00405"), (None, None, None, None), ("4.470e8", "1.732e5", None, None))
     eqs = {}
     for nm, T, (rT, rE, rtr, rdet) in zip(names, roots, refs):
         E = a * (1 - b * T) / n
@@ -350,21 +364,32 @@ def depillis2005():
                 -Q["m"] * L + Q["j"] * D ** 2 / (Q["k"] + D ** 2) * L - Q["q"] * L * T + Q["r"] * N * T]
 
     Ns = DP5["sigma"] / DP5["f"]
-    row("P1", "N* = sigma/f", Ns, "algebra", 3.1553e5)
-    s = ivp(lambda t, y: rhs(t, y, DP5), [0, 3000], [0.0, 1000.0, 0.0], atol=1e-8)
-    row("P1", "N(3000 d) from (T,N,L)=(0,1e3,0)", s.y[1, -1], "LSODA", 3.1553e5)
+    row("P1", "N* = sigma/f", Ns, "algebra", "3.1553e5")
+    s = ivp(lambda t, y: rhs(t, y, DP5), [0, 3000], [0.0, 1000.0, 0.0], method="Radau", atol=1e-8)
+    row("P1", "N(3000 d) from (T,N,L)=(0,1e3,0)", s.y[1, -1], "Radau", "3.1553e5")
+
+    def rhs_uw(t, y, Q):
+        # u = ln T, w = L/T: well scaled however small T gets
+        u, N, w = y
+        T = np.exp(u)
+        Dr = Q["d"] * w ** Q["lam"] / (Q["s"] + w ** Q["lam"]) if w > 0 else 0.0
+        DT = Dr * T
+        gT = Q["a"] * (1 - Q["b"] * T) - Q["c"] * N - Dr
+        return [gT,
+                Q["sigma"] - Q["f"] * N + Q["g"] * T ** 2 / (Q["h"] + T ** 2) * N - Q["p"] * N * T,
+                -Q["m"] * w + Q["j"] * DT ** 2 / (Q["k"] + DT ** 2) * w - Q["q"] * w * T + Q["r"] * N - w * gT]
     for c, lab in ((3.23e-7, "non-ligand"), (3.5e-6, "ligand")):
         Q = dict(DP5, c=c)
         lam0 = Q["a"] - c * Ns
-        ref = {3.23e-7: 0.102, 3.5e-6: 1.104}[c]
+        ref = {3.23e-7: "0.102", 3.5e-6: "1.104"}[c]
         row("P2", "c sigma/f (%s)" % lab, c * Ns, "algebra", ref)
         row("P2", "a - c sigma/f (%s) [1/d]" % lab, lam0, "algebra", None)
         s = ivp(lambda t, y: rhs(t, y, Q), [0, 2], [1.0, Ns, 0.0], atol=1e-14)
         row("P2", "ln(T(2)/T0)/2, full model (%s)" % lab, np.log(s.y[0, -1]) / 2, "LSODA", lam0,
-            "CD8 recruited by r N T at once")
+            "CD8 recruited by r N T at once", src="an")
         Q0 = dict(Q, r=0.0)
         s = ivp(lambda t, y: rhs(t, y, Q0), [0, 2], [1.0, Ns, 0.0], atol=1e-14)
-        row("P2", "ln(T(2)/T0)/2, r=0 so L==0 (%s)" % lab, np.log(s.y[0, -1]) / 2, "LSODA", lam0)
+        row("P2", "ln(T(2)/T0)/2, r=0 so L==0 (%s)" % lab, np.log(s.y[0, -1]) / 2, "LSODA", lam0, src="an")
         # asymptotic invasion rate with L/T locked at rho = r N*/(lam+m)
         Dr = lambda rho: Q["d"] * rho ** Q["lam"] / (Q["s"] + rho ** Q["lam"])
         F = lambda l: l - (lam0 - Dr(Q["r"] * Ns / (l + Q["m"])))
@@ -372,8 +397,8 @@ def depillis2005():
         Fv = F(ls)
         idx = np.nonzero(np.sign(Fv[:-1]) != np.sign(Fv[1:]))[0]
         lsc = brentq(F, ls[idx[-1]], ls[idx[-1] + 1]) if len(idx) else lam0 - Q["d"]
-        s = ivp(lambda t, y: rhs(t, y, Q), [0, 25], [1.0, Ns, 0.0], atol=1e-300, dense_output=True)
-        sl = (np.log(s.sol(25)[0]) - np.log(s.sol(20)[0])) / 5
+        s = ivp(lambda t, y: rhs_uw(t, y, Q), [0, 25], [0.0, Ns, 0.0], atol=1e-12, dense_output=True)
+        sl = (s.sol(25)[0] - s.sol(20)[0]) / 5
         row("P2", "invasion rate with L/T locked (%s)" % lab, lsc,
             "ratio fixed pt" if len(idx) else "lam0-d (L/T->inf)", None, "LSODA slope d20-25: %.6g" % sl)
 
@@ -406,7 +431,7 @@ def dp9(t, y, Q=DP9):
 def depillis2009():
     Q = DP9
     C = Q["alpha"] / Q["beta"]
-    row("G1'", "C* = alpha/beta", C, "algebra", 2.25e9, "models.md 3b alpha/beta")
+    row("G1'", "C* = alpha/beta", C, "algebra", "2.25e9", "models.md 3b alpha/beta")
     row("G1'", "e*C* (brief's N*)", Q["e"] * C, "algebra", None, "exact only if I*=0")
     N_of = lambda I: Q["f"] * Q["e"] * C / (Q["f"] - Q["pN"] * I / (Q["gN"] + I))
     # L = 0 branch
@@ -449,7 +474,7 @@ def depillis2009():
         ev = sorted(np.linalg.eigvals(jac(y)).real)
         st = "stable" if max(ev) < 0 else "UNSTABLE"
         lab = "L=0" if L == 0 else "L>0"
-        row("G1'", "%s branch N*" % lab, y[1], "algebra+fsolve", Q["e"] * C, "rel col vs e*C*")
+        row("G1'", "%s branch N*" % lab, y[1], "algebra+fsolve", Q["e"] * C, "ref = e*C* (brief)", src="an")
         row("G1'", "%s branch L*" % lab, y[2], "algebra+fsolve", None)
         row("G1'", "%s branch I*" % lab, y[5], "algebra+fsolve", None,
             "%s; eig: %s" % (st, ", ".join(fmt(float(v)) for v in ev)))
@@ -459,14 +484,14 @@ def depillis2009():
     sR = ivp(dp9, [0, 2000], y0, method="Radau", atol=1e-8)
     for k, nm in ((1, "N"), (2, "L"), (3, "C"), (5, "I")):
         row("G1'", "%s(2000 d) from default IC with T=0" % nm, sL.y[k, -1],
-            "LSODA (Radau %+.0e)" % (sR.y[k, -1] / sL.y[k, -1] - 1), float(eqL[k]), "rel col vs L>0 branch")
+            "LSODA (Radau %+.0e)" % (sR.y[k, -1] / sL.y[k, -1] - 1), float(eqL[k]), "ref = L>0 branch above", src="eq")
 
 
 def main():
     t0 = time.time()
     for f in (hahnfeldt, kirschner, kuznetsov, depillis2005, depillis2009):
         f()
-    hdr = ("id", "quantity", "value", "method", "models.md", "rel diff", "note")
+    hdr = ("id", "quantity", "value", "method", "models.md value", "rel diff", "note")
     w = [max(len(str(r[i])) for r in ROWS + [hdr]) for i in range(6)]
     line = lambda r: "  ".join(str(r[i]).ljust(w[i]) for i in range(6)) + "  " + r[6]
     print(line(hdr))

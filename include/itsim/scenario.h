@@ -29,14 +29,17 @@ const char *its_scenario_errmsg(const its_scenario *sc);
 /* Load a scenario from a YAML file / from text (`name` is used in messages).
  * Every quantity is checked and converted to model units; names are checked
  * against the model. ITS_EIO, ITS_EPARSE, ITS_ENOTFOUND, ITS_EUNIT,
- * ITS_ERANGE on error, with the position in its_scenario_errmsg. */
+ * ITS_ERANGE, ITS_EINVAL (NULL argument) or ITS_ENOMEM on error, with the
+ * position in its_scenario_errmsg. */
 its_status its_scenario_load_file(its_scenario *sc, const char *path);
 its_status its_scenario_load_string(its_scenario *sc, const char *text,
                                     size_t len, const char *name);
 
 /* Command-line style overrides, applied after loading. `assignment` is
  * "NAME=VALUE" with an optional unit in VALUE; NAME is a parameter or a
- * state (initial value). its_scenario_set_model replaces the model (and
+ * state (initial value), parameters first; the dotted forms
+ * "parameters.NAME", "initial.NAME" and "simulate.KEY" (e.g.
+ * "simulate.until=400 d") name one explicitly. its_scenario_set_model replaces the model (and
  * drops a file's model-specific settings only if the names no longer
  * exist, which is then an error at resolve time). */
 its_status its_scenario_set_model(its_scenario *sc, const char *model);
@@ -47,7 +50,9 @@ its_status its_scenario_set_until(its_scenario *sc, double t_end);
 const char *its_scenario_default_text(void);
 
 /* Check everything and run the scenario. *out receives a result owned by the
- * caller (its_result_free). */
+ * caller (its_result_free). On a solver failure (ITS_ESOLVER) *out still
+ * receives the partial result up to the failure, whose summary and output
+ * files record the status; on any other error *out is NULL. */
 its_status its_scenario_run(its_scenario *sc, its_result **out);
 
 void its_result_free(its_result *res);

@@ -12,6 +12,14 @@
 
 enum { DOSE_BOLUS = 0, DOSE_INFUSION = 1 };
 
+/* One thing that happens at an instant: a bolus, or an infusion switched on
+ * or off. A run sorts them by time once and consumes them in order. */
+typedef struct its__switch {
+    double t;
+    size_t dose;
+    int on;           /* +1 bolus or infusion start, -1 infusion end */
+} its__switch;
+
 typedef struct its__dose {
     int kind;
     int input;
@@ -45,7 +53,8 @@ struct its_sim {
     size_t n_roots;
     its__dose *doses;
     size_t n_doses, cap_doses;
-    double *times;     /* scratch: sorted event times (2 per dose) */
+    its__switch *sw;   /* scratch: sorted dose switches (2 per dose) */
+    int *active;       /* number of running infusions per input (ni) */
     its__cv *cv;
     its_method method;
     double rtol, atol_scalar;
@@ -154,12 +163,13 @@ its_status its_sim_create(const its_model_def *m, its_sim **out)
     s->atol_user = calloc(s->n, sizeof *s->atol_user);
     s->floor = calloc(s->n, sizeof *s->floor);
     s->rate = calloc(s->ni + 1, sizeof *s->rate);
+    s->active = calloc(s->ni + 1, sizeof *s->active);
     /* root_state holds the root-function states (n) then the target state
      * of each input (ni), so the right-hand side needs no lookup. */
     s->root_state = calloc(s->n + s->ni, sizeof *s->root_state);
     s->rootsfound = calloc(s->n, sizeof *s->rootsfound);
     if (!s->p || !s->y0 || !s->y || !s->yfinal || !s->atol || !s->atol_user ||
-        !s->floor || !s->rate || !s->root_state || !s->rootsfound) {
+        !s->floor || !s->rate || !s->active || !s->root_state || !s->rootsfound) {
         its_sim_free(s);
         return ITS_ENOMEM;
     }
@@ -199,7 +209,8 @@ void its_sim_free(its_sim *s)
     free(s->root_state);
     free(s->rootsfound);
     free(s->doses);
-    free(s->times);
+    free(s->sw);
+    free(s->active);
     free(s);
 }
 
@@ -413,14 +424,14 @@ static its_status push_dose(its_sim *s, const its__dose *d)
     if (s->n_doses == s->cap_doses) {
         size_t cap = s->cap_doses ? 2 * s->cap_doses : 16;
         its__dose *nd = realloc(s->doses, cap * sizeof *nd);
-        double *nt;
+        its__switch *nt;
         if (nd == NULL)
             return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
         s->doses = nd;
-        nt = realloc(s->times, 2 * cap * sizeof *nt);
+        nt = realloc(s->sw, 2 * cap * sizeof *nt);
         if (nt == NULL)
             return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
-        s->times = nt;
+        s->sw = nt;
         s->cap_doses = cap;
     }
     s->doses[s->n_doses++] = *d;
@@ -484,77 +495,65 @@ its_status its_sim_add_infusion(its_sim *s, const char *input, double t_start,
 
 /* ---- running ----------------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
+/* Two instants closer than this are the same instant. Schedules built by
+ * repeated addition (0.1 + 0.2 vs 0.3) differ by round-off; CVODE cannot
+ * integrate across such a sliver ("tout too close to t0"), and a dose is
+ * meant to happen at the scheduled instant, not 1e-17 d later. */
+static int same_time(double a, double b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return fabs(a - b) <= 1e-12 * fmax(1.0, fmax(fabs(a), fabs(b)));
 }
 
-/* Sorted, de-duplicated event times in (t0, t_end]; returns their count. An
- * infusion's end is an event; so is every bolus and infusion start. Events
- * at t0 are handled before integration starts. */
-static size_t collect_events(its_sim *s, double t0, double t_end)
+static int cmp_switch(const void *pa, const void *pb)
 {
-    size_t i, n = 0, u = 0;
-    for (i = 0; i < s->n_doses; i++) {
-        const its__dose *d = &s->doses[i];
-        if (d->t > t0 && d->t <= t_end)
-            s->times[n++] = d->t;
-        if (d->kind == DOSE_INFUSION && isfinite(d->duration)) {
-            double te = d->t + d->duration;
-            if (te > t0 && te <= t_end)
-                s->times[n++] = te;
-        }
-    }
-    if (n == 0)
-        return 0;
-    qsort(s->times, n, sizeof *s->times, cmp_double);
-    for (i = 0; i < n; i++)
-        if (u == 0 || s->times[i] != s->times[u - 1])
-            s->times[u++] = s->times[i];
-    return u;
+    const its__switch *a = pa, *b = pb;
+    if (a->t != b->t)
+        return (a->t > b->t) - (a->t < b->t);
+    /* Ties: dose order, so that runs are deterministic. */
+    if (a->dose != b->dose)
+        return (a->dose > b->dose) - (a->dose < b->dose);
+    return a->on - b->on;
 }
 
-/* Infusion rates in force on [t, next event): sums over active infusions,
- * recomputed from scratch so that switching off leaves exactly zero. */
-static void update_rates(its_sim *s, double t)
-{
-    size_t i;
-    memset(s->rate, 0, s->ni * sizeof *s->rate);
-    for (i = 0; i < s->n_doses; i++) {
-        const its__dose *d = &s->doses[i];
-        if (d->kind == DOSE_INFUSION && d->t <= t && t < d->t + d->duration)
-            s->rate[d->input] += d->rate;
-    }
-}
-
-/* Apply the boluses given exactly at t; returns how many. */
-static size_t apply_boluses(its_sim *s, double t)
+/* Fill and sort the switch list: every bolus, infusion start and finite
+ * infusion end. Returns the number of switches. */
+static size_t collect_switches(its_sim *s)
 {
     size_t i, n = 0;
     for (i = 0; i < s->n_doses; i++) {
         const its__dose *d = &s->doses[i];
-        if (d->kind == DOSE_BOLUS && d->t == t) {
-            const its_input_def *in = &s->m->inputs[d->input];
-            s->y[s->root_state[s->n + (size_t)d->input]] += in->scale * d->amount;
+        s->sw[n].t = d->t;
+        s->sw[n].dose = i;
+        s->sw[n].on = 1;
+        n++;
+        if (d->kind == DOSE_INFUSION && isfinite(d->duration)) {
+            s->sw[n].t = d->t + d->duration;
+            s->sw[n].dose = i;
+            s->sw[n].on = -1;
             n++;
         }
     }
+    if (n > 0)
+        qsort(s->sw, n, sizeof *s->sw, cmp_switch);
     return n;
 }
 
-/* Whether anything (bolus, infusion start or end) happens exactly at t. */
-static int is_event_time(const its_sim *s, double t)
+/* Apply one switch. Boluses jump the target state (only when apply_bolus);
+ * infusions change the rate in force, and an input whose last infusion
+ * stops gets exactly zero, free of accumulated round-off. */
+static void apply_switch(its_sim *s, const its__switch *w, int apply_bolus)
 {
-    size_t i;
-    for (i = 0; i < s->n_doses; i++) {
-        const its__dose *d = &s->doses[i];
-        if (d->t == t)
-            return 1;
-        if (d->kind == DOSE_INFUSION && d->t + d->duration == t)
-            return 1;
+    const its__dose *d = &s->doses[w->dose];
+    size_t k = (size_t)d->input;
+    if (d->kind == DOSE_BOLUS) {
+        if (apply_bolus)
+            s->y[s->root_state[s->n + k]] += s->m->inputs[k].scale * d->amount;
+        return;
     }
-    return 0;
+    s->active[k] += w->on;
+    s->rate[k] += w->on * d->rate;
+    if (s->active[k] == 0)
+        s->rate[k] = 0.0;
 }
 
 static void prepare_tolerances(its_sim *s)
@@ -619,27 +618,31 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                              t0, t_end);
     prepare_tolerances(s);
     memcpy(s->y, s->y0, s->n * sizeof *s->y);
-    n_ev = collect_events(s, t0, t_end);
+    memset(s->rate, 0, s->ni * sizeof *s->rate);
+    memset(s->active, 0, s->ni * sizeof *s->active);
+    n_ev = collect_switches(s);
+    /* Infusions switched before t0 set the rates in force at t0; boluses
+     * given before t0 are not part of this run. */
+    for (; e < n_ev && s->sw[e].t < t0 && !same_time(s->sw[e].t, t0); e++)
+        apply_switch(s, &s->sw[e], 0);
 
     for (;;) {
         double stop;
-        /* Everything that happens exactly at t: doses and switches. */
-        if (is_event_time(s, t)) {
+        /* Everything that happens at this instant: doses and switches. */
+        if (e < n_ev && same_time(s->sw[e].t, t)) {
             EMIT(t, ITS_ROW_PREDOSE);
-            apply_boluses(s, t);
+            for (; e < n_ev && same_time(s->sw[e].t, t); e++)
+                apply_switch(s, &s->sw[e], 1);
             EMIT(t, ITS_ROW_POSTDOSE);
         }
-        update_rates(s, t);
-        while (g < n_out && t_out[g] <= t) {
-            if (t_out[g] == t)
+        while (g < n_out && (t_out[g] <= t || same_time(t_out[g], t))) {
+            if (same_time(t_out[g], t))
                 EMIT(t, ITS_ROW_GRID);
             g++;
         }
-        while (e < n_ev && s->times[e] <= t)
-            e++;
-        if (t >= t_end)
+        if (t >= t_end || same_time(t, t_end))
             break;
-        stop = e < n_ev ? s->times[e] : t_end;
+        stop = (e < n_ev && s->sw[e].t < t_end) ? s->sw[e].t : t_end;
 
         /* One segment: restart CVODE at (t, y) and integrate to `stop`. */
         st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol, s->max_steps,
@@ -651,7 +654,16 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
         }
         while (t < stop) {
             int root = 0;
-            double tout = (g < n_out && t_out[g] < stop) ? t_out[g] : stop;
+            double tout;
+            if (g < n_out && same_time(t_out[g], t)) {
+                /* A grid time within round-off of a restart (after an
+                 * extinction): report it here, CVODE cannot step to it. */
+                EMIT(t, ITS_ROW_GRID);
+                g++;
+                continue;
+            }
+            tout = (g < n_out && t_out[g] < stop && !same_time(t_out[g], stop))
+                              ? t_out[g] : stop;
             st = its__cv_advance(s->cv, tout, &t, s->y, &root, s->rootsfound);
             if (st != ITS_OK) {
                 its__cv_add_stats(s->cv, &s->stats);

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #define MAX_FILE_BYTES ((size_t)16 << 20)  /* larger files are refused */
-#define MAX_DOSES 1000000L                  /* administrations per scenario */
-#define MAX_GRID 10000000.0                 /* output grid rows */
+#define MAX_DOSES 100000L                   /* administrations per scenario */
+#define MAX_GRID 5000000.0                  /* output grid rows */
 #define TIME_RTOL 1e-9                      /* "inclusive" time comparisons */
 
 /* A raw value from the file or the command line, kept as text so that it
@@ -798,7 +798,8 @@ static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
         if (plan->n_doses >= (size_t)MAX_DOSES)
             return fail(sc, ITS_ERANGE, &it->at, key,
                         "more than %ld administrations", MAX_DOSES);
-        d.t = t;
+        /* within the tolerance of the horizon: exactly on it */
+        d.t = fmin(fmax(t, plan->t0), plan->t1);
         st = add_dose(sc, plan, cap, &d);
         if (st != ITS_OK)
             return st;
@@ -1081,14 +1082,27 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
             goto out;
     }
     if (final && have_t1) {
-        for (i = 0; i < sc->n_therapy; i++) {
-            size_t first = plan->n_doses, k;
-            char key[64];
+        size_t *first = calloc(sc->n_therapy + 1, sizeof *first);
+        if (!first) {
+            st = fail_nomem(sc);
+            goto out;
+        }
+        for (i = 0; i < sc->n_therapy && st == ITS_OK; i++) {
+            first[i] = plan->n_doses;
             st = expand_item(sc, plan, i, &cap);
-            if (st != ITS_OK)
-                goto out;
+        }
+        first[sc->n_therapy] = plan->n_doses;
+        /* Times that differ only by round-off (0.1 + 0.2 vs 0.3) are
+         * merged into one instant by the engine itself (sim.c same_time). */
+        if (st != ITS_OK) {
+            free(first);
+            goto out;
+        }
+        for (i = 0; i < sc->n_therapy; i++) {
+            size_t k;
+            char key[64];
             fmt_into(key, sizeof key, "therapy[%zu]", i);
-            for (k = first; k < plan->n_doses; k++) {
+            for (k = first[i]; k < first[i + 1]; k++) {
                 const its__dose *d = &plan->doses[k];
                 const char *in = m->inputs[d->input].name;
                 st = d->infusion ?
@@ -1097,10 +1111,12 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
                 if (st != ITS_OK) {
                     st = fail(sc, st, &sc->therapy[i].at, key, "%s",
                               its_sim_errmsg(sim));
+                    free(first);
                     goto out;
                 }
             }
         }
+        free(first);
     }
     plan->params = malloc((m->n_params ? m->n_params : 1) * sizeof(double));
     plan->initial = malloc((m->n_states ? m->n_states : 1) * sizeof(double));
@@ -1260,6 +1276,8 @@ its_status its_scenario_set_model(its_scenario *sc, const char *model)
 {
     char names[512];
     char *copy;
+    sval prev;
+    its_status st;
     if (!sc || !model)
         return ITS_EINVAL;
     sc->err[0] = '\0';
@@ -1272,10 +1290,18 @@ its_status its_scenario_set_model(its_scenario *sc, const char *model)
     copy = dup_str(model);
     if (!copy)
         return fail_nomem(sc);
-    sval_clear(&sc->model);
+    prev = sc->model;
     sc->model.text = copy;
+    sc->model.line = sc->model.col = 0;
     sc->model.origin = "--model";
-    return check_now(sc);
+    st = check_now(sc);
+    if (st != ITS_OK) { /* keep the scenario as it was */
+        free(sc->model.text);
+        sc->model = prev;
+    } else {
+        free(prev.text);
+    }
+    return st;
 }
 
 static int is_name_char(char c)
@@ -1289,6 +1315,7 @@ its_status its_scenario_override(its_scenario *sc, const char *assignment)
     const char *eq, *b, *e, *v;
     size_t nlen, vlen;
     sentry *o, *p;
+    its_status st;
     int k;
 
     if (!sc || !assignment)
@@ -1335,15 +1362,25 @@ its_status its_scenario_override(its_scenario *sc, const char *assignment)
         }
         {
             char *text = dup_mem(v, vlen);
+            sval prev = sc->sim[k];
+            int had_until = sc->has_until_value;
             if (!text)
                 return fail_nomem(sc);
-            sval_clear(&sc->sim[k]);
+            memset(&sc->sim[k], 0, sizeof sc->sim[k]);
             sc->sim[k].text = text;
             sc->sim[k].origin = "--set";
             if (k == S_UNTIL)
                 sc->has_until_value = 0;
+            st = check_now(sc);
+            if (st != ITS_OK) { /* keep the scenario as it was */
+                free(sc->sim[k].text);
+                sc->sim[k] = prev;
+                sc->has_until_value = had_until;
+            } else {
+                free(prev.text);
+            }
+            return st;
         }
-        return check_now(sc);
     }
     p = realloc(sc->ovr, (sc->n_ovr + 1) * sizeof *p);
     if (!p)
@@ -1356,9 +1393,13 @@ its_status its_scenario_override(its_scenario *sc, const char *assignment)
     o->key.origin = "--set";
     o->val.origin = "--set";
     sc->n_ovr++;
-    if (!o->key.text || !o->val.text)
-        return fail_nomem(sc);
-    return check_now(sc);
+    st = (!o->key.text || !o->val.text) ? fail_nomem(sc) : check_now(sc);
+    if (st != ITS_OK) { /* keep the scenario as it was */
+        sc->n_ovr--;
+        sval_clear(&o->key);
+        sval_clear(&o->val);
+    }
+    return st;
 }
 
 its_status its_scenario_set_until(its_scenario *sc, double t_end)
