@@ -22,7 +22,8 @@ static const char usage_text[] =
     "      -o, --output DIR      also write timeseries.csv, summary.json and\n"
     "                            scenario.resolved.yaml into DIR\n"
     "      --force               replace DIR if it exists and is not empty\n"
-    "      --model NAME          use this model instead of the file's\n"
+    "      --model NAME          use this model instead of the file's (without a\n"
+    "                            file: its defaults, untreated, for 100 time units)\n"
     "      --set NAME=VALUE      override a parameter or initial value\n"
     "                            (VALUE may carry a unit: --set V=200 mm3)\n"
     "      --until T             end time (e.g. 90 d; bare = model time unit)\n"
@@ -163,6 +164,11 @@ static int cmd_run(int argc, char **argv)
     }
     if (file) {
         st = its_scenario_load_file(sc, file);
+    } else if (model) {
+        /* --model without a file: the model's own defaults, untreated, for
+         * 100 of its time units unless --until says otherwise. */
+        static const char bare[] = "simulate: {until: 100}\n";
+        st = its_scenario_load_string(sc, bare, strlen(bare), "<model defaults>");
     } else {
         const char *text = its_scenario_default_text();
         st = its_scenario_load_string(sc, text, strlen(text),

@@ -223,9 +223,14 @@ def kirschner():
         "brentq on LSODA slope", "6.35e7")
     # models.md: "at s2=6.0e7, E reaches 4.7e7 by day 1000" (IC not stated): from default IC
     R = dict(Q, s2=6.0e7)
-    s = ivp(lambda t, y: kplog(t, y, R), [0, 1000], [0.0, 0.0, 0.0], atol=1e-10)
+    s = ivp(lambda t, y: kplog(t, y, R), [0, 1000], [0.0, 0.0, 0.0], atol=1e-10, dense_output=True)
     row("K2", "E(1000 d), s2=6e7, default IC (0,1,0)", s.y[0, -1], "LSODA ln T", "4.7e7",
         "models.md IC unstated")
+    tt = np.linspace(0, 1000, 100001)
+    Et = s.sol(tt)[0]
+    row("K2", "  max E on [0,1000] (at t=%.1f d)" % tt[Et.argmax()], float(Et.max()), "dense grid", None)
+    row("K2", "  E(200 d)", float(s.sol(200.0)[0]), "LSODA ln T", None,
+        "T(200)=1e%.1f" % (s.sol(200.0)[1] / np.log(10)))
 
     def eqT(T, R):
         E = R["r2"] * (1 - R["b"] * T) * (R["g2"] + T) / R["a"]

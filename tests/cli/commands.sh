@@ -30,19 +30,19 @@ check "version prints libyaml" grep -Eq '^libyaml [0-9]' out.txt
 
 for h in help --help -h; do
     run_cmd $h
-    check "$h exits 0 with usage on stdout" [ $rc -eq 0 ] && grep -q '^usage: itsim' out.txt
+    if [ $rc -eq 0 ] && grep -q '^usage: itsim' out.txt; then pass "$h exits 0 with usage on stdout"; else fail "$h exits 0 with usage on stdout"; fi
 done
 run_cmd run --help
-check "run --help exits 0" [ $rc -eq 0 ] && grep -q -- '--force' out.txt
+if [ $rc -eq 0 ] && grep -q -- '--force' out.txt; then pass "run --help exits 0"; else fail "run --help exits 0"; fi
 
 run_cmd
-check "no command: exit 2, usage on stderr" [ $rc -eq 2 ] && grep -q '^usage:' err.txt && [ ! -s out.txt ]
+if [ $rc -eq 2 ] && grep -q '^usage:' err.txt && [ ! -s out.txt ]; then pass "no command: exit 2, usage on stderr"; else fail "no command: exit 2, usage on stderr"; fi
 run_cmd frobnicate
-check "unknown command: exit 2" [ $rc -eq 2 ] && grep -q "^itsim: unknown command 'frobnicate'" err.txt && grep -q '^usage:' err.txt
+if [ $rc -eq 2 ] && grep -q "^itsim: unknown command 'frobnicate'" err.txt && grep -q '^usage:' err.txt; then pass "unknown command: exit 2"; else fail "unknown command: exit 2"; fi
 run_cmd run --frobnicate
-check "unknown option: exit 2" [ $rc -eq 2 ] && grep -q "^itsim: unknown option '--frobnicate'" err.txt
+if [ $rc -eq 2 ] && grep -q "^itsim: unknown option '--frobnicate'" err.txt; then pass "unknown option: exit 2"; else fail "unknown option: exit 2"; fi
 run_cmd run -o
-check "option without value: exit 2" [ $rc -eq 2 ] && grep -q "needs a value" err.txt
+if [ $rc -eq 2 ] && grep -q "needs a value" err.txt; then pass "option without value: exit 2"; else fail "option without value: exit 2"; fi
 run_cmd run a.yaml b.yaml
 check "two scenario files: exit 2" [ $rc -eq 2 ]
 run_cmd models extra
@@ -63,9 +63,9 @@ check "model lists states" grep -Eq '^  V +mm3 +192 ' out.txt
 check "model lists inputs" grep -Eq '^  tnp470 +g_tnp470 +mg/kg ' out.txt
 check "model lists parameters with source" grep -Eq '^  lambda1 +0.192 1/d .*\[Hahnfeldt' out.txt
 run_cmd model depillis2009
-check "model lists parameter sets" [ $rc -eq 0 ] && grep -q '^  patient9: ' out.txt && grep -Eq '^      d +2.34$' out.txt
+if [ $rc -eq 0 ] && grep -q '^  patient9: ' out.txt && grep -Eq '^      d +2.34$' out.txt; then pass "model lists parameter sets"; else fail "model lists parameter sets"; fi
 run_cmd model nosuch
-check "unknown model: exit 2" [ $rc -eq 2 ] && grep -q "^itsim: unknown model 'nosuch'" err.txt
+if [ $rc -eq 2 ] && grep -q "^itsim: unknown model 'nosuch'" err.txt; then pass "unknown model: exit 2"; else fail "unknown model: exit 2"; fi
 run_cmd model
 check "model without a name: exit 2" [ $rc -eq 2 ]
 
@@ -77,6 +77,14 @@ if [ "$nfailrows" -eq 0 ]; then
     check "validate exits 0 when all pass (rc=$rc)" [ $rc -eq 0 ]
 else
     check "validate exits non-zero when a check fails (rc=$rc)" [ $rc -ne 0 ]
+fi
+
+# --model without a scenario file: that model's defaults, untreated.
+run_cmd run --model kuznetsov1994 --set T=1e7 --until 400d
+if [ $rc -eq 0 ] && grep -q '^model     kuznetsov1994' out.txt && grep -q '0 to 400 d' out.txt; then
+    pass "run --model without a file uses the model's defaults"
+else
+    fail "run --model without a file uses the model's defaults (rc=$rc)"
 fi
 
 echo "$npass passed, $nfail failed"

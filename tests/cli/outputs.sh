@@ -125,14 +125,14 @@ check "--force with bad input keeps the old output" cmp -s ref.csv out/timeserie
 mkdir emptydir
 "$ITSIM" run "$EX" -o emptydir >/dev/null 2>&1
 rc=$?
-check "an existing empty directory is used (rc=$rc)" [ $rc -eq 0 ] && [ -s emptydir/summary.json ]
+if [ $rc -eq 0 ] && [ -s emptydir/summary.json ]; then pass "an existing empty directory is used (rc=$rc)"; else fail "an existing empty directory is used (rc=$rc)"; fi
 : >afile
 "$ITSIM" run "$EX" -o afile --force >/dev/null 2>&1
 rc=$?
-check "a file in the way is an error (rc=$rc)" [ $rc -eq 2 ] && [ -f afile ]
+if [ $rc -eq 2 ] && [ -f afile ]; then pass "a file in the way is an error (rc=$rc)"; else fail "a file in the way is an error (rc=$rc)"; fi
 "$ITSIM" run "$EX" -o missing/sub/out >/dev/null 2>&1
 rc=$?
-check "missing parent directory: exit 2, nothing created (rc=$rc)" [ $rc -eq 2 ] && [ ! -e missing ]
+if [ $rc -eq 2 ] && [ ! -e missing ]; then pass "missing parent directory: exit 2, nothing created (rc=$rc)"; else fail "missing parent directory: exit 2, nothing created (rc=$rc)"; fi
 
 # ---- solver failure: exit 1, the partial run is reported -----------------
 printf 'model: kirschner1998\nsimulate: {until: 100 d, max_steps: 3}\n' >stiff.yaml
