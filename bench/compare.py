@@ -3,7 +3,8 @@
 
     compare.py OUT_DIR
 
-Reads OUT_DIR/<model>_<tool>.csv (tool: itsim, scipy, desolve) and
+Reads OUT_DIR/<model>_<tool>.csv (tool: itsim, scipy, desolve, and the
+optional desolvec: deSolve with a compiled-C model) and
 OUT_DIR/times.txt (the one-line reports of the three sweep programs).
 Two final values a, b agree when |a - b| <= 1e-4 * max(|a|, |b|, 1): relative
 agreement to 1e-4, with an absolute floor of 1e-4 model units for states near
@@ -14,6 +15,7 @@ difference per model and pair of tools (all pairs must agree), then, when everyt
 Exits 1 if any value disagrees or a file is missing or inconsistent.
 """
 import csv
+import os
 import sys
 
 MODELS = ("kirschner1998", "depillis2009")
@@ -66,6 +68,16 @@ def main():
             print(f"{model}: max rel diff {a} vs {b} = {d:.2e} "
                   f"(run {run}, state {state}) {verdict}")
             ok = ok and d <= REL_TOL
+        # Optional extra: deSolve with the model compiled in C.
+        if os.path.exists(f"{out}/{model}_desolvec.csv"):
+            hc, rc = load(f"{out}/{model}_desolvec.csv")
+            d, run, state = (max_diff(data["itsim"][1], rc, header[1:])
+                             if hc == header and len(rc) == len(data["itsim"][1])
+                             else (float("inf"), -1, ""))
+            verdict = "ok" if d <= REL_TOL else "FAIL"
+            print(f"{model}: max rel diff itsim vs desolvec = {d:.2e} "
+                  f"(run {run}, state {state}) {verdict}")
+            ok = ok and d <= REL_TOL
     if not ok:
         print("FAIL: final states do not agree within 1e-4 relative")
         sys.exit(1)
@@ -84,6 +96,9 @@ def main():
         if len(runs) != 1 or runs != {times[("itsim", MODELS[0])][0]}:
             sys.exit(f"FAIL: {tool} did not run the same number of runs")
         total[tool] = sum(times[(tool, m)][1] for m in MODELS)
+    if all(("desolvec", m) in times for m in MODELS):
+        tc = sum(times[("desolvec", m)][1] for m in MODELS)
+        print(f"(extra) ratio_vs_desolve_compiled={sig3(tc / total['itsim'])}")
     print(f"ratio_vs_scipy={sig3(total['scipy'] / total['itsim'])} "
           f"ratio_vs_desolve={sig3(total['desolve'] / total['itsim'])}")
 

@@ -4,7 +4,8 @@
 # final states agree and ends with the line
 #   ratio_vs_scipy=X ratio_vs_desolve=Y
 # Usage (from anywhere; `make bench` runs it after `make build`):
-#   [BUILD=build] [RUNS=1000] [PYTHON=python3] bash bench/run.sh
+#   [BUILD=build] [RUNS=1000] [PYTHON=python3] [DESOLVE_C=1] bash bench/run.sh
+# DESOLVE_C=0 skips the extra deSolve run with a compiled-C model.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,5 +42,11 @@ for model in kirschner1998 depillis2009; do
     tee -a "$out/times.txt"
   Rscript bench/sweep_desolve.R "$model" "$runs" "$out/${model}_desolve.csv" |
     tee -a "$out/times.txt"
+  # Extra line, not in the ratios: deSolve with the model compiled in C.
+  if [ "${DESOLVE_C:-1}" = 1 ]; then
+    Rscript bench/sweep_desolve.R "$model" "$runs" \
+      "$out/${model}_desolvec.csv" compiled | tee -a "$out/times.txt" ||
+      echo "run.sh: deSolve compiled-C sweep skipped (R CMD SHLIB failed?)"
+  fi
 done
 "$py" bench/compare.py "$out"

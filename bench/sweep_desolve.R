@@ -1,12 +1,15 @@
 # The itsim benchmark sweeps (bench/README.md) with R deSolve::lsoda.
 #
-#   Rscript sweep_desolve.R MODEL RUNS OUT.csv   MODEL: kirschner1998 | depillis2009
+#   Rscript sweep_desolve.R MODEL RUNS OUT.csv [compiled]
+#   MODEL: kirschner1998 | depillis2009
 #
 # Times the sweep loop only, writes the final state of every run to OUT.csv
 # after the clock stops, and prints one line:
 #   deSolve MODEL runs=N elapsed_s=S runs_per_s=R
-# The models are plain R functions returning list(c(...)), as deSolve users
-# write them (no compiled-code DLL models).
+# The models are plain R functions returning list(c(...)), as most deSolve
+# users write them. With "compiled", the same equations are compiled C
+# (deSolve's DLL interface, built with R CMD SHLIB before the clock starts)
+# and the line starts with "deSolveC".
 suppressPackageStartupMessages(library(deSolve))
 
 DESIGN_RUNS <- 1000
@@ -87,11 +90,76 @@ depillis_run <- function(i) {
   y
 }
 
+## ---- the same models as compiled C (deSolve's DLL interface) -------------
+C_SOURCE <- "
+#include <math.h>
+static double kp[2], dp[3];
+void init_kp(void (*odeparms)(int *, double *)) { int n = 2; odeparms(&n, kp); }
+void init_dp(void (*odeparms)(int *, double *)) { int n = 3; odeparms(&n, dp); }
+void derivs_kp(int *neq, double *t, double *y, double *ydot, double *yout, int *ip)
+{
+  const double mu2 = 0.03, p1 = 0.1245, g1 = 2e7, r2 = 0.18, b = 1e-9, a = 1,
+      g2 = 1e5, p2 = 5, g3 = 1e3, mu3 = 10, s1 = 0, c = kp[0], s2 = kp[1];
+  double E = y[0], T = y[1], IL = y[2];
+  ydot[0] = c * T - mu2 * E + p1 * E * IL / (g1 + IL) + s1;
+  ydot[1] = r2 * T * (1 - b * T) - a * E * T / (g2 + T);
+  ydot[2] = p2 * E * T / (g3 + T) - mu3 * IL + s2;
+}
+void derivs_dp(int *neq, double *t, double *y, double *ydot, double *yout, int *ip)
+{
+  const double pa = 0.431, pb = 1.02e-9, pc = 2.9077e-13, KT = 0.9, dT = 1.8328,
+      f = 0.0125, e = 0.111, p = 2.794e-13, pN = 0.068, gN = 2.5036e5,
+      KN = 0.0675, dN = 1.8328, m = 0.009, theta = 2.5036e-3, q = 3.422e-10,
+      r1 = 2.9077e-11, r2 = 5.8467e-13, pI = 2.971, gI = 2503.6, u = 4.417e-14,
+      kappa = 2503.6, j = 0.01245, k = 2.019e7, KL = 0.0486, dL = 1.8328,
+      alpha = 1.4175e7, beta = 0.0063, KC = 0.034, dC = 1.8328, gamma = 0.5199,
+      muI = 11.7427, omega = 0.07874, phi = 2.38405e-7, zeta = 2503.6, d = 2.34,
+      l = 2.09, s = 3.8e-3, vL = dp[0], vM = dp[1], vI = dp[2];
+  double T = y[0], N = y[1], L = y[2], C = y[3], M = y[4], I = y[5];
+  double Tp = fmax(T, 0), Lp = fmax(L, 0), den = s * pow(Tp, l) + pow(Lp, l);
+  double Dkill = den > 0 ? d * pow(Lp, l) * Tp / den : 0;
+  ydot[0] = pa * T * (1 - pb * T) - pc * N * T - Dkill - KT * (1 - exp(-dT * M)) * T;
+  ydot[1] = f * (e * C - N) - p * N * T + pN * N * I / (gN + I)
+            - KN * (1 - exp(-dN * M)) * N;
+  ydot[2] = -theta * m * L / (theta + I) + j * T * L / (k + T) - q * L * T
+            + (r1 * N + r2 * C) * T - u * L * L * C * I / (kappa + I)
+            - KL * (1 - exp(-dL * M)) * L + pI * L * I / (gI + I) + vL;
+  ydot[3] = alpha - beta * C - KC * (1 - exp(-dC * M)) * C;
+  ydot[4] = -gamma * M + vM;
+  ydot[5] = -muI * I + phi * C + omega * L * I / (zeta + I) + vI;
+}
+"
+
+load_compiled <- function() {
+  src <- file.path(tempdir(), "itsim_bench_models.c")
+  writeLines(C_SOURCE, src)
+  rc <- system2(file.path(R.home("bin"), "R"), c("CMD", "SHLIB", "--clean", src),
+                stdout = FALSE, stderr = FALSE)
+  if (rc != 0) stop("R CMD SHLIB failed")
+  dll <- sub("\\.c$", .Platform$dynlib.ext, src)
+  dyn.load(dll)
+  list(kp = list(func = "derivs_kp", initfunc = "init_kp"),
+       dp = list(func = "derivs_dp", initfunc = "init_dp"),
+       dllname = "itsim_bench_models")
+}
+
 args <- commandArgs(trailingOnly = TRUE)
 runners <- list(kirschner1998 = kirschner_run, depillis2009 = depillis_run)
-if (length(args) != 3 || !(args[1] %in% names(runners)))
-  stop("usage: sweep_desolve.R kirschner1998|depillis2009 RUNS OUT.csv")
+if (!(length(args) == 3 || (length(args) == 4 && args[4] == "compiled")) ||
+    !(args[1] %in% names(runners)))
+  stop("usage: sweep_desolve.R kirschner1998|depillis2009 RUNS OUT.csv [compiled]")
 name <- args[1]; runs <- as.integer(args[2]); path <- args[3]
+label <- "deSolve"
+if (length(args) == 4) {
+  # Same run functions, with lsoda given the compiled model instead.
+  dll <- load_compiled()
+  m <- if (name == "kirschner1998") dll$kp else dll$dp
+  r_lsoda <- lsoda
+  lsoda <- function(y, times, func, parms, ...)
+    r_lsoda(y, times, m$func, parms, dllname = dll$dllname,
+            initfunc = m$initfunc, ...)
+  label <- "deSolveC"
+}
 run <- runners[[name]]
 
 t_start <- proc.time()[["elapsed"]]
@@ -102,5 +170,5 @@ states <- names(finals[[1]])
 lines <- vapply(seq_len(runs), function(r)
   paste(c(r - 1, sprintf("%.17g", finals[[r]])), collapse = ","), "")
 writeLines(c(paste(c("run", states), collapse = ","), lines), path)
-cat(sprintf("deSolve %s runs=%d elapsed_s=%.6f runs_per_s=%.1f\n", name, runs,
-            elapsed, runs / elapsed))
+cat(sprintf("%s %s runs=%d elapsed_s=%.6f runs_per_s=%.1f\n", label, name,
+            runs, elapsed, runs / elapsed))

@@ -240,10 +240,24 @@ static void put_quoted(FILE *fp, const char *str)
     fputc('"', fp);
 }
 
+/* The shortest of %.15g, %.16g, %.17g that reads back to exactly x, so
+ * that 5.85 is written 5.85 and not 5.8499999999999996. */
+static void put_exact(FILE *fp, double x)
+{
+    char buf[40];
+    int prec;
+    for (prec = 15; prec < 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    fprintf(fp, "%.*g", prec, x);
+}
+
 static void json_num(FILE *fp, double x)
 {
     if (isfinite(x))
-        fprintf(fp, "%.17g", x);
+        put_exact(fp, x);
     else
         fputs("null", fp);
 }
@@ -358,17 +372,22 @@ static void put_name(FILE *fp, const char *s)
         put_quoted(fp, s);
 }
 
-/* "VALUE UNIT" re-parsable by its_quantity_parse (%.17g is exact). */
+/* "VALUE UNIT" re-parsable by its_quantity_parse, the value exact. */
 static void put_quantity(FILE *fp, double x, const char *unit)
 {
     char buf[512];
     const char *c;
-    int plain = 1;
+    int plain = 1, prec;
     if (!unit || unit[0] == '\0' || strcmp(unit, "1") == 0) {
-        fprintf(fp, "%.17g", x);
+        put_exact(fp, x);
         return;
     }
-    snprintf(buf, sizeof buf, "%.17g %s", x, unit);
+    for (prec = 15; prec < 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    snprintf(buf, sizeof buf, "%.*g %s", prec, x, unit);
     for (c = unit; *c; c++)
         if (*c == ':' || *c == '#' || *c == '"' || *c == '\'' || *c == '\\' ||
             (unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
@@ -467,10 +486,16 @@ static void write_yaml(const its_result *res, FILE *fp)
     put_quantity(fp, p->dt, tu);
     fprintf(fp, "\n  method: %s\n",
             p->method == ITS_METHOD_ADAMS ? "adams" : "bdf");
-    if (p->has_rtol)
-        fprintf(fp, "  rtol: %.17g\n", p->rtol);
-    if (p->has_atol)
-        fprintf(fp, "  atol: %.17g\n", p->atol);
+    if (p->has_rtol) {
+        fputs("  rtol: ", fp);
+        put_exact(fp, p->rtol);
+        fputc('\n', fp);
+    }
+    if (p->has_atol) {
+        fputs("  atol: ", fp);
+        put_exact(fp, p->atol);
+        fputc('\n', fp);
+    }
     if (p->has_max_steps)
         fprintf(fp, "  max_steps: %ld\n", p->max_steps);
 }

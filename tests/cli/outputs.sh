@@ -97,7 +97,7 @@ rm -rf ov ov2
 "$ITSIM" run "$EX" --set lambda1=0.3 --set 'V=0.2 cm3' --until '960 h' -o ov >/dev/null 2>&1
 rc=$?
 check "--set/--until run (rc=$rc)" [ $rc -eq 0 ]
-check "--set parameter in the resolved file" grep -q '^  lambda1: 0.29999999999999999 1/d$' ov/scenario.resolved.yaml
+check "--set parameter in the resolved file" grep -q '^  lambda1: 0.3 1/d$' ov/scenario.resolved.yaml
 check "--set initial value converted" grep -q '^  V: 200 mm3$' ov/scenario.resolved.yaml
 check "--until converted to days" grep -q '"t_end": 40,' ov/summary.json
 "$ITSIM" run ov/scenario.resolved.yaml -o ov2 >/dev/null 2>&1
