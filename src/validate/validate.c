@@ -436,7 +436,7 @@ typedef struct check_def {
 static const check_def checks[] = {
     {"H1", "hahnfeldt1999", "untreated set point V (mm3) = (b/d)^(3/2)",
      "Hahnfeldt 1999 [P] ~17,400; exact (b/d)^1.5 [D]", 1e-5, ANALYTIC_TOL, H1},
-    {"H2a", "hahnfeldt1999", "TNP-470 30 mg/kg q.o.d. set point V (mm3), V0 = 170",
+    {"H2a", "hahnfeldt1999", "TNP-470 30 mg/kg q.o.d. set point: V (mm3) just before a dose, V0 = 170",
      "Hahnfeldt 1999 [P] ~12,300", 0.01,
      "published to 3 significant figures ('about 12,300')", H2a},
     {"H2b", "hahnfeldt1999", "same set point from V0 = K0 = 17,300 mm3",
