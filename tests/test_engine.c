@@ -65,6 +65,22 @@ static int failing_rhs(double t, const double *y, double *dy, const double *p,
     dy[0] = 1.0;
     return t > 2.0 ? -1 : 0;
 }
+/* dy/dt = -1: crosses zero at t = y0, for the non-negativity switch. */
+static int drain_rhs(double t, const double *y, double *dy, const double *p,
+                     void *u)
+{
+    (void)t;
+    (void)y;
+    (void)p;
+    (void)u;
+    dy[0] = -1.0;
+    return 0;
+}
+static const its_model_def drain = {
+    "drain", "constant outflow", "test", "d", "", 1, logistic_states,
+    0, NULL, 0, NULL, 0, NULL, NULL, drain_rhs, NULL,
+};
+
 static const its_model_def failing = {
     "failing", "rhs fails after t = 2", "test", "d", "", 1, logistic_states,
     0, NULL, 0, NULL, 0, NULL, NULL, failing_rhs, NULL,
@@ -377,8 +393,32 @@ static void test_close_times_and_many_doses(void)
     its_sim_free(s);
 }
 
+/* Constraints: with non-negativity off a state may go negative (y = 10 - t);
+ * with it on (the default) CVODE cannot follow a rhs that forces y < 0 and
+ * fails cleanly instead of returning a negative population. */
+static void test_nonnegative_switch(void)
+{
+    its_sim *s = NULL;
+    double y = 0.0;
+    its_status st;
+    its_sim_create(&drain, &s);
+    its_test_true(its_sim_set_nonnegative(s, 0) == ITS_OK, "constraints off");
+    st = its_sim_run(s, 0.0, 13.0, NULL, 0, NULL, NULL);
+    its_sim_final_state(s, &y);
+    its_test_true(st == ITS_OK, "run without constraints: %s", its_sim_errmsg(s));
+    its_test_rel(y, -3.0, 1e-9, "y(13) = 10 - 13 (linear: exact up to round-off)");
+    its_sim_set_nonnegative(s, 1);
+    st = its_sim_run(s, 0.0, 13.0, NULL, 0, NULL, NULL);
+    its_sim_final_state(s, &y);
+    its_test_true((st == ITS_ESOLVER || st == ITS_OK) && y >= 0.0,
+                  "with constraints the state never goes negative (status %s, y %g)",
+                  its_status_name(st), y);
+    its_sim_free(s);
+}
+
 int main(void)
 {
+    test_nonnegative_switch();
     test_close_times_and_many_doses();
     test_logistic();
     test_bolus();

@@ -192,8 +192,9 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
         return fail(cv, flag, "CVodeSetMaxNumSteps");
     /* Constraint 1.0 means y_i >= 0: CVODE rejects and retries any step that
      * would make a state negative, so populations never go below zero. */
-    N_VConst(nonneg ? 1.0 : 0.0, cv->constraints);
-    flag = CVodeSetConstraints(cv->mem, cv->constraints);
+    N_VConst(1.0, cv->constraints);
+    /* CVODE turns constraints off with NULL (an all-zero vector is illegal). */
+    flag = CVodeSetConstraints(cv->mem, nonneg ? cv->constraints : NULL);
     if (flag != CV_SUCCESS)
         return fail(cv, flag, "CVodeSetConstraints");
     if (!cv->roots_init || nroots != cv->nroots_set) {
@@ -229,14 +230,16 @@ its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
     sunrealtype tret = 0.0;
     int flag = CVode(cv->mem, tout, cv->y, &tret, CV_NORMAL);
 
-    *t = tret;
     *root = 0;
-    memcpy(y, N_VGetArrayPointer(cv->y), cv->n * sizeof *y);
     if (flag < 0) {
+        /* Failure: t and y are left as they were (the last state reported),
+         * never replaced by a half-computed one. */
         snprintf(cv->msg, sizeof cv->msg, "CVODE failed at t = %.10g: %s",
                  tret, cv->detail[0] ? cv->detail : "unknown error");
         return from_cv(flag) == ITS_OK ? ITS_ESOLVER : from_cv(flag);
     }
+    *t = tret;
+    memcpy(y, N_VGetArrayPointer(cv->y), cv->n * sizeof *y);
     if (flag == CV_ROOT_RETURN) {
         *root = 1;
         if (CVodeGetRootInfo(cv->mem, rootsfound) != CV_SUCCESS)

@@ -31,8 +31,9 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
                          double rtol, const double *atol, long mxstep,
                          int nonneg, size_t nroots, double tstop);
 
-/* Advance towards tout (never past the stop time). On return *t is the time
- * reached and y (n values) the state there. *root is set to 1 when a root
+/* Advance towards tout (never past the stop time). On success *t is the
+ * time reached and y (n values) the state there; on failure both are left
+ * unchanged. *root is set to 1 when a root
  * function vanished at *t (rootsfound, nroots ints, tells which), else 0. */
 its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
                            int *root, int *rootsfound);
