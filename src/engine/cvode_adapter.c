@@ -122,6 +122,10 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
     cv->A = SUNDenseMatrix(nn, nn, cv->ctx);
     if (!cv->y || !cv->atol || !cv->constraints || !cv->A)
         goto nomem;
+    /* Fused vector operations: CVODE's predictor and corrector then make one
+     * pass over the history array instead of one call per vector, which
+     * matters for the small systems itsim integrates. */
+    N_VEnableFusedOps_Serial(cv->y, SUNTRUE);
     cv->LS = SUNLinSol_Dense(cv->y, cv->A, cv->ctx);
     cv->mem = CVodeCreate(adams ? CV_ADAMS : CV_BDF, cv->ctx);
     if (!cv->LS || !cv->mem)
