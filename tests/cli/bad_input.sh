@@ -2,17 +2,8 @@
 # itsim CLI tests: every kind of bad input gives exit status 2, one
 # "itsim: FILE:LINE:COL: KEY: message" line on stderr and no output directory.
 # Usage: bad_input.sh ITSIM_BINARY SOURCE_DIR
-set -u
-ITSIM=${1:?usage: $0 ITSIM_BINARY SOURCE_DIR}
-SRC=${2:?usage: $0 ITSIM_BINARY SOURCE_DIR}
-case $ITSIM in /*) ;; *) ITSIM=$PWD/$ITSIM ;; esac
-T=$(mktemp -d "${TMPDIR:-/tmp}/itsim_bad.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-npass=0
-nfail=0
-pass() { echo "PASS: $1"; npass=$((npass + 1)); }
-fail() { echo "FAIL: $1"; nfail=$((nfail + 1)); }
+NAME=bad
+. "$(dirname "$0")/common.bash"
 
 # expect_bad NAME REGEX [itsim run arguments...]: exit 2, stderr matches
 # REGEX (grep -E), first line starts with "itsim: ", no out* left behind.

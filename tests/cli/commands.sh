@@ -2,23 +2,8 @@
 # itsim CLI tests: the commands other than run (models, model, validate,
 # version, help) and command-line usage errors.
 # Usage: commands.sh ITSIM_BINARY SOURCE_DIR
-set -u
-ITSIM=${1:?usage: $0 ITSIM_BINARY SOURCE_DIR}
-SRC=${2:?usage: $0 ITSIM_BINARY SOURCE_DIR}
-case $ITSIM in /*) ;; *) ITSIM=$PWD/$ITSIM ;; esac
-: "$SRC"
-T=$(mktemp -d "${TMPDIR:-/tmp}/itsim_cmd.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-npass=0
-nfail=0
-pass() { echo "PASS: $1"; npass=$((npass + 1)); }
-fail() { echo "FAIL: $1"; nfail=$((nfail + 1)); }
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name"; fi
-}
+NAME=cmd
+. "$(dirname "$0")/common.bash"
 # run_cmd ARGS...: sets rc, out.txt, err.txt
 run_cmd() { "$ITSIM" "$@" >out.txt 2>err.txt; rc=$?; }
 

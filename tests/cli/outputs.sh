@@ -2,23 +2,8 @@
 # itsim CLI tests: the output directory (files, formats, atomic replacement,
 # --force) and the resolved scenario reproducing the time series exactly.
 # Usage: outputs.sh ITSIM_BINARY SOURCE_DIR
-set -u
-ITSIM=${1:?usage: $0 ITSIM_BINARY SOURCE_DIR}
-SRC=${2:?usage: $0 ITSIM_BINARY SOURCE_DIR}
-case $ITSIM in /*) ;; *) ITSIM=$PWD/$ITSIM ;; esac
-case $SRC in /*) ;; *) SRC=$PWD/$SRC ;; esac
-T=$(mktemp -d "${TMPDIR:-/tmp}/itsim_out.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-npass=0
-nfail=0
-pass() { echo "PASS: $1"; npass=$((npass + 1)); }
-fail() { echo "FAIL: $1"; nfail=$((nfail + 1)); }
-check() { # check NAME COMMAND...: pass when the command succeeds
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name"; fi
-}
+NAME=out
+. "$(dirname "$0")/common.bash"
 have_python=0
 command -v python3 >/dev/null 2>&1 && have_python=1
 json_ok() { # valid JSON without NaN/Infinity literals
