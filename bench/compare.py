@@ -4,17 +4,18 @@
     compare.py OUT_DIR
 
 Reads OUT_DIR/<model>_<tool>.csv (tool: itsim, scipy, desolve, and the
-optional desolvec: deSolve with a compiled-C model) and
-OUT_DIR/times.txt (the one-line reports of the three sweep programs).
-Two final values a, b agree when |a - b| <= 1e-4 * max(|a|, |b|, 1): relative
-agreement to 1e-4, with an absolute floor of 1e-4 model units for states near
-zero (every state is in cells, IU/L, mg/L or KP's "au"). Prints the largest
-difference per model and pair of tools (all pairs must agree), then, when everything agrees, the last line
+optional desolvec: deSolve with a compiled-C model) and OUT_DIR/times.txt
+(the one-line reports of the sweep programs). Two final values a, b agree
+when |a - b| <= 1e-4 * max(|a|, |b|, 1): relative agreement to 1e-4, with an
+absolute floor of 1e-4 model units for values below 1 (states are in cells,
+IU/L, mg/L or KP's "au"). Prints the largest difference per model and pair
+of tools (all pairs must agree), then, when everything agrees, the last line
     ratio_vs_scipy=X ratio_vs_desolve=Y
 (total wall time of the peer / total wall time of itsim, both models).
 Exits 1 if any value disagrees or a file is missing or inconsistent.
 """
 import csv
+import math
 import os
 import sys
 
@@ -39,14 +40,17 @@ def max_diff(ref, other, states):
         for k, name in enumerate(states, start=1):
             a, b = ra[k], rb[k]
             d = abs(a - b) / max(abs(a), abs(b), FLOOR)
-            if not d <= worst[0]:  # also catches NaN
+            if math.isnan(d):
+                return (math.inf, int(ra[0]), name)
+            if d > worst[0]:
                 worst = (d, int(ra[0]), name)
     return worst
 
 
 def sig3(x):
-    """x to 3 significant figures, in plain notation."""
-    return f"{float(f'{x:.3g}'):f}".rstrip("0").rstrip(".")
+    """x > 0 to 3 significant figures, plain notation, zeros kept (45.0)."""
+    v = float(f"{x:.3g}")
+    return f"{v:.{max(0, 2 - math.floor(math.log10(v)))}f}"
 
 
 def main():
@@ -55,9 +59,12 @@ def main():
     out = sys.argv[1]
     ok = True
     for model in MODELS:
-        data = {tool: load(f"{out}/{model}_{tool}.csv") for tool in TOOLS}
+        tools, pairs = TOOLS, PAIRS
+        if os.path.exists(f"{out}/{model}_desolvec.csv"):  # optional extra
+            tools, pairs = TOOLS + ("desolvec",), PAIRS + (("itsim", "desolvec"),)
+        data = {tool: load(f"{out}/{model}_{tool}.csv") for tool in tools}
         header = data["itsim"][0]
-        for a, b in PAIRS:
+        for a, b in pairs:
             (ha, ra), (hb, rb) = data[a], data[b]
             if ha != header or hb != header or len(ra) != len(rb) or not ra:
                 print(f"{model}: {a} and {b} outputs differ in shape")
@@ -66,16 +73,6 @@ def main():
             d, run, state = max_diff(ra, rb, header[1:])
             verdict = "ok" if d <= REL_TOL else "FAIL"
             print(f"{model}: max rel diff {a} vs {b} = {d:.2e} "
-                  f"(run {run}, state {state}) {verdict}")
-            ok = ok and d <= REL_TOL
-        # Optional extra: deSolve with the model compiled in C.
-        if os.path.exists(f"{out}/{model}_desolvec.csv"):
-            hc, rc = load(f"{out}/{model}_desolvec.csv")
-            d, run, state = (max_diff(data["itsim"][1], rc, header[1:])
-                             if hc == header and len(rc) == len(data["itsim"][1])
-                             else (float("inf"), -1, ""))
-            verdict = "ok" if d <= REL_TOL else "FAIL"
-            print(f"{model}: max rel diff itsim vs desolvec = {d:.2e} "
                   f"(run {run}, state {state}) {verdict}")
             ok = ok and d <= REL_TOL
     if not ok:

@@ -108,9 +108,13 @@ int main(int argc, char **argv)
         return 2;
     }
     if (strcmp(argv[1], "kirschner1998") == 0) {
-        init = kp_init, setup = kp_setup, t_end = KP_T_END;
+        init = kp_init;
+        setup = kp_setup;
+        t_end = KP_T_END;
     } else if (strcmp(argv[1], "depillis2009") == 0) {
-        init = dp_init, setup = dp_setup, t_end = DP_T_END;
+        init = dp_init;
+        setup = dp_setup;
+        t_end = DP_T_END;
     } else {
         fprintf(stderr, "itsim_sweep: unknown model %s\n", argv[1]);
         return 2;

@@ -49,6 +49,8 @@ typedef struct its_stats {
     long root_evals;
     long segments;        /* integration restarts (doses, switches, floors) */
     long extinctions;     /* states set to 0 by their extinction floor */
+    long clip_restarts;   /* segments finished with clipping after CVODE
+                             could not satisfy y >= 0 (docs/engine.md) */
 } its_stats;
 
 /* Create a simulation of model m (not owned; must outlive the handle).

@@ -44,6 +44,8 @@ struct its_sim {
     double *y0;        /* initial values (n) */
     double *y;         /* current state (n) */
     double *yfinal;    /* state at the end of the last run (n) */
+    double *yclip;     /* scratch: max(y, 0) while clipping (n) */
+    int clip;          /* evaluate the model at max(y, 0) (fallback) */
     double *atol;      /* absolute tolerances in use (n) */
     double *atol_user; /* user vector (n) */
     double *floor;     /* extinction floors (n) */
@@ -84,7 +86,16 @@ static int sim_rhs(double t, const double *y, double *ydot, void *ud)
     its_sim *s = ud;
     const its_model_def *m = s->m;
     size_t k;
-    int rc = m->rhs(t, y, ydot, s->p, NULL);
+    int rc;
+
+    if (s->clip) {
+        /* Fallback mode: the model sees populations clipped at zero, so a
+         * round-off excursion below zero cannot feed back (docs/engine.md). */
+        for (k = 0; k < s->n; k++)
+            s->yclip[k] = y[k] > 0.0 ? y[k] : 0.0;
+        y = s->yclip;
+    }
+    rc = m->rhs(t, y, ydot, s->p, NULL);
 
     if (rc != 0)
         return rc;
@@ -99,7 +110,19 @@ static int sim_rhs(double t, const double *y, double *ydot, void *ud)
 static int sim_jac(double t, const double *y, double *J, size_t ld, void *ud)
 {
     its_sim *s = ud;
-    return s->m->jac(t, y, J, ld, s->p, NULL);
+    size_t i, j;
+    int rc;
+    if (!s->clip)
+        return s->m->jac(t, y, J, ld, s->p, NULL);
+    /* The Jacobian of y -> f(max(y, 0)): columns of clipped states are 0. */
+    for (j = 0; j < s->n; j++)
+        s->yclip[j] = y[j] > 0.0 ? y[j] : 0.0;
+    rc = s->m->jac(t, s->yclip, J, ld, s->p, NULL);
+    for (j = 0; j < s->n; j++)
+        if (y[j] < 0.0)
+            for (i = 0; i < s->n; i++)
+                J[i + j * ld] = 0.0;
+    return rc;
 }
 
 static int sim_roots(double t, const double *y, double *g, void *ud)
@@ -159,6 +182,7 @@ its_status its_sim_create(const its_model_def *m, its_sim **out)
     s->y0 = calloc(s->n, sizeof *s->y0);
     s->y = calloc(s->n, sizeof *s->y);
     s->yfinal = calloc(s->n, sizeof *s->yfinal);
+    s->yclip = calloc(s->n, sizeof *s->yclip);
     s->atol = calloc(s->n, sizeof *s->atol);
     s->atol_user = calloc(s->n, sizeof *s->atol_user);
     s->floor = calloc(s->n, sizeof *s->floor);
@@ -168,7 +192,7 @@ its_status its_sim_create(const its_model_def *m, its_sim **out)
      * of each input (ni), so the right-hand side needs no lookup. */
     s->root_state = calloc(s->n + s->ni, sizeof *s->root_state);
     s->rootsfound = calloc(s->n, sizeof *s->rootsfound);
-    if (!s->p || !s->y0 || !s->y || !s->yfinal || !s->atol || !s->atol_user ||
+    if (!s->p || !s->y0 || !s->y || !s->yfinal || !s->yclip || !s->atol || !s->atol_user ||
         !s->floor || !s->rate || !s->active || !s->root_state || !s->rootsfound) {
         its_sim_free(s);
         return ITS_ENOMEM;
@@ -202,6 +226,7 @@ void its_sim_free(its_sim *s)
     free(s->y0);
     free(s->y);
     free(s->yfinal);
+    free(s->yclip);
     free(s->atol);
     free(s->atol_user);
     free(s->floor);
@@ -665,6 +690,23 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
             tout = (g < n_out && t_out[g] < stop && !same_time(t_out[g], stop))
                               ? t_out[g] : stop;
             st = its__cv_advance(s->cv, tout, &t, s->y, &root, s->rootsfound);
+            if (st == ITS_ESOLVER && s->nonneg && !s->clip) {
+                /* With a state decaying towards zero below atol, CVODE's
+                 * constraint handling can fail ("unable to satisfy
+                 * inequality constraints", or corrector failures when the
+                 * constraint keeps cutting the step). Finish this segment
+                 * from the last reported state without CVODE's constraints,
+                 * with the model evaluated at max(y, 0) and outputs
+                 * clipped; a second failure is reported as it is. */
+                its__cv_add_stats(s->cv, &s->stats);
+                s->clip = 1;
+                s->stats.clip_restarts++;
+                st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol,
+                                   s->max_steps, 0, s->n_roots, stop);
+                s->stats.segments++;
+                if (st == ITS_OK)
+                    continue;
+            }
             if (st != ITS_OK) {
                 its__cv_add_stats(s->cv, &s->stats);
                 set_error(s, st, "%s", its__cv_errmsg(s->cv));
@@ -682,7 +724,8 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                 its__cv_add_stats(s->cv, &s->stats);
                 EMIT(t, ITS_ROW_EXTINCT);
                 st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol,
-                                   s->max_steps, s->nonneg, s->n_roots, stop);
+                                   s->max_steps, s->nonneg && !s->clip,
+                                   s->n_roots, stop);
                 s->stats.segments++;
                 if (st != ITS_OK) {
                     set_error(s, st, "%s", its__cv_errmsg(s->cv));
@@ -700,8 +743,10 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
             }
         }
         its__cv_add_stats(s->cv, &s->stats);
+        s->clip = 0;
     }
 done:
+    s->clip = 0;
     memcpy(s->yfinal, s->y, s->n * sizeof *s->y);
     s->has_final = 1;
     return st;
