@@ -82,23 +82,28 @@ static const its_param_set sets[] = {
      ITS__COUNT(v_p10), v_p10},
 };
 
-/* CD8 kill D*T = d L^l T / (s T^l + L^l) and its partial derivatives. */
+/* CD8 kill D*T = d L^l T / (s T^l + L^l) and its partial derivatives,
+ * written with one power: with q = s (T/L)^l, D*T = d T/(1 + q). At L = 0
+ * the kill is 0; at T = 0 it is 0 with slope d. */
 static void cd8_kill(double tu, double lc, const double *p, double *dk,
                      double *dk_dt, double *dk_dl)
 {
-    double A, B, den;
+    double q, w;
     tu = fmax(tu, 0.0);
     lc = fmax(lc, 0.0);
-    A = p[P_s] * pow(tu, p[P_l]);
-    B = pow(lc, p[P_l]);
-    den = A + B;
-    if (!(den > 0.0)) {
+    if (!(lc > 0.0)) {
         *dk = *dk_dt = *dk_dl = 0.0;
         return;
     }
-    *dk = p[P_d] * B * tu / den;
-    *dk_dt = p[P_d] * B / den * (1.0 - p[P_l] * A / den);
-    *dk_dl = lc > 0.0 ? p[P_d] * tu * p[P_l] * (B / lc) * A / (den * den) : 0.0;
+    q = p[P_s] * pow(tu / lc, p[P_l]);
+    if (!isfinite(q)) { /* L negligible against T */
+        *dk = *dk_dt = *dk_dl = 0.0;
+        return;
+    }
+    w = 1.0 / (1.0 + q);
+    *dk = p[P_d] * tu * w;
+    *dk_dt = p[P_d] * w * (1.0 - p[P_l] * q * w);
+    *dk_dl = p[P_d] * (tu / lc) * p[P_l] * q * w * w;
 }
 
 static int rhs(double t, const double *y, double *dy, const double *p, void *u)
