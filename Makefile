@@ -3,8 +3,15 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 JOBS ?= 2
+# An optimised CVODE built by `make sundials-optimised` is used when present.
+SUNDIALS_OPT ?= $(CURDIR)/build-sundials
+ifneq ($(wildcard $(SUNDIALS_OPT)/include/cvode/cvode.h),)
+SUNDIALS_FLAG = -DITS_SUNDIALS_ROOT=$(SUNDIALS_OPT)
+else
+SUNDIALS_FLAG = -DITS_SUNDIALS_ROOT=
+endif
 
-.PHONY: all deps build run test test-asan bench clean
+.PHONY: all deps build run test test-asan bench clean sundials-optimised
 
 all: build
 
@@ -12,7 +19,7 @@ deps:
 	bash scripts/deps.sh build
 
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(SUNDIALS_FLAG) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
@@ -27,9 +34,17 @@ test-asan: deps
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
-bench: build
+# The benchmark links the optimised CVODE (built once), then compares.
+bench: deps
 	bash scripts/deps.sh bench
-	bash bench/run.sh
+	test -f $(SUNDIALS_OPT)/include/cvode/cvode.h || $(MAKE) sundials-optimised
+	$(MAKE) build
+	BUILD=$(BUILD) bash bench/run.sh
+
+# Optional: CVODE compiled with optimisation from Debian's source package
+# (Debian's binary package is built -O0; see bench/RESULTS.md).
+sundials-optimised: deps
+	bash scripts/sundials-optimised.sh $(SUNDIALS_OPT)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

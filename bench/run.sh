@@ -34,8 +34,10 @@ Rscript -e 'library(deSolve)' >/dev/null 2>&1 ||
 
 mkdir -p "$out"
 rm -f "$out"/times.txt "$out"/*.csv
+sundials=$(sed -n 's/^ITS_SUNDIALS_ROOT:PATH=//p' "$build/CMakeCache.txt" 2>/dev/null)
 echo "bench: $runs runs per model; $(nproc) cores;" \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "bench: SUNDIALS ${sundials:-from the Debian package libsundials-dev, built -O0}"
 for model in kirschner1998 depillis2009; do
   "$sweep" "$model" "$runs" "$out/${model}_itsim.csv" | tee -a "$out/times.txt"
   "$py" bench/sweep_scipy.py "$model" "$runs" "$out/${model}_scipy.csv" |

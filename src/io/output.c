@@ -148,12 +148,13 @@ its_status its_result_print_summary(const its_result *res, FILE *fp)
     }
     fprintf(fp, "\nsolver    %s, %ld steps, %ld rhs evals, %ld jac evals, "
                 "%ld linear setups,\n          %ld error test fails, %ld "
-                "nonlinear iters, %ld conv fails, %ld segments, %ld extinctions\n",
+                "nonlinear iters, %ld conv fails, %ld segments, %ld extinctions,\n"
+                "          %ld clipping restarts\n",
             p->method == ITS_METHOD_ADAMS ? "adams" : "bdf", res->stats.steps,
             res->stats.rhs_evals, res->stats.jac_evals, res->stats.lin_setups,
             res->stats.err_test_fails, res->stats.nonlin_iters,
             res->stats.nonlin_conv_fails, res->stats.segments,
-            res->stats.extinctions);
+            res->stats.extinctions, res->stats.clip_restarts);
     bad = ferror(fp);
     c_locale_leave(&g);
     return bad ? ITS_EIO : ITS_OK;
@@ -321,11 +322,12 @@ static void write_json(const its_result *res, FILE *fp)
                 "\"rhs_evals\": %ld, \"jac_evals\": %ld, \"lin_setups\": %ld, "
                 "\"err_test_fails\": %ld, \"nonlin_iters\": %ld, "
                 "\"nonlin_conv_fails\": %ld, \"root_evals\": %ld, "
-                "\"segments\": %ld, \"extinctions\": %ld},\n  \"doses\": [",
+                "\"segments\": %ld, \"extinctions\": %ld, "
+                "\"clip_restarts\": %ld},\n  \"doses\": [",
             p->method == ITS_METHOD_ADAMS ? "adams" : "bdf", st->steps,
             st->rhs_evals, st->jac_evals, st->lin_setups, st->err_test_fails,
             st->nonlin_iters, st->nonlin_conv_fails, st->root_evals,
-            st->segments, st->extinctions);
+            st->segments, st->extinctions, st->clip_restarts);
     for (j = 0; j < p->n_doses; j++) {
         const its__dose *d = &p->doses[j];
         const its_input_def *in = &m->inputs[d->input];
