@@ -104,7 +104,7 @@ static void check_jacobian(const its_model_def *m, const double *y0, const char 
 int main(void)
 {
     size_t i;
-    its_test_true(its_model_count() == 5, "five built-in models");
+    its_test_true(its_model_count() == 6, "six built-in models");
     its_test_true(its_model_at(its_model_count()) == NULL, "out-of-range index");
     its_test_true(its_model_find("nope") == NULL && its_model_find(NULL) == NULL,
                   "unknown model name");

@@ -98,7 +98,8 @@ size_t its_model_count(void);
  * range. The pointer is static and must not be freed. */
 const its_model_def *its_model_at(size_t i);
 
-/* The built-in model called name, or NULL if there is none. */
+/* The built-in model called name, or NULL if there is none. "tme" has 3
+ * lesions; "tme:N" (N = 1..8) names the same model with N lesions. */
 const its_model_def *its_model_find(const char *name);
 
 /* Index of a state, parameter, input or parameter set by name, or -1. */

@@ -7,6 +7,7 @@
 #include "model/models.h"
 
 static const its_model_def *const registry[] = {
+    &its__model_tme_variants[2],
     &its__model_kirschner1998, &its__model_kuznetsov1994,
     &its__model_hahnfeldt1999, &its__model_depillis2005,
     &its__model_depillis2009,
@@ -27,6 +28,10 @@ const its_model_def *its_model_find(const char *name)
     size_t i;
     if (name == NULL)
         return NULL;
+    /* "tme:N": the tme model with N lesions (1 to 8). */
+    if (strncmp(name, "tme:", 4) == 0 && name[4] >= '1' && name[4] <= '8' &&
+        name[5] == '\0')
+        return &its__model_tme_variants[name[4] - '1'];
     for (i = 0; i < its_model_count(); i++)
         if (strcmp(registry[i]->name, name) == 0)
             return registry[i];

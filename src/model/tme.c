@@ -1,0 +1,640 @@
+/* itsim model tme: the tumour microenvironment. Blood, one tumour-draining
+ * lymph node and 1-8 lesions; innate and adaptive cells, cytokines, side
+ * effects. Equations and parameter provenance: docs/models/tme.md. */
+#include <math.h>
+
+#include "model/models.h"
+
+/* ---- state layout ---------------------------------------------------------
+ * Systemic states first, then one block of NL states per lesion. */
+enum {
+    /* blood cell pools (cells in the whole blood volume) */
+    S_NEU, S_MON, S_EOS, S_BAS, S_NK, S_N8, S_CD8, S_N4, S_TH, S_TREG, S_B,
+    /* lymph node */
+    S_CD8LN, S_THLN, S_DCLN,
+    /* humoral arm */
+    S_PC, S_AB,
+    /* blood cytokines (pM) and anti-PD-1 (nM) */
+    S_IL2, S_IFNA, S_GM, S_IFNG, S_APD1,
+    /* side-effect physiology */
+    S_CEIL2, S_PERM, S_CEIFN, S_TOL, S_FLU, S_IRAE,
+    NSYS
+};
+
+enum {
+    L_C, L_K, L_EIFN, L_NK, L_NEU, L_EOS, L_BAS, L_MC, L_M1, L_M2, L_IDC,
+    L_MDC, L_CD8, L_EX, L_TH, L_TREG, L_DEB, L_IL2, L_IFNA, L_GM, L_IFNG,
+    NL
+};
+
+#define MAX_LESIONS 8
+
+/* ---- parameters -------------------------------------------------------------- */
+enum {
+    P_Vb, P_rho, P_Cmin,
+    P_lambda1, P_b_ang, P_Kmax, P_Imax_ang, P_EC50_ang, P_tau_exp, P_a_mast,
+    P_K_mast, P_a_m2ang, P_K_m2ang,
+    P_tmb, P_exome, P_f_imm, P_f_prec,
+    P_neu0, P_d_neu, P_mon0, P_d_mon, P_eos0, P_d_eos, P_bas0, P_d_bas,
+    P_nk0, P_d_nk, P_n80, P_d_n8, P_n40, P_d_n4, P_treg0, P_d_treg, P_b0, P_d_b,
+    P_q_T, P_q_nk, P_q_treg, P_q_neu, P_q_mon, P_q_eos, P_q_bas, P_Kc_rec, P_k_LNout,
+    P_k_act8, P_k_act4, P_K_dc, P_N0, P_N_il2_8, P_N_il2_4, P_EC50_il2_teff,
+    P_a_help, P_K_help,
+    P_f_dc0, P_f_dc_gm, P_EC50_gm, P_k_mat, P_K_deb, P_a_ifn_dc, P_EC50_ifn_dc,
+    P_a_gm_dc, P_k_mig, P_d_idc, P_d_mdc, P_k_deb,
+    P_f_m1_in, P_k12, P_a_bas_m2, P_K_bas, P_k21, P_EC50_ifng_m1, P_a_ifn_m1,
+    P_EC50_ifn_m1, P_d_mac, P_k_m1, P_K_m1C,
+    P_k_nk, P_K_nkC, P_d_nk_t, P_a_il2_nk, P_EC50_il2_nk, P_p_nk_il2, P_a_ifn_nk,
+    P_EC50_ifn_nk,
+    P_k_neu, P_d_neu_t, P_k_eos, P_d_eos_t, P_d_bas_t, P_K_innC, P_s_mc, P_d_mc,
+    P_k_cd8, P_K_TC, P_K_Treg, P_d_cd8, P_p_il2_cd8, P_k_exh, P_k_treg_supp,
+    P_k_reinv, P_a_ifn_T, P_EC50_ifn_T, P_a_mhc, P_EC50_ifn_mhc, P_s_gm_surv,
+    P_d_ex,
+    P_pdl1_0, P_pdl1_max, P_EC50_ifng_pdl1, P_K_pd1, P_Kd_apd1, P_k_el_apd1,
+    P_d_th, P_p_il2_th, P_p_treg, P_EC50_il2_treg, P_cap_il2,
+    P_k_bact, P_f_bspec, P_m_pc, P_d_pc, P_s_ab, P_k_ab, P_f_ab, P_k_adcc, P_K_ab,
+    P_k_ex, P_s_il2, P_f_il2_spill, P_r_cd8_il2, P_k_il2_cons, P_K_il2_cons, P_deg_il2, P_cl_il2, P_s_ifng, P_r_nk_ifng,
+    P_deg_ifng, P_cl_ifng, P_s_ifna, P_deg_ifna, P_cl_ifna, P_s_gm, P_deg_gm,
+    P_cl_gm,
+    P_ke0_il2, P_kout_p, P_Emax_p, P_EC50_p, P_ke0_ifn, P_k_tol, P_EC50_flu,
+    P_M50_flu, P_k_flu, P_Imax_neu_ifn, P_IC50_neu_ifn, P_a_gm_myelo, P_k_irae,
+    P_k_irae_res,
+    NP
+};
+
+/* Source strings (shared/research tags: V read in the source, Vs in a
+ * secondary source, D derived). */
+#define QIO "QSP-IO family (tme_parameters.md)"
+#define QTNBC "QIO-TNBC parameters_TNBC.m (Wang 2021), tme_parameters.md"
+#define BLOOD "Normal blood leukocyte concentrations, 291 adults (tme_parameters.md 1a, V)"
+#define LYMPH "Clin Diagn Lab Immunol 2004;11:168 Table 3 (tme_parameters.md 1a, V)"
+#define ASSUMED(why) "assumed: " why
+
+static const its_param_def params[NP] = {
+    [P_Vb] = {"V_blood", 5.0, "L", "blood volume", "QIO-ex1 V_C (doi 10.1002/psp4.12040), Vs"},
+    [P_rho] = {"rho", 1e9, "cell/mL", "tumour cells per mL of lesion",
+               "Del Monte 2009 Cell Cycle 8:505 (pk_clinical.md 5, V); 1e8 for epithelial (rcc set)"},
+    [P_Cmin] = {"C_min", 1e6, "cell", "lesion size floor in volume and cytokine arithmetic",
+                ASSUMED("numerical guard; below ~1 mm3 a lesion has no own microenvironment")},
+
+    [P_lambda1] = {"lambda1", 0.018, "1/d", "Gompertz growth rate towards the vascular capacity",
+                   ASSUMED("calibrated: untreated melanoma lesion doubling ~60 d at 1 cm3 (pk_clinical.md 5-6.4, Ollila 1998)")},
+    [P_b_ang] = {"b_ang", 0.0207, "1/d", "vascular stimulation by tumour cells (Hahnfeldt b)",
+                 ASSUMED("form of Hahnfeldt 1999; rescaled with lambda1 for human doubling times")},
+    [P_Kmax] = {"K_max", 1e12, "cell", "vascular set point (b/d)^(3/2) of an untreated lesion",
+                ASSUMED("about 1 kg of tumour; sets Hahnfeldt d = b/K_max^(2/3)")},
+    [P_Imax_ang] = {"Imax_ifn_ang", 0.5, "1", "maximal IFN-alpha reduction of vascular stimulation",
+                    "VEGF secretion -40-60 % (Raig 2008), MVD -26 % (Onkologie 26:147) (tme_parameters.md 9, V)"},
+    [P_EC50_ang] = {"EC50_ifn_ang", 10.0, "pM", "IFN-alpha exposure for half the anti-angiogenic effect",
+                    "D: middle of 10-100 U/mL (Singh 1995; Torcia 1999) (tme_parameters.md M12)"},
+    [P_tau_exp] = {"tau_ifn_exposure", 4.0, "d", "delay of the anti-angiogenic IFN-alpha effect",
+                   "bFGF down-regulation needs > 4 d exposure, Singh PNAS 1995;92:4562 (V)"},
+    [P_a_mast] = {"a_mast_ang", 0.5, "1", "maximal mast-cell boost of vascular stimulation",
+                  ASSUMED("mast-cell density tracks microvessel density in melanoma (Ribatti 2003, V) but no effect size")},
+    [P_K_mast] = {"K_mast", 1e-3, "1", "mast cells per tumour cell for half the boost",
+                  ASSUMED("order of the skin mast-cell density relative to tissue cells")},
+    [P_a_m2ang] = {"a_m2_ang", 0.5, "1", "maximal M2 boost of vascular stimulation",
+                   ASSUMED("M2 secrete angiogenic factor (QIO-TNBC k_vas_Msec, Vs); effect size not published")},
+    [P_K_m2ang] = {"K_m2_ang", 0.01, "1", "M2 per tumour cell for half the boost", ASSUMED("see a_m2_ang")},
+
+    [P_tmb] = {"tmb", 21.0, "1", "tumour mutational burden (mutations per Mb)",
+               "melanoma panel mean 21, RCC 6 (Salem et al., Caris; tme_parameters.md 8, V)"},
+    [P_exome] = {"exome_mb", 30.0, "1", "coding exome size (Mb)", "tme_parameters.md 8 (Vs)"},
+    [P_f_imm] = {"f_immunogenic", 0.075, "1", "fraction of mutations that are antigenic",
+                 "Lakatos 2020 code default p = 0.075 (models.md 7, V(I)); biological fraction UNVERIFIED"},
+    [P_f_prec] = {"f_precursor", 1e-6, "1", "naive precursor frequency per antigen reaching the draining node",
+                  "Alanio 2010 Blood 115:3718: 6e-7 to 1.3e-4 (V); low end for neoantigens, calibrated"},
+
+    [P_neu0] = {"neu0", 3.65e9, "cell/L", "neutrophil set point", BLOOD},
+    [P_d_neu] = {"d_neu", 0.89, "1/d", "blood neutrophil loss (t1/2 0.78 d)", "Blood 2016;127:3431 (V)"},
+    [P_mon0] = {"mon0", 0.43e9, "cell/L", "monocyte set point", BLOOD},
+    [P_d_mon] = {"d_mon", 0.69, "1/d", "blood monocyte loss (~1 d circulation)", "Patel 2017 J Exp Med 214:1913 (V)"},
+    [P_eos0] = {"eos0", 0.15e9, "cell/L", "eosinophil set point", BLOOD},
+    [P_d_eos] = {"d_eos", 0.92, "1/d", "blood eosinophil loss (t1/2 18 h)", "eosinophil review 2001 (tme_parameters.md 1b, Vs)"},
+    [P_bas0] = {"bas0", 0.03e9, "cell/L", "basophil set point", BLOOD},
+    [P_d_bas] = {"d_bas", 0.39, "1/d", "blood basophil loss (t1/2 1.78 d, rhesus)", "He 2018 J Immunol 200:4059 (V, species caveat)"},
+    [P_nk0] = {"nk0", 0.25e9, "cell/L", "NK set point",
+               "UCSF lab range 0.16-0.54e9/L (V); chosen so NK are 10-15 % of lymphocytes"},
+    [P_d_nk] = {"d_nk", 0.069, "1/d", "NK loss", "Zhang 2007 Immunology 121:258 (V)"},
+    [P_n80] = {"naive_cd8_0", 0.505e9, "cell/L", "naive CD8 set point", "QIO-TNBC rho_nCD8 (Autissier 2010) (Vs)"},
+    [P_d_n8] = {"d_naive_cd8", 2.92e-4, "1/d", "naive CD8 loss (t1/2 6.5 y)", "Vrisekoop 2008 PNAS 105:6115 (V)"},
+    [P_n40] = {"naive_cd4_0", 0.86e9, "cell/L", "naive CD4 set point", "QIO-TNBC rho_nCD4 (Autissier 2010) (Vs)"},
+    [P_d_n4] = {"d_naive_cd4", 4.52e-4, "1/d", "naive CD4 loss (t1/2 4.2 y)", "Vrisekoop 2008 (V)"},
+    [P_treg0] = {"treg0", 0.05e9, "cell/L", "blood Treg set point (2.5e8 in 5 L)", "QIO-ex1 nTreg_C (Churlaud 2015) (Vs)"},
+    [P_d_treg] = {"d_treg", 0.0866, "1/d", "Treg turnover (doubling 8 d)", "Vukmanovic-Stejic 2006 JCI (V)"},
+    [P_b0] = {"b_cell0", 0.35e9, "cell/L", "B-cell set point", LYMPH},
+    [P_d_b] = {"d_b", 0.019, "1/d", "B-cell turnover", "Macallan 2005 Blood 105:3633 (V)"},
+
+    [P_q_T] = {"q_T", 0.0835, "1/(mL*d)", "effector T entry per mL of lesion, per blood cell",
+               "QIO-TNBC q_T_in 5.8e-5 /(cm3 min) (Zhu 1996) (Vs, D)"},
+    [P_q_nk] = {"q_nk", 2e-4, "1/(mL*d)", "NK entry per mL of lesion",
+                ASSUMED("NK rare in melanoma infiltrates (Erdag 2012, V); T-cell law with a smaller rate")},
+    [P_q_treg] = {"q_treg", 2e-4, "1/(mL*d)", "Treg entry per mL of lesion",
+                  ASSUMED("only activated Treg home; calibrated to lesion CD8:Treg of 5-10")},
+    [P_q_neu] = {"q_neu", 3e-4, "1/(mL*d)", "neutrophil entry per mL of lesion",
+                 ASSUMED("neutrophils ~0.5 % of lesion cells; densities UNVERIFIED (tme_parameters.md 1d)")},
+    [P_q_mon] = {"q_mon", 5e-4, "1/(mL*d)", "monocyte entry per mL of lesion",
+                 ASSUMED("macrophages ~13 % of melanoma immune infiltrate (Erdag 2012, V) at a few % of cells")},
+    [P_q_eos] = {"q_eos", 1e-3, "1/(mL*d)", "eosinophil entry per mL of lesion",
+                 ASSUMED("eosinophils a minor infiltrate; densities UNVERIFIED")},
+    [P_q_bas] = {"q_bas", 1e-3, "1/(mL*d)", "basophil entry per mL of lesion", ASSUMED("minor infiltrate")},
+    [P_Kc_rec] = {"Kc_rec", 2.02e7, "cell2", "recruitment switch-off C^2/(C^2+Kc_rec)", "QIO-TNBC Kc_rec (de Pillis 2006) (Vs)"},
+    [P_k_LNout] = {"k_LN_out", 24.0, "1/d", "effector exit from the lymph node", "QIO-TNBC q_CD8_LN_out (De Boer & Perelson 1995) (Vs)"},
+
+    [P_k_act8] = {"k_act_cd8", 23.0, "1/d", "naive CD8 activation by mature DC", QTNBC " k_nCD8_act (Vs)"},
+    [P_k_act4] = {"k_act_cd4", 5.0, "1/d", "naive CD4 activation", QTNBC " k_nCD4_act (Vs)"},
+    [P_K_dc] = {"K_dc_LN", 1e6, "cell", "mature DC in the node for half-maximal priming",
+                ASSUMED("10 T-cell contacts per DC (QIO-TNBC n_sites_APC, Vs); calibrated so untreated melanoma escapes")},
+    [P_N0] = {"N0_div", 5.0, "1", "programmed divisions without IL-2 (2 TCR + 3 costimulation)", QTNBC " N0, N_costim (Marchingo 2014) (Vs)"},
+    [P_N_il2_8] = {"N_il2_cd8", 11.0, "1", "extra divisions at saturating IL-2, CD8", QTNBC " N_IL2_CD8 (Vs)"},
+    [P_N_il2_4] = {"N_il2_cd4", 8.5, "1", "extra divisions at saturating IL-2, CD4", QTNBC " N_IL2_CD4 (Vs)"},
+    [P_EC50_il2_teff] = {"EC50_il2_teff", 320.0, "pM", "IL-2 for half-maximal effector proliferation", QTNBC " IL2_50 (Vs)"},
+    [P_a_help] = {"a_help", 1.0, "1", "maximal CD4 help to CD8 priming", ASSUMED("help doubles priming at saturation")},
+    [P_K_help] = {"K_help", 1e6, "cell", "helper T cells in the node for half the help", ASSUMED("same scale as K_dc_LN")},
+
+    [P_f_dc0] = {"f_dc0", 0.05, "1", "share of recruited monocytes becoming immature DC", ASSUMED("monocyte-to-DC rate in vivo UNVERIFIED (tme_parameters.md 3)")},
+    [P_f_dc_gm] = {"f_dc_gm", 0.45, "1", "extra share becoming DC at saturating GM-CSF", ASSUMED("MoDC yield 33-50 % of monocytes in vitro (Blood 1998;92:1598, V)")},
+    [P_EC50_gm] = {"EC50_gm", 10.0, "pM", "GM-CSF for half-maximal effects", "MAPLE EC50_GMCSF 0.01 nM (Vs-est); high-affinity Kd 20-100 pM (V)"},
+    [P_k_mat] = {"k_mat", 1.5, "1/d", "maximal DC maturation", QTNBC " k_APC_mat (Chen 2014) (Vs)"},
+    [P_K_deb] = {"K_debris", 0.01, "1", "debris per tumour cell for half-maximal maturation",
+                 ASSUMED("antigen signal from killed cells; scale calibrated")},
+    [P_a_ifn_dc] = {"a_ifn_dc", 1.0, "1", "maximal IFN-alpha boost of DC maturation", "E_IFN = 1 (tme_parameters.md M3, UNVERIFIED magnitude)"},
+    [P_EC50_ifn_dc] = {"EC50_ifn_dc", 20.0, "pM", "IFN-alpha for half the DC effect", "D from 10-100 U/mL maximal at 50-100 (Scand J Immunol 1999;50:499, V)"},
+    [P_a_gm_dc] = {"a_gm_dc", 1.0, "1", "maximal GM-CSF boost of antigen presentation", ASSUMED("GM-CSF DC differentiation and presentation; size UNVERIFIED")},
+    [P_k_mig] = {"k_mig", 4.0, "1/d", "mature DC migration to the node", QTNBC " k_APC_mig (Vs)"},
+    [P_d_idc] = {"d_idc", 0.15, "1/d", "immature DC death", "PDAC k_APC_death (Vs-est)"},
+    [P_d_mdc] = {"d_mdc", 0.33, "1/d", "mature DC death (~3 d life)", "Kamath 2002 Blood 100:1734 (V, D)"},
+    [P_k_deb] = {"k_debris", 0.1, "1/d", "clearance of dead tumour cells", "tme_parameters.md M5 (Vs-est)"},
+
+    [P_f_m1_in] = {"f_m1_in", 0.5, "1", "share of new macrophages arriving as M1", ASSUMED("unpolarised split")},
+    [P_k12] = {"k_m1_to_m2", 0.1, "1/d", "M1 to M2 repolarisation", "MAPLE/PDAC k_M2_pol (Vs-est)"},
+    [P_a_bas_m2] = {"a_bas_m2", 1.0, "1", "maximal basophil (type-2) boost of M1 to M2", ASSUMED("basophil IL-4 drives type-2 polarisation; size UNVERIFIED")},
+    [P_K_bas] = {"K_bas", 1e-4, "1", "basophils per tumour cell for half the boost", ASSUMED("minor infiltrate scale")},
+    [P_k21] = {"k_m2_to_m1", 0.045, "1/d", "maximal M2 to M1 repolarisation", QTNBC " k_M1_pol (Vs-est)"},
+    [P_EC50_ifng_m1] = {"EC50_ifng_m1", 2.9, "pM", "IFN-gamma for half the M1 drive", QTNBC " IFNg_50 (Altan-Bonnet 2019) (Vs)"},
+    [P_a_ifn_m1] = {"a_ifn_m1", 2.0, "1", "IFN-alpha drive to M1 relative to IFN-gamma", "UNVERIFIED (tme_parameters.md 4): default on, switchable"},
+    [P_EC50_ifn_m1] = {"EC50_ifn_m1", 20.0, "pM", "IFN-alpha for half the M1 drive", ASSUMED("same scale as the DC effect")},
+    [P_d_mac] = {"d_mac", 0.02, "1/d", "macrophage death", QTNBC " k_Mac_death (Ginhoux 2016) (Vs)"},
+    [P_k_m1] = {"k_m1_kill", 0.33, "1/d", "M1 killing of tumour cells", QTNBC " k_M1_phago (Pan 2020) (Vs)"},
+    [P_K_m1C] = {"K_m1_C", 2.0, "1", "M1 kill saturation M1*C/(K*M1+C)", QTNBC " K_Mac_C (Vs)"},
+
+    [P_k_nk] = {"k_nk_kill", 1.0, "1/d", "NK killing per NK cell", "UNVERIFIED in vivo (tme_parameters.md 5); 1 kill/NK/day assumed"},
+    [P_K_nkC] = {"K_nk_C", 1.2, "1", "NK kill saturation", ASSUMED("same form and constant as the CD8 law (K_T_C)")},
+    [P_d_nk_t] = {"d_nk_tissue", 0.1, "1/d", "NK death in the lesion", ASSUMED("somewhat faster than blood NK loss 0.069/d")},
+    [P_a_il2_nk] = {"a_il2_nk", 1.5, "1", "maximal IL-2 boost of NK killing (x2.5)", "K 1 nM (V); x2.5 maximum a placeholder (tme_parameters.md M5, UNVERIFIED)"},
+    [P_EC50_il2_nk] = {"EC50_il2_nk", 1000.0, "pM", "IL-2 for half the NK effects (beta-gamma receptor)", "J Exp Med 1990;171:1527 Kd 1.9-2 nM (V)"},
+    [P_p_nk_il2] = {"p_nk_il2", 0.1, "1/d", "maximal IL-2-driven NK proliferation", ASSUMED("NK expand under IL-2 therapy; rate UNVERIFIED")},
+    [P_a_ifn_nk] = {"a_ifn_nk", 2.75, "1", "maximal IFN-alpha boost of NK killing", "2.5-5 fold K562 killing (tme_parameters.md 5, V): mid-range x3.75"},
+    [P_EC50_ifn_nk] = {"EC50_ifn_nk", 20.0, "pM", "IFN-alpha for half the NK boost", "D from 150-300 U/mL effective (tme_parameters.md M5, UNVERIFIED as EC50)"},
+
+    [P_k_neu] = {"k_neu_kill", 0.05, "1/d", "neutrophil killing per cell", ASSUMED("N1 neutrophil cytotoxicity; no in vivo rate found")},
+    [P_d_neu_t] = {"d_neu_tissue", 1.0, "1/d", "neutrophil death in the lesion", ASSUMED("tissue life about a day")},
+    [P_k_eos] = {"k_eos_kill", 0.1, "1/d", "eosinophil killing per cell", ASSUMED("eosinophil cytotoxicity in melanoma rejection (Eftimie 2010 model); rate UNVERIFIED")},
+    [P_d_eos_t] = {"d_eos_tissue", 0.2, "1/d", "eosinophil death in the lesion", "D: total lifespan ~6 d (tme_parameters.md 1b, Vs)"},
+    [P_d_bas_t] = {"d_bas_tissue", 0.39, "1/d", "basophil death in the lesion", ASSUMED("as in blood")},
+    [P_K_innC] = {"K_inn_C", 1.2, "1", "neutrophil/eosinophil kill saturation", ASSUMED("same form as K_T_C")},
+    [P_s_mc] = {"s_mc", 2e-4, "1/d", "mast-cell accrual per tumour cell", ASSUMED("gives ~1 % mast cells; densities only for skin (Janssens 2005, V)")},
+    [P_d_mc] = {"d_mc", 0.02, "1/d", "mast-cell loss", ASSUMED("long-lived tissue-resident cells")},
+
+    [P_k_cd8] = {"k_cd8_kill", 0.9, "1/d", "CD8 killing per cell", QTNBC " k_C_Tcell (Robertson-Tessi 2012) (Vs); in vivo 2-16/d (Halle 2016, V)"},
+    [P_K_TC] = {"K_T_C", 1.2, "1", "CD8 kill saturation", QTNBC " K_T_C (Vs)"},
+    [P_K_Treg] = {"K_T_Treg", 11.0, "1", "Treg suppression CD8/(CD8+K*Treg)", QTNBC " K_T_Treg (Vs)"},
+    [P_d_cd8] = {"d_cd8", 0.1, "1/d", "effector CD8 death", "PDAC k_CD8_death (Vs); QSP files span 0.01-2 (tme_parameters.md)"},
+    [P_p_il2_cd8] = {"p_il2_cd8", 1.0, "1/d", "maximal IL-2-driven effector proliferation", QTNBC " k_CD8_pro (Marchingo 2014) (Vs)"},
+    [P_k_exh] = {"k_exh", 0.1, "1/d", "exhaustion via PD-1/PD-L1", QTNBC " k_Tcell (Vs-est)"},
+    [P_k_treg_supp] = {"k_treg_supp", 0.1, "1/d", "Treg-mediated effector death", QTNBC " k_Treg (Vs-est)"},
+    [P_k_reinv] = {"k_reinv", 0.1, "1/d", "re-invigoration of exhausted cells at full PD-1 blockade", ASSUMED("same scale as k_exh")},
+    [P_a_ifn_T] = {"a_ifn_lymph", 0.5, "1", "maximal IFN-alpha activation of CD8 effector function", ASSUMED("IFN-alpha lymphocyte activation; size UNVERIFIED")},
+    [P_EC50_ifn_T] = {"EC50_ifn_lymph", 20.0, "pM", "IFN-alpha for half the lymphocyte activation", ASSUMED("as for DC")},
+    [P_a_mhc] = {"a_ifn_mhc", 1.5, "1", "maximal IFN-alpha MHC-I up-regulation (x2.5)", "beta2m +100-200 % (PNAS 1982;79:3265, V)"},
+    [P_EC50_ifn_mhc] = {"EC50_ifn_mhc", 20.0, "pM", "IFN-alpha for half the MHC-I effect", ASSUMED("10-100 U/mL scale")},
+    [P_s_gm_surv] = {"s_gm_survival", 0.5, "1", "maximal GM-CSF reduction of effector T death", "UNVERIFIED (tme_parameters.md 7c): T-cell homeostasis effect of GM-CSF"},
+    [P_d_ex] = {"d_ex", 0.1, "1/d", "exhausted CD8 death", ASSUMED("as effector death")},
+
+    [P_pdl1_0] = {"pdl1_0", 1.0, "1", "baseline tumour PD-L1 (relative; 0 = knock-out)", ASSUMED("relative scale; K_pd1 sets its effect")},
+    [P_pdl1_max] = {"pdl1_ifng_max", 5.0, "1", "maximal IFN-gamma induction of PD-L1 (6-fold)", QTNBC " r_PDL1_IFNg (Shin 2017) (Vs)"},
+    [P_EC50_ifng_pdl1] = {"EC50_ifng_pdl1", 2.96, "pM", "IFN-gamma for half PD-L1 induction", QTNBC " IFNg_50_ind (Vs)"},
+    [P_K_pd1] = {"K_pd1", 1.0, "1", "relative PD-L1 engagement for half-maximal inhibition (Hill 2)",
+                 ASSUMED("baseline PD-L1 inhibits half; QIO-TNBC Hill n = 2 (Vs)")},
+    [P_Kd_apd1] = {"EC50_antipd1", 1.0, "nM", "plasma anti-PD-1 for half receptor occupancy",
+                   ASSUMED("full engagement at troughs of >= 2 mg/kg q3w (Patnaik 2015, V): trough >> 1 nM")},
+    [P_k_el_apd1] = {"k_el_antipd1", 0.0315, "1/d", "anti-PD-1 elimination (t1/2 22 d)", "Keytruda label (pk_clinical.md 1.5, Vs)"},
+
+    [P_d_th] = {"d_th", 0.1, "1/d", "effector helper T death", ASSUMED("as effector CD8")},
+    [P_p_il2_th] = {"p_il2_th", 1.0, "1/d", "maximal IL-2-driven helper proliferation", QTNBC " (Vs)"},
+    [P_p_treg] = {"p_il2_treg", 0.5, "1/d", "maximal IL-2-driven Treg proliferation", ASSUMED("Treg expand under IL-2 therapy; rate UNVERIFIED")},
+    [P_EC50_il2_treg] = {"EC50_il2_treg", 3.2, "pM", "IL-2 for half Treg proliferation (alpha-beta-gamma)", "QIO-ex1 IL2_50_Treg 0.0032 nM (Wang & Smith 1987) (Vs)"},
+
+    [P_cap_il2] = {"il2_expansion_cap", 10.0, "1",
+                   "IL-2-driven expansion stops at this multiple of a blood pool's set point",
+                   ASSUMED("IL-2 therapy expands NK and Treg a few-fold, not without bound")},
+    [P_k_bact] = {"k_b_act", 0.1, "1/d", "activation of tumour-specific B cells at full antigen", ASSUMED("humoral priming rate UNVERIFIED")},
+    [P_f_bspec] = {"f_b_specific", 1e-5, "1", "tumour-specific B-cell frequency per antigen", ASSUMED("mirrors the CD8 precursor frequency")},
+    [P_m_pc] = {"m_plasma", 32.0, "1", "plasma cells per activated B cell (5 divisions)", ASSUMED("UNVERIFIED expansion")},
+    [P_d_pc] = {"d_plasma", 0.2, "1/d", "short-lived plasma-cell death", ASSUMED("short-lived plasmablasts, days")},
+    [P_s_ab] = {"s_ab", 2.9e-7, "nmol/d", "IgG secretion per plasma cell", "D: 2,000 molecules/s (tme_parameters.md 6, Vs)"},
+    [P_k_ab] = {"k_ab", 0.033, "1/d", "IgG elimination (t1/2 21 d)", "CII 2024;73:242 Table 1 (V)"},
+    [P_f_ab] = {"f_ab_lesion", 0.3, "1", "lesion/plasma antibody ratio", ASSUMED("partial IgG extravasation")},
+    [P_k_adcc] = {"k_adcc", 0.1, "1/d", "ADCC per NK or M1 at saturating antibody", "QIO-TNBC k_CTLA4_ADCC (Richards 2008) (Vs)"},
+    [P_K_ab] = {"K_ab", 1.0, "nM", "antibody for half-maximal ADCC", ASSUMED("FcgRIIIa Kd 0.28-0.5 uM applies to binding of opsonised targets; titre scale UNVERIFIED")},
+
+    [P_k_ex] = {"k_exchange", 2.16, "1/d", "cytokine exchange lesion <-> blood", "QIO-NSCLC Q_TL lymph flow 0.0015/min (Zhu 1996) (Vs)"},
+    [P_s_il2] = {"s_il2", 5.6e-5, "pmol/d", "IL-2 secretion per newly primed helper T cell (node)", "0.86 pg/cell/day (Viselli & Mastro 1989, V; D MW 15,300)"},
+    [P_f_il2_spill] = {"f_il2_spill", 0.01, "1", "share of node-made IL-2 reaching blood",
+                       ASSUMED("most IL-2 is consumed in the node; serum IL-2 of healthy people is near the detection limit")},
+    [P_r_cd8_il2] = {"r_cd8_il2", 0.3, "1", "CD8 IL-2 secretion relative to helper T", ASSUMED("CD8 make less IL-2 than CD4")},
+    [P_k_il2_cons] = {"k_il2_consumption", 1.4e-7, "pmol/d", "maximal IL-2 uptake per IL-2R+ cell",
+                      "D: 1,500 receptors x 0.04/min internalisation (Fallon & Lauffenburger 2000, BIOMD0000000665, V(B))"},
+    [P_K_il2_cons] = {"K_il2_consumption", 11.1, "pM", "IL-2 for half-maximal uptake", "surface Kd 11.1 pM (BIOMD0000000665, V(B))"},
+    [P_deg_il2] = {"deg_il2_tissue", 288.0, "1/d", "IL-2 degradation in tissue (0.2/min)", QTNBC " k_IL2_deg (Lotze 1985) (Vs)"},
+    [P_cl_il2] = {"cl_il2_blood", 11.74, "1/d", "IL-2 clearance from blood (t1/2 85 min)", "Proleukin label beta phase (pk_clinical.md 1.1, V)"},
+    [P_s_ifng] = {"s_ifng", 2.3e-9, "pmol/d", "IFN-gamma secretion per CD8 effector",
+                  "calibrated to PD-L1 induction EC50 2.96 pM (tme_parameters.md inconsistency 2); QSP files span 2e-4-1e1 pmol"},
+    [P_r_nk_ifng] = {"r_nk_ifng", 1.0, "1", "NK IFN-gamma secretion relative to CD8", "UNVERIFIED (tme_parameters.md 7d)"},
+    [P_deg_ifng] = {"deg_ifng", 7.68, "1/d", "IFN-gamma degradation in tissue", QTNBC " k_IFNg_deg (Hofstra 1998) (Vs)"},
+    [P_cl_ifng] = {"cl_ifng_blood", 33.3, "1/d", "IFN-gamma clearance from blood (t1/2 30 min)", "Kurzrock 1985 Cancer Res 45:2866 (V)"},
+    [P_s_ifna] = {"s_ifna", 1e-8, "pmol/d", "endogenous IFN-alpha per mature DC", ASSUMED("low basal type-I IFN")},
+    [P_deg_ifna] = {"deg_ifna", 2.0, "1/d", "IFN-alpha loss in the lesion",
+                    ASSUMED("no tissue half-life published; plasma clearance is mostly renal (no IFN in urine, Radwanski 1987)")},
+    [P_cl_ifna] = {"cl_ifna_blood", 9.79, "1/d", "IFN-alpha clearance from blood (t1/2 1.7 h)", "Radwanski 1987 (V)"},
+    [P_s_gm] = {"s_gm", 1e-8, "pmol/d", "endogenous GM-CSF per helper T cell", ASSUMED("low basal GM-CSF")},
+    [P_deg_gm] = {"deg_gm", 5.55, "1/d", "GM-CSF degradation (t1/2 ~3 h)", "MAPLE/PDAC (Vs-est)"},
+    [P_cl_gm] = {"cl_gm_blood", 5.55, "1/d", "GM-CSF clearance from blood", "MAPLE/PDAC (Vs-est); IV t1/2 68-150 min (V)"},
+
+    [P_ke0_il2] = {"ke0_il2", 4.0, "1/d", "IL-2 effect-site equilibration", ASSUMED("symptoms follow doses within hours (toxicity_antigenicity.md 9.2)")},
+    [P_kout_p] = {"kout_perm", 1.0, "1/d", "vascular permeability turnover", "D: haemodynamic recovery in 2-3 d (toxicity_antigenicity.md 9.2)"},
+    [P_Emax_p] = {"Emax_perm", 1.0, "1", "maximal IL-2 rise of permeability (x2)", "albumin TER +1.6-fold with s.c. IL-2 (V/D); maximum assumed"},
+    [P_EC50_p] = {"EC50_perm", 1000.0, "pM", "effect-site IL-2 for half the leak", ASSUMED("~250 IU/mL, far above endogenous, reached by high-dose IL-2")},
+    [P_ke0_ifn] = {"ke0_ifn", 6.0, "1/d", "IFN-alpha effect-site equilibration", ASSUMED("flu-like symptoms within hours (toxicity_antigenicity.md 9.3)")},
+    [P_k_tol] = {"k_tolerance", 0.1, "1/d", "development of tachyphylaxis", ASSUMED("symptoms smaller after 1-2 weeks (toxicity_antigenicity.md 9.3, Vs)")},
+    [P_EC50_flu] = {"EC50_flu", 10.0, "pM", "effect-site IFN-alpha for half the flu-like response", ASSUMED("SC 5 MIU/m2 peaks ~46 IU/mL ~ 10 pM (pk_clinical.md 1.2)")},
+    [P_M50_flu] = {"M50_flu", 10.0, "pM", "tolerance level that doubles EC50_flu", ASSUMED("UNVERIFIED (toxicity_antigenicity.md 9.3)")},
+    [P_k_flu] = {"k_flu", 24.0, "1/d", "relaxation of the flu-like state", ASSUMED("resolves within ~12 h of a dose")},
+    [P_Imax_neu_ifn] = {"Imax_neu_ifn", 0.5, "1", "maximal IFN-alpha suppression of neutrophil production", ASSUMED("IFN-alpha neutropenia; size UNVERIFIED")},
+    [P_IC50_neu_ifn] = {"IC50_neu_ifn", 20.0, "pM", "IFN-alpha for half the suppression", ASSUMED("10-100 U/mL scale")},
+    [P_a_gm_myelo] = {"a_gm_myelo", 1.0, "1", "maximal GM-CSF boost of myeloid production", ASSUMED("sargramostim raises neutrophil and monocyte counts; size UNVERIFIED")},
+    [P_k_irae] = {"k_irae", 0.01, "1/d", "irAE drive at full PD-1 occupancy", ASSUMED("slow onset over months (toxicity_antigenicity.md 9.4)")},
+    [P_k_irae_res] = {"k_irae_res", 0.02, "1/d", "irAE resolution", ASSUMED("weeks to resolve")},
+};
+
+/* ---- states ------------------------------------------------------------------ */
+
+#define SYS(id, name, unit, init, desc) [id] = {name, unit, init, 0.0, desc}
+
+#define LES(k, c0)                                                               \
+    {"C_" #k, "cell", c0, 0.0, "cancer cells, lesion " #k},                      \
+    {"K_" #k, "cell", 2.0 * (c0), 0.0, "vascular carrying capacity, lesion " #k}, \
+    {"Eifn_" #k, "pM", 0.0, 0.0, "delayed IFN-alpha exposure (anti-angiogenesis), lesion " #k}, \
+    {"NK_" #k, "cell", 0.0, 0.0, "NK cells, lesion " #k},                        \
+    {"NEU_" #k, "cell", 0.0, 0.0, "neutrophils, lesion " #k},                    \
+    {"EOS_" #k, "cell", 0.0, 0.0, "eosinophils, lesion " #k},                    \
+    {"BAS_" #k, "cell", 0.0, 0.0, "basophils, lesion " #k},                      \
+    {"MC_" #k, "cell", 0.0, 0.0, "mast cells, lesion " #k},                      \
+    {"M1_" #k, "cell", 0.0, 0.0, "M1 macrophages, lesion " #k},                  \
+    {"M2_" #k, "cell", 0.0, 0.0, "M2 macrophages, lesion " #k},                  \
+    {"iDC_" #k, "cell", 0.0, 0.0, "immature dendritic cells, lesion " #k},       \
+    {"mDC_" #k, "cell", 0.0, 0.0, "mature dendritic cells, lesion " #k},         \
+    {"CD8_" #k, "cell", 0.0, 0.0, "effector CD8 T cells, lesion " #k},           \
+    {"EX_" #k, "cell", 0.0, 0.0, "exhausted CD8 T cells, lesion " #k},           \
+    {"Th_" #k, "cell", 0.0, 0.0, "CD4 helper T cells, lesion " #k},              \
+    {"Treg_" #k, "cell", 0.0, 0.0, "regulatory T cells, lesion " #k},            \
+    {"DEB_" #k, "cell", 0.0, 0.0, "dead tumour cells (antigen), lesion " #k},    \
+    {"IL2_" #k, "pM", 0.0, 0.0, "IL-2, lesion " #k},                             \
+    {"IFNa_" #k, "pM", 0.0, 0.0, "IFN-alpha, lesion " #k},                       \
+    {"GM_" #k, "pM", 0.0, 0.0, "GM-CSF, lesion " #k},                            \
+    {"IFNg_" #k, "pM", 0.0, 0.0, "IFN-gamma, lesion " #k}
+
+static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
+    SYS(S_NEU, "NEU_b", "cell", 3.65e9 * 5.0, "neutrophils in blood"),
+    SYS(S_MON, "MON_b", "cell", 0.43e9 * 5.0, "monocytes in blood"),
+    SYS(S_EOS, "EOS_b", "cell", 0.15e9 * 5.0, "eosinophils in blood"),
+    SYS(S_BAS, "BAS_b", "cell", 0.03e9 * 5.0, "basophils in blood"),
+    SYS(S_NK, "NK_b", "cell", 0.25e9 * 5.0, "NK cells in blood"),
+    SYS(S_N8, "nCD8_b", "cell", 0.505e9 * 5.0, "naive CD8 T cells in blood"),
+    SYS(S_CD8, "CD8_b", "cell", 0.0, "effector CD8 T cells in blood"),
+    SYS(S_N4, "nCD4_b", "cell", 0.86e9 * 5.0, "naive CD4 T cells in blood"),
+    SYS(S_TH, "Th_b", "cell", 0.0, "effector helper T cells in blood"),
+    SYS(S_TREG, "Treg_b", "cell", 0.05e9 * 5.0, "regulatory T cells in blood"),
+    SYS(S_B, "B_b", "cell", 0.35e9 * 5.0, "B cells in blood"),
+    SYS(S_CD8LN, "CD8_LN", "cell", 0.0, "primed CD8 T cells leaving the draining node"),
+    SYS(S_THLN, "Th_LN", "cell", 0.0, "primed helper T cells in the draining node"),
+    SYS(S_DCLN, "mDC_LN", "cell", 0.0, "mature dendritic cells in the draining node"),
+    SYS(S_PC, "PC", "cell", 0.0, "tumour-specific plasma cells"),
+    SYS(S_AB, "Ab", "nM", 0.0, "tumour-specific antibody in plasma"),
+    SYS(S_IL2, "IL2_b", "pM", 0.0, "IL-2 in blood"),
+    SYS(S_IFNA, "IFNa_b", "pM", 0.0, "IFN-alpha in blood"),
+    SYS(S_GM, "GM_b", "pM", 0.0, "GM-CSF in blood"),
+    SYS(S_IFNG, "IFNg_b", "pM", 0.0, "IFN-gamma in blood"),
+    SYS(S_APD1, "antiPD1", "nM", 0.0, "anti-PD-1 antibody in plasma"),
+    SYS(S_CEIL2, "Ce_il2", "pM", 0.0, "IL-2 effect site (vascular leak driver)"),
+    SYS(S_PERM, "perm", "1", 1.0, "vascular permeability relative to baseline (leak, hypotension)"),
+    SYS(S_CEIFN, "Ce_ifn", "pM", 0.0, "IFN-alpha effect site (flu-like driver)"),
+    SYS(S_TOL, "tol_ifn", "pM", 0.0, "IFN-alpha tachyphylaxis moderator"),
+    SYS(S_FLU, "flu", "1", 0.0, "flu-like constitutional state (0-1)"),
+    SYS(S_IRAE, "irae", "1", 0.0, "immune-related adverse-event activity under PD-1 blockade (0-1)"),
+    LES(1, 4e9), LES(2, 1.5e9), LES(3, 5e8), LES(4, 5e8),
+    LES(5, 5e8), LES(6, 5e8), LES(7, 5e8), LES(8, 5e8),
+};
+
+static const its_input_def inputs[] = {
+    {"il2", "IL2_b", 1.0, "pM", "IL-2 into blood (bolus: concentration increment; issue 4 adds PK)"},
+    {"ifna", "IFNa_b", 1.0, "pM", "IFN-alpha into blood"},
+    {"gmcsf", "GM_b", 1.0, "pM", "GM-CSF into blood"},
+    {"antipd1", "antiPD1", 1.0, "nM", "anti-PD-1 antibody into plasma"},
+};
+
+/* ---- profiles ------------------------------------------------------------------- */
+
+/* Profiles. The first four values of each are rho, tmb, lambda1, b_ang
+ * (tests/test_tme.c reads them in that order). */
+static const its_param_value v_melanoma[] = {
+    {"rho", 1e9}, {"tmb", 21.0}, {"lambda1", 0.018}, {"b_ang", 0.0207},
+};
+/* RCC: epithelial density 1e8 cells/mL and TMB 6. A lesion of the same cell
+ * count is 10x larger, so the per-volume recruitment rates are scaled by 0.1
+ * (infiltrate per cancer cell as in melanoma; ccRCC's higher infiltration,
+ * Senbabaoglu 2016, is not calibrated yet). Growth, PD-L1 and the rates are
+ * calibrated (assumed) to an untreated doubling of about a year (Stein 2012:
+ * 462 d on IFN-alpha; pk_clinical.md 6.4). */
+static const its_param_value v_rcc[] = {
+    {"rho", 1e8}, {"tmb", 6.0}, {"lambda1", 0.0065}, {"b_ang", 0.0075},
+    {"pdl1_0", 3.0}, {"q_T", 0.00835}, {"q_nk", 2e-5}, {"q_treg", 2e-5},
+    {"q_neu", 3e-5}, {"q_mon", 5e-5}, {"q_eos", 1e-4}, {"q_bas", 1e-4},
+};
+static const its_param_set sets[] = {
+    {"melanoma", "metastatic melanoma: TMB 21, 1e9 cells/mL, lesion doubling ~60 d",
+     "pk_clinical.md 5 and 6.4; tme_parameters.md 8", ITS__COUNT(v_melanoma), v_melanoma},
+    {"rcc", "metastatic renal cell carcinoma: TMB 6, 1e8 cells/mL, doubling ~1 year",
+     "pk_clinical.md 5 (Stein 2012) and 6.4; tme_parameters.md 8", ITS__COUNT(v_rcc), v_rcc},
+};
+
+/* ---- right-hand side -------------------------------------------------------------- */
+
+static double hill(double x, double k)
+{
+    return x > 0.0 ? x / (x + k) : 0.0;
+}
+
+/* Logistic room for expansion towards a cap: 1 - x/cap, never negative. */
+static double cap_room(double x, double cap)
+{
+    return x < cap ? 1.0 - fmax(x, 0.0) / cap : 0.0;
+}
+
+/* Ratio-dependent kill E*C/(K*E + C) (QSP-IO form), 0 when either is 0. */
+static double kill_law(double e, double c, double k)
+{
+    double den = k * e + c;
+    return (e > 0.0 && c > 0.0 && den > 0.0) ? e * c / den : 0.0;
+}
+
+static int tme_rhs(size_t nles, const double *y, double *dy, const double *p)
+{
+    const double vb = p[P_Vb];
+    const double n_neo = p[P_tmb] * p[P_exome] * p[P_f_imm];
+    const double d_ang = p[P_b_ang] / cbrt(p[P_Kmax] * p[P_Kmax]);
+    const double il2b = fmax(y[S_IL2], 0.0), ifnab = fmax(y[S_IFNA], 0.0);
+    const double gmb = fmax(y[S_GM], 0.0);
+    const double apd1 = fmax(y[S_APD1], 0.0);
+    const double occ = hill(apd1, p[P_Kd_apd1]);
+    const double gm_myelo = 1.0 + p[P_a_gm_myelo] * hill(gmb, p[P_EC50_gm]);
+    const double gm_surv_b = 1.0 - p[P_s_gm_surv] * hill(gmb, p[P_EC50_gm]);
+    double sum_rec[NSYS] = {0.0}; /* recruitment drained from blood pools */
+    double dc_to_ln = 0.0, cyt_back[4] = {0.0, 0.0, 0.0, 0.0}, antigen = 0.0;
+    size_t j;
+
+    for (j = 0; j < nles; j++) {
+        const double *l = y + NSYS + j * NL;
+        double *dl = dy + NSYS + j * NL;
+        const double c = fmax(l[L_C], 0.0), kv = fmax(l[L_K], 0.0);
+        const double cv = fmax(c, p[P_Cmin]);
+        const double vol_ml = cv / p[P_rho], vol_l = vol_ml / 1000.0;
+        const double hrec = c * c / (c * c + p[P_Kc_rec]);
+        const double nk = fmax(l[L_NK], 0.0), neu = fmax(l[L_NEU], 0.0);
+        const double eos = fmax(l[L_EOS], 0.0), bas = fmax(l[L_BAS], 0.0);
+        const double mc = fmax(l[L_MC], 0.0), m1 = fmax(l[L_M1], 0.0);
+        const double m2 = fmax(l[L_M2], 0.0), idc = fmax(l[L_IDC], 0.0);
+        const double mdc = fmax(l[L_MDC], 0.0), cd8 = fmax(l[L_CD8], 0.0);
+        const double ex = fmax(l[L_EX], 0.0), th = fmax(l[L_TH], 0.0);
+        const double treg = fmax(l[L_TREG], 0.0), deb = fmax(l[L_DEB], 0.0);
+        const double il2 = fmax(l[L_IL2], 0.0), ifna = fmax(l[L_IFNA], 0.0);
+        const double gm = fmax(l[L_GM], 0.0), ifng = fmax(l[L_IFNG], 0.0);
+        const double eifn = fmax(l[L_EIFN], 0.0);
+        double rec_T, rec_nk, rec_neu, rec_mon, rec_eos, rec_bas;
+        double pdl1, x, h_pd1, mhc, supp, k_cd8, k_nk, k_adcc, k_m1, k_neu, k_eos;
+        double kill, ang, f_dc, k12, k21, mat, ex_rate, room;
+
+        /* Recruitment from blood: per mL of lesion, per blood cell, while
+         * tumour is present (QSP-IO transmigration law). */
+        rec_T = p[P_q_T] * vol_ml * hrec;
+        rec_nk = p[P_q_nk] * vol_ml * hrec * y[S_NK];
+        rec_neu = p[P_q_neu] * vol_ml * hrec * y[S_NEU];
+        rec_mon = p[P_q_mon] * vol_ml * hrec * y[S_MON];
+        rec_eos = p[P_q_eos] * vol_ml * hrec * y[S_EOS];
+        rec_bas = p[P_q_bas] * vol_ml * hrec * y[S_BAS];
+        sum_rec[S_CD8] += rec_T * y[S_CD8];
+        sum_rec[S_TH] += rec_T * y[S_TH];
+        sum_rec[S_TREG] += p[P_q_treg] * vol_ml * hrec * y[S_TREG];
+        sum_rec[S_NK] += rec_nk;
+        sum_rec[S_NEU] += rec_neu;
+        sum_rec[S_MON] += rec_mon;
+        sum_rec[S_EOS] += rec_eos;
+        sum_rec[S_BAS] += rec_bas;
+
+        /* Checkpoint: IFN-gamma-induced PD-L1, engaged PD-1 reduced by the
+         * share of receptors occupied by anti-PD-1. */
+        pdl1 = p[P_pdl1_0] * (1.0 + p[P_pdl1_max] * hill(ifng, p[P_EC50_ifng_pdl1]));
+        x = pdl1 * (1.0 - occ) / p[P_K_pd1];
+        h_pd1 = x * x / (x * x + 1.0);
+
+        /* Killing of tumour cells by every cytotoxic population. */
+        mhc = 1.0 + p[P_a_mhc] * hill(ifna, p[P_EC50_ifn_mhc]);
+        supp = cd8 > 0.0 ? cd8 / (cd8 + p[P_K_Treg] * treg) : 0.0;
+        k_cd8 = p[P_k_cd8] * kill_law(cd8, c, p[P_K_TC]) * (1.0 - h_pd1) * supp * mhc *
+                (1.0 + p[P_a_ifn_T] * hill(ifna, p[P_EC50_ifn_T]));
+        k_nk = p[P_k_nk] * kill_law(nk, c, p[P_K_nkC]) *
+               (1.0 + p[P_a_il2_nk] * hill(il2, p[P_EC50_il2_nk])) *
+               (1.0 + p[P_a_ifn_nk] * hill(ifna, p[P_EC50_ifn_nk]));
+        k_adcc = p[P_k_adcc] * kill_law(nk + m1, c, p[P_K_nkC]) *
+                 hill(p[P_f_ab] * fmax(y[S_AB], 0.0), p[P_K_ab]);
+        k_m1 = p[P_k_m1] * kill_law(m1, c, p[P_K_m1C]);
+        k_neu = p[P_k_neu] * kill_law(neu, c, p[P_K_innC]);
+        k_eos = p[P_k_eos] * kill_law(eos, c, p[P_K_innC]);
+        kill = k_cd8 + k_nk + k_adcc + k_m1 + k_neu + k_eos;
+
+        /* Tumour and vasculature (Hahnfeldt 1999 form, in cells). */
+        ang = (1.0 - p[P_Imax_ang] * hill(eifn, p[P_EC50_ang])) *
+              (1.0 + p[P_a_mast] * hill(mc, p[P_K_mast] * cv)) *
+              (1.0 + p[P_a_m2ang] * hill(m2, p[P_K_m2ang] * cv));
+        dl[L_C] = (c > 0.0 && kv > 0.0 ? p[P_lambda1] * c * log(kv / c) : 0.0) - kill;
+        dl[L_K] = p[P_b_ang] * c * ang - d_ang * kv * cbrt(c * c);
+        dl[L_EIFN] = (ifna - eifn) / p[P_tau_exp];
+        dl[L_DEB] = kill - p[P_k_deb] * deb;
+
+        /* Innate cells. */
+        /* IL-2-driven proliferation in a lesion slows as lymphocytes
+         * approach the number of tumour cells (crowding, assumed). */
+        room = cv / (cv + nk + cd8 + th + treg);
+        dl[L_NK] = rec_nk - p[P_d_nk_t] * nk + p[P_p_nk_il2] * nk * hill(il2, p[P_EC50_il2_nk]) * room;
+        dl[L_NEU] = rec_neu - p[P_d_neu_t] * neu;
+        dl[L_EOS] = rec_eos - p[P_d_eos_t] * eos;
+        dl[L_BAS] = rec_bas - p[P_d_bas_t] * bas;
+        dl[L_MC] = p[P_s_mc] * c - p[P_d_mc] * mc;
+        f_dc = p[P_f_dc0] + p[P_f_dc_gm] * hill(gm, p[P_EC50_gm]);
+        k12 = p[P_k12] * (1.0 + p[P_a_bas_m2] * hill(bas, p[P_K_bas] * cv));
+        k21 = p[P_k21] * (hill(ifng, p[P_EC50_ifng_m1]) +
+                          p[P_a_ifn_m1] * hill(ifna, p[P_EC50_ifn_m1]));
+        dl[L_M1] = (1.0 - f_dc) * rec_mon * p[P_f_m1_in] + k21 * m2 - k12 * m1 - p[P_d_mac] * m1;
+        dl[L_M2] = (1.0 - f_dc) * rec_mon * (1.0 - p[P_f_m1_in]) + k12 * m1 - k21 * m2 -
+                   p[P_d_mac] * m2;
+        mat = p[P_k_mat] * hill(deb, p[P_K_deb] * cv) *
+              (1.0 + p[P_a_ifn_dc] * hill(ifna, p[P_EC50_ifn_dc])) *
+              (1.0 + p[P_a_gm_dc] * hill(gm, p[P_EC50_gm]));
+        mat = fmin(mat, 1e3);
+        dl[L_IDC] = f_dc * rec_mon - mat * idc - p[P_d_idc] * idc;
+        dl[L_MDC] = mat * idc - p[P_k_mig] * mdc - p[P_d_mdc] * mdc;
+        dc_to_ln += p[P_k_mig] * mdc;
+        antigen += hill(deb, p[P_K_deb] * cv);
+
+        /* Adaptive cells in the lesion. */
+        ex_rate = p[P_k_exh] * (c / (c + cd8 + 1.0)) * h_pd1;
+        dl[L_CD8] = rec_T * y[S_CD8] +
+                    p[P_p_il2_cd8] * cd8 * hill(il2, p[P_EC50_il2_teff]) * room -
+                    p[P_d_cd8] * cd8 * (1.0 - p[P_s_gm_surv] * hill(gm, p[P_EC50_gm])) -
+                    ex_rate * cd8 - p[P_k_treg_supp] * cd8 * (treg / (cd8 + treg + 1.0)) +
+                    p[P_k_reinv] * occ * ex;
+        dl[L_EX] = ex_rate * cd8 - p[P_k_reinv] * occ * ex - p[P_d_ex] * ex;
+        dl[L_TH] = rec_T * y[S_TH] + p[P_p_il2_th] * th * hill(il2, p[P_EC50_il2_teff]) * room -
+                   p[P_d_th] * th * (1.0 - p[P_s_gm_surv] * hill(gm, p[P_EC50_gm]));
+        dl[L_TREG] = p[P_q_treg] * vol_ml * hrec * y[S_TREG] +
+                     p[P_p_treg] * treg * hill(il2, p[P_EC50_il2_treg]) * room -
+                     p[P_d_treg] * treg;
+
+        /* Cytokines (pM): exchange with blood, local secretion, decay. */
+        /* IL-2 is made for about a day after activation (Sojka, V): the
+         * endogenous source is the priming node (see blood IL-2 below);
+         * lesion IL-2 comes from blood. */
+        dl[L_IL2] = p[P_k_ex] * (il2b - il2) - p[P_deg_il2] * il2 -
+                    p[P_k_il2_cons] * (cd8 + th + treg + nk) * hill(il2, p[P_K_il2_cons]) / vol_l;
+        dl[L_IFNA] = p[P_k_ex] * (ifnab - ifna) + p[P_s_ifna] * mdc / vol_l -
+                     p[P_deg_ifna] * ifna;
+        dl[L_GM] = p[P_k_ex] * (gmb - gm) + p[P_s_gm] * th / vol_l - p[P_deg_gm] * gm;
+        dl[L_IFNG] = p[P_k_ex] * (fmax(y[S_IFNG], 0.0) - ifng) +
+                     p[P_s_ifng] * (cd8 + th / 3.0 + p[P_r_nk_ifng] * nk) / vol_l -
+                     p[P_deg_ifng] * ifng;
+        /* Back-flux into blood, diluted by the volume ratio. */
+        cyt_back[0] += p[P_k_ex] * (il2 - il2b) * vol_l / vb;
+        cyt_back[1] += p[P_k_ex] * (ifna - ifnab) * vol_l / vb;
+        cyt_back[2] += p[P_k_ex] * (gm - gmb) * vol_l / vb;
+        cyt_back[3] += p[P_k_ex] * (ifng - fmax(y[S_IFNG], 0.0)) * vol_l / vb;
+    }
+
+    /* ---- blood and lymph node ---- */
+    {
+        const double neu_prod = p[P_d_neu] * p[P_neu0] * vb *
+                                (1.0 - p[P_Imax_neu_ifn] * hill(ifnab, p[P_IC50_neu_ifn])) *
+                                gm_myelo;
+        const double h_dc = hill(fmax(y[S_DCLN], 0.0), p[P_K_dc]);
+        const double help = 1.0 + p[P_a_help] * hill(fmax(y[S_THLN], 0.0), p[P_K_help]);
+        const double prec8 = fmax(y[S_N8], 0.0) * p[P_f_prec] * n_neo;
+        const double prec4 = fmax(y[S_N4], 0.0) * p[P_f_prec] * n_neo;
+        const double act8 = p[P_k_act8] * prec8 * h_dc * help;
+        const double act4 = p[P_k_act4] * prec4 * h_dc;
+        const double div8 = p[P_N0] + p[P_N_il2_8] * hill(il2b, p[P_EC50_il2_teff]);
+        const double div4 = p[P_N0] + p[P_N_il2_4] * hill(il2b, p[P_EC50_il2_teff]);
+        const double bact = p[P_k_bact] * fmax(y[S_B], 0.0) * p[P_f_bspec] * n_neo * h_dc * help;
+        const double il2_teff = hill(il2b, p[P_EC50_il2_teff]);
+        double ce2, resp;
+
+        dy[S_NEU] = neu_prod - p[P_d_neu] * y[S_NEU] - sum_rec[S_NEU];
+        dy[S_MON] = p[P_d_mon] * p[P_mon0] * vb * gm_myelo - p[P_d_mon] * y[S_MON] - sum_rec[S_MON];
+        dy[S_EOS] = p[P_d_eos] * p[P_eos0] * vb - p[P_d_eos] * y[S_EOS] - sum_rec[S_EOS];
+        dy[S_BAS] = p[P_d_bas] * p[P_bas0] * vb - p[P_d_bas] * y[S_BAS] - sum_rec[S_BAS];
+        dy[S_NK] = p[P_d_nk] * p[P_nk0] * vb - p[P_d_nk] * y[S_NK] - sum_rec[S_NK] +
+                   p[P_p_nk_il2] * y[S_NK] * hill(il2b, p[P_EC50_il2_nk]) *
+                       cap_room(y[S_NK], p[P_cap_il2] * p[P_nk0] * vb);
+        /* Priming recruits tumour-specific precursors, a ~1e-4 share of the
+         * naive pool; their clones are not depleted here (assumed), so the
+         * naive pools keep their homeostatic set points. */
+        dy[S_N8] = p[P_d_n8] * p[P_n80] * vb - p[P_d_n8] * y[S_N8];
+        dy[S_N4] = p[P_d_n4] * p[P_n40] * vb - p[P_d_n4] * y[S_N4];
+        dy[S_CD8LN] = act8 * exp2(div8) - p[P_k_LNout] * y[S_CD8LN];
+        dy[S_THLN] = act4 * exp2(div4) - p[P_k_LNout] * y[S_THLN];
+        /* Effector pools: capped at the multiple of the naive CD8 pool. */
+        dy[S_CD8] = p[P_k_LNout] * y[S_CD8LN] - p[P_d_cd8] * y[S_CD8] * gm_surv_b +
+                    p[P_p_il2_cd8] * y[S_CD8] * il2_teff *
+                        cap_room(y[S_CD8], p[P_cap_il2] * p[P_n80] * vb) - sum_rec[S_CD8];
+        dy[S_TH] = p[P_k_LNout] * y[S_THLN] - p[P_d_th] * y[S_TH] * gm_surv_b +
+                   p[P_p_il2_th] * y[S_TH] * il2_teff *
+                       cap_room(y[S_TH], p[P_cap_il2] * p[P_n40] * vb) - sum_rec[S_TH];
+        dy[S_TREG] = p[P_d_treg] * p[P_treg0] * vb - p[P_d_treg] * y[S_TREG] +
+                     p[P_p_treg] * y[S_TREG] * hill(il2b, p[P_EC50_il2_treg]) *
+                         cap_room(y[S_TREG], p[P_cap_il2] * p[P_treg0] * vb) - sum_rec[S_TREG];
+        dy[S_B] = p[P_d_b] * p[P_b0] * vb - p[P_d_b] * y[S_B] - bact;
+        dy[S_DCLN] = dc_to_ln - p[P_d_mdc] * y[S_DCLN];
+        dy[S_PC] = bact * p[P_m_pc] - p[P_d_pc] * y[S_PC];
+        dy[S_AB] = p[P_s_ab] * fmax(y[S_PC], 0.0) / vb - p[P_k_ab] * y[S_AB];
+        (void)antigen;
+
+        dy[S_IL2] = cyt_back[0] - p[P_cl_il2] * y[S_IL2] -
+                    p[P_k_il2_cons] * (fmax(y[S_CD8], 0.0) + fmax(y[S_TH], 0.0) +
+                                       fmax(y[S_TREG], 0.0) + fmax(y[S_NK], 0.0)) *
+                        hill(il2b, p[P_K_il2_cons]) / vb +
+                    p[P_f_il2_spill] * p[P_s_il2] *
+                        (fmax(y[S_THLN], 0.0) + p[P_r_cd8_il2] * fmax(y[S_CD8LN], 0.0)) / vb;
+        dy[S_IFNA] = cyt_back[1] - p[P_cl_ifna] * y[S_IFNA];
+        dy[S_GM] = cyt_back[2] - p[P_cl_gm] * y[S_GM];
+        dy[S_IFNG] = cyt_back[3] - p[P_cl_ifng] * y[S_IFNG];
+        dy[S_APD1] = -p[P_k_el_apd1] * y[S_APD1];
+
+        /* Side effects: IL-2 vascular leak (indirect response on
+         * permeability), IFN-alpha flu-like state with tachyphylaxis, and
+         * irAE activity under PD-1 occupancy. */
+        dy[S_CEIL2] = p[P_ke0_il2] * (il2b - y[S_CEIL2]);
+        {
+            const double ce = fmax(y[S_CEIL2], 0.0);
+            dy[S_PERM] = p[P_kout_p] * (1.0 + p[P_Emax_p] * hill(ce, p[P_EC50_p])) -
+                         p[P_kout_p] * y[S_PERM];
+        }
+        dy[S_CEIFN] = p[P_ke0_ifn] * (ifnab - y[S_CEIFN]);
+        ce2 = fmax(y[S_CEIFN], 0.0);
+        dy[S_TOL] = p[P_k_tol] * (ce2 - y[S_TOL]);
+        resp = ce2 / (p[P_EC50_flu] * (1.0 + fmax(y[S_TOL], 0.0) / p[P_M50_flu]) + ce2);
+        dy[S_FLU] = p[P_k_flu] * (resp - y[S_FLU]);
+        dy[S_IRAE] = p[P_k_irae] * occ * (1.0 - y[S_IRAE]) - p[P_k_irae_res] * y[S_IRAE];
+    }
+    return 0;
+}
+
+#define TME_VARIANT(n)                                                           \
+    static int rhs_##n(double t, const double *y, double *dy, const double *p,   \
+                       void *u)                                                  \
+    {                                                                            \
+        (void)t;                                                                 \
+        (void)u;                                                                 \
+        return tme_rhs(n, y, dy, p);                                             \
+    }
+TME_VARIANT(1)
+TME_VARIANT(2)
+TME_VARIANT(3)
+TME_VARIANT(4)
+TME_VARIANT(5)
+TME_VARIANT(6)
+TME_VARIANT(7)
+TME_VARIANT(8)
+
+#define TME_TITLE "Tumour microenvironment: blood, draining node and lesions; innate, adaptive, cytokines, side effects"
+#define TME_REF "itsim tme model (docs/models/tme.md); modules after Hahnfeldt 1999, QSP-IO (Sove 2020; Wang 2021) and the sources per parameter"
+#define TME_NOTES "Lesions share blood and lymph node only. Cytokines in pM, antibodies in nM. " \
+    "Parameters marked 'assumed' are placeholders to calibrate; see docs/models/tme.md."
+
+#define TME_DEF(n, name)                                                        \
+    {name, TME_TITLE, TME_REF, "d", TME_NOTES, NSYS + (n) * NL, states, NP,     \
+     params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets, "melanoma",    \
+     rhs_##n, NULL}
+
+const its_model_def its__model_tme_variants[MAX_LESIONS] = {
+    TME_DEF(1, "tme:1"), TME_DEF(2, "tme:2"), TME_DEF(3, "tme"),
+    TME_DEF(4, "tme:4"), TME_DEF(5, "tme:5"), TME_DEF(6, "tme:6"),
+    TME_DEF(7, "tme:7"), TME_DEF(8, "tme:8"),
+};

@@ -1,0 +1,388 @@
+/* itsim tests: the tme model. Healthy steady state in physiological ranges,
+ * untreated growth at published doubling times, the nine mechanisms of the
+ * seed (each perturbed alone: direction and size of the effect), lesion
+ * coupling only through systemic immunity, and the angiogenesis module
+ * reproducing Hahnfeldt 1999. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itsim/itsim.h"
+#include "its_test.h"
+
+#define NMAX 256
+
+static const its_model_def *M;
+
+typedef struct kv {
+    const char *name;
+    double value;
+} kv;
+
+/* A fresh simulation of `model` with parameter overrides (NULL-terminated)
+ * and an optional constant infusion; runs [0, t_end] and keeps the final
+ * state in y. */
+static int run(const char *model, const kv *params, const char *input,
+               double rate, double t_end, double *y)
+{
+    its_sim *s = NULL;
+    its_status st;
+    const kv *p;
+    if (its_sim_create(its_model_find(model), &s) != ITS_OK)
+        return -1;
+    for (p = params; p != NULL && p->name != NULL; p++) {
+        if (its_sim_set_param(s, p->name, p->value) != ITS_OK &&
+            its_sim_set_initial(s, p->name, p->value) != ITS_OK) {
+            printf("      bad override %s\n", p->name);
+            its_sim_free(s);
+            return -1;
+        }
+    }
+    if (input != NULL)
+        its_sim_add_infusion(s, input, 0.0, INFINITY, rate);
+    st = its_sim_run(s, 0.0, t_end, NULL, 0, NULL, NULL);
+    if (st == ITS_OK)
+        st = its_sim_final_state(s, y);
+    if (st != ITS_OK)
+        printf("      run failed: %s\n", its_sim_errmsg(s));
+    its_sim_free(s);
+    return st == ITS_OK ? 0 : -1;
+}
+
+static double v(const double *y, const char *name)
+{
+    int i = its_model_state_index(M, name);
+    return i >= 0 ? y[i] : (double)NAN;
+}
+
+static double tumour(const double *y)
+{
+    return v(y, "C_1") + v(y, "C_2") + v(y, "C_3");
+}
+
+static const kv none[] = {{NULL, 0.0}};
+
+/* ---- healthy steady state ------------------------------------------------- */
+
+static void test_physiology(void)
+{
+    static const kv no_tumour[] = {{"C_1", 0.0}, {"C_2", 0.0}, {"C_3", 0.0},
+                                   {"K_1", 0.0}, {"K_2", 0.0}, {"K_3", 0.0},
+                                   {NULL, 0.0}};
+    double y[NMAX], y2[NMAX], vb = 5.0, lymph, nk, drift = 0.0;
+    size_t i;
+    run("tme", no_tumour, NULL, 0.0, 365.0, y);
+    run("tme", no_tumour, NULL, 0.0, 395.0, y2);
+    for (i = 0; i < M->n_states; i++)
+        if (fabs(y[i]) > 1.0)
+            drift = fmax(drift, fabs(y2[i] / y[i] - 1.0));
+    its_test_true(drift < 1e-6, "no tumour: steady state (drift over 30 d %.2g)", drift);
+    lymph = (v(y, "nCD8_b") + v(y, "CD8_b") + v(y, "nCD4_b") + v(y, "Th_b") +
+             v(y, "Treg_b") + v(y, "B_b") + v(y, "NK_b")) / vb;
+    nk = v(y, "NK_b") / vb;
+    /* Reference ranges per litre (issue 3; tme_parameters.md 1a). */
+    its_test_true(v(y, "NEU_b") / vb >= 2e9 && v(y, "NEU_b") / vb <= 7.5e9,
+                  "neutrophils %.3g /L in 2-7.5e9", v(y, "NEU_b") / vb);
+    its_test_true(lymph >= 1e9 && lymph <= 4e9, "lymphocytes %.3g /L in 1-4e9", lymph);
+    its_test_true(v(y, "MON_b") / vb >= 0.2e9 && v(y, "MON_b") / vb <= 0.8e9,
+                  "monocytes %.3g /L in 0.2-0.8e9", v(y, "MON_b") / vb);
+    its_test_true(v(y, "EOS_b") / vb >= 0.04e9 && v(y, "EOS_b") / vb <= 0.4e9,
+                  "eosinophils %.3g /L in 0.04-0.4e9", v(y, "EOS_b") / vb);
+    its_test_true(v(y, "BAS_b") / vb >= 0.01e9 && v(y, "BAS_b") / vb <= 0.1e9,
+                  "basophils %.3g /L in 0.01-0.1e9", v(y, "BAS_b") / vb);
+    its_test_true(nk / lymph >= 0.07 && nk / lymph <= 0.15,
+                  "NK share of lymphocytes %.3f (about 10 %%)", nk / lymph);
+    its_test_true(v(y, "perm") == 1.0 && v(y, "flu") == 0.0 && v(y, "irae") == 0.0,
+                  "no side effects without therapy");
+}
+
+/* ---- untreated growth --------------------------------------------------------- */
+
+/* Volume doubling time of lesion 1 over the first 180 days, untreated. */
+static double doubling_time(const char *profile)
+{
+    its_sim *s = NULL;
+    double y[NMAX];
+    its_sim_create(M, &s);
+    its_sim_apply_set(s, profile);
+    its_sim_run(s, 0.0, 180.0, NULL, 0, NULL, NULL);
+    its_sim_final_state(s, y);
+    its_sim_free(s);
+    return 180.0 * log(2.0) / log(v(y, "C_1") / 4e9); /* C_1(0) = 4e9 */
+}
+
+static void test_growth(void)
+{
+    double dt_mel = doubling_time("melanoma"), dt_rcc = doubling_time("rcc");
+    /* Melanoma metastases: median volume doubling ~60 d (Ollila 1998; spread
+     * 8-212 d, Carlson 2003): accept 45-80 d for the default lesion. */
+    its_test_true(dt_mel >= 45.0 && dt_mel <= 80.0, "melanoma doubling %.1f d in 45-80", dt_mel);
+    /* mRCC: g = 0.0015/d on IFN (doubling 462 d, Stein 2012); untreated
+     * default about a year: accept 280-550 d. */
+    its_test_true(dt_rcc >= 280.0 && dt_rcc <= 550.0, "RCC doubling %.1f d in 280-550", dt_rcc);
+}
+
+/* ---- the nine mechanisms ------------------------------------------------------- */
+
+static void mech1_neoantigens(void)
+{
+    static const kv low[] = {{"tmb", 5.0}, {NULL, 0.0}};
+    double hi[NMAX], lo[NMAX];
+    run("tme", none, NULL, 0.0, 180.0, hi);
+    run("tme", low, NULL, 0.0, 180.0, lo);
+    its_test_true(v(hi, "CD8_b") > 2.0 * v(lo, "CD8_b"),
+                  "1: TMB 21 vs 5: blood effector CD8 %.3g vs %.3g (>2x)", v(hi, "CD8_b"), v(lo, "CD8_b"));
+    its_test_true(tumour(hi) < 0.9 * tumour(lo),
+                  "1: TMB 21 vs 5: tumour %.3g vs %.3g (>10 %% less)", tumour(hi), tumour(lo));
+}
+
+/* Constant IFN-alpha: blood ~50 pM (clearance 9.79/d), the level of a
+ * high-dose IV course (20 MIU/m2 peaks near 200 IU/mL, pk_clinical.md 1.2). */
+#define IFNA_RATE (50.0 * 9.79)
+
+static void mech2_ifna_immune(void)
+{
+    double a[NMAX], b[NMAX];
+    static const kv nk_only[] = {{"k_cd8_kill", 0.0}, {"k_m1_kill", 0.0}, {"k_neu_kill", 0.0},
+                                 {"k_eos_kill", 0.0}, {"k_adcc", 0.0}, {"Imax_ifn_ang", 0.0},
+                                 {NULL, 0.0}};
+    /* Every IFN-alpha path but lymphocyte activation and MHC-I switched off
+     * (innate killing stays: its debris is the antigen that primes CD8). */
+    static const kv lymph_only[] = {{"a_ifn_nk", 0.0}, {"a_ifn_dc", 0.0}, {"a_ifn_m1", 0.0},
+                                    {"Imax_ifn_ang", 0.0}, {"Imax_neu_ifn", 0.0}, {NULL, 0.0}};
+    run("tme", none, NULL, 0.0, 30.0, a);
+    run("tme", none, "ifna", IFNA_RATE, 30.0, b);
+    {
+        const double fa = v(a, "mDC_1") / (v(a, "mDC_1") + v(a, "iDC_1"));
+        const double fb = v(b, "mDC_1") / (v(b, "mDC_1") + v(b, "iDC_1"));
+        its_test_true(fb > 1.2 * fa, "2: IFN-a matures DC: mature share %.3f vs %.3f (>1.2x)", fb, fa);
+    }
+    its_test_true(v(b, "M1_1") / v(b, "M2_1") > 1.1 * v(a, "M1_1") / v(a, "M2_1"),
+                  "2: IFN-a polarises to M1: M1/M2 %.3f vs %.3f (>1.1x)",
+                  v(b, "M1_1") / v(b, "M2_1"), v(a, "M1_1") / v(a, "M2_1"));
+    run("tme", nk_only, NULL, 0.0, 60.0, a);
+    run("tme", nk_only, "ifna", IFNA_RATE, 60.0, b);
+    /* NK are rare in melanoma, so the effect on the tumour is modest; the
+     * kill rate itself shows in the debris (killed cells) per tumour cell. */
+    its_test_true(tumour(b) < 0.98 * tumour(a) &&
+                      v(b, "DEB_1") / v(b, "C_1") > 1.5 * v(a, "DEB_1") / v(a, "C_1"),
+                  "2: IFN-a activates NK (NK the only killers): tumour %.3g vs %.3g, "
+                  "debris/tumour %.3g vs %.3g", tumour(b), tumour(a),
+                  v(b, "DEB_1") / v(b, "C_1"), v(a, "DEB_1") / v(a, "C_1"));
+    run("tme", lymph_only, NULL, 0.0, 60.0, a);
+    run("tme", lymph_only, "ifna", IFNA_RATE, 60.0, b);
+    its_test_true(tumour(b) < 0.95 * tumour(a),
+                  "2: IFN-a activates lymphocytes (only that path on): tumour %.3g vs %.3g",
+                  tumour(b), tumour(a));
+}
+
+static void mech3_ifna_angiogenesis(void)
+{
+    static const kv no_immune[] = {{"k_cd8_kill", 0.0}, {"k_nk_kill", 0.0}, {"k_m1_kill", 0.0},
+                                   {"k_neu_kill", 0.0}, {"k_eos_kill", 0.0}, {"k_adcc", 0.0},
+                                   {NULL, 0.0}};
+    static const kv no_ang[] = {{"k_cd8_kill", 0.0}, {"k_nk_kill", 0.0}, {"k_m1_kill", 0.0},
+                                {"k_neu_kill", 0.0}, {"k_eos_kill", 0.0}, {"k_adcc", 0.0},
+                                {"Imax_ifn_ang", 0.0}, {"a_m2_ang", 0.0}, {NULL, 0.0}};
+    double a[NMAX], b[NMAX];
+    run("tme", no_immune, NULL, 0.0, 90.0, a);
+    run("tme", no_immune, "ifna", IFNA_RATE, 90.0, b);
+    its_test_true(v(b, "K_1") < 0.9 * v(a, "K_1"),
+                  "3: IFN-a lowers the vascular capacity: K %.3g vs %.3g", v(b, "K_1"), v(a, "K_1"));
+    its_test_true(v(b, "C_1") < v(a, "C_1"), "3: and so the tumour: %.3g vs %.3g", v(b, "C_1"), v(a, "C_1"));
+    run("tme", no_ang, NULL, 0.0, 90.0, a);
+    run("tme", no_ang, "ifna", IFNA_RATE, 90.0, b);
+    /* Two integrations with different step sequences at rtol 1e-8. */
+    its_test_rel(v(b, "C_1"), v(a, "C_1"), 1e-6,
+                 "3: without killing and the anti-angiogenic terms (IFN-a, M2) IFN-a leaves the tumour alone");
+}
+
+/* IL-2 infusion keeping blood IL-2 near 5 nM (clearance 11.74/d), the mean
+ * level of a high-dose course (600,000 IU/kg q8h peaks near 34 nM), for its
+ * 5 days; effects read on day 10. */
+static void mech4_il2(void)
+{
+    double a[NMAX], b[NMAX];
+    its_sim *s = NULL;
+    run("tme", none, NULL, 0.0, 10.0, a);
+    its_sim_create(M, &s);
+    its_sim_add_infusion(s, "il2", 0.0, 5.0, 5000.0 * 11.74);
+    its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);
+    its_sim_final_state(s, b);
+    its_sim_free(s);
+    its_test_true(v(b, "CD8_b") > 2.0 * v(a, "CD8_b"),
+                  "4: IL-2 expands effector T: blood CD8 %.3g vs %.3g", v(b, "CD8_b"), v(a, "CD8_b"));
+    its_test_true(v(b, "NK_1") / v(b, "C_1") > 1.2 * v(a, "NK_1") / v(a, "C_1") &&
+                      v(b, "NK_b") > 1.2 * v(a, "NK_b"),
+                  "4: IL-2 expands NK: blood %.3g vs %.3g, lesion NK per tumour cell %.3g vs %.3g",
+                  v(b, "NK_b"), v(a, "NK_b"), v(b, "NK_1") / v(b, "C_1"), v(a, "NK_1") / v(a, "C_1"));
+    its_test_true(v(b, "Treg_b") > 1.5 * v(a, "Treg_b") &&
+                      v(b, "Treg_b") < 10.0 * 0.05e9 * 5.0,
+                  "4: IL-2 expands Treg too, within the expansion cap: blood Treg %.3g vs %.3g",
+                  v(b, "Treg_b"), v(a, "Treg_b"));
+    its_test_true(tumour(b) < tumour(a), "4: net tumour %.3g vs %.3g", tumour(b), tumour(a));
+}
+
+/* GM-CSF ~100 pM (clearance 5.55/d): sargramostim 250 ug/m2 SC gives serum
+ * levels of a few ng/mL (pk_clinical.md 1.4), i.e. 50-300 pM. */
+static void mech5_gmcsf(void)
+{
+    double a[NMAX], b[NMAX];
+    run("tme", none, NULL, 0.0, 30.0, a);
+    run("tme", none, "gmcsf", 100.0 * 5.55, 30.0, b);
+    its_test_true(v(b, "iDC_1") + v(b, "mDC_1") > 1.5 * (v(a, "iDC_1") + v(a, "mDC_1")),
+                  "5: GM-CSF: monocytes to DC: lesion DC %.3g vs %.3g",
+                  v(b, "iDC_1") + v(b, "mDC_1"), v(a, "iDC_1") + v(a, "mDC_1"));
+    its_test_true(v(b, "mDC_LN") > 1.5 * v(a, "mDC_LN"),
+                  "5: GM-CSF: more antigen presentation: node mDC %.3g vs %.3g",
+                  v(b, "mDC_LN"), v(a, "mDC_LN"));
+    its_test_true(v(b, "CD8_1") > 1.2 * v(a, "CD8_1"),
+                  "5: GM-CSF: T-cell survival: lesion CD8 %.3g vs %.3g", v(b, "CD8_1"), v(a, "CD8_1"));
+}
+
+static void mech6_innate(void)
+{
+    static const kv ko_nk[] = {{"k_nk_kill", 0.0}, {NULL, 0.0}};
+    static const kv ko_m1[] = {{"k_m1_kill", 0.0}, {NULL, 0.0}};
+    static const kv ko_gran[] = {{"k_neu_kill", 0.0}, {"k_eos_kill", 0.0}, {NULL, 0.0}};
+    static const kv ko_dc[] = {{"f_dc0", 0.0}, {"f_dc_gm", 0.0}, {NULL, 0.0}};
+    static const kv ko_mast[] = {{"a_mast_ang", 0.0}, {"a_m2_ang", 0.0}, {NULL, 0.0}};
+    double a[NMAX], b[NMAX];
+    run("tme", none, NULL, 0.0, 120.0, a);
+    run("tme", ko_nk, NULL, 0.0, 120.0, b);
+    its_test_true(tumour(b) > tumour(a), "6: NK killing: knock-out tumour %.4g vs %.4g", tumour(b), tumour(a));
+    run("tme", ko_m1, NULL, 0.0, 120.0, b);
+    its_test_true(tumour(b) > tumour(a), "6: M1 killing: knock-out tumour %.4g vs %.4g", tumour(b), tumour(a));
+    run("tme", ko_gran, NULL, 0.0, 120.0, b);
+    its_test_true(tumour(b) > tumour(a), "6: neutrophil+eosinophil killing: knock-out %.4g vs %.4g",
+                  tumour(b), tumour(a));
+    run("tme", ko_dc, NULL, 0.0, 120.0, b);
+    its_test_true(v(b, "CD8_b") < 0.01 * v(a, "CD8_b") && tumour(b) > 1.1 * tumour(a),
+                  "6: DC induce the adaptive response: no DC, CD8 %.3g vs %.3g, tumour %.4g vs %.4g",
+                  v(b, "CD8_b"), v(a, "CD8_b"), tumour(b), tumour(a));
+    run("tme", ko_mast, NULL, 0.0, 120.0, b);
+    its_test_true(tumour(b) < tumour(a) && v(b, "K_1") < v(a, "K_1"),
+                  "6: mast cells and M2 are pro-angiogenic: without them tumour %.4g vs %.4g",
+                  tumour(b), tumour(a));
+}
+
+static void mech7_humoral(void)
+{
+    static const kv ko_b[] = {{"k_b_act", 0.0}, {NULL, 0.0}};
+    double a[NMAX], b[NMAX];
+    run("tme", none, NULL, 0.0, 120.0, a);
+    run("tme", ko_b, NULL, 0.0, 120.0, b);
+    its_test_true(v(a, "PC") > 1e5 && v(a, "Ab") > 0.1 && v(b, "Ab") < 1e-9,
+                  "7: B cells make plasma cells and antibody: PC %.3g, Ab %.3g nM", v(a, "PC"), v(a, "Ab"));
+    its_test_true(tumour(b) > tumour(a), "7: antibody-dependent killing: no B cells tumour %.4g vs %.4g",
+                  tumour(b), tumour(a));
+}
+
+static void mech8_checkpoint(void)
+{
+    static const kv ko_pdl1[] = {{"pdl1_0", 0.0}, {NULL, 0.0}};
+    double a[NMAX], b[NMAX];
+    /* Anti-PD-1 kept at ~100 nM (elimination 0.0315/d). */
+    const double rate = 100.0 * 0.0315;
+    run("tme", none, NULL, 0.0, 120.0, a);
+    run("tme", none, "antipd1", rate, 120.0, b);
+    its_test_true(tumour(b) < 0.8 * tumour(a), "8: anti-PD-1 controls the tumour: %.4g vs %.4g",
+                  tumour(b), tumour(a));
+    its_test_true(v(b, "EX_1") < 0.5 * v(a, "EX_1"), "8: and reverses exhaustion: EX %.3g vs %.3g",
+                  v(b, "EX_1"), v(a, "EX_1"));
+    /* Day 30, while the tumour is still there; separate integrations. */
+    run("tme", ko_pdl1, NULL, 0.0, 30.0, a);
+    run("tme", ko_pdl1, "antipd1", rate, 30.0, b);
+    its_test_rel(tumour(b), tumour(a), 1e-6, "8: without PD-L1 anti-PD-1 boosts nothing directly");
+    its_test_rel(v(b, "CD8_1"), v(a, "CD8_1"), 1e-6, "8: nor effector numbers");
+    run("tme", ko_pdl1, "antipd1", rate, 120.0, b);
+    its_test_true(v(b, "irae") > 0.1, "8: but drives irAE activity (%.3f)", v(b, "irae"));
+}
+
+static void mech9_toxicity(void)
+{
+    double a[NMAX], b[NMAX], c[NMAX];
+    run("tme", none, NULL, 0.0, 5.0, a);
+    run("tme", none, "il2", 10000.0 * 11.74, 5.0, b);
+    run("tme", none, "ifna", 100.0 * 9.79, 2.0, c);
+    its_test_true(v(a, "perm") < 1.01 && v(b, "perm") > 1.5,
+                  "9: high systemic IL-2 drives vascular leak: perm %.3f vs %.3f", v(b, "perm"), v(a, "perm"));
+    its_test_true(v(a, "flu") < 0.01 && v(c, "flu") > 0.5,
+                  "9: high IFN-a drives the flu-like state: %.3f vs %.3f", v(c, "flu"), v(a, "flu"));
+}
+
+/* ---- structure ------------------------------------------------------------------- */
+
+static void test_lesion_coupling(void)
+{
+    static const kv iso_big[] = {{"q_T", 0.0}, {"q_nk", 0.0}, {"q_treg", 0.0}, {"q_neu", 0.0},
+                                 {"q_mon", 0.0}, {"q_eos", 0.0}, {"q_bas", 0.0}, {NULL, 0.0}};
+    static const kv iso_small[] = {{"q_T", 0.0}, {"q_nk", 0.0}, {"q_treg", 0.0}, {"q_neu", 0.0},
+                                   {"q_mon", 0.0}, {"q_eos", 0.0}, {"q_bas", 0.0},
+                                   {"C_1", 1e8}, {"K_1", 2e8}, {NULL, 0.0}};
+    static const kv small[] = {{"C_1", 1e8}, {"K_1", 2e8}, {NULL, 0.0}};
+    double a[NMAX], b[NMAX];
+    size_t n;
+    run("tme", iso_big, NULL, 0.0, 90.0, a);
+    run("tme", iso_small, NULL, 0.0, 90.0, b);
+    its_test_rel(v(b, "C_2"), v(a, "C_2"), 1e-6,
+                 "lesion 2 ignores lesion 1 when no cells traffic (only systemic coupling)");
+    run("tme", none, NULL, 0.0, 90.0, a);
+    run("tme", small, NULL, 0.0, 90.0, b);
+    its_test_true(fabs(v(b, "C_2") / v(a, "C_2") - 1.0) > 1e-4,
+                  "with systemic immunity lesion 1 affects lesion 2 (%.4g vs %.4g)", v(b, "C_2"), v(a, "C_2"));
+    for (n = 1; n <= 8; n++) {
+        char name[8];
+        snprintf(name, sizeof name, "tme:%zu", n);
+        its_test_true(its_model_find(name) != NULL &&
+                          its_model_find(name)->n_states == M->n_states + (n - 3) * 21,
+                      "%s has %zu lesions", name, n);
+    }
+}
+
+/* The vascular module, with every immune flux off and Hahnfeldt's mouse
+ * parameters in cells (1e6 cells per mm3), reproduces hahnfeldt1999. */
+static void test_hahnfeldt_module(void)
+{
+    static const kv hf[] = {{"q_T", 0.0}, {"q_nk", 0.0}, {"q_treg", 0.0}, {"q_neu", 0.0},
+                            {"q_mon", 0.0}, {"q_eos", 0.0}, {"q_bas", 0.0}, {"s_mc", 0.0},
+                            {"lambda1", 0.192}, {"b_ang", 5.85},
+                            {"K_max", 17346.523 * 1e6}, {"rho", 1e9},
+                            {"C_1", 192e6}, {"K_1", 625e6}, {NULL, 0.0}};
+    double y[NMAX], want;
+    its_sim *h = NULL;
+    double hy[5];
+    /* K_max = (b/d)^(3/2) in mm3 x 1e6 cells/mm3: d in cells is then
+     * b/K_max^(2/3) = 8.73e-3 x (1e-6)^(2/3), Hahnfeldt's d. */
+    its_sim_create(its_model_find("hahnfeldt1999"), &h);
+    its_sim_set_param(h, "b", 5.85);
+    its_sim_set_param(h, "d", 5.85 / pow(17346.523, 2.0 / 3.0));
+    its_sim_run(h, 0.0, 19.0, NULL, 0, NULL, NULL);
+    its_sim_final_state(h, hy);
+    its_sim_free(h);
+    run("tme", hf, NULL, 0.0, 19.0, y);
+    want = hy[0];
+    /* Same equations, two integrations at rtol 1e-8. */
+    its_test_rel(v(y, "C_1") / 1e6, want, 1e-6, "tme vascular module = hahnfeldt1999 V(19 d) (mm3)");
+    its_test_rel(want, 10604.0, 1e-3, "and that is Hahnfeldt's control curve (models.md H6)");
+}
+
+int main(void)
+{
+    M = its_model_find("tme");
+    its_test_true(M != NULL && M->n_states < NMAX, "tme registered (%zu states)", M ? M->n_states : 0);
+    test_physiology();
+    test_growth();
+    mech1_neoantigens();
+    mech2_ifna_immune();
+    mech3_ifna_angiogenesis();
+    mech4_il2();
+    mech5_gmcsf();
+    mech6_innate();
+    mech7_humoral();
+    mech8_checkpoint();
+    mech9_toxicity();
+    test_lesion_coupling();
+    test_hahnfeldt_module();
+    return its_test_done();
+}
