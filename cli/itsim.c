@@ -23,7 +23,8 @@ static const char usage_text[] =
     "                            scenario.resolved.yaml into DIR\n"
     "      --force               replace DIR if it exists and is not empty\n"
     "      --model NAME          use this model instead of the file's (without a\n"
-    "                            file: its defaults, untreated, for 100 time units)\n"
+    "                            file: its defaults, untreated, over its default\n"
+    "                            horizon: a year for tme, else 100 time units)\n"
     "      --set NAME=VALUE      override a parameter or initial value\n"
     "                            (VALUE may carry a unit: --set V=200 mm3)\n"
     "      --until T             end time (e.g. 90 d; bare = model time unit)\n"
@@ -165,9 +166,13 @@ static int cmd_run(int argc, char **argv)
     if (file) {
         st = its_scenario_load_file(sc, file);
     } else if (model) {
-        /* --model without a file: the model's own defaults, untreated, for
-         * 100 of its time units unless --until says otherwise. */
-        static const char bare[] = "simulate: {until: 100}\n";
+        /* --model without a file: the model's own defaults, untreated, over
+         * the model's default horizon (100 time units if it has none)
+         * unless --until says otherwise. */
+        const its_model_def *md = its_model_find(model);
+        char bare[64];
+        snprintf(bare, sizeof bare, "simulate: {until: %.17g}\n",
+                 md != NULL && md->default_until > 0.0 ? md->default_until : 100.0);
         st = its_scenario_load_string(sc, bare, strlen(bare), "<model defaults>");
     } else {
         const char *text = its_scenario_default_text();

@@ -89,6 +89,11 @@ typedef struct its_model_def {
     const char *default_set; /* applied by default, or NULL */
     its_rhs_fn rhs;
     its_jac_fn jac;          /* may be NULL: finite differences are used */
+    const char *const *course; /* NULL-terminated state names shown in the
+                                  course table of a run summary; NULL: the
+                                  first states */
+    double default_until;    /* default horizon in time units when a run
+                                names only the model; 0 means 100 */
 } its_model_def;
 
 /* Number of built-in models. */

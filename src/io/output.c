@@ -95,6 +95,51 @@ static state_stats stats_of(const its_result *res, size_t j)
 
 /* ---- readable summary ---------------------------------------------------- */
 
+/* The course of a run: up to 8 states (the model's course list, else its
+ * first states) at about 12 evenly spaced grid rows. */
+static void print_course(const its_result *res, FILE *fp)
+{
+    const its_model_def *m = res->plan.model;
+    int cols[8];
+    size_t nc = 0, r, k, last = (size_t)-1;
+    double t0 = res->plan.t0, t1 = res->plan.t1;
+
+    if (m->course != NULL) {
+        for (k = 0; m->course[k] != NULL && nc < 8; k++) {
+            int i = its_model_state_index(m, m->course[k]);
+            if (i >= 0)
+                cols[nc++] = i;
+        }
+    } else {
+        for (k = 0; k < m->n_states && nc < 8; k++)
+            cols[nc++] = (int)k;
+    }
+    if (nc == 0 || res->n_rows == 0)
+        return;
+    fprintf(fp, "\ncourse\n%10s", "t");
+    for (k = 0; k < nc; k++)
+        fprintf(fp, " %11s", m->states[cols[k]].name);
+    fputc('\n', fp);
+    for (k = 0; k <= 12; k++) {
+        double target = t0 + (t1 - t0) * (double)k / 12.0;
+        size_t best = (size_t)-1;
+        for (r = 0; r < res->n_rows; r++) {
+            if (res->kind[r] != ITS_ROW_GRID)
+                continue;
+            if (best == (size_t)-1 ||
+                fabs(res->t[r] - target) < fabs(res->t[best] - target))
+                best = r;
+        }
+        if (best == (size_t)-1 || best == last)
+            continue;
+        last = best;
+        fprintf(fp, "%10.4g", res->t[best]);
+        for (r = 0; r < nc; r++)
+            fprintf(fp, " %11.4g", res->y[best * m->n_states + (size_t)cols[r]]);
+        fputc('\n', fp);
+    }
+}
+
 its_status its_result_print_summary(const its_result *res, FILE *fp)
 {
     const its__plan *p;
@@ -146,6 +191,7 @@ its_status its_result_print_summary(const its_result *res, FILE *fp)
                 m->states[j].name, m->states[j].unit, p->initial[j],
                 res->has_final ? res->final_state[j] : (double)NAN, s.min, s.max);
     }
+    print_course(res, fp);
     fprintf(fp, "\nsolver    %s, %ld steps, %ld rhs evals, %ld jac evals, "
                 "%ld linear setups,\n          %ld error test fails, %ld "
                 "nonlinear iters, %ld conv fails, %ld segments, %ld extinctions,\n"

@@ -68,5 +68,5 @@ const its_model_def its__model_hahnfeldt1999 = {
     "bolus of D mg/kg makes g jump by D. The exponent is exactly 2/3 (the "
     "canceR code uses 0.667). The Chaste variant with logistic V is a "
     "different model.",
-    NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, NULL,
+    NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, NULL, NULL, 0.0,
 };

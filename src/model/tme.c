@@ -628,10 +628,13 @@ TME_VARIANT(8)
 #define TME_NOTES "Lesions share blood and lymph node only. Cytokines in pM, antibodies in nM. " \
     "Parameters marked 'assumed' are placeholders to calibrate; see docs/models/tme.md."
 
+static const char *const course[] = {"C_1", "C_2", "C_3", "CD8_b", "CD8_1",
+                                     "EX_1", "Treg_1", "Ab", NULL};
+
 #define TME_DEF(n, name)                                                        \
     {name, TME_TITLE, TME_REF, "d", TME_NOTES, NSYS + (n) * NL, states, NP,     \
      params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets, "melanoma",    \
-     rhs_##n, NULL}
+     rhs_##n, NULL, (n) >= 3 ? course : NULL, 365.0}
 
 const its_model_def its__model_tme_variants[MAX_LESIONS] = {
     TME_DEF(1, "tme:1"), TME_DEF(2, "tme:2"), TME_DEF(3, "tme"),

@@ -72,5 +72,20 @@ else
     fail "run --model without a file uses the model's defaults (rc=$rc)"
 fi
 
+# tme: the default melanoma patient, untreated, for a year, with its course.
+run_cmd run --model tme
+if [ $rc -eq 0 ] && grep -q '^set       melanoma' out.txt && grep -q '0 to 365 d' out.txt &&
+    grep -q '^course' out.txt && grep -Eq '^ +365 ' out.txt; then
+    pass "run --model tme: melanoma patient, one year, course printed"
+else
+    fail "run --model tme: melanoma patient, one year, course printed (rc=$rc)"
+fi
+run_cmd model tme
+if [ $rc -eq 0 ] && grep -q 'q_T' out.txt && grep -q 'C_3' out.txt && grep -q 'rcc' out.txt; then
+    pass "model tme lists states, parameters and profiles"
+else
+    fail "model tme lists states, parameters and profiles (rc=$rc)"
+fi
+
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
