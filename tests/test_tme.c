@@ -309,6 +309,14 @@ static void mech9_toxicity(void)
                   "9: high systemic IL-2 drives vascular leak: perm %.3f vs %.3f", v(b, "perm"), v(a, "perm"));
     its_test_true(v(a, "flu") < 0.01 && v(c, "flu") > 0.5,
                   "9: high IFN-a drives the flu-like state: %.3f vs %.3f", v(c, "flu"), v(a, "flu"));
+    /* Blood counts: IFN-a suppresses neutrophil production (neutropenia),
+     * GM-CSF raises it; a week of exposure. */
+    run("tme", none, NULL, 0.0, 7.0, a);
+    run("tme", none, "ifna", 100.0 * 9.79, 7.0, b);
+    run("tme", none, "gmcsf", 100.0 * 5.55, 7.0, c);
+    its_test_true(v(b, "NEU_b") < 0.8 * v(a, "NEU_b") && v(c, "NEU_b") > 1.3 * v(a, "NEU_b"),
+                  "9: neutrophils %.3g (IFN-a), %.3g (GM-CSF) vs %.3g /5 L",
+                  v(b, "NEU_b"), v(c, "NEU_b"), v(a, "NEU_b"));
 }
 
 /* ---- structure ------------------------------------------------------------------- */
