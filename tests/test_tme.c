@@ -288,6 +288,8 @@ static void mech8_checkpoint(void)
     run("tme", none, "antipd1", rate, 120.0, b);
     its_test_true(tumour(b) < 0.8 * tumour(a), "8: anti-PD-1 controls the tumour: %.4g vs %.4g",
                   tumour(b), tumour(a));
+    /* Eradicated lesions fall through their 1-cell floor to exactly 0. */
+    its_test_true(tumour(b) == 0.0, "8: lesions below 1 cell are eradicated (exactly 0)");
     its_test_true(v(b, "EX_1") < 0.5 * v(a, "EX_1"), "8: and reverses exhaustion: EX %.3g vs %.3g",
                   v(b, "EX_1"), v(a, "EX_1"));
     /* Day 30, while the tumour is still there; separate integrations. */

@@ -282,7 +282,7 @@ static const its_param_def params[NP] = {
 #define SYS(id, name, unit, init, desc) [id] = {name, unit, init, 0.0, desc}
 
 #define LES(k, c0)                                                               \
-    {"C_" #k, "cell", c0, 0.0, "cancer cells, lesion " #k},                      \
+    {"C_" #k, "cell", c0, 1.0, "cancer cells, lesion " #k " (below 1 cell: eradicated)"}, \
     {"K_" #k, "cell", 2.0 * (c0), 0.0, "vascular carrying capacity, lesion " #k}, \
     {"Eifn_" #k, "pM", 0.0, 0.0, "delayed IFN-alpha exposure (anti-angiogenesis), lesion " #k}, \
     {"NK_" #k, "cell", 0.0, 0.0, "NK cells, lesion " #k},                        \
