@@ -130,7 +130,39 @@ its_status its_sim_add_bolus(its_sim *sim, const char *input, double t,
 its_status its_sim_add_infusion(its_sim *sim, const char *input,
                                 double t_start, double duration, double rate);
 
-/* Number of doses (boluses and infusions) currently scheduled. */
+/* Release laws of a delivery system (depot, hydrogel, scaffold, particle):
+ * the cumulative fraction F(t) of the non-burst part released by time t
+ * after administration (pk_clinical.md 2.1; Costa & Sousa Lobo 2001). */
+typedef enum its_release_law {
+    ITS_RELEASE_ZERO_ORDER = 0,  /* F = t/tau until tau                      */
+    ITS_RELEASE_FIRST_ORDER = 1, /* F = 1 - exp(-t/tau)                      */
+    ITS_RELEASE_HIGUCHI = 2,     /* F = sqrt(t/tau) until tau                */
+    ITS_RELEASE_PEPPAS = 3,      /* F = (t/tau)^shape until tau (power law)  */
+    ITS_RELEASE_WEIBULL = 4      /* F = 1 - exp(-(t/tau)^shape)              */
+} its_release_law;
+
+typedef struct its_release {
+    its_release_law law;
+    double burst;   /* fraction released at once on administration, [0, 1] */
+    double tau;     /* time scale in model time units, > 0: the duration for
+                       zero-order, Higuchi and power law; 1/k for first
+                       order; Td (63.2 %) for Weibull */
+    double shape;   /* power-law n or Weibull b, > 0 (ignored otherwise) */
+} its_release;
+
+/* Cumulative fraction of a dose released t time units after administration:
+ * burst + (1 - burst) F(t); 0 for t < 0. NaN for an invalid release. */
+double its_release_fraction(const its_release *r, double t);
+
+/* A dose released by a delivery system: at time t the burst fraction of
+ * `amount` (input units) enters the target state at once, the rest at the
+ * rate amount (1 - burst) dF/dt. Integration restarts at t and at the end of
+ * a finite release. ITS_ENOTFOUND, ITS_ERANGE (bad amount, time or release
+ * parameters), ITS_ENOMEM. */
+its_status its_sim_add_release(its_sim *sim, const char *input, double t,
+                               double amount, const its_release *release);
+
+/* Number of doses (boluses, infusions, releases) currently scheduled. */
 size_t its_sim_dose_count(const its_sim *sim);
 
 /* Run from t0 to t_end (t_end > t0). The state starts at the initial

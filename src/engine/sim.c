@@ -9,15 +9,16 @@
 #include <string.h>
 
 #include "engine/cvode_adapter.h"
+#include "engine/release.h"
 
-enum { DOSE_BOLUS = 0, DOSE_INFUSION = 1 };
+enum { DOSE_BOLUS = 0, DOSE_INFUSION = 1, DOSE_RELEASE = 2 };
 
 /* One thing that happens at an instant: a bolus, or an infusion switched on
  * or off. A run sorts them by time once and consumes them in order. */
 typedef struct its__switch {
     double t;
     size_t dose;
-    int on;           /* +1 bolus or infusion start, -1 infusion end */
+    int on;           /* +1 bolus, infusion or release start; -1 end */
 } its__switch;
 
 typedef struct its__dose {
@@ -27,6 +28,7 @@ typedef struct its__dose {
     double amount;    /* bolus amount (input units) */
     double rate;      /* infusion rate (input units per time unit) */
     double duration;  /* infusion duration, INFINITY for constant */
+    its_release rel;  /* release law (DOSE_RELEASE) */
 } its__dose;
 
 enum { ATOL_DEFAULT = 0, ATOL_SCALAR = 1, ATOL_VECTOR = 2 };
@@ -56,6 +58,8 @@ struct its_sim {
     its__dose *doses;
     size_t n_doses, cap_doses;
     its__switch *sw;   /* scratch: sorted dose switches (2 per dose) */
+    size_t *rel_on;    /* scratch: releases in progress (indices of doses) */
+    size_t n_rel_on;
     int *active;       /* number of running infusions per input (ni) */
     its__cv *cv;
     its_method method;
@@ -104,6 +108,13 @@ static int sim_rhs(double t, const double *y, double *ydot, void *ud)
     for (k = 0; k < s->ni; k++)
         if (s->rate[k] != 0.0)
             ydot[s->root_state[s->n + k]] += m->inputs[k].scale * s->rate[k];
+    /* Delivery-system releases in progress. */
+    for (k = 0; k < s->n_rel_on; k++) {
+        const its__dose *d = &s->doses[s->rel_on[k]];
+        ydot[s->root_state[s->n + (size_t)d->input]] +=
+            m->inputs[d->input].scale * d->amount * (1.0 - d->rel.burst) *
+            its__release_rate(&d->rel, t - d->t);
+    }
     return 0;
 }
 
@@ -235,6 +246,7 @@ void its_sim_free(its_sim *s)
     free(s->rootsfound);
     free(s->doses);
     free(s->sw);
+    free(s->rel_on);
     free(s->active);
     free(s);
 }
@@ -450,6 +462,7 @@ static its_status push_dose(its_sim *s, const its__dose *d)
         size_t cap = s->cap_doses ? 2 * s->cap_doses : 16;
         its__dose *nd = realloc(s->doses, cap * sizeof *nd);
         its__switch *nt;
+        size_t *nr;
         if (nd == NULL)
             return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
         s->doses = nd;
@@ -457,6 +470,10 @@ static its_status push_dose(its_sim *s, const its__dose *d)
         if (nt == NULL)
             return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
         s->sw = nt;
+        nr = realloc(s->rel_on, cap * sizeof *nr);
+        if (nr == NULL)
+            return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
+        s->rel_on = nr;
         s->cap_doses = cap;
     }
     s->doses[s->n_doses++] = *d;
@@ -518,6 +535,35 @@ its_status its_sim_add_infusion(its_sim *s, const char *input, double t_start,
     return push_dose(s, &d);
 }
 
+its_status its_sim_add_release(its_sim *s, const char *input, double t,
+                               double amount, const its_release *release)
+{
+    its__dose d;
+    int k;
+    if (s == NULL || input == NULL || release == NULL)
+        return ITS_EINVAL;
+    k = input_index_or_error(s, input);
+    if (k < 0)
+        return ITS_ENOTFOUND;
+    if (!isfinite(t) || !isfinite(amount) || amount < 0.0)
+        return set_error(s, ITS_ERANGE,
+                         "release of %s: time and amount must be finite, "
+                         "amount >= 0", input);
+    if (!its__release_valid(release))
+        return set_error(s, ITS_ERANGE,
+                         "release of %s: burst must be in [0, 1], tau > 0 and "
+                         "finite, shape > 0 for power-law and Weibull laws",
+                         input);
+    memset(&d, 0, sizeof d);
+    d.kind = DOSE_RELEASE;
+    d.input = k;
+    d.t = t;
+    d.amount = amount;
+    d.rel = *release;
+    d.duration = its__release_end(release);
+    return push_dose(s, &d);
+}
+
 /* ---- running ----------------------------------------------------------------- */
 
 /* Two instants closer than this are the same instant. Schedules built by
@@ -551,7 +597,8 @@ static size_t collect_switches(its_sim *s)
         s->sw[n].dose = i;
         s->sw[n].on = 1;
         n++;
-        if (d->kind == DOSE_INFUSION && isfinite(d->duration)) {
+        if ((d->kind == DOSE_INFUSION || d->kind == DOSE_RELEASE) &&
+            isfinite(d->duration)) {
             s->sw[n].t = d->t + d->duration;
             s->sw[n].dose = i;
             s->sw[n].on = -1;
@@ -573,6 +620,22 @@ static void apply_switch(its_sim *s, const its__switch *w, int apply_bolus)
     if (d->kind == DOSE_BOLUS) {
         if (apply_bolus)
             s->y[s->root_state[s->n + k]] += s->m->inputs[k].scale * d->amount;
+        return;
+    }
+    if (d->kind == DOSE_RELEASE) {
+        size_t i;
+        if (w->on > 0) {
+            if (apply_bolus)
+                s->y[s->root_state[s->n + k]] +=
+                    s->m->inputs[k].scale * d->amount * d->rel.burst;
+            s->rel_on[s->n_rel_on++] = w->dose;
+        } else {
+            for (i = 0; i < s->n_rel_on; i++)
+                if (s->rel_on[i] == w->dose) {
+                    s->rel_on[i] = s->rel_on[--s->n_rel_on];
+                    break;
+                }
+        }
         return;
     }
     s->active[k] += w->on;
@@ -645,6 +708,7 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
     memcpy(s->y, s->y0, s->n * sizeof *s->y);
     memset(s->rate, 0, s->ni * sizeof *s->rate);
     memset(s->active, 0, s->ni * sizeof *s->active);
+    s->n_rel_on = 0;
     n_ev = collect_switches(s);
     /* Infusions switched before t0 set the rates in force at t0; boluses
      * given before t0 are not part of this run. */
