@@ -29,6 +29,7 @@ static const char usage_text[] =
     "                            (VALUE may carry a unit: --set V=200 mm3)\n"
     "      --until T             end time (e.g. 90 d; bare = model time unit)\n"
     "  models                    list the built-in models\n"
+    "  agents                    list the therapeutic agents with PK and sources\n"
     "  model NAME                describe a model: states, inputs, parameters\n"
     "  validate                  run the published-outcome checks\n"
     "  version                   print the versions of itsim and its libraries\n"
@@ -247,6 +248,26 @@ static const char *or_empty(const char *s)
     return s ? s : "";
 }
 
+/* `itsim agents`: every agent with its identity and PK parameters. */
+static int cmd_agents(void)
+{
+    size_t i, j;
+    for (i = 0; i < its_agent_count(); i++) {
+        const its_agent *a = its_agent_at(i);
+        printf("%s: %s\n  kind %s; acts on tme input %s; PK: %s\n", a->name, a->title,
+               a->kind, a->tme_input ? a->tme_input : "(none yet)", a->pk_model);
+        printf("  MW %g g/mol", a->mw);
+        if (a->iu_per_mg > 0.0)
+            printf("; %g IU/mg", a->iu_per_mg);
+        printf(" [%s]\n", a->identity_source);
+        for (j = 0; j < a->n_params; j++)
+            printf("  %-14s %12g %-12s %s [%s]\n", a->params[j].name, a->params[j].value,
+                   a->params[j].unit, a->params[j].description, a->params[j].source);
+        printf("\n");
+    }
+    return 0;
+}
+
 static int cmd_model(const char *name)
 {
     const its_model_def *m = its_model_find(name);
@@ -345,6 +366,8 @@ int main(int argc, char **argv)
         return usage_error("too many arguments for '", cmd, "'");
     if (strcmp(cmd, "models") == 0)
         return cmd_models();
+    if (strcmp(cmd, "agents") == 0)
+        return cmd_agents();
     if (strcmp(cmd, "model") == 0) {
         if (argc != 3)
             return usage_error("'model' needs a model name", "", "");

@@ -13,6 +13,7 @@
 #include "itsim/sim.h"
 #include "itsim/scenario.h"
 #include "itsim/validate.h"
+#include "itsim/agents.h"
 
 #ifdef __cplusplus
 extern "C" {

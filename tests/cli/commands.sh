@@ -87,5 +87,13 @@ else
     fail "model tme lists states, parameters and profiles (rc=$rc)"
 fi
 
+run_cmd agents
+if [ $rc -eq 0 ] && grep -q '^aldesleukin: ' out.txt && grep -q '16.4e6 IU/mg' out.txt &&
+    grep -q '^pembrolizumab: ' out.txt && grep -q 'Ahamadi 2017' out.txt; then
+    pass "agents lists agents with PK parameters and sources"
+else
+    fail "agents lists agents with PK parameters and sources (rc=$rc)"
+fi
+
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

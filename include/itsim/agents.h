@@ -1,0 +1,72 @@
+/* itsim: therapeutic agents (cytokines, checkpoint antibodies, cytotoxic
+ * chemotherapy) with their identity, pharmacokinetic parameters and sources,
+ * and dose conversion from clinical units through body weight and
+ * body-surface area. */
+#ifndef ITSIM_AGENTS_H
+#define ITSIM_AGENTS_H
+
+#include <stddef.h>
+#include "itsim/status.h"
+#include "itsim/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Body-surface-area formulas. */
+typedef enum its_bsa_formula {
+    ITS_BSA_MOSTELLER = 0, /* sqrt(height_cm * weight_kg / 3600), NEJM 1987 */
+    ITS_BSA_DUBOIS = 1     /* 0.007184 weight_kg^0.425 height_cm^0.725 (1916) */
+} its_bsa_formula;
+
+/* Body-surface area in m2; NaN for non-positive or non-finite inputs or an
+ * unknown formula. */
+double its_bsa(its_bsa_formula formula, double height_cm, double weight_kg);
+
+/* What a dose conversion needs to know about the patient. */
+typedef struct its_patient {
+    double weight_kg;      /* > 0 */
+    double height_cm;      /* > 0 */
+    its_bsa_formula bsa;   /* formula for per-m2 doses */
+} its_patient;
+
+/* One agent. Built-in agents are static and immutable. */
+typedef struct its_agent {
+    const char *name;        /* "aldesleukin" */
+    const char *title;       /* "aldesleukin (Proleukin, recombinant IL-2)" */
+    const char *kind;        /* "cytokine", "anti-PD-1 antibody", "cytotoxic" */
+    const char *tme_input;   /* tme input it acts on, or NULL */
+    const char *pk_model;    /* short description of the PK structure */
+    double mw;               /* molecular weight, g/mol */
+    double iu_per_mg;        /* international units per mg, 0 if not dosed in IU */
+    const char *identity_source;
+    size_t n_params;
+    const its_param_def *params; /* PK parameters, units and sources */
+} its_agent;
+
+size_t its_agent_count(void);
+/* The i-th agent or NULL; static, not to be freed. */
+const its_agent *its_agent_at(size_t i);
+/* The agent called name, or NULL. */
+const its_agent *its_agent_find(const char *name);
+/* A PK parameter of an agent by name, or NULL. */
+const its_param_def *its_agent_param(const its_agent *a, const char *name);
+
+/* Convert a clinical dose ("600000 IU/kg", "20 MIU/m2", "250 ug/m2",
+ * "200 mg", "3 MIU", "1.5 umol") of agent a for patient p into `unit`
+ * (an amount: "IU", "MIU", "mg", "ug", "nmol", "pmol", ...). A trailing
+ * "/kg" multiplies by body weight, "/m2" by body-surface area (p's
+ * formula). IU and mass convert through the agent's IU per mg, mass and
+ * moles through its molecular weight. ITS_EUNIT for an unknown unit or a
+ * conversion the agent does not support (IU for an antibody), ITS_EPARSE
+ * for a malformed number, ITS_ERANGE for a negative dose or a missing
+ * patient covariate, ITS_EINVAL for NULL arguments. The message goes to
+ * msg (may be NULL). */
+its_status its_dose_amount(const its_agent *a, const char *dose,
+                           const its_patient *p, const char *unit,
+                           double *out, char *msg, size_t msglen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,252 @@
+/* itsim: the agent library (identity, PK parameters with sources) and dose
+ * conversion from clinical units (per kg, per m2, IU, mass, moles). */
+#include "itsim/agents.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "itsim/units.h"
+
+#define PKC "pk_clinical.md 6.1"
+
+static const its_param_def p_aldesleukin[] = {
+    {"V1", 2.9, "L", "central volume", "Konrad 1990 Cancer Res 50:2009 (V), D: " PKC},
+    {"V2", 2.8, "L", "peripheral volume", "D from Konrad 1990 bi-exponential fit (" PKC ")"},
+    {"CL", 172.8, "L/d", "clearance (0.12 L/min)", "Konrad 1990 (V)"},
+    {"Q", 43.2, "L/d", "inter-compartmental clearance (0.030 L/min)", "D: gives t1/2 alpha 12.9 min, beta 85 min (" PKC ")"},
+    {"F_sc", 0.39, "1", "subcutaneous bioavailability", "UK SmPC 31-47 % (Vs), mid-range"},
+    {"ka_sc", 2.4, "1/d", "subcutaneous absorption (0.10/h, Tmax ~4 h)", "D from SmPC Tmax 2-6 h (" PKC ")"},
+};
+static const its_param_def p_ifn[] = {
+    {"V_per_m2", 20.0, "L/m2", "volume of distribution per m2 BSA", "D: fit of Radwanski 1987 SC Cmax (" PKC ")"},
+    {"ke", 9.79, "1/d", "elimination (IV t1/2 1.7 h)", "Radwanski 1987 J Clin Pharmacol 27:432 (V)"},
+    {"ka_sc", 3.02, "1/d", "SC absorption (t1/2 5.5 h)", "Radwanski 1987 (V)"},
+    {"F_sc", 1.0, "1", "SC bioavailability", "Radwanski 1987: SC AUC >= IV AUC (V); Wills 1984 > 80 %"},
+};
+static const its_param_def p_pegifn[] = {
+    {"CL_F", 44.1, "L/d", "apparent clearance at start", "Gupta 2006 Br J Clin Pharmacol 63:292 (Vs, nlmixr2lib)"},
+    {"T_CL", 666.0, "d", "time constant of CL(t) = CL0/(1 + t/T)", "Gupta 2006 (Vs)"},
+    {"V_F", 149.0, "L", "apparent volume", "Gupta 2006 (Vs)"},
+    {"ka_sc", 1.9, "1/d", "SC absorption (fixed)", "Gupta 2006 (Vs)"},
+};
+static const its_param_def p_sargramostim[] = {
+    {"CL_F_per_m2", 103.7, "L/(d*m2)", "SC apparent clearance (72 mL/min/m2)", "Stute 1995 J Pharm Sci 84:824 (V, paediatric: flag)"},
+    {"ke", 7.23, "1/d", "elimination (SC t1/2 2.3 h)", "Stute 1995 (V)"},
+    {"ka_sc", 9.0, "1/d", "SC absorption giving Tmax ~3 h", "D from Stute 1995 Tmax 3 h (1.5-4)"},
+    {"F_sc", 1.0, "1", "SC bioavailability (apparent parameters)", "assumed: CL/F and V/F absorb F"},
+};
+static const its_param_def p_pembro[] = {
+    {"CL", 0.22, "L/d", "clearance", "Ahamadi 2017 CPT PSP 6:49 (Vs, nlmixr2lib); label 252 mL/d first dose"},
+    {"Vc", 3.48, "L", "central volume", "Ahamadi 2017 (Vs)"},
+    {"Q", 0.795, "L/d", "inter-compartmental clearance", "Ahamadi 2017 (Vs)"},
+    {"Vp", 4.06, "L", "peripheral volume", "Ahamadi 2017 (Vs)"},
+};
+static const its_param_def p_nivo[] = {
+    {"CL", 0.2256, "L/d", "baseline clearance (9.4 mL/h)", "Bajaj 2017 CPT PSP 6:58 (Vs, nlmixr2lib)"},
+    {"Vc", 3.63, "L", "central volume", "Bajaj 2017 (Vs)"},
+    {"Q", 0.7704, "L/d", "inter-compartmental clearance (32.1 mL/h)", "Bajaj 2017 (Vs)"},
+    {"Vp", 2.78, "L", "peripheral volume", "Bajaj 2017 (Vs)"},
+    {"CL_Emax", -0.295, "1", "maximal change of CL over time", "Bajaj 2017 (Vs)"},
+    {"CL_T50", 58.75, "d", "time of half the CL change (1410 h)", "Bajaj 2017 (Vs)"},
+    {"CL_hill", 3.15, "1", "Hill coefficient of the CL change", "Bajaj 2017 (Vs)"},
+};
+static const its_param_def p_dtic[] = {
+    {"CL_per_kg", 22.18, "L/(d*kg)", "clearance (15.4 mL/kg/min)", "Breithaupt abstract (toxicity_antigenicity.md 9.1, V)"},
+    {"V_per_kg", 0.632, "L/kg", "volume of distribution", "Breithaupt (V)"},
+    {"circ0", 5.0e9, "cell/L", "baseline neutrophils (Friberg Circ0)", "Friberg 2002 docetaxel 5.05e9 (Vs)"},
+    {"MTT", 3.71, "d", "mean transit time through maturation (89 h)", "Friberg 2002 (Vs)"},
+    {"gamma", 0.16, "1", "feedback exponent", "Friberg 2002 (Vs)"},
+    {"slope", 0.01, "1/uM", "linear drug effect on proliferation",
+     "UNVERIFIED placeholder: no published dacarbazine fit (toxicity_antigenicity.md 9.1); calibrate"},
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const its_agent agents[] = {
+    {"aldesleukin", "aldesleukin (Proleukin, recombinant IL-2)", "cytokine", "il2",
+     "2-compartment IV; SC first-order absorption", 15300.0, 16.4e6,
+     "Proleukin label: MW ~15,300; 16.4e6 IU/mg from 18 MIU = 1.1 mg (pk_clinical.md 1.1, Vs/D)",
+     N(p_aldesleukin), p_aldesleukin},
+    {"interferon_alfa_2b", "interferon alfa-2b (Intron A)", "cytokine", "ifna",
+     "1-compartment, first-order SC absorption", 19271.0, 2.6e8,
+     "Intron A label: MW 19,271, 2.6e8 IU/mg (pk_clinical.md 1.2, V)", N(p_ifn), p_ifn},
+    {"peginterferon_alfa_2b", "peginterferon alfa-2b (Sylatron)", "cytokine", "ifna",
+     "1-compartment SC, clearance falling with time", 31000.0, 0.0,
+     "MW ~31,000 (19,271 protein + 12 kDa PEG; UNVERIFIED here); dosed in ug/kg", N(p_pegifn), p_pegifn},
+    {"sargramostim", "sargramostim (Leukine, yeast GM-CSF)", "cytokine", "gmcsf",
+     "1-compartment, first-order SC absorption", 16800.0, 5.6e6,
+     "glycoforms 15.5-19.5 kDa (mid 16.8 kDa); 5.6e6 IU/mg (older Leukine label, pk_clinical.md 1.4, Vs)",
+     N(p_sargramostim), p_sargramostim},
+    {"pembrolizumab", "pembrolizumab (Keytruda, anti-PD-1 IgG4)", "anti-PD-1 antibody", "antipd1",
+     "2-compartment IV, linear", 149000.0, 0.0,
+     "IgG4 ~149 kDa (label value, UNVERIFIED here); dosed in mg", N(p_pembro), p_pembro},
+    {"nivolumab", "nivolumab (Opdivo, anti-PD-1 IgG4)", "anti-PD-1 antibody", "antipd1",
+     "2-compartment IV, time-varying clearance", 146000.0, 0.0,
+     "IgG4 ~146 kDa (label value, UNVERIFIED here); dosed in mg or mg/kg", N(p_nivo), p_nivo},
+    {"dacarbazine", "dacarbazine (DTIC)", "cytotoxic", NULL,
+     "1-compartment IV; Friberg neutropenia model", 182.19, 0.0,
+     "MW 182.19 (toxicity_antigenicity.md 9.1, V)", N(p_dtic), p_dtic},
+};
+
+size_t its_agent_count(void)
+{
+    return N(agents);
+}
+
+const its_agent *its_agent_at(size_t i)
+{
+    return i < N(agents) ? &agents[i] : NULL;
+}
+
+const its_agent *its_agent_find(const char *name)
+{
+    size_t i;
+    if (name == NULL)
+        return NULL;
+    for (i = 0; i < N(agents); i++)
+        if (strcmp(agents[i].name, name) == 0)
+            return &agents[i];
+    return NULL;
+}
+
+const its_param_def *its_agent_param(const its_agent *a, const char *name)
+{
+    size_t i;
+    if (a == NULL || name == NULL)
+        return NULL;
+    for (i = 0; i < a->n_params; i++)
+        if (strcmp(a->params[i].name, name) == 0)
+            return &a->params[i];
+    return NULL;
+}
+
+double its_bsa(its_bsa_formula formula, double height_cm, double weight_kg)
+{
+    if (!(height_cm > 0.0) || !(weight_kg > 0.0) || !isfinite(height_cm) ||
+        !isfinite(weight_kg))
+        return (double)NAN;
+    switch (formula) {
+    case ITS_BSA_MOSTELLER:
+        return sqrt(height_cm * weight_kg / 3600.0);
+    case ITS_BSA_DUBOIS:
+        return 0.007184 * pow(weight_kg, 0.425) * pow(height_cm, 0.725);
+    }
+    return (double)NAN;
+}
+
+static its_status failf(char *msg, size_t msglen, its_status st, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static its_status failf(char *msg, size_t msglen, its_status st, const char *fmt, ...)
+{
+    va_list ap;
+    if (msg != NULL && msglen > 0) {
+        va_start(ap, fmt);
+        vsnprintf(msg, msglen, fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+/* Express an amount (value in SI base units of dimension u) in mg of agent
+ * a. Dimensions accepted: IU, mass, amount of substance. */
+static its_status to_mg(const its_agent *a, const its_unit *u, double si,
+                        double *mg, char *msg, size_t msglen)
+{
+    int only_iu = u->dim[ITS_DIM_IU] == 1, only_mass = u->dim[ITS_DIM_MASS] == 1;
+    int only_mol = u->dim[ITS_DIM_MOL] == 1, k, others = 0;
+    for (k = 0; k < ITS_UNIT_NDIM; k++)
+        if (u->dim[k] != 0 && !(k == ITS_DIM_IU && only_iu) &&
+            !(k == ITS_DIM_MASS && only_mass) && !(k == ITS_DIM_MOL && only_mol))
+            others = 1;
+    if (others || only_iu + only_mass + only_mol != 1)
+        return failf(msg, msglen, ITS_EUNIT, "not an amount of drug (IU, mass or moles)");
+    if (only_iu) {
+        if (!(a->iu_per_mg > 0.0))
+            return failf(msg, msglen, ITS_EUNIT, "%s is not dosed in international units",
+                         a->name);
+        *mg = si / a->iu_per_mg;
+    } else if (only_mass) {
+        *mg = si * 1e6; /* kg -> mg */
+    } else {
+        *mg = si * a->mw * 1e3; /* mol -> g -> mg */
+    }
+    return ITS_OK;
+}
+
+its_status its_dose_amount(const its_agent *a, const char *dose,
+                           const its_patient *p, const char *unit,
+                           double *out, char *msg, size_t msglen)
+{
+    char buf[128];
+    size_t len;
+    double factor = 1.0, value, mg, si_target;
+    its_unit u_dose, u_target;
+    its_status st;
+    const char *sp;
+
+    if (a == NULL || dose == NULL || unit == NULL || out == NULL)
+        return ITS_EINVAL;
+    len = strlen(dose);
+    if (len == 0 || len >= sizeof buf)
+        return failf(msg, msglen, ITS_EPARSE, "empty or overlong dose '%s'", dose);
+    memcpy(buf, dose, len + 1);
+    while (len > 0 && buf[len - 1] == ' ')
+        buf[--len] = '\0';
+    /* Per body weight or per body-surface area. */
+    if (len > 3 && strcmp(buf + len - 3, "/kg") == 0) {
+        if (p == NULL || !(p->weight_kg > 0.0) || !isfinite(p->weight_kg))
+            return failf(msg, msglen, ITS_ERANGE, "'%s' needs the patient's weight", dose);
+        factor = p->weight_kg;
+        buf[len - 3] = '\0';
+    } else if (len > 3 && (strcmp(buf + len - 3, "/m2") == 0 ||
+                           (len > 4 && strcmp(buf + len - 4, "/m^2") == 0))) {
+        double bsa = p != NULL ? its_bsa(p->bsa, p->height_cm, p->weight_kg) : (double)NAN;
+        if (!isfinite(bsa))
+            return failf(msg, msglen, ITS_ERANGE,
+                         "'%s' needs the patient's height and weight", dose);
+        factor = bsa;
+        buf[len - (buf[len - 2] == '^' ? 4 : 3)] = '\0';
+    }
+    /* Split the number from the unit of the amount. */
+    sp = buf;
+    while (*sp == ' ')
+        sp++;
+    if (*sp == '+' || *sp == '-')
+        sp++;
+    while ((*sp >= '0' && *sp <= '9') || *sp == '.')
+        sp++;
+    if ((*sp == 'e' || *sp == 'E') &&
+        ((sp[1] >= '0' && sp[1] <= '9') ||
+         ((sp[1] == '+' || sp[1] == '-') && sp[2] >= '0' && sp[2] <= '9'))) {
+        sp += 2;
+        while (*sp >= '0' && *sp <= '9')
+            sp++;
+    }
+    while (*sp == ' ')
+        sp++;
+    if (*sp == '\0')
+        return failf(msg, msglen, ITS_EUNIT, "dose '%s' has no unit", dose);
+    st = its_unit_parse(sp, &u_dose, msg, msglen);
+    if (st == ITS_OK)
+        st = its_quantity_parse(buf, sp, &value, msg, msglen);
+    if (st != ITS_OK)
+        return st;
+    if (!(value >= 0.0))
+        return failf(msg, msglen, ITS_ERANGE, "negative dose '%s'", dose);
+    st = to_mg(a, &u_dose, value * factor * u_dose.factor, &mg, msg, msglen);
+    if (st != ITS_OK)
+        return st;
+    st = its_unit_parse(unit, &u_target, msg, msglen);
+    if (st != ITS_OK)
+        return st;
+    /* mg of one unit of the target, then divide. */
+    st = to_mg(a, &u_target, u_target.factor, &si_target, msg, msglen);
+    if (st != ITS_OK)
+        return st;
+    *out = mg / si_target;
+    if (msg != NULL && msglen > 0)
+        msg[0] = '\0';
+    return ITS_OK;
+}
