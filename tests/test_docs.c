@@ -55,8 +55,10 @@ static void tables(const its_model_def *m, buf *b)
         put(b, "\n### Inputs\n\n| name | acts on | unit (bolus; rate is per %s) | description |\n|---|---|---|---|\n",
             m->time_unit);
         for (i = 0; i < m->n_inputs; i++)
-            put(b, "| `%s` | `%s` (x %.10g) | %s | %s |\n", m->inputs[i].name,
-                m->inputs[i].state, m->inputs[i].scale, m->inputs[i].unit,
+            put(b, "| `%s` | `%s` (x %.10g%s%s) | %s | %s |\n", m->inputs[i].name,
+                m->inputs[i].state, m->inputs[i].scale,
+                m->inputs[i].volume ? " / " : "",
+                m->inputs[i].volume ? m->inputs[i].volume : "", m->inputs[i].unit,
                 m->inputs[i].description);
     }
     put(b, "\n### Parameters\n\n| name | value | unit | description | source |\n|---|---|---|---|---|\n");

@@ -49,7 +49,7 @@ static const its_param_def onecpt_params[] = {
     {"k", 0.173, "1/h", "elimination rate", "assumed: test value"},
 };
 static const its_input_def onecpt_inputs[] = {
-    {"drug", "C", 1.0 / 5.0, "mg", "dose into a 5 L volume"},
+    {"drug", "C", 1.0 / 5.0, "mg", "dose into a 5 L volume", NULL},
 };
 static const its_model_def onecpt = {
     "onecpt", "one-compartment PK", "analytic", "h", "", 1, onecpt_states,

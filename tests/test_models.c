@@ -43,8 +43,17 @@ static void check_metadata(const its_model_def *m)
         int si = its_model_state_index(m, in->state);
         its_unit a, b;
         ok = si >= 0 && its_unit_parse(in->unit, &a, msg, sizeof msg) == ITS_OK &&
-             its_unit_parse(m->states[si].unit, &b, msg, sizeof msg) == ITS_OK &&
-             (in->scale != 1.0 || its_unit_compatible(&a, &b));
+             its_unit_parse(m->states[si].unit, &b, msg, sizeof msg) == ITS_OK;
+        if (ok && in->volume != NULL) {
+            /* amount / volume must be the target's unit */
+            int vi = its_model_param_index(m, in->volume), d;
+            its_unit vu;
+            ok = vi >= 0 && its_unit_parse(m->params[vi].unit, &vu, msg, sizeof msg) == ITS_OK;
+            for (d = 0; ok && d < ITS_UNIT_NDIM; d++)
+                ok = a.dim[d] - vu.dim[d] == b.dim[d];
+        } else if (ok) {
+            ok = in->scale != 1.0 || its_unit_compatible(&a, &b);
+        }
         its_test_true(ok, "%s input %s -> %s: unit '%s' consistent", m->name,
                       in->name, in->state, in->unit);
     }
@@ -104,7 +113,7 @@ static void check_jacobian(const its_model_def *m, const double *y0, const char 
 int main(void)
 {
     size_t i;
-    its_test_true(its_model_count() == 6, "six built-in models");
+    its_test_true(its_model_count() == 7, "seven built-in models");
     its_test_true(its_model_at(its_model_count()) == NULL, "out-of-range index");
     its_test_true(its_model_find("nope") == NULL && its_model_find(NULL) == NULL,
                   "unknown model name");

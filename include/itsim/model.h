@@ -44,14 +44,17 @@ typedef struct its_param_def {
 } its_param_def;
 
 /* A therapy input: what a dose acts on. A bolus of amount A (in unit) adds
- * scale*A to the target state; an infusion at rate R (in unit per model time
- * unit) adds scale*R to the target state's derivative. */
+ * s*A to the target state; an infusion at rate R (in unit per model time
+ * unit) adds s*R to the target state's derivative. s is `scale`, divided by
+ * the current value of the parameter `volume` when that is not NULL (an
+ * amount dosed into a distribution volume gives a concentration). */
 typedef struct its_input_def {
     const char *name;
     const char *state;       /* target state name */
     double scale;            /* model state units per input unit */
     const char *unit;        /* unit of a bolus amount */
     const char *description;
+    const char *volume;      /* parameter dividing scale, or NULL */
 } its_input_def;
 
 /* One parameter value inside a named parameter set. */

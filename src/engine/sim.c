@@ -53,6 +53,7 @@ struct its_sim {
     double *floor;     /* extinction floors (n) */
     double *rate;      /* current infusion rate per input (ni) */
     size_t *root_state;/* state index of each root function (n) */
+    int *vol_param;    /* per input: index of its volume parameter or -1 (ni) */
     int *rootsfound;   /* (n) */
     size_t n_roots;
     its__dose *doses;
@@ -83,6 +84,14 @@ static its_status set_error(its_sim *s, its_status st, const char *fmt, ...)
     return st;
 }
 
+/* Effective scale of input k: state units per input unit, divided by the
+ * input's volume parameter when it has one (an amount into a volume). */
+static double input_scale(const its_sim *s, size_t k)
+{
+    double sc = s->m->inputs[k].scale;
+    return s->vol_param[k] >= 0 ? sc / s->p[s->vol_param[k]] : sc;
+}
+
 /* ---- callbacks seen by the CVODE adapter --------------------------------- */
 
 static int sim_rhs(double t, const double *y, double *ydot, void *ud)
@@ -107,12 +116,12 @@ static int sim_rhs(double t, const double *y, double *ydot, void *ud)
      * state's derivative. The index of the target is resolved at create. */
     for (k = 0; k < s->ni; k++)
         if (s->rate[k] != 0.0)
-            ydot[s->root_state[s->n + k]] += m->inputs[k].scale * s->rate[k];
+            ydot[s->root_state[s->n + k]] += input_scale(s, k) * s->rate[k];
     /* Delivery-system releases in progress. */
     for (k = 0; k < s->n_rel_on; k++) {
         const its__dose *d = &s->doses[s->rel_on[k]];
         ydot[s->root_state[s->n + (size_t)d->input]] +=
-            m->inputs[d->input].scale * d->amount * (1.0 - d->rel.burst) *
+            input_scale(s, (size_t)d->input) * d->amount * (1.0 - d->rel.burst) *
             its__release_rate(&d->rel, t - d->t);
     }
     return 0;
@@ -180,7 +189,9 @@ its_status its_sim_create(const its_model_def *m, its_sim **out)
     if (m == NULL || m->n_states == 0 || m->rhs == NULL)
         return ITS_EINVAL;
     for (k = 0; k < m->n_inputs; k++)
-        if (its_model_state_index(m, m->inputs[k].state) < 0)
+        if (its_model_state_index(m, m->inputs[k].state) < 0 ||
+            (m->inputs[k].volume != NULL &&
+             its_model_param_index(m, m->inputs[k].volume) < 0))
             return ITS_EINVAL;
     s = calloc(1, sizeof *s);
     if (s == NULL)
@@ -199,18 +210,23 @@ its_status its_sim_create(const its_model_def *m, its_sim **out)
     s->floor = calloc(s->n, sizeof *s->floor);
     s->rate = calloc(s->ni + 1, sizeof *s->rate);
     s->active = calloc(s->ni + 1, sizeof *s->active);
+    s->vol_param = calloc(s->ni + 1, sizeof *s->vol_param);
     /* root_state holds the root-function states (n) then the target state
      * of each input (ni), so the right-hand side needs no lookup. */
     s->root_state = calloc(s->n + s->ni, sizeof *s->root_state);
     s->rootsfound = calloc(s->n, sizeof *s->rootsfound);
     if (!s->p || !s->y0 || !s->y || !s->yfinal || !s->yclip || !s->atol || !s->atol_user ||
-        !s->floor || !s->rate || !s->active || !s->root_state || !s->rootsfound) {
+        !s->floor || !s->rate || !s->active || !s->vol_param || !s->root_state ||
+        !s->rootsfound) {
         its_sim_free(s);
         return ITS_ENOMEM;
     }
-    for (k = 0; k < s->ni; k++)
+    for (k = 0; k < s->ni; k++) {
         s->root_state[s->n + k] =
             (size_t)its_model_state_index(m, m->inputs[k].state);
+        s->vol_param[k] = m->inputs[k].volume != NULL
+                              ? its_model_param_index(m, m->inputs[k].volume) : -1;
+    }
     s->method = ITS_METHOD_BDF;
     s->rtol = ITS__DEFAULT_RTOL;
     s->atol_scalar = ITS__DEFAULT_ATOL;
@@ -248,6 +264,7 @@ void its_sim_free(its_sim *s)
     free(s->sw);
     free(s->rel_on);
     free(s->active);
+    free(s->vol_param);
     free(s);
 }
 
@@ -619,7 +636,7 @@ static void apply_switch(its_sim *s, const its__switch *w, int apply_bolus)
     size_t k = (size_t)d->input;
     if (d->kind == DOSE_BOLUS) {
         if (apply_bolus)
-            s->y[s->root_state[s->n + k]] += s->m->inputs[k].scale * d->amount;
+            s->y[s->root_state[s->n + k]] += input_scale(s, k) * d->amount;
         return;
     }
     if (d->kind == DOSE_RELEASE) {
@@ -627,7 +644,7 @@ static void apply_switch(its_sim *s, const its__switch *w, int apply_bolus)
         if (w->on > 0) {
             if (apply_bolus)
                 s->y[s->root_state[s->n + k]] +=
-                    s->m->inputs[k].scale * d->amount * d->rel.burst;
+                    input_scale(s, k) * d->amount * d->rel.burst;
             s->rel_on[s->n_rel_on++] = w->dose;
         } else {
             for (i = 0; i < s->n_rel_on; i++)

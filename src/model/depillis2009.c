@@ -69,9 +69,9 @@ static const its_param_def params[NP] = {
 };
 
 static const its_input_def inputs[] = {
-    {"til", "L", 1.0, "cell", "tumour-infiltrating lymphocyte (TIL) infusion, vL"},
-    {"il2", "I", 1.0, "IU/L", "IL-2 administration, vI"},
-    {"chemo", "M", 1.0, "mg/L", "chemotherapy administration, vM"},
+    {"til", "L", 1.0, "cell", "tumour-infiltrating lymphocyte (TIL) infusion, vL", NULL},
+    {"il2", "I", 1.0, "IU/L", "IL-2 administration, vI", NULL},
+    {"chemo", "M", 1.0, "mg/L", "chemotherapy administration, vM", NULL},
 };
 
 static const its_param_value v_p9[] = {{"d", 2.34}, {"l", 2.09}, {"s", 3.8e-3}};

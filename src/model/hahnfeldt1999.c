@@ -33,9 +33,9 @@ static const its_param_def params[NP] = {
 };
 
 static const its_input_def inputs[] = {
-    {"tnp470", "g_tnp470", 1.0, "mg/kg", "TNP-470 (bolus: 30 mg/kg q.o.d. in the paper)"},
-    {"endostatin", "g_endostatin", 1.0, "mg/kg", "endostatin (20 or 4 mg/kg/d)"},
-    {"angiostatin", "g_angiostatin", 1.0, "mg/kg", "angiostatin (20 mg/kg/d)"},
+    {"tnp470", "g_tnp470", 1.0, "mg/kg", "TNP-470 (bolus: 30 mg/kg q.o.d. in the paper)", NULL},
+    {"endostatin", "g_endostatin", 1.0, "mg/kg", "endostatin (20 or 4 mg/kg/d)", NULL},
+    {"angiostatin", "g_angiostatin", 1.0, "mg/kg", "angiostatin (20 mg/kg/d)", NULL},
 };
 
 static int rhs(double t, const double *y, double *dy, const double *p, void *u)

@@ -35,8 +35,8 @@ static const its_param_def params[NP] = {
 };
 
 static const its_input_def inputs[] = {
-    {"s1", "E", 1.0, "cell", "adoptive transfer of effector cells (LAK/TIL), adds to the constant s1"},
-    {"s2", "IL", 1.0, "au", "IL-2 administration, adds to the constant s2"},
+    {"s1", "E", 1.0, "cell", "adoptive transfer of effector cells (LAK/TIL), adds to the constant s1", NULL},
+    {"s2", "IL", 1.0, "au", "IL-2 administration, adds to the constant s2", NULL},
 };
 
 static int rhs(double t, const double *y, double *dy, const double *p, void *u)

@@ -25,7 +25,7 @@ static const its_param_def params[NP] = {
 };
 
 static const its_input_def inputs[] = {
-    {"effectors", "E", 1.0, "cell", "adoptive transfer of effector cells"},
+    {"effectors", "E", 1.0, "cell", "adoptive transfer of effector cells", NULL},
 };
 
 static int rhs(double t, const double *y, double *dy, const double *p, void *u)

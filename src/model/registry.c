@@ -10,7 +10,7 @@ static const its_model_def *const registry[] = {
     &its__model_tme_variants[2],
     &its__model_kirschner1998, &its__model_kuznetsov1994,
     &its__model_hahnfeldt1999, &its__model_depillis2005,
-    &its__model_depillis2009,
+    &its__model_depillis2009, &its__model_pk2cpt,
 };
 
 size_t its_model_count(void)

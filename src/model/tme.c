@@ -337,10 +337,10 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
 };
 
 static const its_input_def inputs[] = {
-    {"il2", "IL2_b", 1.0, "pM", "IL-2 into blood (bolus: concentration increment; issue 4 adds PK)"},
-    {"ifna", "IFNa_b", 1.0, "pM", "IFN-alpha into blood"},
-    {"gmcsf", "GM_b", 1.0, "pM", "GM-CSF into blood"},
-    {"antipd1", "antiPD1", 1.0, "nM", "anti-PD-1 antibody into plasma"},
+    {"il2", "IL2_b", 1.0, "pM", "IL-2 into blood (bolus: concentration increment; issue 4 adds PK)", NULL},
+    {"ifna", "IFNa_b", 1.0, "pM", "IFN-alpha into blood", NULL},
+    {"gmcsf", "GM_b", 1.0, "pM", "GM-CSF into blood", NULL},
+    {"antipd1", "antiPD1", 1.0, "nM", "anti-PD-1 antibody into plasma", NULL},
 };
 
 /* ---- profiles ------------------------------------------------------------------- */

@@ -1,0 +1,85 @@
+/* itsim model pk2cpt: linear two-compartment pharmacokinetics with a
+ * first-order (subcutaneous) depot; one-compartment when Q = 0. Parameter
+ * sets hold the agents' published values (itsim agents). */
+#include "model/models.h"
+
+enum { A_DEPOT, C1, A2, NS };
+enum { P_V1, P_V2, P_CL, P_Q, P_ka, P_F, NP };
+
+static const its_state_def states[NS] = {
+    [A_DEPOT] = {"depot", "nmol", 0.0, 0.0, "amount at the absorption site"},
+    [C1] = {"C", "nM", 0.0, 0.0, "central (plasma) concentration"},
+    [A2] = {"A_periph", "nmol", 0.0, 0.0, "amount in the peripheral compartment"},
+};
+
+static const its_param_def params[NP] = {
+    [P_V1] = {"V1", 2.9, "L", "central volume", "aldesleukin default (Konrad 1990; itsim agents)"},
+    [P_V2] = {"V2", 2.8, "L", "peripheral volume", "aldesleukin default (D, pk_clinical.md 6.1)"},
+    [P_CL] = {"CL", 172.8, "L/d", "clearance", "aldesleukin default (Konrad 1990)"},
+    [P_Q] = {"Q", 43.2, "L/d", "inter-compartmental clearance (0: one compartment)", "aldesleukin default (D)"},
+    [P_ka] = {"ka", 2.4, "1/d", "first-order absorption from the depot", "aldesleukin SC (D, pk_clinical.md 6.1)"},
+    [P_F] = {"F", 0.39, "1", "bioavailability of depot doses", "aldesleukin SC (UK SmPC, Vs)"},
+};
+
+static const its_input_def inputs[] = {
+    {"iv", "C", 1.0, "nmol", "intravenous dose into the central volume", "V1"},
+    {"sc", "depot", 1.0, "nmol", "subcutaneous dose (absorbed with ka, bioavailability F)", NULL},
+};
+
+static const its_param_value v_ifn[] = {{"V1", 38.0}, {"Q", 0.0}, {"CL", 9.79 * 38.0},
+                                        {"ka", 3.02}, {"F", 1.0}};
+static const its_param_value v_gm[] = {{"V1", 27.3}, {"Q", 0.0}, {"CL", 7.23 * 27.3},
+                                       {"ka", 9.0}, {"F", 1.0}};
+static const its_param_value v_pembro[] = {{"V1", 3.48}, {"V2", 4.06}, {"CL", 0.22},
+                                           {"Q", 0.795}, {"F", 0.0}};
+static const its_param_value v_nivo[] = {{"V1", 3.63}, {"V2", 2.78}, {"CL", 0.2256},
+                                         {"Q", 0.7704}, {"F", 0.0}};
+static const its_param_set sets[] = {
+    {"aldesleukin", "IL-2: 2-compartment IV, SC F 0.39", "itsim agents aldesleukin", 0, NULL},
+    {"interferon_alfa_2b", "1-compartment, V 20 L/m2 x 1.9 m2, ke 9.79/d, SC ka 3.02/d",
+     "Radwanski 1987 (itsim agents)", ITS__COUNT(v_ifn), v_ifn},
+    {"sargramostim", "1-compartment SC, CL/F 103.7 L/d/m2 x 1.9 m2, ke 7.23/d",
+     "Stute 1995 (itsim agents)", ITS__COUNT(v_gm), v_gm},
+    {"pembrolizumab", "2-compartment IV", "Ahamadi 2017 (itsim agents)", ITS__COUNT(v_pembro), v_pembro},
+    {"nivolumab", "2-compartment IV (baseline clearance)", "Bajaj 2017 (itsim agents)",
+     ITS__COUNT(v_nivo), v_nivo},
+};
+
+static int rhs(double t, const double *y, double *dy, const double *p, void *u)
+{
+    const double c2 = p[P_V2] > 0.0 ? y[A2] / p[P_V2] : 0.0;
+    const double flow = p[P_Q] * (y[C1] - c2); /* central -> peripheral, nmol/d */
+    (void)t;
+    (void)u;
+    dy[A_DEPOT] = -p[P_ka] * y[A_DEPOT];
+    dy[C1] = (p[P_F] * p[P_ka] * y[A_DEPOT] - p[P_CL] * y[C1] - flow) / p[P_V1];
+    dy[A2] = flow;
+    return 0;
+}
+
+#define J_(i, j) J[(i) + (size_t)(j) * ld]
+
+static int jac(double t, const double *y, double *J, size_t ld, const double *p, void *u)
+{
+    (void)t;
+    (void)y;
+    (void)u;
+    J_(A_DEPOT, A_DEPOT) = -p[P_ka];
+    J_(C1, A_DEPOT) = p[P_F] * p[P_ka] / p[P_V1];
+    J_(C1, C1) = -(p[P_CL] + p[P_Q]) / p[P_V1];
+    J_(C1, A2) = p[P_V2] > 0.0 ? p[P_Q] / p[P_V2] / p[P_V1] : 0.0;
+    J_(A2, C1) = p[P_Q];
+    J_(A2, A2) = p[P_V2] > 0.0 ? -p[P_Q] / p[P_V2] : 0.0;
+    return 0;
+}
+
+const its_model_def its__model_pk2cpt = {
+    "pk2cpt",
+    "Two-compartment pharmacokinetics with a first-order depot",
+    "linear compartmental PK (e.g. Gabrielsson & Weiner); agent values in itsim agents",
+    "d",
+    "Amounts in nmol, concentrations in nM; convert clinical doses with "
+    "its_dose_amount (IU/kg, MIU/m2, mg). Q = 0 gives one compartment.",
+    NS, states, NP, params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets,
+    NULL, rhs, jac, NULL, 30.0,
+};
