@@ -130,5 +130,30 @@ int main(void)
          * 25.8 d: within 20 %, inside the label's between-patient CV. */
         its_test_rel(log(2.0) / beta, 22.0, 0.20, "pembrolizumab terminal t1/2 (d)");
     }
+    /* The tme model's PK constants are the agents' (no drift between the
+     * two tables). */
+    {
+        static const struct { const char *agent, *apar, *tpar; double factor; } map[] = {
+            {"aldesleukin", "V1", "V_il2", 1.0}, {"aldesleukin", "V2", "V2_il2", 1.0},
+            {"aldesleukin", "CL", "CL_il2", 1.0}, {"aldesleukin", "Q", "Q_il2", 1.0},
+            {"aldesleukin", "F_sc", "F_il2_sc", 1.0}, {"aldesleukin", "ka_sc", "ka_il2_sc", 1.0},
+            {"interferon_alfa_2b", "ke", "cl_ifna_blood", 1.0},
+            {"interferon_alfa_2b", "ka_sc", "ka_ifna_sc", 1.0},
+            {"interferon_alfa_2b", "V_per_m2", "V_ifna", 1.9},
+            {"sargramostim", "ke", "cl_gm_blood", 1.0}, {"sargramostim", "ka_sc", "ka_gm_sc", 1.0},
+            {"pembrolizumab", "Vc", "V_antipd1", 1.0}, {"pembrolizumab", "CL", "CL_antipd1", 1.0},
+            {"pembrolizumab", "Q", "Q_antipd1", 1.0}, {"pembrolizumab", "Vp", "V2_antipd1", 1.0},
+        };
+        const its_model_def *tme = its_model_find("tme");
+        for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+            const its_param_def *ap = its_agent_param(its_agent_find(map[i].agent), map[i].apar);
+            int ti = its_model_param_index(tme, map[i].tpar);
+            its_test_true(ap != NULL && ti >= 0 &&
+                              fabs(tme->params[ti].value - ap->value * map[i].factor) <=
+                                  1e-12 * fabs(ap->value * map[i].factor),
+                          "tme %s = %s %s x %g", map[i].tpar, map[i].agent, map[i].apar,
+                          map[i].factor);
+        }
+    }
     return its_test_done();
 }

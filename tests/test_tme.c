@@ -138,7 +138,7 @@ static void mech1_neoantigens(void)
 
 /* Constant IFN-alpha: blood ~50 pM (clearance 9.79/d), the level of a
  * high-dose IV course (20 MIU/m2 peaks near 200 IU/mL, pk_clinical.md 1.2). */
-#define IFNA_RATE (50.0 * 9.79)
+#define IFNA_RATE (50.0 * 9.79 * 38.0) /* pmol/d into V_ifna 38 L */
 
 static void mech2_ifna_immune(void)
 {
@@ -197,7 +197,7 @@ static void mech3_ifna_angiogenesis(void)
                  "3: without killing and the anti-angiogenic terms (IFN-a, M2) IFN-a leaves the tumour alone");
 }
 
-/* IL-2 infusion keeping blood IL-2 near 5 nM (clearance 11.74/d), the mean
+/* IL-2 infusion keeping blood IL-2 near 5 nM (CL 172.8 L/d), the mean
  * level of a high-dose course (600,000 IU/kg q8h peaks near 34 nM), for its
  * 5 days; effects read on day 10. */
 static void mech4_il2(void)
@@ -206,7 +206,8 @@ static void mech4_il2(void)
     its_sim *s = NULL;
     run("tme", none, NULL, 0.0, 10.0, a);
     its_sim_create(M, &s);
-    its_sim_add_infusion(s, "il2", 0.0, 5.0, 5000.0 * 11.74);
+    /* Steady state of an IV infusion: C = rate / CL (CL_il2 172.8 L/d). */
+    its_sim_add_infusion(s, "il2", 0.0, 5.0, 5000.0 * 172.8);
     its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);
     its_sim_final_state(s, b);
     its_sim_free(s);
@@ -223,13 +224,13 @@ static void mech4_il2(void)
     its_test_true(tumour(b) < tumour(a), "4: net tumour %.3g vs %.3g", tumour(b), tumour(a));
 }
 
-/* GM-CSF ~100 pM (clearance 5.55/d): sargramostim 250 ug/m2 SC gives serum
+/* GM-CSF ~100 pM (ke 7.23/d, V 27.3 L): sargramostim 250 ug/m2 SC gives serum
  * levels of a few ng/mL (pk_clinical.md 1.4), i.e. 50-300 pM. */
 static void mech5_gmcsf(void)
 {
     double a[NMAX], b[NMAX];
     run("tme", none, NULL, 0.0, 30.0, a);
-    run("tme", none, "gmcsf", 100.0 * 5.55, 30.0, b);
+    run("tme", none, "gmcsf", 100.0 * 7.23 * 27.3, 30.0, b);
     its_test_true(v(b, "iDC_1") + v(b, "mDC_1") > 1.5 * (v(a, "iDC_1") + v(a, "mDC_1")),
                   "5: GM-CSF: monocytes to DC: lesion DC %.3g vs %.3g",
                   v(b, "iDC_1") + v(b, "mDC_1"), v(a, "iDC_1") + v(a, "mDC_1"));
@@ -282,8 +283,8 @@ static void mech8_checkpoint(void)
 {
     static const kv ko_pdl1[] = {{"pdl1_0", 0.0}, {NULL, 0.0}};
     double a[NMAX], b[NMAX];
-    /* Anti-PD-1 kept at ~100 nM (elimination 0.0315/d). */
-    const double rate = 100.0 * 0.0315;
+    /* Anti-PD-1 infused to a ~100 nM steady state (CL 0.22 L/d). */
+    const double rate = 100.0 * 0.22;
     run("tme", none, NULL, 0.0, 120.0, a);
     run("tme", none, "antipd1", rate, 120.0, b);
     its_test_true(tumour(b) < 0.8 * tumour(a), "8: anti-PD-1 controls the tumour: %.4g vs %.4g",
@@ -305,8 +306,8 @@ static void mech9_toxicity(void)
 {
     double a[NMAX], b[NMAX], c[NMAX];
     run("tme", none, NULL, 0.0, 5.0, a);
-    run("tme", none, "il2", 10000.0 * 11.74, 5.0, b);
-    run("tme", none, "ifna", 100.0 * 9.79, 2.0, c);
+    run("tme", none, "il2", 10000.0 * 172.8, 5.0, b);
+    run("tme", none, "ifna", 100.0 * 9.79 * 38.0, 2.0, c);
     its_test_true(v(a, "perm") < 1.01 && v(b, "perm") > 1.5,
                   "9: high systemic IL-2 drives vascular leak: perm %.3f vs %.3f", v(b, "perm"), v(a, "perm"));
     its_test_true(v(a, "flu") < 0.01 && v(c, "flu") > 0.5,
@@ -314,8 +315,8 @@ static void mech9_toxicity(void)
     /* Blood counts: IFN-a suppresses neutrophil production (neutropenia),
      * GM-CSF raises it; a week of exposure. */
     run("tme", none, NULL, 0.0, 7.0, a);
-    run("tme", none, "ifna", 100.0 * 9.79, 7.0, b);
-    run("tme", none, "gmcsf", 100.0 * 5.55, 7.0, c);
+    run("tme", none, "ifna", 100.0 * 9.79 * 38.0, 7.0, b);
+    run("tme", none, "gmcsf", 100.0 * 7.23 * 27.3, 7.0, c);
     its_test_true(v(b, "NEU_b") < 0.8 * v(a, "NEU_b") && v(c, "NEU_b") > 1.3 * v(a, "NEU_b"),
                   "9: neutrophils %.3g (IFN-a), %.3g (GM-CSF) vs %.3g /5 L",
                   v(b, "NEU_b"), v(c, "NEU_b"), v(a, "NEU_b"));
@@ -345,7 +346,8 @@ static void test_lesion_coupling(void)
         char name[8];
         snprintf(name, sizeof name, "tme:%zu", n);
         its_test_true(its_model_find(name) != NULL &&
-                          its_model_find(name)->n_states == M->n_states + (n - 3) * 21,
+                          its_model_find(name)->n_states == M->n_states + (n - 3) * 21 &&
+                          (long)n * 21 + 32 == (long)its_model_find(name)->n_states,
                       "%s has %zu lesions", name, n);
     }
 }

@@ -18,6 +18,8 @@ enum {
     S_IL2, S_IFNA, S_GM, S_IFNG, S_APD1,
     /* side-effect physiology */
     S_CEIL2, S_PERM, S_CEIFN, S_TOL, S_FLU, S_IRAE,
+    /* pharmacokinetic compartments of the therapy agents */
+    S_IL2P, S_IL2SC, S_IFNASC, S_GMSC, S_APD1P,
     NSYS
 };
 
@@ -50,12 +52,12 @@ enum {
     P_k_cd8, P_K_TC, P_K_Treg, P_d_cd8, P_p_il2_cd8, P_k_exh, P_k_treg_supp,
     P_k_reinv, P_a_ifn_T, P_EC50_ifn_T, P_a_mhc, P_EC50_ifn_mhc, P_s_gm_surv,
     P_d_ex,
-    P_pdl1_0, P_pdl1_max, P_EC50_ifng_pdl1, P_K_pd1, P_Kd_apd1, P_k_el_apd1,
+    P_pdl1_0, P_pdl1_max, P_EC50_ifng_pdl1, P_K_pd1, P_Kd_apd1, P_V_apd1, P_CL_apd1, P_Q_apd1, P_V2_apd1,
     P_d_th, P_p_il2_th, P_p_treg, P_EC50_il2_treg, P_cap_il2,
     P_k_bact, P_f_bspec, P_m_pc, P_d_pc, P_s_ab, P_k_ab, P_f_ab, P_k_adcc, P_K_ab,
-    P_k_ex, P_s_il2, P_f_il2_spill, P_r_cd8_il2, P_k_il2_cons, P_K_il2_cons, P_deg_il2, P_cl_il2, P_s_ifng, P_r_nk_ifng,
-    P_deg_ifng, P_cl_ifng, P_s_ifna, P_deg_ifna, P_cl_ifna, P_s_gm, P_deg_gm,
-    P_cl_gm,
+    P_k_ex, P_s_il2, P_f_il2_spill, P_r_cd8_il2, P_k_il2_cons, P_K_il2_cons, P_deg_il2, P_V_il2, P_CL_il2, P_Q_il2, P_V2_il2, P_F_il2_sc, P_ka_il2_sc, P_s_ifng, P_r_nk_ifng,
+    P_deg_ifng, P_cl_ifng, P_s_ifna, P_deg_ifna, P_cl_ifna, P_V_ifna, P_F_ifna_sc, P_ka_ifna_sc,
+    P_s_gm, P_deg_gm, P_cl_gm, P_V_gm, P_F_gm_sc, P_ka_gm_sc,
     P_ke0_il2, P_kout_p, P_Emax_p, P_EC50_p, P_ke0_ifn, P_k_tol, P_EC50_flu,
     P_M50_flu, P_k_flu, P_Imax_neu_ifn, P_IC50_neu_ifn, P_a_gm_myelo, P_k_irae,
     P_k_irae_res,
@@ -218,7 +220,10 @@ static const its_param_def params[NP] = {
                  ASSUMED("baseline PD-L1 inhibits half; QIO-TNBC Hill n = 2 (Vs)")},
     [P_Kd_apd1] = {"EC50_antipd1", 1.0, "nM", "plasma anti-PD-1 for half receptor occupancy",
                    ASSUMED("full engagement at troughs of >= 2 mg/kg q3w (Patnaik 2015, V): trough >> 1 nM")},
-    [P_k_el_apd1] = {"k_el_antipd1", 0.0315, "1/d", "anti-PD-1 elimination (t1/2 22 d)", "Keytruda label (pk_clinical.md 1.5, Vs)"},
+    [P_V_apd1] = {"V_antipd1", 3.48, "L", "anti-PD-1 central volume", "pembrolizumab, Ahamadi 2017 (Vs; itsim agents)"},
+    [P_CL_apd1] = {"CL_antipd1", 0.22, "L/d", "anti-PD-1 clearance", "pembrolizumab, Ahamadi 2017 (Vs)"},
+    [P_Q_apd1] = {"Q_antipd1", 0.795, "L/d", "anti-PD-1 inter-compartmental clearance", "pembrolizumab, Ahamadi 2017 (Vs)"},
+    [P_V2_apd1] = {"V2_antipd1", 4.06, "L", "anti-PD-1 peripheral volume", "pembrolizumab, Ahamadi 2017 (Vs)"},
 
     [P_d_th] = {"d_th", 0.1, "1/d", "effector helper T death", ASSUMED("as effector CD8")},
     [P_p_il2_th] = {"p_il2_th", 1.0, "1/d", "maximal IL-2-driven helper proliferation", QTNBC " (Vs)"},
@@ -247,7 +252,12 @@ static const its_param_def params[NP] = {
                       "D: 1,500 receptors x 0.04/min internalisation (Fallon & Lauffenburger 2000, BIOMD0000000665, V(B))"},
     [P_K_il2_cons] = {"K_il2_consumption", 11.1, "pM", "IL-2 for half-maximal uptake", "surface Kd 11.1 pM (BIOMD0000000665, V(B))"},
     [P_deg_il2] = {"deg_il2_tissue", 288.0, "1/d", "IL-2 degradation in tissue (0.2/min)", QTNBC " k_IL2_deg (Lotze 1985) (Vs)"},
-    [P_cl_il2] = {"cl_il2_blood", 11.74, "1/d", "IL-2 clearance from blood (t1/2 85 min)", "Proleukin label beta phase (pk_clinical.md 1.1, V)"},
+    [P_V_il2] = {"V_il2", 2.9, "L", "IL-2 central volume", "aldesleukin, Konrad 1990 (V, D; itsim agents)"},
+    [P_CL_il2] = {"CL_il2", 172.8, "L/d", "IL-2 clearance (0.12 L/min)", "aldesleukin, Konrad 1990 (V)"},
+    [P_Q_il2] = {"Q_il2", 43.2, "L/d", "IL-2 inter-compartmental clearance", "aldesleukin (D: t1/2 12.9 and 85 min, pk_clinical.md 6.1)"},
+    [P_V2_il2] = {"V2_il2", 2.8, "L", "IL-2 peripheral volume", "aldesleukin (D, pk_clinical.md 6.1)"},
+    [P_F_il2_sc] = {"F_il2_sc", 0.39, "1", "IL-2 SC bioavailability", "UK SmPC 31-47 % (Vs)"},
+    [P_ka_il2_sc] = {"ka_il2_sc", 2.4, "1/d", "IL-2 SC absorption", "D from SmPC Tmax 2-6 h (pk_clinical.md 6.1)"},
     [P_s_ifng] = {"s_ifng", 2.3e-9, "pmol/d", "IFN-gamma secretion per CD8 effector",
                   "calibrated to PD-L1 induction EC50 2.96 pM (tme_parameters.md inconsistency 2); QSP files span 2e-4-1e1 pmol"},
     [P_r_nk_ifng] = {"r_nk_ifng", 1.0, "1", "NK IFN-gamma secretion relative to CD8", "UNVERIFIED (tme_parameters.md 7d)"},
@@ -256,10 +266,16 @@ static const its_param_def params[NP] = {
     [P_s_ifna] = {"s_ifna", 1e-8, "pmol/d", "endogenous IFN-alpha per mature DC", ASSUMED("low basal type-I IFN")},
     [P_deg_ifna] = {"deg_ifna", 2.0, "1/d", "IFN-alpha loss in the lesion",
                     ASSUMED("no tissue half-life published; plasma clearance is mostly renal (no IFN in urine, Radwanski 1987)")},
-    [P_cl_ifna] = {"cl_ifna_blood", 9.79, "1/d", "IFN-alpha clearance from blood (t1/2 1.7 h)", "Radwanski 1987 (V)"},
+    [P_cl_ifna] = {"cl_ifna_blood", 9.79, "1/d", "IFN-alpha elimination from blood (t1/2 1.7 h)", "Radwanski 1987 (V)"},
+    [P_V_ifna] = {"V_ifna", 38.0, "L", "IFN-alpha volume (20 L/m2 x 1.9 m2)", "D from Radwanski 1987 (pk_clinical.md 6.1; itsim agents)"},
+    [P_F_ifna_sc] = {"F_ifna_sc", 1.0, "1", "IFN-alpha SC bioavailability", "Radwanski 1987: SC AUC >= IV (V)"},
+    [P_ka_ifna_sc] = {"ka_ifna_sc", 3.02, "1/d", "IFN-alpha SC absorption (t1/2 5.5 h)", "Radwanski 1987 (V)"},
     [P_s_gm] = {"s_gm", 1e-8, "pmol/d", "endogenous GM-CSF per helper T cell", ASSUMED("low basal GM-CSF")},
     [P_deg_gm] = {"deg_gm", 5.55, "1/d", "GM-CSF degradation (t1/2 ~3 h)", "MAPLE/PDAC (Vs-est)"},
-    [P_cl_gm] = {"cl_gm_blood", 5.55, "1/d", "GM-CSF clearance from blood", "MAPLE/PDAC (Vs-est); IV t1/2 68-150 min (V)"},
+    [P_cl_gm] = {"cl_gm_blood", 7.23, "1/d", "GM-CSF elimination from blood (t1/2 2.3 h)", "Stute 1995 J Pharm Sci 84:824 (V, paediatric)"},
+    [P_V_gm] = {"V_gm", 27.3, "L", "GM-CSF apparent volume (CL/F / ke at 1.9 m2)", "D from Stute 1995 (itsim agents)"},
+    [P_F_gm_sc] = {"F_gm_sc", 1.0, "1", "GM-CSF SC bioavailability (apparent parameters)", ASSUMED("CL/F and V/F absorb F")},
+    [P_ka_gm_sc] = {"ka_gm_sc", 9.0, "1/d", "GM-CSF SC absorption (Tmax ~3 h)", "D from Stute 1995 Tmax 3 h"},
 
     [P_ke0_il2] = {"ke0_il2", 4.0, "1/d", "IL-2 effect-site equilibration", ASSUMED("symptoms follow doses within hours (toxicity_antigenicity.md 9.2)")},
     [P_kout_p] = {"kout_perm", 1.0, "1/d", "vascular permeability turnover", "D: haemodynamic recovery in 2-3 d (toxicity_antigenicity.md 9.2)"},
@@ -332,15 +348,23 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_TOL, "tol_ifn", "pM", 0.0, "IFN-alpha tachyphylaxis moderator"),
     SYS(S_FLU, "flu", "1", 0.0, "flu-like constitutional state (0-1)"),
     SYS(S_IRAE, "irae", "1", 0.0, "immune-related adverse-event activity under PD-1 blockade (0-1)"),
+    SYS(S_IL2P, "IL2_periph", "pmol", 0.0, "IL-2 in the peripheral PK compartment"),
+    SYS(S_IL2SC, "IL2_sc", "pmol", 0.0, "IL-2 at the subcutaneous injection site"),
+    SYS(S_IFNASC, "IFNa_sc", "pmol", 0.0, "IFN-alpha at the subcutaneous injection site"),
+    SYS(S_GMSC, "GM_sc", "pmol", 0.0, "GM-CSF at the subcutaneous injection site"),
+    SYS(S_APD1P, "antiPD1_periph", "nmol", 0.0, "anti-PD-1 in the peripheral PK compartment"),
     LES(1, 4e9), LES(2, 1.5e9), LES(3, 5e8), LES(4, 5e8),
     LES(5, 5e8), LES(6, 5e8), LES(7, 5e8), LES(8, 5e8),
 };
 
 static const its_input_def inputs[] = {
-    {"il2", "IL2_b", 1.0, "pM", "IL-2 into blood (bolus: concentration increment; issue 4 adds PK)", NULL},
-    {"ifna", "IFNa_b", 1.0, "pM", "IFN-alpha into blood", NULL},
-    {"gmcsf", "GM_b", 1.0, "pM", "GM-CSF into blood", NULL},
-    {"antipd1", "antiPD1", 1.0, "nM", "anti-PD-1 antibody into plasma", NULL},
+    {"il2", "IL2_b", 1.0, "pmol", "IL-2 intravenously (into V_il2)", "V_il2"},
+    {"il2_sc", "IL2_sc", 1.0, "pmol", "IL-2 subcutaneously", NULL},
+    {"ifna", "IFNa_b", 1.0, "pmol", "IFN-alpha intravenously (into V_ifna)", "V_ifna"},
+    {"ifna_sc", "IFNa_sc", 1.0, "pmol", "IFN-alpha subcutaneously", NULL},
+    {"gmcsf", "GM_b", 1.0, "pmol", "GM-CSF intravenously (into V_gm)", "V_gm"},
+    {"gmcsf_sc", "GM_sc", 1.0, "pmol", "GM-CSF subcutaneously", NULL},
+    {"antipd1", "antiPD1", 1.0, "nmol", "anti-PD-1 antibody intravenously (into V_antipd1)", "V_antipd1"},
 };
 
 /* ---- profiles ------------------------------------------------------------------- */
@@ -523,9 +547,9 @@ static int tme_rhs(size_t nles, const double *y, double *dy, const double *p)
                      p[P_s_ifng] * (cd8 + th / 3.0 + p[P_r_nk_ifng] * nk) / vol_l -
                      p[P_deg_ifng] * ifng;
         /* Back-flux into blood, diluted by the volume ratio. */
-        cyt_back[0] += p[P_k_ex] * (il2 - il2b) * vol_l / vb;
-        cyt_back[1] += p[P_k_ex] * (ifna - ifnab) * vol_l / vb;
-        cyt_back[2] += p[P_k_ex] * (gm - gmb) * vol_l / vb;
+        cyt_back[0] += p[P_k_ex] * (il2 - il2b) * vol_l / p[P_V_il2];
+        cyt_back[1] += p[P_k_ex] * (ifna - ifnab) * vol_l / p[P_V_ifna];
+        cyt_back[2] += p[P_k_ex] * (gm - gmb) * vol_l / p[P_V_gm];
         cyt_back[3] += p[P_k_ex] * (ifng - fmax(y[S_IFNG], 0.0)) * vol_l / vb;
     }
 
@@ -576,16 +600,29 @@ static int tme_rhs(size_t nles, const double *y, double *dy, const double *p)
         dy[S_AB] = p[P_s_ab] * fmax(y[S_PC], 0.0) / vb - p[P_k_ab] * y[S_AB];
         (void)antigen;
 
-        dy[S_IL2] = cyt_back[0] - p[P_cl_il2] * y[S_IL2] -
+        /* IL-2: two compartments (central = blood IL2_b) and an SC depot. */
+        dy[S_IL2] = cyt_back[0] - (p[P_CL_il2] * y[S_IL2] +
+                                   p[P_Q_il2] * (y[S_IL2] - y[S_IL2P] / p[P_V2_il2]) -
+                                   p[P_F_il2_sc] * p[P_ka_il2_sc] * y[S_IL2SC]) / p[P_V_il2] -
                     p[P_k_il2_cons] * (fmax(y[S_CD8], 0.0) + fmax(y[S_TH], 0.0) +
                                        fmax(y[S_TREG], 0.0) + fmax(y[S_NK], 0.0)) *
-                        hill(il2b, p[P_K_il2_cons]) / vb +
+                        hill(il2b, p[P_K_il2_cons]) / p[P_V_il2] +
                     p[P_f_il2_spill] * p[P_s_il2] *
-                        (fmax(y[S_THLN], 0.0) + p[P_r_cd8_il2] * fmax(y[S_CD8LN], 0.0)) / vb;
-        dy[S_IFNA] = cyt_back[1] - p[P_cl_ifna] * y[S_IFNA];
-        dy[S_GM] = cyt_back[2] - p[P_cl_gm] * y[S_GM];
+                        (fmax(y[S_THLN], 0.0) + p[P_r_cd8_il2] * fmax(y[S_CD8LN], 0.0)) /
+                        p[P_V_il2];
+        dy[S_IL2P] = p[P_Q_il2] * (y[S_IL2] - y[S_IL2P] / p[P_V2_il2]);
+        dy[S_IL2SC] = -p[P_ka_il2_sc] * y[S_IL2SC];
+        dy[S_IFNASC] = -p[P_ka_ifna_sc] * y[S_IFNASC];
+        dy[S_GMSC] = -p[P_ka_gm_sc] * y[S_GMSC];
+        dy[S_IFNA] = cyt_back[1] - p[P_cl_ifna] * y[S_IFNA] +
+                     p[P_F_ifna_sc] * p[P_ka_ifna_sc] * y[S_IFNASC] / p[P_V_ifna];
+        dy[S_GM] = cyt_back[2] - p[P_cl_gm] * y[S_GM] +
+                   p[P_F_gm_sc] * p[P_ka_gm_sc] * y[S_GMSC] / p[P_V_gm];
         dy[S_IFNG] = cyt_back[3] - p[P_cl_ifng] * y[S_IFNG];
-        dy[S_APD1] = -p[P_k_el_apd1] * y[S_APD1];
+        /* anti-PD-1: two compartments (Ahamadi 2017). */
+        dy[S_APD1] = -(p[P_CL_apd1] * y[S_APD1] +
+                       p[P_Q_apd1] * (y[S_APD1] - y[S_APD1P] / p[P_V2_apd1])) / p[P_V_apd1];
+        dy[S_APD1P] = p[P_Q_apd1] * (y[S_APD1] - y[S_APD1P] / p[P_V2_apd1]);
 
         /* Side effects: IL-2 vascular leak (indirect response on
          * permeability), IFN-alpha flu-like state with tachyphylaxis, and
