@@ -1,6 +1,7 @@
 /* itsim: scenario files. Loads YAML through io/yaml_adapter, checks every
  * name and unit against the model, applies overrides and runs the plan. */
 #include "io/scenario_impl.h"
+#include "itsim/agents.h"
 #include "io/yaml_adapter.h"
 #include "itsim/itsim.h"
 
@@ -31,9 +32,14 @@ typedef struct sentry {
 } sentry;
 
 enum { T_INPUT, T_DOSE, T_RATE, T_START, T_EVERY, T_UNTIL, T_COUNT,
-       T_DURATION, T_N };
+       T_DURATION, T_AGENT, T_ROUTE, T_N };
 static const char *const therapy_keys[T_N] = {
-    "input", "dose", "rate", "start", "every", "until", "count", "duration"};
+    "input", "dose", "rate", "start", "every", "until", "count", "duration",
+    "agent", "route"};
+
+/* patient: {weight: 70 kg, height: 175 cm, bsa: mosteller} */
+enum { PT_WEIGHT, PT_HEIGHT, PT_BSA, PT_N };
+static const char *const patient_keys[PT_N] = {"weight", "height", "bsa"};
 
 enum { S_START, S_UNTIL, S_OUTPUT_EVERY, S_RTOL, S_ATOL, S_METHOD,
        S_MAX_STEPS, S_N };
@@ -41,10 +47,10 @@ static const char *const simulate_keys[S_N] = {
     "start", "until", "output_every", "rtol", "atol", "method", "max_steps"};
 
 enum { K_MODEL, K_SET, K_DESCRIPTION, K_PARAMETERS, K_INITIAL, K_THERAPY,
-       K_SIMULATE, K_PROVENANCE, K_N };
+       K_SIMULATE, K_PROVENANCE, K_PATIENT, K_N };
 static const char *const top_keys[K_N] = {
     "model", "parameter_set", "description", "parameters", "initial",
-    "therapy", "simulate", "provenance"};
+    "therapy", "simulate", "provenance", "patient"};
 
 typedef struct sitem {
     sval at;             /* position of the item (text unused) */
@@ -61,6 +67,7 @@ struct its_scenario {
     sitem *therapy;
     size_t n_therapy;
     sval sim[S_N];
+    sval patient[PT_N];
     sentry *ovr;         /* --set NAME=VALUE, in order */
     size_t n_ovr;
     int has_until_value; /* its_scenario_set_until */
@@ -134,6 +141,8 @@ static void scenario_clear(its_scenario *sc)
     sc->n_therapy = 0;
     for (k = 0; k < S_N; k++)
         sval_clear(&sc->sim[k]);
+    for (k = 0; k < PT_N; k++)
+        sval_clear(&sc->patient[k]);
     entries_free(sc->ovr, sc->n_ovr);
     sc->ovr = NULL;
     sc->n_ovr = 0;
@@ -457,6 +466,18 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
             }
             st = read_fixed_map(sc, doc, v, name, simulate_keys, S_N, sc->sim);
             break;
+        case K_PATIENT:
+            if (is_null_node(doc, v))
+                break;
+            if (its__ynode_kind(doc, v) != ITS__Y_MAPPING) {
+                node_sval(doc, v, &at);
+                return fail(sc, ITS_EPARSE, &at, name,
+                            "expected a mapping such as "
+                            "{weight: 70 kg, height: 175 cm, bsa: mosteller}, got %s",
+                            kind_name(its__ynode_kind(doc, v)));
+            }
+            st = read_fixed_map(sc, doc, v, name, patient_keys, PT_N, sc->patient);
+            break;
         case K_PROVENANCE:
             /* Free-form metadata written by itsim: only its shape is checked. */
             if (!is_null_node(doc, v) &&
@@ -601,6 +622,95 @@ static double time_tol(double a, double b)
 }
 
 /* Check one therapy item and convert it to model units. */
+/* The patient of the scenario (defaults: 70 kg, 175 cm, Mosteller). */
+static its_status resolve_patient(its_scenario *sc, its_patient *pt)
+{
+    its_status st;
+    pt->weight_kg = 70.0;
+    pt->height_cm = 175.0;
+    pt->bsa = ITS_BSA_MOSTELLER;
+    if (sc->patient[PT_WEIGHT].text) {
+        st = quantity(sc, &sc->patient[PT_WEIGHT], "patient.weight", "kg", &pt->weight_kg);
+        if (st != ITS_OK)
+            return st;
+        if (!(pt->weight_kg > 0.0))
+            return fail(sc, ITS_ERANGE, &sc->patient[PT_WEIGHT], "patient.weight",
+                        "the weight must be positive");
+    }
+    if (sc->patient[PT_HEIGHT].text) {
+        st = quantity(sc, &sc->patient[PT_HEIGHT], "patient.height", "cm", &pt->height_cm);
+        if (st != ITS_OK)
+            return st;
+        if (!(pt->height_cm > 0.0))
+            return fail(sc, ITS_ERANGE, &sc->patient[PT_HEIGHT], "patient.height",
+                        "the height must be positive");
+    }
+    if (sc->patient[PT_BSA].text) {
+        if (strcmp(sc->patient[PT_BSA].text, "mosteller") == 0)
+            pt->bsa = ITS_BSA_MOSTELLER;
+        else if (strcmp(sc->patient[PT_BSA].text, "dubois") == 0)
+            pt->bsa = ITS_BSA_DUBOIS;
+        else
+            return fail(sc, ITS_EPARSE, &sc->patient[PT_BSA], "patient.bsa",
+                        "unknown body-surface-area formula '%s' (mosteller, dubois)",
+                        sc->patient[PT_BSA].text);
+    }
+    return ITS_OK;
+}
+
+/* An item naming an agent: pick the model input of its route and convert
+ * the clinical dose ("600000 IU/kg", "20 MIU/m2", "200 mg") to that input's
+ * unit. A dose with a duration becomes an infusion of dose/duration. */
+static its_status resolve_agent(its_scenario *sc, const its_model_def *m, size_t i,
+                                its__therapy *th)
+{
+    const sitem *it = &sc->therapy[i];
+    const its_agent *a;
+    const char *route = it->f[T_ROUTE].text ? it->f[T_ROUTE].text : "iv";
+    char key[96], input[96], msg[256];
+    its_patient pt;
+    its_status st;
+    int idx;
+
+    fmt_into(key, sizeof key, "therapy[%zu].agent", i);
+    a = its_agent_find(it->f[T_AGENT].text);
+    if (a == NULL)
+        return fail(sc, ITS_ENOTFOUND, &it->f[T_AGENT], key,
+                    "unknown agent '%s' (see `itsim agents`)", it->f[T_AGENT].text);
+    if (it->f[T_INPUT].text) {
+        fmt_into(key, sizeof key, "therapy[%zu].input", i);
+        return fail(sc, ITS_EPARSE, &it->f[T_INPUT], key,
+                    "give either 'agent' (with 'route') or 'input', not both");
+    }
+    if (strcmp(route, "iv") != 0 && strcmp(route, "sc") != 0) {
+        fmt_into(key, sizeof key, "therapy[%zu].route", i);
+        return fail(sc, ITS_EPARSE, &it->f[T_ROUTE], key,
+                    "unknown route '%s' (iv, sc)", route);
+    }
+    fmt_into(input, sizeof input, "%s%s", a->tme_input ? a->tme_input : "",
+             strcmp(route, "sc") == 0 ? "_sc" : "");
+    idx = a->tme_input ? its_model_input_index(m, input) : -1;
+    if (idx < 0)
+        return fail(sc, ITS_ENOTFOUND, it->f[T_ROUTE].text ? &it->f[T_ROUTE] : &it->f[T_AGENT],
+                    key, "model %s has no input for %s by route %s", m->name, a->name, route);
+    th->input = idx;
+    if (!it->f[T_DOSE].text) {
+        fmt_into(key, sizeof key, "therapy[%zu]", i);
+        return fail(sc, ITS_EPARSE, &it->at, key,
+                    "an agent needs 'dose' in clinical units (e.g. 600000 IU/kg)");
+    }
+    st = resolve_patient(sc, &pt);
+    if (st != ITS_OK)
+        return st;
+    fmt_into(key, sizeof key, "therapy[%zu].dose", i);
+    st = its_dose_amount(a, it->f[T_DOSE].text, &pt, m->inputs[idx].unit, &th->dose,
+                         msg, sizeof msg);
+    if (st != ITS_OK)
+        return fail(sc, st, &it->f[T_DOSE], key, "%s", msg);
+    th->has_dose = 1;
+    return ITS_OK;
+}
+
 static its_status resolve_item(its_scenario *sc, const its_model_def *m,
                                size_t i, double t0, its__therapy *th)
 {
@@ -612,9 +722,21 @@ static its_status resolve_item(its_scenario *sc, const its_model_def *m,
 
     memset(th, 0, sizeof *th);
     fmt_into(key, sizeof key, "therapy[%zu]", i);
+    if (it->f[T_AGENT].text) {
+        st = resolve_agent(sc, m, i, th);
+        if (st != ITS_OK)
+            return st;
+        idx = th->input;
+        in = &m->inputs[idx];
+        goto schedule;
+    }
+    if (it->f[T_ROUTE].text) {
+        fmt_into(k2, sizeof k2, "%s.route", key);
+        return fail(sc, ITS_EPARSE, &it->f[T_ROUTE], k2, "'route' needs 'agent'");
+    }
     if (!it->f[T_INPUT].text)
         return fail(sc, ITS_EPARSE, &it->at, key,
-                    "missing key 'input' (the drug or cell product given)");
+                    "missing key 'input' (the drug or cell product given) or 'agent'");
     fmt_into(k2, sizeof k2, "%s.input", key);
     idx = its_model_input_index(m, it->f[T_INPUT].text);
     if (idx < 0) {
@@ -658,6 +780,7 @@ static its_status resolve_item(its_scenario *sc, const its_model_def *m,
                         it->f[T_RATE].text);
     }
 
+schedule:
     th->start = t0;
     if (it->f[T_START].text) {
         fmt_into(k2, sizeof k2, "%s.start", key);
@@ -709,9 +832,10 @@ static its_status resolve_item(its_scenario *sc, const its_model_def *m,
     if (it->f[T_DURATION].text) {
         th->has_duration = 1;
         fmt_into(k2, sizeof k2, "%s.duration", key);
-        if (th->has_dose)
+        if (th->has_dose && !it->f[T_AGENT].text)
             return fail(sc, ITS_EPARSE, &it->f[T_DURATION], k2,
-                        "'duration' is only valid with 'rate' (an infusion)");
+                        "'duration' is only valid with 'rate' (an infusion) "
+                        "or with an agent's dose");
         st = quantity(sc, &it->f[T_DURATION], k2, m->time_unit, &th->duration);
         if (st != ITS_OK)
             return st;
@@ -719,6 +843,11 @@ static its_status resolve_item(its_scenario *sc, const its_model_def *m,
             return fail(sc, ITS_ERANGE, &it->f[T_DURATION], k2,
                         "the duration must be positive, got '%s'",
                         it->f[T_DURATION].text);
+        if (th->has_dose) { /* an agent's dose infused over the duration */
+            th->has_dose = 0;
+            th->rate = th->dose / th->duration;
+            th->dose = 0.0;
+        }
     }
     if (!th->has_dose && th->has_every && !th->has_duration) {
         fmt_into(k2, sizeof k2, "%s.rate", key);

@@ -152,5 +152,45 @@ expect_bad "--until before the start" '^itsim: --until: the end time -1 d' good.
 expect_bad "--model unknown" "^itsim: --model: unknown model 'nope'" good.yaml --model nope
 expect_bad "--model without the file's names" '^itsim: good\.yaml:2:11: initial\.V: unknown state' good.yaml --model kirschner1998
 
+# Agents in clinical units (tme).
+default_patient='patient: {weight: 70 kg, height: 175 cm}'
+agent_scn() { # agent_scn FILE THERAPY_ITEM [PATIENT]
+    variant "$1" "model: tme
+${3:-$default_patient}
+therapy:
+  - $2
+simulate: {until: 10 d}"
+}
+agent_scn agent_ok.yaml '{agent: aldesleukin, dose: 600000 IU/kg, duration: 15 min, every: 8 h, count: 3}'
+if "$ITSIM" run agent_ok.yaml >out.txt 2>&1 && grep -q 'il2: 3 infusions' out.txt; then
+    pass "agent dose in IU/kg runs as 3 infusions"
+else
+    fail "agent dose in IU/kg runs as 3 infusions"
+fi
+# 600,000 IU/kg x 70 kg = 42 MIU = 2.561 mg = 167,384 pmol (16.4e6 IU/mg,
+# 15,300 g/mol), infused over 15 min: 1.60689e7 pmol/d (5 digits).
+rm -rf agent_out
+"$ITSIM" run agent_ok.yaml -o agent_out >/dev/null 2>&1
+if command -v python3 >/dev/null 2>&1 &&
+    python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))["doses"][0]
+sys.exit(0 if abs(d["rate"] / 1.60689e7 - 1) < 1e-5 and abs(d["duration"] * 1440 - 15) < 1e-9 else 1)' agent_out/summary.json; then
+    pass "42 MIU over 15 min is 1.60689e7 pmol/d into the IL-2 input"
+else
+    fail "42 MIU over 15 min is 1.60689e7 pmol/d into the IL-2 input"
+fi
+agent_scn a1.yaml '{agent: nosuchdrug, dose: 1 mg}'
+expect_bad "unknown agent" '^itsim: a1\.yaml:4:[0-9]+: therapy\[0\]\.agent: unknown agent' a1.yaml
+agent_scn a2.yaml '{agent: aldesleukin, route: im, dose: 1 MIU}'
+expect_bad "unknown route" '^itsim: a2\.yaml:4:[0-9]+: therapy\[0\]\.route: unknown route' a2.yaml
+agent_scn a3.yaml '{agent: aldesleukin, input: il2, dose: 1 MIU}'
+expect_bad "agent and input" '^itsim: a3\.yaml:4:[0-9]+: therapy\[0\]\.input: give either' a3.yaml
+agent_scn a4.yaml '{agent: pembrolizumab, dose: 2 MIU}'
+expect_bad "IU for an antibody" '^itsim: a4\.yaml:4:[0-9]+: therapy\[0\]\.dose: .*international units' a4.yaml
+agent_scn a5.yaml '{agent: aldesleukin, dose: 1 MIU}' 'patient: {weight: 70 kg, bsa: harris}'
+expect_bad "unknown BSA formula" '^itsim: a5\.yaml:2:[0-9]+: patient\.bsa: unknown body-surface-area formula' a5.yaml
+agent_scn a6.yaml '{agent: dacarbazine, dose: 1000 mg/m2}'
+expect_bad "agent the model cannot take" '^itsim: a6\.yaml:4:[0-9]+: therapy\[0\]\.agent: model tme has no input for dacarbazine' a6.yaml
+
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
