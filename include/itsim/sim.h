@@ -162,6 +162,41 @@ double its_release_fraction(const its_release *r, double t);
 its_status its_sim_add_release(its_sim *sim, const char *input, double t,
                                double amount, const its_release *release);
 
+/* Protocol rules. Before each administration in a run (bolus, infusion
+ * start, release start) the gate, when set, is called with the time, the
+ * current state (n_states values, read-only), the input name and the planned
+ * amount (bolus, release) or rate (infusion). It returns the fraction of the
+ * plan to give: 1 as planned, 0 to hold the dose, a value in between to
+ * reduce it. A negative or non-finite return stops the run with
+ * ITS_ECALLBACK. A gate that wants to discontinue therapy keeps that in its
+ * own `user` data and returns 0 from then on. */
+typedef double (*its_dose_gate_fn)(double t, const double *y, size_t n_states,
+                                   const char *input, double planned,
+                                   void *user);
+
+/* Set (or clear with NULL) the dose gate. */
+its_status its_sim_set_dose_gate(its_sim *sim, its_dose_gate_fn gate, void *user);
+
+typedef enum its_dose_kind {
+    ITS_DOSE_BOLUS = 0,
+    ITS_DOSE_INFUSION = 1,
+    ITS_DOSE_RELEASE = 2
+} its_dose_kind;
+
+/* What happened to one scheduled dose in the last run. */
+typedef struct its_dose_record {
+    double t;             /* scheduled time */
+    const char *input;    /* input name (static, from the model) */
+    its_dose_kind kind;
+    double planned;       /* amount (bolus, release) or rate (infusion) */
+    double given;         /* fraction given: 1, 0 (held), reduced; NaN when
+                             the run did not reach the dose */
+} its_dose_record;
+
+/* The i-th scheduled dose (in the order added) and its outcome in the last
+ * run. ITS_EINVAL for a bad index. */
+its_status its_sim_dose_record(const its_sim *sim, size_t i, its_dose_record *r);
+
 /* Number of doses (boluses, infusions, releases) currently scheduled. */
 size_t its_sim_dose_count(const its_sim *sim);
 

@@ -29,6 +29,7 @@ typedef struct its__dose {
     double rate;      /* infusion rate (input units per time unit) */
     double duration;  /* infusion duration, INFINITY for constant */
     its_release rel;  /* release law (DOSE_RELEASE) */
+    double given;     /* fraction given in the last run (NaN: not reached) */
 } its__dose;
 
 enum { ATOL_DEFAULT = 0, ATOL_SCALAR = 1, ATOL_VECTOR = 2 };
@@ -70,6 +71,8 @@ struct its_sim {
     int nonneg;
     int has_final;
     its_stats stats;
+    its_dose_gate_fn gate;
+    void *gate_user;
     char errmsg[512];
 };
 
@@ -121,7 +124,7 @@ static int sim_rhs(double t, const double *y, double *ydot, void *ud)
     for (k = 0; k < s->n_rel_on; k++) {
         const its__dose *d = &s->doses[s->rel_on[k]];
         ydot[s->root_state[s->n + (size_t)d->input]] +=
-            input_scale(s, (size_t)d->input) * d->amount * (1.0 - d->rel.burst) *
+            input_scale(s, (size_t)d->input) * d->given * d->amount * (1.0 - d->rel.burst) *
             its__release_rate(&d->rel, t - d->t);
     }
     return 0;
@@ -493,7 +496,9 @@ static its_status push_dose(its_sim *s, const its__dose *d)
         s->rel_on = nr;
         s->cap_doses = cap;
     }
-    s->doses[s->n_doses++] = *d;
+    s->doses[s->n_doses] = *d;
+    s->doses[s->n_doses].given = (double)NAN; /* not reached by any run yet */
+    s->n_doses++;
     return ITS_OK;
 }
 
@@ -581,6 +586,30 @@ its_status its_sim_add_release(its_sim *s, const char *input, double t,
     return push_dose(s, &d);
 }
 
+its_status its_sim_set_dose_gate(its_sim *s, its_dose_gate_fn gate, void *user)
+{
+    if (s == NULL)
+        return ITS_EINVAL;
+    s->gate = gate;
+    s->gate_user = user;
+    return ITS_OK;
+}
+
+its_status its_sim_dose_record(const its_sim *s, size_t i, its_dose_record *r)
+{
+    const its__dose *d;
+    if (s == NULL || r == NULL || i >= s->n_doses)
+        return ITS_EINVAL;
+    d = &s->doses[i];
+    r->t = d->t;
+    r->input = s->m->inputs[d->input].name;
+    r->kind = d->kind == DOSE_BOLUS ? ITS_DOSE_BOLUS
+              : d->kind == DOSE_INFUSION ? ITS_DOSE_INFUSION : ITS_DOSE_RELEASE;
+    r->planned = d->kind == DOSE_INFUSION ? d->rate : d->amount;
+    r->given = d->given;
+    return ITS_OK;
+}
+
 /* ---- running ----------------------------------------------------------------- */
 
 /* Two instants closer than this are the same instant. Schedules built by
@@ -630,21 +659,38 @@ static size_t collect_switches(its_sim *s)
 /* Apply one switch. Boluses jump the target state (only when apply_bolus);
  * infusions change the rate in force, and an input whose last infusion
  * stops gets exactly zero, free of accumulated round-off. */
-static void apply_switch(its_sim *s, const its__switch *w, int apply_bolus)
+/* Apply one switch at time t. At the start of an administration within the
+ * run (apply != 0) the dose gate decides the fraction given; boluses then
+ * jump the target state and releases give their burst. Infusions change the
+ * rate in force, and an input whose last infusion stops gets exactly zero,
+ * free of accumulated round-off. Returns non-zero when the gate stops the
+ * run. */
+static int apply_switch(its_sim *s, const its__switch *w, int apply, double t)
 {
-    const its__dose *d = &s->doses[w->dose];
+    its__dose *d = &s->doses[w->dose];
     size_t k = (size_t)d->input;
+    if (w->on > 0) {
+        d->given = 1.0;
+        if (apply && s->gate != NULL) {
+            double g = s->gate(t, s->y, s->n, s->m->inputs[k].name,
+                               d->kind == DOSE_INFUSION ? d->rate : d->amount,
+                               s->gate_user);
+            if (!(g >= 0.0) || !isfinite(g))
+                return 1;
+            d->given = g;
+        }
+    }
     if (d->kind == DOSE_BOLUS) {
-        if (apply_bolus)
-            s->y[s->root_state[s->n + k]] += input_scale(s, k) * d->amount;
-        return;
+        if (apply)
+            s->y[s->root_state[s->n + k]] += input_scale(s, k) * d->given * d->amount;
+        return 0;
     }
     if (d->kind == DOSE_RELEASE) {
         size_t i;
         if (w->on > 0) {
-            if (apply_bolus)
+            if (apply)
                 s->y[s->root_state[s->n + k]] +=
-                    input_scale(s, k) * d->amount * d->rel.burst;
+                    input_scale(s, k) * d->given * d->amount * d->rel.burst;
             s->rel_on[s->n_rel_on++] = w->dose;
         } else {
             for (i = 0; i < s->n_rel_on; i++)
@@ -653,12 +699,13 @@ static void apply_switch(its_sim *s, const its__switch *w, int apply_bolus)
                     break;
                 }
         }
-        return;
+        return 0;
     }
     s->active[k] += w->on;
-    s->rate[k] += w->on * d->rate;
+    s->rate[k] += w->on * d->given * d->rate;
     if (s->active[k] == 0)
         s->rate[k] = 0.0;
+    return 0;
 }
 
 static void prepare_tolerances(its_sim *s)
@@ -729,8 +776,10 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
     n_ev = collect_switches(s);
     /* Infusions switched before t0 set the rates in force at t0; boluses
      * given before t0 are not part of this run. */
+    for (i = 0; i < s->n_doses; i++)
+        s->doses[i].given = (double)NAN;
     for (; e < n_ev && s->sw[e].t < t0 && !same_time(s->sw[e].t, t0); e++)
-        apply_switch(s, &s->sw[e], 0);
+        (void)apply_switch(s, &s->sw[e], 0, t0);
 
     for (;;) {
         double stop;
@@ -738,7 +787,11 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
         if (e < n_ev && same_time(s->sw[e].t, t)) {
             EMIT(t, ITS_ROW_PREDOSE);
             for (; e < n_ev && same_time(s->sw[e].t, t); e++)
-                apply_switch(s, &s->sw[e], 1);
+                if (apply_switch(s, &s->sw[e], 1, t) != 0) {
+                    st = set_error(s, ITS_ECALLBACK, "the dose gate stopped the run "
+                                   "at t = %.10g", t);
+                    goto done;
+                }
             EMIT(t, ITS_ROW_POSTDOSE);
         }
         while (g < n_out && (t_out[g] <= t || same_time(t_out[g], t))) {
