@@ -346,8 +346,9 @@ static void test_lesion_coupling(void)
         char name[8];
         snprintf(name, sizeof name, "tme:%zu", n);
         its_test_true(its_model_find(name) != NULL &&
-                          its_model_find(name)->n_states == M->n_states + (n - 3) * 21 &&
-                          (long)n * 21 + 32 == (long)its_model_find(name)->n_states,
+                          its_model_find(name)->n_states == M->n_states + (n - 3) * 22 &&
+                          (long)n * 22 + 32 == (long)its_model_find(name)->n_states &&
+                          its_model_find(name)->n_inputs == 7 + n,
                       "%s has %zu lesions", name, n);
     }
 }

@@ -26,6 +26,7 @@ enum {
 enum {
     L_C, L_K, L_EIFN, L_NK, L_NEU, L_EOS, L_BAS, L_MC, L_M1, L_M2, L_IDC,
     L_MDC, L_CD8, L_EX, L_TH, L_TREG, L_DEB, L_IL2, L_IFNA, L_GM, L_IFNG,
+    L_IL2IT,
     NL
 };
 
@@ -55,7 +56,7 @@ enum {
     P_pdl1_0, P_pdl1_max, P_EC50_ifng_pdl1, P_K_pd1, P_Kd_apd1, P_V_apd1, P_CL_apd1, P_Q_apd1, P_V2_apd1,
     P_d_th, P_p_il2_th, P_p_treg, P_EC50_il2_treg, P_cap_il2,
     P_k_bact, P_f_bspec, P_m_pc, P_d_pc, P_s_ab, P_k_ab, P_f_ab, P_k_adcc, P_K_ab,
-    P_k_ex, P_s_il2, P_f_il2_spill, P_r_cd8_il2, P_k_il2_cons, P_K_il2_cons, P_deg_il2, P_V_il2, P_CL_il2, P_Q_il2, P_V2_il2, P_F_il2_sc, P_ka_il2_sc, P_s_ifng, P_r_nk_ifng,
+    P_k_ex, P_k_it, P_s_il2, P_f_il2_spill, P_r_cd8_il2, P_k_il2_cons, P_K_il2_cons, P_deg_il2, P_V_il2, P_CL_il2, P_Q_il2, P_V2_il2, P_F_il2_sc, P_ka_il2_sc, P_s_ifng, P_r_nk_ifng,
     P_deg_ifng, P_cl_ifng, P_s_ifna, P_deg_ifna, P_cl_ifna, P_V_ifna, P_F_ifna_sc, P_ka_ifna_sc,
     P_s_gm, P_deg_gm, P_cl_gm, P_V_gm, P_F_gm_sc, P_ka_gm_sc,
     P_ke0_il2, P_kout_p, P_Emax_p, P_EC50_p, P_ke0_ifn, P_k_tol, P_EC50_flu,
@@ -243,6 +244,8 @@ static const its_param_def params[NP] = {
     [P_k_adcc] = {"k_adcc", 0.1, "1/d", "ADCC per NK or M1 at saturating antibody", "QIO-TNBC k_CTLA4_ADCC (Richards 2008) (Vs)"},
     [P_K_ab] = {"K_ab", 1.0, "nM", "antibody for half-maximal ADCC", ASSUMED("FcgRIIIa Kd 0.28-0.5 uM applies to binding of opsonised targets; titre scale UNVERIFIED")},
 
+    [P_k_it] = {"k_it_local", 0.693, "1/d", "dispersal of free drug from an intratumoral injection site (t1/2 1 d)",
+                "free IL-12 intratumoral retention 1-2 d (Zaharoff 2010, V); IL-2 value UNVERIFIED (pk_clinical.md 6.2)"},
     [P_k_ex] = {"k_exchange", 2.16, "1/d", "cytokine exchange lesion <-> blood", "QIO-NSCLC Q_TL lymph flow 0.0015/min (Zhu 1996) (Vs)"},
     [P_s_il2] = {"s_il2", 5.6e-5, "pmol/d", "IL-2 secretion per newly primed helper T cell (node)", "0.86 pg/cell/day (Viselli & Mastro 1989, V; D MW 15,300)"},
     [P_f_il2_spill] = {"f_il2_spill", 0.01, "1", "share of node-made IL-2 reaching blood",
@@ -318,7 +321,8 @@ static const its_param_def params[NP] = {
     {"IL2_" #k, "pM", 0.0, 0.0, "IL-2, lesion " #k},                             \
     {"IFNa_" #k, "pM", 0.0, 0.0, "IFN-alpha, lesion " #k},                       \
     {"GM_" #k, "pM", 0.0, 0.0, "GM-CSF, lesion " #k},                            \
-    {"IFNg_" #k, "pM", 0.0, 0.0, "IFN-gamma, lesion " #k}
+    {"IFNg_" #k, "pM", 0.0, 0.0, "IFN-gamma, lesion " #k},                       \
+    {"IL2it_" #k, "pmol", 0.0, 0.0, "IL-2 at an intratumoral injection site, lesion " #k}
 
 static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_NEU, "NEU_b", "cell", 3.65e9 * 5.0, "neutrophils in blood"),
@@ -357,7 +361,10 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     LES(5, 5e8), LES(6, 5e8), LES(7, 5e8), LES(8, 5e8),
 };
 
-static const its_input_def inputs[] = {
+/* Systemic inputs first, then one intratumoral input per lesion: the
+ * n-lesion variant exposes the first N_SYS_INPUTS + n. */
+#define N_SYS_INPUTS 7
+static const its_input_def inputs[N_SYS_INPUTS + MAX_LESIONS] = {
     {"il2", "IL2_b", 1.0, "pmol", "IL-2 intravenously (into V_il2)", "V_il2"},
     {"il2_sc", "IL2_sc", 1.0, "pmol", "IL-2 subcutaneously", NULL},
     {"ifna", "IFNa_b", 1.0, "pmol", "IFN-alpha intravenously (into V_ifna)", "V_ifna"},
@@ -365,6 +372,14 @@ static const its_input_def inputs[] = {
     {"gmcsf", "GM_b", 1.0, "pmol", "GM-CSF intravenously (into V_gm)", "V_gm"},
     {"gmcsf_sc", "GM_sc", 1.0, "pmol", "GM-CSF subcutaneously", NULL},
     {"antipd1", "antiPD1", 1.0, "nmol", "anti-PD-1 antibody intravenously (into V_antipd1)", "V_antipd1"},
+    {"il2_it_1", "IL2it_1", 1.0, "pmol", "IL-2 into lesion 1 (intratumoral)", NULL},
+    {"il2_it_2", "IL2it_2", 1.0, "pmol", "IL-2 into lesion 2 (intratumoral)", NULL},
+    {"il2_it_3", "IL2it_3", 1.0, "pmol", "IL-2 into lesion 3 (intratumoral)", NULL},
+    {"il2_it_4", "IL2it_4", 1.0, "pmol", "IL-2 into lesion 4 (intratumoral)", NULL},
+    {"il2_it_5", "IL2it_5", 1.0, "pmol", "IL-2 into lesion 5 (intratumoral)", NULL},
+    {"il2_it_6", "IL2it_6", 1.0, "pmol", "IL-2 into lesion 6 (intratumoral)", NULL},
+    {"il2_it_7", "IL2it_7", 1.0, "pmol", "IL-2 into lesion 7 (intratumoral)", NULL},
+    {"il2_it_8", "IL2it_8", 1.0, "pmol", "IL-2 into lesion 8 (intratumoral)", NULL},
 };
 
 /* ---- profiles ------------------------------------------------------------------- */
@@ -537,8 +552,11 @@ static int tme_rhs(size_t nles, const double *y, double *dy, const double *p)
         /* Cytokines (pM): exchange with blood, local secretion, decay. */
         /* IL-2 is made for about a day after activation (Sojka, V): the
          * endogenous source is the priming node (see blood IL-2 below);
-         * lesion IL-2 comes from blood. */
-        dl[L_IL2] = p[P_k_ex] * (il2b - il2) - p[P_deg_il2] * il2 -
+         * lesion IL-2 comes from blood and from intratumoral injections,
+         * which disperse from the injection site at k_it_local. */
+        dl[L_IL2IT] = -p[P_k_it] * l[L_IL2IT];
+        dl[L_IL2] = p[P_k_ex] * (il2b - il2) - p[P_deg_il2] * il2 +
+                    p[P_k_it] * fmax(l[L_IL2IT], 0.0) / vol_l -
                     p[P_k_il2_cons] * (cd8 + th + treg + nk) * hill(il2, p[P_K_il2_cons]) / vol_l;
         dl[L_IFNA] = p[P_k_ex] * (ifnab - ifna) + p[P_s_ifna] * mdc / vol_l -
                      p[P_deg_ifna] * ifna;
@@ -670,7 +688,7 @@ static const char *const course[] = {"C_1", "C_2", "C_3", "CD8_b", "CD8_1",
 
 #define TME_DEF(n, name)                                                        \
     {name, TME_TITLE, TME_REF, "d", TME_NOTES, NSYS + (n) * NL, states, NP,     \
-     params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets, "melanoma",    \
+     params, N_SYS_INPUTS + (n), inputs, ITS__COUNT(sets), sets, "melanoma",   \
      rhs_##n, NULL, (n) >= 3 ? course : NULL, 365.0}
 
 const its_model_def its__model_tme_variants[MAX_LESIONS] = {
