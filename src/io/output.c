@@ -392,6 +392,15 @@ static void write_json(const its_result *res, FILE *fp)
             json_num(fp, d->amount);
             fprintf(fp, ", \"unit\": ");
             put_quoted(fp, in->unit);
+            if (d->has_release) {
+                fprintf(fp, ", \"release\": {\"law\": %d, \"time\": ", (int)d->release.law);
+                json_num(fp, d->release.tau);
+                fprintf(fp, ", \"shape\": ");
+                json_num(fp, d->release.shape);
+                fprintf(fp, ", \"burst\": ");
+                json_num(fp, d->release.burst);
+                fputc('}', fp);
+            }
         }
         fputc('}', fp);
     }
@@ -523,6 +532,16 @@ static void write_yaml(const its_result *res, FILE *fp)
         if (th->has_duration) {
             fprintf(fp, "\n    duration: ");
             put_quantity(fp, th->duration, tu);
+        }
+        if (th->has_release) {
+            static const char *const laws[] = {"zero_order", "first_order", "higuchi",
+                                               "peppas", "weibull"};
+            fprintf(fp, "\n    release: %s\n    release_time: ", laws[th->release.law]);
+            put_quantity(fp, th->release.tau, tu);
+            fprintf(fp, "\n    release_shape: ");
+            put_exact(fp, th->release.shape);
+            fprintf(fp, "\n    burst: ");
+            put_exact(fp, th->release.burst);
         }
         fputc('\n', fp);
     }

@@ -32,10 +32,16 @@ typedef struct sentry {
 } sentry;
 
 enum { T_INPUT, T_DOSE, T_RATE, T_START, T_EVERY, T_UNTIL, T_COUNT,
-       T_DURATION, T_AGENT, T_ROUTE, T_N };
+       T_DURATION, T_AGENT, T_ROUTE, T_LESION, T_RELEASE, T_RELEASE_TIME,
+       T_RELEASE_SHAPE, T_BURST, T_N };
 static const char *const therapy_keys[T_N] = {
     "input", "dose", "rate", "start", "every", "until", "count", "duration",
-    "agent", "route"};
+    "agent", "route", "lesion", "release", "release_time", "release_shape",
+    "burst"};
+
+/* Release laws by name (itsim/sim.h its_release_law). */
+static const char *const release_names[] = {"zero_order", "first_order", "higuchi",
+                                            "peppas", "weibull"};
 
 /* patient: {weight: 70 kg, height: 175 cm, bsa: mosteller} */
 enum { PT_WEIGHT, PT_HEIGHT, PT_BSA, PT_N };
@@ -682,17 +688,30 @@ static its_status resolve_agent(its_scenario *sc, const its_model_def *m, size_t
         return fail(sc, ITS_EPARSE, &it->f[T_INPUT], key,
                     "give either 'agent' (with 'route') or 'input', not both");
     }
-    if (strcmp(route, "iv") != 0 && strcmp(route, "sc") != 0) {
+    if (strcmp(route, "iv") != 0 && strcmp(route, "sc") != 0 && strcmp(route, "it") != 0) {
         fmt_into(key, sizeof key, "therapy[%zu].route", i);
         return fail(sc, ITS_EPARSE, &it->f[T_ROUTE], key,
-                    "unknown route '%s' (iv, sc)", route);
+                    "unknown route '%s' (iv, sc, it)", route);
     }
-    fmt_into(input, sizeof input, "%s%s", a->tme_input ? a->tme_input : "",
-             strcmp(route, "sc") == 0 ? "_sc" : "");
+    if (strcmp(route, "it") == 0) {
+        /* intratumoral: into the injection site of the named lesion */
+        if (!it->f[T_LESION].text) {
+            fmt_into(key, sizeof key, "therapy[%zu].route", i);
+            return fail(sc, ITS_EPARSE, &it->f[T_ROUTE], key,
+                        "an intratumoral dose needs 'lesion: N'");
+        }
+        fmt_into(input, sizeof input, "%s_it_%s", a->tme_input ? a->tme_input : "",
+                 it->f[T_LESION].text);
+    } else {
+        fmt_into(input, sizeof input, "%s%s", a->tme_input ? a->tme_input : "",
+                 strcmp(route, "sc") == 0 ? "_sc" : "");
+    }
     idx = a->tme_input ? its_model_input_index(m, input) : -1;
     if (idx < 0)
         return fail(sc, ITS_ENOTFOUND, it->f[T_ROUTE].text ? &it->f[T_ROUTE] : &it->f[T_AGENT],
-                    key, "model %s has no input for %s by route %s", m->name, a->name, route);
+                    key, "model %s has no input for %s by route %s%s%s", m->name, a->name,
+                    route, it->f[T_LESION].text ? " into lesion " : "",
+                    it->f[T_LESION].text ? it->f[T_LESION].text : "");
     th->input = idx;
     if (!it->f[T_DOSE].text) {
         fmt_into(key, sizeof key, "therapy[%zu]", i);
@@ -708,6 +727,56 @@ static its_status resolve_agent(its_scenario *sc, const its_model_def *m, size_t
     if (st != ITS_OK)
         return fail(sc, st, &it->f[T_DOSE], key, "%s", msg);
     th->has_dose = 1;
+    return ITS_OK;
+}
+
+/* release: LAW, release_time: TIME, release_shape: N, burst: FRACTION. */
+static its_status resolve_release(its_scenario *sc, const its_model_def *m, size_t i,
+                                  its__therapy *th)
+{
+    const sitem *it = &sc->therapy[i];
+    char key[96];
+    size_t k;
+    its_status st;
+
+    fmt_into(key, sizeof key, "therapy[%zu].release", i);
+    if (!th->has_dose)
+        return fail(sc, ITS_EPARSE, &it->f[T_RELEASE], key,
+                    "a delivery system releases a 'dose' (not an infusion)");
+    for (k = 0; k < sizeof release_names / sizeof release_names[0]; k++)
+        if (strcmp(it->f[T_RELEASE].text, release_names[k]) == 0)
+            break;
+    if (k == sizeof release_names / sizeof release_names[0])
+        return fail(sc, ITS_EPARSE, &it->f[T_RELEASE], key,
+                    "unknown release law '%s' (zero_order, first_order, higuchi, "
+                    "peppas, weibull)", it->f[T_RELEASE].text);
+    th->release.law = (its_release_law)k;
+    th->release.shape = 1.0;
+    if (!it->f[T_RELEASE_TIME].text)
+        return fail(sc, ITS_EPARSE, &it->f[T_RELEASE], key,
+                    "a release law needs 'release_time' (duration, 1/k or Td)");
+    fmt_into(key, sizeof key, "therapy[%zu].release_time", i);
+    st = quantity(sc, &it->f[T_RELEASE_TIME], key, m->time_unit, &th->release.tau);
+    if (st != ITS_OK)
+        return st;
+    if (it->f[T_RELEASE_SHAPE].text) {
+        fmt_into(key, sizeof key, "therapy[%zu].release_shape", i);
+        st = quantity(sc, &it->f[T_RELEASE_SHAPE], key, "1", &th->release.shape);
+        if (st != ITS_OK)
+            return st;
+    }
+    if (it->f[T_BURST].text) {
+        fmt_into(key, sizeof key, "therapy[%zu].burst", i);
+        st = quantity(sc, &it->f[T_BURST], key, "1", &th->release.burst);
+        if (st != ITS_OK)
+            return st;
+    }
+    if (isnan(its_release_fraction(&th->release, 0.0))) {
+        fmt_into(key, sizeof key, "therapy[%zu].release", i);
+        return fail(sc, ITS_ERANGE, &it->f[T_RELEASE], key,
+                    "invalid release: burst in [0, 1], release_time > 0, release_shape > 0");
+    }
+    th->has_release = 1;
     return ITS_OK;
 }
 
@@ -849,6 +918,16 @@ schedule:
             th->dose = 0.0;
         }
     }
+    if (it->f[T_RELEASE].text) {
+        st = resolve_release(sc, m, i, th);
+        if (st != ITS_OK)
+            return st;
+    } else if (it->f[T_RELEASE_TIME].text || it->f[T_RELEASE_SHAPE].text ||
+               it->f[T_BURST].text) {
+        fmt_into(k2, sizeof k2, "%s.release", key);
+        return fail(sc, ITS_EPARSE, &it->at, k2,
+                    "release_time, release_shape and burst need 'release' (a law)");
+    }
     if (!th->has_dose && th->has_every && !th->has_duration) {
         fmt_into(k2, sizeof k2, "%s.rate", key);
         return fail(sc, ITS_EPARSE, &it->f[T_RATE], k2,
@@ -905,6 +984,8 @@ static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
     d.infusion = !th->has_dose;
     d.amount = th->dose;
     d.rate = th->rate;
+    d.has_release = th->has_release;
+    d.release = th->release;
     if (!th->has_dose) {
         if (th->has_duration)
             d.duration = th->duration;
@@ -1236,6 +1317,8 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
                 const char *in = m->inputs[d->input].name;
                 st = d->infusion ?
                     its_sim_add_infusion(sim, in, d->t, d->duration, d->rate) :
+                    d->has_release ?
+                    its_sim_add_release(sim, in, d->t, d->amount, &d->release) :
                     its_sim_add_bolus(sim, in, d->t, d->amount);
                 if (st != ITS_OK) {
                     st = fail(sc, st, &sc->therapy[i].at, key, "%s",

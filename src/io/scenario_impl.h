@@ -26,6 +26,8 @@ typedef struct its__therapy {
     long count;
     int has_duration;
     double duration;
+    int has_release;        /* the dose goes through a delivery system */
+    its_release release;
 } its__therapy;
 
 /* One expanded administration. */
@@ -36,6 +38,8 @@ typedef struct its__dose {
     double amount;
     double rate;
     double duration;        /* INFINITY: to the end of the run */
+    int has_release;        /* bolus through a delivery system */
+    its_release release;
 } its__dose;
 
 /* A fully resolved scenario: everything needed to run it again. */
