@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_FILE_BYTES ((size_t)16 << 20)  /* larger files are refused */
 #define MAX_DOSES 100000L                   /* administrations per scenario */
@@ -33,11 +34,11 @@ typedef struct sentry {
 
 enum { T_INPUT, T_DOSE, T_RATE, T_START, T_EVERY, T_UNTIL, T_COUNT,
        T_DURATION, T_AGENT, T_ROUTE, T_LESION, T_RELEASE, T_RELEASE_TIME,
-       T_RELEASE_SHAPE, T_BURST, T_N };
+       T_RELEASE_SHAPE, T_BURST, T_DAYS, T_WEEKS, T_CYCLE, T_CYCLES, T_N };
 static const char *const therapy_keys[T_N] = {
     "input", "dose", "rate", "start", "every", "until", "count", "duration",
     "agent", "route", "lesion", "release", "release_time", "release_shape",
-    "burst"};
+    "burst", "days", "weeks", "cycle", "cycles"};
 
 /* Release laws by name (itsim/sim.h its_release_law). */
 static const char *const release_names[] = {"zero_order", "first_order", "higuchi",
@@ -730,6 +731,80 @@ static its_status resolve_agent(its_scenario *sc, const its_model_def *m, size_t
     return ITS_OK;
 }
 
+/* days: "Mon,Wed,Fri" (or "1,3,5"; week 1 starts at `start`, a Monday),
+ * weeks: N; cycle: TIME, cycles: N (the whole schedule repeats). */
+static its_status resolve_calendar(its_scenario *sc, const its_model_def *m, size_t i,
+                                   its__therapy *th)
+{
+    static const char *const names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    const sitem *it = &sc->therapy[i];
+    char key[96];
+    its_status st;
+
+    st = its_unit_convert(1.0, "d", m->time_unit, &th->day, NULL, 0);
+    if (st != ITS_OK)
+        th->day = 0.0;
+    if (it->f[T_DAYS].text) {
+        const char *c = it->f[T_DAYS].text;
+        fmt_into(key, sizeof key, "therapy[%zu].days", i);
+        if (th->day <= 0.0)
+            return fail(sc, ITS_EUNIT, &it->f[T_DAYS], key,
+                        "weekday schedules need a model time unit convertible to days");
+        if (it->f[T_EVERY].text)
+            return fail(sc, ITS_EPARSE, &it->f[T_DAYS], key, "give either 'days' or 'every'");
+        while (*c != '\0') {
+            int d = -1, j;
+            while (*c == ' ' || *c == ',')
+                c++;
+            if (*c == '\0')
+                break;
+            if (*c >= '1' && *c <= '7' && (c[1] == ',' || c[1] == ' ' || c[1] == '\0')) {
+                d = *c - '1';
+                c++;
+            } else {
+                for (j = 0; j < 7 && d < 0; j++)
+                    if (strncasecmp(c, names[j], 3) == 0)
+                        d = j;
+                while (*c != '\0' && *c != ',' && *c != ' ')
+                    c++;
+            }
+            if (d < 0 || th->n_days >= 7 || (th->n_days > 0 && d <= th->days[th->n_days - 1]))
+                return fail(sc, ITS_EPARSE, &it->f[T_DAYS], key,
+                            "expected increasing weekdays such as 'Mon,Wed,Fri' or '1,3,5', got '%s'",
+                            it->f[T_DAYS].text);
+            th->days[th->n_days++] = d;
+        }
+        if (th->n_days == 0)
+            return fail(sc, ITS_EPARSE, &it->f[T_DAYS], key, "no weekday given");
+        if (it->f[T_WEEKS].text) {
+            fmt_into(key, sizeof key, "therapy[%zu].weeks", i);
+            st = whole_number(sc, &it->f[T_WEEKS], key, MAX_DOSES, &th->weeks);
+            if (st != ITS_OK)
+                return st;
+        }
+    } else if (it->f[T_WEEKS].text) {
+        fmt_into(key, sizeof key, "therapy[%zu].weeks", i);
+        return fail(sc, ITS_EPARSE, &it->f[T_WEEKS], key, "'weeks' needs 'days'");
+    }
+    if (it->f[T_CYCLE].text || it->f[T_CYCLES].text) {
+        fmt_into(key, sizeof key, "therapy[%zu].cycle", i);
+        if (!it->f[T_CYCLE].text || !it->f[T_CYCLES].text)
+            return fail(sc, ITS_EPARSE, it->f[T_CYCLE].text ? &it->f[T_CYCLE] : &it->f[T_CYCLES],
+                        key, "a repeated cycle needs both 'cycle' (its length) and 'cycles' (how many)");
+        st = quantity(sc, &it->f[T_CYCLE], key, m->time_unit, &th->cycle);
+        if (st != ITS_OK)
+            return st;
+        if (!(th->cycle > 0.0))
+            return fail(sc, ITS_ERANGE, &it->f[T_CYCLE], key, "the cycle length must be positive");
+        fmt_into(key, sizeof key, "therapy[%zu].cycles", i);
+        st = whole_number(sc, &it->f[T_CYCLES], key, MAX_DOSES, &th->cycles);
+        if (st != ITS_OK)
+            return st;
+        th->has_cycle = 1;
+    }
+    return ITS_OK;
+}
+
 /* release: LAW, release_time: TIME, release_shape: N, burst: FRACTION. */
 static its_status resolve_release(its_scenario *sc, const its_model_def *m, size_t i,
                                   its__therapy *th)
@@ -867,7 +942,7 @@ schedule:
             return fail(sc, ITS_ERANGE, &it->f[T_EVERY], k2,
                         "the interval must be positive, got '%s'",
                         it->f[T_EVERY].text);
-        if (!it->f[T_UNTIL].text && !it->f[T_COUNT].text)
+        if (!it->f[T_UNTIL].text && !it->f[T_COUNT].text && !it->f[T_CYCLE].text)
             return fail(sc, ITS_EPARSE, &it->f[T_EVERY], k2,
                         "a repeated dose needs 'until' (time of the last "
                         "administration) or 'count'");
@@ -918,6 +993,9 @@ schedule:
             th->dose = 0.0;
         }
     }
+    st = resolve_calendar(sc, m, i, th);
+    if (st != ITS_OK)
+        return st;
     if (it->f[T_RELEASE].text) {
         st = resolve_release(sc, m, i, th);
         if (st != ITS_OK)
@@ -964,7 +1042,7 @@ static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
     double tol = time_tol(plan->t0, plan->t1);
     char key[64];
     its__dose d;
-    long k;
+    long k, c;
     its_status st;
 
     fmt_into(key, sizeof key, it->f[T_START].text ? "therapy[%zu].start" :
@@ -994,25 +1072,40 @@ static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
         else
             d.duration = INFINITY;
     }
-    for (k = 0;; k++) {
-        double t = th->start + (double)k * (th->has_every ? th->every : 0.0);
-        if (k > 0 && !th->has_every)
-            break;
-        if (th->has_count && k >= th->count)
-            break;
-        if (th->has_every && th->has_until &&
-            t > th->until + time_tol(th->until, th->every))
-            break;
-        if (t > plan->t1 + tol)
-            break;
-        if (plan->n_doses >= (size_t)MAX_DOSES)
-            return fail(sc, ITS_ERANGE, &it->at, key,
-                        "more than %ld administrations", MAX_DOSES);
-        /* within the tolerance of the horizon: exactly on it */
-        d.t = fmin(fmax(t, plan->t0), plan->t1);
-        st = add_dose(sc, plan, cap, &d);
-        if (st != ITS_OK)
-            return st;
+    for (c = 0; c < (th->has_cycle ? th->cycles : 1); c++) {
+        const double offset = th->has_cycle ? (double)c * th->cycle : 0.0;
+        for (k = 0;; k++) {
+            double t;
+            if (th->n_days > 0) { /* weekday schedule */
+                long w = k / th->n_days;
+                if (th->weeks > 0 && w >= th->weeks)
+                    break;
+                t = th->start + ((double)(7 * w) + th->days[k % th->n_days]) * th->day;
+            } else {
+                t = th->start + (double)k * (th->has_every ? th->every : 0.0);
+                if (k > 0 && !th->has_every)
+                    break;
+            }
+            if (th->has_count && k >= th->count)
+                break;
+            if (th->has_until &&
+                t > th->until + time_tol(th->until, th->has_every ? th->every : th->day))
+                break;
+            /* A cycle holds the administrations that fall inside it. */
+            if (th->has_cycle && t - th->start >= th->cycle - time_tol(th->cycle, th->cycle))
+                break;
+            t += offset;
+            if (t > plan->t1 + tol)
+                break;
+            if (plan->n_doses >= (size_t)MAX_DOSES)
+                return fail(sc, ITS_ERANGE, &it->at, key,
+                            "more than %ld administrations", MAX_DOSES);
+            /* within the tolerance of the horizon: exactly on it */
+            d.t = fmin(fmax(t, plan->t0), plan->t1);
+            st = add_dose(sc, plan, cap, &d);
+            if (st != ITS_OK)
+                return st;
+        }
     }
     return ITS_OK;
 }

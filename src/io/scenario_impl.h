@@ -28,6 +28,13 @@ typedef struct its__therapy {
     double duration;
     int has_release;        /* the dose goes through a delivery system */
     its_release release;
+    int n_days;             /* weekday schedule: days after each week's start */
+    int days[7];            /* 0 = the start day (Monday) ... 6 */
+    long weeks;             /* number of weeks (0: until/horizon) */
+    double day;             /* one day in model time units */
+    int has_cycle;          /* the schedule repeats every `cycle`, `cycles` times */
+    double cycle;
+    long cycles;
 } its__therapy;
 
 /* One expanded administration. */

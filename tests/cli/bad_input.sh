@@ -179,6 +179,28 @@ sys.exit(0 if abs(d["rate"] / 1.60689e7 - 1) < 1e-5 and abs(d["duration"] * 1440
 else
     fail "42 MIU over 15 min is 1.60689e7 pmol/d into the IL-2 input"
 fi
+# Calendars: weekdays (Mon,Wed,Fri for 2 weeks) and cycles (3 daily doses,
+# cycle 7 d, 2 cycles) expand to exactly these days.
+variant cal.yaml 'model: tme
+therapy:
+  - {agent: interferon_alfa_2b, route: sc, dose: 3 MIU, days: "Mon,Wed,Fri", weeks: 2}
+  - {agent: sargramostim, route: sc, dose: 250 ug/m2, every: 1 d, count: 3, cycle: 7 d, cycles: 2}
+simulate: {until: 20 d}'
+rm -rf cal_out
+"$ITSIM" run cal.yaml -o cal_out >/dev/null 2>&1
+if command -v python3 >/dev/null 2>&1 &&
+    python3 -c 'import json,sys
+d = [(x["input"], x["time"]) for x in json.load(open(sys.argv[1]))["doses"]]
+want = [("ifna_sc", t) for t in (0, 2, 4, 7, 9, 11)] + [("gmcsf_sc", t) for t in (0, 1, 2, 7, 8, 9)]
+sys.exit(0 if d == want else 1)' cal_out/summary.json; then
+    pass "weekday and cycle schedules expand to the expected days"
+else
+    fail "weekday and cycle schedules expand to the expected days"
+fi
+agent_scn c1.yaml '{agent: interferon_alfa_2b, dose: 3 MIU, days: "Mon,Funday"}'
+expect_bad "bad weekday" '^itsim: c1\.yaml:4:[0-9]+: therapy\[0\]\.days: expected increasing weekdays' c1.yaml
+agent_scn c2.yaml '{agent: interferon_alfa_2b, dose: 3 MIU, every: 1 d, count: 2, cycle: 7 d}'
+expect_bad "cycle without cycles" '^itsim: c2\.yaml:4:[0-9]+: therapy\[0\]\.cycle: a repeated cycle needs both' c2.yaml
 agent_scn a1.yaml '{agent: nosuchdrug, dose: 1 mg}'
 expect_bad "unknown agent" '^itsim: a1\.yaml:4:[0-9]+: therapy\[0\]\.agent: unknown agent' a1.yaml
 agent_scn a2.yaml '{agent: aldesleukin, route: im, dose: 1 MIU}'
