@@ -28,8 +28,10 @@ static const char usage_text[] =
     "      --set NAME=VALUE      override a parameter or initial value\n"
     "                            (VALUE may carry a unit: --set V=200 mm3)\n"
     "      --until T             end time (e.g. 90 d; bare = model time unit)\n"
+    "      --regimen NAME        run a named regimen on tme (itsim regimens)\n"
     "  models                    list the built-in models\n"
     "  agents                    list the therapeutic agents with PK and sources\n"
+    "  regimens                  list the named clinical regimens\n"
     "  model NAME                describe a model: states, inputs, parameters\n"
     "  validate                  run the published-outcome checks\n"
     "  version                   print the versions of itsim and its libraries\n"
@@ -94,6 +96,7 @@ static void print_scenario_error(const its_scenario *sc)
 static int cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *outdir = NULL, *model = NULL, *until = NULL;
+    const char *regimen = NULL;
     int force = 0, i, rc = 0;
     int n_set = 0;
     const char **sets;
@@ -114,6 +117,12 @@ static int cmd_run(int argc, char **argv)
             return 0;
         } else if (strcmp(a, "--force") == 0) {
             force = 1;
+        } else if (strcmp(a, "--regimen") == 0) {
+            if (i + 1 >= argc) {
+                free(sets);
+                return usage_error("option ", a, " needs a value");
+            }
+            regimen = argv[++i];
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
                    strcmp(a, "--model") == 0 || strcmp(a, "--set") == 0 ||
                    strcmp(a, "--until") == 0) {
@@ -164,7 +173,22 @@ static int cmd_run(int argc, char **argv)
         free(sets);
         return EXIT_RUN;
     }
-    if (file) {
+    if (regimen && file) {
+        its_scenario_free(sc);
+        free(sets);
+        return usage_error("give a scenario file or --regimen, not both", "", "");
+    }
+    if (regimen) {
+        const its_regimen *r = its_regimen_find(regimen);
+        if (!r) {
+            fprintf(stderr, "itsim: --regimen: unknown regimen '%s' (see `itsim regimens`)\n",
+                    regimen);
+            its_scenario_free(sc);
+            free(sets);
+            return EXIT_USAGE;
+        }
+        st = its_scenario_load_string(sc, r->scenario, strlen(r->scenario), r->name);
+    } else if (file) {
         st = its_scenario_load_file(sc, file);
     } else if (model) {
         /* --model without a file: the model's own defaults, untreated, over
@@ -246,6 +270,18 @@ static int cmd_models(void)
 static const char *or_empty(const char *s)
 {
     return s ? s : "";
+}
+
+/* `itsim regimens`: the named regimens. */
+static int cmd_regimens(void)
+{
+    size_t i;
+    for (i = 0; i < its_regimen_count(); i++) {
+        const its_regimen *r = its_regimen_at(i);
+        printf("%-14s %s\n%-14s [%s]\n", r->name, r->title, "", r->source);
+    }
+    printf("\nrun one with: itsim run --regimen NAME (files in examples/regimens/)\n");
+    return 0;
 }
 
 /* `itsim agents`: every agent with its identity and PK parameters. */
@@ -368,6 +404,8 @@ int main(int argc, char **argv)
         return cmd_models();
     if (strcmp(cmd, "agents") == 0)
         return cmd_agents();
+    if (strcmp(cmd, "regimens") == 0)
+        return cmd_regimens();
     if (strcmp(cmd, "model") == 0) {
         if (argc != 3)
             return usage_error("'model' needs a model name", "", "");

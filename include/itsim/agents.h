@@ -66,6 +66,21 @@ its_status its_dose_amount(const its_agent *a, const char *dose,
                            const its_patient *p, const char *unit,
                            double *out, char *msg, size_t msglen);
 
+/* A named clinical regimen: a complete tme scenario (YAML text) for the
+ * default patient. */
+typedef struct its_regimen {
+    const char *name;      /* "hd_il2" */
+    const char *title;     /* one line */
+    const char *source;    /* label or trial */
+    const char *scenario;  /* YAML text for its_scenario_load_string */
+} its_regimen;
+
+size_t its_regimen_count(void);
+/* The i-th regimen or NULL; static. */
+const its_regimen *its_regimen_at(size_t i);
+/* The regimen called name, or NULL. */
+const its_regimen *its_regimen_find(const char *name);
+
 #ifdef __cplusplus
 }
 #endif

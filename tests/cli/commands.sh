@@ -95,5 +95,24 @@ else
     fail "agents lists agents with PK parameters and sources (rc=$rc)"
 fi
 
+run_cmd regimens
+if [ $rc -eq 0 ] && grep -q '^hd_il2 ' out.txt && grep -q '^pembrolizumab ' out.txt; then
+    pass "regimens lists the named regimens"
+else
+    fail "regimens lists the named regimens (rc=$rc)"
+fi
+run_cmd run --regimen ld_ifn --until 30d
+if [ $rc -eq 0 ] && grep -q 'ifna_sc: 14 boluses' out.txt; then
+    pass "run --regimen ld_ifn for 30 days gives 14 doses (Mon, Wed, Fri; day 30 included)"
+else
+    fail "run --regimen ld_ifn for 30 days gives 14 doses (Mon, Wed, Fri; day 30 included) (rc=$rc)"
+fi
+run_cmd run --regimen nope
+if [ $rc -eq 2 ] && grep -q "unknown regimen 'nope'" err.txt; then
+    pass "unknown regimen: exit 2"
+else
+    fail "unknown regimen: exit 2 (rc=$rc)"
+fi
+
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

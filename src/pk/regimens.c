@@ -1,0 +1,73 @@
+/* itsim: named clinical regimens, each a complete tme scenario for the
+ * default patient (70 kg, 175 cm), runnable with `itsim run --regimen NAME`. */
+#include "itsim/agents.h"
+
+#include <string.h>
+
+#define PATIENT "patient: {weight: 70 kg, height: 175 cm, bsa: mosteller}\n"
+#define YEAR "simulate: {until: 365 d, output_every: 1 d}\n"
+
+static const its_regimen regimens[] = {
+    {"hd_il2", "high-dose IL-2: 600,000 IU/kg IV q8h, up to 14 doses; second cycle after 9 days of rest",
+     "Proleukin label; Atkins 1999, Fyfe 1995 (pk_clinical.md 1.1)",
+     "# High-dose IL-2 (aldesleukin), two cycles.\n"
+     "model: tme\n"
+     "description: HD IL-2, 600000 IU/kg IV q8h x 14, second cycle after 9 days of rest\n" PATIENT
+     "therapy:\n"
+     "  - {agent: aldesleukin, route: iv, dose: 600000 IU/kg, duration: 15 min, every: 8 h, count: 14, cycle: 13.6667 d, cycles: 2}\n"
+     YEAR},
+    {"hd_ifn", "high-dose IFN-a2b: 20 MIU/m2 IV 5 days a week for 4 weeks, then 10 MIU/m2 SC three times a week",
+     "Intron A label; Kirkwood 1996 E1684 (pk_clinical.md 1.2)",
+     "# High-dose interferon alfa-2b: induction then maintenance (48 weeks).\n"
+     "model: tme\n"
+     "description: HD IFN-a2b, 20 MIU/m2 IV 5 d/week x 4 weeks, then 10 MIU/m2 SC TIW\n" PATIENT
+     "therapy:\n"
+     "  - {agent: interferon_alfa_2b, route: iv, dose: 20 MIU/m2, duration: 20 min, days: \"Mon,Tue,Wed,Thu,Fri\", weeks: 4}\n"
+     "  - {agent: interferon_alfa_2b, route: sc, dose: 10 MIU/m2, start: 28 d, days: \"Mon,Wed,Fri\", weeks: 48}\n"
+     YEAR},
+    {"ld_ifn", "low-dose IFN-a2b: 3 MIU SC three times a week",
+     "E1690 (pk_clinical.md 1.2; TIW frequency UNVERIFIED there)",
+     "# Low-dose interferon alfa-2b.\n"
+     "model: tme\n"
+     "description: LD IFN-a2b, 3 MIU SC three times a week\n" PATIENT
+     "therapy:\n"
+     "  - {agent: interferon_alfa_2b, route: sc, dose: 3 MIU, days: \"Mon,Wed,Fri\", weeks: 52}\n"
+     YEAR},
+    {"gmcsf", "GM-CSF: sargramostim 250 ug/m2 SC daily, days 1-14 of 28",
+     "E4697 (Kaufman 2014; pk_clinical.md 1.4)",
+     "# Sargramostim, 13 cycles of 28 days.\n"
+     "model: tme\n"
+     "description: GM-CSF, 250 ug/m2 SC daily days 1-14 of 28\n" PATIENT
+     "therapy:\n"
+     "  - {agent: sargramostim, route: sc, dose: 250 ug/m2, every: 1 d, count: 14, cycle: 28 d, cycles: 13}\n"
+     YEAR},
+    {"pembrolizumab", "anti-PD-1: pembrolizumab 200 mg IV every 3 weeks",
+     "Keytruda label (pk_clinical.md 1.5)",
+     "# Pembrolizumab, 200 mg q3w for a year.\n"
+     "model: tme\n"
+     "description: pembrolizumab 200 mg IV q3w\n" PATIENT
+     "therapy:\n"
+     "  - {agent: pembrolizumab, route: iv, dose: 200 mg, duration: 30 min, every: 21 d, until: 364 d}\n"
+     YEAR},
+};
+
+size_t its_regimen_count(void)
+{
+    return sizeof regimens / sizeof regimens[0];
+}
+
+const its_regimen *its_regimen_at(size_t i)
+{
+    return i < its_regimen_count() ? &regimens[i] : NULL;
+}
+
+const its_regimen *its_regimen_find(const char *name)
+{
+    size_t i;
+    if (name == NULL)
+        return NULL;
+    for (i = 0; i < its_regimen_count(); i++)
+        if (strcmp(regimens[i].name, name) == 0)
+            return &regimens[i];
+    return NULL;
+}
