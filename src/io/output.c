@@ -177,6 +177,16 @@ its_status its_result_print_summary(const its_result *res, FILE *fp)
             fprintf(fp, "; %s: %zu infusion%s", m->inputs[i].name, ni,
                     ni == 1 ? "" : "s");
     }
+    if (res->given != NULL && p->n_rules > 0) {
+        size_t held = 0, reduced = 0;
+        for (j = 0; j < p->n_doses; j++) {
+            if (res->given[j] == 0.0)
+                held++;
+            else if (res->given[j] > 0.0 && res->given[j] < 1.0)
+                reduced++;
+        }
+        fprintf(fp, "; held by rules: %zu, reduced: %zu", held, reduced);
+    }
     fprintf(fp, "\n");
     if (res->status == ITS_OK)
         fprintf(fp, "status    ok\n\n");
@@ -402,6 +412,14 @@ static void write_json(const its_result *res, FILE *fp)
                 fputc('}', fp);
             }
         }
+        if (res->given != NULL) {
+            fprintf(fp, ", \"given\": ");
+            json_num(fp, res->given[j]); /* null: not reached */
+            if (res->rule_of != NULL && res->rule_of[j] >= 0) {
+                fprintf(fp, ", \"rule\": ");
+                put_quoted(fp, p->rules[res->rule_of[j]].text);
+            }
+        }
         fputc('}', fp);
     }
     fprintf(fp, "%s]\n}\n", p->n_doses ? "\n  " : "");
@@ -544,6 +562,23 @@ static void write_yaml(const its_result *res, FILE *fp)
             put_exact(fp, th->release.burst);
         }
         fputc('\n', fp);
+    }
+    if (p->n_rules > 0) {
+        static const char *const act[] = {"hold_if", "reduce_if", "stop_if"};
+        size_t ri;
+        fprintf(fp, "rules:\n");
+        for (ri = 0; ri < p->n_rules; ri++) {
+            const its__rule *r = &p->rules[ri];
+            fprintf(fp, "  - %s: ", act[r->action]);
+            put_quoted(fp, r->text);
+            if (r->action == 1) {
+                fprintf(fp, "\n    factor: ");
+                put_exact(fp, r->factor);
+            }
+            if (r->input >= 0)
+                fprintf(fp, "\n    applies_to: %s", m->inputs[r->input].name);
+            fputc('\n', fp);
+        }
     }
     fprintf(fp, "simulate:\n  start: ");
     put_quantity(fp, p->t0, tu);

@@ -54,10 +54,16 @@ static const char *const simulate_keys[S_N] = {
     "start", "until", "output_every", "rtol", "atol", "method", "max_steps"};
 
 enum { K_MODEL, K_SET, K_DESCRIPTION, K_PARAMETERS, K_INITIAL, K_THERAPY,
-       K_SIMULATE, K_PROVENANCE, K_PATIENT, K_N };
+       K_SIMULATE, K_PROVENANCE, K_PATIENT, K_RULES, K_N };
 static const char *const top_keys[K_N] = {
     "model", "parameter_set", "description", "parameters", "initial",
-    "therapy", "simulate", "provenance", "patient"};
+    "therapy", "simulate", "provenance", "patient", "rules"};
+
+/* rules: - {hold_if: "perm > 1.5", applies_to: il2}, {reduce_if: ..., factor: 0.5},
+ * {stop_if: ...} */
+enum { R_HOLD, R_REDUCE, R_STOP, R_FACTOR, R_APPLIES, R_N };
+static const char *const rule_keys[R_N] = {"hold_if", "reduce_if", "stop_if", "factor",
+                                           "applies_to"};
 
 typedef struct sitem {
     sval at;             /* position of the item (text unused) */
@@ -75,6 +81,8 @@ struct its_scenario {
     size_t n_therapy;
     sval sim[S_N];
     sval patient[PT_N];
+    sitem *rules;        /* f[] indexed by R_* */
+    size_t n_rules;
     sentry *ovr;         /* --set NAME=VALUE, in order */
     size_t n_ovr;
     int has_until_value; /* its_scenario_set_until */
@@ -150,6 +158,12 @@ static void scenario_clear(its_scenario *sc)
         sval_clear(&sc->sim[k]);
     for (k = 0; k < PT_N; k++)
         sval_clear(&sc->patient[k]);
+    for (i = 0; i < sc->n_rules; i++)
+        for (k = 0; k < R_N; k++)
+            sval_clear(&sc->rules[i].f[k]);
+    free(sc->rules);
+    sc->rules = NULL;
+    sc->n_rules = 0;
     entries_free(sc->ovr, sc->n_ovr);
     sc->ovr = NULL;
     sc->n_ovr = 0;
@@ -406,6 +420,41 @@ static its_status read_therapy(its_scenario *sc, const its__ydoc *doc, int node)
     return ITS_OK;
 }
 
+static its_status read_rules(its_scenario *sc, const its__ydoc *doc, int node)
+{
+    size_t i, n;
+    sval at;
+    char key[64];
+    its_status st;
+
+    if (is_null_node(doc, node))
+        return ITS_OK;
+    memset(&at, 0, sizeof at);
+    node_sval(doc, node, &at);
+    if (its__ynode_kind(doc, node) != ITS__Y_SEQUENCE)
+        return fail(sc, ITS_EPARSE, &at, "rules",
+                    "expected a list such as '- {hold_if: perm > 1.5, applies_to: il2}'");
+    n = its__ynode_size(doc, node);
+    if (n == 0)
+        return ITS_OK;
+    sc->rules = calloc(n, sizeof *sc->rules);
+    if (!sc->rules)
+        return fail_nomem(sc);
+    sc->n_rules = n;
+    for (i = 0; i < n; i++) {
+        int item = its__ynode_item(doc, node, i);
+        fmt_into(key, sizeof key, "rules[%zu]", i);
+        node_sval(doc, item, &sc->rules[i].at);
+        if (its__ynode_kind(doc, item) != ITS__Y_MAPPING)
+            return fail(sc, ITS_EPARSE, &sc->rules[i].at, key,
+                        "expected a mapping such as {hold_if: perm > 1.5}");
+        st = read_fixed_map(sc, doc, item, key, rule_keys, R_N, sc->rules[i].f);
+        if (st != ITS_OK)
+            return st;
+    }
+    return ITS_OK;
+}
+
 static its_status read_document(its_scenario *sc, const its__ydoc *doc)
 {
     int root = its__ydoc_root(doc);
@@ -473,6 +522,9 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
             }
             st = read_fixed_map(sc, doc, v, name, simulate_keys, S_N, sc->sim);
             break;
+        case K_RULES:
+            st = read_rules(sc, doc, v);
+            break;
         case K_PATIENT:
             if (is_null_node(doc, v))
                 break;
@@ -505,6 +557,7 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
 
 void its__plan_clear(its__plan *plan)
 {
+    free(plan->rules);
     free(plan->source);
     free(plan->description);
     free(plan->params);
@@ -1272,6 +1325,134 @@ static its_status apply_override(its_scenario *sc, its_sim *sim,
  * the horizon-dependent checks, the output grid and the dose list, and
  * *sim_out receives the configured simulation. Without a model and not
  * final, nothing can be checked and ITS_OK is returned. */
+/* Compile the rules: "STATE > VALUE" or "STATE < VALUE" (VALUE in the
+ * state's unit, or with a unit), an action and an optional input. */
+static its_status resolve_rules(its_scenario *sc, const its_model_def *m, its__plan *plan)
+{
+    size_t i;
+    if (sc->n_rules == 0)
+        return ITS_OK;
+    plan->rules = calloc(sc->n_rules, sizeof *plan->rules);
+    if (!plan->rules)
+        return fail_nomem(sc);
+    plan->n_rules = sc->n_rules;
+    for (i = 0; i < sc->n_rules; i++) {
+        const sitem *r = &sc->rules[i];
+        its__rule *c = &plan->rules[i];
+        const sval *cond = NULL;
+        char key[64], name[64], msg[256];
+        const char *t, *op;
+        size_t len;
+        int a, n_actions = 0;
+        its_status st;
+
+        for (a = R_HOLD; a <= R_STOP; a++)
+            if (r->f[a].text) {
+                cond = &r->f[a];
+                c->action = a == R_HOLD ? 0 : a == R_REDUCE ? 1 : 2;
+                fmt_into(key, sizeof key, "rules[%zu].%s", i, rule_keys[a]);
+                n_actions++;
+            }
+        if (n_actions != 1) {
+            fmt_into(key, sizeof key, "rules[%zu]", i);
+            return fail(sc, ITS_EPARSE, &r->at, key,
+                        "give exactly one of hold_if, reduce_if, stop_if");
+        }
+        t = cond->text;
+        op = strpbrk(t, "<>");
+        if (!op)
+            return fail(sc, ITS_EPARSE, cond, key,
+                        "expected 'STATE > VALUE' or 'STATE < VALUE', got '%s'", t);
+        len = (size_t)(op - t);
+        while (len > 0 && t[len - 1] == ' ')
+            len--;
+        while (len > 0 && *t == ' ') {
+            t++;
+            len--;
+        }
+        if (len == 0 || len >= sizeof name)
+            return fail(sc, ITS_EPARSE, cond, key, "no state before '%c'", *op);
+        memcpy(name, t, len);
+        name[len] = '\0';
+        c->state = its_model_state_index(m, name);
+        if (c->state < 0)
+            return fail(sc, ITS_ENOTFOUND, cond, key, "unknown state '%s' of model %s", name,
+                        m->name);
+        c->op = *op == '>' ? 1 : -1;
+        st = its_quantity_parse(op + 1, m->states[c->state].unit, &c->value, msg, sizeof msg);
+        if (st != ITS_OK)
+            return fail(sc, st, cond, key, "%s", msg);
+        fmt_into(c->text, sizeof c->text, "%s", cond->text);
+        c->factor = c->action == 1 ? 0.5 : 0.0;
+        if (r->f[R_FACTOR].text) {
+            fmt_into(key, sizeof key, "rules[%zu].factor", i);
+            if (c->action != 1)
+                return fail(sc, ITS_EPARSE, &r->f[R_FACTOR], key, "'factor' goes with reduce_if");
+            st = quantity(sc, &r->f[R_FACTOR], key, "1", &c->factor);
+            if (st != ITS_OK)
+                return st;
+            if (!(c->factor >= 0.0 && c->factor <= 1.0))
+                return fail(sc, ITS_ERANGE, &r->f[R_FACTOR], key, "a factor between 0 and 1");
+        }
+        c->input = -1;
+        if (r->f[R_APPLIES].text) {
+            fmt_into(key, sizeof key, "rules[%zu].applies_to", i);
+            c->input = its_model_input_index(m, r->f[R_APPLIES].text);
+            if (c->input < 0)
+                return fail(sc, ITS_ENOTFOUND, &r->f[R_APPLIES], key,
+                            "unknown input '%s' of model %s", r->f[R_APPLIES].text, m->name);
+        }
+    }
+    return ITS_OK;
+}
+
+/* The dose gate of a scenario run: the first matching rule decides. */
+typedef struct rule_gate {
+    const its__plan *plan;
+    int *stopped;          /* per rule: stop_if has fired */
+    size_t n_log, cap_log;
+    double *log_t;         /* per gate call: time, input, rule (-1 none) */
+    const char **log_input;
+    int *log_rule;
+} rule_gate;
+
+static double scenario_gate(double t, const double *y, size_t n, const char *input,
+                            double planned, void *user)
+{
+    rule_gate *g = user;
+    const its__plan *p = g->plan;
+    int k = its_model_input_index(p->model, input), hit = -1;
+    double give = 1.0;
+    size_t i;
+    (void)n;
+    (void)planned;
+    for (i = 0; i < p->n_rules && hit < 0; i++) {
+        const its__rule *r = &p->rules[i];
+        int cond;
+        if (r->input >= 0 && r->input != k)
+            continue;
+        if (g->stopped[i]) {
+            hit = (int)i;
+            give = 0.0;
+            break;
+        }
+        cond = r->op > 0 ? y[r->state] > r->value : y[r->state] < r->value;
+        if (!cond)
+            continue;
+        hit = (int)i;
+        if (r->action == 2)
+            g->stopped[i] = 1;
+        give = r->action == 1 ? r->factor : 0.0;
+    }
+    if (g->n_log < g->cap_log) {
+        g->log_t[g->n_log] = t;
+        g->log_input[g->n_log] = input;
+        g->log_rule[g->n_log] = hit;
+        g->n_log++;
+    }
+    return give;
+}
+
 static its_status resolve(its_scenario *sc, int final, its__plan *plan,
                           its_sim **sim_out)
 {
@@ -1384,6 +1565,9 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
         if (st != ITS_OK)
             goto out;
     }
+    st = resolve_rules(sc, m, plan);
+    if (st != ITS_OK)
+        goto out;
     if (final && have_t1) {
         size_t *first = calloc(sc->n_therapy + 1, sizeof *first);
         if (!first) {
@@ -1802,6 +1986,8 @@ void its_result_free(its_result *res)
     free(res->kind);
     free(res->y);
     free(res->final_state);
+    free(res->given);
+    free(res->rule_of);
     free(res->err);
     free(res);
 }
@@ -1811,6 +1997,7 @@ its_status its_scenario_run(its_scenario *sc, its_result **out)
     its_result *res;
     its_sim *sim = NULL;
     run_ctx ctx;
+    rule_gate gate;
     its_status st;
     size_t ns, want;
 
@@ -1845,8 +2032,50 @@ its_status its_scenario_run(its_scenario *sc, its_result **out)
     ctx.res = res;
     ctx.n_states = ns;
     ctx.nomem = 0;
+    memset(&gate, 0, sizeof gate);
+    gate.plan = &res->plan;
+    res->given = calloc(res->plan.n_doses + 1, sizeof *res->given);
+    res->rule_of = calloc(res->plan.n_doses + 1, sizeof *res->rule_of);
+    if (res->plan.n_rules > 0) {
+        gate.cap_log = res->plan.n_doses;
+        gate.stopped = calloc(res->plan.n_rules, sizeof *gate.stopped);
+        gate.log_t = calloc(gate.cap_log + 1, sizeof *gate.log_t);
+        gate.log_input = calloc(gate.cap_log + 1, sizeof *gate.log_input);
+        gate.log_rule = calloc(gate.cap_log + 1, sizeof *gate.log_rule);
+    }
+    if (!res->given || !res->rule_of ||
+        (res->plan.n_rules > 0 &&
+         (!gate.stopped || !gate.log_t || !gate.log_input || !gate.log_rule))) {
+        free(gate.stopped);
+        free(gate.log_t);
+        free((void *)gate.log_input);
+        free(gate.log_rule);
+        its_sim_free(sim);
+        its_result_free(res);
+        return fail_nomem(sc);
+    }
+    if (res->plan.n_rules > 0)
+        its_sim_set_dose_gate(sim, scenario_gate, &gate);
     st = its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid,
                      res->plan.n_grid, store_row, &ctx);
+    {
+        /* What happened to each dose, and which rule decided. */
+        size_t i, j;
+        for (i = 0; i < res->plan.n_doses; i++) {
+            its_dose_record rec;
+            res->given[i] = its_sim_dose_record(sim, i, &rec) == ITS_OK ? rec.given : (double)NAN;
+            res->rule_of[i] = -1;
+            for (j = 0; j < gate.n_log; j++)
+                if (gate.log_t[j] == rec.t && strcmp(gate.log_input[j], rec.input) == 0) {
+                    res->rule_of[i] = gate.log_rule[j];
+                    break;
+                }
+        }
+    }
+    free(gate.stopped);
+    free(gate.log_t);
+    free((void *)gate.log_input);
+    free(gate.log_rule);
     if (ctx.nomem) {
         its_sim_free(sim);
         its_result_free(res);

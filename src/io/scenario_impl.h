@@ -49,6 +49,19 @@ typedef struct its__dose {
     its_release release;
 } its__dose;
 
+/* A protocol rule: when state `state` is above (op > 0) or below (op < 0)
+ * `value` at an administration of `input` (-1: every input), hold it
+ * (action 0), reduce it to `factor` (1) or stop that therapy for good (2). */
+typedef struct its__rule {
+    int state;
+    int op;
+    double value;
+    int action;
+    double factor;
+    int input;
+    char text[160];         /* the condition as written, for outputs */
+} its__rule;
+
 /* A fully resolved scenario: everything needed to run it again. */
 typedef struct its__plan {
     const its_model_def *model;     /* static registry entry */
@@ -69,6 +82,8 @@ typedef struct its__plan {
     long max_steps;
     double *grid;
     size_t n_grid;
+    its__rule *rules;
+    size_t n_rules;
 } its__plan;
 
 struct its_result {
@@ -81,6 +96,8 @@ struct its_result {
     double *final_state;            /* n_states; valid when has_final */
     int has_final;
     its_stats stats;
+    double *given;                  /* per dose: fraction given (NaN: not reached) */
+    int *rule_of;                   /* per dose: rule that held/reduced it, or -1 */
     its_status status;              /* ITS_OK or the run's failure */
     char message[ITS__ERRLEN];      /* failure message of the run, or "" */
     char *err;                      /* ITS__ERRLEN bytes: last error of the

@@ -201,6 +201,42 @@ agent_scn c1.yaml '{agent: interferon_alfa_2b, dose: 3 MIU, days: "Mon,Funday"}'
 expect_bad "bad weekday" '^itsim: c1\.yaml:4:[0-9]+: therapy\[0\]\.days: expected increasing weekdays' c1.yaml
 agent_scn c2.yaml '{agent: interferon_alfa_2b, dose: 3 MIU, every: 1 d, count: 2, cycle: 7 d}'
 expect_bad "cycle without cycles" '^itsim: c2\.yaml:4:[0-9]+: therapy\[0\]\.cycle: a repeated cycle needs both' c2.yaml
+# The label's HD IL-2 hold rule, driven by the tme leak state: of 14
+# planned doses "generally 8-12" are given in the first cycle (Schwartzentruber
+# 2001, pk_clinical.md 1.1).
+variant rules.yaml 'model: tme
+therapy:
+  - {agent: aldesleukin, dose: 600000 IU/kg, duration: 15 min, every: 8 h, count: 14}
+rules:
+  - {hold_if: perm > 1.5, applies_to: il2}
+simulate: {until: 10 d}'
+rm -rf rules_out
+"$ITSIM" run rules.yaml -o rules_out >out.txt 2>&1
+if command -v python3 >/dev/null 2>&1 &&
+    python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))["doses"]
+given = sum(1 for x in d if x["given"] == 1)
+held = [x for x in d if x["given"] == 0]
+sys.exit(0 if len(d) == 14 and 8 <= given <= 12 and all(x["rule"] == "perm > 1.5" for x in held) else 1)' rules_out/summary.json &&
+    grep -q 'held by rules: ' out.txt; then
+    pass "HD IL-2 hold rule: 8-12 of 14 doses given, held doses name their rule"
+else
+    fail "HD IL-2 hold rule: 8-12 of 14 doses given, held doses name their rule"
+fi
+variant r1.yaml 'model: tme
+therapy:
+  - {agent: aldesleukin, dose: 1 MIU}
+rules:
+  - {hold_if: leak > 1.5}
+simulate: {until: 1 d}'
+expect_bad "rule on an unknown state" "^itsim: r1\.yaml:5:[0-9]+: rules\[0\]\.hold_if: unknown state 'leak'" r1.yaml
+variant r2.yaml 'model: tme
+therapy:
+  - {agent: aldesleukin, dose: 1 MIU}
+rules:
+  - {hold_if: perm = 1.5}
+simulate: {until: 1 d}'
+expect_bad "rule without a comparison" '^itsim: r2\.yaml:5:[0-9]+: rules\[0\]\.hold_if: expected' r2.yaml
 agent_scn a1.yaml '{agent: nosuchdrug, dose: 1 mg}'
 expect_bad "unknown agent" '^itsim: a1\.yaml:4:[0-9]+: therapy\[0\]\.agent: unknown agent' a1.yaml
 agent_scn a2.yaml '{agent: aldesleukin, route: im, dose: 1 MIU}'
