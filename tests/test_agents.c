@@ -143,6 +143,8 @@ int main(void)
             {"sargramostim", "ke", "cl_gm_blood", 1.0}, {"sargramostim", "ka_sc", "ka_gm_sc", 1.0},
             {"pembrolizumab", "Vc", "V_antipd1", 1.0}, {"pembrolizumab", "CL", "CL_antipd1", 1.0},
             {"pembrolizumab", "Q", "Q_antipd1", 1.0}, {"pembrolizumab", "Vp", "V2_antipd1", 1.0},
+            {"dacarbazine", "V_per_kg", "V_dtic", 70.0}, {"dacarbazine", "MTT", "MTT_neu", 1.0},
+            {"dacarbazine", "gamma", "gamma_neu", 1.0}, {"dacarbazine", "slope", "slope_dtic", 1.0},
         };
         const its_model_def *tme = its_model_find("tme");
         for (i = 0; i < sizeof map / sizeof map[0]; i++) {

@@ -20,6 +20,8 @@ enum {
     S_CEIL2, S_PERM, S_CEIFN, S_TOL, S_FLU, S_IRAE,
     /* pharmacokinetic compartments of the therapy agents */
     S_IL2P, S_IL2SC, S_IFNASC, S_GMSC, S_APD1P,
+    /* cytotoxic chemotherapy (dacarbazine) and the Friberg marrow chain */
+    S_DTIC, S_PROL, S_TR1, S_TR2, S_TR3,
     NSYS
 };
 
@@ -62,6 +64,7 @@ enum {
     P_ke0_il2, P_kout_p, P_Emax_p, P_EC50_p, P_ke0_ifn, P_k_tol, P_EC50_flu,
     P_M50_flu, P_k_flu, P_Imax_neu_ifn, P_IC50_neu_ifn, P_a_gm_myelo, P_k_irae,
     P_k_irae_res,
+    P_V_dtic, P_CL_dtic, P_MTT, P_gamma_fr, P_slope_dtic, P_k_dtic_kill,
     NP
 };
 
@@ -293,6 +296,14 @@ static const its_param_def params[NP] = {
     [P_IC50_neu_ifn] = {"IC50_neu_ifn", 20.0, "pM", "IFN-alpha for half the suppression", ASSUMED("10-100 U/mL scale")},
     [P_a_gm_myelo] = {"a_gm_myelo", 1.0, "1", "maximal GM-CSF boost of myeloid production", ASSUMED("sargramostim raises neutrophil and monocyte counts; size UNVERIFIED")},
     [P_k_irae] = {"k_irae", 0.01, "1/d", "irAE drive at full PD-1 occupancy", ASSUMED("slow onset over months (toxicity_antigenicity.md 9.4)")},
+    [P_V_dtic] = {"V_dtic", 44.24, "L", "dacarbazine volume (0.632 L/kg x 70 kg)", "Breithaupt (toxicity_antigenicity.md 9.1, V; itsim agents)"},
+    [P_CL_dtic] = {"CL_dtic", 1552.6, "L/d", "dacarbazine clearance (15.4 mL/kg/min x 70 kg)", "Breithaupt (V)"},
+    [P_MTT] = {"MTT_neu", 3.71, "d", "mean transit time of the neutrophil maturation chain (89 h)", "Friberg 2002 JCO 20:4713 (Vs)"},
+    [P_gamma_fr] = {"gamma_neu", 0.16, "1", "feedback exponent (Circ0/Circ)^gamma", "Friberg 2002 (Vs)"},
+    [P_slope_dtic] = {"slope_dtic", 0.07, "1/uM", "linear dacarbazine effect on marrow proliferation",
+                      "UNVERIFIED placeholder (no published dacarbazine fit): gives a ~40 % neutrophil nadir per 1,000 mg/m2; calibrate to grade 3-4 rates (toxicity_antigenicity.md 9.1)"},
+    [P_k_dtic_kill] = {"k_dtic_kill", 0.034, "1/(uM*d)", "dacarbazine kill of tumour cells per exposure",
+                       ASSUMED("~20 % of tumour cells per 1,000 mg/m2 dose (AUC 6.5 uM d); calibrate to response rates")},
     [P_k_irae_res] = {"k_irae_res", 0.02, "1/d", "irAE resolution", ASSUMED("weeks to resolve")},
 };
 
@@ -357,13 +368,18 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_IFNASC, "IFNa_sc", "pmol", 0.0, "IFN-alpha at the subcutaneous injection site"),
     SYS(S_GMSC, "GM_sc", "pmol", 0.0, "GM-CSF at the subcutaneous injection site"),
     SYS(S_APD1P, "antiPD1_periph", "nmol", 0.0, "anti-PD-1 in the peripheral PK compartment"),
+    SYS(S_DTIC, "DTIC", "uM", 0.0, "dacarbazine in plasma"),
+    SYS(S_PROL, "NEU_prol", "cell", 0.89 * 3.65e9 * 5.0 * 3.71 / 4.0, "proliferating neutrophil precursors (marrow)"),
+    SYS(S_TR1, "NEU_tr1", "cell", 0.89 * 3.65e9 * 5.0 * 3.71 / 4.0, "maturing neutrophils, transit 1"),
+    SYS(S_TR2, "NEU_tr2", "cell", 0.89 * 3.65e9 * 5.0 * 3.71 / 4.0, "maturing neutrophils, transit 2"),
+    SYS(S_TR3, "NEU_tr3", "cell", 0.89 * 3.65e9 * 5.0 * 3.71 / 4.0, "maturing neutrophils, transit 3"),
     LES(1, 4e9), LES(2, 1.5e9), LES(3, 5e8), LES(4, 5e8),
     LES(5, 5e8), LES(6, 5e8), LES(7, 5e8), LES(8, 5e8),
 };
 
 /* Systemic inputs first, then one intratumoral input per lesion: the
  * n-lesion variant exposes the first N_SYS_INPUTS + n. */
-#define N_SYS_INPUTS 7
+#define N_SYS_INPUTS 8
 static const its_input_def inputs[N_SYS_INPUTS + MAX_LESIONS] = {
     {"il2", "IL2_b", 1.0, "pmol", "IL-2 intravenously (into V_il2)", "V_il2"},
     {"il2_sc", "IL2_sc", 1.0, "pmol", "IL-2 subcutaneously", NULL},
@@ -372,6 +388,7 @@ static const its_input_def inputs[N_SYS_INPUTS + MAX_LESIONS] = {
     {"gmcsf", "GM_b", 1.0, "pmol", "GM-CSF intravenously (into V_gm)", "V_gm"},
     {"gmcsf_sc", "GM_sc", 1.0, "pmol", "GM-CSF subcutaneously", NULL},
     {"antipd1", "antiPD1", 1.0, "nmol", "anti-PD-1 antibody intravenously (into V_antipd1)", "V_antipd1"},
+    {"dacarbazine", "DTIC", 1.0, "umol", "dacarbazine intravenously (into V_dtic)", "V_dtic"},
     {"il2_it_1", "IL2it_1", 1.0, "pmol", "IL-2 into lesion 1 (intratumoral)", NULL},
     {"il2_it_2", "IL2it_2", 1.0, "pmol", "IL-2 into lesion 2 (intratumoral)", NULL},
     {"il2_it_3", "IL2it_3", 1.0, "pmol", "IL-2 into lesion 3 (intratumoral)", NULL},
@@ -499,7 +516,8 @@ static int tme_rhs(size_t nles, const double *y, double *dy, const double *p)
         k_m1 = p[P_k_m1] * kill_law(m1, c, p[P_K_m1C]);
         k_neu = p[P_k_neu] * kill_law(neu, c, p[P_K_innC]);
         k_eos = p[P_k_eos] * kill_law(eos, c, p[P_K_innC]);
-        kill = k_cd8 + k_nk + k_adcc + k_m1 + k_neu + k_eos;
+        kill = k_cd8 + k_nk + k_adcc + k_m1 + k_neu + k_eos +
+               p[P_k_dtic_kill] * fmax(y[S_DTIC], 0.0) * c;
 
         /* Tumour and vasculature (Hahnfeldt 1999 form, in cells). */
         ang = (1.0 - p[P_Imax_ang] * hill(eifn, p[P_EC50_ang])) *
@@ -573,7 +591,10 @@ static int tme_rhs(size_t nles, const double *y, double *dy, const double *p)
 
     /* ---- blood and lymph node ---- */
     {
-        const double neu_prod = p[P_d_neu] * p[P_neu0] * vb *
+        /* Neutrophils leave the Friberg maturation chain (Friberg 2002)
+         * into blood, scaled by IFN-alpha suppression and GM-CSF boost. */
+        const double k_tr = 4.0 / p[P_MTT];
+        const double neu_prod = k_tr * fmax(y[S_TR3], 0.0) *
                                 (1.0 - p[P_Imax_neu_ifn] * hill(ifnab, p[P_IC50_neu_ifn])) *
                                 gm_myelo;
         const double h_dc = hill(fmax(y[S_DCLN], 0.0), p[P_K_dc]);
@@ -589,6 +610,19 @@ static int tme_rhs(size_t nles, const double *y, double *dy, const double *p)
         double ce2, resp;
 
         dy[S_NEU] = neu_prod - p[P_d_neu] * y[S_NEU] - sum_rec[S_NEU];
+        {
+            /* Proliferating precursors: drug effect slope*C, feedback on the
+             * blood count. Steady state without drug: every compartment at
+             * d_neu neu0 V_blood / k_tr, blood at neu0 V_blood. */
+            const double circ = fmax(y[S_NEU], 1.0) / vb;
+            const double e_drug = p[P_slope_dtic] * fmax(y[S_DTIC], 0.0);
+            dy[S_PROL] = k_tr * y[S_PROL] * (1.0 - e_drug) * pow(p[P_neu0] / circ, p[P_gamma_fr]) -
+                         k_tr * y[S_PROL];
+            dy[S_TR1] = k_tr * (y[S_PROL] - y[S_TR1]);
+            dy[S_TR2] = k_tr * (y[S_TR1] - y[S_TR2]);
+            dy[S_TR3] = k_tr * (y[S_TR2] - y[S_TR3]);
+            dy[S_DTIC] = -p[P_CL_dtic] / p[P_V_dtic] * y[S_DTIC];
+        }
         dy[S_MON] = p[P_d_mon] * p[P_mon0] * vb * gm_myelo - p[P_d_mon] * y[S_MON] - sum_rec[S_MON];
         dy[S_EOS] = p[P_d_eos] * p[P_eos0] * vb - p[P_d_eos] * y[S_EOS] - sum_rec[S_EOS];
         dy[S_BAS] = p[P_d_bas] * p[P_bas0] * vb - p[P_d_bas] * y[S_BAS] - sum_rec[S_BAS];

@@ -58,7 +58,7 @@ static const its_param_def p_dtic[] = {
     {"circ0", 5.0e9, "cell/L", "baseline neutrophils (Friberg Circ0)", "Friberg 2002 docetaxel 5.05e9 (Vs)"},
     {"MTT", 3.71, "d", "mean transit time through maturation (89 h)", "Friberg 2002 (Vs)"},
     {"gamma", 0.16, "1", "feedback exponent", "Friberg 2002 (Vs)"},
-    {"slope", 0.01, "1/uM", "linear drug effect on proliferation",
+    {"slope", 0.07, "1/uM", "linear drug effect on proliferation",
      "UNVERIFIED placeholder: no published dacarbazine fit (toxicity_antigenicity.md 9.1); calibrate"},
 };
 
@@ -85,7 +85,7 @@ static const its_agent agents[] = {
     {"nivolumab", "nivolumab (Opdivo, anti-PD-1 IgG4)", "anti-PD-1 antibody", "antipd1",
      "2-compartment IV, time-varying clearance", 146000.0, 0.0,
      "IgG4 ~146 kDa (label value, UNVERIFIED here); dosed in mg or mg/kg", N(p_nivo), p_nivo},
-    {"dacarbazine", "dacarbazine (DTIC)", "cytotoxic", NULL,
+    {"dacarbazine", "dacarbazine (DTIC)", "cytotoxic", "dacarbazine",
      "1-compartment IV; Friberg neutropenia model", 182.19, 0.0,
      "MW 182.19 (toxicity_antigenicity.md 9.1, V)", N(p_dtic), p_dtic},
 };

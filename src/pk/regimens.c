@@ -49,6 +49,14 @@ static const its_regimen regimens[] = {
      "therapy:\n"
      "  - {agent: pembrolizumab, route: iv, dose: 200 mg, duration: 30 min, every: 21 d, until: 364 d}\n"
      YEAR},
+    {"dacarbazine", "chemotherapy comparator: dacarbazine 1,000 mg/m2 IV every 3 weeks",
+     "CheckMate 066 / EORTC 18032 comparator arms (toxicity_antigenicity.md 1.3)",
+     "# Dacarbazine, 1,000 mg/m2 over 60 min every 3 weeks.\n"
+     "model: tme\n"
+     "description: dacarbazine 1000 mg/m2 IV q3w\n" PATIENT
+     "therapy:\n"
+     "  - {agent: dacarbazine, route: iv, dose: 1000 mg/m2, duration: 60 min, every: 21 d, until: 364 d}\n"
+     YEAR},
 };
 
 size_t its_regimen_count(void)

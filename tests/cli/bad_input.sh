@@ -247,8 +247,8 @@ agent_scn a4.yaml '{agent: pembrolizumab, dose: 2 MIU}'
 expect_bad "IU for an antibody" '^itsim: a4\.yaml:4:[0-9]+: therapy\[0\]\.dose: .*international units' a4.yaml
 agent_scn a5.yaml '{agent: aldesleukin, dose: 1 MIU}' 'patient: {weight: 70 kg, bsa: harris}'
 expect_bad "unknown BSA formula" '^itsim: a5\.yaml:2:[0-9]+: patient\.bsa: unknown body-surface-area formula' a5.yaml
-agent_scn a6.yaml '{agent: dacarbazine, dose: 1000 mg/m2}'
-expect_bad "agent the model cannot take" '^itsim: a6\.yaml:4:[0-9]+: therapy\[0\]\.agent: model tme has no input for dacarbazine' a6.yaml
+agent_scn a6.yaml '{agent: dacarbazine, route: sc, dose: 1000 mg/m2}'
+expect_bad "a route the model has no input for" '^itsim: a6\.yaml:4:[0-9]+: therapy\[0\]\.agent: model tme has no input for dacarbazine by route sc' a6.yaml
 
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
