@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "io/scenario_impl.h"
 #include "itsim/itsim.h"
 #include "its_test.h"
 
@@ -61,8 +62,67 @@ static expo run(int hydrogel, double total_pmol)
     return e;
 }
 
+/* Peak of a state over a scenario run (white-box: the result's rows). */
+static double scenario_peak(const char *text, const char *state, double *lesion_dose)
+{
+    its_scenario *sc = NULL;
+    its_result *res = NULL;
+    double peak = 0.0;
+    size_t r, n;
+    int idx;
+    its_scenario_create(&sc);
+    if (its_scenario_load_string(sc, text, strlen(text), "test") != ITS_OK ||
+        its_scenario_run(sc, &res) != ITS_OK) {
+        printf("      %s\n", its_scenario_errmsg(sc));
+        its_result_free(res);
+        its_scenario_free(sc);
+        return NAN;
+    }
+    n = res->plan.model->n_states;
+    idx = its_model_state_index(res->plan.model, state);
+    for (r = 0; r < res->n_rows; r++)
+        peak = fmax(peak, res->y[r * n + (size_t)idx]);
+    if (lesion_dose != NULL) {
+        *lesion_dose = 0.0;
+        for (r = 0; r < res->plan.n_doses; r++)
+            if (strncmp(res->plan.model->inputs[res->plan.doses[r].input].name, "il2_it_", 7) == 0)
+                *lesion_dose += res->plan.doses[r].amount;
+    }
+    its_result_free(res);
+    its_scenario_free(sc);
+    return peak;
+}
+
+/* Systemic nanoparticles against free IV IL-2 on the same schedule. */
+static void test_nanoparticle(void)
+{
+    static const char free_iv[] =
+        "model: tme\ntherapy:\n"
+        "  - {agent: aldesleukin, dose: 600000 IU/kg, every: 8 h, count: 14}\n"
+        "simulate: {until: 10 d, output_every: 0.05 d}\n";
+    static const char nano[] =
+        "model: tme\ntherapy:\n"
+        "  - {agent: aldesleukin, dose: 600000 IU/kg, every: 8 h, count: 14, carrier: nanoparticle,"
+        " tumour_fraction: 0.007, circulation_time: 12 h, release: first_order, release_time: 69.25 h}\n"
+        "simulate: {until: 10 d, output_every: 0.05 d}\n";
+    const its_patient pt = {70.0, 175.0, ITS_BSA_MOSTELLER};
+    double dose, lesion_total = 0.0;
+    double iv_blood = scenario_peak(free_iv, "IL2_b", NULL);
+    double iv_lesion = scenario_peak(free_iv, "IL2_1", NULL);
+    double np_blood = scenario_peak(nano, "IL2_b", &lesion_total);
+    double np_lesion = scenario_peak(nano, "IL2_1", NULL);
+    its_dose_amount(its_agent_find("aldesleukin"), "600000 IU/kg", &pt, "pmol", &dose, NULL, 0);
+    /* 0.7 % of 14 doses go to the three lesions (exact arithmetic). */
+    its_test_rel(lesion_total, 0.007 * 14.0 * dose, 1e-12, "nanoparticle: 0.7 %% of the dose to the lesions");
+    its_test_true(np_blood < 0.1 * iv_blood, "nanoparticle: systemic peak %.4g pM < 10 %% of free IV %.4g pM",
+                  np_blood, iv_blood);
+    its_test_true(np_lesion > iv_lesion, "nanoparticle: lesion peak %.4g pM > free IV %.4g pM",
+                  np_lesion, iv_lesion);
+}
+
 int main(void)
 {
+    test_nanoparticle();
     const its_patient pt = {70.0, 175.0, ITS_BSA_MOSTELLER};
     double dose;
     expo iv, gel;

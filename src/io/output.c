@@ -551,6 +551,14 @@ static void write_yaml(const its_result *res, FILE *fp)
             fprintf(fp, "\n    duration: ");
             put_quantity(fp, th->duration, tu);
         }
+        if (th->has_carrier) {
+            fprintf(fp, "\n    carrier: nanoparticle\n    tumour_fraction: ");
+            put_exact(fp, th->tumour_fraction);
+            if (th->circulation_time > 0.0) {
+                fprintf(fp, "\n    circulation_time: ");
+                put_quantity(fp, th->circulation_time, tu);
+            }
+        }
         if (th->has_release) {
             static const char *const laws[] = {"zero_order", "first_order", "higuchi",
                                                "peppas", "weibull"};

@@ -34,11 +34,13 @@ typedef struct sentry {
 
 enum { T_INPUT, T_DOSE, T_RATE, T_START, T_EVERY, T_UNTIL, T_COUNT,
        T_DURATION, T_AGENT, T_ROUTE, T_LESION, T_RELEASE, T_RELEASE_TIME,
-       T_RELEASE_SHAPE, T_BURST, T_DAYS, T_WEEKS, T_CYCLE, T_CYCLES, T_N };
+       T_RELEASE_SHAPE, T_BURST, T_DAYS, T_WEEKS, T_CYCLE, T_CYCLES, T_CARRIER,
+       T_TUMOUR_FRACTION, T_CIRCULATION_TIME, T_N };
 static const char *const therapy_keys[T_N] = {
     "input", "dose", "rate", "start", "every", "until", "count", "duration",
     "agent", "route", "lesion", "release", "release_time", "release_shape",
-    "burst", "days", "weeks", "cycle", "cycles"};
+    "burst", "days", "weeks", "cycle", "cycles", "carrier", "tumour_fraction",
+    "circulation_time"};
 
 /* Release laws by name (itsim/sim.h its_release_law). */
 static const char *const release_names[] = {"zero_order", "first_order", "higuchi",
@@ -858,6 +860,65 @@ static its_status resolve_calendar(its_scenario *sc, const its_model_def *m, siz
     return ITS_OK;
 }
 
+/* carrier: nanoparticle. A share `tumour_fraction` of each dose (default
+ * 0.007: median 0.7 %ID, Wilhelm 2016) reaches the lesions (split by their
+ * initial sizes, into INPUT_it_k, released by the item's release law); the
+ * rest is released into blood with time scale `circulation_time`. */
+static its_status resolve_carrier(its_scenario *sc, const its_model_def *m, size_t i,
+                                  its__therapy *th)
+{
+    const sitem *it = &sc->therapy[i];
+    char key[96], name[96];
+    its_status st;
+    int k;
+
+    if (!it->f[T_CARRIER].text) {
+        if (it->f[T_TUMOUR_FRACTION].text || it->f[T_CIRCULATION_TIME].text) {
+            fmt_into(key, sizeof key, "therapy[%zu].carrier", i);
+            return fail(sc, ITS_EPARSE, &it->at, key,
+                        "tumour_fraction and circulation_time need 'carrier: nanoparticle'");
+        }
+        return ITS_OK;
+    }
+    fmt_into(key, sizeof key, "therapy[%zu].carrier", i);
+    if (strcmp(it->f[T_CARRIER].text, "nanoparticle") != 0)
+        return fail(sc, ITS_EPARSE, &it->f[T_CARRIER], key,
+                    "unknown carrier '%s' (nanoparticle)", it->f[T_CARRIER].text);
+    if (!th->has_dose)
+        return fail(sc, ITS_EPARSE, &it->f[T_CARRIER], key, "a carrier takes a 'dose'");
+    for (k = 1; k <= 8; k++) {
+        int idx;
+        fmt_into(name, sizeof name, "%s_it_%d", m->inputs[th->input].name, k);
+        idx = its_model_input_index(m, name);
+        if (idx < 0)
+            break;
+        th->it_input[th->n_it++] = idx;
+    }
+    if (th->n_it == 0)
+        return fail(sc, ITS_ENOTFOUND, &it->f[T_CARRIER], key,
+                    "model %s has no intratumoral inputs for %s", m->name,
+                    m->inputs[th->input].name);
+    th->tumour_fraction = 0.007;
+    if (it->f[T_TUMOUR_FRACTION].text) {
+        fmt_into(key, sizeof key, "therapy[%zu].tumour_fraction", i);
+        st = quantity(sc, &it->f[T_TUMOUR_FRACTION], key, "1", &th->tumour_fraction);
+        if (st != ITS_OK)
+            return st;
+        if (!(th->tumour_fraction >= 0.0 && th->tumour_fraction <= 1.0))
+            return fail(sc, ITS_ERANGE, &it->f[T_TUMOUR_FRACTION], key, "a fraction from 0 to 1");
+    }
+    if (it->f[T_CIRCULATION_TIME].text) {
+        fmt_into(key, sizeof key, "therapy[%zu].circulation_time", i);
+        st = quantity(sc, &it->f[T_CIRCULATION_TIME], key, m->time_unit, &th->circulation_time);
+        if (st != ITS_OK)
+            return st;
+        if (!(th->circulation_time > 0.0))
+            return fail(sc, ITS_ERANGE, &it->f[T_CIRCULATION_TIME], key, "must be positive");
+    }
+    th->has_carrier = 1;
+    return ITS_OK;
+}
+
 /* release: LAW, release_time: TIME, release_shape: N, burst: FRACTION. */
 static its_status resolve_release(its_scenario *sc, const its_model_def *m, size_t i,
                                   its__therapy *th)
@@ -1049,6 +1110,9 @@ schedule:
     st = resolve_calendar(sc, m, i, th);
     if (st != ITS_OK)
         return st;
+    st = resolve_carrier(sc, m, i, th);
+    if (st != ITS_OK)
+        return st;
     if (it->f[T_RELEASE].text) {
         st = resolve_release(sc, m, i, th);
         if (st != ITS_OK)
@@ -1086,7 +1150,7 @@ static its_status add_dose(its_scenario *sc, its__plan *plan, size_t *cap,
  * administration outside the horizon is an error; later ones of a series
  * that fall after the end are dropped (so --until can shorten a run). */
 static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
-                              size_t *cap)
+                              size_t *cap, const double *y0)
 {
     const its__therapy *th = &plan->therapy[i];
     const sitem *it = &sc->therapy[i];
@@ -1155,6 +1219,37 @@ static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
                             "more than %ld administrations", MAX_DOSES);
             /* within the tolerance of the horizon: exactly on it */
             d.t = fmin(fmax(t, plan->t0), plan->t1);
+            if (th->has_carrier) {
+                /* the systemic share, released from circulating particles */
+                its__dose sys = d, les = d;
+                double wsum = 0.0, w[8];
+                int j;
+                sys.amount = th->dose * (1.0 - th->tumour_fraction);
+                sys.has_release = th->circulation_time > 0.0;
+                sys.release.law = ITS_RELEASE_FIRST_ORDER;
+                sys.release.burst = 0.0;
+                sys.release.tau = th->circulation_time;
+                sys.release.shape = 1.0;
+                st = add_dose(sc, plan, cap, &sys);
+                if (st != ITS_OK)
+                    return st;
+                for (j = 0; j < th->n_it; j++) {
+                    char cn[16];
+                    int ci;
+                    fmt_into(cn, sizeof cn, "C_%d", j + 1);
+                    ci = its_model_state_index(m, cn);
+                    w[j] = ci >= 0 && y0 != NULL ? fmax(y0[ci], 0.0) : 1.0;
+                    wsum += w[j];
+                }
+                for (j = 0; j < th->n_it; j++) {
+                    les.input = th->it_input[j];
+                    les.amount = wsum > 0.0 ? th->dose * th->tumour_fraction * w[j] / wsum : 0.0;
+                    st = add_dose(sc, plan, cap, &les);
+                    if (st != ITS_OK)
+                        return st;
+                }
+                continue;
+            }
             st = add_dose(sc, plan, cap, &d);
             if (st != ITS_OK)
                 return st;
@@ -1576,7 +1671,7 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
         }
         for (i = 0; i < sc->n_therapy && st == ITS_OK; i++) {
             first[i] = plan->n_doses;
-            st = expand_item(sc, plan, i, &cap);
+            st = expand_item(sc, plan, i, &cap, its_sim_initial(sim));
         }
         first[sc->n_therapy] = plan->n_doses;
         /* Times that differ only by round-off (0.1 + 0.2 vs 0.3) are

@@ -35,6 +35,11 @@ typedef struct its__therapy {
     int has_cycle;          /* the schedule repeats every `cycle`, `cycles` times */
     double cycle;
     long cycles;
+    int has_carrier;        /* systemic nanoparticle: part to the lesions */
+    double tumour_fraction; /* share of the dose accumulating in lesions */
+    double circulation_time;/* release time scale in blood (first order), 0: at once */
+    int n_it;               /* intratumoral inputs, one per lesion */
+    int it_input[8];
 } its__therapy;
 
 /* One expanded administration. */
