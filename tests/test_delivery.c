@@ -120,9 +120,29 @@ static void test_nanoparticle(void)
                   np_lesion, iv_lesion);
 }
 
+/* Intratumoral IFN-alpha and GM-CSF stay in the injected lesion. */
+static void test_intratumoral_cytokines(void)
+{
+    static const char ifn[] =
+        "model: tme\ntherapy:\n"
+        "  - {agent: interferon_alfa_2b, route: it, lesion: 2, dose: 3 MIU}\n"
+        "simulate: {until: 3 d, output_every: 0.05 d}\n";
+    static const char gm[] =
+        "model: tme\ntherapy:\n"
+        "  - {agent: sargramostim, route: it, lesion: 3, dose: 250 ug}\n"
+        "simulate: {until: 3 d, output_every: 0.05 d}\n";
+    double i2 = scenario_peak(ifn, "IFNa_2", NULL), i1 = scenario_peak(ifn, "IFNa_1", NULL);
+    double g3 = scenario_peak(gm, "GM_3", NULL), g1 = scenario_peak(gm, "GM_1", NULL);
+    its_test_true(i2 > 100.0 * i1, "intratumoral IFN-a into lesion 2: %.4g pM there vs %.4g pM in lesion 1",
+                  i2, i1);
+    its_test_true(g3 > 100.0 * g1, "intratumoral GM-CSF into lesion 3: %.4g pM there vs %.4g pM in lesion 1",
+                  g3, g1);
+}
+
 int main(void)
 {
     test_nanoparticle();
+    test_intratumoral_cytokines();
     const its_patient pt = {70.0, 175.0, ITS_BSA_MOSTELLER};
     double dose;
     expo iv, gel;

@@ -365,9 +365,9 @@ static void test_lesion_coupling(void)
         char name[8];
         snprintf(name, sizeof name, "tme:%zu", n);
         its_test_true(its_model_find(name) != NULL &&
-                          its_model_find(name)->n_states == M->n_states + (n - 3) * 22 &&
-                          (long)n * 22 + 37 == (long)its_model_find(name)->n_states &&
-                          its_model_find(name)->n_inputs == 8 + n,
+                          its_model_find(name)->n_states == M->n_states + (n - 3) * 24 &&
+                          (long)n * 24 + 37 == (long)its_model_find(name)->n_states &&
+                          its_model_find(name)->n_inputs == 8 + 3 * n,
                       "%s has %zu lesions", name, n);
     }
 }

@@ -28,7 +28,7 @@ enum {
 enum {
     L_C, L_K, L_EIFN, L_NK, L_NEU, L_EOS, L_BAS, L_MC, L_M1, L_M2, L_IDC,
     L_MDC, L_CD8, L_EX, L_TH, L_TREG, L_DEB, L_IL2, L_IFNA, L_GM, L_IFNG,
-    L_IL2IT,
+    L_IL2IT, L_IFNAIT, L_GMIT,
     NL
 };
 
@@ -247,7 +247,7 @@ static const its_param_def params[NP] = {
     [P_k_adcc] = {"k_adcc", 0.1, "1/d", "ADCC per NK or M1 at saturating antibody", "QIO-TNBC k_CTLA4_ADCC (Richards 2008) (Vs)"},
     [P_K_ab] = {"K_ab", 1.0, "nM", "antibody for half-maximal ADCC", ASSUMED("FcgRIIIa Kd 0.28-0.5 uM applies to binding of opsonised targets; titre scale UNVERIFIED")},
 
-    [P_k_it] = {"k_it_local", 0.693, "1/d", "dispersal of free drug from an intratumoral injection site (t1/2 1 d)",
+    [P_k_it] = {"k_it_local", 0.693, "1/d", "dispersal of free cytokine from an intratumoral injection site (t1/2 1 d)",
                 "free IL-12 intratumoral retention 1-2 d (Zaharoff 2010, V); IL-2 value UNVERIFIED (pk_clinical.md 6.2)"},
     [P_k_ex] = {"k_exchange", 2.16, "1/d", "cytokine exchange lesion <-> blood", "QIO-NSCLC Q_TL lymph flow 0.0015/min (Zhu 1996) (Vs)"},
     [P_s_il2] = {"s_il2", 5.6e-5, "pmol/d", "IL-2 secretion per newly primed helper T cell (node)", "0.86 pg/cell/day (Viselli & Mastro 1989, V; D MW 15,300)"},
@@ -333,7 +333,9 @@ static const its_param_def params[NP] = {
     {"IFNa_" #k, "pM", 0.0, 0.0, "IFN-alpha, lesion " #k},                       \
     {"GM_" #k, "pM", 0.0, 0.0, "GM-CSF, lesion " #k},                            \
     {"IFNg_" #k, "pM", 0.0, 0.0, "IFN-gamma, lesion " #k},                       \
-    {"IL2it_" #k, "pmol", 0.0, 0.0, "IL-2 at an intratumoral injection site, lesion " #k}
+    {"IL2it_" #k, "pmol", 0.0, 0.0, "IL-2 at an intratumoral injection site, lesion " #k}, \
+    {"IFNait_" #k, "pmol", 0.0, 0.0, "IFN-alpha at an intratumoral injection site, lesion " #k}, \
+    {"GMit_" #k, "pmol", 0.0, 0.0, "GM-CSF at an intratumoral injection site, lesion " #k}
 
 static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_NEU, "NEU_b", "cell", 3.65e9 * 5.0, "neutrophils in blood"),
@@ -377,10 +379,11 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     LES(5, 5e8), LES(6, 5e8), LES(7, 5e8), LES(8, 5e8),
 };
 
-/* Systemic inputs first, then one intratumoral input per lesion: the
- * n-lesion variant exposes the first N_SYS_INPUTS + n. */
+/* Systemic inputs first, then three intratumoral inputs per lesion (IL-2,
+ * IFN-alpha, GM-CSF): the n-lesion variant exposes the first
+ * N_SYS_INPUTS + 3n. */
 #define N_SYS_INPUTS 8
-static const its_input_def inputs[N_SYS_INPUTS + MAX_LESIONS] = {
+static const its_input_def inputs[N_SYS_INPUTS + 3 * MAX_LESIONS] = {
     {"il2", "IL2_b", 1.0, "pmol", "IL-2 intravenously (into V_il2)", "V_il2"},
     {"il2_sc", "IL2_sc", 1.0, "pmol", "IL-2 subcutaneously", NULL},
     {"ifna", "IFNa_b", 1.0, "pmol", "IFN-alpha intravenously (into V_ifna)", "V_ifna"},
@@ -390,13 +393,29 @@ static const its_input_def inputs[N_SYS_INPUTS + MAX_LESIONS] = {
     {"antipd1", "antiPD1", 1.0, "nmol", "anti-PD-1 antibody intravenously (into V_antipd1)", "V_antipd1"},
     {"dacarbazine", "DTIC", 1.0, "umol", "dacarbazine intravenously (into V_dtic)", "V_dtic"},
     {"il2_it_1", "IL2it_1", 1.0, "pmol", "IL-2 into lesion 1 (intratumoral)", NULL},
+    {"ifna_it_1", "IFNait_1", 1.0, "pmol", "IFN-alpha into lesion 1 (intratumoral)", NULL},
+    {"gmcsf_it_1", "GMit_1", 1.0, "pmol", "GM-CSF into lesion 1 (intratumoral)", NULL},
     {"il2_it_2", "IL2it_2", 1.0, "pmol", "IL-2 into lesion 2 (intratumoral)", NULL},
+    {"ifna_it_2", "IFNait_2", 1.0, "pmol", "IFN-alpha into lesion 2 (intratumoral)", NULL},
+    {"gmcsf_it_2", "GMit_2", 1.0, "pmol", "GM-CSF into lesion 2 (intratumoral)", NULL},
     {"il2_it_3", "IL2it_3", 1.0, "pmol", "IL-2 into lesion 3 (intratumoral)", NULL},
+    {"ifna_it_3", "IFNait_3", 1.0, "pmol", "IFN-alpha into lesion 3 (intratumoral)", NULL},
+    {"gmcsf_it_3", "GMit_3", 1.0, "pmol", "GM-CSF into lesion 3 (intratumoral)", NULL},
     {"il2_it_4", "IL2it_4", 1.0, "pmol", "IL-2 into lesion 4 (intratumoral)", NULL},
+    {"ifna_it_4", "IFNait_4", 1.0, "pmol", "IFN-alpha into lesion 4 (intratumoral)", NULL},
+    {"gmcsf_it_4", "GMit_4", 1.0, "pmol", "GM-CSF into lesion 4 (intratumoral)", NULL},
     {"il2_it_5", "IL2it_5", 1.0, "pmol", "IL-2 into lesion 5 (intratumoral)", NULL},
+    {"ifna_it_5", "IFNait_5", 1.0, "pmol", "IFN-alpha into lesion 5 (intratumoral)", NULL},
+    {"gmcsf_it_5", "GMit_5", 1.0, "pmol", "GM-CSF into lesion 5 (intratumoral)", NULL},
     {"il2_it_6", "IL2it_6", 1.0, "pmol", "IL-2 into lesion 6 (intratumoral)", NULL},
+    {"ifna_it_6", "IFNait_6", 1.0, "pmol", "IFN-alpha into lesion 6 (intratumoral)", NULL},
+    {"gmcsf_it_6", "GMit_6", 1.0, "pmol", "GM-CSF into lesion 6 (intratumoral)", NULL},
     {"il2_it_7", "IL2it_7", 1.0, "pmol", "IL-2 into lesion 7 (intratumoral)", NULL},
+    {"ifna_it_7", "IFNait_7", 1.0, "pmol", "IFN-alpha into lesion 7 (intratumoral)", NULL},
+    {"gmcsf_it_7", "GMit_7", 1.0, "pmol", "GM-CSF into lesion 7 (intratumoral)", NULL},
     {"il2_it_8", "IL2it_8", 1.0, "pmol", "IL-2 into lesion 8 (intratumoral)", NULL},
+    {"ifna_it_8", "IFNait_8", 1.0, "pmol", "IFN-alpha into lesion 8 (intratumoral)", NULL},
+    {"gmcsf_it_8", "GMit_8", 1.0, "pmol", "GM-CSF into lesion 8 (intratumoral)", NULL},
 };
 
 /* ---- profiles ------------------------------------------------------------------- */
@@ -573,12 +592,16 @@ static int tme_rhs(size_t nles, const double *y, double *dy, const double *p)
          * lesion IL-2 comes from blood and from intratumoral injections,
          * which disperse from the injection site at k_it_local. */
         dl[L_IL2IT] = -p[P_k_it] * l[L_IL2IT];
+        dl[L_IFNAIT] = -p[P_k_it] * l[L_IFNAIT];
+        dl[L_GMIT] = -p[P_k_it] * l[L_GMIT];
         dl[L_IL2] = p[P_k_ex] * (il2b - il2) - p[P_deg_il2] * il2 +
                     p[P_k_it] * fmax(l[L_IL2IT], 0.0) / vol_l -
                     p[P_k_il2_cons] * (cd8 + th + treg + nk) * hill(il2, p[P_K_il2_cons]) / vol_l;
-        dl[L_IFNA] = p[P_k_ex] * (ifnab - ifna) + p[P_s_ifna] * mdc / vol_l -
+        dl[L_IFNA] = p[P_k_ex] * (ifnab - ifna) + p[P_s_ifna] * mdc / vol_l +
+                     p[P_k_it] * fmax(l[L_IFNAIT], 0.0) / vol_l -
                      p[P_deg_ifna] * ifna;
-        dl[L_GM] = p[P_k_ex] * (gmb - gm) + p[P_s_gm] * th / vol_l - p[P_deg_gm] * gm;
+        dl[L_GM] = p[P_k_ex] * (gmb - gm) + p[P_s_gm] * th / vol_l +
+                   p[P_k_it] * fmax(l[L_GMIT], 0.0) / vol_l - p[P_deg_gm] * gm;
         dl[L_IFNG] = p[P_k_ex] * (fmax(y[S_IFNG], 0.0) - ifng) +
                      p[P_s_ifng] * (cd8 + th / 3.0 + p[P_r_nk_ifng] * nk) / vol_l -
                      p[P_deg_ifng] * ifng;
@@ -722,7 +745,7 @@ static const char *const course[] = {"C_1", "C_2", "C_3", "CD8_b", "CD8_1",
 
 #define TME_DEF(n, name)                                                        \
     {name, TME_TITLE, TME_REF, "d", TME_NOTES, NSYS + (n) * NL, states, NP,     \
-     params, N_SYS_INPUTS + (n), inputs, ITS__COUNT(sets), sets, "melanoma",   \
+     params, N_SYS_INPUTS + 3 * (n), inputs, ITS__COUNT(sets), sets, "melanoma", \
      rhs_##n, NULL, (n) >= 3 ? course : NULL, 365.0}
 
 const its_model_def its__model_tme_variants[MAX_LESIONS] = {
