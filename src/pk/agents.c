@@ -72,7 +72,9 @@ static const its_agent agents[] = {
     {"interferon_alfa_2b", "interferon alfa-2b (Intron A)", "cytokine", "ifna",
      "1-compartment, first-order SC absorption", 19271.0, 2.6e8,
      "Intron A label: MW 19,271, 2.6e8 IU/mg (pk_clinical.md 1.2, V)", N(p_ifn), p_ifn},
-    {"peginterferon_alfa_2b", "peginterferon alfa-2b (Sylatron)", "cytokine", "ifna",
+    /* Not wired into tme yet: its slow PK (t1/2 ~2 days) would be wrong
+     * through the IFN-alpha2b states, so tme refuses it for now. */
+    {"peginterferon_alfa_2b", "peginterferon alfa-2b (Sylatron)", "cytokine", NULL,
      "1-compartment SC, clearance falling with time", 31000.0, 0.0,
      "MW ~31,000 (19,271 protein + 12 kDa PEG; UNVERIFIED here); dosed in ug/kg", N(p_pegifn), p_pegifn},
     {"sargramostim", "sargramostim (Leukine, yeast GM-CSF)", "cytokine", "gmcsf",
@@ -82,8 +84,11 @@ static const its_agent agents[] = {
     {"pembrolizumab", "pembrolizumab (Keytruda, anti-PD-1 IgG4)", "anti-PD-1 antibody", "antipd1",
      "2-compartment IV, linear", 149000.0, 0.0,
      "IgG4 ~149 kDa (label value, UNVERIFIED here); dosed in mg", N(p_pembro), p_pembro},
+    /* In tme nivolumab uses the model's anti-PD-1 PK (pembrolizumab's
+     * 2-compartment values; nivolumab's own are close: CL 0.226 vs 0.22 L/d,
+     * Vc 3.63 vs 3.48 L) without its time-varying clearance. */
     {"nivolumab", "nivolumab (Opdivo, anti-PD-1 IgG4)", "anti-PD-1 antibody", "antipd1",
-     "2-compartment IV, time-varying clearance", 146000.0, 0.0,
+     "2-compartment IV, time-varying clearance (tme: pembrolizumab PK)", 146000.0, 0.0,
      "IgG4 ~146 kDa (label value, UNVERIFIED here); dosed in mg or mg/kg", N(p_nivo), p_nivo},
     {"dacarbazine", "dacarbazine (DTIC)", "cytotoxic", "dacarbazine",
      "1-compartment IV; Friberg neutropenia model", 182.19, 0.0,
