@@ -382,7 +382,11 @@ static its_status read_fixed_map(its_scenario *sc, const its__ydoc *doc,
     return ITS_OK;
 }
 
-static its_status read_therapy(its_scenario *sc, const its__ydoc *doc, int node)
+/* A list of fixed-key mappings (therapy items, rules) into *out. `what` is
+ * the top-level key, `example` shows the expected shape in messages. */
+static its_status read_items(its_scenario *sc, const its__ydoc *doc, int node,
+                             const char *what, const char *example,
+                             const char *const *keys, int nkeys, sitem **out, size_t *n_out)
 {
     size_t i, n;
     sval at;
@@ -394,63 +398,24 @@ static its_status read_therapy(its_scenario *sc, const its__ydoc *doc, int node)
     memset(&at, 0, sizeof at);
     node_sval(doc, node, &at);
     if (its__ynode_kind(doc, node) != ITS__Y_SEQUENCE)
-        return fail(sc, ITS_EPARSE, &at, "therapy",
-                    "expected a list of doses such as "
-                    "'- {input: NAME, dose: AMOUNT, start: TIME}', got %s",
-                    kind_name(its__ynode_kind(doc, node)));
+        return fail(sc, ITS_EPARSE, &at, what, "expected a list such as '- %s', got %s",
+                    example, kind_name(its__ynode_kind(doc, node)));
     n = its__ynode_size(doc, node);
     if (n == 0)
         return ITS_OK;
-    sc->therapy = calloc(n, sizeof *sc->therapy);
-    if (!sc->therapy)
+    *out = calloc(n, sizeof **out);
+    if (!*out)
         return fail_nomem(sc);
-    sc->n_therapy = n;
+    *n_out = n;
     for (i = 0; i < n; i++) {
         int item = its__ynode_item(doc, node, i);
-        fmt_into(key, sizeof key, "therapy[%zu]", i);
-        node_sval(doc, item, &sc->therapy[i].at);
+        fmt_into(key, sizeof key, "%s[%zu]", what, i);
+        node_sval(doc, item, &(*out)[i].at);
         if (its__ynode_kind(doc, item) != ITS__Y_MAPPING)
-            return fail(sc, ITS_EPARSE, &sc->therapy[i].at, key,
-                        "expected a mapping such as "
-                        "{input: NAME, dose: AMOUNT}, got %s",
+            return fail(sc, ITS_EPARSE, &(*out)[i].at, key,
+                        "expected a mapping such as %s, got %s", example,
                         kind_name(its__ynode_kind(doc, item)));
-        st = read_fixed_map(sc, doc, item, key, therapy_keys, T_N,
-                            sc->therapy[i].f);
-        if (st != ITS_OK)
-            return st;
-    }
-    return ITS_OK;
-}
-
-static its_status read_rules(its_scenario *sc, const its__ydoc *doc, int node)
-{
-    size_t i, n;
-    sval at;
-    char key[64];
-    its_status st;
-
-    if (is_null_node(doc, node))
-        return ITS_OK;
-    memset(&at, 0, sizeof at);
-    node_sval(doc, node, &at);
-    if (its__ynode_kind(doc, node) != ITS__Y_SEQUENCE)
-        return fail(sc, ITS_EPARSE, &at, "rules",
-                    "expected a list such as '- {hold_if: perm > 1.5, applies_to: il2}'");
-    n = its__ynode_size(doc, node);
-    if (n == 0)
-        return ITS_OK;
-    sc->rules = calloc(n, sizeof *sc->rules);
-    if (!sc->rules)
-        return fail_nomem(sc);
-    sc->n_rules = n;
-    for (i = 0; i < n; i++) {
-        int item = its__ynode_item(doc, node, i);
-        fmt_into(key, sizeof key, "rules[%zu]", i);
-        node_sval(doc, item, &sc->rules[i].at);
-        if (its__ynode_kind(doc, item) != ITS__Y_MAPPING)
-            return fail(sc, ITS_EPARSE, &sc->rules[i].at, key,
-                        "expected a mapping such as {hold_if: perm > 1.5}");
-        st = read_fixed_map(sc, doc, item, key, rule_keys, R_N, sc->rules[i].f);
+        st = read_fixed_map(sc, doc, item, key, keys, nkeys, (*out)[i].f);
         if (st != ITS_OK)
             return st;
     }
@@ -511,7 +476,10 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
         case K_INITIAL:
             st = read_entries(sc, doc, v, name, &sc->initial, &sc->n_initial);
             break;
-        case K_THERAPY: st = read_therapy(sc, doc, v); break;
+        case K_THERAPY:
+            st = read_items(sc, doc, v, "therapy", "{input: NAME, dose: AMOUNT, start: TIME}",
+                            therapy_keys, T_N, &sc->therapy, &sc->n_therapy);
+            break;
         case K_SIMULATE:
             if (is_null_node(doc, v))
                 break;
@@ -525,7 +493,8 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
             st = read_fixed_map(sc, doc, v, name, simulate_keys, S_N, sc->sim);
             break;
         case K_RULES:
-            st = read_rules(sc, doc, v);
+            st = read_items(sc, doc, v, "rules", "{hold_if: perm > 1.5, applies_to: il2}",
+                            rule_keys, R_N, &sc->rules, &sc->n_rules);
             break;
         case K_PATIENT:
             if (is_null_node(doc, v))
