@@ -69,6 +69,20 @@ typedef struct rows_t {
     double min, t_min;
 } rows_t;
 
+/* Observer keeping the maximum (stored in min/t_min of the same record). */
+static int keep_max(double t, const double *y, size_t n, its_row_kind k, void *ud)
+{
+    rows_t *r = ud;
+    (void)n;
+    (void)k;
+    if (!r->seen || y[r->idx] > r->min) {
+        r->seen = 1;
+        r->min = y[r->idx];
+        r->t_min = t;
+    }
+    return 0;
+}
+
 static int keep_min(double t, const double *y, size_t n, its_row_kind k, void *ud)
 {
     rows_t *r = ud;
@@ -366,8 +380,8 @@ static void test_lesion_coupling(void)
         snprintf(name, sizeof name, "tme:%zu", n);
         its_test_true(its_model_find(name) != NULL &&
                           its_model_find(name)->n_states == M->n_states + (n - 3) * 24 &&
-                          (long)n * 24 + 37 == (long)its_model_find(name)->n_states &&
-                          its_model_find(name)->n_inputs == 8 + 3 * n,
+                          (long)n * 24 + 39 == (long)its_model_find(name)->n_states &&
+                          its_model_find(name)->n_inputs == 9 + 3 * n,
                       "%s has %zu lesions", name, n);
     }
 }
@@ -433,6 +447,38 @@ static void test_chemotherapy(void)
                   tumour(y), tumour(untreated));
 }
 
+/* Peginterferon alfa-2b 6 ug/kg SC weekly (Sylatron label, 70 kg): at week
+ * 8 Cmax 4.4 ng/mL (CV 51 %) and terminal t1/2 about 51 h (pk_clinical.md
+ * 1.3). */
+static void test_peginterferon(void)
+{
+    its_sim *s = NULL;
+    const its_patient pt = {70.0, 175.0, ITS_BSA_MOSTELLER};
+    double pmol, grid[801], y[NMAX];
+    int i, ipeg = its_model_state_index(M, "PEG_b");
+    rows_t mx;
+    its_dose_amount(its_agent_find("peginterferon_alfa_2b"), "6 ug/kg", &pt, "pmol", &pmol, NULL, 0);
+    its_sim_create(M, &s);
+    for (i = 0; i < 8; i++)
+        its_sim_add_bolus(s, "peginterferon_sc", 7.0 * i, pmol);
+    for (i = 0; i <= 800; i++)
+        grid[i] = 49.0 + 0.01 * i; /* week 8: days 49-57 */
+    memset(&mx, 0, sizeof mx);
+    mx.idx = ipeg;
+    its_sim_run(s, 0.0, 57.0, grid, 801, keep_max, &mx);
+    its_sim_final_state(s, y);
+    {
+        double cmax_ng_ml = mx.min * 31000.0 * 1e-12 * 1e9 / 1e3; /* pM -> ng/mL */
+        double k_el = its_agent_param(its_agent_find("peginterferon_alfa_2b"), "CL_F")->value /
+                      its_agent_param(its_agent_find("peginterferon_alfa_2b"), "V_F")->value;
+        its_test_true(cmax_ng_ml > 4.4 * 0.49 && cmax_ng_ml < 4.4 * 1.51,
+                      "peginterferon week-8 Cmax %.2f ng/mL within the label's 4.4 (CV 51 %%)", cmax_ng_ml);
+        /* terminal t1/2 from CL/V at the start (CL falls slowly, T 666 d) */
+        its_test_rel(log(2.0) / k_el * 24.0, 51.0, 0.15, "peginterferon t1/2 (h) vs label ~51 h");
+    }
+    its_sim_free(s);
+}
+
 int main(void)
 {
     M = its_model_find("tme");
@@ -451,5 +497,6 @@ int main(void)
     test_lesion_coupling();
     test_hahnfeldt_module();
     test_chemotherapy();
+    test_peginterferon();
     return its_test_done();
 }

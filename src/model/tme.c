@@ -22,6 +22,8 @@ enum {
     S_IL2P, S_IL2SC, S_IFNASC, S_GMSC, S_APD1P,
     /* cytotoxic chemotherapy (dacarbazine) and the Friberg marrow chain */
     S_DTIC, S_PROL, S_TR1, S_TR2, S_TR3,
+    /* peginterferon alfa-2b: SC depot and plasma */
+    S_PEGSC, S_PEG,
     NSYS
 };
 
@@ -65,6 +67,7 @@ enum {
     P_M50_flu, P_k_flu, P_Imax_neu_ifn, P_IC50_neu_ifn, P_a_gm_myelo, P_k_irae,
     P_k_irae_res,
     P_V_dtic, P_CL_dtic, P_MTT, P_gamma_fr, P_slope_dtic, P_k_dtic_kill,
+    P_V_peg, P_CL_peg, P_T_CL_peg, P_ka_peg, P_r_peg,
     NP
 };
 
@@ -304,6 +307,12 @@ static const its_param_def params[NP] = {
                       "UNVERIFIED placeholder (no published dacarbazine fit): gives a ~40 % neutrophil nadir per 1,000 mg/m2; calibrate to grade 3-4 rates (toxicity_antigenicity.md 9.1)"},
     [P_k_dtic_kill] = {"k_dtic_kill", 0.034, "1/(uM*d)", "dacarbazine kill of tumour cells per exposure",
                        ASSUMED("~20 % of tumour cells per 1,000 mg/m2 dose (AUC 6.5 uM d); calibrate to response rates")},
+    [P_V_peg] = {"V_peg", 149.0, "L", "peginterferon apparent volume", "Gupta 2006 (Vs; itsim agents)"},
+    [P_CL_peg] = {"CL_peg", 44.1, "L/d", "peginterferon apparent clearance at treatment start", "Gupta 2006 (Vs)"},
+    [P_T_CL_peg] = {"T_CL_peg", 666.0, "d", "time constant of CL(t) = CL0/(1 + t/T), t from the start of the run", "Gupta 2006 (Vs)"},
+    [P_ka_peg] = {"ka_peg", 1.9, "1/d", "peginterferon SC absorption", "Gupta 2006 (Vs)"},
+    [P_r_peg] = {"r_peg", 0.3, "1", "IFN-alpha activity of peginterferon relative to IFN-alpha2b, per mole",
+                 ASSUMED("PEGylation lowers in vitro specific activity several-fold; value UNVERIFIED")},
     [P_k_irae_res] = {"k_irae_res", 0.02, "1/d", "irAE resolution", ASSUMED("weeks to resolve")},
 };
 
@@ -375,6 +384,8 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_TR1, "NEU_tr1", "cell", 0.89 * 3.65e9 * 5.0 * 3.71 / 4.0, "maturing neutrophils, transit 1"),
     SYS(S_TR2, "NEU_tr2", "cell", 0.89 * 3.65e9 * 5.0 * 3.71 / 4.0, "maturing neutrophils, transit 2"),
     SYS(S_TR3, "NEU_tr3", "cell", 0.89 * 3.65e9 * 5.0 * 3.71 / 4.0, "maturing neutrophils, transit 3"),
+    SYS(S_PEGSC, "PEG_sc", "pmol", 0.0, "peginterferon at the subcutaneous injection site"),
+    SYS(S_PEG, "PEG_b", "pM", 0.0, "peginterferon in plasma"),
     LES(1, 4e9), LES(2, 1.5e9), LES(3, 5e8), LES(4, 5e8),
     LES(5, 5e8), LES(6, 5e8), LES(7, 5e8), LES(8, 5e8),
 };
@@ -382,7 +393,7 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
 /* Systemic inputs first, then three intratumoral inputs per lesion (IL-2,
  * IFN-alpha, GM-CSF): the n-lesion variant exposes the first
  * N_SYS_INPUTS + 3n. */
-#define N_SYS_INPUTS 8
+#define N_SYS_INPUTS 9
 static const its_input_def inputs[N_SYS_INPUTS + 3 * MAX_LESIONS] = {
     {"il2", "IL2_b", 1.0, "pmol", "IL-2 intravenously (into V_il2)", "V_il2"},
     {"il2_sc", "IL2_sc", 1.0, "pmol", "IL-2 subcutaneously", NULL},
@@ -392,6 +403,7 @@ static const its_input_def inputs[N_SYS_INPUTS + 3 * MAX_LESIONS] = {
     {"gmcsf_sc", "GM_sc", 1.0, "pmol", "GM-CSF subcutaneously", NULL},
     {"antipd1", "antiPD1", 1.0, "nmol", "anti-PD-1 antibody intravenously (into V_antipd1)", "V_antipd1"},
     {"dacarbazine", "DTIC", 1.0, "umol", "dacarbazine intravenously (into V_dtic)", "V_dtic"},
+    {"peginterferon_sc", "PEG_sc", 1.0, "pmol", "peginterferon alfa-2b subcutaneously", NULL},
     {"il2_it_1", "IL2it_1", 1.0, "pmol", "IL-2 into lesion 1 (intratumoral)", NULL},
     {"ifna_it_1", "IFNait_1", 1.0, "pmol", "IFN-alpha into lesion 1 (intratumoral)", NULL},
     {"gmcsf_it_1", "GMit_1", 1.0, "pmol", "GM-CSF into lesion 1 (intratumoral)", NULL},
@@ -463,12 +475,15 @@ static double kill_law(double e, double c, double k)
     return (e > 0.0 && c > 0.0 && den > 0.0) ? e * c / den : 0.0;
 }
 
-static int tme_rhs(size_t nles, const double *y, double *dy, const double *p)
+static int tme_rhs(size_t nles, double t, const double *y, double *dy, const double *p)
 {
     const double vb = p[P_Vb];
     const double n_neo = p[P_tmb] * p[P_exome] * p[P_f_imm];
     const double d_ang = p[P_b_ang] / cbrt(p[P_Kmax] * p[P_Kmax]);
-    const double il2b = fmax(y[S_IL2], 0.0), ifnab = fmax(y[S_IFNA], 0.0);
+    /* IFN-alpha activity in blood: IFN-alpha2b plus peginterferon weighted
+     * by its relative activity. */
+    const double il2b = fmax(y[S_IL2], 0.0);
+    const double ifnab = fmax(y[S_IFNA], 0.0) + p[P_r_peg] * fmax(y[S_PEG], 0.0);
     const double gmb = fmax(y[S_GM], 0.0);
     const double apd1 = fmax(y[S_APD1], 0.0);
     const double occ = hill(apd1, p[P_Kd_apd1]);
@@ -646,6 +661,12 @@ static int tme_rhs(size_t nles, const double *y, double *dy, const double *p)
             dy[S_TR3] = k_tr * (y[S_TR2] - y[S_TR3]);
             dy[S_DTIC] = -p[P_CL_dtic] / p[P_V_dtic] * y[S_DTIC];
         }
+        /* Peginterferon: first-order SC absorption, clearance falling with
+         * time since the start of the run (Gupta 2006). */
+        dy[S_PEGSC] = -p[P_ka_peg] * y[S_PEGSC];
+        dy[S_PEG] = (p[P_ka_peg] * y[S_PEGSC] -
+                     p[P_CL_peg] / (1.0 + fmax(t, 0.0) / p[P_T_CL_peg]) * y[S_PEG]) /
+                    p[P_V_peg];
         dy[S_MON] = p[P_d_mon] * p[P_mon0] * vb * gm_myelo - p[P_d_mon] * y[S_MON] - sum_rec[S_MON];
         dy[S_EOS] = p[P_d_eos] * p[P_eos0] * vb - p[P_d_eos] * y[S_EOS] - sum_rec[S_EOS];
         dy[S_BAS] = p[P_d_bas] * p[P_bas0] * vb - p[P_d_bas] * y[S_BAS] - sum_rec[S_BAS];
@@ -724,7 +745,7 @@ static int tme_rhs(size_t nles, const double *y, double *dy, const double *p)
     {                                                                            \
         (void)t;                                                                 \
         (void)u;                                                                 \
-        return tme_rhs(n, y, dy, p);                                             \
+        return tme_rhs(n, t, y, dy, p);                                          \
     }
 TME_VARIANT(1)
 TME_VARIANT(2)

@@ -72,9 +72,9 @@ static const its_agent agents[] = {
     {"interferon_alfa_2b", "interferon alfa-2b (Intron A)", "cytokine", "ifna",
      "1-compartment, first-order SC absorption", 19271.0, 2.6e8,
      "Intron A label: MW 19,271, 2.6e8 IU/mg (pk_clinical.md 1.2, V)", N(p_ifn), p_ifn},
-    /* Not wired into tme yet: its slow PK (t1/2 ~2 days) would be wrong
-     * through the IFN-alpha2b states, so tme refuses it for now. */
-    {"peginterferon_alfa_2b", "peginterferon alfa-2b (Sylatron)", "cytokine", NULL,
+    /* In tme: its own SC depot and plasma states (input peginterferon_sc),
+     * acting as IFN-alpha activity weighted by r_peg. */
+    {"peginterferon_alfa_2b", "peginterferon alfa-2b (Sylatron)", "cytokine", "peginterferon",
      "1-compartment SC, clearance falling with time", 31000.0, 0.0,
      "MW ~31,000 (19,271 protein + 12 kDa PEG; UNVERIFIED here); dosed in ug/kg", N(p_pegifn), p_pegifn},
     {"sargramostim", "sargramostim (Leukine, yeast GM-CSF)", "cytokine", "gmcsf",
