@@ -42,6 +42,8 @@ typedef struct its_agent {
     const char *identity_source;
     size_t n_params;
     const its_param_def *params; /* PK parameters, units and sources */
+    size_t n_tme_params;     /* tme parameters this agent sets when a scenario */
+    const its_param_value *tme_params; /* doses it (e.g. its own PK), or 0/NULL */
 } its_agent;
 
 size_t its_agent_count(void);

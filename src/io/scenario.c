@@ -1576,6 +1576,15 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
         }
         plan->set_name = m->sets[k].name;
     }
+    /* Agents that bring their own PK values for this model (nivolumab's
+     * anti-PD-1 PK); explicit parameters below still win. */
+    for (i = 0; i < sc->n_therapy; i++) {
+        const its_agent *ag = its_agent_find(sc->therapy[i].f[T_AGENT].text);
+        size_t j;
+        for (j = 0; ag != NULL && j < ag->n_tme_params; j++)
+            if (its_model_param_index(m, ag->tme_params[j].name) >= 0)
+                (void)its_sim_set_param(sim, ag->tme_params[j].name, ag->tme_params[j].value);
+    }
     for (i = 0; i < sc->n_params; i++) {
         const sentry *e = &sc->params[i];
         char key[256];

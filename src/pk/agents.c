@@ -64,35 +64,40 @@ static const its_param_def p_dtic[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Nivolumab's own 2-compartment PK for tme's anti-PD-1 states (Bajaj 2017,
+ * baseline clearance; the time-varying part is not modelled in tme). */
+static const its_param_value tme_nivo[] = {
+    {"V_antipd1", 3.63}, {"CL_antipd1", 0.2256}, {"Q_antipd1", 0.7704}, {"V2_antipd1", 2.78},
+};
+
 static const its_agent agents[] = {
     {"aldesleukin", "aldesleukin (Proleukin, recombinant IL-2)", "cytokine", "il2",
      "2-compartment IV; SC first-order absorption", 15300.0, 16.4e6,
      "Proleukin label: MW ~15,300; 16.4e6 IU/mg from 18 MIU = 1.1 mg (pk_clinical.md 1.1, Vs/D)",
-     N(p_aldesleukin), p_aldesleukin},
+     N(p_aldesleukin), p_aldesleukin, 0, NULL},
     {"interferon_alfa_2b", "interferon alfa-2b (Intron A)", "cytokine", "ifna",
      "1-compartment, first-order SC absorption", 19271.0, 2.6e8,
-     "Intron A label: MW 19,271, 2.6e8 IU/mg (pk_clinical.md 1.2, V)", N(p_ifn), p_ifn},
+     "Intron A label: MW 19,271, 2.6e8 IU/mg (pk_clinical.md 1.2, V)", N(p_ifn), p_ifn, 0, NULL},
     /* In tme: its own SC depot and plasma states (input peginterferon_sc),
      * acting as IFN-alpha activity weighted by r_peg. */
     {"peginterferon_alfa_2b", "peginterferon alfa-2b (Sylatron)", "cytokine", "peginterferon",
      "1-compartment SC, clearance falling with time", 31000.0, 0.0,
-     "MW ~31,000 (19,271 protein + 12 kDa PEG; UNVERIFIED here); dosed in ug/kg", N(p_pegifn), p_pegifn},
+     "MW ~31,000 (19,271 protein + 12 kDa PEG; UNVERIFIED here); dosed in ug/kg", N(p_pegifn), p_pegifn, 0, NULL},
     {"sargramostim", "sargramostim (Leukine, yeast GM-CSF)", "cytokine", "gmcsf",
      "1-compartment, first-order SC absorption", 16800.0, 5.6e6,
      "glycoforms 15.5-19.5 kDa (mid 16.8 kDa); 5.6e6 IU/mg (older Leukine label, pk_clinical.md 1.4, Vs)",
-     N(p_sargramostim), p_sargramostim},
+     N(p_sargramostim), p_sargramostim, 0, NULL},
     {"pembrolizumab", "pembrolizumab (Keytruda, anti-PD-1 IgG4)", "anti-PD-1 antibody", "antipd1",
      "2-compartment IV, linear", 149000.0, 0.0,
-     "IgG4 ~149 kDa (label value, UNVERIFIED here); dosed in mg", N(p_pembro), p_pembro},
-    /* In tme nivolumab uses the model's anti-PD-1 PK (pembrolizumab's
-     * 2-compartment values; nivolumab's own are close: CL 0.226 vs 0.22 L/d,
-     * Vc 3.63 vs 3.48 L) without its time-varying clearance. */
+     "IgG4 ~149 kDa (label value, UNVERIFIED here); dosed in mg", N(p_pembro), p_pembro, 0, NULL},
+    /* In tme nivolumab sets the anti-PD-1 PK to its own 2-compartment values
+     * (tme_nivo), without its time-varying clearance. */
     {"nivolumab", "nivolumab (Opdivo, anti-PD-1 IgG4)", "anti-PD-1 antibody", "antipd1",
-     "2-compartment IV, time-varying clearance (tme: pembrolizumab PK)", 146000.0, 0.0,
-     "IgG4 ~146 kDa (label value, UNVERIFIED here); dosed in mg or mg/kg", N(p_nivo), p_nivo},
+     "2-compartment IV, time-varying clearance (tme: baseline clearance)", 146000.0, 0.0,
+     "IgG4 ~146 kDa (label value, UNVERIFIED here); dosed in mg or mg/kg", N(p_nivo), p_nivo, N(tme_nivo), tme_nivo},
     {"dacarbazine", "dacarbazine (DTIC)", "cytotoxic", "dacarbazine",
      "1-compartment IV; Friberg neutropenia model", 182.19, 0.0,
-     "MW 182.19 (toxicity_antigenicity.md 9.1, V)", N(p_dtic), p_dtic},
+     "MW 182.19 (toxicity_antigenicity.md 9.1, V)", N(p_dtic), p_dtic, 0, NULL},
 };
 
 size_t its_agent_count(void)

@@ -237,6 +237,16 @@ rules:
   - {hold_if: perm = 1.5}
 simulate: {until: 1 d}'
 expect_bad "rule without a comparison" '^itsim: r2\.yaml:5:[0-9]+: rules\[0\]\.hold_if: expected' r2.yaml
+# Nivolumab brings its own anti-PD-1 PK (Bajaj 2017) into tme.
+agent_scn nivo.yaml '{agent: nivolumab, dose: 240 mg, duration: 30 min, every: 14 d, count: 2}'
+rm -rf nivo_out
+if "$ITSIM" run nivo.yaml -o nivo_out >/dev/null 2>&1 &&
+    grep -q '^  CL_antipd1: 0.2256 L/d$' nivo_out/scenario.resolved.yaml &&
+    grep -q '^  V2_antipd1: 2.78 L$' nivo_out/scenario.resolved.yaml; then
+    pass "nivolumab sets its own PK in tme"
+else
+    fail "nivolumab sets its own PK in tme"
+fi
 agent_scn a1.yaml '{agent: nosuchdrug, dose: 1 mg}'
 expect_bad "unknown agent" '^itsim: a1\.yaml:4:[0-9]+: therapy\[0\]\.agent: unknown agent' a1.yaml
 agent_scn a2.yaml '{agent: aldesleukin, route: im, dose: 1 MIU}'
