@@ -444,7 +444,7 @@ static const its_param_value v_melanoma[] = {
  * calibrated (assumed) to an untreated doubling of about a year (Stein 2012:
  * 462 d on IFN-alpha; pk_clinical.md 6.4). */
 static const its_param_value v_rcc[] = {
-    {"rho", 1e8}, {"tmb", 6.0}, {"lambda1", 0.0065}, {"b_ang", 0.0075},
+    {"rho", 1e8}, {"tmb", 6.0}, {"lambda1", 0.0055}, {"b_ang", 0.0063},
     {"pdl1_0", 3.0}, {"q_T", 0.00835}, {"q_nk", 2e-5}, {"q_treg", 2e-5},
     {"q_neu", 3e-5}, {"q_mon", 5e-5}, {"q_eos", 1e-4}, {"q_bas", 1e-4},
 };
@@ -468,10 +468,13 @@ static double cap_room(double x, double cap)
     return x < cap ? 1.0 - fmax(x, 0.0) / cap : 0.0;
 }
 
-/* Ratio-dependent kill E*C/(K*E + C) (QSP-IO form), 0 when either is 0. */
+/* Ratio-dependent kill in the QSP-IO form k*E*C/(K*C + E) (Robertson-Tessi
+ * 2012; QSPIO-TNBC Teff and macrophage modules): K sits on the cancer cells,
+ * so each effector kills at most k/K per day and, with effectors in excess,
+ * each cancer cell dies at rate k. 0 when either population is 0. */
 static double kill_law(double e, double c, double k)
 {
-    double den = k * e + c;
+    double den = k * c + e;
     return (e > 0.0 && c > 0.0 && den > 0.0) ? e * c / den : 0.0;
 }
 
