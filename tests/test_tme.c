@@ -476,6 +476,15 @@ static void test_peginterferon(void)
         /* terminal t1/2 from CL/V at the start (CL falls slowly, T 666 d) */
         its_test_rel(log(2.0) / k_el * 24.0, 51.0, 0.15, "peginterferon t1/2 (h) vs label ~51 h");
     }
+    {
+        /* Peginterferon acts as IFN-alpha activity without feeding the free
+         * IFN-alpha2b state (a first version drained it below zero). */
+        its_stats st;
+        its_sim_get_stats(s, &st);
+        its_test_true(st.clip_restarts == 0 && fabs(v(y, "IFNa_b")) < 1e-3,
+                      "peginterferon leaves free IFN-a2b alone (IFNa_b %.3g pM, %ld clipping restarts)",
+                      v(y, "IFNa_b"), st.clip_restarts);
+    }
     its_sim_free(s);
 }
 

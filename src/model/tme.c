@@ -486,7 +486,12 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
     /* IFN-alpha activity in blood: IFN-alpha2b plus peginterferon weighted
      * by its relative activity. */
     const double il2b = fmax(y[S_IL2], 0.0);
-    const double ifnab = fmax(y[S_IFNA], 0.0) + p[P_r_peg] * fmax(y[S_PEG], 0.0);
+    const double ifna_free_b = fmax(y[S_IFNA], 0.0);
+    const double peg_act_b = p[P_r_peg] * fmax(y[S_PEG], 0.0);
+    const double ifnab = ifna_free_b + peg_act_b;
+    /* Peginterferon's activity in a lesion, quasi-steady with blood like
+     * free IFN-alpha (no state of its own; lesions are tiny against V_peg). */
+    const double peg_act_l = peg_act_b * p[P_k_ex] / (p[P_k_ex] + p[P_deg_ifna]);
     const double gmb = fmax(y[S_GM], 0.0);
     const double apd1 = fmax(y[S_APD1], 0.0);
     const double occ = hill(apd1, p[P_Kd_apd1]);
@@ -513,6 +518,7 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         const double il2 = fmax(l[L_IL2], 0.0), ifna = fmax(l[L_IFNA], 0.0);
         const double gm = fmax(l[L_GM], 0.0), ifng = fmax(l[L_IFNG], 0.0);
         const double eifn = fmax(l[L_EIFN], 0.0);
+        const double ifna_act = ifna + peg_act_l; /* IFN-alpha activity */
         double rec_T, rec_nk, rec_neu, rec_mon, rec_eos, rec_bas;
         double pdl1, x, h_pd1, mhc, supp, k_cd8, k_nk, k_adcc, k_m1, k_neu, k_eos;
         double kill, ang, f_dc, k12, k21, mat, ex_rate, room;
@@ -541,13 +547,13 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         h_pd1 = x * x / (x * x + 1.0);
 
         /* Killing of tumour cells by every cytotoxic population. */
-        mhc = 1.0 + p[P_a_mhc] * hill(ifna, p[P_EC50_ifn_mhc]);
+        mhc = 1.0 + p[P_a_mhc] * hill(ifna_act, p[P_EC50_ifn_mhc]);
         supp = cd8 > 0.0 ? cd8 / (cd8 + p[P_K_Treg] * treg) : 0.0;
         k_cd8 = p[P_k_cd8] * kill_law(cd8, c, p[P_K_TC]) * (1.0 - h_pd1) * supp * mhc *
-                (1.0 + p[P_a_ifn_T] * hill(ifna, p[P_EC50_ifn_T]));
+                (1.0 + p[P_a_ifn_T] * hill(ifna_act, p[P_EC50_ifn_T]));
         k_nk = p[P_k_nk] * kill_law(nk, c, p[P_K_nkC]) *
                (1.0 + p[P_a_il2_nk] * hill(il2, p[P_EC50_il2_nk])) *
-               (1.0 + p[P_a_ifn_nk] * hill(ifna, p[P_EC50_ifn_nk]));
+               (1.0 + p[P_a_ifn_nk] * hill(ifna_act, p[P_EC50_ifn_nk]));
         k_adcc = p[P_k_adcc] * kill_law(nk + m1, c, p[P_K_nkC]) *
                  hill(p[P_f_ab] * fmax(y[S_AB], 0.0), p[P_K_ab]);
         k_m1 = p[P_k_m1] * kill_law(m1, c, p[P_K_m1C]);
@@ -562,7 +568,7 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
               (1.0 + p[P_a_m2ang] * hill(m2, p[P_K_m2ang] * cv));
         dl[L_C] = (c > 0.0 && kv > 0.0 ? p[P_lambda1] * c * log(kv / c) : 0.0) - kill;
         dl[L_K] = p[P_b_ang] * c * ang - d_ang * kv * cbrt(c * c);
-        dl[L_EIFN] = (ifna - eifn) / p[P_tau_exp];
+        dl[L_EIFN] = (ifna_act - eifn) / p[P_tau_exp];
         dl[L_DEB] = kill - p[P_k_deb] * deb;
 
         /* Innate cells. */
@@ -577,12 +583,12 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         f_dc = p[P_f_dc0] + p[P_f_dc_gm] * hill(gm, p[P_EC50_gm]);
         k12 = p[P_k12] * (1.0 + p[P_a_bas_m2] * hill(bas, p[P_K_bas] * cv));
         k21 = p[P_k21] * (hill(ifng, p[P_EC50_ifng_m1]) +
-                          p[P_a_ifn_m1] * hill(ifna, p[P_EC50_ifn_m1]));
+                          p[P_a_ifn_m1] * hill(ifna_act, p[P_EC50_ifn_m1]));
         dl[L_M1] = (1.0 - f_dc) * rec_mon * p[P_f_m1_in] + k21 * m2 - k12 * m1 - p[P_d_mac] * m1;
         dl[L_M2] = (1.0 - f_dc) * rec_mon * (1.0 - p[P_f_m1_in]) + k12 * m1 - k21 * m2 -
                    p[P_d_mac] * m2;
         mat = p[P_k_mat] * hill(deb, p[P_K_deb] * cv) *
-              (1.0 + p[P_a_ifn_dc] * hill(ifna, p[P_EC50_ifn_dc])) *
+              (1.0 + p[P_a_ifn_dc] * hill(ifna_act, p[P_EC50_ifn_dc])) *
               (1.0 + p[P_a_gm_dc] * hill(gm, p[P_EC50_gm]));
         mat = fmin(mat, 1e3);
         dl[L_IDC] = f_dc * rec_mon - mat * idc - p[P_d_idc] * idc;
@@ -615,7 +621,7 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         dl[L_IL2] = p[P_k_ex] * (il2b - il2) - p[P_deg_il2] * il2 +
                     p[P_k_it] * fmax(l[L_IL2IT], 0.0) / vol_l -
                     p[P_k_il2_cons] * (cd8 + th + treg + nk) * hill(il2, p[P_K_il2_cons]) / vol_l;
-        dl[L_IFNA] = p[P_k_ex] * (ifnab - ifna) + p[P_s_ifna] * mdc / vol_l +
+        dl[L_IFNA] = p[P_k_ex] * (ifna_free_b - ifna) + p[P_s_ifna] * mdc / vol_l +
                      p[P_k_it] * fmax(l[L_IFNAIT], 0.0) / vol_l -
                      p[P_deg_ifna] * ifna;
         dl[L_GM] = p[P_k_ex] * (gmb - gm) + p[P_s_gm] * th / vol_l +
@@ -625,7 +631,7 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
                      p[P_deg_ifng] * ifng;
         /* Back-flux into blood, diluted by the volume ratio. */
         cyt_back[0] += p[P_k_ex] * (il2 - il2b) * vol_l / p[P_V_il2];
-        cyt_back[1] += p[P_k_ex] * (ifna - ifnab) * vol_l / p[P_V_ifna];
+        cyt_back[1] += p[P_k_ex] * (ifna - ifna_free_b) * vol_l / p[P_V_ifna];
         cyt_back[2] += p[P_k_ex] * (gm - gmb) * vol_l / p[P_V_gm];
         cyt_back[3] += p[P_k_ex] * (ifng - fmax(y[S_IFNG], 0.0)) * vol_l / vb;
     }
