@@ -60,7 +60,7 @@ enum {
     P_pdl1_0, P_pdl1_max, P_EC50_ifng_pdl1, P_K_pd1, P_Kd_apd1, P_V_apd1, P_CL_apd1, P_Q_apd1, P_V2_apd1,
     P_d_th, P_p_il2_th, P_p_treg, P_EC50_il2_treg, P_cap_il2,
     P_k_bact, P_f_bspec, P_m_pc, P_d_pc, P_s_ab, P_k_ab, P_f_ab, P_k_adcc, P_K_ab,
-    P_k_ex, P_k_it, P_s_il2, P_f_il2_spill, P_r_cd8_il2, P_k_il2_cons, P_K_il2_cons, P_deg_il2, P_V_il2, P_CL_il2, P_Q_il2, P_V2_il2, P_F_il2_sc, P_ka_il2_sc, P_s_ifng, P_r_nk_ifng,
+    P_k_ex, P_k_it, P_s_il2, P_f_il2_spill, P_r_cd8_il2, P_k_il2_cons, P_K_il2_cons, P_deg_il2, P_V_il2, P_CL_il2, P_Q_il2, P_V2_il2, P_F_il2_sc, P_ka_il2_sc, P_s_ifng, P_r_nk_ifng, P_r_th_ifng,
     P_deg_ifng, P_cl_ifng, P_s_ifna, P_deg_ifna, P_cl_ifna, P_V_ifna, P_F_ifna_sc, P_ka_ifna_sc,
     P_s_gm, P_deg_gm, P_cl_gm, P_V_gm, P_F_gm_sc, P_ka_gm_sc,
     P_ke0_il2, P_kout_p, P_Emax_p, P_EC50_p, P_ke0_ifn, P_k_tol, P_EC50_flu,
@@ -90,7 +90,7 @@ static const its_param_def params[NP] = {
                    ASSUMED("calibrated: untreated melanoma lesion doubling ~60 d at 1 cm3 (pk_clinical.md 5-6.4, Ollila 1998)")},
     [P_b_ang] = {"b_ang", 0.0207, "1/d", "vascular stimulation by tumour cells (Hahnfeldt b)",
                  ASSUMED("form of Hahnfeldt 1999; rescaled with lambda1 for human doubling times")},
-    [P_Kmax] = {"K_max", 1e12, "cell", "vascular set point (b/d)^(3/2) of an untreated lesion",
+    [P_Kmax] = {"K_max", 1e12, "cell", "vascular set point (b/d)^(3/2) before the angiogenic modifiers (mast cells, M2 raise it)",
                 ASSUMED("about 1 kg of tumour; sets Hahnfeldt d = b/K_max^(2/3)")},
     [P_Imax_ang] = {"Imax_ifn_ang", 0.5, "1", "maximal IFN-alpha reduction of vascular stimulation",
                     "VEGF secretion -40-60 % (Raig 2008), MVD -26 % (Onkologie 26:147) (tme_parameters.md 9, V)"},
@@ -191,7 +191,8 @@ static const its_param_def params[NP] = {
     [P_K_nkC] = {"K_nk_C", 1.2, "1", "NK kill saturation", ASSUMED("same form and constant as the CD8 law (K_T_C)")},
     [P_d_nk_t] = {"d_nk_tissue", 0.1, "1/d", "NK death in the lesion", ASSUMED("somewhat faster than blood NK loss 0.069/d")},
     [P_a_il2_nk] = {"a_il2_nk", 1.5, "1", "maximal IL-2 boost of NK killing (x2.5)", "K 1 nM (V); x2.5 maximum a placeholder (tme_parameters.md M5, UNVERIFIED)"},
-    [P_EC50_il2_nk] = {"EC50_il2_nk", 1000.0, "pM", "IL-2 for half the NK effects (beta-gamma receptor)", "J Exp Med 1990;171:1527 Kd 1.9-2 nM (V)"},
+    [P_EC50_il2_nk] = {"EC50_il2_nk", 1000.0, "pM", "IL-2 for half the NK effects (beta-gamma receptor)",
+                       "beta-gamma scale 1 nM (tme_parameters.md M5/M11); NK Kd measured 1.9-2 nM, J Exp Med 1990;171:1527 (V)"},
     [P_p_nk_il2] = {"p_nk_il2", 0.1, "1/d", "maximal IL-2-driven NK proliferation", ASSUMED("NK expand under IL-2 therapy; rate UNVERIFIED")},
     [P_a_ifn_nk] = {"a_ifn_nk", 2.75, "1", "maximal IFN-alpha boost of NK killing", "2.5-5 fold K562 killing (tme_parameters.md 5, V): mid-range x3.75"},
     [P_EC50_ifn_nk] = {"EC50_ifn_nk", 20.0, "pM", "IFN-alpha for half the NK boost", "D from 150-300 U/mL effective (tme_parameters.md M5, UNVERIFIED as EC50)"},
@@ -268,7 +269,8 @@ static const its_param_def params[NP] = {
     [P_F_il2_sc] = {"F_il2_sc", 0.39, "1", "IL-2 SC bioavailability", "UK SmPC 31-47 % (Vs)"},
     [P_ka_il2_sc] = {"ka_il2_sc", 2.4, "1/d", "IL-2 SC absorption", "D from SmPC Tmax 2-6 h (pk_clinical.md 6.1)"},
     [P_s_ifng] = {"s_ifng", 2.3e-9, "pmol/d", "IFN-gamma secretion per CD8 effector",
-                  "calibrated to PD-L1 induction EC50 2.96 pM (tme_parameters.md inconsistency 2); QSP files span 2e-4-1e1 pmol"},
+                  "calibrated to PD-L1 induction EC50 2.96 pM (tme_parameters.md inconsistency 2); QSP files span 2e-10 to 1e-5 pmol/cell/d"},
+    [P_r_th_ifng] = {"r_th_ifng", 1.0 / 3.0, "1", "helper T IFN-gamma secretion relative to CD8", QTNBC " r_IFNg (Kasahara 1983) (Vs)"},
     [P_r_nk_ifng] = {"r_nk_ifng", 1.0, "1", "NK IFN-gamma secretion relative to CD8", "UNVERIFIED (tme_parameters.md 7d)"},
     [P_deg_ifng] = {"deg_ifng", 7.68, "1/d", "IFN-gamma degradation in tissue", QTNBC " k_IFNg_deg (Hofstra 1998) (Vs)"},
     [P_cl_ifng] = {"cl_ifng_blood", 33.3, "1/d", "IFN-gamma clearance from blood (t1/2 30 min)", "Kurzrock 1985 Cancer Res 45:2866 (V)"},
@@ -627,7 +629,7 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         dl[L_GM] = p[P_k_ex] * (gmb - gm) + p[P_s_gm] * th / vol_l +
                    p[P_k_it] * fmax(l[L_GMIT], 0.0) / vol_l - p[P_deg_gm] * gm;
         dl[L_IFNG] = p[P_k_ex] * (fmax(y[S_IFNG], 0.0) - ifng) +
-                     p[P_s_ifng] * (cd8 + th / 3.0 + p[P_r_nk_ifng] * nk) / vol_l -
+                     p[P_s_ifng] * (cd8 + p[P_r_th_ifng] * th + p[P_r_nk_ifng] * nk) / vol_l -
                      p[P_deg_ifng] * ifng;
         /* Back-flux into blood, diluted by the volume ratio. */
         cyt_back[0] += p[P_k_ex] * (il2 - il2b) * vol_l / p[P_V_il2];
