@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static int its_test_npass, its_test_nfail;
 
@@ -64,6 +65,27 @@ static inline int its_test_abs(double got, double want, double atol, const char 
     its_test_report(ok, fmt, ap);
     va_end(ap);
     return ok;
+}
+
+/* Whole file as a NUL-terminated string (caller frees), or NULL. */
+static inline char *its_test_slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    char *text = NULL;
+    long n;
+    if (fp == NULL)
+        return NULL;
+    if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0) {
+        text = malloc((size_t)n + 1);
+        if (text != NULL && fread(text, 1, (size_t)n, fp) == (size_t)n) {
+            text[n] = '\0';
+        } else {
+            free(text);
+            text = NULL;
+        }
+    }
+    fclose(fp);
+    return text;
 }
 
 static inline int its_test_done(void)

@@ -94,10 +94,13 @@ int main(void)
             ok = ok && its_unit_parse(a->params[j].unit, &u, msg, sizeof msg) == ITS_OK &&
                  strlen(a->params[j].source) > 3;
         }
-        /* IV input named tme_input, or (peginterferon) only tme_input_sc */
-        ok = ok && (a->tme_input == NULL ||
-                    its_model_input_index(its_model_find("tme"), a->tme_input) >= 0 ||
-                    strcmp(a->tme_input, "peginterferon") == 0);
+        /* tme takes the agent by some route: tme_input (IV) or tme_input_sc */
+        if (a->tme_input != NULL) {
+            char sc_name[64];
+            snprintf(sc_name, sizeof sc_name, "%s_sc", a->tme_input);
+            ok = ok && (its_model_input_index(its_model_find("tme"), a->tme_input) >= 0 ||
+                        its_model_input_index(its_model_find("tme"), sc_name) >= 0);
+        }
         its_test_true(ok, "agent %s: identity, %zu PK parameters with units and sources",
                       a->name, a->n_params);
     }

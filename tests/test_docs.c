@@ -80,28 +80,6 @@ static void tables(const its_model_def *m, buf *b)
     put(b, "\n%s", END);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *text;
-    long n;
-    if (fp == NULL)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    text = malloc((size_t)n + 1);
-    if (text != NULL && fread(text, 1, (size_t)n, fp) == (size_t)n) {
-        text[n] = '\0';
-        *len = (size_t)n;
-    } else {
-        free(text);
-        text = NULL;
-    }
-    fclose(fp);
-    return text;
-}
-
 int main(int argc, char **argv)
 {
     int write = argc > 1 && strcmp(argv[1], "--write") == 0;
@@ -110,13 +88,12 @@ int main(int argc, char **argv)
     for (i = 0; i < its_model_count(); i++) {
         const its_model_def *m = its_model_at(i);
         char path[512];
-        size_t len = 0;
         char *doc, *b0, *e0;
         buf gen = {NULL, 0, 0};
 
         snprintf(path, sizeof path, "%s/docs/models/%s.md", ITS_SOURCE_DIR, m->name);
         tables(m, &gen);
-        doc = slurp(path, &len);
+        doc = its_test_slurp(path);
         b0 = doc ? strstr(doc, BEGIN) : NULL;
         e0 = b0 ? strstr(b0, END) : NULL;
         if (write && doc != NULL && b0 != NULL && e0 != NULL) {

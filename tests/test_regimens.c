@@ -8,26 +8,6 @@
 #include "itsim/itsim.h"
 #include "its_test.h"
 
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    char *text = NULL;
-    long n;
-    if (fp == NULL)
-        return NULL;
-    if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0) {
-        text = malloc((size_t)n + 1);
-        if (text != NULL && fread(text, 1, (size_t)n, fp) == (size_t)n)
-            text[n] = '\0';
-        else {
-            free(text);
-            text = NULL;
-        }
-    }
-    fclose(fp);
-    return text;
-}
-
 int main(int argc, char **argv)
 {
     int write = argc > 1 && strcmp(argv[1], "--write") == 0;
@@ -51,7 +31,7 @@ int main(int argc, char **argv)
             }
             continue;
         }
-        text = slurp(path);
+        text = its_test_slurp(path);
         its_test_true(text != NULL && strcmp(text, r->scenario) == 0,
                       "%s matches the library (regenerate: test_regimens --write)", path);
         free(text);

@@ -30,12 +30,14 @@ typedef struct rule {
     int stopped;
 } rule;
 
-static double gate(double t, const double *y, size_t n, const char *input, double planned,
+static double gate(double t, const double *y, size_t n, size_t dose, const char *input,
+                   double planned,
                    void *user)
 {
     rule *r = user;
     (void)t;
     (void)n;
+    (void)dose;
     (void)input;
     (void)planned;
     if (r->stopped)
@@ -48,11 +50,13 @@ static double gate(double t, const double *y, size_t n, const char *input, doubl
     return r->factor;
 }
 
-static double bad_gate(double t, const double *y, size_t n, const char *input, double planned,
+static double bad_gate(double t, const double *y, size_t n, size_t dose, const char *input,
+                   double planned,
                        void *user)
 {
     (void)y;
     (void)n;
+    (void)dose;
     (void)input;
     (void)planned;
     (void)user;
@@ -147,12 +151,14 @@ typedef struct leak_rule {
     int held, given;
 } leak_rule;
 
-static double leak_gate(double t, const double *y, size_t n, const char *input, double planned,
+static double leak_gate(double t, const double *y, size_t n, size_t dose, const char *input,
+                   double planned,
                         void *user)
 {
     leak_rule *r = user;
     (void)t;
     (void)n;
+    (void)dose;
     (void)input;
     (void)planned;
     if (y[r->perm] > r->limit) {

@@ -164,15 +164,16 @@ its_status its_sim_add_release(its_sim *sim, const char *input, double t,
 
 /* Protocol rules. Before each administration in a run (bolus, infusion
  * start, release start) the gate, when set, is called with the time, the
- * current state (n_states values, read-only), the input name and the planned
- * amount (bolus, release) or rate (infusion). It returns the fraction of the
+ * current state (n_states values, read-only), the dose's index (the order in
+ * which doses were added, as in its_sim_dose_record), the input name and the
+ * planned amount (bolus, release) or rate (infusion). It returns the fraction of the
  * plan to give: 1 as planned, 0 to hold the dose, a value in between to
  * reduce it. A negative or non-finite return stops the run with
  * ITS_ECALLBACK. A gate that wants to discontinue therapy keeps that in its
  * own `user` data and returns 0 from then on. */
 typedef double (*its_dose_gate_fn)(double t, const double *y, size_t n_states,
-                                   const char *input, double planned,
-                                   void *user);
+                                   size_t dose, const char *input,
+                                   double planned, void *user);
 
 /* Set (or clear with NULL) the dose gate. */
 its_status its_sim_set_dose_gate(its_sim *sim, its_dose_gate_fn gate, void *user);

@@ -511,24 +511,37 @@ static int input_index_or_error(its_sim *s, const char *input)
     return k;
 }
 
-its_status its_sim_add_bolus(its_sim *s, const char *input, double t,
-                             double amount)
+/* Common start of every add_*: the input exists, the time is finite and the
+ * amount or rate is finite and >= 0. Fills kind, input, t; sets the error. */
+static its_status new_dose(its_sim *s, const char *input, int kind, double t,
+                           double value, its__dose *d)
 {
-    its__dose d;
+    static const char *const what[] = {"bolus", "infusion", "release"};
     int k;
     if (s == NULL || input == NULL)
         return ITS_EINVAL;
     k = input_index_or_error(s, input);
     if (k < 0)
         return ITS_ENOTFOUND;
-    if (!isfinite(t) || !isfinite(amount) || amount < 0.0)
+    if (!isfinite(t) || !isfinite(value) || value < 0.0)
         return set_error(s, ITS_ERANGE,
-                         "bolus of %s: time and amount must be finite, "
-                         "amount >= 0", input);
-    memset(&d, 0, sizeof d);
-    d.kind = DOSE_BOLUS;
-    d.input = k;
-    d.t = t;
+                         "%s of %s: time and %s must be finite, %s >= 0", what[kind],
+                         input, kind == DOSE_INFUSION ? "rate" : "amount",
+                         kind == DOSE_INFUSION ? "rate" : "amount");
+    memset(d, 0, sizeof *d);
+    d->kind = kind;
+    d->input = k;
+    d->t = t;
+    return ITS_OK;
+}
+
+its_status its_sim_add_bolus(its_sim *s, const char *input, double t,
+                             double amount)
+{
+    its__dose d;
+    its_status st = new_dose(s, input, DOSE_BOLUS, t, amount, &d);
+    if (st != ITS_OK)
+        return st;
     d.amount = amount;
     return push_dose(s, &d);
 }
@@ -537,21 +550,11 @@ its_status its_sim_add_infusion(its_sim *s, const char *input, double t_start,
                                 double duration, double rate)
 {
     its__dose d;
-    int k;
-    if (s == NULL || input == NULL)
-        return ITS_EINVAL;
-    k = input_index_or_error(s, input);
-    if (k < 0)
-        return ITS_ENOTFOUND;
-    if (!isfinite(t_start) || !isfinite(rate) || rate < 0.0 ||
-        !(duration > 0.0) || isnan(duration))
-        return set_error(s, ITS_ERANGE,
-                         "infusion of %s: start and rate must be finite, "
-                         "rate >= 0, duration > 0", input);
-    memset(&d, 0, sizeof d);
-    d.kind = DOSE_INFUSION;
-    d.input = k;
-    d.t = t_start;
+    its_status st = new_dose(s, input, DOSE_INFUSION, t_start, rate, &d);
+    if (st != ITS_OK)
+        return st;
+    if (!(duration > 0.0))
+        return set_error(s, ITS_ERANGE, "infusion of %s: duration must be > 0", input);
     d.rate = rate;
     d.duration = duration;
     return push_dose(s, &d);
@@ -561,25 +564,17 @@ its_status its_sim_add_release(its_sim *s, const char *input, double t,
                                double amount, const its_release *release)
 {
     its__dose d;
-    int k;
-    if (s == NULL || input == NULL || release == NULL)
+    its_status st;
+    if (release == NULL)
         return ITS_EINVAL;
-    k = input_index_or_error(s, input);
-    if (k < 0)
-        return ITS_ENOTFOUND;
-    if (!isfinite(t) || !isfinite(amount) || amount < 0.0)
-        return set_error(s, ITS_ERANGE,
-                         "release of %s: time and amount must be finite, "
-                         "amount >= 0", input);
+    st = new_dose(s, input, DOSE_RELEASE, t, amount, &d);
+    if (st != ITS_OK)
+        return st;
     if (!its__release_valid(release))
         return set_error(s, ITS_ERANGE,
                          "release of %s: burst must be in [0, 1], tau > 0 and "
                          "finite, shape > 0 for power-law and Weibull laws",
                          input);
-    memset(&d, 0, sizeof d);
-    d.kind = DOSE_RELEASE;
-    d.input = k;
-    d.t = t;
     d.amount = amount;
     d.rel = *release;
     d.duration = its__release_end(release);
@@ -672,7 +667,7 @@ static int apply_switch(its_sim *s, const its__switch *w, int apply, double t)
     if (w->on > 0) {
         d->given = 1.0;
         if (apply && s->gate != NULL) {
-            double g = s->gate(t, s->y, s->n, s->m->inputs[k].name,
+            double g = s->gate(t, s->y, s->n, w->dose, s->m->inputs[k].name,
                                d->kind == DOSE_INFUSION ? d->rate : d->amount,
                                s->gate_user);
             if (!(g >= 0.0) || !isfinite(g))

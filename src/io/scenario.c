@@ -422,6 +422,23 @@ static its_status read_items(its_scenario *sc, const its__ydoc *doc, int node,
     return ITS_OK;
 }
 
+/* A top-level mapping with fixed keys (simulate, patient); null is empty. */
+static its_status read_block(its_scenario *sc, const its__ydoc *doc, int node,
+                             const char *name, const char *example,
+                             const char *const *keys, int nkeys, sval *fields)
+{
+    sval at;
+    if (is_null_node(doc, node))
+        return ITS_OK;
+    if (its__ynode_kind(doc, node) != ITS__Y_MAPPING) {
+        memset(&at, 0, sizeof at);
+        node_sval(doc, node, &at);
+        return fail(sc, ITS_EPARSE, &at, name, "expected a mapping such as %s, got %s",
+                    example, kind_name(its__ynode_kind(doc, node)));
+    }
+    return read_fixed_map(sc, doc, node, name, keys, nkeys, fields);
+}
+
 static its_status read_document(its_scenario *sc, const its__ydoc *doc)
 {
     int root = its__ydoc_root(doc);
@@ -481,32 +498,16 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
                             therapy_keys, T_N, &sc->therapy, &sc->n_therapy);
             break;
         case K_SIMULATE:
-            if (is_null_node(doc, v))
-                break;
-            if (its__ynode_kind(doc, v) != ITS__Y_MAPPING) {
-                node_sval(doc, v, &at);
-                return fail(sc, ITS_EPARSE, &at, name,
-                            "expected a mapping such as "
-                            "{until: 60 d, output_every: 1 d}, got %s",
-                            kind_name(its__ynode_kind(doc, v)));
-            }
-            st = read_fixed_map(sc, doc, v, name, simulate_keys, S_N, sc->sim);
+            st = read_block(sc, doc, v, name, "{until: 60 d, output_every: 1 d}",
+                            simulate_keys, S_N, sc->sim);
             break;
         case K_RULES:
             st = read_items(sc, doc, v, "rules", "{hold_if: perm > 1.5, applies_to: il2}",
                             rule_keys, R_N, &sc->rules, &sc->n_rules);
             break;
         case K_PATIENT:
-            if (is_null_node(doc, v))
-                break;
-            if (its__ynode_kind(doc, v) != ITS__Y_MAPPING) {
-                node_sval(doc, v, &at);
-                return fail(sc, ITS_EPARSE, &at, name,
-                            "expected a mapping such as "
-                            "{weight: 70 kg, height: 175 cm, bsa: mosteller}, got %s",
-                            kind_name(its__ynode_kind(doc, v)));
-            }
-            st = read_fixed_map(sc, doc, v, name, patient_keys, PT_N, sc->patient);
+            st = read_block(sc, doc, v, name, "{weight: 70 kg, height: 175 cm, bsa: mosteller}",
+                            patient_keys, PT_N, sc->patient);
             break;
         case K_PROVENANCE:
             /* Free-form metadata written by itsim: only its shape is checked. */
@@ -1129,6 +1130,7 @@ static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
     char key[64];
     its__dose d;
     long k, c;
+    double share[8], wsum = 0.0;
     its_status st;
 
     fmt_into(key, sizeof key, it->f[T_START].text ? "therapy[%zu].start" :
@@ -1157,6 +1159,18 @@ static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
             d.duration = th->until - th->start;
         else
             d.duration = INFINITY;
+    }
+    if (th->has_carrier) {
+        /* lesion shares of a nanoparticle dose: by initial lesion size */
+        int j;
+        for (j = 0; j < th->n_it; j++) {
+            char cn[16];
+            int ci;
+            fmt_into(cn, sizeof cn, "C_%d", j + 1);
+            ci = its_model_state_index(m, cn);
+            share[j] = ci >= 0 && y0 != NULL ? fmax(y0[ci], 0.0) : 1.0;
+            wsum += share[j];
+        }
     }
     for (c = 0; c < (th->has_cycle ? th->cycles : 1); c++) {
         const double offset = th->has_cycle ? (double)c * th->cycle : 0.0;
@@ -1191,7 +1205,6 @@ static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
             if (th->has_carrier) {
                 /* the systemic share, released from circulating particles */
                 its__dose sys = d, les = d;
-                double wsum = 0.0, w[8];
                 int j;
                 sys.amount = th->dose * (1.0 - th->tumour_fraction);
                 sys.has_release = th->circulation_time > 0.0;
@@ -1203,16 +1216,8 @@ static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
                 if (st != ITS_OK)
                     return st;
                 for (j = 0; j < th->n_it; j++) {
-                    char cn[16];
-                    int ci;
-                    fmt_into(cn, sizeof cn, "C_%d", j + 1);
-                    ci = its_model_state_index(m, cn);
-                    w[j] = ci >= 0 && y0 != NULL ? fmax(y0[ci], 0.0) : 1.0;
-                    wsum += w[j];
-                }
-                for (j = 0; j < th->n_it; j++) {
                     les.input = th->it_input[j];
-                    les.amount = wsum > 0.0 ? th->dose * th->tumour_fraction * w[j] / wsum : 0.0;
+                    les.amount = wsum > 0.0 ? th->dose * th->tumour_fraction * share[j] / wsum : 0.0;
                     st = add_dose(sc, plan, cap, &les);
                     if (st != ITS_OK)
                         return st;
@@ -1470,29 +1475,27 @@ static its_status resolve_rules(its_scenario *sc, const its_model_def *m, its__p
     return ITS_OK;
 }
 
-/* The dose gate of a scenario run: the first matching rule decides. */
+/* The dose gate of a scenario run: the first matching rule decides, and
+ * the dose remembers which (rule_of, indexed like the plan's doses). */
 typedef struct rule_gate {
     const its__plan *plan;
     int *stopped;          /* per rule: stop_if has fired */
-    size_t n_log, cap_log;
-    double *log_t;         /* per gate call: time, input, rule (-1 none) */
-    const char **log_input;
-    int *log_rule;
+    int *rule_of;          /* per dose: deciding rule or -1 */
 } rule_gate;
 
-static double scenario_gate(double t, const double *y, size_t n, const char *input,
-                            double planned, void *user)
+static double scenario_gate(double t, const double *y, size_t n, size_t dose,
+                            const char *input, double planned, void *user)
 {
     rule_gate *g = user;
     const its__plan *p = g->plan;
     int k = its_model_input_index(p->model, input), hit = -1;
     double give = 1.0;
     size_t i;
+    (void)t;
     (void)n;
     (void)planned;
     for (i = 0; i < p->n_rules && hit < 0; i++) {
         const its__rule *r = &p->rules[i];
-        int cond;
         if (r->input >= 0 && r->input != k)
             continue;
         if (g->stopped[i]) {
@@ -1500,20 +1503,14 @@ static double scenario_gate(double t, const double *y, size_t n, const char *inp
             give = 0.0;
             break;
         }
-        cond = r->op > 0 ? y[r->state] > r->value : y[r->state] < r->value;
-        if (!cond)
+        if (!(r->op > 0 ? y[r->state] > r->value : y[r->state] < r->value))
             continue;
         hit = (int)i;
         if (r->action == 2)
             g->stopped[i] = 1;
         give = r->action == 1 ? r->factor : 0.0;
     }
-    if (g->n_log < g->cap_log) {
-        g->log_t[g->n_log] = t;
-        g->log_input[g->n_log] = input;
-        g->log_rule[g->n_log] = hit;
-        g->n_log++;
-    }
+    g->rule_of[dose] = hit;
     return give;
 }
 
@@ -2072,7 +2069,7 @@ its_status its_scenario_run(its_scenario *sc, its_result **out)
     run_ctx ctx;
     rule_gate gate;
     its_status st;
-    size_t ns, want;
+    size_t ns, want, i;
 
     if (!out)
         return ITS_EINVAL;
@@ -2109,46 +2106,25 @@ its_status its_scenario_run(its_scenario *sc, its_result **out)
     gate.plan = &res->plan;
     res->given = calloc(res->plan.n_doses + 1, sizeof *res->given);
     res->rule_of = calloc(res->plan.n_doses + 1, sizeof *res->rule_of);
-    if (res->plan.n_rules > 0) {
-        gate.cap_log = res->plan.n_doses;
-        gate.stopped = calloc(res->plan.n_rules, sizeof *gate.stopped);
-        gate.log_t = calloc(gate.cap_log + 1, sizeof *gate.log_t);
-        gate.log_input = calloc(gate.cap_log + 1, sizeof *gate.log_input);
-        gate.log_rule = calloc(gate.cap_log + 1, sizeof *gate.log_rule);
-    }
-    if (!res->given || !res->rule_of ||
-        (res->plan.n_rules > 0 &&
-         (!gate.stopped || !gate.log_t || !gate.log_input || !gate.log_rule))) {
+    gate.rule_of = res->rule_of;
+    gate.stopped = calloc(res->plan.n_rules + 1, sizeof *gate.stopped);
+    if (!res->given || !res->rule_of || !gate.stopped) {
         free(gate.stopped);
-        free(gate.log_t);
-        free((void *)gate.log_input);
-        free(gate.log_rule);
         its_sim_free(sim);
         its_result_free(res);
         return fail_nomem(sc);
     }
+    for (i = 0; i < res->plan.n_doses; i++)
+        res->rule_of[i] = -1;
     if (res->plan.n_rules > 0)
         its_sim_set_dose_gate(sim, scenario_gate, &gate);
     st = its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid,
                      res->plan.n_grid, store_row, &ctx);
-    {
-        /* What happened to each dose, and which rule decided. */
-        size_t i, j;
-        for (i = 0; i < res->plan.n_doses; i++) {
-            its_dose_record rec;
-            res->given[i] = its_sim_dose_record(sim, i, &rec) == ITS_OK ? rec.given : (double)NAN;
-            res->rule_of[i] = -1;
-            for (j = 0; j < gate.n_log; j++)
-                if (gate.log_t[j] == rec.t && strcmp(gate.log_input[j], rec.input) == 0) {
-                    res->rule_of[i] = gate.log_rule[j];
-                    break;
-                }
-        }
+    for (i = 0; i < res->plan.n_doses; i++) {
+        its_dose_record rec;
+        res->given[i] = its_sim_dose_record(sim, i, &rec) == ITS_OK ? rec.given : (double)NAN;
     }
     free(gate.stopped);
-    free(gate.log_t);
-    free((void *)gate.log_input);
-    free(gate.log_rule);
     if (ctx.nomem) {
         its_sim_free(sim);
         its_result_free(res);
