@@ -61,6 +61,18 @@ static void tables(const its_model_def *m, buf *b)
                 m->inputs[i].volume ? m->inputs[i].volume : "", m->inputs[i].unit,
                 m->inputs[i].description);
     }
+    if (m->n_observables > 0) {
+        static const char *const roles[] = {"-", "lesion diameter", "tumour burden",
+                                            "systolic pressure", "temperature", "ANC",
+                                            "flu-like", "fatigue", "irAE"};
+        put(b, "\n### Observables (clinical read-outs)\n\n| name | unit | role | definition |\n|---|---|---|---|\n");
+        for (i = 0; i < m->n_observables; i++)
+            put(b, "| `%s` | %s | %s | %s |\n", m->observables[i].name,
+                m->observables[i].unit,
+                (size_t)m->observables[i].role < sizeof roles / sizeof roles[0]
+                    ? roles[m->observables[i].role] : "?",
+                m->observables[i].description);
+    }
     put(b, "\n### Parameters\n\n| name | value | unit | description | source |\n|---|---|---|---|---|\n");
     for (i = 0; i < m->n_params; i++)
         put(b, "| `%s` | %.10g | %s | %s | %s |\n", m->params[i].name,

@@ -380,7 +380,7 @@ static void test_lesion_coupling(void)
         snprintf(name, sizeof name, "tme:%zu", n);
         its_test_true(its_model_find(name) != NULL &&
                           its_model_find(name)->n_states == M->n_states + (n - 3) * 24 &&
-                          (long)n * 24 + 39 == (long)its_model_find(name)->n_states &&
+                          (long)n * 24 + 40 == (long)its_model_find(name)->n_states &&
                           its_model_find(name)->n_inputs == 9 + 3 * n,
                       "%s has %zu lesions", name, n);
     }

@@ -174,6 +174,9 @@ static void test_conversions(void)
     }
     check_conv(1.0, "mM", "mol/m3", 1.0, 0.0, "mmol/L = mol/m3 exactly");
     check_conv(1.0, "M", "mM", 1000.0, 0.0, "1e3 exact");
+    check_conv(1.0, "kPa", "mmHg", 7.500615758, 1e-9, "1 mmHg = 133.322387415 Pa (conventional millimetre of mercury)");
+    check_conv(120.0, "mmHg", "kg/(m*s^2)", 15998.6864898, 1e-10, "mmHg is a pressure: 120 mmHg = 15998.69 Pa");
+    check_conv(2.5, "degC", "degC", 2.5, 0.0, "temperature converts only to itself");
     check_conv(5.0, "nM", "pM", 5000.0, 0.0, "5*1e3 exact");
     check_conv(2.0, "mL", "L", 0.002, ULPS, "2/1e3, one rounding");
     check_conv(7.0, "au", "au", 7.0, 0.0, "au converts to itself");

@@ -23,6 +23,36 @@ typedef int (*its_rhs_fn)(double t, const double *y, double *ydot,
 typedef int (*its_jac_fn)(double t, const double *y, double *J, size_t ld,
                           const double *p, void *user);
 
+/* What an observable measures, so that the clinical read-outs
+ * (itsim/clinical.h) know where to find lesion sizes, vital signs and
+ * laboratory values. Units are fixed per role. */
+typedef enum its_obs_role {
+    ITS_OBS_OTHER = 0,
+    ITS_OBS_LESION_DIAMETER = 1, /* mm; one per lesion, in lesion order */
+    ITS_OBS_TUMOUR_BURDEN = 2,   /* cell; all cancer cells of the patient */
+    ITS_OBS_SBP = 3,             /* mmHg; systolic blood pressure */
+    ITS_OBS_TEMPERATURE = 4,     /* degC; body temperature */
+    ITS_OBS_ANC = 5,             /* 1e9/L; absolute neutrophil count */
+    ITS_OBS_FLU = 6,             /* 1; flu-like symptom severity, 0-1 */
+    ITS_OBS_FATIGUE = 7,         /* 1; fatigue severity, 0-1 */
+    ITS_OBS_IRAE = 8             /* 1; immune-related inflammation, 0-1 */
+} its_obs_role;
+
+/* A quantity derived from the state and parameters: what a clinician
+ * measures (blood pressure, temperature, lesion diameter, ...). */
+typedef struct its_observable_def {
+    const char *name;        /* identifier, e.g. "SBP" */
+    const char *unit;        /* e.g. "mmHg" */
+    its_obs_role role;
+    const char *description;
+} its_observable_def;
+
+/* Computes every observable of a model into out[n_observables] from the
+ * state y and parameters p at time t. Must not allocate; returns 0, or
+ * non-zero when a value cannot be computed. */
+typedef int (*its_observe_fn)(double t, const double *y, const double *p,
+                              double *out);
+
 /* One state variable. Units are strings understood by its_unit_parse. */
 typedef struct its_state_def {
     const char *name;        /* identifier, e.g. "T" */
@@ -97,6 +127,9 @@ typedef struct its_model_def {
                                   first states */
     double default_until;    /* default horizon in time units when a run
                                 names only the model; 0 means 100 */
+    size_t n_observables;    /* derived quantities (may be 0) */
+    const its_observable_def *observables;
+    its_observe_fn observe;  /* NULL when n_observables is 0 */
 } its_model_def;
 
 /* Number of built-in models. */
@@ -115,6 +148,10 @@ int its_model_state_index(const its_model_def *m, const char *name);
 int its_model_param_index(const its_model_def *m, const char *name);
 int its_model_input_index(const its_model_def *m, const char *name);
 int its_model_set_index(const its_model_def *m, const char *name);
+/* Index of an observable by name, or -1. */
+int its_model_observable_index(const its_model_def *m, const char *name);
+/* Index of the first observable with the given role, or -1. */
+int its_model_observable_role(const its_model_def *m, its_obs_role role);
 
 #ifdef __cplusplus
 }

@@ -11,8 +11,9 @@ extern "C" {
 #endif
 
 /* Base dimensions: time, length, mass, cells, international units (IU),
- * amount of substance (mol), and an arbitrary model unit ("au") that only
- * converts to itself. */
+ * amount of substance (mol), an arbitrary model unit ("au") that only
+ * converts to itself, and temperature (degC). Pressure is derived:
+ * mmHg, Pa, kPa. */
 enum {
     ITS_DIM_TIME = 0,
     ITS_DIM_LENGTH,
@@ -21,11 +22,13 @@ enum {
     ITS_DIM_IU,
     ITS_DIM_MOL,
     ITS_DIM_AU,
+    ITS_DIM_TEMP,  /* degC only: no kelvin or Fahrenheit, whose conversions
+                      are affine, not scalings */
     ITS_UNIT_NDIM
 };
 
 /* A parsed unit: value_in_SI = value * factor, with integer exponents of the
- * base dimensions (SI bases: s, m, kg, cell, IU, mol, au). */
+ * base dimensions (SI bases: s, m, kg, cell, IU, mol, au, degC). */
 typedef struct its_unit {
     double factor;
     int dim[ITS_UNIT_NDIM];

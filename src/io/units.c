@@ -47,6 +47,8 @@ typedef struct {
 #define D_MOLAR {[ITS_DIM_MOL] = 1, [ITS_DIM_LENGTH] = -3}
 #define D_A {[ITS_DIM_AU] = 1}
 #define D_1 {[ITS_DIM_TIME] = 0}
+#define D_P {[ITS_DIM_MASS] = 1, [ITS_DIM_LENGTH] = -1, [ITS_DIM_TIME] = -2}
+#define D_K {[ITS_DIM_TEMP] = 1}
 
 static const atom_def atoms[] = {
     {"s", 1, 0, D_T}, {"min", 60, 0, D_T}, {"h", 3600, 0, D_T},
@@ -63,13 +65,14 @@ static const atom_def atoms[] = {
     {"umol", 1, -6, D_N}, {"nmol", 1, -9, D_N}, {"pmol", 1, -12, D_N},
     {"M", 1, 3, D_MOLAR}, {"mM", 1, 0, D_MOLAR}, {"uM", 1, -3, D_MOLAR},
     {"nM", 1, -6, D_MOLAR}, {"pM", 1, -9, D_MOLAR}, {"au", 1, 0, D_A},
-    {"%", 1, -2, D_1},
+    {"%", 1, -2, D_1}, {"Pa", 1, 0, D_P}, {"kPa", 1, 3, D_P},
+    {"mmHg", 1.33322387415, 2, D_P}, {"degC", 1, 0, D_K},
 };
 
 #define NATOMS (sizeof atoms / sizeof atoms[0])
 
 static const char *const dim_names[ITS_UNIT_NDIM] = {
-    "time", "length", "mass", "cell", "IU", "amount", "au"};
+    "time", "length", "mass", "cell", "IU", "amount", "au", "temperature"};
 
 /* Format into msg (NULL or len 0: nothing), truncated, NUL-terminated. */
 static void vset_msg(char *msg, size_t len, const char *fmt, va_list ap)

@@ -96,5 +96,5 @@ const its_model_def its__model_depillis2005 = {
     "replicators); defaults here are T = 1e4 and the tumour-free NK level. "
     "Ligand-arm g and j conflict between implementations (UNVERIFIED). "
     "S-Ng's human c = 3.23e-1 is a typo for 3.23e-7 (MeFAST, JBS2008).",
-    NS, states, NP, params, 0, NULL, ITS__COUNT(sets), sets, "nn", rhs, NULL, NULL, 0.0,
+    NS, states, NP, params, 0, NULL, ITS__COUNT(sets), sets, "nn", rhs, NULL, NULL, 0.0, 0, NULL, NULL,
 };

@@ -56,6 +56,24 @@ static int rhs(double t, const double *y, double *dy, const double *p, void *u)
     return 0;
 }
 
+/* The tumour as one spherical lesion: diameter (6V/pi)^(1/3) for RECIST
+ * (pk_clinical.md 6.4), and its cell count at 1e6 cells per mm3 (the
+ * conventional 1e9 cells/cm3, Del Monte 2009). */
+static const its_observable_def observables[] = {
+    {"diameter", "mm", ITS_OBS_LESION_DIAMETER, "diameter of a sphere of volume V"},
+    {"burden", "cell", ITS_OBS_TUMOUR_BURDEN, "cancer cells at 1e9 cells/cm3 (Del Monte 2009)"},
+};
+
+static int observe(double t, const double *y, const double *p, double *out)
+{
+    const double v = fmax(y[V], 0.0);
+    (void)t;
+    (void)p;
+    out[0] = cbrt(6.0 * v / 3.14159265358979323846);
+    out[1] = v * 1e6;
+    return 0;
+}
+
 const its_model_def its__model_hahnfeldt1999 = {
     "hahnfeldt1999",
     "Hahnfeldt: tumour volume and vascular carrying capacity under angiogenesis inhibitors",
@@ -69,4 +87,5 @@ const its_model_def its__model_hahnfeldt1999 = {
     "canceR code uses 0.667). The Chaste variant with logistic V is a "
     "different model.",
     NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, NULL, NULL, 0.0,
+    ITS__COUNT(observables), observables, observe,
 };

@@ -70,3 +70,19 @@ int its_model_set_index(const its_model_def *m, const char *name)
 {
     ITS__FIND(sets, n_sets);
 }
+
+int its_model_observable_index(const its_model_def *m, const char *name)
+{
+    ITS__FIND(observables, n_observables);
+}
+
+int its_model_observable_role(const its_model_def *m, its_obs_role role)
+{
+    size_t i;
+    if (!m)
+        return -1;
+    for (i = 0; i < m->n_observables; i++)
+        if (m->observables[i].role == role)
+            return (int)i;
+    return -1;
+}

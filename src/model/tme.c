@@ -17,7 +17,7 @@ enum {
     /* blood cytokines (pM) and anti-PD-1 (nM) */
     S_IL2, S_IFNA, S_GM, S_IFNG, S_APD1,
     /* side-effect physiology */
-    S_CEIL2, S_PERM, S_CEIFN, S_TOL, S_FLU, S_IRAE,
+    S_CEIL2, S_PERM, S_CEIFN, S_TOL, S_FLU, S_IRAE, S_FAT,
     /* pharmacokinetic compartments of the therapy agents */
     S_IL2P, S_IL2SC, S_IFNASC, S_GMSC, S_APD1P,
     /* cytotoxic chemotherapy (dacarbazine) and the Friberg marrow chain */
@@ -65,7 +65,8 @@ enum {
     P_s_gm, P_deg_gm, P_cl_gm, P_V_gm, P_F_gm_sc, P_ka_gm_sc,
     P_ke0_il2, P_kout_p, P_Emax_p, P_EC50_p, P_ke0_ifn, P_k_tol, P_EC50_flu,
     P_M50_flu, P_k_flu, P_Imax_neu_ifn, P_IC50_neu_ifn, P_a_gm_myelo, P_k_irae,
-    P_k_irae_res,
+    P_k_irae_res, P_k_fat, P_EC50_fat_ifn, P_EC50_fat_il2,
+    P_SBP0, P_dSBP_perm, P_T0, P_dT_il2, P_EC50_fever_il2, P_dT_flu,
     P_V_dtic, P_CL_dtic, P_MTT, P_gamma_fr, P_slope_dtic, P_k_dtic_kill,
     P_V_peg, P_CL_peg, P_T_CL_peg, P_ka_peg, P_r_peg,
     NP
@@ -316,6 +317,19 @@ static const its_param_def params[NP] = {
     [P_r_peg] = {"r_peg", 0.3, "1", "IFN-alpha activity of peginterferon relative to IFN-alpha2b, per mole",
                  ASSUMED("PEGylation lowers in vitro specific activity several-fold; value UNVERIFIED")},
     [P_k_irae_res] = {"k_irae_res", 0.02, "1/d", "irAE resolution", ASSUMED("weeks to resolve")},
+    [P_k_fat] = {"k_fatigue", 0.1, "1/d", "build-up and recovery of fatigue (t1/2 ~7 d)",
+                 ASSUMED("fatigue develops within 2-4 weeks of IFN-alpha and persists through therapy (Vial & Descotes 1994; Capuron 2002; toxicity_antigenicity.md 9.3)")},
+    [P_EC50_fat_ifn] = {"EC50_fat_ifn", 20.0, "pM", "effect-site IFN-alpha for half the fatigue drive (no tachyphylaxis)",
+                        ASSUMED("calibrated so that HD IFN-alpha reaches moderate-severe fatigue and 3 MIU TIW mild (Quesada 1986 dose tiers, V)")},
+    [P_EC50_fat_il2] = {"EC50_fat_il2", 2000.0, "pM", "effect-site IL-2 for half the fatigue drive",
+                        ASSUMED("high-dose IL-2 only; constitutional grade 3-5 in 16 % (Schwartzentruber 2011, V)")},
+    [P_SBP0] = {"SBP0", 120.0, "mmHg", "systolic blood pressure without vascular leak", ASSUMED("typical normotensive adult")},
+    [P_dSBP_perm] = {"dSBP_perm", 60.0, "mmHg", "fall of systolic pressure per unit rise of permeability",
+                     ASSUMED("places the label hold SBP < 90 mmHg at half the maximal IL-2 leak; with it HD IL-2 gives 8 of 14 doses (Schwartzentruber 2001: 8-12, V)")},
+    [P_T0] = {"T0", 37.0, "degC", "body temperature without cytokine drive", "physiological norm"},
+    [P_dT_il2] = {"dT_il2", 3.0, "degC", "maximal IL-2 fever", ASSUMED("fever and rigors within hours of each high-dose IL-2 dose (toxicity_antigenicity.md 2.1); size UNVERIFIED")},
+    [P_EC50_fever_il2] = {"EC50_fever_il2", 1000.0, "pM", "effect-site IL-2 for half the fever", ASSUMED("same scale as the leak (EC50_perm)")},
+    [P_dT_flu] = {"dT_flu", 3.0, "degC", "fever at the maximal flu-like state", ASSUMED("IFN-alpha fever up to ~40 C at first high doses (Quesada 1986, V); size UNVERIFIED")},
 };
 
 /* ---- states ------------------------------------------------------------------ */
@@ -376,6 +390,7 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_TOL, "tol_ifn", "pM", 0.0, "IFN-alpha tachyphylaxis moderator"),
     SYS(S_FLU, "flu", "1", 0.0, "flu-like constitutional state (0-1)"),
     SYS(S_IRAE, "irae", "1", 0.0, "immune-related adverse-event activity under PD-1 blockade (0-1)"),
+    SYS(S_FAT, "fatigue", "1", 0.0, "fatigue from IFN-alpha and IL-2 (0-1)"),
     SYS(S_IL2P, "IL2_periph", "pmol", 0.0, "IL-2 in the peripheral PK compartment"),
     SYS(S_IL2SC, "IL2_sc", "pmol", 0.0, "IL-2 at the subcutaneous injection site"),
     SYS(S_IFNASC, "IFNa_sc", "pmol", 0.0, "IFN-alpha at the subcutaneous injection site"),
@@ -746,6 +761,14 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         resp = ce2 / (p[P_EC50_flu] * (1.0 + fmax(y[S_TOL], 0.0) / p[P_M50_flu]) + ce2);
         dy[S_FLU] = p[P_k_flu] * (resp - y[S_FLU]);
         dy[S_IRAE] = p[P_k_irae] * occ * (1.0 - y[S_IRAE]) - p[P_k_irae_res] * y[S_IRAE];
+        {
+            /* Fatigue: independent action of IFN-alpha and IL-2, without
+             * tachyphylaxis (it grows as therapy continues). */
+            const double r_ifn = hill(ce2, p[P_EC50_fat_ifn]);
+            const double r_il2 = hill(fmax(y[S_CEIL2], 0.0), p[P_EC50_fat_il2]);
+            const double drive = 1.0 - (1.0 - r_ifn) * (1.0 - r_il2);
+            dy[S_FAT] = p[P_k_fat] * (drive - y[S_FAT]);
+        }
     }
     return 0;
 }
@@ -775,10 +798,66 @@ TME_VARIANT(8)
 static const char *const course[] = {"C_1", "C_2", "C_3", "CD8_b", "CD8_1",
                                      "EX_1", "Treg_1", "Ab", NULL};
 
+/* ---- observables: what a clinician measures ----------------------------------- */
+
+enum { O_SBP, O_TEMP, O_ANC, O_FLU, O_FAT, O_IRAE, O_LEAK, O_BURDEN, NOBS_SYS };
+
+#define DIAM(k) {"diam_" #k, "mm", ITS_OBS_LESION_DIAMETER, "diameter of lesion " #k " as a sphere"}
+
+static const its_observable_def observables[NOBS_SYS + MAX_LESIONS] = {
+    [O_SBP] = {"SBP", "mmHg", ITS_OBS_SBP, "systolic blood pressure: SBP0 - dSBP_perm (perm - 1)"},
+    [O_TEMP] = {"temperature", "degC", ITS_OBS_TEMPERATURE,
+                "T0 + dT_il2 Ce_il2/(EC50_fever_il2 + Ce_il2) + dT_flu flu"},
+    [O_ANC] = {"ANC", "1e9/L", ITS_OBS_ANC, "absolute neutrophil count: NEU_b / V_blood"},
+    [O_FLU] = {"flu_like", "1", ITS_OBS_FLU, "flu-like symptom severity (state flu)"},
+    [O_FAT] = {"fatigue_level", "1", ITS_OBS_FATIGUE, "fatigue severity (state fatigue)"},
+    [O_IRAE] = {"irae_level", "1", ITS_OBS_IRAE, "immune-related inflammation (state irae)"},
+    [O_LEAK] = {"leak", "1", ITS_OBS_OTHER, "vascular permeability relative to baseline (state perm)"},
+    [O_BURDEN] = {"burden", "cell", ITS_OBS_TUMOUR_BURDEN, "cancer cells in all lesions"},
+    DIAM(1), DIAM(2), DIAM(3), DIAM(4), DIAM(5), DIAM(6), DIAM(7), DIAM(8),
+};
+
+static int tme_observe(size_t nles, const double *y, const double *p, double *out)
+{
+    size_t j;
+    double burden = 0.0;
+    out[O_SBP] = p[P_SBP0] - p[P_dSBP_perm] * (y[S_PERM] - 1.0);
+    out[O_TEMP] = p[P_T0] + p[P_dT_il2] * hill(fmax(y[S_CEIL2], 0.0), p[P_EC50_fever_il2]) +
+                  p[P_dT_flu] * fmax(y[S_FLU], 0.0);
+    out[O_ANC] = fmax(y[S_NEU], 0.0) / (p[P_Vb] * 1e9);
+    out[O_FLU] = y[S_FLU];
+    out[O_FAT] = y[S_FAT];
+    out[O_IRAE] = y[S_IRAE];
+    out[O_LEAK] = y[S_PERM];
+    for (j = 0; j < nles; j++) {
+        const double c = fmax(y[NSYS + j * NL + L_C], 0.0);
+        /* cells / (cells/mL) = mL = cm3; sphere diameter in cm, then mm */
+        out[NOBS_SYS + j] = 10.0 * cbrt(6.0 * c / (p[P_rho] * 3.14159265358979323846));
+        burden += c;
+    }
+    out[O_BURDEN] = burden;
+    return 0;
+}
+
+#define TME_OBSERVE(n)                                                           \
+    static int observe_##n(double t, const double *y, const double *p, double *out) \
+    {                                                                            \
+        (void)t;                                                                 \
+        return tme_observe(n, y, p, out);                                        \
+    }
+TME_OBSERVE(1)
+TME_OBSERVE(2)
+TME_OBSERVE(3)
+TME_OBSERVE(4)
+TME_OBSERVE(5)
+TME_OBSERVE(6)
+TME_OBSERVE(7)
+TME_OBSERVE(8)
+
 #define TME_DEF(n, name)                                                        \
     {name, TME_TITLE, TME_REF, "d", TME_NOTES, NSYS + (n) * NL, states, NP,     \
      params, N_SYS_INPUTS + 3 * (n), inputs, ITS__COUNT(sets), sets, "melanoma", \
-     rhs_##n, NULL, (n) >= 3 ? course : NULL, 365.0}
+     rhs_##n, NULL, (n) >= 3 ? course : NULL, 365.0, NOBS_SYS + (n), observables, observe_##n}
 
 const its_model_def its__model_tme_variants[MAX_LESIONS] = {
     TME_DEF(1, "tme:1"), TME_DEF(2, "tme:2"), TME_DEF(3, "tme"),
