@@ -1,0 +1,295 @@
+/* itsim: CTCAE v5.0 adverse-event grading of model observables over time,
+ * with episodes (onset, worst grade, resolution) and grade-5 events.
+ * Thresholds and their sources: docs/clinical.md. */
+#include "itsim/clinical.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct term_state {
+    int idx;              /* observable index, -1: not graded */
+    int grade, worst, baseline;
+    double since[5];      /* since when grade g+1's condition holds; NaN: not */
+    long open;            /* open episode index or -1 */
+} term_state;
+
+struct its_ctcae {
+    its_ctcae_opts o;
+    term_state s[ITS_AE_NTERMS];
+    its_ae_episode *ep;
+    size_t n_ep, cap_ep;
+    double t_last, t_death;
+    its_ae_term death_term;
+    int started;
+};
+
+static const struct {
+    const char *name, *id;
+    its_obs_role role;
+} terms[ITS_AE_NTERMS] = {
+    [ITS_AE_HYPOTENSION] = {"Hypotension", "hypotension", ITS_OBS_SBP},
+    [ITS_AE_FEVER] = {"Fever", "fever", ITS_OBS_TEMPERATURE},
+    [ITS_AE_FLU_LIKE] = {"Flu like symptoms", "flu_like", ITS_OBS_FLU},
+    [ITS_AE_FATIGUE] = {"Fatigue", "fatigue", ITS_OBS_FATIGUE},
+    [ITS_AE_NEUTROPENIA] = {"Neutrophil count decreased", "neutropenia", ITS_OBS_ANC},
+    [ITS_AE_IRAE] = {"Immune-related adverse event (composite)", "irae", ITS_OBS_IRAE},
+};
+
+const char *its_ae_term_name(its_ae_term k)
+{
+    return (unsigned)k < ITS_AE_NTERMS ? terms[k].name : NULL;
+}
+
+const char *its_ae_term_id(its_ae_term k)
+{
+    return (unsigned)k < ITS_AE_NTERMS ? terms[k].id : NULL;
+}
+
+its_obs_role its_ae_term_role(its_ae_term k)
+{
+    return (unsigned)k < ITS_AE_NTERMS ? terms[k].role : ITS_OBS_OTHER;
+}
+
+static void scale(its_ae_scale *s, int below, const double lim[5], const int incl[5],
+                  const double persist[5])
+{
+    int g;
+    s->below = below;
+    for (g = 0; g < 5; g++) {
+        s->limit[g] = lim[g];
+        s->inclusive[g] = incl[g];
+        s->persist[g] = persist[g];
+    }
+}
+
+void its_ctcae_opts_default(its_ctcae_opts *o, double anc_lln)
+{
+    static const double none[5] = {0, 0, 0, 0, 0};
+    static const int strict[5] = {0, 0, 0, 0, 0};
+    static const int incl[5] = {1, 1, 1, 1, 1};
+    if (!o)
+        return;
+    /* Hypotension, SBP in mmHg: CTCAE grades by intervention; mapped onto
+     * SBP (assumed): < 100 asymptomatic; < 90 the label's hold and a fluid
+     * bolus (non-urgent intervention); < 80 a pressor in hospital; < 70
+     * multiple pressors (urgent); < 60 for 6 h refractory shock (death). */
+    {
+        const double lim[5] = {100.0, 90.0, 80.0, 70.0, 60.0};
+        const double per[5] = {0, 0, 0, 0, 0.25};
+        scale(&o->scale[ITS_AE_HYPOTENSION], 1, lim, strict, per);
+    }
+    /* Fever, degC: CTCAE v5 numbers; grade 4 is > 40.0 for > 24 h. */
+    {
+        const double lim[5] = {38.0, 39.0, 40.0, 40.0, NAN};
+        const int in[5] = {1, 0, 0, 0, 0};
+        const double per[5] = {0, 0, 0, 1.0, 0};
+        scale(&o->scale[ITS_AE_FEVER], 0, lim, in, per);
+    }
+    /* Flu like symptoms and fatigue (0-1 severity): symptom grades mapped
+     * onto bands (assumed); CTCAE v5 has no grade 4 or 5 for either. */
+    {
+        const double lim[5] = {0.2, 0.5, 0.8, NAN, NAN};
+        scale(&o->scale[ITS_AE_FLU_LIKE], 0, lim, incl, none);
+    }
+    {
+        const double lim[5] = {0.2, 0.4, 0.7, NAN, NAN};
+        scale(&o->scale[ITS_AE_FATIGUE], 0, lim, incl, none);
+    }
+    /* Neutrophil count decreased, 1e9/L: CTCAE v5 numbers, no grade 5. */
+    {
+        const double lim[5] = {anc_lln, 1.5, 1.0, 0.5, NAN};
+        scale(&o->scale[ITS_AE_NEUTROPENIA], 1, lim, strict, none);
+    }
+    /* Immune-related inflammation (0-1): bands (assumed); grade 5 when it
+     * stays >= 0.95 for 7 days (fulminant irAE). */
+    {
+        const double lim[5] = {0.2, 0.4, 0.6, 0.8, 0.95};
+        const double per[5] = {0, 0, 0, 0, 7.0};
+        scale(&o->scale[ITS_AE_IRAE], 0, lim, incl, per);
+    }
+}
+
+its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out)
+{
+    its_ctcae *g;
+    int k, i;
+    if (!out)
+        return ITS_EINVAL;
+    *out = NULL;
+    g = calloc(1, sizeof *g);
+    if (!g)
+        return ITS_ENOMEM;
+    if (opts)
+        g->o = *opts;
+    else
+        its_ctcae_opts_default(&g->o, 2.0);
+    for (k = 0; k < ITS_AE_NTERMS; k++)
+        for (i = 0; i < 5; i++)
+            if (!(g->o.scale[k].persist[i] >= 0.0) || !isfinite(g->o.scale[k].persist[i])) {
+                free(g);
+                return ITS_EINVAL;
+            }
+    for (k = 0; k < ITS_AE_NTERMS; k++)
+        g->s[k].idx = -1;
+    g->t_death = NAN;
+    *out = g;
+    return ITS_OK;
+}
+
+void its_ctcae_free(its_ctcae *g)
+{
+    if (!g)
+        return;
+    free(g->ep);
+    free(g);
+}
+
+its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS])
+{
+    int k, i;
+    if (!g || !role_index)
+        return ITS_EINVAL;
+    for (k = 0; k < ITS_AE_NTERMS; k++) {
+        term_state *s = &g->s[k];
+        s->idx = role_index[k];
+        s->grade = s->worst = s->baseline = 0;
+        s->open = -1;
+        for (i = 0; i < 5; i++)
+            s->since[i] = NAN;
+    }
+    g->n_ep = 0;
+    g->t_last = NAN;
+    g->t_death = NAN;
+    g->death_term = ITS_AE_NTERMS;
+    g->started = 0;
+    return ITS_OK;
+}
+
+static int beyond(const its_ae_scale *sc, int i, double v)
+{
+    const double lim = sc->limit[i];
+    if (isnan(lim) || isnan(v))
+        return 0;
+    if (sc->below)
+        return sc->inclusive[i] ? v <= lim : v < lim;
+    return sc->inclusive[i] ? v >= lim : v > lim;
+}
+
+static int new_episode(its_ctcae *g, its_ae_term k, double t, int grade)
+{
+    its_ae_episode *e;
+    if (g->n_ep == g->cap_ep) {
+        size_t cap = g->cap_ep ? 2 * g->cap_ep : 16;
+        e = realloc(g->ep, cap * sizeof *e);
+        if (!e)
+            return -1;
+        g->ep = e;
+        g->cap_ep = cap;
+    }
+    e = &g->ep[g->n_ep];
+    e->term = k;
+    e->grade = grade;
+    e->onset = t;
+    e->worst_at = t;
+    e->end = t;
+    e->ongoing = 1;
+    g->s[k].open = (long)g->n_ep++;
+    return 0;
+}
+
+int its_ctcae_push(its_ctcae *g, double t, const double *obs)
+{
+    int k, died = 0;
+    if (!g || !obs || !isfinite(t) || (g->started && t < g->t_last))
+        return -1;
+    for (k = 0; k < ITS_AE_NTERMS; k++) {
+        term_state *s = &g->s[k];
+        const its_ae_scale *sc = &g->o.scale[k];
+        int i, grade = 0;
+        if (s->idx < 0)
+            continue;
+        for (i = 0; i < 5; i++) {
+            if (beyond(sc, i, obs[s->idx])) {
+                if (isnan(s->since[i]))
+                    s->since[i] = t;
+                if (t - s->since[i] >= sc->persist[i] - 1e-9)
+                    grade = i + 1;
+            } else {
+                s->since[i] = NAN;
+            }
+        }
+        s->grade = grade;
+        if (!g->started)
+            s->baseline = grade;
+        if (grade > s->worst)
+            s->worst = grade;
+        if (grade > s->baseline) {
+            if (s->open < 0) {
+                if (new_episode(g, (its_ae_term)k, t, grade) != 0)
+                    return -1;
+            } else if (grade > g->ep[s->open].grade) {
+                g->ep[s->open].grade = grade;
+                g->ep[s->open].worst_at = t;
+            }
+            g->ep[s->open].end = t;
+        } else if (s->open >= 0) {
+            g->ep[s->open].end = t;
+            g->ep[s->open].ongoing = 0;
+            s->open = -1;
+        }
+        if (grade == 5 && isnan(g->t_death)) {
+            g->t_death = t;
+            g->death_term = (its_ae_term)k;
+            died = 1;
+        }
+    }
+    g->started = 1;
+    g->t_last = t;
+    return died;
+}
+
+void its_ctcae_end(its_ctcae *g)
+{
+    int k;
+    if (!g)
+        return;
+    for (k = 0; k < ITS_AE_NTERMS; k++)
+        if (g->s[k].open >= 0)
+            g->ep[g->s[k].open].end = g->t_last;
+}
+
+int its_ctcae_grade(const its_ctcae *g, its_ae_term k)
+{
+    return g && (unsigned)k < ITS_AE_NTERMS && g->s[k].idx >= 0 ? g->s[k].grade : -1;
+}
+
+int its_ctcae_worst(const its_ctcae *g, its_ae_term k)
+{
+    return g && (unsigned)k < ITS_AE_NTERMS && g->s[k].idx >= 0 ? g->s[k].worst : -1;
+}
+
+int its_ctcae_baseline(const its_ctcae *g, its_ae_term k)
+{
+    return g && (unsigned)k < ITS_AE_NTERMS && g->s[k].idx >= 0 ? g->s[k].baseline : -1;
+}
+
+double its_ctcae_death(const its_ctcae *g, its_ae_term *term)
+{
+    if (term)
+        *term = g ? g->death_term : ITS_AE_NTERMS;
+    return g ? g->t_death : (double)NAN;
+}
+
+size_t its_ctcae_episode_count(const its_ctcae *g)
+{
+    return g ? g->n_ep : 0;
+}
+
+its_status its_ctcae_episode(const its_ctcae *g, size_t i, its_ae_episode *e)
+{
+    if (!g || !e || i >= g->n_ep)
+        return ITS_EINVAL;
+    *e = g->ep[i];
+    return ITS_OK;
+}
