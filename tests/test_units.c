@@ -177,6 +177,9 @@ static void test_conversions(void)
     check_conv(1.0, "kPa", "mmHg", 7.500615758, 1e-9, "1 mmHg = 133.322387415 Pa (conventional millimetre of mercury)");
     check_conv(120.0, "mmHg", "kg/(m*s^2)", 15998.6864898, 1e-10, "mmHg is a pressure: 120 mmHg = 15998.69 Pa");
     check_conv(2.5, "degC", "degC", 2.5, 0.0, "temperature converts only to itself");
+    check_conv(2000.0, "1/uL", "1e9/L", 2.0, 1e-15, "2000 per microlitre = 2 x 10^9/L (neutrophil counts)");
+    check_conv(1.0, "10^9/L", "1e9/L", 1.0, 1e-15, "10^9/L and 1e9/L are the same unit");
+    check_conv(1.0, "1e-3", "1", 1e-3, 1e-15, "a bare power of ten is dimensionless");
     check_conv(5.0, "nM", "pM", 5000.0, 0.0, "5*1e3 exact");
     check_conv(2.0, "mL", "L", 0.002, ULPS, "2/1e3, one rounding");
     check_conv(7.0, "au", "au", 7.0, 0.0, "au converts to itself");

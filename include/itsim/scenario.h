@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stddef.h>
+#include "itsim/clinical.h"
 #include "itsim/status.h"
 #include "itsim/sim.h"
 
@@ -56,6 +57,36 @@ const char *its_scenario_default_text(void);
 its_status its_scenario_run(its_scenario *sc, its_result **out);
 
 void its_result_free(its_result *res);
+
+/* Clinical read-outs of a run (models with observables; docs/clinical.md):
+ * RECIST endpoints, the worst CTCAE grade of each term, death, survival and
+ * what happened to the doses. Times are in model units from the start. */
+typedef struct its_clinical_summary {
+    int available;                  /* 0: the model has no observables */
+    int recist_available;           /* lesions were assessed */
+    its_recist_endpoints recist;
+    size_t n_assessments;
+    int worst_grade[ITS_AE_NTERMS]; /* -1: term not graded for this model */
+    int worst_any;                  /* highest grade over all terms */
+    its_ae_term worst_term;         /* its term (first if tied) */
+    double death;                   /* time of death, NaN if alive at the end */
+    int death_cause;                /* 0 alive, 1 disease (lethal tumour
+                                       burden), 2 treatment (grade-5 event) */
+    its_ae_term death_term;         /* for cause 2 */
+    double os;                      /* overall survival: death or end (censored) */
+    int os_event;
+    size_t doses_planned;           /* scheduled administrations */
+    size_t doses_given;             /* given in full */
+    size_t doses_reduced;           /* given at a reduced fraction */
+    size_t doses_held;              /* held or stopped by a rule */
+    size_t doses_not_reached;       /* after death or the end of the run */
+} its_clinical_summary;
+
+its_status its_result_clinical(const its_result *res, its_clinical_summary *s);
+/* The evaluators behind the summary (per-assessment detail, AE episodes),
+ * owned by the result; NULL when not available. */
+const its_recist *its_result_recist(const its_result *res);
+const its_ctcae *its_result_ctcae(const its_result *res);
 
 /* Print a readable summary (model, horizon, doses, final and extreme
  * values of each state, solver statistics). */

@@ -202,6 +202,7 @@ its_status its_result_print_summary(const its_result *res, FILE *fp)
                 res->has_final ? res->final_state[j] : (double)NAN, s.min, s.max);
     }
     print_course(res, fp);
+    its__clin_print(res, fp);
     fprintf(fp, "\nsolver    %s, %ld steps, %ld rhs evals, %ld jac evals, "
                 "%ld linear setups,\n          %ld error test fails, %ld "
                 "nonlinear iters, %ld conv fails, %ld segments, %ld extinctions,\n"
@@ -319,6 +320,75 @@ static void json_num(FILE *fp, double x)
         fputs("null", fp);
 }
 
+/* "clinical": every endpoint of the read-outs (docs/clinical.md). */
+static void write_json_clinical(const its_result *res, FILE *fp)
+{
+    its_clinical_summary s;
+    const its_recist_endpoints *e = &s.recist;
+    int k;
+    if (its_result_clinical(res, &s) != ITS_OK || !s.available)
+        return;
+    fprintf(fp, ",\n  \"clinical\": {\n    \"recist\": ");
+    if (!s.recist_available) {
+        fputs("null", fp);
+    } else {
+        fprintf(fp, "{\"assessments\": %zu, \"assess_every\": ", s.n_assessments);
+        json_num(fp, res->plan.clin.assess_every);
+        fprintf(fp, ", \"confirm_after\": ");
+        json_num(fp, res->plan.clin.recist.confirm_after);
+        fprintf(fp, ", \"targets\": %d, \"non_targets\": %d, \"baseline_sum_mm\": ",
+                e->n_targets, e->n_nontargets);
+        json_num(fp, e->baseline_mm);
+        fprintf(fp, ", \"nadir_sum_mm\": ");
+        json_num(fp, e->nadir_mm);
+        fprintf(fp, ", \"best_change_pct\": ");
+        json_num(fp, 100.0 * e->best_change);
+        fprintf(fp, ",\n      \"best_response\": ");
+        put_quoted(fp, its_response_name(e->best));
+        fprintf(fp, ", \"responder\": %s, \"time_to_response\": ", e->responder ? "true" : "false");
+        json_num(fp, e->time_to_response);
+        fprintf(fp, ", \"response_duration\": ");
+        json_num(fp, e->response_duration);
+        fprintf(fp, ", \"response_censored\": %s, \"durable_response\": %s,\n      \"pfs\": ",
+                e->response_censored ? "true" : "false", e->durable ? "true" : "false");
+        json_num(fp, e->pfs);
+        fprintf(fp, ", \"pfs_event\": ");
+        put_quoted(fp, e->pfs_event == 1 ? "progression" : e->pfs_event == 2 ? "death" : "censored");
+        fprintf(fp, ", \"t_progression\": ");
+        json_num(fp, e->t_progression);
+        fputc('}', fp);
+    }
+    fprintf(fp, ",\n    \"worst_grade\": {");
+    for (k = 0; k < ITS_AE_NTERMS; k++) {
+        fprintf(fp, "%s", k ? ", " : "");
+        put_quoted(fp, its_ae_term_id((its_ae_term)k));
+        if (s.worst_grade[k] >= 0)
+            fprintf(fp, ": %d", s.worst_grade[k]);
+        else
+            fprintf(fp, ": null");
+    }
+    fprintf(fp, "},\n    \"worst_grade_any\": %d, \"worst_term\": ", s.worst_any);
+    if (s.worst_any > 0)
+        put_quoted(fp, its_ae_term_id(s.worst_term));
+    else
+        fputs("null", fp);
+    fprintf(fp, ",\n    \"death\": ");
+    json_num(fp, s.death);
+    fprintf(fp, ", \"death_cause\": ");
+    put_quoted(fp, s.death_cause == 1 ? "disease" : s.death_cause == 2 ? "treatment" : "none");
+    fprintf(fp, ", \"death_term\": ");
+    if (s.death_cause == 2)
+        put_quoted(fp, its_ae_term_id(s.death_term));
+    else
+        fputs("null", fp);
+    fprintf(fp, ", \"os\": ");
+    json_num(fp, s.os);
+    fprintf(fp, ", \"os_event\": %s,\n    \"doses\": {\"planned\": %zu, \"given\": %zu, "
+                "\"reduced\": %zu, \"held\": %zu, \"not_reached\": %zu}\n  }",
+            s.os_event ? "true" : "false", s.doses_planned, s.doses_given, s.doses_reduced,
+            s.doses_held, s.doses_not_reached);
+}
+
 static void write_json(const its_result *res, FILE *fp)
 {
     const its__plan *p = &res->plan;
@@ -422,7 +492,9 @@ static void write_json(const its_result *res, FILE *fp)
         }
         fputc('}', fp);
     }
-    fprintf(fp, "%s]\n}\n", p->n_doses ? "\n  " : "");
+    fprintf(fp, "%s]", p->n_doses ? "\n  " : "");
+    write_json_clinical(res, fp);
+    fprintf(fp, "\n}\n");
 }
 
 /* ---- scenario.resolved.yaml ---------------------------------------------------- */
@@ -774,6 +846,13 @@ its_status its_result_write_dir(const its_result *res, const char *dir,
         st = write_file(res, tmp, "summary.json", write_json, NULL);
     if (st == ITS_OK)
         st = write_file(res, tmp, "scenario.resolved.yaml", write_yaml, NULL);
+    if (st == ITS_OK && res->plan.clin.on) {
+        st = write_file(res, tmp, "assessments.csv", its__write_assessments, NULL);
+        if (st == ITS_OK)
+            st = write_file(res, tmp, "adverse_events.csv", its__write_adverse, NULL);
+        if (st == ITS_OK)
+            st = write_file(res, tmp, "clinical.csv", its__write_monitor, NULL);
+    }
     c_locale_leave(&g);
     /* mkdtemp makes 0700: give the directory the file permissions the
      * umask allowed, plus search permission where reading is allowed. */

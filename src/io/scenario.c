@@ -55,11 +55,18 @@ enum { S_START, S_UNTIL, S_OUTPUT_EVERY, S_RTOL, S_ATOL, S_METHOD,
 static const char *const simulate_keys[S_N] = {
     "start", "until", "output_every", "rtol", "atol", "method", "max_steps"};
 
+/* clinical: {assess_every: 8 weeks, confirm_after: 28 d, ...} (docs/clinical.md) */
+enum { C_ASSESS_EVERY, C_FIRST, C_CONFIRM, C_SD_MIN, C_MONITOR, C_ANC_LLN,
+       C_LETHAL, C_ORGANS, C_MEASURABLE, C_DETECT, C_N };
+static const char *const clinical_keys[C_N] = {
+    "assess_every", "first_assessment", "confirm_after", "sd_min", "monitor_every",
+    "anc_lln", "lethal_burden", "organs", "measurable", "detection_limit"};
+
 enum { K_MODEL, K_SET, K_DESCRIPTION, K_PARAMETERS, K_INITIAL, K_THERAPY,
-       K_SIMULATE, K_PROVENANCE, K_PATIENT, K_RULES, K_N };
+       K_SIMULATE, K_PROVENANCE, K_PATIENT, K_RULES, K_CLINICAL, K_N };
 static const char *const top_keys[K_N] = {
     "model", "parameter_set", "description", "parameters", "initial",
-    "therapy", "simulate", "provenance", "patient", "rules"};
+    "therapy", "simulate", "provenance", "patient", "rules", "clinical"};
 
 /* rules: - {hold_if: "perm > 1.5", applies_to: il2}, {reduce_if: ..., factor: 0.5},
  * {stop_if: ...} */
@@ -83,6 +90,7 @@ struct its_scenario {
     size_t n_therapy;
     sval sim[S_N];
     sval patient[PT_N];
+    sval clin[C_N];
     sitem *rules;        /* f[] indexed by R_* */
     size_t n_rules;
     sentry *ovr;         /* --set NAME=VALUE, in order */
@@ -160,6 +168,8 @@ static void scenario_clear(its_scenario *sc)
         sval_clear(&sc->sim[k]);
     for (k = 0; k < PT_N; k++)
         sval_clear(&sc->patient[k]);
+    for (k = 0; k < C_N; k++)
+        sval_clear(&sc->clin[k]);
     for (i = 0; i < sc->n_rules; i++)
         for (k = 0; k < R_N; k++)
             sval_clear(&sc->rules[i].f[k]);
@@ -508,6 +518,10 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
         case K_PATIENT:
             st = read_block(sc, doc, v, name, "{weight: 70 kg, height: 175 cm, bsa: mosteller}",
                             patient_keys, PT_N, sc->patient);
+            break;
+        case K_CLINICAL:
+            st = read_block(sc, doc, v, name, "{assess_every: 8 weeks, confirm_after: 28 d}",
+                            clinical_keys, C_N, sc->clin);
             break;
         case K_PROVENANCE:
             /* Free-form metadata written by itsim: only its shape is checked. */
@@ -1444,11 +1458,15 @@ static its_status resolve_rules(its_scenario *sc, const its_model_def *m, its__p
         memcpy(name, t, len);
         name[len] = '\0';
         c->state = its_model_state_index(m, name);
-        if (c->state < 0)
-            return fail(sc, ITS_ENOTFOUND, cond, key, "unknown state '%s' of model %s", name,
-                        m->name);
+        c->obs = c->state < 0 ? its_model_observable_index(m, name) : -1;
+        if (c->state < 0 && c->obs < 0)
+            return fail(sc, ITS_ENOTFOUND, cond, key,
+                        "unknown state or observable '%s' of model %s", name, m->name);
         c->op = *op == '>' ? 1 : -1;
-        st = its_quantity_parse(op + 1, m->states[c->state].unit, &c->value, msg, sizeof msg);
+        st = its_quantity_parse(op + 1,
+                                c->state >= 0 ? m->states[c->state].unit
+                                              : m->observables[c->obs].unit,
+                                &c->value, msg, sizeof msg);
         if (st != ITS_OK)
             return fail(sc, st, cond, key, "%s", msg);
         fmt_into(c->text, sizeof c->text, "%s", cond->text);
@@ -1475,12 +1493,137 @@ static its_status resolve_rules(its_scenario *sc, const its_model_def *m, its__p
     return ITS_OK;
 }
 
+/* A clinical setting: a time (converted to model units) that must be
+ * positive, or >= 0 when zero_ok. */
+static its_status clin_time(its_scenario *sc, const its_model_def *m, int k, int zero_ok,
+                            double *out)
+{
+    char key[64];
+    its_status st;
+    if (!sc->clin[k].text)
+        return ITS_OK;
+    fmt_into(key, sizeof key, "clinical.%s", clinical_keys[k]);
+    st = quantity(sc, &sc->clin[k], key, m->time_unit, out);
+    if (st != ITS_OK)
+        return st;
+    if (!(zero_ok ? *out >= 0.0 : *out > 0.0))
+        return fail(sc, ITS_ERANGE, &sc->clin[k], key, "must be %s, got '%s'",
+                    zero_ok ? "zero or positive" : "positive", sc->clin[k].text);
+    return ITS_OK;
+}
+
+/* A value in days, in model time units (for defaults). */
+static double days_in(const its_model_def *m, double days)
+{
+    double v = days;
+    if (its_unit_convert(days, "d", m->time_unit, &v, NULL, 0) != ITS_OK)
+        return days;
+    return v;
+}
+
+static its_status resolve_clinical(its_scenario *sc, const its_model_def *m, its__clinical *c)
+{
+    const sval *v = sc->clin;
+    its_status st = ITS_OK;
+    int k;
+
+    memset(c, 0, sizeof *c);
+    c->on = m->n_observables > 0 && m->observe != NULL;
+    for (k = 0; k < C_N && !c->on; k++)
+        if (v[k].text)
+            return fail(sc, ITS_EINVAL, &v[k], "clinical",
+                        "model %s has no observables for clinical read-outs", m->name);
+    if (!c->on)
+        return ITS_OK;
+    its_recist_opts_default(&c->recist);
+    c->recist.confirm_after = days_in(m, 28.0);
+    c->recist.sd_min = days_in(m, 42.0);
+    c->recist.drr_onset = days_in(m, 365.25);
+    c->recist.drr_duration = days_in(m, 182.625);
+    c->assess_every = days_in(m, 56.0);
+    c->monitor_every = days_in(m, 1.0 / 24.0);
+    c->anc_lln = 2.0;
+    c->lethal_burden = 1e12;
+    if ((st = clin_time(sc, m, C_ASSESS_EVERY, 0, &c->assess_every)) != ITS_OK ||
+        (st = clin_time(sc, m, C_CONFIRM, 1, &c->recist.confirm_after)) != ITS_OK ||
+        (st = clin_time(sc, m, C_SD_MIN, 1, &c->recist.sd_min)) != ITS_OK ||
+        (st = clin_time(sc, m, C_MONITOR, 0, &c->monitor_every)) != ITS_OK)
+        return st;
+    c->first_assess = c->assess_every;
+    if ((st = clin_time(sc, m, C_FIRST, 0, &c->first_assess)) != ITS_OK)
+        return st;
+    if (v[C_ANC_LLN].text) {
+        st = quantity(sc, &v[C_ANC_LLN], "clinical.anc_lln", "1e9/L", &c->anc_lln);
+        if (st != ITS_OK)
+            return st;
+        if (!(c->anc_lln > 0.0))
+            return fail(sc, ITS_ERANGE, &v[C_ANC_LLN], "clinical.anc_lln", "must be positive");
+    }
+    if (v[C_LETHAL].text) {
+        st = quantity(sc, &v[C_LETHAL], "clinical.lethal_burden", "cell", &c->lethal_burden);
+        if (st != ITS_OK)
+            return st;
+        if (!(c->lethal_burden >= 0.0))
+            return fail(sc, ITS_ERANGE, &v[C_LETHAL], "clinical.lethal_burden",
+                        "must be zero (no disease death) or positive");
+    }
+    if (v[C_MEASURABLE].text) {
+        st = quantity(sc, &v[C_MEASURABLE], "clinical.measurable", "mm", &c->recist.measurable_mm);
+        if (st != ITS_OK)
+            return st;
+    }
+    if (v[C_DETECT].text) {
+        st = quantity(sc, &v[C_DETECT], "clinical.detection_limit", "mm", &c->recist.detect_mm);
+        if (st != ITS_OK)
+            return st;
+    }
+    if (!(c->recist.measurable_mm > 0.0 && c->recist.detect_mm >= 0.0 &&
+          c->recist.detect_mm <= c->recist.measurable_mm))
+        return fail(sc, ITS_ERANGE, v[C_DETECT].text ? &v[C_DETECT] : &v[C_MEASURABLE],
+                    "clinical", "need 0 <= detection_limit <= measurable (mm)");
+    c->recist.new_lesion_mm = c->recist.measurable_mm;
+    if (v[C_ORGANS].text) {
+        /* "lung, liver, lung": one organ per lesion */
+        const char *p = v[C_ORGANS].text;
+        size_t n_les = 0, i;
+        for (i = 0; i < m->n_observables; i++)
+            n_les += m->observables[i].role == ITS_OBS_LESION_DIAMETER;
+        while (*p) {
+            size_t len;
+            while (*p == ' ' || *p == ',')
+                p++;
+            if (!*p)
+                break;
+            len = strcspn(p, ",");
+            while (len > 0 && p[len - 1] == ' ')
+                len--;
+            if (c->n_organs >= ITS__MAX_LESIONS || len == 0 || len >= sizeof c->organs[0])
+                return fail(sc, ITS_ERANGE, &v[C_ORGANS], "clinical.organs",
+                            "expected up to %d organ names of under 32 characters, "
+                            "one per lesion", ITS__MAX_LESIONS);
+            memcpy(c->organs[c->n_organs], p, len);
+            c->organs[c->n_organs][len] = '\0';
+            c->n_organs++;
+            p += len;
+            while (*p == ' ')
+                p++;
+        }
+        if (c->n_organs != n_les)
+            return fail(sc, ITS_ERANGE, &v[C_ORGANS], "clinical.organs",
+                        "%zu organ names for %zu lesions of model %s", c->n_organs, n_les,
+                        m->name);
+    }
+    return ITS_OK;
+}
+
 /* The dose gate of a scenario run: the first matching rule decides, and
  * the dose remembers which (rule_of, indexed like the plan's doses). */
 typedef struct rule_gate {
     const its__plan *plan;
     int *stopped;          /* per rule: stop_if has fired */
     int *rule_of;          /* per dose: deciding rule or -1 */
+    double *obs;           /* observables at the dose (rules on observables) */
+    int obs_ok;
 } rule_gate;
 
 static double scenario_gate(double t, const double *y, size_t n, size_t dose,
@@ -1491,11 +1634,12 @@ static double scenario_gate(double t, const double *y, size_t n, size_t dose,
     int k = its_model_input_index(p->model, input), hit = -1;
     double give = 1.0;
     size_t i;
-    (void)t;
     (void)n;
     (void)planned;
+    g->obs_ok = 0;
     for (i = 0; i < p->n_rules && hit < 0; i++) {
         const its__rule *r = &p->rules[i];
+        double x;
         if (r->input >= 0 && r->input != k)
             continue;
         if (g->stopped[i]) {
@@ -1503,7 +1647,14 @@ static double scenario_gate(double t, const double *y, size_t n, size_t dose,
             give = 0.0;
             break;
         }
-        if (!(r->op > 0 ? y[r->state] > r->value : y[r->state] < r->value))
+        if (r->state >= 0) {
+            x = y[r->state];
+        } else {
+            if (!g->obs_ok)
+                g->obs_ok = p->model->observe(t, y, p->params, g->obs) == 0;
+            x = g->obs_ok ? g->obs[r->obs] : (double)NAN;
+        }
+        if (!(r->op > 0 ? x > r->value : x < r->value))
             continue;
         hit = (int)i;
         if (r->action == 2)
@@ -1636,6 +1787,9 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
             goto out;
     }
     st = resolve_rules(sc, m, plan);
+    if (st != ITS_OK)
+        goto out;
+    st = resolve_clinical(sc, m, &plan->clin);
     if (st != ITS_OK)
         goto out;
     if (final && have_t1) {
@@ -1999,6 +2153,9 @@ typedef struct run_ctx {
     its_result *res;
     size_t n_states;
     int nomem;
+    const unsigned char *flags; /* per run-grid time: ITS__ROW_* */
+    size_t n_grid, cursor;
+    int died;
 } run_ctx;
 
 static int grow_rows(its_result *res, size_t n_states, size_t want)
@@ -2032,8 +2189,27 @@ static int store_row(double t, const double *y, size_t n_states,
 {
     run_ctx *ctx = user;
     its_result *res = ctx->res;
+    unsigned flags = ITS__ROW_OUTPUT;
+    int died = 0;
     if (n_states != ctx->n_states)
         return 1;
+    if (kind == ITS_ROW_GRID && ctx->flags) {
+        flags = ctx->cursor < ctx->n_grid ? ctx->flags[ctx->cursor] : ITS__ROW_OUTPUT;
+        ctx->cursor++;
+    }
+    if (res->plan.clin.on) {
+        died = its__clin_row(res, t, y, kind, flags);
+        if (died < 0) {
+            ctx->nomem = 1;
+            return 1;
+        }
+        if (died) {
+            ctx->died = 1;
+            flags |= ITS__ROW_OUTPUT; /* the last row: the time of death */
+        }
+    }
+    if (!(flags & ITS__ROW_OUTPUT))
+        return 0;
     if (res->n_rows == res->cap_rows &&
         grow_rows(res, n_states, res->cap_rows + res->cap_rows / 2 + 16) != 0) {
         ctx->nomem = 1;
@@ -2044,7 +2220,7 @@ static int store_row(double t, const double *y, size_t n_states,
     if (n_states)
         memcpy(res->y + res->n_rows * n_states, y, n_states * sizeof *y);
     res->n_rows++;
-    return 0;
+    return died;
 }
 
 void its_result_free(its_result *res)
@@ -2058,6 +2234,7 @@ void its_result_free(its_result *res)
     free(res->final_state);
     free(res->given);
     free(res->rule_of);
+    its__clin_free(&res->clin);
     free(res->err);
     free(res);
 }
@@ -2069,7 +2246,9 @@ its_status its_scenario_run(its_scenario *sc, its_result **out)
     run_ctx ctx;
     rule_gate gate;
     its_status st;
-    size_t ns, want, i;
+    size_t ns, want, i, n_run;
+    double *run_grid;
+    unsigned char *run_flags = NULL;
 
     if (!out)
         return ITS_EINVAL;
@@ -2099,17 +2278,34 @@ its_status its_scenario_run(its_scenario *sc, its_result **out)
         its_result_free(res);
         return fail_nomem(sc);
     }
+    memset(&ctx, 0, sizeof ctx);
     ctx.res = res;
     ctx.n_states = ns;
-    ctx.nomem = 0;
+    run_grid = res->plan.grid;
+    n_run = res->plan.n_grid;
+    if (res->plan.clin.on) {
+        st = its__clin_prepare(res, &run_grid, &run_flags, &n_run);
+        if (st != ITS_OK) {
+            its_sim_free(sim);
+            its_result_free(res);
+            return fail_nomem(sc);
+        }
+        ctx.flags = run_flags;
+        ctx.n_grid = n_run;
+    }
     memset(&gate, 0, sizeof gate);
     gate.plan = &res->plan;
     res->given = calloc(res->plan.n_doses + 1, sizeof *res->given);
     res->rule_of = calloc(res->plan.n_doses + 1, sizeof *res->rule_of);
     gate.rule_of = res->rule_of;
     gate.stopped = calloc(res->plan.n_rules + 1, sizeof *gate.stopped);
-    if (!res->given || !res->rule_of || !gate.stopped) {
+    gate.obs = calloc(res->plan.model->n_observables + 1, sizeof *gate.obs);
+    if (!res->given || !res->rule_of || !gate.stopped || !gate.obs) {
         free(gate.stopped);
+        free(gate.obs);
+        if (run_grid != res->plan.grid)
+            free(run_grid);
+        free(run_flags);
         its_sim_free(sim);
         its_result_free(res);
         return fail_nomem(sc);
@@ -2118,13 +2314,18 @@ its_status its_scenario_run(its_scenario *sc, its_result **out)
         res->rule_of[i] = -1;
     if (res->plan.n_rules > 0)
         its_sim_set_dose_gate(sim, scenario_gate, &gate);
-    st = its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid,
-                     res->plan.n_grid, store_row, &ctx);
+    st = its_sim_run(sim, res->plan.t0, res->plan.t1, run_grid, n_run, store_row, &ctx);
+    if (st == ITS_ECALLBACK && ctx.died && !ctx.nomem)
+        st = ITS_OK; /* the patient died: the course ends there */
     for (i = 0; i < res->plan.n_doses; i++) {
         its_dose_record rec;
         res->given[i] = its_sim_dose_record(sim, i, &rec) == ITS_OK ? rec.given : (double)NAN;
     }
     free(gate.stopped);
+    free(gate.obs);
+    if (run_grid != res->plan.grid)
+        free(run_grid);
+    free(run_flags);
     if (ctx.nomem) {
         its_sim_free(sim);
         its_result_free(res);
@@ -2132,8 +2333,13 @@ its_status its_scenario_run(its_scenario *sc, its_result **out)
     }
     if (its_sim_get_stats(sim, &res->stats) != ITS_OK)
         memset(&res->stats, 0, sizeof res->stats);
+    if (res->plan.clin.on && its__clin_finish(res) == ITS_ENOMEM) {
+        its_sim_free(sim);
+        its_result_free(res);
+        return fail_nomem(sc);
+    }
     res->status = st;
-    if (st == ITS_OK) {
+    if (st == ITS_OK && !ctx.died) {
         if (its_sim_final_state(sim, res->final_state) == ITS_OK)
             res->has_final = 1;
     } else {

@@ -4,6 +4,7 @@
 #define ITSIM_IO_SCENARIO_IMPL_H
 
 #include <stddef.h>
+#include "itsim/clinical.h"
 #include "itsim/model.h"
 #include "itsim/scenario.h"
 #include "itsim/sim.h"
@@ -58,7 +59,8 @@ typedef struct its__dose {
  * `value` at an administration of `input` (-1: every input), hold it
  * (action 0), reduce it to `factor` (1) or stop that therapy for good (2). */
 typedef struct its__rule {
-    int state;
+    int state;              /* state index, or -1 when obs names an observable */
+    int obs;
     int op;
     double value;
     int action;
@@ -66,6 +68,20 @@ typedef struct its__rule {
     int input;
     char text[160];         /* the condition as written, for outputs */
 } its__rule;
+
+/* Clinical read-outs of a run (models with observables; docs/clinical.md). */
+#define ITS__MAX_LESIONS 8
+typedef struct its__clinical {
+    int on;                 /* the model has observables */
+    its_recist_opts recist; /* times in model units */
+    double assess_every;    /* model time units */
+    double first_assess;
+    double monitor_every;
+    double anc_lln;         /* 1e9/L */
+    double lethal_burden;   /* cells; 0: no disease death */
+    size_t n_organs;        /* 0: each lesion its own organ */
+    char organs[ITS__MAX_LESIONS][32];
+} its__clinical;
 
 /* A fully resolved scenario: everything needed to run it again. */
 typedef struct its__plan {
@@ -89,7 +105,31 @@ typedef struct its__plan {
     size_t n_grid;
     its__rule *rules;
     size_t n_rules;
+    its__clinical clin;
 } its__plan;
+
+/* What the clinical read-outs collected during a run. */
+typedef struct its__clinrun {
+    size_t n_obs;                   /* model observables */
+    size_t n_lesions;               /* lesion-diameter observables */
+    int lesion_obs[ITS__MAX_LESIONS];
+    int burden_obs;                 /* -1: none */
+    int organ[ITS__MAX_LESIONS];
+    double *obs;                    /* scratch: n_obs values */
+    size_t n_mon, cap_mon;          /* monitoring rows */
+    double *mon_t;
+    double *mon_obs;                /* n_mon * n_obs */
+    signed char *mon_grade;         /* n_mon * ITS_AE_NTERMS, -1 not graded */
+    size_t n_assess, cap_assess;    /* assessments (the first is baseline) */
+    double *assess_t;
+    double *assess_d;               /* n_assess * n_lesions, mm */
+    its_ctcae *ctcae;
+    its_recist *recist;
+    int recist_ok;
+    double death;                   /* NaN: alive at the end */
+    int death_cause;                /* 0 none, 1 disease, 2 adverse event */
+    its_ae_term death_term;
+} its__clinrun;
 
 struct its_result {
     its__plan plan;
@@ -103,6 +143,7 @@ struct its_result {
     its_stats stats;
     double *given;                  /* per dose: fraction given (NaN: not reached) */
     int *rule_of;                   /* per dose: rule that held/reduced it, or -1 */
+    its__clinrun clin;              /* clinical read-outs (plan.clin.on) */
     its_status status;              /* ITS_OK or the run's failure */
     char message[ITS__ERRLEN];      /* failure message of the run, or "" */
     char *err;                      /* ITS__ERRLEN bytes: last error of the
@@ -111,5 +152,25 @@ struct its_result {
 
 /* Free the arrays of a plan (not the plan itself). */
 void its__plan_clear(its__plan *plan);
+
+/* io/clinical_run.c: the run grid with monitoring and assessment times
+ * merged into the output grid (flags: ITS__ROW_OUTPUT, _MONITOR, _ASSESS),
+ * the per-row collection, and the evaluation at the end. */
+#define ITS__ROW_OUTPUT 1u
+#define ITS__ROW_MONITOR 2u
+#define ITS__ROW_ASSESS 4u
+its_status its__clin_prepare(its_result *res, double **grid, unsigned char **flags,
+                             size_t *n_grid);
+/* Returns 1 when the patient died at this row, -1 when out of memory. */
+int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
+                  unsigned flags);
+its_status its__clin_finish(its_result *res);
+/* io/clinical_out.c: summary section and CSV writers. */
+#include <stdio.h>
+void its__clin_print(const its_result *res, FILE *fp);
+void its__write_assessments(const its_result *res, FILE *fp);
+void its__write_adverse(const its_result *res, FILE *fp);
+void its__write_monitor(const its_result *res, FILE *fp);
+void its__clin_free(its__clinrun *c);
 
 #endif

@@ -253,7 +253,7 @@ static const atom_def *find_atom(const char *s, const char *e)
     return NULL;
 }
 
-/* primary := atom [digits] | "1" | "(" expr ")" */
+/* primary := atom [digits] | "1" | "10" | "1e" [sign] digits | "(" expr ")" */
 static its_status parse_primary(parser *ps, uval *u)
 {
     const char *s = ps->p = skip_ws(ps->p);
@@ -274,13 +274,28 @@ static its_status parse_primary(parser *ps, uval *u)
         return ITS_OK;
     }
     if (is_digit(*s)) {
+        /* numbers: 1, 10 (for 10^N) and 1eN, as in "1e9/L" */
         while (is_digit(*ps->p))
             ps->p++;
+        if (ps->p - s == 1 && *s == '1' && *ps->p == 'e' &&
+            (is_digit(ps->p[1]) || ((ps->p[1] == '-' || ps->p[1] == '+') && is_digit(ps->p[2])))) {
+            ps->p++;
+            if (!read_exp(&ps->p, 1, &e))
+                return perr(ps, "bad power of ten in '%s'", ps->text);
+            *u = uval_one;
+            u->p10 = e;
+            return ITS_OK;
+        }
         if (ps->p - s == 1 && *s == '1') {
             *u = uval_one;
             return ITS_OK;
         }
-        return perr(ps, "unexpected number '%.*s' in '%s' (only 1 is allowed)",
+        if (ps->p - s == 2 && s[0] == '1' && s[1] == '0') {
+            *u = uval_one;
+            u->p10 = 1;
+            return ITS_OK;
+        }
+        return perr(ps, "unexpected number '%.*s' in '%s' (only 1, 10^N and 1eN are allowed)",
                     (int)(ps->p - s), s, ps->text);
     }
     while ((k = atom_char_len(ps->p)) > 0)

@@ -8,13 +8,16 @@
 #define YEAR "simulate: {until: 365 d, output_every: 1 d}\n"
 
 static const its_regimen regimens[] = {
-    {"hd_il2", "high-dose IL-2: 600,000 IU/kg IV q8h, up to 14 doses; second cycle after 9 days of rest",
+    {"hd_il2", "high-dose IL-2: 600,000 IU/kg IV q8h, up to 14 doses (held while SBP < 90 mmHg); second cycle after 9 days of rest",
      "Proleukin label; Atkins 1999, Fyfe 1995 (pk_clinical.md 1.1)",
      "# High-dose IL-2 (aldesleukin), two cycles.\n"
      "model: tme\n"
      "description: HD IL-2, 600000 IU/kg IV q8h x 14, second cycle after 9 days of rest\n" PATIENT
      "therapy:\n"
      "  - {agent: aldesleukin, route: iv, dose: 600000 IU/kg, duration: 15 min, every: 8 h, count: 14, cycle: 13.6667 d, cycles: 2}\n"
+     "rules:\n"
+     "  # label: withhold a dose while systolic pressure is below 90 mmHg\n"
+     "  - {hold_if: SBP < 90 mmHg, applies_to: il2}\n"
      YEAR},
     {"hd_ifn", "high-dose IFN-a2b: 20 MIU/m2 IV 5 days a week for 4 weeks, then 10 MIU/m2 SC three times a week",
      "Intron A label; Kirkwood 1996 E1684 (pk_clinical.md 1.2)",

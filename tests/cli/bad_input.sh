@@ -227,9 +227,30 @@ variant r1.yaml 'model: tme
 therapy:
   - {agent: aldesleukin, dose: 1 MIU}
 rules:
-  - {hold_if: leak > 1.5}
+  - {hold_if: leek > 1.5}
 simulate: {until: 1 d}'
-expect_bad "rule on an unknown state" "^itsim: r1\.yaml:5:[0-9]+: rules\[0\]\.hold_if: unknown state 'leak'" r1.yaml
+expect_bad "rule on an unknown state" "^itsim: r1\.yaml:5:[0-9]+: rules\[0\]\.hold_if: unknown state or observable 'leek'" r1.yaml
+# Clinical read-out settings.
+variant k1.yaml 'model: tme
+clinical: {assess_every: 0 d}
+simulate: {until: 10 d}'
+expect_bad "assessment interval zero" '^itsim: k1\.yaml:2:[0-9]+: clinical\.assess_every: must be positive' k1.yaml
+variant k2.yaml 'model: tme
+clinical: {organs: "lung, liver"}
+simulate: {until: 10 d}'
+expect_bad "organs do not match the lesions" '^itsim: k2\.yaml:2:[0-9]+: clinical\.organs: 2 organ names for 3 lesions' k2.yaml
+variant k3.yaml 'model: tme
+clinical: {anc_lln: 2 mmHg}
+simulate: {until: 10 d}'
+expect_bad "ANC limit in a wrong unit" '^itsim: k3\.yaml:2:[0-9]+: clinical\.anc_lln: ' k3.yaml
+variant k4.yaml 'model: kirschner1998
+clinical: {assess_every: 4 weeks}
+simulate: {until: 10 d}'
+expect_bad "clinical settings on a model without observables" '^itsim: k4\.yaml:2:[0-9]+: clinical: model kirschner1998 has no observables' k4.yaml
+variant k5.yaml 'model: tme
+clinical: {sd_min: 6 weeks, colour: red}
+simulate: {until: 10 d}'
+expect_bad "unknown clinical key" '^itsim: k5\.yaml:2:[0-9]+: clinical\.colour: unknown key' k5.yaml
 variant r2.yaml 'model: tme
 therapy:
   - {agent: aldesleukin, dose: 1 MIU}
