@@ -93,6 +93,38 @@ static void print_scenario_error(const its_scenario *sc)
         fprintf(stderr, "itsim: %s\n", msg);
 }
 
+/* A scenario with arms: run them all, print one table, write the files. */
+static int run_comparison(its_scenario *sc, const char *outdir, int force)
+{
+    its_comparison *c = NULL;
+    its_status st = its_comparison_run(sc, &c);
+    int rc = 0;
+    if (!c) {
+        print_scenario_error(sc);
+        return exit_code(st);
+    }
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", its_comparison_errmsg(c));
+        rc = exit_code(st);
+    }
+    its_comparison_print_table(c, stdout);
+    fflush(stdout);
+    if (outdir) {
+        its_status wst = its_comparison_write_dir(c, outdir, force);
+        if (wst != ITS_OK) {
+            fprintf(stderr, "itsim: %s\n", its_comparison_errmsg(c));
+            if (rc == 0)
+                rc = EXIT_USAGE;
+        } else {
+            fprintf(stderr, "itsim: wrote %s\n", outdir);
+        }
+    } else {
+        fprintf(stderr, "itsim: give -o DIR to write every arm's files and the figures\n");
+    }
+    its_comparison_free(c);
+    return rc;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *outdir = NULL, *model = NULL, *until = NULL;
@@ -225,6 +257,12 @@ static int cmd_run(int argc, char **argv)
         return exit_code(st);
     }
 
+    if (its_scenario_arm_count(sc) > 0) {
+        rc = run_comparison(sc, outdir, force);
+        its_scenario_free(sc);
+        free(sets);
+        return rc;
+    }
     st = its_scenario_run(sc, &res);
     if (!res) {
         print_scenario_error(sc);

@@ -396,7 +396,10 @@ static char *read_all(const char *path)
 static void rm_flat(const char *dir)
 {
     static const char *const names[] = {"timeseries.csv", "summary.json",
-                                        "scenario.resolved.yaml", "keep"};
+                                        "scenario.resolved.yaml", "keep", "assessments.csv",
+                                        "adverse_events.csv", "clinical.csv", "doses.csv",
+                                        "tumour.gp", "tumour.png", "tumour.svg",
+                                        "toxicity.gp", "toxicity.png", "toxicity.svg"};
     char path[1024];
     size_t i;
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -404,6 +407,32 @@ static void rm_flat(const char *dir)
         unlink(path);
     }
     rmdir(dir);
+}
+
+/* The earlier default scenario (now examples/hahnfeldt_tnp470_endostatin.yaml). */
+static const char hahnfeldt_text[] =
+    "model: hahnfeldt1999\n"
+    "parameters: {lambda1: 0.192}\n"
+    "initial: {V: 170 mm3, K: 625 mm3}\n"
+    "therapy:\n"
+    "  - {input: tnp470, dose: 30 mg/kg, start: 0 d, every: 2 d, until: 30 d}\n"
+    "  - {input: endostatin, rate: 20 mg/kg/d, start: 0 d, duration: 14 d}\n"
+    "simulate: {until: 60 d, output_every: 1 d}\n";
+
+static void test_default_comparison(void)
+{
+    its_scenario *sc = NULL;
+    its_status st;
+    its_scenario_create(&sc);
+    st = load(sc, its_scenario_default_text());
+    its_test_true(st == ITS_OK, "default scenario loads: %s", its_scenario_errmsg(sc));
+    its_test_true(its_scenario_arm_count(sc) == 6, "default: six arms");
+    its_test_true(strcmp(its_scenario_arm_name(sc, 0), "untreated") == 0 &&
+                      strcmp(its_scenario_arm_id(sc, 1), "hd_il2") == 0 &&
+                      strcmp(its_scenario_arm_id(sc, 4), "pembrolizumab") == 0,
+                  "default: arm names and identifiers");
+    its_test_true(its_scenario_run(sc, NULL) == ITS_EINVAL, "a scenario with arms is run arm by arm");
+    its_scenario_free(sc);
 }
 
 static void test_outputs(void)
@@ -423,10 +452,10 @@ static void test_outputs(void)
     snprintf(out, sizeof out, "%s/out", base);
     snprintf(out2, sizeof out2, "%s/out2", base);
     its_scenario_create(&sc);
-    st = load(sc, its_scenario_default_text());
-    its_test_true(st == ITS_OK, "default scenario loads: %s", its_scenario_errmsg(sc));
+    st = load(sc, hahnfeldt_text);
+    its_test_true(st == ITS_OK, "Hahnfeldt scenario loads: %s", its_scenario_errmsg(sc));
     st = its_scenario_run(sc, &res);
-    its_test_true(st == ITS_OK && res, "default scenario runs: %s", its_scenario_errmsg(sc));
+    its_test_true(st == ITS_OK && res, "Hahnfeldt scenario runs: %s", its_scenario_errmsg(sc));
     if (!res) {
         its_scenario_free(sc);
         return;
@@ -531,6 +560,7 @@ int main(void)
     test_schedule();
     test_near_coincident_times();
     test_outputs();
+    test_default_comparison();
     test_solver_failure();
     return its_test_done();
 }

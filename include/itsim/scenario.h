@@ -50,7 +50,19 @@ its_status its_scenario_set_until(its_scenario *sc, double t_end);
 /* The embedded default scenario (YAML text, static). */
 const char *its_scenario_default_text(void);
 
-/* Check everything and run the scenario. *out receives a result owned by the
+/* Arms: a scenario with an `arms:` list compares treatments on the same
+ * patient. Each arm runs the shared settings and therapy plus the therapy
+ * and rules of its regimen or file. its_scenario_arm_count is 0 for a
+ * plain scenario. Names and identifiers (for file names) are owned by the
+ * scenario; NULL for a bad index. its_scenario_run_arm is
+ * its_scenario_run for arm i (same statuses; the message names the arm). */
+size_t its_scenario_arm_count(const its_scenario *sc);
+const char *its_scenario_arm_name(const its_scenario *sc, size_t i);
+const char *its_scenario_arm_id(const its_scenario *sc, size_t i);
+its_status its_scenario_run_arm(its_scenario *sc, size_t i, its_result **out);
+
+/* Check everything and run the scenario (ITS_EINVAL for a scenario with
+ * arms). *out receives a result owned by the
  * caller (its_result_free). On a solver failure (ITS_ESOLVER) *out still
  * receives the partial result up to the failure, whose summary and output
  * files record the status; on any other error *out is NULL. */
@@ -100,6 +112,36 @@ its_status its_result_print_summary(const its_result *res, FILE *fp);
 its_status its_result_write_dir(const its_result *res, const char *dir,
                                 int overwrite);
 const char *its_result_errmsg(const its_result *res);
+
+/* ---- comparisons ------------------------------------------------------------
+
+ * The arms of a scenario run side by side on the same patient (a plain
+ * scenario is one arm). The default `itsim run` is such a comparison. */
+typedef struct its_comparison its_comparison;
+
+/* Run every arm. *out receives the comparison (caller frees) unless the
+ * status is ITS_ENOMEM or ITS_EINVAL; when an arm fails, the others still
+ * run and the first failure is returned (ITS_ESOLVER: partial results are
+ * kept; other failures: the message in its_scenario_errmsg and the arm has
+ * no result). */
+its_status its_comparison_run(its_scenario *sc, its_comparison **out);
+void its_comparison_free(its_comparison *c);
+size_t its_comparison_count(const its_comparison *c);
+/* Arm label (as written), identifier (file-name prefix) and result (NULL
+ * if the arm could not run); owned by the comparison. */
+const char *its_comparison_label(const its_comparison *c, size_t i);
+const char *its_comparison_id(const its_comparison *c, size_t i);
+const its_result *its_comparison_result(const its_comparison *c, size_t i);
+
+/* One compact table: best response, best change of the sum of diameters,
+ * progression-free time, overall survival, worst CTCAE grade, doses given
+ * and held. ITS_EIO on a write error. */
+its_status its_comparison_print_table(const its_comparison *c, FILE *fp);
+
+/* Write every arm's files prefixed "ID." plus comparison.csv and
+ * summary.json into dir, atomically as its_result_write_dir. */
+its_status its_comparison_write_dir(const its_comparison *c, const char *dir, int overwrite);
+const char *its_comparison_errmsg(const its_comparison *c);
 
 #ifdef __cplusplus
 }

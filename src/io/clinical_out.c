@@ -132,3 +132,30 @@ void its__write_monitor(const its_result *res, FILE *fp)
         fputc('\n', fp);
     }
 }
+
+void its__write_doses(const its_result *res, FILE *fp)
+{
+    const its__plan *p = &res->plan;
+    const its_model_def *m = p->model;
+    size_t i;
+    fprintf(fp, "t,input,kind,planned,unit,given,rule\n");
+    for (i = 0; i < p->n_doses; i++) {
+        const its__dose *d = &p->doses[i];
+        const its_input_def *in = &m->inputs[d->input];
+        const double g = res->given ? res->given[i] : (double)NAN;
+        fprintf(fp, "%.10g,%s,%s,%.10g,", d->t, in->name,
+                d->infusion ? "infusion" : d->has_release ? "release" : "bolus",
+                d->infusion ? d->rate : d->amount);
+        if (d->infusion)
+            fprintf(fp, "(%s)/%s", in->unit, m->time_unit);
+        else
+            fputs(in->unit, fp);
+        if (isnan(g))
+            fputs(",,", fp);
+        else
+            fprintf(fp, ",%.6g,", g);
+        if (res->rule_of && res->rule_of[i] >= 0)
+            fprintf(fp, "\"%s\"", p->rules[res->rule_of[i]].text);
+        fputc('\n', fp);
+    }
+}

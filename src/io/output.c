@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,15 +43,14 @@ static void c_locale_leave(c_locale_guard *g)
     }
 }
 
-static void set_err(const its_result *res, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void set_err(const its_result *res, const char *fmt, ...)
+static void set_errb(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_errb(char *err, const char *fmt, ...)
 {
     va_list ap;
-    if (!res->err)
+    if (!err)
         return;
     va_start(ap, fmt);
-    vsnprintf(res->err, ITS__ERRLEN, fmt, ap);
+    vsnprintf(err, ITS__ERRLEN, fmt, ap);
     va_end(ap);
 }
 
@@ -623,6 +623,21 @@ static void write_yaml(const its_result *res, FILE *fp)
             fprintf(fp, "\n    duration: ");
             put_quantity(fp, th->duration, tu);
         }
+        if (th->n_days > 0) {
+            static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+            int k;
+            fprintf(fp, "\n    days: \"");
+            for (k = 0; k < th->n_days; k++)
+                fprintf(fp, "%s%s", k ? "," : "", wd[th->days[k]]);
+            fputc('"', fp);
+            if (th->weeks > 0)
+                fprintf(fp, "\n    weeks: %ld", th->weeks);
+        }
+        if (th->has_cycle) {
+            fprintf(fp, "\n    cycle: ");
+            put_quantity(fp, th->cycle, tu);
+            fprintf(fp, "\n    cycles: %ld", th->cycles);
+        }
         if (th->has_carrier) {
             fprintf(fp, "\n    carrier: nanoparticle\n    tumour_fraction: ");
             put_exact(fp, th->tumour_fraction);
@@ -660,6 +675,35 @@ static void write_yaml(const its_result *res, FILE *fp)
             fputc('\n', fp);
         }
     }
+    if (p->clin.on) {
+        const its__clinical *c = &p->clin;
+        fprintf(fp, "clinical:\n  assess_every: ");
+        put_quantity(fp, c->assess_every, tu);
+        fprintf(fp, "\n  first_assessment: ");
+        put_quantity(fp, c->first_assess, tu);
+        fprintf(fp, "\n  confirm_after: ");
+        put_quantity(fp, c->recist.confirm_after, tu);
+        fprintf(fp, "\n  sd_min: ");
+        put_quantity(fp, c->recist.sd_min, tu);
+        fprintf(fp, "\n  monitor_every: ");
+        put_quantity(fp, c->monitor_every, tu);
+        fprintf(fp, "\n  anc_lln: ");
+        put_quantity(fp, c->anc_lln, "1e9/L");
+        fprintf(fp, "\n  lethal_burden: ");
+        put_quantity(fp, c->lethal_burden, "cell");
+        fprintf(fp, "\n  measurable: ");
+        put_quantity(fp, c->recist.measurable_mm, "mm");
+        fprintf(fp, "\n  detection_limit: ");
+        put_quantity(fp, c->recist.detect_mm, "mm");
+        if (c->n_organs > 0) {
+            size_t k;
+            fprintf(fp, "\n  organs: \"");
+            for (k = 0; k < c->n_organs; k++)
+                fprintf(fp, "%s%s", k ? ", " : "", c->organs[k]);
+            fputc('"', fp);
+        }
+        fputc('\n', fp);
+    }
     fprintf(fp, "simulate:\n  start: ");
     put_quantity(fp, p->t0, tu);
     fprintf(fp, "\n  until: ");
@@ -686,27 +730,30 @@ static void write_yaml(const its_result *res, FILE *fp)
 
 typedef void (*writer_fn)(const its_result *res, FILE *fp);
 
-static its_status write_file(const its_result *res, const char *dir,
-                             const char *name, writer_fn fn, mode_t *mode)
+/* Write dir/PREFIXname with fn(ctx, fp); *mode receives the file's
+ * permissions. */
+static its_status write_any(const char *dir, const char *prefix, const char *name,
+                            void (*fn)(const void *ctx, FILE *fp), const void *ctx,
+                            mode_t *mode, char *err_out)
 {
     char path[4096], eb[128];
     FILE *fp;
     int bad, err;
     struct stat sb;
 
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) {
-        set_err(res, "%s: path too long", dir);
+    if ((size_t)snprintf(path, sizeof path, "%s/%s%s", dir, prefix, name) >= sizeof path) {
+        set_errb(err_out, "%s: path too long", dir);
         return ITS_EIO;
     }
     fp = fopen(path, "w");
     if (!fp) {
         errno_text(errno, eb, sizeof eb);
-        set_err(res, "%s: cannot create: %s", path, eb);
+        set_errb(err_out, "%s: cannot create: %s", path, eb);
         return ITS_EIO;
     }
     if (mode && fstat(fileno(fp), &sb) == 0)
         *mode = sb.st_mode & 0777;
-    fn(res, fp);
+    fn(ctx, fp);
     bad = ferror(fp);
     err = errno;
     if (fclose(fp) != 0 && !bad) {
@@ -715,10 +762,30 @@ static its_status write_file(const its_result *res, const char *dir,
     }
     if (bad) {
         errno_text(err, eb, sizeof eb);
-        set_err(res, "%s: write failed: %s", path, eb);
+        set_errb(err_out, "%s: write failed: %s", path, eb);
         return ITS_EIO;
     }
     return ITS_OK;
+}
+
+typedef struct res_writer {
+    const its_result *res;
+    writer_fn fn;
+} res_writer;
+
+static void call_res_writer(const void *ctx, FILE *fp)
+{
+    const res_writer *w = ctx;
+    w->fn(w->res, fp);
+}
+
+static its_status write_file(const its_result *res, const char *dir, const char *prefix,
+                             const char *name, writer_fn fn, mode_t *mode, char *err_out)
+{
+    res_writer w;
+    w.res = res;
+    w.fn = fn;
+    return write_any(dir, prefix, name, call_res_writer, &w, mode, err_out);
 }
 
 /* Directory state: -1 missing, 0 empty, 1 only non-directories, 2 has
@@ -780,29 +847,55 @@ static int remove_flat_dir(const char *dir)
     return rc;
 }
 
-its_status its_result_write_dir(const its_result *res, const char *dir,
-                                int overwrite)
+/* Every file of one run, names prefixed (comparisons put the arms side by
+ * side in one directory). */
+its_status its__write_run_files(const its_result *res, const char *tmp, const char *prefix,
+                                mode_t *fmode, char *err)
+{
+    its_status st;
+    c_locale_guard g;
+    c_locale_enter(&g);
+    st = write_file(res, tmp, prefix, "timeseries.csv", write_csv, fmode, err);
+    if (st == ITS_OK)
+        st = write_file(res, tmp, prefix, "summary.json", write_json, NULL, err);
+    if (st == ITS_OK)
+        st = write_file(res, tmp, prefix, "scenario.resolved.yaml", write_yaml, NULL, err);
+    if (st == ITS_OK && res->plan.clin.on) {
+        st = write_file(res, tmp, prefix, "assessments.csv", its__write_assessments, NULL, err);
+        if (st == ITS_OK)
+            st = write_file(res, tmp, prefix, "adverse_events.csv", its__write_adverse, NULL, err);
+        if (st == ITS_OK)
+            st = write_file(res, tmp, prefix, "clinical.csv", its__write_monitor, NULL, err);
+    }
+    if (st == ITS_OK && res->plan.n_doses > 0)
+        st = write_file(res, tmp, prefix, "doses.csv", its__write_doses, NULL, err);
+    c_locale_leave(&g);
+    return st;
+}
+
+static its_status fill_single(void *ctx, const char *tmp, mode_t *fmode, char *err)
+{
+    return its__write_run_files(ctx, tmp, "", fmode, err);
+}
+
+its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fill, void *ctx,
+                                 char *err)
 {
     char target[4000], tmp[4096], old[4096], eb[128];
     size_t len;
     int state;
     mode_t fmode = 0644;
     its_status st;
-    c_locale_guard g;
 
-    if (!res)
-        return ITS_EINVAL;
-    if (res->err)
-        res->err[0] = '\0';
     if (!dir || !*dir) {
-        set_err(res, "no output directory given");
+        set_errb(err, "no output directory given");
         return ITS_EINVAL;
     }
     len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
         len--;
     if (len >= sizeof target) {
-        set_err(res, "output directory name too long");
+        set_errb(err, "output directory name too long");
         return ITS_EINVAL;
     }
     memcpy(target, dir, len);
@@ -811,55 +904,42 @@ its_status its_result_write_dir(const its_result *res, const char *dir,
         strcmp(target, "..") == 0 ||
         (len >= 3 && strcmp(target + len - 3, "/..") == 0) ||
         (len >= 2 && strcmp(target + len - 2, "/.") == 0)) {
-        set_err(res, "%s: cannot be used as an output directory", dir);
+        set_errb(err, "%s: cannot be used as an output directory", dir);
         return ITS_EINVAL;
     }
     state = dir_state(target);
     if (state == 3) {
-        set_err(res, "%s: exists and is not a directory", target);
+        set_errb(err, "%s: exists and is not a directory", target);
         return ITS_EIO;
     }
     if (state == 4) {
-        set_err(res, "%s: cannot inspect the existing directory", target);
+        set_errb(err, "%s: cannot inspect the existing directory", target);
         return ITS_EIO;
     }
     if (state >= 1 && !overwrite) {
-        set_err(res, "%s: output directory exists and is not empty "
-                     "(use --force to replace it)", target);
+        set_errb(err, "%s: output directory exists and is not empty "
+                      "(use --force to replace it)", target);
         return ITS_EIO;
     }
     if (state == 2) {
-        set_err(res, "%s: refusing to replace a directory that contains "
-                     "subdirectories", target);
+        set_errb(err, "%s: refusing to replace a directory that contains "
+                      "subdirectories", target);
         return ITS_EIO;
     }
 
     snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", target);
     if (!mkdtemp(tmp)) {
         errno_text(errno, eb, sizeof eb);
-        set_err(res, "%s: cannot create a temporary directory: %s", tmp, eb);
+        set_errb(err, "%s: cannot create a temporary directory: %s", tmp, eb);
         return ITS_EIO;
     }
-    c_locale_enter(&g);
-    st = write_file(res, tmp, "timeseries.csv", write_csv, &fmode);
-    if (st == ITS_OK)
-        st = write_file(res, tmp, "summary.json", write_json, NULL);
-    if (st == ITS_OK)
-        st = write_file(res, tmp, "scenario.resolved.yaml", write_yaml, NULL);
-    if (st == ITS_OK && res->plan.clin.on) {
-        st = write_file(res, tmp, "assessments.csv", its__write_assessments, NULL);
-        if (st == ITS_OK)
-            st = write_file(res, tmp, "adverse_events.csv", its__write_adverse, NULL);
-        if (st == ITS_OK)
-            st = write_file(res, tmp, "clinical.csv", its__write_monitor, NULL);
-    }
-    c_locale_leave(&g);
+    st = fill(ctx, tmp, &fmode, err);
     /* mkdtemp makes 0700: give the directory the file permissions the
      * umask allowed, plus search permission where reading is allowed. */
     if (st == ITS_OK &&
         chmod(tmp, fmode | ((fmode & 0444) >> 2)) != 0) {
         errno_text(errno, eb, sizeof eb);
-        set_err(res, "%s: chmod failed: %s", tmp, eb);
+        set_errb(err, "%s: chmod failed: %s", tmp, eb);
         st = ITS_EIO;
     }
     if (st != ITS_OK) {
@@ -873,23 +953,23 @@ its_status its_result_write_dir(const its_result *res, const char *dir,
         snprintf(old, sizeof old, "%s.old.XXXXXX", target);
         if (!mkdtemp(old) || rename(target, old) != 0) {
             errno_text(errno, eb, sizeof eb);
-            set_err(res, "%s: cannot move the old output aside: %s", target, eb);
+            set_errb(err, "%s: cannot move the old output aside: %s", target, eb);
             rmdir(old);
             remove_flat_dir(tmp);
             return ITS_EIO;
         }
         if (rename(tmp, target) != 0) {
             errno_text(errno, eb, sizeof eb);
-            set_err(res, "%s: cannot rename %s: %s", target, tmp, eb);
+            set_errb(err, "%s: cannot rename %s: %s", target, tmp, eb);
             if (rename(old, target) != 0)
-                set_err(res, "%s: cannot rename %s (%s); the previous output "
-                             "is in %s", target, tmp, eb, old);
+                set_errb(err, "%s: cannot rename %s (%s); the previous output "
+                              "is in %s", target, tmp, eb, old);
             remove_flat_dir(tmp);
             return ITS_EIO;
         }
         if (remove_flat_dir(old) != 0) {
-            set_err(res, "%s: written, but the previous output could not be "
-                         "removed from %s", target, old);
+            set_errb(err, "%s: written, but the previous output could not be "
+                          "removed from %s", target, old);
             return ITS_EIO;
         }
         return ITS_OK;
@@ -897,11 +977,118 @@ its_status its_result_write_dir(const its_result *res, const char *dir,
     /* Missing or empty: rename() replaces an empty directory atomically. */
     if (rename(tmp, target) != 0) {
         errno_text(errno, eb, sizeof eb);
-        set_err(res, "%s: cannot rename %s: %s", target, tmp, eb);
+        set_errb(err, "%s: cannot rename %s: %s", target, tmp, eb);
         remove_flat_dir(tmp);
         return ITS_EIO;
     }
     return ITS_OK;
+}
+
+/* ---- comparison files -------------------------------------------------------- */
+
+typedef struct cmp_files {
+    const its_result *const *res;
+    const char *const *labels, *const *ids;
+    size_t n;
+} cmp_files;
+
+
+static void csv_text(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+/* comparison.csv: one row per arm. */
+static void write_cmp_csv(const void *ctx, FILE *fp)
+{
+    const cmp_files *cf = ctx;
+    size_t i;
+    fprintf(fp, "arm,label,best_response,best_change_pct,pfs,pfs_event,worst_grade,worst_term,"
+                "os,death_cause,doses_planned,doses_given,doses_held,doses_reduced\n");
+    for (i = 0; i < cf->n; i++) {
+        its_clinical_summary s;
+        if (!cf->res[i] || its_result_clinical(cf->res[i], &s) != ITS_OK || !s.available)
+            continue;
+        fprintf(fp, "%s,", cf->ids[i]);
+        csv_text(fp, cf->labels[i]);
+        if (s.recist_available) {
+            fprintf(fp, ",%s,", its_response_name(s.recist.best));
+            if (!isnan(s.recist.best_change))
+                fprintf(fp, "%.4g", 100.0 * s.recist.best_change);
+            fprintf(fp, ",%.10g,%s", s.recist.pfs,
+                    s.recist.pfs_event == 1 ? "progression" : s.recist.pfs_event == 2 ? "death"
+                                                                                : "censored");
+        } else {
+            fprintf(fp, ",,,,");
+        }
+        fprintf(fp, ",%d,%s,%.10g,%s,%zu,%zu,%zu,%zu\n", s.worst_any,
+                s.worst_any > 0 ? its_ae_term_id(s.worst_term) : "none", s.os,
+                s.death_cause == 1 ? "disease" : s.death_cause == 2 ? "treatment" : "none",
+                s.doses_planned, s.doses_given, s.doses_held, s.doses_reduced);
+    }
+}
+
+/* summary.json of a comparison: the arms, their files and endpoints. */
+static void write_cmp_json(const void *ctx, FILE *fp)
+{
+    const cmp_files *cf = ctx;
+    size_t i;
+    fprintf(fp, "{\n  \"itsim_version\": ");
+    put_quoted(fp, its_version());
+    fprintf(fp, ",\n  \"comparison\": ");
+    put_quoted(fp, cf->n && cf->res[0] ? cf->res[0]->plan.source : "");
+    fprintf(fp, ",\n  \"arms\": [");
+    for (i = 0; i < cf->n; i++) {
+        fprintf(fp, "%s\n    {\"id\": ", i ? "," : "");
+        put_quoted(fp, cf->ids[i]);
+        fprintf(fp, ", \"label\": ");
+        put_quoted(fp, cf->labels[i]);
+        fprintf(fp, ", \"files\": \"%s.*\", \"status\": ", cf->ids[i]);
+        if (!cf->res[i]) {
+            fprintf(fp, "\"not run\"}");
+            continue;
+        }
+        put_quoted(fp, cf->res[i]->status == ITS_OK ? "ok" : its_status_name(cf->res[i]->status));
+        write_json_clinical(cf->res[i], fp);
+        fputc('}', fp);
+    }
+    fprintf(fp, "\n  ]\n}\n");
+}
+
+its_status its__write_comparison_files(const its_result *const *res, const char *const *labels,
+                                       const char *const *ids, size_t n, const char *tmp,
+                                       char *err)
+{
+    cmp_files cf;
+    its_status st;
+    c_locale_guard g;
+    cf.res = res;
+    cf.labels = labels;
+    cf.ids = ids;
+    cf.n = n;
+    c_locale_enter(&g);
+    st = write_any(tmp, "", "comparison.csv", write_cmp_csv, &cf, NULL, err);
+    if (st == ITS_OK)
+        st = write_any(tmp, "", "summary.json", write_cmp_json, &cf, NULL, err);
+    c_locale_leave(&g);
+    return st;
+}
+
+its_status its_result_write_dir(const its_result *res, const char *dir,
+                                int overwrite)
+{
+    if (!res)
+        return ITS_EINVAL;
+    if (res->err)
+        res->err[0] = '\0';
+    /* the result is const for its users; the writers only read it */
+    return its__write_dir_atomic(dir, overwrite, fill_single, (void *)(uintptr_t)res, res->err);
 }
 
 const char *its_result_errmsg(const its_result *res)

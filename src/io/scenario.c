@@ -62,11 +62,15 @@ static const char *const clinical_keys[C_N] = {
     "assess_every", "first_assessment", "confirm_after", "sd_min", "monitor_every",
     "anc_lln", "lethal_burden", "organs", "measurable", "detection_limit"};
 
+/* arms: - {name: "HD IL-2", regimen: hd_il2} | {name: ..., file: other.yaml} */
+enum { A_NAME, A_ID, A_REGIMEN, A_FILE, A_N };
+static const char *const arm_keys[A_N] = {"name", "id", "regimen", "file"};
+
 enum { K_MODEL, K_SET, K_DESCRIPTION, K_PARAMETERS, K_INITIAL, K_THERAPY,
-       K_SIMULATE, K_PROVENANCE, K_PATIENT, K_RULES, K_CLINICAL, K_N };
+       K_SIMULATE, K_PROVENANCE, K_PATIENT, K_RULES, K_CLINICAL, K_ARMS, K_N };
 static const char *const top_keys[K_N] = {
     "model", "parameter_set", "description", "parameters", "initial",
-    "therapy", "simulate", "provenance", "patient", "rules", "clinical"};
+    "therapy", "simulate", "provenance", "patient", "rules", "clinical", "arms"};
 
 /* rules: - {hold_if: "perm > 1.5", applies_to: il2}, {reduce_if: ..., factor: 0.5},
  * {stop_if: ...} */
@@ -93,6 +97,10 @@ struct its_scenario {
     sval clin[C_N];
     sitem *rules;        /* f[] indexed by R_* */
     size_t n_rules;
+    sitem *arms;         /* f[] indexed by A_* */
+    size_t n_arms;
+    its_scenario **arm_sc; /* per arm: the regimen or file it takes therapy from */
+    char (*arm_id)[48];  /* per arm: identifier for file names */
     sentry *ovr;         /* --set NAME=VALUE, in order */
     size_t n_ovr;
     int has_until_value; /* its_scenario_set_until */
@@ -176,6 +184,19 @@ static void scenario_clear(its_scenario *sc)
     free(sc->rules);
     sc->rules = NULL;
     sc->n_rules = 0;
+    for (i = 0; i < sc->n_arms; i++) {
+        for (k = 0; k < A_N; k++)
+            sval_clear(&sc->arms[i].f[k]);
+        if (sc->arm_sc)
+            its_scenario_free(sc->arm_sc[i]);
+    }
+    free(sc->arms);
+    free(sc->arm_sc);
+    free(sc->arm_id);
+    sc->arms = NULL;
+    sc->arm_sc = NULL;
+    sc->arm_id = NULL;
+    sc->n_arms = 0;
     entries_free(sc->ovr, sc->n_ovr);
     sc->ovr = NULL;
     sc->n_ovr = 0;
@@ -522,6 +543,10 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
         case K_CLINICAL:
             st = read_block(sc, doc, v, name, "{assess_every: 8 weeks, confirm_after: 28 d}",
                             clinical_keys, C_N, sc->clin);
+            break;
+        case K_ARMS:
+            st = read_items(sc, doc, v, "arms", "{name: \"HD IL-2\", regimen: hd_il2}",
+                            arm_keys, A_N, &sc->arms, &sc->n_arms);
             break;
         case K_PROVENANCE:
             /* Free-form metadata written by itsim: only its shape is checked. */
@@ -1888,6 +1913,80 @@ const char *its_scenario_errmsg(const its_scenario *sc)
     return sc ? sc->err : "no scenario";
 }
 
+/* Each arm takes its therapy and rules from a named regimen or from a
+ * scenario file (relative to the directory of this scenario's file). */
+static its_status load_arms(its_scenario *sc)
+{
+    size_t i, j;
+    if (sc->n_arms == 0)
+        return ITS_OK;
+    sc->arm_sc = calloc(sc->n_arms, sizeof *sc->arm_sc);
+    sc->arm_id = calloc(sc->n_arms, sizeof *sc->arm_id);
+    if (!sc->arm_sc || !sc->arm_id)
+        return fail_nomem(sc);
+    for (i = 0; i < sc->n_arms; i++) {
+        const sitem *a = &sc->arms[i];
+        char key[64], path[4096];
+        const char *id;
+        its_status st;
+        size_t k, n;
+
+        fmt_into(key, sizeof key, "arms[%zu]", i);
+        if (!a->f[A_NAME].text || !*a->f[A_NAME].text)
+            return fail(sc, ITS_EPARSE, &a->at, key, "every arm needs a name");
+        if (a->f[A_REGIMEN].text && a->f[A_FILE].text)
+            return fail(sc, ITS_EPARSE, &a->f[A_FILE], key, "give regimen or file, not both");
+        if (its_scenario_create(&sc->arm_sc[i]) != ITS_OK)
+            return fail_nomem(sc);
+        if (a->f[A_REGIMEN].text) {
+            const its_regimen *r = its_regimen_find(a->f[A_REGIMEN].text);
+            fmt_into(key, sizeof key, "arms[%zu].regimen", i);
+            if (!r)
+                return fail(sc, ITS_ENOTFOUND, &a->f[A_REGIMEN], key,
+                            "unknown regimen '%s' (see `itsim regimens`)", a->f[A_REGIMEN].text);
+            st = its_scenario_load_string(sc->arm_sc[i], r->scenario, strlen(r->scenario), r->name);
+        } else if (a->f[A_FILE].text) {
+            const char *slash = strrchr(sc->name, '/');
+            fmt_into(key, sizeof key, "arms[%zu].file", i);
+            if (a->f[A_FILE].text[0] != '/' && slash)
+                fmt_into(path, sizeof path, "%.*s/%s", (int)(slash - sc->name), sc->name,
+                         a->f[A_FILE].text);
+            else
+                fmt_into(path, sizeof path, "%s", a->f[A_FILE].text);
+            st = its_scenario_load_file(sc->arm_sc[i], path);
+        } else {
+            st = ITS_OK; /* no therapy of its own: the shared therapy only */
+        }
+        if (st != ITS_OK)
+            return fail(sc, st, a->f[A_FILE].text ? &a->f[A_FILE] : &a->f[A_REGIMEN], key,
+                        "%s", its_scenario_errmsg(sc->arm_sc[i]));
+        if (sc->arm_sc[i]->n_arms > 0)
+            return fail(sc, ITS_EPARSE, &a->f[A_FILE], key, "an arm cannot have arms itself");
+        /* identifier for file names: id, else the regimen, else the name */
+        id = a->f[A_ID].text ? a->f[A_ID].text
+             : a->f[A_REGIMEN].text ? a->f[A_REGIMEN].text : a->f[A_NAME].text;
+        for (k = 0, n = 0; id[k] && n + 1 < sizeof sc->arm_id[i]; k++) {
+            const char c = id[k];
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+                sc->arm_id[i][n++] = c;
+            else if (c >= 'A' && c <= 'Z')
+                sc->arm_id[i][n++] = (char)(c - 'A' + 'a');
+            else if (n > 0 && sc->arm_id[i][n - 1] != '_')
+                sc->arm_id[i][n++] = '_';
+        }
+        while (n > 0 && sc->arm_id[i][n - 1] == '_')
+            n--;
+        sc->arm_id[i][n] = '\0';
+        if (n == 0)
+            fmt_into(sc->arm_id[i], sizeof sc->arm_id[i], "arm%zu", i + 1);
+        for (j = 0; j < i; j++)
+            if (strcmp(sc->arm_id[j], sc->arm_id[i]) == 0)
+                return fail(sc, ITS_EPARSE, &a->at, key,
+                            "two arms with the identifier '%s' (give each an id)", sc->arm_id[i]);
+    }
+    return ITS_OK;
+}
+
 its_status its_scenario_load_string(its_scenario *sc, const char *text,
                                     size_t len, const char *name)
 {
@@ -1915,6 +2014,8 @@ its_status its_scenario_load_string(its_scenario *sc, const char *text,
     }
     st = read_document(sc, doc);
     its__ydoc_free(doc);
+    if (st == ITS_OK)
+        st = load_arms(sc);
     if (st == ITS_OK)
         st = check_now(sc);
     return st;
@@ -2130,17 +2231,22 @@ its_status its_scenario_set_until(its_scenario *sc, double t_end)
 }
 
 static const char default_text[] =
-    "# Default itsim scenario: Hahnfeldt et al. 1999 (Cancer Research 59,\n"
-    "# 4770-4775), tumour volume V and vascular carrying capacity K of a\n"
-    "# Lewis lung carcinoma in mice under the anti-angiogenic drugs TNP-470\n"
-    "# (30 mg/kg every other day) and endostatin (20 mg/kg/d for two weeks).\n"
-    "model: hahnfeldt1999\n"
-    "parameters: {lambda1: 0.192}\n"
-    "initial: {V: 170 mm3, K: 625 mm3}\n"
-    "therapy:\n"
-    "  - {input: tnp470, dose: 30 mg/kg, start: 0 d, every: 2 d, until: 30 d}\n"
-    "  - {input: endostatin, rate: 20 mg/kg/d, start: 0 d, duration: 14 d}\n"
-    "simulate: {until: 60 d, output_every: 1 d}\n";
+    "# Default itsim comparison: the default melanoma patient of the tme model\n"
+    "# (70 kg, 175 cm; three lesions of about 2.0, 1.4 and 1.0 cm), untreated\n"
+    "# and under the standard regimens of `itsim regimens`, followed for two\n"
+    "# years with RECIST 1.1 scans every 8 weeks and CTCAE v5.0 grading.\n"
+    "model: tme\n"
+    "description: default melanoma patient\n"
+    "patient: {weight: 70 kg, height: 175 cm, bsa: mosteller}\n"
+    "clinical: {assess_every: 8 weeks, confirm_after: 28 d, monitor_every: 1 h}\n"
+    "simulate: {until: 730 d, output_every: 1 d}\n"
+    "arms:\n"
+    "  - {name: untreated}\n"
+    "  - {name: HD IL-2, regimen: hd_il2}\n"
+    "  - {name: HD IFN-alpha, regimen: hd_ifn}\n"
+    "  - {name: GM-CSF, regimen: gmcsf}\n"
+    "  - {name: anti-PD-1, regimen: pembrolizumab}\n"
+    "  - {name: dacarbazine, regimen: dacarbazine}\n";
 
 const char *its_scenario_default_text(void)
 {
@@ -2239,7 +2345,101 @@ void its_result_free(its_result *res)
     free(res);
 }
 
+static its_status run_scenario(its_scenario *sc, its_result **out);
+
 its_status its_scenario_run(its_scenario *sc, its_result **out)
+{
+    if (out)
+        *out = NULL;
+    if (sc && sc->n_arms > 0) {
+        fmt_into(sc->err, sizeof sc->err,
+                 "%s: the scenario has %zu arms: run them with its_scenario_run_arm "
+                 "(itsim run does)", sc->name ? sc->name : "scenario", sc->n_arms);
+        return ITS_EINVAL;
+    }
+    return run_scenario(sc, out);
+}
+
+size_t its_scenario_arm_count(const its_scenario *sc)
+{
+    return sc ? sc->n_arms : 0;
+}
+
+const char *its_scenario_arm_name(const its_scenario *sc, size_t i)
+{
+    return sc && i < sc->n_arms ? sc->arms[i].f[A_NAME].text : NULL;
+}
+
+const char *its_scenario_arm_id(const its_scenario *sc, size_t i)
+{
+    return sc && i < sc->n_arms ? sc->arm_id[i] : NULL;
+}
+
+/* An arm: the shared therapy and rules, then the arm's own. The item
+ * arrays are joined shallowly for the run and restored afterwards. */
+its_status its_scenario_run_arm(its_scenario *sc, size_t i, its_result **out)
+{
+    sitem *th, *ru, *th0, *ru0;
+    size_t nth0, nru0;
+    const its_scenario *a;
+    its_status st;
+    char prefix[ITS__ERRLEN];
+
+    if (out)
+        *out = NULL;
+    if (!sc || !out || i >= sc->n_arms)
+        return ITS_EINVAL;
+    a = sc->arm_sc[i];
+    th = calloc(sc->n_therapy + a->n_therapy + 1, sizeof *th);
+    ru = calloc(sc->n_rules + a->n_rules + 1, sizeof *ru);
+    if (!th || !ru) {
+        free(th);
+        free(ru);
+        return fail_nomem(sc);
+    }
+    if (sc->n_therapy)
+        memcpy(th, sc->therapy, sc->n_therapy * sizeof *th);
+    if (a->n_therapy)
+        memcpy(th + sc->n_therapy, a->therapy, a->n_therapy * sizeof *th);
+    if (sc->n_rules)
+        memcpy(ru, sc->rules, sc->n_rules * sizeof *ru);
+    if (a->n_rules)
+        memcpy(ru + sc->n_rules, a->rules, a->n_rules * sizeof *ru);
+    th0 = sc->therapy;
+    nth0 = sc->n_therapy;
+    ru0 = sc->rules;
+    nru0 = sc->n_rules;
+    sc->therapy = th;
+    sc->n_therapy = nth0 + a->n_therapy;
+    sc->rules = ru;
+    sc->n_rules = nru0 + a->n_rules;
+    st = run_scenario(sc, out);
+    sc->therapy = th0;
+    sc->n_therapy = nth0;
+    sc->rules = ru0;
+    sc->n_rules = nru0;
+    free(th);
+    free(ru);
+    if (st != ITS_OK) {
+        fmt_into(prefix, sizeof prefix, "%s", sc->err);
+        fmt_into(sc->err, sizeof sc->err, "arm '%s': %s", sc->arms[i].f[A_NAME].text, prefix);
+    }
+    if (*out) {
+        /* the arm's description names it */
+        its__plan *p = &(*out)->plan;
+        char *d = malloc(strlen(sc->arms[i].f[A_NAME].text) +
+                         (p->description ? strlen(p->description) : 0) + 8);
+        if (d) {
+            sprintf(d, "%s%s%s", sc->arms[i].f[A_NAME].text, p->description ? ": " : "",
+                    p->description ? p->description : "");
+            free(p->description);
+            p->description = d;
+        }
+    }
+    return st;
+}
+
+static its_status run_scenario(its_scenario *sc, its_result **out)
 {
     its_result *res;
     its_sim *sim = NULL;

@@ -171,6 +171,22 @@ void its__clin_print(const its_result *res, FILE *fp);
 void its__write_assessments(const its_result *res, FILE *fp);
 void its__write_adverse(const its_result *res, FILE *fp);
 void its__write_monitor(const its_result *res, FILE *fp);
+void its__write_doses(const its_result *res, FILE *fp);
+
+/* io/output.c: every file of a run into dir with names prefixed; a
+ * directory written atomically (temporary sibling, renamed when complete)
+ * by a fill callback. Errors go to err (ITS__ERRLEN bytes). */
+#include <sys/types.h>
+its_status its__write_run_files(const its_result *res, const char *tmp, const char *prefix,
+                                mode_t *fmode, char *err);
+typedef its_status (*its__fill_fn)(void *ctx, const char *tmp, mode_t *fmode, char *err);
+its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fill, void *ctx,
+                                 char *err);
+/* comparison.csv and summary.json of a comparison (arm files are
+ * prefixed "ID."); results may be NULL for arms that did not run. */
+its_status its__write_comparison_files(const its_result *const *res, const char *const *labels,
+                                       const char *const *ids, size_t n, const char *tmp,
+                                       char *err);
 void its__clin_free(its__clinrun *c);
 
 #endif

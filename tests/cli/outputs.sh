@@ -17,15 +17,34 @@ json.load(open(sys.argv[1]), parse_constant=bad)' "$1"
 }
 no_leftovers() { ! ls -d "$1".tmp.* "$1".old.* >/dev/null 2>&1; }
 
-# ---- default scenario ----------------------------------------------------
-"$ITSIM" run >default.txt 2>default.err
+# ---- default scenario: the comparison of regimens -------------------------
+# (shortened to 180 days here; `make run` runs the full two years)
+"$ITSIM" run --until '180 d' >default.txt 2>default.err
 rc=$?
 check "default run exits 0 (rc=$rc)" [ $rc -eq 0 ]
-check "default summary names the model" grep -q '^model *hahnfeldt1999' default.txt
-check "default summary shows the horizon" grep -q '^horizon *0 to 60 d' default.txt
-check "default summary has the state table" grep -Eq '^V +mm3 +170 ' default.txt
-check "default summary has solver statistics" grep -q 'steps' default.txt
-check "default summary counts the doses" grep -q 'tnp470: 16 boluses; endostatin: 1 infusion' default.txt
+check "default table header" grep -Eq '^arm +best response +SoD best +progression +survival +worst toxicity' default.txt
+for arm in untreated 'HD IL-2' 'HD IFN-alpha' GM-CSF anti-PD-1 dacarbazine; do
+    check "default table row: $arm" grep -Eq "^$arm +(CR|PR|SD|PD) " default.txt
+done
+check "default: untreated progresses at the first scan" grep -Eq '^untreated +PD +\+[0-9.]+ % +56 d' default.txt
+check "default: HD IL-2 doses held by the SBP rule" grep -Eq '^HD IL-2 .* 16/12 of 28$' default.txt
+check "default: hint to write files" grep -q 'give -o DIR' default.err
+rm -rf cmp
+"$ITSIM" run --until '120 d' -o cmp >/dev/null 2>cmp.err
+rc=$?
+check "default comparison -o exits 0 (rc=$rc)" [ $rc -eq 0 ]
+check "comparison.csv has a row per arm" [ "$(tail -n +2 cmp/comparison.csv | wc -l)" -eq 6 ]
+check "comparison summary.json is valid JSON" json_ok cmp/summary.json
+check "comparison summary.json lists the arms" [ "$(grep -c '"id": ' cmp/summary.json)" -eq 6 ]
+for id in untreated hd_il2 hd_ifn gmcsf pembrolizumab dacarbazine; do
+    check "arm $id: files" [ -s cmp/$id.timeseries.csv ] && [ -s cmp/$id.assessments.csv ] &&
+        [ -s cmp/$id.adverse_events.csv ] && [ -s cmp/$id.summary.json ]
+done
+check "arm summary.json valid" json_ok cmp/hd_il2.summary.json
+check "arm summary.json has the endpoints" grep -q '"best_response": "' cmp/hd_il2.summary.json
+check "arm adverse events: hypotension with HD IL-2" grep -q '^hypotension,"Hypotension",2,' cmp/hd_il2.adverse_events.csv
+check "arm assessments: baseline then scans every 56 d" [ "$(cut -d, -f1,2 cmp/untreated.assessments.csv | tr '\n' ' ')" = 't,assessment 0,baseline 56,scheduled 112,scheduled ' ]
+check "arm resolved scenario reproduces its time series" sh -c "'$ITSIM' run cmp/hd_il2.scenario.resolved.yaml -o cmp_rt >/dev/null 2>&1 && cmp -s cmp/hd_il2.timeseries.csv cmp_rt/timeseries.csv"
 
 # ---- the example and its output directory --------------------------------
 EX=$SRC/examples/hahnfeldt_tnp470_endostatin.yaml

@@ -1,0 +1,202 @@
+/* itsim: comparisons, the arms of a scenario run side by side on the same
+ * patient, with one compact table of clinical endpoints. */
+#include "io/scenario_impl.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct its_comparison {
+    size_t n;
+    its_result **res;
+    char **label;
+    char **id;
+    char err[ITS__ERRLEN];
+};
+
+static char *dup_s(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+void its_comparison_free(its_comparison *c)
+{
+    size_t i;
+    if (!c)
+        return;
+    for (i = 0; i < c->n; i++) {
+        its_result_free(c->res[i]);
+        free(c->label[i]);
+        free(c->id[i]);
+    }
+    free(c->res);
+    free(c->label);
+    free(c->id);
+    free(c);
+}
+
+its_status its_comparison_run(its_scenario *sc, its_comparison **out)
+{
+    its_comparison *c;
+    its_status first = ITS_OK;
+    size_t i, n;
+    if (!out)
+        return ITS_EINVAL;
+    *out = NULL;
+    if (!sc)
+        return ITS_EINVAL;
+    n = its_scenario_arm_count(sc);
+    c = calloc(1, sizeof *c);
+    if (!c)
+        return ITS_ENOMEM;
+    c->n = n ? n : 1;
+    c->res = calloc(c->n, sizeof *c->res);
+    c->label = calloc(c->n, sizeof *c->label);
+    c->id = calloc(c->n, sizeof *c->id);
+    if (!c->res || !c->label || !c->id) {
+        its_comparison_free(c);
+        return ITS_ENOMEM;
+    }
+    for (i = 0; i < c->n; i++) {
+        its_status st;
+        c->label[i] = dup_s(n ? its_scenario_arm_name(sc, i) : "scenario");
+        c->id[i] = dup_s(n ? its_scenario_arm_id(sc, i) : "scenario");
+        if (!c->label[i] || !c->id[i]) {
+            its_comparison_free(c);
+            return ITS_ENOMEM;
+        }
+        st = n ? its_scenario_run_arm(sc, i, &c->res[i]) : its_scenario_run(sc, &c->res[i]);
+        if (st == ITS_ENOMEM) {
+            its_comparison_free(c);
+            return ITS_ENOMEM;
+        }
+        if (st != ITS_OK && first == ITS_OK) {
+            first = st;
+            snprintf(c->err, sizeof c->err, "%s", its_scenario_errmsg(sc));
+        }
+    }
+    *out = c;
+    return first;
+}
+
+size_t its_comparison_count(const its_comparison *c)
+{
+    return c ? c->n : 0;
+}
+
+const char *its_comparison_label(const its_comparison *c, size_t i)
+{
+    return c && i < c->n ? c->label[i] : NULL;
+}
+
+const char *its_comparison_id(const its_comparison *c, size_t i)
+{
+    return c && i < c->n ? c->id[i] : NULL;
+}
+
+const its_result *its_comparison_result(const its_comparison *c, size_t i)
+{
+    return c && i < c->n ? c->res[i] : NULL;
+}
+
+const char *its_comparison_errmsg(const its_comparison *c)
+{
+    return c ? c->err : "no comparison";
+}
+
+its_status its_comparison_print_table(const its_comparison *c, FILE *fp)
+{
+    size_t i, w = 3;
+    const char *tu = "d";
+    if (!c || !fp)
+        return ITS_EINVAL;
+    for (i = 0; i < c->n; i++)
+        if (strlen(c->label[i]) > w)
+            w = strlen(c->label[i]);
+    for (i = 0; i < c->n; i++)
+        if (c->res[i]) {
+            tu = c->res[i]->plan.model->time_unit;
+            break;
+        }
+    fprintf(fp, "%-*s  %-13s %9s  %-14s %-14s %-22s %s\n", (int)w, "arm", "best response",
+            "SoD best", "progression", "survival", "worst toxicity (CTCAE)", "doses given/held");
+    for (i = 0; i < c->n; i++) {
+        its_clinical_summary s;
+        char chg[32], pfs[32], os[32], tox[64], doses[48];
+        if (!c->res[i] || its_result_clinical(c->res[i], &s) != ITS_OK) {
+            fprintf(fp, "%-*s  (did not run)\n", (int)w, c->label[i]);
+            continue;
+        }
+        if (!s.available) {
+            fprintf(fp, "%-*s  (model without clinical read-outs)\n", (int)w, c->label[i]);
+            continue;
+        }
+        if (s.recist_available && !isnan(s.recist.best_change))
+            snprintf(chg, sizeof chg, "%+.1f %%", 100.0 * s.recist.best_change);
+        else
+            snprintf(chg, sizeof chg, "-");
+        if (s.recist_available)
+            snprintf(pfs, sizeof pfs, "%s%.0f %s", s.recist.pfs_event ? "" : ">", s.recist.pfs, tu);
+        else
+            snprintf(pfs, sizeof pfs, "-");
+        snprintf(os, sizeof os, "%s%.0f %s%s", s.os_event ? "" : ">", s.os, tu,
+                 s.death_cause == 1 ? " (tumour)" : s.death_cause == 2 ? " (toxic)" : "");
+        if (s.worst_any > 0)
+            snprintf(tox, sizeof tox, "G%d %s", s.worst_any, its_ae_term_id(s.worst_term));
+        else
+            snprintf(tox, sizeof tox, "none");
+        if (s.doses_reduced)
+            snprintf(doses, sizeof doses, "%zu/%zu of %zu, %zu reduced", s.doses_given, s.doses_held,
+                     s.doses_planned, s.doses_reduced);
+        else
+            snprintf(doses, sizeof doses, "%zu/%zu of %zu", s.doses_given, s.doses_held,
+                     s.doses_planned);
+        fprintf(fp, "%-*s  %-13s %9s  %-14s %-14s %-22s %s\n", (int)w, c->label[i],
+                s.recist_available ? its_response_name(s.recist.best) : "-", chg, pfs, os, tox,
+                doses);
+    }
+    fprintf(fp, "best response: RECIST 1.1, confirmed; SoD best: best change of the sum of target "
+                "diameters;\nprogression, survival: '>' means censored at the end of follow-up; "
+                "doses: given/held of planned.\n");
+    return ferror(fp) ? ITS_EIO : ITS_OK;
+}
+
+typedef struct cmp_ctx {
+    const its_comparison *c;
+} cmp_ctx;
+
+static its_status fill_comparison(void *ctx, const char *tmp, mode_t *fmode, char *err)
+{
+    const its_comparison *c = ((cmp_ctx *)ctx)->c;
+    char prefix[64];
+    size_t i;
+    its_status st = ITS_OK;
+    for (i = 0; i < c->n && st == ITS_OK; i++) {
+        if (!c->res[i])
+            continue;
+        snprintf(prefix, sizeof prefix, "%s.", c->id[i]);
+        st = its__write_run_files(c->res[i], tmp, prefix, fmode, err);
+    }
+    if (st == ITS_OK)
+        st = its__write_comparison_files((const its_result *const *)c->res,
+                                         (const char *const *)c->label,
+                                         (const char *const *)c->id, c->n, tmp, err);
+    return st;
+}
+
+its_status its_comparison_write_dir(const its_comparison *c, const char *dir, int overwrite)
+{
+    cmp_ctx ctx;
+    if (!c)
+        return ITS_EINVAL;
+    ctx.c = c;
+    /* the handle is const for users; only its error buffer is written */
+    return its__write_dir_atomic(dir, overwrite, fill_comparison, &ctx,
+                                 ((its_comparison *)(uintptr_t)c)->err);
+}
