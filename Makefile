@@ -22,8 +22,10 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(SUNDIALS_FLAG) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The default comparison: prints the table, writes files and figures.
+RESULTS ?= itsim-results
 run: build
-	./$(BUILD)/itsim run
+	./$(BUILD)/itsim run -o $(RESULTS) --force
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

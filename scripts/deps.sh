@@ -5,6 +5,8 @@
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libsundials-dev libgsl-dev libyaml-dev)
+# Figures: any gnuplot will do; gnuplot-nox when there is none.
+command -v gnuplot >/dev/null 2>&1 || build_pkgs+=(gnuplot-nox)
 bench_pkgs=(python3 python3-numpy python3-scipy r-base-core r-cran-desolve)
 
 case "${1:-build}" in
