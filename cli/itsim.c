@@ -18,10 +18,14 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  run [SCENARIO] [options]  run a scenario file (default: the built-in\n"
-    "                            Hahnfeldt 1999 TNP-470 + endostatin example)\n"
-    "      -o, --output DIR      also write timeseries.csv, summary.json and\n"
-    "                            scenario.resolved.yaml into DIR\n"
+    "                            comparison of untreated, HD IL-2, HD IFN-alpha,\n"
+    "                            GM-CSF, anti-PD-1 and dacarbazine on the default\n"
+    "                            melanoma patient of tme; docs/clinical.md)\n"
+    "      -o, --output DIR      also write timeseries.csv, summary.json,\n"
+    "                            scenario.resolved.yaml, the clinical read-outs\n"
+    "                            and the figures (gnuplot scripts, PNG, SVG)\n"
     "      --force               replace DIR if it exists and is not empty\n"
+    "      --no-render           write the figure scripts without running gnuplot\n"
     "      --model NAME          use this model instead of the file's (without a\n"
     "                            file: its defaults, untreated, over its default\n"
     "                            horizon: a year for tme, else 100 time units)\n"
@@ -94,7 +98,28 @@ static void print_scenario_error(const its_scenario *sc)
 }
 
 /* A scenario with arms: run them all, print one table, write the files. */
-static int run_comparison(its_scenario *sc, const char *outdir, int force)
+static its_output_opts output_opts(int force, int render)
+{
+    its_output_opts o;
+    its_output_opts_default(&o);
+    o.overwrite = force;
+    o.render = render;
+    return o;
+}
+
+/* The figures note with DIR replaced by the output directory. */
+static void print_note(const char *note, const char *outdir)
+{
+    const char *p = strstr(note, "DIR");
+    if (!*note)
+        return;
+    if (p)
+        fprintf(stderr, "itsim: %.*s%s%s\n", (int)(p - note), note, outdir, p + 3);
+    else
+        fprintf(stderr, "itsim: %s\n", note);
+}
+
+static int run_comparison(its_scenario *sc, const char *outdir, int force, int render)
 {
     its_comparison *c = NULL;
     its_status st = its_comparison_run(sc, &c);
@@ -110,13 +135,15 @@ static int run_comparison(its_scenario *sc, const char *outdir, int force)
     its_comparison_print_table(c, stdout);
     fflush(stdout);
     if (outdir) {
-        its_status wst = its_comparison_write_dir(c, outdir, force);
+        its_output_opts o = output_opts(force, render);
+        its_status wst = its_comparison_write(c, outdir, &o);
         if (wst != ITS_OK) {
             fprintf(stderr, "itsim: %s\n", its_comparison_errmsg(c));
             if (rc == 0)
                 rc = EXIT_USAGE;
         } else {
             fprintf(stderr, "itsim: wrote %s\n", outdir);
+            print_note(o.note, outdir);
         }
     } else {
         fprintf(stderr, "itsim: give -o DIR to write every arm's files and the figures\n");
@@ -129,7 +156,7 @@ static int cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *outdir = NULL, *model = NULL, *until = NULL;
     const char *regimen = NULL;
-    int force = 0, i, rc = 0;
+    int force = 0, render = 1, i, rc = 0;
     int n_set = 0;
     const char **sets;
     its_scenario *sc = NULL;
@@ -149,6 +176,8 @@ static int cmd_run(int argc, char **argv)
             return 0;
         } else if (strcmp(a, "--force") == 0) {
             force = 1;
+        } else if (strcmp(a, "--no-render") == 0) {
+            render = 0;
         } else if (strcmp(a, "--regimen") == 0) {
             if (i + 1 >= argc) {
                 free(sets);
@@ -258,7 +287,7 @@ static int cmd_run(int argc, char **argv)
     }
 
     if (its_scenario_arm_count(sc) > 0) {
-        rc = run_comparison(sc, outdir, force);
+        rc = run_comparison(sc, outdir, force, render);
         its_scenario_free(sc);
         free(sets);
         return rc;
@@ -277,13 +306,15 @@ static int cmd_run(int argc, char **argv)
         rc = exit_code(st);
     }
     if (outdir) {
-        its_status wst = its_result_write_dir(res, outdir, force);
+        its_output_opts o = output_opts(force, render);
+        its_status wst = its_result_write(res, outdir, &o);
         if (wst != ITS_OK) {
             fprintf(stderr, "itsim: %s\n", its_result_errmsg(res));
             if (rc == 0)
                 rc = EXIT_USAGE;
         } else {
             fprintf(stderr, "itsim: wrote %s\n", outdir);
+            print_note(o.note, outdir);
         }
     }
     its_result_free(res);

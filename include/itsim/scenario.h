@@ -104,7 +104,28 @@ const its_ctcae *its_result_ctcae(const its_result *res);
  * values of each state, solver statistics). */
 its_status its_result_print_summary(const its_result *res, FILE *fp);
 
-/* Write timeseries.csv, summary.json and scenario.resolved.yaml into dir.
+/* How outputs are written. Figures are gnuplot scripts (with the CSV files
+ * as their data) for models with clinical read-outs; rendering runs gnuplot
+ * on them, in the temporary directory before it is renamed, for a PNG and an
+ * SVG of each. A missing or failing gnuplot is not an error: `note` says
+ * what happened and how to render the scripts by hand. */
+typedef struct its_output_opts {
+    int overwrite;        /* replace a non-empty directory (--force) */
+    int figures;          /* write the figure scripts (default 1) */
+    int render;           /* render them with gnuplot (default 1) */
+    const char *gnuplot;  /* program name or path; NULL: "gnuplot" on PATH */
+    char note[512];       /* out: what happened to the figures ("" if none) */
+} its_output_opts;
+
+void its_output_opts_default(its_output_opts *o);
+
+/* Write a result's files into dir as its_result_write_dir does, with the
+ * options (NULL: defaults). o->note is filled in. */
+its_status its_result_write(const its_result *res, const char *dir, its_output_opts *o);
+
+/* Write timeseries.csv, summary.json and scenario.resolved.yaml into dir
+ * (and, for models with observables, the clinical files and the figure
+ * scripts, not rendered: its_result_write with render = 0).
  * Files are written into a temporary sibling directory which is renamed to
  * dir only when complete; on any error nothing is left behind. An existing
  * non-empty dir is an error unless overwrite is non-zero, in which case it
@@ -141,6 +162,9 @@ its_status its_comparison_print_table(const its_comparison *c, FILE *fp);
 /* Write every arm's files prefixed "ID." plus comparison.csv and
  * summary.json into dir, atomically as its_result_write_dir. */
 its_status its_comparison_write_dir(const its_comparison *c, const char *dir, int overwrite);
+/* The same with output options (NULL: defaults; figures include
+ * comparison.gp); o->note is filled in. */
+its_status its_comparison_write(const its_comparison *c, const char *dir, its_output_opts *o);
 const char *its_comparison_errmsg(const its_comparison *c);
 
 #ifdef __cplusplus

@@ -1,6 +1,7 @@
 /* itsim: comparisons, the arms of a scenario run side by side on the same
  * patient, with one compact table of clinical endpoints. */
 #include "io/scenario_impl.h"
+#include "io/plot.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -169,34 +170,82 @@ its_status its_comparison_print_table(const its_comparison *c, FILE *fp)
 
 typedef struct cmp_ctx {
     const its_comparison *c;
+    its__figs *figs;
+    its_output_opts *opts;
 } cmp_ctx;
 
 static its_status fill_comparison(void *ctx, const char *tmp, mode_t *fmode, char *err)
 {
-    const its_comparison *c = ((cmp_ctx *)ctx)->c;
-    char prefix[64];
+    cmp_ctx *x = ctx;
+    const its_comparison *c = x->c;
+    char prefix[64], *prefixes[256];
     size_t i;
     its_status st = ITS_OK;
+    if (c->n > 256) {
+        snprintf(err, ITS__ERRLEN, "more than 256 arms");
+        return ITS_EINVAL;
+    }
     for (i = 0; i < c->n && st == ITS_OK; i++) {
         if (!c->res[i])
             continue;
         snprintf(prefix, sizeof prefix, "%s.", c->id[i]);
-        st = its__write_run_files(c->res[i], tmp, prefix, fmode, err);
+        st = its__write_run_files(c->res[i], tmp, prefix, fmode, x->figs, err);
     }
     if (st == ITS_OK)
         st = its__write_comparison_files((const its_result *const *)c->res,
                                          (const char *const *)c->label,
                                          (const char *const *)c->id, c->n, tmp, err);
+    for (i = 0; i < c->n; i++)
+        prefixes[i] = NULL;
+    for (i = 0; i < c->n && st == ITS_OK; i++) {
+        prefixes[i] = malloc(strlen(c->id[i]) + 2);
+        if (!prefixes[i])
+            st = ITS_ENOMEM;
+        else
+            sprintf(prefixes[i], "%s.", c->id[i]);
+    }
+    if (st == ITS_OK && x->opts->figures && c->n > 1)
+        st = its__plot_comparison((const its_result *const *)c->res,
+                                  (const char *const *)c->label,
+                                  (const char *const *)prefixes, c->n, tmp, x->figs->names,
+                                  &x->figs->n, ITS__MAX_FIGS, err, ITS__ERRLEN);
+    for (i = 0; i < c->n; i++)
+        free(prefixes[i]);
+    if (st == ITS_OK)
+        its__render_figs(tmp, x->figs, x->opts);
+    return st;
+}
+
+its_status its_comparison_write(const its_comparison *c, const char *dir, its_output_opts *o)
+{
+    cmp_ctx ctx;
+    its_output_opts def;
+    its_status st;
+    if (!c)
+        return ITS_EINVAL;
+    if (!o) {
+        its_output_opts_default(&def);
+        o = &def;
+    }
+    o->note[0] = '\0';
+    ctx.c = c;
+    ctx.opts = o;
+    ctx.figs = calloc(1, sizeof *ctx.figs);
+    if (!ctx.figs)
+        return ITS_ENOMEM;
+    ctx.figs->opts = o;
+    /* the handle is const for users; only its error buffer is written */
+    st = its__write_dir_atomic(dir, o->overwrite, fill_comparison, &ctx,
+                               ((its_comparison *)(uintptr_t)c)->err);
+    free(ctx.figs);
     return st;
 }
 
 its_status its_comparison_write_dir(const its_comparison *c, const char *dir, int overwrite)
 {
-    cmp_ctx ctx;
-    if (!c)
-        return ITS_EINVAL;
-    ctx.c = c;
-    /* the handle is const for users; only its error buffer is written */
-    return its__write_dir_atomic(dir, overwrite, fill_comparison, &ctx,
-                                 ((its_comparison *)(uintptr_t)c)->err);
+    its_output_opts o;
+    its_output_opts_default(&o);
+    o.overwrite = overwrite;
+    o.render = 0;
+    return its_comparison_write(c, dir, &o);
 }

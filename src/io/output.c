@@ -2,6 +2,7 @@
  * (timeseries.csv, summary.json, scenario.resolved.yaml) written atomically. */
 #include "io/scenario_impl.h"
 #include "itsim/itsim.h"
+#include "io/plot.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -850,7 +851,7 @@ static int remove_flat_dir(const char *dir)
 /* Every file of one run, names prefixed (comparisons put the arms side by
  * side in one directory). */
 its_status its__write_run_files(const its_result *res, const char *tmp, const char *prefix,
-                                mode_t *fmode, char *err)
+                                mode_t *fmode, its__figs *figs, char *err)
 {
     its_status st;
     c_locale_guard g;
@@ -869,13 +870,61 @@ its_status its__write_run_files(const its_result *res, const char *tmp, const ch
     }
     if (st == ITS_OK && res->plan.n_doses > 0)
         st = write_file(res, tmp, prefix, "doses.csv", its__write_doses, NULL, err);
+    if (st == ITS_OK && figs && figs->opts->figures)
+        st = its__plot_run(res, tmp, prefix, figs->names, &figs->n, ITS__MAX_FIGS, err,
+                           ITS__ERRLEN);
     c_locale_leave(&g);
     return st;
 }
 
+void its_output_opts_default(its_output_opts *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->figures = 1;
+    o->render = 1;
+}
+
+void its__render_figs(const char *tmp, its__figs *figs, its_output_opts *o)
+{
+    char msg[400];
+    int rc;
+    o->note[0] = '\0';
+    if (figs->n == 0)
+        return;
+    if (!o->render) {
+        snprintf(o->note, sizeof o->note,
+                 "%zu figure scripts written; render them with: cd DIR && gnuplot *.gp", figs->n);
+        return;
+    }
+    msg[0] = '\0';
+    rc = its__gnuplot_render(tmp, figs->names, figs->n, o->gnuplot, msg, sizeof msg);
+    if (rc == 0)
+        snprintf(o->note, sizeof o->note, "%zu figures rendered with gnuplot (PNG and SVG)",
+                 figs->n);
+    else if (rc == 1)
+        snprintf(o->note, sizeof o->note,
+                 "gnuplot not found: %zu figure scripts written; install gnuplot-nox and "
+                 "render them with: cd DIR && gnuplot *.gp", figs->n);
+    else
+        snprintf(o->note, sizeof o->note, "figures not all rendered (%s); the scripts are "
+                 "written: cd DIR && gnuplot *.gp", msg);
+}
+
+typedef struct single_ctx {
+    const its_result *res;
+    its__figs *figs;
+    its_output_opts *opts;
+} single_ctx;
+
 static its_status fill_single(void *ctx, const char *tmp, mode_t *fmode, char *err)
 {
-    return its__write_run_files(ctx, tmp, "", fmode, err);
+    single_ctx *c = ctx;
+    its_status st = its__write_run_files(c->res, tmp, "", fmode, c->figs, err);
+    if (st == ITS_OK)
+        its__render_figs(tmp, c->figs, c->opts);
+    return st;
 }
 
 its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fill, void *ctx,
@@ -1080,15 +1129,41 @@ its_status its__write_comparison_files(const its_result *const *res, const char 
     return st;
 }
 
+its_status its_result_write(const its_result *res, const char *dir, its_output_opts *o)
+{
+    its_output_opts def;
+    its__figs *figs;
+    single_ctx ctx;
+    its_status st;
+    if (!res)
+        return ITS_EINVAL;
+    if (!o) {
+        its_output_opts_default(&def);
+        o = &def;
+    }
+    o->note[0] = '\0';
+    if (res->err)
+        res->err[0] = '\0';
+    figs = calloc(1, sizeof *figs);
+    if (!figs)
+        return ITS_ENOMEM;
+    figs->opts = o;
+    ctx.res = res;
+    ctx.figs = figs;
+    ctx.opts = o;
+    st = its__write_dir_atomic(dir, o->overwrite, fill_single, &ctx, res->err);
+    free(figs);
+    return st;
+}
+
 its_status its_result_write_dir(const its_result *res, const char *dir,
                                 int overwrite)
 {
-    if (!res)
-        return ITS_EINVAL;
-    if (res->err)
-        res->err[0] = '\0';
-    /* the result is const for its users; the writers only read it */
-    return its__write_dir_atomic(dir, overwrite, fill_single, (void *)(uintptr_t)res, res->err);
+    its_output_opts o;
+    its_output_opts_default(&o);
+    o.overwrite = overwrite;
+    o.render = 0;
+    return its_result_write(res, dir, &o);
 }
 
 const char *its_result_errmsg(const its_result *res)

@@ -177,8 +177,16 @@ void its__write_doses(const its_result *res, FILE *fp);
  * directory written atomically (temporary sibling, renamed when complete)
  * by a fill callback. Errors go to err (ITS__ERRLEN bytes). */
 #include <sys/types.h>
+#define ITS__MAX_FIGS 64
+typedef struct its__figs {
+    const its_output_opts *opts;
+    char names[ITS__MAX_FIGS][128];  /* scripts written */
+    size_t n;
+} its__figs;
 its_status its__write_run_files(const its_result *res, const char *tmp, const char *prefix,
-                                mode_t *fmode, char *err);
+                                mode_t *fmode, its__figs *figs, char *err);
+/* Render the scripts in figs (if asked) and fill o->note. */
+void its__render_figs(const char *tmp, its__figs *figs, its_output_opts *o);
 typedef its_status (*its__fill_fn)(void *ctx, const char *tmp, mode_t *fmode, char *err);
 its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fill, void *ctx,
                                  char *err);

@@ -30,7 +30,7 @@ check "default: untreated progresses at the first scan" grep -Eq '^untreated +PD
 check "default: HD IL-2 doses held by the SBP rule" grep -Eq '^HD IL-2 .* 16/12 of 28$' default.txt
 check "default: hint to write files" grep -q 'give -o DIR' default.err
 rm -rf cmp
-"$ITSIM" run --until '120 d' -o cmp >/dev/null 2>cmp.err
+"$ITSIM" run --until '120 d' --no-render -o cmp >/dev/null 2>cmp.err
 rc=$?
 check "default comparison -o exits 0 (rc=$rc)" [ $rc -eq 0 ]
 check "comparison.csv has a row per arm" [ "$(tail -n +2 cmp/comparison.csv | wc -l)" -eq 6 ]
@@ -146,6 +146,34 @@ check "solver failure exits 1 (rc=$rc)" [ $rc -eq 1 ]
 check "solver failure message" grep -q '^itsim: stiff.yaml: run failed: ' failed.err
 check "solver failure recorded in summary.json" grep -q '"status": "ITS_ESOLVER"' failed/summary.json
 check "solver failure summary.json is valid JSON" json_ok failed/summary.json
+
+# ---- figures ---------------------------------------------------------------
+rm -rf figs figs_nogp
+"$ITSIM" run --regimen hd_il2 --until '60 d' -o figs >/dev/null 2>figs.err
+rc=$?
+check "figures: run exits 0 (rc=$rc)" [ $rc -eq 0 ]
+for f in tumour immune cytokines toxicity; do
+    check "figures: $f.gp written" [ -s figs/$f.gp ]
+done
+check "figures: scripts read columns by name" grep -q '"temperature"' figs/toxicity.gp
+if command -v gnuplot >/dev/null 2>&1; then
+    for f in tumour immune cytokines toxicity; do
+        check "figures: $f.png and $f.svg rendered" [ -s figs/$f.png ] && [ -s figs/$f.svg ]
+    done
+    check "figures: PNG signature" sh -c "head -c 8 figs/tumour.png | od -An -c | grep -q 'P   N   G'"
+    check "figures: the CLI says they were rendered" grep -q 'figures rendered with gnuplot' figs.err
+    # users restyle and render again from the directory
+    check "figures: scripts render again by hand" sh -c "cd figs && gnuplot toxicity.gp 2>/dev/null"
+fi
+# without gnuplot on PATH: scripts still written, and the CLI says how to render
+PATH=/nonexistent "$ITSIM" run --regimen hd_il2 --until '30 d' -o figs_nogp >/dev/null 2>nogp.err
+rc=$?
+check "no gnuplot: run exits 0 (rc=$rc)" [ $rc -eq 0 ]
+check "no gnuplot: scripts written" [ -s figs_nogp/tumour.gp ] && [ ! -e figs_nogp/tumour.png ]
+check "no gnuplot: the CLI says how to render" grep -q "gnuplot not found: .*cd figs_nogp && gnuplot \*.gp" nogp.err
+"$ITSIM" run --regimen hd_il2 --until '30 d' --no-render -o figs_nr >/dev/null 2>nr.err
+check "--no-render: scripts only" [ -s figs_nr/tumour.gp ] && [ ! -e figs_nr/tumour.png ]
+check "comparison figure script" [ -s cmp/comparison.gp ]
 
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

@@ -1,0 +1,223 @@
+/* itsim: runs gnuplot on figure scripts (io/plot.h). The only code that
+ * starts an external program: fork, chdir into the output directory in the
+ * child, execvp; no shell is involved, so any directory name is safe. */
+#include "io/plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void setmsg(char *msg, size_t msglen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void setmsg(char *msg, size_t msglen, const char *fmt, ...)
+{
+    va_list ap;
+    if (!msg || msglen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, msglen, fmt, ap);
+    va_end(ap);
+}
+
+static void errno_text(int e, char *buf, size_t n)
+{
+    if (strerror_r(e, buf, n) != 0)
+        snprintf(buf, n, "error %d", e);
+}
+
+/* What the child reports through the close-on-exec pipe when it fails
+ * before gnuplot runs. */
+enum { STAGE_DEVNULL = 1, STAGE_CHDIR = 2, STAGE_EXEC = 3 };
+
+static void child_fail(int fd, int stage)
+{
+    int rep[2];
+    ssize_t w;
+    rep[0] = stage;
+    rep[1] = errno;
+    w = write(fd, rep, sizeof rep);
+    (void)w;
+    _exit(127);
+}
+
+/* A line of gnuplot's error output: the first `"file" line N: ...` that is
+ * not a warning, else the first line mentioning an error, else the last
+ * non-empty line. */
+static void first_error(const char *text, char *out, size_t n)
+{
+    const char *p = text, *err_line = NULL, *err_word = NULL, *last = NULL;
+    size_t len = 0, err_len = 0, word_len = 0, last_len = 0;
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        const char *ln;
+        len = e ? (size_t)(e - p) : strlen(p);
+        ln = p;
+        if (len > 0) {
+            char line[512];
+            const size_t k = len < sizeof line - 1 ? len : sizeof line - 1;
+            memcpy(line, ln, k);
+            line[k] = '\0';
+            if (!strstr(line, "warning")) {
+                const char *l = strstr(line, " line ");
+                if (!err_line && l && strchr(l, ':')) {
+                    err_line = ln;
+                    err_len = len;
+                }
+                if (!err_word && (strstr(line, "rror") || strstr(line, "annot") ||
+                                  strstr(line, "undefined"))) {
+                    err_word = ln;
+                    word_len = len;
+                }
+            }
+            if (strspn(line, " \t^") < k) {
+                last = ln;
+                last_len = len;
+            }
+        }
+        p = e ? e + 1 : p + len;
+    }
+    if (err_line)
+        snprintf(out, n, "%.*s", (int)err_len, err_line);
+    else if (err_word)
+        snprintf(out, n, "%.*s", (int)word_len, err_word);
+    else if (last)
+        snprintf(out, n, "%.*s", (int)last_len, last);
+    else if (n)
+        out[0] = '\0';
+}
+
+static int render_one(const char *dir, const char *script, const char *program, char *msg,
+                      size_t msglen)
+{
+    char prog[4096], name[128], eb[128], text[16384], line[512];
+    char *argv[3];
+    int errp[2], stp[2], rep[2], status = 0;
+    size_t used = 0;
+    ssize_t got;
+    pid_t pid;
+
+    if (snprintf(prog, sizeof prog, "%s", program) >= (int)sizeof prog ||
+        snprintf(name, sizeof name, "%s", script) >= (int)sizeof name) {
+        setmsg(msg, msglen, "%s: name too long", script);
+        return 2;
+    }
+    argv[0] = prog;
+    argv[1] = name;
+    argv[2] = NULL;
+    if (pipe(errp) != 0) {
+        errno_text(errno, eb, sizeof eb);
+        setmsg(msg, msglen, "%s: cannot create a pipe: %s", script, eb);
+        return 2;
+    }
+    if (pipe(stp) != 0) {
+        errno_text(errno, eb, sizeof eb);
+        close(errp[0]);
+        close(errp[1]);
+        setmsg(msg, msglen, "%s: cannot create a pipe: %s", script, eb);
+        return 2;
+    }
+    fcntl(stp[1], F_SETFD, FD_CLOEXEC);
+    fcntl(errp[0], F_SETFD, FD_CLOEXEC);
+    fcntl(stp[0], F_SETFD, FD_CLOEXEC);
+    pid = fork();
+    if (pid < 0) {
+        errno_text(errno, eb, sizeof eb);
+        close(errp[0]);
+        close(errp[1]);
+        close(stp[0]);
+        close(stp[1]);
+        setmsg(msg, msglen, "%s: cannot start gnuplot: fork failed: %s", script, eb);
+        return 2;
+    }
+    if (pid == 0) {
+        int fd = open("/dev/null", O_RDWR);
+        if (fd < 0)
+            child_fail(stp[1], STAGE_DEVNULL);
+        if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(errp[1], 2) < 0)
+            child_fail(stp[1], STAGE_DEVNULL);
+        if (fd > 2)
+            close(fd);
+        close(errp[1]);
+        if (chdir(dir) != 0)
+            child_fail(stp[1], STAGE_CHDIR);
+        execvp(prog, argv);
+        child_fail(stp[1], STAGE_EXEC);
+    }
+    close(errp[1]);
+    close(stp[1]);
+    for (;;) {
+        char buf[4096];
+        got = read(errp[0], buf, sizeof buf);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        if (used < sizeof text - 1) {
+            size_t k = (size_t)got;
+            if (k > sizeof text - 1 - used)
+                k = sizeof text - 1 - used;
+            memcpy(text + used, buf, k);
+            used += k;
+        }
+    }
+    text[used] = '\0';
+    close(errp[0]);
+    do
+        got = read(stp[0], rep, sizeof rep);
+    while (got < 0 && errno == EINTR);
+    close(stp[0]);
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            errno_text(errno, eb, sizeof eb);
+            setmsg(msg, msglen, "%s: waitpid failed: %s", script, eb);
+            return 2;
+        }
+    }
+    if (got == (ssize_t)sizeof rep) {
+        errno_text(rep[1], eb, sizeof eb);
+        if (rep[0] == STAGE_EXEC) {
+            setmsg(msg, msglen, "gnuplot not found (%s: %s)", program, eb);
+            return 1;
+        }
+        if (rep[0] == STAGE_CHDIR)
+            setmsg(msg, msglen, "%s: cannot enter %s: %s", script, dir, eb);
+        else
+            setmsg(msg, msglen, "%s: cannot open /dev/null: %s", script, eb);
+        return 2;
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    first_error(text, line, sizeof line);
+    if (WIFSIGNALED(status))
+        setmsg(msg, msglen, "%s: gnuplot killed by signal %d%s%s", script, WTERMSIG(status),
+               *line ? ": " : "", line);
+    else
+        setmsg(msg, msglen, "%s: gnuplot failed (exit status %d)%s%s", script,
+               WIFEXITED(status) ? WEXITSTATUS(status) : -1, *line ? ": " : "", line);
+    return 2;
+}
+
+int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char *program,
+                        char *msg, size_t msglen)
+{
+    size_t i;
+    if (msg && msglen)
+        msg[0] = '\0';
+    if (!dir || (n && !names)) {
+        setmsg(msg, msglen, "gnuplot: NULL argument");
+        return 2;
+    }
+    if (!program || !*program)
+        program = "gnuplot";
+    for (i = 0; i < n; i++) {
+        const int rc = render_one(dir, names[i], program, msg, msglen);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}

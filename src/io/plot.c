@@ -1,0 +1,1377 @@
+/* itsim: gnuplot figure scripts for run outputs (io/plot.h).
+ *
+ * Every script reads the CSV files of the output directory by relative
+ * name, picks columns by their header names and writes NAME.png and
+ * NAME.svg with the same content. Values known only to the run (RECIST
+ * thresholds, the time range, which states exist) are written into the
+ * script as named variables at its top, so a user can restyle it. */
+#include "io/plot.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "itsim/clinical.h"
+#include "itsim/scenario.h"
+
+/* ---- small helpers --------------------------------------------------------- */
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static void errno_text(int e, char *buf, size_t n)
+{
+    if (strerror_r(e, buf, n) != 0)
+        snprintf(buf, n, "error %d", e);
+}
+
+/* Numbers in the scripts always use a '.' decimal point. */
+typedef struct locale_guard {
+    locale_t c, old;
+} locale_guard;
+
+static void locale_enter(locale_guard *g)
+{
+    g->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    g->old = g->c != (locale_t)0 ? uselocale(g->c) : (locale_t)0;
+}
+
+static void locale_leave(locale_guard *g)
+{
+    if (g->c != (locale_t)0) {
+        uselocale(g->old);
+        freelocale(g->c);
+    }
+}
+
+/* s as a gnuplot double-quoted string literal (backslash and double quote
+ * escaped, control characters as spaces) into buf; truncated to fit, never
+ * inside an escape or a UTF-8 sequence. */
+static const char *q(char *buf, size_t n, const char *s)
+{
+    size_t k = 0;
+    if (n < 3) {
+        if (n)
+            buf[0] = '\0';
+        return buf;
+    }
+    buf[k++] = '"';
+    for (; s && *s; s++) {
+        const unsigned char c = (unsigned char)*s;
+        size_t need = (c == '"' || c == '\\') ? 2 : 1;
+        if (k + need + 2 > n) {
+            while (k > 1 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80)
+                k--;
+            if (k > 1 && ((unsigned char)buf[k - 1] & 0x80))
+                k--;
+            break;
+        }
+        if (need == 2)
+            buf[k++] = '\\';
+        buf[k++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+    }
+    buf[k++] = '"';
+    buf[k] = '\0';
+    return buf;
+}
+
+/* s without control characters (for comments). */
+static const char *plain(char *buf, size_t n, const char *s)
+{
+    size_t k = 0;
+    if (!n)
+        return buf;
+    for (; s && *s && k + 1 < n; s++)
+        buf[k++] = (unsigned char)*s < 0x20 ? ' ' : *s;
+    buf[k] = '\0';
+    return buf;
+}
+
+/* ---- one script file ------------------------------------------------------- */
+
+typedef struct script {
+    FILE *fp;
+    char path[4096];
+    char name[128];    /* file name (prefix + base + ".gp") */
+    char stem[124];    /* output name without extension */
+    int items;         /* clauses of the current plot command */
+    /* panel layout (screen coordinates) */
+    double left, right, key_x;
+    double top, bottom, gap;
+    double ptop, pbot; /* current panel */
+} script;
+
+static void out(script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(script *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(s->fp, fmt, ap);
+    va_end(ap);
+}
+
+/* Opens dir/prefix+base+".gp" for writing. */
+static its_status script_open(script *s, const char *dir, const char *prefix, const char *base,
+                              char *err, size_t errlen)
+{
+    char eb[128];
+    int len;
+    memset(s, 0, sizeof *s);
+    len = snprintf(s->stem, sizeof s->stem, "%s%s", prefix, base);
+    if (len < 0 || (size_t)len + 3 >= sizeof s->name) {
+        seterr(err, errlen, "%s%s.gp: file name too long", prefix, base);
+        return ITS_EINVAL;
+    }
+    snprintf(s->name, sizeof s->name, "%s.gp", s->stem);
+    len = snprintf(s->path, sizeof s->path, "%s/%s", dir, s->name);
+    if (len < 0 || (size_t)len >= sizeof s->path) {
+        seterr(err, errlen, "%s: path too long", s->name);
+        return ITS_EINVAL;
+    }
+    s->fp = fopen(s->path, "w");
+    if (!s->fp) {
+        errno_text(errno, eb, sizeof eb);
+        seterr(err, errlen, "%s: cannot write: %s", s->path, eb);
+        return ITS_EIO;
+    }
+    s->left = 0.085;
+    s->right = 0.70;
+    s->key_x = 0.725;
+    return ITS_OK;
+}
+
+/* Closes the script and records its name; on failure removes it. */
+static its_status script_close(script *s, its_status st, char names[][128], size_t *n_names,
+                               char *err, size_t errlen)
+{
+    char eb[128];
+    int bad;
+    if (!s->fp)
+        return st;
+    bad = ferror(s->fp);
+    if (fclose(s->fp) != 0 && !bad)
+        bad = errno ? errno : EIO;
+    else if (bad)
+        bad = EIO;
+    s->fp = NULL;
+    if (st == ITS_OK && bad) {
+        errno_text(bad, eb, sizeof eb);
+        seterr(err, errlen, "%s: write failed: %s", s->path, eb);
+        st = ITS_EIO;
+    }
+    if (st != ITS_OK) {
+        unlink(s->path);
+        return st;
+    }
+    memcpy(names[*n_names], s->name, sizeof s->name);
+    (*n_names)++;
+    return ITS_OK;
+}
+
+/* The comment block and the settings every script shares. `about` is one
+ * line per '\n'. */
+static void preamble(script *s, const char *title, const char *about, const char *reads)
+{
+    char b[1024];
+    const char *p = about;
+    out(s, "# %s\n#\n", plain(b, sizeof b, title));
+    while (p && *p) {
+        const char *e = strchr(p, '\n');
+        const size_t len = e ? (size_t)(e - p) : strlen(p);
+        out(s, "# %.*s\n", (int)len, p);
+        p = e ? e + 1 : p + len;
+    }
+    out(s, "#\n# Reads:  %s\n", reads);
+    out(s, "# Writes: %s.png (1200x900) and %s.svg with the same content.\n", s->stem,
+        s->stem);
+    out(s, "# Render: gnuplot %s   (run it in the directory holding the files)\n", s->name);
+    out(s, "#\n# Written by itsim. Columns are selected by their header names, so\n"
+           "# the script keeps working when columns are added or reordered; edit\n"
+           "# the variables, colours and styles below freely.\n\n");
+    out(s, "set encoding utf8\nset datafile separator \",\"\nset datafile columnheaders\n");
+    out(s, "fig = %s   # output files: fig.png and fig.svg\n", q(b, sizeof b, s->stem));
+    out(s, "# log axes: values at or below the floor are drawn at the floor\n"
+           "lf(x, f) = (x > f) ? x : f\n");
+}
+
+static void frame_begin(script *s, const char *title1, const char *title2)
+{
+    char b1[512], b2[512];
+    out(s, "\ndo for [fmt in \"png svg\"] {\n"
+           "    if (fmt eq \"png\") {\n"
+           "        set terminal pngcairo size 1200,900 noenhanced font \"Sans,12\" linewidth 1.2\n"
+           "    } else {\n"
+           "        set terminal svg size 1200,900 noenhanced font \"Sans,12\" linewidth 1.2 "
+           "background \"white\"\n"
+           "    }\n"
+           "    set output fig.\".\".fmt\n"
+           "    # start each format from the defaults (reset keeps terminal and output)\n"
+           "    reset\n"
+           "    set datafile separator \",\"; set datafile columnheaders\n");
+    out(s, "    set multiplot title %s.\"\\n\".%s font \",14\"\n", q(b1, sizeof b1, title1),
+        q(b2, sizeof b2, title2));
+}
+
+/* The frame of a run's figure: its scenario and model as the first title
+ * line, title2 as the second. */
+static void run_frame(script *s, const its_result *res, double bottom, const char *title2)
+{
+    char t1[512];
+    snprintf(t1, sizeof t1, "%s (model %s)",
+             res->plan.description ? res->plan.description : res->plan.source,
+             res->plan.model->name);
+    s->top = 0.885;
+    s->bottom = bottom;
+    s->gap = 0.075;
+    frame_begin(s, t1, title2);
+}
+
+static void frame_end(script *s)
+{
+    out(s, "    unset multiplot\n    set output\n}\n");
+}
+
+/* Panel i of n, with relative heights w[]: clears what the previous panel
+ * set and places this one; the key goes right of the plot. */
+static void panel(script *s, const double *w, size_t n, size_t i, const char *comment)
+{
+    double sum = 0.0, above = 0.0, avail;
+    size_t k;
+    for (k = 0; k < n; k++) {
+        sum += w[k];
+        if (k < i)
+            above += w[k];
+    }
+    avail = s->top - s->bottom - s->gap * (double)(n - 1);
+    s->ptop = s->top - avail * above / sum - s->gap * (double)i;
+    s->pbot = s->ptop - avail * w[i] / sum;
+    out(s, "\n    # ---- %s\n", comment);
+    out(s, "    unset label; unset arrow; unset object; unset logscale\n"
+           "    unset y2tics; unset y2label; unset xlabel; unset ylabel\n"
+           "    set border; set xtics autofreq norotate mirror; set ytics autofreq mirror\n"
+           "    set format y \"%% h\"\n"
+           "    set yrange [*:*]; set y2range [*:*]; unset offsets; unset grid\n"
+           "    set grid xtics ytics lc rgb \"#dddddd\" lt 1\n");
+    out(s, "    set lmargin at screen %.4f; set rmargin at screen %.4f\n", s->left, s->right);
+    out(s, "    set tmargin at screen %.4f; set bmargin at screen %.4f\n", s->ptop, s->pbot);
+    out(s, "    set key at screen %.4f, screen %.4f left top Left reverse samplen 2.5 "
+           "spacing 1.1 font \",11\" noopaque nobox\n",
+        s->key_x, s->ptop + 0.005);
+    out(s, "    set xrange [t_start:t_end]\n");
+    if (i + 1 == n)
+        out(s, "    set xlabel \"time [\".tunit.\"]\"\n");
+}
+
+/* Moves the key of the current panel to x (right of a y2 axis). */
+static void key_at(script *s, double x)
+{
+    out(s, "    set key at screen %.4f, screen %.4f\n", x, s->ptop + 0.005);
+}
+
+/* Plot command builder: clauses separated by ", \" line continuations. */
+static void plot_begin(script *s)
+{
+    s->items = 0;
+    out(s, "    plot ");
+}
+
+static void item(script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void item(script *s, const char *fmt, ...)
+{
+    va_list ap;
+    if (s->items++)
+        out(s, ", \\\n         ");
+    va_start(ap, fmt);
+    vfprintf(s->fp, fmt, ap);
+    va_end(ap);
+}
+
+static void plot_end(script *s)
+{
+    if (!s->items)
+        out(s, "NaN notitle");
+    out(s, "\n");
+}
+
+/* ---- what a run has ------------------------------------------------------- */
+
+static const char *const term_colour[ITS_AE_NTERMS] = {"#1f77b4", "#d62728", "#ff7f0e",
+                                                       "#8c564b", "#9467bd", "#2ca02c"};
+static const char *const input_colour[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a",
+                                           "#66a61e", "#e6ab02", "#a6761d", "#666666"};
+static const char *const lesion_colour[] = {"#4e79a7", "#f28e2b", "#59a14f", "#b07aa1",
+                                            "#76b7b2", "#edc948", "#ff9da7", "#9c755f"};
+static const char *const arm_colour[] = {"#000000", "#d62728", "#1f77b4", "#2ca02c",
+                                         "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"};
+
+/* Colour of a state by its stem (the name before the first '_'), so a cell
+ * type or cytokine has the same colour in blood and lesion. */
+static const char *stem_colour(const char *name)
+{
+    static const struct {
+        const char *stem, *colour;
+    } tab[] = {{"CD8", "#d62728"},  {"EX", "#e377c2"},     {"Treg", "#ff7f0e"},
+               {"Th", "#2ca02c"},   {"NK", "#9467bd"},     {"NEU", "#8c564b"},
+               {"M1", "#17becf"},   {"M2", "#bcbd22"},     {"mDC", "#1f77b4"},
+               {"IL2", "#d62728"},  {"IFNa", "#1f77b4"},   {"GM", "#2ca02c"},
+               {"IFNg", "#9467bd"}, {"antiPD1", "#000000"}};
+    size_t k, len = strcspn(name, "_");
+    for (k = 0; k < sizeof tab / sizeof tab[0]; k++)
+        if (strlen(tab[k].stem) == len && strncmp(tab[k].stem, name, len) == 0)
+            return tab[k].colour;
+    return "#555555";
+}
+
+typedef struct run {
+    const its_result *res;
+    const its_model_def *m;
+    const char *prefix;
+    double t0, t1;             /* shown time range */
+    its_clinical_summary sum;
+    int have_sum;
+    int inputs[16];            /* inputs with doses, first-dose order */
+    size_t n_inputs;
+} run;
+
+static void run_init(run *r, const its_result *res, const char *prefix)
+{
+    const its__plan *p = &res->plan;
+    size_t i, k;
+    memset(r, 0, sizeof *r);
+    r->res = res;
+    r->m = p->model;
+    r->prefix = prefix;
+    r->t0 = p->t0;
+    r->t1 = res->n_rows ? res->t[res->n_rows - 1] : p->t1;
+    if (!(r->t1 > r->t0))
+        r->t1 = p->t1 > p->t0 ? p->t1 : r->t0 + 1.0;
+    r->have_sum = its_result_clinical(res, &r->sum) == ITS_OK && r->sum.available;
+    for (i = 0; i < p->n_doses; i++) {
+        for (k = 0; k < r->n_inputs; k++)
+            if (r->inputs[k] == p->doses[i].input)
+                break;
+        if (k == r->n_inputs && r->n_inputs < sizeof r->inputs / sizeof r->inputs[0])
+            r->inputs[r->n_inputs++] = p->doses[i].input;
+    }
+}
+
+/* Index of state `name` with unit `unit` (NULL: any), or -1. */
+static int state_with(const its_model_def *m, const char *name, const char *unit)
+{
+    const int j = its_model_state_index(m, name);
+    if (j < 0 || (unit && strcmp(m->states[j].unit, unit) != 0))
+        return -1;
+    return j;
+}
+
+/* Largest value of state j over the run. */
+static double state_max(const its_result *res, int j)
+{
+    const size_t ns = res->plan.model->n_states;
+    double mx = -HUGE_VAL;
+    size_t i;
+    for (i = 0; i < res->n_rows; i++)
+        if (res->y[i * ns + (size_t)j] > mx)
+            mx = res->y[i * ns + (size_t)j];
+    return mx;
+}
+
+/* A log-axis floor `decades` below the largest value of the states idx[]
+ * (rounded down to a power of ten), at least `least`. */
+static double log_floor(const its_result *res, const int *idx, size_t n, double decades,
+                        double least)
+{
+    double mx = 0.0, f;
+    size_t k;
+    for (k = 0; k < n; k++) {
+        const double v = state_max(res, idx[k]);
+        if (v > mx)
+            mx = v;
+    }
+    if (!(mx > 0.0) || !isfinite(mx))
+        return least;
+    f = pow(10.0, floor(log10(mx)) - decades);
+    return f > least ? f : least;
+}
+
+/* Timeseries header of state j: "NAME [unit]", as a quoted string. */
+static const char *state_col(char *buf, size_t n, const its_model_def *m, int j)
+{
+    char raw[256];
+    snprintf(raw, sizeof raw, "%s [%s]", m->states[j].name, m->states[j].unit);
+    return q(buf, n, raw);
+}
+
+/* A state's description without a trailing ", lesion N" / " in blood" /
+ * " in plasma" (the panel says where), then its name in brackets. */
+static const char *state_title(char *buf, size_t n, const its_model_def *m, int j)
+{
+    char raw[256];
+    const char *d = m->states[j].description;
+    size_t len = d ? strlen(d) : 0;
+    const char *cut;
+    if (!d || !*d)
+        return q(buf, n, m->states[j].name);
+    if ((cut = strstr(d, ", lesion ")) != NULL || (cut = strstr(d, " in blood")) != NULL ||
+        (cut = strstr(d, " in plasma")) != NULL)
+        len = (size_t)(cut - d);
+    if (len > 120)
+        len = 120;
+    snprintf(raw, sizeof raw, "%.*s (%s)", (int)len, d, m->states[j].name);
+    return q(buf, n, raw);
+}
+
+/* Variables every run script starts with: files, time range, unit. */
+static void run_vars(script *s, const run *r, int ts, int clin, int asm_, int doses)
+{
+    char b[512], f[256];
+    out(s, "\n# ---- data files and settings\n");
+    if (ts) {
+        snprintf(f, sizeof f, "%stimeseries.csv", r->prefix);
+        out(s, "ts = %s\n", q(b, sizeof b, f));
+        snprintf(f, sizeof f, "time [%s]", r->m->time_unit);
+        out(s, "tcol = %s   # time column of the timeseries\n", q(b, sizeof b, f));
+    }
+    if (clin) {
+        snprintf(f, sizeof f, "%sclinical.csv", r->prefix);
+        out(s, "clin = %s\n", q(b, sizeof b, f));
+    }
+    if (asm_) {
+        snprintf(f, sizeof f, "%sassessments.csv", r->prefix);
+        out(s, "asm = %s\n", q(b, sizeof b, f));
+    }
+    if (doses) {
+        snprintf(f, sizeof f, "%sdoses.csv", r->prefix);
+        out(s, "doses = %s\n", q(b, sizeof b, f));
+    }
+    out(s, "tunit = %s\n", q(b, sizeof b, r->m->time_unit));
+    out(s, "t_start = %.10g; t_end = %.10g   # time axis\n", r->t0, r->t1);
+}
+
+/* Vertical markers for progression and death in the current panel. */
+static void event_marks(script *s, const run *r)
+{
+    const its__clinrun *c = &r->res->clin;
+    if (r->have_sum && r->sum.recist_available && isfinite(r->sum.recist.t_progression)) {
+        out(s, "    if (t_pd >= t_start && t_pd <= t_end) {\n"
+               "        set arrow from t_pd, graph 0 to t_pd, graph 1 nohead dt 3 lw 1.5 "
+               "lc rgb \"#d62728\" front\n"
+               "        if (t_pd > t_start + 0.8 * (t_end - t_start)) {\n"
+               "            set label \"progression\" at t_pd, graph 0.97 offset -0.4,0 right "
+               "tc rgb \"#d62728\" font \",10\" front\n"
+               "        } else {\n"
+               "            set label \"progression\" at t_pd, graph 0.97 offset 0.4,0 left "
+               "tc rgb \"#d62728\" font \",10\" front\n        }\n    }\n");
+    }
+    if (isfinite(c->death)) {
+        out(s, "    if (t_death >= t_start && t_death <= t_end) {\n"
+               "        set arrow from t_death, graph 0 to t_death, graph 1 nohead lw 2 "
+               "lc rgb \"#000000\" front\n"
+               "        if (t_death > t_start + 0.8 * (t_end - t_start)) {\n"
+               "            set label \"death\" at t_death, graph 0.89 offset -0.4,0 right "
+               "font \",10\" front\n"
+               "        } else {\n"
+               "            set label \"death\" at t_death, graph 0.89 offset 0.4,0 left "
+               "font \",10\" front\n        }\n    }\n");
+    }
+}
+
+static void event_vars(script *s, const run *r)
+{
+    const its__clinrun *c = &r->res->clin;
+    if (r->have_sum && r->sum.recist_available && isfinite(r->sum.recist.t_progression)) {
+        const double origin = c->n_assess ? c->assess_t[0] : r->t0;
+        out(s, "t_pd = %.10g   # first progression (RECIST PD)\n",
+            origin + r->sum.recist.t_progression);
+    }
+    if (isfinite(c->death))
+        out(s, "t_death = %.10g   # %s\n", c->death,
+            c->death_cause == 1 ? "death from the tumour" : "treatment-related death");
+}
+
+/* Short ticks at the bottom of the panel for every dose given, one colour per
+ * input (y2 axis reserved for them: call only when y2 is free). */
+static void dose_ticks_setup(script *s, const run *r)
+{
+    if (r->n_inputs)
+        out(s, "    set y2range [0:1]; unset y2tics\n");
+}
+
+static void dose_ticks(script *s, const run *r)
+{
+    char b[256];
+    size_t k;
+    for (k = 0; k < r->n_inputs; k++) {
+        const char *name = r->m->inputs[r->inputs[k]].name;
+        q(b, sizeof b, name);
+        item(s,
+             "doses using \"t\":(0):(0):((strcol(\"input\") eq %s && column(\"given\") > 0) "
+             "? 0.05 : NaN) axes x1y2 with vectors nohead lw 1.5 lc rgb \"%s\" "
+             "title \"%s dose given\"",
+             b, input_colour[k % 8], name);
+    }
+}
+
+/* A CTCAE term name without a parenthesised remark, into buf. */
+static const char *term_short(char *buf, size_t n, its_ae_term k)
+{
+    const char *tn = its_ae_term_name(k);
+    const char *par = tn ? strstr(tn, " (") : NULL;
+    const char *ae = tn ? strstr(tn, "adverse event") : NULL;
+    size_t len = tn ? (par ? (size_t)(par - tn) : strlen(tn)) : 0;
+    if (ae && (size_t)(ae - tn) + 13 <= len)   /* "... adverse event" -> "... AE" */
+        snprintf(buf, n, "%.*sAE%.*s", (int)(ae - tn), tn, (int)(len - (size_t)(ae - tn) - 13),
+                 ae + 13);
+    else
+        snprintf(buf, n, "%.*s", (int)len, tn ? tn : "");
+    return buf;
+}
+
+/* ---- tumour.gp -------------------------------------------------------------- */
+
+static void pct(char *buf, size_t n, double x)
+{
+    if (isfinite(x))
+        snprintf(buf, n, "%+.1f %%", 100.0 * x);
+    else
+        snprintf(buf, n, "-");
+}
+
+static its_status fig_tumour(const run *r, const char *dir, char names[][128], size_t *n_names,
+                             char *err, size_t errlen)
+{
+    const its_result *res = r->res;
+    const its__clinrun *c = &res->clin;
+    const its__plan *p = &res->plan;
+    const its_model_def *m = r->m;
+    const int burden = its_model_observable_role(m, ITS_OBS_TUMOUR_BURDEN);
+    const int lesions = c->n_lesions > 0;
+    /* assessed: RECIST ran; recist: ... with target lesions (a sum to draw) */
+    const int assessed = lesions && r->have_sum && r->sum.recist_available && c->recist_ok;
+    const int recist = assessed && r->sum.recist.n_targets > 0;
+    const its_recist *rc = its_result_recist(res);
+    double w[2] = {1.0, 1.3};
+    size_t np = 0, pi = 0, j;
+    char t2[512], b[256], b2[256], b3[64];
+    script s;
+    its_status st;
+
+    if (burden < 0 && !lesions)
+        return ITS_OK;
+    st = script_open(&s, dir, r->prefix, "tumour", err, errlen);
+    if (st != ITS_OK)
+        return st;
+    preamble(&s, "itsim figure: tumour response",
+             "(a) tumour burden (cancer cells, log scale) over time;\n"
+             "(b) the diameter of each lesion (thin lines), the RECIST 1.1 sum of\n"
+             "    target diameters at each assessment (points, labelled with the\n"
+             "    overall response), the measurable-lesion size, the PR threshold\n"
+             "    (baseline -30 %), the PD reference (baseline +20 %) and the PD\n"
+             "    threshold in force at each assessment (nadir +20 %, at least +5 mm).\n"
+             "Short ticks at the bottom of (a) mark the doses given.",
+             "clinical.csv (t, burden, lesion diameters), assessments.csv (t, sum_mm,\n"
+             "#         nadir_mm, overall), doses.csv (t, input, given)");
+    run_vars(&s, r, 0, 1, assessed, p->n_doses > 0);
+    event_vars(&s, r);
+    out(&s, "cell_floor = 1   # cells\n");
+    if (p->clin.lethal_burden > 0.0)
+        out(&s, "lethal_burden = %.6g   # cells: death from disease\n", p->clin.lethal_burden);
+    if (recist) {
+        const its_recist_opts *o = &p->clin.recist;
+        out(&s, "measurable_mm = %.6g\nbaseline_mm = %.6g   # baseline sum of target diameters\n"
+                "pr_mm = baseline_mm * (1 - %.6g)   # partial response threshold\n"
+                "pd_ref_mm = baseline_mm * (1 + %.6g)   # PD reference (+20 %% of baseline)\n"
+                "pd_thr(nadir) = (nadir * (1 + %.6g) > nadir + %.6g) ? nadir * (1 + %.6g) "
+                ": nadir + %.6g\n"
+                "resp(s) = (s eq \"baseline\") ? \"BL\" : s\n",
+                o->measurable_mm, r->sum.recist.baseline_mm, o->pr_fraction, o->pd_fraction,
+                o->pd_fraction, o->pd_abs_mm, o->pd_fraction, o->pd_abs_mm);
+    } else if (lesions) {
+        out(&s, "measurable_mm = %.6g\n", p->clin.recist.measurable_mm);
+        if (assessed)
+            out(&s, "resp(s) = (s eq \"baseline\") ? \"BL\" : s\n");
+    }
+
+    if (recist) {
+        const its_recist_endpoints *e = &r->sum.recist;
+        char bc[32];
+        pct(bc, sizeof bc, e->best_change);
+        snprintf(t2, sizeof t2, "Tumour: best overall response %s (best change %s), PFS %.0f %s (%s)",
+                 its_response_name(e->best), bc, e->pfs, m->time_unit,
+                 e->pfs_event == 1 ? "progression" : e->pfs_event == 2 ? "death" : "censored");
+    } else if (assessed) {
+        const its_recist_endpoints *e = &r->sum.recist;
+        snprintf(t2, sizeof t2, "Tumour: no target lesion at baseline; best overall response %s, "
+                 "PFS %.0f %s (%s)", its_response_name(e->best), e->pfs, m->time_unit,
+                 e->pfs_event == 1 ? "progression" : e->pfs_event == 2 ? "death" : "censored");
+    } else {
+        snprintf(t2, sizeof t2, "Tumour burden and lesions");
+    }
+    run_frame(&s, r->res, 0.075, t2);
+    if (burden < 0 || !lesions)
+        w[0] = 1.0, np = 1;
+    else
+        np = 2;
+
+    if (burden >= 0) {
+        panel(&s, w, np, pi++, "(a) tumour burden");
+        out(&s, "    set title \"(a) Tumour burden: all cancer cells (log scale)\"\n"
+                "    set logscale y; set format y \"1e%%T\"\n"
+                "    set ylabel \"cancer cells\"\n");
+        event_marks(&s, r);
+        dose_ticks_setup(&s, r);
+        plot_begin(&s);
+        item(&s, "clin using \"t\":(lf(column(%s), cell_floor)) with lines lw 2.5 "
+                 "lc rgb \"#000000\" title \"tumour burden\"",
+             q(b, sizeof b, m->observables[burden].name));
+        if (p->clin.lethal_burden > 0.0)
+            item(&s, "lethal_burden with lines dt 2 lw 1.5 lc rgb \"#7f0000\" "
+                     "title \"lethal burden\"");
+        dose_ticks(&s, r);
+        plot_end(&s);
+    }
+    if (lesions) {
+        panel(&s, w, np, pi++, "(b) lesion diameters and RECIST sum");
+        out(&s, "    set title \"(b) Lesion diameters and RECIST 1.1 sum of target diameters "
+                "[mm]\"\n"
+                "    set ylabel \"diameter [mm]\"\n"
+                "    set yrange [0:*]; set offsets 0, 0, graph 0.12, 0\n"
+                "    set style textbox opaque noborder margins 1,1\n");
+        event_marks(&s, r);
+        plot_begin(&s);
+        for (j = 0; j < c->n_lesions; j++) {
+            const char *nm = m->observables[c->lesion_obs[j]].name;
+            const int role = rc ? its_recist_is_target(rc, j) : -2;
+            snprintf(b3, sizeof b3, "lesion %zu%s", j + 1,
+                     role == 1   ? " (target)"
+                     : role == 0 ? " (non-target)"
+                     : role == -1 ? " (absent at baseline)"
+                                  : "");
+            item(&s, "clin using \"t\":(column(%s)) with lines lw 1.2 lc rgb \"%s\" title %s",
+                 q(b, sizeof b, nm), lesion_colour[j % 8], q(b2, sizeof b2, b3));
+        }
+        if (recist) {
+            item(&s, "asm using \"t\":\"sum_mm\" with linespoints pt 7 ps 1.6 lw 2.5 "
+                     "lc rgb \"#000000\" title \"RECIST sum (target lesions)\"");
+            item(&s, "asm using \"t\":\"sum_mm\":(resp(strcol(\"overall\"))) with labels "
+                     "boxed offset 0,1.3 font \",11\" notitle");
+            item(&s, "asm using \"t\":(strcol(\"assessment\") eq \"baseline\" ? NaN : "
+                     "pd_thr(column(\"nadir_mm\"))) with points pt 11 ps 1.4 lc rgb \"#d62728\" "
+                     "title \"PD threshold (nadir +20 %%)\"");
+            item(&s, "pd_ref_mm with lines dt 2 lw 1.5 lc rgb \"#d62728\" "
+                     "title sprintf(\"baseline +20 %%%%: %%.1f mm\", pd_ref_mm)");
+            item(&s, "pr_mm with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" "
+                     "title sprintf(\"PR, baseline -30 %%%%: %%.1f mm\", pr_mm)");
+        } else if (assessed) {
+            /* no sum: the overall response at each assessment on lesion 1 */
+            char col[160];
+            snprintf(col, sizeof col, "%s_mm", m->observables[c->lesion_obs[0]].name);
+            q(b, sizeof b, col);
+            item(&s, "asm using \"t\":%s with points pt 7 ps 1.4 lc rgb \"#000000\" "
+                     "title \"assessment (overall response)\"", b);
+            item(&s, "asm using \"t\":%s:(resp(strcol(\"overall\"))) with labels boxed "
+                     "offset 0,1.3 font \",11\" notitle", b);
+        }
+        item(&s, "measurable_mm with lines dt 3 lw 1.2 lc rgb \"#7f7f7f\" "
+                 "title sprintf(\"measurable lesion %%g mm\", measurable_mm)");
+        plot_end(&s);
+    }
+    frame_end(&s);
+    return script_close(&s, ITS_OK, names, n_names, err, errlen);
+}
+
+/* ---- immune.gp and cytokines.gp -------------------------------------------- */
+
+/* States of names[] that exist with the given unit (NULL: any). */
+static size_t pick_states(const its_model_def *m, const char *const *want, size_t n_want,
+                          const char *unit, int *idx)
+{
+    size_t k, n = 0;
+    for (k = 0; k < n_want; k++) {
+        const int j = state_with(m, want[k], unit);
+        if (j >= 0)
+            idx[n++] = j;
+    }
+    return n;
+}
+
+static void state_lines(script *s, const run *r, const int *idx, size_t n, const char *floor_var,
+                        const char *axes)
+{
+    char b1[256], b2[256];
+    size_t k;
+    for (k = 0; k < n; k++)
+        item(s, "ts using tcol:(lf(column(%s), %s)) %swith lines lw 2 lc rgb \"%s\" title %s",
+             state_col(b1, sizeof b1, r->m, idx[k]), floor_var, axes,
+             stem_colour(r->m->states[idx[k]].name), state_title(b2, sizeof b2, r->m, idx[k]));
+}
+
+static its_status fig_immune(const run *r, const char *dir, char names[][128], size_t *n_names,
+                             char *err, size_t errlen)
+{
+    static const char *const blood[] = {"CD8_b", "NK_b", "Treg_b", "Th_b", "NEU_b"};
+    static const char *const lesion[] = {"CD8_1", "EX_1", "Treg_1", "NK_1",
+                                         "M1_1",  "M2_1", "mDC_1"};
+    int ib[8], il[8];
+    const size_t nb = pick_states(r->m, blood, 5, "cell", ib);
+    const size_t nl = pick_states(r->m, lesion, 7, "cell", il);
+    const double w[2] = {1.0, 1.0};
+    size_t np = (nb > 0) + (nl > 0), pi = 0;
+    script s;
+    its_status st;
+
+    if (!np)
+        return ITS_OK;
+    st = script_open(&s, dir, r->prefix, "immune", err, errlen);
+    if (st != ITS_OK)
+        return st;
+    preamble(&s, "itsim figure: immune cell populations",
+             "(a) immune cells in blood, (b) immune cells in lesion 1, each in cells\n"
+             "on a log axis (values below cell_floor are drawn at it). A cell type has\n"
+             "the same colour in both panels. Short ticks at the bottom of (b) mark\n"
+             "the doses given.",
+             "timeseries.csv (time and state columns, e.g. \"CD8_b [cell]\"),\n"
+             "#         doses.csv (t, input, given)");
+    run_vars(&s, r, 1, 0, 0, r->res->plan.n_doses > 0);
+    event_vars(&s, r);
+    out(&s, "# log-axis floors [cells]: 6 decades below the largest value shown\n"
+            "floor_blood = %.6g; floor_lesion = %.6g\n",
+        log_floor(r->res, ib, nb, 6.0, 1.0), log_floor(r->res, il, nl, 6.0, 1.0));
+    run_frame(&s, r->res, 0.075, "Immune cell populations");
+    if (nb) {
+        panel(&s, w, np, pi++, "(a) blood");
+        out(&s, "    set title \"(a) Immune cells in blood [cells] (log scale)\"\n"
+                "    set logscale y; set format y \"1e%%T\"; set ylabel \"cells\"\n");
+        event_marks(&s, r);
+        if (!nl)
+            dose_ticks_setup(&s, r);
+        plot_begin(&s);
+        state_lines(&s, r, ib, nb, "floor_blood", "");
+        if (!nl)
+            dose_ticks(&s, r);
+        plot_end(&s);
+    }
+    if (nl) {
+        panel(&s, w, np, pi++, "(b) lesion 1");
+        out(&s, "    set title \"(%s) Immune cells in lesion 1 [cells] (log scale)\"\n"
+                "    set logscale y; set format y \"1e%%T\"; set ylabel \"cells\"\n",
+            nb ? "b" : "a");
+        event_marks(&s, r);
+        dose_ticks_setup(&s, r);
+        plot_begin(&s);
+        state_lines(&s, r, il, nl, "floor_lesion", "");
+        dose_ticks(&s, r);
+        plot_end(&s);
+    }
+    frame_end(&s);
+    return script_close(&s, ITS_OK, names, n_names, err, errlen);
+}
+
+static its_status fig_cytokines(const run *r, const char *dir, char names[][128],
+                                size_t *n_names, char *err, size_t errlen)
+{
+    static const char *const blood[] = {"IL2_b", "IFNa_b", "GM_b", "IFNg_b"};
+    static const char *const lesion[] = {"IL2_1", "IFNa_1", "GM_1", "IFNg_1"};
+    const its_model_def *m = r->m;
+    int ib[4], il[4];
+    size_t nb = 0, nl = 0, np, pi = 0, k;
+    const double w[2] = {1.0, 1.0};
+    const char *unit = NULL;
+    int ab;
+    char b1[256], b2[256];
+    script s;
+    its_status st;
+
+    /* the unit of the first cytokine found is the axis unit */
+    for (k = 0; k < 4 && !unit; k++) {
+        int j = its_model_state_index(m, blood[k]);
+        if (j < 0)
+            j = its_model_state_index(m, lesion[k]);
+        if (j >= 0)
+            unit = m->states[j].unit;
+    }
+    if (unit) {
+        nb = pick_states(m, blood, 4, unit, ib);
+        nl = pick_states(m, lesion, 4, unit, il);
+    }
+    ab = its_model_state_index(m, "antiPD1");
+    if (ab >= 0 && !(state_max(r->res, ab) > 1e-3))
+        ab = -1;                       /* not given: no axis for it */
+    np = (nb > 0 || ab >= 0) + (nl > 0);
+    if (!np)
+        return ITS_OK;
+    st = script_open(&s, dir, r->prefix, "cytokines", err, errlen);
+    if (st != ITS_OK)
+        return st;
+    preamble(&s, "itsim figure: cytokines and antibody",
+             "(a) cytokines in blood (log axis, left) and the anti-PD-1 antibody in\n"
+             "    plasma (linear, right axis; only when it was given);\n"
+             "(b) cytokines in lesion 1 (log axis). Values below conc_floor are\n"
+             "    drawn at it. A cytokine has the same colour in both panels; short\n"
+             "    ticks at the bottom of (b) mark the doses given.",
+             "timeseries.csv (time and state columns, e.g. \"IL2_b [pM]\"),\n"
+             "#         doses.csv (t, input, given)");
+    run_vars(&s, r, 1, 0, 0, r->res->plan.n_doses > 0);
+    event_vars(&s, r);
+    out(&s, "cunit = %s\n# log-axis floors [%s]: 7 decades below the largest value shown\n"
+            "floor_blood = %.6g; floor_lesion = %.6g\n",
+        q(b1, sizeof b1, unit ? unit : ""), unit ? unit : "",
+        log_floor(r->res, ib, nb, 7.0, 1e-6), log_floor(r->res, il, nl, 7.0, 1e-6));
+    run_frame(&s, r->res, 0.075, "Cytokines and antibody");
+    if (nb || ab >= 0) {
+        panel(&s, w, np, pi++, "(a) blood");
+        out(&s, "    set title \"(a) Blood: cytokines [\".cunit.\"] (log scale)%s\"\n"
+                "    set logscale y; set format y \"1e%%T\"; set ylabel \"concentration [\".cunit.\"]\"\n",
+            ab >= 0 ? "; anti-PD-1 (right axis)" : "");
+        if (ab >= 0) {
+            char raw[64];
+            snprintf(raw, sizeof raw, "anti-PD-1 [%s]", m->states[ab].unit);
+            out(&s, "    set y2tics; set ytics nomirror; set y2range [0:*]\n"
+                    "    set y2label %s\n",
+                q(b1, sizeof b1, raw));
+            key_at(&s, 0.80);
+        }
+        event_marks(&s, r);
+        if (ab < 0 && !nl)
+            dose_ticks_setup(&s, r);
+        plot_begin(&s);
+        state_lines(&s, r, ib, nb, "floor_blood", "");
+        if (ab >= 0) {
+            char raw[128];
+            snprintf(raw, sizeof raw, "anti-PD-1 (right axis)");
+            item(&s, "ts using tcol:(column(%s)) axes x1y2 with lines lw 2.5 dt 1 "
+                     "lc rgb \"#000000\" title %s",
+                 state_col(b1, sizeof b1, m, ab), q(b2, sizeof b2, raw));
+        }
+        if (ab < 0 && !nl)
+            dose_ticks(&s, r);
+        plot_end(&s);
+    }
+    if (nl) {
+        panel(&s, w, np, pi++, "(b) lesion 1");
+        out(&s, "    set title \"(%s) Lesion 1: cytokines [\".cunit.\"] (log scale)\"\n"
+                "    set logscale y; set format y \"1e%%T\"; set ylabel \"concentration [\".cunit.\"]\"\n",
+            pi == 1 ? "a" : "b");
+        event_marks(&s, r);
+        dose_ticks_setup(&s, r);
+        plot_begin(&s);
+        state_lines(&s, r, il, nl, "floor_lesion", "");
+        dose_ticks(&s, r);
+        plot_end(&s);
+    }
+    frame_end(&s);
+    return script_close(&s, ITS_OK, names, n_names, err, errlen);
+}
+
+/* ---- toxicity.gp ------------------------------------------------------------ */
+
+/* End of the toxicity time axis: a margin after the last dose or the last
+ * time any term was above its baseline grade, or the end of the run. */
+static double tox_end(const run *r)
+{
+    const its_result *res = r->res;
+    const its__clinrun *c = &res->clin;
+    double act = -HUGE_VAL, end;
+    size_t i;
+    int k;
+    for (i = 0; i < res->plan.n_doses; i++)
+        if (res->plan.doses[i].t > act)
+            act = res->plan.doses[i].t;
+    if (c->n_mon && c->mon_grade)
+        for (i = 1; i < c->n_mon; i++)
+            for (k = 0; k < ITS_AE_NTERMS; k++) {
+                const int g = c->mon_grade[i * ITS_AE_NTERMS + (size_t)k];
+                const int g0 = c->mon_grade[k];
+                if (g > g0 && c->mon_t[i] > act)
+                    act = c->mon_t[i];
+            }
+    if (isfinite(c->death) && c->death > act)
+        act = c->death;
+    if (!(act > r->t0))
+        return r->t1;
+    end = act + fmax(0.1 * (act - r->t0), 0.03 * (r->t1 - r->t0));
+    return end < r->t1 ? end : r->t1;
+}
+
+static its_status fig_toxicity(const run *r, const char *dir, char names[][128],
+                               size_t *n_names, char *err, size_t errlen)
+{
+    const its_result *res = r->res;
+    const its__plan *p = &res->plan;
+    const its_model_def *m = r->m;
+    const int sbp = its_model_observable_role(m, ITS_OBS_SBP);
+    const int temp = its_model_observable_role(m, ITS_OBS_TEMPERATURE);
+    const int anc = its_model_observable_role(m, ITS_OBS_ANC);
+    int graded[ITS_AE_NTERMS], n_graded = 0, k;
+    const int has_doses = p->n_doses > 0 && r->n_inputs > 0;
+    double w[4];
+    size_t np = 0, pi = 0, i;
+    its_ctcae_opts co;
+    char t1[512], t2[512], b[256], b2[256];
+    double tend;
+    script s;
+    its_status st;
+
+    for (k = 0; k < ITS_AE_NTERMS; k++) {
+        graded[k] = r->have_sum && r->sum.worst_grade[k] >= 0;
+        n_graded += graded[k];
+    }
+    if (sbp >= 0 || temp >= 0)
+        w[np++] = 1.0;
+    if (anc >= 0)
+        w[np++] = 0.8;
+    if (n_graded)
+        w[np++] = 1.0;
+    if (has_doses)
+        w[np++] = 0.45 + 0.12 * (double)r->n_inputs;
+    if (np == (size_t)has_doses)
+        return ITS_OK;          /* nothing to grade: the doses alone are in tumour.gp */
+    its_ctcae_opts_default(&co, p->clin.anc_lln);
+    tend = tox_end(r);
+
+    st = script_open(&s, dir, r->prefix, "toxicity", err, errlen);
+    if (st != ITS_OK)
+        return st;
+    preamble(&s, "itsim figure: toxicity timeline",
+             "(a) systolic blood pressure (mmHg) with the 90 mmHg line, and body\n"
+             "    temperature (degC, right axis) with the 38 degC fever line;\n"
+             "(b) absolute neutrophil count (1e9/L) with the lower limit of normal\n"
+             "    and the CTCAE grade 3 and 4 limits;\n"
+             "(c) CTCAE v5.0 grade of each graded term over time (steps, slightly\n"
+             "    offset so that equal grades stay visible);\n"
+             "(d) every scheduled dose, one row per input: given (filled circle),\n"
+             "    reduced (triangle), held by a protocol rule (red cross), not\n"
+             "    reached (grey dot).\n"
+             "The time axis ends a little after the last dose or adverse event\n"
+             "(t_end below; set it to the end of the run to see everything).",
+             "clinical.csv (t, vital signs, grade_* columns), doses.csv (t, input, given)");
+    run_vars(&s, r, 0, 1, 0, has_doses);
+    out(&s, "t_end = %.10g   # end of the run: %.10g\n", tend, r->t1);
+    event_vars(&s, r);
+    out(&s, "sbp_limit = 90     # mmHg\nfever_limit = 38   # degC\n");
+    if (anc >= 0)
+        out(&s, "anc_lln = %.6g   # 1e9/L, lower limit of normal\n"
+                "anc_g3 = %.6g; anc_g4 = %.6g   # CTCAE grade 3 and 4 limits\n",
+            p->clin.anc_lln, co.scale[ITS_AE_NEUTROPENIA].limit[2],
+            co.scale[ITS_AE_NEUTROPENIA].limit[3]);
+
+    if (r->have_sum) {
+        const its_clinical_summary *sm = &r->sum;
+        int n = 0;
+        n = snprintf(t2, sizeof t2, "Toxicity: ");
+        if (sm->worst_any > 0)
+            n += snprintf(t2 + n, sizeof t2 - (size_t)n, "worst CTCAE grade %d (%s)",
+                          sm->worst_any, term_short(b, sizeof b, sm->worst_term));
+        else
+            n += snprintf(t2 + n, sizeof t2 - (size_t)n, "no adverse event above grade 0");
+        if (p->n_doses > 0 && n > 0 && (size_t)n < sizeof t2)
+            snprintf(t2 + n, sizeof t2 - (size_t)n,
+                     "; doses: %zu planned, %zu given, %zu reduced, %zu held",
+                     sm->doses_planned, sm->doses_given, sm->doses_reduced, sm->doses_held);
+    } else {
+        snprintf(t2, sizeof t2, "Toxicity");
+    }
+    run_frame(&s, r->res, 0.07, t2);
+
+    if (sbp >= 0 || temp >= 0) {
+        panel(&s, w, np, pi++, "(a) blood pressure and temperature");
+        out(&s, "    set title \"(%c) %s\"\n", (char)('a' + pi - 1),
+            sbp >= 0 && temp >= 0 ? "Systolic blood pressure [mmHg] and temperature [°C] "
+                                    "(right axis)"
+            : sbp >= 0            ? "Systolic blood pressure [mmHg]"
+                                  : "Body temperature [°C]");
+        if (sbp >= 0 && temp >= 0)
+            out(&s, "    set ylabel \"SBP [mmHg]\" tc rgb \"%s\"\n"
+                    "    set y2label \"temperature [°C]\" tc rgb \"%s\"\n"
+                    "    set ytics nomirror; set y2tics; set y2range [*:*]\n",
+                term_colour[ITS_AE_HYPOTENSION], term_colour[ITS_AE_FEVER]);
+        if (sbp >= 0 && temp >= 0)
+            key_at(&s, 0.80);
+        else
+            out(&s, "    set ylabel \"%s\"\n", sbp >= 0 ? "SBP [mmHg]" : "temperature [°C]");
+        /* keep the limit lines inside the axes */
+        if (sbp >= 0)
+            out(&s, "    set yrange [*<sbp_limit-5:*]\n");
+        if (temp >= 0)
+            out(&s, "    set %s [*<fever_limit-1.5:fever_limit+0.5<*]\n",
+                sbp >= 0 ? "y2range" : "yrange");
+        out(&s, "    set offsets 0, 0, graph 0.06, graph 0.06\n");
+        event_marks(&s, r);
+        plot_begin(&s);
+        if (sbp >= 0) {
+            item(&s, "clin using \"t\":%s with lines lw 1.8 lc rgb \"%s\" title \"systolic BP\"",
+                 q(b, sizeof b, m->observables[sbp].name), term_colour[ITS_AE_HYPOTENSION]);
+            item(&s, "sbp_limit with lines dt 2 lw 1.5 lc rgb \"%s\" "
+                     "title sprintf(\"SBP %%g mmHg\", sbp_limit)",
+                 term_colour[ITS_AE_HYPOTENSION]);
+        }
+        if (temp >= 0) {
+            const char *ax = sbp >= 0 ? " axes x1y2" : "";
+            item(&s, "clin using \"t\":%s%s with lines lw 1.8 lc rgb \"%s\" "
+                     "title \"temperature%s\"",
+                 q(b, sizeof b, m->observables[temp].name), ax, term_colour[ITS_AE_FEVER],
+                 sbp >= 0 ? " (right axis)" : "");
+            item(&s, "fever_limit%s with lines dt 2 lw 1.5 lc rgb \"%s\" "
+                     "title sprintf(\"fever %%g °C\", fever_limit)",
+                 ax, term_colour[ITS_AE_FEVER]);
+        }
+        plot_end(&s);
+    }
+    if (anc >= 0) {
+        panel(&s, w, np, pi++, "(b) neutrophils");
+        out(&s, "    set title \"(%c) Absolute neutrophil count [%s]\"\n"
+                "    set ylabel %s; set yrange [0:*]\n",
+            (char)('a' + pi - 1), m->observables[anc].unit,
+            q(b2, sizeof b2, "ANC [1e9/L]"));
+        event_marks(&s, r);
+        plot_begin(&s);
+        item(&s, "clin using \"t\":%s with lines lw 1.8 lc rgb \"%s\" title \"ANC\"",
+             q(b, sizeof b, m->observables[anc].name), term_colour[ITS_AE_NEUTROPENIA]);
+        item(&s, "anc_lln with lines dt 2 lw 1.5 lc rgb \"#7f7f7f\" "
+                 "title sprintf(\"lower limit of normal %%g\", anc_lln)");
+        item(&s, "anc_g3 with lines dt 3 lw 1.5 lc rgb \"%s\" "
+                 "title sprintf(\"grade 3 below %%g\", anc_g3)",
+             term_colour[ITS_AE_NEUTROPENIA]);
+        item(&s, "anc_g4 with lines dt 4 lw 1.5 lc rgb \"#000000\" "
+                 "title sprintf(\"grade 4 below %%g\", anc_g4)");
+        plot_end(&s);
+    }
+    if (n_graded) {
+        int shown = 0;
+        panel(&s, w, np, pi++, "(c) CTCAE grades");
+        out(&s, "    set title \"(%c) CTCAE v5.0 grade by term\"\n"
+                "    set ylabel \"grade\"; set yrange [-0.3:5.4]\n"
+                "    set ytics (\"0\" 0, \"1\" 1, \"2\" 2, \"3\" 3, \"4\" 4, \"5 (death)\" 5)\n",
+            (char)('a' + pi - 1));
+        event_marks(&s, r);
+        plot_begin(&s);
+        for (k = 0; k < ITS_AE_NTERMS; k++) {
+            char col[64];
+            double off;
+            if (!graded[k])
+                continue;
+            off = 0.07 * ((double)shown - 0.5 * (double)(n_graded - 1));
+            shown++;
+            snprintf(col, sizeof col, "grade_%s", its_ae_term_id((its_ae_term)k));
+            {
+                char tn[96];
+                snprintf(b2, sizeof b2, "%s (worst %d)",
+                         term_short(tn, sizeof tn, (its_ae_term)k), r->sum.worst_grade[k]);
+            }
+            item(&s, "clin using \"t\":(column(%s) + %.3f) with steps lw 2.2 lc rgb \"%s\" "
+                     "title %s",
+                 q(b, sizeof b, col), off, term_colour[k], q(t1, sizeof t1, b2));
+        }
+        plot_end(&s);
+        out(&s, "    set ytics autofreq\n");
+    }
+    if (has_doses) {
+        panel(&s, w, np, pi++, "(d) doses");
+        out(&s, "    set title \"(%c) Doses by input\"\n", (char)('a' + pi - 1));
+        out(&s, "    set yrange [0.4:%zu.6]; unset grid; set grid xtics lc rgb \"#dddddd\"\n"
+                "    set ytics (",
+            r->n_inputs);
+        for (i = 0; i < r->n_inputs; i++)
+            out(&s, "%s%s %zu", i ? ", " : "", q(b, sizeof b, m->inputs[r->inputs[i]].name),
+                i + 1);
+        out(&s, ")\n    row(s) = ");
+        for (i = 0; i < r->n_inputs; i++)
+            out(&s, "(s eq %s) ? %zu : ", q(b, sizeof b, m->inputs[r->inputs[i]].name), i + 1);
+        out(&s, "NaN\n");
+        event_marks(&s, r);
+        plot_begin(&s);
+        item(&s, "doses using \"t\":(column(\"given\") >= 0.999 ? row(strcol(\"input\")) : NaN) "
+                 "with points pt 7 ps 1.3 lc rgb \"#1b7837\" title \"given\"");
+        item(&s, "doses using \"t\":(column(\"given\") > 0 && column(\"given\") < 0.999 ? "
+                 "row(strcol(\"input\")) : NaN) with points pt 9 ps 1.5 lc rgb \"#ff7f0e\" "
+                 "title \"reduced\"");
+        item(&s, "doses using \"t\":(column(\"given\") <= 0 ? row(strcol(\"input\")) : NaN) "
+                 "with points pt 2 ps 1.5 lw 2 lc rgb \"#d62728\" title \"held (rule)\"");
+        item(&s, "doses using \"t\":(strcol(\"given\") eq \"\" ? row(strcol(\"input\")) : NaN) "
+                 "with points pt 6 ps 0.8 lc rgb \"#999999\" title \"not reached\"");
+        plot_end(&s);
+        out(&s, "    set ytics autofreq\n");
+    }
+    frame_end(&s);
+    return script_close(&s, ITS_OK, names, n_names, err, errlen);
+}
+
+/* ---- entry points ------------------------------------------------------------ */
+
+static its_status check_args(const char *dir, char names[][128], size_t *n_names,
+                             size_t max_names, size_t need, char *err, size_t errlen)
+{
+    if (!dir || !names || !n_names) {
+        seterr(err, errlen, "plot: NULL argument");
+        return ITS_EINVAL;
+    }
+    if (*n_names > max_names || max_names - *n_names < need) {
+        seterr(err, errlen, "plot: room for %zu more script names needed", need);
+        return ITS_EINVAL;
+    }
+    return ITS_OK;
+}
+
+its_status its__plot_run(const its_result *res, const char *dir, const char *prefix,
+                         char names[][128], size_t *n_names, size_t max_names,
+                         char *err, size_t errlen)
+{
+    run r;
+    locale_guard g;
+    its_status st;
+
+    if (!res) {
+        seterr(err, errlen, "plot: NULL result");
+        return ITS_EINVAL;
+    }
+    if (!res->plan.clin.on)
+        return ITS_OK;
+    st = check_args(dir, names, n_names, max_names, 4, err, errlen);
+    if (st != ITS_OK)
+        return st;
+    if (!prefix)
+        prefix = "";
+    run_init(&r, res, prefix);
+    locale_enter(&g);
+    st = fig_tumour(&r, dir, names, n_names, err, errlen);
+    if (st == ITS_OK)
+        st = fig_immune(&r, dir, names, n_names, err, errlen);
+    if (st == ITS_OK)
+        st = fig_cytokines(&r, dir, names, n_names, err, errlen);
+    if (st == ITS_OK)
+        st = fig_toxicity(&r, dir, names, n_names, err, errlen);
+    locale_leave(&g);
+    return st;
+}
+
+/* ---- comparison.gp -------------------------------------------------------- */
+
+its_status its__plot_comparison(const its_result *const *res, const char *const *labels,
+                                const char *const *prefixes, size_t n, const char *dir,
+                                char names[][128], size_t *n_names, size_t max_names,
+                                char *err, size_t errlen)
+{
+    script s;
+    locale_guard g;
+    its_status st;
+    size_t i, m = 0, row, n_burden = 0, maxlab = 0;
+    double tmin = HUGE_VAL, tmax = -HUGE_VAL;
+    const double w4[2] = {1.0, 1.0};
+    const char *tunit = "d";
+    int rotate;
+    char b[1024], b2[512], f[512];
+
+    if (!res || !labels || !prefixes) {
+        seterr(err, errlen, "plot: NULL argument");
+        return ITS_EINVAL;
+    }
+    /* arms that did not run (NULL) or have no clinical read-outs are left
+     * out, as they are from comparison.csv */
+    for (i = 0; i < n; i++) {
+        run r;
+        if (!res[i] || !res[i]->plan.clin.on)
+            continue;
+        if (!prefixes[i]) {
+            seterr(err, errlen, "plot: no file prefix for arm %zu", i + 1);
+            return ITS_EINVAL;
+        }
+        if (!m)
+            tunit = res[i]->plan.model->time_unit;
+        m++;
+        if (its_model_observable_role(res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN) >= 0)
+            n_burden++;
+        run_init(&r, res[i], prefixes[i]);
+        if (r.t0 < tmin)
+            tmin = r.t0;
+        if (r.t1 > tmax)
+            tmax = r.t1;
+        if (labels[i] && strlen(labels[i]) > maxlab)
+            maxlab = strlen(labels[i]);
+    }
+    if (!m)
+        return ITS_OK;
+    st = check_args(dir, names, n_names, max_names, 1, err, errlen);
+    if (st != ITS_OK)
+        return st;
+    locale_enter(&g);
+    st = script_open(&s, dir, "", "comparison", err, errlen);
+    if (st != ITS_OK) {
+        locale_leave(&g);
+        return st;
+    }
+    preamble(&s, "itsim figure: comparison of treatment arms",
+             "(a) % change of the RECIST sum of target diameters from baseline at each\n"
+             "    assessment, per arm, with the +20 % (PD reference; PD itself is\n"
+             "    judged against the nadir) and -30 % (PR) lines;\n"
+             "(b) tumour burden (cancer cells, log scale) per arm;\n"
+             "(c) worst CTCAE grade per arm (bars), labelled with the worst term and\n"
+             "    the doses held;\n"
+             "(d) progression-free time per arm (bars), labelled with the best\n"
+             "    overall response and how the time ended (progression, death, censored).\n"
+             "An arm has the same colour in every panel.",
+             "comparison.csv (one row per arm with clinical read-outs, in arm order:\n"
+             "#         worst_grade, worst_term, doses_planned, doses_held, pfs, pfs_event,\n"
+             "#         best_response), and each arm's PREFIXassessments.csv\n"
+             "#         (t, change_baseline_pct) and PREFIXclinical.csv (t, burden)");
+    out(&s, "\n# ---- arms: display names, data files, colours\ncmp = \"comparison.csv\"\n");
+    for (i = row = 0; i < n; i++) {
+        char lab[64];
+        if (!res[i] || !res[i]->plan.clin.on)
+            continue;
+        snprintf(lab, sizeof lab, "arm %zu", i + 1);
+        out(&s, "label%zu = %s\n", i + 1, q(b, sizeof b, labels[i] ? labels[i] : lab));
+        snprintf(f, sizeof f, "%sassessments.csv", prefixes[i]);
+        out(&s, "asm%zu = %s\n", i + 1, q(b, sizeof b, f));
+        snprintf(f, sizeof f, "%sclinical.csv", prefixes[i]);
+        out(&s, "clin%zu = %s\n", i + 1, q(b, sizeof b, f));
+        out(&s, "colour%zu = \"%s\"   # row %zu of comparison.csv\n", i + 1,
+            arm_colour[row % 8], row + 1);
+        row++;
+    }
+    out(&s, "t_start = %.10g; t_end = %.10g   # time axis\ntunit = %s\ncell_floor = 1\n"
+            "pd_pct = 20; pr_pct = -30\n"
+            "ev(s) = (s eq \"1\" || s eq \"progression\") ? \"progression\" : "
+            "(s eq \"2\" || s eq \"death\") ? \"death\" : "
+            "(s eq \"0\" || s eq \"censored\" || s eq \"\") ? \"censored\" : s\n",
+            tmin, tmax, q(b, sizeof b, tunit));
+
+    /* arm names as bar labels: slanted when they would not fit side by side */
+    rotate = (double)maxlab * (double)m > 60.0;
+    s.top = 0.885;
+    s.bottom = rotate ? 0.19 : 0.14;
+    s.gap = 0.10;
+    snprintf(b2, sizeof b2, "Comparison of %zu arm%s", m, m == 1 ? "" : "s");
+    frame_begin(&s, b2, "Which therapy worked (a, b, d) and at what cost (c)");
+    panel(&s, w4, 2, 0, "(a) % change of the sum of target diameters");
+    out(&s, "    set lmargin at screen 0.09; set rmargin at screen 0.47\n"
+            "    unset key   # one key for all panels, along the bottom\n"
+            "    set xlabel \"time [\".tunit.\"]\"\n"
+            "    set offsets 0, 0, graph 0.05, graph 0.05\n"
+            "    set title \"(a) Change of the RECIST sum from baseline [%%]\"\n"
+            "    set ylabel \"change from baseline [%%]\"\n");
+    plot_begin(&s);
+    for (i = 0; i < n; i++)
+        if (res[i] && res[i]->plan.clin.on && res[i]->clin.n_lesions > 0)
+            item(&s, "asm%zu using \"t\":\"change_baseline_pct\" with linespoints pt 7 ps 1.2 "
+                     "lw 2 lc rgb colour%zu title label%zu",
+                 i + 1, i + 1, i + 1);
+    item(&s, "pd_pct with lines dt 2 lw 1.5 lc rgb \"#d62728\" title \"+20 %% (PD ref.)\"");
+    item(&s, "pr_pct with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% (PR)\"");
+    item(&s, "0 with lines lt 1 lw 0.8 lc rgb \"#999999\" notitle");
+    plot_end(&s);
+
+    out(&s, "\n    # ---- (b) tumour burden\n"
+            "    set lmargin at screen 0.58; set rmargin at screen 0.96\n"
+            "    unset key; unset offsets\n"
+            "    set title \"(b) Tumour burden [cancer cells] (log scale)\"\n"
+            "    set ylabel \"cancer cells\"; set logscale y; set format y \"1e%%T\"\n");
+    plot_begin(&s);
+    for (i = 0; i < n && n_burden; i++) {
+        int bo;
+        if (!res[i] || !res[i]->plan.clin.on)
+            continue;
+        bo = its_model_observable_role(res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN);
+        if (bo < 0)
+            continue;
+        item(&s, "clin%zu using \"t\":(lf(column(%s), cell_floor)) with lines lw 2.2 "
+                 "lc rgb colour%zu title label%zu",
+             i + 1, q(b, sizeof b, res[i]->plan.model->observables[bo].name), i + 1, i + 1);
+    }
+    plot_end(&s);
+
+    /* bottom row: bar charts from comparison.csv, one bar per row (arm) */
+    panel(&s, w4, 2, 1, "(c) worst CTCAE grade");
+    out(&s, "    set lmargin at screen 0.11; set rmargin at screen 0.47\n    unset key\n"
+            "    set style fill solid 0.75 border -1; set boxwidth 0.6\n"
+            "    set xrange [-0.6:%zu.4]; unset xlabel\n"
+            "    set grid noxtics ytics\n    set xtics (",
+            m - 1);
+    for (i = row = 0; i < n; i++)
+        if (res[i] && res[i]->plan.clin.on) {
+            out(&s, "%slabel%zu %zu", row ? ", " : "", i + 1, row);
+            row++;
+        }
+    out(&s, ")%s\n", rotate ? " rotate by 25 right" : "");
+    out(&s, "    set title \"(c) Worst CTCAE v5.0 grade (the cost); doses held\"\n"
+            "    set ylabel \"worst grade\"; set yrange [0:6.2]\n"
+            "    set ytics (\"0\" 0, \"1\" 1, \"2\" 2, \"3\" 3, \"4\" 4, \"5 (death)\" 5)\n"
+            "    held(x) = column(\"doses_planned\") > 0 ? "
+            "sprintf(\"\\n%%d/%%d held\", column(\"doses_held\"), "
+            "column(\"doses_planned\")) : \"\\nno doses\"\n");
+    out(&s, "    worst(x) = column(\"worst_grade\") > 0 ? sprintf(\"G%%d\\n\", "
+            "column(\"worst_grade\")).strcol(\"worst_term\") : \"none\"\n"
+            "    barfont = \",%d\"   # bar labels\n",
+            m <= 3 ? 10 : m <= 5 ? 9 : 8);
+    plot_begin(&s);
+    for (i = row = 0; i < n; i++) {
+        if (!res[i] || !res[i]->plan.clin.on)
+            continue;
+        item(&s, "cmp using (%zu):(column(\"worst_grade\")) every ::%zu::%zu with boxes "
+                 "lc rgb colour%zu notitle",
+             row, row, row, i + 1);
+        item(&s, "cmp using (%zu):(column(\"worst_grade\")):(worst(0).held(0)) "
+                 "every ::%zu::%zu with labels offset 0,2.2 font barfont notitle",
+             row, row, row);
+        row++;
+    }
+    plot_end(&s);
+    out(&s, "    set ytics autofreq\n");
+
+    out(&s, "\n    # ---- (d) progression-free time\n"
+            "    set lmargin at screen 0.58; set rmargin at screen 0.96\n"
+            "    set title \"(d) Progression-free time [\".tunit.\"] (the benefit)\"\n"
+            "    set ylabel \"PFS [\".tunit.\"]\"; set yrange [0:*]\n"
+            "    set offsets 0, 0, graph 0.22, 0\n");
+    plot_begin(&s);
+    for (i = row = 0; i < n; i++) {
+        if (!res[i] || !res[i]->plan.clin.on)
+            continue;
+        item(&s, "cmp using (%zu):(column(\"pfs\")) every ::%zu::%zu with boxes "
+                 "lc rgb colour%zu notitle",
+             row, row, row, i + 1);
+        item(&s, "cmp using (%zu):(column(\"pfs\")):(\"best \".strcol(\"best_response\")."
+                 "\"\\n\".ev(strcol(\"pfs_event\"))) every ::%zu::%zu with labels "
+                 "offset 0,1.6 font barfont notitle",
+             row, row, row);
+        row++;
+    }
+    plot_end(&s);
+
+    /* the key of all panels: an empty plot across the bottom */
+    out(&s, "\n    # ---- key (arm colours are the same in every panel)\n"
+            "    unset title; unset xlabel; unset ylabel; unset tics; unset border; unset grid\n"
+            "    unset logscale; unset offsets; unset label; unset arrow\n"
+            "    set lmargin at screen 0.03; set rmargin at screen 0.97\n"
+            "    set tmargin at screen %.4f; set bmargin at screen 0.005\n"
+            "    set xrange [0:1]; set yrange [0:1]\n"
+            "    set key inside center center horizontal Left reverse samplen 2.5 width 1 "
+            "font \",11\"\n",
+            rotate ? 0.085 : 0.07);
+    plot_begin(&s);
+    for (i = 0; i < n; i++)
+        if (res[i] && res[i]->plan.clin.on)
+            item(&s, "NaN with linespoints pt 7 ps 1.2 lw 2 lc rgb colour%zu title label%zu",
+                 i + 1, i + 1);
+    item(&s, "NaN with lines dt 2 lw 1.5 lc rgb \"#d62728\" title \"+20 %% of baseline "
+             "(PD ref.)\"");
+    item(&s, "NaN with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% of baseline "
+             "(PR)\"");
+    plot_end(&s);
+    frame_end(&s);
+    st = script_close(&s, ITS_OK, names, n_names, err, errlen);
+    locale_leave(&g);
+    return st;
+}

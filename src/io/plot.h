@@ -1,0 +1,52 @@
+/* itsim: gnuplot figure scripts for run outputs (io/plot.c) and their
+ * renderer (io/gnuplot_adapter.c, the only code that runs gnuplot).
+ *
+ * The scripts read the CSV files of an output directory (timeseries.csv,
+ * clinical.csv, assessments.csv, adverse_events.csv, doses.csv and, for a
+ * comparison, comparison.csv) by relative name, select columns by their
+ * header names, and write NAME.png (pngcairo, 1200x900) and NAME.svg with
+ * the same content when run as `gnuplot NAME.gp` in that directory. */
+#ifndef ITSIM_IO_PLOT_H
+#define ITSIM_IO_PLOT_H
+
+#include <stddef.h>
+#include "io/scenario_impl.h"
+
+/* Writes the figures of one run into dir; every file name starts with
+ * prefix ("" for a single run, e.g. "hd_il2." for an arm of a comparison):
+ * PREFIXtumour.gp, PREFIXimmune.gp, PREFIXcytokines.gp, PREFIXtoxicity.gp
+ * (immune and cytokines only when the model has the states they show).
+ * The scripts read PREFIXtimeseries.csv, PREFIXclinical.csv,
+ * PREFIXassessments.csv and (when the run has doses) PREFIXdoses.csv, which
+ * the caller writes (its__write_run_files) into the same directory.
+ * Appends the names of the scripts written (without dir) to names[*n_names]
+ * (each at most 127 chars; capacity max_names). Returns ITS_OK, or ITS_EIO
+ * with a message in err (ITS_EINVAL for bad arguments: NULL pointers, too
+ * long a name, too few free names). Writes nothing and returns ITS_OK for
+ * results without clinical read-outs (res->plan.clin.on == 0). */
+its_status its__plot_run(const its_result *res, const char *dir, const char *prefix,
+                         char names[][128], size_t *n_names, size_t max_names,
+                         char *err, size_t errlen);
+
+/* The comparison figure over n arms: arm i's data files start with prefixes[i],
+ * its display name is labels[i]. Writes prefix-free "comparison.gp" reading the
+ * arms' PREFIXassessments.csv and PREFIXclinical.csv and "comparison.csv"
+ * (one row per arm in arm order, written by the caller). Arms without
+ * clinical read-outs are left out of the curves; nothing is written (ITS_OK)
+ * when no arm has them. Errors as for its__plot_run. */
+its_status its__plot_comparison(const its_result *const *res, const char *const *labels,
+                                const char *const *prefixes, size_t n, const char *dir,
+                                char names[][128], size_t *n_names, size_t max_names,
+                                char *err, size_t errlen);
+
+/* Runs `program` (NULL: "gnuplot" found on PATH) on each script in dir, with
+ * dir as the working directory (fork, chdir in the child, execvp; no shell).
+ * stdin is /dev/null, stdout is discarded, stderr is captured. Returns 0 when
+ * every script rendered (exit status 0), 1 when the program cannot be found
+ * or executed (msg starts "gnuplot not found"), 2 when a script failed (msg
+ * names the script and gnuplot's first error line) or could not be started
+ * (fork, pipe, chdir into dir; msg says which). Stops at the first failure. */
+int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char *program,
+                        char *msg, size_t msglen);
+
+#endif
