@@ -202,6 +202,31 @@ static void test_toxic_death(void)
     its_result_free(res);
 }
 
+static void test_stop_at_progression(void)
+{
+    /* Untreated-like growth under low-dose IFN-alpha (3 MIU Mon/Wed/Fri):
+     * PD at the first scan (56 d). With stop_at_progression the 25 doses up
+     * to and including day 56 are given (the scan comes after the dose of
+     * the same instant) and every later one is held. */
+    its_result *res = run_text(
+        "model: tme\n"
+        "patient: {weight: 70 kg, height: 175 cm}\n"
+        "therapy:\n"
+        "  - {agent: interferon_alfa_2b, route: sc, dose: 3 MIU, days: \"Mon,Wed,Fri\", weeks: 52}\n"
+        "clinical: {stop_at_progression: true}\n"
+        "simulate: {until: 200 d, output_every: 1 d}\n");
+    its_clinical_summary s;
+    if (!res)
+        return;
+    its_result_clinical(res, &s);
+    its_test_true(s.recist.pfs_event == 1 && s.recist.pfs == 56.0, "PD at the first scan");
+    its_test_true(s.doses_planned == 87 && s.doses_given == 25, "doses to day 56 given: %zu of %zu",
+                  s.doses_given, s.doses_planned);
+    its_test_true(s.doses_held == 62 && s.doses_after_progression == 62,
+                  "all later doses held after progression (%zu)", s.doses_after_progression);
+    its_result_free(res);
+}
+
 int main(void)
 {
     test_progression_time();
@@ -209,5 +234,6 @@ int main(void)
     test_lethal_burden();
     test_tme_geometry_and_holds();
     test_toxic_death();
+    test_stop_at_progression();
     return its_test_done();
 }

@@ -90,7 +90,9 @@ typedef struct its_clinical_summary {
     size_t doses_planned;           /* scheduled administrations */
     size_t doses_given;             /* given in full */
     size_t doses_reduced;           /* given at a reduced fraction */
-    size_t doses_held;              /* held or stopped by a rule */
+    size_t doses_held;              /* held or stopped by a rule, or after
+                                       progression (stop_at_progression) */
+    size_t doses_after_progression; /* of those, held after progression */
     size_t doses_not_reached;       /* after death or the end of the run */
 } its_clinical_summary;
 

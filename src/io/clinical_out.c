@@ -57,8 +57,10 @@ void its__clin_print(const its_result *res, FILE *fp)
     for (k = 0; k < ITS_AE_NTERMS; k++)
         if (s.worst_grade[k] >= 0)
             fprintf(fp, " %s %d;", its_ae_term_id((its_ae_term)k), s.worst_grade[k]);
-    fprintf(fp, "\n  doses          %zu planned, %zu given, %zu reduced, %zu held, %zu not reached\n",
-            s.doses_planned, s.doses_given, s.doses_reduced, s.doses_held, s.doses_not_reached);
+    fprintf(fp, "\n  doses          %zu planned, %zu given, %zu reduced, %zu held (%zu after "
+                "progression), %zu not reached\n",
+            s.doses_planned, s.doses_given, s.doses_reduced, s.doses_held,
+            s.doses_after_progression, s.doses_not_reached);
 }
 
 void its__write_assessments(const its_result *res, FILE *fp)
@@ -156,6 +158,8 @@ void its__write_doses(const its_result *res, FILE *fp)
             fprintf(fp, ",%.6g,", g);
         if (res->rule_of && res->rule_of[i] >= 0)
             fprintf(fp, "\"%s\"", p->rules[res->rule_of[i]].text);
+        else if (res->rule_of && res->rule_of[i] == ITS__HELD_PD)
+            fputs("progression", fp);
         fputc('\n', fp);
     }
 }

@@ -175,6 +175,15 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
         for (j = 0; j < c->n_lesions; j++)
             c->assess_d[c->n_assess * c->n_lesions + j] = fmax(c->obs[c->lesion_obs[j]], 0.0);
         c->n_assess++;
+        /* treatment stops at progression: evaluate the scans so far */
+        if (p->clin.stop_at_pd && !c->progressed && c->n_assess > 1 &&
+            its_recist_evaluate(c->recist, c->n_assess, c->n_lesions, c->assess_t, c->assess_d,
+                                p->clin.n_organs ? c->organ : NULL, (double)NAN) == ITS_OK) {
+            its_recist_assessment a;
+            if (its_recist_at(c->recist, c->n_assess - 1, &a) == ITS_OK &&
+                a.overall == ITS_RESP_PD)
+                c->progressed = 1;
+        }
     }
     return died;
 }
@@ -233,6 +242,8 @@ its_status its_result_clinical(const its_result *res, its_clinical_summary *s)
             s->doses_reduced++;
         else
             s->doses_held++;
+        if (res->rule_of && res->rule_of[i] == ITS__HELD_PD)
+            s->doses_after_progression++;
     }
     if (!res->plan.clin.on || !c->ctcae)
         return ITS_OK;

@@ -152,19 +152,24 @@ its_status its_comparison_print_table(const its_comparison *c, FILE *fp)
             snprintf(tox, sizeof tox, "G%d %s", s.worst_any, its_ae_term_id(s.worst_term));
         else
             snprintf(tox, sizeof tox, "none");
-        if (s.doses_reduced)
-            snprintf(doses, sizeof doses, "%zu/%zu of %zu, %zu reduced", s.doses_given, s.doses_held,
-                     s.doses_planned, s.doses_reduced);
-        else
-            snprintf(doses, sizeof doses, "%zu/%zu of %zu", s.doses_given, s.doses_held,
-                     s.doses_planned);
+        {
+            int n = snprintf(doses, sizeof doses, "%zu/%zu of %zu", s.doses_given, s.doses_held,
+                             s.doses_planned);
+            if (s.doses_reduced && n > 0 && (size_t)n < sizeof doses)
+                n += snprintf(doses + n, sizeof doses - (size_t)n, ", %zu reduced",
+                              s.doses_reduced);
+            if (s.doses_after_progression && n > 0 && (size_t)n < sizeof doses)
+                snprintf(doses + n, sizeof doses - (size_t)n, " (%zu after PD)",
+                         s.doses_after_progression);
+        }
         fprintf(fp, "%-*s  %-13s %9s  %-14s %-14s %-22s %s\n", (int)w, c->label[i],
                 s.recist_available ? its_response_name(s.recist.best) : "-", chg, pfs, os, tox,
                 doses);
     }
     fprintf(fp, "best response: RECIST 1.1, confirmed; SoD best: best change of the sum of target "
                 "diameters;\nprogression, survival: '>' means censored at the end of follow-up; "
-                "doses: given/held of planned.\n");
+                "doses: given/held of planned\n(treatment stops at progression when "
+                "clinical.stop_at_progression is set).\n");
     return ferror(fp) ? ITS_EIO : ITS_OK;
 }
 

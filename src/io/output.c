@@ -385,9 +385,10 @@ static void write_json_clinical(const its_result *res, FILE *fp)
     fprintf(fp, ", \"os\": ");
     json_num(fp, s.os);
     fprintf(fp, ", \"os_event\": %s,\n    \"doses\": {\"planned\": %zu, \"given\": %zu, "
-                "\"reduced\": %zu, \"held\": %zu, \"not_reached\": %zu}\n  }",
+                "\"reduced\": %zu, \"held\": %zu, \"held_after_progression\": %zu, "
+                "\"not_reached\": %zu}\n  }",
             s.os_event ? "true" : "false", s.doses_planned, s.doses_given, s.doses_reduced,
-            s.doses_held, s.doses_not_reached);
+            s.doses_held, s.doses_after_progression, s.doses_not_reached);
 }
 
 static void write_json(const its_result *res, FILE *fp)
@@ -486,6 +487,8 @@ static void write_json(const its_result *res, FILE *fp)
         if (res->given != NULL) {
             fprintf(fp, ", \"given\": ");
             json_num(fp, res->given[j]); /* null: not reached */
+            if (res->rule_of != NULL && res->rule_of[j] == ITS__HELD_PD)
+                fprintf(fp, ", \"rule\": \"progression\"");
             if (res->rule_of != NULL && res->rule_of[j] >= 0) {
                 fprintf(fp, ", \"rule\": ");
                 put_quoted(fp, p->rules[res->rule_of[j]].text);
@@ -696,6 +699,7 @@ static void write_yaml(const its_result *res, FILE *fp)
         put_quantity(fp, c->recist.measurable_mm, "mm");
         fprintf(fp, "\n  detection_limit: ");
         put_quantity(fp, c->recist.detect_mm, "mm");
+        fprintf(fp, "\n  stop_at_progression: %s", c->stop_at_pd ? "true" : "false");
         if (c->n_organs > 0) {
             size_t k;
             fprintf(fp, "\n  organs: \"");

@@ -57,10 +57,11 @@ static const char *const simulate_keys[S_N] = {
 
 /* clinical: {assess_every: 8 weeks, confirm_after: 28 d, ...} (docs/clinical.md) */
 enum { C_ASSESS_EVERY, C_FIRST, C_CONFIRM, C_SD_MIN, C_MONITOR, C_ANC_LLN,
-       C_LETHAL, C_ORGANS, C_MEASURABLE, C_DETECT, C_N };
+       C_LETHAL, C_ORGANS, C_MEASURABLE, C_DETECT, C_STOP_PD, C_N };
 static const char *const clinical_keys[C_N] = {
     "assess_every", "first_assessment", "confirm_after", "sd_min", "monitor_every",
-    "anc_lln", "lethal_burden", "organs", "measurable", "detection_limit"};
+    "anc_lln", "lethal_burden", "organs", "measurable", "detection_limit",
+    "stop_at_progression"};
 
 /* arms: - {name: "HD IL-2", regimen: hd_il2} | {name: ..., file: other.yaml} */
 enum { A_NAME, A_ID, A_REGIMEN, A_FILE, A_N };
@@ -1607,6 +1608,13 @@ static its_status resolve_clinical(its_scenario *sc, const its_model_def *m, its
         return fail(sc, ITS_ERANGE, v[C_DETECT].text ? &v[C_DETECT] : &v[C_MEASURABLE],
                     "clinical", "need 0 <= detection_limit <= measurable (mm)");
     c->recist.new_lesion_mm = c->recist.measurable_mm;
+    if (v[C_STOP_PD].text) {
+        if (strcmp(v[C_STOP_PD].text, "true") == 0 || strcmp(v[C_STOP_PD].text, "yes") == 0)
+            c->stop_at_pd = 1;
+        else if (strcmp(v[C_STOP_PD].text, "false") != 0 && strcmp(v[C_STOP_PD].text, "no") != 0)
+            return fail(sc, ITS_EPARSE, &v[C_STOP_PD], "clinical.stop_at_progression",
+                        "expected true or false, got '%s'", v[C_STOP_PD].text);
+    }
     if (v[C_ORGANS].text) {
         /* "lung, liver, lung": one organ per lesion */
         const char *p = v[C_ORGANS].text;
@@ -1649,6 +1657,7 @@ typedef struct rule_gate {
     int *rule_of;          /* per dose: deciding rule or -1 */
     double *obs;           /* observables at the dose (rules on observables) */
     int obs_ok;
+    const int *progressed; /* clinical: PD seen (stop_at_progression), or NULL */
 } rule_gate;
 
 static double scenario_gate(double t, const double *y, size_t n, size_t dose,
@@ -1662,6 +1671,10 @@ static double scenario_gate(double t, const double *y, size_t n, size_t dose,
     (void)n;
     (void)planned;
     g->obs_ok = 0;
+    if (g->progressed && *g->progressed) {
+        g->rule_of[dose] = ITS__HELD_PD;
+        return 0.0;
+    }
     for (i = 0; i < p->n_rules && hit < 0; i++) {
         const its__rule *r = &p->rules[i];
         double x;
@@ -1817,6 +1830,15 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
     st = resolve_clinical(sc, m, &plan->clin);
     if (st != ITS_OK)
         goto out;
+    if (final && have_t1 && plan->clin.on &&
+        !((plan->t1 - plan->t0) / plan->clin.monitor_every <= MAX_GRID &&
+          (plan->t1 - plan->t0) / plan->clin.assess_every <= MAX_GRID)) {
+        st = fail(sc, ITS_ERANGE,
+                  sc->clin[C_MONITOR].text ? &sc->clin[C_MONITOR] : &sc->clin[C_ASSESS_EVERY],
+                  "clinical", "monitoring or assessment interval too small: more than %.0f "
+                  "times in the horizon", MAX_GRID);
+        goto out;
+    }
     if (final && have_t1) {
         size_t *first = calloc(sc->n_therapy + 1, sizeof *first);
         if (!first) {
@@ -2238,7 +2260,8 @@ static const char default_text[] =
     "model: tme\n"
     "description: default melanoma patient\n"
     "patient: {weight: 70 kg, height: 175 cm, bsa: mosteller}\n"
-    "clinical: {assess_every: 8 weeks, confirm_after: 28 d, monitor_every: 1 h}\n"
+    "clinical: {assess_every: 8 weeks, confirm_after: 28 d, monitor_every: 1 h,\n"
+    "           stop_at_progression: true}\n"
     "simulate: {until: 730 d, output_every: 1 d}\n"
     "arms:\n"
     "  - {name: untreated}\n"
@@ -2512,7 +2535,9 @@ static its_status run_scenario(its_scenario *sc, its_result **out)
     }
     for (i = 0; i < res->plan.n_doses; i++)
         res->rule_of[i] = -1;
-    if (res->plan.n_rules > 0)
+    if (res->plan.clin.on && res->plan.clin.stop_at_pd)
+        gate.progressed = &res->clin.progressed;
+    if (res->plan.n_rules > 0 || gate.progressed)
         its_sim_set_dose_gate(sim, scenario_gate, &gate);
     st = its_sim_run(sim, res->plan.t0, res->plan.t1, run_grid, n_run, store_row, &ctx);
     if (st == ITS_ECALLBACK && ctx.died && !ctx.nomem)

@@ -69,6 +69,8 @@ typedef struct its__rule {
     char text[160];         /* the condition as written, for outputs */
 } its__rule;
 
+#define ITS__HELD_PD (-2)
+
 /* Clinical read-outs of a run (models with observables; docs/clinical.md). */
 #define ITS__MAX_LESIONS 8
 typedef struct its__clinical {
@@ -79,6 +81,7 @@ typedef struct its__clinical {
     double monitor_every;
     double anc_lln;         /* 1e9/L */
     double lethal_burden;   /* cells; 0: no disease death */
+    int stop_at_pd;         /* no more doses after RECIST progression */
     size_t n_organs;        /* 0: each lesion its own organ */
     char organs[ITS__MAX_LESIONS][32];
 } its__clinical;
@@ -126,6 +129,7 @@ typedef struct its__clinrun {
     its_ctcae *ctcae;
     its_recist *recist;
     int recist_ok;
+    int progressed;                 /* PD seen at a scan (stop_at_pd) */
     double death;                   /* NaN: alive at the end */
     int death_cause;                /* 0 none, 1 disease, 2 adverse event */
     its_ae_term death_term;
@@ -142,7 +146,8 @@ struct its_result {
     int has_final;
     its_stats stats;
     double *given;                  /* per dose: fraction given (NaN: not reached) */
-    int *rule_of;                   /* per dose: rule that held/reduced it, or -1 */
+    int *rule_of;                   /* per dose: rule that held/reduced it, -1
+                                       none, ITS__HELD_PD after progression */
     its__clinrun clin;              /* clinical read-outs (plan.clin.on) */
     its_status status;              /* ITS_OK or the run's failure */
     char message[ITS__ERRLEN];      /* failure message of the run, or "" */

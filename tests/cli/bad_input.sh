@@ -250,6 +250,10 @@ expect_bad "clinical settings on a model without observables" '^itsim: k4\.yaml:
 variant k5.yaml 'model: tme
 clinical: {sd_min: 6 weeks, colour: red}
 simulate: {until: 10 d}'
+variant k6.yaml 'model: tme
+clinical: {monitor_every: 1 s}
+simulate: {until: 365 d}'
+expect_bad "monitoring interval too small" '^itsim: k6\.yaml:2:[0-9]+: clinical: monitoring or assessment interval too small' k6.yaml
 expect_bad "unknown clinical key" '^itsim: k5\.yaml:2:[0-9]+: clinical\.colour: unknown key' k5.yaml
 variant r2.yaml 'model: tme
 therapy:
