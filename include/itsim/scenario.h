@@ -39,7 +39,8 @@ its_status its_scenario_load_string(its_scenario *sc, const char *text,
 /* Command-line style overrides, applied after loading. `assignment` is
  * "NAME=VALUE" with an optional unit in VALUE; NAME is a parameter or a
  * state (initial value), parameters first; the dotted forms
- * "parameters.NAME", "initial.NAME" and "simulate.KEY" (e.g.
+ * "parameters.NAME", "initial.NAME", "simulate.KEY", "clinical.KEY" and
+ * "patient.KEY" (e.g.
  * "simulate.until=400 d") name one explicitly. its_scenario_set_model replaces the model (and
  * drops a file's model-specific settings only if the names no longer
  * exist, which is then an error at resolve time). */

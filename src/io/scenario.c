@@ -2184,33 +2184,45 @@ its_status its_scenario_override(its_scenario *sc, const char *assignment)
                      "'_' and '.')", (int)nlen, b);
             return ITS_EPARSE;
         }
-    if (nlen > 9 && strncmp(b, "simulate.", 9) == 0) {
-        char key[64];
-        fmt_into(key, sizeof key, "%.*s", (int)(nlen - 9), b + 9);
-        k = key_index(key, simulate_keys, S_N);
-        if (k < 0 || strlen(key) != nlen - 9) {
-            char known[256];
-            key_list(known, sizeof known, simulate_keys, S_N);
-            fmt_into(sc->err, sizeof sc->err,
-                     "--set: %.*s: unknown simulate setting (expected one of: %s)",
-                     (int)nlen, b, known);
-            return ITS_ENOTFOUND;
-        }
-        {
-            char *text = dup_mem(v, vlen);
-            sval prev = sc->sim[k];
+    {
+        /* simulate.KEY, clinical.KEY, patient.KEY: a setting of that block */
+        static const struct {
+            const char *block;
+            size_t len;
+            int nkeys;
+        } blocks[] = {{"simulate.", 9, S_N}, {"clinical.", 9, C_N}, {"patient.", 8, PT_N}};
+        size_t bi;
+        for (bi = 0; bi < sizeof blocks / sizeof blocks[0]; bi++) {
+            const char *const *keys = bi == 0 ? simulate_keys : bi == 1 ? clinical_keys : patient_keys;
+            sval *fields = bi == 0 ? sc->sim : bi == 1 ? sc->clin : sc->patient;
+            char key[64], known[256];
+            char *text;
+            sval prev;
             int had_until = sc->has_until_value;
+            if (!(nlen > blocks[bi].len && strncmp(b, blocks[bi].block, blocks[bi].len) == 0))
+                continue;
+            fmt_into(key, sizeof key, "%.*s", (int)(nlen - blocks[bi].len), b + blocks[bi].len);
+            k = key_index(key, keys, blocks[bi].nkeys);
+            if (k < 0 || strlen(key) != nlen - blocks[bi].len) {
+                key_list(known, sizeof known, keys, blocks[bi].nkeys);
+                fmt_into(sc->err, sizeof sc->err,
+                         "--set: %.*s: unknown %.*s setting (expected one of: %s)", (int)nlen, b,
+                         (int)blocks[bi].len - 1, blocks[bi].block, known);
+                return ITS_ENOTFOUND;
+            }
+            text = dup_mem(v, vlen);
             if (!text)
                 return fail_nomem(sc);
-            memset(&sc->sim[k], 0, sizeof sc->sim[k]);
-            sc->sim[k].text = text;
-            sc->sim[k].origin = "--set";
-            if (k == S_UNTIL)
+            prev = fields[k];
+            memset(&fields[k], 0, sizeof fields[k]);
+            fields[k].text = text;
+            fields[k].origin = "--set";
+            if (bi == 0 && k == S_UNTIL)
                 sc->has_until_value = 0;
             st = check_now(sc);
             if (st != ITS_OK) { /* keep the scenario as it was */
-                free(sc->sim[k].text);
-                sc->sim[k] = prev;
+                free(fields[k].text);
+                fields[k] = prev;
                 sc->has_until_value = had_until;
             } else {
                 free(prev.text);
