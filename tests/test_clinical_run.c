@@ -227,6 +227,40 @@ static void test_stop_at_progression(void)
     its_result_free(res);
 }
 
+/* A rule on a CTCAE grade: holding IL-2 while hypotension is grade >= 2
+ * is the label's SBP < 90 mmHg rule (grade 2 starts below 90 mmHg), so
+ * both give the same doses: 8 of 14. */
+static void test_grade_rule(void)
+{
+    static const char *const cond[2] = {"\"grade.hypotension >= 2\"", "SBP < 90 mmHg"};
+    size_t given[2] = {0, 0};
+    int i;
+    for (i = 0; i < 2; i++) {
+        char text[1024];
+        its_result *res;
+        its_clinical_summary s;
+        snprintf(text, sizeof text,
+                 "model: tme\n"
+                 "patient: {weight: 70 kg, height: 175 cm}\n"
+                 "therapy:\n"
+                 "  - {agent: aldesleukin, route: iv, dose: 600000 IU/kg, duration: 15 min, "
+                 "every: 8 h, count: 14}\n"
+                 "rules:\n"
+                 "  - {hold_if: %s, applies_to: il2}\n"
+                 "simulate: {until: 10 d, output_every: 1 d}\n",
+                 cond[i]);
+        res = run_text(text);
+        if (!res)
+            return;
+        its_result_clinical(res, &s);
+        given[i] = s.doses_given;
+        its_result_free(res);
+    }
+    its_test_true(given[0] == 8 && given[1] == 8,
+                  "hold on grade.hypotension >= 2 and on SBP < 90 mmHg: %zu and %zu of 14 given",
+                  given[0], given[1]);
+}
+
 int main(void)
 {
     test_progression_time();
@@ -235,5 +269,6 @@ int main(void)
     test_tme_geometry_and_holds();
     test_toxic_death();
     test_stop_at_progression();
+    test_grade_rule();
     return its_test_done();
 }

@@ -1471,7 +1471,8 @@ static its_status resolve_rules(its_scenario *sc, const its_model_def *m, its__p
         op = strpbrk(t, "<>");
         if (!op)
             return fail(sc, ITS_EPARSE, cond, key,
-                        "expected 'STATE > VALUE' or 'STATE < VALUE', got '%s'", t);
+                        "expected 'NAME > VALUE' or 'NAME < VALUE' (NAME a state, an "
+                        "observable or grade.TERM), got '%s'", t);
         len = (size_t)(op - t);
         while (len > 0 && t[len - 1] == ' ')
             len--;
@@ -1483,16 +1484,36 @@ static its_status resolve_rules(its_scenario *sc, const its_model_def *m, its__p
             return fail(sc, ITS_EPARSE, cond, key, "no state before '%c'", *op);
         memcpy(name, t, len);
         name[len] = '\0';
-        c->state = its_model_state_index(m, name);
-        c->obs = c->state < 0 ? its_model_observable_index(m, name) : -1;
-        if (c->state < 0 && c->obs < 0)
-            return fail(sc, ITS_ENOTFOUND, cond, key,
-                        "unknown state or observable '%s' of model %s", name, m->name);
         c->op = *op == '>' ? 1 : -1;
-        st = its_quantity_parse(op + 1,
-                                c->state >= 0 ? m->states[c->state].unit
-                                              : m->observables[c->obs].unit,
-                                &c->value, msg, sizeof msg);
+        c->or_equal = op[1] == '=';
+        c->grade = -1;
+        c->obs = -1;
+        c->state = -1;
+        if (strncmp(name, "grade.", 6) == 0) {
+            /* grade.TERM: the current CTCAE grade of a term (docs/clinical.md) */
+            int kt;
+            for (kt = 0; kt < ITS_AE_NTERMS; kt++)
+                if (strcmp(name + 6, its_ae_term_id((its_ae_term)kt)) == 0)
+                    c->grade = kt;
+            if (c->grade < 0)
+                return fail(sc, ITS_ENOTFOUND, cond, key,
+                            "unknown CTCAE term '%s' (hypotension, fever, flu_like, fatigue, "
+                            "neutropenia, irae)", name + 6);
+            if (its_model_observable_role(m, its_ae_term_role((its_ae_term)c->grade)) < 0)
+                return fail(sc, ITS_ENOTFOUND, cond, key,
+                            "model %s has no observable to grade %s", m->name, name + 6);
+            st = its_quantity_parse(op + 1 + c->or_equal, "1", &c->value, msg, sizeof msg);
+        } else {
+            c->state = its_model_state_index(m, name);
+            c->obs = c->state < 0 ? its_model_observable_index(m, name) : -1;
+            if (c->state < 0 && c->obs < 0)
+                return fail(sc, ITS_ENOTFOUND, cond, key,
+                            "unknown state or observable '%s' of model %s", name, m->name);
+            st = its_quantity_parse(op + 1 + c->or_equal,
+                                    c->state >= 0 ? m->states[c->state].unit
+                                                  : m->observables[c->obs].unit,
+                                    &c->value, msg, sizeof msg);
+        }
         if (st != ITS_OK)
             return fail(sc, st, cond, key, "%s", msg);
         fmt_into(c->text, sizeof c->text, "%s", cond->text);
@@ -1658,6 +1679,7 @@ typedef struct rule_gate {
     double *obs;           /* observables at the dose (rules on observables) */
     int obs_ok;
     const int *progressed; /* clinical: PD seen (stop_at_progression), or NULL */
+    const its_ctcae *grades; /* clinical: current CTCAE grades, or NULL */
 } rule_gate;
 
 static double scenario_gate(double t, const double *y, size_t n, size_t dose,
@@ -1685,14 +1707,17 @@ static double scenario_gate(double t, const double *y, size_t n, size_t dose,
             give = 0.0;
             break;
         }
-        if (r->state >= 0) {
+        if (r->grade >= 0) {
+            x = g->grades ? (double)its_ctcae_grade(g->grades, (its_ae_term)r->grade) : -1.0;
+        } else if (r->state >= 0) {
             x = y[r->state];
         } else {
             if (!g->obs_ok)
                 g->obs_ok = p->model->observe(t, y, p->params, g->obs) == 0;
             x = g->obs_ok ? g->obs[r->obs] : (double)NAN;
         }
-        if (!(r->op > 0 ? x > r->value : x < r->value))
+        if (!(r->op > 0 ? (x > r->value || (r->or_equal && x == r->value))
+                        : (x < r->value || (r->or_equal && x == r->value))))
             continue;
         hit = (int)i;
         if (r->action == 2)
@@ -2549,6 +2574,8 @@ static its_status run_scenario(its_scenario *sc, its_result **out)
         res->rule_of[i] = -1;
     if (res->plan.clin.on && res->plan.clin.stop_at_pd)
         gate.progressed = &res->clin.progressed;
+    if (res->plan.clin.on)
+        gate.grades = res->clin.ctcae;
     if (res->plan.n_rules > 0 || gate.progressed)
         its_sim_set_dose_gate(sim, scenario_gate, &gate);
     st = its_sim_run(sim, res->plan.t0, res->plan.t1, run_grid, n_run, store_row, &ctx);

@@ -61,6 +61,8 @@ typedef struct its__dose {
 typedef struct its__rule {
     int state;              /* state index, or -1 when obs names an observable */
     int obs;
+    int grade;              /* CTCAE term (its_ae_term) for "grade.TERM", else -1 */
+    int or_equal;           /* ">=" / "<=" */
     int op;
     double value;
     int action;

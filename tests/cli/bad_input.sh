@@ -230,6 +230,20 @@ rules:
   - {hold_if: leek > 1.5}
 simulate: {until: 1 d}'
 expect_bad "rule on an unknown state" "^itsim: r1\.yaml:5:[0-9]+: rules\[0\]\.hold_if: unknown state or observable 'leek'" r1.yaml
+variant g1.yaml 'model: tme
+therapy:
+  - {agent: aldesleukin, dose: 1 MIU}
+rules:
+  - {hold_if: grade.nausea >= 2}
+simulate: {until: 1 d}'
+expect_bad "rule on an unknown CTCAE term" "^itsim: g1\.yaml:5:[0-9]+: rules\[0\]\.hold_if: unknown CTCAE term 'nausea'" g1.yaml
+variant g2.yaml 'model: hahnfeldt1999
+therapy:
+  - {input: tnp470, dose: 30 mg/kg}
+rules:
+  - {hold_if: grade.hypotension > 1}
+simulate: {until: 1 d}'
+expect_bad "rule on a grade the model cannot give" "^itsim: g2\.yaml:5:[0-9]+: rules\[0\]\.hold_if: model hahnfeldt1999 has no observable to grade hypotension" g2.yaml
 # Clinical read-out settings.
 variant k1.yaml 'model: tme
 clinical: {assess_every: 0 d}
