@@ -398,6 +398,13 @@ static int cmd_model(const char *name)
         printf("  %-16s %-16s %-12s  %s\n", m->inputs[i].name,
                m->inputs[i].state, m->inputs[i].unit,
                or_empty(m->inputs[i].description));
+    if (m->n_observables > 0) {
+        printf("\nobservables (clinical read-outs, rules; docs/clinical.md):\n  %-16s %-12s  %s\n",
+               "name", "unit", "definition");
+        for (i = 0; i < m->n_observables; i++)
+            printf("  %-16s %-12s  %s\n", m->observables[i].name, m->observables[i].unit,
+                   or_empty(m->observables[i].description));
+    }
     printf("\nparameters:\n  %-16s %14s %-14s %s\n", "name", "value", "unit",
            "description [source]");
     for (i = 0; i < m->n_params; i++)

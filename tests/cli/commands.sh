@@ -47,6 +47,7 @@ check "model prints the reference" grep -q '^reference: Hahnfeldt P' out.txt
 check "model lists states" grep -Eq '^  V +mm3 +192 ' out.txt
 check "model lists inputs" grep -Eq '^  tnp470 +g_tnp470 +mg/kg ' out.txt
 check "model lists parameters with source" grep -Eq '^  lambda1 +0.192 1/d .*\[Hahnfeldt' out.txt
+check "model lists observables" grep -Eq '^  diameter +mm +diameter of a sphere' out.txt
 run_cmd model depillis2009
 if [ $rc -eq 0 ] && grep -q '^  patient9: ' out.txt && grep -Eq '^      d +2.34$' out.txt; then pass "model lists parameter sets"; else fail "model lists parameter sets"; fi
 run_cmd model nosuch
