@@ -45,8 +45,10 @@ void its_comparison_free(its_comparison *c)
 its_status its_comparison_run(its_scenario *sc, its_comparison **out)
 {
     its_comparison *c;
-    its_status first = ITS_OK;
+    its_status first = ITS_OK, *st;
+    char (*errs)[ITS__ERRLEN];
     size_t i, n;
+    long k;
     if (!out)
         return ITS_EINVAL;
     *out = NULL;
@@ -60,27 +62,52 @@ its_status its_comparison_run(its_scenario *sc, its_comparison **out)
     c->res = calloc(c->n, sizeof *c->res);
     c->label = calloc(c->n, sizeof *c->label);
     c->id = calloc(c->n, sizeof *c->id);
-    if (!c->res || !c->label || !c->id) {
+    st = calloc(c->n, sizeof *st);
+    errs = calloc(c->n, sizeof *errs);
+    if (!c->res || !c->label || !c->id || !st || !errs) {
+        free(st);
+        free(errs);
         its_comparison_free(c);
         return ITS_ENOMEM;
     }
     for (i = 0; i < c->n; i++) {
-        its_status st;
         c->label[i] = dup_s(n ? its_scenario_arm_name(sc, i) : "scenario");
         c->id[i] = dup_s(n ? its_scenario_arm_id(sc, i) : "scenario");
         if (!c->label[i] || !c->id[i]) {
+            free(st);
+            free(errs);
             its_comparison_free(c);
             return ITS_ENOMEM;
         }
-        st = n ? its_scenario_run_arm(sc, i, &c->res[i]) : its_scenario_run(sc, &c->res[i]);
-        if (st == ITS_ENOMEM) {
-            its_comparison_free(c);
-            return ITS_ENOMEM;
+    }
+    if (n == 0) {
+        st[0] = its_scenario_run(sc, &c->res[0]);
+        snprintf(errs[0], sizeof errs[0], "%s", its_scenario_errmsg(sc));
+    } else {
+        /* Arms are independent and only read the scenario: they run in
+         * parallel, each with its own solver, so results do not depend on
+         * the number of threads. */
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+        for (k = 0; k < (long)n; k++)
+            st[k] = its__scenario_run_arm(sc, (size_t)k, &c->res[k], errs[k]);
+    }
+    for (i = 0; i < c->n; i++) {
+        if (st[i] == ITS_ENOMEM) {
+            first = ITS_ENOMEM;
+            break;
         }
-        if (st != ITS_OK && first == ITS_OK) {
-            first = st;
-            snprintf(c->err, sizeof c->err, "%s", its_scenario_errmsg(sc));
+        if (st[i] != ITS_OK && first == ITS_OK) {
+            first = st[i];
+            snprintf(c->err, sizeof c->err, "%s", errs[i]);
         }
+    }
+    free(st);
+    free(errs);
+    if (first == ITS_ENOMEM) {
+        its_comparison_free(c);
+        return ITS_ENOMEM;
     }
     *out = c;
     return first;

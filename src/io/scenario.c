@@ -2435,27 +2435,31 @@ const char *its_scenario_arm_id(const its_scenario *sc, size_t i)
     return sc && i < sc->n_arms ? sc->arm_id[i] : NULL;
 }
 
-/* An arm: the shared therapy and rules, then the arm's own. The item
- * arrays are joined shallowly for the run and restored afterwards. */
-its_status its_scenario_run_arm(its_scenario *sc, size_t i, its_result **out)
+/* An arm: the shared therapy and rules, then the arm's own, run on a
+ * shallow copy of the scenario with the item arrays joined, so that the
+ * scenario itself is only read and arms can run in parallel. Errors go to
+ * err (ITS__ERRLEN bytes). */
+its_status its__scenario_run_arm(const its_scenario *sc, size_t i, its_result **out, char *err)
 {
-    sitem *th, *ru, *th0, *ru0;
-    size_t nth0, nru0;
+    its_scenario *local;
+    sitem *th, *ru;
     const its_scenario *a;
     its_status st;
-    char prefix[ITS__ERRLEN];
 
     if (out)
         *out = NULL;
     if (!sc || !out || i >= sc->n_arms)
         return ITS_EINVAL;
     a = sc->arm_sc[i];
+    local = malloc(sizeof *local);
     th = calloc(sc->n_therapy + a->n_therapy + 1, sizeof *th);
     ru = calloc(sc->n_rules + a->n_rules + 1, sizeof *ru);
-    if (!th || !ru) {
+    if (!local || !th || !ru) {
+        free(local);
         free(th);
         free(ru);
-        return fail_nomem(sc);
+        fmt_into(err, ITS__ERRLEN, "%s", its_strerror(ITS_ENOMEM));
+        return ITS_ENOMEM;
     }
     if (sc->n_therapy)
         memcpy(th, sc->therapy, sc->n_therapy * sizeof *th);
@@ -2465,25 +2469,18 @@ its_status its_scenario_run_arm(its_scenario *sc, size_t i, its_result **out)
         memcpy(ru, sc->rules, sc->n_rules * sizeof *ru);
     if (a->n_rules)
         memcpy(ru + sc->n_rules, a->rules, a->n_rules * sizeof *ru);
-    th0 = sc->therapy;
-    nth0 = sc->n_therapy;
-    ru0 = sc->rules;
-    nru0 = sc->n_rules;
-    sc->therapy = th;
-    sc->n_therapy = nth0 + a->n_therapy;
-    sc->rules = ru;
-    sc->n_rules = nru0 + a->n_rules;
-    st = run_scenario(sc, out);
-    sc->therapy = th0;
-    sc->n_therapy = nth0;
-    sc->rules = ru0;
-    sc->n_rules = nru0;
+    *local = *sc;
+    local->therapy = th;
+    local->n_therapy = sc->n_therapy + a->n_therapy;
+    local->rules = ru;
+    local->n_rules = sc->n_rules + a->n_rules;
+    local->err[0] = '\0';
+    st = run_scenario(local, out);
+    if (st != ITS_OK)
+        fmt_into(err, ITS__ERRLEN, "arm '%s': %s", sc->arms[i].f[A_NAME].text, local->err);
     free(th);
     free(ru);
-    if (st != ITS_OK) {
-        fmt_into(prefix, sizeof prefix, "%s", sc->err);
-        fmt_into(sc->err, sizeof sc->err, "arm '%s': %s", sc->arms[i].f[A_NAME].text, prefix);
-    }
+    free(local);  /* shallow: everything else belongs to sc */
     if (*out) {
         /* the arm's description names it */
         its__plan *p = &(*out)->plan;
@@ -2497,6 +2494,13 @@ its_status its_scenario_run_arm(its_scenario *sc, size_t i, its_result **out)
         }
     }
     return st;
+}
+
+its_status its_scenario_run_arm(its_scenario *sc, size_t i, its_result **out)
+{
+    if (sc)
+        sc->err[0] = '\0';
+    return its__scenario_run_arm(sc, i, out, sc ? sc->err : NULL);
 }
 
 static its_status run_scenario(its_scenario *sc, its_result **out)

@@ -157,6 +157,10 @@ struct its_result {
                                        (const) result functions */
 };
 
+/* Arm i of a scenario without modifying it (safe from several threads at
+ * once); errors to err (ITS__ERRLEN bytes). */
+its_status its__scenario_run_arm(const its_scenario *sc, size_t i, its_result **out, char *err);
+
 /* Free the arrays of a plan (not the plan itself). */
 void its__plan_clear(its__plan *plan);
 

@@ -44,6 +44,9 @@ check "arm summary.json valid" json_ok cmp/hd_il2.summary.json
 check "arm summary.json has the endpoints" grep -q '"best_response": "' cmp/hd_il2.summary.json
 check "arm adverse events: hypotension with HD IL-2" grep -q '^hypotension,"Hypotension",2,' cmp/hd_il2.adverse_events.csv
 check "arm assessments: baseline then scans every 56 d" [ "$(cut -d, -f1,2 cmp/untreated.assessments.csv | tr '\n' ' ')" = 't,assessment 0,baseline 56,scheduled 112,scheduled ' ]
+# Arms run in parallel (OpenMP): results do not depend on the thread count.
+OMP_NUM_THREADS=1 "$ITSIM" run --until '120 d' --no-render -o cmp1 >/dev/null 2>&1
+check "comparison: one thread and several give identical files" diff -r cmp cmp1
 check "arm resolved scenario reproduces its time series" sh -c "'$ITSIM' run cmp/hd_il2.scenario.resolved.yaml -o cmp_rt >/dev/null 2>&1 && cmp -s cmp/hd_il2.timeseries.csv cmp_rt/timeseries.csv"
 
 # ---- the example and its output directory --------------------------------
