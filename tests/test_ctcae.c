@@ -18,7 +18,7 @@ static void begin_single(its_ae_term k)
     for (i = 0; i < ITS_AE_NTERMS; i++)
         idx[i] = -1;
     idx[k] = 0;
-    its_test_true(its_ctcae_begin(G, idx) == ITS_OK, "begin %s", its_ae_term_id(k));
+    its_test_true(its_ctcae_begin(G, idx, 1) == ITS_OK, "begin %s", its_ae_term_id(k));
 }
 
 /* Grades of a value series at times t (one value per time). */
@@ -143,7 +143,7 @@ static void test_baseline_and_multi(void)
         idx[i] = -1;
     idx[ITS_AE_FEVER] = 0;
     idx[ITS_AE_NEUTROPENIA] = 1;
-    its_ctcae_begin(G, idx);
+    its_ctcae_begin(G, idx, 2);
     for (i = 0; i < 5; i++)
         its_ctcae_push(G, (double)i, rows[i]);
     its_ctcae_end(G);
@@ -157,7 +157,7 @@ static void test_baseline_and_multi(void)
                   "neutropenia counts only above its baseline grade");
     its_test_true(its_ctcae_grade(G, ITS_AE_FATIGUE) == -1, "a term without an observable is not graded");
     /* ongoing at the end */
-    its_ctcae_begin(G, idx);
+    its_ctcae_begin(G, idx, 2);
     its_ctcae_push(G, 0.0, rows[0]);
     its_ctcae_push(G, 1.0, rows[1]);
     its_ctcae_end(G);
@@ -178,6 +178,14 @@ static void test_bad_input(void)
     o.scale[ITS_AE_FEVER].persist[3] = -1.0;
     its_test_true(its_ctcae_create(&o, &g) == ITS_EINVAL && g == NULL, "negative persistence rejected");
     its_test_true(its_ae_term_name(ITS_AE_NTERMS) == NULL, "term out of range");
+    {
+        int idx[ITS_AE_NTERMS], i;
+        for (i = 0; i < ITS_AE_NTERMS; i++)
+            idx[i] = -1;
+        idx[ITS_AE_FEVER] = 3;
+        its_test_true(its_ctcae_begin(G, idx, 3) == ITS_EINVAL,
+                      "an observable index beyond the vector is rejected");
+    }
 }
 
 int main(void)

@@ -114,8 +114,8 @@ const char *its_recist_errmsg(const its_recist *r);
  * diameter (mm, >= 0) at t[i]. organ[j] names lesion j's organ as an integer
  * (NULL: every lesion its own organ). death is the time of death, or a
  * non-finite value if the patient is alive at the end of follow-up;
- * assessments after death must not be passed. end is the end of follow-up
- * (>= the last assessment). Previous results are replaced.
+ * assessments after death must not be passed. Previous results are
+ * replaced.
  * ITS_OK, ITS_EINVAL (bad arguments, message on the handle), ITS_ENOMEM. */
 its_status its_recist_evaluate(its_recist *r, size_t n_times, size_t n_lesions,
                                const double *t, const double *diam,
@@ -189,13 +189,16 @@ its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out);
 void its_ctcae_free(its_ctcae *g);
 
 /* Start a new course. role_index[k] is the index, in the observable vectors
- * passed to its_ctcae_push, of the value term k is graded from, or -1 when
- * the model does not have it (the term is then not graded). */
-its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS]);
+ * of n_obs values passed to its_ctcae_push, of the value term k is graded
+ * from, or -1 when the model does not have it (the term is then not
+ * graded). ITS_EINVAL for an index outside [0, n_obs). */
+its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS], size_t n_obs);
 
 /* Add the observables at time t (non-decreasing). The first call sets the
  * baseline grades. Returns 1 when a grade-5 event (death) happens at t,
- * 0 otherwise, -1 on bad input (t decreasing) or when out of memory. */
+ * 0 otherwise, -1 when t is not finite or decreases (nothing recorded) or
+ * when out of memory for a new episode (the grades are updated, the
+ * episode is lost). */
 int its_ctcae_push(its_ctcae *g, double t, const double *obs);
 
 /* Close open episodes at the last time pushed. */

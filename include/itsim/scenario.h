@@ -143,11 +143,12 @@ const char *its_result_errmsg(const its_result *res);
  * scenario is one arm). The default `itsim run` is such a comparison. */
 typedef struct its_comparison its_comparison;
 
-/* Run every arm. *out receives the comparison (caller frees) unless the
- * status is ITS_ENOMEM or ITS_EINVAL; when an arm fails, the others still
- * run and the first failure is returned (ITS_ESOLVER: partial results are
- * kept; other failures: the message in its_scenario_errmsg and the arm has
- * no result). */
+/* Run every arm (in parallel when built with OpenMP; results do not depend
+ * on the number of threads). *out receives the comparison (caller frees)
+ * unless the status is ITS_ENOMEM or the arguments are NULL (ITS_EINVAL);
+ * when an arm fails, the others still run and the first failure is
+ * returned with its message in its_comparison_errmsg (ITS_ESOLVER: the
+ * arm's partial result is kept; other failures: the arm has no result). */
 its_status its_comparison_run(its_scenario *sc, its_comparison **out);
 void its_comparison_free(its_comparison *c);
 size_t its_comparison_count(const its_comparison *c);
@@ -163,7 +164,9 @@ const its_result *its_comparison_result(const its_comparison *c, size_t i);
 its_status its_comparison_print_table(const its_comparison *c, FILE *fp);
 
 /* Write every arm's files prefixed "ID." plus comparison.csv and
- * summary.json into dir, atomically as its_result_write_dir. */
+ * summary.json into dir, atomically as its_result_write_dir. Like the
+ * result writers, these record their error on the handle: do not write the
+ * same comparison (or result) from two threads at once. */
 its_status its_comparison_write_dir(const its_comparison *c, const char *dir, int overwrite);
 /* The same with output options (NULL: defaults; figures include
  * comparison.gp); o->note is filled in. */

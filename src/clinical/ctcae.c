@@ -145,11 +145,14 @@ void its_ctcae_free(its_ctcae *g)
     free(g);
 }
 
-its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS])
+its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS], size_t n_obs)
 {
     int k, i;
     if (!g || !role_index)
         return ITS_EINVAL;
+    for (k = 0; k < ITS_AE_NTERMS; k++)
+        if (role_index[k] < -1 || (role_index[k] >= 0 && (size_t)role_index[k] >= n_obs))
+            return ITS_EINVAL;
     for (k = 0; k < ITS_AE_NTERMS; k++) {
         term_state *s = &g->s[k];
         s->idx = role_index[k];

@@ -4,15 +4,17 @@
  * burden ends the course) and with the RECIST assessment schedule (lesion
  * diameters, evaluated at the end). docs/clinical.md. */
 #include "io/scenario_impl.h"
+#include "itsim/units.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Times closer than this (relative to the horizon) are one time. */
+/* Times closer than this are one time: 1e-9 of the horizon, plus
+ * round-off of the absolute times. */
 static double same_tol(const its__plan *p)
 {
-    return 1e-9 * fmax(1.0, fabs(p->t1) + fabs(p->t0));
+    return 1e-9 * fmax(1.0, p->t1 - p->t0) + 1e-12 * fmax(fabs(p->t0), fabs(p->t1));
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -43,8 +45,10 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
     const double tol = same_tol(p);
     double (*tag)[2];
     size_t i, k, n = 0;
-    int ids[ITS_AE_NTERMS];
+    int ids[ITS_AE_NTERMS], g;
     its_ctcae_opts co;
+    its_status st;
+    double day = 1.0;
 
     *grid = NULL;
     *flags = NULL;
@@ -74,9 +78,17 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
     for (k = 0; k < ITS_AE_NTERMS; k++)
         ids[k] = its_model_observable_role(m, its_ae_term_role((its_ae_term)k));
     its_ctcae_opts_default(&co, p->clin.anc_lln);
-    if (its_ctcae_create(&co, &c->ctcae) != ITS_OK || its_ctcae_begin(c->ctcae, ids) != ITS_OK ||
-        its_recist_create(&p->clin.recist, &c->recist) != ITS_OK)
-        return ITS_ENOMEM;
+    /* persistence times are in days: into model time units */
+    if (its_unit_convert(1.0, "d", m->time_unit, &day, NULL, 0) != ITS_OK)
+        day = 1.0;
+    for (k = 0; k < ITS_AE_NTERMS; k++)
+        for (g = 0; g < 5; g++)
+            co.scale[k].persist[g] *= day;
+    if ((st = its_ctcae_create(&co, &c->ctcae)) != ITS_OK ||
+        (st = its_ctcae_begin(c->ctcae, ids, c->n_obs)) != ITS_OK ||
+        (st = its_recist_create(&p->clin.recist, &c->recist)) != ITS_OK)
+        return st;
+    c->tol = tol;
 
     /* merged, sorted times with their flags */
     tag = malloc(n_all * sizeof *tag);
@@ -118,6 +130,12 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
     }
     free(tag);
     *n_grid = k;
+    c->sched_t = malloc((n_as + 2) * sizeof *c->sched_t);
+    if (!c->sched_t)
+        return ITS_ENOMEM;
+    for (i = 0; i < k; i++)
+        if ((*flags)[i] & ITS__ROW_ASSESS)
+            c->sched_t[c->n_sched++] = (*grid)[i];
 
     c->cap_mon = n_mon + 1;
     c->cap_assess = n_as + 2;
@@ -140,10 +158,20 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
     int died = 0;
     size_t j;
 
+    int scan = 0;
+
     if (kind == ITS_ROW_GRID && !(flags & (ITS__ROW_MONITOR | ITS__ROW_ASSESS)))
         return 0;
     if (kind == ITS_ROW_EXTINCT)
         return 0;
+    /* A scan due now is taken at the first row of the instant: before the
+     * doses of that time (PREDOSE), so that a scan showing progression
+     * stops a dose given the same day. */
+    if (kind == ITS_ROW_GRID || kind == ITS_ROW_PREDOSE) {
+        while (c->sched_i < c->n_sched && c->sched_t[c->sched_i] < t - c->tol)
+            c->sched_i++;
+        scan = c->sched_i < c->n_sched && fabs(c->sched_t[c->sched_i] - t) <= c->tol;
+    }
     if (p->model->observe(t, y, p->params, c->obs) != 0)
         return 0;
     /* grading sees every monitoring time and both sides of each dose */
@@ -169,8 +197,8 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
                 (signed char)its_ctcae_grade(c->ctcae, (its_ae_term)k);
         c->n_mon++;
     }
-    if (kind == ITS_ROW_GRID && (flags & ITS__ROW_ASSESS) && !died && c->n_assess < c->cap_assess &&
-        (c->n_assess == 0 || t > c->assess_t[c->n_assess - 1])) {
+    if (scan && !died && c->n_assess < c->cap_assess) {
+        c->sched_i++;
         c->assess_t[c->n_assess] = t;
         for (j = 0; j < c->n_lesions; j++)
             c->assess_d[c->n_assess * c->n_lesions + j] = fmax(c->obs[c->lesion_obs[j]], 0.0);
@@ -212,6 +240,7 @@ void its__clin_free(its__clinrun *c)
     free(c->mon_grade);
     free(c->assess_t);
     free(c->assess_d);
+    free(c->sched_t);
     memset(c, 0, sizeof *c);
 }
 

@@ -14,7 +14,8 @@ struct its_comparison {
     its_result **res;
     char **label;
     char **id;
-    char err[ITS__ERRLEN];
+    char *err;          /* ITS__ERRLEN bytes: last error (written by the
+                           const write functions too, like its_result's) */
 };
 
 static char *dup_s(const char *s)
@@ -39,6 +40,7 @@ void its_comparison_free(its_comparison *c)
     free(c->res);
     free(c->label);
     free(c->id);
+    free(c->err);
     free(c);
 }
 
@@ -62,9 +64,10 @@ its_status its_comparison_run(its_scenario *sc, its_comparison **out)
     c->res = calloc(c->n, sizeof *c->res);
     c->label = calloc(c->n, sizeof *c->label);
     c->id = calloc(c->n, sizeof *c->id);
+    c->err = calloc(1, ITS__ERRLEN);
     st = calloc(c->n, sizeof *st);
     errs = calloc(c->n, sizeof *errs);
-    if (!c->res || !c->label || !c->id || !st || !errs) {
+    if (!c->res || !c->label || !c->id || !c->err || !st || !errs) {
         free(st);
         free(errs);
         its_comparison_free(c);
@@ -100,7 +103,7 @@ its_status its_comparison_run(its_scenario *sc, its_comparison **out)
         }
         if (st[i] != ITS_OK && first == ITS_OK) {
             first = st[i];
-            snprintf(c->err, sizeof c->err, "%s", errs[i]);
+            snprintf(c->err, ITS__ERRLEN, "%s", errs[i]);
         }
     }
     free(st);
@@ -169,7 +172,7 @@ its_status its_comparison_print_table(const its_comparison *c, FILE *fp)
             snprintf(chg, sizeof chg, "%+.1f %%", 100.0 * s.recist.best_change);
         else
             snprintf(chg, sizeof chg, "-");
-        if (s.recist_available)
+        if (s.recist_available && (s.n_assessments > 1 || s.recist.pfs_event))
             snprintf(pfs, sizeof pfs, "%s%.0f %s", s.recist.pfs_event ? "" : ">", s.recist.pfs, tu);
         else
             snprintf(pfs, sizeof pfs, "-");
@@ -240,7 +243,7 @@ static its_status fill_comparison(void *ctx, const char *tmp, mode_t *fmode, cha
         st = its__plot_comparison((const its_result *const *)c->res,
                                   (const char *const *)c->label,
                                   (const char *const *)prefixes, c->n, tmp, x->figs->names,
-                                  &x->figs->n, ITS__MAX_FIGS, err, ITS__ERRLEN);
+                                  &x->figs->n, x->figs->cap, err, ITS__ERRLEN);
     for (i = 0; i < c->n; i++)
         free(prefixes[i]);
     if (st == ITS_OK)
@@ -263,12 +266,19 @@ its_status its_comparison_write(const its_comparison *c, const char *dir, its_ou
     ctx.c = c;
     ctx.opts = o;
     ctx.figs = calloc(1, sizeof *ctx.figs);
-    if (!ctx.figs)
+    if (ctx.figs) {
+        ctx.figs->cap = 8 + 6 * c->n; /* 4 per arm and the comparison */
+        ctx.figs->names = calloc(ctx.figs->cap, sizeof *ctx.figs->names);
+    }
+    if (!ctx.figs || !ctx.figs->names) {
+        free(ctx.figs);
         return ITS_ENOMEM;
+    }
     ctx.figs->opts = o;
     /* the handle is const for users; only its error buffer is written */
     st = its__write_dir_atomic(dir, o->overwrite, fill_comparison, &ctx,
-                               ((its_comparison *)(uintptr_t)c)->err);
+                               c->err);
+    free(ctx.figs->names);
     free(ctx.figs);
     return st;
 }

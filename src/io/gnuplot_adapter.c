@@ -123,6 +123,7 @@ static int render_one(const char *dir, const char *script, const char *program, 
     }
     fcntl(stp[1], F_SETFD, FD_CLOEXEC);
     fcntl(errp[0], F_SETFD, FD_CLOEXEC);
+    fcntl(errp[1], F_SETFD, FD_CLOEXEC); /* dup2 onto stderr clears it there */
     fcntl(stp[0], F_SETFD, FD_CLOEXEC);
     pid = fork();
     if (pid < 0) {
@@ -212,8 +213,19 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
         setmsg(msg, msglen, "gnuplot: NULL argument");
         return 2;
     }
+    char abs_prog[4096];
     if (!program || !*program)
         program = "gnuplot";
+    /* the child changes directory: a relative path must not follow it */
+    if (strchr(program, '/') && program[0] != '/') {
+        char cwd[3000];
+        if (!getcwd(cwd, sizeof cwd) ||
+            snprintf(abs_prog, sizeof abs_prog, "%s/%s", cwd, program) >= (int)sizeof abs_prog) {
+            setmsg(msg, msglen, "gnuplot: cannot resolve the program path %s", program);
+            return 2;
+        }
+        program = abs_prog;
+    }
     for (i = 0; i < n; i++) {
         const int rc = render_one(dir, names[i], program, msg, msglen);
         if (rc != 0)

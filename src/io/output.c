@@ -875,7 +875,7 @@ its_status its__write_run_files(const its_result *res, const char *tmp, const ch
     if (st == ITS_OK && res->plan.n_doses > 0)
         st = write_file(res, tmp, prefix, "doses.csv", its__write_doses, NULL, err);
     if (st == ITS_OK && figs && figs->opts->figures)
-        st = its__plot_run(res, tmp, prefix, figs->names, &figs->n, ITS__MAX_FIGS, err,
+        st = its__plot_run(res, tmp, prefix, figs->names, &figs->n, figs->cap, err,
                            ITS__ERRLEN);
     c_locale_leave(&g);
     return st;
@@ -1149,13 +1149,20 @@ its_status its_result_write(const its_result *res, const char *dir, its_output_o
     if (res->err)
         res->err[0] = '\0';
     figs = calloc(1, sizeof *figs);
-    if (!figs)
+    if (figs) {
+        figs->cap = 16;
+        figs->names = calloc(figs->cap, sizeof *figs->names);
+    }
+    if (!figs || !figs->names) {
+        free(figs);
         return ITS_ENOMEM;
+    }
     figs->opts = o;
     ctx.res = res;
     ctx.figs = figs;
     ctx.opts = o;
     st = its__write_dir_atomic(dir, o->overwrite, fill_single, &ctx, res->err);
+    free(figs->names);
     free(figs);
     return st;
 }

@@ -24,6 +24,8 @@ typedef struct sval {
     char *text;          /* NULL when absent */
     int line, col;       /* 1-based position in the file, 0 otherwise */
     const char *origin;  /* "--set", "--model" for command-line values */
+    const char *file;    /* the file it comes from when not the scenario's
+                            own (arms taking therapy from another file) */
 } sval;
 
 /* NAME: VALUE from parameters, initial, or a --set override. */
@@ -104,6 +106,7 @@ struct its_scenario {
     char (*arm_id)[48];  /* per arm: identifier for file names */
     sentry *ovr;         /* --set NAME=VALUE, in order */
     size_t n_ovr;
+    int nested;          /* loaded as an arm: may not have arms (kept by clear) */
     int has_until_value; /* its_scenario_set_until */
     double until_value;
     char err[ITS__ERRLEN];
@@ -219,6 +222,8 @@ static its_status fail(its_scenario *sc, its_status st, const sval *at,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (at && at->file)
+        src = at->file;
     if (at && at->origin)
         fmt_into(sc->err, sizeof sc->err, "%s: %s: %s", at->origin, key, msg);
     else if (at && at->line > 0)
@@ -546,6 +551,9 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
                             clinical_keys, C_N, sc->clin);
             break;
         case K_ARMS:
+            if (sc->nested)
+                return fail(sc, ITS_EPARSE, &at, name,
+                            "the scenario of an arm cannot have arms itself");
             st = read_items(sc, doc, v, "arms", "{name: \"HD IL-2\", regimen: hd_il2}",
                             arm_keys, A_N, &sc->arms, &sc->n_arms);
             break;
@@ -1985,6 +1993,7 @@ static its_status load_arms(its_scenario *sc)
             return fail(sc, ITS_EPARSE, &a->f[A_FILE], key, "give regimen or file, not both");
         if (its_scenario_create(&sc->arm_sc[i]) != ITS_OK)
             return fail_nomem(sc);
+        sc->arm_sc[i]->nested = 1;
         if (a->f[A_REGIMEN].text) {
             const its_regimen *r = its_regimen_find(a->f[A_REGIMEN].text);
             fmt_into(key, sizeof key, "arms[%zu].regimen", i);
@@ -2007,8 +2016,36 @@ static its_status load_arms(its_scenario *sc)
         if (st != ITS_OK)
             return fail(sc, st, a->f[A_FILE].text ? &a->f[A_FILE] : &a->f[A_REGIMEN], key,
                         "%s", its_scenario_errmsg(sc->arm_sc[i]));
-        if (sc->arm_sc[i]->n_arms > 0)
-            return fail(sc, ITS_EPARSE, &a->f[A_FILE], key, "an arm cannot have arms itself");
+        {
+            /* an arm brings therapy and rules; the comparison sets the rest */
+            const its_scenario *as = sc->arm_sc[i];
+            const sval *where = a->f[A_FILE].text ? &a->f[A_FILE] : &a->f[A_REGIMEN];
+            size_t m, f;
+            if (as->n_params || as->n_initial || as->set.text)
+                return fail(sc, ITS_EPARSE, where, key,
+                            "the scenario of an arm may only bring therapy and rules; its "
+                            "parameters, initial values or parameter set would be ignored "
+                            "(put them in the comparison, or run the file on its own)");
+            for (f = 0; f < C_N; f++)
+                if (as->clin[f].text)
+                    return fail(sc, ITS_EPARSE, where, key,
+                                "the scenario of an arm may only bring therapy and rules; "
+                                "clinical settings belong to the comparison");
+            /* the same model family: "tme" regimens run on "tme:4" too */
+            if (as->model.text && sc->model.text &&
+                (strcspn(as->model.text, ":") != strcspn(sc->model.text, ":") ||
+                 strncmp(as->model.text, sc->model.text, strcspn(as->model.text, ":")) != 0))
+                return fail(sc, ITS_EPARSE, where, key,
+                            "the arm's scenario is for model %s, the comparison for %s",
+                            as->model.text, sc->model.text);
+            /* errors in the arm's items name its file */
+            for (m = 0; m < as->n_therapy; m++)
+                for (f = 0; f < T_N; f++)
+                    as->therapy[m].f[f].file = as->name;
+            for (m = 0; m < as->n_rules; m++)
+                for (f = 0; f < R_N; f++)
+                    as->rules[m].f[f].file = as->name;
+        }
         /* identifier for file names: id, else the regimen, else the name */
         id = a->f[A_ID].text ? a->f[A_ID].text
              : a->f[A_REGIMEN].text ? a->f[A_REGIMEN].text : a->f[A_NAME].text;
@@ -2550,9 +2587,14 @@ static its_status run_scenario(its_scenario *sc, its_result **out)
     if (res->plan.clin.on) {
         st = its__clin_prepare(res, &run_grid, &run_flags, &n_run);
         if (st != ITS_OK) {
+            if (run_grid != res->plan.grid)
+                free(run_grid);
+            free(run_flags);
             its_sim_free(sim);
             its_result_free(res);
-            return fail_nomem(sc);
+            if (st == ITS_ENOMEM)
+                return fail_nomem(sc);
+            return fail(sc, st, NULL, "clinical", "settings out of range for the read-outs");
         }
         ctx.flags = run_flags;
         ctx.n_grid = n_run;
@@ -2607,7 +2649,11 @@ static its_status run_scenario(its_scenario *sc, its_result **out)
         return fail_nomem(sc);
     }
     res->status = st;
-    if (st == ITS_OK && !ctx.died) {
+    if (st == ITS_OK && ctx.died) {
+        fmt_into(res->message, sizeof res->message, "the patient died at t = %.10g %s (%s)",
+                 res->clin.death, res->plan.model->time_unit,
+                 res->clin.death_cause == 1 ? "lethal tumour burden" : "treatment-related, grade 5");
+    } else if (st == ITS_OK) {
         if (its_sim_final_state(sim, res->final_state) == ITS_OK)
             res->has_final = 1;
     } else {

@@ -125,6 +125,9 @@ typedef struct its__clinrun {
     double *mon_t;
     double *mon_obs;                /* n_mon * n_obs */
     signed char *mon_grade;         /* n_mon * ITS_AE_NTERMS, -1 not graded */
+    double *sched_t;                /* scheduled scan times (baseline first) */
+    size_t n_sched, sched_i;        /* ... and the next one due */
+    double tol;                     /* times closer than this are one */
     size_t n_assess, cap_assess;    /* assessments (the first is baseline) */
     double *assess_t;
     double *assess_d;               /* n_assess * n_lesions, mm */
@@ -188,11 +191,10 @@ void its__write_doses(const its_result *res, FILE *fp);
  * directory written atomically (temporary sibling, renamed when complete)
  * by a fill callback. Errors go to err (ITS__ERRLEN bytes). */
 #include <sys/types.h>
-#define ITS__MAX_FIGS 64
 typedef struct its__figs {
     const its_output_opts *opts;
-    char names[ITS__MAX_FIGS][128];  /* scripts written */
-    size_t n;
+    char (*names)[128];              /* scripts written */
+    size_t n, cap;
 } its__figs;
 its_status its__write_run_files(const its_result *res, const char *tmp, const char *prefix,
                                 mode_t *fmode, its__figs *figs, char *err);

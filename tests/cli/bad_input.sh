@@ -244,6 +244,38 @@ rules:
   - {hold_if: grade.hypotension > 1}
 simulate: {until: 1 d}'
 expect_bad "rule on a grade the model cannot give" "^itsim: g2\.yaml:5:[0-9]+: rules\[0\]\.hold_if: model hahnfeldt1999 has no observable to grade hypotension" g2.yaml
+# Arms.
+variant self.yaml 'model: tme
+simulate: {until: 10 d}
+arms:
+  - {name: me again, file: self.yaml}'
+expect_bad "an arm file with arms (self reference)" '^itsim: self\.yaml:4:[0-9]+: arms\[0\]\.file: self\.yaml:3:1: arms: the scenario of an arm cannot have arms itself' self.yaml
+variant armbad.yaml 'model: tme
+therapy:
+  - {agent: aldesleukin, dose: 600000 IU/kg, every: 8 h, count: 3, colour: red}'
+variant cmpbad.yaml 'model: tme
+simulate: {until: 10 d}
+arms:
+  - {name: bad arm, file: armbad.yaml}'
+expect_bad "an error in an arm file names that file" '^itsim: cmpbad\.yaml:4:[0-9]+: arms\[0\]\.file: armbad\.yaml:3:[0-9]+: therapy\[0\]\.colour: unknown key' cmpbad.yaml
+variant armpar.yaml 'model: tme
+parameters: {SBP0: 50 mmHg}
+therapy:
+  - {agent: aldesleukin, dose: 600000 IU/kg, every: 8 h, count: 3}'
+variant cmppar.yaml 'model: tme
+simulate: {until: 10 d}
+arms:
+  - {name: par arm, file: armpar.yaml}'
+expect_bad "an arm file with parameters" '^itsim: cmppar\.yaml:4:[0-9]+: arms\[0\]\.file: the scenario of an arm may only bring therapy and rules' cmppar.yaml
+variant armdose.yaml 'model: tme
+therapy:
+  - {agent: aldesleukin, dose: 3 L, every: 8 h, count: 3}'
+variant cmpdose.yaml 'model: tme
+patient: {weight: 70 kg, height: 175 cm}
+simulate: {until: 10 d}
+arms:
+  - {name: dose arm, file: armdose.yaml}'
+expect_bad "a bad dose in an arm file names that file" '^itsim: cmpdose\.yaml:5:[0-9]+: arms\[0\]\.file: armdose\.yaml:3:[0-9]+: therapy\[0\]\.dose: not an amount of drug' cmpdose.yaml
 # Clinical read-out settings.
 variant k1.yaml 'model: tme
 clinical: {assess_every: 0 d}

@@ -177,6 +177,13 @@ check "no gnuplot: the CLI says how to render" grep -q "gnuplot not found: .*cd 
 "$ITSIM" run --regimen hd_il2 --until '30 d' --no-render -o figs_nr >/dev/null 2>nr.err
 check "--no-render: scripts only" [ -s figs_nr/tumour.gp ] && [ ! -e figs_nr/tumour.png ]
 check "comparison figure script" [ -s cmp/comparison.gp ]
+# many arms: every arm's figures and the comparison fit
+{ printf 'model: tme\nsimulate: {until: 10 d}\narms:\n'
+  for i in $(seq 1 17); do printf '  - {name: arm %d, id: a%d}\n' "$i" "$i"; done; } >many.yaml
+"$ITSIM" run many.yaml --no-render -o many >/dev/null 2>many.err
+rc=$?
+check "17 arms written (rc=$rc)" [ $rc -eq 0 ] && [ "$(tail -n +2 many/comparison.csv | wc -l)" -eq 17 ] &&
+    [ -s many/a17.tumour.gp ] && [ -s many/comparison.gp ]
 
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
