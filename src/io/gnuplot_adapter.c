@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -226,10 +227,34 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
         }
         program = abs_prog;
     }
-    for (i = 0; i < n; i++) {
-        const int rc = render_one(dir, names[i], program, msg, msglen);
-        if (rc != 0)
-            return rc;
+    /* Scripts are independent: with OpenMP they render side by side, one
+     * gnuplot per thread (the child only calls async-signal-safe functions
+     * and execvp before gnuplot runs). The first failure in script order is
+     * reported. */
+    {
+        int *rc = calloc(n ? n : 1, sizeof *rc);
+        char (*m)[512] = calloc(n ? n : 1, sizeof *m);
+        long k;
+        int out = 0;
+        if (!rc || !m) {
+            free(rc);
+            free(m);
+            setmsg(msg, msglen, "gnuplot: out of memory");
+            return 2;
+        }
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1)
+#endif
+        for (k = 0; k < (long)n; k++)
+            rc[k] = render_one(dir, names[k], program, m[k], sizeof m[k]);
+        for (i = 0; i < n; i++)
+            if (rc[i] != 0) {
+                out = rc[i];
+                setmsg(msg, msglen, "%s", m[i]);
+                break;
+            }
+        free(rc);
+        free(m);
+        return out;
     }
-    return 0;
 }
