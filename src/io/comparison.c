@@ -4,7 +4,6 @@
 #include "io/plot.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
