@@ -13,6 +13,7 @@ struct its_comparison {
     its_result **res;
     char **label;
     char **id;
+    char **prefix;      /* "ID.": the arm's file names start with it */
     char *err;          /* ITS__ERRLEN bytes: last error (written by the
                            const write functions too, like its_result's) */
 };
@@ -35,7 +36,9 @@ void its_comparison_free(its_comparison *c)
         its_result_free(c->res[i]);
         free(c->label[i]);
         free(c->id[i]);
+        free(c->prefix[i]);
     }
+    free(c->prefix);
     free(c->res);
     free(c->label);
     free(c->id);
@@ -63,10 +66,11 @@ its_status its_comparison_run(its_scenario *sc, its_comparison **out)
     c->res = calloc(c->n, sizeof *c->res);
     c->label = calloc(c->n, sizeof *c->label);
     c->id = calloc(c->n, sizeof *c->id);
+    c->prefix = calloc(c->n, sizeof *c->prefix);
     c->err = calloc(1, ITS__ERRLEN);
     st = calloc(c->n, sizeof *st);
     errs = calloc(c->n, sizeof *errs);
-    if (!c->res || !c->label || !c->id || !c->err || !st || !errs) {
+    if (!c->res || !c->label || !c->id || !c->prefix || !c->err || !st || !errs) {
         free(st);
         free(errs);
         its_comparison_free(c);
@@ -75,7 +79,10 @@ its_status its_comparison_run(its_scenario *sc, its_comparison **out)
     for (i = 0; i < c->n; i++) {
         c->label[i] = dup_s(n ? its_scenario_arm_name(sc, i) : "scenario");
         c->id[i] = dup_s(n ? its_scenario_arm_id(sc, i) : "scenario");
-        if (!c->label[i] || !c->id[i]) {
+        c->prefix[i] = c->id[i] ? malloc(strlen(c->id[i]) + 2) : NULL;
+        if (c->prefix[i])
+            sprintf(c->prefix[i], "%s.", c->id[i]);
+        if (!c->label[i] || !c->id[i] || !c->prefix[i]) {
             free(st);
             free(errs);
             its_comparison_free(c);
@@ -204,81 +211,45 @@ its_status its_comparison_print_table(const its_comparison *c, FILE *fp)
 
 typedef struct cmp_ctx {
     const its_comparison *c;
-    its__figs *figs;
-    its_output_opts *opts;
+    its__figs figs;
 } cmp_ctx;
 
 static its_status fill_comparison(void *ctx, const char *tmp, mode_t *fmode, char *err)
 {
     cmp_ctx *x = ctx;
     const its_comparison *c = x->c;
-    char prefix[64], *prefixes[256];
     size_t i;
     its_status st = ITS_OK;
-    if (c->n > 256) {
-        snprintf(err, ITS__ERRLEN, "more than 256 arms");
-        return ITS_EINVAL;
-    }
-    for (i = 0; i < c->n && st == ITS_OK; i++) {
-        if (!c->res[i])
-            continue;
-        snprintf(prefix, sizeof prefix, "%s.", c->id[i]);
-        st = its__write_run_files(c->res[i], tmp, prefix, fmode, x->figs, err);
-    }
+    for (i = 0; i < c->n && st == ITS_OK; i++)
+        if (c->res[i])
+            st = its__write_run_files(c->res[i], tmp, c->prefix[i], fmode, &x->figs, err);
     if (st == ITS_OK)
         st = its__write_comparison_files((const its_result *const *)c->res,
                                          (const char *const *)c->label,
                                          (const char *const *)c->id, c->n, tmp, err);
-    for (i = 0; i < c->n; i++)
-        prefixes[i] = NULL;
-    for (i = 0; i < c->n && st == ITS_OK; i++) {
-        prefixes[i] = malloc(strlen(c->id[i]) + 2);
-        if (!prefixes[i])
-            st = ITS_ENOMEM;
-        else
-            sprintf(prefixes[i], "%s.", c->id[i]);
-    }
-    if (st == ITS_OK && x->opts->figures && c->n > 1)
+    if (st == ITS_OK && x->figs.opts->figures && c->n > 1)
         st = its__plot_comparison((const its_result *const *)c->res,
                                   (const char *const *)c->label,
-                                  (const char *const *)prefixes, c->n, tmp, x->figs->names,
-                                  &x->figs->n, x->figs->cap, err, ITS__ERRLEN);
-    for (i = 0; i < c->n; i++)
-        free(prefixes[i]);
+                                  (const char *const *)c->prefix, c->n, tmp, x->figs.names,
+                                  &x->figs.n, x->figs.cap, err, ITS__ERRLEN);
     if (st == ITS_OK)
-        its__render_figs(tmp, x->figs, x->opts);
+        its__render_figs(tmp, &x->figs);
     return st;
 }
 
 its_status its_comparison_write(const its_comparison *c, const char *dir, its_output_opts *o)
 {
     cmp_ctx ctx;
-    its_output_opts def;
     its_status st;
     if (!c)
         return ITS_EINVAL;
-    if (!o) {
-        its_output_opts_default(&def);
-        o = &def;
-    }
-    o->note[0] = '\0';
     ctx.c = c;
-    ctx.opts = o;
-    ctx.figs = calloc(1, sizeof *ctx.figs);
-    if (ctx.figs) {
-        ctx.figs->cap = 8 + 6 * c->n; /* 4 per arm and the comparison */
-        ctx.figs->names = calloc(ctx.figs->cap, sizeof *ctx.figs->names);
-    }
-    if (!ctx.figs || !ctx.figs->names) {
-        free(ctx.figs);
+    /* 4 figures per arm and the comparison */
+    if (its__figs_begin(&ctx.figs, o, 8 + 6 * c->n) != ITS_OK)
         return ITS_ENOMEM;
-    }
-    ctx.figs->opts = o;
     /* the handle is const for users; only its error buffer is written */
-    st = its__write_dir_atomic(dir, o->overwrite, fill_comparison, &ctx,
-                               c->err);
-    free(ctx.figs->names);
-    free(ctx.figs);
+    st = its__write_dir_atomic(dir, ctx.figs.opts->overwrite, fill_comparison, &ctx, c->err);
+    its__figs_end(&ctx.figs);
     return st;
 }
 

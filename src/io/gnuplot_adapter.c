@@ -2,34 +2,16 @@
  * starts an external program: fork, chdir into the output directory in the
  * child, execvp; no shell is involved, so any directory name is safe. */
 #include "io/plot.h"
+#include "io/io_util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static void setmsg(char *msg, size_t msglen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void setmsg(char *msg, size_t msglen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!msg || msglen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(msg, msglen, fmt, ap);
-    va_end(ap);
-}
-
-static void errno_text(int e, char *buf, size_t n)
-{
-    if (strerror_r(e, buf, n) != 0)
-        snprintf(buf, n, "error %d", e);
-}
 
 /* What the child reports through the close-on-exec pipe when it fails
  * before gnuplot runs. */
@@ -104,22 +86,22 @@ static int render_one(const char *dir, const char *script, const char *program, 
 
     if (snprintf(prog, sizeof prog, "%s", program) >= (int)sizeof prog ||
         snprintf(name, sizeof name, "%s", script) >= (int)sizeof name) {
-        setmsg(msg, msglen, "%s: name too long", script);
+        its__set_msg(msg, msglen, "%s: name too long", script);
         return 2;
     }
     argv[0] = prog;
     argv[1] = name;
     argv[2] = NULL;
     if (pipe(errp) != 0) {
-        errno_text(errno, eb, sizeof eb);
-        setmsg(msg, msglen, "%s: cannot create a pipe: %s", script, eb);
+        its__errno_text(errno, eb, sizeof eb);
+        its__set_msg(msg, msglen, "%s: cannot create a pipe: %s", script, eb);
         return 2;
     }
     if (pipe(stp) != 0) {
-        errno_text(errno, eb, sizeof eb);
+        its__errno_text(errno, eb, sizeof eb);
         close(errp[0]);
         close(errp[1]);
-        setmsg(msg, msglen, "%s: cannot create a pipe: %s", script, eb);
+        its__set_msg(msg, msglen, "%s: cannot create a pipe: %s", script, eb);
         return 2;
     }
     fcntl(stp[1], F_SETFD, FD_CLOEXEC);
@@ -128,12 +110,12 @@ static int render_one(const char *dir, const char *script, const char *program, 
     fcntl(stp[0], F_SETFD, FD_CLOEXEC);
     pid = fork();
     if (pid < 0) {
-        errno_text(errno, eb, sizeof eb);
+        its__errno_text(errno, eb, sizeof eb);
         close(errp[0]);
         close(errp[1]);
         close(stp[0]);
         close(stp[1]);
-        setmsg(msg, msglen, "%s: cannot start gnuplot: fork failed: %s", script, eb);
+        its__set_msg(msg, msglen, "%s: cannot start gnuplot: fork failed: %s", script, eb);
         return 2;
     }
     if (pid == 0) {
@@ -175,31 +157,31 @@ static int render_one(const char *dir, const char *script, const char *program, 
     close(stp[0]);
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
-            errno_text(errno, eb, sizeof eb);
-            setmsg(msg, msglen, "%s: waitpid failed: %s", script, eb);
+            its__errno_text(errno, eb, sizeof eb);
+            its__set_msg(msg, msglen, "%s: waitpid failed: %s", script, eb);
             return 2;
         }
     }
     if (got == (ssize_t)sizeof rep) {
-        errno_text(rep[1], eb, sizeof eb);
+        its__errno_text(rep[1], eb, sizeof eb);
         if (rep[0] == STAGE_EXEC) {
-            setmsg(msg, msglen, "gnuplot not found (%s: %s)", program, eb);
+            its__set_msg(msg, msglen, "gnuplot not found (%s: %s)", program, eb);
             return 1;
         }
         if (rep[0] == STAGE_CHDIR)
-            setmsg(msg, msglen, "%s: cannot enter %s: %s", script, dir, eb);
+            its__set_msg(msg, msglen, "%s: cannot enter %s: %s", script, dir, eb);
         else
-            setmsg(msg, msglen, "%s: cannot open /dev/null: %s", script, eb);
+            its__set_msg(msg, msglen, "%s: cannot open /dev/null: %s", script, eb);
         return 2;
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     first_error(text, line, sizeof line);
     if (WIFSIGNALED(status))
-        setmsg(msg, msglen, "%s: gnuplot killed by signal %d%s%s", script, WTERMSIG(status),
+        its__set_msg(msg, msglen, "%s: gnuplot killed by signal %d%s%s", script, WTERMSIG(status),
                *line ? ": " : "", line);
     else
-        setmsg(msg, msglen, "%s: gnuplot failed (exit status %d)%s%s", script,
+        its__set_msg(msg, msglen, "%s: gnuplot failed (exit status %d)%s%s", script,
                WIFEXITED(status) ? WEXITSTATUS(status) : -1, *line ? ": " : "", line);
     return 2;
 }
@@ -211,7 +193,7 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
     if (msg && msglen)
         msg[0] = '\0';
     if (!dir || (n && !names)) {
-        setmsg(msg, msglen, "gnuplot: NULL argument");
+        its__set_msg(msg, msglen, "gnuplot: NULL argument");
         return 2;
     }
     char abs_prog[4096];
@@ -222,7 +204,7 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
         char cwd[3000];
         if (!getcwd(cwd, sizeof cwd) ||
             snprintf(abs_prog, sizeof abs_prog, "%s/%s", cwd, program) >= (int)sizeof abs_prog) {
-            setmsg(msg, msglen, "gnuplot: cannot resolve the program path %s", program);
+            its__set_msg(msg, msglen, "gnuplot: cannot resolve the program path %s", program);
             return 2;
         }
         program = abs_prog;
@@ -239,7 +221,7 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
         if (!rc || !m) {
             free(rc);
             free(m);
-            setmsg(msg, msglen, "gnuplot: out of memory");
+            its__set_msg(msg, msglen, "gnuplot: out of memory");
             return 2;
         }
 #ifdef _OPENMP
@@ -250,7 +232,7 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
         for (i = 0; i < n; i++)
             if (rc[i] != 0) {
                 out = rc[i];
-                setmsg(msg, msglen, "%s", m[i]);
+                its__set_msg(msg, msglen, "%s", m[i]);
                 break;
             }
         free(rc);

@@ -3,12 +3,11 @@
 #include "io/scenario_impl.h"
 #include "itsim/itsim.h"
 #include "io/plot.h"
+#include "io/io_util.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,43 +20,6 @@ static const char *const row_kind_names[] = {"grid", "predose", "postdose",
 static const char *row_kind_name(unsigned char k)
 {
     return k < 4 ? row_kind_names[k] : "unknown";
-}
-
-/* Numbers are always written with a '.' decimal point: switch this thread
- * to the C locale while writing. */
-typedef struct c_locale_guard {
-    locale_t c, old;
-} c_locale_guard;
-
-static void c_locale_enter(c_locale_guard *g)
-{
-    g->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-    g->old = g->c != (locale_t)0 ? uselocale(g->c) : (locale_t)0;
-}
-
-static void c_locale_leave(c_locale_guard *g)
-{
-    if (g->c != (locale_t)0) {
-        uselocale(g->old);
-        freelocale(g->c);
-    }
-}
-
-static void set_errb(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_errb(char *err, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, ITS__ERRLEN, fmt, ap);
-    va_end(ap);
-}
-
-static void errno_text(int err, char *buf, size_t n)
-{
-    if (strerror_r(err, buf, n) != 0)
-        snprintf(buf, n, "error %d", err);
 }
 
 /* ---- statistics over the rows ------------------------------------------------ */
@@ -145,14 +107,14 @@ its_status its_result_print_summary(const its_result *res, FILE *fp)
     const its__plan *p;
     const its_model_def *m;
     size_t i, j, nb, ni;
-    c_locale_guard g;
+    its__c_locale g;
     int bad;
 
     if (!res || !fp)
         return ITS_EINVAL;
     p = &res->plan;
     m = p->model;
-    c_locale_enter(&g);
+    its__c_locale_enter(&g);
     fprintf(fp, "model     %s: %s\n", m->name, m->title);
     fprintf(fp, "scenario  %s\n", p->source);
     if (p->set_name)
@@ -213,7 +175,7 @@ its_status its_result_print_summary(const its_result *res, FILE *fp)
             res->stats.nonlin_conv_fails, res->stats.segments,
             res->stats.extinctions, res->stats.clip_restarts);
     bad = ferror(fp);
-    c_locale_leave(&g);
+    its__c_locale_leave(&g);
     return bad ? ITS_EIO : ITS_OK;
 }
 
@@ -746,13 +708,13 @@ static its_status write_any(const char *dir, const char *prefix, const char *nam
     struct stat sb;
 
     if ((size_t)snprintf(path, sizeof path, "%s/%s%s", dir, prefix, name) >= sizeof path) {
-        set_errb(err_out, "%s: path too long", dir);
+        its__set_msg(err_out, ITS__ERRLEN, "%s: path too long", dir);
         return ITS_EIO;
     }
     fp = fopen(path, "w");
     if (!fp) {
-        errno_text(errno, eb, sizeof eb);
-        set_errb(err_out, "%s: cannot create: %s", path, eb);
+        its__errno_text(errno, eb, sizeof eb);
+        its__set_msg(err_out, ITS__ERRLEN, "%s: cannot create: %s", path, eb);
         return ITS_EIO;
     }
     if (mode && fstat(fileno(fp), &sb) == 0)
@@ -765,8 +727,8 @@ static its_status write_any(const char *dir, const char *prefix, const char *nam
         err = errno;
     }
     if (bad) {
-        errno_text(err, eb, sizeof eb);
-        set_errb(err_out, "%s: write failed: %s", path, eb);
+        its__errno_text(err, eb, sizeof eb);
+        its__set_msg(err_out, ITS__ERRLEN, "%s: write failed: %s", path, eb);
         return ITS_EIO;
     }
     return ITS_OK;
@@ -857,8 +819,8 @@ its_status its__write_run_files(const its_result *res, const char *tmp, const ch
                                 mode_t *fmode, its__figs *figs, char *err)
 {
     its_status st;
-    c_locale_guard g;
-    c_locale_enter(&g);
+    its__c_locale g;
+    its__c_locale_enter(&g);
     st = write_file(res, tmp, prefix, "timeseries.csv", write_csv, fmode, err);
     if (st == ITS_OK)
         st = write_file(res, tmp, prefix, "summary.json", write_json, NULL, err);
@@ -876,7 +838,7 @@ its_status its__write_run_files(const its_result *res, const char *tmp, const ch
     if (st == ITS_OK && figs && figs->opts->figures)
         st = its__plot_run(res, tmp, prefix, figs->names, &figs->n, figs->cap, err,
                            ITS__ERRLEN);
-    c_locale_leave(&g);
+    its__c_locale_leave(&g);
     return st;
 }
 
@@ -889,8 +851,29 @@ void its_output_opts_default(its_output_opts *o)
     o->render = 1;
 }
 
-void its__render_figs(const char *tmp, its__figs *figs, its_output_opts *o)
+its_status its__figs_begin(its__figs *figs, its_output_opts *o, size_t cap)
 {
+    memset(figs, 0, sizeof *figs);
+    if (!o) {
+        its_output_opts_default(&figs->def);
+        o = &figs->def;
+    }
+    o->note[0] = '\0';
+    figs->opts = o;
+    figs->cap = cap;
+    figs->names = calloc(cap ? cap : 1, sizeof *figs->names);
+    return figs->names ? ITS_OK : ITS_ENOMEM;
+}
+
+void its__figs_end(its__figs *figs)
+{
+    free(figs->names);
+    figs->names = NULL;
+}
+
+void its__render_figs(const char *tmp, its__figs *figs)
+{
+    its_output_opts *o = figs->opts;
     char msg[400];
     int rc;
     o->note[0] = '\0';
@@ -917,16 +900,15 @@ void its__render_figs(const char *tmp, its__figs *figs, its_output_opts *o)
 
 typedef struct single_ctx {
     const its_result *res;
-    its__figs *figs;
-    its_output_opts *opts;
+    its__figs figs;
 } single_ctx;
 
 static its_status fill_single(void *ctx, const char *tmp, mode_t *fmode, char *err)
 {
     single_ctx *c = ctx;
-    its_status st = its__write_run_files(c->res, tmp, "", fmode, c->figs, err);
+    its_status st = its__write_run_files(c->res, tmp, "", fmode, &c->figs, err);
     if (st == ITS_OK)
-        its__render_figs(tmp, c->figs, c->opts);
+        its__render_figs(tmp, &c->figs);
     return st;
 }
 
@@ -940,14 +922,14 @@ its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fi
     its_status st;
 
     if (!dir || !*dir) {
-        set_errb(err, "no output directory given");
+        its__set_msg(err, ITS__ERRLEN, "no output directory given");
         return ITS_EINVAL;
     }
     len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
         len--;
     if (len >= sizeof target) {
-        set_errb(err, "output directory name too long");
+        its__set_msg(err, ITS__ERRLEN, "output directory name too long");
         return ITS_EINVAL;
     }
     memcpy(target, dir, len);
@@ -956,33 +938,33 @@ its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fi
         strcmp(target, "..") == 0 ||
         (len >= 3 && strcmp(target + len - 3, "/..") == 0) ||
         (len >= 2 && strcmp(target + len - 2, "/.") == 0)) {
-        set_errb(err, "%s: cannot be used as an output directory", dir);
+        its__set_msg(err, ITS__ERRLEN, "%s: cannot be used as an output directory", dir);
         return ITS_EINVAL;
     }
     state = dir_state(target);
     if (state == 3) {
-        set_errb(err, "%s: exists and is not a directory", target);
+        its__set_msg(err, ITS__ERRLEN, "%s: exists and is not a directory", target);
         return ITS_EIO;
     }
     if (state == 4) {
-        set_errb(err, "%s: cannot inspect the existing directory", target);
+        its__set_msg(err, ITS__ERRLEN, "%s: cannot inspect the existing directory", target);
         return ITS_EIO;
     }
     if (state >= 1 && !overwrite) {
-        set_errb(err, "%s: output directory exists and is not empty "
+        its__set_msg(err, ITS__ERRLEN, "%s: output directory exists and is not empty "
                       "(use --force to replace it)", target);
         return ITS_EIO;
     }
     if (state == 2) {
-        set_errb(err, "%s: refusing to replace a directory that contains "
+        its__set_msg(err, ITS__ERRLEN, "%s: refusing to replace a directory that contains "
                       "subdirectories", target);
         return ITS_EIO;
     }
 
     snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", target);
     if (!mkdtemp(tmp)) {
-        errno_text(errno, eb, sizeof eb);
-        set_errb(err, "%s: cannot create a temporary directory: %s", tmp, eb);
+        its__errno_text(errno, eb, sizeof eb);
+        its__set_msg(err, ITS__ERRLEN, "%s: cannot create a temporary directory: %s", tmp, eb);
         return ITS_EIO;
     }
     st = fill(ctx, tmp, &fmode, err);
@@ -990,8 +972,8 @@ its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fi
      * umask allowed, plus search permission where reading is allowed. */
     if (st == ITS_OK &&
         chmod(tmp, fmode | ((fmode & 0444) >> 2)) != 0) {
-        errno_text(errno, eb, sizeof eb);
-        set_errb(err, "%s: chmod failed: %s", tmp, eb);
+        its__errno_text(errno, eb, sizeof eb);
+        its__set_msg(err, ITS__ERRLEN, "%s: chmod failed: %s", tmp, eb);
         st = ITS_EIO;
     }
     if (st != ITS_OK) {
@@ -1004,23 +986,23 @@ its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fi
          * delete the old one: at no time is there a partial output. */
         snprintf(old, sizeof old, "%s.old.XXXXXX", target);
         if (!mkdtemp(old) || rename(target, old) != 0) {
-            errno_text(errno, eb, sizeof eb);
-            set_errb(err, "%s: cannot move the old output aside: %s", target, eb);
+            its__errno_text(errno, eb, sizeof eb);
+            its__set_msg(err, ITS__ERRLEN, "%s: cannot move the old output aside: %s", target, eb);
             rmdir(old);
             remove_flat_dir(tmp);
             return ITS_EIO;
         }
         if (rename(tmp, target) != 0) {
-            errno_text(errno, eb, sizeof eb);
-            set_errb(err, "%s: cannot rename %s: %s", target, tmp, eb);
+            its__errno_text(errno, eb, sizeof eb);
+            its__set_msg(err, ITS__ERRLEN, "%s: cannot rename %s: %s", target, tmp, eb);
             if (rename(old, target) != 0)
-                set_errb(err, "%s: cannot rename %s (%s); the previous output "
+                its__set_msg(err, ITS__ERRLEN, "%s: cannot rename %s (%s); the previous output "
                               "is in %s", target, tmp, eb, old);
             remove_flat_dir(tmp);
             return ITS_EIO;
         }
         if (remove_flat_dir(old) != 0) {
-            set_errb(err, "%s: written, but the previous output could not be "
+            its__set_msg(err, ITS__ERRLEN, "%s: written, but the previous output could not be "
                           "removed from %s", target, old);
             return ITS_EIO;
         }
@@ -1028,8 +1010,8 @@ its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fi
     }
     /* Missing or empty: rename() replaces an empty directory atomically. */
     if (rename(tmp, target) != 0) {
-        errno_text(errno, eb, sizeof eb);
-        set_errb(err, "%s: cannot rename %s: %s", target, tmp, eb);
+        its__errno_text(errno, eb, sizeof eb);
+        its__set_msg(err, ITS__ERRLEN, "%s: cannot rename %s: %s", target, tmp, eb);
         remove_flat_dir(tmp);
         return ITS_EIO;
     }
@@ -1119,50 +1101,32 @@ its_status its__write_comparison_files(const its_result *const *res, const char 
 {
     cmp_files cf;
     its_status st;
-    c_locale_guard g;
+    its__c_locale g;
     cf.res = res;
     cf.labels = labels;
     cf.ids = ids;
     cf.n = n;
-    c_locale_enter(&g);
+    its__c_locale_enter(&g);
     st = write_any(tmp, "", "comparison.csv", write_cmp_csv, &cf, NULL, err);
     if (st == ITS_OK)
         st = write_any(tmp, "", "summary.json", write_cmp_json, &cf, NULL, err);
-    c_locale_leave(&g);
+    its__c_locale_leave(&g);
     return st;
 }
 
 its_status its_result_write(const its_result *res, const char *dir, its_output_opts *o)
 {
-    its_output_opts def;
-    its__figs *figs;
     single_ctx ctx;
     its_status st;
     if (!res)
         return ITS_EINVAL;
-    if (!o) {
-        its_output_opts_default(&def);
-        o = &def;
-    }
-    o->note[0] = '\0';
     if (res->err)
         res->err[0] = '\0';
-    figs = calloc(1, sizeof *figs);
-    if (figs) {
-        figs->cap = 16;
-        figs->names = calloc(figs->cap, sizeof *figs->names);
-    }
-    if (!figs || !figs->names) {
-        free(figs);
-        return ITS_ENOMEM;
-    }
-    figs->opts = o;
     ctx.res = res;
-    ctx.figs = figs;
-    ctx.opts = o;
-    st = its__write_dir_atomic(dir, o->overwrite, fill_single, &ctx, res->err);
-    free(figs->names);
-    free(figs);
+    if (its__figs_begin(&ctx.figs, o, 16) != ITS_OK)
+        return ITS_ENOMEM;
+    st = its__write_dir_atomic(dir, ctx.figs.opts->overwrite, fill_single, &ctx, res->err);
+    its__figs_end(&ctx.figs);
     return st;
 }
 

@@ -6,9 +6,9 @@
  * thresholds, the time range, which states exist) are written into the
  * script as named variables at its top, so a user can restyle it. */
 #include "io/plot.h"
+#include "io/io_util.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,43 +19,6 @@
 #include "itsim/scenario.h"
 
 /* ---- small helpers --------------------------------------------------------- */
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
-static void errno_text(int e, char *buf, size_t n)
-{
-    if (strerror_r(e, buf, n) != 0)
-        snprintf(buf, n, "error %d", e);
-}
-
-/* Numbers in the scripts always use a '.' decimal point. */
-typedef struct locale_guard {
-    locale_t c, old;
-} locale_guard;
-
-static void locale_enter(locale_guard *g)
-{
-    g->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-    g->old = g->c != (locale_t)0 ? uselocale(g->c) : (locale_t)0;
-}
-
-static void locale_leave(locale_guard *g)
-{
-    if (g->c != (locale_t)0) {
-        uselocale(g->old);
-        freelocale(g->c);
-    }
-}
 
 /* s as a gnuplot double-quoted string literal (backslash and double quote
  * escaped, control characters as spaces) into buf; truncated to fit, never
@@ -132,19 +95,19 @@ static its_status script_open(script *s, const char *dir, const char *prefix, co
     memset(s, 0, sizeof *s);
     len = snprintf(s->stem, sizeof s->stem, "%s%s", prefix, base);
     if (len < 0 || (size_t)len + 3 >= sizeof s->name) {
-        seterr(err, errlen, "%s%s.gp: file name too long", prefix, base);
+        its__set_msg(err, errlen, "%s%s.gp: file name too long", prefix, base);
         return ITS_EINVAL;
     }
     snprintf(s->name, sizeof s->name, "%s.gp", s->stem);
     len = snprintf(s->path, sizeof s->path, "%s/%s", dir, s->name);
     if (len < 0 || (size_t)len >= sizeof s->path) {
-        seterr(err, errlen, "%s: path too long", s->name);
+        its__set_msg(err, errlen, "%s: path too long", s->name);
         return ITS_EINVAL;
     }
     s->fp = fopen(s->path, "w");
     if (!s->fp) {
-        errno_text(errno, eb, sizeof eb);
-        seterr(err, errlen, "%s: cannot write: %s", s->path, eb);
+        its__errno_text(errno, eb, sizeof eb);
+        its__set_msg(err, errlen, "%s: cannot write: %s", s->path, eb);
         return ITS_EIO;
     }
     s->left = 0.085;
@@ -168,8 +131,8 @@ static its_status script_close(script *s, its_status st, char names[][128], size
         bad = EIO;
     s->fp = NULL;
     if (st == ITS_OK && bad) {
-        errno_text(bad, eb, sizeof eb);
-        seterr(err, errlen, "%s: write failed: %s", s->path, eb);
+        its__errno_text(bad, eb, sizeof eb);
+        its__set_msg(err, errlen, "%s: write failed: %s", s->path, eb);
         st = ITS_EIO;
     }
     if (st != ITS_OK) {
@@ -719,6 +682,24 @@ static void state_lines(script *s, const run *r, const int *idx, size_t n, const
              stem_colour(r->m->states[idx[k]].name), state_title(b2, sizeof b2, r->m, idx[k]));
 }
 
+/* Panel i (the last) of a figure: states idx[0..n) of lesion 1 on a log
+ * axis with the event marks and dose ticks. title and ylabel are gnuplot
+ * string expressions (they may concatenate script variables). */
+static void lesion_panel(script *s, const run *r, const double *w, size_t np, size_t i,
+                         const int *idx, size_t n, const char *title, const char *ylabel)
+{
+    panel(s, w, np, i, "(b) lesion 1");
+    out(s, "    set title \"(%c) \".%s.\" (log scale)\"\n"
+           "    set logscale y; set format y \"1e%%T\"; set ylabel %s\n",
+        (char)('a' + i), title, ylabel);
+    event_marks(s, r);
+    dose_ticks_setup(s, r);
+    plot_begin(s);
+    state_lines(s, r, idx, n, "floor_lesion", "");
+    dose_ticks(s, r);
+    plot_end(s);
+}
+
 static its_status fig_immune(const run *r, const char *dir, char names[][128], size_t *n_names,
                              char *err, size_t errlen)
 {
@@ -764,18 +745,9 @@ static its_status fig_immune(const run *r, const char *dir, char names[][128], s
             dose_ticks(&s, r);
         plot_end(&s);
     }
-    if (nl) {
-        panel(&s, w, np, pi++, "(b) lesion 1");
-        out(&s, "    set title \"(%s) Immune cells in lesion 1 [cells] (log scale)\"\n"
-                "    set logscale y; set format y \"1e%%T\"; set ylabel \"cells\"\n",
-            nb ? "b" : "a");
-        event_marks(&s, r);
-        dose_ticks_setup(&s, r);
-        plot_begin(&s);
-        state_lines(&s, r, il, nl, "floor_lesion", "");
-        dose_ticks(&s, r);
-        plot_end(&s);
-    }
+    if (nl)
+        lesion_panel(&s, r, w, np, pi++, il, nl, "\"Immune cells in lesion 1 [cells]\"",
+                     "\"cells\"");
     frame_end(&s);
     return script_close(&s, ITS_OK, names, n_names, err, errlen);
 }
@@ -860,18 +832,9 @@ static its_status fig_cytokines(const run *r, const char *dir, char names[][128]
             dose_ticks(&s, r);
         plot_end(&s);
     }
-    if (nl) {
-        panel(&s, w, np, pi++, "(b) lesion 1");
-        out(&s, "    set title \"(%s) Lesion 1: cytokines [\".cunit.\"] (log scale)\"\n"
-                "    set logscale y; set format y \"1e%%T\"; set ylabel \"concentration [\".cunit.\"]\"\n",
-            pi == 1 ? "a" : "b");
-        event_marks(&s, r);
-        dose_ticks_setup(&s, r);
-        plot_begin(&s);
-        state_lines(&s, r, il, nl, "floor_lesion", "");
-        dose_ticks(&s, r);
-        plot_end(&s);
-    }
+    if (nl)
+        lesion_panel(&s, r, w, np, pi++, il, nl, "\"Lesion 1: cytokines [\".cunit.\"]\"",
+                     "\"concentration [\".cunit.\"]\"");
     frame_end(&s);
     return script_close(&s, ITS_OK, names, n_names, err, errlen);
 }
@@ -1115,11 +1078,11 @@ static its_status check_args(const char *dir, char names[][128], size_t *n_names
                              size_t max_names, size_t need, char *err, size_t errlen)
 {
     if (!dir || !names || !n_names) {
-        seterr(err, errlen, "plot: NULL argument");
+        its__set_msg(err, errlen, "plot: NULL argument");
         return ITS_EINVAL;
     }
     if (*n_names > max_names || max_names - *n_names < need) {
-        seterr(err, errlen, "plot: room for %zu more script names needed", need);
+        its__set_msg(err, errlen, "plot: room for %zu more script names needed", need);
         return ITS_EINVAL;
     }
     return ITS_OK;
@@ -1130,11 +1093,11 @@ its_status its__plot_run(const its_result *res, const char *dir, const char *pre
                          char *err, size_t errlen)
 {
     run r;
-    locale_guard g;
+    its__c_locale g;
     its_status st;
 
     if (!res) {
-        seterr(err, errlen, "plot: NULL result");
+        its__set_msg(err, errlen, "plot: NULL result");
         return ITS_EINVAL;
     }
     if (!res->plan.clin.on)
@@ -1145,7 +1108,7 @@ its_status its__plot_run(const its_result *res, const char *dir, const char *pre
     if (!prefix)
         prefix = "";
     run_init(&r, res, prefix);
-    locale_enter(&g);
+    its__c_locale_enter(&g);
     st = fig_tumour(&r, dir, names, n_names, err, errlen);
     if (st == ITS_OK)
         st = fig_immune(&r, dir, names, n_names, err, errlen);
@@ -1153,7 +1116,7 @@ its_status its__plot_run(const its_result *res, const char *dir, const char *pre
         st = fig_cytokines(&r, dir, names, n_names, err, errlen);
     if (st == ITS_OK)
         st = fig_toxicity(&r, dir, names, n_names, err, errlen);
-    locale_leave(&g);
+    its__c_locale_leave(&g);
     return st;
 }
 
@@ -1165,7 +1128,7 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
                                 char *err, size_t errlen)
 {
     script s;
-    locale_guard g;
+    its__c_locale g;
     its_status st;
     size_t i, m = 0, row, n_burden = 0, maxlab = 0;
     double tmin = HUGE_VAL, tmax = -HUGE_VAL;
@@ -1175,7 +1138,7 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     char b[1024], b2[512], f[512];
 
     if (!res || !labels || !prefixes) {
-        seterr(err, errlen, "plot: NULL argument");
+        its__set_msg(err, errlen, "plot: NULL argument");
         return ITS_EINVAL;
     }
     /* arms that did not run (NULL) or have no clinical read-outs are left
@@ -1185,7 +1148,7 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
         if (!res[i] || !res[i]->plan.clin.on)
             continue;
         if (!prefixes[i]) {
-            seterr(err, errlen, "plot: no file prefix for arm %zu", i + 1);
+            its__set_msg(err, errlen, "plot: no file prefix for arm %zu", i + 1);
             return ITS_EINVAL;
         }
         if (!m)
@@ -1206,10 +1169,10 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     st = check_args(dir, names, n_names, max_names, 1, err, errlen);
     if (st != ITS_OK)
         return st;
-    locale_enter(&g);
+    its__c_locale_enter(&g);
     st = script_open(&s, dir, "", "comparison", err, errlen);
     if (st != ITS_OK) {
-        locale_leave(&g);
+        its__c_locale_leave(&g);
         return st;
     }
     preamble(&s, "itsim figure: comparison of treatment arms",
@@ -1372,6 +1335,6 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     plot_end(&s);
     frame_end(&s);
     st = script_close(&s, ITS_OK, names, n_names, err, errlen);
-    locale_leave(&g);
+    its__c_locale_leave(&g);
     return st;
 }

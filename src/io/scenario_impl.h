@@ -192,14 +192,19 @@ void its__write_doses(const its_result *res, FILE *fp);
  * by a fill callback. Errors go to err (ITS__ERRLEN bytes). */
 #include <sys/types.h>
 typedef struct its__figs {
-    const its_output_opts *opts;
+    its_output_opts *opts;           /* the caller's, or def */
+    its_output_opts def;             /* defaults when the caller gave none */
     char (*names)[128];              /* scripts written */
     size_t n, cap;
 } its__figs;
+/* Set up figs for one write with room for cap scripts (o NULL: defaults;
+ * o->note is cleared); ITS_ENOMEM. its__figs_end frees it. */
+its_status its__figs_begin(its__figs *figs, its_output_opts *o, size_t cap);
+void its__figs_end(its__figs *figs);
 its_status its__write_run_files(const its_result *res, const char *tmp, const char *prefix,
                                 mode_t *fmode, its__figs *figs, char *err);
-/* Render the scripts in figs (if asked) and fill o->note. */
-void its__render_figs(const char *tmp, its__figs *figs, its_output_opts *o);
+/* Render the scripts in figs (if asked) and fill its options' note. */
+void its__render_figs(const char *tmp, its__figs *figs);
 typedef its_status (*its__fill_fn)(void *ctx, const char *tmp, mode_t *fmode, char *err);
 its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fill, void *ctx,
                                  char *err);
