@@ -378,7 +378,9 @@ static int cmd_model(const char *name)
     const its_model_def *m = its_model_find(name);
     size_t i, k;
     if (!m) {
-        fprintf(stderr, "itsim: unknown model '%s' (see `itsim models`)\n", name);
+        char names[512];
+        its_model_names(names, sizeof names);
+        fprintf(stderr, "itsim: unknown model '%s' (models: %s)\n", name, names);
         return EXIT_USAGE;
     }
     printf("%s: %s\n\n", m->name, or_empty(m->title));

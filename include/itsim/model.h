@@ -143,6 +143,15 @@ const its_model_def *its_model_at(size_t i);
  * lesions; "tme:N" (N = 1..8) names the same model with N lesions. */
 const its_model_def *its_model_find(const char *name);
 
+/* How many numbered variants "NAME:1" ... "NAME:N" the built-in model m
+ * has (8 for tme: the number of lesions), 0 for none or NULL. */
+size_t its_model_variants(const its_model_def *m);
+
+/* The names its_model_find accepts, for messages: "tme, tme:1 to tme:8,
+ * kirschner1998, ..." into buf (n bytes, always terminated when n > 0;
+ * cut short if too small). */
+void its_model_names(char *buf, size_t n);
+
 /* Index of a state, parameter, input or parameter set by name, or -1. */
 int its_model_state_index(const its_model_def *m, const char *name);
 int its_model_param_index(const its_model_def *m, const char *name);

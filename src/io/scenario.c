@@ -654,13 +654,7 @@ static void name_list(char *buf, size_t n, const its_model_def *m, int what)
 
 static void model_list(char *buf, size_t n)
 {
-    size_t i, used = 0;
-    buf[0] = '\0';
-    for (i = 0; i < its_model_count() && used + 1 < n; i++) {
-        fmt_into(buf + used, n - used, "%s%s", i ? ", " : "",
-                 its_model_at(i)->name);
-        used += strlen(buf + used);
-    }
+    its_model_names(buf, n); /* variants as ranges: "tme, tme:1 to tme:8, ..." */
 }
 
 static its_status set_param(its_scenario *sc, its_sim *sim,

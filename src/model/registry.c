@@ -2,6 +2,7 @@
  * definitions. The table is constant: there is no global mutable state. */
 #include "itsim/model.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "model/models.h"
@@ -29,13 +30,38 @@ const its_model_def *its_model_find(const char *name)
     if (name == NULL)
         return NULL;
     /* "tme:N": the tme model with N lesions (1 to 8). */
-    if (strncmp(name, "tme:", 4) == 0 && name[4] >= '1' && name[4] <= '8' &&
-        name[5] == '\0')
+    if (strncmp(name, "tme:", 4) == 0 && name[4] >= '1' &&
+        name[4] < '1' + (int)its_model_variants(registry[0]) && name[5] == '\0')
         return &its__model_tme_variants[name[4] - '1'];
     for (i = 0; i < its_model_count(); i++)
         if (strcmp(registry[i]->name, name) == 0)
             return registry[i];
     return NULL;
+}
+
+size_t its_model_variants(const its_model_def *m)
+{
+    return m == &its__model_tme_variants[2]
+               ? sizeof its__model_tme_variants / sizeof its__model_tme_variants[0]
+               : 0;
+}
+
+void its_model_names(char *buf, size_t n)
+{
+    size_t i, used = 0;
+    if (n == 0)
+        return;
+    buf[0] = '\0';
+    for (i = 0; i < its_model_count() && used + 1 < n; i++) {
+        const its_model_def *m = registry[i];
+        int k = its_model_variants(m)
+                    ? snprintf(buf + used, n - used, "%s%s, %s:1 to %s:%zu", i ? ", " : "",
+                               m->name, m->name, m->name, its_model_variants(m))
+                    : snprintf(buf + used, n - used, "%s%s", i ? ", " : "", m->name);
+        if (k < 0)
+            break;
+        used += (size_t)k < n - used ? (size_t)k : n - used - 1;
+    }
 }
 
 /* Linear searches: models have tens of names and lookups happen while a
