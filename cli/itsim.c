@@ -2,76 +2,78 @@
  * validation checks. Uses only the public API (itsim/itsim.h). */
 #include "itsim/itsim.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define EXIT_USAGE 2   /* bad command line or bad input */
 #define EXIT_RUN 1     /* the simulation itself failed */
 
-static const char usage_text[] =
-    "usage: itsim COMMAND [ARGS]\n"
-    "\n"
-    "commands:\n"
-    "  run [SCENARIO] [options]  run a scenario file (default: the built-in\n"
-    "                            comparison of untreated, HD IL-2, HD IFN-alpha,\n"
-    "                            GM-CSF, anti-PD-1 and dacarbazine on the default\n"
-    "                            melanoma patient of tme; docs/clinical.md)\n"
-    "      -o, --output DIR      also write timeseries.csv, summary.json,\n"
-    "                            scenario.resolved.yaml, the clinical read-outs\n"
-    "                            and the figures (gnuplot scripts, PNG, SVG)\n"
-    "      --force               replace DIR if it exists and is not empty\n"
-    "      --no-render           write the figure scripts without running gnuplot\n"
-    "      --model NAME          use this model instead of the file's (without a\n"
-    "                            file: its defaults, untreated, over its default\n"
-    "                            horizon: a year for tme, else 100 time units)\n"
-    "      --set NAME=VALUE      override a parameter or initial value\n"
-    "                            (VALUE may carry a unit: --set V=200 mm3)\n"
-    "      --until T             end time (e.g. 90 d; bare = model time unit)\n"
-    "      --regimen NAME        run a named regimen on tme (itsim regimens)\n"
-    "  models                    list the built-in models\n"
-    "  agents                    list the therapeutic agents with PK and sources\n"
-    "  regimens                  list the named clinical regimens\n"
-    "  model NAME                describe a model: states, inputs, parameters\n"
-    "  validate                  run the published-outcome checks\n"
-    "  version                   print the versions of itsim and its libraries\n"
-    "  help                      print this help\n"
-    "\n"
-    "exit status: 0 success, 1 solver failure or failed check, 2 bad input\n";
+/* The commands and their help: `itsim help` prints them all, `itsim CMD
+ * --help` (or `itsim help CMD`) the one. */
+static const struct {
+    const char *name, *text;
+} commands[] = {
+    {"run",
+     "  run [SCENARIO] [options]  run a scenario file (default: the built-in\n"
+     "                            comparison of untreated, HD IL-2, HD IFN-alpha,\n"
+     "                            GM-CSF, anti-PD-1 and dacarbazine on the default\n"
+     "                            melanoma patient of tme; docs/clinical.md)\n"
+     "      -o, --output DIR      also write timeseries.csv, summary.json,\n"
+     "                            scenario.resolved.yaml, the clinical read-outs\n"
+     "                            and the figures (gnuplot scripts, PNG, SVG)\n"
+     "      --force               replace DIR if itsim wrote it (never the working\n"
+     "                            directory or one holding an input file)\n"
+     "      --no-render           write the figure scripts without running gnuplot\n"
+     "      --model NAME          use this model instead of the file's (without a\n"
+     "                            file: its defaults, untreated, over its default\n"
+     "                            horizon: a year for tme, else 100 time units)\n"
+     "      --set NAME=VALUE      override a parameter or initial value\n"
+     "                            (VALUE may carry a unit: --set V=200 mm3)\n"
+     "      --until T             end time (e.g. 90 d; bare = model time unit)\n"
+     "      --regimen NAME        run a named regimen on tme (itsim regimens)\n"
+     "                            SIGINT, SIGTERM or SIGHUP stop the run and leave\n"
+     "                            no partial output (exit status 128 + signal)\n"},
+    {"models", "  models                    list the built-in models\n"},
+    {"agents", "  agents                    list the therapeutic agents with PK and sources\n"},
+    {"regimens", "  regimens                  list the named clinical regimens\n"},
+    {"model", "  model NAME                describe a model: states, inputs, parameters\n"},
+    {"validate", "  validate                  run the published-outcome checks\n"},
+    {"version", "  version                   print the versions of itsim and its libraries\n"},
+    {"help", "  help [COMMAND]            print this help, or a command's\n"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+static const char exit_text[] =
+    "\nexit status: 0 success, 1 solver failure or failed check, 2 bad input\n";
+
+/* The help of one command (cmd NULL: all) on fp. */
+static void print_usage(FILE *fp, const char *cmd)
+{
+    size_t i;
+    if (cmd)
+        fprintf(fp, "usage: itsim %s%s\n\n", cmd, strcmp(cmd, "run") == 0 ? " [SCENARIO] [options]"
+                                                  : strcmp(cmd, "model") == 0 ? " NAME" : "");
+    else
+        fputs("usage: itsim COMMAND [ARGS]\n\ncommands:\n", fp);
+    for (i = 0; i < N_COMMANDS; i++)
+        if (!cmd || strcmp(cmd, commands[i].name) == 0)
+            fputs(commands[i].text, fp);
+    fputs(exit_text, fp);
+}
+
+static int is_help(const char *a)
+{
+    return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0;
+}
 
 /* "itsim: PRE ARG POST" and the usage on stderr. */
 static int usage_error(const char *pre, const char *arg, const char *post)
 {
-    fprintf(stderr, "itsim: %s%s%s\n%s", pre, arg, post, usage_text);
+    fprintf(stderr, "itsim: %s%s%s\n", pre, arg, post);
+    print_usage(stderr, NULL);
     return EXIT_USAGE;
-}
-
-/* Non-zero when path exists and is a non-empty directory or not a
- * directory at all (checked before a possibly long run). */
-static int output_in_the_way(const char *path)
-{
-    struct stat sb;
-    DIR *d;
-    struct dirent *e;
-    int used = 0;
-    if (stat(path, &sb) != 0)
-        return 0;
-    if (!S_ISDIR(sb.st_mode))
-        return 1;
-    d = opendir(path);
-    if (!d)
-        return 0; /* let the library report it */
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            used = 1;
-            break;
-        }
-    closedir(d);
-    return used;
 }
 
 static int exit_code(its_status st)
@@ -97,13 +99,50 @@ static void print_scenario_error(const its_scenario *sc)
         fprintf(stderr, "itsim: %s\n", msg);
 }
 
-/* A scenario with arms: run them all, print one table, write the files. */
-static its_output_opts output_opts(int force, int render)
+/* ---- signals: SIGINT, SIGTERM and SIGHUP during `itsim run` ----------------
+ * While nothing is being written (loading, running) there is nothing to
+ * clean up: the handler ends the process at once with the signal's default
+ * action. While output is written, it only sets the flag that the library
+ * polls (its_output_opts.cancel): the writer stops at the next file or
+ * figure and removes its temporary directory, and then the process ends
+ * with the signal (exit status 128 + signal in the shell). */
+static volatile sig_atomic_t g_signal;  /* the signal received, 0 if none */
+static volatile sig_atomic_t g_writing; /* output is being written */
+
+static void on_signal(int sig)
+{
+    g_signal = sig;
+    if (!g_writing) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+}
+
+static void install_handlers(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    size_t i;
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa, old;
+        /* a signal ignored by whoever started us (nohup) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+static its_output_opts output_opts(int force, int render, const char *const *keep)
 {
     its_output_opts o;
     its_output_opts_default(&o);
     o.overwrite = force;
     o.render = render;
+    o.keep = keep;
+    o.cancel = &g_signal;
     return o;
 }
 
@@ -119,7 +158,35 @@ static void print_note(const char *note, const char *outdir)
         fprintf(stderr, "itsim: %s\n", note);
 }
 
-static int run_comparison(its_scenario *sc, const char *outdir, int force, int render)
+/* After a write (status wst, message errmsg): end the process with the
+ * signal that arrived meanwhile, else report; returns the exit status
+ * (rc, or EXIT_USAGE for a failed write after a good run). */
+static int write_done(its_status wst, const char *errmsg, const char *outdir,
+                      const its_output_opts *o, int rc)
+{
+    int sig;
+    g_writing = 0;
+    sig = g_signal;
+    if (sig) {
+        fprintf(stderr, "itsim: stopped by %s; %s %s\n",
+                sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP", outdir,
+                wst == ITS_OK ? "was complete and is kept" : "not written");
+        fflush(NULL);
+        signal(sig, SIG_DFL);
+        raise(sig);
+        exit(128 + sig);
+    }
+    if (wst != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", errmsg);
+        return rc ? rc : EXIT_USAGE;
+    }
+    fprintf(stderr, "itsim: wrote %s\n", outdir);
+    print_note(o->note, outdir);
+    return rc;
+}
+
+/* A scenario with arms: run them all, print one table, write the files. */
+static int run_comparison(its_scenario *sc, const char *outdir, its_output_opts *o)
 {
     its_comparison *c = NULL;
     its_status st = its_comparison_run(sc, &c);
@@ -135,20 +202,40 @@ static int run_comparison(its_scenario *sc, const char *outdir, int force, int r
     its_comparison_print_table(c, stdout);
     fflush(stdout);
     if (outdir) {
-        its_output_opts o = output_opts(force, render);
-        its_status wst = its_comparison_write(c, outdir, &o);
-        if (wst != ITS_OK) {
-            fprintf(stderr, "itsim: %s\n", its_comparison_errmsg(c));
-            if (rc == 0)
-                rc = EXIT_USAGE;
-        } else {
-            fprintf(stderr, "itsim: wrote %s\n", outdir);
-            print_note(o.note, outdir);
-        }
+        its_status wst;
+        g_writing = 1;
+        wst = its_comparison_write(c, outdir, o);
+        rc = write_done(wst, its_comparison_errmsg(c), outdir, o, rc);
     } else {
         fprintf(stderr, "itsim: give -o DIR to write every arm's files and the figures\n");
     }
     its_comparison_free(c);
+    return rc;
+}
+
+/* A scenario without arms: print the summary, write the files. */
+static int run_single(its_scenario *sc, const char *outdir, its_output_opts *o)
+{
+    its_result *res = NULL;
+    int rc = 0;
+    its_status st = its_scenario_run(sc, &res);
+    if (!res) {
+        print_scenario_error(sc);
+        return exit_code(st);
+    }
+    its_result_print_summary(res, stdout);
+    fflush(stdout);
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", its_scenario_errmsg(sc));
+        rc = exit_code(st);
+    }
+    if (outdir) {
+        its_status wst;
+        g_writing = 1;
+        wst = its_result_write(res, outdir, o);
+        rc = write_done(wst, its_result_errmsg(res), outdir, o, rc);
+    }
+    its_result_free(res);
     return rc;
 }
 
@@ -158,9 +245,11 @@ static int cmd_run(int argc, char **argv)
     const char *regimen = NULL;
     int force = 0, render = 1, i, rc = 0;
     int n_set = 0;
-    const char **sets;
+    const char **sets, **keep;
+    size_t n_keep;
+    char msg[1100];
+    its_output_opts o;
     its_scenario *sc = NULL;
-    its_result *res = NULL;
     its_status st;
 
     sets = calloc((size_t)argc + 1, sizeof *sets);
@@ -170,8 +259,8 @@ static int cmd_run(int argc, char **argv)
     }
     for (i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage_text, stdout);
+        if (is_help(a)) {
+            print_usage(stdout, "run");
             free(sets);
             return 0;
         } else if (strcmp(a, "--force") == 0) {
@@ -221,12 +310,7 @@ static int cmd_run(int argc, char **argv)
         free(sets);
         return usage_error("empty output directory name", "", "");
     }
-    if (outdir && !force && output_in_the_way(outdir)) {
-        fprintf(stderr, "itsim: %s: output directory exists and is not empty "
-                        "(use --force to replace it)\n", outdir);
-        free(sets);
-        return EXIT_USAGE;
-    }
+    install_handlers();
 
     st = its_scenario_create(&sc);
     if (st != ITS_OK) {
@@ -286,38 +370,28 @@ static int cmd_run(int argc, char **argv)
         return exit_code(st);
     }
 
-    if (its_scenario_arm_count(sc) > 0) {
-        rc = run_comparison(sc, outdir, force, render);
+    /* the output directory is checked before a possibly long run */
+    for (n_keep = 0; its_scenario_file(sc, n_keep); n_keep++)
+        ;
+    keep = calloc(n_keep + 1, sizeof *keep);
+    if (!keep) {
+        fprintf(stderr, "itsim: out of memory\n");
         its_scenario_free(sc);
         free(sets);
-        return rc;
+        return EXIT_RUN;
     }
-    st = its_scenario_run(sc, &res);
-    if (!res) {
-        print_scenario_error(sc);
-        its_scenario_free(sc);
-        free(sets);
-        return exit_code(st);
+    for (i = 0; i < (int)n_keep; i++)
+        keep[i] = its_scenario_file(sc, (size_t)i);
+    o = output_opts(force, render, keep);
+    if (outdir && its_output_check(outdir, &o, msg, sizeof msg) != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", msg);
+        rc = EXIT_USAGE;
+    } else if (its_scenario_arm_count(sc) > 0) {
+        rc = run_comparison(sc, outdir, &o);
+    } else {
+        rc = run_single(sc, outdir, &o);
     }
-    its_result_print_summary(res, stdout);
-    fflush(stdout);
-    if (st != ITS_OK) {
-        fprintf(stderr, "itsim: %s\n", its_scenario_errmsg(sc));
-        rc = exit_code(st);
-    }
-    if (outdir) {
-        its_output_opts o = output_opts(force, render);
-        its_status wst = its_result_write(res, outdir, &o);
-        if (wst != ITS_OK) {
-            fprintf(stderr, "itsim: %s\n", its_result_errmsg(res));
-            if (rc == 0)
-                rc = EXIT_USAGE;
-        } else {
-            fprintf(stderr, "itsim: wrote %s\n", outdir);
-            print_note(o.note, outdir);
-        }
-    }
-    its_result_free(res);
+    free(keep);
     its_scenario_free(sc);
     free(sets);
     return rc;
@@ -464,17 +538,32 @@ static int cmd_version(void)
 int main(int argc, char **argv)
 {
     const char *cmd;
+    size_t i;
     if (argc < 2) {
-        fputs(usage_text, stderr);
+        print_usage(stderr, NULL);
         return EXIT_USAGE;
     }
     cmd = argv[1];
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
-        strcmp(cmd, "-h") == 0) {
-        fputs(usage_text, stdout);
+    if (strcmp(cmd, "help") == 0 || is_help(cmd)) {
+        if (argc == 3)
+            for (i = 0; i < N_COMMANDS; i++)
+                if (strcmp(argv[2], commands[i].name) == 0) {
+                    print_usage(stdout, argv[2]);
+                    return 0;
+                }
+        if (argc > 2)
+            return usage_error("help: unknown command '", argv[2], "'");
+        print_usage(stdout, NULL);
         return 0;
+    }
+    if (argc == 3 && is_help(argv[2])) {
+        for (i = 0; i < N_COMMANDS; i++)
+            if (strcmp(cmd, commands[i].name) == 0) {
+                print_usage(stdout, cmd);
+                return 0;
+            }
     }
     if (argc > 3 || (argc == 3 && strcmp(cmd, "model") != 0))
         return usage_error("too many arguments for '", cmd, "'");

@@ -5,6 +5,7 @@
 #ifndef ITSIM_SCENARIO_H
 #define ITSIM_SCENARIO_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <stddef.h>
 #include "itsim/clinical.h"
@@ -35,6 +36,15 @@ const char *its_scenario_errmsg(const its_scenario *sc);
 its_status its_scenario_load_file(its_scenario *sc, const char *path);
 its_status its_scenario_load_string(its_scenario *sc, const char *text,
                                     size_t len, const char *name);
+/* A path that is not a regular file (a FIFO, directory or device) is
+ * refused with ITS_EIO before anything is read from it, for the scenario
+ * and for the files of its arms. */
+
+/* The files a scenario was read from: i = 0 is its own file (when loaded
+ * with its_scenario_load_file), then the files of its arms, as opened.
+ * NULL past the end. Owned by the scenario. Writers keep these safe
+ * (its_output_opts.keep). */
+const char *its_scenario_file(const its_scenario *sc, size_t i);
 
 /* Command-line style overrides, applied after loading. `assignment` is
  * "NAME=VALUE" with an optional unit in VALUE; NAME is a parameter or a
@@ -111,19 +121,45 @@ its_status its_result_print_summary(const its_result *res, FILE *fp);
  * as their data) for models with clinical read-outs; rendering runs gnuplot
  * on them, in the temporary directory before it is renamed, for a PNG and an
  * SVG of each. A missing or failing gnuplot is not an error: `note` says
- * what happened and how to render the scripts by hand. */
+ * what happened and how to render the scripts by hand.
+ *
+ * Every output directory carries a mark file, ITS_OUTPUT_MARK, written
+ * first. `overwrite` replaces only a directory with that mark and no
+ * subdirectories, and never the working directory, a directory holding one
+ * of the `keep` files, or an ancestor of either (compared by device and
+ * inode after resolving links). Stale temporary directories DIR.tmp.XXXXXX
+ * of an interrupted writer (killed before it could clean up) are removed by
+ * the next write to DIR when they carry the mark and no writer holds them;
+ * anything else is left alone. */
+#define ITS_OUTPUT_MARK ".itsim-output"
 typedef struct its_output_opts {
-    int overwrite;        /* replace a non-empty directory (--force) */
+    int overwrite;        /* replace a directory itsim wrote (--force) */
     int figures;          /* write the figure scripts (default 1) */
     int render;           /* render them with gnuplot (default 1) */
     const char *gnuplot;  /* program name or path; NULL: "gnuplot" on PATH */
+    const char *const *keep; /* NULL-terminated list of input files that must
+                                survive (e.g. its_scenario_file), or NULL */
+    const volatile sig_atomic_t *cancel; /* polled between files and figures
+                                when not NULL: once non-zero, writing stops,
+                                the temporary directory is removed and
+                                ITS_ECANCELLED is returned (set it from a
+                                signal handler) */
     char note[512];       /* out: what happened to the figures ("" if none) */
 } its_output_opts;
 
 void its_output_opts_default(its_output_opts *o);
 
+/* Check, without writing, that dir can take an output with these options
+ * (NULL: defaults): it is missing, an empty directory, or (with overwrite) a
+ * directory itsim wrote that may be replaced. ITS_OK, or ITS_EIO /
+ * ITS_EINVAL with a message naming dir in msg (msglen bytes). The writers
+ * make the same check. */
+its_status its_output_check(const char *dir, const its_output_opts *o, char *msg,
+                            size_t msglen);
+
 /* Write a result's files into dir as its_result_write_dir does, with the
- * options (NULL: defaults). o->note is filled in. */
+ * options (NULL: defaults). o->note is filled in. ITS_ECANCELLED when
+ * o->cancel was set (nothing is left behind). */
 its_status its_result_write(const its_result *res, const char *dir, its_output_opts *o);
 
 /* Write timeseries.csv, summary.json and scenario.resolved.yaml into dir
@@ -131,8 +167,9 @@ its_status its_result_write(const its_result *res, const char *dir, its_output_o
  * scripts, not rendered: its_result_write with render = 0).
  * Files are written into a temporary sibling directory which is renamed to
  * dir only when complete; on any error nothing is left behind. An existing
- * non-empty dir is an error unless overwrite is non-zero, in which case it
- * is replaced only after the new one is complete. */
+ * non-empty dir is an error unless overwrite is non-zero and dir may be
+ * replaced (its_output_opts), in which case it is replaced only after the
+ * new one is complete. */
 its_status its_result_write_dir(const its_result *res, const char *dir,
                                 int overwrite);
 const char *its_result_errmsg(const its_result *res);

@@ -19,7 +19,8 @@ extern "C" {
     X(ITS_ESOLVER, -7, "ODE solver failure")                                   \
     X(ITS_ERANGE, -8, "value out of range")                                    \
     X(ITS_ECHECK, -9, "validation check failed")                               \
-    X(ITS_ECALLBACK, -10, "user callback stopped the run")
+    X(ITS_ECALLBACK, -10, "user callback stopped the run")                     \
+    X(ITS_ECANCELLED, -11, "cancelled")
 
 typedef enum its_status {
 #define ITS__STATUS_ENUM(sym, val, msg) sym = val,

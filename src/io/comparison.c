@@ -248,7 +248,7 @@ its_status its_comparison_write(const its_comparison *c, const char *dir, its_ou
     if (its__figs_begin(&ctx.figs, o, 8 + 6 * c->n) != ITS_OK)
         return ITS_ENOMEM;
     /* the handle is const for users; only its error buffer is written */
-    st = its__write_dir_atomic(dir, ctx.figs.opts->overwrite, fill_comparison, &ctx, c->err);
+    st = its__write_dir_atomic(dir, ctx.figs.opts, fill_comparison, &ctx, c->err);
     its__figs_end(&ctx.figs);
     return st;
 }

@@ -187,7 +187,7 @@ static int render_one(const char *dir, const char *script, const char *program, 
 }
 
 int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char *program,
-                        char *msg, size_t msglen)
+                        const volatile sig_atomic_t *cancel, char *msg, size_t msglen)
 {
     size_t i;
     if (msg && msglen)
@@ -228,11 +228,11 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
 #pragma omp parallel for schedule(dynamic, 1)
 #endif
         for (k = 0; k < (long)n; k++)
-            rc[k] = render_one(dir, names[k], program, m[k], sizeof m[k]);
+            rc[k] = cancel && *cancel ? 3 : render_one(dir, names[k], program, m[k], sizeof m[k]);
         for (i = 0; i < n; i++)
             if (rc[i] != 0) {
                 out = rc[i];
-                its__set_msg(msg, msglen, "%s", m[i]);
+                its__set_msg(msg, msglen, "%s", rc[i] == 3 ? "cancelled" : m[i]);
                 break;
             }
         free(rc);

@@ -1,5 +1,6 @@
 /* itsim: run outputs. Readable summary, and the output directory
  * (timeseries.csv, summary.json, scenario.resolved.yaml) written atomically. */
+#define _DEFAULT_SOURCE /* flock(2): the lock on a directory being written */
 #include "io/scenario_impl.h"
 #include "itsim/itsim.h"
 #include "io/plot.h"
@@ -7,10 +8,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -813,28 +817,45 @@ static int remove_flat_dir(const char *dir)
     return rc;
 }
 
+int its__cancelled(const its_output_opts *o)
+{
+    return o && o->cancel && *o->cancel;
+}
+
 /* Every file of one run, names prefixed (comparisons put the arms side by
- * side in one directory). */
+ * side in one directory). Stops with ITS_ECANCELLED between files once the
+ * options' cancel flag is set. */
 its_status its__write_run_files(const its_result *res, const char *tmp, const char *prefix,
                                 mode_t *fmode, its__figs *figs, char *err)
 {
-    its_status st;
+    static const struct {
+        const char *name;
+        writer_fn fn;
+        int when; /* 0 always, 1 clinical read-outs, 2 doses */
+    } files[] = {
+        {"timeseries.csv", write_csv, 0},
+        {"summary.json", write_json, 0},
+        {"scenario.resolved.yaml", write_yaml, 0},
+        {"assessments.csv", its__write_assessments, 1},
+        {"adverse_events.csv", its__write_adverse, 1},
+        {"clinical.csv", its__write_monitor, 1},
+        {"doses.csv", its__write_doses, 2},
+    };
+    const its_output_opts *o = figs ? figs->opts : NULL;
+    its_status st = ITS_OK;
+    size_t i;
     its__c_locale g;
     its__c_locale_enter(&g);
-    st = write_file(res, tmp, prefix, "timeseries.csv", write_csv, fmode, err);
-    if (st == ITS_OK)
-        st = write_file(res, tmp, prefix, "summary.json", write_json, NULL, err);
-    if (st == ITS_OK)
-        st = write_file(res, tmp, prefix, "scenario.resolved.yaml", write_yaml, NULL, err);
-    if (st == ITS_OK && res->plan.clin.on) {
-        st = write_file(res, tmp, prefix, "assessments.csv", its__write_assessments, NULL, err);
-        if (st == ITS_OK)
-            st = write_file(res, tmp, prefix, "adverse_events.csv", its__write_adverse, NULL, err);
-        if (st == ITS_OK)
-            st = write_file(res, tmp, prefix, "clinical.csv", its__write_monitor, NULL, err);
+    for (i = 0; i < sizeof files / sizeof files[0] && st == ITS_OK; i++) {
+        if ((files[i].when == 1 && !res->plan.clin.on) ||
+            (files[i].when == 2 && res->plan.n_doses == 0))
+            continue;
+        if (its__cancelled(o))
+            st = ITS_ECANCELLED;
+        else
+            st = write_file(res, tmp, prefix, files[i].name, files[i].fn, i == 0 ? fmode : NULL,
+                            err);
     }
-    if (st == ITS_OK && res->plan.n_doses > 0)
-        st = write_file(res, tmp, prefix, "doses.csv", its__write_doses, NULL, err);
     if (st == ITS_OK && figs && figs->opts->figures)
         st = its__plot_run(res, tmp, prefix, figs->names, &figs->n, figs->cap, err,
                            ITS__ERRLEN);
@@ -885,7 +906,7 @@ void its__render_figs(const char *tmp, its__figs *figs)
         return;
     }
     msg[0] = '\0';
-    rc = its__gnuplot_render(tmp, figs->names, figs->n, o->gnuplot, msg, sizeof msg);
+    rc = its__gnuplot_render(tmp, figs->names, figs->n, o->gnuplot, o->cancel, msg, sizeof msg);
     if (rc == 0)
         snprintf(o->note, sizeof o->note, "%zu figures rendered with gnuplot (PNG and SVG)",
                  figs->n);
@@ -912,54 +933,217 @@ static its_status fill_single(void *ctx, const char *tmp, mode_t *fmode, char *e
     return st;
 }
 
-its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fill, void *ctx,
-                                 char *err)
-{
-    char target[4000], tmp[4096], old[4096], eb[128];
-    size_t len;
-    int state;
-    mode_t fmode = 0644;
-    its_status st;
+/* The mark: ITS_OUTPUT_MARK in every directory itsim writes, created first
+ * in the temporary directory and locked (flock) while it is being written,
+ * so that a later run can tell a stale one from one in use. */
+static const char mark_text[] = "itsim output directory: itsim may replace it (--force)\n";
 
-    if (!dir || !*dir) {
-        its__set_msg(err, ITS__ERRLEN, "no output directory given");
-        return ITS_EINVAL;
+static int mark_path(const char *dir, char *path, size_t n)
+{
+    return (size_t)snprintf(path, n, "%s/%s", dir, ITS_OUTPUT_MARK) < n;
+}
+
+/* Create and lock the mark in a new directory; the descriptor (the lock)
+ * or -1. */
+static int write_mark(const char *dir)
+{
+    char path[4096];
+    int fd;
+    if (!mark_path(dir, path, sizeof path))
+        return -1;
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    if (flock(fd, LOCK_EX) != 0 ||
+        write(fd, mark_text, sizeof mark_text - 1) != (ssize_t)(sizeof mark_text - 1)) {
+        close(fd);
+        return -1;
     }
+    return fd;
+}
+
+/* A descriptor on dir's mark when it is a regular file with the mark's
+ * exact text, else -1. */
+static int open_mark(const char *dir)
+{
+    char path[4096], buf[sizeof mark_text + 1];
+    struct stat sb;
+    ssize_t got;
+    int fd;
+    if (!mark_path(dir, path, sizeof path))
+        return -1;
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+        (got = read(fd, buf, sizeof buf)) != (ssize_t)(sizeof mark_text - 1) ||
+        memcmp(buf, mark_text, sizeof mark_text - 1) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Non-zero when the directory d is the directory of path or one of its
+ * ancestors, compared by device and inode along path's resolved name. */
+static int holds(const struct stat *d, const char *path)
+{
+    char *rp = realpath(path, NULL);
+    char *slash;
+    int found = 0;
+    if (!rp)
+        return 0;
+    for (;;) {
+        struct stat sb;
+        if (stat(rp, &sb) == 0 && sb.st_dev == d->st_dev && sb.st_ino == d->st_ino) {
+            found = 1;
+            break;
+        }
+        slash = strrchr(rp, '/');
+        if (!slash || (slash == rp && rp[1] == '\0'))
+            break;
+        slash[slash == rp] = '\0'; /* "/a" -> "/" */
+    }
+    free(rp);
+    return found;
+}
+
+/* dir without trailing slashes into target; 0 when dir cannot be an output
+ * directory (empty, too long, "/", ".", ".." or ending in one). */
+static int output_name(const char *dir, char *target, size_t n)
+{
+    size_t len;
+    if (!dir || !*dir)
+        return 0;
     len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
         len--;
-    if (len >= sizeof target) {
-        its__set_msg(err, ITS__ERRLEN, "output directory name too long");
-        return ITS_EINVAL;
-    }
+    if (len >= n)
+        return 0;
     memcpy(target, dir, len);
     target[len] = '\0';
-    if (strcmp(target, "/") == 0 || strcmp(target, ".") == 0 ||
-        strcmp(target, "..") == 0 ||
-        (len >= 3 && strcmp(target + len - 3, "/..") == 0) ||
-        (len >= 2 && strcmp(target + len - 2, "/.") == 0)) {
-        its__set_msg(err, ITS__ERRLEN, "%s: cannot be used as an output directory", dir);
+    return !(strcmp(target, "/") == 0 || strcmp(target, ".") == 0 ||
+             strcmp(target, "..") == 0 || (len >= 3 && strcmp(target + len - 3, "/..") == 0) ||
+             (len >= 2 && strcmp(target + len - 2, "/.") == 0));
+}
+
+/* The checks of its_output_check on the normalised name; *state as
+ * dir_state. */
+static its_status check_output(const char *target, const its_output_opts *o, int *state,
+                               char *err, size_t errlen)
+{
+    struct stat sb;
+    size_t i;
+    int fd;
+    *state = dir_state(target);
+    if (*state == 3) {
+        const int is_link = lstat(target, &sb) == 0 && S_ISLNK(sb.st_mode);
+        its__set_msg(err, errlen, "%s: is %s, not a directory (give the name of a new or "
+                     "empty directory for the output)", target,
+                     is_link ? "a symbolic link" : S_ISREG(sb.st_mode) ? "a file" : "a special file");
+        return ITS_EIO;
+    }
+    if (*state == 4) {
+        its__set_msg(err, errlen, "%s: cannot inspect the existing directory", target);
+        return ITS_EIO;
+    }
+    if (*state >= 1 && !(o && o->overwrite)) {
+        its__set_msg(err, errlen, "%s: output directory exists and is not empty (--force "
+                     "replaces a directory that itsim wrote)", target);
+        return ITS_EIO;
+    }
+    if (*state < 0 || stat(target, &sb) != 0)
+        return ITS_OK;
+    if (holds(&sb, ".")) {
+        its__set_msg(err, errlen, "%s: not replaced: it is the working directory or one of its "
+                     "parents", target);
+        return ITS_EIO;
+    }
+    for (i = 0; o && o->keep && o->keep[i]; i++)
+        if (holds(&sb, o->keep[i])) {
+            its__set_msg(err, errlen, "%s: not replaced: it holds the input file %s", target,
+                         o->keep[i]);
+            return ITS_EIO;
+        }
+    if (*state == 0)
+        return ITS_OK;
+    if (*state == 2) {
+        its__set_msg(err, errlen, "%s: refusing to replace a directory that contains "
+                     "subdirectories", target);
+        return ITS_EIO;
+    }
+    fd = open_mark(target);
+    if (fd < 0) {
+        its__set_msg(err, errlen, "%s: not replaced: itsim did not write it (it has no %s "
+                     "mark); remove it yourself or choose another directory", target,
+                     ITS_OUTPUT_MARK);
+        return ITS_EIO;
+    }
+    close(fd);
+    return ITS_OK;
+}
+
+its_status its_output_check(const char *dir, const its_output_opts *o, char *msg, size_t msglen)
+{
+    char target[4000];
+    int state;
+    if (!output_name(dir, target, sizeof target)) {
+        its__set_msg(msg, msglen, "%s: cannot be used as an output directory",
+                     dir && *dir ? dir : "(empty name)");
         return ITS_EINVAL;
     }
-    state = dir_state(target);
-    if (state == 3) {
-        its__set_msg(err, ITS__ERRLEN, "%s: exists and is not a directory", target);
-        return ITS_EIO;
+    return check_output(target, o, &state, msg, msglen);
+}
+
+/* Remove the temporary directories TARGET.tmp.XXXXXX left by writers that
+ * were killed: only those with the mark, no subdirectories, and no writer
+ * holding the mark's lock. */
+static void remove_stale(const char *target)
+{
+    char parent[4096], path[4096];
+    const char *base = strrchr(target, '/');
+    size_t blen;
+    DIR *d;
+    struct dirent *e;
+    if (base) {
+        snprintf(parent, sizeof parent, "%.*s", base == target ? 1 : (int)(base - target),
+                 target);
+        base++;
+    } else {
+        snprintf(parent, sizeof parent, ".");
+        base = target;
     }
-    if (state == 4) {
-        its__set_msg(err, ITS__ERRLEN, "%s: cannot inspect the existing directory", target);
-        return ITS_EIO;
+    blen = strlen(base);
+    d = opendir(parent);
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        const char *sfx = e->d_name + blen;
+        struct stat sb;
+        int fd;
+        if (strncmp(e->d_name, base, blen) != 0 || strncmp(sfx, ".tmp.", 5) != 0 ||
+            strlen(sfx + 5) != 6 ||
+            (size_t)snprintf(path, sizeof path, "%s/%s", parent, e->d_name) >= sizeof path ||
+            lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            continue;
+        fd = open_mark(path);
+        if (fd < 0)
+            continue;
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0 && dir_state(path) == 1)
+            remove_flat_dir(path);
+        close(fd);
     }
-    if (state >= 1 && !overwrite) {
-        its__set_msg(err, ITS__ERRLEN, "%s: output directory exists and is not empty "
-                      "(use --force to replace it)", target);
-        return ITS_EIO;
-    }
-    if (state == 2) {
-        its__set_msg(err, ITS__ERRLEN, "%s: refusing to replace a directory that contains "
-                      "subdirectories", target);
-        return ITS_EIO;
-    }
+    closedir(d);
+}
+
+/* Write into a new temporary directory with fill, then put it in place. */
+static its_status write_dir(const char *target, int state, const its_output_opts *o,
+                            its__fill_fn fill, void *ctx, char *err)
+{
+    char tmp[4096], old[4096], eb[128];
+    mode_t fmode = 0644;
+    its_status st;
+    int lock;
 
     snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", target);
     if (!mkdtemp(tmp)) {
@@ -967,7 +1151,19 @@ its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fi
         its__set_msg(err, ITS__ERRLEN, "%s: cannot create a temporary directory: %s", tmp, eb);
         return ITS_EIO;
     }
+    lock = write_mark(tmp);
+    if (lock < 0) {
+        its__errno_text(errno, eb, sizeof eb);
+        its__set_msg(err, ITS__ERRLEN, "%s: cannot write the %s mark: %s", tmp,
+                     ITS_OUTPUT_MARK, eb);
+        remove_flat_dir(tmp);
+        return ITS_EIO;
+    }
     st = fill(ctx, tmp, &fmode, err);
+    if (its__cancelled(o))
+        st = ITS_ECANCELLED;
+    if (st == ITS_ECANCELLED)
+        its__set_msg(err, ITS__ERRLEN, "%s: cancelled; nothing written", target);
     /* mkdtemp makes 0700: give the directory the file permissions the
      * umask allowed, plus search permission where reading is allowed. */
     if (st == ITS_OK &&
@@ -978,6 +1174,7 @@ its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fi
     }
     if (st != ITS_OK) {
         remove_flat_dir(tmp);
+        close(lock);
         return st;
     }
 
@@ -990,6 +1187,7 @@ its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fi
             its__set_msg(err, ITS__ERRLEN, "%s: cannot move the old output aside: %s", target, eb);
             rmdir(old);
             remove_flat_dir(tmp);
+            close(lock);
             return ITS_EIO;
         }
         if (rename(tmp, target) != 0) {
@@ -999,8 +1197,10 @@ its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fi
                 its__set_msg(err, ITS__ERRLEN, "%s: cannot rename %s (%s); the previous output "
                               "is in %s", target, tmp, eb, old);
             remove_flat_dir(tmp);
+            close(lock);
             return ITS_EIO;
         }
+        close(lock);
         if (remove_flat_dir(old) != 0) {
             its__set_msg(err, ITS__ERRLEN, "%s: written, but the previous output could not be "
                           "removed from %s", target, old);
@@ -1013,9 +1213,37 @@ its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fi
         its__errno_text(errno, eb, sizeof eb);
         its__set_msg(err, ITS__ERRLEN, "%s: cannot rename %s: %s", target, tmp, eb);
         remove_flat_dir(tmp);
+        close(lock);
         return ITS_EIO;
     }
+    close(lock);
     return ITS_OK;
+}
+
+its_status its__write_dir_atomic(const char *dir, const its_output_opts *o, its__fill_fn fill,
+                                 void *ctx, char *err)
+{
+    char target[4000];
+    int state;
+    its_status st;
+
+    if (!dir || !*dir) {
+        its__set_msg(err, ITS__ERRLEN, "no output directory given");
+        return ITS_EINVAL;
+    }
+    if (!output_name(dir, target, sizeof target)) {
+        its__set_msg(err, ITS__ERRLEN, "%s: cannot be used as an output directory", dir);
+        return ITS_EINVAL;
+    }
+    st = check_output(target, o, &state, err, ITS__ERRLEN);
+    if (st != ITS_OK)
+        return st;
+    if (its__cancelled(o)) {
+        its__set_msg(err, ITS__ERRLEN, "%s: cancelled; nothing written", target);
+        return ITS_ECANCELLED;
+    }
+    remove_stale(target);
+    return write_dir(target, state, o, fill, ctx, err);
 }
 
 /* ---- comparison files -------------------------------------------------------- */
@@ -1125,7 +1353,7 @@ its_status its_result_write(const its_result *res, const char *dir, its_output_o
     ctx.res = res;
     if (its__figs_begin(&ctx.figs, o, 16) != ITS_OK)
         return ITS_ENOMEM;
-    st = its__write_dir_atomic(dir, ctx.figs.opts->overwrite, fill_single, &ctx, res->err);
+    st = its__write_dir_atomic(dir, ctx.figs.opts, fill_single, &ctx, res->err);
     its__figs_end(&ctx.figs);
     return st;
 }

@@ -45,8 +45,10 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
  * every script rendered (exit status 0), 1 when the program cannot be found
  * or executed (msg starts "gnuplot not found"), 2 when a script failed (msg
  * names the script and gnuplot's first error line) or could not be started
- * (fork, pipe, chdir into dir; msg says which). Stops at the first failure. */
+ * (fork, pipe, chdir into dir; msg says which), 3 when *cancel (polled
+ * before each script when cancel is not NULL) became non-zero. Stops at the
+ * first failure. */
 int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char *program,
-                        char *msg, size_t msglen);
+                        const volatile sig_atomic_t *cancel, char *msg, size_t msglen);
 
 #endif

@@ -6,12 +6,15 @@
 #include "itsim/itsim.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_FILE_BYTES ((size_t)16 << 20)  /* larger files are refused */
 #define MAX_DOSES 100000L                   /* administrations per scenario */
@@ -107,6 +110,7 @@ struct its_scenario {
     sentry *ovr;         /* --set NAME=VALUE, in order */
     size_t n_ovr;
     int nested;          /* loaded as an arm: may not have arms (kept by clear) */
+    int from_file;       /* name is the file it was read from (its_scenario_file) */
     int has_until_value; /* its_scenario_set_until */
     double until_value;
     char err[ITS__ERRLEN];
@@ -2078,6 +2082,7 @@ its_status its_scenario_load_string(its_scenario *sc, const char *text,
         return ITS_EINVAL;
     scenario_clear(sc);
     sc->err[0] = '\0';
+    sc->from_file = 0;
     sc->name = dup_str(name ? name : "scenario");
     if (!sc->name)
         return fail_nomem(sc);
@@ -2105,16 +2110,34 @@ its_status its_scenario_load_file(its_scenario *sc, const char *path)
     char *buf = NULL, ebuf[128];
     size_t len = 0, cap = 0;
     its_status st;
-    int err = 0;
+    int err = 0, fd;
+    struct stat sb;
 
     if (!sc || !path)
         return ITS_EINVAL;
     scenario_clear(sc);
     sc->err[0] = '\0';
     errno = 0;
-    fp = fopen(path, "rb");
+    /* Only regular files: a FIFO or device would block or never end. The
+     * type is checked before opening, and again on what was opened (without
+     * blocking) in case the name changed in between. */
+    fd = stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)
+             ? -2 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        close(fd);
+        fd = -2;
+    }
+    if (fd == -2) {
+        fmt_into(sc->err, sizeof sc->err, "%s: not a regular file (%s); give a scenario file",
+                 path, S_ISFIFO(sb.st_mode) ? "a FIFO" : S_ISDIR(sb.st_mode) ? "a directory"
+                       : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device" : "not a file");
+        return ITS_EIO;
+    }
+    fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (!fp) {
         err = errno;
+        if (fd >= 0)
+            close(fd);
         if (strerror_r(err, ebuf, sizeof ebuf) != 0)
             fmt_into(ebuf, sizeof ebuf, "error %d", err);
         fmt_into(sc->err, sizeof sc->err, "%s: cannot open: %s", path, ebuf);
@@ -2161,7 +2184,21 @@ its_status its_scenario_load_file(its_scenario *sc, const char *path)
     }
     st = its_scenario_load_string(sc, buf, len, path);
     free(buf);
+    sc->from_file = 1;
     return st;
+}
+
+const char *its_scenario_file(const its_scenario *sc, size_t i)
+{
+    size_t k;
+    if (!sc)
+        return NULL;
+    if (sc->from_file && sc->name && i-- == 0)
+        return sc->name;
+    for (k = 0; sc->arm_sc && k < sc->n_arms; k++)
+        if (sc->arm_sc[k] && sc->arm_sc[k]->from_file && sc->arm_sc[k]->name && i-- == 0)
+            return sc->arm_sc[k]->name;
+    return NULL;
 }
 
 its_status its_scenario_set_model(its_scenario *sc, const char *model)

@@ -205,9 +205,14 @@ its_status its__write_run_files(const its_result *res, const char *tmp, const ch
                                 mode_t *fmode, its__figs *figs, char *err);
 /* Render the scripts in figs (if asked) and fill its options' note. */
 void its__render_figs(const char *tmp, its__figs *figs);
+/* Non-zero once the options' cancel flag is set (o may be NULL). */
+int its__cancelled(const its_output_opts *o);
+/* Write dir with fill into a marked temporary sibling and rename it into
+ * place (its_output_check first; stale temporaries removed); fill returns
+ * ITS_ECANCELLED, or the write stops so, once o's cancel flag is set. */
 typedef its_status (*its__fill_fn)(void *ctx, const char *tmp, mode_t *fmode, char *err);
-its_status its__write_dir_atomic(const char *dir, int overwrite, its__fill_fn fill, void *ctx,
-                                 char *err);
+its_status its__write_dir_atomic(const char *dir, const its_output_opts *o, its__fill_fn fill,
+                                 void *ctx, char *err);
 /* comparison.csv and summary.json of a comparison (arm files are
  * prefixed "ID."); results may be NULL for arms that did not run. */
 its_status its__write_comparison_files(const its_result *const *res, const char *const *labels,

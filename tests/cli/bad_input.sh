@@ -140,7 +140,7 @@ expect_bad "missing end time" '^itsim: nountil\.yaml: simulate\.until: missing' 
 
 expect_bad "nonexistent file" '^itsim: does-not-exist\.yaml: cannot open: ' does-not-exist.yaml
 mkdir adir
-expect_bad "directory as scenario" '^itsim: adir: cannot read: ' adir
+expect_bad "directory as scenario" '^itsim: adir: not a regular file \(a directory\)' adir
 
 expect_bad "bad --set syntax" '^itsim: --set: expected NAME=VALUE' good.yaml --set lambda1
 expect_bad "bad --set syntax (no value)" '^itsim: --set: expected NAME=VALUE' good.yaml --set lambda1=

@@ -120,7 +120,12 @@ check "refused dir untouched" [ "$(cat busy/notes.txt)" = precious ]
 check "refused dir gets no outputs" [ ! -e busy/summary.json ]
 "$ITSIM" run "$EX" -o busy --force >/dev/null 2>&1
 rc=$?
-check "--force replaces it (rc=$rc)" [ $rc -eq 0 ]
+check "--force does not replace a directory itsim did not write (rc=$rc)" [ $rc -eq 2 ] &&
+    [ "$(cat busy/notes.txt)" = precious ]
+rm -rf busy && "$ITSIM" run "$EX" -o busy >/dev/null 2>&1 && echo old >busy/notes.txt
+"$ITSIM" run "$EX" -o busy --force >/dev/null 2>&1
+rc=$?
+check "--force replaces a directory itsim wrote (rc=$rc)" [ $rc -eq 0 ]
 check "--force: old content gone" [ ! -e busy/notes.txt ]
 check "--force: new content there" [ -s busy/timeseries.csv ]
 check "--force: no temporary directories left" no_leftovers busy
