@@ -202,10 +202,11 @@ its_status its_comparison_print_table(const its_comparison *c, FILE *fp)
                 s.recist_available ? its_response_name(s.recist.best) : "-", chg, pfs, os, tox,
                 doses);
     }
-    fprintf(fp, "best response: RECIST 1.1, confirmed; SoD best: best change of the sum of target "
-                "diameters;\nprogression, survival: '>' means censored at the end of follow-up; "
-                "doses: given/held of planned\n(treatment stops at progression when "
-                "clinical.stop_at_progression is set).\n");
+    fputs("best response: RECIST 1.1, confirmed; SoD best: best change of the sum of target "
+          "diameters;\nprogression, survival: '>' means censored at the end of follow-up; "
+          "survival (tumour): death from\nlethal tumour burden, (toxic): treatment-related death "
+          "(CTCAE grade 5);\ndoses: given/held of planned (treatment stops at progression when "
+          "clinical.stop_at_progression is set).\n", fp);
     return ferror(fp) ? ITS_EIO : ITS_OK;
 }
 

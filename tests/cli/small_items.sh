@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# itsim CLI tests: help per command, the range of tme:N in messages, the
+# footnote of the comparison table.
+# Usage: small_items.sh ITSIM_BINARY SOURCE_DIR
+NAME=small
+. "$(dirname "$0")/common.bash"
+
+# ---- help per command -------------------------------------------------------
+"$ITSIM" run --help >help.txt 2>&1
+rc=$?
+check "run --help: exit 0 (rc=$rc)" [ $rc -eq 0 ]
+check "run --help: the help of run" grep -q '^usage: itsim run \[SCENARIO\] \[options\]' help.txt &&
+    grep -q -- '--force' help.txt && ! grep -q '^  models ' help.txt
+"$ITSIM" help run >help2.txt 2>&1
+check "help run = run --help" cmp -s help.txt help2.txt
+for c in models agents regimens model validate version; do
+    "$ITSIM" $c --help >help.txt 2>&1
+    rc=$?
+    check "$c --help: its own help (rc=$rc)" [ $rc -eq 0 ] && grep -q "^usage: itsim $c" help.txt &&
+        [ "$(grep -c '^  [a-z]' help.txt)" -eq 1 ]
+done
+"$ITSIM" --help >help.txt 2>&1
+check "--help lists every command" [ "$(grep -c '^  [a-z]' help.txt)" -eq 8 ]
+
+# ---- tme:N names its range ---------------------------------------------------
+printf 'model: tme:9\n' >t9.yaml
+"$ITSIM" run t9.yaml >/dev/null 2>err.txt
+rc=$?
+check "model: tme:9: exit 2 (rc=$rc)" [ $rc -eq 2 ]
+check "model: tme:9: position and the allowed range" grep -q "^itsim: t9.yaml:1:8: model: unknown model 'tme:9' (models: tme, tme:1 to tme:8, " err.txt
+"$ITSIM" run --model tme:9 >/dev/null 2>err.txt
+check "--model tme:9: the allowed range" grep -q "^itsim: --model: unknown model 'tme:9' (models: tme, tme:1 to tme:8, " err.txt
+"$ITSIM" model tme:0 >/dev/null 2>err.txt
+rc=$?
+check "model tme:0: exit 2, the allowed range (rc=$rc)" [ $rc -eq 2 ] && grep -q "tme:1 to tme:8" err.txt
+"$ITSIM" model tme:8 >model8.txt 2>&1
+check "model tme:8 still exists" grep -q '^tme:8: ' model8.txt
+
+# ---- the comparison table explains its marks ------------------------------------
+"$ITSIM" run --until '450 d' >table.txt 2>/dev/null
+check "table: an arm dies of its tumour" grep -q ' d (tumour) ' table.txt
+check "table: footnote for (tumour) and (toxic)" grep -q "survival (tumour): death from" table.txt &&
+    grep -q "lethal tumour burden, (toxic): treatment-related death (CTCAE grade 5)" table.txt
+
+echo "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]
