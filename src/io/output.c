@@ -1037,10 +1037,11 @@ static its_status check_output(const char *target, const its_output_opts *o, int
     int fd;
     *state = dir_state(target);
     if (*state == 3) {
-        const int is_link = lstat(target, &sb) == 0 && S_ISLNK(sb.st_mode);
+        const char *what = "a special file";
+        if (lstat(target, &sb) == 0)
+            what = S_ISLNK(sb.st_mode) ? "a symbolic link" : S_ISREG(sb.st_mode) ? "a file" : what;
         its__set_msg(err, errlen, "%s: is %s, not a directory (give the name of a new or "
-                     "empty directory for the output)", target,
-                     is_link ? "a symbolic link" : S_ISREG(sb.st_mode) ? "a file" : "a special file");
+                     "empty directory for the output)", target, what);
         return ITS_EIO;
     }
     if (*state == 4) {

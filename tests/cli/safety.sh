@@ -99,9 +99,10 @@ check "a FIFO arm file is refused, exit 2 (rc=$rc)" [ $rc -eq 2 ] &&
     grep -q 'arms\[0\].file: .*fifo.yaml: not a regular file (a FIFO)' err.txt
 
 # ---- signals: stop, remove the temporary directory, exit 128 + signal --------
-# A stand-in gnuplot that takes its time makes the write phase long and the
-# test independent of gnuplot.
-mkdir bin && printf '#!/bin/sh\nsleep 0.3\n' >bin/gnuplot && chmod +x bin/gnuplot
+# A stand-in gnuplot that takes its time makes the write phase long (25
+# scripts, at most 2 at a time) and the test independent of gnuplot.
+mkdir bin && printf '#!/bin/sh\nsleep 1\n' >bin/gnuplot && chmod +x bin/gnuplot
+export OMP_NUM_THREADS=2
 wait_tmp() { # wait until $1.tmp.* exists (the writer has started)
     local k
     for k in $(seq 1 1200); do
@@ -131,7 +132,7 @@ done
 pid=$!
 sleep 0.5
 kill -TERM $pid
-wait $pid
+{ wait $pid; } 2>/dev/null
 rc=$?
 check "SIGTERM while running: exit 143, nothing left (rc=$rc)" [ $rc -eq 143 ] &&
     sh -c '! ls -d res2 res2.* 2>/dev/null'
@@ -143,7 +144,7 @@ pid=$!
 wait_tmp res
 sleep 0.3
 kill -KILL $pid
-wait $pid 2>/dev/null
+{ wait $pid; } 2>/dev/null
 stale=$(ls -d res.tmp.* 2>/dev/null | head -n 1)
 check "kill -9 leaves a marked res.tmp.XXXXXX" [ -n "$stale" ] && [ -f "$stale/.itsim-output" ]
 mkdir res.tmp.AbC123 && echo precious >res.tmp.AbC123/notes.txt   # not itsim's
