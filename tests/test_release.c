@@ -19,7 +19,7 @@ static int pool_rhs(double t, const double *y, double *dy, const double *p, void
 
 static const its_state_def pool_states[] = {{"A", "mg", 0.0, 0.0, "amount"}};
 static const its_param_def pool_params[] = {
-    {"k", 0.0, "1/d", "elimination", "assumed: test value"},
+    {"k", 0.0, "1/d", ITS_DOMAIN_NONNEGATIVE, "elimination", "assumed: test value"},
 };
 static const its_input_def pool_inputs[] = {{"depot", "A", 1.0, "mg", "depot dose", NULL}};
 static const its_model_def pool = {

@@ -19,22 +19,22 @@ static const its_state_def states[NS] = {
 };
 
 static const its_param_def params[NP] = {
-    [P_a] = {"a", 0.514, "1/d", "tumour growth rate", DP},
-    [P_b] = {"b", 1.02e-9, "1/cell", "inverse tumour carrying capacity", DP},
-    [P_c] = {"c", 3.23e-7, "1/(cell*d)", "NK kill of tumour (non-ligand tumour)", DP},
-    [P_sigma] = {"sigma", 1.3e4, "cell/d", "constant NK source", DP},
-    [P_f] = {"f", 0.0412, "1/d", "NK death rate", DP},
-    [P_g] = {"g", 0.025, "1/d", "maximal NK recruitment by tumour (non-ligand)", DP},
-    [P_h] = {"h", 2.02e7, "cell2", "NK recruitment steepness", DP},
-    [P_p] = {"p", 1e-7, "1/(cell*d)", "NK inactivation by tumour", DP},
-    [P_m] = {"m", 0.02, "1/d", "CD8+ death rate", DP},
-    [P_j] = {"j", 0.0375, "1/d", "maximal CD8+ recruitment (nn, nl)", DP},
-    [P_k] = {"k", 2.02e7, "cell2", "CD8+ recruitment steepness", DP},
-    [P_q] = {"q", 3.42e-10, "1/(cell*d)", "CD8+ inactivation by tumour", DP},
-    [P_r] = {"r", 1.1e-7, "1/(cell*d)", "CD8+ stimulation by NK-tumour debris", DP},
-    [P_d] = {"d", 1.43, "1/d", "saturation level of CD8+ kill (nn)", DP},
-    [P_lambda] = {"lambda", 0.58, "1", "exponent of the effector:target ratio (nn)", DP},
-    [P_s] = {"s", 2.73, "1", "steepness of CD8+ kill (nn)", DP},
+    [P_a] = {"a", 0.514, "1/d", D_NN, "tumour growth rate", DP},
+    [P_b] = {"b", 1.02e-9, "1/cell", D_NN, "inverse tumour carrying capacity", DP},
+    [P_c] = {"c", 3.23e-7, "1/(cell*d)", D_NN, "NK kill of tumour (non-ligand tumour)", DP},
+    [P_sigma] = {"sigma", 1.3e4, "cell/d", D_NN, "constant NK source", DP},
+    [P_f] = {"f", 0.0412, "1/d", D_NN, "NK death rate", DP},
+    [P_g] = {"g", 0.025, "1/d", D_NN, "maximal NK recruitment by tumour (non-ligand)", DP},
+    [P_h] = {"h", 2.02e7, "cell2", D_POS, "NK recruitment steepness", DP},
+    [P_p] = {"p", 1e-7, "1/(cell*d)", D_NN, "NK inactivation by tumour", DP},
+    [P_m] = {"m", 0.02, "1/d", D_NN, "CD8+ death rate", DP},
+    [P_j] = {"j", 0.0375, "1/d", D_NN, "maximal CD8+ recruitment (nn, nl)", DP},
+    [P_k] = {"k", 2.02e7, "cell2", D_POS, "CD8+ recruitment steepness", DP},
+    [P_q] = {"q", 3.42e-10, "1/(cell*d)", D_NN, "CD8+ inactivation by tumour", DP},
+    [P_r] = {"r", 1.1e-7, "1/(cell*d)", D_NN, "CD8+ stimulation by NK-tumour debris", DP},
+    [P_d] = {"d", 1.43, "1/d", D_NN, "saturation level of CD8+ kill (nn)", DP},
+    [P_lambda] = {"lambda", 0.58, "1", D_POS, "exponent of the effector:target ratio (nn)", DP},
+    [P_s] = {"s", 2.73, "1", D_POS, "steepness of CD8+ kill (nn)", DP},
 };
 
 #define SNG "S-Ng/Immune-Response-to-Tumor-Growth and an-do/MeFAST (d, lambda, s)"

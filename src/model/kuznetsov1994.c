@@ -14,14 +14,14 @@ static const its_state_def states[NS] = {
 };
 
 static const its_param_def params[NP] = {
-    [P_s] = {"s", 1.3e4, "cell/d", "normal effector influx", KZ},
-    [P_p] = {"p", 0.1245, "1/d", "maximal tumour-stimulated effector proliferation", KZ},
-    [P_g] = {"g", 2.019e7, "cell", "half-saturation of effector stimulation", KZ},
-    [P_m] = {"m", 3.422e-10, "1/(cell*d)", "effector inactivation by tumour", KZ},
-    [P_d] = {"d", 0.0412, "1/d", "effector death rate", KZ},
-    [P_a] = {"a", 0.18, "1/d", "maximal tumour growth rate", KZ},
-    [P_b] = {"b", 2.0e-9, "1/cell", "inverse tumour carrying capacity", KZ},
-    [P_n] = {"n", 1.101e-7, "1/(cell*d)", "tumour kill by effectors", KZ},
+    [P_s] = {"s", 1.3e4, "cell/d", D_NN, "normal effector influx", KZ},
+    [P_p] = {"p", 0.1245, "1/d", D_NN, "maximal tumour-stimulated effector proliferation", KZ},
+    [P_g] = {"g", 2.019e7, "cell", D_POS, "half-saturation of effector stimulation", KZ},
+    [P_m] = {"m", 3.422e-10, "1/(cell*d)", D_NN, "effector inactivation by tumour", KZ},
+    [P_d] = {"d", 0.0412, "1/d", D_NN, "effector death rate", KZ},
+    [P_a] = {"a", 0.18, "1/d", D_NN, "maximal tumour growth rate", KZ},
+    [P_b] = {"b", 2.0e-9, "1/cell", D_NN, "inverse tumour carrying capacity", KZ},
+    [P_n] = {"n", 1.101e-7, "1/(cell*d)", D_NN, "tumour kill by effectors", KZ},
 };
 
 static const its_input_def inputs[] = {

@@ -13,12 +13,12 @@ static const its_state_def states[NS] = {
 };
 
 static const its_param_def params[NP] = {
-    [P_V1] = {"V1", 2.9, "L", "central volume", "aldesleukin default (Konrad 1990; itsim agents)"},
-    [P_V2] = {"V2", 2.8, "L", "peripheral volume", "aldesleukin default (D, pk_clinical.md 6.1)"},
-    [P_CL] = {"CL", 172.8, "L/d", "clearance", "aldesleukin default (Konrad 1990)"},
-    [P_Q] = {"Q", 43.2, "L/d", "inter-compartmental clearance (0: one compartment)", "aldesleukin default (D)"},
-    [P_ka] = {"ka", 2.4, "1/d", "first-order absorption from the depot", "aldesleukin SC (D, pk_clinical.md 6.1)"},
-    [P_F] = {"F", 0.39, "1", "bioavailability of depot doses", "aldesleukin SC (UK SmPC, Vs)"},
+    [P_V1] = {"V1", 2.9, "L", D_POS, "central volume", "aldesleukin default (Konrad 1990; itsim agents)"},
+    [P_V2] = {"V2", 2.8, "L", D_POS, "peripheral volume", "aldesleukin default (D, pk_clinical.md 6.1)"},
+    [P_CL] = {"CL", 172.8, "L/d", D_NN, "clearance", "aldesleukin default (Konrad 1990)"},
+    [P_Q] = {"Q", 43.2, "L/d", D_NN, "inter-compartmental clearance (0: one compartment)", "aldesleukin default (D)"},
+    [P_ka] = {"ka", 2.4, "1/d", D_NN, "first-order absorption from the depot", "aldesleukin SC (D, pk_clinical.md 6.1)"},
+    [P_F] = {"F", 0.39, "1", D_FRAC, "bioavailability of depot doses", "aldesleukin SC (UK SmPC, Vs)"},
 };
 
 static const its_input_def inputs[] = {

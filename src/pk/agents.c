@@ -8,57 +8,58 @@
 #include <string.h>
 
 #include "itsim/units.h"
+#include "model/models.h"
 
 #define PKC "pk_clinical.md 6.1"
 
 static const its_param_def p_aldesleukin[] = {
-    {"V1", 2.9, "L", "central volume", "Konrad 1990 Cancer Res 50:2009 (V), D: " PKC},
-    {"V2", 2.8, "L", "peripheral volume", "D from Konrad 1990 bi-exponential fit (" PKC ")"},
-    {"CL", 172.8, "L/d", "clearance (0.12 L/min)", "Konrad 1990 (V)"},
-    {"Q", 43.2, "L/d", "inter-compartmental clearance (0.030 L/min)", "D: gives t1/2 alpha 12.9 min, beta 85 min (" PKC ")"},
-    {"F_sc", 0.39, "1", "subcutaneous bioavailability", "UK SmPC 31-47 % (Vs), mid-range"},
-    {"ka_sc", 2.4, "1/d", "subcutaneous absorption (0.10/h, Tmax ~4 h)", "D from SmPC Tmax 2-6 h (" PKC ")"},
+    {"V1", 2.9, "L", D_POS, "central volume", "Konrad 1990 Cancer Res 50:2009 (V), D: " PKC},
+    {"V2", 2.8, "L", D_POS, "peripheral volume", "D from Konrad 1990 bi-exponential fit (" PKC ")"},
+    {"CL", 172.8, "L/d", D_NN, "clearance (0.12 L/min)", "Konrad 1990 (V)"},
+    {"Q", 43.2, "L/d", D_NN, "inter-compartmental clearance (0.030 L/min)", "D: gives t1/2 alpha 12.9 min, beta 85 min (" PKC ")"},
+    {"F_sc", 0.39, "1", D_FRAC, "subcutaneous bioavailability", "UK SmPC 31-47 % (Vs), mid-range"},
+    {"ka_sc", 2.4, "1/d", D_NN, "subcutaneous absorption (0.10/h, Tmax ~4 h)", "D from SmPC Tmax 2-6 h (" PKC ")"},
 };
 static const its_param_def p_ifn[] = {
-    {"V_per_m2", 20.0, "L/m2", "volume of distribution per m2 BSA", "D: fit of Radwanski 1987 SC Cmax (" PKC ")"},
-    {"ke", 9.79, "1/d", "elimination (IV t1/2 1.7 h)", "Radwanski 1987 J Clin Pharmacol 27:432 (V)"},
-    {"ka_sc", 3.02, "1/d", "SC absorption (t1/2 5.5 h)", "Radwanski 1987 (V)"},
-    {"F_sc", 1.0, "1", "SC bioavailability", "Radwanski 1987: SC AUC >= IV AUC (V); Wills 1984 > 80 %"},
+    {"V_per_m2", 20.0, "L/m2", D_POS, "volume of distribution per m2 BSA", "D: fit of Radwanski 1987 SC Cmax (" PKC ")"},
+    {"ke", 9.79, "1/d", D_NN, "elimination (IV t1/2 1.7 h)", "Radwanski 1987 J Clin Pharmacol 27:432 (V)"},
+    {"ka_sc", 3.02, "1/d", D_NN, "SC absorption (t1/2 5.5 h)", "Radwanski 1987 (V)"},
+    {"F_sc", 1.0, "1", D_FRAC, "SC bioavailability", "Radwanski 1987: SC AUC >= IV AUC (V); Wills 1984 > 80 %"},
 };
 static const its_param_def p_pegifn[] = {
-    {"CL_F", 44.1, "L/d", "apparent clearance at start", "Gupta 2006 Br J Clin Pharmacol 63:292 (Vs, nlmixr2lib)"},
-    {"T_CL", 666.0, "d", "time constant of CL(t) = CL0/(1 + t/T)", "Gupta 2006 (Vs)"},
-    {"V_F", 149.0, "L", "apparent volume", "Gupta 2006 (Vs)"},
-    {"ka_sc", 1.9, "1/d", "SC absorption (fixed)", "Gupta 2006 (Vs)"},
+    {"CL_F", 44.1, "L/d", D_NN, "apparent clearance at start", "Gupta 2006 Br J Clin Pharmacol 63:292 (Vs, nlmixr2lib)"},
+    {"T_CL", 666.0, "d", D_POS, "time constant of CL(t) = CL0/(1 + t/T)", "Gupta 2006 (Vs)"},
+    {"V_F", 149.0, "L", D_POS, "apparent volume", "Gupta 2006 (Vs)"},
+    {"ka_sc", 1.9, "1/d", D_NN, "SC absorption (fixed)", "Gupta 2006 (Vs)"},
 };
 static const its_param_def p_sargramostim[] = {
-    {"CL_F_per_m2", 103.7, "L/(d*m2)", "SC apparent clearance (72 mL/min/m2)", "Stute 1995 J Pharm Sci 84:824 (V, paediatric: flag)"},
-    {"ke", 7.23, "1/d", "elimination (SC t1/2 2.3 h)", "Stute 1995 (V)"},
-    {"ka_sc", 9.0, "1/d", "SC absorption giving Tmax ~3 h", "D from Stute 1995 Tmax 3 h (1.5-4)"},
-    {"F_sc", 1.0, "1", "SC bioavailability (apparent parameters)", "assumed: CL/F and V/F absorb F"},
+    {"CL_F_per_m2", 103.7, "L/(d*m2)", D_NN, "SC apparent clearance (72 mL/min/m2)", "Stute 1995 J Pharm Sci 84:824 (V, paediatric: flag)"},
+    {"ke", 7.23, "1/d", D_NN, "elimination (SC t1/2 2.3 h)", "Stute 1995 (V)"},
+    {"ka_sc", 9.0, "1/d", D_NN, "SC absorption giving Tmax ~3 h", "D from Stute 1995 Tmax 3 h (1.5-4)"},
+    {"F_sc", 1.0, "1", D_FRAC, "SC bioavailability (apparent parameters)", "assumed: CL/F and V/F absorb F"},
 };
 static const its_param_def p_pembro[] = {
-    {"CL", 0.22, "L/d", "clearance", "Ahamadi 2017 CPT PSP 6:49 (Vs, nlmixr2lib); label 252 mL/d first dose"},
-    {"Vc", 3.48, "L", "central volume", "Ahamadi 2017 (Vs)"},
-    {"Q", 0.795, "L/d", "inter-compartmental clearance", "Ahamadi 2017 (Vs)"},
-    {"Vp", 4.06, "L", "peripheral volume", "Ahamadi 2017 (Vs)"},
+    {"CL", 0.22, "L/d", D_NN, "clearance", "Ahamadi 2017 CPT PSP 6:49 (Vs, nlmixr2lib); label 252 mL/d first dose"},
+    {"Vc", 3.48, "L", D_POS, "central volume", "Ahamadi 2017 (Vs)"},
+    {"Q", 0.795, "L/d", D_NN, "inter-compartmental clearance", "Ahamadi 2017 (Vs)"},
+    {"Vp", 4.06, "L", D_POS, "peripheral volume", "Ahamadi 2017 (Vs)"},
 };
 static const its_param_def p_nivo[] = {
-    {"CL", 0.2256, "L/d", "baseline clearance (9.4 mL/h)", "Bajaj 2017 CPT PSP 6:58 (Vs, nlmixr2lib)"},
-    {"Vc", 3.63, "L", "central volume", "Bajaj 2017 (Vs)"},
-    {"Q", 0.7704, "L/d", "inter-compartmental clearance (32.1 mL/h)", "Bajaj 2017 (Vs)"},
-    {"Vp", 2.78, "L", "peripheral volume", "Bajaj 2017 (Vs)"},
-    {"CL_Emax", -0.295, "1", "maximal change of CL over time", "Bajaj 2017 (Vs)"},
-    {"CL_T50", 58.75, "d", "time of half the CL change (1410 h)", "Bajaj 2017 (Vs)"},
-    {"CL_hill", 3.15, "1", "Hill coefficient of the CL change", "Bajaj 2017 (Vs)"},
+    {"CL", 0.2256, "L/d", D_NN, "baseline clearance (9.4 mL/h)", "Bajaj 2017 CPT PSP 6:58 (Vs, nlmixr2lib)"},
+    {"Vc", 3.63, "L", D_POS, "central volume", "Bajaj 2017 (Vs)"},
+    {"Q", 0.7704, "L/d", D_NN, "inter-compartmental clearance (32.1 mL/h)", "Bajaj 2017 (Vs)"},
+    {"Vp", 2.78, "L", D_POS, "peripheral volume", "Bajaj 2017 (Vs)"},
+    {"CL_Emax", -0.295, "1", D_REAL, "maximal change of CL over time", "Bajaj 2017 (Vs)"},
+    {"CL_T50", 58.75, "d", D_POS, "time of half the CL change (1410 h)", "Bajaj 2017 (Vs)"},
+    {"CL_hill", 3.15, "1", D_NN, "Hill coefficient of the CL change", "Bajaj 2017 (Vs)"},
 };
 static const its_param_def p_dtic[] = {
-    {"CL_per_kg", 22.18, "L/(d*kg)", "clearance (15.4 mL/kg/min)", "Breithaupt abstract (toxicity_antigenicity.md 9.1, V)"},
-    {"V_per_kg", 0.632, "L/kg", "volume of distribution", "Breithaupt (V)"},
-    {"circ0", 5.0e9, "cell/L", "baseline neutrophils (Friberg Circ0)", "Friberg 2002 docetaxel 5.05e9 (Vs)"},
-    {"MTT", 3.71, "d", "mean transit time through maturation (89 h)", "Friberg 2002 (Vs)"},
-    {"gamma", 0.16, "1", "feedback exponent", "Friberg 2002 (Vs)"},
-    {"slope", 0.07, "1/uM", "linear drug effect on proliferation",
+    {"CL_per_kg", 22.18, "L/(d*kg)", D_NN, "clearance (15.4 mL/kg/min)", "Breithaupt abstract (toxicity_antigenicity.md 9.1, V)"},
+    {"V_per_kg", 0.632, "L/kg", D_POS, "volume of distribution", "Breithaupt (V)"},
+    {"circ0", 5.0e9, "cell/L", D_POS, "baseline neutrophils (Friberg Circ0)", "Friberg 2002 docetaxel 5.05e9 (Vs)"},
+    {"MTT", 3.71, "d", D_POS, "mean transit time through maturation (89 h)", "Friberg 2002 (Vs)"},
+    {"gamma", 0.16, "1", D_NN, "feedback exponent", "Friberg 2002 (Vs)"},
+    {"slope", 0.07, "1/uM", D_NN, "linear drug effect on proliferation",
      "UNVERIFIED placeholder: no published dacarbazine fit (toxicity_antigenicity.md 9.1); calibrate"},
 };
 
