@@ -285,6 +285,11 @@ static int cmd_run(int argc, char **argv)
         free(sets);
         return exit_code(st);
     }
+    {   /* warnings (a dose far above its label): printed, the run goes on */
+        const char *w = its_scenario_warnings(sc), *nl;
+        for (; *w && (nl = strchr(w, '\n')) != NULL; w = nl + 1)
+            fprintf(stderr, "itsim: %.*s\n", (int)(nl - w), w);
+    }
 
     if (its_scenario_arm_count(sc) > 0) {
         rc = run_comparison(sc, outdir, force, render);

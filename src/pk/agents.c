@@ -75,30 +75,39 @@ static const its_agent agents[] = {
     {"aldesleukin", "aldesleukin (Proleukin, recombinant IL-2)", "cytokine", "il2",
      "2-compartment IV; SC first-order absorption", 15300.0, 16.4e6,
      "Proleukin label: MW ~15,300; 16.4e6 IU/mg from 18 MIU = 1.1 mg (pk_clinical.md 1.1, Vs/D)",
-     N(p_aldesleukin), p_aldesleukin, 0, NULL},
+     N(p_aldesleukin), p_aldesleukin, 0, NULL, "600000 IU/kg",
+     "Proleukin (aldesleukin) US label: 600,000 IU/kg IV every 8 hours, at most 14 doses per cycle"},
     {"interferon_alfa_2b", "interferon alfa-2b (Intron A)", "cytokine", "ifna",
      "1-compartment, first-order SC absorption", 19271.0, 2.6e8,
-     "Intron A label: MW 19,271, 2.6e8 IU/mg (pk_clinical.md 1.2, V)", N(p_ifn), p_ifn, 0, NULL},
+     "Intron A label: MW 19,271, 2.6e8 IU/mg (pk_clinical.md 1.2, V)", N(p_ifn), p_ifn, 0, NULL, "30 MIU/m2",
+     "Intron A (interferon alfa-2b) US label: AIDS-related Kaposi sarcoma 30 MIU/m2 SC or IM three "
+     "times a week (melanoma induction 20 MIU/m2 IV)"},
     /* In tme: its own SC depot and plasma states (input peginterferon_sc),
      * acting as IFN-alpha activity weighted by r_peg. */
     {"peginterferon_alfa_2b", "peginterferon alfa-2b (Sylatron)", "cytokine", "peginterferon",
      "1-compartment SC, clearance falling with time", 31000.0, 0.0,
-     "MW ~31,000 (19,271 protein + 12 kDa PEG; UNVERIFIED here); dosed in ug/kg", N(p_pegifn), p_pegifn, 0, NULL},
+     "MW ~31,000 (19,271 protein + 12 kDa PEG; UNVERIFIED here); dosed in ug/kg", N(p_pegifn), p_pegifn, 0, NULL, "6 ug/kg",
+     "Sylatron (peginterferon alfa-2b) US label: 6 ug/kg SC weekly for 8 doses, then 3 ug/kg weekly"},
     {"sargramostim", "sargramostim (Leukine, yeast GM-CSF)", "cytokine", "gmcsf",
      "1-compartment, first-order SC absorption", 16800.0, 5.6e6,
      "glycoforms 15.5-19.5 kDa (mid 16.8 kDa); 5.6e6 IU/mg (older Leukine label, pk_clinical.md 1.4, Vs)",
-     N(p_sargramostim), p_sargramostim, 0, NULL},
+     N(p_sargramostim), p_sargramostim, 0, NULL, "250 ug/m2",
+     "Leukine (sargramostim) US label: 250 ug/m2/day IV or SC"},
     {"pembrolizumab", "pembrolizumab (Keytruda, anti-PD-1 IgG4)", "anti-PD-1 antibody", "antipd1",
      "2-compartment IV, linear", 149000.0, 0.0,
-     "IgG4 ~149 kDa (label value, UNVERIFIED here); dosed in mg", N(p_pembro), p_pembro, 0, NULL},
+     "IgG4 ~149 kDa (label value, UNVERIFIED here); dosed in mg", N(p_pembro), p_pembro, 0, NULL, "400 mg",
+     "Keytruda (pembrolizumab) US label: 200 mg every 3 weeks or 400 mg every 6 weeks IV"},
     /* In tme nivolumab sets the anti-PD-1 PK to its own 2-compartment values
      * (tme_nivo), without its time-varying clearance. */
     {"nivolumab", "nivolumab (Opdivo, anti-PD-1 IgG4)", "anti-PD-1 antibody", "antipd1",
      "2-compartment IV, time-varying clearance (tme: baseline clearance)", 146000.0, 0.0,
-     "IgG4 ~146 kDa (label value, UNVERIFIED here); dosed in mg or mg/kg", N(p_nivo), p_nivo, N(tme_nivo), tme_nivo},
+     "IgG4 ~146 kDa (label value, UNVERIFIED here); dosed in mg or mg/kg", N(p_nivo), p_nivo, N(tme_nivo), tme_nivo,
+     "480 mg", "Opdivo (nivolumab) US label: 240 mg every 2 weeks or 480 mg every 4 weeks IV"},
     {"dacarbazine", "dacarbazine (DTIC)", "cytotoxic", "dacarbazine",
      "1-compartment IV; Friberg neutropenia model", 182.19, 0.0,
-     "MW 182.19 (toxicity_antigenicity.md 9.1, V)", N(p_dtic), p_dtic, 0, NULL},
+     "MW 182.19 (toxicity_antigenicity.md 9.1, V)", N(p_dtic), p_dtic, 0, NULL, "375 mg/m2",
+     "DTIC-Dome (dacarbazine) US label: Hodgkin disease 375 mg/m2 on day 1 every 15 days in "
+     "combination (melanoma 2-4.5 mg/kg/day x 10 days or 250 mg/m2/day x 5 days)"},
 };
 
 size_t its_agent_count(void)
@@ -259,5 +268,33 @@ its_status its_dose_amount(const its_agent *a, const char *dose,
     *out = mg / si_target;
     if (msg != NULL && msglen > 0)
         msg[0] = '\0';
+    return ITS_OK;
+}
+
+its_status its_dose_label_check(const its_agent *a, const char *dose,
+                                const its_patient *p, double *ratio,
+                                char *msg, size_t msglen)
+{
+    double mg, label_mg;
+    its_status st;
+
+    if (a == NULL || dose == NULL || ratio == NULL)
+        return ITS_EINVAL;
+    if (msg != NULL && msglen > 0)
+        msg[0] = '\0';
+    if (a->label_dose == NULL)
+        return failf(msg, msglen, ITS_ENOTFOUND, "%s has no labelled dose", a->name);
+    st = its_dose_amount(a, dose, p, "mg", &mg, msg, msglen);
+    if (st != ITS_OK)
+        return st;
+    st = its_dose_amount(a, a->label_dose, p, "mg", &label_mg, msg, msglen);
+    if (st != ITS_OK)
+        return st;
+    *ratio = label_mg > 0.0 ? mg / label_mg : (double)INFINITY;
+    if (*ratio > ITS_DOSE_LABEL_FACTOR)
+        failf(msg, msglen, ITS_OK,
+              "dose '%s' is %.3g times the largest labelled dose of %s (%s; %s); "
+              "check the unit (running anyway)",
+              dose, *ratio, a->name, a->label_dose, a->label_source);
     return ITS_OK;
 }
