@@ -109,11 +109,11 @@ int main(void)
                  "600,000 IU/kg x 70 kg = 42 MIU");
     its_test_rel(dose("aldesleukin", "600000 IU/kg", &p70, "mg"), 2.57, 0.01,
                  "= about 2.57 mg");
-    /* 2.561 mg / 15,300 g/mol = 167 nmol (pk_clinical.md: ~168 nmol). */
+    /* 2.561 mg / 15,300 g/mol = 167 nmol (~168 nmol from the Proleukin label's 18 MIU = 1.1 mg). */
     its_test_rel(dose("aldesleukin", "600000 IU/kg", &p70, "nmol"), 42e6 / 16.4e6 / 15300.0 * 1e6,
                  1e-12, "= 167 nmol through the molecular weight");
     its_test_rel(dose("aldesleukin", "600000 IU/kg", &p70, "nmol"), 168.0, 0.01,
-                 "pk_clinical.md's ~168 nmol per dose");
+                 "the label-derived ~168 nmol per dose");
     /* Per m2 through the patient's formula. */
     its_test_rel(dose("interferon_alfa_2b", "20 MIU/m2", &p70, "MIU"),
                  20.0 * sqrt(170.0 * 70.0 / 3600.0), 1e-12, "20 MIU/m2 (Mosteller)");
@@ -189,7 +189,7 @@ int main(void)
         double sum = k10 + k12 + k21, prod = k10 * k21, disc = sqrt(sum * sum - 4.0 * prod);
         double alpha = 0.5 * (sum + disc), beta = 0.5 * (sum - disc);
         /* Half-lives published to 3 and 2 significant figures, V2 and Q
-         * derived and rounded in pk_clinical.md 6.1: 1 % tolerance. */
+         * derived from Konrad et al. 1990 and rounded: 1 % tolerance. */
         its_test_rel(log(2.0) / alpha * 1440.0, 12.9, 0.01, "aldesleukin t1/2 alpha (min)");
         its_test_rel(log(2.0) / beta * 1440.0, 85.0, 0.01, "aldesleukin t1/2 beta (min)");
         a = its_agent_find("pembrolizumab");

@@ -166,6 +166,68 @@ static void check_domain_refusal(void)
     its_scenario_free(sc);
 }
 
+/* Sources cite primary papers or labels, never the research notes kept
+ * outside the repository, and use words, not the notes' evidence flags. */
+static const char *const banned[] = {
+    "pk_clinical", "tme_parameters", "toxicity_antigenicity", "models.md",
+    "clinical_dynamics", "delivery_systems", "virtual_trials", "peers.md",
+    "shared/research", "UNVERIFIED", "(V)", "(V,", "(Vs", "Vs)", "Vs,", "Vs-est",
+    "V(B)", "V(I)", "(D)", "(D,", "(V/D)", "[P]", "[D]", "[N]",
+};
+static size_t n_bad_text;
+
+static void check_text(const char *what, const char *name, const char *text)
+{
+    size_t k;
+    for (k = 0; text != NULL && k < sizeof banned / sizeof banned[0]; k++)
+        if (strstr(text, banned[k]) != NULL) {
+            its_test_true(0, "%s %s cites '%s': %s", what, name, banned[k], text);
+            n_bad_text++;
+        }
+}
+
+static void check_sources(void)
+{
+    size_t i, j;
+    n_bad_text = 0;
+    for (i = 0; i < its_model_count(); i++) {
+        const its_model_def *m = its_model_at(i);
+        check_text("model", m->name, m->title);
+        check_text("model", m->name, m->reference);
+        check_text("model", m->name, m->notes);
+        for (j = 0; j < m->n_params; j++) {
+            check_text("parameter", m->params[j].name, m->params[j].source);
+            check_text("parameter", m->params[j].name, m->params[j].description);
+        }
+        for (j = 0; j < m->n_states; j++)
+            check_text("state", m->states[j].name, m->states[j].description);
+        for (j = 0; j < m->n_inputs; j++)
+            check_text("input", m->inputs[j].name, m->inputs[j].description);
+        for (j = 0; j < m->n_observables; j++)
+            check_text("observable", m->observables[j].name, m->observables[j].description);
+        for (j = 0; j < m->n_sets; j++) {
+            check_text("set", m->sets[j].name, m->sets[j].source);
+            check_text("set", m->sets[j].name, m->sets[j].description);
+        }
+    }
+    for (i = 0; i < its_agent_count(); i++) {
+        const its_agent *a = its_agent_at(i);
+        check_text("agent", a->name, a->identity_source);
+        check_text("agent", a->name, a->label_source);
+        check_text("agent", a->name, a->pk_model);
+        for (j = 0; j < a->n_params; j++) {
+            check_text("agent parameter", a->params[j].name, a->params[j].source);
+            check_text("agent parameter", a->params[j].name, a->params[j].description);
+        }
+    }
+    for (i = 0; i < its_regimen_count(); i++) {
+        check_text("regimen", its_regimen_at(i)->name, its_regimen_at(i)->source);
+        check_text("regimen", its_regimen_at(i)->name, its_regimen_at(i)->title);
+    }
+    its_test_true(n_bad_text == 0, "no model, agent or regimen text cites the research notes "
+                  "or uses their evidence flags (%zu found)", n_bad_text);
+}
+
 /* Central differences with a relative step; compare column by column. */
 static void check_jacobian(const its_model_def *m, const double *y0, const char *where)
 {
@@ -234,5 +296,6 @@ int main(void)
         }
     }
     check_domain_refusal();
+    check_sources();
     return its_test_done();
 }

@@ -134,7 +134,7 @@ its_status its_sim_add_infusion(its_sim *sim, const char *input,
 
 /* Release laws of a delivery system (depot, hydrogel, scaffold, particle):
  * the cumulative fraction F(t) of the non-burst part released by time t
- * after administration (pk_clinical.md 2.1; Costa & Sousa Lobo 2001). */
+ * after administration (Costa & Sousa Lobo 2001, Eur J Pharm Sci 13:123). */
 typedef enum its_release_law {
     ITS_RELEASE_ZERO_ORDER = 0,  /* F = t/tau until tau                      */
     ITS_RELEASE_FIRST_ORDER = 1, /* F = 1 - exp(-t/tau)                      */

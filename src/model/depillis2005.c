@@ -8,8 +8,9 @@ enum { T, N, L, NS };
 enum { P_a, P_b, P_c, P_sigma, P_f, P_g, P_h, P_p, P_m, P_j, P_k, P_q, P_r,
        P_d, P_lambda, P_s, NP };
 
-#define DP "de Pillis et al. 2005, Cancer Res 65:7950; MODEL1907260001 (nn); " \
-           "S-Ng and MeFAST implementations agree"
+#define DP "de Pillis et al. 2005, Cancer Res 65:7950, as encoded in BioModels " \
+           "MODEL1907260001 (nn) and two independent implementations that agree " \
+           "(github S-Ng/Immune-Response-to-Tumor-Growth, an-do/MeFAST); paper text not read"
 
 static const its_state_def states[NS] = {
     [T] = {"T", "cell", 1e4, 0.0, "tumour cells"},
@@ -38,7 +39,8 @@ static const its_param_def params[NP] = {
 };
 
 #define SNG "S-Ng/Immune-Response-to-Tumor-Growth and an-do/MeFAST (d, lambda, s)"
-#define SNG_LIG "ligand-case c from JBS2008/MeFAST; g and j from S-Ng only: UNVERIFIED"
+#define SNG_LIG "ligand-case c as quoted by de Pillis et al. 2008, J Biol Syst 16:51 and MeFAST; " \
+                "g and j from S-Ng only (MeFAST differs; could not be checked in the paper)"
 
 static const its_param_value v_nn[] = {{"d", 1.43}, {"lambda", 0.58}, {"s", 2.73}};
 static const its_param_value v_nl[] = {{"d", 3.60}, {"lambda", 0.46}, {"s", 1.61}};
@@ -51,7 +53,7 @@ static const its_param_value v_p10[] = {{"d", 4.23}, {"lambda", 1.43}, {"s", 0.3
 
 static const its_param_set sets[] = {
     {"nn", "mouse, non-ligand tumour (Diefenbach et al. 2001 arm)", DP, ITS__COUNT(v_nn), v_nn},
-    {"nl", "mouse arm nl (letter-to-experiment mapping UNVERIFIED)", SNG, ITS__COUNT(v_nl), v_nl},
+    {"nl", "mouse arm nl (which Diefenbach experiment the letters name is not certain)", SNG, ITS__COUNT(v_nl), v_nl},
     {"ln", "mouse arm ln, NKG2D-ligand tumour", SNG_LIG, ITS__COUNT(v_ln), v_ln},
     {"ll", "mouse arm ll, NKG2D-ligand tumour", SNG_LIG, ITS__COUNT(v_ll), v_ll},
     {"patient9", "human, Dudley et al. 2002 patient 9", SNG, ITS__COUNT(v_p9), v_p9},
@@ -59,7 +61,7 @@ static const its_param_set sets[] = {
      "S-Ng only (single source)", ITS__COUNT(v_p10), v_p10},
 };
 
-/* D*T written as d L^l T / (s T^l + L^l): no 0/0 as T -> 0 (models.md). */
+/* D*T written as d L^l T / (s T^l + L^l) (the MeFAST form): no 0/0 as T -> 0. */
 static double cd8_kill(double tu, double l, const double *p)
 {
     double tl, ll, den;
@@ -94,7 +96,7 @@ const its_model_def its__model_depillis2005 = {
     "d",
     "The 2005 paper's initial conditions are not published (independent "
     "replicators); defaults here are T = 1e4 and the tumour-free NK level. "
-    "Ligand-arm g and j conflict between implementations (UNVERIFIED). "
+    "Ligand-arm g and j conflict between implementations and could not be checked in the paper. "
     "S-Ng's human c = 3.23e-1 is a typo for 3.23e-7 (MeFAST, JBS2008).",
     NS, states, NP, params, 0, NULL, ITS__COUNT(sets), sets, "nn", rhs, NULL, NULL, 0.0, 0, NULL, NULL,
 };

@@ -65,7 +65,7 @@ static const its_param_def params[NP] = {
     [P_l] = {"l", 2.09, "1", D_POS, "exponent of the effector:target ratio (patient 9)",
              "python implementation of de Pillis 2009 (0 in BIOMD0000000779)"},
     [P_s] = {"s", 3.8e-3, "1", D_POS, "steepness of CD8+ kill (patient 9)",
-             "python implementation of de Pillis 2009; the 2006 SBML has 8.39e-2 (UNVERIFIED)"},
+             "python implementation of de Pillis 2009; the 2006 SBML has 8.39e-2 (not checked in the paper)"},
 };
 
 static const its_input_def inputs[] = {
@@ -188,8 +188,8 @@ const its_model_def its__model_depillis2009 = {
     "Corrections to public encodings: BIOMD0000000779 uses phi where theta "
     "belongs in the CD8+ turnover term (phi*m*L/(phi+I)); the python "
     "implementation gives that term a + sign (it is a loss). The form used "
-    "here is the reconciliation in shared/research/models.md sec. 3b, "
-    "UNVERIFIED against the paper. The kill term is written "
+    "here keeps theta in the turnover term and the loss sign; it could not be "
+    "checked against the paper. The kill term is written "
     "d L^l T/(s T^l + L^l) to avoid 0/0 at T = 0.",
     NS, states, NP, params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets,
     "patient9", rhs, jac, NULL, 0.0, 0, NULL, NULL,

@@ -57,7 +57,7 @@ static int rhs(double t, const double *y, double *dy, const double *p, void *u)
 }
 
 /* The tumour as one spherical lesion: diameter (6V/pi)^(1/3) for RECIST
- * (pk_clinical.md 6.4), and its cell count at 1e6 cells per mm3 (the
+ * (as usual for RECIST sums of spherical lesions), and its cell count at 1e6 cells per mm3 (the
  * conventional 1e9 cells/cm3, Del Monte 2009). */
 static const its_observable_def observables[] = {
     {"diameter", "mm", ITS_OBS_LESION_DIAMETER, "diameter of a sphere of volume V"},

@@ -18,7 +18,7 @@ static const its_state_def states[NS] = {
 
 static const its_param_def params[NP] = {
     [P_c] = {"c", 0.035, "1/d", D_NN, "tumour antigenicity: effector recruitment per tumour cell",
-             "BIOMD0000000732 default; KP range 0-0.05 (range UNVERIFIED)"},
+             "BioModels BIOMD0000000732 default; Kirschner & Panetta vary c over 0-0.05 (range as restated by later papers, not checked in the 1998 text)"},
     [P_mu2] = {"mu2", 0.03, "1/d", D_NN, "effector death rate", KP},
     [P_p1] = {"p1", 0.1245, "1/d", D_NN, "maximal IL-2-driven effector proliferation", KP},
     [P_g1] = {"g1", 2e7, "au", D_POS, "half-saturation of IL-2 effect on effectors", KP},

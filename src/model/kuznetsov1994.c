@@ -5,8 +5,9 @@
 enum { E, T, NS };
 enum { P_s, P_p, P_g, P_m, P_d, P_a, P_b, P_n, NP };
 
-#define KZ "Kuznetsov et al. 1994, Bull Math Biol 56:295; BIOMD0000000762; " \
-           "non-dimensional values agree (Lyon course code, models.md sec. 4)"
+#define KZ "Kuznetsov et al. 1994, Bull Math Biol 56:295, as encoded in BioModels " \
+           "BIOMD0000000762 (paper text not read); the non-dimensional values of an " \
+           "independent course implementation (Universite Lyon 1) agree"
 
 static const its_state_def states[NS] = {
     [E] = {"E", "cell", 3.2e5, 0.0, "effector (cytotoxic) cells"},
@@ -61,6 +62,6 @@ const its_model_def its__model_kuznetsov1994 = {
     "d",
     "Reduced two-equation model after the quasi-steady state of "
     "effector-tumour conjugates. The full model's conjugate rate constants "
-    "are UNVERIFIED and not implemented.",
+    "could not be checked in the paper and are not implemented.",
     NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, jac, NULL, 0.0, 0, NULL, NULL,
 };
