@@ -1963,6 +1963,8 @@ static its_status check_now(its_scenario *sc)
     size_t i, used;
     sc->warn[0] = '\0';
     for (i = 0; sc->arm_sc && i < sc->n_arms; i++) { /* the arms' own warnings */
+        if (!sc->arm_sc[i])
+            continue; /* an arm that failed to load */
         used = strlen(sc->warn);
         fmt_into(sc->warn + used, sizeof sc->warn - used, "%s", sc->arm_sc[i]->warn);
     }
