@@ -2023,6 +2023,13 @@ static its_status load_arms(its_scenario *sc)
         fmt_into(key, sizeof key, "arms[%zu]", i);
         if (!a->f[A_NAME].text || !*a->f[A_NAME].text)
             return fail(sc, ITS_EPARSE, &a->at, key, "every arm needs a name");
+        /* a name is one line: it labels table rows, CSV rows and figures */
+        for (k = 0; a->f[A_NAME].text[k]; k++)
+            if ((unsigned char)a->f[A_NAME].text[k] < 0x20 || a->f[A_NAME].text[k] == 0x7f) {
+                fmt_into(key, sizeof key, "arms[%zu].name", i);
+                return fail(sc, ITS_EPARSE, &a->f[A_NAME], key,
+                            "one line of text, without control characters (newline, tab, ...)");
+            }
         if (a->f[A_REGIMEN].text && a->f[A_FILE].text)
             return fail(sc, ITS_EPARSE, &a->f[A_FILE], key, "give regimen or file, not both");
         if (its_scenario_create(&sc->arm_sc[i]) != ITS_OK)
