@@ -369,6 +369,11 @@ static int cmd_run(int argc, char **argv)
         free(sets);
         return exit_code(st);
     }
+    {   /* warnings (a dose far above its label): printed, the run goes on */
+        const char *w = its_scenario_warnings(sc), *nl;
+        for (; *w && (nl = strchr(w, '\n')) != NULL; w = nl + 1)
+            fprintf(stderr, "itsim: %.*s\n", (int)(nl - w), w);
+    }
 
     /* the output directory is checked before a possibly long run */
     for (n_keep = 0; its_scenario_file(sc, n_keep); n_keep++)
@@ -481,11 +486,12 @@ static int cmd_model(const char *name)
             printf("  %-16s %-12s  %s\n", m->observables[i].name, m->observables[i].unit,
                    or_empty(m->observables[i].description));
     }
-    printf("\nparameters:\n  %-16s %14s %-14s %s\n", "name", "value", "unit",
-           "description [source]");
+    printf("\nparameters:\n  %-16s %14s %-14s %-20s %s\n", "name", "value", "unit",
+           "domain", "description [source]");
     for (i = 0; i < m->n_params; i++)
-        printf("  %-16s %14.6g %-14s %s [%s]\n", m->params[i].name,
+        printf("  %-16s %14.6g %-14s %-20s %s [%s]\n", m->params[i].name,
                m->params[i].value, m->params[i].unit,
+               its_domain_name(m->params[i].domain),
                or_empty(m->params[i].description),
                or_empty(m->params[i].source));
     printf("\nparameter sets%s%s%s:\n", m->default_set ? " (default: " : "",

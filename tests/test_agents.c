@@ -17,6 +17,76 @@ static double dose(const char *agent, const char *text, const its_patient *p,
     return st == ITS_OK ? out : (double)NAN;
 }
 
+/* The largest labelled dose of every agent converts for a patient, and a
+ * dose more than ITS_DOSE_LABEL_FACTOR times above it gives a warning, not
+ * an error: its_dose_label_check returns ITS_OK, and a scenario with such a
+ * dose loads (warning with the dose's FILE:LINE:COL) and runs. */
+static void check_label_doses(void)
+{
+    const its_patient p70 = {70.0, 170.0, ITS_BSA_MOSTELLER};
+    char msg[512];
+    double r = 0.0;
+    size_t i;
+    its_scenario *sc = NULL;
+    its_result *res = NULL;
+    static const char over[] =
+        "model: tme:1\n"
+        "therapy:\n"
+        "  - agent: aldesleukin\n"
+        "    dose: 600000 IU/kg\n"
+        "  - agent: pembrolizumab\n"
+        "    start: 1 d\n"
+        "    dose: 4001 mg\n"
+        "simulate: {until: 3 d}\n";
+
+    for (i = 0; i < its_agent_count(); i++) {
+        const its_agent *a = its_agent_at(i);
+        its_test_true(a->label_dose && a->label_source && strlen(a->label_source) > 10 &&
+                          its_dose_label_check(a, a->label_dose, &p70, &r, msg, sizeof msg) ==
+                              ITS_OK &&
+                          fabs(r - 1.0) < 1e-12 && msg[0] == '\0',
+                      "%s: labelled dose %s converts (ratio %g), no warning", a->name,
+                      a->label_dose ? a->label_dose : "(none)", r);
+    }
+    /* 600,000 IU/kg is the Proleukin label dose; 10x is the edge (no
+     * warning), 10.01x warns. Ratios are exact up to rounding (1e-12). */
+    its_test_true(its_dose_label_check(its_agent_find("aldesleukin"), "6000000 IU/kg", &p70, &r,
+                                       msg, sizeof msg) == ITS_OK &&
+                      fabs(r - 10.0) < 1e-12 && msg[0] == '\0',
+                  "aldesleukin 10x label: ratio %g, no warning", r);
+    its_test_true(its_dose_label_check(its_agent_find("aldesleukin"), "6006000 IU/kg", &p70, &r,
+                                       msg, sizeof msg) == ITS_OK &&
+                      fabs(r - 10.01) < 1e-12 && strstr(msg, "largest labelled dose") &&
+                      strstr(msg, "Proleukin"),
+                  "aldesleukin 10.01x label: ITS_OK with a warning '%s'", msg);
+    /* 20 mg/kg in a 70 kg patient is 1400 mg = 3.5x pembrolizumab's 400 mg */
+    its_test_true(its_dose_label_check(its_agent_find("pembrolizumab"), "20 mg/kg", &p70, &r,
+                                       msg, sizeof msg) == ITS_OK &&
+                      fabs(r - 3.5) < 1e-12 && msg[0] == '\0',
+                  "pembrolizumab 20 mg/kg: ratio %g (3.5), no warning", r);
+    its_test_true(its_dose_label_check(its_agent_find("pembrolizumab"), "5 MIU", &p70, &r,
+                                       msg, sizeof msg) == ITS_EUNIT,
+                  "an unconvertible dose is an error of the conversion: '%s'", msg);
+
+    its_scenario_create(&sc);
+    its_test_true(its_scenario_load_string(sc, over, strlen(over), "over.yaml") == ITS_OK,
+                  "a scenario with 4001 mg pembrolizumab loads: %s", its_scenario_errmsg(sc));
+    its_test_true(strncmp(its_scenario_warnings(sc), "over.yaml:7:11: therapy[1].dose: warning: ",
+                          42) == 0 &&
+                      strstr(its_scenario_warnings(sc), "10 times") &&
+                      strchr(its_scenario_warnings(sc), '\n') ==
+                          its_scenario_warnings(sc) + strlen(its_scenario_warnings(sc)) - 1,
+                  "one warning, with the dose's position: '%s'", its_scenario_warnings(sc));
+    its_test_true(its_scenario_run(sc, &res) == ITS_OK && res != NULL,
+                  "the scenario runs despite the warning");
+    its_result_free(res);
+    its_test_true(its_scenario_override(sc, "patient.weight=80 kg") == ITS_OK &&
+                      strstr(its_scenario_warnings(sc), "therapy[1].dose") &&
+                      strstr(its_scenario_warnings(sc), "therapy[0]") == NULL,
+                  "the label dose itself never warns");
+    its_scenario_free(sc);
+}
+
 int main(void)
 {
     const its_patient p70 = {70.0, 170.0, ITS_BSA_MOSTELLER};
@@ -39,11 +109,11 @@ int main(void)
                  "600,000 IU/kg x 70 kg = 42 MIU");
     its_test_rel(dose("aldesleukin", "600000 IU/kg", &p70, "mg"), 2.57, 0.01,
                  "= about 2.57 mg");
-    /* 2.561 mg / 15,300 g/mol = 167 nmol (pk_clinical.md: ~168 nmol). */
+    /* 2.561 mg / 15,300 g/mol = 167 nmol (~168 nmol from the Proleukin label's 18 MIU = 1.1 mg). */
     its_test_rel(dose("aldesleukin", "600000 IU/kg", &p70, "nmol"), 42e6 / 16.4e6 / 15300.0 * 1e6,
                  1e-12, "= 167 nmol through the molecular weight");
     its_test_rel(dose("aldesleukin", "600000 IU/kg", &p70, "nmol"), 168.0, 0.01,
-                 "pk_clinical.md's ~168 nmol per dose");
+                 "the label-derived ~168 nmol per dose");
     /* Per m2 through the patient's formula. */
     its_test_rel(dose("interferon_alfa_2b", "20 MIU/m2", &p70, "MIU"),
                  20.0 * sqrt(170.0 * 70.0 / 3600.0), 1e-12, "20 MIU/m2 (Mosteller)");
@@ -92,7 +162,9 @@ int main(void)
         for (j = 0; j < a->n_params; j++) {
             its_unit u;
             ok = ok && its_unit_parse(a->params[j].unit, &u, msg, sizeof msg) == ITS_OK &&
-                 strlen(a->params[j].source) > 3;
+                 strlen(a->params[j].source) > 3 &&
+                 a->params[j].domain != ITS_DOMAIN_UNDECLARED &&
+                 its_domain_contains(a->params[j].domain, a->params[j].value);
         }
         /* tme takes the agent by some route: tme_input (IV) or tme_input_sc */
         if (a->tme_input != NULL) {
@@ -101,9 +173,10 @@ int main(void)
             ok = ok && (its_model_input_index(its_model_find("tme"), a->tme_input) >= 0 ||
                         its_model_input_index(its_model_find("tme"), sc_name) >= 0);
         }
-        its_test_true(ok, "agent %s: identity, %zu PK parameters with units and sources",
-                      a->name, a->n_params);
+        its_test_true(ok, "agent %s: identity, %zu PK parameters with units, domains "
+                      "holding the defaults, and sources", a->name, a->n_params);
     }
+    check_label_doses();
     its_test_true(its_agent_count() == 7 && its_agent_find("nope") == NULL, "seven agents");
 
     /* Aldesleukin's 2-compartment parameters reproduce Konrad 1990's
@@ -116,7 +189,7 @@ int main(void)
         double sum = k10 + k12 + k21, prod = k10 * k21, disc = sqrt(sum * sum - 4.0 * prod);
         double alpha = 0.5 * (sum + disc), beta = 0.5 * (sum - disc);
         /* Half-lives published to 3 and 2 significant figures, V2 and Q
-         * derived and rounded in pk_clinical.md 6.1: 1 % tolerance. */
+         * derived from Konrad et al. 1990 and rounded: 1 % tolerance. */
         its_test_rel(log(2.0) / alpha * 1440.0, 12.9, 0.01, "aldesleukin t1/2 alpha (min)");
         its_test_rel(log(2.0) / beta * 1440.0, 85.0, 0.01, "aldesleukin t1/2 beta (min)");
         a = its_agent_find("pembrolizumab");

@@ -1,6 +1,7 @@
 /* itsim tests: delivery systems on tme. At an equal total IL-2 dose, an
  * intratumoral hydrogel depot (ReGel-like first-order release, t1/2 48 h,
- * 20 % burst; pk_clinical.md 6.2) gives a lower systemic peak and a higher
+ * Samlowski et al. 2006, J Immunother 29:524; the
+ * 20 % burst is assumed) gives a lower systemic peak and a higher
  * tumour exposure than high-dose IV infusions. */
 #include <math.h>
 #include <string.h>
@@ -162,7 +163,7 @@ int main(void)
                   "and less systemic exposure: blood AUC %.3g vs %.3g pM d", gel.auc_blood, iv.auc_blood);
     /* Share of the depot dose reaching blood = AUC x CL / dose. ReGel IL-2
      * in mice: < 1.5 % of the injected dose in blood or kidneys
-     * (Samlowski 2006, pk_clinical.md 2.2/6.2). IV: about all of it. */
+     * (Samlowski et al. 2006, J Immunother 29:524). IV: about all of it. */
     {
         double cl = 172.8; /* L/d, aldesleukin (tme CL_il2) */
         double f_gel = gel.auc_blood * cl / (14.0 * dose);

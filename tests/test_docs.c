@@ -73,10 +73,11 @@ static void tables(const its_model_def *m, buf *b)
                     ? roles[m->observables[i].role] : "?",
                 m->observables[i].description);
     }
-    put(b, "\n### Parameters\n\n| name | value | unit | description | source |\n|---|---|---|---|---|\n");
+    put(b, "\n### Parameters\n\n| name | value | unit | domain | description | source |\n|---|---|---|---|---|---|\n");
     for (i = 0; i < m->n_params; i++)
-        put(b, "| `%s` | %.10g | %s | %s | %s |\n", m->params[i].name,
-            m->params[i].value, m->params[i].unit, m->params[i].description,
+        put(b, "| `%s` | %.10g | %s | %s | %s | %s |\n", m->params[i].name,
+            m->params[i].value, m->params[i].unit, its_domain_name(m->params[i].domain),
+            m->params[i].description,
             m->params[i].source);
     if (m->n_sets > 0) {
         put(b, "\n### Parameter sets\n\nDefault: `%s`.\n\n| set | values | description | source |\n|---|---|---|---|\n",

@@ -20,8 +20,8 @@ static int logistic_rhs(double t, const double *y, double *dy, const double *p,
 
 static const its_state_def logistic_states[] = {{"N", "cell", 10.0, 0.0, "population"}};
 static const its_param_def logistic_params[] = {
-    {"r", 0.35, "1/d", "growth rate", "assumed: test value"},
-    {"K", 1e6, "cell", "carrying capacity", "assumed: test value"},
+    {"r", 0.35, "1/d", ITS_DOMAIN_NONNEGATIVE, "growth rate", "assumed: test value"},
+    {"K", 1e6, "cell", ITS_DOMAIN_POSITIVE, "carrying capacity", "assumed: test value"},
 };
 static const its_model_def logistic = {
     "logistic", "logistic growth", "analytic", "d", "", 1, logistic_states,
@@ -46,7 +46,7 @@ static int onecpt_rhs(double t, const double *y, double *dy, const double *p,
 
 static const its_state_def onecpt_states[] = {{"C", "mg/L", 0.0, 0.0, "concentration"}};
 static const its_param_def onecpt_params[] = {
-    {"k", 0.173, "1/h", "elimination rate", "assumed: test value"},
+    {"k", 0.173, "1/h", ITS_DOMAIN_NONNEGATIVE, "elimination rate", "assumed: test value"},
 };
 static const its_input_def onecpt_inputs[] = {
     {"drug", "C", 1.0 / 5.0, "mg", "dose into a 5 L volume", NULL},

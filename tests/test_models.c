@@ -67,6 +67,167 @@ static void check_metadata(const its_model_def *m)
                       "%s: default set %s exists", m->name, m->default_set);
 }
 
+/* Every parameter declares a domain chosen from its meaning, its default
+ * lies in it, and so does every value of every parameter set (a published
+ * variant must be a valid input). */
+static void check_domains(const its_model_def *m)
+{
+    size_t i, j, bad = 0;
+    for (i = 0; i < m->n_params; i++) {
+        const its_param_def *p = &m->params[i];
+        if (p->domain == ITS_DOMAIN_UNDECLARED || !its_domain_contains(p->domain, p->value)) {
+            its_test_true(0, "%s parameter %s = %g: domain '%s' declared and holds the default",
+                          m->name, p->name, p->value, its_domain_name(p->domain));
+            bad++;
+        }
+    }
+    its_test_true(bad == 0, "%s: all %zu parameters declare a domain holding the default",
+                  m->name, m->n_params);
+    for (i = 0; i < m->n_sets; i++) {
+        bad = 0;
+        for (j = 0; j < m->sets[i].n_values; j++) {
+            const its_param_value *v = &m->sets[i].values[j];
+            int k = its_model_param_index(m, v->name);
+            if (k < 0 || !its_domain_contains(m->params[k].domain, v->value)) {
+                its_test_true(0, "%s set %s: %s = %g in its domain", m->name,
+                              m->sets[i].name, v->name, v->value);
+                bad++;
+            }
+        }
+        its_test_true(bad == 0, "%s set %s: %zu values in their domains", m->name,
+                      m->sets[i].name, m->sets[i].n_values);
+    }
+}
+
+/* Values outside a parameter's domain are refused by its_sim_set_param, by
+ * a scenario's `parameters:` (with the key's position) and by --set, and
+ * the message names the parameter and its domain. */
+static void check_domain_refusal(void)
+{
+    its_sim *s = NULL;
+    its_scenario *sc = NULL;
+    static const char neg[] = "model: hahnfeldt1999\nparameters:\n  lambda1: -0.1 1/d\n";
+    double v = 0.0;
+    const char *msg;
+    static const struct {
+        const char *model, *param;
+        double bad, good;
+        const char *domain;
+    } cases[] = {
+        {"hahnfeldt1999", "lambda1", -0.1, 0.0, "non-negative"},
+        {"pk2cpt", "V1", 0.0, 1e-3, "positive"},
+        {"pk2cpt", "F", 1.5, 1.0, "[0, 1]"},
+        {"tme", "il2_expansion_cap", 0.5, 1.0, "at least 1"},
+        {"depillis2009", "e", -1e-9, 0.0, "[0, 1]"},
+    };
+    size_t i;
+
+    its_test_true(its_domain_contains(ITS_DOMAIN_FRACTION, 0.0) &&
+                      its_domain_contains(ITS_DOMAIN_FRACTION, 1.0) &&
+                      !its_domain_contains(ITS_DOMAIN_POS_FRACTION, 0.0) &&
+                      its_domain_contains(ITS_DOMAIN_POS_FRACTION, 1.0) &&
+                      !its_domain_contains(ITS_DOMAIN_AT_LEAST_ONE, 0.999) &&
+                      its_domain_contains(ITS_DOMAIN_REAL, -1e300) &&
+                      !its_domain_contains(ITS_DOMAIN_REAL, NAN) &&
+                      !its_domain_contains(ITS_DOMAIN_UNDECLARED, INFINITY) &&
+                      its_domain_contains(ITS_DOMAIN_UNDECLARED, -5.0),
+                  "domain bounds: closed and open ends");
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        its_sim_create(its_model_find(cases[i].model), &s);
+        its_test_true(s && its_sim_set_param(s, cases[i].param, cases[i].bad) == ITS_ERANGE,
+                      "%s: %s = %g refused (ITS_ERANGE)", cases[i].model, cases[i].param,
+                      cases[i].bad);
+        msg = its_sim_errmsg(s);
+        its_test_true(strstr(msg, cases[i].param) && strstr(msg, cases[i].domain),
+                      "message names the parameter and the domain: '%s'", msg);
+        its_sim_get_param(s, cases[i].param, &v);
+        its_test_true(v != cases[i].bad, "%s unchanged after the refusal", cases[i].param);
+        its_test_true(its_sim_set_param(s, cases[i].param, cases[i].good) == ITS_OK,
+                      "%s = %g (domain edge) accepted", cases[i].param, cases[i].good);
+        its_sim_free(s);
+        s = NULL;
+    }
+
+    its_scenario_create(&sc);
+    its_test_true(its_scenario_load_string(sc, neg, strlen(neg), "neg.yaml") == ITS_ERANGE,
+                  "scenario parameters: lambda1 -0.1 refused");
+    msg = its_scenario_errmsg(sc);
+    its_test_true(strncmp(msg, "neg.yaml:3:", 11) == 0 && strstr(msg, "parameters.lambda1") &&
+                      strstr(msg, "non-negative"),
+                  "scenario error has the position, key and domain: '%s'", msg);
+    its_test_true(its_scenario_load_string(sc, "model: hahnfeldt1999\n", 20, "ok.yaml") == ITS_OK &&
+                      its_scenario_override(sc, "lambda1=-0.1") == ITS_ERANGE,
+                  "--set lambda1=-0.1 refused");
+    msg = its_scenario_errmsg(sc);
+    its_test_true(strstr(msg, "lambda1") && strstr(msg, "non-negative"),
+                  "--set error names the parameter and the domain: '%s'", msg);
+    its_test_true(its_scenario_override(sc, "lambda1=0") == ITS_OK,
+                  "--set lambda1=0 (domain edge) accepted");
+    its_scenario_free(sc);
+}
+
+/* Sources cite primary papers or labels, never the research notes kept
+ * outside the repository, and use words, not the notes' evidence flags. */
+static const char *const banned[] = {
+    "pk_clinical", "tme_parameters", "toxicity_antigenicity", "models.md",
+    "clinical_dynamics", "delivery_systems", "virtual_trials", "peers.md",
+    "shared/research", "UNVERIFIED", "(V)", "(V,", "(Vs", "Vs)", "Vs,", "Vs-est",
+    "V(B)", "V(I)", "(D)", "(D,", "(V/D)", "[P]", "[D]", "[N]",
+};
+static size_t n_bad_text;
+
+static void check_text(const char *what, const char *name, const char *text)
+{
+    size_t k;
+    for (k = 0; text != NULL && k < sizeof banned / sizeof banned[0]; k++)
+        if (strstr(text, banned[k]) != NULL) {
+            its_test_true(0, "%s %s cites '%s': %s", what, name, banned[k], text);
+            n_bad_text++;
+        }
+}
+
+static void check_sources(void)
+{
+    size_t i, j;
+    n_bad_text = 0;
+    for (i = 0; i < its_model_count(); i++) {
+        const its_model_def *m = its_model_at(i);
+        check_text("model", m->name, m->title);
+        check_text("model", m->name, m->reference);
+        check_text("model", m->name, m->notes);
+        for (j = 0; j < m->n_params; j++) {
+            check_text("parameter", m->params[j].name, m->params[j].source);
+            check_text("parameter", m->params[j].name, m->params[j].description);
+        }
+        for (j = 0; j < m->n_states; j++)
+            check_text("state", m->states[j].name, m->states[j].description);
+        for (j = 0; j < m->n_inputs; j++)
+            check_text("input", m->inputs[j].name, m->inputs[j].description);
+        for (j = 0; j < m->n_observables; j++)
+            check_text("observable", m->observables[j].name, m->observables[j].description);
+        for (j = 0; j < m->n_sets; j++) {
+            check_text("set", m->sets[j].name, m->sets[j].source);
+            check_text("set", m->sets[j].name, m->sets[j].description);
+        }
+    }
+    for (i = 0; i < its_agent_count(); i++) {
+        const its_agent *a = its_agent_at(i);
+        check_text("agent", a->name, a->identity_source);
+        check_text("agent", a->name, a->label_source);
+        check_text("agent", a->name, a->pk_model);
+        for (j = 0; j < a->n_params; j++) {
+            check_text("agent parameter", a->params[j].name, a->params[j].source);
+            check_text("agent parameter", a->params[j].name, a->params[j].description);
+        }
+    }
+    for (i = 0; i < its_regimen_count(); i++) {
+        check_text("regimen", its_regimen_at(i)->name, its_regimen_at(i)->source);
+        check_text("regimen", its_regimen_at(i)->name, its_regimen_at(i)->title);
+    }
+    its_test_true(n_bad_text == 0, "no model, agent or regimen text cites the research notes "
+                  "or uses their evidence flags (%zu found)", n_bad_text);
+}
+
 /* Central differences with a relative step; compare column by column. */
 static void check_jacobian(const its_model_def *m, const double *y0, const char *where)
 {
@@ -121,6 +282,7 @@ int main(void)
         const its_model_def *m = its_model_at(i);
         its_test_true(its_model_find(m->name) == m, "find %s", m->name);
         check_metadata(m);
+        check_domains(m);
         if (m->jac != NULL) {
             double y[8];
             size_t k;
@@ -133,5 +295,7 @@ int main(void)
             check_jacobian(m, y, "perturbed state");
         }
     }
+    check_domain_refusal();
+    check_sources();
     return its_test_done();
 }

@@ -1,6 +1,6 @@
 /* itsim tests: pharmacokinetics (pk2cpt) against closed forms: one- and
  * two-compartment bolus and infusion, first-order absorption; and the
- * published anchors of pk_clinical.md 6.1 for aldesleukin and
+ * anchors derived from Konrad et al. 1990 and the labels for aldesleukin and
  * pembrolizumab. */
 #include <math.h>
 #include <string.h>
@@ -89,7 +89,7 @@ static void test_two_compartment(void)
     its_sim_free(s);
 }
 
-/* pk_clinical.md 6.1 unit-sanity anchors. */
+/* Unit-sanity anchors derived from the Proleukin label and Konrad 1990. */
 static void test_published_anchors(void)
 {
     its_sim *s = make("aldesleukin");
@@ -100,7 +100,7 @@ static void test_published_anchors(void)
 
     its_dose_amount(al, "600000 IU/kg", &p, "MIU", &miu, NULL, 0);
     its_dose_amount(al, "600000 IU/kg", &p, "nmol", &nmol, NULL, 0);
-    /* C0 = dose / V1: ~14,000 IU/mL (pk_clinical.md 6.1; 2 significant
+    /* C0 = dose / V1: ~14,000 IU/mL (derived; 2 significant
      * figures: 5 %). */
     c0_iu_per_ml = miu * 1e6 / (par(s, "V1") * 1000.0);
     its_test_rel(c0_iu_per_ml, 14000.0, 0.05, "600,000 IU/kg: C0 ~14,000 IU/mL in V1");

@@ -19,7 +19,7 @@ static int pool_rhs(double t, const double *y, double *dy, const double *p, void
 
 static const its_state_def pool_states[] = {{"A", "mg", 0.0, 0.0, "amount"}};
 static const its_param_def pool_params[] = {
-    {"k", 0.0, "1/d", "elimination", "assumed: test value"},
+    {"k", 0.0, "1/d", ITS_DOMAIN_NONNEGATIVE, "elimination", "assumed: test value"},
 };
 static const its_input_def pool_inputs[] = {{"depot", "A", 1.0, "mg", "depot dose", NULL}};
 static const its_model_def pool = {
@@ -71,7 +71,7 @@ static void test_engine_laws(void)
 {
     static const its_release laws[] = {
         {ITS_RELEASE_ZERO_ORDER, 0.2, 5.0, 0.0},
-        {ITS_RELEASE_FIRST_ORDER, 0.2, 2.08, 0.0}, /* ReGel IL-2: t1/2 48 h (pk_clinical.md 6.2) */
+        {ITS_RELEASE_FIRST_ORDER, 0.2, 2.08, 0.0}, /* ReGel IL-2: t1/2 48 h (Samlowski et al. 2006) */
         {ITS_RELEASE_HIGUCHI, 0.1, 7.5, 0.0},
         {ITS_RELEASE_PEPPAS, 0.0, 6.0, 0.45},
         {ITS_RELEASE_WEIBULL, 0.05, 3.0, 0.6},

@@ -17,8 +17,8 @@ static int pk_rhs(double t, const double *y, double *dy, const double *p, void *
     return 0;
 }
 static const its_state_def st[] = {{"C", "mg/L", 0.0, 0.0, "concentration"}};
-static const its_param_def pa[] = {{"k", 0.173, "1/h", "elimination", "assumed: test value"},
-                                   {"V", 5.0, "L", "volume", "assumed: test value"}};
+static const its_param_def pa[] = {{"k", 0.173, "1/h", ITS_DOMAIN_NONNEGATIVE, "elimination", "assumed: test value"},
+                                   {"V", 5.0, "L", ITS_DOMAIN_POSITIVE, "volume", "assumed: test value"}};
 static const its_input_def in[] = {{"drug", "C", 1.0, "mg", "dose", "V"}};
 static const its_model_def pk = {"pk", "test", "analytic", "h", "", 1, st, 2, pa, 1, in,
                                  0, NULL, NULL, pk_rhs, NULL, NULL, 0.0, 0, NULL, NULL};

@@ -113,7 +113,7 @@ static void test_physiology(void)
     lymph = (v(y, "nCD8_b") + v(y, "CD8_b") + v(y, "nCD4_b") + v(y, "Th_b") +
              v(y, "Treg_b") + v(y, "B_b") + v(y, "NK_b")) / vb;
     nk = v(y, "NK_b") / vb;
-    /* Reference ranges per litre (issue 3; tme_parameters.md 1a). */
+    /* Reference ranges per litre (issue 3; Front Pharmacol 2020;11:314, Table 6). */
     its_test_true(v(y, "NEU_b") / vb >= 2e9 && v(y, "NEU_b") / vb <= 7.5e9,
                   "neutrophils %.3g /L in 2-7.5e9", v(y, "NEU_b") / vb);
     its_test_true(lymph >= 1e9 && lymph <= 4e9, "lymphocytes %.3g /L in 1-4e9", lymph);
@@ -170,7 +170,7 @@ static void mech1_neoantigens(void)
 }
 
 /* Constant IFN-alpha: blood ~50 pM (clearance 9.79/d), the level of a
- * high-dose IV course (20 MIU/m2 peaks near 200 IU/mL, pk_clinical.md 1.2). */
+ * high-dose IV course (20 MIU/m2 peaks near 200 IU/mL, Intron A label). */
 #define IFNA_RATE (50.0 * 9.79 * 38.0) /* pmol/d into V_ifna 38 L */
 
 static void mech2_ifna_immune(void)
@@ -258,7 +258,7 @@ static void mech4_il2(void)
 }
 
 /* GM-CSF ~100 pM (ke 7.23/d, V 27.3 L): sargramostim 250 ug/m2 SC gives serum
- * levels of a few ng/mL (pk_clinical.md 1.4), i.e. 50-300 pM. */
+ * levels of a few ng/mL (Leukine label), i.e. 50-300 pM. */
 static void mech5_gmcsf(void)
 {
     double a[NMAX], b[NMAX];
@@ -410,12 +410,12 @@ static void test_hahnfeldt_module(void)
     want = hy[0];
     /* Same equations, two integrations at rtol 1e-8. */
     its_test_rel(v(y, "C_1") / 1e6, want, 1e-6, "tme vascular module = hahnfeldt1999 V(19 d) (mm3)");
-    its_test_rel(want, 10604.0, 1e-3, "and that is Hahnfeldt's control curve (models.md H6)");
+    its_test_rel(want, 10604.0, 1e-3, "and that is Hahnfeldt's control curve (itsim validate H6)");
 }
 
 /* Dacarbazine 1,000 mg/m2 (1.85 m2) as a 1-h infusion: the Friberg chain
  * (MTT 89 h) puts the neutrophil nadir about a week later (Friberg-type
- * nadir near day 7-8, toxicity_antigenicity.md 9.1), the count recovers,
+ * nadir near day 7-8, Friberg et al. 2002 with an 89 h MTT), the count recovers,
  * and the tumour is smaller than untreated. */
 static void test_chemotherapy(void)
 {
@@ -448,8 +448,8 @@ static void test_chemotherapy(void)
 }
 
 /* Peginterferon alfa-2b 6 ug/kg SC weekly (Sylatron label, 70 kg): at week
- * 8 Cmax 4.4 ng/mL (CV 51 %) and terminal t1/2 about 51 h (pk_clinical.md
- * 1.3). */
+ * 8 Cmax 4.4 ng/mL (CV 51 %) and terminal t1/2 about 51 h (Sylatron
+ * label). */
 static void test_peginterferon(void)
 {
     its_sim *s = NULL;

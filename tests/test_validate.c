@@ -1,5 +1,5 @@
 /* itsim tests: every published-outcome check of `itsim validate` passes
- * within its stated tolerance (shared/research/models.md). */
+ * within its stated tolerance (the papers, or derived from their equations). */
 #include <math.h>
 
 #include "itsim/itsim.h"

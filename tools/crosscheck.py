@@ -3,7 +3,7 @@
 
 Recomputes, in Python (numpy + scipy), the reference values that the C
 validation checks are built on, and compares them with the values written in
-the research notes (shared/research/models.md).  Nothing here calls itsim; all
+the reference values of the validation checks (from the papers or derived from their equations).  Nothing here calls itsim; all
 equations are re-typed from the notes / model spec so that the numbers are an
 independent second implementation.
 
@@ -48,10 +48,10 @@ def fmt(v):
 def row(id_, qty, val, method, ref=None, note="", src="md"):
     """Record one table row.
 
-    ref: the comparison value, as a number or as the text written in models.md
-    (e.g. "3.1553e5"); src="md" means it is the models.md value, otherwise the
+    ref: the comparison value, as a number or as the text written in the reference notes
+    (e.g. "3.1553e5"); src="md" means it is the reference value, otherwise the
     tag (e.g. "an" = this script's analytic value, "eq" = this script's
-    equilibrium) is appended so it is never mistaken for a models.md number.
+    equilibrium) is appended so it is never mistaken for a reference number.
     """
     rel = "-"
     try:
@@ -221,11 +221,11 @@ def kirschner():
         row("K2", "E growth rate, T=0, s2=%.2g [1/d]" % s2, k2(s2), "LSODA slope ln E 500-1000 d", ref)
     row("K2", "s2 where E growth rate = 0", brentq(k2, 6.0e7, 6.5e7, xtol=1.0, rtol=1e-12),
         "brentq on LSODA slope", "6.35e7")
-    # models.md: "at s2=6.0e7, E reaches 4.7e7 by day 1000" (IC not stated): from default IC
+    # reference notes: "at s2=6.0e7, E reaches 4.7e7 by day 1000" (IC not stated): from default IC
     R = dict(Q, s2=6.0e7)
     s = ivp(lambda t, y: kplog(t, y, R), [0, 1000], [0.0, 0.0, 0.0], atol=1e-10, dense_output=True)
     row("K2", "E(1000 d), s2=6e7, default IC (0,1,0)", s.y[0, -1], "LSODA ln T", "4.7e7",
-        "models.md IC unstated")
+        "reference IC unstated")
     tt = np.linspace(0, 1000, 100001)
     Et = s.sol(tt)[0]
     row("K2", "  max E on [0,1000] (at t=%.1f d)" % tt[Et.argmax()], float(Et.max()), "dense grid", None)
@@ -436,7 +436,7 @@ def dp9(t, y, Q=DP9):
 def depillis2009():
     Q = DP9
     C = Q["alpha"] / Q["beta"]
-    row("G1'", "C* = alpha/beta", C, "algebra", "2.25e9", "models.md 3b alpha/beta")
+    row("G1'", "C* = alpha/beta", C, "algebra", "2.25e9", "reference alpha/beta")
     row("G1'", "e*C* (brief's N*)", Q["e"] * C, "algebra", None, "exact only if I*=0")
     N_of = lambda I: Q["f"] * Q["e"] * C / (Q["f"] - Q["pN"] * I / (Q["gN"] + I))
     # L = 0 branch
@@ -496,14 +496,14 @@ def main():
     t0 = time.time()
     for f in (hahnfeldt, kirschner, kuznetsov, depillis2005, depillis2009):
         f()
-    hdr = ("id", "quantity", "value", "method", "models.md value", "rel diff", "note")
+    hdr = ("id", "quantity", "value", "method", "reference value", "rel diff", "note")
     w = [max(len(str(r[i])) for r in ROWS + [hdr]) for i in range(6)]
     line = lambda r: "  ".join(str(r[i]).ljust(w[i]) for i in range(6)) + "  " + r[6]
     print(line(hdr))
     print("-" * (sum(w) + 12))
     for r in ROWS:
         print(line(r))
-    print("\n(%d rows, %.1f s; rel diff = value/models.md - 1; rtol %g)" % (len(ROWS), time.time() - t0, RTOL))
+    print("\n(%d rows, %.1f s; rel diff = value/reference - 1; rtol %g)" % (len(ROWS), time.time() - t0, RTOL))
     if "--md" in sys.argv:
         with open(sys.argv[sys.argv.index("--md") + 1], "w") as fh:
             fh.write("| " + " | ".join(hdr) + " |\n|" + "---|" * 7 + "\n")

@@ -44,6 +44,9 @@ typedef struct its_agent {
     const its_param_def *params; /* PK parameters, units and sources */
     size_t n_tme_params;     /* tme parameters this agent sets when a scenario */
     const its_param_value *tme_params; /* doses it (e.g. its own PK), or 0/NULL */
+    const char *label_dose;  /* largest single dose in the label, in clinical
+                                units ("600000 IU/kg", "400 mg"), or NULL */
+    const char *label_source; /* the label and indication it comes from */
 } its_agent;
 
 size_t its_agent_count(void);
@@ -67,6 +70,23 @@ const its_param_def *its_agent_param(const its_agent *a, const char *name);
 its_status its_dose_amount(const its_agent *a, const char *dose,
                            const its_patient *p, const char *unit,
                            double *out, char *msg, size_t msglen);
+
+/* A dose above this multiple of the agent's largest labelled dose is
+ * suspicious (a unit slip, a per-kg dose written as a total) but not
+ * impossible in research use: callers warn, they do not refuse. */
+#define ITS_DOSE_LABEL_FACTOR 10.0
+
+/* Compare the clinical dose `dose` (as for its_dose_amount) of agent a for
+ * patient p with the agent's largest labelled single dose (label_dose,
+ * converted for the same patient). *ratio receives dose / labelled dose.
+ * When the ratio exceeds ITS_DOSE_LABEL_FACTOR, msg receives a warning that
+ * names the dose, the factor and the label; otherwise msg is "". Returns
+ * ITS_OK in both cases (a warning is not an error), ITS_ENOTFOUND if the
+ * agent has no labelled dose, ITS_EINVAL for NULL arguments, or the status
+ * of its_dose_amount for a dose that cannot be converted. */
+its_status its_dose_label_check(const its_agent *a, const char *dose,
+                                const its_patient *p, double *ratio,
+                                char *msg, size_t msglen);
 
 /* A named clinical regimen: a complete tme scenario (YAML text) for the
  * default patient. */

@@ -64,11 +64,34 @@ typedef struct its_state_def {
     const char *description;
 } its_state_def;
 
+/* The values a parameter may take, chosen from its meaning. Every built-in
+ * parameter declares one; its_sim_set_param refuses values outside it.
+ * ITS_DOMAIN_UNDECLARED (0, what a zero-initialised definition gets) accepts
+ * any finite value. */
+typedef enum its_domain {
+    ITS_DOMAIN_UNDECLARED = 0,
+    ITS_DOMAIN_REAL = 1,         /* any finite value (e.g. a signed change) */
+    ITS_DOMAIN_NONNEGATIVE = 2,  /* >= 0: a rate or amount that 0 switches off */
+    ITS_DOMAIN_POSITIVE = 3,     /* > 0: volumes, half-saturation constants,
+                                    scales that divide */
+    ITS_DOMAIN_FRACTION = 4,     /* [0, 1]: shares, maximal inhibitions */
+    ITS_DOMAIN_POS_FRACTION = 5, /* (0, 1] */
+    ITS_DOMAIN_AT_LEAST_ONE = 6  /* >= 1: multiples of a set point */
+} its_domain;
+
+/* "positive (> 0)", "a fraction in [0, 1]", ... for messages and tables;
+ * "undeclared" for ITS_DOMAIN_UNDECLARED or an unknown value. Static. */
+const char *its_domain_name(its_domain d);
+
+/* Non-zero when x is finite and lies in domain d. */
+int its_domain_contains(its_domain d, double x);
+
 /* One parameter with its provenance. */
 typedef struct its_param_def {
     const char *name;
-    double value;            /* default value, in unit */
+    double value;            /* default value, in unit; lies in domain */
     const char *unit;
+    its_domain domain;       /* values the parameter may take */
     const char *description;
     const char *source;      /* citation; "assumed: <reason>" if not published */
 } its_param_def;

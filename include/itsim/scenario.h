@@ -28,6 +28,12 @@ void its_scenario_free(its_scenario *sc);
  * found in a file. Owned by the handle. */
 const char *its_scenario_errmsg(const its_scenario *sc);
 
+/* Warnings of the last load or override, one per line ("FILE:LINE:COL:
+ * KEY: warning: ...\n"), "" if none: e.g. a dose more than
+ * ITS_DOSE_LABEL_FACTOR times its agent's largest labelled dose. The
+ * scenario still runs. Owned by the handle. */
+const char *its_scenario_warnings(const its_scenario *sc);
+
 /* Load a scenario from a YAML file / from text (`name` is used in messages).
  * Every quantity is checked and converted to model units; names are checked
  * against the model. ITS_EIO, ITS_EPARSE, ITS_ENOTFOUND, ITS_EUNIT,

@@ -76,7 +76,8 @@ const char *its_sim_errmsg(const its_sim *sim);
 void its_sim_reset(its_sim *sim);
 
 /* Set a parameter (model units). ITS_ENOTFOUND for an unknown name,
- * ITS_ERANGE for a non-finite value. */
+ * ITS_ERANGE for a non-finite value or one outside the parameter's domain
+ * (its_param_def.domain; the message names the parameter and the domain). */
 its_status its_sim_set_param(its_sim *sim, const char *name, double value);
 its_status its_sim_get_param(const its_sim *sim, const char *name,
                              double *value);
@@ -84,7 +85,8 @@ its_status its_sim_get_param(const its_sim *sim, const char *name,
 const double *its_sim_params(const its_sim *sim);
 
 /* Apply a named parameter set of the model (its values overwrite the
- * current ones). ITS_ENOTFOUND if the model has no such set. */
+ * current ones). ITS_ENOTFOUND if the model has no such set, ITS_ERANGE if
+ * one of its values lies outside its parameter's domain. */
 its_status its_sim_apply_set(its_sim *sim, const char *set_name);
 
 /* Set an initial value (model units). ITS_ENOTFOUND for an unknown state,
@@ -132,7 +134,7 @@ its_status its_sim_add_infusion(its_sim *sim, const char *input,
 
 /* Release laws of a delivery system (depot, hydrogel, scaffold, particle):
  * the cumulative fraction F(t) of the non-burst part released by time t
- * after administration (pk_clinical.md 2.1; Costa & Sousa Lobo 2001). */
+ * after administration (Costa & Sousa Lobo 2001, Eur J Pharm Sci 13:123). */
 typedef enum its_release_law {
     ITS_RELEASE_ZERO_ORDER = 0,  /* F = t/tau until tau                      */
     ITS_RELEASE_FIRST_ORDER = 1, /* F = 1 - exp(-t/tau)                      */

@@ -311,6 +311,14 @@ its_status its_sim_set_param(its_sim *s, const char *name, double value)
     if (!isfinite(value))
         return set_error(s, ITS_ERANGE, "parameter %s: value is not finite",
                          name);
+    if (!its_domain_contains(s->m->params[i].domain, value)) {
+        const char *u = s->m->params[i].unit;
+        int unitless = u == NULL || strcmp(u, "1") == 0;
+        return set_error(s, ITS_ERANGE,
+                         "parameter %s = %g%s%s is outside its domain: it must be %s",
+                         name, value, unitless ? "" : " ", unitless ? "" : u,
+                         its_domain_name(s->m->params[i].domain));
+    }
     s->p[i] = value;
     return ITS_OK;
 }
@@ -351,6 +359,11 @@ its_status its_sim_apply_set(its_sim *s, const char *set_name)
             return set_error(s, ITS_ENOTFOUND,
                              "parameter set %s names unknown parameter '%s'",
                              set_name, set->values[i].name);
+        if (!its_domain_contains(s->m->params[j].domain, set->values[i].value))
+            return set_error(s, ITS_ERANGE,
+                             "parameter set %s: %s = %g is outside its domain (%s)",
+                             set_name, set->values[i].name, set->values[i].value,
+                             its_domain_name(s->m->params[j].domain));
         s->p[j] = set->values[i].value;
     }
     return ITS_OK;

@@ -77,15 +77,17 @@ static void first_error(const char *text, char *out, size_t n)
 static int render_one(const char *dir, const char *script, const char *program, char *msg,
                       size_t msglen)
 {
-    char prog[4096], name[128], eb[128], text[16384], line[512];
+    char prog[4096], name[136], eb[128], text[16384], line[512];
     char *argv[3];
     int errp[2], stp[2], rep[2], status = 0;
     size_t used = 0;
     ssize_t got;
     pid_t pid;
 
+    /* "./NAME": gnuplot never takes the script for an option (a name
+     * starting with '-') */
     if (snprintf(prog, sizeof prog, "%s", program) >= (int)sizeof prog ||
-        snprintf(name, sizeof name, "%s", script) >= (int)sizeof name) {
+        snprintf(name, sizeof name, "./%s", script) >= (int)sizeof name) {
         its__set_msg(msg, msglen, "%s: name too long", script);
         return 2;
     }

@@ -902,18 +902,20 @@ void its__render_figs(const char *tmp, its__figs *figs)
         return;
     if (!o->render) {
         snprintf(o->note, sizeof o->note,
-                 "%zu figure scripts written; render them with: cd DIR && gnuplot *.gp", figs->n);
+                 "%zu figure script%s written; render %s with: cd DIR && gnuplot *.gp", figs->n,
+                 figs->n == 1 ? "" : "s", figs->n == 1 ? "it" : "them");
         return;
     }
     msg[0] = '\0';
     rc = its__gnuplot_render(tmp, figs->names, figs->n, o->gnuplot, o->cancel, msg, sizeof msg);
     if (rc == 0)
-        snprintf(o->note, sizeof o->note, "%zu figures rendered with gnuplot (PNG and SVG)",
-                 figs->n);
+        snprintf(o->note, sizeof o->note, "%zu figure%s rendered with gnuplot (PNG and SVG)",
+                 figs->n, figs->n == 1 ? "" : "s");
     else if (rc == 1)
         snprintf(o->note, sizeof o->note,
-                 "gnuplot not found: %zu figure scripts written; install gnuplot-nox and "
-                 "render them with: cd DIR && gnuplot *.gp", figs->n);
+                 "gnuplot not found: %zu figure script%s written; install gnuplot-nox and "
+                 "render %s with: cd DIR && gnuplot *.gp", figs->n, figs->n == 1 ? "" : "s",
+                 figs->n == 1 ? "it" : "them");
     else
         snprintf(o->note, sizeof o->note, "figures not all rendered (%s); the scripts are "
                  "written: cd DIR && gnuplot *.gp", msg);

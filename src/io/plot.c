@@ -20,9 +20,19 @@
 
 /* ---- small helpers --------------------------------------------------------- */
 
-/* s as a gnuplot double-quoted string literal (backslash and double quote
- * escaped, control characters as spaces) into buf; truncated to fit, never
- * inside an escape or a UTF-8 sequence. */
+/* Input text (a scenario's description and file name, arm names, ...) never
+ * reaches gnuplot as code. gnuplot runs `backquoted` text as a shell command
+ * anywhere on a line, including inside double-quoted strings, but not inside
+ * single-quoted strings, where nothing is special except the quote itself
+ * (written twice) and '@' macros are not expanded either (gnuplot 5.4 manual,
+ * "substitution" and "quotes"). So every string a script takes from outside
+ * this file is written by q() as a single-quoted literal; comments get only
+ * plain() text (a comment ending in a backslash would continue onto the next
+ * line), and file names are checked by safe_prefix(). */
+
+/* s as a gnuplot single-quoted string literal (a quote doubled, control
+ * characters as spaces) into buf; truncated to fit, never inside a doubled
+ * quote or a UTF-8 sequence. */
 static const char *q(char *buf, size_t n, const char *s)
 {
     size_t k = 0;
@@ -31,10 +41,10 @@ static const char *q(char *buf, size_t n, const char *s)
             buf[0] = '\0';
         return buf;
     }
-    buf[k++] = '"';
+    buf[k++] = '\'';
     for (; s && *s; s++) {
         const unsigned char c = (unsigned char)*s;
-        size_t need = (c == '"' || c == '\\') ? 2 : 1;
+        size_t need = c == '\'' ? 2 : 1;
         if (k + need + 2 > n) {
             while (k > 1 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80)
                 k--;
@@ -43,24 +53,40 @@ static const char *q(char *buf, size_t n, const char *s)
             break;
         }
         if (need == 2)
-            buf[k++] = '\\';
+            buf[k++] = '\'';
         buf[k++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
     }
-    buf[k++] = '"';
+    buf[k++] = '\'';
     buf[k] = '\0';
     return buf;
 }
 
-/* s without control characters (for comments). */
+/* s for a comment: control characters and backslashes as spaces. */
 static const char *plain(char *buf, size_t n, const char *s)
 {
     size_t k = 0;
     if (!n)
         return buf;
-    for (; s && *s && k + 1 < n; s++)
-        buf[k++] = (unsigned char)*s < 0x20 ? ' ' : *s;
+    for (; s && *s && k + 1 < n; s++) {
+        const unsigned char c = (unsigned char)*s;
+        buf[k++] = c < 0x20 || c == 0x7f || c == '\\' ? ' ' : (char)c;
+    }
     buf[k] = '\0';
     return buf;
+}
+
+/* 1 when every character of a file-name prefix is a letter, digit, '.', '_'
+ * or '-': such a name is inert as a gnuplot string and in a comment, is one
+ * file in the output directory (no '/'), and gnuplot does not take it for a
+ * pipe ('<', '|') or a special file ('-', '+', '$'). The renderer passes
+ * "./NAME", so a leading '-' is not an option either. */
+static int safe_prefix(const char *p)
+{
+    for (; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+            return 0;
+    return 1;
 }
 
 /* ---- one script file ------------------------------------------------------- */
@@ -84,6 +110,14 @@ static void out(script *s, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(s->fp, fmt, ap);
     va_end(ap);
+}
+
+/* t_pad: room left of t_start on the time axis, so that marks at t_start
+ * (doses on day 0, the baseline assessment) are not hidden under the axis. */
+static void t_pad_var(script *s)
+{
+    out(s, "t_pad = 0.012 * (t_end - t_start)   # room before t_start: marks there stay "
+           "clear of the axis\n");
 }
 
 /* Opens dir/prefix+base+".gp" for writing. */
@@ -170,9 +204,11 @@ static void preamble(script *s, const char *title, const char *about, const char
            "lf(x, f) = (x > f) ? x : f\n");
 }
 
-static void frame_begin(script *s, const char *title1, const char *title2)
+/* Starts the two formats' loop and the multiplot with title1 to title3
+ * (title3 may be NULL) as title lines. */
+static void frame_begin(script *s, const char *title1, const char *title2, const char *title3)
 {
-    char b1[512], b2[512];
+    char b1[512], b2[512], b3[512];
     out(s, "\ndo for [fmt in \"png svg\"] {\n"
            "    if (fmt eq \"png\") {\n"
            "        set terminal pngcairo size 1200,900 noenhanced font \"Sans,12\" linewidth 1.2\n"
@@ -184,22 +220,11 @@ static void frame_begin(script *s, const char *title1, const char *title2)
            "    # start each format from the defaults (reset keeps terminal and output)\n"
            "    reset\n"
            "    set datafile separator \",\"; set datafile columnheaders\n");
-    out(s, "    set multiplot title %s.\"\\n\".%s font \",14\"\n", q(b1, sizeof b1, title1),
+    out(s, "    set multiplot title %s.\"\\n\".%s", q(b1, sizeof b1, title1),
         q(b2, sizeof b2, title2));
-}
-
-/* The frame of a run's figure: its scenario and model as the first title
- * line, title2 as the second. */
-static void run_frame(script *s, const its_result *res, double bottom, const char *title2)
-{
-    char t1[512];
-    snprintf(t1, sizeof t1, "%s (model %s)",
-             res->plan.description ? res->plan.description : res->plan.source,
-             res->plan.model->name);
-    s->top = 0.885;
-    s->bottom = bottom;
-    s->gap = 0.075;
-    frame_begin(s, t1, title2);
+    if (title3)
+        out(s, ".\"\\n\".%s", q(b3, sizeof b3, title3));
+    out(s, " font \",14\"\n");
 }
 
 static void frame_end(script *s)
@@ -233,7 +258,7 @@ static void panel(script *s, const double *w, size_t n, size_t i, const char *co
     out(s, "    set key at screen %.4f, screen %.4f left top Left reverse samplen 2.5 "
            "spacing 1.1 font \",11\" noopaque nobox\n",
         s->key_x, s->ptop + 0.005);
-    out(s, "    set xrange [t_start:t_end]\n");
+    out(s, "    set xrange [t_start - t_pad:t_end]\n");
     if (i + 1 == n)
         out(s, "    set xlabel \"time [\".tunit.\"]\"\n");
 }
@@ -302,7 +327,8 @@ typedef struct run {
     const its_result *res;
     const its_model_def *m;
     const char *prefix;
-    double t0, t1;             /* shown time range */
+    double t0, t1;             /* shown time range: start, planned end */
+    double t_stop;             /* solver failure: last time reached, else NaN */
     its_clinical_summary sum;
     int have_sum;
     int inputs[16];            /* inputs with doses, first-dose order */
@@ -319,6 +345,14 @@ static void run_init(run *r, const its_result *res, const char *prefix)
     r->prefix = prefix;
     r->t0 = p->t0;
     r->t1 = res->n_rows ? res->t[res->n_rows - 1] : p->t1;
+    r->t_stop = NAN;
+    if (res->status != ITS_OK) {
+        /* the run stopped early: the axis runs to the planned end, and the
+         * figures mark where the data end */
+        r->t_stop = r->t1 > r->t0 ? r->t1 : r->t0;
+        if (p->t1 > r->t1)
+            r->t1 = p->t1;
+    }
     if (!(r->t1 > r->t0))
         r->t1 = p->t1 > p->t0 ? p->t1 : r->t0 + 1.0;
     r->have_sum = its_result_clinical(res, &r->sum) == ITS_OK && r->sum.available;
@@ -329,6 +363,24 @@ static void run_init(run *r, const its_result *res, const char *prefix)
         if (k == r->n_inputs && r->n_inputs < sizeof r->inputs / sizeof r->inputs[0])
             r->inputs[r->n_inputs++] = p->doses[i].input;
     }
+}
+
+/* The frame of a run's figure: its scenario and model as the first title
+ * line, title2 as the second. */
+static void run_frame(script *s, const run *r, double bottom, const char *title2)
+{
+    const its_result *res = r->res;
+    char t1[512], t3[160];
+    snprintf(t1, sizeof t1, "%s (model %s)",
+             res->plan.description ? res->plan.description : res->plan.source,
+             res->plan.model->name);
+    if (isfinite(r->t_stop))
+        snprintf(t3, sizeof t3, "THE SOLVER FAILED: the run stopped, no data after %.4g %s "
+                 "(summary.json: status, message)", r->t_stop, r->m->time_unit);
+    s->top = isfinite(r->t_stop) ? 0.865 : 0.885;
+    s->bottom = bottom;
+    s->gap = 0.075;
+    frame_begin(s, t1, title2, isfinite(r->t_stop) ? t3 : NULL);
 }
 
 /* Index of state `name` with unit `unit` (NULL: any), or -1. */
@@ -398,7 +450,8 @@ static const char *state_title(char *buf, size_t n, const its_model_def *m, int 
 }
 
 /* Variables every run script starts with: files, time range, unit. */
-static void run_vars(script *s, const run *r, int ts, int clin, int asm_, int doses)
+static void run_vars(script *s, const run *r, double ta, double tb, int ts, int clin,
+                     int asm_, int doses)
 {
     char b[512], f[256];
     out(s, "\n# ---- data files and settings\n");
@@ -421,34 +474,45 @@ static void run_vars(script *s, const run *r, int ts, int clin, int asm_, int do
         out(s, "doses = %s\n", q(b, sizeof b, f));
     }
     out(s, "tunit = %s\n", q(b, sizeof b, r->m->time_unit));
-    out(s, "t_start = %.10g; t_end = %.10g   # time axis\n", r->t0, r->t1);
+    out(s, "t_start = %.10g; t_end = %.10g   # time axis", ta, tb);
+    if (ta != r->t0 || tb != r->t1)
+        out(s, " (the run: %.10g to %.10g)", r->t0, r->t1);
+    out(s, "\n");
+    t_pad_var(s);
 }
 
-/* Vertical markers for progression and death in the current panel. */
+/* A vertical line at script variable `var` with a label at height y (graph
+ * fraction) beside it, on the side with more room; only when var is on the
+ * axis. style: the arrow's line style; colour: the label's. */
+static void vmark(script *s, const char *var, const char *label, double y, const char *style,
+                  const char *colour)
+{
+    out(s, "    if (%s >= t_start && %s <= t_end) {\n"
+           "        set arrow from %s, graph 0 to %s, graph 1 nohead %s front\n",
+        var, var, var, var, style);
+    out(s, "        if (%s > t_start + 0.8 * (t_end - t_start)) {\n"
+           "            set label \"%s\" at %s, graph %.2f offset -0.4,0 right tc rgb \"%s\" "
+           "font \",10\" front\n"
+           "        } else {\n"
+           "            set label \"%s\" at %s, graph %.2f offset 0.4,0 left tc rgb \"%s\" "
+           "font \",10\" front\n        }\n    }\n",
+        var, label, var, y, colour, label, var, y, colour);
+}
+
+/* Vertical markers for progression, death and a solver failure (with the
+ * time not simulated shaded) in the current panel. */
 static void event_marks(script *s, const run *r)
 {
     const its__clinrun *c = &r->res->clin;
-    if (r->have_sum && r->sum.recist_available && isfinite(r->sum.recist.t_progression)) {
-        out(s, "    if (t_pd >= t_start && t_pd <= t_end) {\n"
-               "        set arrow from t_pd, graph 0 to t_pd, graph 1 nohead dt 3 lw 1.5 "
-               "lc rgb \"#d62728\" front\n"
-               "        if (t_pd > t_start + 0.8 * (t_end - t_start)) {\n"
-               "            set label \"progression\" at t_pd, graph 0.97 offset -0.4,0 right "
-               "tc rgb \"#d62728\" font \",10\" front\n"
-               "        } else {\n"
-               "            set label \"progression\" at t_pd, graph 0.97 offset 0.4,0 left "
-               "tc rgb \"#d62728\" font \",10\" front\n        }\n    }\n");
-    }
-    if (isfinite(c->death)) {
-        out(s, "    if (t_death >= t_start && t_death <= t_end) {\n"
-               "        set arrow from t_death, graph 0 to t_death, graph 1 nohead lw 2 "
-               "lc rgb \"#000000\" front\n"
-               "        if (t_death > t_start + 0.8 * (t_end - t_start)) {\n"
-               "            set label \"death\" at t_death, graph 0.89 offset -0.4,0 right "
-               "font \",10\" front\n"
-               "        } else {\n"
-               "            set label \"death\" at t_death, graph 0.89 offset 0.4,0 left "
-               "font \",10\" front\n        }\n    }\n");
+    if (r->have_sum && r->sum.recist_available && isfinite(r->sum.recist.t_progression))
+        vmark(s, "t_pd", "progression", 0.97, "dt 3 lw 1.5 lc rgb \"#d62728\"", "#d62728");
+    if (isfinite(c->death))
+        vmark(s, "t_death", "death", 0.89, "lw 2 lc rgb \"#000000\"", "#000000");
+    if (isfinite(r->t_stop)) {
+        out(s, "    set object rectangle from t_stop, graph 0 to t_end, graph 1 behind "
+               "fc rgb \"#e8e8e8\" fs solid 1.0 noborder\n");
+        vmark(s, "t_stop", "run stopped: solver failure", 0.81,
+              "lw 2.5 lc rgb \"#7b3294\"", "#7b3294");
     }
 }
 
@@ -463,6 +527,10 @@ static void event_vars(script *s, const run *r)
     if (isfinite(c->death))
         out(s, "t_death = %.10g   # %s\n", c->death,
             c->death_cause == 1 ? "death from the tumour" : "treatment-related death");
+    if (isfinite(r->t_stop))
+        out(s, "t_stop = %.10g   # the solver failed: no data after this time (status and "
+               "message in summary.json)\n",
+            r->t_stop);
 }
 
 /* Short ticks at the bottom of the panel for every dose given, one colour per
@@ -475,16 +543,18 @@ static void dose_ticks_setup(script *s, const run *r)
 
 static void dose_ticks(script *s, const run *r)
 {
-    char b[256];
+    char b[256], t[256], raw[160];
     size_t k;
     for (k = 0; k < r->n_inputs; k++) {
         const char *name = r->m->inputs[r->inputs[k]].name;
-        q(b, sizeof b, name);
+        snprintf(raw, sizeof raw, "%s dose given", name);
+        /* one short lane per input, stacked, so doses of two inputs at the
+         * same time both show */
         item(s,
-             "doses using \"t\":(0):(0):((strcol(\"input\") eq %s && column(\"given\") > 0) "
-             "? 0.05 : NaN) axes x1y2 with vectors nohead lw 1.5 lc rgb \"%s\" "
-             "title \"%s dose given\"",
-             b, input_colour[k % 8], name);
+             "doses using \"t\":(%.3f):(0):((strcol(\"input\") eq %s && column(\"given\") > 0) "
+             "? %.3f : NaN) axes x1y2 with vectors nohead lw 1.5 lc rgb \"%s\" title %s",
+             0.045 * (double)k, q(b, sizeof b, name), 0.045, input_colour[k % 8],
+             q(t, sizeof t, raw));
     }
 }
 
@@ -542,12 +612,13 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
              "(b) the diameter of each lesion (thin lines), the RECIST 1.1 sum of\n"
              "    target diameters at each assessment (points, labelled with the\n"
              "    overall response), the measurable-lesion size, the PR threshold\n"
-             "    (baseline -30 %), the PD reference (baseline +20 %) and the PD\n"
-             "    threshold in force at each assessment (nadir +20 %, at least +5 mm).\n"
+             "    (baseline -30 %) and the PD threshold in force at each assessment\n"
+             "    (RECIST 1.1: +20 % over the nadir, the smallest sum so far, and at\n"
+             "    least +5 mm; not over the baseline).\n"
              "Short ticks at the bottom of (a) mark the doses given.",
              "clinical.csv (t, burden, lesion diameters), assessments.csv (t, sum_mm,\n"
              "#         nadir_mm, overall), doses.csv (t, input, given)");
-    run_vars(&s, r, 0, 1, assessed, p->n_doses > 0);
+    run_vars(&s, r, r->t0, r->t1, 0, 1, assessed, p->n_doses > 0);
     event_vars(&s, r);
     out(&s, "cell_floor = 1   # cells\n");
     if (p->clin.lethal_burden > 0.0)
@@ -556,11 +627,10 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
         const its_recist_opts *o = &p->clin.recist;
         out(&s, "measurable_mm = %.6g\nbaseline_mm = %.6g   # baseline sum of target diameters\n"
                 "pr_mm = baseline_mm * (1 - %.6g)   # partial response threshold\n"
-                "pd_ref_mm = baseline_mm * (1 + %.6g)   # PD reference (+20 %% of baseline)\n"
                 "pd_thr(nadir) = (nadir * (1 + %.6g) > nadir + %.6g) ? nadir * (1 + %.6g) "
                 ": nadir + %.6g\n"
                 "resp(s) = (s eq \"baseline\") ? \"BL\" : s\n",
-                o->measurable_mm, r->sum.recist.baseline_mm, o->pr_fraction, o->pd_fraction,
+                o->measurable_mm, r->sum.recist.baseline_mm, o->pr_fraction,
                 o->pd_fraction, o->pd_abs_mm, o->pd_fraction, o->pd_abs_mm);
     } else if (lesions) {
         out(&s, "measurable_mm = %.6g\n", p->clin.recist.measurable_mm);
@@ -583,7 +653,7 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
     } else {
         snprintf(t2, sizeof t2, "Tumour burden and lesions");
     }
-    run_frame(&s, r->res, 0.075, t2);
+    run_frame(&s, r, 0.075, t2);
     if (burden < 0 || !lesions)
         w[0] = 1.0, np = 1;
     else
@@ -593,7 +663,7 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
         panel(&s, w, np, pi++, "(a) tumour burden");
         out(&s, "    set title \"(a) Tumour burden: all cancer cells (log scale)\"\n"
                 "    set logscale y; set format y \"1e%%T\"\n"
-                "    set ylabel \"cancer cells\"\n");
+                "    set ylabel \"cancer cells\"; set offsets 0, 0, graph 0.04, 0\n");
         event_marks(&s, r);
         dose_ticks_setup(&s, r);
         plot_begin(&s);
@@ -633,9 +703,7 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
                      "boxed offset 0,1.3 font \",11\" notitle");
             item(&s, "asm using \"t\":(strcol(\"assessment\") eq \"baseline\" ? NaN : "
                      "pd_thr(column(\"nadir_mm\"))) with points pt 11 ps 1.4 lc rgb \"#d62728\" "
-                     "title \"PD threshold (nadir +20 %%)\"");
-            item(&s, "pd_ref_mm with lines dt 2 lw 1.5 lc rgb \"#d62728\" "
-                     "title sprintf(\"baseline +20 %%%%: %%.1f mm\", pd_ref_mm)");
+                     "title \"PD threshold (nadir +20 %%, ≥ 5 mm)\"");
             item(&s, "pr_mm with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" "
                      "title sprintf(\"PR, baseline -30 %%%%: %%.1f mm\", pr_mm)");
         } else if (assessed) {
@@ -726,12 +794,12 @@ static its_status fig_immune(const run *r, const char *dir, char names[][128], s
              "the doses given.",
              "timeseries.csv (time and state columns, e.g. \"CD8_b [cell]\"),\n"
              "#         doses.csv (t, input, given)");
-    run_vars(&s, r, 1, 0, 0, r->res->plan.n_doses > 0);
+    run_vars(&s, r, r->t0, r->t1, 1, 0, 0, r->res->plan.n_doses > 0);
     event_vars(&s, r);
     out(&s, "# log-axis floors [cells]: 6 decades below the largest value shown\n"
             "floor_blood = %.6g; floor_lesion = %.6g\n",
         log_floor(r->res, ib, nb, 6.0, 1.0), log_floor(r->res, il, nl, 6.0, 1.0));
-    run_frame(&s, r->res, 0.075, "Immune cell populations");
+    run_frame(&s, r, 0.075, "Immune cell populations");
     if (nb) {
         panel(&s, w, np, pi++, "(a) blood");
         out(&s, "    set title \"(a) Immune cells in blood [cells] (log scale)\"\n"
@@ -796,13 +864,13 @@ static its_status fig_cytokines(const run *r, const char *dir, char names[][128]
              "    ticks at the bottom of (b) mark the doses given.",
              "timeseries.csv (time and state columns, e.g. \"IL2_b [pM]\"),\n"
              "#         doses.csv (t, input, given)");
-    run_vars(&s, r, 1, 0, 0, r->res->plan.n_doses > 0);
+    run_vars(&s, r, r->t0, r->t1, 1, 0, 0, r->res->plan.n_doses > 0);
     event_vars(&s, r);
     out(&s, "cunit = %s\n# log-axis floors [%s]: 7 decades below the largest value shown\n"
             "floor_blood = %.6g; floor_lesion = %.6g\n",
         q(b1, sizeof b1, unit ? unit : ""), unit ? unit : "",
         log_floor(r->res, ib, nb, 7.0, 1e-6), log_floor(r->res, il, nl, 7.0, 1e-6));
-    run_frame(&s, r->res, 0.075, "Cytokines and antibody");
+    run_frame(&s, r, 0.075, "Cytokines and antibody");
     if (nb || ab >= 0) {
         panel(&s, w, np, pi++, "(a) blood");
         out(&s, "    set title \"(a) Blood: cytokines [\".cunit.\"] (log scale)%s\"\n"
@@ -839,37 +907,104 @@ static its_status fig_cytokines(const run *r, const char *dir, char names[][128]
     return script_close(&s, ITS_OK, names, n_names, err, errlen);
 }
 
-/* ---- toxicity.gp ------------------------------------------------------------ */
+/* ---- toxicity.gp and toxicity_treatment.gp ---------------------------------- */
 
-/* End of the toxicity time axis: a margin after the last dose or the last
- * time any term was above its baseline grade, or the end of the run. */
-static double tox_end(const run *r)
+/* The treatment period, [*a, *b]: from the first dose to a margin after the
+ * last dose, or after the adverse events that follow it (above a term's
+ * baseline grade, within one treatment length or 5 % of the run after the
+ * last dose; death excluded). Returns 1 when it is shorter than half the
+ * run, so that a figure zoomed on it shows more than the whole run does. */
+static int treatment_window(const run *r, double *a, double *b)
 {
-    const its_result *res = r->res;
-    const its__clinrun *c = &res->clin;
-    double act = -HUGE_VAL, end;
+    const its__plan *p = &r->res->plan;
+    const its__clinrun *c = &r->res->clin;
+    const double span = r->t1 - r->t0;
+    double first = HUGE_VAL, last = -HUGE_VAL, act, horizon, margin;
     size_t i;
     int k;
-    for (i = 0; i < res->plan.n_doses; i++)
-        if (res->plan.doses[i].t > act)
-            act = res->plan.doses[i].t;
-    if (c->n_mon && c->mon_grade)
-        for (i = 1; i < c->n_mon; i++)
-            for (k = 0; k < ITS_AE_NTERMS; k++) {
-                const int g = c->mon_grade[i * ITS_AE_NTERMS + (size_t)k];
-                const int g0 = c->mon_grade[k];
-                if (g > g0 && c->mon_t[i] > act)
-                    act = c->mon_t[i];
-            }
-    if (isfinite(c->death) && c->death > act)
-        act = c->death;
-    if (!(act > r->t0))
-        return r->t1;
-    end = act + fmax(0.1 * (act - r->t0), 0.03 * (r->t1 - r->t0));
-    return end < r->t1 ? end : r->t1;
+    for (i = 0; i < p->n_doses; i++) {
+        first = fmin(first, p->doses[i].t);
+        last = fmax(last, p->doses[i].t);
+    }
+    if (!(last >= first) || !(span > 0.0))
+        return 0;
+    act = last;
+    horizon = last + fmax(last - first, 0.05 * span);
+    for (i = 1; c->mon_grade && i < c->n_mon && c->mon_t[i] <= horizon; i++) {
+        if (isfinite(c->death) && c->mon_t[i] >= c->death)
+            break;
+        for (k = 0; k < ITS_AE_NTERMS; k++)
+            if (c->mon_grade[i * ITS_AE_NTERMS + (size_t)k] > c->mon_grade[k])
+                act = fmax(act, c->mon_t[i]);
+    }
+    margin = fmax(0.15 * (act - first), 0.02 * span);
+    *a = fmax(r->t0, first - margin);
+    *b = fmin(r->t1, act + margin);
+    return *b - *a < 0.5 * span;
 }
 
-static its_status fig_toxicity(const run *r, const char *dir, char names[][128],
+/* CTCAE grade colours, grade 1 to 5 (light orange to black). */
+static const char *const grade_colour[5] = {"#fdae6b", "#f16913", "#cb181d", "#67000d",
+                                            "#000000"};
+
+/* The grade panel: one lane per graded term (top to bottom in term order);
+ * at each time the term's grade is a bar from the lane's base line, as high
+ * and as dark as the grade, so every term stays visible at every grade. A
+ * bar spans a run of monitoring rows with the same grade (one box per run,
+ * not per row): g_run/t_run carry the run through the rows, t_last closes
+ * the last run. */
+static void grade_lanes(script *s, const run *r, const int *graded, int n_graded, char label)
+{
+    const its__clinrun *c = &r->res->clin;
+    char b[128], col[64], tn[96];
+    int k, lane = n_graded, worst = 0;
+    out(s, "    set title \"(%c) CTCAE v5.0 grade by term (bar height and colour: grade; "
+           "empty lane: grade 0)\"\n"
+           "    set yrange [0.45:%d.55]; set ytics scale 0 font \",10\" (",
+        label, n_graded);
+    for (k = 0; k < ITS_AE_NTERMS; k++)
+        if (graded[k]) {
+            out(s, "%s%s %d", lane < n_graded ? ", " : "",
+                q(b, sizeof b, term_short(tn, sizeof tn, (its_ae_term)k)), lane);
+            lane--;
+            if (r->sum.worst_grade[k] > worst)
+                worst = r->sum.worst_grade[k];
+        }
+    out(s, ")\n    unset grid; set grid xtics lc rgb \"#dddddd\" lt 1\n"
+           "    gcol(g) = g >= 5 ? 0x%s : g >= 4 ? 0x%s : g >= 3 ? 0x%s : g >= 2 ? 0x%s : 0x%s\n"
+           "    lane_lo(y) = y - 0.4; lane_hi(y, g) = y - 0.4 + 0.16 * g   # grade 5 fills "
+           "the lane\n",
+        grade_colour[4] + 1, grade_colour[3] + 1, grade_colour[2] + 1, grade_colour[1] + 1,
+        grade_colour[0] + 1);
+    out(s, "    t_last = %.10g   # time of the last monitoring row\n",
+        c->n_mon ? c->mon_t[c->n_mon - 1] : r->t1);
+    event_marks(s, r);
+    plot_begin(s);
+    for (k = 0, lane = n_graded; k < ITS_AE_NTERMS; k++) {
+        if (!graded[k])
+            continue;
+        snprintf(col, sizeof col, "grade_%s", its_ae_term_id((its_ae_term)k));
+        q(b, sizeof b, col);
+        item(s, "%d - 0.4 with lines lw 1 lc rgb \"#999999\" notitle", lane);
+        item(s, "g_run = 0, t_run = t_start, "
+                "clin using (t = column(\"t\"), g = column(%s), ta = t_run, ga = g_run, "
+                "(g != g_run || t >= t_last) ? (g_run = g, t_run = t) : 0, "
+                "(ga > 0 && (g != ga || t >= t_last)) ? 0.5 * (ta + t) : NaN)"
+                ":(%d):(ta):(t):(lane_lo(%d)):(lane_hi(%d, ga)):(gcol(ga)) "
+                "with boxxyerror fs solid 1.0 noborder fc rgb variable notitle",
+             b, lane, lane, lane);
+        lane--;
+    }
+    for (k = 1; k <= 5 && k <= (worst > 4 ? 5 : 4); k++)
+        item(s, "NaN with boxes fs solid 1.0 noborder fc rgb \"%s\" title \"grade %d%s\"",
+             grade_colour[k - 1], k, k == 5 ? " (death)" : "");
+    plot_end(s);
+    out(s, "    set ytics autofreq scale default font \",12\"\n");
+}
+
+/* toxicity.gp (the whole run) or, with zoom, toxicity_treatment.gp (the
+ * treatment period, when it is shorter than half the run). */
+static its_status fig_toxicity(const run *r, int zoom, const char *dir, char names[][128],
                                size_t *n_names, char *err, size_t errlen)
 {
     const its_result *res = r->res;
@@ -883,8 +1018,8 @@ static its_status fig_toxicity(const run *r, const char *dir, char names[][128],
     double w[4];
     size_t np = 0, pi = 0, i;
     its_ctcae_opts co;
-    char t1[512], t2[512], b[256], b2[256];
-    double tend;
+    char t2[512], b[256], b2[256];
+    double ta = r->t0, tb = r->t1;
     script s;
     its_status st;
 
@@ -902,27 +1037,32 @@ static its_status fig_toxicity(const run *r, const char *dir, char names[][128],
         w[np++] = 0.45 + 0.12 * (double)r->n_inputs;
     if (np == (size_t)has_doses)
         return ITS_OK;          /* nothing to grade: the doses alone are in tumour.gp */
+    if (zoom && !(has_doses && treatment_window(r, &ta, &tb)))
+        return ITS_OK;
     its_ctcae_opts_default(&co, p->clin.anc_lln);
-    tend = tox_end(r);
 
-    st = script_open(&s, dir, r->prefix, "toxicity", err, errlen);
+    st = script_open(&s, dir, r->prefix, zoom ? "toxicity_treatment" : "toxicity", err, errlen);
     if (st != ITS_OK)
         return st;
-    preamble(&s, "itsim figure: toxicity timeline",
+    s.left = 0.165;   /* room for the term names of the grade lanes */
+    preamble(&s, zoom ? "itsim figure: toxicity timeline of the treatment period"
+                      : "itsim figure: toxicity timeline",
              "(a) systolic blood pressure (mmHg) with the 90 mmHg line, and body\n"
              "    temperature (degC, right axis) with the 38 degC fever line;\n"
              "(b) absolute neutrophil count (1e9/L) with the lower limit of normal\n"
              "    and the CTCAE grade 3 and 4 limits;\n"
-             "(c) CTCAE v5.0 grade of each graded term over time (steps, slightly\n"
-             "    offset so that equal grades stay visible);\n"
+             "(c) CTCAE v5.0 grade of each graded term over time, one lane per\n"
+             "    term: a bar as high and as dark as the grade;\n"
              "(d) every scheduled dose, one row per input: given (filled circle),\n"
              "    reduced (triangle), held by a protocol rule (red cross), not\n"
-             "    reached (grey dot).\n"
-             "The time axis ends a little after the last dose or adverse event\n"
-             "(t_end below; set it to the end of the run to see everything).",
+             "    reached (grey dot).",
              "clinical.csv (t, vital signs, grade_* columns), doses.csv (t, input, given)");
-    run_vars(&s, r, 0, 1, 0, has_doses);
-    out(&s, "t_end = %.10g   # end of the run: %.10g\n", tend, r->t1);
+    if (zoom)
+        out(&s, "# The time axis covers the treatment period: the first dose to a margin\n"
+                "# after the last dose and the adverse events that follow it (%stoxicity.png\n"
+                "# shows the whole run; set t_start and t_end to see more).\n",
+            r->prefix);
+    run_vars(&s, r, ta, tb, 0, 1, 0, has_doses);
     event_vars(&s, r);
     out(&s, "sbp_limit = 90     # mmHg\nfever_limit = 38   # degC\n");
     if (anc >= 0)
@@ -934,7 +1074,11 @@ static its_status fig_toxicity(const run *r, const char *dir, char names[][128],
     if (r->have_sum) {
         const its_clinical_summary *sm = &r->sum;
         int n = 0;
-        n = snprintf(t2, sizeof t2, "Toxicity: ");
+        if (zoom)
+            n = snprintf(t2, sizeof t2, "Treatment period, %.3g to %.3g %s: ", ta, tb,
+                         m->time_unit);
+        else
+            n = snprintf(t2, sizeof t2, "Toxicity: ");
         if (sm->worst_any > 0)
             n += snprintf(t2 + n, sizeof t2 - (size_t)n, "worst CTCAE grade %d (%s)",
                           sm->worst_any, term_short(b, sizeof b, sm->worst_term));
@@ -947,7 +1091,7 @@ static its_status fig_toxicity(const run *r, const char *dir, char names[][128],
     } else {
         snprintf(t2, sizeof t2, "Toxicity");
     }
-    run_frame(&s, r->res, 0.07, t2);
+    run_frame(&s, r, 0.07, t2);
 
     if (sbp >= 0 || temp >= 0) {
         panel(&s, w, np, pi++, "(a) blood pressure and temperature");
@@ -995,10 +1139,10 @@ static its_status fig_toxicity(const run *r, const char *dir, char names[][128],
     }
     if (anc >= 0) {
         panel(&s, w, np, pi++, "(b) neutrophils");
-        out(&s, "    set title \"(%c) Absolute neutrophil count [%s]\"\n"
-                "    set ylabel %s; set yrange [0:*]\n",
-            (char)('a' + pi - 1), m->observables[anc].unit,
-            q(b2, sizeof b2, "ANC [1e9/L]"));
+        snprintf(b, sizeof b, "(%c) Absolute neutrophil count [%s]", (char)('a' + pi - 1),
+                 m->observables[anc].unit);
+        out(&s, "    set title %s\n    set ylabel %s; set yrange [0:*]\n",
+            q(b2, sizeof b2, b), q(t2, sizeof t2, "ANC [1e9/L]"));
         event_marks(&s, r);
         plot_begin(&s);
         item(&s, "clin using \"t\":%s with lines lw 1.8 lc rgb \"%s\" title \"ANC\"",
@@ -1013,33 +1157,8 @@ static its_status fig_toxicity(const run *r, const char *dir, char names[][128],
         plot_end(&s);
     }
     if (n_graded) {
-        int shown = 0;
         panel(&s, w, np, pi++, "(c) CTCAE grades");
-        out(&s, "    set title \"(%c) CTCAE v5.0 grade by term\"\n"
-                "    set ylabel \"grade\"; set yrange [-0.3:5.4]\n"
-                "    set ytics (\"0\" 0, \"1\" 1, \"2\" 2, \"3\" 3, \"4\" 4, \"5 (death)\" 5)\n",
-            (char)('a' + pi - 1));
-        event_marks(&s, r);
-        plot_begin(&s);
-        for (k = 0; k < ITS_AE_NTERMS; k++) {
-            char col[64];
-            double off;
-            if (!graded[k])
-                continue;
-            off = 0.07 * ((double)shown - 0.5 * (double)(n_graded - 1));
-            shown++;
-            snprintf(col, sizeof col, "grade_%s", its_ae_term_id((its_ae_term)k));
-            {
-                char tn[96];
-                snprintf(b2, sizeof b2, "%s (worst %d)",
-                         term_short(tn, sizeof tn, (its_ae_term)k), r->sum.worst_grade[k]);
-            }
-            item(&s, "clin using \"t\":(column(%s) + %.3f) with steps lw 2.2 lc rgb \"%s\" "
-                     "title %s",
-                 q(b, sizeof b, col), off, term_colour[k], q(t1, sizeof t1, b2));
-        }
-        plot_end(&s);
-        out(&s, "    set ytics autofreq\n");
+        grade_lanes(&s, r, graded, n_graded, (char)('a' + pi - 1));
     }
     if (has_doses) {
         panel(&s, w, np, pi++, "(d) doses");
@@ -1102,11 +1221,16 @@ its_status its__plot_run(const its_result *res, const char *dir, const char *pre
     }
     if (!res->plan.clin.on)
         return ITS_OK;
-    st = check_args(dir, names, n_names, max_names, 4, err, errlen);
+    st = check_args(dir, names, n_names, max_names, ITS__PLOT_RUN_MAX, err, errlen);
     if (st != ITS_OK)
         return st;
     if (!prefix)
         prefix = "";
+    if (!safe_prefix(prefix)) {
+        its__set_msg(err, errlen, "plot: a file prefix may hold only letters, digits, '.', "
+                                  "'_' and '-'");
+        return ITS_EINVAL;
+    }
     run_init(&r, res, prefix);
     its__c_locale_enter(&g);
     st = fig_tumour(&r, dir, names, n_names, err, errlen);
@@ -1115,12 +1239,28 @@ its_status its__plot_run(const its_result *res, const char *dir, const char *pre
     if (st == ITS_OK)
         st = fig_cytokines(&r, dir, names, n_names, err, errlen);
     if (st == ITS_OK)
-        st = fig_toxicity(&r, dir, names, n_names, err, errlen);
+        st = fig_toxicity(&r, 0, dir, names, n_names, err, errlen);
+    if (st == ITS_OK)
+        st = fig_toxicity(&r, 1, dir, names, n_names, err, errlen);
     its__c_locale_leave(&g);
     return st;
 }
 
 /* ---- comparison.gp -------------------------------------------------------- */
+
+/* In the current panel, a line in the arm's colour where each failed arm's
+ * run stopped (variables t_stopN). */
+static void stop_marks(script *s, const its_result *const *res, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (res[i] && res[i]->plan.clin.on && res[i]->status != ITS_OK)
+            out(s, "    set arrow from t_stop%zu, graph 0 to t_stop%zu, graph 1 nohead dt 4 lw 2 "
+                   "lc rgb colour%zu front\n"
+                   "    set label \"stopped\" at t_stop%zu, graph 0.97 offset 0.4,0 left "
+                   "tc rgb colour%zu font \",9\" front\n",
+                i + 1, i + 1, i + 1, i + 1, i + 1);
+}
 
 its_status its__plot_comparison(const its_result *const *res, const char *const *labels,
                                 const char *const *prefixes, size_t n, const char *dir,
@@ -1130,7 +1270,8 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     script s;
     its__c_locale g;
     its_status st;
-    size_t i, m = 0, row, n_burden = 0, maxlab = 0;
+    size_t i, m = 0, row, n_burden = 0, maxlab = 0, n_failed = 0;
+    int any_pd = 0;
     double tmin = HUGE_VAL, tmax = -HUGE_VAL;
     const double w4[2] = {1.0, 1.0};
     const char *tunit = "d";
@@ -1149,6 +1290,12 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
             continue;
         if (!prefixes[i]) {
             its__set_msg(err, errlen, "plot: no file prefix for arm %zu", i + 1);
+            return ITS_EINVAL;
+        }
+        if (!safe_prefix(prefixes[i])) {
+            its__set_msg(err, errlen, "plot: arm %zu: a file prefix may hold only letters, "
+                                      "digits, '.', '_' and '-'",
+                         i + 1);
             return ITS_EINVAL;
         }
         if (!m)
@@ -1177,14 +1324,18 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     }
     preamble(&s, "itsim figure: comparison of treatment arms",
              "(a) % change of the RECIST sum of target diameters from baseline at each\n"
-             "    assessment, per arm, with the +20 % (PD reference; PD itself is\n"
-             "    judged against the nadir) and -30 % (PR) lines;\n"
+             "    assessment, per arm, with the -30 % line (PR) and a ring on each\n"
+             "    arm's first PD (RECIST 1.1 judges PD against the nadir, the smallest\n"
+             "    sum so far: +20 % and at least +5 mm, so no single line of % change\n"
+             "    from baseline marks it);\n"
              "(b) tumour burden (cancer cells, log scale) per arm;\n"
              "(c) worst CTCAE grade per arm (bars), labelled with the worst term and\n"
              "    the doses held;\n"
              "(d) progression-free time per arm (bars), labelled with the best\n"
              "    overall response and how the time ended (progression, death, censored).\n"
-             "An arm has the same colour in every panel.",
+             "An arm has the same colour in every panel. In (a) and (b) the first arm\n"
+             "is drawn last, on top, with the thinnest line, so no arm hides another.\n"
+             "A run the solver could not finish is marked where it stopped.",
              "comparison.csv (one row per arm with clinical read-outs, in arm order:\n"
              "#         worst_grade, worst_term, doses_planned, doses_held, pfs, pfs_event,\n"
              "#         best_response), and each arm's PREFIXassessments.csv\n"
@@ -1192,8 +1343,10 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     out(&s, "\n# ---- arms: display names, data files, colours\ncmp = \"comparison.csv\"\n");
     for (i = row = 0; i < n; i++) {
         char lab[64];
+        run r;
         if (!res[i] || !res[i]->plan.clin.on)
             continue;
+        run_init(&r, res[i], prefixes[i]);
         snprintf(lab, sizeof lab, "arm %zu", i + 1);
         out(&s, "label%zu = %s\n", i + 1, q(b, sizeof b, labels[i] ? labels[i] : lab));
         snprintf(f, sizeof f, "%sassessments.csv", prefixes[i]);
@@ -1202,14 +1355,32 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
         out(&s, "clin%zu = %s\n", i + 1, q(b, sizeof b, f));
         out(&s, "colour%zu = \"%s\"   # row %zu of comparison.csv\n", i + 1,
             arm_colour[row % 8], row + 1);
+        /* later arms are drawn first with wider lines; the first arm, on
+         * top, is also dashed, so that arms with the same curve all show */
+        out(&s, "lw%zu = %.2f; dt%zu = %d   # line width and dash type in (a), (b)\n", i + 1,
+            1.5 + 0.35 * (double)(row < 8 ? row : 8), i + 1, row == 0 ? 2 : 1);
+        if (r.have_sum && r.sum.recist_available && isfinite(r.sum.recist.t_progression)) {
+            const its__clinrun *c = &res[i]->clin;
+            out(&s, "t_pd%zu = %.10g   # first progression (RECIST PD)\n", i + 1,
+                (c->n_assess ? c->assess_t[0] : r.t0) + r.sum.recist.t_progression);
+            any_pd = 1;
+        }
+        if (isfinite(r.t_stop)) {
+            out(&s, "t_stop%zu = %.10g   # the solver failed: no data after this time\n", i + 1,
+                r.t_stop);
+            n_failed++;
+        }
         row++;
     }
     out(&s, "t_start = %.10g; t_end = %.10g   # time axis\ntunit = %s\ncell_floor = 1\n"
-            "pd_pct = 20; pr_pct = -30\n"
+            "pr_pct = -30\n"
             "ev(s) = (s eq \"1\" || s eq \"progression\") ? \"progression\" : "
             "(s eq \"2\" || s eq \"death\") ? \"death\" : "
             "(s eq \"0\" || s eq \"censored\" || s eq \"\") ? \"censored\" : s\n",
             tmin, tmax, q(b, sizeof b, tunit));
+    t_pad_var(&s);
+    out(&s, "pd_at(t, tpd) = abs(t - tpd) <= 1e-6 * (1 + abs(tpd))   # the assessment of "
+            "the first PD\n");
 
     /* arm names as bar labels: slanted when they would not fit side by side */
     rotate = (double)maxlab * (double)m > 60.0;
@@ -1217,7 +1388,12 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     s.bottom = rotate ? 0.19 : 0.14;
     s.gap = 0.10;
     snprintf(b2, sizeof b2, "Comparison of %zu arm%s", m, m == 1 ? "" : "s");
-    frame_begin(&s, b2, "Which therapy worked (a, b, d) and at what cost (c)");
+    if (n_failed)
+        snprintf(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c); %zu arm%s "
+                 "stopped early (solver failure)", n_failed, n_failed == 1 ? "" : "s");
+    else
+        snprintf(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c)");
+    frame_begin(&s, b2, f, NULL);
     panel(&s, w4, 2, 0, "(a) % change of the sum of target diameters");
     out(&s, "    set lmargin at screen 0.09; set rmargin at screen 0.47\n"
             "    unset key   # one key for all panels, along the bottom\n"
@@ -1225,15 +1401,21 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
             "    set offsets 0, 0, graph 0.05, graph 0.05\n"
             "    set title \"(a) Change of the RECIST sum from baseline [%%]\"\n"
             "    set ylabel \"change from baseline [%%]\"\n");
+    stop_marks(&s, res, n);
     plot_begin(&s);
-    for (i = 0; i < n; i++)
-        if (res[i] && res[i]->plan.clin.on && res[i]->clin.n_lesions > 0)
-            item(&s, "asm%zu using \"t\":\"change_baseline_pct\" with linespoints pt 7 ps 1.2 "
-                     "lw 2 lc rgb colour%zu title label%zu",
-                 i + 1, i + 1, i + 1);
-    item(&s, "pd_pct with lines dt 2 lw 1.5 lc rgb \"#d62728\" title \"+20 %% (PD ref.)\"");
-    item(&s, "pr_pct with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% (PR)\"");
     item(&s, "0 with lines lt 1 lw 0.8 lc rgb \"#999999\" notitle");
+    item(&s, "pr_pct with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% (PR)\"");
+    for (i = n; i-- > 0;)        /* the first arm last: on top */
+        if (res[i] && res[i]->plan.clin.on && res[i]->clin.n_lesions > 0)
+            item(&s, "asm%zu using \"t\":\"change_baseline_pct\" with linespoints pt 7 "
+                     "ps 0.5 + 0.3 * lw%zu lw lw%zu dt dt%zu lc rgb colour%zu title label%zu",
+                 i + 1, i + 1, i + 1, i + 1, i + 1, i + 1);
+    for (i = n; i-- > 0;)
+        if (res[i] && res[i]->plan.clin.on && res[i]->clin.n_lesions > 0)
+            item(&s, "asm%zu using \"t\":(exists(\"t_pd%zu\") && pd_at(column(\"t\"), "
+                     "value(\"t_pd%zu\")) ? column(\"change_baseline_pct\") : NaN) with points "
+                     "pt 6 ps 1.6 + 0.6 * lw%zu lw 2 lc rgb colour%zu notitle",
+                 i + 1, i + 1, i + 1, i + 1, i + 1);
     plot_end(&s);
 
     out(&s, "\n    # ---- (b) tumour burden\n"
@@ -1241,17 +1423,19 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
             "    unset key; unset offsets\n"
             "    set title \"(b) Tumour burden [cancer cells] (log scale)\"\n"
             "    set ylabel \"cancer cells\"; set logscale y; set format y \"1e%%T\"\n");
+    stop_marks(&s, res, n);
     plot_begin(&s);
-    for (i = 0; i < n && n_burden; i++) {
+    for (i = n; i-- > 0 && n_burden;) {
         int bo;
         if (!res[i] || !res[i]->plan.clin.on)
             continue;
         bo = its_model_observable_role(res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN);
         if (bo < 0)
             continue;
-        item(&s, "clin%zu using \"t\":(lf(column(%s), cell_floor)) with lines lw 2.2 "
-                 "lc rgb colour%zu title label%zu",
-             i + 1, q(b, sizeof b, res[i]->plan.model->observables[bo].name), i + 1, i + 1);
+        item(&s, "clin%zu using \"t\":(lf(column(%s), cell_floor)) with lines lw lw%zu "
+                 "dt dt%zu lc rgb colour%zu title label%zu",
+             i + 1, q(b, sizeof b, res[i]->plan.model->observables[bo].name), i + 1, i + 1,
+             i + 1, i + 1);
     }
     plot_end(&s);
 
@@ -1326,12 +1510,17 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     plot_begin(&s);
     for (i = 0; i < n; i++)
         if (res[i] && res[i]->plan.clin.on)
-            item(&s, "NaN with linespoints pt 7 ps 1.2 lw 2 lc rgb colour%zu title label%zu",
-                 i + 1, i + 1);
-    item(&s, "NaN with lines dt 2 lw 1.5 lc rgb \"#d62728\" title \"+20 %% of baseline "
-             "(PD ref.)\"");
+            item(&s, "NaN with linespoints pt 7 ps 1.2 lw 2 dt dt%zu lc rgb colour%zu "
+                     "title label%zu",
+                 i + 1, i + 1, i + 1);
+    if (any_pd)
+        item(&s, "NaN with points pt 6 ps 2 lw 2 lc rgb \"#000000\" title \"first PD (RECIST "
+                 "1.1: nadir +20 %%, ≥ 5 mm)\"");
     item(&s, "NaN with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% of baseline "
              "(PR)\"");
+    if (n_failed)
+        item(&s, "NaN with lines dt 4 lw 2 lc rgb \"#000000\" title \"run stopped (solver "
+                 "failure)\"");
     plot_end(&s);
     frame_end(&s);
     st = script_close(&s, ITS_OK, names, n_names, err, errlen);

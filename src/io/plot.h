@@ -12,10 +12,21 @@
 #include <stddef.h>
 #include "io/scenario_impl.h"
 
+/* Most scripts its__plot_run writes for one run. */
+#define ITS__PLOT_RUN_MAX 5
+
 /* Writes the figures of one run into dir; every file name starts with
  * prefix ("" for a single run, e.g. "hd_il2." for an arm of a comparison):
  * PREFIXtumour.gp, PREFIXimmune.gp, PREFIXcytokines.gp, PREFIXtoxicity.gp
- * (immune and cytokines only when the model has the states they show).
+ * and PREFIXtoxicity_treatment.gp (immune and cytokines only when the model
+ * has the states they show; toxicity_treatment, the toxicity timeline zoomed
+ * on the treatment period, only when that period is shorter than half the
+ * run). A run that failed (res->status != ITS_OK) is drawn to its planned
+ * end with the time after its last row shaded and marked "run stopped".
+ * No text of the result reaches a script as gnuplot code: strings are
+ * written as single-quoted literals, in which gnuplot expands neither
+ * `backquotes` nor @macros; prefix (a file name) may hold only letters,
+ * digits, '.', '_' and '-' (else ITS_EINVAL).
  * The scripts read PREFIXtimeseries.csv, PREFIXclinical.csv,
  * PREFIXassessments.csv and (when the run has doses) PREFIXdoses.csv, which
  * the caller writes (its__write_run_files) into the same directory.
@@ -31,7 +42,8 @@ its_status its__plot_run(const its_result *res, const char *dir, const char *pre
 /* The comparison figure over n arms: arm i's data files start with prefixes[i],
  * its display name is labels[i]. Writes prefix-free "comparison.gp" reading the
  * arms' PREFIXassessments.csv and PREFIXclinical.csv and "comparison.csv"
- * (one row per arm in arm order, written by the caller). Arms without
+ * (one row per arm in arm order, written by the caller). Prefixes must be
+ * safe as for its__plot_run; labels may hold any text. Arms without
  * clinical read-outs are left out of the curves; nothing is written (ITS_OK)
  * when no arm has them. Errors as for its__plot_run. */
 its_status its__plot_comparison(const its_result *const *res, const char *const *labels,

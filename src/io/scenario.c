@@ -114,6 +114,7 @@ struct its_scenario {
     int has_until_value; /* its_scenario_set_until */
     double until_value;
     char err[ITS__ERRLEN];
+    char warn[4 * ITS__ERRLEN]; /* warnings of the last check, one per line */
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -736,6 +737,24 @@ static its_status resolve_patient(its_scenario *sc, its_patient *pt)
     return ITS_OK;
 }
 
+/* A dose far above the agent's label is a warning, not an error: append
+ * "FILE:LINE:COL: KEY: warning: ..." to sc->warn once. */
+static void warn_label_dose(its_scenario *sc, const its_agent *a, const sval *v,
+                            const char *key, const its_patient *pt)
+{
+    char msg[512], line[ITS__ERRLEN], saved[ITS__ERRLEN];
+    double ratio;
+    size_t used = strlen(sc->warn);
+    if (its_dose_label_check(a, v->text, pt, &ratio, msg, sizeof msg) != ITS_OK || !msg[0])
+        return;
+    memcpy(saved, sc->err, sizeof saved); /* fail() formats the position */
+    (void)fail(sc, ITS_OK, v, key, "warning: %s", msg);
+    fmt_into(line, sizeof line, "%s\n", sc->err);
+    memcpy(sc->err, saved, sizeof saved);
+    if (!strstr(sc->warn, line))
+        fmt_into(sc->warn + used, sizeof sc->warn - used, "%s", line);
+}
+
 /* An item naming an agent: pick the model input of its route and convert
  * the clinical dose ("600000 IU/kg", "20 MIU/m2", "200 mg") to that input's
  * unit. A dose with a duration becomes an infusion of dose/duration. */
@@ -799,6 +818,7 @@ static its_status resolve_agent(its_scenario *sc, const its_model_def *m, size_t
     if (st != ITS_OK)
         return fail(sc, st, &it->f[T_DOSE], key, "%s", msg);
     th->has_dose = 1;
+    warn_label_dose(sc, a, &it->f[T_DOSE], key, &pt);
     return ITS_OK;
 }
 
@@ -1937,7 +1957,16 @@ static its_status check_now(its_scenario *sc)
 {
     its__plan plan;
     its_sim *sim;
-    its_status st = resolve(sc, 0, &plan, &sim);
+    its_status st;
+    size_t i, used;
+    sc->warn[0] = '\0';
+    for (i = 0; sc->arm_sc && i < sc->n_arms; i++) { /* the arms' own warnings */
+        if (!sc->arm_sc[i])
+            continue; /* an arm that failed to load */
+        used = strlen(sc->warn);
+        fmt_into(sc->warn + used, sizeof sc->warn - used, "%s", sc->arm_sc[i]->warn);
+    }
+    st = resolve(sc, 0, &plan, &sim);
     if (st == ITS_OK)
         its__plan_clear(&plan);
     return st;
@@ -1959,6 +1988,11 @@ void its_scenario_free(its_scenario *sc)
         return;
     scenario_clear(sc);
     free(sc);
+}
+
+const char *its_scenario_warnings(const its_scenario *sc)
+{
+    return sc != NULL ? sc->warn : "";
 }
 
 const char *its_scenario_errmsg(const its_scenario *sc)
@@ -1987,6 +2021,13 @@ static its_status load_arms(its_scenario *sc)
         fmt_into(key, sizeof key, "arms[%zu]", i);
         if (!a->f[A_NAME].text || !*a->f[A_NAME].text)
             return fail(sc, ITS_EPARSE, &a->at, key, "every arm needs a name");
+        /* a name is one line: it labels table rows, CSV rows and figures */
+        for (k = 0; a->f[A_NAME].text[k]; k++)
+            if ((unsigned char)a->f[A_NAME].text[k] < 0x20 || a->f[A_NAME].text[k] == 0x7f) {
+                fmt_into(key, sizeof key, "arms[%zu].name", i);
+                return fail(sc, ITS_EPARSE, &a->f[A_NAME], key,
+                            "one line of text, without control characters (newline, tab, ...)");
+            }
         if (a->f[A_REGIMEN].text && a->f[A_FILE].text)
             return fail(sc, ITS_EPARSE, &a->f[A_FILE], key, "give regimen or file, not both");
         if (its_scenario_create(&sc->arm_sc[i]) != ITS_OK)

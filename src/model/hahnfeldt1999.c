@@ -20,16 +20,16 @@ static const its_state_def states[NS] = {
 };
 
 static const its_param_def params[NP] = {
-    [P_l1] = {"lambda1", 0.192, "1/d", "tumour growth rate constant (Gompertz)", HF},
-    [P_l2] = {"lambda2", 0.0, "1/d", "spontaneous loss of vasculature (negligible)", HF},
-    [P_b] = {"b", 5.85, "1/d", "stimulation of vasculature by the tumour", HF},
-    [P_d] = {"d", 8.73e-3, "1/(d*mm2)", "endogenous inhibition of vasculature", HF},
-    [P_e_tnp] = {"e_tnp470", 1.3, "kg/(mg*d)", "TNP-470 potency", HF},
-    [P_clr_tnp] = {"clr_tnp470", 10.1, "1/d", "TNP-470 clearance", HF},
-    [P_e_end] = {"e_endostatin", 0.66, "kg/(mg*d)", "endostatin potency", HF},
-    [P_clr_end] = {"clr_endostatin", 1.7, "1/d", "endostatin clearance", HF},
-    [P_e_ang] = {"e_angiostatin", 0.15, "kg/(mg*d)", "angiostatin potency", HF},
-    [P_clr_ang] = {"clr_angiostatin", 0.38, "1/d", "angiostatin clearance", HF},
+    [P_l1] = {"lambda1", 0.192, "1/d", D_NN, "tumour growth rate constant (Gompertz)", HF},
+    [P_l2] = {"lambda2", 0.0, "1/d", D_NN, "spontaneous loss of vasculature (negligible)", HF},
+    [P_b] = {"b", 5.85, "1/d", D_NN, "stimulation of vasculature by the tumour", HF},
+    [P_d] = {"d", 8.73e-3, "1/(d*mm2)", D_NN, "endogenous inhibition of vasculature", HF},
+    [P_e_tnp] = {"e_tnp470", 1.3, "kg/(mg*d)", D_NN, "TNP-470 potency", HF},
+    [P_clr_tnp] = {"clr_tnp470", 10.1, "1/d", D_NN, "TNP-470 clearance", HF},
+    [P_e_end] = {"e_endostatin", 0.66, "kg/(mg*d)", D_NN, "endostatin potency", HF},
+    [P_clr_end] = {"clr_endostatin", 1.7, "1/d", D_NN, "endostatin clearance", HF},
+    [P_e_ang] = {"e_angiostatin", 0.15, "kg/(mg*d)", D_NN, "angiostatin potency", HF},
+    [P_clr_ang] = {"clr_angiostatin", 0.38, "1/d", D_NN, "angiostatin clearance", HF},
 };
 
 static const its_input_def inputs[] = {
@@ -57,7 +57,7 @@ static int rhs(double t, const double *y, double *dy, const double *p, void *u)
 }
 
 /* The tumour as one spherical lesion: diameter (6V/pi)^(1/3) for RECIST
- * (pk_clinical.md 6.4), and its cell count at 1e6 cells per mm3 (the
+ * (as usual for RECIST sums of spherical lesions), and its cell count at 1e6 cells per mm3 (the
  * conventional 1e9 cells/cm3, Del Monte 2009). */
 static const its_observable_def observables[] = {
     {"diameter", "mm", ITS_OBS_LESION_DIAMETER, "diameter of a sphere of volume V"},

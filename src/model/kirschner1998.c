@@ -17,21 +17,21 @@ static const its_state_def states[NS] = {
 };
 
 static const its_param_def params[NP] = {
-    [P_c] = {"c", 0.035, "1/d", "tumour antigenicity: effector recruitment per tumour cell",
-             "BIOMD0000000732 default; KP range 0-0.05 (range UNVERIFIED)"},
-    [P_mu2] = {"mu2", 0.03, "1/d", "effector death rate", KP},
-    [P_p1] = {"p1", 0.1245, "1/d", "maximal IL-2-driven effector proliferation", KP},
-    [P_g1] = {"g1", 2e7, "au", "half-saturation of IL-2 effect on effectors", KP},
-    [P_r2] = {"r2", 0.18, "1/d", "tumour growth rate", KP},
-    [P_b] = {"b", 1e-9, "1/cell", "inverse tumour carrying capacity", KP},
-    [P_a] = {"a", 1.0, "1/d", "maximal tumour kill rate by effectors", KP},
-    [P_g2] = {"g2", 1e5, "cell", "half-saturation of tumour kill", KP},
-    [P_p2] = {"p2", 5.0, "au/(cell*d)", "IL-2 production by effectors in contact with tumour", KP},
-    [P_g3] = {"g3", 1e3, "cell", "half-saturation of IL-2 production", KP},
-    [P_mu3] = {"mu3", 10.0, "1/d", "IL-2 decay rate", KP},
-    [P_s1] = {"s1", 0.0, "cell/d", "constant adoptive cellular immunotherapy (ACI) rate",
+    [P_c] = {"c", 0.035, "1/d", D_NN, "tumour antigenicity: effector recruitment per tumour cell",
+             "BioModels BIOMD0000000732 default; Kirschner & Panetta vary c over 0-0.05 (range as restated by later papers, not checked in the 1998 text)"},
+    [P_mu2] = {"mu2", 0.03, "1/d", D_NN, "effector death rate", KP},
+    [P_p1] = {"p1", 0.1245, "1/d", D_NN, "maximal IL-2-driven effector proliferation", KP},
+    [P_g1] = {"g1", 2e7, "au", D_POS, "half-saturation of IL-2 effect on effectors", KP},
+    [P_r2] = {"r2", 0.18, "1/d", D_NN, "tumour growth rate", KP},
+    [P_b] = {"b", 1e-9, "1/cell", D_NN, "inverse tumour carrying capacity", KP},
+    [P_a] = {"a", 1.0, "1/d", D_NN, "maximal tumour kill rate by effectors", KP},
+    [P_g2] = {"g2", 1e5, "cell", D_POS, "half-saturation of tumour kill", KP},
+    [P_p2] = {"p2", 5.0, "au/(cell*d)", D_NN, "IL-2 production by effectors in contact with tumour", KP},
+    [P_g3] = {"g3", 1e3, "cell", D_POS, "half-saturation of IL-2 production", KP},
+    [P_mu3] = {"mu3", 10.0, "1/d", D_NN, "IL-2 decay rate", KP},
+    [P_s1] = {"s1", 0.0, "cell/d", D_NN, "constant adoptive cellular immunotherapy (ACI) rate",
               "KP 1998 (baseline 0; Caravagna 2010 Fig. 10 uses 5400)"},
-    [P_s2] = {"s2", 0.0, "au/d", "constant IL-2 infusion rate", "KP 1998 (baseline 0)"},
+    [P_s2] = {"s2", 0.0, "au/d", D_NN, "constant IL-2 infusion rate", "KP 1998 (baseline 0)"},
 };
 
 static const its_input_def inputs[] = {

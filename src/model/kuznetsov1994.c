@@ -5,8 +5,9 @@
 enum { E, T, NS };
 enum { P_s, P_p, P_g, P_m, P_d, P_a, P_b, P_n, NP };
 
-#define KZ "Kuznetsov et al. 1994, Bull Math Biol 56:295; BIOMD0000000762; " \
-           "non-dimensional values agree (Lyon course code, models.md sec. 4)"
+#define KZ "Kuznetsov et al. 1994, Bull Math Biol 56:295, as encoded in BioModels " \
+           "BIOMD0000000762 (paper text not read); the non-dimensional values of an " \
+           "independent course implementation (Universite Lyon 1) agree"
 
 static const its_state_def states[NS] = {
     [E] = {"E", "cell", 3.2e5, 0.0, "effector (cytotoxic) cells"},
@@ -14,14 +15,14 @@ static const its_state_def states[NS] = {
 };
 
 static const its_param_def params[NP] = {
-    [P_s] = {"s", 1.3e4, "cell/d", "normal effector influx", KZ},
-    [P_p] = {"p", 0.1245, "1/d", "maximal tumour-stimulated effector proliferation", KZ},
-    [P_g] = {"g", 2.019e7, "cell", "half-saturation of effector stimulation", KZ},
-    [P_m] = {"m", 3.422e-10, "1/(cell*d)", "effector inactivation by tumour", KZ},
-    [P_d] = {"d", 0.0412, "1/d", "effector death rate", KZ},
-    [P_a] = {"a", 0.18, "1/d", "maximal tumour growth rate", KZ},
-    [P_b] = {"b", 2.0e-9, "1/cell", "inverse tumour carrying capacity", KZ},
-    [P_n] = {"n", 1.101e-7, "1/(cell*d)", "tumour kill by effectors", KZ},
+    [P_s] = {"s", 1.3e4, "cell/d", D_NN, "normal effector influx", KZ},
+    [P_p] = {"p", 0.1245, "1/d", D_NN, "maximal tumour-stimulated effector proliferation", KZ},
+    [P_g] = {"g", 2.019e7, "cell", D_POS, "half-saturation of effector stimulation", KZ},
+    [P_m] = {"m", 3.422e-10, "1/(cell*d)", D_NN, "effector inactivation by tumour", KZ},
+    [P_d] = {"d", 0.0412, "1/d", D_NN, "effector death rate", KZ},
+    [P_a] = {"a", 0.18, "1/d", D_NN, "maximal tumour growth rate", KZ},
+    [P_b] = {"b", 2.0e-9, "1/cell", D_NN, "inverse tumour carrying capacity", KZ},
+    [P_n] = {"n", 1.101e-7, "1/(cell*d)", D_NN, "tumour kill by effectors", KZ},
 };
 
 static const its_input_def inputs[] = {
@@ -61,6 +62,6 @@ const its_model_def its__model_kuznetsov1994 = {
     "d",
     "Reduced two-equation model after the quasi-steady state of "
     "effector-tumour conjugates. The full model's conjugate rate constants "
-    "are UNVERIFIED and not implemented.",
+    "could not be checked in the paper and are not implemented.",
     NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, jac, NULL, 0.0, 0, NULL, NULL,
 };

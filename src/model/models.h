@@ -6,6 +6,14 @@
 
 #define ITS__COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Short names for parameter domains in the definition tables. */
+#define D_REAL ITS_DOMAIN_REAL
+#define D_NN ITS_DOMAIN_NONNEGATIVE
+#define D_POS ITS_DOMAIN_POSITIVE
+#define D_FRAC ITS_DOMAIN_FRACTION
+#define D_PFRAC ITS_DOMAIN_POS_FRACTION
+#define D_GE1 ITS_DOMAIN_AT_LEAST_ONE
+
 extern const its_model_def its__model_kirschner1998;
 extern const its_model_def its__model_kuznetsov1994;
 extern const its_model_def its__model_hahnfeldt1999;

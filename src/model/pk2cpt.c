@@ -13,12 +13,12 @@ static const its_state_def states[NS] = {
 };
 
 static const its_param_def params[NP] = {
-    [P_V1] = {"V1", 2.9, "L", "central volume", "aldesleukin default (Konrad 1990; itsim agents)"},
-    [P_V2] = {"V2", 2.8, "L", "peripheral volume", "aldesleukin default (D, pk_clinical.md 6.1)"},
-    [P_CL] = {"CL", 172.8, "L/d", "clearance", "aldesleukin default (Konrad 1990)"},
-    [P_Q] = {"Q", 43.2, "L/d", "inter-compartmental clearance (0: one compartment)", "aldesleukin default (D)"},
-    [P_ka] = {"ka", 2.4, "1/d", "first-order absorption from the depot", "aldesleukin SC (D, pk_clinical.md 6.1)"},
-    [P_F] = {"F", 0.39, "1", "bioavailability of depot doses", "aldesleukin SC (UK SmPC, Vs)"},
+    [P_V1] = {"V1", 2.9, "L", D_POS, "central volume", "aldesleukin default, derived from the bi-exponential fit of Konrad et al. 1990, Cancer Res 50:2009 (itsim agents)"},
+    [P_V2] = {"V2", 2.8, "L", D_POS, "peripheral volume", "aldesleukin default, derived from the bi-exponential fit of Konrad et al. 1990, Cancer Res 50:2009"},
+    [P_CL] = {"CL", 172.8, "L/d", D_NN, "clearance", "aldesleukin default, Konrad et al. 1990, Cancer Res 50:2009 (0.12 L/min)"},
+    [P_Q] = {"Q", 43.2, "L/d", D_NN, "inter-compartmental clearance (0: one compartment)", "aldesleukin default, derived: t1/2 alpha 12.9 and beta 85 min of Konrad et al. 1990, Cancer Res 50:2009"},
+    [P_ka] = {"ka", 2.4, "1/d", D_NN, "first-order absorption from the depot", "aldesleukin SC, derived: gives the Proleukin UK SmPC SC Tmax of 2-6 h"},
+    [P_F] = {"F", 0.39, "1", D_FRAC, "bioavailability of depot doses", "aldesleukin SC, Proleukin UK SmPC section 5.2 (31-47 %), mid-range"},
 };
 
 static const its_input_def inputs[] = {

@@ -2,6 +2,7 @@
  * definitions. The table is constant: there is no global mutable state. */
 #include "itsim/model.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,4 +112,47 @@ int its_model_observable_role(const its_model_def *m, its_obs_role role)
         if (m->observables[i].role == role)
             return (int)i;
     return -1;
+}
+
+const char *its_domain_name(its_domain d)
+{
+    switch (d) {
+    case ITS_DOMAIN_REAL:
+        return "any real number";
+    case ITS_DOMAIN_NONNEGATIVE:
+        return "non-negative (>= 0)";
+    case ITS_DOMAIN_POSITIVE:
+        return "positive (> 0)";
+    case ITS_DOMAIN_FRACTION:
+        return "a fraction in [0, 1]";
+    case ITS_DOMAIN_POS_FRACTION:
+        return "a fraction in (0, 1]";
+    case ITS_DOMAIN_AT_LEAST_ONE:
+        return "at least 1 (>= 1)";
+    case ITS_DOMAIN_UNDECLARED:
+        break;
+    }
+    return "undeclared";
+}
+
+int its_domain_contains(its_domain d, double x)
+{
+    if (!isfinite(x))
+        return 0;
+    switch (d) {
+    case ITS_DOMAIN_NONNEGATIVE:
+        return x >= 0.0;
+    case ITS_DOMAIN_POSITIVE:
+        return x > 0.0;
+    case ITS_DOMAIN_FRACTION:
+        return x >= 0.0 && x <= 1.0;
+    case ITS_DOMAIN_POS_FRACTION:
+        return x > 0.0 && x <= 1.0;
+    case ITS_DOMAIN_AT_LEAST_ONE:
+        return x >= 1.0;
+    case ITS_DOMAIN_REAL:
+    case ITS_DOMAIN_UNDECLARED:
+        break;
+    }
+    return 1;
 }

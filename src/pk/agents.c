@@ -8,58 +8,57 @@
 #include <string.h>
 
 #include "itsim/units.h"
-
-#define PKC "pk_clinical.md 6.1"
+#include "model/models.h"
 
 static const its_param_def p_aldesleukin[] = {
-    {"V1", 2.9, "L", "central volume", "Konrad 1990 Cancer Res 50:2009 (V), D: " PKC},
-    {"V2", 2.8, "L", "peripheral volume", "D from Konrad 1990 bi-exponential fit (" PKC ")"},
-    {"CL", 172.8, "L/d", "clearance (0.12 L/min)", "Konrad 1990 (V)"},
-    {"Q", 43.2, "L/d", "inter-compartmental clearance (0.030 L/min)", "D: gives t1/2 alpha 12.9 min, beta 85 min (" PKC ")"},
-    {"F_sc", 0.39, "1", "subcutaneous bioavailability", "UK SmPC 31-47 % (Vs), mid-range"},
-    {"ka_sc", 2.4, "1/d", "subcutaneous absorption (0.10/h, Tmax ~4 h)", "D from SmPC Tmax 2-6 h (" PKC ")"},
+    {"V1", 2.9, "L", D_POS, "central volume", "derived from the bi-exponential fit of Konrad et al. 1990, Cancer Res 50:2009"},
+    {"V2", 2.8, "L", D_POS, "peripheral volume", "derived from the bi-exponential fit of Konrad et al. 1990, Cancer Res 50:2009"},
+    {"CL", 172.8, "L/d", D_NN, "clearance (0.12 L/min)", "Konrad et al. 1990, Cancer Res 50:2009"},
+    {"Q", 43.2, "L/d", D_NN, "inter-compartmental clearance (0.030 L/min)", "derived: gives t1/2 alpha 12.9 min and beta 85 min of Konrad et al. 1990, Cancer Res 50:2009"},
+    {"F_sc", 0.39, "1", D_FRAC, "subcutaneous bioavailability", "Proleukin UK SmPC section 5.2 (31-47 %), mid-range"},
+    {"ka_sc", 2.4, "1/d", D_NN, "subcutaneous absorption (0.10/h, Tmax ~4 h)", "derived: gives the Proleukin UK SmPC SC Tmax of 2-6 h"},
 };
 static const its_param_def p_ifn[] = {
-    {"V_per_m2", 20.0, "L/m2", "volume of distribution per m2 BSA", "D: fit of Radwanski 1987 SC Cmax (" PKC ")"},
-    {"ke", 9.79, "1/d", "elimination (IV t1/2 1.7 h)", "Radwanski 1987 J Clin Pharmacol 27:432 (V)"},
-    {"ka_sc", 3.02, "1/d", "SC absorption (t1/2 5.5 h)", "Radwanski 1987 (V)"},
-    {"F_sc", 1.0, "1", "SC bioavailability", "Radwanski 1987: SC AUC >= IV AUC (V); Wills 1984 > 80 %"},
+    {"V_per_m2", 20.0, "L/m2", D_POS, "volume of distribution per m2 BSA", "derived: fit of the SC Cmax (45.8 IU/mL after 5 MIU/m2) of Radwanski et al. 1987, J Clin Pharmacol 27:432"},
+    {"ke", 9.79, "1/d", D_NN, "elimination (IV t1/2 1.7 h)", "Radwanski et al. 1987, J Clin Pharmacol 27:432"},
+    {"ka_sc", 3.02, "1/d", D_NN, "SC absorption (t1/2 5.5 h)", "Radwanski et al. 1987, J Clin Pharmacol 27:432 (t1/2 5.5 h)"},
+    {"F_sc", 1.0, "1", D_FRAC, "SC bioavailability", "Radwanski et al. 1987, J Clin Pharmacol 27:432: SC AUC >= IV AUC; > 80 % for IFN-alpha-2a, Wills et al. 1984, Clin Pharmacol Ther 35:722"},
 };
 static const its_param_def p_pegifn[] = {
-    {"CL_F", 44.1, "L/d", "apparent clearance at start", "Gupta 2006 Br J Clin Pharmacol 63:292 (Vs, nlmixr2lib)"},
-    {"T_CL", 666.0, "d", "time constant of CL(t) = CL0/(1 + t/T)", "Gupta 2006 (Vs)"},
-    {"V_F", 149.0, "L", "apparent volume", "Gupta 2006 (Vs)"},
-    {"ka_sc", 1.9, "1/d", "SC absorption (fixed)", "Gupta 2006 (Vs)"},
+    {"CL_F", 44.1, "L/d", D_NN, "apparent clearance at start", "Gupta et al. 2006, Br J Clin Pharmacol 63:292, as encoded in nlmixr2lib"},
+    {"T_CL", 666.0, "d", D_POS, "time constant of CL(t) = CL0/(1 + t/T)", "Gupta et al. 2006, Br J Clin Pharmacol 63:292, as encoded in nlmixr2lib"},
+    {"V_F", 149.0, "L", D_POS, "apparent volume", "Gupta et al. 2006, Br J Clin Pharmacol 63:292, as encoded in nlmixr2lib"},
+    {"ka_sc", 1.9, "1/d", D_NN, "SC absorption (fixed)", "Gupta et al. 2006, Br J Clin Pharmacol 63:292, as encoded in nlmixr2lib"},
 };
 static const its_param_def p_sargramostim[] = {
-    {"CL_F_per_m2", 103.7, "L/(d*m2)", "SC apparent clearance (72 mL/min/m2)", "Stute 1995 J Pharm Sci 84:824 (V, paediatric: flag)"},
-    {"ke", 7.23, "1/d", "elimination (SC t1/2 2.3 h)", "Stute 1995 (V)"},
-    {"ka_sc", 9.0, "1/d", "SC absorption giving Tmax ~3 h", "D from Stute 1995 Tmax 3 h (1.5-4)"},
-    {"F_sc", 1.0, "1", "SC bioavailability (apparent parameters)", "assumed: CL/F and V/F absorb F"},
+    {"CL_F_per_m2", 103.7, "L/(d*m2)", D_NN, "SC apparent clearance (72 mL/min/m2)", "Stute et al. 1995, J Pharm Sci 84:824 (children)"},
+    {"ke", 7.23, "1/d", D_NN, "elimination (SC t1/2 2.3 h)", "Stute et al. 1995, J Pharm Sci 84:824 (children)"},
+    {"ka_sc", 9.0, "1/d", D_NN, "SC absorption giving Tmax ~3 h", "derived: gives the Tmax of 3 h (1.5-4) of Stute et al. 1995, J Pharm Sci 84:824"},
+    {"F_sc", 1.0, "1", D_FRAC, "SC bioavailability (apparent parameters)", "assumed: CL/F and V/F absorb F"},
 };
 static const its_param_def p_pembro[] = {
-    {"CL", 0.22, "L/d", "clearance", "Ahamadi 2017 CPT PSP 6:49 (Vs, nlmixr2lib); label 252 mL/d first dose"},
-    {"Vc", 3.48, "L", "central volume", "Ahamadi 2017 (Vs)"},
-    {"Q", 0.795, "L/d", "inter-compartmental clearance", "Ahamadi 2017 (Vs)"},
-    {"Vp", 4.06, "L", "peripheral volume", "Ahamadi 2017 (Vs)"},
+    {"CL", 0.22, "L/d", D_NN, "clearance", "Ahamadi et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:49, as encoded in nlmixr2lib; Keytruda label: 252 mL/d after the first dose"},
+    {"Vc", 3.48, "L", D_POS, "central volume", "Ahamadi et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:49, as encoded in nlmixr2lib"},
+    {"Q", 0.795, "L/d", D_NN, "inter-compartmental clearance", "Ahamadi et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:49, as encoded in nlmixr2lib"},
+    {"Vp", 4.06, "L", D_POS, "peripheral volume", "Ahamadi et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:49, as encoded in nlmixr2lib"},
 };
 static const its_param_def p_nivo[] = {
-    {"CL", 0.2256, "L/d", "baseline clearance (9.4 mL/h)", "Bajaj 2017 CPT PSP 6:58 (Vs, nlmixr2lib)"},
-    {"Vc", 3.63, "L", "central volume", "Bajaj 2017 (Vs)"},
-    {"Q", 0.7704, "L/d", "inter-compartmental clearance (32.1 mL/h)", "Bajaj 2017 (Vs)"},
-    {"Vp", 2.78, "L", "peripheral volume", "Bajaj 2017 (Vs)"},
-    {"CL_Emax", -0.295, "1", "maximal change of CL over time", "Bajaj 2017 (Vs)"},
-    {"CL_T50", 58.75, "d", "time of half the CL change (1410 h)", "Bajaj 2017 (Vs)"},
-    {"CL_hill", 3.15, "1", "Hill coefficient of the CL change", "Bajaj 2017 (Vs)"},
+    {"CL", 0.2256, "L/d", D_NN, "baseline clearance (9.4 mL/h)", "Bajaj et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:58, as encoded in nlmixr2lib"},
+    {"Vc", 3.63, "L", D_POS, "central volume", "Bajaj et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:58, as encoded in nlmixr2lib"},
+    {"Q", 0.7704, "L/d", D_NN, "inter-compartmental clearance (32.1 mL/h)", "Bajaj et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:58, as encoded in nlmixr2lib"},
+    {"Vp", 2.78, "L", D_POS, "peripheral volume", "Bajaj et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:58, as encoded in nlmixr2lib"},
+    {"CL_Emax", -0.295, "1", D_REAL, "maximal change of CL over time", "Bajaj et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:58, as encoded in nlmixr2lib"},
+    {"CL_T50", 58.75, "d", D_POS, "time of half the CL change (1410 h)", "Bajaj et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:58, as encoded in nlmixr2lib"},
+    {"CL_hill", 3.15, "1", D_NN, "Hill coefficient of the CL change", "Bajaj et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:58, as encoded in nlmixr2lib"},
 };
 static const its_param_def p_dtic[] = {
-    {"CL_per_kg", 22.18, "L/(d*kg)", "clearance (15.4 mL/kg/min)", "Breithaupt abstract (toxicity_antigenicity.md 9.1, V)"},
-    {"V_per_kg", 0.632, "L/kg", "volume of distribution", "Breithaupt (V)"},
-    {"circ0", 5.0e9, "cell/L", "baseline neutrophils (Friberg Circ0)", "Friberg 2002 docetaxel 5.05e9 (Vs)"},
-    {"MTT", 3.71, "d", "mean transit time through maturation (89 h)", "Friberg 2002 (Vs)"},
-    {"gamma", 0.16, "1", "feedback exponent", "Friberg 2002 (Vs)"},
-    {"slope", 0.07, "1/uM", "linear drug effect on proliferation",
-     "UNVERIFIED placeholder: no published dacarbazine fit (toxicity_antigenicity.md 9.1); calibrate"},
+    {"CL_per_kg", 22.18, "L/(d*kg)", D_NN, "clearance (15.4 mL/kg/min)", "Breithaupt, Dammann & Aigner (abstract; published as Cancer Chemother Pharmacol 1982, details not checked)"},
+    {"V_per_kg", 0.632, "L/kg", D_POS, "volume of distribution", "Breithaupt, Dammann & Aigner (abstract; published as Cancer Chemother Pharmacol 1982, details not checked)"},
+    {"circ0", 5.0e9, "cell/L", D_POS, "baseline neutrophils (Friberg Circ0)", "Friberg et al. 2002, J Clin Oncol 20:4713 (docetaxel), as quoted by the radivot/myelo R package: 5.05e9"},
+    {"MTT", 3.71, "d", D_POS, "mean transit time through maturation (89 h)", "Friberg et al. 2002, J Clin Oncol 20:4713 (docetaxel), as quoted by the radivot/myelo R package"},
+    {"gamma", 0.16, "1", D_NN, "feedback exponent", "Friberg et al. 2002, J Clin Oncol 20:4713 (docetaxel), as quoted by the radivot/myelo R package"},
+    {"slope", 0.07, "1/uM", D_NN, "linear drug effect on proliferation",
+     "assumed: placeholder, no published dacarbazine fit; calibrate to grade 3-4 neutropenia rates"},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -73,31 +72,40 @@ static const its_param_value tme_nivo[] = {
 static const its_agent agents[] = {
     {"aldesleukin", "aldesleukin (Proleukin, recombinant IL-2)", "cytokine", "il2",
      "2-compartment IV; SC first-order absorption", 15300.0, 16.4e6,
-     "Proleukin label: MW ~15,300; 16.4e6 IU/mg from 18 MIU = 1.1 mg (pk_clinical.md 1.1, Vs/D)",
-     N(p_aldesleukin), p_aldesleukin, 0, NULL},
+     "Proleukin (aldesleukin) US label: MW ~15,300; derived: 16.4e6 IU/mg from its 18 MIU = 1.1 mg per vial",
+     N(p_aldesleukin), p_aldesleukin, 0, NULL, "600000 IU/kg",
+     "Proleukin (aldesleukin) US label: 600,000 IU/kg IV every 8 hours, at most 14 doses per cycle"},
     {"interferon_alfa_2b", "interferon alfa-2b (Intron A)", "cytokine", "ifna",
      "1-compartment, first-order SC absorption", 19271.0, 2.6e8,
-     "Intron A label: MW 19,271, 2.6e8 IU/mg (pk_clinical.md 1.2, V)", N(p_ifn), p_ifn, 0, NULL},
+     "Intron A (interferon alfa-2b) US label: MW 19,271, 2.6e8 IU/mg", N(p_ifn), p_ifn, 0, NULL, "30 MIU/m2",
+     "Intron A (interferon alfa-2b) US label: AIDS-related Kaposi sarcoma 30 MIU/m2 SC or IM three "
+     "times a week (melanoma induction 20 MIU/m2 IV)"},
     /* In tme: its own SC depot and plasma states (input peginterferon_sc),
      * acting as IFN-alpha activity weighted by r_peg. */
     {"peginterferon_alfa_2b", "peginterferon alfa-2b (Sylatron)", "cytokine", "peginterferon",
      "1-compartment SC, clearance falling with time", 31000.0, 0.0,
-     "MW ~31,000 (19,271 protein + 12 kDa PEG; UNVERIFIED here); dosed in ug/kg", N(p_pegifn), p_pegifn, 0, NULL},
+     "assumed: MW ~31,000 (19,271 protein + 12 kDa PEG), not checked in the Sylatron label; dosed in ug/kg", N(p_pegifn), p_pegifn, 0, NULL, "6 ug/kg",
+     "Sylatron (peginterferon alfa-2b) US label: 6 ug/kg SC weekly for 8 doses, then 3 ug/kg weekly"},
     {"sargramostim", "sargramostim (Leukine, yeast GM-CSF)", "cytokine", "gmcsf",
      "1-compartment, first-order SC absorption", 16800.0, 5.6e6,
-     "glycoforms 15.5-19.5 kDa (mid 16.8 kDa); 5.6e6 IU/mg (older Leukine label, pk_clinical.md 1.4, Vs)",
-     N(p_sargramostim), p_sargramostim, 0, NULL},
+     "older Leukine (sargramostim) US label: glycoforms 15.5-19.5 kDa (mid 16.8 kDa), 5.6e6 IU/mg",
+     N(p_sargramostim), p_sargramostim, 0, NULL, "250 ug/m2",
+     "Leukine (sargramostim) US label: 250 ug/m2/day IV or SC"},
     {"pembrolizumab", "pembrolizumab (Keytruda, anti-PD-1 IgG4)", "anti-PD-1 antibody", "antipd1",
      "2-compartment IV, linear", 149000.0, 0.0,
-     "IgG4 ~149 kDa (label value, UNVERIFIED here); dosed in mg", N(p_pembro), p_pembro, 0, NULL},
+     "Keytruda (pembrolizumab) label: IgG4 of ~149 kDa (not checked in the label text); dosed in mg", N(p_pembro), p_pembro, 0, NULL, "400 mg",
+     "Keytruda (pembrolizumab) US label: 200 mg every 3 weeks or 400 mg every 6 weeks IV"},
     /* In tme nivolumab sets the anti-PD-1 PK to its own 2-compartment values
      * (tme_nivo), without its time-varying clearance. */
     {"nivolumab", "nivolumab (Opdivo, anti-PD-1 IgG4)", "anti-PD-1 antibody", "antipd1",
      "2-compartment IV, time-varying clearance (tme: baseline clearance)", 146000.0, 0.0,
-     "IgG4 ~146 kDa (label value, UNVERIFIED here); dosed in mg or mg/kg", N(p_nivo), p_nivo, N(tme_nivo), tme_nivo},
+     "Opdivo (nivolumab) label: IgG4 of ~146 kDa (not checked in the label text); dosed in mg or mg/kg", N(p_nivo), p_nivo, N(tme_nivo), tme_nivo,
+     "480 mg", "Opdivo (nivolumab) US label: 240 mg every 2 weeks or 480 mg every 4 weeks IV"},
     {"dacarbazine", "dacarbazine (DTIC)", "cytotoxic", "dacarbazine",
      "1-compartment IV; Friberg neutropenia model", 182.19, 0.0,
-     "MW 182.19 (toxicity_antigenicity.md 9.1, V)", N(p_dtic), p_dtic, 0, NULL},
+     "dacarbazine EU SmPC: MW 182.19", N(p_dtic), p_dtic, 0, NULL, "375 mg/m2",
+     "DTIC-Dome (dacarbazine) US label: Hodgkin disease 375 mg/m2 on day 1 every 15 days in "
+     "combination (melanoma 2-4.5 mg/kg/day x 10 days or 250 mg/m2/day x 5 days)"},
 };
 
 size_t its_agent_count(void)
@@ -258,5 +266,33 @@ its_status its_dose_amount(const its_agent *a, const char *dose,
     *out = mg / si_target;
     if (msg != NULL && msglen > 0)
         msg[0] = '\0';
+    return ITS_OK;
+}
+
+its_status its_dose_label_check(const its_agent *a, const char *dose,
+                                const its_patient *p, double *ratio,
+                                char *msg, size_t msglen)
+{
+    double mg, label_mg;
+    its_status st;
+
+    if (a == NULL || dose == NULL || ratio == NULL)
+        return ITS_EINVAL;
+    if (msg != NULL && msglen > 0)
+        msg[0] = '\0';
+    if (a->label_dose == NULL)
+        return failf(msg, msglen, ITS_ENOTFOUND, "%s has no labelled dose", a->name);
+    st = its_dose_amount(a, dose, p, "mg", &mg, msg, msglen);
+    if (st != ITS_OK)
+        return st;
+    st = its_dose_amount(a, a->label_dose, p, "mg", &label_mg, msg, msglen);
+    if (st != ITS_OK)
+        return st;
+    *ratio = label_mg > 0.0 ? mg / label_mg : (double)INFINITY;
+    if (*ratio > ITS_DOSE_LABEL_FACTOR)
+        failf(msg, msglen, ITS_OK,
+              "dose '%s' is %.3g times the largest labelled dose of %s (%s; %s); "
+              "check the unit (running anyway)",
+              dose, *ratio, a->name, a->label_dose, a->label_source);
     return ITS_OK;
 }

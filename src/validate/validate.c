@@ -1,4 +1,4 @@
-/* itsim: published-outcome checks (shared/research/models.md test tables).
+/* itsim: published-outcome checks (numbers from the papers or derived from their equations).
  * Each check simulates a built-in model and compares one number. */
 #include "itsim/validate.h"
 
@@ -183,7 +183,7 @@ static its_status K1(its_check_result *r)
     if (st != ITS_OK)
         return st;
     /* Linear stability of T = 0: the T-row of the Jacobian is
-     * r2 - a*s1/(mu2*g2), so s1* = r2*mu2*g2/a [D]. */
+     * r2 - a*s1/(mu2*g2), so s1* = r2*mu2*g2/a (derived). */
     r->expected = param(s, "r2") * param(s, "mu2") * param(s, "g2") / param(s, "a");
     for (i = 0; i < 30 && st == ITS_OK; i++) {
         double mid = 0.5 * (lo + hi);
@@ -224,7 +224,7 @@ static its_status K2(its_check_result *r)
     its_status st = make("kirschner1998", &s);
     if (st != ITS_OK)
         return st;
-    /* E grows without bound iff p1*(s2/mu3)/(g1 + s2/mu3) > mu2 [D]. */
+    /* E grows without bound iff p1*(s2/mu3)/(g1 + s2/mu3) > mu2 (derived). */
     r->expected = param(s, "mu2") * param(s, "mu3") * param(s, "g1") /
                   (param(s, "p1") - param(s, "mu2"));
     for (i = 0; i < 30 && st == ITS_OK; i++) {
@@ -267,7 +267,7 @@ static its_status Z1(its_check_result *r)
     its_status st = make("kuznetsov1994", &s);
     if (st != ITS_OK)
         return st;
-    /* T-eigenvalue at the tumour-free state (s/d, 0): a - n*s/d [D]. */
+    /* T-eigenvalue at the tumour-free state (s/d, 0): a - n*s/d (derived). */
     r->expected = param(s, "a") - param(s, "n") * param(s, "s") / param(s, "d");
     its_sim_set_initial(s, "E", param(s, "s") / param(s, "d"));
     its_sim_set_initial(s, "T", 1.0);
@@ -314,7 +314,7 @@ static its_status P1(its_check_result *r)
 }
 
 /* Initial log-growth rate of a 1-cell tumour at N = sigma/f over two days,
- * against a - c*sigma/f [D]; c selects non-ligand or ligand tumour. The
+ * against a - c*sigma/f (derived); c selects non-ligand or ligand tumour. The
  * criterion is the T-direction with L = 0 (NK cells alone), so the CD8 arm is
  * knocked out (r = 0 keeps L = 0): with the ratio-dependent kill even the
  * few CD8 cells made by r*N*T would kill a tiny tumour at a finite rate. */
@@ -342,7 +342,7 @@ static its_status P2b(its_check_result *r) { return dp_growth(3.5e-6, r); }
 
 /* ---- de Pillis 2009 ------------------------------------------------------------ */
 
-/* Tumour-free, therapy-free equilibrium [D]: C* = alpha/beta; for a given
+/* Tumour-free, therapy-free equilibrium (derived): C* = alpha/beta; for a given
  * IL-2 level I the CD8 equation fixes L(I); the IL-2 equation then gives a
  * scalar equation in I, solved with Brent's method. N* follows from I*. */
 typedef struct dp9_eq {
@@ -435,63 +435,63 @@ typedef struct check_def {
 
 static const check_def checks[] = {
     {"H1", "hahnfeldt1999", "untreated set point V (mm3) = (b/d)^(3/2)",
-     "Hahnfeldt 1999 [P] ~17,400; exact (b/d)^1.5 [D]", 1e-5, ANALYTIC_TOL, H1},
+     "Hahnfeldt 1999 (in the paper) ~17,400; exact (b/d)^1.5 (derived)", 1e-5, ANALYTIC_TOL, H1},
     {"H2a", "hahnfeldt1999", "TNP-470 30 mg/kg q.o.d. set point: V (mm3) just before a dose, V0 = 170",
-     "Hahnfeldt 1999 [P] ~12,300", 0.01,
+     "Hahnfeldt 1999 (in the paper) ~12,300", 0.01,
      "published to 3 significant figures ('about 12,300')", H2a},
     {"H2b", "hahnfeldt1999", "same set point from V0 = K0 = 17,300 mm3",
-     "Hahnfeldt 1999 [P]: independent of start size", 0.01,
+     "Hahnfeldt 1999 (in the paper): independent of start size", 0.01,
      "published to 3 significant figures", H2b},
     {"H5a", "hahnfeldt1999", "TNP-470 potency -ln(K/K0) per mg/kg = e/clr",
-     "Hahnfeldt 1999 Table 1 [P] e/clr = 0.13", 0.005 / 0.13,
+     "Hahnfeldt 1999 Table 1 (in the paper) e/clr = 0.13", 0.005 / 0.13,
      "published to 2 decimals (+-0.005)", H5a},
     {"H5b", "hahnfeldt1999", "endostatin potency e/clr",
-     "Hahnfeldt 1999 Table 1 [P] e/clr = 0.39", 0.005 / 0.39,
+     "Hahnfeldt 1999 Table 1 (in the paper) e/clr = 0.39", 0.005 / 0.39,
      "published to 2 decimals (+-0.005)", H5b},
     {"H5c", "hahnfeldt1999", "angiostatin potency e/clr",
-     "Hahnfeldt 1999 Table 1 [P] e/clr = 0.39", 0.005 / 0.39,
+     "Hahnfeldt 1999 Table 1 (in the paper) e/clr = 0.39", 0.005 / 0.39,
      "published to 2 decimals (+-0.005)", H5c},
     {"H6a", "hahnfeldt1999", "control curve V(day 10) (mm3), V0 = 192, K0 = 625",
-     "independent RK45 integration (models.md [N]); data 3590", 1e-3,
+     "independent RK45 integration by the itsim authors (not a published number); data 3590", 1e-3,
      "reference given to 4 significant figures", H6a},
     {"H6b", "hahnfeldt1999", "control curve V(day 19) (mm3)",
-     "independent RK45 integration (models.md [N]); data 10438", 1e-3,
+     "independent RK45 integration by the itsim authors (not a published number); data 10438", 1e-3,
      "reference given to 5 significant figures", H6b},
     {"K1", "kirschner1998", "ACI threshold s1* (cells/d) for tumour-free stability",
-     "r2*mu2*g2/a = 540 [D]; Caravagna 2010: s1 = 5400 = 10x threshold", 0.005,
+     "r2*mu2*g2/a = 540 (derived); Caravagna 2010: s1 = 5400 = 10x threshold", 0.005,
      "bisection on finite-time growth from a 1-cell tumour", K1},
     {"K2", "kirschner1998", "IL-2 runaway threshold s2* (au/d), no tumour",
-     "mu2*mu3*g1/(p1-mu2) = 6.35e7 [D]; existence stated by Caravagna 2010",
+     "mu2*mu3*g1/(p1-mu2) = 6.35e7 (derived); existence stated by Caravagna 2010",
      0.005, "bisection on growth of E between days 1000 and 2000", K2},
     {"K6T", "kirschner1998", "equilibrium T (cells) at c = 0.035",
-     "(T,E,IL) = (18198, 21275, 10083) [D]", 1e-3,
+     "(T,E,IL) = (18198, 21275, 10083) (derived)", 1e-3,
      "reference given to 5 significant figures; long damped approach", K6T},
     {"K6E", "kirschner1998", "equilibrium E (cells) at c = 0.035",
-     "(T,E,IL) = (18198, 21275, 10083) [D]", 1e-3,
+     "(T,E,IL) = (18198, 21275, 10083) (derived)", 1e-3,
      "reference given to 5 significant figures", K6E},
     {"Z1", "kuznetsov1994", "tumour growth rate (1/d) at the tumour-free state",
-     "a - n*s/d = +0.1453 [D]", 0.005,
+     "a - n*s/d = +0.1453 (derived)", 0.005,
      "finite-time log-slope over 10 days; effectors barely move", Z1},
     {"Z2", "kuznetsov1994", "dormant equilibrium T (cells)",
-     "T = 8.186e6, E = 1.608e6 [D]", 1e-3, "reference given to 4 significant figures", Z2},
+     "T = 8.186e6, E = 1.608e6 (derived)", 1e-3, "reference given to 4 significant figures", Z2},
     {"Z4", "kuznetsov1994", "large-tumour equilibrium T (cells)",
-     "T = 4.470e8, E = 1.732e5 [D]", 1e-3, "reference given to 4 significant figures", Z4},
+     "T = 4.470e8, E = 1.732e5 (derived)", 1e-3, "reference given to 4 significant figures", Z4},
     {"P1", "depillis2005", "tumour-free NK level N* = sigma/f (cells)",
-     "3.1553e5 [D]", 1e-6, ANALYTIC_TOL, P1},
+     "3.1553e5 (derived)", 1e-6, ANALYTIC_TOL, P1},
     {"P2a", "depillis2005", "growth rate (1/d) of a small non-ligand tumour, NK only",
-     "a - c*sigma/f = 0.412 > 0: escapes NK [D]", 1e-4,
+     "a - c*sigma/f = 0.412 > 0: escapes NK (derived)", 1e-4,
      "finite-time log-slope over 2 days; N drifts < 1e-6 relative", P2a},
     {"P2b", "depillis2005", "growth rate (1/d) of a small ligand tumour, NK only",
-     "a - c*sigma/f = -0.590 < 0: rejected by NK alone [D]", 1e-4,
+     "a - c*sigma/f = -0.590 < 0: rejected by NK alone (derived)", 1e-4,
      "finite-time log-slope over 2 days; N drifts < 1e-6 relative", P2b},
     {"G1C", "depillis2009", "tumour-free equilibrium C* = alpha/beta (cells)",
-     "2.25e9 [D]", 1e-6, ANALYTIC_TOL, G1C},
+     "2.25e9 (derived)", 1e-6, ANALYTIC_TOL, G1C},
     {"G1N", "depillis2009", "tumour-free equilibrium N* (cells)",
-     "f*e*C*/(f - pN*I*/(gN+I*)) [D]", 1e-6, ANALYTIC_TOL, G1N},
+     "f*e*C*/(f - pN*I*/(gN+I*)) (derived)", 1e-6, ANALYTIC_TOL, G1N},
     {"G1L", "depillis2009", "tumour-free equilibrium L* (cells)",
-     "root of the L and I equations at T = M = 0 [D]", 1e-6, ANALYTIC_TOL, G1L},
+     "root of the L and I equations at T = M = 0 (derived)", 1e-6, ANALYTIC_TOL, G1L},
     {"G1I", "depillis2009", "tumour-free equilibrium I* (IU/L)",
-     "root of the L and I equations at T = M = 0 [D]", 1e-6, ANALYTIC_TOL, G1I},
+     "root of the L and I equations at T = M = 0 (derived)", 1e-6, ANALYTIC_TOL, G1I},
 };
 
 size_t its_check_count(void)

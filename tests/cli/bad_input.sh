@@ -203,7 +203,7 @@ agent_scn c2.yaml '{agent: interferon_alfa_2b, dose: 3 MIU, every: 1 d, count: 2
 expect_bad "cycle without cycles" '^itsim: c2\.yaml:4:[0-9]+: therapy\[0\]\.cycle: a repeated cycle needs both' c2.yaml
 # The label's HD IL-2 hold rule, driven by the tme leak state: of 14
 # planned doses "generally 8-12" are given in the first cycle (Schwartzentruber
-# 2001, pk_clinical.md 1.1).
+# 2001, J Immunother 24:287).
 variant rules.yaml 'model: tme
 therapy:
   - {agent: aldesleukin, dose: 600000 IU/kg, duration: 15 min, every: 8 h, count: 14}

@@ -87,10 +87,26 @@ if [ $rc -eq 0 ] && grep -q 'q_T' out.txt && grep -q 'C_3' out.txt && grep -q 'r
 else
     fail "model tme lists states, parameters and profiles (rc=$rc)"
 fi
+# issue 9 items 8 and 19: every parameter shows its domain; no source cites the notes
+if grep -Eq '^  lambda1 .* non-negative \(>= 0\)' out.txt && grep -Eq '^  F_il2_sc .* a fraction in \[0, 1\]' out.txt &&
+    ! grep -Eq 'pk_clinical|tme_parameters|toxicity_antigenicity|models\.md|UNVERIFIED|\(Vs' out.txt; then
+    pass "model tme shows domains and cites no research notes"
+else
+    fail "model tme shows domains and cites no research notes"
+fi
+# a dose 10x above the label warns on stderr with its position, and the run proceeds
+printf 'model: tme:1\ntherapy:\n  - agent: pembrolizumab\n    dose: 4001 mg\nsimulate: {until: 2 d}\n' >overdose.yaml
+run_cmd run overdose.yaml
+if [ $rc -eq 0 ] && grep -q '^itsim: overdose.yaml:4:11: therapy\[0\].dose: warning: .*largest labelled dose' err.txt; then
+    pass "a dose above 10x the label warns with its position, exit 0"
+else
+    fail "a dose above 10x the label warns with its position, exit 0 (rc=$rc)"
+fi
 
 run_cmd agents
 if [ $rc -eq 0 ] && grep -q '^aldesleukin: ' out.txt && grep -q '16.4e6 IU/mg' out.txt &&
-    grep -q '^pembrolizumab: ' out.txt && grep -q 'Ahamadi 2017' out.txt; then
+    grep -q '^pembrolizumab: ' out.txt && grep -q 'Ahamadi et al. 2017' out.txt &&
+    ! grep -Eq 'pk_clinical|tme_parameters|toxicity_antigenicity|models\.md|UNVERIFIED' out.txt; then
     pass "agents lists agents with PK parameters and sources"
 else
     fail "agents lists agents with PK parameters and sources (rc=$rc)"

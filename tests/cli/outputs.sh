@@ -163,7 +163,7 @@ check "figures: run exits 0 (rc=$rc)" [ $rc -eq 0 ]
 for f in tumour immune cytokines toxicity; do
     check "figures: $f.gp written" [ -s figs/$f.gp ]
 done
-check "figures: scripts read columns by name" grep -q '"temperature"' figs/toxicity.gp
+check "figures: scripts read columns by name" grep -q "'temperature'" figs/toxicity.gp
 if command -v gnuplot >/dev/null 2>&1; then
     for f in tumour immune cytokines toxicity; do
         check "figures: $f.png and $f.svg rendered" [ -s figs/$f.png ] && [ -s figs/$f.svg ]

@@ -1,0 +1,254 @@
+/* Tests of the figure scripts (io/plot.c) and their renderer: no text of a
+ * result reaches gnuplot as code; unsafe file-name prefixes are refused; a
+ * failed run is drawn to its planned end and marked where it stopped; the
+ * toxicity figure of the treatment period. */
+#include "its_test.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io/plot.h"
+#include "io/scenario_impl.h"
+#include "itsim/itsim.h"
+
+/* The description tries every way we know to run a command from a gnuplot
+ * script: backquotes (run even inside double quotes), system(), an @macro,
+ * leaving a single-quoted string ('), a trailing backslash (continues a
+ * comment line), a newline (ends a comment). */
+static const char scenario_text[] =
+    "model: tme\n"
+    "description: \"d `touch pwned_bq` ' . system('touch pwned_sys') . ' @m \\\" \\n"
+    "# x `touch pwned_nl` \\\\\"\n"
+    "therapy:\n"
+    "  - {agent: aldesleukin, route: iv, dose: 600000 IU/kg, duration: 15 min, start: 2 d}\n"
+    "simulate: {until: 20 d, output_every: 0.5 d}\n";
+
+static char *read_in(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return its_test_slurp(path);
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+/* 1 when no line of a script has a backquote or an '@' outside a
+ * single-quoted string or a comment (gnuplot expands neither inside one; a
+ * quote inside one is doubled), every string closes on its line and no
+ * comment ends in a backslash (it would continue onto the next line). */
+static int inert(const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        int in_sq = 0, in_dq = 0, comment = 0;
+        for (; *p && *p != '\n'; p++) {
+            if (comment) {
+                if (*p == '\\' && (p[1] == '\n' || !p[1]))
+                    return 0;
+            } else if (in_sq) {
+                if (*p == '\'' && p[1] == '\'')
+                    p++;
+                else if (*p == '\'')
+                    in_sq = 0;
+            } else if (in_dq) {
+                if (*p == '\\' && p[1])
+                    p++;
+                else if (*p == '"')
+                    in_dq = 0;
+                else if (*p == '`')
+                    return 0;
+            } else if (*p == '\'') {
+                in_sq = 1;
+            } else if (*p == '"') {
+                in_dq = 1;
+            } else if (*p == '#') {
+                comment = 1;
+            } else if (*p == '`' || *p == '@') {
+                return 0;
+            }
+        }
+        if (in_sq || in_dq)
+            return 0;
+        if (*p)
+            p++;
+    }
+    return 1;
+}
+
+/* The number after "NAME = " at the start of a line or after "; ". */
+static double var_of(const char *text, const char *name)
+{
+    char key[64];
+    const char *p = text;
+    const size_t len = (size_t)snprintf(key, sizeof key, "%s = ", name);
+    while ((p = strstr(p, key)) != NULL) {
+        if (p == text || p[-1] == '\n' || (p >= text + 2 && p[-2] == ';' && p[-1] == ' '))
+            return strtod(p + len, NULL);
+        p += len;
+    }
+    return NAN;
+}
+
+static int have_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    char dir[1024], f[1100];
+    while (path && *path) {
+        size_t n = strcspn(path, ":");
+        snprintf(dir, sizeof dir, "%.*s", (int)n, path);
+        snprintf(f, sizeof f, "%s/gnuplot", dir);
+        if (access(f, X_OK) == 0)
+            return 1;
+        path += n + (path[n] == ':');
+    }
+    return 0;
+}
+
+/* Removes dir, its files and its subdirectories. */
+static void rm_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[2048];
+    struct stat sb;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+            rm_tree(path);
+        else
+            unlink(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    char base[] = "/tmp/itsim_plot_XXXXXX";
+    char names[16][128], err[512], out[1100];
+    size_t n = 0, i;
+    its_scenario *sc = NULL;
+    its_result *res = NULL;
+    its_status st;
+    char *a;
+    static const char *const bad[] = {"a/b.", "x`id`.", "x'y.", "x y.", "<in.", "|p.", "a\n."};
+
+    if (!mkdtemp(base)) {
+        its_test_true(0, "mkdtemp: %s", strerror(errno));
+        return its_test_done();
+    }
+    its_scenario_create(&sc);
+    st = its_scenario_load_string(sc, scenario_text, sizeof scenario_text - 1, "plot.yaml");
+    its_test_true(st == ITS_OK, "scenario loads: %s", its_scenario_errmsg(sc));
+    st = st == ITS_OK ? its_scenario_run(sc, &res) : st;
+    its_test_true(st == ITS_OK && res, "scenario runs: %s", its_scenario_errmsg(sc));
+    if (!res) {
+        its_scenario_free(sc);
+        rm_tree(base);
+        return its_test_done();
+    }
+
+    /* ---- file-name prefixes: only letters, digits, '.', '_', '-' */
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        n = 0;
+        st = its__plot_run(res, base, bad[i], names, &n, 16, err, sizeof err);
+        its_test_true(st == ITS_EINVAL && n == 0 && !exists_in(base, "x`id`.tumour.gp"),
+                      "prefix %zu refused, nothing written (%s)", i, err);
+    }
+    {
+        const its_result *arms[1];
+        const char *labels[1] = {"arm"}, *prefixes[1] = {"x'y."};
+        arms[0] = res;
+        n = 0;
+        st = its__plot_comparison(arms, labels, prefixes, 1, base, names, &n, 16, err,
+                                  sizeof err);
+        its_test_true(st == ITS_EINVAL && n == 0, "comparison: unsafe prefix refused (%s)", err);
+    }
+    n = 0;
+    st = its__plot_run(res, base, "-e.arm_1.", names, &n, 16, err, sizeof err);
+    its_test_true(st == ITS_OK && n == 5, "safe prefix (a leading '-' too): %zu scripts (%s)", n,
+                  err);
+
+    /* ---- every string is inert text */
+    for (i = 0; i < n; i++) {
+        a = read_in(base, names[i]);
+        its_test_true(a && inert(a), "%s: no backquote or @ outside single quotes", names[i]);
+        free(a);
+    }
+    a = read_in(base, "-e.arm_1.tumour.gp");
+    its_test_true(a && strstr(a, "title 'd `touch pwned_bq` '' . system(''touch pwned_sys'') "
+                                 ". '' @m \"  # x `touch pwned_nl` \\ (model tme)'"),
+                  "description: one single-quoted literal, quotes doubled, newline a space "
+                  "(%.160s)", a && strstr(a, "multiplot title") ? strstr(a, "multiplot title") : "");
+    free(a);
+
+    /* ---- the treatment period: dose at 2 d of a 20-day run */
+    a = read_in(base, "-e.arm_1.toxicity_treatment.gp");
+    its_test_true(a != NULL, "toxicity_treatment.gp written");
+    if (a) {
+        const double t0 = var_of(a, "t_start"), t1 = var_of(a, "t_end");
+        /* from the dose (less a margin of at least 2 % of the run, 0.4 d)
+         * to after the fever it causes, well short of half the run */
+        its_test_true(t0 >= 1.0 && t0 <= 2.0 - 0.4 + 1e-9 && t1 > 2.5 && t1 < 10.0,
+                      "treatment period %g to %g d", t0, t1);
+        its_test_true(strstr(a, "with boxxyerror") && !strstr(a, "with steps"),
+                      "grades in lanes of bars, not overplotted steps");
+        free(a);
+    }
+    a = read_in(base, "-e.arm_1.toxicity.gp");
+    its_test_true(a && var_of(a, "t_start") == 0.0 && var_of(a, "t_end") == 20.0,
+                  "toxicity.gp: the whole run, 0 to 20 d");
+    free(a);
+
+    /* ---- a failed run: the data end at row k, the axis at the planned end */
+    {
+        const size_t rows = res->n_rows, k = rows / 2;
+        const double t_stop = res->t[k - 1];
+        res->status = ITS_ESOLVER;
+        res->n_rows = k;
+        n = 0;
+        st = its__plot_run(res, base, "f.", names, &n, 16, err, sizeof err);
+        its_test_true(st == ITS_OK, "failed run: scripts written (%s)", err);
+        a = read_in(base, "f.tumour.gp");
+        its_test_true(a && var_of(a, "t_stop") == t_stop && var_of(a, "t_end") == 20.0,
+                      "failed run: t_stop %g (last row), t_end 20 (planned)",
+                      a ? var_of(a, "t_stop") : (double)NAN);
+        its_test_true(a && strstr(a, "run stopped: solver failure") &&
+                      strstr(a, "set arrow from t_stop, graph 0 to t_stop, graph 1") &&
+                      strstr(a, "THE SOLVER FAILED"),
+                      "failed run: line, label and title at the stop");
+        free(a);
+        /* the whole output, rendered */
+        snprintf(out, sizeof out, "%s/failed", base);
+        st = its_result_write(res, out, NULL);
+        its_test_true(st == ITS_OK, "failed run: output written (%s)", its_result_errmsg(res));
+        if (have_gnuplot())
+            its_test_true(exists_in(out, "tumour.png") && exists_in(out, "toxicity.png") &&
+                          exists_in(out, "toxicity_treatment.png"),
+                          "failed run: figures rendered");
+        res->n_rows = rows;
+        res->status = ITS_OK;
+    }
+    its_test_true(!exists_in(base, "pwned_bq") && !exists_in(base, "pwned_sys") &&
+                  !exists_in(base, "pwned_nl") && !exists_in(out, "pwned_bq") &&
+                  !exists_in(out, "pwned_sys") && !exists_in(out, "pwned_nl"),
+                  "no command ran");
+
+    its_result_free(res);
+    its_scenario_free(sc);
+    rm_tree(base);
+    return its_test_done();
+}
