@@ -155,7 +155,7 @@ static void test_errors(void)
                  "model: hahnfeldt1999\nsimulate: {until: 5 d, method: rk4}\n",
                  ITS_EPARSE, "t.yaml:2:32: simulate.method: unknown method");
     expect_error("two documents", "model: hahnfeldt1999\n---\nmodel: x\n",
-                 ITS_EPARSE, "t.yaml:3:1: scenario: more than one");
+                 ITS_EPARSE, "t.yaml:2:1: scenario: more than one");
     expect_error("unknown parameter set",
                  "model: depillis2009\nparameter_set: patient99\nsimulate: {until: 1}\n",
                  ITS_ENOTFOUND, "t.yaml:2:16: parameter_set: unknown parameter set");
@@ -552,10 +552,86 @@ static void test_versions(void)
                   its_yaml_version()[0] <= '9', "its_yaml_version: %s", its_yaml_version());
 }
 
+/* Issue 9 item 4: nesting is limited to 64 levels with the position of the
+ * 65th; a deep file is refused without walking it, and long mappings are
+ * read in about linear time (the duplicate-key check was quadratic: 1M
+ * parameters took about an hour, so the old code fails here by ctest's
+ * timeout, not by a timed assertion). */
+static void test_yaml_limits(void)
+{
+    its_scenario *sc = NULL;
+    char *text, msg[128];
+    size_t i, n, cap = 20u << 20;
+    its_status st;
+
+    its_scenario_create(&sc);
+    text = malloc(cap);
+    /* depth 64 (the root mapping is level 1) is read, 65 is refused */
+    n = (size_t)sprintf(text, "model: hahnfeldt1999\nsimulate: {until: 1 d}\nprovenance: {a: ");
+    for (i = 0; i < 62; i++)
+        text[n++] = '[';
+    for (i = 0; i < 62; i++)
+        text[n++] = ']';
+    text[n++] = '}';
+    st = its_scenario_load_string(sc, text, n, "t.yaml");
+    its_test_true(st == ITS_OK, "depth 64 accepted: %s", its_scenario_errmsg(sc));
+    n = (size_t)sprintf(text, "model: hahnfeldt1999\nsimulate: {until: 1 d}\nprovenance:\n");
+    for (i = 0; i < 64; i++)
+        n += (size_t)sprintf(text + n, "%*s- \n", (int)(2 * i), "");
+    st = its_scenario_load_string(sc, text, n, "t.yaml");
+    /* block items: the 64th '-' (line 67, column 127) opens level 65 */
+    its_test_true(st == ITS_EPARSE &&
+                  starts_with(its_scenario_errmsg(sc), "t.yaml:67:127: scenario: nesting deeper "
+                                                       "than 64 levels"),
+                  "depth 65 refused at its position: %s", its_scenario_errmsg(sc));
+    /* 1,000,000 levels of flow lists: refused at the 65th '[' (column 13 + 63) */
+    n = (size_t)sprintf(text, "model: hahnfeldt1999\nsimulate: {until: 1 d}\nprovenance: ");
+    for (i = 0; i < 1000000; i++)
+        text[n + i] = '[';
+    n += i;
+    for (i = 0; i < 1000000; i++)
+        text[n + i] = ']';
+    n += i;
+    st = its_scenario_load_string(sc, text, n, "t.yaml");
+    its_test_true(st == ITS_EPARSE &&
+                  starts_with(its_scenario_errmsg(sc), "t.yaml:3:76: scenario: nesting deeper"),
+                  "1e6 levels refused: %s", its_scenario_errmsg(sc));
+    /* 1,000,000 parameters, the last repeating the first */
+    n = (size_t)sprintf(text, "model: hahnfeldt1999\nsimulate: {until: 1 d}\nparameters:\n");
+    for (i = 0; i < 1000000; i++)
+        n += (size_t)sprintf(text + n, "  p%zu: 1\n", i);
+    n += (size_t)sprintf(text + n, "  p0: 2\n");
+    st = its_scenario_load_string(sc, text, n, "t.yaml");
+    its_test_true(st == ITS_EPARSE &&
+                  starts_with(its_scenario_errmsg(sc), "t.yaml:1000004:3: parameters.p0: "
+                                                       "duplicate key (first given at line 4)"),
+                  "1e6 parameters, duplicate found: %s", its_scenario_errmsg(sc));
+    /* the same without the duplicate: read, then the first unknown name */
+    n -= strlen("  p0: 2\n");
+    st = its_scenario_load_string(sc, text, n, "t.yaml");
+    its_test_true(st == ITS_ENOTFOUND &&
+                  starts_with(its_scenario_errmsg(sc), "t.yaml:4:3: parameters.p0: unknown"),
+                  "1e6 parameters read: %s", its_scenario_errmsg(sc));
+    free(text);
+    /* anchors and aliases: shared nodes; undefined or self-containing refused */
+    st = load(sc, "model: hahnfeldt1999\nsimulate: {until: 10 d}\n"
+                  "provenance: {d: &d {input: tnp470, dose: 30 mg/kg, start: 0 d}}\n"
+                  "therapy: [*d, *d]\n");
+    its_test_true(st == ITS_OK, "aliases: %s", its_scenario_errmsg(sc));
+    expect_error("undefined alias", "model: hahnfeldt1999\ntherapy: [*nope]\n", ITS_EPARSE,
+                 "t.yaml:2:11: scenario: undefined alias '*nope'");
+    expect_error("recursive alias", "model: hahnfeldt1999\nprovenance: &a {x: *a}\n",
+                 ITS_EPARSE, "t.yaml:2:20: scenario: alias '*a' refers to a node that contains it");
+    snprintf(msg, sizeof msg, "model: hahnfeldt1999\n---\n");
+    expect_error("second empty document", msg, ITS_EPARSE, "t.yaml:2:1: scenario: more than one");
+    its_scenario_free(sc);
+}
+
 int main(void)
 {
     test_versions();
     test_errors();
+    test_yaml_limits();
     test_overrides();
     test_schedule();
     test_near_coincident_times();

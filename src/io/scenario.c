@@ -332,15 +332,65 @@ static void key_list(char *buf, size_t n, const char *const *keys, int nkeys)
 
 /* ---- reading the YAML document into raw values ----------------------------- */
 
+typedef struct keyref {
+    const char *name;
+    size_t i;
+} keyref;
+
+static int keyref_cmp(const void *a, const void *b)
+{
+    const keyref *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The earliest pair of mapping node whose key repeats an earlier key (and
+ * in *first that earlier one), or n when none does; ITS_ENOMEM aside, in
+ * O(n log n) so that long mappings are read in about linear time. */
+static size_t first_duplicate(const its__ydoc *doc, int node, size_t n, size_t *first,
+                              int *nomem)
+{
+    keyref *r;
+    size_t i, m = 0, dup = n;
+    *nomem = 0;
+    if (n < 2)
+        return n;
+    r = malloc(n * sizeof *r);
+    if (!r) {
+        *nomem = 1;
+        return n;
+    }
+    for (i = 0; i < n; i++) {
+        int k, v;
+        its__ynode_pair(doc, node, i, &k, &v);
+        r[m].name = its__ynode_scalar(doc, k, NULL);
+        r[m].i = i;
+        m += r[m].name != NULL;
+    }
+    qsort(r, m, sizeof *r, keyref_cmp);
+    for (i = 1; i < m; i++) {
+        size_t j = i - 1;
+        if (strcmp(r[i].name, r[j].name) != 0 || r[i].i >= dup)
+            continue;
+        while (j > 0 && strcmp(r[j - 1].name, r[i].name) == 0)
+            j--;
+        dup = r[i].i;
+        *first = r[j].i;
+    }
+    free(r);
+    return dup;
+}
+
 static its_status read_entries(its_scenario *sc, const its__ydoc *doc,
                                int node, const char *section, sentry **out,
                                size_t *n_out)
 {
-    size_t i, j, n;
+    size_t i, n, dup, first = 0;
     sentry *e;
     char key[256];
     sval at;
     its_status st;
+    int nomem;
 
     if (is_null_node(doc, node))
         return ITS_OK;
@@ -354,7 +404,8 @@ static its_status read_entries(its_scenario *sc, const its__ydoc *doc,
     n = its__ynode_size(doc, node);
     if (n == 0)
         return ITS_OK;
-    e = calloc(n, sizeof *e);
+    dup = first_duplicate(doc, node, n, &first, &nomem);
+    e = nomem ? NULL : calloc(n, sizeof *e);
     if (!e)
         return fail_nomem(sc);
     *out = e;
@@ -366,11 +417,10 @@ static its_status read_entries(its_scenario *sc, const its__ydoc *doc,
         if (st != ITS_OK)
             return st;
         fmt_into(key, sizeof key, "%s.%s", section, name);
-        for (j = 0; j < i; j++)
-            if (strcmp(e[j].key.text, name) == 0)
-                return fail(sc, ITS_EPARSE, &at, key,
-                            "duplicate key (first given at line %d)",
-                            e[j].key.line);
+        if (i == dup)
+            return fail(sc, ITS_EPARSE, &at, key,
+                        "duplicate key (first given at line %d)",
+                        e[first].key.line);
         e[i].key = at;
         e[i].key.text = dup_str(name);
         *n_out = i + 1;
