@@ -627,9 +627,70 @@ static void test_yaml_limits(void)
     its_scenario_free(sc);
 }
 
+/* Issue 9 item 12: rtol and atol are independent. Setting rtol keeps the
+ * per-state default atol (1e-10 x max(|y0|, 1)); a scenario with only rtol
+ * runs exactly as its_sim with only rtol set (same arithmetic, so the final
+ * states agree to 1e-13 relative); the old flat atol of 1e-10 gives a
+ * different run (checked to differ, so the comparison can tell). */
+static void test_tolerances(void)
+{
+    const its_model_def *m = its_model_find("kuznetsov1994");
+    its_scenario *sc = NULL;
+    its_result *res = NULL;
+    its_sim *sim = NULL;
+    double atol0[8], atol1[8], rtol, y_direct[8], y_flat[8];
+    size_t i, n = m->n_states;
+    its_status st;
+    int same = 1;
+
+    its_test_true(n <= 8 && its_sim_create(m, &sim) == ITS_OK, "tolerances: sim");
+    its_sim_get_tolerances(sim, &rtol, atol0);
+    its_test_true(rtol == 1e-8 && atol0[0] == 1e-10 * fmax(its_sim_initial(sim)[0], 1.0),
+                  "default rtol %g, atol[0] %g", rtol, atol0[0]);
+    its_test_true(its_sim_set_rtol(sim, 1e-6) == ITS_OK, "set_rtol");
+    its_sim_get_tolerances(sim, &rtol, atol1);
+    for (i = 0; i < n; i++)
+        same = same && atol1[i] == atol0[i];
+    its_test_true(rtol == 1e-6 && same, "rtol alone keeps the per-state atol vector");
+    its_test_true(its_sim_set_atol(sim, 1e-7) == ITS_OK, "set_atol");
+    its_sim_get_tolerances(sim, &rtol, atol1);
+    its_test_true(rtol == 1e-6 && atol1[0] == 1e-7 && atol1[n - 1] == 1e-7,
+                  "atol alone keeps rtol");
+    its_test_true(its_sim_set_rtol(sim, 0.0) == ITS_ERANGE &&
+                  its_sim_set_atol(sim, -1.0) == ITS_ERANGE, "non-positive refused");
+
+    its_scenario_create(&sc);
+    st = load_run(sc, "model: kuznetsov1994\nsimulate: {until: 200 d, rtol: 1e-5}\n", &res);
+    its_test_true(st == ITS_OK && res != NULL, "scenario with rtol only: %s",
+                  its_scenario_errmsg(sc));
+    if (st == ITS_OK) {
+        its_sim_free(sim); /* a fresh handle: default atol */
+        its_sim_create(m, &sim);
+        its_sim_set_rtol(sim, 1e-5);
+        its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid, res->plan.n_grid, NULL,
+                    NULL);
+        its_sim_final_state(sim, y_direct);
+        its_sim_set_tolerances(sim, 1e-5, 1e-10);
+        its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid, res->plan.n_grid, NULL,
+                    NULL);
+        its_sim_final_state(sim, y_flat);
+        its_test_rel(res->final_state[0], y_direct[0], 1e-13,
+                     "rtol only: the same run as its_sim_set_rtol (state 0)");
+        its_test_rel(res->final_state[1], y_direct[1], 1e-13,
+                     "rtol only: the same run as its_sim_set_rtol (state 1)");
+        its_test_true(fabs(y_flat[0] - y_direct[0]) > 1e-12 * fabs(y_direct[0]),
+                      "a flat atol 1e-10 gives a different run (state 0: %.15g vs %.15g)",
+                      y_flat[0], y_direct[0]);
+    }
+    its_result_free(res);
+    its_scenario_free(sc);
+    its_sim_free(sim);
+}
+
 int main(void)
 {
     test_versions();
+    test_tolerances();
     test_errors();
     test_yaml_limits();
     test_overrides();

@@ -1438,14 +1438,11 @@ static its_status resolve_simulate(its_scenario *sc, int final, its__plan *plan,
         plan->grid[i] = fmin(plan->t0 + (double)i * plan->dt, plan->t1);
     plan->grid[plan->n_grid - 1] = plan->t1;
 
-    if (plan->has_rtol || plan->has_atol) {
-        st = its_sim_set_tolerances(sim, plan->has_rtol ? plan->rtol : 1e-8,
-                                    plan->has_atol ? plan->atol : 1e-10);
-        if (st != ITS_OK)
-            return fail(sc, st, plan->has_rtol ? &s[S_RTOL] : &s[S_ATOL],
-                        plan->has_rtol ? "simulate.rtol" : "simulate.atol",
-                        "%s", its_sim_errmsg(sim));
-    }
+    /* rtol and atol are independent: each replaces only its own default */
+    if (plan->has_rtol && (st = its_sim_set_rtol(sim, plan->rtol)) != ITS_OK)
+        return fail(sc, st, &s[S_RTOL], "simulate.rtol", "%s", its_sim_errmsg(sim));
+    if (plan->has_atol && (st = its_sim_set_atol(sim, plan->atol)) != ITS_OK)
+        return fail(sc, st, &s[S_ATOL], "simulate.atol", "%s", its_sim_errmsg(sim));
     st = its_sim_set_method(sim, plan->method);
     if (st != ITS_OK)
         return fail(sc, st, &s[S_METHOD], "simulate.method", "%s",
