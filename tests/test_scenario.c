@@ -154,6 +154,11 @@ static void test_errors(void)
     expect_error("bad method",
                  "model: hahnfeldt1999\nsimulate: {until: 5 d, method: rk4}\n",
                  ITS_EPARSE, "t.yaml:2:32: simulate.method: unknown method");
+    /* issue 9 item 9: an empty arms list is not one untreated run */
+    expect_error("empty arms", "model: tme\nsimulate: {until: 10 d}\narms: []\n", ITS_EPARSE,
+                 "t.yaml:3:7: arms: no arms given");
+    expect_error("null arms", "model: tme\nsimulate: {until: 10 d}\narms:\n", ITS_EPARSE,
+                 "t.yaml:3:6: arms: no arms given");
     expect_error("two documents", "model: hahnfeldt1999\n---\nmodel: x\n",
                  ITS_EPARSE, "t.yaml:2:1: scenario: more than one");
     expect_error("unknown parameter set",
@@ -687,9 +692,40 @@ static void test_tolerances(void)
     its_sim_free(sim);
 }
 
+/* Issue 9 item 10: a check on derived settings names a setting the user
+ * wrote (the horizon when the clinical intervals are defaults; --until /
+ * its_scenario_set_until when it turned a valid file into a failing one). */
+static void test_blame(void)
+{
+    its_scenario *sc = NULL;
+    its_result *res = NULL;
+    its_status st;
+    expect_error("horizon, default monitoring", "model: tme\nsimulate: {until: 1e12 d}\n",
+                 ITS_ERANGE, "t.yaml:2:19: simulate.until: more than 5000000 monitoring times");
+    expect_error("written monitoring interval",
+                 "model: tme\nclinical: {monitor_every: 1 s}\nsimulate: {until: 365 d}\n",
+                 ITS_ERANGE, "t.yaml:2:27: clinical.monitor_every: more than 5000000");
+    expect_error("written output interval",
+                 "model: kuznetsov1994\nsimulate: {until: 60 d, output_every: 1e-9 d}\n",
+                 ITS_ERANGE, "t.yaml:2:39: simulate.output_every: an output every");
+    its_scenario_create(&sc);
+    st = load(sc, "model: kuznetsov1994\nsimulate: {until: 60 d, output_every: 1 d}\n");
+    if (st == ITS_OK)
+        st = its_scenario_set_until(sc, 1e12);
+    if (st == ITS_OK)
+        st = its_scenario_run(sc, &res);
+    its_test_true(st == ITS_ERANGE &&
+                  starts_with(its_scenario_errmsg(sc), "--until: simulate.until: an output every"),
+                  "its_scenario_set_until is named, not output_every: %s",
+                  its_scenario_errmsg(sc));
+    its_result_free(res);
+    its_scenario_free(sc);
+}
+
 int main(void)
 {
     test_versions();
+    test_blame();
     test_tolerances();
     test_errors();
     test_yaml_limits();

@@ -240,6 +240,34 @@ static its_status fail_nomem(its_scenario *sc)
     return ITS_ENOMEM;
 }
 
+/* A check on a value derived from several settings (a horizon divided by
+ * an interval, a dose time against the horizon) names one of them, and
+ * only one that the user wrote: a command-line value first (it is what
+ * turned a file that was valid as written into a failing one), else the
+ * first of cand[] that the file sets. Returns its index, or n when every
+ * candidate is a default (then the caller names the block). */
+static size_t blame(const sval *const *cand, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (cand[i] && cand[i]->origin)
+            return i;
+    for (i = 0; i < n; i++)
+        if (cand[i] && (cand[i]->text || cand[i]->line > 0))
+            return i;
+    return n;
+}
+
+/* Where the horizon comes from: simulate.until in the file or from --set
+ * (--until in the CLI), or its_scenario_set_until (*cli, "--until"). */
+static const sval *horizon_sval(const its_scenario *sc, sval *cli)
+{
+    memset(cli, 0, sizeof *cli);
+    cli->origin = "--until";
+    cli->text = NULL;
+    return sc->has_until_value ? cli : &sc->sim[S_UNTIL];
+}
+
 /* A YAML null: an empty plain scalar, "~" or "null". */
 static int is_null_text(const char *s)
 {
@@ -606,6 +634,12 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
                             "the scenario of an arm cannot have arms itself");
             st = read_items(sc, doc, v, "arms", "{name: \"HD IL-2\", regimen: hd_il2}",
                             arm_keys, A_N, &sc->arms, &sc->n_arms);
+            if (st == ITS_OK && sc->n_arms == 0) { /* [] or nothing: not one untreated run */
+                node_sval(doc, v, &at);
+                return fail(sc, ITS_EPARSE, &at, name,
+                            "no arms given: list at least one (e.g. '- {name: untreated}') "
+                            "or remove the key");
+            }
             break;
         case K_PROVENANCE:
             /* Free-form metadata written by itsim: only its shape is checked. */
@@ -1233,16 +1267,24 @@ static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
 
     fmt_into(key, sizeof key, it->f[T_START].text ? "therapy[%zu].start" :
                                                     "therapy[%zu]", i);
-    if (th->start < plan->t0 - tol)
-        return fail(sc, ITS_ERANGE, at, key,
-                    "administration at %g %s is before the start of the "
-                    "simulation (%g %s)", th->start, m->time_unit, plan->t0,
-                    m->time_unit);
-    if (th->start > plan->t1 + tol)
-        return fail(sc, ITS_ERANGE, at, key,
-                    "administration at %g %s is after the end of the "
-                    "simulation (%g %s)", th->start, m->time_unit, plan->t1,
-                    m->time_unit);
+    if (th->start < plan->t0 - tol || th->start > plan->t1 + tol) {
+        /* the item, unless a command-line start or end moved the horizon */
+        const int before = th->start < plan->t0 - tol;
+        sval cli;
+        const sval *cand[2];
+        const char *keys[2];
+        size_t b;
+        cand[0] = at;
+        cand[1] = before ? &sc->sim[S_START] : horizon_sval(sc, &cli);
+        keys[0] = key;
+        keys[1] = before ? "simulate.start" : "simulate.until";
+        b = blame(cand, 2) == 1 ? 1 : 0;
+        return fail(sc, ITS_ERANGE, cand[b], keys[b],
+                    "administration at %g %s%s%s is %s the %s of the simulation (%g %s)",
+                    th->start, m->time_unit, b ? " by " : "", b ? key : "",
+                    before ? "before" : "after", before ? "start" : "end",
+                    before ? plan->t0 : plan->t1, m->time_unit);
+    }
     memset(&d, 0, sizeof d);
     d.input = th->input;
     d.infusion = !th->has_dose;
@@ -1412,11 +1454,14 @@ static its_status resolve_simulate(its_scenario *sc, int final, its__plan *plan,
 
     /* Cross-checks that depend on the (overridable) horizon. */
     if (!(plan->t1 > plan->t0)) {
-        const sval *at = sc->has_until_value ? NULL : &s[S_UNTIL];
         sval cli;
-        memset(&cli, 0, sizeof cli);
-        cli.origin = "--until";
-        return fail(sc, ITS_ERANGE, at ? at : &cli, "simulate.until",
+        const sval *cand[2];
+        static const char *const keys[2] = {"simulate.until", "simulate.start"};
+        size_t k;
+        cand[0] = horizon_sval(sc, &cli);
+        cand[1] = &s[S_START];
+        k = blame(cand, 2);
+        return fail(sc, ITS_ERANGE, k < 2 ? cand[k] : NULL, k < 2 ? keys[k] : "simulate",
                     "the end time %g %s is not after the start time %g %s",
                     plan->t1, m->time_unit, plan->t0, m->time_unit);
     }
@@ -1424,10 +1469,20 @@ static its_status resolve_simulate(its_scenario *sc, int final, its__plan *plan,
         plan->dt = (plan->t1 - plan->t0) / 100.0;
     tol = time_tol(plan->t0, plan->t1);
     n = floor((plan->t1 - plan->t0) / plan->dt + 1e-9);
-    if (!(n + 2.0 <= MAX_GRID))
-        return fail(sc, ITS_ERANGE, &s[S_OUTPUT_EVERY], "simulate.output_every",
-                    "too small: the output grid would have more than %.0f rows",
-                    MAX_GRID);
+    if (!(n + 2.0 <= MAX_GRID)) {
+        /* only a written output_every can be too small for the horizon */
+        sval cli;
+        const sval *cand[2];
+        static const char *const keys[2] = {"simulate.output_every", "simulate.until"};
+        size_t k;
+        cand[0] = &s[S_OUTPUT_EVERY];
+        cand[1] = horizon_sval(sc, &cli);
+        k = blame(cand, 2);
+        return fail(sc, ITS_ERANGE, k < 2 ? cand[k] : NULL, k < 2 ? keys[k] : "simulate",
+                    "an output every %g %s from %g to %g %s would be more than %.0f rows "
+                    "(lengthen output_every or shorten the horizon)",
+                    plan->dt, m->time_unit, plan->t0, plan->t1, m->time_unit, MAX_GRID);
+    }
     plan->n_grid = (size_t)n + 1;
     if (plan->t0 + n * plan->dt < plan->t1 - tol)
         plan->n_grid++;
@@ -1913,10 +1968,26 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
     if (final && have_t1 && plan->clin.on &&
         !((plan->t1 - plan->t0) / plan->clin.monitor_every <= MAX_GRID &&
           (plan->t1 - plan->t0) / plan->clin.assess_every <= MAX_GRID)) {
-        st = fail(sc, ITS_ERANGE,
-                  sc->clin[C_MONITOR].text ? &sc->clin[C_MONITOR] : &sc->clin[C_ASSESS_EVERY],
-                  "clinical", "monitoring or assessment interval too small: more than %.0f "
-                  "times in the horizon", MAX_GRID);
+        /* the interval if the user wrote it, else the horizon */
+        const int mon = !((plan->t1 - plan->t0) / plan->clin.monitor_every <= MAX_GRID);
+        const int ck = mon ? C_MONITOR : C_ASSESS_EVERY;
+        char ikey[64];
+        const char *keys[2];
+        const sval *cand[2];
+        sval cli;
+        size_t k;
+        fmt_into(ikey, sizeof ikey, "clinical.%s", clinical_keys[ck]);
+        keys[0] = ikey;
+        keys[1] = "simulate.until";
+        cand[0] = &sc->clin[ck];
+        cand[1] = horizon_sval(sc, &cli);
+        k = blame(cand, 2);
+        st = fail(sc, ITS_ERANGE, k < 2 ? cand[k] : NULL, k < 2 ? keys[k] : "clinical",
+                  "more than %.0f %s from %g to %g %s at %s = %g %s%s (lengthen the interval "
+                  "or shorten the horizon)", MAX_GRID, mon ? "monitoring times" : "assessments",
+                  plan->t0, plan->t1, m->time_unit, ikey,
+                  mon ? plan->clin.monitor_every : plan->clin.assess_every, m->time_unit,
+                  sc->clin[ck].text ? "" : ", the default");
         goto out;
     }
     if (final && have_t1) {
