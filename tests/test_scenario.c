@@ -154,6 +154,29 @@ static void test_errors(void)
     expect_error("bad method",
                  "model: hahnfeldt1999\nsimulate: {until: 5 d, method: rk4}\n",
                  ITS_EPARSE, "t.yaml:2:32: simulate.method: unknown method");
+    /* issue 9 item 6: a dose per body mass is not a plain ratio */
+    expect_error("percent as mg/kg", "model: hahnfeldt1999\nsimulate: {until: 10 d}\n"
+                 "therapy: [{input: tnp470, dose: 30 %, start: 0 d}]\n", ITS_EUNIT,
+                 "t.yaml:3:33: therapy[0].dose: cannot convert '%' (dimensionless) to "
+                 "'mg/kg' (mass per mass)");
+    expect_error("ratio rate as mg/kg/d", "model: hahnfeldt1999\nsimulate: {until: 10 d}\n"
+                 "therapy: [{input: endostatin, rate: 0.2 1/d, start: 0 d, duration: 1 d}]\n",
+                 ITS_EUNIT, "t.yaml:3:37: therapy[0].rate: cannot convert '1/d'");
+    /* issue 9 item 7: the patient block is checked even when no dose uses it */
+    expect_error("negative weight", "model: hahnfeldt1999\nsimulate: {until: 10 d}\n"
+                 "patient: {weight: -70 kg}\n", ITS_ERANGE,
+                 "t.yaml:3:19: patient.weight: '-70 kg' is outside the plausible human range "
+                 "1 to 650 kg");
+    expect_error("weight in mmHg", "model: hahnfeldt1999\nsimulate: {until: 10 d}\n"
+                 "patient: {weight: 70 mmHg}\n", ITS_EUNIT,
+                 "t.yaml:3:19: patient.weight: cannot convert 'mmHg'");
+    expect_error("height in mm as cm", "model: tme\nsimulate: {until: 10 d}\n"
+                 "patient: {height: 1750}\n", ITS_ERANGE,
+                 "t.yaml:3:19: patient.height: '1750' is outside the plausible human range");
+    expect_error("age", "model: tme\nsimulate: {until: 10 d}\npatient: {age: 130 y}\n",
+                 ITS_ERANGE, "t.yaml:3:16: patient.age: '130 y' is outside");
+    expect_error("age in kg", "model: tme\nsimulate: {until: 10 d}\npatient: {age: 60 kg}\n",
+                 ITS_EUNIT, "t.yaml:3:16: patient.age: cannot convert 'kg'");
     /* issue 9 item 9: an empty arms list is not one untreated run */
     expect_error("empty arms", "model: tme\nsimulate: {until: 10 d}\narms: []\n", ITS_EPARSE,
                  "t.yaml:3:7: arms: no arms given");

@@ -48,9 +48,23 @@ static const char *const therapy_keys[T_N] = {
 static const char *const release_names[] = {"zero_order", "first_order", "higuchi",
                                             "peppas", "weibull"};
 
-/* patient: {weight: 70 kg, height: 175 cm, bsa: mosteller} */
-enum { PT_WEIGHT, PT_HEIGHT, PT_BSA, PT_N };
-static const char *const patient_keys[PT_N] = {"weight", "height", "bsa"};
+/* patient: {weight: 70 kg, height: 175 cm, age: 60 y, bsa: mosteller} */
+enum { PT_WEIGHT, PT_HEIGHT, PT_BSA, PT_AGE, PT_N };
+static const char *const patient_keys[PT_N] = {"weight", "height", "bsa", "age"};
+
+/* Plausible human ranges of the patient block, checked whether or not a
+ * dose uses them. All assumed, set just beyond the widely reported human
+ * records (heaviest about 635 kg, tallest 272 cm, oldest 122 years), with
+ * room below for children; they catch sign, unit and typing errors
+ * ("-70 kg", "70 g", "1750 cm"), not unusual patients. */
+static const struct {
+    const char *unit;
+    double lo, hi;
+} patient_range[PT_N] = {
+    [PT_WEIGHT] = {"kg", 1.0, 650.0},
+    [PT_HEIGHT] = {"cm", 30.0, 275.0},
+    [PT_AGE] = {"y", 0.0, 125.0},
+};
 
 enum { S_START, S_UNTIL, S_OUTPUT_EVERY, S_RTOL, S_ATOL, S_METHOD,
        S_MAX_STEPS, S_N };
@@ -786,29 +800,38 @@ static double time_tol(double a, double b)
 }
 
 /* Check one therapy item and convert it to model units. */
-/* The patient of the scenario (defaults: 70 kg, 175 cm, Mosteller). */
+/* patient.KEY in patient_range[k].unit, checked against its range. */
+static its_status patient_value(its_scenario *sc, int k, double *out)
+{
+    char key[32];
+    its_status st;
+    if (!sc->patient[k].text)
+        return ITS_OK;
+    fmt_into(key, sizeof key, "patient.%s", patient_keys[k]);
+    st = quantity(sc, &sc->patient[k], key, patient_range[k].unit, out);
+    if (st != ITS_OK)
+        return st;
+    if (!(*out >= patient_range[k].lo && *out <= patient_range[k].hi))
+        return fail(sc, ITS_ERANGE, &sc->patient[k], key,
+                    "'%s' is outside the plausible human range %g to %g %s",
+                    sc->patient[k].text, patient_range[k].lo, patient_range[k].hi,
+                    patient_range[k].unit);
+    return ITS_OK;
+}
+
+/* The patient of the scenario (defaults: 70 kg, 175 cm, Mosteller); weight,
+ * height and age are checked whether or not a dose uses them. */
 static its_status resolve_patient(its_scenario *sc, its_patient *pt)
 {
     its_status st;
+    double age = 0.0;
     pt->weight_kg = 70.0;
     pt->height_cm = 175.0;
     pt->bsa = ITS_BSA_MOSTELLER;
-    if (sc->patient[PT_WEIGHT].text) {
-        st = quantity(sc, &sc->patient[PT_WEIGHT], "patient.weight", "kg", &pt->weight_kg);
-        if (st != ITS_OK)
-            return st;
-        if (!(pt->weight_kg > 0.0))
-            return fail(sc, ITS_ERANGE, &sc->patient[PT_WEIGHT], "patient.weight",
-                        "the weight must be positive");
-    }
-    if (sc->patient[PT_HEIGHT].text) {
-        st = quantity(sc, &sc->patient[PT_HEIGHT], "patient.height", "cm", &pt->height_cm);
-        if (st != ITS_OK)
-            return st;
-        if (!(pt->height_cm > 0.0))
-            return fail(sc, ITS_ERANGE, &sc->patient[PT_HEIGHT], "patient.height",
-                        "the height must be positive");
-    }
+    if ((st = patient_value(sc, PT_WEIGHT, &pt->weight_kg)) != ITS_OK ||
+        (st = patient_value(sc, PT_HEIGHT, &pt->height_cm)) != ITS_OK ||
+        (st = patient_value(sc, PT_AGE, &age)) != ITS_OK)
+        return st;
     if (sc->patient[PT_BSA].text) {
         if (strcmp(sc->patient[PT_BSA].text, "mosteller") == 0)
             pt->bsa = ITS_BSA_MOSTELLER;
@@ -1850,6 +1873,11 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
 
     memset(plan, 0, sizeof *plan);
     *sim_out = NULL;
+    {
+        its_patient pt; /* always checked, used by doses per kg or m2 */
+        if ((st = resolve_patient(sc, &pt)) != ITS_OK)
+            return st;
+    }
     if (!sc->model.text) {
         if (!final)
             return ITS_OK;

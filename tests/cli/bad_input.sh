@@ -354,5 +354,19 @@ simulate: {until: 10 d}
 arms: []'
 expect_bad "empty arms list" '^itsim: arms0\.yaml:3:7: arms: no arms given' arms0.yaml
 
+# Issue 9 item 6: a dose per body mass (mg/kg) is not a plain ratio.
+variant pct.yaml "${good/dose: 30 mg\/kg/dose: 30 %}"
+expect_bad "percentage as a dose per body mass" \
+    "^itsim: pct\\.yaml:4:27: therapy\\[0\\]\\.dose: cannot convert '%' \\(dimensionless\\) to 'mg/kg' \\(mass per mass\\)" pct.yaml
+
+# Issue 9 item 7: weight, height and age are checked even when no dose uses them.
+variant pt1.yaml "$good
+patient: {weight: -70 kg}"
+expect_bad "negative weight, no dose per kg" \
+    "^itsim: pt1\\.yaml:6:19: patient\\.weight: '-70 kg' is outside the plausible human range" pt1.yaml
+variant pt2.yaml "$good
+patient: {weight: 70 mmHg, age: 60 y}"
+expect_bad "weight in mmHg, no dose per kg" "^itsim: pt2\\.yaml:6:19: patient\\.weight: cannot convert 'mmHg'" pt2.yaml
+
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
