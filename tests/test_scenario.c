@@ -154,8 +154,36 @@ static void test_errors(void)
     expect_error("bad method",
                  "model: hahnfeldt1999\nsimulate: {until: 5 d, method: rk4}\n",
                  ITS_EPARSE, "t.yaml:2:32: simulate.method: unknown method");
+    /* issue 9 item 6: a dose per body mass is not a plain ratio */
+    expect_error("percent as mg/kg", "model: hahnfeldt1999\nsimulate: {until: 10 d}\n"
+                 "therapy: [{input: tnp470, dose: 30 %, start: 0 d}]\n", ITS_EUNIT,
+                 "t.yaml:3:33: therapy[0].dose: cannot convert '%' (dimensionless) to "
+                 "'mg/kg' (mass per mass)");
+    expect_error("ratio rate as mg/kg/d", "model: hahnfeldt1999\nsimulate: {until: 10 d}\n"
+                 "therapy: [{input: endostatin, rate: 0.2 1/d, start: 0 d, duration: 1 d}]\n",
+                 ITS_EUNIT, "t.yaml:3:37: therapy[0].rate: cannot convert '1/d'");
+    /* issue 9 item 7: the patient block is checked even when no dose uses it */
+    expect_error("negative weight", "model: hahnfeldt1999\nsimulate: {until: 10 d}\n"
+                 "patient: {weight: -70 kg}\n", ITS_ERANGE,
+                 "t.yaml:3:19: patient.weight: '-70 kg' is outside the plausible human range "
+                 "1 to 650 kg");
+    expect_error("weight in mmHg", "model: hahnfeldt1999\nsimulate: {until: 10 d}\n"
+                 "patient: {weight: 70 mmHg}\n", ITS_EUNIT,
+                 "t.yaml:3:19: patient.weight: cannot convert 'mmHg'");
+    expect_error("height in mm as cm", "model: tme\nsimulate: {until: 10 d}\n"
+                 "patient: {height: 1750}\n", ITS_ERANGE,
+                 "t.yaml:3:19: patient.height: '1750' is outside the plausible human range");
+    expect_error("age", "model: tme\nsimulate: {until: 10 d}\npatient: {age: 130 y}\n",
+                 ITS_ERANGE, "t.yaml:3:16: patient.age: '130 y' is outside");
+    expect_error("age in kg", "model: tme\nsimulate: {until: 10 d}\npatient: {age: 60 kg}\n",
+                 ITS_EUNIT, "t.yaml:3:16: patient.age: cannot convert 'kg'");
+    /* issue 9 item 9: an empty arms list is not one untreated run */
+    expect_error("empty arms", "model: tme\nsimulate: {until: 10 d}\narms: []\n", ITS_EPARSE,
+                 "t.yaml:3:7: arms: no arms given");
+    expect_error("null arms", "model: tme\nsimulate: {until: 10 d}\narms:\n", ITS_EPARSE,
+                 "t.yaml:3:6: arms: no arms given");
     expect_error("two documents", "model: hahnfeldt1999\n---\nmodel: x\n",
-                 ITS_EPARSE, "t.yaml:3:1: scenario: more than one");
+                 ITS_EPARSE, "t.yaml:2:1: scenario: more than one");
     expect_error("unknown parameter set",
                  "model: depillis2009\nparameter_set: patient99\nsimulate: {until: 1}\n",
                  ITS_ENOTFOUND, "t.yaml:2:16: parameter_set: unknown parameter set");
@@ -552,10 +580,178 @@ static void test_versions(void)
                   its_yaml_version()[0] <= '9', "its_yaml_version: %s", its_yaml_version());
 }
 
+/* Issue 9 item 4: nesting is limited to 64 levels with the position of the
+ * 65th; a deep file is refused without walking it, and long mappings are
+ * read in about linear time (the duplicate-key check was quadratic: 1M
+ * parameters took about an hour, so the old code fails here by ctest's
+ * timeout, not by a timed assertion). */
+static void test_yaml_limits(void)
+{
+    its_scenario *sc = NULL;
+    char *text, msg[128];
+    size_t i, n, cap = 20u << 20;
+    its_status st;
+
+    its_scenario_create(&sc);
+    text = malloc(cap);
+    /* depth 64 (the root mapping is level 1) is read, 65 is refused */
+    n = (size_t)sprintf(text, "model: hahnfeldt1999\nsimulate: {until: 1 d}\nprovenance: {a: ");
+    for (i = 0; i < 62; i++)
+        text[n++] = '[';
+    for (i = 0; i < 62; i++)
+        text[n++] = ']';
+    text[n++] = '}';
+    st = its_scenario_load_string(sc, text, n, "t.yaml");
+    its_test_true(st == ITS_OK, "depth 64 accepted: %s", its_scenario_errmsg(sc));
+    n = (size_t)sprintf(text, "model: hahnfeldt1999\nsimulate: {until: 1 d}\nprovenance:\n");
+    for (i = 0; i < 64; i++)
+        n += (size_t)sprintf(text + n, "%*s- \n", (int)(2 * i), "");
+    st = its_scenario_load_string(sc, text, n, "t.yaml");
+    /* block items: the 64th '-' (line 67, column 127) opens level 65 */
+    its_test_true(st == ITS_EPARSE &&
+                  starts_with(its_scenario_errmsg(sc), "t.yaml:67:127: scenario: nesting deeper "
+                                                       "than 64 levels"),
+                  "depth 65 refused at its position: %s", its_scenario_errmsg(sc));
+    /* 1,000,000 levels of flow lists: refused at the 65th '[' (column 13 + 63) */
+    n = (size_t)sprintf(text, "model: hahnfeldt1999\nsimulate: {until: 1 d}\nprovenance: ");
+    for (i = 0; i < 1000000; i++)
+        text[n + i] = '[';
+    n += i;
+    for (i = 0; i < 1000000; i++)
+        text[n + i] = ']';
+    n += i;
+    st = its_scenario_load_string(sc, text, n, "t.yaml");
+    its_test_true(st == ITS_EPARSE &&
+                  starts_with(its_scenario_errmsg(sc), "t.yaml:3:76: scenario: nesting deeper"),
+                  "1e6 levels refused: %s", its_scenario_errmsg(sc));
+    /* 1,000,000 parameters, the last repeating the first */
+    n = (size_t)sprintf(text, "model: hahnfeldt1999\nsimulate: {until: 1 d}\nparameters:\n");
+    for (i = 0; i < 1000000; i++)
+        n += (size_t)sprintf(text + n, "  p%zu: 1\n", i);
+    n += (size_t)sprintf(text + n, "  p0: 2\n");
+    st = its_scenario_load_string(sc, text, n, "t.yaml");
+    its_test_true(st == ITS_EPARSE &&
+                  starts_with(its_scenario_errmsg(sc), "t.yaml:1000004:3: parameters.p0: "
+                                                       "duplicate key (first given at line 4)"),
+                  "1e6 parameters, duplicate found: %s", its_scenario_errmsg(sc));
+    /* the same without the duplicate: read, then the first unknown name */
+    n -= strlen("  p0: 2\n");
+    st = its_scenario_load_string(sc, text, n, "t.yaml");
+    its_test_true(st == ITS_ENOTFOUND &&
+                  starts_with(its_scenario_errmsg(sc), "t.yaml:4:3: parameters.p0: unknown"),
+                  "1e6 parameters read: %s", its_scenario_errmsg(sc));
+    free(text);
+    /* anchors and aliases: shared nodes; undefined or self-containing refused */
+    st = load(sc, "model: hahnfeldt1999\nsimulate: {until: 10 d}\n"
+                  "provenance: {d: &d {input: tnp470, dose: 30 mg/kg, start: 0 d}}\n"
+                  "therapy: [*d, *d]\n");
+    its_test_true(st == ITS_OK, "aliases: %s", its_scenario_errmsg(sc));
+    expect_error("undefined alias", "model: hahnfeldt1999\ntherapy: [*nope]\n", ITS_EPARSE,
+                 "t.yaml:2:11: scenario: undefined alias '*nope'");
+    expect_error("recursive alias", "model: hahnfeldt1999\nprovenance: &a {x: *a}\n",
+                 ITS_EPARSE, "t.yaml:2:20: scenario: alias '*a' refers to a node that contains it");
+    snprintf(msg, sizeof msg, "model: hahnfeldt1999\n---\n");
+    expect_error("second empty document", msg, ITS_EPARSE, "t.yaml:2:1: scenario: more than one");
+    its_scenario_free(sc);
+}
+
+/* Issue 9 item 12: rtol and atol are independent. Setting rtol keeps the
+ * per-state default atol (1e-10 x max(|y0|, 1)); a scenario with only rtol
+ * runs exactly as its_sim with only rtol set (same arithmetic, so the final
+ * states agree to 1e-13 relative); the old flat atol of 1e-10 gives a
+ * different run (checked to differ, so the comparison can tell). */
+static void test_tolerances(void)
+{
+    const its_model_def *m = its_model_find("kuznetsov1994");
+    its_scenario *sc = NULL;
+    its_result *res = NULL;
+    its_sim *sim = NULL;
+    double atol0[8], atol1[8], rtol, y_direct[8], y_flat[8];
+    size_t i, n = m->n_states;
+    its_status st;
+    int same = 1;
+
+    its_test_true(n <= 8 && its_sim_create(m, &sim) == ITS_OK, "tolerances: sim");
+    its_sim_get_tolerances(sim, &rtol, atol0);
+    its_test_true(rtol == 1e-8 && atol0[0] == 1e-10 * fmax(its_sim_initial(sim)[0], 1.0),
+                  "default rtol %g, atol[0] %g", rtol, atol0[0]);
+    its_test_true(its_sim_set_rtol(sim, 1e-6) == ITS_OK, "set_rtol");
+    its_sim_get_tolerances(sim, &rtol, atol1);
+    for (i = 0; i < n; i++)
+        same = same && atol1[i] == atol0[i];
+    its_test_true(rtol == 1e-6 && same, "rtol alone keeps the per-state atol vector");
+    its_test_true(its_sim_set_atol(sim, 1e-7) == ITS_OK, "set_atol");
+    its_sim_get_tolerances(sim, &rtol, atol1);
+    its_test_true(rtol == 1e-6 && atol1[0] == 1e-7 && atol1[n - 1] == 1e-7,
+                  "atol alone keeps rtol");
+    its_test_true(its_sim_set_rtol(sim, 0.0) == ITS_ERANGE &&
+                  its_sim_set_atol(sim, -1.0) == ITS_ERANGE, "non-positive refused");
+
+    its_scenario_create(&sc);
+    st = load_run(sc, "model: kuznetsov1994\nsimulate: {until: 200 d, rtol: 1e-5}\n", &res);
+    its_test_true(st == ITS_OK && res != NULL, "scenario with rtol only: %s",
+                  its_scenario_errmsg(sc));
+    if (st == ITS_OK) {
+        its_sim_free(sim); /* a fresh handle: default atol */
+        its_sim_create(m, &sim);
+        its_sim_set_rtol(sim, 1e-5);
+        its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid, res->plan.n_grid, NULL,
+                    NULL);
+        its_sim_final_state(sim, y_direct);
+        its_sim_set_tolerances(sim, 1e-5, 1e-10);
+        its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid, res->plan.n_grid, NULL,
+                    NULL);
+        its_sim_final_state(sim, y_flat);
+        its_test_rel(res->final_state[0], y_direct[0], 1e-13,
+                     "rtol only: the same run as its_sim_set_rtol (state 0)");
+        its_test_rel(res->final_state[1], y_direct[1], 1e-13,
+                     "rtol only: the same run as its_sim_set_rtol (state 1)");
+        its_test_true(fabs(y_flat[0] - y_direct[0]) > 1e-12 * fabs(y_direct[0]),
+                      "a flat atol 1e-10 gives a different run (state 0: %.15g vs %.15g)",
+                      y_flat[0], y_direct[0]);
+    }
+    its_result_free(res);
+    its_scenario_free(sc);
+    its_sim_free(sim);
+}
+
+/* Issue 9 item 10: a check on derived settings names a setting the user
+ * wrote (the horizon when the clinical intervals are defaults; --until /
+ * its_scenario_set_until when it turned a valid file into a failing one). */
+static void test_blame(void)
+{
+    its_scenario *sc = NULL;
+    its_result *res = NULL;
+    its_status st;
+    expect_error("horizon, default monitoring", "model: tme\nsimulate: {until: 1e12 d}\n",
+                 ITS_ERANGE, "t.yaml:2:19: simulate.until: more than 5000000 monitoring times");
+    expect_error("written monitoring interval",
+                 "model: tme\nclinical: {monitor_every: 1 s}\nsimulate: {until: 365 d}\n",
+                 ITS_ERANGE, "t.yaml:2:27: clinical.monitor_every: more than 5000000");
+    expect_error("written output interval",
+                 "model: kuznetsov1994\nsimulate: {until: 60 d, output_every: 1e-9 d}\n",
+                 ITS_ERANGE, "t.yaml:2:39: simulate.output_every: an output every");
+    its_scenario_create(&sc);
+    st = load(sc, "model: kuznetsov1994\nsimulate: {until: 60 d, output_every: 1 d}\n");
+    if (st == ITS_OK)
+        st = its_scenario_set_until(sc, 1e12);
+    if (st == ITS_OK)
+        st = its_scenario_run(sc, &res);
+    its_test_true(st == ITS_ERANGE &&
+                  starts_with(its_scenario_errmsg(sc), "--until: simulate.until: an output every"),
+                  "its_scenario_set_until is named, not output_every: %s",
+                  its_scenario_errmsg(sc));
+    its_result_free(res);
+    its_scenario_free(sc);
+}
+
 int main(void)
 {
     test_versions();
+    test_blame();
+    test_tolerances();
     test_errors();
+    test_yaml_limits();
     test_overrides();
     test_schedule();
     test_near_coincident_times();

@@ -55,7 +55,7 @@ static void qerr(const char *text, const char *unit, its_status want,
 
 static void uerr(const char *text, const char *needle)
 {
-    its_unit u = {42.0, {0}};
+    its_unit u = {42.0, {0}, {0}};
     char what[160];
     its_status st = its_unit_parse(text, &u, msg, sizeof msg);
     snprintf(what, sizeof what, "unit '%s'", text);
@@ -219,7 +219,7 @@ static void test_numbers(void)
 
 static void test_errors(void)
 {
-    its_unit u = {42.0, {0}};
+    its_unit u = {42.0, {0}, {0}};
     double v = 42.0;
     char small[8];
     int i;
@@ -227,9 +227,9 @@ static void test_errors(void)
     /* ITS_EUNIT: unknown atoms, case sensitivity, mismatches. */
     qerr("3 mg/xyz", "mg/kg", ITS_EUNIT, "unknown unit 'xyz' in 'mg/xyz'");
     qerr("30 mg/kg", "mm3", ITS_EUNIT,
-         "cannot convert 'mg/kg' (dimensionless) to 'mm3' (length^3)");
+         "cannot convert 'mg/kg' (mass per mass) to 'mm3' (length^3)");
     qerr("30 mg/kg  ", "mg/L", ITS_EUNIT,
-         "'mg/kg' (dimensionless) to 'mg/L' (length^-3*mass)");
+         "'mg/kg' (mass per mass) to 'mg/L' (length^-3*mass)");
     qerr("30 mg/kg junk", "mg/kg", ITS_EUNIT, "unexpected 'junk'");
     qerr("2e", "", ITS_EUNIT, "unknown unit 'e'");
     qerr("3 2", "", ITS_EUNIT, "unexpected number '2'");
@@ -321,9 +321,41 @@ static void test_errors(void)
     its_test_true(i == ITS_OK && small[0] == '\0', "success clears msg");
 }
 
+/* Issue 9 item 6: an amount per body mass (mg/kg) is not a plain ratio.
+ * "30 %" used to become 300,000 mg/kg, "30 1" 3e7 mg/kg. Ratios of like
+ * quantities keep their kind (ratio[]) and convert among themselves. */
+static void test_ratios(void)
+{
+    its_unit u;
+    its_test_true(its_unit_parse("mg/kg", &u, msg, sizeof msg) == ITS_OK &&
+                  u.dim[ITS_DIM_MASS] == 0 && u.ratio[ITS_DIM_MASS] == 1,
+                  "mg/kg: dimension 0, ratio mass per mass");
+    its_test_true(its_unit_parse("%", &u, msg, sizeof msg) == ITS_OK &&
+                  u.ratio[ITS_DIM_MASS] == 0, "%%: no ratio");
+    its_test_true(its_unit_parse("1/(kg/mg)", &u, msg, sizeof msg) == ITS_OK &&
+                  u.ratio[ITS_DIM_MASS] == 1 && u.dim[ITS_DIM_MASS] == 0,
+                  "1/(kg/mg): mass per mass");
+    its_test_true(its_unit_parse("mg/kg/d", &u, msg, sizeof msg) == ITS_OK &&
+                  u.ratio[ITS_DIM_MASS] == 1 && u.dim[ITS_DIM_TIME] == -1,
+                  "mg/kg/d: time^-1 with mass per mass");
+    qerr("30 %", "mg/kg", ITS_EUNIT,
+         "cannot convert '%' (dimensionless) to 'mg/kg' (mass per mass): a plain ratio");
+    qerr("30 1", "mg/kg", ITS_EUNIT, "'1' (dimensionless) to 'mg/kg' (mass per mass)");
+    qerr("0.5 %", "(mg/kg)/d", ITS_EUNIT, "(dimensionless) to '(mg/kg)/d' (time^-1 with mass per mass)");
+    qerr("3 mg/kg", "%", ITS_EUNIT, "'mg/kg' (mass per mass) to '%' (dimensionless)");
+    qerr("1.3 1/d", "kg/(mg*d)", ITS_EUNIT, "time^-1 with mass per mass");
+    check_q("30", "mg/kg", 30.0, 0.0, "a bare number is in the target unit");
+    check_q("30 ug/g", "mg/kg", 30.0, ULPS, "ug/g = mg/kg (1e-9/1e-3 vs 1e-6)");
+    check_q("30 mg/g", "mg/kg", 30000.0, ULPS, "mg per g of body mass");
+    check_q("20 mg/kg/d", "mg/(kg*h)", 20.0 / 24.0, ULPS, "per day to per hour");
+    check_q("1.3 kg/(mg*d)", "g/(ug*h)", 1.3 / 24.0, ULPS, "hahnfeldt potency units");
+    check_q("5 %", "1", 0.05, ULPS, "a percentage is a plain ratio");
+}
+
 int main(void)
 {
     test_factors();
+    test_ratios();
     test_conversions();
     test_numbers();
     test_errors();

@@ -95,11 +95,25 @@ its_status its_sim_set_initial(its_sim *sim, const char *state, double value);
 /* Read-only view of the n_states initial values. */
 const double *its_sim_initial(const its_sim *sim);
 
-/* Tolerances: rtol > 0 and atol > 0, atol absolute in each state's units
- * (a scalar applied to every state). ITS_ERANGE otherwise. */
+/* Tolerances. The relative and the absolute tolerance are independent
+ * settings: each setter changes only what it names. Defaults: rtol 1e-8;
+ * atol per state, 1e-10 times the state's scale max(|initial value|, 1)
+ * taken when the run starts. All values finite and > 0, else ITS_ERANGE
+ * (the handle keeps its previous tolerances); ITS_EINVAL for NULL. */
+/* Both: rtol, and one absolute tolerance atol (in each state's own units)
+ * for every state. */
 its_status its_sim_set_tolerances(its_sim *sim, double rtol, double atol);
-/* Per-state absolute tolerances (n_states values, copied). */
+/* The relative tolerance only: the absolute tolerances stay as they are
+ * (the per-state default, a scalar or a vector). */
+its_status its_sim_set_rtol(its_sim *sim, double rtol);
+/* One absolute tolerance for every state only: rtol stays as it is. */
+its_status its_sim_set_atol(its_sim *sim, double atol);
+/* Per-state absolute tolerances (n_states values, copied); rtol stays. */
 its_status its_sim_set_atol_vector(its_sim *sim, const double *atol);
+/* The relative tolerance (rtol may be NULL) and the n_states absolute
+ * tolerances (atol may be NULL; the caller's array) a run started now
+ * would use. ITS_EINVAL for a NULL handle. */
+its_status its_sim_get_tolerances(const its_sim *sim, double *rtol, double *atol);
 its_status its_sim_set_method(its_sim *sim, its_method method);
 /* Maximum internal steps per output interval (CVODE mxstep), > 0. */
 its_status its_sim_set_max_steps(its_sim *sim, long max_steps);

@@ -28,10 +28,16 @@ enum {
 };
 
 /* A parsed unit: value_in_SI = value * factor, with integer exponents of the
- * base dimensions (SI bases: s, m, kg, cell, IU, mol, au, degC). */
+ * base dimensions (SI bases: s, m, kg, cell, IU, mol, au, degC).
+ * ratio[] holds the exponents that cancel between the numerator and the
+ * denominator as written: mass 1 for "mg/kg" or "ug/g", nothing for "%",
+ * "1" or "mm2". Two units convert only when both dim[] and ratio[] agree,
+ * so an amount per body mass (mg/kg) cannot be given as a plain ratio or
+ * percentage, while "ug/g" still converts to "mg/kg". */
 typedef struct its_unit {
     double factor;
     int dim[ITS_UNIT_NDIM];
+    int ratio[ITS_UNIT_NDIM];
 } its_unit;
 
 /* Parse a unit expression into *out.
@@ -47,12 +53,12 @@ typedef struct its_unit {
 its_status its_unit_parse(const char *text, its_unit *out, char *msg,
                           size_t msglen);
 
-/* Non-zero when a and b have the same dimension exponents. */
+/* Non-zero when a and b have the same dimension and ratio exponents. */
 int its_unit_compatible(const its_unit *a, const its_unit *b);
 
 /* Convert value from unit `from` to unit `to`. ITS_EUNIT when either unit is
- * unknown or the two are dimensionally incompatible (the message names both
- * dimensions), ITS_ERANGE when a finite value overflows in the conversion,
+ * unknown or the two are dimensionally incompatible, ratio[] included (the
+ * message names both dimensions, e.g. "dimensionless" and "mass per mass"), ITS_ERANGE when a finite value overflows in the conversion,
  * ITS_EINVAL for a NULL argument. *out is written only on success. */
 its_status its_unit_convert(double value, const char *from, const char *to,
                             double *out, char *msg, size_t msglen);

@@ -433,6 +433,49 @@ its_status its_sim_set_tolerances(its_sim *s, double rtol, double atol)
     return ITS_OK;
 }
 
+its_status its_sim_set_rtol(its_sim *s, double rtol)
+{
+    if (s == NULL)
+        return ITS_EINVAL;
+    if (!(rtol > 0.0) || !isfinite(rtol))
+        return set_error(s, ITS_ERANGE, "the relative tolerance must be finite and > 0");
+    s->rtol = rtol;
+    return ITS_OK;
+}
+
+its_status its_sim_set_atol(its_sim *s, double atol)
+{
+    if (s == NULL)
+        return ITS_EINVAL;
+    if (!(atol > 0.0) || !isfinite(atol))
+        return set_error(s, ITS_ERANGE, "the absolute tolerance must be finite and > 0");
+    s->atol_scalar = atol;
+    s->atol_mode = ATOL_SCALAR;
+    return ITS_OK;
+}
+
+/* Absolute tolerance of state i for a run from the current initial values. */
+static double atol_of(const its_sim *s, size_t i)
+{
+    if (s->atol_mode == ATOL_VECTOR)
+        return s->atol_user[i];
+    if (s->atol_mode == ATOL_SCALAR)
+        return s->atol_scalar;
+    return ITS__DEFAULT_ATOL * fmax(fabs(s->y0[i]), 1.0); /* the state's own scale */
+}
+
+its_status its_sim_get_tolerances(const its_sim *s, double *rtol, double *atol)
+{
+    size_t i;
+    if (s == NULL)
+        return ITS_EINVAL;
+    if (rtol)
+        *rtol = s->rtol;
+    for (i = 0; atol && i < s->n; i++)
+        atol[i] = atol_of(s, i);
+    return ITS_OK;
+}
+
 its_status its_sim_set_atol_vector(its_sim *s, const double *atol)
 {
     size_t i;
@@ -719,14 +762,8 @@ static int apply_switch(its_sim *s, const its__switch *w, int apply, double t)
 static void prepare_tolerances(its_sim *s)
 {
     size_t i;
-    for (i = 0; i < s->n; i++) {
-        if (s->atol_mode == ATOL_VECTOR)
-            s->atol[i] = s->atol_user[i];
-        else if (s->atol_mode == ATOL_SCALAR)
-            s->atol[i] = s->atol_scalar;
-        else /* relative to the state's own scale */
-            s->atol[i] = ITS__DEFAULT_ATOL * fmax(fabs(s->y0[i]), 1.0);
-    }
+    for (i = 0; i < s->n; i++)
+        s->atol[i] = atol_of(s, i);
     s->n_roots = 0;
     for (i = 0; i < s->n; i++)
         if (s->floor[i] > 0.0)

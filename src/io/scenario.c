@@ -51,9 +51,23 @@ static const char *const therapy_keys[T_N] = {
 static const char *const release_names[] = {"zero_order", "first_order", "higuchi",
                                             "peppas", "weibull"};
 
-/* patient: {weight: 70 kg, height: 175 cm, bsa: mosteller} */
-enum { PT_WEIGHT, PT_HEIGHT, PT_BSA, PT_N };
-static const char *const patient_keys[PT_N] = {"weight", "height", "bsa"};
+/* patient: {weight: 70 kg, height: 175 cm, age: 60 y, bsa: mosteller} */
+enum { PT_WEIGHT, PT_HEIGHT, PT_BSA, PT_AGE, PT_N };
+static const char *const patient_keys[PT_N] = {"weight", "height", "bsa", "age"};
+
+/* Plausible human ranges of the patient block, checked whether or not a
+ * dose uses them. All assumed, set just beyond the widely reported human
+ * records (heaviest about 635 kg, tallest 272 cm, oldest 122 years), with
+ * room below for children; they catch sign, unit and typing errors
+ * ("-70 kg", "70 g", "1750 cm"), not unusual patients. */
+static const struct {
+    const char *unit;
+    double lo, hi;
+} patient_range[PT_N] = {
+    [PT_WEIGHT] = {"kg", 1.0, 650.0},
+    [PT_HEIGHT] = {"cm", 30.0, 275.0},
+    [PT_AGE] = {"y", 0.0, 125.0},
+};
 
 enum { S_START, S_UNTIL, S_OUTPUT_EVERY, S_RTOL, S_ATOL, S_METHOD,
        S_MAX_STEPS, S_N };
@@ -245,6 +259,34 @@ static its_status fail_nomem(its_scenario *sc)
     return ITS_ENOMEM;
 }
 
+/* A check on a value derived from several settings (a horizon divided by
+ * an interval, a dose time against the horizon) names one of them, and
+ * only one that the user wrote: a command-line value first (it is what
+ * turned a file that was valid as written into a failing one), else the
+ * first of cand[] that the file sets. Returns its index, or n when every
+ * candidate is a default (then the caller names the block). */
+static size_t blame(const sval *const *cand, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (cand[i] && cand[i]->origin)
+            return i;
+    for (i = 0; i < n; i++)
+        if (cand[i] && (cand[i]->text || cand[i]->line > 0))
+            return i;
+    return n;
+}
+
+/* Where the horizon comes from: simulate.until in the file or from --set
+ * (--until in the CLI), or its_scenario_set_until (*cli, "--until"). */
+static const sval *horizon_sval(const its_scenario *sc, sval *cli)
+{
+    memset(cli, 0, sizeof *cli);
+    cli->origin = "--until";
+    cli->text = NULL;
+    return sc->has_until_value ? cli : &sc->sim[S_UNTIL];
+}
+
 /* A YAML null: an empty plain scalar, "~" or "null". */
 static int is_null_text(const char *s)
 {
@@ -337,15 +379,65 @@ static void key_list(char *buf, size_t n, const char *const *keys, int nkeys)
 
 /* ---- reading the YAML document into raw values ----------------------------- */
 
+typedef struct keyref {
+    const char *name;
+    size_t i;
+} keyref;
+
+static int keyref_cmp(const void *a, const void *b)
+{
+    const keyref *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The earliest pair of mapping node whose key repeats an earlier key (and
+ * in *first that earlier one), or n when none does; ITS_ENOMEM aside, in
+ * O(n log n) so that long mappings are read in about linear time. */
+static size_t first_duplicate(const its__ydoc *doc, int node, size_t n, size_t *first,
+                              int *nomem)
+{
+    keyref *r;
+    size_t i, m = 0, dup = n;
+    *nomem = 0;
+    if (n < 2)
+        return n;
+    r = malloc(n * sizeof *r);
+    if (!r) {
+        *nomem = 1;
+        return n;
+    }
+    for (i = 0; i < n; i++) {
+        int k, v;
+        its__ynode_pair(doc, node, i, &k, &v);
+        r[m].name = its__ynode_scalar(doc, k, NULL);
+        r[m].i = i;
+        m += r[m].name != NULL;
+    }
+    qsort(r, m, sizeof *r, keyref_cmp);
+    for (i = 1; i < m; i++) {
+        size_t j = i - 1;
+        if (strcmp(r[i].name, r[j].name) != 0 || r[i].i >= dup)
+            continue;
+        while (j > 0 && strcmp(r[j - 1].name, r[i].name) == 0)
+            j--;
+        dup = r[i].i;
+        *first = r[j].i;
+    }
+    free(r);
+    return dup;
+}
+
 static its_status read_entries(its_scenario *sc, const its__ydoc *doc,
                                int node, const char *section, sentry **out,
                                size_t *n_out)
 {
-    size_t i, j, n;
+    size_t i, n, dup, first = 0;
     sentry *e;
     char key[256];
     sval at;
     its_status st;
+    int nomem;
 
     if (is_null_node(doc, node))
         return ITS_OK;
@@ -359,7 +451,8 @@ static its_status read_entries(its_scenario *sc, const its__ydoc *doc,
     n = its__ynode_size(doc, node);
     if (n == 0)
         return ITS_OK;
-    e = calloc(n, sizeof *e);
+    dup = first_duplicate(doc, node, n, &first, &nomem);
+    e = nomem ? NULL : calloc(n, sizeof *e);
     if (!e)
         return fail_nomem(sc);
     *out = e;
@@ -371,11 +464,10 @@ static its_status read_entries(its_scenario *sc, const its__ydoc *doc,
         if (st != ITS_OK)
             return st;
         fmt_into(key, sizeof key, "%s.%s", section, name);
-        for (j = 0; j < i; j++)
-            if (strcmp(e[j].key.text, name) == 0)
-                return fail(sc, ITS_EPARSE, &at, key,
-                            "duplicate key (first given at line %d)",
-                            e[j].key.line);
+        if (i == dup)
+            return fail(sc, ITS_EPARSE, &at, key,
+                        "duplicate key (first given at line %d)",
+                        e[first].key.line);
         e[i].key = at;
         e[i].key.text = dup_str(name);
         *n_out = i + 1;
@@ -561,6 +653,12 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
                             "the scenario of an arm cannot have arms itself");
             st = read_items(sc, doc, v, "arms", "{name: \"HD IL-2\", regimen: hd_il2}",
                             arm_keys, A_N, &sc->arms, &sc->n_arms);
+            if (st == ITS_OK && sc->n_arms == 0) { /* [] or nothing: not one untreated run */
+                node_sval(doc, v, &at);
+                return fail(sc, ITS_EPARSE, &at, name,
+                            "no arms given: list at least one (e.g. '- {name: untreated}') "
+                            "or remove the key");
+            }
             break;
         case K_PROVENANCE:
             /* Free-form metadata written by itsim: only its shape is checked. */
@@ -701,29 +799,38 @@ static double time_tol(double a, double b)
 }
 
 /* Check one therapy item and convert it to model units. */
-/* The patient of the scenario (defaults: 70 kg, 175 cm, Mosteller). */
+/* patient.KEY in patient_range[k].unit, checked against its range. */
+static its_status patient_value(its_scenario *sc, int k, double *out)
+{
+    char key[32];
+    its_status st;
+    if (!sc->patient[k].text)
+        return ITS_OK;
+    fmt_into(key, sizeof key, "patient.%s", patient_keys[k]);
+    st = quantity(sc, &sc->patient[k], key, patient_range[k].unit, out);
+    if (st != ITS_OK)
+        return st;
+    if (!(*out >= patient_range[k].lo && *out <= patient_range[k].hi))
+        return fail(sc, ITS_ERANGE, &sc->patient[k], key,
+                    "'%s' is outside the plausible human range %g to %g %s",
+                    sc->patient[k].text, patient_range[k].lo, patient_range[k].hi,
+                    patient_range[k].unit);
+    return ITS_OK;
+}
+
+/* The patient of the scenario (defaults: 70 kg, 175 cm, Mosteller); weight,
+ * height and age are checked whether or not a dose uses them. */
 static its_status resolve_patient(its_scenario *sc, its_patient *pt)
 {
     its_status st;
+    double age = 0.0;
     pt->weight_kg = 70.0;
     pt->height_cm = 175.0;
     pt->bsa = ITS_BSA_MOSTELLER;
-    if (sc->patient[PT_WEIGHT].text) {
-        st = quantity(sc, &sc->patient[PT_WEIGHT], "patient.weight", "kg", &pt->weight_kg);
-        if (st != ITS_OK)
-            return st;
-        if (!(pt->weight_kg > 0.0))
-            return fail(sc, ITS_ERANGE, &sc->patient[PT_WEIGHT], "patient.weight",
-                        "the weight must be positive");
-    }
-    if (sc->patient[PT_HEIGHT].text) {
-        st = quantity(sc, &sc->patient[PT_HEIGHT], "patient.height", "cm", &pt->height_cm);
-        if (st != ITS_OK)
-            return st;
-        if (!(pt->height_cm > 0.0))
-            return fail(sc, ITS_ERANGE, &sc->patient[PT_HEIGHT], "patient.height",
-                        "the height must be positive");
-    }
+    if ((st = patient_value(sc, PT_WEIGHT, &pt->weight_kg)) != ITS_OK ||
+        (st = patient_value(sc, PT_HEIGHT, &pt->height_cm)) != ITS_OK ||
+        (st = patient_value(sc, PT_AGE, &age)) != ITS_OK)
+        return st;
     if (sc->patient[PT_BSA].text) {
         if (strcmp(sc->patient[PT_BSA].text, "mosteller") == 0)
             pt->bsa = ITS_BSA_MOSTELLER;
@@ -1201,16 +1308,24 @@ static its_status expand_item(its_scenario *sc, its__plan *plan, size_t i,
 
     fmt_into(key, sizeof key, it->f[T_START].text ? "therapy[%zu].start" :
                                                     "therapy[%zu]", i);
-    if (th->start < plan->t0 - tol)
-        return fail(sc, ITS_ERANGE, at, key,
-                    "administration at %g %s is before the start of the "
-                    "simulation (%g %s)", th->start, m->time_unit, plan->t0,
-                    m->time_unit);
-    if (th->start > plan->t1 + tol)
-        return fail(sc, ITS_ERANGE, at, key,
-                    "administration at %g %s is after the end of the "
-                    "simulation (%g %s)", th->start, m->time_unit, plan->t1,
-                    m->time_unit);
+    if (th->start < plan->t0 - tol || th->start > plan->t1 + tol) {
+        /* the item, unless a command-line start or end moved the horizon */
+        const int before = th->start < plan->t0 - tol;
+        sval cli;
+        const sval *cand[2];
+        const char *keys[2];
+        size_t b;
+        cand[0] = at;
+        cand[1] = before ? &sc->sim[S_START] : horizon_sval(sc, &cli);
+        keys[0] = key;
+        keys[1] = before ? "simulate.start" : "simulate.until";
+        b = blame(cand, 2) == 1 ? 1 : 0;
+        return fail(sc, ITS_ERANGE, cand[b], keys[b],
+                    "administration at %g %s%s%s is %s the %s of the simulation (%g %s)",
+                    th->start, m->time_unit, b ? " by " : "", b ? key : "",
+                    before ? "before" : "after", before ? "start" : "end",
+                    before ? plan->t0 : plan->t1, m->time_unit);
+    }
     memset(&d, 0, sizeof d);
     d.input = th->input;
     d.infusion = !th->has_dose;
@@ -1380,11 +1495,14 @@ static its_status resolve_simulate(its_scenario *sc, int final, its__plan *plan,
 
     /* Cross-checks that depend on the (overridable) horizon. */
     if (!(plan->t1 > plan->t0)) {
-        const sval *at = sc->has_until_value ? NULL : &s[S_UNTIL];
         sval cli;
-        memset(&cli, 0, sizeof cli);
-        cli.origin = "--until";
-        return fail(sc, ITS_ERANGE, at ? at : &cli, "simulate.until",
+        const sval *cand[2];
+        static const char *const keys[2] = {"simulate.until", "simulate.start"};
+        size_t k;
+        cand[0] = horizon_sval(sc, &cli);
+        cand[1] = &s[S_START];
+        k = blame(cand, 2);
+        return fail(sc, ITS_ERANGE, k < 2 ? cand[k] : NULL, k < 2 ? keys[k] : "simulate",
                     "the end time %g %s is not after the start time %g %s",
                     plan->t1, m->time_unit, plan->t0, m->time_unit);
     }
@@ -1392,10 +1510,20 @@ static its_status resolve_simulate(its_scenario *sc, int final, its__plan *plan,
         plan->dt = (plan->t1 - plan->t0) / 100.0;
     tol = time_tol(plan->t0, plan->t1);
     n = floor((plan->t1 - plan->t0) / plan->dt + 1e-9);
-    if (!(n + 2.0 <= MAX_GRID))
-        return fail(sc, ITS_ERANGE, &s[S_OUTPUT_EVERY], "simulate.output_every",
-                    "too small: the output grid would have more than %.0f rows",
-                    MAX_GRID);
+    if (!(n + 2.0 <= MAX_GRID)) {
+        /* only a written output_every can be too small for the horizon */
+        sval cli;
+        const sval *cand[2];
+        static const char *const keys[2] = {"simulate.output_every", "simulate.until"};
+        size_t k;
+        cand[0] = &s[S_OUTPUT_EVERY];
+        cand[1] = horizon_sval(sc, &cli);
+        k = blame(cand, 2);
+        return fail(sc, ITS_ERANGE, k < 2 ? cand[k] : NULL, k < 2 ? keys[k] : "simulate",
+                    "an output every %g %s from %g to %g %s would be more than %.0f rows "
+                    "(lengthen output_every or shorten the horizon)",
+                    plan->dt, m->time_unit, plan->t0, plan->t1, m->time_unit, MAX_GRID);
+    }
     plan->n_grid = (size_t)n + 1;
     if (plan->t0 + n * plan->dt < plan->t1 - tol)
         plan->n_grid++;
@@ -1406,14 +1534,11 @@ static its_status resolve_simulate(its_scenario *sc, int final, its__plan *plan,
         plan->grid[i] = fmin(plan->t0 + (double)i * plan->dt, plan->t1);
     plan->grid[plan->n_grid - 1] = plan->t1;
 
-    if (plan->has_rtol || plan->has_atol) {
-        st = its_sim_set_tolerances(sim, plan->has_rtol ? plan->rtol : 1e-8,
-                                    plan->has_atol ? plan->atol : 1e-10);
-        if (st != ITS_OK)
-            return fail(sc, st, plan->has_rtol ? &s[S_RTOL] : &s[S_ATOL],
-                        plan->has_rtol ? "simulate.rtol" : "simulate.atol",
-                        "%s", its_sim_errmsg(sim));
-    }
+    /* rtol and atol are independent: each replaces only its own default */
+    if (plan->has_rtol && (st = its_sim_set_rtol(sim, plan->rtol)) != ITS_OK)
+        return fail(sc, st, &s[S_RTOL], "simulate.rtol", "%s", its_sim_errmsg(sim));
+    if (plan->has_atol && (st = its_sim_set_atol(sim, plan->atol)) != ITS_OK)
+        return fail(sc, st, &s[S_ATOL], "simulate.atol", "%s", its_sim_errmsg(sim));
     st = its_sim_set_method(sim, plan->method);
     if (st != ITS_OK)
         return fail(sc, st, &s[S_METHOD], "simulate.method", "%s",
@@ -1766,6 +1891,11 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
 
     memset(plan, 0, sizeof *plan);
     *sim_out = NULL;
+    {
+        its_patient pt; /* always checked, used by doses per kg or m2 */
+        if ((st = resolve_patient(sc, &pt)) != ITS_OK)
+            return st;
+    }
     if (!sc->model.text) {
         if (!final)
             return ITS_OK;
@@ -1884,10 +2014,26 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
     if (final && have_t1 && plan->clin.on &&
         !((plan->t1 - plan->t0) / plan->clin.monitor_every <= MAX_GRID &&
           (plan->t1 - plan->t0) / plan->clin.assess_every <= MAX_GRID)) {
-        st = fail(sc, ITS_ERANGE,
-                  sc->clin[C_MONITOR].text ? &sc->clin[C_MONITOR] : &sc->clin[C_ASSESS_EVERY],
-                  "clinical", "monitoring or assessment interval too small: more than %.0f "
-                  "times in the horizon", MAX_GRID);
+        /* the interval if the user wrote it, else the horizon */
+        const int mon = !((plan->t1 - plan->t0) / plan->clin.monitor_every <= MAX_GRID);
+        const int ck = mon ? C_MONITOR : C_ASSESS_EVERY;
+        char ikey[64];
+        const char *keys[2];
+        const sval *cand[2];
+        sval cli;
+        size_t k;
+        fmt_into(ikey, sizeof ikey, "clinical.%s", clinical_keys[ck]);
+        keys[0] = ikey;
+        keys[1] = "simulate.until";
+        cand[0] = &sc->clin[ck];
+        cand[1] = horizon_sval(sc, &cli);
+        k = blame(cand, 2);
+        st = fail(sc, ITS_ERANGE, k < 2 ? cand[k] : NULL, k < 2 ? keys[k] : "clinical",
+                  "more than %.0f %s from %g to %g %s at %s = %g %s%s (lengthen the interval "
+                  "or shorten the horizon)", MAX_GRID, mon ? "monitoring times" : "assessments",
+                  plan->t0, plan->t1, m->time_unit, ikey,
+                  mon ? plan->clin.monitor_every : plan->clin.assess_every, m->time_unit,
+                  sc->clin[ck].text ? "" : ", the default");
         goto out;
     }
     if (final && have_t1) {

@@ -23,11 +23,14 @@
 
 /* A unit while parsing: factor = num / den * 10^p10. num and den are
  * integer-valued (60, 86400, ...), so decimal prefixes and powers stay
- * exact: "mm3" is exactly the double nearest 1e-9. */
+ * exact: "mm3" is exactly the double nearest 1e-9. The exponents are kept
+ * as numerator (up) and denominator (down) parts, dim = up - down, so that
+ * "mg/kg" (mass per mass) stays distinct from "%" or "1" (its_unit.ratio). */
 typedef struct {
     double num, den;
     int p10;
     int dim[ITS_UNIT_NDIM];
+    int up[ITS_UNIT_NDIM], down[ITS_UNIT_NDIM];
 } uval;
 
 typedef struct {
@@ -144,7 +147,7 @@ static int uval_ok(const uval *u)
     if (!isfinite(u->num) || !isfinite(u->den) || abs(u->p10) > MAX_P10)
         return 0;
     for (i = 0; i < ITS_UNIT_NDIM; i++)
-        if (abs(u->dim[i]) > MAX_EXP)
+        if (u->up[i] > MAX_EXP || u->down[i] > MAX_EXP)
             return 0;
     return 1;
 }
@@ -156,8 +159,11 @@ static int uval_mul(uval *a, const uval *b, int sign)
     a->num *= sign > 0 ? b->num : b->den;
     a->den *= sign > 0 ? b->den : b->num;
     a->p10 += sign * b->p10;
-    for (i = 0; i < ITS_UNIT_NDIM; i++)
-        a->dim[i] += sign * b->dim[i];
+    for (i = 0; i < ITS_UNIT_NDIM; i++) {
+        a->up[i] += sign > 0 ? b->up[i] : b->down[i];
+        a->down[i] += sign > 0 ? b->down[i] : b->up[i];
+        a->dim[i] = a->up[i] - a->down[i];
+    }
     return uval_ok(a);
 }
 
@@ -173,15 +179,28 @@ static int uval_pow(uval *a, int n)
     a->num = n >= 0 ? num : den;
     a->den = n >= 0 ? den : num;
     a->p10 *= n;
-    for (i = 0; i < ITS_UNIT_NDIM; i++)
-        a->dim[i] *= n;
+    for (i = 0; i < ITS_UNIT_NDIM; i++) {
+        const int up = a->up[i] * abs(n), down = a->down[i] * abs(n);
+        a->up[i] = n >= 0 ? up : down;
+        a->down[i] = n >= 0 ? down : up;
+        a->dim[i] = a->up[i] - a->down[i];
+    }
     return uval_ok(a);
 }
 
-static const uval uval_one = {1.0, 1.0, 0, {0}};
+static const uval uval_one = {1.0, 1.0, 0, {0}, {0}, {0}};
 
-/* "dimensionless", "length^3", "length^-3*mass" (in enum order). */
-static void dim_str(const int *dim, char *buf, size_t len)
+/* Exponents that cancel between numerator and denominator: mass 1 for
+ * "mg/kg", none for "%". */
+static void uval_ratio(const uval *u, int *ratio)
+{
+    int i;
+    for (i = 0; i < ITS_UNIT_NDIM; i++)
+        ratio[i] = u->up[i] < u->down[i] ? u->up[i] : u->down[i];
+}
+
+/* "length^3", "length^-3*mass" (in enum order), or "" for none. */
+static size_t dims_str(const int *dim, char *buf, size_t len)
 {
     size_t n = 0;
     int i;
@@ -192,8 +211,24 @@ static void dim_str(const int *dim, char *buf, size_t len)
         n += (size_t)snprintf(buf + n, len - n, dim[i] == 1 ? "%s%s" : "%s%s^%d",
                               n ? "*" : "", dim_names[i], dim[i]);
     }
-    if (n == 0)
-        snprintf(buf, len, "dimensionless");
+    return n;
+}
+
+/* The dimension of u for messages: "dimensionless", "time^-1", "mass per
+ * mass" (a ratio of like quantities), "time^-1 with mass per mass". */
+static void dim_str(const uval *u, char *buf, size_t len)
+{
+    char net[96], per[96];
+    int ratio[ITS_UNIT_NDIM];
+    uval_ratio(u, ratio);
+    if (!dims_str(u->dim, net, sizeof net))
+        snprintf(net, sizeof net, "dimensionless");
+    if (!dims_str(ratio, per, sizeof per))
+        snprintf(buf, len, "%s", net);
+    else if (strcmp(net, "dimensionless") == 0)
+        snprintf(buf, len, "%s per %s", per, per);
+    else
+        snprintf(buf, len, "%s with %s per %s", net, per, per);
 }
 
 /* ---- unit expression parser (recursive descent) ----------------------- */
@@ -312,6 +347,10 @@ static its_status parse_primary(parser *ps, uval *u)
     u->den = 1.0;
     u->p10 = a->p10;
     memcpy(u->dim, a->dim, sizeof u->dim);
+    for (k = 0; k < ITS_UNIT_NDIM; k++) {
+        u->up[k] = a->dim[k] > 0 ? a->dim[k] : 0;
+        u->down[k] = a->dim[k] < 0 ? -a->dim[k] : 0;
+    }
     if (is_digit(*ps->p)) { /* "mm3": trailing power of the whole atom */
         if (!read_exp(&ps->p, 0, &e))
             return perr(ps, "bad exponent in '%s'", ps->text);
@@ -389,20 +428,33 @@ static its_status parse_unit(const char *text, uval *u, char *msg,
     return ITS_OK;
 }
 
+/* Same dimension, and the same ratio of like quantities: "ug/g" converts
+ * to "mg/kg", "%" does not (a plain ratio is not an amount per mass). */
 static int same_dim(const uval *a, const uval *b)
 {
-    return memcmp(a->dim, b->dim, sizeof a->dim) == 0;
+    int ra[ITS_UNIT_NDIM], rb[ITS_UNIT_NDIM];
+    uval_ratio(a, ra);
+    uval_ratio(b, rb);
+    return memcmp(a->dim, b->dim, sizeof a->dim) == 0 && memcmp(ra, rb, sizeof ra) == 0;
 }
 
 static its_status mismatch(const uval *a, int alen, const char *atext,
                            const uval *b, const char *btext, char *msg,
                            size_t msglen)
 {
-    char da[128], db[128];
-    dim_str(a->dim, da, sizeof da);
-    dim_str(b->dim, db, sizeof db);
-    set_msg(msg, msglen, "cannot convert '%.*s' (%s) to '%s' (%s)", alen,
-            atext, da, btext, db);
+    char da[200], db[200];
+    int ra[ITS_UNIT_NDIM], rb[ITS_UNIT_NDIM];
+    dim_str(a, da, sizeof da);
+    dim_str(b, db, sizeof db);
+    uval_ratio(a, ra);
+    uval_ratio(b, rb);
+    if (memcmp(a->dim, b->dim, sizeof a->dim) == 0 && memcmp(ra, rb, sizeof ra) != 0)
+        set_msg(msg, msglen, "cannot convert '%.*s' (%s) to '%s' (%s): a plain ratio "
+                "or percentage is not an amount per amount; write both units, e.g. '%s'",
+                alen, atext, da, btext, db, btext);
+    else
+        set_msg(msg, msglen, "cannot convert '%.*s' (%s) to '%s' (%s)", alen,
+                atext, da, btext, db);
     return ITS_EUNIT;
 }
 
@@ -428,13 +480,15 @@ its_status its_unit_parse(const char *text, its_unit *out, char *msg,
         return st;
     out->factor = uval_factor(&u);
     memcpy(out->dim, u.dim, sizeof out->dim);
+    uval_ratio(&u, out->ratio);
     set_msg(msg, msglen, "%s", "");
     return ITS_OK;
 }
 
 int its_unit_compatible(const its_unit *a, const its_unit *b)
 {
-    return a && b && memcmp(a->dim, b->dim, sizeof a->dim) == 0;
+    return a && b && memcmp(a->dim, b->dim, sizeof a->dim) == 0 &&
+           memcmp(a->ratio, b->ratio, sizeof a->ratio) == 0;
 }
 
 its_status its_unit_convert(double value, const char *from, const char *to,

@@ -16,10 +16,18 @@ typedef enum its__ykind {
     ITS__Y_MAPPING
 } its__ykind;
 
-/* Parse the first document of text[0..len). On error returns ITS_EPARSE (or
- * ITS_ENOMEM), sets *out to NULL, writes the problem to msg and its 1-based
- * position to *line / *col (0 when unknown). A second document in the same
- * text is an error. An empty document gives a doc whose root is 0. */
+/* Deepest nesting of lists and mappings accepted (the root counts as 1). */
+#define ITS__YAML_MAX_DEPTH 64
+/* Most nodes (scalars, lists, mappings) in one document. */
+#define ITS__YAML_MAX_NODES 4000000
+
+/* Parse the first document of text[0..len), in time linear in len. On
+ * error returns ITS_EPARSE (or ITS_ENOMEM, also for more than
+ * ITS__YAML_MAX_NODES nodes), sets *out to NULL, writes the problem to msg
+ * and its 1-based position to *line / *col (0 when unknown). A second
+ * document in the same text, nesting deeper than ITS__YAML_MAX_DEPTH, an
+ * undefined alias and an alias inside its own anchor are errors. Aliases
+ * share the anchored node. An empty document gives a doc whose root is 0. */
 its_status its__ydoc_load(const char *text, size_t len, its__ydoc **out,
                           char *msg, size_t msglen, int *line, int *col);
 void its__ydoc_free(its__ydoc *doc);

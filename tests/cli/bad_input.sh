@@ -299,7 +299,7 @@ simulate: {until: 10 d}'
 variant k6.yaml 'model: tme
 clinical: {monitor_every: 1 s}
 simulate: {until: 365 d}'
-expect_bad "monitoring interval too small" '^itsim: k6\.yaml:2:[0-9]+: clinical: monitoring or assessment interval too small' k6.yaml
+expect_bad "monitoring interval too small" '^itsim: k6\.yaml:2:27: clinical\.monitor_every: more than 5000000 monitoring times' k6.yaml
 expect_bad "unknown clinical key" '^itsim: k5\.yaml:2:[0-9]+: clinical\.colour: unknown key' k5.yaml
 variant r2.yaml 'model: tme
 therapy:
@@ -330,6 +330,43 @@ agent_scn a5.yaml '{agent: aldesleukin, dose: 1 MIU}' 'patient: {weight: 70 kg, 
 expect_bad "unknown BSA formula" '^itsim: a5\.yaml:2:[0-9]+: patient\.bsa: unknown body-surface-area formula' a5.yaml
 agent_scn a6.yaml '{agent: dacarbazine, route: sc, dose: 1000 mg/m2}'
 expect_bad "a route the model has no input for" '^itsim: a6\.yaml:4:[0-9]+: therapy\[0\]\.agent: model tme has no input for dacarbazine by route sc' a6.yaml
+
+# Issue 9 item 10: a check on derived settings names what the user wrote.
+variant h1.yaml 'model: tme
+simulate: {until: 1e12 d}'
+expect_bad "huge horizon names simulate.until, not default clinical settings" \
+    '^itsim: h1\.yaml:2:19: simulate\.until: more than 5000000 monitoring times .*the default' h1.yaml
+expect_bad "--until too long names --until, not output_every" \
+    '^itsim: --until: an output every 1 d from 0 to 1e\+12 d would be more than' good.yaml --until 1e12
+variant h3.yaml 'model: hahnfeldt1999
+therapy:
+  - {input: tnp470, dose: 30 mg/kg, start: 50 d}
+simulate: {until: 60 d}'
+expect_bad "--until before a dose names --until" \
+    '^itsim: --until: administration at 50 d by therapy\[0\]\.start is after the end of the simulation \(40 d\)' h3.yaml --until 40
+variant h2.yaml 'model: hahnfeldt1999
+simulate: {until: 60 d, output_every: 1e-9 d}'
+expect_bad "output_every too small names output_every" \
+    '^itsim: h2\.yaml:2:39: simulate\.output_every: an output every 1e-09 d' h2.yaml
+# Issue 9 item 9: an empty arms list is an error, not one untreated run.
+variant arms0.yaml 'model: tme
+simulate: {until: 10 d}
+arms: []'
+expect_bad "empty arms list" '^itsim: arms0\.yaml:3:7: arms: no arms given' arms0.yaml
+
+# Issue 9 item 6: a dose per body mass (mg/kg) is not a plain ratio.
+variant pct.yaml "${good/dose: 30 mg\/kg/dose: 30 %}"
+expect_bad "percentage as a dose per body mass" \
+    "^itsim: pct\\.yaml:4:27: therapy\\[0\\]\\.dose: cannot convert '%' \\(dimensionless\\) to 'mg/kg' \\(mass per mass\\)" pct.yaml
+
+# Issue 9 item 7: weight, height and age are checked even when no dose uses them.
+variant pt1.yaml "$good
+patient: {weight: -70 kg}"
+expect_bad "negative weight, no dose per kg" \
+    "^itsim: pt1\\.yaml:6:19: patient\\.weight: '-70 kg' is outside the plausible human range" pt1.yaml
+variant pt2.yaml "$good
+patient: {weight: 70 mmHg, age: 60 y}"
+expect_bad "weight in mmHg, no dose per kg" "^itsim: pt2\\.yaml:6:19: patient\\.weight: cannot convert 'mmHg'" pt2.yaml
 
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
