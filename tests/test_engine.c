@@ -332,12 +332,32 @@ static void test_errors(void)
                   "observer stops the run");
     its_sim_free(s);
 
-    /* Solver failures come back as ITS_ESOLVER with CVODE's reason. */
+    /* Solver failures come back as ITS_ESOLVER with CVODE's reason, the
+     * state that limited the step and what to try; the statistics say
+     * where the run ended. */
     its_sim_create(its_model_find("kirschner1998"), &s);
     its_sim_set_max_steps(s, 5);
     st = its_sim_run(s, 0.0, 1000.0, NULL, 0, NULL, NULL);
     its_test_true(st == ITS_ESOLVER && strlen(its_sim_errmsg(s)) > 0,
                   "too much work: %s", its_sim_errmsg(s));
+    {
+        const char *m = its_sim_errmsg(s), *w = strstr(m, "limited by state ");
+        char name[32] = "";
+        its_stats stats;
+        if (w != NULL)
+            sscanf(w + strlen("limited by state "), "%31[^ (]", name);
+        its_test_true(its_model_state_index(its_model_find("kirschner1998"), name) >= 0,
+                      "failure names the state limiting the step: '%s'", name);
+        its_test_true(strstr(m, "simulate.max_steps") != NULL &&
+                          strstr(m, "simulate.method") != NULL &&
+                          strstr(m, "simulate.rtol") != NULL,
+                      "failure says what to try");
+        its_sim_get_stats(s, &stats);
+        /* 5 steps from t = 0 cannot reach t = 1000 */
+        its_test_true(stats.t_reached > 0.0 && stats.t_reached < 1000.0 && stats.steps >= 5,
+                      "t_reached %g where the solver gave up, %ld steps", stats.t_reached,
+                      stats.steps);
+    }
     its_sim_free(s);
     its_sim_create(&failing, &s);
     st = its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);

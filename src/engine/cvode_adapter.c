@@ -2,6 +2,7 @@
  * CVODE headers; everything it returns is an its_status. */
 #include "engine/cvode_adapter.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ struct its__cv {
     SUNContext ctx;
     void *mem;
     N_Vector y, atol, constraints;
+    N_Vector ele, ewt;   /* scratch for the failure diagnosis */
     SUNMatrix A;
     SUNLinearSolver LS;
     size_t n;
@@ -119,8 +121,10 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
     cv->y = N_VNew_Serial(nn, cv->ctx);
     cv->atol = N_VNew_Serial(nn, cv->ctx);
     cv->constraints = N_VNew_Serial(nn, cv->ctx);
+    cv->ele = N_VNew_Serial(nn, cv->ctx);
+    cv->ewt = N_VNew_Serial(nn, cv->ctx);
     cv->A = SUNDenseMatrix(nn, nn, cv->ctx);
-    if (!cv->y || !cv->atol || !cv->constraints || !cv->A)
+    if (!cv->y || !cv->atol || !cv->constraints || !cv->ele || !cv->ewt || !cv->A)
         goto nomem;
     /* Fused vector operations: CVODE's predictor and corrector then make one
      * pass over the history array instead of one call per vector, which
@@ -169,6 +173,10 @@ void its__cv_free(its__cv *cv)
         N_VDestroy(cv->atol);
     if (cv->constraints)
         N_VDestroy(cv->constraints);
+    if (cv->ele)
+        N_VDestroy(cv->ele);
+    if (cv->ewt)
+        N_VDestroy(cv->ewt);
     if (cv->ctx)
         SUNContext_Free(&cv->ctx);
     free(cv);
@@ -273,6 +281,41 @@ void its__cv_add_stats(its__cv *cv, its_stats *s)
         s->nonlin_conv_fails += v;
     if (cv->nroots_set > 0 && CVodeGetNumGEvals(cv->mem, &v) == CV_SUCCESS)
         s->root_evals += v;
+}
+
+void its__cv_diagnose(its__cv *cv, its__cv_diag *d)
+{
+    sunrealtype v;
+    int q;
+    size_t i;
+    const double *e, *w;
+
+    d->t = d->h_last = d->h_cur = (double)NAN;
+    d->order = 0;
+    d->worst = (size_t)-1;
+    d->worst_err = 0.0;
+    if (CVodeGetCurrentTime(cv->mem, &v) == CV_SUCCESS)
+        d->t = v;
+    if (CVodeGetLastStep(cv->mem, &v) == CV_SUCCESS)
+        d->h_last = v;
+    if (CVodeGetCurrentStep(cv->mem, &v) == CV_SUCCESS)
+        d->h_cur = v;
+    if (CVodeGetLastOrder(cv->mem, &q) == CV_SUCCESS)
+        d->order = q;
+    /* The state that dominates the weighted local error estimate of the
+     * last attempted step is the one limiting the step size. */
+    if (CVodeGetEstLocalErrors(cv->mem, cv->ele) != CV_SUCCESS ||
+        CVodeGetErrWeights(cv->mem, cv->ewt) != CV_SUCCESS)
+        return;
+    e = N_VGetArrayPointer(cv->ele);
+    w = N_VGetArrayPointer(cv->ewt);
+    for (i = 0; i < cv->n; i++) {
+        double r = fabs(e[i] * w[i]);
+        if (r > d->worst_err || (d->worst == (size_t)-1 && r == r)) {
+            d->worst_err = r;
+            d->worst = i;
+        }
+    }
 }
 
 const char *its__cv_errmsg(const its__cv *cv)

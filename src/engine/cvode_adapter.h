@@ -41,6 +41,19 @@ its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
 /* Add the counters of the current segment to *stats. */
 void its__cv_add_stats(its__cv *cv, its_stats *stats);
 
+/* Where the integrator stands (after a failure: where it gave up). */
+typedef struct its__cv_diag {
+    double t;          /* current internal time */
+    double h_last;     /* last successful step */
+    double h_cur;      /* step to be attempted next */
+    int order;         /* method order of the last step */
+    size_t worst;      /* state with the largest weighted local error
+                          estimate on the last step ((size_t)-1: unknown) */
+    double worst_err;  /* that weighted error (1 = at the tolerance) */
+} its__cv_diag;
+
+void its__cv_diagnose(its__cv *cv, its__cv_diag *d);
+
 /* Message of the last failure ("" if none). */
 const char *its__cv_errmsg(const its__cv *cv);
 

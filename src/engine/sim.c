@@ -71,6 +71,7 @@ struct its_sim {
     int nonneg;
     int has_final;
     its_stats stats;
+    double t_fail;     /* where CVODE gave up in the last run (NaN: it did not) */
     its_dose_gate_fn gate;
     void *gate_user;
     char errmsg[512];
@@ -731,6 +732,30 @@ static void clamp_nonnegative(its_sim *s)
             s->y[i] = 0.0;
 }
 
+/* The message of a failed integration: CVODE's reason, then where it gave
+ * up, which state limited the step, and what to try. */
+static void solver_failure(its_sim *s, its_status st)
+{
+    its__cv_diag d;
+    size_t len;
+    its__cv_diagnose(s->cv, &d);
+    s->t_fail = d.t;
+    set_error(s, st, "%s", its__cv_errmsg(s->cv));
+    len = strlen(s->errmsg);
+    if (len > 0 && s->errmsg[len - 1] == '.')
+        s->errmsg[--len] = '\0';
+    if (d.worst < s->n && d.worst_err > 0.0 && len < sizeof s->errmsg)
+        snprintf(s->errmsg + len, sizeof s->errmsg - len,
+                 "; step %.3g (order %d), limited by state %s (weighted local error %.3g)",
+                 d.h_last, d.order, s->m->states[d.worst].name, d.worst_err);
+    len = strlen(s->errmsg);
+    if (len < sizeof s->errmsg)
+        snprintf(s->errmsg + len, sizeof s->errmsg - len,
+                 "; try max_steps above %ld (simulate.max_steps), method %s "
+                 "(simulate.method) or rtol above %g (simulate.rtol)", s->max_steps,
+                 s->method == ITS_METHOD_BDF ? "adams" : "bdf", s->rtol);
+}
+
 #define EMIT(t_, kind_)                                                      \
     do {                                                                     \
         if (obs != NULL && obs((t_), s->y, s->n, (kind_), user) != 0) {      \
@@ -753,6 +778,8 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
     s->errmsg[0] = '\0';
     s->has_final = 0;
     memset(&s->stats, 0, sizeof s->stats);
+    s->stats.t_reached = t0;
+    s->t_fail = (double)NAN;
     if (!isfinite(t0) || !isfinite(t_end) || !(t_end > t0))
         return set_error(s, ITS_ERANGE,
                          "the end time (%g) must be after the start (%g)",
@@ -838,7 +865,7 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
             }
             if (st != ITS_OK) {
                 its__cv_add_stats(s->cv, &s->stats);
-                set_error(s, st, "%s", its__cv_errmsg(s->cv));
+                solver_failure(s, st);
                 goto done;
             }
             if (s->nonneg)
@@ -875,6 +902,10 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
         s->clip = 0;
     }
 done:
+    /* Where the run ended: the end time, the instant an observer or gate
+     * stopped it, or the solver's own time when it gave up (which can lie
+     * beyond the last row reported). */
+    s->stats.t_reached = isfinite(s->t_fail) && s->t_fail > t ? s->t_fail : t;
     s->clip = 0;
     memcpy(s->yfinal, s->y, s->n * sizeof *s->y);
     s->has_final = 1;
