@@ -470,8 +470,47 @@ static void test_constraint_fallback(void)
     its_sim_free(s);
 }
 
+/* An observer that stops the run at t >= 50 (a death, say). */
+static int stop_at_50(double t, const double *y, size_t n, its_row_kind k, void *ud)
+{
+    (void)y;
+    (void)n;
+    (void)k;
+    (void)ud;
+    return t >= 50.0;
+}
+
+/* Issue 9 item 14: a run stopped by its observer inside a segment lost that
+ * segment's counters (the untreated tme arm, ending at death on day 411,
+ * reported 0 steps). */
+static void test_stats_when_stopped(void)
+{
+    its_sim *s = NULL;
+    its_stats full, stopped;
+    double grid[100];
+    int i;
+    for (i = 0; i < 100; i++)
+        grid[i] = i + 1.0;
+    its_sim_create(&logistic, &s);
+    its_sim_run(s, 0.0, 100.0, grid, 100, NULL, NULL);
+    its_sim_get_stats(s, &full);
+    its_test_true(its_sim_run(s, 0.0, 100.0, grid, 100, stop_at_50, NULL) == ITS_ECALLBACK,
+                  "observer stops the run at t = 50");
+    its_sim_get_stats(s, &stopped);
+    /* the logistic needs steps all the way to 50: at least a tenth of a
+     * full run's, and no more than all of them */
+    its_test_true(stopped.steps > full.steps / 10 && stopped.steps <= full.steps &&
+                      stopped.rhs_evals > 0 && stopped.segments == 1,
+                  "stopped run keeps its segment's counters: %ld steps of %ld, %ld rhs evals",
+                  stopped.steps, full.steps, stopped.rhs_evals);
+    its_test_abs(stopped.t_reached, 50.0, 0.0, "t_reached is the stop time");
+    its_test_abs(full.t_reached, 100.0, 0.0, "t_reached is the end time");
+    its_sim_free(s);
+}
+
 int main(void)
 {
+    test_stats_when_stopped();
     test_constraint_fallback();
     test_nonnegative_switch();
     test_close_times_and_many_doses();

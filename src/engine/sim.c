@@ -71,6 +71,7 @@ struct its_sim {
     int nonneg;
     int has_final;
     its_stats stats;
+    int seg_open;      /* a segment's counters are not yet in stats */
     double t_fail;     /* where CVODE gave up in the last run (NaN: it did not) */
     its_dose_gate_fn gate;
     void *gate_user;
@@ -732,6 +733,25 @@ static void clamp_nonnegative(its_sim *s)
             s->y[i] = 0.0;
 }
 
+/* (Re)start CVODE at (t, y) for one segment up to `stop`. Its counters are
+ * added to the run's statistics by end_segment, exactly once, however the
+ * segment ends. */
+static its_status start_segment(its_sim *s, double t, int nonneg, double stop)
+{
+    its_status st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol, s->max_steps,
+                                  nonneg, s->n_roots, stop);
+    s->stats.segments++;
+    s->seg_open = st == ITS_OK;
+    return st;
+}
+
+static void end_segment(its_sim *s)
+{
+    if (s->seg_open)
+        its__cv_add_stats(s->cv, &s->stats);
+    s->seg_open = 0;
+}
+
 /* The message of a failed integration: CVODE's reason, then where it gave
  * up, which state limited the step, and what to try. */
 static void solver_failure(its_sim *s, its_status st)
@@ -779,6 +799,7 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
     s->has_final = 0;
     memset(&s->stats, 0, sizeof s->stats);
     s->stats.t_reached = t0;
+    s->seg_open = 0;
     s->t_fail = (double)NAN;
     if (!isfinite(t0) || !isfinite(t_end) || !(t_end > t0))
         return set_error(s, ITS_ERANGE,
@@ -826,9 +847,7 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
         stop = (e < n_ev && s->sw[e].t < t_end) ? s->sw[e].t : t_end;
 
         /* One segment: restart CVODE at (t, y) and integrate to `stop`. */
-        st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol, s->max_steps,
-                           s->nonneg, s->n_roots, stop);
-        s->stats.segments++;
+        st = start_segment(s, t, s->nonneg, stop);
         if (st != ITS_OK) {
             set_error(s, st, "%s", its__cv_errmsg(s->cv));
             goto done;
@@ -854,17 +873,15 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                  * from the last reported state without CVODE's constraints,
                  * with the model evaluated at max(y, 0) and outputs
                  * clipped; a second failure is reported as it is. */
-                its__cv_add_stats(s->cv, &s->stats);
+                end_segment(s);
                 s->clip = 1;
                 s->stats.clip_restarts++;
-                st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol,
-                                   s->max_steps, 0, s->n_roots, stop);
-                s->stats.segments++;
+                st = start_segment(s, t, 0, stop);
                 if (st == ITS_OK)
                     continue;
             }
             if (st != ITS_OK) {
-                its__cv_add_stats(s->cv, &s->stats);
+                end_segment(s);
                 solver_failure(s, st);
                 goto done;
             }
@@ -877,12 +894,9 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                         s->y[s->root_state[r]] = 0.0;
                         s->stats.extinctions++;
                     }
-                its__cv_add_stats(s->cv, &s->stats);
+                end_segment(s);
                 EMIT(t, ITS_ROW_EXTINCT);
-                st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol,
-                                   s->max_steps, s->nonneg && !s->clip,
-                                   s->n_roots, stop);
-                s->stats.segments++;
+                st = start_segment(s, t, s->nonneg && !s->clip, stop);
                 if (st != ITS_OK) {
                     set_error(s, st, "%s", its__cv_errmsg(s->cv));
                     goto done;
@@ -898,10 +912,13 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                 g++;
             }
         }
-        its__cv_add_stats(s->cv, &s->stats);
+        end_segment(s);
         s->clip = 0;
     }
 done:
+    /* A run stopped inside a segment (observer, e.g. at a death) keeps the
+     * counters of that segment too. */
+    end_segment(s);
     /* Where the run ended: the end time, the instant an observer or gate
      * stopped it, or the solver's own time when it gave up (which can lie
      * beyond the last row reported). */
