@@ -88,8 +88,80 @@ static void test_pembrolizumab_hd_il2_one_lesion(void)
     }
 }
 
+/* ---- a collapsing lesion ---------------------------------------------------- */
+
+typedef struct peaks {
+    int i_c, i_ifng, i_gm, i_ifngb, i_gmb;
+    double c_min, ifng, gm, ifngb, gmb;
+} peaks;
+
+static int keep_peaks(double t, const double *y, size_t n, its_row_kind k, void *ud)
+{
+    peaks *p = ud;
+    (void)t;
+    (void)n;
+    (void)k;
+    p->c_min = fmin(p->c_min, y[p->i_c]);
+    p->ifng = fmax(p->ifng, y[p->i_ifng]);
+    p->gm = fmax(p->gm, y[p->i_gm]);
+    p->ifngb = fmax(p->ifngb, y[p->i_ifngb]);
+    p->gmb = fmax(p->gmb, y[p->i_gmb]);
+    return 0;
+}
+
+static double par(const its_sim *s, const char *name)
+{
+    double v = (double)NAN;
+    its_sim_get_param(s, name, &v);
+    return v;
+}
+
+/* As a lesion collapsed under anti-PD-1, its ~1e9 effector T cells were
+ * put into the volume of the remaining cancer cells (floored at C_min =
+ * 1e6 cells, 1 uL): lesion IFN-gamma and GM-CSF rose to 1.2e5 and 1.5e5 pM
+ * after eradication. The lesion's volume now holds all of its cells, so a
+ * cytokine secreted at most at s per cell cannot exceed
+ *   (s rho + k_exchange max(blood)) / (k_exchange + deg)
+ * (rho in cells per litre; docs/models/tme.md). */
+static void test_collapse_bounded(void)
+{
+    const its_model_def *m = its_model_find("tme:1");
+    its_sim *s = NULL;
+    peaks pk;
+    double grid[731], rho_l, kex, b_ifng, b_gm;
+    int i;
+    its_sim_create(m, &s);
+    for (i = 0; i <= 730; i++)
+        grid[i] = 0.5 * i;
+    /* pembrolizumab 200 mg (1,370 nmol at 146 kDa) every 3 weeks */
+    for (i = 0; i < 18; i++)
+        its_sim_add_bolus(s, "antipd1", 21.0 * i, 1370.0);
+    pk.i_c = its_model_state_index(m, "C_1");
+    pk.i_ifng = its_model_state_index(m, "IFNg_1");
+    pk.i_gm = its_model_state_index(m, "GM_1");
+    pk.i_ifngb = its_model_state_index(m, "IFNg_b");
+    pk.i_gmb = its_model_state_index(m, "GM_b");
+    pk.c_min = INFINITY;
+    pk.ifng = pk.gm = pk.ifngb = pk.gmb = 0.0;
+    its_test_true(its_sim_run(s, 0.0, 365.0, grid, 731, keep_peaks, &pk) == ITS_OK,
+                  "tme:1 on anti-PD-1 for a year: %s", its_sim_errmsg(s));
+    its_test_true(pk.c_min == 0.0, "the lesion is eradicated (min C_1 = %g)", pk.c_min);
+    rho_l = par(s, "rho") * 1000.0;
+    kex = par(s, "k_exchange");
+    /* IFN-gamma: CD8 secrete s_ifng per cell, helpers and NK at most as much */
+    b_ifng = (par(s, "s_ifng") * fmax(1.0, fmax(par(s, "r_th_ifng"), par(s, "r_nk_ifng"))) * rho_l +
+              kex * pk.ifngb) / (kex + par(s, "deg_ifng"));
+    b_gm = (par(s, "s_gm") * rho_l + kex * pk.gmb) / (kex + par(s, "deg_gm"));
+    its_test_true(pk.ifng <= b_ifng && pk.ifng > 1.0,
+                  "lesion IFN-gamma peaks at %.4g pM <= %.4g pM (was 1.2e5)", pk.ifng, b_ifng);
+    its_test_true(pk.gm <= b_gm, "lesion GM-CSF peaks at %.4g pM <= %.4g pM (was 1.5e5)", pk.gm,
+                  b_gm);
+    its_sim_free(s);
+}
+
 int main(void)
 {
+    test_collapse_bounded();
     test_hd_il2_low_pdl1();
     test_pembrolizumab_hd_il2_one_lesion();
     return its_test_done();

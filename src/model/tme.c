@@ -534,7 +534,7 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         double *dl = dy + NSYS + j * NL;
         const double c = fmax(l[L_C], 0.0), kv = fmax(l[L_K], 0.0);
         const double cv = fmax(c, p[P_Cmin]);
-        const double vol_ml = cv / p[P_rho], vol_l = vol_ml / 1000.0;
+        const double vol_ml = cv / p[P_rho];
         const double hrec = c * c / (c * c + p[P_Kc_rec]);
         const double nk = fmax(l[L_NK], 0.0), neu = fmax(l[L_NEU], 0.0);
         const double eos = fmax(l[L_EOS], 0.0), bas = fmax(l[L_BAS], 0.0);
@@ -546,6 +546,15 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         const double il2 = fmax(l[L_IL2], 0.0), ifna = fmax(l[L_IFNA], 0.0);
         const double gm = fmax(l[L_GM], 0.0), ifng = fmax(l[L_IFNG], 0.0);
         const double eifn = fmax(l[L_EIFN], 0.0);
+        /* The volume cytokines are diluted in holds every cell of the
+         * lesion, living or dead (as QSP-IO's tumour volume does), each
+         * taking the tissue volume of a cancer cell, 1/rho (assumed): the
+         * infiltrate cannot be packed into the cancer cells' volume, so a
+         * collapsing lesion full of T cells keeps the volume of its cells
+         * and the concentration of what they secrete stays below
+         * s rho/(k_exchange + deg) (docs/models/tme.md). */
+        const double vol_l = (cv + deb + nk + neu + eos + bas + mc + m1 + m2 + idc + mdc +
+                              cd8 + ex + th + treg) / p[P_rho] / 1000.0;
         const double ifna_act = ifna + peg_act_l; /* IFN-alpha activity */
         double rec_T, rec_nk, rec_neu, rec_mon, rec_eos, rec_bas;
         double pdl1, x, h_pd1, mhc, supp, k_cd8, k_nk, k_adcc, k_m1, k_neu, k_eos;
