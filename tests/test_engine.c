@@ -451,7 +451,10 @@ static void test_constraint_fallback(void)
     its_sim_set_initial(s, "E", 3e4);
     its_sim_set_initial(s, "T", 1e6);
     its_sim_set_initial(s, "IL", 1e4);
-    its_sim_set_param(s, "c", 0.02 + 0.03 * 141.0 / 999.0);
+    /* run 1 of the benchmark sweep: CVODE cannot satisfy y >= 0 there (run
+     * 141 before the block triangular linear solver; 429 of the 1,000 runs
+     * need the rescue now, 421 before) */
+    its_sim_set_param(s, "c", 0.02 + 0.03 * 1.0 / 999.0);
     its_sim_set_param(s, "s2", 1e6 / 9.0);
     rc = its_sim_run(s, 0.0, 150.0, NULL, 0, NULL, NULL);
     its_sim_get_stats(s, &st);

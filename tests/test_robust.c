@@ -159,8 +159,60 @@ static void test_collapse_bounded(void)
     its_sim_free(s);
 }
 
+/* ---- never-dosed drugs stay exactly 0 --------------------------------------- */
+
+typedef struct zeros {
+    const its_model_def *m;
+    size_t n_rows;
+    double worst[512];   /* per state: largest |value| seen */
+} zeros;
+
+static int keep_abs(double t, const double *y, size_t n, its_row_kind k, void *ud)
+{
+    zeros *z = ud;
+    size_t i;
+    (void)t;
+    (void)k;
+    for (i = 0; i < n && i < 512; i++)
+        z->worst[i] = fmax(z->worst[i], fabs(y[i]));
+    z->n_rows++;
+    return 0;
+}
+
+/* Issue 9 item 21: an untreated run reported anti-PD-1 up to 5.6e-19 nM
+ * (also dacarbazine, peginterferon, intratumoral IFN-alpha ~1e-18). The
+ * dense LU's pivoting mixed round-off of large coupled states into these
+ * closed, all-zero subsystems; the block triangular solver keeps them 0. */
+static void test_untreated_drugs_zero(void)
+{
+    static const char *const drugs[] = {
+        "antiPD1", "antiPD1_periph", "DTIC", "PEG_sc", "PEG_b", "IL2_sc", "IFNa_sc",
+        "GM_sc", "IL2it_1", "IFNait_1", "GMit_1", "IL2it_2", "IFNait_2", "GMit_2",
+        "IL2it_3", "IFNait_3", "GMit_3", NULL};
+    const its_model_def *m = its_model_find("tme");
+    its_sim *s = NULL;
+    zeros z;
+    double grid[366];
+    const char *const *d;
+    int i;
+    memset(&z, 0, sizeof z);
+    z.m = m;
+    for (i = 0; i <= 365; i++)
+        grid[i] = i;
+    its_sim_create(m, &s);
+    its_test_true(its_sim_run(s, 0.0, 365.0, grid, 366, keep_abs, &z) == ITS_OK && z.n_rows == 366,
+                  "untreated tme, one year");
+    for (d = drugs; *d != NULL; d++) {
+        int k = its_model_state_index(m, *d);
+        its_test_true(k >= 0 && z.worst[k] == 0.0, "never dosed: %s exactly 0 (max %g)", *d,
+                      k >= 0 ? z.worst[k] : (double)NAN);
+    }
+    its_sim_free(s);
+}
+
 int main(void)
 {
+    test_untreated_drugs_zero();
     test_collapse_bounded();
     test_hd_il2_low_pdl1();
     test_pembrolizumab_hd_il2_one_lesion();

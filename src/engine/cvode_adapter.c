@@ -1,6 +1,7 @@
 /* itsim internal: SUNDIALS CVODE adapter. The only file that includes
  * CVODE headers; everything it returns is an its_status. */
 #include "engine/cvode_adapter.h"
+#include "engine/blocklu.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,8 +12,120 @@
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_config.h>
 #include <sundials/sundials_context.h>
-#include <sunlinsol/sunlinsol_dense.h>
+#include <sundials/sundials_linearsolver.h>
 #include <sunmatrix/sunmatrix_dense.h>
+
+/* The Newton matrix M = I - gamma J of a model whose states differ in scale
+ * by many orders of magnitude (cells ~1e10, nM ~1) was factorised by
+ * SUNDIALS' dense LU with partial pivoting over the whole matrix. There a
+ * column of a state that is exactly 0 (a drug never given) could take its
+ * pivot from the row of a state that depends on it (anti-PD-1 occupancy
+ * drives lesion T cells; dacarbazine kills cancer cells into debris): the
+ * elimination then mixed round-off of that row into the drug's closed,
+ * all-zero subsystem, and an untreated run reported anti-PD-1 up to
+ * 5.6e-19 nM (issue 9). The engine's linear solver (blocklu.c) factorises
+ * M in block triangular form, pivoting inside each strongly connected
+ * block only, after equilibration with CVODE's error weights: a closed
+ * subsystem is solved from its own right-hand side, exactly 0 stays 0. */
+typedef struct its__sls {
+    its__blu *lu;
+    N_Vector w;              /* error weights at the last factorisation */
+    void *cvmem;             /* CVODE memory, for its error weights */
+    int last;                /* last factorisation result (0 or pivot + 1) */
+} its__sls;
+
+static its__sls *sls_content(SUNLinearSolver S)
+{
+    return (its__sls *)S->content;
+}
+
+static SUNLinearSolver_Type sls_gettype(SUNLinearSolver S)
+{
+    (void)S;
+    return SUNLINEARSOLVER_DIRECT;
+}
+
+static SUNLinearSolver_ID sls_getid(SUNLinearSolver S)
+{
+    (void)S;
+    return SUNLINEARSOLVER_CUSTOM;
+}
+
+static int sls_initialize(SUNLinearSolver S)
+{
+    sls_content(S)->last = 0;
+    return SUNLS_SUCCESS;
+}
+
+static int sls_setup(SUNLinearSolver S, SUNMatrix A)
+{
+    its__sls *c = sls_content(S);
+    if (c->cvmem == NULL || CVodeGetErrWeights(c->cvmem, c->w) != CV_SUCCESS)
+        N_VConst(1.0, c->w);
+    c->last = its__blu_factor(c->lu, SM_DATA_D(A), (size_t)SM_ROWS_D(A),
+                              N_VGetArrayPointer(c->w));
+    /* a zero pivot is recoverable: CVODE retries with a smaller step */
+    return c->last == 0 ? SUNLS_SUCCESS : SUNLS_LUFACT_FAIL;
+}
+
+static int sls_solve(SUNLinearSolver S, SUNMatrix A, N_Vector x, N_Vector b, sunrealtype tol)
+{
+    (void)A;
+    (void)tol;
+    its__blu_solve(sls_content(S)->lu, N_VGetArrayPointer(b), N_VGetArrayPointer(x));
+    return SUNLS_SUCCESS;
+}
+
+static sunindextype sls_lastflag(SUNLinearSolver S)
+{
+    return sls_content(S)->last;
+}
+
+static int sls_free(SUNLinearSolver S)
+{
+    if (S == NULL)
+        return SUNLS_SUCCESS;
+    if (S->content != NULL) {
+        its__sls *c = sls_content(S);
+        its__blu_free(c->lu);
+        if (c->w)
+            N_VDestroy(c->w);
+        free(c);
+        S->content = NULL;
+    }
+    SUNLinSolFreeEmpty(S);
+    return SUNLS_SUCCESS;
+}
+
+/* The block triangular solver for vectors like y (NULL on failure). Its
+ * CVODE memory is set once CVODE exists. */
+static SUNLinearSolver sls_create(N_Vector y, SUNContext ctx)
+{
+    SUNLinearSolver S = SUNLinSolNewEmpty(ctx);
+    its__sls *c;
+    if (S == NULL)
+        return NULL;
+    c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        SUNLinSolFreeEmpty(S);
+        return NULL;
+    }
+    S->content = c;
+    S->ops->gettype = sls_gettype;
+    S->ops->getid = sls_getid;
+    S->ops->initialize = sls_initialize;
+    S->ops->setup = sls_setup;
+    S->ops->solve = sls_solve;
+    S->ops->lastflag = sls_lastflag;
+    S->ops->free = sls_free;
+    c->lu = its__blu_create((size_t)N_VGetLength(y));
+    c->w = N_VClone(y);
+    if (c->lu == NULL || c->w == NULL) {
+        sls_free(S);
+        return NULL;
+    }
+    return S;
+}
 
 struct its__cv {
     SUNContext ctx;
@@ -130,10 +243,11 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
      * pass over the history array instead of one call per vector, which
      * matters for the small systems itsim integrates. */
     N_VEnableFusedOps_Serial(cv->y, SUNTRUE);
-    cv->LS = SUNLinSol_Dense(cv->y, cv->A, cv->ctx);
+    cv->LS = sls_create(cv->y, cv->ctx);
     cv->mem = CVodeCreate(adams ? CV_ADAMS : CV_BDF, cv->ctx);
     if (!cv->LS || !cv->mem)
         goto nomem;
+    sls_content(cv->LS)->cvmem = cv->mem;
     CVodeSetErrHandlerFn(cv->mem, err_handler, cv);
     N_VConst(0.0, cv->y);
     flag = CVodeInit(cv->mem, cv_rhs, 0.0, cv->y);
