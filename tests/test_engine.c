@@ -451,9 +451,9 @@ static void test_constraint_fallback(void)
     its_sim_set_initial(s, "E", 3e4);
     its_sim_set_initial(s, "T", 1e6);
     its_sim_set_initial(s, "IL", 1e4);
-    /* run 1 of the benchmark sweep: CVODE cannot satisfy y >= 0 there (run
-     * 141 before the block triangular linear solver; 429 of the 1,000 runs
-     * need the rescue now, 421 before) */
+    /* run 1 of the benchmark sweep: CVODE cannot satisfy y >= 0 there
+     * (with KLU, 429 of the 1,000 runs need the rescue; 421 with SUNDIALS'
+     * dense LU, where this test used run 141) */
     its_sim_set_param(s, "c", 0.02 + 0.03 * 1.0 / 999.0);
     its_sim_set_param(s, "s2", 1e6 / 9.0);
     rc = its_sim_run(s, 0.0, 150.0, NULL, 0, NULL, NULL);
@@ -469,7 +469,11 @@ static void test_constraint_fallback(void)
     for (k = 0; k < 3; k += 2)
         /* Two different solver paths at rtol 1e-8: agree to ~1e-6. */
         its_test_rel(a[k], b[k], 1e-6, "state %d matches the unconstrained run", k);
-    its_test_abs(a[1], fmax(b[1], 0.0), 1e-6, "tumour ~0 in both (atol 1e-6)");
+    /* The eliminated tumour is noise at the scale of atol (1e-6) in both:
+     * local errors are kept below atol per step, the global error of a
+     * state near 0 can reach a few atol (the unconstrained run ends at
+     * +1.7e-6 with KLU, slightly negative with the earlier dense solvers). */
+    its_test_abs(a[1], fmax(b[1], 0.0), 1e-5, "tumour ~0 in both (10 atol)");
     its_sim_free(s);
 }
 

@@ -18,7 +18,7 @@ extern "C" {
 typedef struct its_sim its_sim;
 
 typedef enum its_method {
-    ITS_METHOD_BDF = 0,   /* stiff: BDF with a dense direct linear solver */
+    ITS_METHOD_BDF = 0,   /* stiff: BDF with a sparse direct linear solver (KLU) */
     ITS_METHOD_ADAMS = 1  /* non-stiff: Adams-Moulton, same linear solver */
 } its_method;
 

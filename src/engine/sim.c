@@ -812,6 +812,7 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                              "output times must increase within [%g, %g]",
                              t0, t_end);
     prepare_tolerances(s);
+    its__cv_new_run(s->cv);
     memcpy(s->y, s->y0, s->n * sizeof *s->y);
     memset(s->rate, 0, s->ni * sizeof *s->rate);
     memset(s->active, 0, s->ni * sizeof *s->active);
