@@ -3,9 +3,11 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 JOBS ?= 2
-# An optimised CVODE built by `make sundials-optimised` is used when present.
+# An optimised CVODE built by `make sundials-optimised` is used when present
+# (and built with KLU: an older build without it is ignored).
 SUNDIALS_OPT ?= $(CURDIR)/build-sundials
-ifneq ($(wildcard $(SUNDIALS_OPT)/include/cvode/cvode.h),)
+SUNDIALS_OPT_MARK = $(SUNDIALS_OPT)/include/sunlinsol/sunlinsol_klu.h
+ifneq ($(wildcard $(SUNDIALS_OPT_MARK)),)
 SUNDIALS_FLAG = -DITS_SUNDIALS_ROOT=$(SUNDIALS_OPT)
 else
 SUNDIALS_FLAG = -DITS_SUNDIALS_ROOT=
@@ -39,7 +41,7 @@ test-asan: deps
 # The benchmark links the optimised CVODE (built once), then compares.
 bench: deps
 	bash scripts/deps.sh bench
-	test -f $(SUNDIALS_OPT)/include/cvode/cvode.h || $(MAKE) sundials-optimised
+	test -f $(SUNDIALS_OPT_MARK) || $(MAKE) sundials-optimised
 	$(MAKE) build
 	BUILD=$(BUILD) bash bench/run.sh
 

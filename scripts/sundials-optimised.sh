@@ -6,7 +6,8 @@
 # code), which makes every CVODE step ~2.7x slower than it need be
 # (bench/RESULTS.md). This script fetches the same version's source from the
 # Debian archive (apt-get source, so nothing from elsewhere), builds CVODE,
-# the serial vector and the dense solver as static PIC libraries with
+# the serial vector, the sparse matrix and the KLU linear solver (against
+# Debian's libsuitesparse-dev) as static PIC libraries with
 # -O2, and installs them under PREFIX. `make` then links itsim against them
 # when PREFIX exists (see the Makefile); results are bit-identical.
 #
@@ -47,7 +48,9 @@ cmake -S "$srcdir" -B "$work/build" \
   -DBUILD_SHARED_LIBS=OFF -DBUILD_STATIC_LIBS=ON \
   -DBUILD_ARKODE=OFF -DBUILD_CVODES=OFF -DBUILD_IDA=OFF -DBUILD_IDAS=OFF \
   -DBUILD_KINSOL=OFF -DBUILD_CVODE=ON -DEXAMPLES_ENABLE_C=OFF \
-  -DEXAMPLES_INSTALL=OFF -DBUILD_TESTING=OFF >/dev/null
+  -DEXAMPLES_INSTALL=OFF -DBUILD_TESTING=OFF \
+  -DENABLE_KLU=ON -DKLU_INCLUDE_DIR=/usr/include/suitesparse \
+  -DKLU_LIBRARY_DIR="$(dirname "$(find /usr/lib -name 'libklu.so' | head -n 1)")" >/dev/null
 cmake --build "$work/build" -j "$(nproc)" >/dev/null
 cmake --install "$work/build" >/dev/null
 rm -rf "$work"

@@ -133,6 +133,15 @@ static void test_lethal_burden(void)
                   "death at %.4f d, within an hour after %.4f d", s.death, t_death);
     its_test_abs(s.os, s.death, 0.0, "overall survival is the time of death");
     its_test_true(s.recist.pfs_event != 0, "PFS ends by then (progression or death)");
+    {
+        /* issue 9 item 14: the run ends at the death, inside its only
+         * segment; its solver counters are kept */
+        its_stats st;
+        its_result_stats(res, &st);
+        its_test_true(st.steps > 0 && st.segments == 1, "solver steps up to the death: %ld",
+                      st.steps);
+        its_test_abs(st.t_reached, s.death, 0.0, "the run ended at the death");
+    }
     its_result_free(res);
 }
 

@@ -119,6 +119,11 @@ its_status its_result_clinical(const its_result *res, its_clinical_summary *s);
 const its_recist *its_result_recist(const its_result *res);
 const its_ctcae *its_result_ctcae(const its_result *res);
 
+/* Solver statistics of the run (its_stats; t_reached is where the run
+ * ended: the horizon, the time of death, or where the solver gave up).
+ * ITS_EINVAL for NULL arguments. */
+its_status its_result_stats(const its_result *res, its_stats *stats);
+
 /* Print a readable summary (model, horizon, doses, final and extreme
  * values of each state, solver statistics). */
 its_status its_result_print_summary(const its_result *res, FILE *fp);

@@ -18,7 +18,7 @@ extern "C" {
 typedef struct its_sim its_sim;
 
 typedef enum its_method {
-    ITS_METHOD_BDF = 0,   /* stiff: BDF with a dense direct linear solver */
+    ITS_METHOD_BDF = 0,   /* stiff: BDF with a sparse direct linear solver (KLU) */
     ITS_METHOD_ADAMS = 1  /* non-stiff: Adams-Moulton, same linear solver */
 } its_method;
 
@@ -51,6 +51,9 @@ typedef struct its_stats {
     long extinctions;     /* states set to 0 by their extinction floor */
     long clip_restarts;   /* segments finished with clipping after CVODE
                              could not satisfy y >= 0 (docs/engine.md) */
+    double t_reached;     /* where the run ended (model time): t_end, the
+                             time an observer or the dose gate stopped it,
+                             or where the solver gave up */
 } its_stats;
 
 /* Create a simulation of model m (not owned; must outlive the handle).
@@ -233,7 +236,8 @@ its_status its_sim_run(its_sim *sim, double t0, double t_end,
 /* State at the end of the last run (n_states values copied into y). */
 its_status its_sim_final_state(const its_sim *sim, double *y);
 
-/* Statistics of the last run. */
+/* Statistics of the last run, including those of the segment in progress
+ * when the run stopped (solver failure, observer or gate stop). */
 its_status its_sim_get_stats(const its_sim *sim, its_stats *stats);
 
 /* Version of the SUNDIALS library itsim was built with, e.g. "6.4.1". */

@@ -2,6 +2,8 @@
  * CVODE headers; everything it returns is an its_status. */
 #include "engine/cvode_adapter.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +12,44 @@
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_config.h>
 #include <sundials/sundials_context.h>
-#include <sunlinsol/sunlinsol_dense.h>
-#include <sunmatrix/sunmatrix_dense.h>
+#include <sundials/sundials_linearsolver.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 
+/* The Newton matrix M = I - gamma J is factorised by KLU (SuiteSparse,
+ * through SUNDIALS' SUNLinSol_KLU) from a compressed-sparse-column matrix.
+ * KLU permutes M to block triangular form (maximum transversal, then the
+ * strongly connected components of its pattern) and factorises each
+ * diagonal block with partial pivoting inside the block only. A closed
+ * subsystem (states whose equations depend on nothing outside it, such as
+ * a drug's PK compartments) is then a block solved from its own right-hand
+ * side: a drug never given stays exactly 0. SUNDIALS' dense LU pivoted over
+ * the whole matrix, took a never-dosed drug's pivot from the row of a large
+ * state depending on it and leaked round-off into the drug (untreated tme
+ * reported anti-PD-1 up to 5.6e-19 nM, issue 9).
+ *
+ * Models give at most a dense Jacobian, and CVODE has no difference
+ * quotients for sparse matrices, so the adapter forms J densely (the
+ * model's, or difference quotients with CVODE's dense increments) in a
+ * workspace, and packs it into the sparse matrix over a pattern: the union
+ * of every entry seen nonzero since the run began, plus the whole diagonal
+ * (so SUNMatScaleAddI never changes it). Entries of the pattern that are 0
+ * now are stored as explicit zeros, so KLU's refactorisation can reuse its
+ * symbolic analysis; only when the pattern grows is it redone. */
 struct its__cv {
     SUNContext ctx;
     void *mem;
     N_Vector y, atol, constraints;
-    SUNMatrix A;
+    N_Vector ele, ewt;   /* scratch for the failure diagnosis */
+    SUNMatrix A;         /* CSC, the pattern below */
     SUNLinearSolver LS;
     size_t n;
+    double *jd;          /* dense Jacobian, n x n column-major */
+    unsigned char *pat;  /* pattern: pat[i + j*n] for entry (i, j) */
+    size_t nnz;          /* entries in the pattern */
+    int nonneg;          /* constraints y >= 0 are on */
+    long nfe_dq;         /* right-hand sides for difference quotients,
+                            this segment */
     size_t nroots_set;   /* root functions currently registered with CVODE */
     int roots_init;
     its__ode_fns fns;
@@ -80,17 +110,115 @@ static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *ud)
                        cv->fns.ud);
 }
 
+/* The pattern: the diagonal alone (a new run). */
+static void pattern_reset(its__cv *cv)
+{
+    size_t j;
+    memset(cv->pat, 0, cv->n * cv->n);
+    for (j = 0; j < cv->n; j++)
+        cv->pat[j + j * cv->n] = 1;
+    cv->nnz = cv->n;
+}
+
+/* Dense difference-quotient Jacobian of f at (t, y) into cv->jd, with the
+ * increments of CVODE's own dense difference quotients: for column j,
+ * max(sqrt(U) |y_j|, m / w_j) with U the unit round-off, w the error
+ * weights and m = 1000 |h| U n ||fy||_wrms (1 when fy = 0); the increment's
+ * sign is reversed where it would make a constrained y_j negative. y is
+ * restored before returning; ftmp is scratch. */
+static int dq_jac(its__cv *cv, double t, N_Vector y, N_Vector fy, N_Vector ftmp)
+{
+    size_t i, j, n = cv->n;
+    double *yd = N_VGetArrayPointer(y), *fd = N_VGetArrayPointer(ftmp);
+    const double *f0 = N_VGetArrayPointer(fy), *w;
+    double h = 0.0, fnorm, min_inc, srur = sqrt(DBL_EPSILON);
+
+    if (CVodeGetErrWeights(cv->mem, cv->ewt) != CV_SUCCESS ||
+        CVodeGetCurrentStep(cv->mem, &h) != CV_SUCCESS)
+        return -1;
+    w = N_VGetArrayPointer(cv->ewt);
+    fnorm = N_VWrmsNorm(fy, cv->ewt);
+    min_inc = fnorm != 0.0 ? 1000.0 * fabs(h) * DBL_EPSILON * (double)n * fnorm : 1.0;
+    for (j = 0; j < n; j++) {
+        double yj = yd[j], inc = fmax(srur * fabs(yj), min_inc / w[j]);
+        int rc;
+        if (cv->nonneg && yj + inc < 0.0)
+            inc = -inc;
+        yd[j] = yj + inc;
+        rc = cv->fns.rhs(t, yd, fd, cv->fns.ud);
+        cv->nfe_dq++;
+        yd[j] = yj;
+        if (rc != 0)
+            return rc;
+        for (i = 0; i < n; i++)
+            cv->jd[i + j * n] = (fd[i] - f0[i]) / inc;
+    }
+    return 0;
+}
+
+/* CVODE's Jacobian function for the sparse matrix J: the dense Jacobian,
+ * the pattern grown by its nonzeros, J packed over the pattern. */
 static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
                   void *ud, N_Vector t1, N_Vector t2, N_Vector t3)
 {
     its__cv *cv = ud;
-    (void)fy;
-    (void)t1;
+    size_t i, j, n = cv->n, k, nnz = cv->nnz;
+    sunindextype *cp, *ri;
+    double *v;
+    int rc;
     (void)t2;
     (void)t3;
-    SUNMatZero(J);
-    return cv->fns.jac(t, N_VGetArrayPointer(y), SM_DATA_D(J),
-                       (size_t)SM_ROWS_D(J), cv->fns.ud);
+
+    if (cv->fns.jac != NULL) {
+        memset(cv->jd, 0, n * n * sizeof *cv->jd);
+        rc = cv->fns.jac(t, N_VGetArrayPointer(y), cv->jd, n, cv->fns.ud);
+    } else {
+        rc = dq_jac(cv, t, y, fy, t1);
+    }
+    if (rc != 0)
+        return rc;
+    for (k = 0; k < n * n; k++)
+        if (cv->jd[k] != 0.0 && !cv->pat[k]) {
+            cv->pat[k] = 1;
+            nnz++;
+        }
+    if (nnz != cv->nnz) {
+        /* The pattern grew: room for it (CVODE's saved copy of J follows
+         * by itself), and KLU's symbolic analysis is redone. */
+        if ((size_t)SM_NNZ_S(J) < nnz &&
+            SUNSparseMatrix_Reallocate(J, (sunindextype)nnz) != 0)
+            return -1;
+        if (SUNLinSol_KLUReInit(cv->LS, J, (sunindextype)nnz, SUNKLU_REINIT_PARTIAL) !=
+            SUNLS_SUCCESS)
+            return -1;
+        cv->nnz = nnz;
+    }
+    /* CVODE cleared the structure (SUNMatZero): write it again. */
+    cp = SM_INDEXPTRS_S(J);
+    ri = SM_INDEXVALS_S(J);
+    v = SM_DATA_S(J);
+    k = 0;
+    for (j = 0; j < n; j++) {
+        cp[j] = (sunindextype)k;
+        for (i = 0; i < n; i++)
+            if (cv->pat[i + j * n]) {
+                ri[k] = (sunindextype)i;
+                v[k++] = cv->jd[i + j * n];
+            }
+    }
+    cp[n] = (sunindextype)k;
+    return 0;
+}
+
+/* KLU's setup; a singular matrix is recoverable (CVODE retries with a
+ * smaller step), also at a first factorisation where SUNLinSol_KLU calls
+ * it unrecoverable. */
+static int kls_setup(SUNLinearSolver S, SUNMatrix A)
+{
+    int rc = SUNLinSolSetup_KLU(S, A);
+    if (rc == SUNLS_PACKAGE_FAIL_UNREC && SUNLinSol_KLUGetCommon(S)->status == KLU_SINGULAR)
+        return SUNLS_PACKAGE_FAIL_REC;
+    return rc;
 }
 
 static int cv_roots(sunrealtype t, N_Vector y, sunrealtype *g, void *ud)
@@ -119,17 +247,25 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
     cv->y = N_VNew_Serial(nn, cv->ctx);
     cv->atol = N_VNew_Serial(nn, cv->ctx);
     cv->constraints = N_VNew_Serial(nn, cv->ctx);
-    cv->A = SUNDenseMatrix(nn, nn, cv->ctx);
-    if (!cv->y || !cv->atol || !cv->constraints || !cv->A)
+    cv->ele = N_VNew_Serial(nn, cv->ctx);
+    cv->ewt = N_VNew_Serial(nn, cv->ctx);
+    /* room for the diagonal and a few entries per column; grown when needed */
+    cv->A = SUNSparseMatrix(nn, nn, nn * (n < 8 ? nn : 8), CSC_MAT, cv->ctx);
+    cv->jd = malloc(n * n * sizeof *cv->jd);
+    cv->pat = malloc(n * n);
+    if (!cv->y || !cv->atol || !cv->constraints || !cv->ele || !cv->ewt || !cv->A ||
+        !cv->jd || !cv->pat)
         goto nomem;
+    pattern_reset(cv);
     /* Fused vector operations: CVODE's predictor and corrector then make one
      * pass over the history array instead of one call per vector, which
      * matters for the small systems itsim integrates. */
     N_VEnableFusedOps_Serial(cv->y, SUNTRUE);
-    cv->LS = SUNLinSol_Dense(cv->y, cv->A, cv->ctx);
+    cv->LS = SUNLinSol_KLU(cv->y, cv->A, cv->ctx);
     cv->mem = CVodeCreate(adams ? CV_ADAMS : CV_BDF, cv->ctx);
     if (!cv->LS || !cv->mem)
         goto nomem;
+    cv->LS->ops->setup = kls_setup;
     CVodeSetErrHandlerFn(cv->mem, err_handler, cv);
     N_VConst(0.0, cv->y);
     flag = CVodeInit(cv->mem, cv_rhs, 0.0, cv->y);
@@ -137,7 +273,7 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
         flag = CVodeSetUserData(cv->mem, cv);
     if (flag == CV_SUCCESS)
         flag = CVodeSetLinearSolver(cv->mem, cv->LS, cv->A);
-    if (flag == CV_SUCCESS && fns->jac != NULL)
+    if (flag == CV_SUCCESS)
         flag = CVodeSetJacFn(cv->mem, cv_jac);
     if (flag != CV_SUCCESS) {
         snprintf(msg, msglen, "CVODE set-up failed (flag %d): %s", flag,
@@ -169,6 +305,12 @@ void its__cv_free(its__cv *cv)
         N_VDestroy(cv->atol);
     if (cv->constraints)
         N_VDestroy(cv->constraints);
+    if (cv->ele)
+        N_VDestroy(cv->ele);
+    if (cv->ewt)
+        N_VDestroy(cv->ewt);
+    free(cv->jd);
+    free(cv->pat);
     if (cv->ctx)
         SUNContext_Free(&cv->ctx);
     free(cv);
@@ -197,6 +339,8 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
     /* Constraint 1.0 means y_i >= 0: CVODE rejects and retries any step that
      * would make a state negative, so populations never go below zero. */
     N_VConst(1.0, cv->constraints);
+    cv->nonneg = nonneg != 0;
+    cv->nfe_dq = 0;
     /* CVODE turns constraints off with NULL (an all-zero vector is illegal). */
     flag = CVodeSetConstraints(cv->mem, nonneg ? cv->constraints : NULL);
     if (flag != CV_SUCCESS)
@@ -259,8 +403,7 @@ void its__cv_add_stats(its__cv *cv, its_stats *s)
         s->steps += v;
     if (CVodeGetNumRhsEvals(cv->mem, &v) == CV_SUCCESS)
         s->rhs_evals += v;
-    if (CVodeGetNumLinRhsEvals(cv->mem, &v) == CV_SUCCESS)
-        s->rhs_evals += v;
+    s->rhs_evals += cv->nfe_dq;
     if (CVodeGetNumJacEvals(cv->mem, &v) == CV_SUCCESS)
         s->jac_evals += v;
     if (CVodeGetNumLinSolvSetups(cv->mem, &v) == CV_SUCCESS)
@@ -273,6 +416,53 @@ void its__cv_add_stats(its__cv *cv, its_stats *s)
         s->nonlin_conv_fails += v;
     if (cv->nroots_set > 0 && CVodeGetNumGEvals(cv->mem, &v) == CV_SUCCESS)
         s->root_evals += v;
+}
+
+void its__cv_diagnose(its__cv *cv, its__cv_diag *d)
+{
+    sunrealtype v;
+    int q;
+    size_t i;
+    const double *e, *w;
+
+    d->t = d->h_last = d->h_cur = (double)NAN;
+    d->order = 0;
+    d->worst = (size_t)-1;
+    d->worst_err = 0.0;
+    if (CVodeGetCurrentTime(cv->mem, &v) == CV_SUCCESS)
+        d->t = v;
+    if (CVodeGetLastStep(cv->mem, &v) == CV_SUCCESS)
+        d->h_last = v;
+    if (CVodeGetCurrentStep(cv->mem, &v) == CV_SUCCESS)
+        d->h_cur = v;
+    if (CVodeGetLastOrder(cv->mem, &q) == CV_SUCCESS)
+        d->order = q;
+    /* The state that dominates the weighted local error estimate of the
+     * last attempted step is the one limiting the step size. */
+    if (CVodeGetEstLocalErrors(cv->mem, cv->ele) != CV_SUCCESS ||
+        CVodeGetErrWeights(cv->mem, cv->ewt) != CV_SUCCESS)
+        return;
+    e = N_VGetArrayPointer(cv->ele);
+    w = N_VGetArrayPointer(cv->ewt);
+    for (i = 0; i < cv->n; i++) {
+        double r = fabs(e[i] * w[i]);
+        if (r > d->worst_err || (d->worst == (size_t)-1 && r == r)) {
+            d->worst_err = r;
+            d->worst = i;
+        }
+    }
+}
+
+void its__cv_new_run(its__cv *cv)
+{
+    pattern_reset(cv);
+    /* KLU analyses the new pattern at its next factorisation */
+    (void)SUNLinSol_KLUReInit(cv->LS, cv->A, SM_NNZ_S(cv->A), SUNKLU_REINIT_PARTIAL);
+}
+
+size_t its__cv_pattern_nnz(const its__cv *cv)
+{
+    return cv->nnz;
 }
 
 const char *its__cv_errmsg(const its__cv *cv)

@@ -17,8 +17,8 @@ typedef struct its__ode_fns {
 
 typedef struct its__cv its__cv;
 
-/* Allocate CVODE memory, vectors, a dense matrix and linear solver for n
- * states. adams selects Adams-Moulton instead of BDF. fns is copied.
+/* Allocate CVODE memory, vectors, a sparse matrix and KLU linear solver
+ * (and the dense Jacobian workspace that feeds it) for n states. adams selects Adams-Moulton instead of BDF. fns is copied.
  * On failure *out is NULL and msg holds the reason. */
 its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
                           its__cv **out, char *msg, size_t msglen);
@@ -38,8 +38,30 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
 its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
                            int *root, int *rootsfound);
 
+/* A new run begins: the Jacobian's sparsity pattern (the union of the
+ * entries seen nonzero, which only grows within a run) is reset to the
+ * diagonal, so a drug dosed in an earlier run of the same simulator does
+ * not stay coupled to the states it acts on. */
+void its__cv_new_run(its__cv *cv);
+
+/* Entries in the Jacobian's sparsity pattern now (diagonal included). */
+size_t its__cv_pattern_nnz(const its__cv *cv);
+
 /* Add the counters of the current segment to *stats. */
 void its__cv_add_stats(its__cv *cv, its_stats *stats);
+
+/* Where the integrator stands (after a failure: where it gave up). */
+typedef struct its__cv_diag {
+    double t;          /* current internal time */
+    double h_last;     /* last successful step */
+    double h_cur;      /* step to be attempted next */
+    int order;         /* method order of the last step */
+    size_t worst;      /* state with the largest weighted local error
+                          estimate on the last step ((size_t)-1: unknown) */
+    double worst_err;  /* that weighted error (1 = at the tolerance) */
+} its__cv_diag;
+
+void its__cv_diagnose(its__cv *cv, its__cv_diag *d);
 
 /* Message of the last failure ("" if none). */
 const char *its__cv_errmsg(const its__cv *cv);

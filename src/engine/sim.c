@@ -71,6 +71,8 @@ struct its_sim {
     int nonneg;
     int has_final;
     its_stats stats;
+    int seg_open;      /* a segment's counters are not yet in stats */
+    double t_fail;     /* where CVODE gave up in the last run (NaN: it did not) */
     its_dose_gate_fn gate;
     void *gate_user;
     char errmsg[512];
@@ -781,6 +783,49 @@ static void clamp_nonnegative(its_sim *s)
             s->y[i] = 0.0;
 }
 
+/* (Re)start CVODE at (t, y) for one segment up to `stop`. Its counters are
+ * added to the run's statistics by end_segment, exactly once, however the
+ * segment ends. */
+static its_status start_segment(its_sim *s, double t, int nonneg, double stop)
+{
+    its_status st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol, s->max_steps,
+                                  nonneg, s->n_roots, stop);
+    s->stats.segments++;
+    s->seg_open = st == ITS_OK;
+    return st;
+}
+
+static void end_segment(its_sim *s)
+{
+    if (s->seg_open)
+        its__cv_add_stats(s->cv, &s->stats);
+    s->seg_open = 0;
+}
+
+/* The message of a failed integration: CVODE's reason, then where it gave
+ * up, which state limited the step, and what to try. */
+static void solver_failure(its_sim *s, its_status st)
+{
+    its__cv_diag d;
+    size_t len;
+    its__cv_diagnose(s->cv, &d);
+    s->t_fail = d.t;
+    set_error(s, st, "%s", its__cv_errmsg(s->cv));
+    len = strlen(s->errmsg);
+    if (len > 0 && s->errmsg[len - 1] == '.')
+        s->errmsg[--len] = '\0';
+    if (d.worst < s->n && d.worst_err > 0.0 && len < sizeof s->errmsg)
+        snprintf(s->errmsg + len, sizeof s->errmsg - len,
+                 "; step %.3g (order %d), limited by state %s (weighted local error %.3g)",
+                 d.h_last, d.order, s->m->states[d.worst].name, d.worst_err);
+    len = strlen(s->errmsg);
+    if (len < sizeof s->errmsg)
+        snprintf(s->errmsg + len, sizeof s->errmsg - len,
+                 "; try max_steps above %ld (simulate.max_steps), method %s "
+                 "(simulate.method) or rtol above %g (simulate.rtol)", s->max_steps,
+                 s->method == ITS_METHOD_BDF ? "adams" : "bdf", s->rtol);
+}
+
 #define EMIT(t_, kind_)                                                      \
     do {                                                                     \
         if (obs != NULL && obs((t_), s->y, s->n, (kind_), user) != 0) {      \
@@ -803,6 +848,9 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
     s->errmsg[0] = '\0';
     s->has_final = 0;
     memset(&s->stats, 0, sizeof s->stats);
+    s->stats.t_reached = t0;
+    s->seg_open = 0;
+    s->t_fail = (double)NAN;
     if (!isfinite(t0) || !isfinite(t_end) || !(t_end > t0))
         return set_error(s, ITS_ERANGE,
                          "the end time (%g) must be after the start (%g)",
@@ -814,6 +862,7 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                              "output times must increase within [%g, %g]",
                              t0, t_end);
     prepare_tolerances(s);
+    its__cv_new_run(s->cv);
     memcpy(s->y, s->y0, s->n * sizeof *s->y);
     memset(s->rate, 0, s->ni * sizeof *s->rate);
     memset(s->active, 0, s->ni * sizeof *s->active);
@@ -849,9 +898,7 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
         stop = (e < n_ev && s->sw[e].t < t_end) ? s->sw[e].t : t_end;
 
         /* One segment: restart CVODE at (t, y) and integrate to `stop`. */
-        st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol, s->max_steps,
-                           s->nonneg, s->n_roots, stop);
-        s->stats.segments++;
+        st = start_segment(s, t, s->nonneg, stop);
         if (st != ITS_OK) {
             set_error(s, st, "%s", its__cv_errmsg(s->cv));
             goto done;
@@ -877,18 +924,16 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                  * from the last reported state without CVODE's constraints,
                  * with the model evaluated at max(y, 0) and outputs
                  * clipped; a second failure is reported as it is. */
-                its__cv_add_stats(s->cv, &s->stats);
+                end_segment(s);
                 s->clip = 1;
                 s->stats.clip_restarts++;
-                st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol,
-                                   s->max_steps, 0, s->n_roots, stop);
-                s->stats.segments++;
+                st = start_segment(s, t, 0, stop);
                 if (st == ITS_OK)
                     continue;
             }
             if (st != ITS_OK) {
-                its__cv_add_stats(s->cv, &s->stats);
-                set_error(s, st, "%s", its__cv_errmsg(s->cv));
+                end_segment(s);
+                solver_failure(s, st);
                 goto done;
             }
             if (s->nonneg)
@@ -900,12 +945,9 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                         s->y[s->root_state[r]] = 0.0;
                         s->stats.extinctions++;
                     }
-                its__cv_add_stats(s->cv, &s->stats);
+                end_segment(s);
                 EMIT(t, ITS_ROW_EXTINCT);
-                st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol,
-                                   s->max_steps, s->nonneg && !s->clip,
-                                   s->n_roots, stop);
-                s->stats.segments++;
+                st = start_segment(s, t, s->nonneg && !s->clip, stop);
                 if (st != ITS_OK) {
                     set_error(s, st, "%s", its__cv_errmsg(s->cv));
                     goto done;
@@ -921,10 +963,17 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                 g++;
             }
         }
-        its__cv_add_stats(s->cv, &s->stats);
+        end_segment(s);
         s->clip = 0;
     }
 done:
+    /* A run stopped inside a segment (observer, e.g. at a death) keeps the
+     * counters of that segment too. */
+    end_segment(s);
+    /* Where the run ended: the end time, the instant an observer or gate
+     * stopped it, or the solver's own time when it gave up (which can lie
+     * beyond the last row reported). */
+    s->stats.t_reached = isfinite(s->t_fail) && s->t_fail > t ? s->t_fail : t;
     s->clip = 0;
     memcpy(s->yfinal, s->y, s->n * sizeof *s->y);
     s->has_final = 1;

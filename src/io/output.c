@@ -416,11 +416,13 @@ static void write_json(const its_result *res, FILE *fp)
                 "\"err_test_fails\": %ld, \"nonlin_iters\": %ld, "
                 "\"nonlin_conv_fails\": %ld, \"root_evals\": %ld, "
                 "\"segments\": %ld, \"extinctions\": %ld, "
-                "\"clip_restarts\": %ld},\n  \"doses\": [",
+                "\"clip_restarts\": %ld, \"t_reached\": ",
             p->method == ITS_METHOD_ADAMS ? "adams" : "bdf", st->steps,
             st->rhs_evals, st->jac_evals, st->lin_setups, st->err_test_fails,
             st->nonlin_iters, st->nonlin_conv_fails, st->root_evals,
             st->segments, st->extinctions, st->clip_restarts);
+    json_num(fp, st->t_reached);
+    fprintf(fp, "},\n  \"doses\": [");
     for (j = 0; j < p->n_doses; j++) {
         const its__dose *d = &p->doses[j];
         const its_input_def *in = &m->inputs[d->input];
@@ -1369,6 +1371,14 @@ its_status its_result_write_dir(const its_result *res, const char *dir,
     o.overwrite = overwrite;
     o.render = 0;
     return its_result_write(res, dir, &o);
+}
+
+its_status its_result_stats(const its_result *res, its_stats *stats)
+{
+    if (!res || !stats)
+        return ITS_EINVAL;
+    *stats = res->stats;
+    return ITS_OK;
 }
 
 const char *its_result_errmsg(const its_result *res)

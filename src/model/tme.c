@@ -488,6 +488,17 @@ static double hill(double x, double k)
     return x > 0.0 ? x / (x + k) : 0.0;
 }
 
+/* Saturable uptake of a state in its own equation, x/(x + K) for x >= 0,
+ * continued as x/K below 0. Clipping at 0 instead (hill) would put a kink
+ * into the right-hand side exactly where a consumed cytokine sits (IL-2
+ * taken up by many cells stays a hair above 0): the slope would jump from
+ * the uptake rate to 0, and the step size collapses. This form is smooth
+ * (C1) through 0, and an undershoot is pulled back instead of frozen. */
+static double uptake(double x, double k)
+{
+    return x / (k + (x > 0.0 ? x : 0.0));
+}
+
 /* Logistic room for expansion towards a cap: 1 - x/cap, never negative. */
 static double cap_room(double x, double cap)
 {
@@ -532,7 +543,7 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         double *dl = dy + NSYS + j * NL;
         const double c = fmax(l[L_C], 0.0), kv = fmax(l[L_K], 0.0);
         const double cv = fmax(c, p[P_Cmin]);
-        const double vol_ml = cv / p[P_rho], vol_l = vol_ml / 1000.0;
+        const double vol_ml = cv / p[P_rho];
         const double hrec = c * c / (c * c + p[P_Kc_rec]);
         const double nk = fmax(l[L_NK], 0.0), neu = fmax(l[L_NEU], 0.0);
         const double eos = fmax(l[L_EOS], 0.0), bas = fmax(l[L_BAS], 0.0);
@@ -544,6 +555,15 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         const double il2 = fmax(l[L_IL2], 0.0), ifna = fmax(l[L_IFNA], 0.0);
         const double gm = fmax(l[L_GM], 0.0), ifng = fmax(l[L_IFNG], 0.0);
         const double eifn = fmax(l[L_EIFN], 0.0);
+        /* The volume cytokines are diluted in holds every cell of the
+         * lesion, living or dead (as QSP-IO's tumour volume does), each
+         * taking the tissue volume of a cancer cell, 1/rho (assumed): the
+         * infiltrate cannot be packed into the cancer cells' volume, so a
+         * collapsing lesion full of T cells keeps the volume of its cells
+         * and the concentration of what they secrete stays below
+         * s rho/(k_exchange + deg) (docs/models/tme.md). */
+        const double vol_l = (cv + deb + nk + neu + eos + bas + mc + m1 + m2 + idc + mdc +
+                              cd8 + ex + th + treg) / p[P_rho] / 1000.0;
         const double ifna_act = ifna + peg_act_l; /* IFN-alpha activity */
         double rec_T, rec_nk, rec_neu, rec_mon, rec_eos, rec_bas;
         double pdl1, x, h_pd1, mhc, supp, k_cd8, k_nk, k_adcc, k_m1, k_neu, k_eos;
@@ -644,17 +664,19 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         dl[L_IL2IT] = -p[P_k_it] * l[L_IL2IT];
         dl[L_IFNAIT] = -p[P_k_it] * l[L_IFNAIT];
         dl[L_GMIT] = -p[P_k_it] * l[L_GMIT];
-        dl[L_IL2] = p[P_k_ex] * (il2b - il2) - p[P_deg_il2] * il2 +
+        dl[L_IL2] = p[P_k_ex] * (il2b - l[L_IL2]) - p[P_deg_il2] * l[L_IL2] +
                     p[P_k_it] * fmax(l[L_IL2IT], 0.0) / vol_l -
-                    p[P_k_il2_cons] * (cd8 + th + treg + nk) * hill(il2, p[P_K_il2_cons]) / vol_l;
-        dl[L_IFNA] = p[P_k_ex] * (ifna_free_b - ifna) + p[P_s_ifna] * mdc / vol_l +
+                    p[P_k_il2_cons] * (cd8 + th + treg + nk) * uptake(l[L_IL2], p[P_K_il2_cons]) / vol_l;
+        /* Linear losses read the cytokine as it is (not clipped at 0):
+         * smooth through 0, and a round-off undershoot decays back. */
+        dl[L_IFNA] = p[P_k_ex] * (ifna_free_b - l[L_IFNA]) + p[P_s_ifna] * mdc / vol_l +
                      p[P_k_it] * fmax(l[L_IFNAIT], 0.0) / vol_l -
-                     p[P_deg_ifna] * ifna;
-        dl[L_GM] = p[P_k_ex] * (gmb - gm) + p[P_s_gm] * th / vol_l +
-                   p[P_k_it] * fmax(l[L_GMIT], 0.0) / vol_l - p[P_deg_gm] * gm;
-        dl[L_IFNG] = p[P_k_ex] * (fmax(y[S_IFNG], 0.0) - ifng) +
+                     p[P_deg_ifna] * l[L_IFNA];
+        dl[L_GM] = p[P_k_ex] * (gmb - l[L_GM]) + p[P_s_gm] * th / vol_l +
+                   p[P_k_it] * fmax(l[L_GMIT], 0.0) / vol_l - p[P_deg_gm] * l[L_GM];
+        dl[L_IFNG] = p[P_k_ex] * (fmax(y[S_IFNG], 0.0) - l[L_IFNG]) +
                      p[P_s_ifng] * (cd8 + p[P_r_th_ifng] * th + p[P_r_nk_ifng] * nk) / vol_l -
-                     p[P_deg_ifng] * ifng;
+                     p[P_deg_ifng] * l[L_IFNG];
         /* Back-flux into blood, diluted by the volume ratio. */
         cyt_back[0] += p[P_k_ex] * (il2 - il2b) * vol_l / p[P_V_il2];
         cyt_back[1] += p[P_k_ex] * (ifna - ifna_free_b) * vol_l / p[P_V_ifna];
@@ -737,7 +759,7 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
                                    p[P_F_il2_sc] * p[P_ka_il2_sc] * y[S_IL2SC]) / p[P_V_il2] -
                     p[P_k_il2_cons] * (fmax(y[S_CD8], 0.0) + fmax(y[S_TH], 0.0) +
                                        fmax(y[S_TREG], 0.0) + fmax(y[S_NK], 0.0)) *
-                        hill(il2b, p[P_K_il2_cons]) / p[P_V_il2] +
+                        uptake(y[S_IL2], p[P_K_il2_cons]) / p[P_V_il2] +
                     p[P_f_il2_spill] * p[P_s_il2] *
                         (fmax(y[S_THLN], 0.0) + p[P_r_cd8_il2] * fmax(y[S_CD8LN], 0.0)) /
                         p[P_V_il2];
