@@ -348,8 +348,13 @@ static void run_init(run *r, const its_result *res, const char *prefix)
     r->t_stop = NAN;
     if (res->status != ITS_OK) {
         /* the run stopped early: the axis runs to the planned end, and the
-         * figures mark where the data end */
+         * figures mark where the solver gave up (its_stats.t_reached), or
+         * where the data end when that is unknown */
+        its_stats st;
         r->t_stop = r->t1 > r->t0 ? r->t1 : r->t0;
+        if (its_result_stats(res, &st) == ITS_OK && isfinite(st.t_reached) &&
+            st.t_reached > r->t_stop)
+            r->t_stop = st.t_reached;
         if (p->t1 > r->t1)
             r->t1 = p->t1;
     }
@@ -375,7 +380,7 @@ static void run_frame(script *s, const run *r, double bottom, const char *title2
              res->plan.description ? res->plan.description : res->plan.source,
              res->plan.model->name);
     if (isfinite(r->t_stop))
-        snprintf(t3, sizeof t3, "THE SOLVER FAILED: the run stopped, no data after %.4g %s "
+        snprintf(t3, sizeof t3, "THE SOLVER FAILED: the run stopped at %.6g %s "
                  "(summary.json: status, message)", r->t_stop, r->m->time_unit);
     s->top = isfinite(r->t_stop) ? 0.865 : 0.885;
     s->bottom = bottom;
