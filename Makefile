@@ -2,6 +2,7 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+FUZZ_COV_BUILD ?= build-fuzz-cov
 CMAKE_FLAGS ?=
 JOBS ?= 2
 # An optimised CVODE built by `make sundials-optimised` is used when present.
@@ -12,7 +13,7 @@ else
 SUNDIALS_FLAG = -DITS_SUNDIALS_ROOT=
 endif
 
-.PHONY: all deps build run test test-asan bench clean sundials-optimised fuzz fuzz-build
+.PHONY: all deps build run test test-asan bench clean sundials-optimised fuzz fuzz-build fuzz-coverage
 
 all: build
 
@@ -62,5 +63,14 @@ fuzz-build:
 fuzz: fuzz-build
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh $(FUZZ_TARGETS)
 
+# Line and branch coverage of the corpus that `make fuzz` grew (llvm-cov).
+fuzz-coverage:
+	bash scripts/deps.sh fuzz
+	cmake -S . -B $(FUZZ_COV_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+	  -DITS_FUZZ=ON -DITS_FUZZ_COVERAGE=ON -DITS_BUILD_TESTS=OFF -DITS_SUNDIALS_ROOT=
+	cmake --build $(FUZZ_COV_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_COV_BUILD=$(FUZZ_COV_BUILD) \
+	  bash scripts/fuzz-coverage.sh $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(FUZZ_COV_BUILD)

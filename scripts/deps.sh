@@ -8,8 +8,9 @@ build_pkgs=(build-essential cmake pkg-config libsundials-dev libgsl-dev libyaml-
 # Figures: any gnuplot will do; gnuplot-nox when there is none.
 command -v gnuplot >/dev/null 2>&1 || build_pkgs+=(gnuplot-nox)
 bench_pkgs=(python3 python3-numpy python3-scipy r-base-core r-cran-desolve)
-# make fuzz: clang and its libFuzzer/sanitizer runtimes (not needed to build or test)
-fuzz_pkgs=(clang libclang-rt-dev)
+# make fuzz: clang and its libFuzzer/sanitizer runtimes; llvm for the coverage
+# report of make fuzz-coverage (none of them needed to build or test)
+fuzz_pkgs=(clang libclang-rt-dev llvm)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;
