@@ -2,7 +2,7 @@
 """Collect the scenarios and unit strings written inline in tests/ into
 fuzz/seeds/ (the seed corpus of the fuzz targets; docs/fuzzing.md).
 
-Scenario seeds: C string literals (adjacent literals and string macros such
+Scenario seeds: the default comparison (src/io/scenario.c), C string literals (adjacent literals and string macros such
 as BASE joined) that contain "model:", heredocs and single-quoted strings of
 the shell tests that contain "model:". Unit seeds: the string arguments of the
 unit tests, one per file, and "QUANTITY\\nUNIT" pairs for the quantity and
@@ -121,6 +121,11 @@ def main():
         for run in c_runs(text, c_macros(text)):
             if b"model:" in run or b"therapy:" in run or b"arms:" in run:
                 scen.add(run)
+    # the default comparison of `itsim run` (arms of every regimen)
+    text = (ROOT / "src" / "io" / "scenario.c").read_text(errors="replace")
+    m = re.search(r"default_text\[\]\s*=(.*?);", text, re.S)
+    if m:
+        scen.add(b"".join(c_unescape(s) for s in re.findall(STR, m.group(1))))
     for path in sorted((ROOT / "tests" / "cli").glob("*.sh")):
         scen.update(shell_scenarios(path.read_text(errors="replace")))
     units = set()

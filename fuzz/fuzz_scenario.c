@@ -8,8 +8,9 @@
  * settings: its__scenario_resolve). Besides the sanitizers, it checks that
  * every failure leaves a message.
  *
- * Arms with `file:` are read relative to the working directory; run the
- * target where no scenario files lie around (scripts/fuzz.sh does). */
+ * Arms with `file:` are read relative to the working directory;
+ * scripts/fuzz.sh runs the target in a directory holding copies of
+ * examples/regimens/ and nothing else. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -32,6 +32,8 @@ for t in "${targets[@]}"; do
     [ -x "$exe" ] || { echo "fuzz.sh: $exe not built (make fuzz builds it)" >&2; exit 2; }
     out="$build/fuzz-out/$t"
     mkdir -p "$out/corpus" "$out/artifacts" "$out/cwd"
+    # the working directory holds the regimen files, for arms with `file:`
+    cp "$root"/examples/regimens/*.yaml "$out/cwd/"
     # seeds: copied (not linked) so the run never writes into the source tree
     cp "$root"/fuzz/seeds/"$t"/* "$out/corpus/"
     if [ "$t" = scenario ]; then
@@ -45,7 +47,7 @@ for t in "${targets[@]}"; do
     if [ "$fork" = 1 ]; then
         opts+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     fi
-    # An empty working directory: arms with `file:` resolve against it.
+    # Arms with `file:` resolve against the working directory.
     (cd "$out/cwd" && exec nice -n 10 "$exe" "${opts[@]}" ${FUZZ_ARGS:-} "$out/corpus" \
         >"$out/log.txt" 2>&1) &
     pids+=($!)
