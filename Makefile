@@ -1,6 +1,8 @@
 # Quick start: `make run` and `make test` (see README.md).
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_COV_BUILD ?= build-fuzz-cov
 CMAKE_FLAGS ?=
 JOBS ?= 2
 # An optimised CVODE built by `make sundials-optimised` is used when present
@@ -13,7 +15,7 @@ else
 SUNDIALS_FLAG = -DITS_SUNDIALS_ROOT=
 endif
 
-.PHONY: all deps build run test test-asan bench clean sundials-optimised
+.PHONY: all deps build run test test-asan bench clean sundials-optimised fuzz fuzz-build fuzz-coverage
 
 all: build
 
@@ -50,5 +52,27 @@ bench: deps
 sundials-optimised: deps
 	bash scripts/sundials-optimised.sh $(SUNDIALS_OPT)
 
+# Fuzzing (docs/fuzzing.md): libFuzzer targets built with clang, run for
+# FUZZ_SECONDS each, at the same time. Not part of CI or `make test`.
+FUZZ_SECONDS ?= 1800
+FUZZ_TARGETS ?= scenario units
+fuzz-build:
+	bash scripts/deps.sh fuzz
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DITS_FUZZ=ON -DITS_BUILD_TESTS=OFF -DITS_SUNDIALS_ROOT=
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh $(FUZZ_TARGETS)
+
+# Line and branch coverage of the corpus that `make fuzz` grew (llvm-cov).
+fuzz-coverage:
+	bash scripts/deps.sh fuzz
+	cmake -S . -B $(FUZZ_COV_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+	  -DITS_FUZZ=ON -DITS_FUZZ_COVERAGE=ON -DITS_BUILD_TESTS=OFF -DITS_SUNDIALS_ROOT=
+	cmake --build $(FUZZ_COV_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_COV_BUILD=$(FUZZ_COV_BUILD) \
+	  bash scripts/fuzz-coverage.sh $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(FUZZ_COV_BUILD)

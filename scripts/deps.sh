@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages itsim needs, when they are missing.
-# Usage: scripts/deps.sh [build|bench]   (default: build)
+# Usage: scripts/deps.sh [build|bench|fuzz]   (default: build)
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
 
@@ -8,11 +8,15 @@ build_pkgs=(build-essential cmake pkg-config libsundials-dev libsuitesparse-dev 
 # Figures: any gnuplot will do; gnuplot-nox when there is none.
 command -v gnuplot >/dev/null 2>&1 || build_pkgs+=(gnuplot-nox)
 bench_pkgs=(python3 python3-numpy python3-scipy r-base-core r-cran-desolve)
+# make fuzz: clang and its libFuzzer/sanitizer runtimes; llvm for the coverage
+# report of make fuzz-coverage (none of them needed to build or test)
+fuzz_pkgs=(clang libclang-rt-dev llvm)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;
   bench) want=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|bench]" >&2; exit 2 ;;
+  fuzz) want=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|bench|fuzz]" >&2; exit 2 ;;
 esac
 
 missing=()

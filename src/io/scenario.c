@@ -2118,6 +2118,23 @@ static its_status check_now(its_scenario *sc)
     return st;
 }
 
+/* Everything a run checks before it starts (horizon, grid, dose list),
+ * without running: the fuzz target of the scenario reader uses it. */
+its_status its__scenario_resolve(its_scenario *sc)
+{
+    its__plan plan;
+    its_sim *sim;
+    its_status st;
+    if (!sc)
+        return ITS_EINVAL;
+    st = resolve(sc, 1, &plan, &sim);
+    if (st == ITS_OK) {
+        its_sim_free(sim);
+        its__plan_clear(&plan);
+    }
+    return st;
+}
+
 /* ---- public API ---------------------------------------------------------- */
 
 its_status its_scenario_create(its_scenario **out)

@@ -163,6 +163,10 @@ struct its_result {
 /* Arm i of a scenario without modifying it (safe from several threads at
  * once); errors to err (ITS__ERRLEN bytes). */
 its_status its__scenario_run_arm(const its_scenario *sc, size_t i, its_result **out, char *err);
+/* The checks of a run without the run (horizon, output grid, doses) on the
+ * scenario's own settings and therapy (not an arm's): ITS_OK or the status
+ * its_scenario_run would give before simulating, message in sc. */
+its_status its__scenario_resolve(its_scenario *sc);
 
 /* Free the arrays of a plan (not the plan itself). */
 void its__plan_clear(its__plan *plan);

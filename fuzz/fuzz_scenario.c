@@ -1,0 +1,55 @@
+/* itsim fuzz target: the scenario reader (docs/fuzzing.md).
+ *
+ * The input is a scenario file. It goes through the path of `itsim run`
+ * up to, not including, the simulation: libyaml and the adapter
+ * (io/yaml_adapter.c), the reader and the checks of its_scenario_load_string
+ * (units, names, arms, regimens), then the checks a run makes before it
+ * starts (horizon, output grid, dose expansion, protocol rules, clinical
+ * settings: its__scenario_resolve). Besides the sanitizers, it checks that
+ * every failure leaves a message.
+ *
+ * Arms with `file:` are read relative to the working directory;
+ * scripts/fuzz.sh runs the target in a directory holding copies of
+ * examples/regimens/ and nothing else. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/scenario_impl.h"
+#include "itsim/itsim.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A failure without a message is a bug: report it as a crash. */
+static void need_message(const its_scenario *sc, its_status st, const char *step)
+{
+    const char *m = its_scenario_errmsg(sc);
+    if (st != ITS_OK && (m == NULL || m[0] == '\0')) {
+        fprintf(stderr, "fuzz_scenario: %s failed with %s and no message\n",
+                step, its_status_name(st));
+        abort();
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    its_scenario *sc = NULL;
+    its_status st;
+    size_t i;
+
+    if (its_scenario_create(&sc) != ITS_OK)
+        return 0;
+    st = its_scenario_load_string(sc, (const char *)data, size, "fuzz.yaml");
+    need_message(sc, st, "load");
+    if (st == ITS_OK) {
+        for (i = 0; i < its_scenario_arm_count(sc); i++) {
+            if (!its_scenario_arm_name(sc, i) || !its_scenario_arm_id(sc, i))
+                abort();
+        }
+        st = its__scenario_resolve(sc);
+        need_message(sc, st, "resolve");
+    }
+    its_scenario_free(sc);
+    return 0;
+}
