@@ -15,7 +15,7 @@ else
 SUNDIALS_FLAG = -DITS_SUNDIALS_ROOT=
 endif
 
-.PHONY: all deps build run test test-asan bench clean sundials-optimised fuzz fuzz-build fuzz-coverage
+.PHONY: all deps build run test test-asan bench sweep clean sundials-optimised fuzz fuzz-build fuzz-coverage
 
 all: build
 
@@ -39,6 +39,14 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# The full robustness sweep (docs/robustness.md): 500 Latin-hypercube
+# patients through every arm of the default comparison; fails on any solver
+# failure. PATIENTS and SEED override the design.
+PATIENTS ?= 500
+SEED ?= 20240901
+sweep: build
+	nice ./$(BUILD)/itsim_robustness -n $(PATIENTS) -s $(SEED) -o $(BUILD)/robustness.csv
 
 # The benchmark links the optimised CVODE (built once), then compares.
 bench: deps
