@@ -42,11 +42,13 @@ test-asan: deps
 
 # The full robustness sweep (docs/robustness.md): 500 Latin-hypercube
 # patients through every arm of the default comparison; fails on any solver
-# failure. PATIENTS and SEED override the design.
+# failure. PATIENTS and SEED override the design; WIDEN=3 widens every
+# range 3-fold each way (the stress design).
 PATIENTS ?= 500
 SEED ?= 20240901
+WIDEN ?= 1
 sweep: build
-	nice ./$(BUILD)/itsim_robustness -n $(PATIENTS) -s $(SEED) -o $(BUILD)/robustness.csv
+	nice ./$(BUILD)/itsim_robustness -n $(PATIENTS) -s $(SEED) --widen $(WIDEN) -o $(BUILD)/robustness.csv
 
 # The benchmark links the optimised CVODE (built once), then compares.
 bench: deps

@@ -68,14 +68,25 @@ typedef struct record {
 typedef struct sweep {
     size_t n, n_arms;
     uint64_t seed;
+    double widen;         /* range factor (--widen); 1: the documented ranges */
     double *x;            /* n x NDIM parameter values */
     record *rec;          /* n x n_arms */
     int setup_error;
 } sweep;
 
-static double value_of(const dim *d, double u)
+/* The value at u in [0, 1) of dimension d, whose range is widened by the
+ * factor w >= 1 each way around its (geometric) centre: w = 1 is the
+ * documented range; w > 1 a stress design beyond it (--widen). */
+static double value_of(const dim *d, double u, double w)
 {
-    return d->log ? exp(log(d->lo) + u * (log(d->hi) - log(d->lo))) : d->lo + u * (d->hi - d->lo);
+    if (d->log) {
+        const double a = log(d->lo) - log(w), b = log(d->hi) + log(w);
+        return exp(a + u * (b - a));
+    } else {
+        const double c = 0.5 * (d->lo + d->hi), h = 0.5 * w * (d->hi - d->lo);
+        const double lo = c - h > 0.0 ? c - h : 0.0;
+        return lo + u * (c + h - lo);
+    }
 }
 
 /* The scenario of patient k: the default comparison with the patient's
@@ -223,6 +234,8 @@ static void summary(const sweep *sw, its_scenario *names, double wall, int threa
            "%.1f s wall\n",
            sw->n, sw->n_arms, sw->n * sw->n_arms, (unsigned long long)sw->seed, threads,
            threads == 1 ? "" : "s", wall);
+    if (sw->widen != 1.0)
+        printf("stress design: every range widened %g-fold each way\n", sw->widen);
     printf("%-14s %6s %5s %5s %5s %5s %5s %7s %7s %7s %10s\n", "arm", "failed", "CR", "PR",
            "SD", "PD", "NE", "died:PD", "died:AE", "eradic.", "max steps");
     for (a = 0; a < sw->n_arms; a++) {
@@ -265,7 +278,8 @@ static double now(void)
 static int usage(void)
 {
     fprintf(stderr, "usage: itsim_robustness [-n PATIENTS] [-s SEED] [-t THREADS] "
-                    "[-o FILE.csv] [--check-threads]\n");
+                    "[-o FILE.csv] [--check-threads] [--widen F]\n"
+                    "  --widen F  widen every range F-fold each way (F >= 1; a stress design)\n");
     return 2;
 }
 
@@ -286,6 +300,7 @@ static int parse_count(const char *s, unsigned long long max, unsigned long long
 int main(int argc, char **argv)
 {
     unsigned long long n = 500, seed = 20240901, threads = 0;
+    double widen = 1.0;
     const char *csv = NULL;
     int check_threads = 0, i, used_threads = 1, rc;
     its_scenario *names = NULL;
@@ -308,6 +323,11 @@ int main(int argc, char **argv)
                 return usage();
         } else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
             csv = argv[++i];
+        } else if (strcmp(a, "--widen") == 0 && i + 1 < argc) {
+            char *end;
+            widen = strtod(argv[++i], &end);
+            if (*end != '\0' || !(widen >= 1.0 && widen <= 1e3))
+                return usage();
         } else if (strcmp(a, "--check-threads") == 0) {
             check_threads = 1;
         } else {
@@ -323,6 +343,7 @@ int main(int argc, char **argv)
     memset(&sw, 0, sizeof sw);
     sw.n = (size_t)n;
     sw.seed = seed;
+    sw.widen = widen;
     sw.n_arms = its_scenario_arm_count(names);
     sw.x = malloc(sw.n * NDIM * sizeof *sw.x);
     sw.rec = calloc(sw.n * sw.n_arms, sizeof *sw.rec);
@@ -333,7 +354,7 @@ int main(int argc, char **argv)
     }
     for (k = 0; k < sw.n; k++)
         for (d = 0; d < NDIM; d++)
-            sw.x[k * NDIM + d] = value_of(&dims[d], u[k * NDIM + d]);
+            sw.x[k * NDIM + d] = value_of(&dims[d], u[k * NDIM + d], widen);
     free(u);
 
 #ifdef _OPENMP
