@@ -19,6 +19,8 @@
 #define MAX_FILE_BYTES ((size_t)16 << 20)  /* larger files are refused */
 #define MAX_DOSES 100000L                   /* administrations per scenario */
 #define MAX_GRID 5000000.0                  /* output grid rows */
+#define MAX_ARMS 1000                       /* arms of a comparison (each holds a
+                                               scenario and, run, a result) */
 #define TIME_RTOL 1e-9                      /* "inclusive" time comparisons */
 
 /* A raw value from the file or the command line, kept as text so that it
@@ -651,6 +653,12 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
             if (sc->nested)
                 return fail(sc, ITS_EPARSE, &at, name,
                             "the scenario of an arm cannot have arms itself");
+            if (its__ynode_kind(doc, v) == ITS__Y_SEQUENCE &&
+                its__ynode_size(doc, v) > MAX_ARMS) {
+                node_sval(doc, v, &at);
+                return fail(sc, ITS_ERANGE, &at, name, "%zu arms, more than %d",
+                            its__ynode_size(doc, v), MAX_ARMS);
+            }
             st = read_items(sc, doc, v, "arms", "{name: \"HD IL-2\", regimen: hd_il2}",
                             arm_keys, A_N, &sc->arms, &sc->n_arms);
             if (st == ITS_OK && sc->n_arms == 0) { /* [] or nothing: not one untreated run */
