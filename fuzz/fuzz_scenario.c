@@ -5,8 +5,9 @@
  * (io/yaml_adapter.c), the reader and the checks of its_scenario_load_string
  * (units, names, arms, regimens), then the checks a run makes before it
  * starts (horizon, output grid, dose expansion, protocol rules, clinical
- * settings: its__scenario_resolve). Besides the sanitizers, it checks that
- * every failure leaves a message.
+ * settings: its__scenario_resolve), and the same checks for every arm (the
+ * shared therapy and rules with the arm's: its__scenario_resolve_arm).
+ * Besides the sanitizers, it checks that every failure leaves a message.
  *
  * Arms with `file:` are read relative to the working directory;
  * scripts/fuzz.sh runs the target in a directory holding copies of
@@ -49,6 +50,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         st = its__scenario_resolve(sc);
         need_message(sc, st, "resolve");
+        for (i = 0; st == ITS_OK && i < its_scenario_arm_count(sc); i++) {
+            static char err[ITS__ERRLEN];
+            err[0] = '\0';
+            st = its__scenario_resolve_arm(sc, i, err);
+            if (st != ITS_OK && err[0] == '\0') {
+                fprintf(stderr, "fuzz_scenario: arm %zu failed with %s and no message\n", i,
+                        its_status_name(st));
+                abort();
+            }
+        }
     }
     its_scenario_free(sc);
     return 0;

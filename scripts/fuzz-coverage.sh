@@ -18,6 +18,8 @@ for t in "${targets[@]}"; do
     [ -d "$corpus" ] || { echo "fuzz-coverage.sh: no corpus $corpus (run make fuzz first)" >&2; exit 2; }
     exe="$cov/fuzz/fuzz_$t"
     mkdir -p "$cov/cwd-$t"
+    # as in fuzz.sh: arms with `file:` resolve against the working directory
+    cp "$root"/examples/regimens/*.yaml "$cov/cwd-$t/"
     rm -f "$cov/$t".*.profraw
     (cd "$cov/cwd-$t" && LLVM_PROFILE_FILE="$cov/$t.%p.profraw" \
         "$exe" -runs=0 -timeout=10 -rss_limit_mb=2048 "$corpus" >"$cov/$t.replay.log" 2>&1) || true

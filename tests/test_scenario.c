@@ -182,6 +182,29 @@ static void test_errors(void)
                  "t.yaml:3:7: arms: no arms given");
     expect_error("null arms", "model: tme\nsimulate: {until: 10 d}\narms:\n", ITS_EPARSE,
                  "t.yaml:3:6: arms: no arms given");
+    { /* found by probing with large files (docs/fuzzing.md): each arm holds a
+       * scenario (about 10 kB) and its identifier is compared with every
+       * other, so 10^6 one-line arms took gigabytes and minutes */
+        static const char head[] = "model: tme\nsimulate: {until: 10 d}\narms:\n";
+        size_t n = sizeof head - 1;
+        int i;
+        char *text = malloc(n + 1001 * 32);
+        if (its_test_true(text != NULL, "arms text")) {
+            memcpy(text, head, n);
+            for (i = 0; i < 1000; i++)
+                n += (size_t)sprintf(text + n, "  - {name: arm %d}\n", i);
+            {
+                its_scenario *asc = NULL;
+                its_scenario_create(&asc);
+                its_test_true(load(asc, text) == ITS_OK && its_scenario_arm_count(asc) == 1000,
+                              "1000 arms are read: %s", its_scenario_errmsg(asc));
+                its_scenario_free(asc);
+            }
+            sprintf(text + n, "  - {name: arm %d}\n", i);
+            expect_error("1001 arms", text, ITS_ERANGE, "t.yaml:4:3: arms: 1001 arms, more than 1000");
+            free(text);
+        }
+    }
     expect_error("two documents", "model: hahnfeldt1999\n---\nmodel: x\n",
                  ITS_EPARSE, "t.yaml:2:1: scenario: more than one");
     expect_error("unknown parameter set",

@@ -19,6 +19,8 @@
 #define MAX_FILE_BYTES ((size_t)16 << 20)  /* larger files are refused */
 #define MAX_DOSES 100000L                   /* administrations per scenario */
 #define MAX_GRID 5000000.0                  /* output grid rows */
+#define MAX_ARMS 1000                       /* arms of a comparison (each holds a
+                                               scenario and, run, a result) */
 #define TIME_RTOL 1e-9                      /* "inclusive" time comparisons */
 
 /* A raw value from the file or the command line, kept as text so that it
@@ -651,6 +653,12 @@ static its_status read_document(its_scenario *sc, const its__ydoc *doc)
             if (sc->nested)
                 return fail(sc, ITS_EPARSE, &at, name,
                             "the scenario of an arm cannot have arms itself");
+            if (its__ynode_kind(doc, v) == ITS__Y_SEQUENCE &&
+                its__ynode_size(doc, v) > MAX_ARMS) {
+                node_sval(doc, v, &at);
+                return fail(sc, ITS_ERANGE, &at, name, "%zu arms, more than %d",
+                            its__ynode_size(doc, v), MAX_ARMS);
+            }
             st = read_items(sc, doc, v, "arms", "{name: \"HD IL-2\", regimen: hd_il2}",
                             arm_keys, A_N, &sc->arms, &sc->n_arms);
             if (st == ITS_OK && sc->n_arms == 0) { /* [] or nothing: not one untreated run */
@@ -2711,18 +2719,15 @@ const char *its_scenario_arm_id(const its_scenario *sc, size_t i)
  * shallow copy of the scenario with the item arrays joined, so that the
  * scenario itself is only read and arms can run in parallel. Errors go to
  * err (ITS__ERRLEN bytes). */
-its_status its__scenario_run_arm(const its_scenario *sc, size_t i, its_result **out, char *err)
+/* The scenario arm i runs: a shallow copy of sc whose therapy and rules are
+ * the shared ones followed by the arm's own. NULL when out of memory;
+ * arm_local_free frees it (not what it shares with sc). */
+static its_scenario *arm_local(const its_scenario *sc, size_t i)
 {
     its_scenario *local;
     sitem *th, *ru;
-    const its_scenario *a;
-    its_status st;
+    const its_scenario *a = sc->arm_sc[i];
 
-    if (out)
-        *out = NULL;
-    if (!sc || !out || i >= sc->n_arms)
-        return ITS_EINVAL;
-    a = sc->arm_sc[i];
     local = malloc(sizeof *local);
     th = calloc(sc->n_therapy + a->n_therapy + 1, sizeof *th);
     ru = calloc(sc->n_rules + a->n_rules + 1, sizeof *ru);
@@ -2730,8 +2735,7 @@ its_status its__scenario_run_arm(const its_scenario *sc, size_t i, its_result **
         free(local);
         free(th);
         free(ru);
-        fmt_into(err, ITS__ERRLEN, "%s", its_strerror(ITS_ENOMEM));
-        return ITS_ENOMEM;
+        return NULL;
     }
     if (sc->n_therapy)
         memcpy(th, sc->therapy, sc->n_therapy * sizeof *th);
@@ -2747,12 +2751,59 @@ its_status its__scenario_run_arm(const its_scenario *sc, size_t i, its_result **
     local->rules = ru;
     local->n_rules = sc->n_rules + a->n_rules;
     local->err[0] = '\0';
+    return local;
+}
+
+static void arm_local_free(its_scenario *local)
+{
+    free(local->therapy);
+    free(local->rules);
+    free(local); /* shallow: everything else belongs to sc */
+}
+
+its_status its__scenario_resolve_arm(const its_scenario *sc, size_t i, char *err)
+{
+    its_scenario *local;
+    its__plan plan;
+    its_sim *sim;
+    its_status st;
+
+    if (!sc || i >= sc->n_arms || !sc->arm_sc)
+        return ITS_EINVAL;
+    local = arm_local(sc, i);
+    if (!local) {
+        fmt_into(err, ITS__ERRLEN, "%s", its_strerror(ITS_ENOMEM));
+        return ITS_ENOMEM;
+    }
+    st = resolve(local, 1, &plan, &sim);
+    if (st == ITS_OK) {
+        its_sim_free(sim);
+        its__plan_clear(&plan);
+    } else {
+        fmt_into(err, ITS__ERRLEN, "arm '%s': %s", sc->arms[i].f[A_NAME].text, local->err);
+    }
+    arm_local_free(local);
+    return st;
+}
+
+its_status its__scenario_run_arm(const its_scenario *sc, size_t i, its_result **out, char *err)
+{
+    its_scenario *local;
+    its_status st;
+
+    if (out)
+        *out = NULL;
+    if (!sc || !out || i >= sc->n_arms)
+        return ITS_EINVAL;
+    local = arm_local(sc, i);
+    if (!local) {
+        fmt_into(err, ITS__ERRLEN, "%s", its_strerror(ITS_ENOMEM));
+        return ITS_ENOMEM;
+    }
     st = run_scenario(local, out);
     if (st != ITS_OK)
         fmt_into(err, ITS__ERRLEN, "arm '%s': %s", sc->arms[i].f[A_NAME].text, local->err);
-    free(th);
-    free(ru);
-    free(local);  /* shallow: everything else belongs to sc */
+    arm_local_free(local);
     if (*out) {
         /* the arm's description names it */
         its__plan *p = &(*out)->plan;

@@ -167,6 +167,10 @@ its_status its__scenario_run_arm(const its_scenario *sc, size_t i, its_result **
  * scenario's own settings and therapy (not an arm's): ITS_OK or the status
  * its_scenario_run would give before simulating, message in sc. */
 its_status its__scenario_resolve(its_scenario *sc);
+/* The same checks for arm i (the shared therapy and rules with the arm's),
+ * as its__scenario_run_arm would make them; errors to err (ITS__ERRLEN
+ * bytes, "arm 'NAME': ..."). */
+its_status its__scenario_resolve_arm(const its_scenario *sc, size_t i, char *err);
 
 /* Free the arrays of a plan (not the plan itself). */
 void its__plan_clear(its__plan *plan);
