@@ -146,29 +146,28 @@ int main(void)
     its_test_true(strcmp(its_status_name(ITS_ECANCELLED), "ITS_ECANCELLED") == 0,
                   "ITS_ECANCELLED has a name");
 
-    /* stale temporaries: a marked one goes, an unmarked one stays */
+    /* stale temporaries: one marked partial goes, an unmarked one stays,
+     * and so does a finished output that happens to be called out.tmp.*
+     * (its mark says done), with a file the user added to it */
     path_of(p, sizeof p, "out.tmp.Ab12Cd");
     mkdir(p, 0700);
-    path_of(q, sizeof q, "out/" ITS_OUTPUT_MARK);
-    {
-        char mark[256] = "";
-        FILE *fp = fopen(q, "r");
-        if (fp) {
-            size_t got = fread(mark, 1, sizeof mark - 1, fp);
-            mark[got] = '\0';
-            fclose(fp);
-        }
-        write_text("out.tmp.Ab12Cd/" ITS_OUTPUT_MARK, mark);
-        write_text("out.tmp.Ab12Cd/timeseries.csv", "partial\n");
-    }
+    write_text("out.tmp.Ab12Cd/" ITS_OUTPUT_MARK, ITS_OUTPUT_MARK_PARTIAL);
+    write_text("out.tmp.Ab12Cd/timeseries.csv", "partial\n");
     path_of(p, sizeof p, "out.tmp.Xy34Zw");
     mkdir(p, 0700);
     write_text("out.tmp.Xy34Zw/notes.txt", "precious\n");
     stop = 0;
+    path_of(q, sizeof q, "out.tmp.Qr56St");
+    st = its_result_write(res, q, &o);
+    its_test_true(st == ITS_OK && exists("out.tmp.Qr56St/" ITS_OUTPUT_MARK),
+                  "a finished output called out.tmp.Qr56St: %s", its_result_errmsg(res));
+    write_text("out.tmp.Qr56St/notes.txt", "precious\n");
     path_of(q, sizeof q, "out");
     st = its_result_write(res, q, &o);
     its_test_true(st == ITS_OK && !exists("out.tmp.Ab12Cd") && exists("out.tmp.Xy34Zw/notes.txt"),
                   "stale marked out.tmp.* removed, unmarked kept: %s", its_result_errmsg(res));
+    its_test_true(exists("out.tmp.Qr56St/notes.txt") && exists("out.tmp.Qr56St/timeseries.csv"),
+                  "a finished output called out.tmp.* is not taken for a stale one");
 
     /* not a regular file: refused before reading */
     path_of(p, sizeof p, "fifo.yaml");

@@ -138,11 +138,16 @@ its_status its_result_print_summary(const its_result *res, FILE *fp);
  * first. `overwrite` replaces only a directory with that mark and no
  * subdirectories, and never the working directory, a directory holding one
  * of the `keep` files, or an ancestor of either (compared by device and
- * inode after resolving links). Stale temporary directories DIR.tmp.XXXXXX
- * of an interrupted writer (killed before it could clean up) are removed by
- * the next write to DIR when they carry the mark and no writer holds them;
- * anything else is left alone. */
+ * inode after resolving links). While a directory is being written its
+ * mark holds ITS_OUTPUT_MARK_PARTIAL, replaced by ITS_OUTPUT_MARK_DONE just
+ * before the directory is put in place. Stale temporary directories
+ * DIR.tmp.XXXXXX of an interrupted writer (killed before it could clean up)
+ * are removed by the next write to DIR when their mark says partial and no
+ * writer holds it; anything else (a finished output of that name included)
+ * is left alone. */
 #define ITS_OUTPUT_MARK ".itsim-output"
+#define ITS_OUTPUT_MARK_DONE "itsim output directory: itsim may replace it (--force)\n"
+#define ITS_OUTPUT_MARK_PARTIAL "itsim output being written (removed when stale)\n"
 typedef struct its_output_opts {
     int overwrite;        /* replace a directory itsim wrote (--force) */
     int figures;          /* write the figure scripts (default 1) */

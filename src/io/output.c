@@ -940,7 +940,8 @@ static its_status fill_single(void *ctx, const char *tmp, mode_t *fmode, char *e
 /* The mark: ITS_OUTPUT_MARK in every directory itsim writes, created first
  * in the temporary directory and locked (flock) while it is being written,
  * so that a later run can tell a stale one from one in use. */
-static const char mark_text[] = "itsim output directory: itsim may replace it (--force)\n";
+static const char mark_done[] = ITS_OUTPUT_MARK_DONE;
+static const char mark_partial[] = ITS_OUTPUT_MARK_PARTIAL;
 
 static int mark_path(const char *dir, char *path, size_t n)
 {
@@ -959,18 +960,29 @@ static int write_mark(const char *dir)
     if (fd < 0)
         return -1;
     if (flock(fd, LOCK_EX) != 0 ||
-        write(fd, mark_text, sizeof mark_text - 1) != (ssize_t)(sizeof mark_text - 1)) {
+        write(fd, mark_partial, sizeof mark_partial - 1) != (ssize_t)(sizeof mark_partial - 1)) {
         close(fd);
         return -1;
     }
     return fd;
 }
 
-/* A descriptor on dir's mark when it is a regular file with the mark's
- * exact text, else -1. */
-static int open_mark(const char *dir)
+/* The directory is complete: its mark (the locked descriptor fd) now says
+ * so, and the stale-temporary clean-up will never take it. 0 or -1. */
+static int finish_mark(int fd)
 {
-    char path[4096], buf[sizeof mark_text + 1];
+    return ftruncate(fd, 0) == 0 &&
+                   pwrite(fd, mark_done, sizeof mark_done - 1, 0) == (ssize_t)(sizeof mark_done - 1)
+               ? 0
+               : -1;
+}
+
+/* A descriptor on dir's mark when it is a regular file with exactly the
+ * text `text` (mark_done or mark_partial), else -1. */
+static int open_mark(const char *dir, const char *text)
+{
+    const size_t tlen = strlen(text);
+    char path[4096], buf[sizeof mark_done + sizeof mark_partial];
     struct stat sb;
     ssize_t got;
     int fd;
@@ -980,8 +992,7 @@ static int open_mark(const char *dir)
     if (fd < 0)
         return -1;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-        (got = read(fd, buf, sizeof buf)) != (ssize_t)(sizeof mark_text - 1) ||
-        memcmp(buf, mark_text, sizeof mark_text - 1) != 0) {
+        (got = read(fd, buf, sizeof buf)) != (ssize_t)tlen || memcmp(buf, text, tlen) != 0) {
         close(fd);
         return -1;
     }
@@ -1077,7 +1088,7 @@ static its_status check_output(const char *target, const its_output_opts *o, int
                      "subdirectories", target);
         return ITS_EIO;
     }
-    fd = open_mark(target);
+    fd = open_mark(target, mark_done);
     if (fd < 0) {
         its__set_msg(err, errlen, "%s: not replaced: itsim did not write it (it has no %s "
                      "mark); remove it yourself or choose another directory", target,
@@ -1131,7 +1142,7 @@ static void remove_stale(const char *target)
             (size_t)snprintf(path, sizeof path, "%s/%s", parent, e->d_name) >= sizeof path ||
             lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
             continue;
-        fd = open_mark(path);
+        fd = open_mark(path, mark_partial);
         if (fd < 0)
             continue;
         if (flock(fd, LOCK_EX | LOCK_NB) == 0 && dir_state(path) == 1)
@@ -1175,6 +1186,12 @@ static its_status write_dir(const char *target, int state, const its_output_opts
         chmod(tmp, fmode | ((fmode & 0444) >> 2)) != 0) {
         its__errno_text(errno, eb, sizeof eb);
         its__set_msg(err, ITS__ERRLEN, "%s: chmod failed: %s", tmp, eb);
+        st = ITS_EIO;
+    }
+    if (st == ITS_OK && finish_mark(lock) != 0) {
+        its__errno_text(errno, eb, sizeof eb);
+        its__set_msg(err, ITS__ERRLEN, "%s: cannot complete the %s mark: %s", tmp,
+                     ITS_OUTPUT_MARK, eb);
         st = ITS_EIO;
     }
     if (st != ITS_OK) {
