@@ -178,19 +178,22 @@ static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
     if (rc != 0)
         return rc;
     for (k = 0; k < n * n; k++)
-        if (cv->jd[k] != 0.0 && !cv->pat[k]) {
-            cv->pat[k] = 1;
+        if (cv->jd[k] != 0.0 && !cv->pat[k])
             nnz++;
-        }
     if (nnz != cv->nnz) {
         /* The pattern grew: room for it (CVODE's saved copy of J follows
-         * by itself), and KLU's symbolic analysis is redone. */
+         * by itself), and KLU's symbolic analysis is redone. The pattern
+         * takes the new entries only once both succeeded, so that after a
+         * failure it still matches the matrix's room (cv->nnz). */
         if ((size_t)SM_NNZ_S(J) < nnz &&
             SUNSparseMatrix_Reallocate(J, (sunindextype)nnz) != 0)
             return -1;
         if (SUNLinSol_KLUReInit(cv->LS, J, (sunindextype)nnz, SUNKLU_REINIT_PARTIAL) !=
             SUNLS_SUCCESS)
             return -1;
+        for (k = 0; k < n * n; k++)
+            if (cv->jd[k] != 0.0)
+                cv->pat[k] = 1;
         cv->nnz = nnz;
     }
     /* CVODE cleared the structure (SUNMatZero): write it again. */
@@ -212,11 +215,19 @@ static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
 
 /* KLU's setup; a singular matrix is recoverable (CVODE retries with a
  * smaller step), also at a first factorisation where SUNLinSol_KLU calls
- * it unrecoverable. */
+ * it unrecoverable. After any failure the next setup starts afresh (a full
+ * analysis and factorisation): a failed refactorisation whose fallback
+ * factorisation found the matrix singular leaves SUNLinSol_KLU without a
+ * factorisation, and its later refactorisations would all fail. */
 static int kls_setup(SUNLinearSolver S, SUNMatrix A)
 {
     int rc = SUNLinSolSetup_KLU(S, A);
-    if (rc == SUNLS_PACKAGE_FAIL_UNREC && SUNLinSol_KLUGetCommon(S)->status == KLU_SINGULAR)
+    if (rc == SUNLS_SUCCESS)
+        return rc;
+    const int singular = SUNLinSol_KLUGetCommon(S)->status == KLU_SINGULAR;
+    if (SUNLinSol_KLUReInit(S, A, SM_NNZ_S(A), SUNKLU_REINIT_PARTIAL) != SUNLS_SUCCESS)
+        return SUNLS_PACKAGE_FAIL_UNREC;
+    if (rc == SUNLS_PACKAGE_FAIL_UNREC && singular)
         return SUNLS_PACKAGE_FAIL_REC;
     return rc;
 }
