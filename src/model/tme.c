@@ -677,11 +677,14 @@ static int tme_rhs(size_t nles, double t, const double *y, double *dy, const dou
         dl[L_IFNG] = p[P_k_ex] * (fmax(y[S_IFNG], 0.0) - l[L_IFNG]) +
                      p[P_s_ifng] * (cd8 + p[P_r_th_ifng] * th + p[P_r_nk_ifng] * nk) / vol_l -
                      p[P_deg_ifng] * l[L_IFNG];
-        /* Back-flux into blood, diluted by the volume ratio. */
-        cyt_back[0] += p[P_k_ex] * (il2 - il2b) * vol_l / p[P_V_il2];
-        cyt_back[1] += p[P_k_ex] * (ifna - ifna_free_b) * vol_l / p[P_V_ifna];
-        cyt_back[2] += p[P_k_ex] * (gm - gmb) * vol_l / p[P_V_gm];
-        cyt_back[3] += p[P_k_ex] * (ifng - fmax(y[S_IFNG], 0.0)) * vol_l / vb;
+        /* Back-flux into blood, diluted by the volume ratio: the same
+         * exchange term as in the lesion equations above (unclipped lesion
+         * cytokine), so that the exchange conserves mass also while a
+         * lesion cytokine undershoots 0. */
+        cyt_back[0] += p[P_k_ex] * (l[L_IL2] - il2b) * vol_l / p[P_V_il2];
+        cyt_back[1] += p[P_k_ex] * (l[L_IFNA] - ifna_free_b) * vol_l / p[P_V_ifna];
+        cyt_back[2] += p[P_k_ex] * (l[L_GM] - gmb) * vol_l / p[P_V_gm];
+        cyt_back[3] += p[P_k_ex] * (l[L_IFNG] - fmax(y[S_IFNG], 0.0)) * vol_l / vb;
     }
 
     /* ---- blood and lymph node ---- */
