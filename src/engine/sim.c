@@ -423,18 +423,6 @@ its_status its_sim_set_nonnegative(its_sim *s, int on)
     return ITS_OK;
 }
 
-its_status its_sim_set_tolerances(its_sim *s, double rtol, double atol)
-{
-    if (s == NULL)
-        return ITS_EINVAL;
-    if (!(rtol > 0.0) || !(atol > 0.0) || !isfinite(rtol) || !isfinite(atol))
-        return set_error(s, ITS_ERANGE, "tolerances must be finite and > 0");
-    s->rtol = rtol;
-    s->atol_scalar = atol;
-    s->atol_mode = ATOL_SCALAR;
-    return ITS_OK;
-}
-
 its_status its_sim_set_rtol(its_sim *s, double rtol)
 {
     if (s == NULL)
@@ -454,6 +442,19 @@ its_status its_sim_set_atol(its_sim *s, double atol)
     s->atol_scalar = atol;
     s->atol_mode = ATOL_SCALAR;
     return ITS_OK;
+}
+
+/* Both, or neither when either is refused (atol is checked first, so a
+ * refused atol leaves rtol as it was). */
+its_status its_sim_set_tolerances(its_sim *s, double rtol, double atol)
+{
+    its_status st;
+    if (s == NULL)
+        return ITS_EINVAL;
+    if (!(rtol > 0.0) || !isfinite(rtol))
+        return its_sim_set_rtol(s, rtol); /* refused: nothing changed */
+    st = its_sim_set_atol(s, atol);
+    return st == ITS_OK ? its_sim_set_rtol(s, rtol) : st;
 }
 
 /* Absolute tolerance of state i for a run from the current initial values. */
