@@ -2,7 +2,7 @@
 """Collect the scenarios and unit strings written inline in tests/ into
 fuzz/seeds/ (the seed corpus of the fuzz targets; docs/fuzzing.md).
 
-Scenario seeds: the default comparison (src/io/scenario.c), C string literals (adjacent literals and string macros such
+Scenario seeds: the default comparison (src/scenario/scenario.c), C string literals (adjacent literals and string macros such
 as BASE joined) that contain "model:", heredocs and single-quoted strings of
 the shell tests that contain "model:". Unit seeds: the string arguments of the
 unit tests, one per file, and "QUANTITY\\nUNIT" pairs for the quantity and

@@ -25,8 +25,8 @@ for t in "${targets[@]}"; do
         "$exe" -runs=0 -timeout=10 -rss_limit_mb=2048 "$corpus" >"$cov/$t.replay.log" 2>&1) || true
     llvm-profdata merge -sparse "$cov/$t".*.profraw -o "$cov/$t.profdata"
     case "$t" in
-        scenario) srcs=("$root/src/io/scenario.c" "$root/src/io/yaml_adapter.c" "$root/src/io/units.c") ;;
-        units) srcs=("$root/src/io/units.c") ;;
+        scenario) srcs=("$root/src/scenario/scenario.c" "$root/src/io/yaml_adapter.c" "$root/src/core/units.c") ;;
+        units) srcs=("$root/src/core/units.c") ;;
         *) srcs=("$root/src") ;;
     esac
     echo "== fuzz_$t: $(find "$corpus" -type f | wc -l) corpus files"

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "io/scenario_impl.h"
+#include "scenario/scenario_impl.h"
 #include "itsim/itsim.h"
 #include "its_test.h"
 

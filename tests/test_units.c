@@ -1,4 +1,4 @@
-/* itsim tests: units (src/io/units.c). Known conversions with stated
+/* itsim tests: units (src/core/units.c). Known conversions with stated
  * tolerances, exactness of factors, and every error path and status. */
 #include <locale.h>
 #include <stdlib.h>

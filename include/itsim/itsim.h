@@ -12,6 +12,8 @@
 #include "itsim/model.h"
 #include "itsim/sim.h"
 #include "itsim/scenario.h"
+#include "itsim/run.h"
+#include "itsim/io.h"
 #include "itsim/clinical.h"
 #include "itsim/validate.h"
 #include "itsim/agents.h"

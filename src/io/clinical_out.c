@@ -1,7 +1,7 @@
 /* itsim: clinical read-outs of a run as text: the summary section and the
  * CSV files assessments.csv, adverse_events.csv and clinical.csv
  * (docs/clinical.md describes the columns). */
-#include "io/scenario_impl.h"
+#include "scenario/scenario_impl.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -19,12 +19,6 @@ void its__c_locale_leave(its__c_locale *g)
     }
 }
 
-void its__errno_text(int err, char *buf, size_t n)
-{
-    if (strerror_r(err, buf, n) != 0)
-        snprintf(buf, n, "error %d", err);
-}
-
 void its__set_msg(char *err, size_t n, const char *fmt, ...)
 {
     va_list ap;

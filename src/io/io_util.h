@@ -5,6 +5,7 @@
 
 #include <locale.h>
 #include <stddef.h>
+#include "core/core.h"
 
 /* Numbers are always written with a '.' decimal point: switch this thread
  * to the C locale while writing (thread-local, nothing global). */
@@ -14,9 +15,6 @@ typedef struct its__c_locale {
 
 void its__c_locale_enter(its__c_locale *g);
 void its__c_locale_leave(its__c_locale *g);
-
-/* strerror_r text of err into buf (thread-safe). */
-void its__errno_text(int err, char *buf, size_t n);
 
 /* printf into err[0..n) (nothing when err is NULL or n is 0). */
 void its__set_msg(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,7 +1,7 @@
 /* itsim: run outputs. Readable summary, and the output directory
  * (timeseries.csv, summary.json, scenario.resolved.yaml) written atomically. */
 #define _DEFAULT_SOURCE /* flock(2): the lock on a directory being written */
-#include "io/scenario_impl.h"
+#include "scenario/scenario_impl.h"
 #include "itsim/itsim.h"
 #include "io/plot.h"
 #include "io/io_util.h"

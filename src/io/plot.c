@@ -17,6 +17,8 @@
 
 #include "itsim/clinical.h"
 #include "itsim/scenario.h"
+#include "itsim/run.h"
+#include "itsim/io.h"
 
 /* ---- small helpers --------------------------------------------------------- */
 

@@ -3,7 +3,7 @@
  * with CTCAE as the run goes, so that a grade-5 event or a lethal tumour
  * burden ends the course) and with the RECIST assessment schedule (lesion
  * diameters, evaluated at the end). docs/clinical.md. */
-#include "io/scenario_impl.h"
+#include "scenario/scenario_impl.h"
 #include "itsim/units.h"
 
 #include <math.h>

@@ -7,6 +7,8 @@
 #include "itsim/clinical.h"
 #include "itsim/model.h"
 #include "itsim/scenario.h"
+#include "itsim/run.h"
+#include "itsim/io.h"
 #include "itsim/sim.h"
 
 /* Size of the error buffers of scenarios and results. */

@@ -1,6 +1,6 @@
 /* itsim: scenario files. Loads YAML through io/yaml_adapter, checks every
  * name and unit against the model, applies overrides and runs the plan. */
-#include "io/scenario_impl.h"
+#include "scenario/scenario_impl.h"
 #include "itsim/agents.h"
 #include "io/yaml_adapter.h"
 #include "itsim/itsim.h"

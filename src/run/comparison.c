@@ -1,6 +1,6 @@
 /* itsim: comparisons, the arms of a scenario run side by side on the same
  * patient, with one compact table of clinical endpoints. */
-#include "io/scenario_impl.h"
+#include "scenario/scenario_impl.h"
 #include "io/plot.h"
 
 #include <math.h>

@@ -1,0 +1,113 @@
+/* itsim: reading scenarios from YAML (libyaml) and writing results:
+ * output directories of CSV, JSON, resolved YAML and figures, and printed
+ * summaries. */
+#ifndef ITSIM_IO_H
+#define ITSIM_IO_H
+
+#include <signal.h>
+#include <stdio.h>
+#include <stddef.h>
+#include "itsim/run.h"
+#include "itsim/scenario.h"
+#include "itsim/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Load a scenario from a YAML file / from text (`name` is used in messages).
+ * Every quantity is checked and converted to model units; names are checked
+ * against the model. ITS_EIO, ITS_EPARSE, ITS_ENOTFOUND, ITS_EUNIT,
+ * ITS_ERANGE, ITS_EINVAL (NULL argument) or ITS_ENOMEM on error, with the
+ * position in its_scenario_errmsg. */
+its_status its_scenario_load_file(its_scenario *sc, const char *path);
+its_status its_scenario_load_string(its_scenario *sc, const char *text,
+                                    size_t len, const char *name);
+/* A path that is not a regular file (a FIFO, directory or device) is
+ * refused with ITS_EIO before anything is read from it, for the scenario
+ * and for the files of its arms. */
+
+
+/* Print a readable summary (model, horizon, doses, final and extreme
+ * values of each state, solver statistics). */
+its_status its_result_print_summary(const its_result *res, FILE *fp);
+
+/* One compact table: best response, best change of the sum of diameters,
+ * progression-free time, overall survival, worst CTCAE grade, doses given
+ * and held. ITS_EIO on a write error. */
+its_status its_comparison_print_table(const its_comparison *c, FILE *fp);
+
+/* How outputs are written. Figures are gnuplot scripts (with the CSV files
+ * as their data) for models with clinical read-outs; rendering runs gnuplot
+ * on them, in the temporary directory before it is renamed, for a PNG and an
+ * SVG of each. A missing or failing gnuplot is not an error: `note` says
+ * what happened and how to render the scripts by hand.
+ *
+ * Every output directory carries a mark file, ITS_OUTPUT_MARK, written
+ * first. `overwrite` replaces only a directory with that mark and no
+ * subdirectories, and never the working directory, a directory holding one
+ * of the `keep` files, or an ancestor of either (compared by device and
+ * inode after resolving links). While a directory is being written its
+ * mark holds ITS_OUTPUT_MARK_PARTIAL, replaced by ITS_OUTPUT_MARK_DONE just
+ * before the directory is put in place. Stale temporary directories
+ * DIR.tmp.XXXXXX of an interrupted writer (killed before it could clean up)
+ * are removed by the next write to DIR when their mark says partial and no
+ * writer holds it; anything else (a finished output of that name included)
+ * is left alone. */
+#define ITS_OUTPUT_MARK ".itsim-output"
+#define ITS_OUTPUT_MARK_DONE "itsim output directory: itsim may replace it (--force)\n"
+#define ITS_OUTPUT_MARK_PARTIAL "itsim output being written (removed when stale)\n"
+typedef struct its_output_opts {
+    int overwrite;        /* replace a directory itsim wrote (--force) */
+    int figures;          /* write the figure scripts (default 1) */
+    int render;           /* render them with gnuplot (default 1) */
+    const char *gnuplot;  /* program name or path; NULL: "gnuplot" on PATH */
+    const char *const *keep; /* NULL-terminated list of input files that must
+                                survive (e.g. its_scenario_file), or NULL */
+    const volatile sig_atomic_t *cancel; /* polled between files and figures
+                                when not NULL: once non-zero, writing stops,
+                                the temporary directory is removed and
+                                ITS_ECANCELLED is returned (set it from a
+                                signal handler) */
+    char note[512];       /* out: what happened to the figures ("" if none) */
+} its_output_opts;
+
+void its_output_opts_default(its_output_opts *o);
+
+/* Check, without writing, that dir can take an output with these options
+ * (NULL: defaults): it is missing, an empty directory, or (with overwrite) a
+ * directory itsim wrote that may be replaced. ITS_OK, or ITS_EIO /
+ * ITS_EINVAL with a message naming dir in msg (msglen bytes). The writers
+ * make the same check. */
+its_status its_output_check(const char *dir, const its_output_opts *o, char *msg,
+                            size_t msglen);
+
+/* Write a result's files into dir as its_result_write_dir does, with the
+ * options (NULL: defaults). o->note is filled in. ITS_ECANCELLED when
+ * o->cancel was set (nothing is left behind). */
+its_status its_result_write(const its_result *res, const char *dir, its_output_opts *o);
+
+/* Write timeseries.csv, summary.json and scenario.resolved.yaml into dir
+ * (and, for models with observables, the clinical files and the figure
+ * scripts, not rendered: its_result_write with render = 0).
+ * Files are written into a temporary sibling directory which is renamed to
+ * dir only when complete; on any error nothing is left behind. An existing
+ * non-empty dir is an error unless overwrite is non-zero and dir may be
+ * replaced (its_output_opts), in which case it is replaced only after the
+ * new one is complete. */
+its_status its_result_write_dir(const its_result *res, const char *dir,
+                                int overwrite);
+/* Write every arm's files prefixed "ID." plus comparison.csv and
+ * summary.json into dir, atomically as its_result_write_dir. Like the
+ * result writers, these record their error on the handle: do not write the
+ * same comparison (or result) from two threads at once. */
+its_status its_comparison_write_dir(const its_comparison *c, const char *dir, int overwrite);
+/* The same with output options (NULL: defaults; figures include
+ * comparison.gp); o->note is filled in. */
+its_status its_comparison_write(const its_comparison *c, const char *dir, its_output_opts *o);
+const char *its_comparison_errmsg(const its_comparison *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

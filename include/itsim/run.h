@@ -1,0 +1,96 @@
+/* itsim: running scenarios. A run gives a result (the time course, the
+ * clinical read-outs and the solver statistics); a comparison runs every
+ * arm of a scenario on the same patient. Writing and printing results:
+ * itsim/io.h. */
+#ifndef ITSIM_RUN_H
+#define ITSIM_RUN_H
+
+#include <stddef.h>
+#include "itsim/clinical.h"
+#include "itsim/scenario.h"
+#include "itsim/sim.h"
+#include "itsim/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct its_result its_result;
+
+/* its_scenario_run for arm i of a scenario with arms (same statuses; the
+ * message names the arm). */
+its_status its_scenario_run_arm(its_scenario *sc, size_t i, its_result **out);
+
+/* Check everything and run the scenario (ITS_EINVAL for a scenario with
+ * arms). *out receives a result owned by the
+ * caller (its_result_free). On a solver failure (ITS_ESOLVER) *out still
+ * receives the partial result up to the failure, whose summary and output
+ * files record the status; on any other error *out is NULL. */
+its_status its_scenario_run(its_scenario *sc, its_result **out);
+
+void its_result_free(its_result *res);
+
+/* Clinical read-outs of a run (models with observables; docs/clinical.md):
+ * RECIST endpoints, the worst CTCAE grade of each term, death, survival and
+ * what happened to the doses. Times are in model units from the start. */
+typedef struct its_clinical_summary {
+    int available;                  /* 0: the model has no observables */
+    int recist_available;           /* lesions were assessed */
+    its_recist_endpoints recist;
+    size_t n_assessments;
+    int worst_grade[ITS_AE_NTERMS]; /* -1: term not graded for this model */
+    int worst_any;                  /* highest grade over all terms */
+    its_ae_term worst_term;         /* its term (first if tied) */
+    double death;                   /* time of death, NaN if alive at the end */
+    int death_cause;                /* 0 alive, 1 disease (lethal tumour
+                                       burden), 2 treatment (grade-5 event) */
+    its_ae_term death_term;         /* for cause 2 */
+    double os;                      /* overall survival: death or end (censored) */
+    int os_event;
+    size_t doses_planned;           /* scheduled administrations */
+    size_t doses_given;             /* given in full */
+    size_t doses_reduced;           /* given at a reduced fraction */
+    size_t doses_held;              /* held or stopped by a rule, or after
+                                       progression (stop_at_progression) */
+    size_t doses_after_progression; /* of those, held after progression */
+    size_t doses_not_reached;       /* after death or the end of the run */
+} its_clinical_summary;
+
+its_status its_result_clinical(const its_result *res, its_clinical_summary *s);
+/* The evaluators behind the summary (per-assessment detail, AE episodes),
+ * owned by the result; NULL when not available. */
+const its_recist *its_result_recist(const its_result *res);
+const its_ctcae *its_result_ctcae(const its_result *res);
+
+/* Solver statistics of the run (its_stats; t_reached is where the run
+ * ended: the horizon, the time of death, or where the solver gave up).
+ * ITS_EINVAL for NULL arguments. */
+its_status its_result_stats(const its_result *res, its_stats *stats);
+
+const char *its_result_errmsg(const its_result *res);
+
+/* ---- comparisons ------------------------------------------------------------
+
+ * The arms of a scenario run side by side on the same patient (a plain
+ * scenario is one arm). The default `itsim run` is such a comparison. */
+typedef struct its_comparison its_comparison;
+
+/* Run every arm (in parallel when built with OpenMP; results do not depend
+ * on the number of threads). *out receives the comparison (caller frees)
+ * unless the status is ITS_ENOMEM or the arguments are NULL (ITS_EINVAL);
+ * when an arm fails, the others still run and the first failure is
+ * returned with its message in its_comparison_errmsg (ITS_ESOLVER: the
+ * arm's partial result is kept; other failures: the arm has no result). */
+its_status its_comparison_run(its_scenario *sc, its_comparison **out);
+void its_comparison_free(its_comparison *c);
+size_t its_comparison_count(const its_comparison *c);
+/* Arm label (as written), identifier (file-name prefix) and result (NULL
+ * if the arm could not run); owned by the comparison. */
+const char *its_comparison_label(const its_comparison *c, size_t i);
+const char *its_comparison_id(const its_comparison *c, size_t i);
+const its_result *its_comparison_result(const its_comparison *c, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
