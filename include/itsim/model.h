@@ -5,6 +5,7 @@
 #define ITSIM_MODEL_H
 
 #include <stddef.h>
+#include "itsim/status.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -184,6 +185,39 @@ int its_model_set_index(const its_model_def *m, const char *name);
 int its_model_observable_index(const its_model_def *m, const char *name);
 /* Index of the first observable with the given role, or -1. */
 int its_model_observable_role(const its_model_def *m, its_obs_role role);
+
+/* ---- parameter vectors --------------------------------------------------------
+ * What a simulation needs besides the definition: one value per parameter
+ * (p[n_params], in the units of the definition) and the initial state
+ * y0[n_states]. Scenario resolution fills these without creating a
+ * simulation; its_sim_create starts from the same values. Messages follow
+ * the library's convention for functions without a handle: msg receives
+ * msglen bytes at most, always terminated, "" on success; msg may be NULL. */
+
+/* p[i] = the default of every parameter, then the model's default set
+ * (when it has one) applied. ITS_EINVAL for NULL arguments. */
+its_status its_model_default_params(const its_model_def *m, double *p,
+                                    char *msg, size_t msglen);
+
+/* Apply the named parameter set to p. ITS_ENOTFOUND for an unknown set or a
+ * set naming an unknown parameter, ITS_ERANGE for a set value outside its
+ * parameter's domain (p is then partly changed), ITS_EINVAL for NULL. */
+its_status its_model_apply_set(const its_model_def *m, const char *set,
+                               double *p, char *msg, size_t msglen);
+
+/* Check value for parameter i (0 <= i < n_params): ITS_OK, ITS_ERANGE for a
+ * non-finite value or one outside the parameter's domain (the message names
+ * the parameter, the value with its unit and the domain), ITS_EINVAL for a
+ * bad index or NULL model. */
+its_status its_model_check_param(const its_model_def *m, size_t i, double value,
+                                 char *msg, size_t msglen);
+
+/* The initial state y0[n_states] implied by parameters p: the definition's
+ * init callback when it has one (e.g. a blood compartment at its steady
+ * state for the given volume), otherwise every state's `initial`. ITS_EINVAL
+ * for NULL arguments, ITS_ERANGE when the callback cannot compute a state. */
+its_status its_model_initial_state(const its_model_def *m, const double *p,
+                                   double *y0, char *msg, size_t msglen);
 
 #ifdef __cplusplus
 }
