@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian packages itsim needs, when they are missing.
 # Usage: scripts/deps.sh [build|bench|fuzz]   (default: build)
 # As root it runs apt-get; otherwise it prints the exact command to run.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds an optimised CVODE from Debian's own sundials source package.
 #
 # Why: Debian 12's libsundials-dev (6.4.1+dfsg1-3) is compiled without

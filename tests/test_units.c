@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: units (src/core/units.c). Known conversions with stated
  * tolerances, exactness of factors, and every error path and status. */
 #include <locale.h>

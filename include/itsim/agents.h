@@ -12,6 +12,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+ITS_API_BEGIN
 
 /* Body-surface-area formulas. */
 typedef enum its_bsa_formula {
@@ -103,6 +104,7 @@ const its_regimen *its_regimen_at(size_t i);
 /* The regimen called name, or NULL. */
 const its_regimen *its_regimen_find(const char *name);
 
+ITS_API_END
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+ITS_API_BEGIN
 
 /* ---- RECIST 1.1 ------------------------------------------------------------ */
 
@@ -215,6 +216,7 @@ double its_ctcae_death(const its_ctcae *g, its_ae_term *term);
 size_t its_ctcae_episode_count(const its_ctcae *g);
 its_status its_ctcae_episode(const its_ctcae *g, size_t i, its_ae_episode *e);
 
+ITS_API_END
 #ifdef __cplusplus
 }
 #endif

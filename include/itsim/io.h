@@ -14,6 +14,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+ITS_API_BEGIN
 
 /* Load a scenario from a YAML file / from text (`name` is used in messages).
  * Every quantity is checked and converted to model units; names are checked
@@ -107,6 +108,10 @@ its_status its_comparison_write_dir(const its_comparison *c, const char *dir, in
 its_status its_comparison_write(const its_comparison *c, const char *dir, its_output_opts *o);
 const char *its_comparison_errmsg(const its_comparison *c);
 
+/* Version of libyaml in use ("0.2.5"). Static string, never NULL. */
+const char *its_yaml_version(void);
+
+ITS_API_END
 #ifdef __cplusplus
 }
 #endif

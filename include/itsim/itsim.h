@@ -1,12 +1,10 @@
-/* itsim: in-silico cancer immunotherapy. Umbrella header of libitsim. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* itsim: in-silico cancer immunotherapy. Umbrella header of libitsim:
+ * includes every public header. */
 #ifndef ITSIM_ITSIM_H
 #define ITSIM_ITSIM_H
 
-#define ITS_VERSION_MAJOR 0
-#define ITS_VERSION_MINOR 1
-#define ITS_VERSION_PATCH 0
-#define ITS_VERSION_STRING "0.1.0"
-
+#include "itsim/version.h"
 #include "itsim/status.h"
 #include "itsim/units.h"
 #include "itsim/model.h"
@@ -18,17 +16,4 @@
 #include "itsim/validate.h"
 #include "itsim/agents.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/* Version of the library at run time ("0.1.0"). Static string. */
-const char *its_version(void);
-
-/* Version of libyaml in use ("0.2.5"). Static string. */
-const char *its_yaml_version(void);
-
-#ifdef __cplusplus
-}
-#endif
 #endif

@@ -10,6 +10,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+ITS_API_BEGIN
 
 /* Right-hand side dy/dt = f(t, y; p). All arrays are owned by the caller;
  * y and p are read-only, ydot has n_states entries. The function must not
@@ -219,6 +220,7 @@ its_status its_model_check_param(const its_model_def *m, size_t i, double value,
 its_status its_model_initial_state(const its_model_def *m, const double *p,
                                    double *y0, char *msg, size_t msglen);
 
+ITS_API_END
 #ifdef __cplusplus
 }
 #endif

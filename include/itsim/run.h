@@ -14,6 +14,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+ITS_API_BEGIN
 
 typedef struct its_result its_result;
 
@@ -90,6 +91,7 @@ const char *its_comparison_label(const its_comparison *c, size_t i);
 const char *its_comparison_id(const its_comparison *c, size_t i);
 const its_result *its_comparison_result(const its_comparison *c, size_t i);
 
+ITS_API_END
 #ifdef __cplusplus
 }
 #endif

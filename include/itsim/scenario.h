@@ -12,6 +12,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+ITS_API_BEGIN
 
 typedef struct its_scenario its_scenario;
 
@@ -62,6 +63,7 @@ const char *its_scenario_arm_name(const its_scenario *sc, size_t i);
 const char *its_scenario_arm_id(const its_scenario *sc, size_t i);
 
 
+ITS_API_END
 #ifdef __cplusplus
 }
 #endif

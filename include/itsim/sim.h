@@ -11,6 +11,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+ITS_API_BEGIN
 
 /* Opaque simulation handle. Not thread-safe: use one handle per thread.
  * A handle holds no global state, and all solver workspace is allocated by
@@ -243,6 +244,7 @@ its_status its_sim_get_stats(const its_sim *sim, its_stats *stats);
 /* Version of the SUNDIALS library itsim was built with, e.g. "6.4.1". */
 const char *its_sundials_version(void);
 
+ITS_API_END
 #ifdef __cplusplus
 }
 #endif

@@ -1,11 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: status codes shared by every public function.
  * One X-macro list generates the enum, its names and its messages. */
 #ifndef ITSIM_STATUS_H
 #define ITSIM_STATUS_H
 
+#include "itsim/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+ITS_API_BEGIN
 
 /* X(symbol, value, message). ITS_OK is zero and every error is negative. */
 #define ITS_STATUS_LIST(X)                                                     \
@@ -35,6 +39,7 @@ const char *its_strerror(its_status status);
 /* Symbolic name of a status ("ITS_EUNIT"). Static string, never NULL. */
 const char *its_status_name(its_status status);
 
+ITS_API_END
 #ifdef __cplusplus
 }
 #endif

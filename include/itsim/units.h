@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: physical units. Parses unit expressions ("mg/kg/d", "mm3",
  * "cells/(d*L)"), checks dimensions and converts quantities. */
 #ifndef ITSIM_UNITS_H
@@ -9,6 +10,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+ITS_API_BEGIN
 
 /* Base dimensions: time, length, mass, cells, international units (IU),
  * amount of substance (mol), an arbitrary model unit ("au") that only
@@ -75,6 +77,7 @@ its_status its_unit_convert(double value, const char *from, const char *to,
 its_status its_quantity_parse(const char *text, const char *unit, double *out,
                               char *msg, size_t msglen);
 
+ITS_API_END
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+ITS_API_BEGIN
 
 typedef struct its_check_result {
     const char *id;          /* "H1", "K6", ... (static) */
@@ -33,6 +34,7 @@ const char *its_check_id(size_t i);
  * failed simulation (r->passed is then 0 and computed is NaN). */
 its_status its_check_run(size_t i, its_check_result *r);
 
+ITS_API_END
 #ifdef __cplusplus
 }
 #endif

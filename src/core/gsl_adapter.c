@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: GSL adapter (root finding). The only file that includes
  * GSL headers; GSL errors come back as its_status, never as an abort. */
 #include "core/gsl_adapter.h"
 
 #include <math.h>
+#include <pthread.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
@@ -22,6 +24,23 @@ static its_status from_gsl(int rc)
     }
 }
 
+/* GSL's default error handler aborts the process. The adapter turns it
+ * off once per process, on the first call into GSL (pthread_once: safe when
+ * threads start root finding together), and only if the application has
+ * not installed a handler of its own, which is then left in place. Every
+ * GSL error is returned as a code and translated by from_gsl. Before, the
+ * handler was switched off on every call, which wrote GSL's process-wide
+ * handler from every thread and overrode an application's handler. */
+static pthread_once_t gsl_handler_once = PTHREAD_ONCE_INIT;
+
+static void gsl_handler_init(void)
+{
+    gsl_error_handler_t *app = gsl_set_error_handler_off();
+
+    if (app != NULL)
+        gsl_set_error_handler(app);
+}
+
 its_status its__root_brent(double (*f)(double x, void *ud), void *ud,
                            double lo, double hi, double rtol, double *root)
 {
@@ -30,9 +49,7 @@ its_status its__root_brent(double (*f)(double x, void *ud), void *ud,
     double flo = f(lo, ud), fhi = f(hi, ud);
     int rc = GSL_CONTINUE, iter;
 
-    /* GSL's default handler aborts; turn it off (idempotent) so that every
-     * error is returned as a code and translated here. */
-    gsl_set_error_handler_off();
+    pthread_once(&gsl_handler_once, gsl_handler_init);
     if (!isfinite(flo) || !isfinite(fhi) || (flo > 0.0) == (fhi > 0.0))
         return ITS_ERANGE;
     s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);

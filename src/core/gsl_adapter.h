@@ -1,5 +1,9 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: the only interface to GSL. Translates GSL's return codes
- * into its_status and never lets GSL's default handler abort the process. */
+ * into its_status and never lets GSL's default handler abort the process:
+ * on the first call the default handler is switched off, once per process
+ * and thread-safely, unless the application installed its own handler
+ * (gsl_set_error_handler), which itsim then leaves alone. */
 #ifndef ITS_CORE_GSL_ADAPTER_H
 #define ITS_CORE_GSL_ADAPTER_H
 

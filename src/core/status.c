@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: status messages, generated from the single list in status.h. */
 #include "itsim/status.h"
 

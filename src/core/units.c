@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim io: physical units. Parses unit expressions ("mg/kg/d", "mm3",
  * "1/(d*mm2)") and quantities ("30 mg/kg"), checks dimensions, converts. */
 #include "itsim/units.h"

@@ -469,3 +469,11 @@ const char *its__yaml_version_string(void)
 {
     return yaml_get_version_string();
 }
+
+/* its_yaml_version (itsim/io.h): the libyaml in use, at run time. */
+#include "itsim/io.h"
+
+const char *its_yaml_version(void)
+{
+    return its__yaml_version_string();
+}
