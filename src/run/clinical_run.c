@@ -3,18 +3,19 @@
  * with CTCAE as the run goes, so that a grade-5 event or a lethal tumour
  * burden ends the course) and with the RECIST assessment schedule (lesion
  * diameters, evaluated at the end). docs/clinical.md. */
-#include "scenario/scenario_impl.h"
+#include "run/run.h"
 #include "itsim/units.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Times closer than this are one time: 1e-9 of the horizon, plus
- * round-off of the absolute times. */
+/* Times closer than this are one time: the time tolerance of the horizon
+ * (core.h), plus round-off of the absolute times. */
 static double same_tol(const its__plan *p)
 {
-    return 1e-9 * fmax(1.0, p->t1 - p->t0) + 1e-12 * fmax(fabs(p->t0), fabs(p->t1));
+    return its__time_tol(p->t1 - p->t0, 0.0) +
+           ITS__INSTANT_RTOL * fmax(fabs(p->t0), fabs(p->t1));
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -175,8 +176,7 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
     if (p->model->observe(t, y, p->params, c->obs) != 0)
         return 0;
     /* grading sees every monitoring time and both sides of each dose */
-    died = its_ctcae_push(c->ctcae, t, c->obs);
-    if (died < 0)
+    if (its_ctcae_push(c->ctcae, t, c->obs, &died) != ITS_OK)
         return -1;
     if (died) {
         c->death = t;
@@ -208,7 +208,7 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
             its_recist_evaluate(c->recist, c->n_assess, c->n_lesions, c->assess_t, c->assess_d,
                                 p->clin.n_organs ? c->organ : NULL, (double)NAN) == ITS_OK) {
             its_recist_assessment a;
-            if (its_recist_at(c->recist, c->n_assess - 1, &a) == ITS_OK &&
+            if (its_recist_get_assessment(c->recist, c->n_assess - 1, &a) == ITS_OK &&
                 a.overall == ITS_RESP_PD)
                 c->progressed = 1;
         }
@@ -246,7 +246,7 @@ void its__clin_free(its__clinrun *c)
 
 /* ---- public accessors ------------------------------------------------------ */
 
-its_status its_result_clinical(const its_result *res, its_clinical_summary *s)
+its_status its_result_get_clinical(const its_result *res, its_clinical_summary *s)
 {
     const its__clinrun *c;
     size_t i;
