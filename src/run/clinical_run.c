@@ -92,7 +92,7 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
     c->tol = tol;
 
     /* merged, sorted times with their flags */
-    tag = malloc(n_all * sizeof *tag);
+    tag = its__malloc(n_all * sizeof *tag);
     if (!tag)
         return ITS_ENOMEM;
     for (i = 0; i < p->n_grid; i++) {
@@ -110,12 +110,12 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
         tag[n++][1] = ITS__ROW_ASSESS;
     }
     qsort(tag, n, sizeof *tag, cmp_double);
-    *grid = malloc(n * sizeof **grid);
-    *flags = malloc(n);
+    *grid = its__malloc(n * sizeof **grid);
+    *flags = its__malloc(n);
     if (!*grid || !*flags) {
-        free(tag);
-        free(*grid);
-        free(*flags);
+        its__free(tag);
+        its__free(*grid);
+        its__free(*flags);
         *grid = NULL;
         *flags = NULL;
         return ITS_ENOMEM;
@@ -129,9 +129,9 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
         (*grid)[k] = tag[i][0];
         (*flags)[k++] = (unsigned char)tag[i][1];
     }
-    free(tag);
+    its__free(tag);
     *n_grid = k;
-    c->sched_t = malloc((n_as + 2) * sizeof *c->sched_t);
+    c->sched_t = its__malloc((n_as + 2) * sizeof *c->sched_t);
     if (!c->sched_t)
         return ITS_ENOMEM;
     for (i = 0; i < k; i++)
@@ -140,12 +140,12 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
 
     c->cap_mon = n_mon + 1;
     c->cap_assess = n_as + 2;
-    c->obs = malloc((c->n_obs + 1) * sizeof *c->obs);
-    c->mon_t = malloc(c->cap_mon * sizeof *c->mon_t);
-    c->mon_obs = malloc(c->cap_mon * (c->n_obs + 1) * sizeof *c->mon_obs);
-    c->mon_grade = malloc(c->cap_mon * ITS_AE_NTERMS);
-    c->assess_t = malloc(c->cap_assess * sizeof *c->assess_t);
-    c->assess_d = malloc(c->cap_assess * (c->n_lesions + 1) * sizeof *c->assess_d);
+    c->obs = its__malloc((c->n_obs + 1) * sizeof *c->obs);
+    c->mon_t = its__malloc(c->cap_mon * sizeof *c->mon_t);
+    c->mon_obs = its__malloc(c->cap_mon * (c->n_obs + 1) * sizeof *c->mon_obs);
+    c->mon_grade = its__malloc(c->cap_mon * ITS_AE_NTERMS);
+    c->assess_t = its__malloc(c->cap_assess * sizeof *c->assess_t);
+    c->assess_d = its__malloc(c->cap_assess * (c->n_lesions + 1) * sizeof *c->assess_d);
     if (!c->obs || !c->mon_t || !c->mon_obs || !c->mon_grade || !c->assess_t || !c->assess_d)
         return ITS_ENOMEM;
     return ITS_OK;
@@ -234,13 +234,13 @@ void its__clin_free(its__clinrun *c)
 {
     its_ctcae_free(c->ctcae);
     its_recist_free(c->recist);
-    free(c->obs);
-    free(c->mon_t);
-    free(c->mon_obs);
-    free(c->mon_grade);
-    free(c->assess_t);
-    free(c->assess_d);
-    free(c->sched_t);
+    its__free(c->obs);
+    its__free(c->mon_t);
+    its__free(c->mon_obs);
+    its__free(c->mon_grade);
+    its__free(c->assess_t);
+    its__free(c->assess_d);
+    its__free(c->sched_t);
     memset(c, 0, sizeof *c);
 }
 
