@@ -189,7 +189,7 @@ static int write_done(its_status wst, const char *errmsg, const char *outdir,
 static int run_comparison(its_scenario *sc, const char *outdir, its_output_opts *o)
 {
     its_comparison *c = NULL;
-    its_status st = its_comparison_run(sc, &c);
+    its_status st = its_comparison_run(sc, 0, &c);
     int rc = 0;
     if (!c) {
         print_scenario_error(sc);

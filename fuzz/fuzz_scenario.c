@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario/scenario_impl.h"
+#include "run/run.h"
 #include "itsim/itsim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

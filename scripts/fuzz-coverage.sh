@@ -25,7 +25,7 @@ for t in "${targets[@]}"; do
         "$exe" -runs=0 -timeout=10 -rss_limit_mb=2048 "$corpus" >"$cov/$t.replay.log" 2>&1) || true
     llvm-profdata merge -sparse "$cov/$t".*.profraw -o "$cov/$t.profdata"
     case "$t" in
-        scenario) srcs=("$root/src/scenario/scenario.c" "$root/src/io/yaml_adapter.c" "$root/src/core/units.c") ;;
+        scenario) srcs=("$root"/src/scenario/*.c "$root/src/io/yaml_adapter.c" "$root/src/io/load.c" "$root/src/core/units.c") ;;
         units) srcs=("$root/src/core/units.c") ;;
         *) srcs=("$root/src") ;;
     esac

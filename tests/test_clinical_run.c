@@ -63,7 +63,7 @@ static void test_progression_time(void)
         res = run_text(text);
         if (!res)
             continue;
-        its_result_clinical(res, &s);
+        its_result_get_clinical(res, &s);
         its_test_true(s.available && s.recist_available, "read-outs available");
         its_test_abs(s.recist.baseline_mm, d0, 1e-9, "baseline diameter (6 V0/pi)^(1/3)");
         its_test_true(s.recist.pfs_event == 1, "progression observed");
@@ -98,7 +98,7 @@ static void test_response_times(void)
     res = run_text(text);
     if (!res)
         return;
-    its_result_clinical(res, &s);
+    its_result_get_clinical(res, &s);
     its_test_true(s.recist.best == ITS_RESP_PR, "best response PR (got %s)",
                   its_response_name(s.recist.best));
     its_test_abs(s.recist.time_to_response, 49.0, 1e-9, "time to response: first weekly scan after 44.19 d");
@@ -126,7 +126,7 @@ static void test_lethal_burden(void)
     its_clinical_summary s;
     if (!res)
         return;
-    its_result_clinical(res, &s);
+    its_result_get_clinical(res, &s);
     its_test_true(s.death_cause == 1 && s.os_event, "death from the tumour burden");
     its_test_abs(t_death, 26.316, 0.001, "closed form: 2e9 cells at 26.316 d");
     its_test_true(s.death >= t_death && s.death <= t_death + 1.0 / 24.0 + 1e-9,
@@ -137,7 +137,7 @@ static void test_lethal_burden(void)
         /* issue 9 item 14: the run ends at the death, inside its only
          * segment; its solver counters are kept */
         its_stats st;
-        its_result_stats(res, &st);
+        its_result_get_stats(res, &st);
         its_test_true(st.steps > 0 && st.segments == 1, "solver steps up to the death: %ld",
                       st.steps);
         its_test_abs(st.t_reached, s.death, 0.0, "the run ended at the death");
@@ -156,7 +156,7 @@ static void test_tme_geometry_and_holds(void)
     if (res) {
         const double d1 = 10.0 * cbrt(6.0 * 4.0 / 3.14159265358979323846);
         const double d2 = 10.0 * cbrt(6.0 * 1.5 / 3.14159265358979323846);
-        its_result_clinical(res, &s);
+        its_result_get_clinical(res, &s);
         its_test_true(s.recist.n_targets == 2 && s.recist.n_nontargets == 1,
                       "lesions 19.7 and 14.2 mm are targets, 9.8 mm is not measurable");
         its_test_abs(s.recist.baseline_mm, d1 + d2, 1e-6, "baseline sum of diameters");
@@ -172,7 +172,7 @@ static void test_tme_geometry_and_holds(void)
     res = NULL;
     its_scenario_run(sc, &res);
     if (res) {
-        its_result_clinical(res, &s);
+        its_result_get_clinical(res, &s);
         its_test_true(s.doses_planned == 28 && s.doses_given >= 16 && s.doses_given <= 24 &&
                           s.doses_held == 28 - s.doses_given,
                       "HD IL-2: %zu of 28 doses given (8-12 per cycle)", s.doses_given);
@@ -201,7 +201,7 @@ static void test_toxic_death(void)
     its_clinical_summary s;
     if (!res)
         return;
-    its_result_clinical(res, &s);
+    its_result_get_clinical(res, &s);
     its_test_true(s.death_cause == 2 && s.death_term == ITS_AE_HYPOTENSION,
                   "treatment-related death from hypotension (cause %d)", s.death_cause);
     its_test_true(s.worst_grade[ITS_AE_HYPOTENSION] == 5, "grade 5 recorded");
@@ -227,7 +227,7 @@ static void test_stop_at_progression(void)
     its_clinical_summary s;
     if (!res)
         return;
-    its_result_clinical(res, &s);
+    its_result_get_clinical(res, &s);
     its_test_true(s.recist.pfs_event == 1 && s.recist.pfs == 56.0, "PD at the first scan");
     its_test_true(s.doses_planned == 87 && s.doses_given == 24, "doses before day 56 given: %zu of %zu",
                   s.doses_given, s.doses_planned);
@@ -261,13 +261,57 @@ static void test_grade_rule(void)
         res = run_text(text);
         if (!res)
             return;
-        its_result_clinical(res, &s);
+        its_result_get_clinical(res, &s);
         given[i] = s.doses_given;
         its_result_free(res);
     }
     its_test_true(given[0] == 8 && given[1] == 8,
                   "hold on grade.hypotension >= 2 and on SBP < 90 mmHg: %zu and %zu of 14 given",
                   given[0], given[1]);
+}
+
+/* The caller sets the threads of a comparison (0: OpenMP's default); the
+ * arms' results must be the same bit for bit on 1 and 2 threads (each arm
+ * has its own solver), and a negative count is refused. */
+static void test_comparison_threads(void)
+{
+    static const char text[] =
+        "model: tme\n"
+        "clinical: {assess_every: 4 weeks, monitor_every: 1 h}\n"
+        "simulate: {until: 90 d, output_every: 1 d}\n"
+        "arms:\n"
+        "  - {name: untreated}\n"
+        "  - {name: HD IL-2, regimen: hd_il2}\n"
+        "  - {name: anti-PD-1, regimen: pembrolizumab}\n";
+    its_scenario *sc = NULL;
+    its_comparison *c[2] = {NULL, NULL}, *bad = NULL;
+    its_status st[2];
+    size_t i, same = 0;
+    its_scenario_create(&sc);
+    its_test_true(its_scenario_load_string(sc, text, strlen(text), "threads") == ITS_OK,
+                  "comparison scenario loads (%s)", its_scenario_errmsg(sc));
+    st[0] = its_comparison_run(sc, 1, &c[0]);
+    st[1] = its_comparison_run(sc, 2, &c[1]);
+    its_test_true(st[0] == ITS_OK && st[1] == ITS_OK, "comparison runs on 1 and 2 threads");
+    for (i = 0; c[0] && c[1] && i < its_comparison_count(c[0]); i++) {
+        its_clinical_summary a, b;
+        its_stats sa, sb;
+        if (its_result_get_clinical(its_comparison_result(c[0], i), &a) != ITS_OK ||
+            its_result_get_clinical(its_comparison_result(c[1], i), &b) != ITS_OK ||
+            its_result_get_stats(its_comparison_result(c[0], i), &sa) != ITS_OK ||
+            its_result_get_stats(its_comparison_result(c[1], i), &sb) != ITS_OK)
+            continue;
+        same += memcmp(&a.recist.best_change, &b.recist.best_change, sizeof(double)) == 0 &&
+                memcmp(&a.os, &b.os, sizeof(double)) == 0 && a.worst_any == b.worst_any &&
+                a.doses_given == b.doses_given && a.doses_held == b.doses_held &&
+                sa.steps == sb.steps && sa.t_reached == sb.t_reached;
+    }
+    its_test_true(same == 3, "all 3 arms identical on 1 and 2 threads (%zu)", same);
+    its_test_true(its_comparison_run(sc, -1, &bad) == ITS_EINVAL && bad == NULL,
+                  "a negative thread count is refused");
+    its_comparison_free(c[0]);
+    its_comparison_free(c[1]);
+    its_scenario_free(sc);
 }
 
 int main(void)
@@ -279,5 +323,6 @@ int main(void)
     test_toxic_death();
     test_stop_at_progression();
     test_grade_rule();
+    test_comparison_threads();
     return its_test_done();
 }

@@ -27,7 +27,7 @@ static void grades(its_ae_term k, size_t n, const double *t, const double *v, in
     size_t i;
     begin_single(k);
     for (i = 0; i < n; i++) {
-        its_ctcae_push(G, t[i], &v[i]);
+        its_ctcae_push(G, t[i], &v[i], NULL);
         g[i] = its_ctcae_grade(G, k);
     }
     its_ctcae_end(G);
@@ -59,7 +59,7 @@ static void test_neutrophils(void)
     its_ae_episode e;
     expect(ITS_AE_NEUTROPENIA, 11, v, w, "grades at and beside every boundary");
     its_test_true(its_ctcae_episode_count(G) == 1, "one episode");
-    its_ctcae_episode(G, 0, &e);
+    its_ctcae_get_episode(G, 0, &e);
     its_test_true(e.grade == 4 && e.onset == 2.0 && e.worst_at == 8.0 && e.end == 10.0 && !e.ongoing,
                   "episode: onset 2, worst grade 4 at 8, resolved at 10");
     its_test_true(its_ctcae_worst(G, ITS_AE_NEUTROPENIA) == 4, "worst grade 4");
@@ -108,7 +108,8 @@ static void test_hypotension(void)
     }
     begin_single(ITS_AE_HYPOTENSION);
     for (i = 0; i < 12; i++) {
-        int died = its_ctcae_push(G, t[i], &x[i]);
+        int died = 0;
+        its_ctcae_push(G, t[i], &x[i], &died);
         g[i] = its_ctcae_grade(G, ITS_AE_HYPOTENSION);
         if (died)
             break;
@@ -145,23 +146,23 @@ static void test_baseline_and_multi(void)
     idx[ITS_AE_NEUTROPENIA] = 1;
     its_ctcae_begin(G, idx, 2);
     for (i = 0; i < 5; i++)
-        its_ctcae_push(G, (double)i, rows[i]);
+        its_ctcae_push(G, (double)i, rows[i], NULL);
     its_ctcae_end(G);
     its_test_true(its_ctcae_baseline(G, ITS_AE_NEUTROPENIA) == 1, "baseline grade 1 neutropenia");
     its_test_true(its_ctcae_episode_count(G) == 2, "two episodes: fever, and neutropenia worse than baseline");
-    its_ctcae_episode(G, 0, &e);
+    its_ctcae_get_episode(G, 0, &e);
     its_test_true(e.term == ITS_AE_FEVER && e.grade == 1 && e.onset == 1.0 && e.end == 2.0,
                   "fever episode 1-2");
-    its_ctcae_episode(G, 1, &e);
+    its_ctcae_get_episode(G, 1, &e);
     its_test_true(e.term == ITS_AE_NEUTROPENIA && e.grade == 2 && e.onset == 2.0 && e.end == 3.0,
                   "neutropenia counts only above its baseline grade");
     its_test_true(its_ctcae_grade(G, ITS_AE_FATIGUE) == -1, "a term without an observable is not graded");
     /* ongoing at the end */
     its_ctcae_begin(G, idx, 2);
-    its_ctcae_push(G, 0.0, rows[0]);
-    its_ctcae_push(G, 1.0, rows[1]);
+    its_ctcae_push(G, 0.0, rows[0], NULL);
+    its_ctcae_push(G, 1.0, rows[1], NULL);
     its_ctcae_end(G);
-    its_ctcae_episode(G, 0, &e);
+    its_ctcae_get_episode(G, 0, &e);
     its_test_true(e.ongoing && e.end == 1.0, "an episode open at the end is ongoing");
 }
 
@@ -171,9 +172,10 @@ static void test_bad_input(void)
     its_ctcae_opts o;
     its_ctcae *g = NULL;
     begin_single(ITS_AE_NEUTROPENIA);
-    its_ctcae_push(G, 2.0, &v);
-    its_test_true(its_ctcae_push(G, 1.0, &v) == -1, "time going backwards rejected");
-    its_test_true(its_ctcae_push(G, NAN, &v) == -1, "non-finite time rejected");
+    its_ctcae_push(G, 2.0, &v, NULL);
+    its_test_true(its_ctcae_push(G, 1.0, &v, NULL) == ITS_EINVAL && its_ctcae_errmsg(G)[0],
+                  "time going backwards rejected, with a message");
+    its_test_true(its_ctcae_push(G, NAN, &v, NULL) == ITS_EINVAL, "non-finite time rejected");
     its_ctcae_opts_default(&o, 2.0);
     o.scale[ITS_AE_FEVER].persist[3] = -1.0;
     its_test_true(its_ctcae_create(&o, &g) == ITS_EINVAL && g == NULL, "negative persistence rejected");

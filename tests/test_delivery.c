@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "scenario/scenario_impl.h"
+#include "run/run.h"
 #include "itsim/itsim.h"
 #include "its_test.h"
 

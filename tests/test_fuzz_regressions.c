@@ -11,7 +11,7 @@
  * The seed corpus (fuzz/seeds/, examples/) is replayed too, so the targets
  * stay buildable and clean without clang. */
 #include "its_test.h"
-#include "scenario/scenario_impl.h"
+#include "run/run.h"
 #include "itsim/itsim.h"
 
 #include <dirent.h>

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "io/plot.h"
-#include "scenario/scenario_impl.h"
+#include "run/run.h"
 #include "itsim/itsim.h"
 
 /* The description tries every way we know to run a command from a gnuplot

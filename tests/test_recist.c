@@ -27,7 +27,7 @@ static its_response overall(size_t i)
 {
     its_recist_assessment a;
     memset(&a, 0, sizeof a);
-    its_recist_at(R, i, &a);
+    its_recist_get_assessment(R, i, &a);
     return a.overall;
 }
 

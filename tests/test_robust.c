@@ -42,7 +42,7 @@ static void test_hd_il2_low_pdl1(void)
     its_test_true(st == ITS_OK, "hd_il2, pdl1_0 = 0.3: runs to the end (%s)", its_status_name(st));
     if (res == NULL)
         return;
-    its_result_stats(res, &s);
+    its_result_get_stats(res, &s);
     /* about 13,000 steps for the year now; 40,000 leaves room for
      * platform differences and is still far from the old failure */
     its_test_true(s.steps < 40000 && s.t_reached == 365.0,
@@ -80,7 +80,7 @@ static void test_pembrolizumab_hd_il2_one_lesion(void)
             its_test_true(0, "tme:1 pembrolizumab + HD IL-2, C_1 = %g: no result", c1[i]);
             continue;
         }
-        its_result_stats(res, &s);
+        its_result_get_stats(res, &s);
         its_test_true(st == ITS_OK && s.t_reached == 365.0 && s.steps < 40000,
                       "tme:1 pembrolizumab + HD IL-2, C_1 = %g: %s, %ld steps, to t = %g",
                       c1[i], its_status_name(st), s.steps, s.t_reached);

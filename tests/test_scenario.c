@@ -1,7 +1,7 @@
 /* itsim tests: scenario loading, checking, overrides, dose expansion, runs
  * and the output directory (library level, white-box via scenario/scenario_impl.h). */
 #include "its_test.h"
-#include "scenario/scenario_impl.h"
+#include "run/run.h"
 #include "itsim/itsim.h"
 
 #include <dirent.h>

@@ -145,14 +145,14 @@ static void run_patient(sweep *sw, size_t k)
         r->os = r->t_reached = (double)NAN;
         if (st != ITS_OK)
             snprintf(r->message, sizeof r->message, "%s", its_scenario_errmsg(sc));
-        if (res != NULL && its_result_clinical(res, &cs) == ITS_OK) {
+        if (res != NULL && its_result_get_clinical(res, &cs) == ITS_OK) {
             r->best = (int)cs.recist.best;
             r->death_cause = cs.death_cause;
             r->os = cs.os;
             r->doses_given = cs.doses_given;
             r->doses_held = cs.doses_held;
         }
-        if (res != NULL && its_result_stats(res, &stats) == ITS_OK) {
+        if (res != NULL && its_result_get_stats(res, &stats) == ITS_OK) {
             r->steps = stats.steps;
             r->extinctions = stats.extinctions;
             r->t_reached = stats.t_reached;

@@ -123,11 +123,11 @@ its_status its_recist_evaluate(its_recist *r, size_t n_times, size_t n_lesions,
                                const int *organ, double death);
 
 /* Results of the last evaluation. its_recist_count is the number of
- * assessments; its_recist_at copies the i-th; its_recist_is_target tells
- * whether lesion j was selected as a target (1), non-target (0) or was
+ * assessments; its_recist_get_assessment copies the i-th into *a;
+ * its_recist_is_target tells whether lesion j was selected as a target (1), non-target (0) or was
  * absent at baseline (-1). */
 size_t its_recist_count(const its_recist *r);
-its_status its_recist_at(const its_recist *r, size_t i, its_recist_assessment *a);
+its_status its_recist_get_assessment(const its_recist *r, size_t i, its_recist_assessment *a);
 int its_recist_is_target(const its_recist *r, size_t j);
 its_status its_recist_get_endpoints(const its_recist *r, its_recist_endpoints *e);
 
@@ -196,11 +196,14 @@ void its_ctcae_free(its_ctcae *g);
 its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS], size_t n_obs);
 
 /* Add the observables at time t (non-decreasing). The first call sets the
- * baseline grades. Returns 1 when a grade-5 event (death) happens at t,
- * 0 otherwise, -1 when t is not finite or decreases (nothing recorded) or
- * when out of memory for a new episode (the grades are updated, the
- * episode is lost). */
-int its_ctcae_push(its_ctcae *g, double t, const double *obs);
+ * baseline grades. *died (when died is not NULL) receives 1 when the first
+ * grade-5 event (death) happens at t, else 0. Returns ITS_OK; ITS_EINVAL
+ * for NULL g or obs, or when t is not finite or decreases (nothing
+ * recorded); ITS_ENOMEM when out of memory for a new episode (the grades
+ * are updated, the episode is lost). The message is in its_ctcae_errmsg. */
+its_status its_ctcae_push(its_ctcae *g, double t, const double *obs, int *died);
+/* The error of the last its_ctcae_push ("" after a success); owned by g. */
+const char *its_ctcae_errmsg(const its_ctcae *g);
 
 /* Close open episodes at the last time pushed. */
 void its_ctcae_end(its_ctcae *g);
@@ -214,7 +217,7 @@ int its_ctcae_baseline(const its_ctcae *g, its_ae_term k);
 double its_ctcae_death(const its_ctcae *g, its_ae_term *term);
 
 size_t its_ctcae_episode_count(const its_ctcae *g);
-its_status its_ctcae_episode(const its_ctcae *g, size_t i, its_ae_episode *e);
+its_status its_ctcae_get_episode(const its_ctcae *g, size_t i, its_ae_episode *e);
 
 ITS_API_END
 #ifdef __cplusplus

@@ -106,7 +106,6 @@ its_status its_comparison_write_dir(const its_comparison *c, const char *dir, in
 /* The same with output options (NULL: defaults; figures include
  * comparison.gp); o->note is filled in. */
 its_status its_comparison_write(const its_comparison *c, const char *dir, its_output_opts *o);
-const char *its_comparison_errmsg(const its_comparison *c);
 
 /* Version of libyaml in use ("0.2.5"). Static string, never NULL. */
 const char *its_yaml_version(void);

@@ -57,17 +57,21 @@ typedef struct its_clinical_summary {
     size_t doses_not_reached;       /* after death or the end of the run */
 } its_clinical_summary;
 
-its_status its_result_clinical(const its_result *res, its_clinical_summary *s);
+/* Copy the summary into *s; ITS_EINVAL for NULL arguments. */
+its_status its_result_get_clinical(const its_result *res, its_clinical_summary *s);
 /* The evaluators behind the summary (per-assessment detail, AE episodes),
  * owned by the result; NULL when not available. */
 const its_recist *its_result_recist(const its_result *res);
 const its_ctcae *its_result_ctcae(const its_result *res);
 
-/* Solver statistics of the run (its_stats; t_reached is where the run
- * ended: the horizon, the time of death, or where the solver gave up).
- * ITS_EINVAL for NULL arguments. */
-its_status its_result_stats(const its_result *res, its_stats *stats);
+/* Copy the solver statistics of the run into *stats (its_stats; t_reached
+ * is where the run ended: the horizon, the time of death, or where the
+ * solver gave up). ITS_EINVAL for NULL arguments. */
+its_status its_result_get_stats(const its_result *res, its_stats *stats);
 
+/* The last error of the functions taking the result (the writers of
+ * itsim/io.h), else the failure message of the run ("" when it succeeded).
+ * Owned by the result. */
 const char *its_result_errmsg(const its_result *res);
 
 /* ---- comparisons ------------------------------------------------------------
@@ -76,13 +80,15 @@ const char *its_result_errmsg(const its_result *res);
  * scenario is one arm). The default `itsim run` is such a comparison. */
 typedef struct its_comparison its_comparison;
 
-/* Run every arm (in parallel when built with OpenMP; results do not depend
- * on the number of threads). *out receives the comparison (caller frees)
- * unless the status is ITS_ENOMEM or the arguments are NULL (ITS_EINVAL);
+/* Run every arm, in parallel on `threads` threads when built with OpenMP
+ * (0: OpenMP's default, e.g. OMP_NUM_THREADS or one per core; ignored
+ * without OpenMP). Results do not depend on the number of threads.
+ * *out receives the comparison (caller frees) unless the status is
+ * ITS_ENOMEM or the arguments are invalid (ITS_EINVAL: NULL, threads < 0);
  * when an arm fails, the others still run and the first failure is
  * returned with its message in its_comparison_errmsg (ITS_ESOLVER: the
  * arm's partial result is kept; other failures: the arm has no result). */
-its_status its_comparison_run(its_scenario *sc, its_comparison **out);
+its_status its_comparison_run(its_scenario *sc, int threads, its_comparison **out);
 void its_comparison_free(its_comparison *c);
 size_t its_comparison_count(const its_comparison *c);
 /* Arm label (as written), identifier (file-name prefix) and result (NULL
@@ -90,6 +96,9 @@ size_t its_comparison_count(const its_comparison *c);
 const char *its_comparison_label(const its_comparison *c, size_t i);
 const char *its_comparison_id(const its_comparison *c, size_t i);
 const its_result *its_comparison_result(const its_comparison *c, size_t i);
+/* The first arm's failure of its_comparison_run, or the last error of the
+ * writers (itsim/io.h); "" when none. Owned by the comparison. */
+const char *its_comparison_errmsg(const its_comparison *c);
 
 ITS_API_END
 #ifdef __cplusplus

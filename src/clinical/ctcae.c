@@ -2,6 +2,7 @@
  * with episodes (onset, worst grade, resolution) and grade-5 events.
  * Thresholds and their sources: docs/clinical.md. */
 #include "itsim/clinical.h"
+#include "core/core.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ struct its_ctcae {
     double t_last, t_death;
     its_ae_term death_term;
     int started;
+    char err[160];          /* last error of its_ctcae_push */
 };
 
 static const struct {
@@ -117,7 +119,7 @@ its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out)
     if (!out)
         return ITS_EINVAL;
     *out = NULL;
-    g = calloc(1, sizeof *g);
+    g = its__calloc(1, sizeof *g);
     if (!g)
         return ITS_ENOMEM;
     if (opts)
@@ -127,7 +129,7 @@ its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out)
     for (k = 0; k < ITS_AE_NTERMS; k++)
         for (i = 0; i < 5; i++)
             if (!(g->o.scale[k].persist[i] >= 0.0) || !isfinite(g->o.scale[k].persist[i])) {
-                free(g);
+                its__free(g);
                 return ITS_EINVAL;
             }
     for (k = 0; k < ITS_AE_NTERMS; k++)
@@ -141,8 +143,8 @@ void its_ctcae_free(its_ctcae *g)
 {
     if (!g)
         return;
-    free(g->ep);
-    free(g);
+    its__free(g->ep);
+    its__free(g);
 }
 
 its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS], size_t n_obs)
@@ -184,7 +186,7 @@ static int new_episode(its_ctcae *g, its_ae_term k, double t, int grade)
     its_ae_episode *e;
     if (g->n_ep == g->cap_ep) {
         size_t cap = g->cap_ep ? 2 * g->cap_ep : 16;
-        e = realloc(g->ep, cap * sizeof *e);
+        e = its__realloc(g->ep, cap * sizeof *e);
         if (!e)
             return -1;
         g->ep = e;
@@ -201,11 +203,19 @@ static int new_episode(its_ctcae *g, its_ae_term k, double t, int grade)
     return 0;
 }
 
-int its_ctcae_push(its_ctcae *g, double t, const double *obs)
+its_status its_ctcae_push(its_ctcae *g, double t, const double *obs, int *died)
 {
-    int k, died = 0;
-    if (!g || !obs || !isfinite(t) || (g->started && t < g->t_last))
-        return -1;
+    int k;
+    if (died)
+        *died = 0;
+    if (!g || !obs)
+        return ITS_EINVAL;
+    g->err[0] = '\0';
+    if (!isfinite(t) || (g->started && t < g->t_last)) {
+        its__fmt(g->err, sizeof g->err, "time %g is not finite or before the last one (%g)",
+                 t, g->t_last);
+        return ITS_EINVAL;
+    }
     for (k = 0; k < ITS_AE_NTERMS; k++) {
         term_state *s = &g->s[k];
         const its_ae_scale *sc = &g->o.scale[k];
@@ -216,7 +226,8 @@ int its_ctcae_push(its_ctcae *g, double t, const double *obs)
             if (beyond(sc, i, obs[s->idx])) {
                 if (isnan(s->since[i]))
                     s->since[i] = t;
-                if (t - s->since[i] >= sc->persist[i] - 1e-9)
+                if (t - s->since[i] >= sc->persist[i] -
+                                           its__time_tol(sc->persist[i], 0.0))
                     grade = i + 1;
             } else {
                 s->since[i] = NAN;
@@ -229,8 +240,10 @@ int its_ctcae_push(its_ctcae *g, double t, const double *obs)
             s->worst = grade;
         if (grade > s->baseline) {
             if (s->open < 0) {
-                if (new_episode(g, (its_ae_term)k, t, grade) != 0)
-                    return -1;
+                if (new_episode(g, (its_ae_term)k, t, grade) != 0) {
+                    its__fmt(g->err, sizeof g->err, "out of memory for a new episode");
+                    return ITS_ENOMEM;
+                }
             } else if (grade > g->ep[s->open].grade) {
                 g->ep[s->open].grade = grade;
                 g->ep[s->open].worst_at = t;
@@ -244,12 +257,18 @@ int its_ctcae_push(its_ctcae *g, double t, const double *obs)
         if (grade == 5 && isnan(g->t_death)) {
             g->t_death = t;
             g->death_term = (its_ae_term)k;
-            died = 1;
+            if (died)
+                *died = 1;
         }
     }
     g->started = 1;
     g->t_last = t;
-    return died;
+    return ITS_OK;
+}
+
+const char *its_ctcae_errmsg(const its_ctcae *g)
+{
+    return g ? g->err : "no grader";
 }
 
 void its_ctcae_end(its_ctcae *g)
@@ -289,7 +308,7 @@ size_t its_ctcae_episode_count(const its_ctcae *g)
     return g ? g->n_ep : 0;
 }
 
-its_status its_ctcae_episode(const its_ctcae *g, size_t i, its_ae_episode *e)
+its_status its_ctcae_get_episode(const its_ctcae *g, size_t i, its_ae_episode *e)
 {
     if (!g || !e || i >= g->n_ep)
         return ITS_EINVAL;

@@ -4,6 +4,7 @@
  * time to response, duration of response, durable response and
  * progression-free time. Rules and their sources: docs/clinical.md. */
 #include "itsim/clinical.h"
+#include "core/core.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -64,7 +65,7 @@ static void set_err(its_recist *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->err, sizeof r->err, fmt, ap);
+    its__vfmt(r->err, sizeof r->err, fmt, ap);
     va_end(ap);
 }
 
@@ -87,7 +88,7 @@ its_status its_recist_create(const its_recist_opts *opts, its_recist **out)
     if (!out)
         return ITS_EINVAL;
     *out = NULL;
-    r = calloc(1, sizeof *r);
+    r = its__calloc(1, sizeof *r);
     if (!r)
         return ITS_ENOMEM;
     if (opts)
@@ -95,7 +96,7 @@ its_status its_recist_create(const its_recist_opts *opts, its_recist **out)
     else
         its_recist_opts_default(&r->o);
     if (!opts_ok(&r->o)) {
-        free(r);
+        its__free(r);
         return ITS_EINVAL;
     }
     *out = r;
@@ -106,10 +107,10 @@ void its_recist_free(its_recist *r)
 {
     if (!r)
         return;
-    free(r->a);
-    free(r->role);
-    free(r->order);
-    free(r);
+    its__free(r->a);
+    its__free(r->role);
+    its__free(r->order);
+    its__free(r);
 }
 
 const char *its_recist_errmsg(const its_recist *r)
@@ -127,19 +128,19 @@ static int at_least(double x, double limit)
 static int grow(its_recist *r, size_t n_times, size_t n_lesions)
 {
     if (n_times > r->cap_a) {
-        its_recist_assessment *a = realloc(r->a, n_times * sizeof *a);
+        its_recist_assessment *a = its__realloc(r->a, n_times * sizeof *a);
         if (!a)
             return -1;
         r->a = a;
         r->cap_a = n_times;
     }
     if (n_lesions > r->cap_l) {
-        int *role = realloc(r->role, n_lesions * sizeof *role);
+        int *role = its__realloc(r->role, n_lesions * sizeof *role);
         size_t *order;
         if (!role)
             return -1;
         r->role = role;
-        order = realloc(r->order, n_lesions * sizeof *order);
+        order = its__realloc(r->order, n_lesions * sizeof *order);
         if (!order)
             return -1;
         r->order = order;
@@ -359,7 +360,7 @@ static void endpoints(its_recist *r, size_t n_t, double death)
             e->response_censored = 1;
         }
         e->response_duration = stop - r->a[first_resp].t;
-        e->durable = e->time_to_response <= r->o.drr_onset + 1e-9 &&
+        e->durable = e->time_to_response <= r->o.drr_onset + its__time_tol(r->o.drr_onset, 0.0) &&
                      at_least(e->response_duration, r->o.drr_duration);
     }
     if (has_pd) {
@@ -425,7 +426,7 @@ size_t its_recist_count(const its_recist *r)
     return r && r->evaluated ? r->n_a : 0;
 }
 
-its_status its_recist_at(const its_recist *r, size_t i, its_recist_assessment *a)
+its_status its_recist_get_assessment(const its_recist *r, size_t i, its_recist_assessment *a)
 {
     if (!r || !a || !r->evaluated || i >= r->n_a)
         return ITS_EINVAL;

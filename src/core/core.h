@@ -4,6 +4,7 @@
 #ifndef ITS_CORE_CORE_H
 #define ITS_CORE_CORE_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -21,6 +22,34 @@ void its__vfmt(char *buf, size_t n, const char *fmt, va_list ap) ITS__PRINTF(3, 
 
 /* strerror_r text of errno value err into buf (thread-safe). */
 void its__errno_text(int err, char *buf, size_t n);
+
+/* ---- time comparisons -----------------------------------------------------------
+ * The one definition of when two times count as one, in two strengths:
+ *
+ * its__same_instant: a and b differ only by floating-point round-off
+ * (relative 1e-12 of the larger magnitude, at least 1e-12 absolute). The
+ * engine merges such switch and output times into one instant: schedules
+ * built by repeated addition (0.1 + 0.2 vs 0.3) differ by round-off, CVODE
+ * cannot integrate across such a sliver, and a dose is meant to happen at
+ * the scheduled instant.
+ *
+ * its__time_tol(a, b): the slack of inclusive comparisons of times derived
+ * from settings (a dose "until" a time, an administration at the horizon, a
+ * scan on a schedule, an adverse event lasting "at least" a duration):
+ * 1e-9 of the larger magnitude of a and b, at least 1e-9 absolute. Pass
+ * b = 0 for one scale. */
+#define ITS__INSTANT_RTOL 1e-12
+#define ITS__TIME_RTOL 1e-9
+
+static inline int its__same_instant(double a, double b)
+{
+    return fabs(a - b) <= ITS__INSTANT_RTOL * fmax(1.0, fmax(fabs(a), fabs(b)));
+}
+
+static inline double its__time_tol(double a, double b)
+{
+    return ITS__TIME_RTOL * fmax(1.0, fmax(fabs(a), fabs(b)));
+}
 
 /* ---- allocation --------------------------------------------------------------
  * Every allocation the library makes itself goes through these (memory that

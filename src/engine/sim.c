@@ -1,6 +1,7 @@
 /* itsim: the simulation engine. Runs a model with CVODE between exact-time
  * dose events (boluses, infusion switches) and reports rows to an observer. */
 #include "itsim/sim.h"
+#include "core/core.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -666,14 +667,9 @@ its_status its_sim_dose_record(const its_sim *s, size_t i, its_dose_record *r)
 
 /* ---- running ----------------------------------------------------------------- */
 
-/* Two instants closer than this are the same instant. Schedules built by
- * repeated addition (0.1 + 0.2 vs 0.3) differ by round-off; CVODE cannot
- * integrate across such a sliver ("tout too close to t0"), and a dose is
- * meant to happen at the scheduled instant, not 1e-17 d later. */
-static int same_time(double a, double b)
-{
-    return fabs(a - b) <= 1e-12 * fmax(1.0, fmax(fabs(a), fabs(b)));
-}
+/* Two instants within round-off are the same instant: core.h
+ * its__same_instant (CVODE cannot integrate across such a sliver, "tout
+ * too close to t0"). */
 
 static int cmp_switch(const void *pa, const void *pb)
 {
@@ -873,15 +869,15 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
      * given before t0 are not part of this run. */
     for (i = 0; i < s->n_doses; i++)
         s->doses[i].given = (double)NAN;
-    for (; e < n_ev && s->sw[e].t < t0 && !same_time(s->sw[e].t, t0); e++)
+    for (; e < n_ev && s->sw[e].t < t0 && !its__same_instant(s->sw[e].t, t0); e++)
         (void)apply_switch(s, &s->sw[e], 0, t0);
 
     for (;;) {
         double stop;
         /* Everything that happens at this instant: doses and switches. */
-        if (e < n_ev && same_time(s->sw[e].t, t)) {
+        if (e < n_ev && its__same_instant(s->sw[e].t, t)) {
             EMIT(t, ITS_ROW_PREDOSE);
-            for (; e < n_ev && same_time(s->sw[e].t, t); e++)
+            for (; e < n_ev && its__same_instant(s->sw[e].t, t); e++)
                 if (apply_switch(s, &s->sw[e], 1, t) != 0) {
                     st = set_error(s, ITS_ECALLBACK, "the dose gate stopped the run "
                                    "at t = %.10g", t);
@@ -889,12 +885,12 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
                 }
             EMIT(t, ITS_ROW_POSTDOSE);
         }
-        while (g < n_out && (t_out[g] <= t || same_time(t_out[g], t))) {
-            if (same_time(t_out[g], t))
+        while (g < n_out && (t_out[g] <= t || its__same_instant(t_out[g], t))) {
+            if (its__same_instant(t_out[g], t))
                 EMIT(t, ITS_ROW_GRID);
             g++;
         }
-        if (t >= t_end || same_time(t, t_end))
+        if (t >= t_end || its__same_instant(t, t_end))
             break;
         stop = (e < n_ev && s->sw[e].t < t_end) ? s->sw[e].t : t_end;
 
@@ -907,14 +903,14 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
         while (t < stop) {
             int root = 0;
             double tout;
-            if (g < n_out && same_time(t_out[g], t)) {
+            if (g < n_out && its__same_instant(t_out[g], t)) {
                 /* A grid time within round-off of a restart (after an
                  * extinction): report it here, CVODE cannot step to it. */
                 EMIT(t, ITS_ROW_GRID);
                 g++;
                 continue;
             }
-            tout = (g < n_out && t_out[g] < stop && !same_time(t_out[g], stop))
+            tout = (g < n_out && t_out[g] < stop && !its__same_instant(t_out[g], stop))
                               ? t_out[g] : stop;
             st = its__cv_advance(s->cv, tout, &t, s->y, &root, s->rootsfound);
             if (st == ITS_ESOLVER && s->nonneg && !s->clip) {

@@ -1,7 +1,7 @@
 /* itsim: clinical read-outs of a run as text: the summary section and the
  * CSV files assessments.csv, adverse_events.csv and clinical.csv
  * (docs/clinical.md describes the columns). */
-#include "scenario/scenario_impl.h"
+#include "io/io.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -27,7 +27,7 @@ void its__clin_print(const its_result *res, FILE *fp)
     char b1[32], b2[32], b3[32];
     int k;
 
-    if (its_result_clinical(res, &s) != ITS_OK || !s.available)
+    if (its_result_get_clinical(res, &s) != ITS_OK || !s.available)
         return;
     fprintf(fp, "\nclinical read-outs (RECIST 1.1, CTCAE v5.0; docs/clinical.md)\n");
     if (s.recist_available) {
@@ -77,7 +77,7 @@ void its__write_assessments(const its_result *res, FILE *fp)
         return;
     for (i = 0; i < its_recist_count(r); i++) {
         its_recist_assessment a;
-        its_recist_at(r, i, &a);
+        its_recist_get_assessment(r, i, &a);
         fprintf(fp, "%.10g,%s", a.t, i == 0 ? "baseline" : "scheduled");
         for (j = 0; j < c->n_lesions; j++) {
             const int role = its_recist_is_target(r, j);
@@ -102,7 +102,7 @@ void its__write_adverse(const its_result *res, FILE *fp)
         return;
     for (i = 0; i < its_ctcae_episode_count(g); i++) {
         its_ae_episode e;
-        its_ctcae_episode(g, i, &e);
+        its_ctcae_get_episode(g, i, &e);
         fprintf(fp, "%s,\"%s\",%d,%.10g,%.10g,%.10g,%d\n", its_ae_term_id(e.term),
                 its_ae_term_name(e.term), e.grade, e.onset, e.worst_at, e.end, e.ongoing);
     }

@@ -1,7 +1,7 @@
 /* itsim: run outputs. Readable summary, and the output directory
  * (timeseries.csv, summary.json, scenario.resolved.yaml) written atomically. */
 #define _DEFAULT_SOURCE /* flock(2): the lock on a directory being written */
-#include "scenario/scenario_impl.h"
+#include "io/io.h"
 #include "itsim/itsim.h"
 #include "io/plot.h"
 #include "io/io_util.h"
@@ -292,7 +292,7 @@ static void write_json_clinical(const its_result *res, FILE *fp)
     its_clinical_summary s;
     const its_recist_endpoints *e = &s.recist;
     int k;
-    if (its_result_clinical(res, &s) != ITS_OK || !s.available)
+    if (its_result_get_clinical(res, &s) != ITS_OK || !s.available)
         return;
     fprintf(fp, ",\n  \"clinical\": {\n    \"recist\": ");
     if (!s.recist_available) {
@@ -1297,7 +1297,7 @@ static void write_cmp_csv(const void *ctx, FILE *fp)
                 "os,death_cause,doses_planned,doses_given,doses_held,doses_reduced\n");
     for (i = 0; i < cf->n; i++) {
         its_clinical_summary s;
-        if (!cf->res[i] || its_result_clinical(cf->res[i], &s) != ITS_OK || !s.available)
+        if (!cf->res[i] || its_result_get_clinical(cf->res[i], &s) != ITS_OK || !s.available)
             continue;
         fprintf(fp, "%s,", cf->ids[i]);
         csv_text(fp, cf->labels[i]);
@@ -1388,21 +1388,4 @@ its_status its_result_write_dir(const its_result *res, const char *dir,
     o.overwrite = overwrite;
     o.render = 0;
     return its_result_write(res, dir, &o);
-}
-
-its_status its_result_stats(const its_result *res, its_stats *stats)
-{
-    if (!res || !stats)
-        return ITS_EINVAL;
-    *stats = res->stats;
-    return ITS_OK;
-}
-
-const char *its_result_errmsg(const its_result *res)
-{
-    if (!res)
-        return "no result";
-    if (res->err && res->err[0])
-        return res->err;
-    return res->message;
 }

@@ -354,7 +354,7 @@ static void run_init(run *r, const its_result *res, const char *prefix)
          * where the data end when that is unknown */
         its_stats st;
         r->t_stop = r->t1 > r->t0 ? r->t1 : r->t0;
-        if (its_result_stats(res, &st) == ITS_OK && isfinite(st.t_reached) &&
+        if (its_result_get_stats(res, &st) == ITS_OK && isfinite(st.t_reached) &&
             st.t_reached > r->t_stop)
             r->t_stop = st.t_reached;
         if (p->t1 > r->t1)
@@ -362,7 +362,7 @@ static void run_init(run *r, const its_result *res, const char *prefix)
     }
     if (!(r->t1 > r->t0))
         r->t1 = p->t1 > p->t0 ? p->t1 : r->t0 + 1.0;
-    r->have_sum = its_result_clinical(res, &r->sum) == ITS_OK && r->sum.available;
+    r->have_sum = its_result_get_clinical(res, &r->sum) == ITS_OK && r->sum.available;
     for (i = 0; i < p->n_doses; i++) {
         for (k = 0; k < r->n_inputs; k++)
             if (r->inputs[k] == p->doses[i].input)

@@ -10,7 +10,7 @@
 #define ITSIM_IO_PLOT_H
 
 #include <stddef.h>
-#include "scenario/scenario_impl.h"
+#include "io/io.h"
 
 /* Most scripts its__plot_run writes for one run. */
 #define ITS__PLOT_RUN_MAX 5

@@ -3,18 +3,19 @@
  * with CTCAE as the run goes, so that a grade-5 event or a lethal tumour
  * burden ends the course) and with the RECIST assessment schedule (lesion
  * diameters, evaluated at the end). docs/clinical.md. */
-#include "scenario/scenario_impl.h"
+#include "run/run.h"
 #include "itsim/units.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Times closer than this are one time: 1e-9 of the horizon, plus
- * round-off of the absolute times. */
+/* Times closer than this are one time: the time tolerance of the horizon
+ * (core.h), plus round-off of the absolute times. */
 static double same_tol(const its__plan *p)
 {
-    return 1e-9 * fmax(1.0, p->t1 - p->t0) + 1e-12 * fmax(fabs(p->t0), fabs(p->t1));
+    return its__time_tol(p->t1 - p->t0, 0.0) +
+           ITS__INSTANT_RTOL * fmax(fabs(p->t0), fabs(p->t1));
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -91,7 +92,7 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
     c->tol = tol;
 
     /* merged, sorted times with their flags */
-    tag = malloc(n_all * sizeof *tag);
+    tag = its__malloc(n_all * sizeof *tag);
     if (!tag)
         return ITS_ENOMEM;
     for (i = 0; i < p->n_grid; i++) {
@@ -109,12 +110,12 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
         tag[n++][1] = ITS__ROW_ASSESS;
     }
     qsort(tag, n, sizeof *tag, cmp_double);
-    *grid = malloc(n * sizeof **grid);
-    *flags = malloc(n);
+    *grid = its__malloc(n * sizeof **grid);
+    *flags = its__malloc(n);
     if (!*grid || !*flags) {
-        free(tag);
-        free(*grid);
-        free(*flags);
+        its__free(tag);
+        its__free(*grid);
+        its__free(*flags);
         *grid = NULL;
         *flags = NULL;
         return ITS_ENOMEM;
@@ -128,9 +129,9 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
         (*grid)[k] = tag[i][0];
         (*flags)[k++] = (unsigned char)tag[i][1];
     }
-    free(tag);
+    its__free(tag);
     *n_grid = k;
-    c->sched_t = malloc((n_as + 2) * sizeof *c->sched_t);
+    c->sched_t = its__malloc((n_as + 2) * sizeof *c->sched_t);
     if (!c->sched_t)
         return ITS_ENOMEM;
     for (i = 0; i < k; i++)
@@ -139,12 +140,12 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
 
     c->cap_mon = n_mon + 1;
     c->cap_assess = n_as + 2;
-    c->obs = malloc((c->n_obs + 1) * sizeof *c->obs);
-    c->mon_t = malloc(c->cap_mon * sizeof *c->mon_t);
-    c->mon_obs = malloc(c->cap_mon * (c->n_obs + 1) * sizeof *c->mon_obs);
-    c->mon_grade = malloc(c->cap_mon * ITS_AE_NTERMS);
-    c->assess_t = malloc(c->cap_assess * sizeof *c->assess_t);
-    c->assess_d = malloc(c->cap_assess * (c->n_lesions + 1) * sizeof *c->assess_d);
+    c->obs = its__malloc((c->n_obs + 1) * sizeof *c->obs);
+    c->mon_t = its__malloc(c->cap_mon * sizeof *c->mon_t);
+    c->mon_obs = its__malloc(c->cap_mon * (c->n_obs + 1) * sizeof *c->mon_obs);
+    c->mon_grade = its__malloc(c->cap_mon * ITS_AE_NTERMS);
+    c->assess_t = its__malloc(c->cap_assess * sizeof *c->assess_t);
+    c->assess_d = its__malloc(c->cap_assess * (c->n_lesions + 1) * sizeof *c->assess_d);
     if (!c->obs || !c->mon_t || !c->mon_obs || !c->mon_grade || !c->assess_t || !c->assess_d)
         return ITS_ENOMEM;
     return ITS_OK;
@@ -175,8 +176,7 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
     if (p->model->observe(t, y, p->params, c->obs) != 0)
         return 0;
     /* grading sees every monitoring time and both sides of each dose */
-    died = its_ctcae_push(c->ctcae, t, c->obs);
-    if (died < 0)
+    if (its_ctcae_push(c->ctcae, t, c->obs, &died) != ITS_OK)
         return -1;
     if (died) {
         c->death = t;
@@ -208,7 +208,7 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
             its_recist_evaluate(c->recist, c->n_assess, c->n_lesions, c->assess_t, c->assess_d,
                                 p->clin.n_organs ? c->organ : NULL, (double)NAN) == ITS_OK) {
             its_recist_assessment a;
-            if (its_recist_at(c->recist, c->n_assess - 1, &a) == ITS_OK &&
+            if (its_recist_get_assessment(c->recist, c->n_assess - 1, &a) == ITS_OK &&
                 a.overall == ITS_RESP_PD)
                 c->progressed = 1;
         }
@@ -234,19 +234,19 @@ void its__clin_free(its__clinrun *c)
 {
     its_ctcae_free(c->ctcae);
     its_recist_free(c->recist);
-    free(c->obs);
-    free(c->mon_t);
-    free(c->mon_obs);
-    free(c->mon_grade);
-    free(c->assess_t);
-    free(c->assess_d);
-    free(c->sched_t);
+    its__free(c->obs);
+    its__free(c->mon_t);
+    its__free(c->mon_obs);
+    its__free(c->mon_grade);
+    its__free(c->assess_t);
+    its__free(c->assess_d);
+    its__free(c->sched_t);
     memset(c, 0, sizeof *c);
 }
 
 /* ---- public accessors ------------------------------------------------------ */
 
-its_status its_result_clinical(const its_result *res, its_clinical_summary *s)
+its_status its_result_get_clinical(const its_result *res, its_clinical_summary *s)
 {
     const its__clinrun *c;
     size_t i;

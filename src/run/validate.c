@@ -1,6 +1,7 @@
 /* itsim: published-outcome checks (numbers from the papers or derived from their equations).
  * Each check simulates a built-in model and compares one number. */
 #include "itsim/validate.h"
+#include "core/core.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -122,7 +123,7 @@ static its_status potency(const char *agent, double published,
     its_sim_set_param(s, "b", 0.0);
     its_sim_set_param(s, "d", 0.0);
     its_sim_set_param(s, "lambda2", 0.0);
-    snprintf(name, sizeof name, "%s", agent);
+    its__fmt(name, sizeof name, "%s", agent);
     st = its_sim_add_bolus(s, name, 0.0, 1.0);
     if (st == ITS_OK)
         st = final_value(s, 200.0, "K", &k_end);

@@ -1,0 +1,395 @@
+/* itsim internal: the scenario layer's private header (src/scenario).
+ *
+ * For the layers above (run, io): the resolved scenario ("plan") that a run
+ * executes and the writers describe, and the entry points that resolve a
+ * scenario, or one arm of it, into a plan.
+ * Inside the layer (ITS__SCENARIO_LAYER defined before the include): the raw
+ * scenario as read (values kept as text with their positions) and the
+ * helpers shared by reading (read.c), resolution (resolve.c, therapy.c,
+ * protocol.c) and the public API (scenario.c). The parsed document is the
+ * neutral node tree of doc.c, filled by the YAML adapter (src/io). */
+#ifndef ITS_SCENARIO_SCENARIO_H
+#define ITS_SCENARIO_SCENARIO_H
+
+#include <stddef.h>
+#include "core/core.h"
+#include "itsim/clinical.h"
+#include "itsim/model.h"
+#include "itsim/scenario.h"
+#include "itsim/sim.h"
+
+/* Size of the error buffers of scenarios and results. */
+#define ITS__ERRLEN 1024
+
+/* One therapy item after checking, all values in model units. */
+typedef struct its__therapy {
+    int input;              /* index into model->inputs */
+    int has_dose;           /* bolus of `dose`, else infusion at `rate` */
+    double dose;
+    double rate;
+    double start;
+    int has_every;
+    double every;
+    int has_until;
+    double until;
+    int has_count;
+    long count;
+    int has_duration;
+    double duration;
+    int has_release;        /* the dose goes through a delivery system */
+    its_release release;
+    int n_days;             /* weekday schedule: days after each week's start */
+    int days[7];            /* 0 = the start day (Monday) ... 6 */
+    long weeks;             /* number of weeks (0: until/horizon) */
+    double day;             /* one day in model time units */
+    int has_cycle;          /* the schedule repeats every `cycle`, `cycles` times */
+    double cycle;
+    long cycles;
+    int has_carrier;        /* systemic nanoparticle: part to the lesions */
+    double tumour_fraction; /* share of the dose accumulating in lesions */
+    double circulation_time;/* release time scale in blood (first order), 0: at once */
+    int n_it;               /* intratumoral inputs, one per lesion */
+    int it_input[8];
+} its__therapy;
+
+/* One expanded administration. */
+typedef struct its__dose {
+    int input;
+    double t;
+    int infusion;           /* 0: bolus of amount; 1: rate for duration */
+    double amount;
+    double rate;
+    double duration;        /* INFINITY: to the end of the run */
+    int has_release;        /* bolus through a delivery system */
+    its_release release;
+    size_t item;            /* the therapy item it comes from */
+} its__dose;
+
+/* A protocol rule: when state `state` is above (op > 0) or below (op < 0)
+ * `value` at an administration of `input` (-1: every input), hold it
+ * (action 0), reduce it to `factor` (1) or stop that therapy for good (2). */
+typedef struct its__rule {
+    int state;              /* state index, or -1 when obs names an observable */
+    int obs;
+    int grade;              /* CTCAE term (its_ae_term) for "grade.TERM", else -1 */
+    int or_equal;           /* ">=" / "<=" */
+    int op;
+    double value;
+    int action;
+    double factor;
+    int input;
+    char text[160];         /* the condition as written, for outputs */
+} its__rule;
+
+#define ITS__HELD_PD (-2)
+
+/* Clinical read-outs of a run (models with observables; docs/clinical.md). */
+#define ITS__MAX_LESIONS 8
+typedef struct its__clinical {
+    int on;                 /* the model has observables */
+    its_recist_opts recist; /* times in model units */
+    double assess_every;    /* model time units */
+    double first_assess;
+    double monitor_every;
+    double anc_lln;         /* 1e9/L */
+    double lethal_burden;   /* cells; 0: no disease death */
+    int stop_at_pd;         /* no more doses after RECIST progression */
+    size_t n_organs;        /* 0: each lesion its own organ */
+    char organs[ITS__MAX_LESIONS][32];
+} its__clinical;
+
+/* A fully resolved scenario: everything needed to run it again. */
+typedef struct its__plan {
+    const its_model_def *model;     /* static registry entry */
+    const char *set_name;           /* applied parameter set (static) or NULL */
+    char *source;                   /* scenario name used in messages */
+    char *description;              /* optional free text, or NULL */
+    double *params;                 /* n_params values actually used */
+    double *initial;                /* n_states initial values */
+    its__therapy *therapy;
+    size_t n_therapy;
+    its__dose *doses;
+    size_t n_doses;
+    double t0, t1, dt;
+    int has_rtol, has_atol;
+    double rtol, atol;
+    its_method method;
+    int has_max_steps;
+    long max_steps;
+    double *grid;
+    size_t n_grid;
+    its__rule *rules;
+    size_t n_rules;
+    its__clinical clin;
+} its__plan;
+
+/* Free the arrays of a plan (not the plan itself). */
+void its__plan_clear(its__plan *plan);
+
+/* ---- resolving for a run ------------------------------------------------------
+ * Resolution fills a plan (parameter vector, initial state, dose list, grid)
+ * without creating a simulation; the run layer builds the simulation. */
+
+/* The plan of a scenario without arms, with every check a run makes before
+ * it starts; *plan is cleared first and on error (message in sc). */
+its_status its__scenario_plan(its_scenario *sc, its__plan *plan);
+/* The checks of a run without the run (horizon, output grid, doses) on the
+ * scenario's own settings and therapy (not an arm's): ITS_OK or the status
+ * its_scenario_run would give before simulating, message in sc. */
+its_status its__scenario_resolve(its_scenario *sc);
+/* The same checks for arm i (the shared therapy and rules with the arm's),
+ * as a run of that arm makes them; errors to err (ITS__ERRLEN bytes,
+ * "arm 'NAME': ..."). */
+its_status its__scenario_resolve_arm(const its_scenario *sc, size_t i, char *err);
+/* The scenario arm i runs: a shallow copy of sc (safe from several threads
+ * at once) whose therapy and rules are the shared ones followed by the
+ * arm's own. NULL when out of memory or i is out of range;
+ * its__scenario_arm_free frees it (not what it shares with sc). */
+its_scenario *its__scenario_arm(const its_scenario *sc, size_t i);
+void its__scenario_arm_free(its_scenario *arm);
+/* The error buffer of sc (ITS__ERRLEN bytes) for the run layer, and the
+ * name used in its messages (the file, or "scenario"). */
+char *its__scenario_errbuf(its_scenario *sc);
+const char *its__scenario_name(const its_scenario *sc);
+/* Where a setting the simulation refused was written, for messages that
+ * name it as resolution does ("FILE:LINE:COL: KEY: msg"). */
+typedef enum its__setting {
+    ITS__AT_MODEL,
+    ITS__AT_RTOL,
+    ITS__AT_ATOL,
+    ITS__AT_METHOD,
+    ITS__AT_MAX_STEPS,
+    ITS__AT_THERAPY         /* therapy item `item` */
+} its__setting;
+/* Record "POSITION: KEY: msg" in sc for the setting; returns st. */
+its_status its__scenario_fail_at(its_scenario *sc, its_status st, its__setting what,
+                                 size_t item, const char *msg);
+
+/* ---- the parsed document ------------------------------------------------------
+ * A tree of scalars, sequences and mappings with their positions, built by
+ * an adapter (src/io/yaml_adapter.c) through its__ybuild_* and read by the
+ * scenario reader. Nodes are named by positive ids; 0 is "no node". */
+typedef struct its__ydoc its__ydoc;
+
+typedef enum its__ykind {
+    ITS__Y_NONE = 0,
+    ITS__Y_SCALAR,
+    ITS__Y_SEQUENCE,
+    ITS__Y_MAPPING
+} its__ykind;
+
+/* Deepest nesting of lists and mappings accepted (the root counts as 1). */
+#define ITS__YAML_MAX_DEPTH 64
+/* Most nodes (scalars, lists, mappings) in one document. */
+#define ITS__YAML_MAX_NODES 4000000
+
+void its__ydoc_free(its__ydoc *doc);
+/* Root node id, or 0 for an empty document. */
+int its__ydoc_root(const its__ydoc *doc);
+its__ykind its__ynode_kind(const its__ydoc *doc, int node);
+/* 1-based line and column where the node starts. */
+void its__ynode_pos(const its__ydoc *doc, int node, int *line, int *col);
+/* Scalar text (NUL-terminated) and its length in bytes; NULL if not a
+ * scalar. The text may contain embedded NUL bytes (*len tells). */
+const char *its__ynode_scalar(const its__ydoc *doc, int node, size_t *len);
+/* Non-zero when the scalar was written plain (not quoted, not a block). */
+int its__ynode_plain(const its__ydoc *doc, int node);
+/* Number of items of a sequence / pairs of a mapping (0 otherwise). */
+size_t its__ynode_size(const its__ydoc *doc, int node);
+/* i-th item of a sequence, or 0. */
+int its__ynode_item(const its__ydoc *doc, int node, size_t i);
+/* i-th key and value of a mapping (0 and 0 when out of range). */
+void its__ynode_pair(const its__ydoc *doc, int node, size_t i, int *key,
+                     int *value);
+
+/* Building a document from parser events, in time linear in their number.
+ * Each step returns ITS__YB_OK, ITS__YB_NOMEM (also for more than
+ * ITS__YAML_MAX_NODES nodes) or ITS__YB_ERROR with the problem in msg
+ * (nesting deeper than ITS__YAML_MAX_DEPTH, an undefined alias, an alias
+ * inside its own anchor). Aliases share the anchored node; anchor may be
+ * NULL. Positions are 1-based. */
+typedef struct its__ybuild its__ybuild;
+typedef enum { ITS__YB_OK, ITS__YB_NOMEM, ITS__YB_ERROR } its__ybstat;
+/* NULL when out of memory. */
+its__ybuild *its__ybuild_create(void);
+its__ybstat its__ybuild_scalar(its__ybuild *b, const char *s, size_t len, int plain,
+                               int line, int col, const char *anchor);
+its__ybstat its__ybuild_open(its__ybuild *b, its__ykind kind, int line, int col,
+                             const char *anchor, char *msg, size_t msglen);
+its__ybstat its__ybuild_close(its__ybuild *b);
+its__ybstat its__ybuild_alias(its__ybuild *b, const char *anchor, char *msg, size_t msglen);
+/* The document built so far (an empty one has root 0); frees b. */
+its__ydoc *its__ybuild_finish(its__ybuild *b);
+void its__ybuild_free(its__ybuild *b);
+
+/* ---- reading (the io layer supplies the parser and the file reader) ----------- */
+typedef struct its__loader {
+    /* Parse text[0..len) into *out (ITS_EPARSE / ITS_ENOMEM with msg and the
+     * 1-based position, 0 when unknown). */
+    its_status (*parse)(const char *text, size_t len, its__ydoc **out, char *msg,
+                        size_t msglen, int *line, int *col);
+    /* Read a whole file into *buf (its__malloc'ed, caller frees), or
+     * ITS_EIO / ITS_ENOMEM with a message naming path. */
+    its_status (*read_file)(const char *path, char **buf, size_t *len, char *msg,
+                            size_t msglen);
+} its__loader;
+/* its_scenario_load_string / _load_file (itsim/io.h) with that loader; arms
+ * naming files or regimens are read with it too. */
+its_status its__scenario_load_text(its_scenario *sc, const char *text, size_t len,
+                                   const char *name, const its__loader *ld);
+its_status its__scenario_load_path(its_scenario *sc, const char *path, const its__loader *ld);
+
+#ifdef ITS__SCENARIO_LAYER
+/* ---- inside the scenario layer only ------------------------------------------ */
+#include "itsim/agents.h"
+#include "itsim/units.h"
+
+#define MAX_DOSES 100000L                   /* administrations per scenario */
+#define MAX_GRID 5000000.0                  /* output grid rows */
+#define MAX_ARMS 1000                       /* arms of a comparison (each holds a
+                                               scenario and, run, a result) */
+
+/* A raw value from the file or the command line, kept as text so that it
+ * can be converted again when the model changes (--model). */
+typedef struct sval {
+    char *text;          /* NULL when absent */
+    int line, col;       /* 1-based position in the file, 0 otherwise */
+    const char *origin;  /* "--set", "--model" for command-line values */
+    const char *file;    /* the file it comes from when not the scenario's
+                            own (arms taking therapy from another file) */
+} sval;
+
+/* NAME: VALUE from parameters, initial, or a --set override. */
+typedef struct sentry {
+    sval key;
+    sval val;
+} sentry;
+
+enum { T_INPUT, T_DOSE, T_RATE, T_START, T_EVERY, T_UNTIL, T_COUNT,
+       T_DURATION, T_AGENT, T_ROUTE, T_LESION, T_RELEASE, T_RELEASE_TIME,
+       T_RELEASE_SHAPE, T_BURST, T_DAYS, T_WEEKS, T_CYCLE, T_CYCLES, T_CARRIER,
+       T_TUMOUR_FRACTION, T_CIRCULATION_TIME, T_N };
+static const char *const therapy_keys[T_N] = {
+    "input", "dose", "rate", "start", "every", "until", "count", "duration",
+    "agent", "route", "lesion", "release", "release_time", "release_shape",
+    "burst", "days", "weeks", "cycle", "cycles", "carrier", "tumour_fraction",
+    "circulation_time"};
+
+/* Release laws by name (itsim/sim.h its_release_law). */
+static const char *const release_names[] = {"zero_order", "first_order", "higuchi",
+                                            "peppas", "weibull"};
+
+/* patient: {weight: 70 kg, height: 175 cm, age: 60 y, bsa: mosteller} */
+enum { PT_WEIGHT, PT_HEIGHT, PT_BSA, PT_AGE, PT_N };
+static const char *const patient_keys[PT_N] = {"weight", "height", "bsa", "age"};
+
+/* Plausible human ranges of the patient block, checked whether or not a
+ * dose uses them. All assumed, set just beyond the widely reported human
+ * records (heaviest about 635 kg, tallest 272 cm, oldest 122 years), with
+ * room below for children; they catch sign, unit and typing errors
+ * ("-70 kg", "70 g", "1750 cm"), not unusual patients. */
+static const struct {
+    const char *unit;
+    double lo, hi;
+} patient_range[PT_N] = {
+    [PT_WEIGHT] = {"kg", 1.0, 650.0},
+    [PT_HEIGHT] = {"cm", 30.0, 275.0},
+    [PT_AGE] = {"y", 0.0, 125.0},
+};
+
+enum { S_START, S_UNTIL, S_OUTPUT_EVERY, S_RTOL, S_ATOL, S_METHOD,
+       S_MAX_STEPS, S_N };
+static const char *const simulate_keys[S_N] = {
+    "start", "until", "output_every", "rtol", "atol", "method", "max_steps"};
+
+/* clinical: {assess_every: 8 weeks, confirm_after: 28 d, ...} (docs/clinical.md) */
+enum { C_ASSESS_EVERY, C_FIRST, C_CONFIRM, C_SD_MIN, C_MONITOR, C_ANC_LLN,
+       C_LETHAL, C_ORGANS, C_MEASURABLE, C_DETECT, C_STOP_PD, C_N };
+static const char *const clinical_keys[C_N] = {
+    "assess_every", "first_assessment", "confirm_after", "sd_min", "monitor_every",
+    "anc_lln", "lethal_burden", "organs", "measurable", "detection_limit",
+    "stop_at_progression"};
+
+/* arms: - {name: "HD IL-2", regimen: hd_il2} | {name: ..., file: other.yaml} */
+enum { A_NAME, A_ID, A_REGIMEN, A_FILE, A_N };
+static const char *const arm_keys[A_N] = {"name", "id", "regimen", "file"};
+
+enum { K_MODEL, K_SET, K_DESCRIPTION, K_PARAMETERS, K_INITIAL, K_THERAPY,
+       K_SIMULATE, K_PROVENANCE, K_PATIENT, K_RULES, K_CLINICAL, K_ARMS, K_N };
+static const char *const top_keys[K_N] = {
+    "model", "parameter_set", "description", "parameters", "initial",
+    "therapy", "simulate", "provenance", "patient", "rules", "clinical", "arms"};
+
+/* rules: - {hold_if: "perm > 1.5", applies_to: il2}, {reduce_if: ..., factor: 0.5},
+ * {stop_if: ...} */
+enum { R_HOLD, R_REDUCE, R_STOP, R_FACTOR, R_APPLIES, R_N };
+static const char *const rule_keys[R_N] = {"hold_if", "reduce_if", "stop_if", "factor",
+                                           "applies_to"};
+
+typedef struct sitem {
+    sval at;             /* position of the item (text unused) */
+    sval f[T_N];
+} sitem;
+
+struct its_scenario {
+    char *name;          /* file name or the name given to load_string */
+    sval model, set, description;
+    sentry *params;
+    size_t n_params;
+    sentry *initial;
+    size_t n_initial;
+    sitem *therapy;
+    size_t n_therapy;
+    sval sim[S_N];
+    sval patient[PT_N];
+    sval clin[C_N];
+    sitem *rules;        /* f[] indexed by R_* */
+    size_t n_rules;
+    sitem *arms;         /* f[] indexed by A_* */
+    size_t n_arms;
+    its_scenario **arm_sc; /* per arm: the regimen or file it takes therapy from */
+    char (*arm_id)[48];  /* per arm: identifier for file names */
+    sentry *ovr;         /* --set NAME=VALUE, in order */
+    size_t n_ovr;
+    int nested;          /* loaded as an arm: may not have arms (kept by clear) */
+    int from_file;       /* name is the file it was read from (its_scenario_file) */
+    int has_until_value; /* its_scenario_set_until */
+    double until_value;
+    char err[ITS__ERRLEN];
+    char warn[4 * ITS__ERRLEN]; /* warnings of the last check, one per line */
+};
+
+/* reading (read.c) */
+char *its__sc_dup(const char *s, size_t len);
+void its__sval_clear(sval *v);
+void its__scenario_clear(its_scenario *sc);
+its_status its__sc_fail(its_scenario *sc, its_status st, const sval *at, const char *key,
+                        const char *fmt, ...) ITS__PRINTF(5, 6);
+its_status its__sc_nomem(its_scenario *sc);
+size_t its__sc_blame(const sval *const *cand, size_t n);
+const sval *its__sc_horizon(const its_scenario *sc, sval *cli);
+int its__sc_null_text(const char *s);
+int its__sc_key_index(const char *name, const char *const *keys, int n);
+void its__sc_key_list(char *buf, size_t n, const char *const *keys, int nkeys);
+its_status its__sc_read_document(its_scenario *sc, const its__ydoc *doc);
+
+/* resolution (resolve.c, therapy.c, protocol.c) */
+its_status its__sc_quantity(its_scenario *sc, const sval *v, const char *key,
+                            const char *unit, double *out);
+its_status its__sc_whole_number(its_scenario *sc, const sval *v, const char *key, long max,
+                                long *out);
+/* what: 0 parameters, 1 states, 2 inputs, 3 parameter sets */
+void its__sc_name_list(char *buf, size_t n, const its_model_def *m, int what);
+its_status its__sc_patient(its_scenario *sc, its_patient *pt);
+its_status its__sc_therapy(its_scenario *sc, const its_model_def *m, size_t i, double t0,
+                           its__therapy *th);
+its_status its__sc_expand(its_scenario *sc, its__plan *plan, size_t i, size_t *cap);
+its_status its__sc_rules(its_scenario *sc, const its_model_def *m, its__plan *plan);
+its_status its__sc_clinical(its_scenario *sc, const its_model_def *m, its__clinical *c);
+/* Check sc against its model and fill plan; with final, also the
+ * horizon-dependent checks, the output grid and the dose list. Without a
+ * model and not final, nothing can be checked and ITS_OK is returned. */
+its_status its__sc_resolve(its_scenario *sc, int final, its__plan *plan);
+#endif
+
+#endif
