@@ -879,7 +879,7 @@ static its_status resolve_agent(its_scenario *sc, const its_model_def *m, size_t
     const sitem *it = &sc->therapy[i];
     const its_agent *a;
     const char *route = it->f[T_ROUTE].text ? it->f[T_ROUTE].text : "iv";
-    char key[96], input[96], msg[256];
+    char key[96], msg[256];
     its_patient pt;
     its_status st;
     int idx;
@@ -899,20 +899,15 @@ static its_status resolve_agent(its_scenario *sc, const its_model_def *m, size_t
         return fail(sc, ITS_EPARSE, &it->f[T_ROUTE], key,
                     "unknown route '%s' (iv, sc, it)", route);
     }
-    if (strcmp(route, "it") == 0) {
+    if (strcmp(route, "it") == 0 && !it->f[T_LESION].text) {
         /* intratumoral: into the injection site of the named lesion */
-        if (!it->f[T_LESION].text) {
-            fmt_into(key, sizeof key, "therapy[%zu].route", i);
-            return fail(sc, ITS_EPARSE, &it->f[T_ROUTE], key,
-                        "an intratumoral dose needs 'lesion: N'");
-        }
-        fmt_into(input, sizeof input, "%s_it_%s", a->tme_input ? a->tme_input : "",
-                 it->f[T_LESION].text);
-    } else {
-        fmt_into(input, sizeof input, "%s%s", a->tme_input ? a->tme_input : "",
-                 strcmp(route, "sc") == 0 ? "_sc" : "");
+        fmt_into(key, sizeof key, "therapy[%zu].route", i);
+        return fail(sc, ITS_EPARSE, &it->f[T_ROUTE], key,
+                    "an intratumoral dose needs 'lesion: N'");
     }
-    idx = a->tme_input ? its_model_input_index(m, input) : -1;
+    /* The model's binding for the agent names the input of the route. */
+    idx = its_model_agent_input(m, its_model_agent_binding(m, a->name, a->substance), route,
+                                it->f[T_LESION].text);
     if (idx < 0)
         return fail(sc, ITS_ENOTFOUND, it->f[T_ROUTE].text ? &it->f[T_ROUTE] : &it->f[T_AGENT],
                     key, "model %s has no input for %s by route %s%s%s", m->name, a->name,
@@ -1951,14 +1946,15 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
         }
         plan->set_name = m->sets[k].name;
     }
-    /* Agents that bring their own PK values for this model (nivolumab's
-     * anti-PD-1 PK); explicit parameters below still win. */
+    /* Parameter values the model's binding of a dosed agent sets (e.g. an
+     * antibody's own PK); explicit parameters below still win. */
     for (i = 0; i < sc->n_therapy; i++) {
         const its_agent *ag = its_agent_find(sc->therapy[i].f[T_AGENT].text);
+        const its_agent_binding *b =
+            ag != NULL ? its_model_agent_binding(m, ag->name, ag->substance) : NULL;
         size_t j;
-        for (j = 0; ag != NULL && j < ag->n_tme_params; j++)
-            if (its_model_param_index(m, ag->tme_params[j].name) >= 0)
-                (void)its_sim_set_param(sim, ag->tme_params[j].name, ag->tme_params[j].value);
+        for (j = 0; b != NULL && j < b->n_params; j++)
+            (void)its_sim_set_param(sim, b->params[j].name, b->params[j].value);
     }
     for (i = 0; i < sc->n_params; i++) {
         const sentry *e = &sc->params[i];
