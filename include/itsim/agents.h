@@ -110,10 +110,12 @@ typedef struct its_regimen {
     const char *scenario;  /* YAML text for its_scenario_load_string */
 } its_regimen;
 
+/* Number of named regimens. */
 size_t its_regimen_count(void);
-/* The i-th regimen or NULL; static. */
+/* The i-th regimen (0 <= i < its_regimen_count()) or NULL; static, not to
+ * be freed. */
 const its_regimen *its_regimen_at(size_t i);
-/* The regimen called name, or NULL. */
+/* The regimen called name, or NULL (also for a NULL name). */
 const its_regimen *its_regimen_find(const char *name);
 
 #ifdef __cplusplus

@@ -932,6 +932,30 @@ static its_status resolve_agent(its_scenario *sc, const its_model_def *m, size_t
     return ITS_OK;
 }
 
+/* The parameter values the model's binding of each dosed agent sets (e.g.
+ * an antibody's own PK). A binding naming a parameter the model lacks is a
+ * fault of the model definition, reported at the agent. */
+static its_status apply_agent_params(its_scenario *sc, const its_model_def *m, its_sim *sim)
+{
+    size_t i, j;
+    for (i = 0; i < sc->n_therapy; i++) {
+        const its_agent *ag = its_agent_find(sc->therapy[i].f[T_AGENT].text);
+        const its_agent_binding *b =
+            ag != NULL ? its_model_agent_binding(m, ag->name, ag->substance) : NULL;
+        for (j = 0; b != NULL && j < b->n_params; j++) {
+            its_status st = its_sim_set_param(sim, b->params[j].name, b->params[j].value);
+            if (st != ITS_OK) {
+                char key[96];
+                fmt_into(key, sizeof key, "therapy[%zu].agent", i);
+                return fail(sc, st, &sc->therapy[i].f[T_AGENT], key,
+                            "model %s's binding for %s sets '%s': %s", m->name, ag->name,
+                            b->params[j].name, its_sim_errmsg(sim));
+            }
+        }
+    }
+    return ITS_OK;
+}
+
 /* days: "Mon,Wed,Fri" (or "1,3,5"; week 1 starts at `start`, a Monday),
  * weeks: N; cycle: TIME, cycles: N (the whole schedule repeats). */
 static its_status resolve_calendar(its_scenario *sc, const its_model_def *m, size_t i,
@@ -1946,16 +1970,10 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
         }
         plan->set_name = m->sets[k].name;
     }
-    /* Parameter values the model's binding of a dosed agent sets (e.g. an
-     * antibody's own PK); explicit parameters below still win. */
-    for (i = 0; i < sc->n_therapy; i++) {
-        const its_agent *ag = its_agent_find(sc->therapy[i].f[T_AGENT].text);
-        const its_agent_binding *b =
-            ag != NULL ? its_model_agent_binding(m, ag->name, ag->substance) : NULL;
-        size_t j;
-        for (j = 0; b != NULL && j < b->n_params; j++)
-            (void)its_sim_set_param(sim, b->params[j].name, b->params[j].value);
-    }
+    /* Explicit parameters below still win over an agent's. */
+    st = apply_agent_params(sc, m, sim);
+    if (st != ITS_OK)
+        goto out;
     for (i = 0; i < sc->n_params; i++) {
         const sentry *e = &sc->params[i];
         char key[256];
