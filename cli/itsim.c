@@ -438,8 +438,8 @@ static int cmd_agents(void)
     size_t i, j;
     for (i = 0; i < its_agent_count(); i++) {
         const its_agent *a = its_agent_at(i);
-        printf("%s: %s\n  kind %s; acts on tme input %s; PK: %s\n", a->name, a->title,
-               a->kind, a->tme_input ? a->tme_input : "(none yet)", a->pk_model);
+        printf("%s: %s\n  kind %s; substance %s; PK: %s\n", a->name, a->title, a->kind,
+               a->substance, a->pk_model);
         printf("  MW %g g/mol", a->mw);
         if (a->iu_per_mg > 0.0)
             printf("; %g IU/mg", a->iu_per_mg);

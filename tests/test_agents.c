@@ -87,6 +87,92 @@ static void check_label_doses(void)
     its_scenario_free(sc);
 }
 
+/* Agents carry no model knowledge: a model declares how it takes them
+ * (its_model_def.agents). tme takes every agent by at least one route; its
+ * declared inputs and parameters exist; the agent's own binding wins over
+ * its substance's; a model that declares no binding takes no agent, even
+ * when it has inputs and parameters of the same names (the old code applied
+ * nivolumab's PK to any model with a parameter called V_antipd1). */
+static void check_bindings(void)
+{
+    static const char *const routes[] = {"iv", "sc", "it"};
+    static const its_param_def fake_params[] = {
+        {"V_antipd1", 1.0, "L", ITS_DOMAIN_POSITIVE, "a look-alike", "assumed: test"},
+    };
+    static const its_input_def fake_inputs[] = {
+        {"antipd1", "x", 1.0, "nmol", "a look-alike", NULL},
+    };
+    its_model_def fake;
+    const its_model_def *tme = its_model_find("tme"), *tme1 = its_model_find("tme:1");
+    const its_agent *nivo = its_agent_find("nivolumab"), *pembro = its_agent_find("pembrolizumab");
+    const its_agent_binding *b;
+    size_t i, j, k;
+
+    for (i = 0; i < its_agent_count(); i++) {
+        const its_agent *a = its_agent_at(i);
+        int n_routes = 0;
+        b = its_model_agent_binding(tme, a->name, a->substance);
+        for (k = 0; b != NULL && k < 3; k++)
+            n_routes += its_model_agent_input(tme, b, routes[k], "1") >= 0;
+        its_test_true(a->substance != NULL && b != NULL && n_routes >= 1,
+                      "tme takes %s (substance %s) by %d route(s)", a->name,
+                      a->substance ? a->substance : "(none)", n_routes);
+    }
+    for (i = 0; i < tme->n_agents; i++) {
+        const its_agent_binding *t = &tme->agents[i];
+        int ok = (t->iv == NULL || its_model_input_index(tme, t->iv) >= 0) &&
+                 (t->sc == NULL || its_model_input_index(tme, t->sc) >= 0) &&
+                 (t->it == NULL || its_model_agent_input(tme, t, "it", "3") >= 0);
+        for (j = 0; j < t->n_params; j++) {
+            int p = its_model_param_index(tme, t->params[j].name);
+            ok = ok && p >= 0 && its_domain_contains(tme->params[p].domain, t->params[j].value);
+        }
+        its_test_true(ok, "tme binding %s: inputs and parameters exist, values in domain",
+                      t->agent);
+    }
+    /* Intratumoral inputs exist per lesion: lesion 2 in tme (3 lesions), not
+     * in tme:1; an unknown route or a missing lesion has no input. */
+    b = its_model_agent_binding(tme, "aldesleukin", "IL-2");
+    its_test_true(its_model_agent_input(tme, b, "it", "2") == its_model_input_index(tme, "il2_it_2") &&
+                      its_model_agent_input(tme1, its_model_agent_binding(tme1, NULL, "IL-2"), "it", "2") < 0 &&
+                      its_model_agent_input(tme, b, "im", NULL) < 0 &&
+                      its_model_agent_input(tme, b, "it", NULL) < 0 &&
+                      its_model_agent_input(tme, NULL, "iv", NULL) < 0,
+                  "intratumoral IL-2 into lesion 2 of tme only; unknown route, no lesion, no "
+                  "binding: no input");
+    /* Nivolumab's own binding sets the anti-PD-1 PK to the agent's own
+     * (baseline) values; pembrolizumab takes the class binding, which sets
+     * nothing (tme's defaults are pembrolizumab's). */
+    b = its_model_agent_binding(tme, nivo->name, nivo->substance);
+    {
+        static const char *const pairs[4][2] = {
+            {"V_antipd1", "Vc"}, {"CL_antipd1", "CL"}, {"Q_antipd1", "Q"}, {"V2_antipd1", "Vp"}};
+        int ok = b != NULL && b->n_params == 4 && strcmp(b->agent, "nivolumab") == 0;
+        for (k = 0; ok && k < 4; k++)
+            for (j = 0; j < b->n_params; j++)
+                if (strcmp(b->params[j].name, pairs[k][0]) == 0)
+                    ok = ok && b->params[j].value == its_agent_param(nivo, pairs[k][1])->value;
+        its_test_true(ok, "tme's nivolumab binding sets V, CL, Q, V2 to the agent's Vc, CL, Q, Vp");
+    }
+    b = its_model_agent_binding(tme, pembro->name, pembro->substance);
+    its_test_true(b != NULL && strcmp(b->agent, "anti-PD-1") == 0 && b->n_params == 0 &&
+                      its_model_agent_input(tme, b, "iv", NULL) == its_model_input_index(tme, "antipd1"),
+                  "pembrolizumab takes tme's anti-PD-1 class binding (IV into antipd1, no parameters)");
+    /* No binding, no agent. */
+    fake = *its_model_find("pk2cpt");
+    its_test_true(its_model_agent_binding(&fake, nivo->name, nivo->substance) == NULL &&
+                      its_model_agent_binding(its_model_find("hahnfeldt1999"), "aldesleukin", "IL-2") == NULL &&
+                      its_model_agent_binding(NULL, "aldesleukin", "IL-2") == NULL,
+                  "pk2cpt and hahnfeldt1999 declare no agents");
+    fake.n_params = 1;
+    fake.params = fake_params;
+    fake.n_inputs = 1;
+    fake.inputs = fake_inputs;
+    its_test_true(its_model_agent_binding(&fake, nivo->name, nivo->substance) == NULL,
+                  "a model with a parameter V_antipd1 and an input antipd1 but no binding does "
+                  "not take nivolumab");
+}
+
 int main(void)
 {
     const its_patient p70 = {70.0, 170.0, ITS_BSA_MOSTELLER};
@@ -166,16 +252,10 @@ int main(void)
                  a->params[j].domain != ITS_DOMAIN_UNDECLARED &&
                  its_domain_contains(a->params[j].domain, a->params[j].value);
         }
-        /* tme takes the agent by some route: tme_input (IV) or tme_input_sc */
-        if (a->tme_input != NULL) {
-            char sc_name[64];
-            snprintf(sc_name, sizeof sc_name, "%s_sc", a->tme_input);
-            ok = ok && (its_model_input_index(its_model_find("tme"), a->tme_input) >= 0 ||
-                        its_model_input_index(its_model_find("tme"), sc_name) >= 0);
-        }
         its_test_true(ok, "agent %s: identity, %zu PK parameters with units, domains "
                       "holding the defaults, and sources", a->name, a->n_params);
     }
+    check_bindings();
     check_label_doses();
     its_test_true(its_agent_count() == 7 && its_agent_find("nope") == NULL, "seven agents");
 

@@ -31,31 +31,43 @@ typedef struct its_patient {
     its_bsa_formula bsa;   /* formula for per-m2 doses */
 } its_patient;
 
-/* One agent. Built-in agents are static and immutable. */
+/* One agent: what it is and how it is dosed, independent of any model.
+ * Built-in agents are static and immutable.
+ *
+ * An agent carries no model knowledge. A model that can take agents
+ * declares, in its definition, how it interprets them
+ * (its_model_def.agents, itsim/model.h): for an agent's name or its
+ * `substance`, the model input of each route and the parameter values the
+ * agent gives the model. A scenario item `agent: NAME` looks that binding up
+ * with its_model_agent_binding(m, a->name, a->substance); a model without a
+ * binding for the agent refuses it (no input for the route). */
 typedef struct its_agent {
     const char *name;        /* "aldesleukin" */
     const char *title;       /* "aldesleukin (Proleukin, recombinant IL-2)" */
     const char *kind;        /* "cytokine", "anti-PD-1 antibody", "cytotoxic" */
-    const char *tme_input;   /* tme input it acts on, or NULL */
+    const char *substance;   /* what models bind: "IL-2", "IFN-alpha",
+                                "anti-PD-1", ... (several agents may share
+                                one, e.g. pembrolizumab and nivolumab) */
     const char *pk_model;    /* short description of the PK structure */
     double mw;               /* molecular weight, g/mol */
     double iu_per_mg;        /* international units per mg, 0 if not dosed in IU */
     const char *identity_source;
     size_t n_params;
     const its_param_def *params; /* PK parameters, units and sources */
-    size_t n_tme_params;     /* tme parameters this agent sets when a scenario */
-    const its_param_value *tme_params; /* doses it (e.g. its own PK), or 0/NULL */
     const char *label_dose;  /* largest single dose in the label, in clinical
                                 units ("600000 IU/kg", "400 mg"), or NULL */
     const char *label_source; /* the label and indication it comes from */
 } its_agent;
 
+/* Number of built-in agents. */
 size_t its_agent_count(void);
-/* The i-th agent or NULL; static, not to be freed. */
+/* The i-th agent (0 <= i < its_agent_count()) or NULL; static, not to be
+ * freed. */
 const its_agent *its_agent_at(size_t i);
-/* The agent called name, or NULL. */
+/* The agent called name, or NULL (also for a NULL name). */
 const its_agent *its_agent_find(const char *name);
-/* A PK parameter of an agent by name, or NULL. */
+/* A PK parameter of an agent by name, or NULL; borrowed from the static
+ * agent table. */
 const its_param_def *its_agent_param(const its_agent *a, const char *name);
 
 /* Convert a clinical dose ("600000 IU/kg", "20 MIU/m2", "250 ug/m2",
@@ -66,8 +78,9 @@ const its_param_def *its_agent_param(const its_agent *a, const char *name);
  * moles through its molecular weight. ITS_EUNIT for an unknown unit or a
  * conversion the agent does not support (IU for an antibody), ITS_EPARSE
  * for a malformed number, ITS_ERANGE for a negative dose or a missing
- * patient covariate, ITS_EINVAL for NULL arguments. The message goes to
- * msg (may be NULL). */
+ * patient covariate, ITS_EINVAL for NULL arguments. Messages follow the
+ * convention of functions without a handle: at most msglen bytes into msg,
+ * always terminated, "" on success; msg may be NULL. */
 its_status its_dose_amount(const its_agent *a, const char *dose,
                            const its_patient *p, const char *unit,
                            double *out, char *msg, size_t msglen);
@@ -98,10 +111,12 @@ typedef struct its_regimen {
     const char *scenario;  /* YAML text for its_scenario_load_string */
 } its_regimen;
 
+/* Number of named regimens. */
 size_t its_regimen_count(void);
-/* The i-th regimen or NULL; static. */
+/* The i-th regimen (0 <= i < its_regimen_count()) or NULL; static, not to
+ * be freed. */
 const its_regimen *its_regimen_at(size_t i);
-/* The regimen called name, or NULL. */
+/* The regimen called name, or NULL (also for a NULL name). */
 const its_regimen *its_regimen_find(const char *name);
 
 ITS_API_END

@@ -127,6 +127,29 @@ typedef struct its_param_set {
     const its_param_value *values;
 } its_param_set;
 
+/* How a model interprets a therapeutic agent (itsim/agents.h). Agents
+ * describe themselves only (name, substance, PK); the model declares which
+ * agents it takes and what a dose of each does in it. An agent the model
+ * declares no binding for cannot be dosed by name in that model.
+ *
+ * `agent` is matched against an agent's name first, then its substance, so
+ * a model can bind a whole class ("anti-PD-1") and give one member its own
+ * parameter values ("nivolumab"). A dose by route "iv" goes to input `iv`,
+ * by "sc" to input `sc`, and an intratumoral ("it") dose into lesion L to
+ * the input named `it` followed by L ("il2_it_" + "2" = "il2_it_2"); NULL
+ * when the model takes the agent by no such route. When a scenario doses
+ * the agent, the model's parameters params[0..n_params) take the given
+ * values (e.g. the agent's own PK) before the scenario's explicit
+ * parameters are applied. */
+typedef struct its_agent_binding {
+    const char *agent;       /* agent name or substance, e.g. "IL-2" */
+    const char *iv;          /* input for intravenous doses, or NULL */
+    const char *sc;          /* input for subcutaneous doses, or NULL */
+    const char *it;          /* prefix of the per-lesion intratumoral inputs, or NULL */
+    size_t n_params;
+    const its_param_value *params; /* parameter values the agent sets, or NULL */
+} its_agent_binding;
+
 /* The complete definition of a model. Built-in definitions are static and
  * immutable; users may define their own with the same structure and pass it
  * to its_sim_create (the definition must outlive the simulation). */
@@ -155,6 +178,8 @@ typedef struct its_model_def {
     size_t n_observables;    /* derived quantities (may be 0) */
     const its_observable_def *observables;
     its_observe_fn observe;  /* NULL when n_observables is 0 */
+    size_t n_agents;         /* agents the model takes (may be 0) */
+    const its_agent_binding *agents; /* see its_agent_binding */
 } its_model_def;
 
 /* Number of built-in models. */
@@ -186,6 +211,21 @@ int its_model_set_index(const its_model_def *m, const char *name);
 int its_model_observable_index(const its_model_def *m, const char *name);
 /* Index of the first observable with the given role, or -1. */
 int its_model_observable_role(const its_model_def *m, its_obs_role role);
+
+/* The binding of model m for an agent called `agent` whose substance is
+ * `substance` (either may be NULL): the first binding naming the agent, else
+ * the first naming the substance; NULL when the model takes neither (or m
+ * is NULL). Borrowed from the model definition. */
+const its_agent_binding *its_model_agent_binding(const its_model_def *m, const char *agent,
+                                                 const char *substance);
+
+/* Index of the input of model m that receives a dose of binding b (from
+ * its_model_agent_binding) by `route`: "iv", "sc", or "it" into the lesion
+ * named by `lesion` (its number as text, "1"; ignored for the other
+ * routes). -1 when b is NULL, the route is unknown, the model takes the
+ * agent by no such route, or the lesion has no input. */
+int its_model_agent_input(const its_model_def *m, const its_agent_binding *b, const char *route,
+                          const char *lesion);
 
 /* ---- parameter vectors --------------------------------------------------------
  * What a simulation needs besides the definition: one value per parameter

@@ -2,6 +2,7 @@
  * first-order (subcutaneous) depot; one-compartment when Q = 0. Parameter
  * sets hold the agents' published values (itsim agents). */
 #include "model/models.h"
+#include "model/pk_values.h"
 
 enum { A_DEPOT, C1, A2, NS };
 enum { P_V1, P_V2, P_CL, P_Q, P_ka, P_F, NP };
@@ -12,13 +13,14 @@ static const its_state_def states[NS] = {
     [A2] = {"A_periph", "nmol", 0.0, 0.0, "amount in the peripheral compartment"},
 };
 
+/* Defaults: aldesleukin (src/model/pk_values.h, as for the agent). */
 static const its_param_def params[NP] = {
-    [P_V1] = {"V1", 2.9, "L", D_POS, "central volume", "aldesleukin default, derived from the bi-exponential fit of Konrad et al. 1990, Cancer Res 50:2009 (itsim agents)"},
-    [P_V2] = {"V2", 2.8, "L", D_POS, "peripheral volume", "aldesleukin default, derived from the bi-exponential fit of Konrad et al. 1990, Cancer Res 50:2009"},
-    [P_CL] = {"CL", 172.8, "L/d", D_NN, "clearance", "aldesleukin default, Konrad et al. 1990, Cancer Res 50:2009 (0.12 L/min)"},
-    [P_Q] = {"Q", 43.2, "L/d", D_NN, "inter-compartmental clearance (0: one compartment)", "aldesleukin default, derived: t1/2 alpha 12.9 and beta 85 min of Konrad et al. 1990, Cancer Res 50:2009"},
-    [P_ka] = {"ka", 2.4, "1/d", D_NN, "first-order absorption from the depot", "aldesleukin SC, derived: gives the Proleukin UK SmPC SC Tmax of 2-6 h"},
-    [P_F] = {"F", 0.39, "1", D_FRAC, "bioavailability of depot doses", "aldesleukin SC, Proleukin UK SmPC section 5.2 (31-47 %), mid-range"},
+    [P_V1] = {.name = "V1", .description = "central volume (aldesleukin default)", PK(ITS__PK_IL2_V1)},
+    [P_V2] = {.name = "V2", .description = "peripheral volume (aldesleukin default)", PK(ITS__PK_IL2_V2)},
+    [P_CL] = {.name = "CL", .description = "clearance (aldesleukin default)", PK(ITS__PK_IL2_CL)},
+    [P_Q] = {.name = "Q", .description = "inter-compartmental clearance (0: one compartment; aldesleukin default)", PK(ITS__PK_IL2_Q)},
+    [P_ka] = {.name = "ka", .description = "first-order absorption from the depot (aldesleukin SC default)", PK(ITS__PK_IL2_KA_SC)},
+    [P_F] = {.name = "F", .description = "bioavailability of depot doses (aldesleukin SC default)", PK(ITS__PK_IL2_F_SC)},
 };
 
 static const its_input_def inputs[] = {
@@ -26,14 +28,18 @@ static const its_input_def inputs[] = {
     {"sc", "depot", 1.0, "nmol", "subcutaneous dose (absorbed with ka, bioavailability F)", NULL},
 };
 
-static const its_param_value v_ifn[] = {{"V1", 38.0}, {"Q", 0.0}, {"CL", 9.79 * 38.0},
-                                        {"ka", 3.02}, {"F", 1.0}};
-static const its_param_value v_gm[] = {{"V1", 27.3}, {"Q", 0.0}, {"CL", 7.23 * 27.3},
-                                       {"ka", 9.0}, {"F", 1.0}};
-static const its_param_value v_pembro[] = {{"V1", 3.48}, {"V2", 4.06}, {"CL", 0.22},
-                                           {"Q", 0.795}, {"F", 0.0}};
-static const its_param_value v_nivo[] = {{"V1", 3.63}, {"V2", 2.78}, {"CL", 0.2256},
-                                         {"Q", 0.7704}, {"F", 0.0}};
+static const its_param_value v_ifn[] = {
+    {"V1", PKV(ITS__PK_IFN_V)}, {"Q", 0.0}, {"CL", PKV(ITS__PK_IFN_KE) * PKV(ITS__PK_IFN_V)},
+    {"ka", PKV(ITS__PK_IFN_KA_SC)}, {"F", PKV(ITS__PK_IFN_F_SC)}};
+static const its_param_value v_gm[] = {
+    {"V1", PKV(ITS__PK_GM_V)}, {"Q", 0.0}, {"CL", PKV(ITS__PK_GM_KE) * PKV(ITS__PK_GM_V)},
+    {"ka", PKV(ITS__PK_GM_KA_SC)}, {"F", PKV(ITS__PK_GM_F_SC)}};
+static const its_param_value v_pembro[] = {
+    {"V1", PKV(ITS__PK_PEMBRO_VC)}, {"V2", PKV(ITS__PK_PEMBRO_VP)},
+    {"CL", PKV(ITS__PK_PEMBRO_CL)}, {"Q", PKV(ITS__PK_PEMBRO_Q)}, {"F", 0.0}};
+static const its_param_value v_nivo[] = {
+    {"V1", PKV(ITS__PK_NIVO_VC)}, {"V2", PKV(ITS__PK_NIVO_VP)},
+    {"CL", PKV(ITS__PK_NIVO_CL)}, {"Q", PKV(ITS__PK_NIVO_Q)}, {"F", 0.0}};
 static const its_param_set sets[] = {
     {"aldesleukin", "IL-2: 2-compartment IV, SC F 0.39", "itsim agents aldesleukin", 0, NULL},
     {"interferon_alfa_2b", "1-compartment, V 20 L/m2 x 1.9 m2, ke 9.79/d, SC ka 3.02/d",
@@ -82,4 +88,5 @@ const its_model_def its__model_pk2cpt = {
     "its_dose_amount (IU/kg, MIU/m2, mg). Q = 0 gives one compartment.",
     NS, states, NP, params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets,
     NULL, rhs, jac, NULL, 30.0, 0, NULL, NULL,
+    0, NULL, /* no agents */
 };

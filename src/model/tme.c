@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "model/models.h"
+#include "model/pk_values.h"
 
 /* ---- state layout ---------------------------------------------------------
  * Systemic states first, then one block of NL states per lesion. */
@@ -233,10 +234,10 @@ static const its_param_def params[NP] = {
                  ASSUMED("baseline PD-L1 inhibits half; Hill n = 2 as in Wang et al. 2021, J Immunother Cancer 9:e002100")},
     [P_Kd_apd1] = {"EC50_antipd1", 1.0, "nM", D_POS, "plasma anti-PD-1 for half receptor occupancy",
                    ASSUMED("full target engagement at troughs of >= 2 mg/kg q3w (Patnaik et al. 2015, Clin Cancer Res 21:4286), i.e. troughs >> 1 nM")},
-    [P_V_apd1] = {"V_antipd1", 3.48, "L", D_POS, "anti-PD-1 central volume", "pembrolizumab, Ahamadi et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:49, as encoded in nlmixr2lib (itsim agents)"},
-    [P_CL_apd1] = {"CL_antipd1", 0.22, "L/d", D_NN, "anti-PD-1 clearance", "pembrolizumab, Ahamadi et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:49, as encoded in nlmixr2lib"},
-    [P_Q_apd1] = {"Q_antipd1", 0.795, "L/d", D_NN, "anti-PD-1 inter-compartmental clearance", "pembrolizumab, Ahamadi et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:49, as encoded in nlmixr2lib"},
-    [P_V2_apd1] = {"V2_antipd1", 4.06, "L", D_POS, "anti-PD-1 peripheral volume", "pembrolizumab, Ahamadi et al. 2017, CPT Pharmacometrics Syst Pharmacol 6:49, as encoded in nlmixr2lib"},
+    [P_V_apd1] = {.name = "V_antipd1", .description = "anti-PD-1 central volume (pembrolizumab)", PK(ITS__PK_PEMBRO_VC)},
+    [P_CL_apd1] = {.name = "CL_antipd1", .description = "anti-PD-1 clearance (pembrolizumab)", PK(ITS__PK_PEMBRO_CL)},
+    [P_Q_apd1] = {.name = "Q_antipd1", .description = "anti-PD-1 inter-compartmental clearance (pembrolizumab)", PK(ITS__PK_PEMBRO_Q)},
+    [P_V2_apd1] = {.name = "V2_antipd1", .description = "anti-PD-1 peripheral volume (pembrolizumab)", PK(ITS__PK_PEMBRO_VP)},
 
     [P_d_th] = {"d_th", 0.1, "1/d", D_NN, "effector helper T death", ASSUMED("as effector CD8")},
     [P_p_il2_th] = {"p_il2_th", 1.0, "1/d", D_NN, "maximal IL-2-driven helper proliferation", AS_WANG("Marchingo et al. 2014, Science 346:1123")},
@@ -267,12 +268,12 @@ static const its_param_def params[NP] = {
                       "derived: 1,500 receptors x 0.04/min internalisation, Fallon & Lauffenburger 2000 as encoded in BioModels BIOMD0000000665"},
     [P_K_il2_cons] = {"K_il2_consumption", 11.1, "pM", D_POS, "IL-2 for half-maximal uptake", "Fallon & Lauffenburger 2000, surface Kd 11.1 pM, as encoded in BioModels BIOMD0000000665"},
     [P_deg_il2] = {"deg_il2_tissue", 288.0, "1/d", D_NN, "IL-2 degradation in tissue (0.2/min)", AS_WANG("Lotze et al. 1985 (PMID 3871099)")},
-    [P_V_il2] = {"V_il2", 2.9, "L", D_POS, "IL-2 central volume", "aldesleukin: derived from the bi-exponential fit of Konrad et al. 1990, Cancer Res 50:2009 (itsim agents)"},
-    [P_CL_il2] = {"CL_il2", 172.8, "L/d", D_NN, "IL-2 clearance (0.12 L/min)", "aldesleukin, Konrad et al. 1990, Cancer Res 50:2009 (0.12 L/min)"},
-    [P_Q_il2] = {"Q_il2", 43.2, "L/d", D_NN, "IL-2 inter-compartmental clearance", "aldesleukin: derived so that t1/2 alpha and beta are 12.9 and 85 min (Konrad et al. 1990, Cancer Res 50:2009)"},
-    [P_V2_il2] = {"V2_il2", 2.8, "L", D_POS, "IL-2 peripheral volume", "aldesleukin: derived from the bi-exponential fit of Konrad et al. 1990, Cancer Res 50:2009"},
-    [P_F_il2_sc] = {"F_il2_sc", 0.39, "1", D_FRAC, "IL-2 SC bioavailability", "Proleukin UK SmPC section 5.2: SC bioavailability 31-47 %; mid-range"},
-    [P_ka_il2_sc] = {"ka_il2_sc", 2.4, "1/d", D_NN, "IL-2 SC absorption", "derived: gives the Proleukin UK SmPC SC Tmax of 2-6 h (section 5.2)"},
+    [P_V_il2] = {.name = "V_il2", .description = "IL-2 central volume", PK(ITS__PK_IL2_V1)},
+    [P_CL_il2] = {.name = "CL_il2", .description = "IL-2 clearance (0.12 L/min)", PK(ITS__PK_IL2_CL)},
+    [P_Q_il2] = {.name = "Q_il2", .description = "IL-2 inter-compartmental clearance", PK(ITS__PK_IL2_Q)},
+    [P_V2_il2] = {.name = "V2_il2", .description = "IL-2 peripheral volume", PK(ITS__PK_IL2_V2)},
+    [P_F_il2_sc] = {.name = "F_il2_sc", .description = "IL-2 SC bioavailability", PK(ITS__PK_IL2_F_SC)},
+    [P_ka_il2_sc] = {.name = "ka_il2_sc", .description = "IL-2 SC absorption", PK(ITS__PK_IL2_KA_SC)},
     [P_s_ifng] = {"s_ifng", 2.3e-9, "pmol/d", D_NN, "IFN-gamma secretion per CD8 effector",
                   ASSUMED("calibrated to the PD-L1 induction EC50 of 2.96 pM (Shin et al. 2017, as quoted by Wang et al. 2021); QSP-IO files span 2e-10 to 1e-5 pmol/cell/d")},
     [P_r_th_ifng] = {"r_th_ifng", 1.0 / 3.0, "1", D_NN, "helper T IFN-gamma secretion relative to CD8", AS_WANG("Kasahara et al. 1983")},
@@ -282,16 +283,16 @@ static const its_param_def params[NP] = {
     [P_s_ifna] = {"s_ifna", 1e-8, "pmol/d", D_NN, "endogenous IFN-alpha per mature DC", ASSUMED("low basal type-I IFN")},
     [P_deg_ifna] = {"deg_ifna", 2.0, "1/d", D_NN, "IFN-alpha loss in the lesion",
                     ASSUMED("no tissue half-life published; plasma clearance is mostly renal (Radwanski et al. 1987, J Clin Pharmacol 27:432)")},
-    [P_cl_ifna] = {"cl_ifna_blood", 9.79, "1/d", D_NN, "IFN-alpha elimination from blood (t1/2 1.7 h)", "Radwanski et al. 1987, J Clin Pharmacol 27:432 (IV t1/2 1.7 h)"},
-    [P_V_ifna] = {"V_ifna", 38.0, "L", D_POS, "IFN-alpha volume (20 L/m2 x 1.9 m2)", "derived: fit of the SC Cmax of Radwanski et al. 1987, J Clin Pharmacol 27:432 (itsim agents)"},
-    [P_F_ifna_sc] = {"F_ifna_sc", 1.0, "1", D_FRAC, "IFN-alpha SC bioavailability", "Radwanski et al. 1987, J Clin Pharmacol 27:432: SC AUC >= IV AUC"},
-    [P_ka_ifna_sc] = {"ka_ifna_sc", 3.02, "1/d", D_NN, "IFN-alpha SC absorption (t1/2 5.5 h)", "Radwanski et al. 1987, J Clin Pharmacol 27:432 (absorption t1/2 5.5 h)"},
+    [P_cl_ifna] = {.name = "cl_ifna_blood", .description = "IFN-alpha elimination from blood (t1/2 1.7 h)", PK(ITS__PK_IFN_KE)},
+    [P_V_ifna] = {.name = "V_ifna", .description = "IFN-alpha volume (20 L/m2 x 1.9 m2)", PK(ITS__PK_IFN_V)},
+    [P_F_ifna_sc] = {.name = "F_ifna_sc", .description = "IFN-alpha SC bioavailability", PK(ITS__PK_IFN_F_SC)},
+    [P_ka_ifna_sc] = {.name = "ka_ifna_sc", .description = "IFN-alpha SC absorption (t1/2 5.5 h)", PK(ITS__PK_IFN_KA_SC)},
     [P_s_gm] = {"s_gm", 1e-8, "pmol/d", D_NN, "endogenous GM-CSF per helper T cell", ASSUMED("low basal GM-CSF")},
     [P_deg_gm] = {"deg_gm", 5.55, "1/d", D_NN, "GM-CSF degradation (t1/2 ~3 h)", ASSUMED("value of the MAPLE and PDAC QSP models of popellab (half-life ~3 h), which give no source")},
-    [P_cl_gm] = {"cl_gm_blood", 7.23, "1/d", D_NN, "GM-CSF elimination from blood (t1/2 2.3 h)", "Stute et al. 1995, J Pharm Sci 84:824 (children, SC t1/2 2.3 h)"},
-    [P_V_gm] = {"V_gm", 27.3, "L", D_POS, "GM-CSF apparent volume (CL/F / ke at 1.9 m2)", "derived: CL/F / ke of Stute et al. 1995, J Pharm Sci 84:824 at 1.9 m2 (itsim agents)"},
-    [P_F_gm_sc] = {"F_gm_sc", 1.0, "1", D_FRAC, "GM-CSF SC bioavailability (apparent parameters)", ASSUMED("CL/F and V/F absorb F")},
-    [P_ka_gm_sc] = {"ka_gm_sc", 9.0, "1/d", D_NN, "GM-CSF SC absorption (Tmax ~3 h)", "derived: gives the Tmax of 3 h of Stute et al. 1995, J Pharm Sci 84:824"},
+    [P_cl_gm] = {.name = "cl_gm_blood", .description = "GM-CSF elimination from blood (t1/2 2.3 h)", PK(ITS__PK_GM_KE)},
+    [P_V_gm] = {.name = "V_gm", .description = "GM-CSF apparent volume (CL/F / ke at 1.9 m2)", PK(ITS__PK_GM_V)},
+    [P_F_gm_sc] = {.name = "F_gm_sc", .description = "GM-CSF SC bioavailability (apparent parameters)", PK(ITS__PK_GM_F_SC)},
+    [P_ka_gm_sc] = {.name = "ka_gm_sc", .description = "GM-CSF SC absorption (Tmax ~3 h)", PK(ITS__PK_GM_KA_SC)},
 
     [P_ke0_il2] = {"ke0_il2", 4.0, "1/d", D_NN, "IL-2 effect-site equilibration", ASSUMED("symptoms follow IL-2 doses within hours (chills and rigors within 1-2 h, Proleukin label)")},
     [P_kout_p] = {"kout_perm", 1.0, "1/d", D_NN, "vascular permeability turnover", "derived: haemodynamic recovery within 2-3 d of stopping IL-2 (proleukin.com patient information), ~4 half-lives"},
@@ -306,18 +307,17 @@ static const its_param_def params[NP] = {
     [P_IC50_neu_ifn] = {"IC50_neu_ifn", 20.0, "pM", D_POS, "IFN-alpha for half the suppression", ASSUMED("10-100 U/mL scale")},
     [P_a_gm_myelo] = {"a_gm_myelo", 1.0, "1", D_NN, "maximal GM-CSF boost of myeloid production", ASSUMED("sargramostim raises neutrophil and monocyte counts; no published size")},
     [P_k_irae] = {"k_irae", 0.01, "1/d", D_NN, "irAE drive at full PD-1 occupancy", ASSUMED("immune-related adverse events start over months on anti-PD-1")},
-    [P_V_dtic] = {"V_dtic", 44.24, "L", D_POS, "dacarbazine volume (0.632 L/kg x 70 kg)", "Breithaupt, Dammann & Aigner (abstract; published as Cancer Chemother Pharmacol 1982, details not checked): 0.632 L/kg, x 70 kg (itsim agents)"},
-    [P_CL_dtic] = {"CL_dtic", 1552.6, "L/d", D_NN, "dacarbazine clearance (15.4 mL/kg/min x 70 kg)", "Breithaupt, Dammann & Aigner (abstract; published as Cancer Chemother Pharmacol 1982, details not checked): 15.4 mL/kg/min, x 70 kg"},
-    [P_MTT] = {"MTT_neu", 3.71, "d", D_POS, "mean transit time of the neutrophil maturation chain (89 h)", "Friberg et al. 2002, J Clin Oncol 20:4713 (docetaxel, 89 h), as quoted by the radivot/myelo R package"},
-    [P_gamma_fr] = {"gamma_neu", 0.16, "1", D_NN, "feedback exponent (Circ0/Circ)^gamma", "Friberg et al. 2002, J Clin Oncol 20:4713 (docetaxel, 0.16), as quoted by the radivot/myelo R package"},
-    [P_slope_dtic] = {"slope_dtic", 0.07, "1/uM", D_NN, "linear dacarbazine effect on marrow proliferation",
-                      ASSUMED("placeholder, no published dacarbazine fit: gives a ~40 % neutrophil nadir per 1,000 mg/m2; calibrate to grade 3-4 rates")},
+    [P_V_dtic] = {.name = "V_dtic", .description = "dacarbazine volume (0.632 L/kg x 70 kg)", PK(ITS__PK_DTIC_V)},
+    [P_CL_dtic] = {.name = "CL_dtic", .description = "dacarbazine clearance (15.4 mL/kg/min x 70 kg)", PK(ITS__PK_DTIC_CL)},
+    [P_MTT] = {.name = "MTT_neu", .description = "mean transit time of the neutrophil maturation chain (89 h)", PK(ITS__PK_FRIBERG_MTT)},
+    [P_gamma_fr] = {.name = "gamma_neu", .description = "feedback exponent (Circ0/Circ)^gamma", PK(ITS__PK_FRIBERG_GAMMA)},
+    [P_slope_dtic] = {.name = "slope_dtic", .description = "linear dacarbazine effect on marrow proliferation", PK(ITS__PK_DTIC_SLOPE)},
     [P_k_dtic_kill] = {"k_dtic_kill", 0.034, "1/(uM*d)", D_NN, "dacarbazine kill of tumour cells per exposure",
                        ASSUMED("~20 % of tumour cells per 1,000 mg/m2 dose (AUC 6.5 uM d); calibrate to response rates")},
-    [P_V_peg] = {"V_peg", 149.0, "L", D_POS, "peginterferon apparent volume", "Gupta et al. 2006, Br J Clin Pharmacol 63:292, as encoded in nlmixr2lib (itsim agents)"},
-    [P_CL_peg] = {"CL_peg", 44.1, "L/d", D_NN, "peginterferon apparent clearance at treatment start", "Gupta et al. 2006, Br J Clin Pharmacol 63:292, as encoded in nlmixr2lib"},
-    [P_T_CL_peg] = {"T_CL_peg", 666.0, "d", D_POS, "time constant of CL(t) = CL0/(1 + t/T), t from the start of the run", "Gupta et al. 2006, Br J Clin Pharmacol 63:292, as encoded in nlmixr2lib"},
-    [P_ka_peg] = {"ka_peg", 1.9, "1/d", D_NN, "peginterferon SC absorption", "Gupta et al. 2006, Br J Clin Pharmacol 63:292 (fixed), as encoded in nlmixr2lib"},
+    [P_V_peg] = {.name = "V_peg", .description = "peginterferon apparent volume", PK(ITS__PK_PEG_V_F)},
+    [P_CL_peg] = {.name = "CL_peg", .description = "peginterferon apparent clearance at treatment start", PK(ITS__PK_PEG_CL_F)},
+    [P_T_CL_peg] = {.name = "T_CL_peg", .description = "time constant of CL(t) = CL0/(1 + t/T), t from the start of the run", PK(ITS__PK_PEG_T_CL)},
+    [P_ka_peg] = {.name = "ka_peg", .description = "peginterferon SC absorption", PK(ITS__PK_PEG_KA_SC)},
     [P_r_peg] = {"r_peg", 0.3, "1", D_NN, "IFN-alpha activity of peginterferon relative to IFN-alpha2b, per mole",
                  ASSUMED("PEGylation lowers in vitro specific activity several-fold; no published value for the ratio per mole")},
     [P_k_irae_res] = {"k_irae_res", 0.02, "1/d", D_NN, "irAE resolution", ASSUMED("weeks to resolve")},
@@ -401,10 +401,10 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_GMSC, "GM_sc", "pmol", 0.0, "GM-CSF at the subcutaneous injection site"),
     SYS(S_APD1P, "antiPD1_periph", "nmol", 0.0, "anti-PD-1 in the peripheral PK compartment"),
     SYS(S_DTIC, "DTIC", "uM", 0.0, "dacarbazine in plasma"),
-    SYS(S_PROL, "NEU_prol", "cell", 0.89 * 3.65e9 * 5.0 * 3.71 / 4.0, "proliferating neutrophil precursors (marrow)"),
-    SYS(S_TR1, "NEU_tr1", "cell", 0.89 * 3.65e9 * 5.0 * 3.71 / 4.0, "maturing neutrophils, transit 1"),
-    SYS(S_TR2, "NEU_tr2", "cell", 0.89 * 3.65e9 * 5.0 * 3.71 / 4.0, "maturing neutrophils, transit 2"),
-    SYS(S_TR3, "NEU_tr3", "cell", 0.89 * 3.65e9 * 5.0 * 3.71 / 4.0, "maturing neutrophils, transit 3"),
+    SYS(S_PROL, "NEU_prol", "cell", 0.89 * 3.65e9 * 5.0 * PKV(ITS__PK_FRIBERG_MTT) / 4.0, "proliferating neutrophil precursors (marrow)"),
+    SYS(S_TR1, "NEU_tr1", "cell", 0.89 * 3.65e9 * 5.0 * PKV(ITS__PK_FRIBERG_MTT) / 4.0, "maturing neutrophils, transit 1"),
+    SYS(S_TR2, "NEU_tr2", "cell", 0.89 * 3.65e9 * 5.0 * PKV(ITS__PK_FRIBERG_MTT) / 4.0, "maturing neutrophils, transit 2"),
+    SYS(S_TR3, "NEU_tr3", "cell", 0.89 * 3.65e9 * 5.0 * PKV(ITS__PK_FRIBERG_MTT) / 4.0, "maturing neutrophils, transit 3"),
     SYS(S_PEGSC, "PEG_sc", "pmol", 0.0, "peginterferon at the subcutaneous injection site"),
     SYS(S_PEG, "PEG_b", "pM", 0.0, "peginterferon in plasma"),
     LES(1, 4e9), LES(2, 1.5e9), LES(3, 5e8), LES(4, 5e8),
@@ -449,6 +449,27 @@ static const its_input_def inputs[N_SYS_INPUTS + 3 * MAX_LESIONS] = {
     {"il2_it_8", "IL2it_8", 1.0, "pmol", "IL-2 into lesion 8 (intratumoral)", NULL},
     {"ifna_it_8", "IFNait_8", 1.0, "pmol", "IFN-alpha into lesion 8 (intratumoral)", NULL},
     {"gmcsf_it_8", "GMit_8", 1.0, "pmol", "GM-CSF into lesion 8 (intratumoral)", NULL},
+};
+
+/* ---- agents (itsim/agents.h) ----------------------------------------------------
+ * How tme takes the therapy agents: by substance, the inputs per route; by
+ * name, nivolumab, which also sets the anti-PD-1 PK to its own
+ * 2-compartment values (baseline clearance of Bajaj 2017; the time-varying
+ * part is not modelled). The anti-PD-1 defaults are pembrolizumab's. */
+static const its_param_value nivolumab_pk[] = {
+    {"V_antipd1", PKV(ITS__PK_NIVO_VC)}, {"CL_antipd1", PKV(ITS__PK_NIVO_CL)},
+    {"Q_antipd1", PKV(ITS__PK_NIVO_Q)}, {"V2_antipd1", PKV(ITS__PK_NIVO_VP)},
+};
+static const its_agent_binding agent_bindings[] = {
+    {.agent = "IL-2", .iv = "il2", .sc = "il2_sc", .it = "il2_it_"},
+    {.agent = "IFN-alpha", .iv = "ifna", .sc = "ifna_sc", .it = "ifna_it_"},
+    /* its own SC depot and plasma states, acting as IFN-alpha weighted by r_peg */
+    {.agent = "peginterferon alfa", .sc = "peginterferon_sc"},
+    {.agent = "GM-CSF", .iv = "gmcsf", .sc = "gmcsf_sc", .it = "gmcsf_it_"},
+    {.agent = "nivolumab", .iv = "antipd1", .n_params = ITS__COUNT(nivolumab_pk),
+     .params = nivolumab_pk},
+    {.agent = "anti-PD-1", .iv = "antipd1"},
+    {.agent = "dacarbazine", .iv = "dacarbazine"},
 };
 
 /* ---- profiles ------------------------------------------------------------------- */
@@ -891,7 +912,8 @@ TME_OBSERVE(8)
 #define TME_DEF(n, name)                                                        \
     {name, TME_TITLE, TME_REF, "d", TME_NOTES, NSYS + (n) * NL, states, NP,     \
      params, N_SYS_INPUTS + 3 * (n), inputs, ITS__COUNT(sets), sets, "melanoma", \
-     rhs_##n, NULL, (n) >= 3 ? course : NULL, 365.0, NOBS_SYS + (n), observables, observe_##n}
+     rhs_##n, NULL, (n) >= 3 ? course : NULL, 365.0, NOBS_SYS + (n), observables, observe_##n, \
+     ITS__COUNT(agent_bindings), agent_bindings}
 
 const its_model_def its__model_tme_variants[MAX_LESIONS] = {
     TME_DEF(1, "tme:1"), TME_DEF(2, "tme:2"), TME_DEF(3, "tme"),

@@ -351,21 +351,35 @@ static its_status apply_set(its_scenario *sc, its__plan *plan)
     return ITS_OK;
 }
 
-/* Agents that bring their own PK values for this model (nivolumab's
- * anti-PD-1 PK); explicit parameters below still win. */
-static void apply_agent_params(const its_scenario *sc, const its_model_def *m, double *p)
+/* The parameter values the model's binding of each dosed agent sets (e.g.
+ * an antibody's own PK); explicit parameters below still win. A binding
+ * value the model refuses is a fault of the model definition, reported at
+ * the agent. */
+static its_status apply_agent_params(its_scenario *sc, const its_model_def *m, double *p)
 {
-    size_t i;
+    char msg[256];
+    size_t i, j;
     for (i = 0; i < sc->n_therapy; i++) {
         const its_agent *ag = its_agent_find(sc->therapy[i].f[T_AGENT].text);
-        size_t j;
-        for (j = 0; ag != NULL && j < ag->n_tme_params; j++) {
-            int k = its_model_param_index(m, ag->tme_params[j].name);
-            if (k >= 0 &&
-                its_model_check_param(m, (size_t)k, ag->tme_params[j].value, NULL, 0) == ITS_OK)
-                p[k] = ag->tme_params[j].value;
+        const its_agent_binding *b =
+            ag != NULL ? its_model_agent_binding(m, ag->name, ag->substance) : NULL;
+        for (j = 0; b != NULL && j < b->n_params; j++) {
+            int k = its_model_param_index(m, b->params[j].name);
+            its_status st = k < 0 ? ITS_ENOTFOUND
+                                  : its_model_check_param(m, (size_t)k, b->params[j].value,
+                                                          msg, sizeof msg);
+            if (st != ITS_OK) {
+                char key[96];
+                its__fmt(key, sizeof key, "therapy[%zu].agent", i);
+                return its__sc_fail(sc, st, &sc->therapy[i].f[T_AGENT], key,
+                                    "model %s's binding for %s sets '%s': %s", m->name,
+                                    ag->name, b->params[j].name,
+                                    k < 0 ? "no such parameter" : msg);
+            }
+            p[k] = b->params[j].value;
         }
     }
+    return ITS_OK;
 }
 
 /* parameters: and initial: entries and --set overrides, in that order. */
@@ -429,10 +443,10 @@ static its_status resolve_values(its_scenario *sc, its__plan *plan)
     }
     (void)its_model_default_params(m, plan->params, NULL, 0);
     st = apply_set(sc, plan);
-    if (st == ITS_OK) {
-        apply_agent_params(sc, m, plan->params);
+    if (st == ITS_OK)
+        st = apply_agent_params(sc, m, plan->params);
+    if (st == ITS_OK)
         st = apply_entries(sc, plan, y, given);
-    }
     if (st == ITS_OK) {
         st = its_model_initial_state(m, plan->params, plan->initial, msg, sizeof msg);
         if (st != ITS_OK)

@@ -34,7 +34,7 @@ static its_status resolve_agent(its_scenario *sc, const its_model_def *m, size_t
     const sitem *it = &sc->therapy[i];
     const its_agent *a;
     const char *route = it->f[T_ROUTE].text ? it->f[T_ROUTE].text : "iv";
-    char key[96], input[96], msg[256];
+    char key[96], msg[256];
     its_patient pt;
     its_status st;
     int idx;
@@ -54,20 +54,15 @@ static its_status resolve_agent(its_scenario *sc, const its_model_def *m, size_t
         return its__sc_fail(sc, ITS_EPARSE, &it->f[T_ROUTE], key,
                     "unknown route '%s' (iv, sc, it)", route);
     }
-    if (strcmp(route, "it") == 0) {
+    if (strcmp(route, "it") == 0 && !it->f[T_LESION].text) {
         /* intratumoral: into the injection site of the named lesion */
-        if (!it->f[T_LESION].text) {
-            its__fmt(key, sizeof key, "therapy[%zu].route", i);
-            return its__sc_fail(sc, ITS_EPARSE, &it->f[T_ROUTE], key,
-                        "an intratumoral dose needs 'lesion: N'");
-        }
-        its__fmt(input, sizeof input, "%s_it_%s", a->tme_input ? a->tme_input : "",
-                 it->f[T_LESION].text);
-    } else {
-        its__fmt(input, sizeof input, "%s%s", a->tme_input ? a->tme_input : "",
-                 strcmp(route, "sc") == 0 ? "_sc" : "");
+        its__fmt(key, sizeof key, "therapy[%zu].route", i);
+        return its__sc_fail(sc, ITS_EPARSE, &it->f[T_ROUTE], key,
+                    "an intratumoral dose needs 'lesion: N'");
     }
-    idx = a->tme_input ? its_model_input_index(m, input) : -1;
+    /* The model's binding for the agent names the input of the route. */
+    idx = its_model_agent_input(m, its_model_agent_binding(m, a->name, a->substance), route,
+                                it->f[T_LESION].text);
     if (idx < 0)
         return its__sc_fail(sc, ITS_ENOTFOUND, it->f[T_ROUTE].text ? &it->f[T_ROUTE] : &it->f[T_AGENT],
                     key, "model %s has no input for %s by route %s%s%s", m->name, a->name,
