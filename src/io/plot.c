@@ -307,22 +307,39 @@ static const char *const lesion_colour[] = {"#4e79a7", "#f28e2b", "#59a14f", "#b
 static const char *const arm_colour[] = {"#000000", "#d62728", "#1f77b4", "#2ca02c",
                                          "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"};
 
-/* Colour of a state by its stem (the name before the first '_'), so a cell
- * type or cytokine has the same colour in blood and lesion. */
-static const char *stem_colour(const char *name)
+/* Colours of the kinds of states a model shows (its_state_shown): the k-th
+ * kind of a role, in order of first appearance, gets the k-th colour of the
+ * role's palette, so a cell type or cytokine has the same colour in blood
+ * and lesion. */
+static const char *const cell_colour[] = {"#d62728", "#9467bd", "#ff7f0e", "#2ca02c", "#8c564b",
+                                          "#e377c2", "#17becf", "#bcbd22", "#1f77b4"};
+static const char *const cytokine_colour[] = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd"};
+
+static int same_kind(const its_state_shown *a, const its_state_shown *b)
 {
-    static const struct {
-        const char *stem, *colour;
-    } tab[] = {{"CD8", "#d62728"},  {"EX", "#e377c2"},     {"Treg", "#ff7f0e"},
-               {"Th", "#2ca02c"},   {"NK", "#9467bd"},     {"NEU", "#8c564b"},
-               {"M1", "#17becf"},   {"M2", "#bcbd22"},     {"mDC", "#1f77b4"},
-               {"IL2", "#d62728"},  {"IFNa", "#1f77b4"},   {"GM", "#2ca02c"},
-               {"IFNg", "#9467bd"}, {"antiPD1", "#000000"}};
-    size_t k, len = strcspn(name, "_");
-    for (k = 0; k < sizeof tab / sizeof tab[0]; k++)
-        if (strlen(tab[k].stem) == len && strncmp(tab[k].stem, name, len) == 0)
-            return tab[k].colour;
-    return "#555555";
+    if (a->role != b->role)
+        return 0;
+    if (!a->kind || !b->kind)
+        return a == b;
+    return strcmp(a->kind, b->kind) == 0;
+}
+
+static const char *kind_colour(const its_model_def *m, const its_state_shown *v)
+{
+    size_t i, k, rank = 0;
+    for (i = 0; i < m->n_shown && &m->shown[i] != v; i++) {
+        if (m->shown[i].role != v->role)
+            continue;
+        for (k = 0; k < i && !same_kind(&m->shown[k], &m->shown[i]); k++)
+            ;
+        if (k == i && !same_kind(&m->shown[i], v))   /* a new kind, not v's */
+            rank++;
+        else if (k == i)
+            break;                                    /* v's kind first seen here */
+    }
+    if (v->role == ITS_STATE_CYTOKINE)
+        return cytokine_colour[rank % (sizeof cytokine_colour / sizeof cytokine_colour[0])];
+    return cell_colour[rank % (sizeof cell_colour / sizeof cell_colour[0])];
 }
 
 typedef struct run {
@@ -390,15 +407,6 @@ static void run_frame(script *s, const run *r, double bottom, const char *title2
     frame_begin(s, t1, title2, isfinite(r->t_stop) ? t3 : NULL);
 }
 
-/* Index of state `name` with unit `unit` (NULL: any), or -1. */
-static int state_with(const its_model_def *m, const char *name, const char *unit)
-{
-    const int j = its_model_state_index(m, name);
-    if (j < 0 || (unit && strcmp(m->states[j].unit, unit) != 0))
-        return -1;
-    return j;
-}
-
 /* Largest value of state j over the run. */
 static double state_max(const its_result *res, int j)
 {
@@ -437,22 +445,16 @@ static const char *state_col(char *buf, size_t n, const its_model_def *m, int j)
     return q(buf, n, raw);
 }
 
-/* A state's description without a trailing ", lesion N" / " in blood" /
- * " in plasma" (the panel says where), then its name in brackets. */
-static const char *state_title(char *buf, size_t n, const its_model_def *m, int j)
+/* A shown state's label (the model's display name, without the site), then
+ * its name in brackets. */
+static const char *state_title(char *buf, size_t n, const its_model_def *m, int j,
+                               const its_state_shown *v)
 {
     char raw[256];
-    const char *d = m->states[j].description;
-    size_t len = d ? strlen(d) : 0;
-    const char *cut;
+    const char *d = v->label ? v->label : m->states[j].description;
     if (!d || !*d)
         return q(buf, n, m->states[j].name);
-    if ((cut = strstr(d, ", lesion ")) != NULL || (cut = strstr(d, " in blood")) != NULL ||
-        (cut = strstr(d, " in plasma")) != NULL)
-        len = (size_t)(cut - d);
-    if (len > 120)
-        len = 120;
-    snprintf(raw, sizeof raw, "%.*s (%s)", (int)len, d, m->states[j].name);
+    its__fmt(raw, sizeof raw, "%.120s (%s)", d, m->states[j].name);
     return q(buf, n, raw);
 }
 
@@ -733,35 +735,87 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
 
 /* ---- immune.gp and cytokines.gp -------------------------------------------- */
 
-/* States of names[] that exist with the given unit (NULL: any). */
-static size_t pick_states(const its_model_def *m, const char *const *want, size_t n_want,
-                          const char *unit, int *idx)
+/* The states a figure draws in one panel, picked by their declared role
+ * and site (its_model_def.shown), in the model's order. */
+#define MAX_SHOWN 16
+typedef struct picked {
+    int idx[MAX_SHOWN];                 /* state indices */
+    const its_state_shown *v[MAX_SHOWN];
+    size_t n;
+} picked;
+
+/* The states shown with this role at this site that exist with the given
+ * unit (NULL: any); at most MAX_SHOWN. */
+static void pick(const its_model_def *m, its_state_role role, unsigned site, const char *unit,
+                 picked *out)
 {
-    size_t k, n = 0;
-    for (k = 0; k < n_want; k++) {
-        const int j = state_with(m, want[k], unit);
-        if (j >= 0)
-            idx[n++] = j;
+    size_t k;
+    out->n = 0;
+    for (k = 0; k < m->n_shown && out->n < MAX_SHOWN; k++) {
+        const its_state_shown *v = &m->shown[k];
+        const int j = v->role == role && v->site == site ? its_model_state_index(m, v->state) : -1;
+        if (j < 0 || (unit && strcmp(m->states[j].unit, unit) != 0))
+            continue;
+        out->idx[out->n] = j;
+        out->v[out->n++] = v;
     }
-    return n;
 }
 
-static void state_lines(script *s, const run *r, const int *idx, size_t n, const char *floor_var,
-                        const char *axes)
+/* The first state shown with this role (at any site), or NULL; *j is its index. */
+static const its_state_shown *first_shown(const its_model_def *m, its_state_role role, int *j)
+{
+    size_t k;
+    for (k = 0; k < m->n_shown; k++)
+        if (m->shown[k].role == role && (*j = its_model_state_index(m, m->shown[k].state)) >= 0)
+            return &m->shown[k];
+    *j = -1;
+    return NULL;
+}
+
+/* The display name of shown state j: its label, else its name. */
+static const char *shown_label(const its_model_def *m, int j, const its_state_shown *v)
+{
+    return v->label && *v->label ? v->label : m->states[j].name;
+}
+
+/* The label for a double-quoted gnuplot string, where a backslash, a quote,
+ * a backquote or an '@' would be code: such a label is written as
+ * "antibody" instead. */
+static const char *dq_label(const its_model_def *m, int j, const its_state_shown *v)
+{
+    const char *l = shown_label(m, j, v), *p;
+    for (p = l; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f || strchr("\\\"`@'", *p))
+            return "antibody";
+    return l;
+}
+
+/* The Reads line of a figure drawing states: the column of state j as the
+ * example. */
+static const char *reads_states(char *buf, size_t n, const its_model_def *m, int j)
+{
+    char b1[128], b2[64];
+    its__fmt(buf, n, "timeseries.csv (time and state columns, e.g. \"%s [%s]\"),\n"
+                     "#         doses.csv (t, input, given)",
+             plain(b1, sizeof b1, m->states[j].name), plain(b2, sizeof b2, m->states[j].unit));
+    return buf;
+}
+
+static void state_lines(script *s, const run *r, const picked *pk, const char *floor_var)
 {
     char b1[256], b2[256];
     size_t k;
-    for (k = 0; k < n; k++)
-        item(s, "ts using tcol:(lf(column(%s), %s)) %swith lines lw 2 lc rgb \"%s\" title %s",
-             state_col(b1, sizeof b1, r->m, idx[k]), floor_var, axes,
-             stem_colour(r->m->states[idx[k]].name), state_title(b2, sizeof b2, r->m, idx[k]));
+    for (k = 0; k < pk->n; k++)
+        item(s, "ts using tcol:(lf(column(%s), %s)) with lines lw 2 lc rgb \"%s\" title %s",
+             state_col(b1, sizeof b1, r->m, pk->idx[k]), floor_var,
+             kind_colour(r->m, pk->v[k]), state_title(b2, sizeof b2, r->m, pk->idx[k], pk->v[k]));
 }
 
 /* Panel i (the last) of a figure: states idx[0..n) of lesion 1 on a log
  * axis with the event marks and dose ticks. title and ylabel are gnuplot
  * string expressions (they may concatenate script variables). */
 static void lesion_panel(script *s, const run *r, const double *w, size_t np, size_t i,
-                         const int *idx, size_t n, const char *title, const char *ylabel)
+                         const picked *pk, const char *title, const char *ylabel)
 {
     panel(s, w, np, i, "(b) lesion 1");
     out(s, "    set title \"(%c) \".%s.\" (log scale)\"\n"
@@ -770,7 +824,7 @@ static void lesion_panel(script *s, const run *r, const double *w, size_t np, si
     event_marks(s, r);
     dose_ticks_setup(s, r);
     plot_begin(s);
-    state_lines(s, r, idx, n, "floor_lesion", "");
+    state_lines(s, r, pk, "floor_lesion");
     dose_ticks(s, r);
     plot_end(s);
 }
@@ -778,17 +832,18 @@ static void lesion_panel(script *s, const run *r, const double *w, size_t np, si
 static its_status fig_immune(const run *r, const char *dir, char names[][128], size_t *n_names,
                              char *err, size_t errlen)
 {
-    static const char *const blood[] = {"CD8_b", "NK_b", "Treg_b", "Th_b", "NEU_b"};
-    static const char *const lesion[] = {"CD8_1", "EX_1", "Treg_1", "NK_1",
-                                         "M1_1",  "M2_1", "mDC_1"};
-    int ib[8], il[8];
-    const size_t nb = pick_states(r->m, blood, 5, "cell", ib);
-    const size_t nl = pick_states(r->m, lesion, 7, "cell", il);
+    picked pb, pl;
     const double w[2] = {1.0, 1.0};
-    size_t np = (nb > 0) + (nl > 0), pi = 0;
+    size_t nb, nl, np, pi = 0;
+    char rd[256];
     script s;
     its_status st;
 
+    pick(r->m, ITS_STATE_IMMUNE_CELLS, 0, "cell", &pb);
+    pick(r->m, ITS_STATE_IMMUNE_CELLS, 1, "cell", &pl);
+    nb = pb.n;
+    nl = pl.n;
+    np = (nb > 0) + (nl > 0);
     if (!np)
         return ITS_OK;
     st = script_open(&s, dir, r->prefix, "immune", err, errlen);
@@ -799,13 +854,12 @@ static its_status fig_immune(const run *r, const char *dir, char names[][128], s
              "on a log axis (values below cell_floor are drawn at it). A cell type has\n"
              "the same colour in both panels. Short ticks at the bottom of (b) mark\n"
              "the doses given.",
-             "timeseries.csv (time and state columns, e.g. \"CD8_b [cell]\"),\n"
-             "#         doses.csv (t, input, given)");
+             reads_states(rd, sizeof rd, r->m, nb ? pb.idx[0] : pl.idx[0]));
     run_vars(&s, r, r->t0, r->t1, 1, 0, 0, r->res->plan.n_doses > 0);
     event_vars(&s, r);
     out(&s, "# log-axis floors [cells]: 6 decades below the largest value shown\n"
             "floor_blood = %.6g; floor_lesion = %.6g\n",
-        log_floor(r->res, ib, nb, 6.0, 1.0), log_floor(r->res, il, nl, 6.0, 1.0));
+        log_floor(r->res, pb.idx, nb, 6.0, 1.0), log_floor(r->res, pl.idx, nl, 6.0, 1.0));
     run_frame(&s, r, 0.075, "Immune cell populations");
     if (nb) {
         panel(&s, w, np, pi++, "(a) blood");
@@ -815,13 +869,13 @@ static its_status fig_immune(const run *r, const char *dir, char names[][128], s
         if (!nl)
             dose_ticks_setup(&s, r);
         plot_begin(&s);
-        state_lines(&s, r, ib, nb, "floor_blood", "");
+        state_lines(&s, r, &pb, "floor_blood");
         if (!nl)
             dose_ticks(&s, r);
         plot_end(&s);
     }
     if (nl)
-        lesion_panel(&s, r, w, np, pi++, il, nl, "\"Immune cells in lesion 1 [cells]\"",
+        lesion_panel(&s, r, w, np, pi++, &pl, "\"Immune cells in lesion 1 [cells]\"",
                      "\"cells\"");
     frame_end(&s);
     return script_close(&s, ITS_OK, names, n_names, err, errlen);
@@ -830,31 +884,28 @@ static its_status fig_immune(const run *r, const char *dir, char names[][128], s
 static its_status fig_cytokines(const run *r, const char *dir, char names[][128],
                                 size_t *n_names, char *err, size_t errlen)
 {
-    static const char *const blood[] = {"IL2_b", "IFNa_b", "GM_b", "IFNg_b"};
-    static const char *const lesion[] = {"IL2_1", "IFNa_1", "GM_1", "IFNg_1"};
     const its_model_def *m = r->m;
-    int ib[4], il[4];
-    size_t nb = 0, nl = 0, np, pi = 0, k;
+    picked pb, pl;
+    size_t nb = 0, nl = 0, np, pi = 0;
     const double w[2] = {1.0, 1.0};
     const char *unit = NULL;
-    int ab;
-    char b1[256], b2[256];
+    int ab, cy;
+    const its_state_shown *abv = first_shown(m, ITS_STATE_ANTIBODY, &ab);
+    char b1[256], b2[256], about[512];
     script s;
     its_status st;
 
-    /* the unit of the first cytokine found is the axis unit */
-    for (k = 0; k < 4 && !unit; k++) {
-        int j = its_model_state_index(m, blood[k]);
-        if (j < 0)
-            j = its_model_state_index(m, lesion[k]);
-        if (j >= 0)
-            unit = m->states[j].unit;
-    }
+    /* the unit of the first cytokine shown is the axis unit */
+    if (first_shown(m, ITS_STATE_CYTOKINE, &cy))
+        unit = m->states[cy].unit;
+    pick(m, ITS_STATE_CYTOKINE, 0, unit, &pb);
+    pick(m, ITS_STATE_CYTOKINE, 1, unit, &pl);
     if (unit) {
-        nb = pick_states(m, blood, 4, unit, ib);
-        nl = pick_states(m, lesion, 4, unit, il);
+        nb = pb.n;
+        nl = pl.n;
     }
-    ab = its_model_state_index(m, "antiPD1");
+    if (ab >= 0 && abv->site != 0)
+        ab = -1;                       /* only an antibody in plasma has an axis */
     if (ab >= 0 && !(state_max(r->res, ab) > 1e-3))
         ab = -1;                       /* not given: no axis for it */
     np = (nb > 0 || ab >= 0) + (nl > 0);
@@ -863,29 +914,31 @@ static its_status fig_cytokines(const run *r, const char *dir, char names[][128]
     st = script_open(&s, dir, r->prefix, "cytokines", err, errlen);
     if (st != ITS_OK)
         return st;
-    preamble(&s, "itsim figure: cytokines and antibody",
-             "(a) cytokines in blood (log axis, left) and the anti-PD-1 antibody in\n"
-             "    plasma (linear, right axis; only when it was given);\n"
+    its__fmt(about, sizeof about,
+             "(a) cytokines in blood (log axis, left)%s%s%s;\n"
              "(b) cytokines in lesion 1 (log axis). Values below conc_floor are\n"
              "    drawn at it. A cytokine has the same colour in both panels; short\n"
              "    ticks at the bottom of (b) mark the doses given.",
-             "timeseries.csv (time and state columns, e.g. \"IL2_b [pM]\"),\n"
-             "#         doses.csv (t, input, given)");
+             abv ? " and the " : "", abv ? plain(b1, sizeof b1, shown_label(m, ab, abv)) : "",
+             abv ? " antibody in\n    plasma (linear, right axis; only when it was given)" : "");
+    preamble(&s, "itsim figure: cytokines and antibody", about,
+             reads_states(b2, sizeof b2, m, nb ? pb.idx[0] : nl ? pl.idx[0] : ab));
     run_vars(&s, r, r->t0, r->t1, 1, 0, 0, r->res->plan.n_doses > 0);
     event_vars(&s, r);
     out(&s, "cunit = %s\n# log-axis floors [%s]: 7 decades below the largest value shown\n"
             "floor_blood = %.6g; floor_lesion = %.6g\n",
         q(b1, sizeof b1, unit ? unit : ""), unit ? unit : "",
-        log_floor(r->res, ib, nb, 7.0, 1e-6), log_floor(r->res, il, nl, 7.0, 1e-6));
+        log_floor(r->res, pb.idx, nb, 7.0, 1e-6), log_floor(r->res, pl.idx, nl, 7.0, 1e-6));
     run_frame(&s, r, 0.075, "Cytokines and antibody");
     if (nb || ab >= 0) {
         panel(&s, w, np, pi++, "(a) blood");
-        out(&s, "    set title \"(a) Blood: cytokines [\".cunit.\"] (log scale)%s\"\n"
+        out(&s, "    set title \"(a) Blood: cytokines [\".cunit.\"] (log scale)%s%s%s\"\n"
                 "    set logscale y; set format y \"1e%%T\"; set ylabel \"concentration [\".cunit.\"]\"\n",
-            ab >= 0 ? "; anti-PD-1 (right axis)" : "");
+            ab >= 0 ? "; " : "", ab >= 0 ? dq_label(m, ab, abv) : "",
+            ab >= 0 ? " (right axis)" : "");
         if (ab >= 0) {
-            char raw[64];
-            snprintf(raw, sizeof raw, "anti-PD-1 [%s]", m->states[ab].unit);
+            char raw[160];
+            its__fmt(raw, sizeof raw, "%.120s [%s]", shown_label(m, ab, abv), m->states[ab].unit);
             out(&s, "    set y2tics; set ytics nomirror; set y2range [0:*]\n"
                     "    set y2label %s\n",
                 q(b1, sizeof b1, raw));
@@ -895,10 +948,10 @@ static its_status fig_cytokines(const run *r, const char *dir, char names[][128]
         if (ab < 0 && !nl)
             dose_ticks_setup(&s, r);
         plot_begin(&s);
-        state_lines(&s, r, ib, nb, "floor_blood", "");
+        state_lines(&s, r, &pb, "floor_blood");
         if (ab >= 0) {
-            char raw[128];
-            snprintf(raw, sizeof raw, "anti-PD-1 (right axis)");
+            char raw[160];
+            its__fmt(raw, sizeof raw, "%.120s (right axis)", shown_label(m, ab, abv));
             item(&s, "ts using tcol:(column(%s)) axes x1y2 with lines lw 2.5 dt 1 "
                      "lc rgb \"#000000\" title %s",
                  state_col(b1, sizeof b1, m, ab), q(b2, sizeof b2, raw));
@@ -908,7 +961,7 @@ static its_status fig_cytokines(const run *r, const char *dir, char names[][128]
         plot_end(&s);
     }
     if (nl)
-        lesion_panel(&s, r, w, np, pi++, il, nl, "\"Lesion 1: cytokines [\".cunit.\"]\"",
+        lesion_panel(&s, r, w, np, pi++, &pl, "\"Lesion 1: cytokines [\".cunit.\"]\"",
                      "\"concentration [\".cunit.\"]\"");
     frame_end(&s);
     return script_close(&s, ITS_OK, names, n_names, err, errlen);

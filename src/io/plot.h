@@ -19,7 +19,8 @@
  * prefix ("" for a single run, e.g. "hd_il2." for an arm of a comparison):
  * PREFIXtumour.gp, PREFIXimmune.gp, PREFIXcytokines.gp, PREFIXtoxicity.gp
  * and PREFIXtoxicity_treatment.gp (immune and cytokines only when the model
- * has the states they show; toxicity_treatment, the toxicity timeline zoomed
+ * declares states for them (its_model_def.shown: the figures pick states by
+ * role and site, never by name); toxicity_treatment, the toxicity timeline zoomed
  * on the treatment period, only when that period is shorter than half the
  * run). A run that failed (res->status != ITS_OK) is drawn to its planned
  * end with the time after its last row shaded and marked "run stopped".

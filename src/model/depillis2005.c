@@ -98,5 +98,5 @@ const its_model_def its__model_depillis2005 = {
     "replicators); defaults here are T = 1e4 and the tumour-free NK level. "
     "Ligand-arm g and j conflict between implementations and could not be checked in the paper. "
     "S-Ng's human c = 3.23e-1 is a typo for 3.23e-7 (MeFAST, JBS2008).",
-    NS, states, NP, params, 0, NULL, ITS__COUNT(sets), sets, "nn", rhs, NULL, NULL, 0.0, 0, NULL, NULL,
+    NS, states, NP, params, 0, NULL, ITS__COUNT(sets), sets, "nn", rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL,
 };

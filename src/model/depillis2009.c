@@ -192,5 +192,5 @@ const its_model_def its__model_depillis2009 = {
     "checked against the paper. The kill term is written "
     "d L^l T/(s T^l + L^l) to avoid 0/0 at T = 0.",
     NS, states, NP, params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets,
-    "patient9", rhs, jac, NULL, 0.0, 0, NULL, NULL,
+    "patient9", rhs, jac, NULL, 0.0, 0, NULL, NULL, 0, NULL,
 };

@@ -87,5 +87,5 @@ const its_model_def its__model_hahnfeldt1999 = {
     "canceR code uses 0.667). The Chaste variant with logistic V is a "
     "different model.",
     NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, NULL, NULL, 0.0,
-    ITS__COUNT(observables), observables, observe,
+    ITS__COUNT(observables), observables, observe, 0, NULL,
 };

@@ -81,5 +81,5 @@ const its_model_def its__model_kirschner1998 = {
     "first immune spike drives T to absurdly small values (log10 T ~ -5600): "
     "relapse timing is then set by tolerances; use its_sim_set_floor (e.g. "
     "T < 1 cell means eradicated) if relapse matters.",
-    NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, jac, NULL, 0.0, 0, NULL, NULL,
+    NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, jac, NULL, 0.0, 0, NULL, NULL, 0, NULL,
 };

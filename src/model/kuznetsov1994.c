@@ -63,5 +63,5 @@ const its_model_def its__model_kuznetsov1994 = {
     "Reduced two-equation model after the quasi-steady state of "
     "effector-tumour conjugates. The full model's conjugate rate constants "
     "could not be checked in the paper and are not implemented.",
-    NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, jac, NULL, 0.0, 0, NULL, NULL,
+    NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, jac, NULL, 0.0, 0, NULL, NULL, 0, NULL,
 };

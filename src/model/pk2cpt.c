@@ -81,5 +81,5 @@ const its_model_def its__model_pk2cpt = {
     "Amounts in nmol, concentrations in nM; convert clinical doses with "
     "its_dose_amount (IU/kg, MIU/m2, mg). Q = 0 gives one compartment.",
     NS, states, NP, params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets,
-    NULL, rhs, jac, NULL, 30.0, 0, NULL, NULL,
+    NULL, rhs, jac, NULL, 30.0, 0, NULL, NULL, 0, NULL,
 };
