@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "io/plot.h"
+#include "io/io.h"
 #include "scenario/scenario_impl.h"
 #include "itsim/itsim.h"
 

@@ -2,6 +2,7 @@
  * CSV files assessments.csv, adverse_events.csv and clinical.csv
  * (docs/clinical.md describes the columns). */
 #include "scenario/scenario_impl.h"
+#include "io/io.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,11 +12,11 @@
 static const char *num(char *buf, size_t n, int sign, int prec, double x)
 {
     if (isnan(x))
-        snprintf(buf, n, "-");
+        its__fmt(buf, n, "-");
     else if (sign)
-        snprintf(buf, n, "%+.*f", prec, x);
+        its__fmt(buf, n, "%+.*f", prec, x);
     else
-        snprintf(buf, n, "%.*f", prec, x);
+        its__fmt(buf, n, "%.*f", prec, x);
     return buf;
 }
 

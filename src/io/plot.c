@@ -1,12 +1,11 @@
-/* itsim: gnuplot figure scripts for run outputs (io/plot.h).
+/* itsim: gnuplot figure scripts for run outputs (io/io.h).
  *
  * Every script reads the CSV files of the output directory by relative
  * name, picks columns by their header names and writes NAME.png and
  * NAME.svg with the same content. Values known only to the run (RECIST
  * thresholds, the time range, which states exist) are written into the
  * script as named variables at its top, so a user can restyle it. */
-#include "io/plot.h"
-#include "io/io_util.h"
+#include "io/io.h"
 
 #include <errno.h>
 #include <math.h>
@@ -131,19 +130,19 @@ static its_status script_open(script *s, const char *dir, const char *prefix, co
     memset(s, 0, sizeof *s);
     len = snprintf(s->stem, sizeof s->stem, "%s%s", prefix, base);
     if (len < 0 || (size_t)len + 3 >= sizeof s->name) {
-        its__set_msg(err, errlen, "%s%s.gp: file name too long", prefix, base);
+        its__fmt(err, errlen, "%s%s.gp: file name too long", prefix, base);
         return ITS_EINVAL;
     }
-    snprintf(s->name, sizeof s->name, "%s.gp", s->stem);
+    its__fmt(s->name, sizeof s->name, "%s.gp", s->stem);
     len = snprintf(s->path, sizeof s->path, "%s/%s", dir, s->name);
     if (len < 0 || (size_t)len >= sizeof s->path) {
-        its__set_msg(err, errlen, "%s: path too long", s->name);
+        its__fmt(err, errlen, "%s: path too long", s->name);
         return ITS_EINVAL;
     }
     s->fp = fopen(s->path, "w");
     if (!s->fp) {
         its__errno_text(errno, eb, sizeof eb);
-        its__set_msg(err, errlen, "%s: cannot write: %s", s->path, eb);
+        its__fmt(err, errlen, "%s: cannot write: %s", s->path, eb);
         return ITS_EIO;
     }
     s->left = 0.085;
@@ -168,7 +167,7 @@ static its_status script_close(script *s, its_status st, char names[][128], size
     s->fp = NULL;
     if (st == ITS_OK && bad) {
         its__errno_text(bad, eb, sizeof eb);
-        its__set_msg(err, errlen, "%s: write failed: %s", s->path, eb);
+        its__fmt(err, errlen, "%s: write failed: %s", s->path, eb);
         st = ITS_EIO;
     }
     if (st != ITS_OK) {
@@ -395,11 +394,11 @@ static void run_frame(script *s, const run *r, double bottom, const char *title2
 {
     const its_result *res = r->res;
     char t1[512], t3[160];
-    snprintf(t1, sizeof t1, "%s (model %s)",
+    its__fmt(t1, sizeof t1, "%s (model %s)",
              res->plan.description ? res->plan.description : res->plan.source,
              res->plan.model->name);
     if (isfinite(r->t_stop))
-        snprintf(t3, sizeof t3, "THE SOLVER FAILED: the run stopped at %.6g %s "
+        its__fmt(t3, sizeof t3, "THE SOLVER FAILED: the run stopped at %.6g %s "
                  "(summary.json: status, message)", r->t_stop, r->m->time_unit);
     s->top = isfinite(r->t_stop) ? 0.865 : 0.885;
     s->bottom = bottom;
@@ -441,7 +440,7 @@ static double log_floor(const its_result *res, const int *idx, size_t n, double 
 static const char *state_col(char *buf, size_t n, const its_model_def *m, int j)
 {
     char raw[256];
-    snprintf(raw, sizeof raw, "%s [%s]", m->states[j].name, m->states[j].unit);
+    its__fmt(raw, sizeof raw, "%s [%s]", m->states[j].name, m->states[j].unit);
     return q(buf, n, raw);
 }
 
@@ -465,21 +464,21 @@ static void run_vars(script *s, const run *r, double ta, double tb, int ts, int 
     char b[512], f[256];
     out(s, "\n# ---- data files and settings\n");
     if (ts) {
-        snprintf(f, sizeof f, "%stimeseries.csv", r->prefix);
+        its__fmt(f, sizeof f, "%stimeseries.csv", r->prefix);
         out(s, "ts = %s\n", q(b, sizeof b, f));
-        snprintf(f, sizeof f, "time [%s]", r->m->time_unit);
+        its__fmt(f, sizeof f, "time [%s]", r->m->time_unit);
         out(s, "tcol = %s   # time column of the timeseries\n", q(b, sizeof b, f));
     }
     if (clin) {
-        snprintf(f, sizeof f, "%sclinical.csv", r->prefix);
+        its__fmt(f, sizeof f, "%sclinical.csv", r->prefix);
         out(s, "clin = %s\n", q(b, sizeof b, f));
     }
     if (asm_) {
-        snprintf(f, sizeof f, "%sassessments.csv", r->prefix);
+        its__fmt(f, sizeof f, "%sassessments.csv", r->prefix);
         out(s, "asm = %s\n", q(b, sizeof b, f));
     }
     if (doses) {
-        snprintf(f, sizeof f, "%sdoses.csv", r->prefix);
+        its__fmt(f, sizeof f, "%sdoses.csv", r->prefix);
         out(s, "doses = %s\n", q(b, sizeof b, f));
     }
     out(s, "tunit = %s\n", q(b, sizeof b, r->m->time_unit));
@@ -556,7 +555,7 @@ static void dose_ticks(script *s, const run *r)
     size_t k;
     for (k = 0; k < r->n_inputs; k++) {
         const char *name = r->m->inputs[r->inputs[k]].name;
-        snprintf(raw, sizeof raw, "%s dose given", name);
+        its__fmt(raw, sizeof raw, "%s dose given", name);
         /* one short lane per input, stacked, so doses of two inputs at the
          * same time both show */
         item(s,
@@ -575,10 +574,10 @@ static const char *term_short(char *buf, size_t n, its_ae_term k)
     const char *ae = tn ? strstr(tn, "adverse event") : NULL;
     size_t len = tn ? (par ? (size_t)(par - tn) : strlen(tn)) : 0;
     if (ae && (size_t)(ae - tn) + 13 <= len)   /* "... adverse event" -> "... AE" */
-        snprintf(buf, n, "%.*sAE%.*s", (int)(ae - tn), tn, (int)(len - (size_t)(ae - tn) - 13),
+        its__fmt(buf, n, "%.*sAE%.*s", (int)(ae - tn), tn, (int)(len - (size_t)(ae - tn) - 13),
                  ae + 13);
     else
-        snprintf(buf, n, "%.*s", (int)len, tn ? tn : "");
+        its__fmt(buf, n, "%.*s", (int)len, tn ? tn : "");
     return buf;
 }
 
@@ -587,9 +586,9 @@ static const char *term_short(char *buf, size_t n, its_ae_term k)
 static void pct(char *buf, size_t n, double x)
 {
     if (isfinite(x))
-        snprintf(buf, n, "%+.1f %%", 100.0 * x);
+        its__fmt(buf, n, "%+.1f %%", 100.0 * x);
     else
-        snprintf(buf, n, "-");
+        its__fmt(buf, n, "-");
 }
 
 static its_status fig_tumour(const run *r, const char *dir, char names[][128], size_t *n_names,
@@ -651,16 +650,16 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
         const its_recist_endpoints *e = &r->sum.recist;
         char bc[32];
         pct(bc, sizeof bc, e->best_change);
-        snprintf(t2, sizeof t2, "Tumour: best overall response %s (best change %s), PFS %.0f %s (%s)",
+        its__fmt(t2, sizeof t2, "Tumour: best overall response %s (best change %s), PFS %.0f %s (%s)",
                  its_response_name(e->best), bc, e->pfs, m->time_unit,
                  e->pfs_event == 1 ? "progression" : e->pfs_event == 2 ? "death" : "censored");
     } else if (assessed) {
         const its_recist_endpoints *e = &r->sum.recist;
-        snprintf(t2, sizeof t2, "Tumour: no target lesion at baseline; best overall response %s, "
+        its__fmt(t2, sizeof t2, "Tumour: no target lesion at baseline; best overall response %s, "
                  "PFS %.0f %s (%s)", its_response_name(e->best), e->pfs, m->time_unit,
                  e->pfs_event == 1 ? "progression" : e->pfs_event == 2 ? "death" : "censored");
     } else {
-        snprintf(t2, sizeof t2, "Tumour burden and lesions");
+        its__fmt(t2, sizeof t2, "Tumour burden and lesions");
     }
     run_frame(&s, r, 0.075, t2);
     if (burden < 0 || !lesions)
@@ -697,7 +696,7 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
         for (j = 0; j < c->n_lesions; j++) {
             const char *nm = m->observables[c->lesion_obs[j]].name;
             const int role = rc ? its_recist_is_target(rc, j) : -2;
-            snprintf(b3, sizeof b3, "lesion %zu%s", j + 1,
+            its__fmt(b3, sizeof b3, "lesion %zu%s", j + 1,
                      role == 1   ? " (target)"
                      : role == 0 ? " (non-target)"
                      : role == -1 ? " (absent at baseline)"
@@ -718,7 +717,7 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
         } else if (assessed) {
             /* no sum: the overall response at each assessment on lesion 1 */
             char col[160];
-            snprintf(col, sizeof col, "%s_mm", m->observables[c->lesion_obs[0]].name);
+            its__fmt(col, sizeof col, "%s_mm", m->observables[c->lesion_obs[0]].name);
             q(b, sizeof b, col);
             item(&s, "asm using \"t\":%s with points pt 7 ps 1.4 lc rgb \"#000000\" "
                      "title \"assessment (overall response)\"", b);
@@ -1043,7 +1042,7 @@ static void grade_lanes(script *s, const run *r, const int *graded, int n_graded
     for (k = 0, lane = n_graded; k < ITS_AE_NTERMS; k++) {
         if (!graded[k])
             continue;
-        snprintf(col, sizeof col, "grade_%s", its_ae_term_id((its_ae_term)k));
+        its__fmt(col, sizeof col, "grade_%s", its_ae_term_id((its_ae_term)k));
         q(b, sizeof b, col);
         item(s, "%d - 0.4 with lines lw 1 lc rgb \"#999999\" notitle", lane);
         item(s, "g_run = 0, t_run = t_start, "
@@ -1145,11 +1144,11 @@ static its_status fig_toxicity(const run *r, int zoom, const char *dir, char nam
         else
             n += snprintf(t2 + n, sizeof t2 - (size_t)n, "no adverse event above grade 0");
         if (p->n_doses > 0 && n > 0 && (size_t)n < sizeof t2)
-            snprintf(t2 + n, sizeof t2 - (size_t)n,
+            its__fmt(t2 + n, sizeof t2 - (size_t)n,
                      "; doses: %zu planned, %zu given, %zu reduced, %zu held",
                      sm->doses_planned, sm->doses_given, sm->doses_reduced, sm->doses_held);
     } else {
-        snprintf(t2, sizeof t2, "Toxicity");
+        its__fmt(t2, sizeof t2, "Toxicity");
     }
     run_frame(&s, r, 0.07, t2);
 
@@ -1199,7 +1198,7 @@ static its_status fig_toxicity(const run *r, int zoom, const char *dir, char nam
     }
     if (anc >= 0) {
         panel(&s, w, np, pi++, "(b) neutrophils");
-        snprintf(b, sizeof b, "(%c) Absolute neutrophil count [%s]", (char)('a' + pi - 1),
+        its__fmt(b, sizeof b, "(%c) Absolute neutrophil count [%s]", (char)('a' + pi - 1),
                  m->observables[anc].unit);
         out(&s, "    set title %s\n    set ylabel %s; set yrange [0:*]\n",
             q(b2, sizeof b2, b), q(t2, sizeof t2, "ANC [1e9/L]"));
@@ -1257,11 +1256,11 @@ static its_status check_args(const char *dir, char names[][128], size_t *n_names
                              size_t max_names, size_t need, char *err, size_t errlen)
 {
     if (!dir || !names || !n_names) {
-        its__set_msg(err, errlen, "plot: NULL argument");
+        its__fmt(err, errlen, "plot: NULL argument");
         return ITS_EINVAL;
     }
     if (*n_names > max_names || max_names - *n_names < need) {
-        its__set_msg(err, errlen, "plot: room for %zu more script names needed", need);
+        its__fmt(err, errlen, "plot: room for %zu more script names needed", need);
         return ITS_EINVAL;
     }
     return ITS_OK;
@@ -1276,7 +1275,7 @@ its_status its__plot_run(const its_result *res, const char *dir, const char *pre
     its_status st;
 
     if (!res) {
-        its__set_msg(err, errlen, "plot: NULL result");
+        its__fmt(err, errlen, "plot: NULL result");
         return ITS_EINVAL;
     }
     if (!res->plan.clin.on)
@@ -1287,7 +1286,7 @@ its_status its__plot_run(const its_result *res, const char *dir, const char *pre
     if (!prefix)
         prefix = "";
     if (!safe_prefix(prefix)) {
-        its__set_msg(err, errlen, "plot: a file prefix may hold only letters, digits, '.', "
+        its__fmt(err, errlen, "plot: a file prefix may hold only letters, digits, '.', "
                                   "'_' and '-'");
         return ITS_EINVAL;
     }
@@ -1339,7 +1338,7 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     char b[1024], b2[512], f[512];
 
     if (!res || !labels || !prefixes) {
-        its__set_msg(err, errlen, "plot: NULL argument");
+        its__fmt(err, errlen, "plot: NULL argument");
         return ITS_EINVAL;
     }
     /* arms that did not run (NULL) or have no clinical read-outs are left
@@ -1349,11 +1348,11 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
         if (!res[i] || !res[i]->plan.clin.on)
             continue;
         if (!prefixes[i]) {
-            its__set_msg(err, errlen, "plot: no file prefix for arm %zu", i + 1);
+            its__fmt(err, errlen, "plot: no file prefix for arm %zu", i + 1);
             return ITS_EINVAL;
         }
         if (!safe_prefix(prefixes[i])) {
-            its__set_msg(err, errlen, "plot: arm %zu: a file prefix may hold only letters, "
+            its__fmt(err, errlen, "plot: arm %zu: a file prefix may hold only letters, "
                                       "digits, '.', '_' and '-'",
                          i + 1);
             return ITS_EINVAL;
@@ -1407,11 +1406,11 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
         if (!res[i] || !res[i]->plan.clin.on)
             continue;
         run_init(&r, res[i], prefixes[i]);
-        snprintf(lab, sizeof lab, "arm %zu", i + 1);
+        its__fmt(lab, sizeof lab, "arm %zu", i + 1);
         out(&s, "label%zu = %s\n", i + 1, q(b, sizeof b, labels[i] ? labels[i] : lab));
-        snprintf(f, sizeof f, "%sassessments.csv", prefixes[i]);
+        its__fmt(f, sizeof f, "%sassessments.csv", prefixes[i]);
         out(&s, "asm%zu = %s\n", i + 1, q(b, sizeof b, f));
-        snprintf(f, sizeof f, "%sclinical.csv", prefixes[i]);
+        its__fmt(f, sizeof f, "%sclinical.csv", prefixes[i]);
         out(&s, "clin%zu = %s\n", i + 1, q(b, sizeof b, f));
         out(&s, "colour%zu = \"%s\"   # row %zu of comparison.csv\n", i + 1,
             arm_colour[row % 8], row + 1);
@@ -1447,12 +1446,12 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     s.top = 0.885;
     s.bottom = rotate ? 0.19 : 0.14;
     s.gap = 0.10;
-    snprintf(b2, sizeof b2, "Comparison of %zu arm%s", m, m == 1 ? "" : "s");
+    its__fmt(b2, sizeof b2, "Comparison of %zu arm%s", m, m == 1 ? "" : "s");
     if (n_failed)
-        snprintf(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c); %zu arm%s "
+        its__fmt(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c); %zu arm%s "
                  "stopped early (solver failure)", n_failed, n_failed == 1 ? "" : "s");
     else
-        snprintf(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c)");
+        its__fmt(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c)");
     frame_begin(&s, b2, f, NULL);
     panel(&s, w4, 2, 0, "(a) % change of the sum of target diameters");
     out(&s, "    set lmargin at screen 0.09; set rmargin at screen 0.47\n"

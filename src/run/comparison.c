@@ -1,7 +1,7 @@
 /* itsim: comparisons, the arms of a scenario run side by side on the same
  * patient, with one compact table of clinical endpoints. */
 #include "scenario/scenario_impl.h"
-#include "io/plot.h"
+#include "io/io.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,16 +1,30 @@
-/* itsim: gnuplot figure scripts for run outputs (io/plot.c) and their
- * renderer (io/gnuplot_adapter.c, the only code that runs gnuplot).
+/* itsim internal: the io layer's private header. Helpers shared by the
+ * writers in src/io (the C locale while numbers are written), the gnuplot
+ * figure scripts for run outputs (io/plot.c) and their renderer
+ * (io/gnuplot_adapter.c, the only code that runs gnuplot).
  *
  * The scripts read the CSV files of an output directory (timeseries.csv,
  * clinical.csv, assessments.csv, adverse_events.csv, doses.csv and, for a
  * comparison, comparison.csv) by relative name, select columns by their
  * header names, and write NAME.png (pngcairo, 1200x900) and NAME.svg with
  * the same content when run as `gnuplot NAME.gp` in that directory. */
-#ifndef ITSIM_IO_PLOT_H
-#define ITSIM_IO_PLOT_H
+#ifndef ITS_IO_IO_H
+#define ITS_IO_IO_H
 
+#include <locale.h>
+#include <signal.h>
 #include <stddef.h>
+#include "core/core.h"
 #include "scenario/scenario_impl.h"
+
+/* Numbers are always written with a '.' decimal point: switch this thread
+ * to the C locale while writing (thread-local, nothing global). */
+typedef struct its__c_locale {
+    locale_t c, old;
+} its__c_locale;
+
+void its__c_locale_enter(its__c_locale *g);
+void its__c_locale_leave(its__c_locale *g);
 
 /* Most scripts its__plot_run writes for one run. */
 #define ITS__PLOT_RUN_MAX 5
