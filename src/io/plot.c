@@ -1321,6 +1321,257 @@ static void stop_marks(script *s, const its_result *const *res, size_t n)
                 i + 1, i + 1, i + 1, i + 1, i + 1);
 }
 
+/* What comparison.gp needs to know about the arms. Arms that did not run
+ * (NULL) or have no clinical read-outs are left out, as they are from
+ * comparison.csv. */
+typedef struct cmp_ctx {
+    const its_result *const *res;
+    const char *const *labels, *const *prefixes;
+    size_t n;                  /* arms given */
+    size_t m;                  /* arms drawn */
+    size_t n_burden, maxlab, n_failed;
+    int any_pd, rotate;
+    double tmin, tmax;
+    const char *tunit;
+} cmp_ctx;
+
+static int cmp_drawn(const cmp_ctx *c, size_t i)
+{
+    return c->res[i] && c->res[i]->plan.clin.on;
+}
+
+/* Checks the prefixes of the arms drawn and collects c->m, the time range
+ * and the longest label. */
+static its_status cmp_scan(cmp_ctx *c, char *err, size_t errlen)
+{
+    size_t i;
+    /* arms that did not run (NULL) or have no clinical read-outs are left
+     * out, as they are from comparison.csv */
+    for (i = 0; i < c->n; i++) {
+        run r;
+        if (!cmp_drawn(c, i))
+            continue;
+        if (!c->prefixes[i]) {
+            its__fmt(err, errlen, "plot: no file prefix for arm %zu", i + 1);
+            return ITS_EINVAL;
+        }
+        if (!safe_prefix(c->prefixes[i])) {
+            its__fmt(err, errlen, "plot: arm %zu: a file prefix may hold only letters, "
+                                      "digits, '.', '_' and '-'",
+                         i + 1);
+            return ITS_EINVAL;
+        }
+        if (!c->m)
+            c->tunit = c->res[i]->plan.model->time_unit;
+        c->m++;
+        if (its_model_observable_role(c->res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN) >= 0)
+            c->n_burden++;
+        run_init(&r, c->res[i], c->prefixes[i]);
+        if (r.t0 < c->tmin)
+            c->tmin = r.t0;
+        if (r.t1 > c->tmax)
+            c->tmax = r.t1;
+        if (c->labels[i] && strlen(c->labels[i]) > c->maxlab)
+            c->maxlab = strlen(c->labels[i]);
+    }
+    return ITS_OK;
+}
+
+/* The arms' variables (names, files, colours, events) and the shared ones. */
+static void cmp_vars(script *s, cmp_ctx *c)
+{
+    size_t i, row;
+    char b[1024], f[512];
+    out(s, "\n# ---- arms: display names, data files, colours\ncmp = \"comparison.csv\"\n");
+    for (i = row = 0; i < c->n; i++) {
+        char lab[64];
+        run r;
+        if (!cmp_drawn(c, i))
+            continue;
+        run_init(&r, c->res[i], c->prefixes[i]);
+        its__fmt(lab, sizeof lab, "arm %zu", i + 1);
+        out(s, "label%zu = %s\n", i + 1, q(b, sizeof b, c->labels[i] ? c->labels[i] : lab));
+        its__fmt(f, sizeof f, "%sassessments.csv", c->prefixes[i]);
+        out(s, "asm%zu = %s\n", i + 1, q(b, sizeof b, f));
+        its__fmt(f, sizeof f, "%sclinical.csv", c->prefixes[i]);
+        out(s, "clin%zu = %s\n", i + 1, q(b, sizeof b, f));
+        out(s, "colour%zu = \"%s\"   # row %zu of comparison.csv\n", i + 1,
+            arm_colour[row % 8], row + 1);
+        /* later arms are drawn first with wider lines; the first arm, on
+         * top, is also dashed, so that arms with the same curve all show */
+        out(s, "lw%zu = %.2f; dt%zu = %d   # line width and dash type in (a), (b)\n", i + 1,
+            1.5 + 0.35 * (double)(row < 8 ? row : 8), i + 1, row == 0 ? 2 : 1);
+        if (r.have_sum && r.sum.recist_available && isfinite(r.sum.recist.t_progression)) {
+            const its__clinrun *cr = &c->res[i]->clin;
+            out(s, "t_pd%zu = %.10g   # first progression (RECIST PD)\n", i + 1,
+                (cr->n_assess ? cr->assess_t[0] : r.t0) + r.sum.recist.t_progression);
+            c->any_pd = 1;
+        }
+        if (isfinite(r.t_stop)) {
+            out(s, "t_stop%zu = %.10g   # the solver failed: no data after this time\n", i + 1,
+                r.t_stop);
+            c->n_failed++;
+        }
+        row++;
+    }
+    out(s, "t_start = %.10g; t_end = %.10g   # time axis\ntunit = %s\ncell_floor = 1\n"
+           "pr_pct = -30\n"
+           "ev(s) = (s eq \"1\" || s eq \"progression\") ? \"progression\" : "
+           "(s eq \"2\" || s eq \"death\") ? \"death\" : "
+           "(s eq \"0\" || s eq \"censored\" || s eq \"\") ? \"censored\" : s\n",
+           c->tmin, c->tmax, q(b, sizeof b, c->tunit));
+    t_pad_var(s);
+    out(s, "pd_at(t, tpd) = abs(t - tpd) <= 1e-6 * (1 + abs(tpd))   # the assessment of "
+           "the first PD\n");
+}
+
+/* (a) % change of the RECIST sum and (b) tumour burden, per arm. */
+static void cmp_trends(script *s, const cmp_ctx *c)
+{
+    const double w4[2] = {1.0, 1.0};
+    size_t i;
+    char b[1024];
+    panel(s, w4, 2, 0, "(a) % change of the sum of target diameters");
+    out(s, "    set lmargin at screen 0.09; set rmargin at screen 0.47\n"
+           "    unset key   # one key for all panels, along the bottom\n"
+           "    set xlabel \"time [\".tunit.\"]\"\n"
+           "    set offsets 0, 0, graph 0.05, graph 0.05\n"
+           "    set title \"(a) Change of the RECIST sum from baseline [%%]\"\n"
+           "    set ylabel \"change from baseline [%%]\"\n");
+    stop_marks(s, c->res, c->n);
+    plot_begin(s);
+    item(s, "0 with lines lt 1 lw 0.8 lc rgb \"#999999\" notitle");
+    item(s, "pr_pct with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% (PR)\"");
+    for (i = c->n; i-- > 0;)        /* the first arm last: on top */
+        if (cmp_drawn(c, i) && c->res[i]->clin.n_lesions > 0)
+            item(s, "asm%zu using \"t\":\"change_baseline_pct\" with linespoints pt 7 "
+                    "ps 0.5 + 0.3 * lw%zu lw lw%zu dt dt%zu lc rgb colour%zu title label%zu",
+                 i + 1, i + 1, i + 1, i + 1, i + 1, i + 1);
+    for (i = c->n; i-- > 0;)
+        if (cmp_drawn(c, i) && c->res[i]->clin.n_lesions > 0)
+            item(s, "asm%zu using \"t\":(exists(\"t_pd%zu\") && pd_at(column(\"t\"), "
+                    "value(\"t_pd%zu\")) ? column(\"change_baseline_pct\") : NaN) with points "
+                    "pt 6 ps 1.6 + 0.6 * lw%zu lw 2 lc rgb colour%zu notitle",
+                 i + 1, i + 1, i + 1, i + 1, i + 1);
+    plot_end(s);
+
+    out(s, "\n    # ---- (b) tumour burden\n"
+           "    set lmargin at screen 0.58; set rmargin at screen 0.96\n"
+           "    unset key; unset offsets\n"
+           "    set title \"(b) Tumour burden [cancer cells] (log scale)\"\n"
+           "    set ylabel \"cancer cells\"; set logscale y; set format y \"1e%%T\"\n");
+    stop_marks(s, c->res, c->n);
+    plot_begin(s);
+    for (i = c->n; i-- > 0 && c->n_burden;) {
+        int bo;
+        if (!cmp_drawn(c, i))
+            continue;
+        bo = its_model_observable_role(c->res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN);
+        if (bo < 0)
+            continue;
+        item(s, "clin%zu using \"t\":(lf(column(%s), cell_floor)) with lines lw lw%zu "
+                "dt dt%zu lc rgb colour%zu title label%zu",
+             i + 1, q(b, sizeof b, c->res[i]->plan.model->observables[bo].name), i + 1, i + 1,
+             i + 1, i + 1);
+    }
+    plot_end(s);
+}
+
+/* (c) worst CTCAE grade and (d) progression-free time: bars from
+ * comparison.csv, one per row (arm). */
+static void cmp_bars(script *s, const cmp_ctx *c)
+{
+    const double w4[2] = {1.0, 1.0};
+    size_t i, row;
+    /* bottom row: bar charts from comparison.csv, one bar per row (arm) */
+    panel(s, w4, 2, 1, "(c) worst CTCAE grade");
+    out(s, "    set lmargin at screen 0.11; set rmargin at screen 0.47\n    unset key\n"
+           "    set style fill solid 0.75 border -1; set boxwidth 0.6\n"
+           "    set xrange [-0.6:%zu.4]; unset xlabel\n"
+           "    set grid noxtics ytics\n    set xtics (",
+           c->m - 1);
+    for (i = row = 0; i < c->n; i++)
+        if (cmp_drawn(c, i)) {
+            out(s, "%slabel%zu %zu", row ? ", " : "", i + 1, row);
+            row++;
+        }
+    out(s, ")%s\n", c->rotate ? " rotate by 25 right" : "");
+    out(s, "    set title \"(c) Worst CTCAE v5.0 grade (the cost); doses held\"\n"
+           "    set ylabel \"worst grade\"; set yrange [0:6.2]\n"
+           "    set ytics (\"0\" 0, \"1\" 1, \"2\" 2, \"3\" 3, \"4\" 4, \"5 (death)\" 5)\n"
+           "    held(x) = column(\"doses_planned\") > 0 ? "
+           "sprintf(\"\\n%%d/%%d held\", column(\"doses_held\"), "
+           "column(\"doses_planned\")) : \"\\nno doses\"\n");
+    out(s, "    worst(x) = column(\"worst_grade\") > 0 ? sprintf(\"G%%d\\n\", "
+           "column(\"worst_grade\")).strcol(\"worst_term\") : \"none\"\n"
+           "    barfont = \",%d\"   # bar labels\n",
+           c->m <= 3 ? 10 : c->m <= 5 ? 9 : 8);
+    plot_begin(s);
+    for (i = row = 0; i < c->n; i++) {
+        if (!cmp_drawn(c, i))
+            continue;
+        item(s, "cmp using (%zu):(column(\"worst_grade\")) every ::%zu::%zu with boxes "
+                "lc rgb colour%zu notitle",
+             row, row, row, i + 1);
+        item(s, "cmp using (%zu):(column(\"worst_grade\")):(worst(0).held(0)) "
+                "every ::%zu::%zu with labels offset 0,2.2 font barfont notitle",
+             row, row, row);
+        row++;
+    }
+    plot_end(s);
+    out(s, "    set ytics autofreq\n");
+
+    out(s, "\n    # ---- (d) progression-free time\n"
+           "    set lmargin at screen 0.58; set rmargin at screen 0.96\n"
+           "    set title \"(d) Progression-free time [\".tunit.\"] (the benefit)\"\n"
+           "    set ylabel \"PFS [\".tunit.\"]\"; set yrange [0:*]\n"
+           "    set offsets 0, 0, graph 0.22, 0\n");
+    plot_begin(s);
+    for (i = row = 0; i < c->n; i++) {
+        if (!cmp_drawn(c, i))
+            continue;
+        item(s, "cmp using (%zu):(column(\"pfs\")) every ::%zu::%zu with boxes "
+                "lc rgb colour%zu notitle",
+             row, row, row, i + 1);
+        item(s, "cmp using (%zu):(column(\"pfs\")):(\"best \".strcol(\"best_response\")."
+                "\"\\n\".ev(strcol(\"pfs_event\"))) every ::%zu::%zu with labels "
+                "offset 0,1.6 font barfont notitle",
+             row, row, row);
+        row++;
+    }
+    plot_end(s);
+}
+
+static void cmp_key(script *s, const cmp_ctx *c)
+{
+    size_t i;
+    /* the key of all panels: an empty plot across the bottom */
+    out(s, "\n    # ---- key (arm colours are the same in every panel)\n"
+           "    unset title; unset xlabel; unset ylabel; unset tics; unset border; unset grid\n"
+           "    unset logscale; unset offsets; unset label; unset arrow\n"
+           "    set lmargin at screen 0.03; set rmargin at screen 0.97\n"
+           "    set tmargin at screen %.4f; set bmargin at screen 0.005\n"
+           "    set xrange [0:1]; set yrange [0:1]\n"
+           "    set key inside center center horizontal Left reverse samplen 2.5 width 1 "
+           "font \",11\"\n",
+           c->rotate ? 0.085 : 0.07);
+    plot_begin(s);
+    for (i = 0; i < c->n; i++)
+        if (cmp_drawn(c, i))
+            item(s, "NaN with linespoints pt 7 ps 1.2 lw 2 dt dt%zu lc rgb colour%zu "
+                    "title label%zu",
+                 i + 1, i + 1, i + 1);
+    if (c->any_pd)
+        item(s, "NaN with points pt 6 ps 2 lw 2 lc rgb \"#000000\" title \"first PD (RECIST "
+                "1.1: nadir +20 %%, ≥ 5 mm)\"");
+    item(s, "NaN with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% of baseline "
+            "(PR)\"");
+    if (c->n_failed)
+        item(s, "NaN with lines dt 4 lw 2 lc rgb \"#000000\" title \"run stopped (solver "
+                "failure)\"");
+    plot_end(s);
+}
+
 its_status its__plot_comparison(const its_result *const *res, const char *const *labels,
                                 const char *const *prefixes, size_t n, const char *dir,
                                 char names[][128], size_t *n_names, size_t max_names,
@@ -1329,49 +1580,24 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     script s;
     its__c_locale g;
     its_status st;
-    size_t i, m = 0, row, n_burden = 0, maxlab = 0, n_failed = 0;
-    int any_pd = 0;
-    double tmin = HUGE_VAL, tmax = -HUGE_VAL;
-    const double w4[2] = {1.0, 1.0};
-    const char *tunit = "d";
-    int rotate;
-    char b[1024], b2[512], f[512];
+    cmp_ctx c;
+    char b2[512], f[512];
 
     if (!res || !labels || !prefixes) {
         its__fmt(err, errlen, "plot: NULL argument");
         return ITS_EINVAL;
     }
-    /* arms that did not run (NULL) or have no clinical read-outs are left
-     * out, as they are from comparison.csv */
-    for (i = 0; i < n; i++) {
-        run r;
-        if (!res[i] || !res[i]->plan.clin.on)
-            continue;
-        if (!prefixes[i]) {
-            its__fmt(err, errlen, "plot: no file prefix for arm %zu", i + 1);
-            return ITS_EINVAL;
-        }
-        if (!safe_prefix(prefixes[i])) {
-            its__fmt(err, errlen, "plot: arm %zu: a file prefix may hold only letters, "
-                                      "digits, '.', '_' and '-'",
-                         i + 1);
-            return ITS_EINVAL;
-        }
-        if (!m)
-            tunit = res[i]->plan.model->time_unit;
-        m++;
-        if (its_model_observable_role(res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN) >= 0)
-            n_burden++;
-        run_init(&r, res[i], prefixes[i]);
-        if (r.t0 < tmin)
-            tmin = r.t0;
-        if (r.t1 > tmax)
-            tmax = r.t1;
-        if (labels[i] && strlen(labels[i]) > maxlab)
-            maxlab = strlen(labels[i]);
-    }
-    if (!m)
-        return ITS_OK;
+    memset(&c, 0, sizeof c);
+    c.res = res;
+    c.labels = labels;
+    c.prefixes = prefixes;
+    c.n = n;
+    c.tmin = HUGE_VAL;
+    c.tmax = -HUGE_VAL;
+    c.tunit = "d";
+    st = cmp_scan(&c, err, errlen);
+    if (st != ITS_OK || !c.m)
+        return st;
     st = check_args(dir, names, n_names, max_names, 1, err, errlen);
     if (st != ITS_OK)
         return st;
@@ -1399,188 +1625,22 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
              "#         worst_grade, worst_term, doses_planned, doses_held, pfs, pfs_event,\n"
              "#         best_response), and each arm's PREFIXassessments.csv\n"
              "#         (t, change_baseline_pct) and PREFIXclinical.csv (t, burden)");
-    out(&s, "\n# ---- arms: display names, data files, colours\ncmp = \"comparison.csv\"\n");
-    for (i = row = 0; i < n; i++) {
-        char lab[64];
-        run r;
-        if (!res[i] || !res[i]->plan.clin.on)
-            continue;
-        run_init(&r, res[i], prefixes[i]);
-        its__fmt(lab, sizeof lab, "arm %zu", i + 1);
-        out(&s, "label%zu = %s\n", i + 1, q(b, sizeof b, labels[i] ? labels[i] : lab));
-        its__fmt(f, sizeof f, "%sassessments.csv", prefixes[i]);
-        out(&s, "asm%zu = %s\n", i + 1, q(b, sizeof b, f));
-        its__fmt(f, sizeof f, "%sclinical.csv", prefixes[i]);
-        out(&s, "clin%zu = %s\n", i + 1, q(b, sizeof b, f));
-        out(&s, "colour%zu = \"%s\"   # row %zu of comparison.csv\n", i + 1,
-            arm_colour[row % 8], row + 1);
-        /* later arms are drawn first with wider lines; the first arm, on
-         * top, is also dashed, so that arms with the same curve all show */
-        out(&s, "lw%zu = %.2f; dt%zu = %d   # line width and dash type in (a), (b)\n", i + 1,
-            1.5 + 0.35 * (double)(row < 8 ? row : 8), i + 1, row == 0 ? 2 : 1);
-        if (r.have_sum && r.sum.recist_available && isfinite(r.sum.recist.t_progression)) {
-            const its__clinrun *c = &res[i]->clin;
-            out(&s, "t_pd%zu = %.10g   # first progression (RECIST PD)\n", i + 1,
-                (c->n_assess ? c->assess_t[0] : r.t0) + r.sum.recist.t_progression);
-            any_pd = 1;
-        }
-        if (isfinite(r.t_stop)) {
-            out(&s, "t_stop%zu = %.10g   # the solver failed: no data after this time\n", i + 1,
-                r.t_stop);
-            n_failed++;
-        }
-        row++;
-    }
-    out(&s, "t_start = %.10g; t_end = %.10g   # time axis\ntunit = %s\ncell_floor = 1\n"
-            "pr_pct = -30\n"
-            "ev(s) = (s eq \"1\" || s eq \"progression\") ? \"progression\" : "
-            "(s eq \"2\" || s eq \"death\") ? \"death\" : "
-            "(s eq \"0\" || s eq \"censored\" || s eq \"\") ? \"censored\" : s\n",
-            tmin, tmax, q(b, sizeof b, tunit));
-    t_pad_var(&s);
-    out(&s, "pd_at(t, tpd) = abs(t - tpd) <= 1e-6 * (1 + abs(tpd))   # the assessment of "
-            "the first PD\n");
-
+    cmp_vars(&s, &c);
     /* arm names as bar labels: slanted when they would not fit side by side */
-    rotate = (double)maxlab * (double)m > 60.0;
+    c.rotate = (double)c.maxlab * (double)c.m > 60.0;
     s.top = 0.885;
-    s.bottom = rotate ? 0.19 : 0.14;
+    s.bottom = c.rotate ? 0.19 : 0.14;
     s.gap = 0.10;
-    its__fmt(b2, sizeof b2, "Comparison of %zu arm%s", m, m == 1 ? "" : "s");
-    if (n_failed)
+    its__fmt(b2, sizeof b2, "Comparison of %zu arm%s", c.m, c.m == 1 ? "" : "s");
+    if (c.n_failed)
         its__fmt(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c); %zu arm%s "
-                 "stopped early (solver failure)", n_failed, n_failed == 1 ? "" : "s");
+                 "stopped early (solver failure)", c.n_failed, c.n_failed == 1 ? "" : "s");
     else
         its__fmt(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c)");
     frame_begin(&s, b2, f, NULL);
-    panel(&s, w4, 2, 0, "(a) % change of the sum of target diameters");
-    out(&s, "    set lmargin at screen 0.09; set rmargin at screen 0.47\n"
-            "    unset key   # one key for all panels, along the bottom\n"
-            "    set xlabel \"time [\".tunit.\"]\"\n"
-            "    set offsets 0, 0, graph 0.05, graph 0.05\n"
-            "    set title \"(a) Change of the RECIST sum from baseline [%%]\"\n"
-            "    set ylabel \"change from baseline [%%]\"\n");
-    stop_marks(&s, res, n);
-    plot_begin(&s);
-    item(&s, "0 with lines lt 1 lw 0.8 lc rgb \"#999999\" notitle");
-    item(&s, "pr_pct with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% (PR)\"");
-    for (i = n; i-- > 0;)        /* the first arm last: on top */
-        if (res[i] && res[i]->plan.clin.on && res[i]->clin.n_lesions > 0)
-            item(&s, "asm%zu using \"t\":\"change_baseline_pct\" with linespoints pt 7 "
-                     "ps 0.5 + 0.3 * lw%zu lw lw%zu dt dt%zu lc rgb colour%zu title label%zu",
-                 i + 1, i + 1, i + 1, i + 1, i + 1, i + 1);
-    for (i = n; i-- > 0;)
-        if (res[i] && res[i]->plan.clin.on && res[i]->clin.n_lesions > 0)
-            item(&s, "asm%zu using \"t\":(exists(\"t_pd%zu\") && pd_at(column(\"t\"), "
-                     "value(\"t_pd%zu\")) ? column(\"change_baseline_pct\") : NaN) with points "
-                     "pt 6 ps 1.6 + 0.6 * lw%zu lw 2 lc rgb colour%zu notitle",
-                 i + 1, i + 1, i + 1, i + 1, i + 1);
-    plot_end(&s);
-
-    out(&s, "\n    # ---- (b) tumour burden\n"
-            "    set lmargin at screen 0.58; set rmargin at screen 0.96\n"
-            "    unset key; unset offsets\n"
-            "    set title \"(b) Tumour burden [cancer cells] (log scale)\"\n"
-            "    set ylabel \"cancer cells\"; set logscale y; set format y \"1e%%T\"\n");
-    stop_marks(&s, res, n);
-    plot_begin(&s);
-    for (i = n; i-- > 0 && n_burden;) {
-        int bo;
-        if (!res[i] || !res[i]->plan.clin.on)
-            continue;
-        bo = its_model_observable_role(res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN);
-        if (bo < 0)
-            continue;
-        item(&s, "clin%zu using \"t\":(lf(column(%s), cell_floor)) with lines lw lw%zu "
-                 "dt dt%zu lc rgb colour%zu title label%zu",
-             i + 1, q(b, sizeof b, res[i]->plan.model->observables[bo].name), i + 1, i + 1,
-             i + 1, i + 1);
-    }
-    plot_end(&s);
-
-    /* bottom row: bar charts from comparison.csv, one bar per row (arm) */
-    panel(&s, w4, 2, 1, "(c) worst CTCAE grade");
-    out(&s, "    set lmargin at screen 0.11; set rmargin at screen 0.47\n    unset key\n"
-            "    set style fill solid 0.75 border -1; set boxwidth 0.6\n"
-            "    set xrange [-0.6:%zu.4]; unset xlabel\n"
-            "    set grid noxtics ytics\n    set xtics (",
-            m - 1);
-    for (i = row = 0; i < n; i++)
-        if (res[i] && res[i]->plan.clin.on) {
-            out(&s, "%slabel%zu %zu", row ? ", " : "", i + 1, row);
-            row++;
-        }
-    out(&s, ")%s\n", rotate ? " rotate by 25 right" : "");
-    out(&s, "    set title \"(c) Worst CTCAE v5.0 grade (the cost); doses held\"\n"
-            "    set ylabel \"worst grade\"; set yrange [0:6.2]\n"
-            "    set ytics (\"0\" 0, \"1\" 1, \"2\" 2, \"3\" 3, \"4\" 4, \"5 (death)\" 5)\n"
-            "    held(x) = column(\"doses_planned\") > 0 ? "
-            "sprintf(\"\\n%%d/%%d held\", column(\"doses_held\"), "
-            "column(\"doses_planned\")) : \"\\nno doses\"\n");
-    out(&s, "    worst(x) = column(\"worst_grade\") > 0 ? sprintf(\"G%%d\\n\", "
-            "column(\"worst_grade\")).strcol(\"worst_term\") : \"none\"\n"
-            "    barfont = \",%d\"   # bar labels\n",
-            m <= 3 ? 10 : m <= 5 ? 9 : 8);
-    plot_begin(&s);
-    for (i = row = 0; i < n; i++) {
-        if (!res[i] || !res[i]->plan.clin.on)
-            continue;
-        item(&s, "cmp using (%zu):(column(\"worst_grade\")) every ::%zu::%zu with boxes "
-                 "lc rgb colour%zu notitle",
-             row, row, row, i + 1);
-        item(&s, "cmp using (%zu):(column(\"worst_grade\")):(worst(0).held(0)) "
-                 "every ::%zu::%zu with labels offset 0,2.2 font barfont notitle",
-             row, row, row);
-        row++;
-    }
-    plot_end(&s);
-    out(&s, "    set ytics autofreq\n");
-
-    out(&s, "\n    # ---- (d) progression-free time\n"
-            "    set lmargin at screen 0.58; set rmargin at screen 0.96\n"
-            "    set title \"(d) Progression-free time [\".tunit.\"] (the benefit)\"\n"
-            "    set ylabel \"PFS [\".tunit.\"]\"; set yrange [0:*]\n"
-            "    set offsets 0, 0, graph 0.22, 0\n");
-    plot_begin(&s);
-    for (i = row = 0; i < n; i++) {
-        if (!res[i] || !res[i]->plan.clin.on)
-            continue;
-        item(&s, "cmp using (%zu):(column(\"pfs\")) every ::%zu::%zu with boxes "
-                 "lc rgb colour%zu notitle",
-             row, row, row, i + 1);
-        item(&s, "cmp using (%zu):(column(\"pfs\")):(\"best \".strcol(\"best_response\")."
-                 "\"\\n\".ev(strcol(\"pfs_event\"))) every ::%zu::%zu with labels "
-                 "offset 0,1.6 font barfont notitle",
-             row, row, row);
-        row++;
-    }
-    plot_end(&s);
-
-    /* the key of all panels: an empty plot across the bottom */
-    out(&s, "\n    # ---- key (arm colours are the same in every panel)\n"
-            "    unset title; unset xlabel; unset ylabel; unset tics; unset border; unset grid\n"
-            "    unset logscale; unset offsets; unset label; unset arrow\n"
-            "    set lmargin at screen 0.03; set rmargin at screen 0.97\n"
-            "    set tmargin at screen %.4f; set bmargin at screen 0.005\n"
-            "    set xrange [0:1]; set yrange [0:1]\n"
-            "    set key inside center center horizontal Left reverse samplen 2.5 width 1 "
-            "font \",11\"\n",
-            rotate ? 0.085 : 0.07);
-    plot_begin(&s);
-    for (i = 0; i < n; i++)
-        if (res[i] && res[i]->plan.clin.on)
-            item(&s, "NaN with linespoints pt 7 ps 1.2 lw 2 dt dt%zu lc rgb colour%zu "
-                     "title label%zu",
-                 i + 1, i + 1, i + 1);
-    if (any_pd)
-        item(&s, "NaN with points pt 6 ps 2 lw 2 lc rgb \"#000000\" title \"first PD (RECIST "
-                 "1.1: nadir +20 %%, ≥ 5 mm)\"");
-    item(&s, "NaN with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% of baseline "
-             "(PR)\"");
-    if (n_failed)
-        item(&s, "NaN with lines dt 4 lw 2 lc rgb \"#000000\" title \"run stopped (solver "
-                 "failure)\"");
-    plot_end(&s);
+    cmp_trends(&s, &c);
+    cmp_bars(&s, &c);
+    cmp_key(&s, &c);
     frame_end(&s);
     st = script_close(&s, ITS_OK, names, n_names, err, errlen);
     its__c_locale_leave(&g);
