@@ -591,6 +591,59 @@ static void pct(char *buf, size_t n, double x)
         its__fmt(buf, n, "-");
 }
 
+/* Panel (b) of tumour.gp: each lesion's diameter and, when RECIST ran, the
+ * sum of target diameters (recist) or the assessments on lesion 1
+ * (assessed, without target lesions), with the thresholds. */
+static void tumour_lesions(script *s, const run *r, int recist, int assessed)
+{
+    const its__clinrun *c = &r->res->clin;
+    const its_model_def *m = r->m;
+    const its_recist *rc = its_result_recist(r->res);
+    char b[256], b2[256], b3[64];
+    size_t j;
+    out(s, "    set title \"(b) Lesion diameters and RECIST 1.1 sum of target diameters "
+           "[mm]\"\n"
+           "    set ylabel \"diameter [mm]\"\n"
+           "    set yrange [0:*]; set offsets 0, 0, graph 0.12, 0\n"
+           "    set style textbox opaque noborder margins 1,1\n");
+    event_marks(s, r);
+    plot_begin(s);
+    for (j = 0; j < c->n_lesions; j++) {
+        const char *nm = m->observables[c->lesion_obs[j]].name;
+        const int role = rc ? its_recist_is_target(rc, j) : -2;
+        its__fmt(b3, sizeof b3, "lesion %zu%s", j + 1,
+                 role == 1   ? " (target)"
+                 : role == 0 ? " (non-target)"
+                 : role == -1 ? " (absent at baseline)"
+                              : "");
+        item(s, "clin using \"t\":(column(%s)) with lines lw 1.2 lc rgb \"%s\" title %s",
+             q(b, sizeof b, nm), lesion_colour[j % 8], q(b2, sizeof b2, b3));
+    }
+    if (recist) {
+        item(s, "asm using \"t\":\"sum_mm\" with linespoints pt 7 ps 1.6 lw 2.5 "
+                "lc rgb \"#000000\" title \"RECIST sum (target lesions)\"");
+        item(s, "asm using \"t\":\"sum_mm\":(resp(strcol(\"overall\"))) with labels "
+                "boxed offset 0,1.3 font \",11\" notitle");
+        item(s, "asm using \"t\":(strcol(\"assessment\") eq \"baseline\" ? NaN : "
+                "pd_thr(column(\"nadir_mm\"))) with points pt 11 ps 1.4 lc rgb \"#d62728\" "
+                "title \"PD threshold (nadir +20 %%, ≥ 5 mm)\"");
+        item(s, "pr_mm with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" "
+                "title sprintf(\"PR, baseline -30 %%%%: %%.1f mm\", pr_mm)");
+    } else if (assessed) {
+        /* no sum: the overall response at each assessment on lesion 1 */
+        char col[160];
+        its__fmt(col, sizeof col, "%s_mm", m->observables[c->lesion_obs[0]].name);
+        q(b, sizeof b, col);
+        item(s, "asm using \"t\":%s with points pt 7 ps 1.4 lc rgb \"#000000\" "
+                "title \"assessment (overall response)\"", b);
+        item(s, "asm using \"t\":%s:(resp(strcol(\"overall\"))) with labels boxed "
+                "offset 0,1.3 font \",11\" notitle", b);
+    }
+    item(s, "measurable_mm with lines dt 3 lw 1.2 lc rgb \"#7f7f7f\" "
+            "title sprintf(\"measurable lesion %%g mm\", measurable_mm)");
+    plot_end(s);
+}
+
 static its_status fig_tumour(const run *r, const char *dir, char names[][128], size_t *n_names,
                              char *err, size_t errlen)
 {
@@ -603,10 +656,9 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
     /* assessed: RECIST ran; recist: ... with target lesions (a sum to draw) */
     const int assessed = lesions && r->have_sum && r->sum.recist_available && c->recist_ok;
     const int recist = assessed && r->sum.recist.n_targets > 0;
-    const its_recist *rc = its_result_recist(res);
     double w[2] = {1.0, 1.3};
-    size_t np = 0, pi = 0, j;
-    char t2[512], b[256], b2[256], b3[64];
+    size_t np = 0, pi = 0;
+    char t2[512], b[256];
     script s;
     its_status st;
 
@@ -686,47 +738,7 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
     }
     if (lesions) {
         panel(&s, w, np, pi++, "(b) lesion diameters and RECIST sum");
-        out(&s, "    set title \"(b) Lesion diameters and RECIST 1.1 sum of target diameters "
-                "[mm]\"\n"
-                "    set ylabel \"diameter [mm]\"\n"
-                "    set yrange [0:*]; set offsets 0, 0, graph 0.12, 0\n"
-                "    set style textbox opaque noborder margins 1,1\n");
-        event_marks(&s, r);
-        plot_begin(&s);
-        for (j = 0; j < c->n_lesions; j++) {
-            const char *nm = m->observables[c->lesion_obs[j]].name;
-            const int role = rc ? its_recist_is_target(rc, j) : -2;
-            its__fmt(b3, sizeof b3, "lesion %zu%s", j + 1,
-                     role == 1   ? " (target)"
-                     : role == 0 ? " (non-target)"
-                     : role == -1 ? " (absent at baseline)"
-                                  : "");
-            item(&s, "clin using \"t\":(column(%s)) with lines lw 1.2 lc rgb \"%s\" title %s",
-                 q(b, sizeof b, nm), lesion_colour[j % 8], q(b2, sizeof b2, b3));
-        }
-        if (recist) {
-            item(&s, "asm using \"t\":\"sum_mm\" with linespoints pt 7 ps 1.6 lw 2.5 "
-                     "lc rgb \"#000000\" title \"RECIST sum (target lesions)\"");
-            item(&s, "asm using \"t\":\"sum_mm\":(resp(strcol(\"overall\"))) with labels "
-                     "boxed offset 0,1.3 font \",11\" notitle");
-            item(&s, "asm using \"t\":(strcol(\"assessment\") eq \"baseline\" ? NaN : "
-                     "pd_thr(column(\"nadir_mm\"))) with points pt 11 ps 1.4 lc rgb \"#d62728\" "
-                     "title \"PD threshold (nadir +20 %%, ≥ 5 mm)\"");
-            item(&s, "pr_mm with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" "
-                     "title sprintf(\"PR, baseline -30 %%%%: %%.1f mm\", pr_mm)");
-        } else if (assessed) {
-            /* no sum: the overall response at each assessment on lesion 1 */
-            char col[160];
-            its__fmt(col, sizeof col, "%s_mm", m->observables[c->lesion_obs[0]].name);
-            q(b, sizeof b, col);
-            item(&s, "asm using \"t\":%s with points pt 7 ps 1.4 lc rgb \"#000000\" "
-                     "title \"assessment (overall response)\"", b);
-            item(&s, "asm using \"t\":%s:(resp(strcol(\"overall\"))) with labels boxed "
-                     "offset 0,1.3 font \",11\" notitle", b);
-        }
-        item(&s, "measurable_mm with lines dt 3 lw 1.2 lc rgb \"#7f7f7f\" "
-                 "title sprintf(\"measurable lesion %%g mm\", measurable_mm)");
-        plot_end(&s);
+        tumour_lesions(&s, r, recist, assessed);
     }
     frame_end(&s);
     return script_close(&s, ITS_OK, names, n_names, err, errlen);
@@ -1063,6 +1075,138 @@ static void grade_lanes(script *s, const run *r, const int *graded, int n_graded
 
 /* toxicity.gp (the whole run) or, with zoom, toxicity_treatment.gp (the
  * treatment period, when it is shorter than half the run). */
+/* The second title line of a toxicity figure into t2[n]: the worst grade
+ * and the doses (the treatment period with zoom). */
+static void tox_title(const run *r, int zoom, double ta, double tb, char *t2, size_t n)
+{
+    const its__plan *p = &r->res->plan;
+    const its_model_def *m = r->m;
+    char head[160], worst[160], doses[160], b[256];
+    if (!r->have_sum) {
+        its__fmt(t2, n, "Toxicity");
+        return;
+    }
+    if (zoom)
+        its__fmt(head, sizeof head, "Treatment period, %.3g to %.3g %s: ", ta, tb, m->time_unit);
+    else
+        its__fmt(head, sizeof head, "Toxicity: ");
+    if (r->sum.worst_any > 0)
+        its__fmt(worst, sizeof worst, "worst CTCAE grade %d (%s)", r->sum.worst_any,
+                 term_short(b, sizeof b, r->sum.worst_term));
+    else
+        its__fmt(worst, sizeof worst, "no adverse event above grade 0");
+    doses[0] = '\0';
+    if (p->n_doses > 0)
+        its__fmt(doses, sizeof doses, "; doses: %zu planned, %zu given, %zu reduced, %zu held",
+                 r->sum.doses_planned, r->sum.doses_given, r->sum.doses_reduced,
+                 r->sum.doses_held);
+    its__fmt(t2, n, "%s%s%s", head, worst, doses);
+}
+
+/* Panel (label) of the vital signs: systolic blood pressure (observable
+ * sbp) and temperature (temp), either may be -1. */
+static void tox_vitals(script *s, const run *r, int sbp, int temp, char label)
+{
+    const its_model_def *m = r->m;
+    char b[256];
+    out(s, "    set title \"(%c) %s\"\n", label,
+        sbp >= 0 && temp >= 0 ? "Systolic blood pressure [mmHg] and temperature [°C] "
+                                "(right axis)"
+        : sbp >= 0            ? "Systolic blood pressure [mmHg]"
+                              : "Body temperature [°C]");
+    if (sbp >= 0 && temp >= 0)
+        out(s, "    set ylabel \"SBP [mmHg]\" tc rgb \"%s\"\n"
+               "    set y2label \"temperature [°C]\" tc rgb \"%s\"\n"
+               "    set ytics nomirror; set y2tics; set y2range [*:*]\n",
+            term_colour[ITS_AE_HYPOTENSION], term_colour[ITS_AE_FEVER]);
+    if (sbp >= 0 && temp >= 0)
+        key_at(s, 0.80);
+    else
+        out(s, "    set ylabel \"%s\"\n", sbp >= 0 ? "SBP [mmHg]" : "temperature [°C]");
+    /* keep the limit lines inside the axes */
+    if (sbp >= 0)
+        out(s, "    set yrange [*<sbp_limit-5:*]\n");
+    if (temp >= 0)
+        out(s, "    set %s [*<fever_limit-1.5:fever_limit+0.5<*]\n",
+            sbp >= 0 ? "y2range" : "yrange");
+    out(s, "    set offsets 0, 0, graph 0.06, graph 0.06\n");
+    event_marks(s, r);
+    plot_begin(s);
+    if (sbp >= 0) {
+        item(s, "clin using \"t\":%s with lines lw 1.8 lc rgb \"%s\" title \"systolic BP\"",
+             q(b, sizeof b, m->observables[sbp].name), term_colour[ITS_AE_HYPOTENSION]);
+        item(s, "sbp_limit with lines dt 2 lw 1.5 lc rgb \"%s\" "
+                "title sprintf(\"SBP %%g mmHg\", sbp_limit)",
+             term_colour[ITS_AE_HYPOTENSION]);
+    }
+    if (temp >= 0) {
+        const char *ax = sbp >= 0 ? " axes x1y2" : "";
+        item(s, "clin using \"t\":%s%s with lines lw 1.8 lc rgb \"%s\" "
+                "title \"temperature%s\"",
+             q(b, sizeof b, m->observables[temp].name), ax, term_colour[ITS_AE_FEVER],
+             sbp >= 0 ? " (right axis)" : "");
+        item(s, "fever_limit%s with lines dt 2 lw 1.5 lc rgb \"%s\" "
+                "title sprintf(\"fever %%g °C\", fever_limit)",
+             ax, term_colour[ITS_AE_FEVER]);
+    }
+    plot_end(s);
+}
+
+/* Panel (label) of the absolute neutrophil count (observable anc). */
+static void tox_anc(script *s, const run *r, int anc, char label)
+{
+    const its_model_def *m = r->m;
+    char b[256], b2[256], t2[64];
+    its__fmt(b, sizeof b, "(%c) Absolute neutrophil count [%s]", label,
+             m->observables[anc].unit);
+    out(s, "    set title %s\n    set ylabel %s; set yrange [0:*]\n",
+        q(b2, sizeof b2, b), q(t2, sizeof t2, "ANC [1e9/L]"));
+    event_marks(s, r);
+    plot_begin(s);
+    item(s, "clin using \"t\":%s with lines lw 1.8 lc rgb \"%s\" title \"ANC\"",
+         q(b, sizeof b, m->observables[anc].name), term_colour[ITS_AE_NEUTROPENIA]);
+    item(s, "anc_lln with lines dt 2 lw 1.5 lc rgb \"#7f7f7f\" "
+            "title sprintf(\"lower limit of normal %%g\", anc_lln)");
+    item(s, "anc_g3 with lines dt 3 lw 1.5 lc rgb \"%s\" "
+            "title sprintf(\"grade 3 below %%g\", anc_g3)",
+         term_colour[ITS_AE_NEUTROPENIA]);
+    item(s, "anc_g4 with lines dt 4 lw 1.5 lc rgb \"#000000\" "
+            "title sprintf(\"grade 4 below %%g\", anc_g4)");
+    plot_end(s);
+}
+
+/* Panel (label) of every scheduled dose, one row per input. */
+static void tox_doses(script *s, const run *r, char label)
+{
+    const its_model_def *m = r->m;
+    char b[256];
+    size_t i;
+    out(s, "    set title \"(%c) Doses by input\"\n", label);
+    out(s, "    set yrange [0.4:%zu.6]; unset grid; set grid xtics lc rgb \"#dddddd\"\n"
+           "    set ytics (",
+        r->n_inputs);
+    for (i = 0; i < r->n_inputs; i++)
+        out(s, "%s%s %zu", i ? ", " : "", q(b, sizeof b, m->inputs[r->inputs[i]].name),
+            i + 1);
+    out(s, ")\n    row(s) = ");
+    for (i = 0; i < r->n_inputs; i++)
+        out(s, "(s eq %s) ? %zu : ", q(b, sizeof b, m->inputs[r->inputs[i]].name), i + 1);
+    out(s, "NaN\n");
+    event_marks(s, r);
+    plot_begin(s);
+    item(s, "doses using \"t\":(column(\"given\") >= 0.999 ? row(strcol(\"input\")) : NaN) "
+            "with points pt 7 ps 1.3 lc rgb \"#1b7837\" title \"given\"");
+    item(s, "doses using \"t\":(column(\"given\") > 0 && column(\"given\") < 0.999 ? "
+            "row(strcol(\"input\")) : NaN) with points pt 9 ps 1.5 lc rgb \"#ff7f0e\" "
+            "title \"reduced\"");
+    item(s, "doses using \"t\":(column(\"given\") <= 0 ? row(strcol(\"input\")) : NaN) "
+            "with points pt 2 ps 1.5 lw 2 lc rgb \"#d62728\" title \"held (rule)\"");
+    item(s, "doses using \"t\":(strcol(\"given\") eq \"\" ? row(strcol(\"input\")) : NaN) "
+            "with points pt 6 ps 0.8 lc rgb \"#999999\" title \"not reached\"");
+    plot_end(s);
+    out(s, "    set ytics autofreq\n");
+}
+
 static its_status fig_toxicity(const run *r, int zoom, const char *dir, char names[][128],
                                size_t *n_names, char *err, size_t errlen)
 {
@@ -1075,9 +1219,9 @@ static its_status fig_toxicity(const run *r, int zoom, const char *dir, char nam
     int graded[ITS_AE_NTERMS], n_graded = 0, k;
     const int has_doses = p->n_doses > 0 && r->n_inputs > 0;
     double w[4];
-    size_t np = 0, pi = 0, i;
+    size_t np = 0, pi = 0;
     its_ctcae_opts co;
-    char t2[512], b[256], b2[256];
+    char t2[512];
     double ta = r->t0, tb = r->t1;
     script s;
     its_status st;
@@ -1130,90 +1274,16 @@ static its_status fig_toxicity(const run *r, int zoom, const char *dir, char nam
             p->clin.anc_lln, co.scale[ITS_AE_NEUTROPENIA].limit[2],
             co.scale[ITS_AE_NEUTROPENIA].limit[3]);
 
-    if (r->have_sum) {
-        const its_clinical_summary *sm = &r->sum;
-        int n = 0;
-        if (zoom)
-            n = snprintf(t2, sizeof t2, "Treatment period, %.3g to %.3g %s: ", ta, tb,
-                         m->time_unit);
-        else
-            n = snprintf(t2, sizeof t2, "Toxicity: ");
-        if (sm->worst_any > 0)
-            n += snprintf(t2 + n, sizeof t2 - (size_t)n, "worst CTCAE grade %d (%s)",
-                          sm->worst_any, term_short(b, sizeof b, sm->worst_term));
-        else
-            n += snprintf(t2 + n, sizeof t2 - (size_t)n, "no adverse event above grade 0");
-        if (p->n_doses > 0 && n > 0 && (size_t)n < sizeof t2)
-            its__fmt(t2 + n, sizeof t2 - (size_t)n,
-                     "; doses: %zu planned, %zu given, %zu reduced, %zu held",
-                     sm->doses_planned, sm->doses_given, sm->doses_reduced, sm->doses_held);
-    } else {
-        its__fmt(t2, sizeof t2, "Toxicity");
-    }
+    tox_title(r, zoom, ta, tb, t2, sizeof t2);
     run_frame(&s, r, 0.07, t2);
 
     if (sbp >= 0 || temp >= 0) {
         panel(&s, w, np, pi++, "(a) blood pressure and temperature");
-        out(&s, "    set title \"(%c) %s\"\n", (char)('a' + pi - 1),
-            sbp >= 0 && temp >= 0 ? "Systolic blood pressure [mmHg] and temperature [°C] "
-                                    "(right axis)"
-            : sbp >= 0            ? "Systolic blood pressure [mmHg]"
-                                  : "Body temperature [°C]");
-        if (sbp >= 0 && temp >= 0)
-            out(&s, "    set ylabel \"SBP [mmHg]\" tc rgb \"%s\"\n"
-                    "    set y2label \"temperature [°C]\" tc rgb \"%s\"\n"
-                    "    set ytics nomirror; set y2tics; set y2range [*:*]\n",
-                term_colour[ITS_AE_HYPOTENSION], term_colour[ITS_AE_FEVER]);
-        if (sbp >= 0 && temp >= 0)
-            key_at(&s, 0.80);
-        else
-            out(&s, "    set ylabel \"%s\"\n", sbp >= 0 ? "SBP [mmHg]" : "temperature [°C]");
-        /* keep the limit lines inside the axes */
-        if (sbp >= 0)
-            out(&s, "    set yrange [*<sbp_limit-5:*]\n");
-        if (temp >= 0)
-            out(&s, "    set %s [*<fever_limit-1.5:fever_limit+0.5<*]\n",
-                sbp >= 0 ? "y2range" : "yrange");
-        out(&s, "    set offsets 0, 0, graph 0.06, graph 0.06\n");
-        event_marks(&s, r);
-        plot_begin(&s);
-        if (sbp >= 0) {
-            item(&s, "clin using \"t\":%s with lines lw 1.8 lc rgb \"%s\" title \"systolic BP\"",
-                 q(b, sizeof b, m->observables[sbp].name), term_colour[ITS_AE_HYPOTENSION]);
-            item(&s, "sbp_limit with lines dt 2 lw 1.5 lc rgb \"%s\" "
-                     "title sprintf(\"SBP %%g mmHg\", sbp_limit)",
-                 term_colour[ITS_AE_HYPOTENSION]);
-        }
-        if (temp >= 0) {
-            const char *ax = sbp >= 0 ? " axes x1y2" : "";
-            item(&s, "clin using \"t\":%s%s with lines lw 1.8 lc rgb \"%s\" "
-                     "title \"temperature%s\"",
-                 q(b, sizeof b, m->observables[temp].name), ax, term_colour[ITS_AE_FEVER],
-                 sbp >= 0 ? " (right axis)" : "");
-            item(&s, "fever_limit%s with lines dt 2 lw 1.5 lc rgb \"%s\" "
-                     "title sprintf(\"fever %%g °C\", fever_limit)",
-                 ax, term_colour[ITS_AE_FEVER]);
-        }
-        plot_end(&s);
+        tox_vitals(&s, r, sbp, temp, (char)('a' + pi - 1));
     }
     if (anc >= 0) {
         panel(&s, w, np, pi++, "(b) neutrophils");
-        its__fmt(b, sizeof b, "(%c) Absolute neutrophil count [%s]", (char)('a' + pi - 1),
-                 m->observables[anc].unit);
-        out(&s, "    set title %s\n    set ylabel %s; set yrange [0:*]\n",
-            q(b2, sizeof b2, b), q(t2, sizeof t2, "ANC [1e9/L]"));
-        event_marks(&s, r);
-        plot_begin(&s);
-        item(&s, "clin using \"t\":%s with lines lw 1.8 lc rgb \"%s\" title \"ANC\"",
-             q(b, sizeof b, m->observables[anc].name), term_colour[ITS_AE_NEUTROPENIA]);
-        item(&s, "anc_lln with lines dt 2 lw 1.5 lc rgb \"#7f7f7f\" "
-                 "title sprintf(\"lower limit of normal %%g\", anc_lln)");
-        item(&s, "anc_g3 with lines dt 3 lw 1.5 lc rgb \"%s\" "
-                 "title sprintf(\"grade 3 below %%g\", anc_g3)",
-             term_colour[ITS_AE_NEUTROPENIA]);
-        item(&s, "anc_g4 with lines dt 4 lw 1.5 lc rgb \"#000000\" "
-                 "title sprintf(\"grade 4 below %%g\", anc_g4)");
-        plot_end(&s);
+        tox_anc(&s, r, anc, (char)('a' + pi - 1));
     }
     if (n_graded) {
         panel(&s, w, np, pi++, "(c) CTCAE grades");
@@ -1221,30 +1291,7 @@ static its_status fig_toxicity(const run *r, int zoom, const char *dir, char nam
     }
     if (has_doses) {
         panel(&s, w, np, pi++, "(d) doses");
-        out(&s, "    set title \"(%c) Doses by input\"\n", (char)('a' + pi - 1));
-        out(&s, "    set yrange [0.4:%zu.6]; unset grid; set grid xtics lc rgb \"#dddddd\"\n"
-                "    set ytics (",
-            r->n_inputs);
-        for (i = 0; i < r->n_inputs; i++)
-            out(&s, "%s%s %zu", i ? ", " : "", q(b, sizeof b, m->inputs[r->inputs[i]].name),
-                i + 1);
-        out(&s, ")\n    row(s) = ");
-        for (i = 0; i < r->n_inputs; i++)
-            out(&s, "(s eq %s) ? %zu : ", q(b, sizeof b, m->inputs[r->inputs[i]].name), i + 1);
-        out(&s, "NaN\n");
-        event_marks(&s, r);
-        plot_begin(&s);
-        item(&s, "doses using \"t\":(column(\"given\") >= 0.999 ? row(strcol(\"input\")) : NaN) "
-                 "with points pt 7 ps 1.3 lc rgb \"#1b7837\" title \"given\"");
-        item(&s, "doses using \"t\":(column(\"given\") > 0 && column(\"given\") < 0.999 ? "
-                 "row(strcol(\"input\")) : NaN) with points pt 9 ps 1.5 lc rgb \"#ff7f0e\" "
-                 "title \"reduced\"");
-        item(&s, "doses using \"t\":(column(\"given\") <= 0 ? row(strcol(\"input\")) : NaN) "
-                 "with points pt 2 ps 1.5 lw 2 lc rgb \"#d62728\" title \"held (rule)\"");
-        item(&s, "doses using \"t\":(strcol(\"given\") eq \"\" ? row(strcol(\"input\")) : NaN) "
-                 "with points pt 6 ps 0.8 lc rgb \"#999999\" title \"not reached\"");
-        plot_end(&s);
-        out(&s, "    set ytics autofreq\n");
+        tox_doses(&s, r, (char)('a' + pi - 1));
     }
     frame_end(&s);
     return script_close(&s, ITS_OK, names, n_names, err, errlen);
