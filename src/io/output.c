@@ -515,12 +515,109 @@ static void put_quantity(FILE *fp, double x, const char *unit)
         put_quoted(fp, buf);
 }
 
+/* One item of the resolved therapy list (without its final newline). */
+static void yaml_therapy(FILE *fp, const its__therapy *th, const its_input_def *in,
+                         const char *tu)
+{
+    char runit[256];
+    fprintf(fp, "  - input: ");
+    put_name(fp, in->name);
+    if (th->has_dose) {
+        fprintf(fp, "\n    dose: ");
+        put_quantity(fp, th->dose, in->unit);
+    } else {
+        its__fmt(runit, sizeof runit, "(%s)/%s", in->unit, tu);
+        fprintf(fp, "\n    rate: ");
+        put_quantity(fp, th->rate, runit);
+    }
+    fprintf(fp, "\n    start: ");
+    put_quantity(fp, th->start, tu);
+    if (th->has_every) {
+        fprintf(fp, "\n    every: ");
+        put_quantity(fp, th->every, tu);
+    }
+    if (th->has_until) {
+        fprintf(fp, "\n    until: ");
+        put_quantity(fp, th->until, tu);
+    }
+    if (th->has_count)
+        fprintf(fp, "\n    count: %ld", th->count);
+    if (th->has_duration) {
+        fprintf(fp, "\n    duration: ");
+        put_quantity(fp, th->duration, tu);
+    }
+    if (th->n_days > 0) {
+        static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+        int k;
+        fprintf(fp, "\n    days: \"");
+        for (k = 0; k < th->n_days; k++)
+            fprintf(fp, "%s%s", k ? "," : "", wd[th->days[k]]);
+        fputc('"', fp);
+        if (th->weeks > 0)
+            fprintf(fp, "\n    weeks: %ld", th->weeks);
+    }
+    if (th->has_cycle) {
+        fprintf(fp, "\n    cycle: ");
+        put_quantity(fp, th->cycle, tu);
+        fprintf(fp, "\n    cycles: %ld", th->cycles);
+    }
+    if (th->has_carrier) {
+        fprintf(fp, "\n    carrier: nanoparticle\n    tumour_fraction: ");
+        put_exact(fp, th->tumour_fraction);
+        if (th->circulation_time > 0.0) {
+            fprintf(fp, "\n    circulation_time: ");
+            put_quantity(fp, th->circulation_time, tu);
+        }
+    }
+    if (th->has_release) {
+        static const char *const laws[] = {"zero_order", "first_order", "higuchi",
+                                           "peppas", "weibull"};
+        fprintf(fp, "\n    release: %s\n    release_time: ", laws[th->release.law]);
+        put_quantity(fp, th->release.tau, tu);
+        fprintf(fp, "\n    release_shape: ");
+        put_exact(fp, th->release.shape);
+        fprintf(fp, "\n    burst: ");
+        put_exact(fp, th->release.burst);
+    }
+}
+
+/* The resolved clinical section. */
+static void yaml_clinical(FILE *fp, const its__clinical *c, const char *tu)
+{
+    fprintf(fp, "clinical:\n  assess_every: ");
+    put_quantity(fp, c->assess_every, tu);
+    fprintf(fp, "\n  first_assessment: ");
+    put_quantity(fp, c->first_assess, tu);
+    fprintf(fp, "\n  confirm_after: ");
+    put_quantity(fp, c->recist.confirm_after, tu);
+    fprintf(fp, "\n  sd_min: ");
+    put_quantity(fp, c->recist.sd_min, tu);
+    fprintf(fp, "\n  monitor_every: ");
+    put_quantity(fp, c->monitor_every, tu);
+    fprintf(fp, "\n  anc_lln: ");
+    put_quantity(fp, c->anc_lln, "1e9/L");
+    fprintf(fp, "\n  lethal_burden: ");
+    put_quantity(fp, c->lethal_burden, "cell");
+    fprintf(fp, "\n  measurable: ");
+    put_quantity(fp, c->recist.measurable_mm, "mm");
+    fprintf(fp, "\n  detection_limit: ");
+    put_quantity(fp, c->recist.detect_mm, "mm");
+    fprintf(fp, "\n  stop_at_progression: %s", c->stop_at_pd ? "true" : "false");
+    if (c->n_organs > 0) {
+        size_t k;
+        fprintf(fp, "\n  organs: \"");
+        for (k = 0; k < c->n_organs; k++)
+            fprintf(fp, "%s%s", k ? ", " : "", c->organs[k]);
+        fputc('"', fp);
+    }
+    fputc('\n', fp);
+}
+
 static void write_yaml(const its_result *res, FILE *fp)
 {
     const its__plan *p = &res->plan;
     const its_model_def *m = p->model;
     const char *tu = m->time_unit;
-    char runit[256];
     size_t i;
 
     fprintf(fp, "# itsim resolved scenario: every setting after defaults and "
@@ -566,66 +663,7 @@ static void write_yaml(const its_result *res, FILE *fp)
     fprintf(fp, "therapy:%s\n", p->n_therapy ? "" : " []");
     for (i = 0; i < p->n_therapy; i++) {
         const its__therapy *th = &p->therapy[i];
-        const its_input_def *in = &m->inputs[th->input];
-        fprintf(fp, "  - input: ");
-        put_name(fp, in->name);
-        if (th->has_dose) {
-            fprintf(fp, "\n    dose: ");
-            put_quantity(fp, th->dose, in->unit);
-        } else {
-            its__fmt(runit, sizeof runit, "(%s)/%s", in->unit, tu);
-            fprintf(fp, "\n    rate: ");
-            put_quantity(fp, th->rate, runit);
-        }
-        fprintf(fp, "\n    start: ");
-        put_quantity(fp, th->start, tu);
-        if (th->has_every) {
-            fprintf(fp, "\n    every: ");
-            put_quantity(fp, th->every, tu);
-        }
-        if (th->has_until) {
-            fprintf(fp, "\n    until: ");
-            put_quantity(fp, th->until, tu);
-        }
-        if (th->has_count)
-            fprintf(fp, "\n    count: %ld", th->count);
-        if (th->has_duration) {
-            fprintf(fp, "\n    duration: ");
-            put_quantity(fp, th->duration, tu);
-        }
-        if (th->n_days > 0) {
-            static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-            int k;
-            fprintf(fp, "\n    days: \"");
-            for (k = 0; k < th->n_days; k++)
-                fprintf(fp, "%s%s", k ? "," : "", wd[th->days[k]]);
-            fputc('"', fp);
-            if (th->weeks > 0)
-                fprintf(fp, "\n    weeks: %ld", th->weeks);
-        }
-        if (th->has_cycle) {
-            fprintf(fp, "\n    cycle: ");
-            put_quantity(fp, th->cycle, tu);
-            fprintf(fp, "\n    cycles: %ld", th->cycles);
-        }
-        if (th->has_carrier) {
-            fprintf(fp, "\n    carrier: nanoparticle\n    tumour_fraction: ");
-            put_exact(fp, th->tumour_fraction);
-            if (th->circulation_time > 0.0) {
-                fprintf(fp, "\n    circulation_time: ");
-                put_quantity(fp, th->circulation_time, tu);
-            }
-        }
-        if (th->has_release) {
-            static const char *const laws[] = {"zero_order", "first_order", "higuchi",
-                                               "peppas", "weibull"};
-            fprintf(fp, "\n    release: %s\n    release_time: ", laws[th->release.law]);
-            put_quantity(fp, th->release.tau, tu);
-            fprintf(fp, "\n    release_shape: ");
-            put_exact(fp, th->release.shape);
-            fprintf(fp, "\n    burst: ");
-            put_exact(fp, th->release.burst);
-        }
+        yaml_therapy(fp, th, &m->inputs[th->input], tu);
         fputc('\n', fp);
     }
     if (p->n_rules > 0) {
@@ -645,36 +683,8 @@ static void write_yaml(const its_result *res, FILE *fp)
             fputc('\n', fp);
         }
     }
-    if (p->clin.on) {
-        const its__clinical *c = &p->clin;
-        fprintf(fp, "clinical:\n  assess_every: ");
-        put_quantity(fp, c->assess_every, tu);
-        fprintf(fp, "\n  first_assessment: ");
-        put_quantity(fp, c->first_assess, tu);
-        fprintf(fp, "\n  confirm_after: ");
-        put_quantity(fp, c->recist.confirm_after, tu);
-        fprintf(fp, "\n  sd_min: ");
-        put_quantity(fp, c->recist.sd_min, tu);
-        fprintf(fp, "\n  monitor_every: ");
-        put_quantity(fp, c->monitor_every, tu);
-        fprintf(fp, "\n  anc_lln: ");
-        put_quantity(fp, c->anc_lln, "1e9/L");
-        fprintf(fp, "\n  lethal_burden: ");
-        put_quantity(fp, c->lethal_burden, "cell");
-        fprintf(fp, "\n  measurable: ");
-        put_quantity(fp, c->recist.measurable_mm, "mm");
-        fprintf(fp, "\n  detection_limit: ");
-        put_quantity(fp, c->recist.detect_mm, "mm");
-        fprintf(fp, "\n  stop_at_progression: %s", c->stop_at_pd ? "true" : "false");
-        if (c->n_organs > 0) {
-            size_t k;
-            fprintf(fp, "\n  organs: \"");
-            for (k = 0; k < c->n_organs; k++)
-                fprintf(fp, "%s%s", k ? ", " : "", c->organs[k]);
-            fputc('"', fp);
-        }
-        fputc('\n', fp);
-    }
+    if (p->clin.on)
+        yaml_clinical(fp, &p->clin, tu);
     fprintf(fp, "simulate:\n  start: ");
     put_quantity(fp, p->t0, tu);
     fprintf(fp, "\n  until: ");
