@@ -239,107 +239,82 @@ static int run_single(its_scenario *sc, const char *outdir, its_output_opts *o)
     return rc;
 }
 
-static int cmd_run(int argc, char **argv)
+/* The options of `itsim run`. */
+typedef struct run_args {
+    const char *file, *outdir, *model, *until, *regimen;
+    int force, render;
+    int n_set;
+    const char **sets;   /* argc + 1 entries */
+} run_args;
+
+/* Parses argv into a (a->sets allocated by the caller). Returns -1 to go
+ * on, else the exit code (0 after --help). */
+static int parse_run_args(int argc, char **argv, run_args *a)
 {
-    const char *file = NULL, *outdir = NULL, *model = NULL, *until = NULL;
-    const char *regimen = NULL;
-    int force = 0, render = 1, i, rc = 0;
-    int n_set = 0;
-    const char **sets, **keep;
-    size_t n_keep;
-    char msg[1100];
-    its_output_opts o;
-    its_scenario *sc = NULL;
-    its_status st;
-
-    sets = calloc((size_t)argc + 1, sizeof *sets);
-    if (!sets) {
-        fprintf(stderr, "itsim: out of memory\n");
-        return EXIT_RUN;
-    }
+    int i;
     for (i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (is_help(a)) {
+        const char *o = argv[i];
+        if (is_help(o)) {
             print_usage(stdout, "run");
-            free(sets);
             return 0;
-        } else if (strcmp(a, "--force") == 0) {
-            force = 1;
-        } else if (strcmp(a, "--no-render") == 0) {
-            render = 0;
-        } else if (strcmp(a, "--regimen") == 0) {
-            if (i + 1 >= argc) {
-                free(sets);
-                return usage_error("option ", a, " needs a value");
-            }
-            regimen = argv[++i];
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
-                   strcmp(a, "--model") == 0 || strcmp(a, "--set") == 0 ||
-                   strcmp(a, "--until") == 0) {
-            if (i + 1 >= argc) {
-                free(sets);
-                return usage_error("option ", a, " needs a value");
-            }
-            if (a[1] == 'o' || a[2] == 'o')
-                outdir = argv[++i];
-            else if (a[2] == 'm')
-                model = argv[++i];
-            else if (a[2] == 's')
-                sets[n_set++] = argv[++i];
+        } else if (strcmp(o, "--force") == 0) {
+            a->force = 1;
+        } else if (strcmp(o, "--no-render") == 0) {
+            a->render = 0;
+        } else if (strcmp(o, "--regimen") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("option ", o, " needs a value");
+            a->regimen = argv[++i];
+        } else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0 ||
+                   strcmp(o, "--model") == 0 || strcmp(o, "--set") == 0 ||
+                   strcmp(o, "--until") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("option ", o, " needs a value");
+            if (o[1] == 'o' || o[2] == 'o')
+                a->outdir = argv[++i];
+            else if (o[2] == 'm')
+                a->model = argv[++i];
+            else if (o[2] == 's')
+                a->sets[a->n_set++] = argv[++i];
             else
-                until = argv[++i];
-        } else if (strncmp(a, "--output=", 9) == 0) {
-            outdir = a + 9;
-        } else if (strncmp(a, "--model=", 8) == 0) {
-            model = a + 8;
-        } else if (strncmp(a, "--set=", 6) == 0) {
-            sets[n_set++] = a + 6;
-        } else if (strncmp(a, "--until=", 8) == 0) {
-            until = a + 8;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            free(sets);
-            return usage_error("unknown option '", a, "'");
-        } else if (!file) {
-            file = a;
+                a->until = argv[++i];
+        } else if (strncmp(o, "--output=", 9) == 0) {
+            a->outdir = o + 9;
+        } else if (strncmp(o, "--model=", 8) == 0) {
+            a->model = o + 8;
+        } else if (strncmp(o, "--set=", 6) == 0) {
+            a->sets[a->n_set++] = o + 6;
+        } else if (strncmp(o, "--until=", 8) == 0) {
+            a->until = o + 8;
+        } else if (o[0] == '-' && o[1] != '\0') {
+            return usage_error("unknown option '", o, "'");
+        } else if (!a->file) {
+            a->file = o;
         } else {
-            free(sets);
-            return usage_error("more than one scenario file ('", a, "')");
+            return usage_error("more than one scenario file ('", o, "')");
         }
     }
-    if (outdir && !*outdir) {
-        free(sets);
+    if (a->outdir && !*a->outdir)
         return usage_error("empty output directory name", "", "");
-    }
-    install_handlers();
+    return -1;
+}
 
-    st = its_scenario_create(&sc);
-    if (st != ITS_OK) {
-        fprintf(stderr, "itsim: %s\n", its_strerror(st));
-        free(sets);
-        return EXIT_RUN;
-    }
-    if (regimen && file) {
-        its_scenario_free(sc);
-        free(sets);
-        return usage_error("give a scenario file or --regimen, not both", "", "");
-    }
-    if (regimen) {
-        const its_regimen *r = its_regimen_find(regimen);
-        if (!r) {
-            fprintf(stderr, "itsim: --regimen: unknown regimen '%s' (see `itsim regimens`)\n",
-                    regimen);
-            its_scenario_free(sc);
-            free(sets);
-            return EXIT_USAGE;
-        }
+/* Loads the scenario the options name into sc and applies --model, --set
+ * and --until. */
+static its_status load_run_scenario(its_scenario *sc, const run_args *a)
+{
+    its_status st;
+    int i;
+    if (a->regimen) {
+        const its_regimen *r = its_regimen_find(a->regimen);
         st = its_scenario_load_string(sc, r->scenario, strlen(r->scenario), r->name);
-    } else if (file) {
-        st = its_scenario_load_file(sc, file);
-    } else if (model) {
+    } else if (a->file) {
+        st = its_scenario_load_file(sc, a->file);
+    } else if (a->model) {
         /* --model without a file: the model's own defaults, untreated, over
          * the model's default horizon (100 time units if it has none)
          * unless --until says otherwise. */
-        const its_model_def *md = its_model_find(model);
+        const its_model_def *md = its_model_find(a->model);
         char bare[64];
         snprintf(bare, sizeof bare, "simulate: {until: %.17g}\n",
                  md != NULL && md->default_until > 0.0 ? md->default_until : 100.0);
@@ -349,24 +324,98 @@ static int cmd_run(int argc, char **argv)
         st = its_scenario_load_string(sc, text, strlen(text),
                                       "<default scenario>");
     }
-    if (st == ITS_OK && model)
-        st = its_scenario_set_model(sc, model);
-    for (i = 0; st == ITS_OK && i < n_set; i++)
-        st = its_scenario_override(sc, sets[i]);
-    if (st == ITS_OK && until) {
-        char *buf = malloc(strlen(until) + 16);
+    if (st == ITS_OK && a->model)
+        st = its_scenario_set_model(sc, a->model);
+    for (i = 0; st == ITS_OK && i < a->n_set; i++)
+        st = its_scenario_override(sc, a->sets[i]);
+    if (st == ITS_OK && a->until) {
+        char *buf = malloc(strlen(a->until) + 16);
         if (!buf) {
             st = ITS_ENOMEM;
         } else {
-            sprintf(buf, "simulate.until=%s", until);
+            sprintf(buf, "simulate.until=%s", a->until);
             st = its_scenario_override(sc, buf);
             free(buf);
         }
     }
+    return st;
+}
+
+/* Checks the output directory (before a possibly long run), then runs the
+ * comparison or the single scenario. */
+static int run_checked(its_scenario *sc, const run_args *a)
+{
+    const char **keep;
+    size_t n_keep, i;
+    char msg[1100];
+    its_output_opts o;
+    int rc;
+    for (n_keep = 0; its_scenario_file(sc, n_keep); n_keep++)
+        ;
+    keep = calloc(n_keep + 1, sizeof *keep);
+    if (!keep) {
+        fprintf(stderr, "itsim: out of memory\n");
+        return EXIT_RUN;
+    }
+    for (i = 0; i < n_keep; i++)
+        keep[i] = its_scenario_file(sc, i);
+    o = output_opts(a->force, a->render, keep);
+    if (a->outdir && its_output_check(a->outdir, &o, msg, sizeof msg) != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", msg);
+        rc = EXIT_USAGE;
+    } else if (its_scenario_arm_count(sc) > 0) {
+        rc = run_comparison(sc, a->outdir, &o);
+    } else {
+        rc = run_single(sc, a->outdir, &o);
+    }
+    free(keep);
+    return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_args a;
+    int rc;
+    its_scenario *sc = NULL;
+    its_status st;
+
+    memset(&a, 0, sizeof a);
+    a.render = 1;
+    a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
+    if (!a.sets) {
+        fprintf(stderr, "itsim: out of memory\n");
+        return EXIT_RUN;
+    }
+    rc = parse_run_args(argc, argv, &a);
+    if (rc >= 0) {
+        free(a.sets);
+        return rc;
+    }
+    install_handlers();
+
+    st = its_scenario_create(&sc);
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", its_strerror(st));
+        free(a.sets);
+        return EXIT_RUN;
+    }
+    if (a.regimen && a.file) {
+        its_scenario_free(sc);
+        free(a.sets);
+        return usage_error("give a scenario file or --regimen, not both", "", "");
+    }
+    if (a.regimen && !its_regimen_find(a.regimen)) {
+        fprintf(stderr, "itsim: --regimen: unknown regimen '%s' (see `itsim regimens`)\n",
+                a.regimen);
+        its_scenario_free(sc);
+        free(a.sets);
+        return EXIT_USAGE;
+    }
+    st = load_run_scenario(sc, &a);
     if (st != ITS_OK) {
         print_scenario_error(sc);
         its_scenario_free(sc);
-        free(sets);
+        free(a.sets);
         return exit_code(st);
     }
     {   /* warnings (a dose far above its label): printed, the run goes on */
@@ -374,31 +423,9 @@ static int cmd_run(int argc, char **argv)
         for (; *w && (nl = strchr(w, '\n')) != NULL; w = nl + 1)
             fprintf(stderr, "itsim: %.*s\n", (int)(nl - w), w);
     }
-
-    /* the output directory is checked before a possibly long run */
-    for (n_keep = 0; its_scenario_file(sc, n_keep); n_keep++)
-        ;
-    keep = calloc(n_keep + 1, sizeof *keep);
-    if (!keep) {
-        fprintf(stderr, "itsim: out of memory\n");
-        its_scenario_free(sc);
-        free(sets);
-        return EXIT_RUN;
-    }
-    for (i = 0; i < (int)n_keep; i++)
-        keep[i] = its_scenario_file(sc, (size_t)i);
-    o = output_opts(force, render, keep);
-    if (outdir && its_output_check(outdir, &o, msg, sizeof msg) != ITS_OK) {
-        fprintf(stderr, "itsim: %s\n", msg);
-        rc = EXIT_USAGE;
-    } else if (its_scenario_arm_count(sc) > 0) {
-        rc = run_comparison(sc, outdir, &o);
-    } else {
-        rc = run_single(sc, outdir, &o);
-    }
-    free(keep);
+    rc = run_checked(sc, &a);
     its_scenario_free(sc);
-    free(sets);
+    free(a.sets);
     return rc;
 }
 

@@ -25,7 +25,7 @@ static const its_param_def logistic_params[] = {
 };
 static const its_model_def logistic = {
     "logistic", "logistic growth", "analytic", "d", "", 1, logistic_states,
-    2, logistic_params, 0, NULL, 0, NULL, NULL, logistic_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL,
+    2, logistic_params, 0, NULL, 0, NULL, NULL, logistic_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL,
 };
 
 static double logistic_exact(double t)
@@ -53,7 +53,7 @@ static const its_input_def onecpt_inputs[] = {
 };
 static const its_model_def onecpt = {
     "onecpt", "one-compartment PK", "analytic", "h", "", 1, onecpt_states,
-    1, onecpt_params, 1, onecpt_inputs, 0, NULL, NULL, onecpt_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL,
+    1, onecpt_params, 1, onecpt_inputs, 0, NULL, NULL, onecpt_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL,
 };
 
 static int failing_rhs(double t, const double *y, double *dy, const double *p,
@@ -78,12 +78,12 @@ static int drain_rhs(double t, const double *y, double *dy, const double *p,
 }
 static const its_model_def drain = {
     "drain", "constant outflow", "test", "d", "", 1, logistic_states,
-    0, NULL, 0, NULL, 0, NULL, NULL, drain_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL,
+    0, NULL, 0, NULL, 0, NULL, NULL, drain_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL,
 };
 
 static const its_model_def failing = {
     "failing", "rhs fails after t = 2", "test", "d", "", 1, logistic_states,
-    0, NULL, 0, NULL, 0, NULL, NULL, failing_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL,
+    0, NULL, 0, NULL, 0, NULL, NULL, failing_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL,
 };
 
 /* ---- observers ------------------------------------------------------------ */

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "io/plot.h"
+#include "io/io.h"
 #include "run/run.h"
 #include "itsim/itsim.h"
 
@@ -112,6 +112,149 @@ static int have_gnuplot(void)
         path += n + (path[n] == ':');
     }
     return 0;
+}
+
+/* ---- figures pick states by the roles a model declares ---------------------- */
+
+/* A copy of a model whose states are renamed "Zq000", "Zq001", ... and
+ * whose kinds are renamed too; the roles, sites and labels stay. */
+#define ZQ_MAX_STATES 512
+#define ZQ_MAX_INPUTS 64
+#define ZQ_MAX_SHOWN 128
+typedef struct renamed {
+    its_model_def m;
+    its_state_def st[ZQ_MAX_STATES];
+    char names[ZQ_MAX_STATES][8];
+    its_input_def in[ZQ_MAX_INPUTS];
+    its_state_shown sh[ZQ_MAX_SHOWN];
+    char kinds[ZQ_MAX_SHOWN][8];
+} renamed;
+
+static int rename_model(renamed *z, const its_model_def *m)
+{
+    size_t i;
+    if (m->n_states > ZQ_MAX_STATES || m->n_inputs > ZQ_MAX_INPUTS || m->n_shown > ZQ_MAX_SHOWN)
+        return 0;
+    z->m = *m;
+    for (i = 0; i < m->n_states; i++) {
+        z->st[i] = m->states[i];
+        snprintf(z->names[i], sizeof z->names[i], "Zq%03zu", i);
+        z->st[i].name = z->names[i];
+    }
+    for (i = 0; i < m->n_inputs; i++) {
+        z->in[i] = m->inputs[i];
+        z->in[i].state = z->names[its_model_state_index(m, m->inputs[i].state)];
+    }
+    for (i = 0; i < m->n_shown; i++) {
+        const int j = its_model_state_index(m, m->shown[i].state);
+        z->sh[i] = m->shown[i];
+        z->sh[i].state = j >= 0 ? z->names[j] : "none";
+        size_t k = 0;
+        while (k < i && strcmp(m->shown[k].kind, m->shown[i].kind) != 0)
+            k++;
+        snprintf(z->kinds[i], sizeof z->kinds[i], "k%zu", k);
+        z->sh[i].kind = z->kinds[i];
+    }
+    z->m.states = z->st;
+    z->m.inputs = z->in;
+    z->m.shown = z->sh;
+    z->m.course = NULL;
+    return 1;
+}
+
+/* text with every "ZqNNN" replaced by the name of state NNN of m. */
+static char *unrename(const char *text, const its_model_def *m)
+{
+    size_t n = strlen(text), k = 0;
+    char *o = malloc(n * 4 + 1);
+    const char *p = text;
+    while (o && *p) {
+        if (p[0] == 'Z' && p[1] == 'q' && p[2] >= '0' && p[2] <= '9' && p[3] && p[4]) {
+            const size_t j = (size_t)strtoul(p + 2, NULL, 10);
+            const char *nm = j < m->n_states ? m->states[j].name : "?";
+            memcpy(o + k, nm, strlen(nm));
+            k += strlen(nm);
+            p += 5;
+        } else {
+            o[k++] = *p++;
+        }
+    }
+    if (o)
+        o[k] = '\0';
+    return o;
+}
+
+/* Every state a built-in model shows exists in it, at its site (an
+ * immune population in cells), so no declaration is silently skipped. */
+static void test_declarations(void)
+{
+    size_t i, k, bad = 0, total = 0;
+    for (i = 0; i < its_model_count(); i++) {
+        const its_model_def *base = its_model_at(i);
+        const size_t nv = its_model_variants(base);
+        size_t v;
+        for (v = 0; v <= nv; v++) {
+            char name[64];
+            const its_model_def *m = base;
+            if (v) {
+                snprintf(name, sizeof name, "%s:%zu", base->name, v);
+                m = its_model_find(name);
+            }
+            for (k = 0; m && k < m->n_shown; k++) {
+                const its_state_shown *sh = &m->shown[k];
+                const int j = its_model_state_index(m, sh->state);
+                total++;
+                if (j < 0 || !sh->label || !sh->kind || (v && sh->site > v) ||
+                    (sh->role == ITS_STATE_IMMUNE_CELLS && strcmp(m->states[j].unit, "cell")))
+                    bad++;
+            }
+        }
+    }
+    its_test_true(total > 0 && bad == 0, "%zu of %zu shown states declared wrong", bad, total);
+}
+
+/* The figures of res drawn from its own model and from the renamed copy
+ * are the same but for the state names; without declarations, no state is
+ * drawn (the immune and cytokine figures are left out). */
+static void test_roles(its_result *res, const char *base)
+{
+    static renamed z;
+    const its_model_def *orig = res->plan.model;
+    char d1[1100], d2[1100], names1[16][128], names2[16][128], err[512];
+    size_t n1 = 0, n2 = 0, i;
+    its_status st;
+    snprintf(d1, sizeof d1, "%s/roles_orig", base);
+    snprintf(d2, sizeof d2, "%s/roles_renamed", base);
+    mkdir(d1, 0700);
+    mkdir(d2, 0700);
+    if (!its_test_true(rename_model(&z, orig), "model fits the renamed copy"))
+        return;
+    st = its__plot_run(res, d1, "", names1, &n1, 16, err, sizeof err);
+    its_test_true(st == ITS_OK && n1 == 5, "own model: %zu scripts (%s)", n1, err);
+    res->plan.model = &z.m;
+    st = its__plot_run(res, d2, "", names2, &n2, 16, err, sizeof err);
+    its_test_true(st == ITS_OK && n2 == n1, "renamed model: %zu scripts (%s)", n2, err);
+    for (i = 0; i < n1 && i < n2; i++) {
+        char *a = read_in(d1, names1[i]), *b = read_in(d2, names2[i]);
+        char *bu = b ? unrename(b, orig) : NULL;
+        const int drawn = a && strstr(a, "ts using") != NULL;
+        its_test_true(strcmp(names1[i], names2[i]) == 0 && b && drawn == (strstr(b, "Zq") != NULL),
+                      "%s: the renamed states are drawn where the states were", names1[i]);
+        its_test_true(a && bu && strcmp(a, bu) == 0, "%s: the same figure but for the names",
+                      names1[i]);
+        free(a);
+        free(b);
+        free(bu);
+    }
+    /* no declarations: nothing is picked by name */
+    z.m.n_shown = 0;
+    z.m.shown = NULL;
+    n2 = 0;
+    st = its__plot_run(res, d2, "none.", names2, &n2, 16, err, sizeof err);
+    its_test_true(st == ITS_OK && n2 == 3 && !exists_in(d2, "none.immune.gp") &&
+                  !exists_in(d2, "none.cytokines.gp"),
+                  "no shown states: tumour and toxicity figures only (%zu scripts)", n2);
+    res->plan.model = orig;
 }
 
 /* Removes dir, its files and its subdirectories. */
@@ -249,6 +392,9 @@ int main(void)
                   !exists_in(base, "pwned_nl") && !exists_in(out, "pwned_bq") &&
                   !exists_in(out, "pwned_sys") && !exists_in(out, "pwned_nl"),
                   "no command ran");
+
+    test_declarations();
+    test_roles(res, base);
 
     its_result_free(res);
     its_scenario_free(sc);

@@ -24,7 +24,7 @@ static const its_param_def pool_params[] = {
 static const its_input_def pool_inputs[] = {{"depot", "A", 1.0, "mg", "depot dose", NULL}};
 static const its_model_def pool = {
     "pool", "test pool", "analytic", "d", "", 1, pool_states, 1, pool_params,
-    1, pool_inputs, 0, NULL, NULL, pool_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL,
+    1, pool_inputs, 0, NULL, NULL, pool_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL,
 };
 
 typedef struct rows {

@@ -21,7 +21,7 @@ static const its_param_def pa[] = {{"k", 0.173, "1/h", ITS_DOMAIN_NONNEGATIVE, "
                                    {"V", 5.0, "L", ITS_DOMAIN_POSITIVE, "volume", "assumed: test value"}};
 static const its_input_def in[] = {{"drug", "C", 1.0, "mg", "dose", "V"}};
 static const its_model_def pk = {"pk", "test", "analytic", "h", "", 1, st, 2, pa, 1, in,
-                                 0, NULL, NULL, pk_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL};
+                                 0, NULL, NULL, pk_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL};
 
 typedef struct rule {
     double threshold;  /* hold while C > threshold */

@@ -1,5 +1,5 @@
 /* itsim tests: scenario loading, checking, overrides, dose expansion, runs
- * and the output directory (library level, white-box via scenario/scenario_impl.h). */
+ * and the output directory (library level, white-box via the private headers). */
 #include "its_test.h"
 #include "run/run.h"
 #include "itsim/itsim.h"

@@ -66,6 +66,30 @@ typedef struct its_state_def {
     const char *description;
 } its_state_def;
 
+/* What a state drawn in the figures of a run is. Figures pick states only
+ * through these declarations (its_model_def.shown), never by name. */
+typedef enum its_state_role {
+    ITS_STATE_OTHER = 0,
+    ITS_STATE_IMMUNE_CELLS = 1,  /* an immune cell population, in cell */
+    ITS_STATE_CYTOKINE = 2,      /* a cytokine concentration */
+    ITS_STATE_ANTIBODY = 3       /* a therapeutic antibody in plasma (drawn
+                                    only when it was given) */
+} its_state_role;
+
+/* One state as the figures show it. The states of one kind (the same cell
+ * type or molecule at every site) share a colour: the k-th kind of a role,
+ * in the order of first appearance in `shown`, gets the k-th colour of that
+ * role's palette. Within a panel states are drawn in the order of `shown`. */
+typedef struct its_state_shown {
+    const char *state;       /* state name (its_state_def.name) */
+    its_state_role role;
+    unsigned site;           /* 0: blood or plasma; k >= 1: lesion k */
+    const char *kind;        /* e.g. "CD8" for effector CD8 T cells in blood
+                                and in every lesion; NULL: the state alone */
+    const char *label;       /* display name without the site, e.g.
+                                "effector CD8 T cells" */
+} its_state_shown;
+
 /* The values a parameter may take, chosen from its meaning. Every built-in
  * parameter declares one; its_sim_set_param refuses values outside it.
  * ITS_DOMAIN_UNDECLARED (0, what a zero-initialised definition gets) accepts
@@ -180,6 +204,8 @@ typedef struct its_model_def {
     its_observe_fn observe;  /* NULL when n_observables is 0 */
     size_t n_agents;         /* agents the model takes (may be 0) */
     const its_agent_binding *agents; /* see its_agent_binding */
+    size_t n_shown;          /* states drawn in the figures (may be 0) */
+    const its_state_shown *shown;
 } its_model_def;
 
 /* Number of built-in models. */

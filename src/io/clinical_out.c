@@ -11,11 +11,11 @@
 static const char *num(char *buf, size_t n, int sign, int prec, double x)
 {
     if (isnan(x))
-        snprintf(buf, n, "-");
+        its__fmt(buf, n, "-");
     else if (sign)
-        snprintf(buf, n, "%+.*f", prec, x);
+        its__fmt(buf, n, "%+.*f", prec, x);
     else
-        snprintf(buf, n, "%.*f", prec, x);
+        its__fmt(buf, n, "%.*f", prec, x);
     return buf;
 }
 

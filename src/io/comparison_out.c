@@ -2,7 +2,6 @@
  * prefixed with its identifier, comparison.csv, summary.json and the
  * comparison figure, and the compact table of clinical endpoints. */
 #include "io/io.h"
-#include "io/plot.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,8 +1,7 @@
-/* itsim: runs gnuplot on figure scripts (io/plot.h). The only code that
+/* itsim: runs gnuplot on figure scripts (io/io.h). The only code that
  * starts an external program: fork, chdir into the output directory in the
  * child, execvp; no shell is involved, so any directory name is safe. */
-#include "io/plot.h"
-#include "io/io_util.h"
+#include "io/io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,11 +64,11 @@ static void first_error(const char *text, char *out, size_t n)
         p = e ? e + 1 : p + len;
     }
     if (err_line)
-        snprintf(out, n, "%.*s", (int)err_len, err_line);
+        its__fmt(out, n, "%.*s", (int)err_len, err_line);
     else if (err_word)
-        snprintf(out, n, "%.*s", (int)word_len, err_word);
+        its__fmt(out, n, "%.*s", (int)word_len, err_word);
     else if (last)
-        snprintf(out, n, "%.*s", (int)last_len, last);
+        its__fmt(out, n, "%.*s", (int)last_len, last);
     else if (n)
         out[0] = '\0';
 }
@@ -88,7 +87,7 @@ static int render_one(const char *dir, const char *script, const char *program, 
      * starting with '-') */
     if (snprintf(prog, sizeof prog, "%s", program) >= (int)sizeof prog ||
         snprintf(name, sizeof name, "./%s", script) >= (int)sizeof name) {
-        its__set_msg(msg, msglen, "%s: name too long", script);
+        its__fmt(msg, msglen, "%s: name too long", script);
         return 2;
     }
     argv[0] = prog;
@@ -96,14 +95,14 @@ static int render_one(const char *dir, const char *script, const char *program, 
     argv[2] = NULL;
     if (pipe(errp) != 0) {
         its__errno_text(errno, eb, sizeof eb);
-        its__set_msg(msg, msglen, "%s: cannot create a pipe: %s", script, eb);
+        its__fmt(msg, msglen, "%s: cannot create a pipe: %s", script, eb);
         return 2;
     }
     if (pipe(stp) != 0) {
         its__errno_text(errno, eb, sizeof eb);
         close(errp[0]);
         close(errp[1]);
-        its__set_msg(msg, msglen, "%s: cannot create a pipe: %s", script, eb);
+        its__fmt(msg, msglen, "%s: cannot create a pipe: %s", script, eb);
         return 2;
     }
     fcntl(stp[1], F_SETFD, FD_CLOEXEC);
@@ -117,7 +116,7 @@ static int render_one(const char *dir, const char *script, const char *program, 
         close(errp[1]);
         close(stp[0]);
         close(stp[1]);
-        its__set_msg(msg, msglen, "%s: cannot start gnuplot: fork failed: %s", script, eb);
+        its__fmt(msg, msglen, "%s: cannot start gnuplot: fork failed: %s", script, eb);
         return 2;
     }
     if (pid == 0) {
@@ -160,30 +159,30 @@ static int render_one(const char *dir, const char *script, const char *program, 
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
             its__errno_text(errno, eb, sizeof eb);
-            its__set_msg(msg, msglen, "%s: waitpid failed: %s", script, eb);
+            its__fmt(msg, msglen, "%s: waitpid failed: %s", script, eb);
             return 2;
         }
     }
     if (got == (ssize_t)sizeof rep) {
         its__errno_text(rep[1], eb, sizeof eb);
         if (rep[0] == STAGE_EXEC) {
-            its__set_msg(msg, msglen, "gnuplot not found (%s: %s)", program, eb);
+            its__fmt(msg, msglen, "gnuplot not found (%s: %s)", program, eb);
             return 1;
         }
         if (rep[0] == STAGE_CHDIR)
-            its__set_msg(msg, msglen, "%s: cannot enter %s: %s", script, dir, eb);
+            its__fmt(msg, msglen, "%s: cannot enter %s: %s", script, dir, eb);
         else
-            its__set_msg(msg, msglen, "%s: cannot open /dev/null: %s", script, eb);
+            its__fmt(msg, msglen, "%s: cannot open /dev/null: %s", script, eb);
         return 2;
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     first_error(text, line, sizeof line);
     if (WIFSIGNALED(status))
-        its__set_msg(msg, msglen, "%s: gnuplot killed by signal %d%s%s", script, WTERMSIG(status),
+        its__fmt(msg, msglen, "%s: gnuplot killed by signal %d%s%s", script, WTERMSIG(status),
                *line ? ": " : "", line);
     else
-        its__set_msg(msg, msglen, "%s: gnuplot failed (exit status %d)%s%s", script,
+        its__fmt(msg, msglen, "%s: gnuplot failed (exit status %d)%s%s", script,
                WIFEXITED(status) ? WEXITSTATUS(status) : -1, *line ? ": " : "", line);
     return 2;
 }
@@ -195,7 +194,7 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
     if (msg && msglen)
         msg[0] = '\0';
     if (!dir || (n && !names)) {
-        its__set_msg(msg, msglen, "gnuplot: NULL argument");
+        its__fmt(msg, msglen, "gnuplot: NULL argument");
         return 2;
     }
     char abs_prog[4096];
@@ -206,7 +205,7 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
         char cwd[3000];
         if (!getcwd(cwd, sizeof cwd) ||
             snprintf(abs_prog, sizeof abs_prog, "%s/%s", cwd, program) >= (int)sizeof abs_prog) {
-            its__set_msg(msg, msglen, "gnuplot: cannot resolve the program path %s", program);
+            its__fmt(msg, msglen, "gnuplot: cannot resolve the program path %s", program);
             return 2;
         }
         program = abs_prog;
@@ -216,14 +215,14 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
      * and execvp before gnuplot runs). The first failure in script order is
      * reported. */
     {
-        int *rc = calloc(n ? n : 1, sizeof *rc);
-        char (*m)[512] = calloc(n ? n : 1, sizeof *m);
+        int *rc = its__calloc(n ? n : 1, sizeof *rc);
+        char (*m)[512] = its__calloc(n ? n : 1, sizeof *m);
         long k;
         int out = 0;
         if (!rc || !m) {
-            free(rc);
-            free(m);
-            its__set_msg(msg, msglen, "gnuplot: out of memory");
+            its__free(rc);
+            its__free(m);
+            its__fmt(msg, msglen, "gnuplot: out of memory");
             return 2;
         }
 #ifdef _OPENMP
@@ -234,11 +233,11 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
         for (i = 0; i < n; i++)
             if (rc[i] != 0) {
                 out = rc[i];
-                its__set_msg(msg, msglen, "%s", rc[i] == 3 ? "cancelled" : m[i]);
+                its__fmt(msg, msglen, "%s", rc[i] == 3 ? "cancelled" : m[i]);
                 break;
             }
-        free(rc);
-        free(m);
+        its__free(rc);
+        its__free(m);
         return out;
     }
 }

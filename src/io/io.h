@@ -1,13 +1,35 @@
-/* itsim internal: the io layer's private header (src/io): what the
- * writers share (run files, figure scripts, atomic output directories). */
+/* itsim internal: the io layer's private header. Helpers shared by the
+ * writers in src/io (the C locale while numbers are written), the gnuplot
+ * figure scripts for run outputs (io/plot.c) and their renderer
+ * (io/gnuplot_adapter.c, the only code that runs gnuplot).
+ *
+ * The scripts read the CSV files of an output directory (timeseries.csv,
+ * clinical.csv, assessments.csv, adverse_events.csv, doses.csv and, for a
+ * comparison, comparison.csv) by relative name, select columns by their
+ * header names, and write NAME.png (pngcairo, 1200x900) and NAME.svg with
+ * the same content when run as `gnuplot NAME.gp` in that directory. */
 #ifndef ITS_IO_IO_H
 #define ITS_IO_IO_H
 
+#include <locale.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include "core/core.h"
 #include "run/run.h"
 #include "itsim/io.h"
 
+/* Numbers are always written with a '.' decimal point: switch this thread
+ * to the C locale while writing (thread-local, nothing global). */
+typedef struct its__c_locale {
+    locale_t c, old;
+} its__c_locale;
+
+void its__c_locale_enter(its__c_locale *g);
+void its__c_locale_leave(its__c_locale *g);
+
 /* clinical_out.c: summary section and CSV writers. */
-#include <stdio.h>
 void its__clin_print(const its_result *res, FILE *fp);
 void its__write_assessments(const its_result *res, FILE *fp);
 void its__write_adverse(const its_result *res, FILE *fp);
@@ -17,7 +39,6 @@ void its__write_doses(const its_result *res, FILE *fp);
 /* output.c: every file of a run into dir with names prefixed; a
  * directory written atomically (temporary sibling, renamed when complete)
  * by a fill callback. Errors go to err (ITS__ERRLEN bytes). */
-#include <sys/types.h>
 typedef struct its__figs {
     its_output_opts *opts;           /* the caller's, or def */
     its_output_opts def;             /* defaults when the caller gave none */
@@ -45,5 +66,57 @@ its_status its__write_dir_atomic(const char *dir, const its_output_opts *o, its_
 its_status its__write_comparison_files(const its_result *const *res, const char *const *labels,
                                        const char *const *ids, size_t n, const char *tmp,
                                        char *err);
+
+/* Most scripts its__plot_run writes for one run. */
+#define ITS__PLOT_RUN_MAX 5
+
+/* Writes the figures of one run into dir; every file name starts with
+ * prefix ("" for a single run, e.g. "hd_il2." for an arm of a comparison):
+ * PREFIXtumour.gp, PREFIXimmune.gp, PREFIXcytokines.gp, PREFIXtoxicity.gp
+ * and PREFIXtoxicity_treatment.gp (immune and cytokines only when the model
+ * declares states for them (its_model_def.shown: the figures pick states by
+ * role and site, never by name); toxicity_treatment, the toxicity timeline zoomed
+ * on the treatment period, only when that period is shorter than half the
+ * run). A run that failed (res->status != ITS_OK) is drawn to its planned
+ * end with the time after its last row shaded and marked "run stopped".
+ * No text of the result reaches a script as gnuplot code: strings are
+ * written as single-quoted literals, in which gnuplot expands neither
+ * `backquotes` nor @macros; prefix (a file name) may hold only letters,
+ * digits, '.', '_' and '-' (else ITS_EINVAL).
+ * The scripts read PREFIXtimeseries.csv, PREFIXclinical.csv,
+ * PREFIXassessments.csv and (when the run has doses) PREFIXdoses.csv, which
+ * the caller writes (its__write_run_files) into the same directory.
+ * Appends the names of the scripts written (without dir) to names[*n_names]
+ * (each at most 127 chars; capacity max_names). Returns ITS_OK, or ITS_EIO
+ * with a message in err (ITS_EINVAL for bad arguments: NULL pointers, too
+ * long a name, too few free names). Writes nothing and returns ITS_OK for
+ * results without clinical read-outs (res->plan.clin.on == 0). */
+its_status its__plot_run(const its_result *res, const char *dir, const char *prefix,
+                         char names[][128], size_t *n_names, size_t max_names,
+                         char *err, size_t errlen);
+
+/* The comparison figure over n arms: arm i's data files start with prefixes[i],
+ * its display name is labels[i]. Writes prefix-free "comparison.gp" reading the
+ * arms' PREFIXassessments.csv and PREFIXclinical.csv and "comparison.csv"
+ * (one row per arm in arm order, written by the caller). Prefixes must be
+ * safe as for its__plot_run; labels may hold any text. Arms without
+ * clinical read-outs are left out of the curves; nothing is written (ITS_OK)
+ * when no arm has them. Errors as for its__plot_run. */
+its_status its__plot_comparison(const its_result *const *res, const char *const *labels,
+                                const char *const *prefixes, size_t n, const char *dir,
+                                char names[][128], size_t *n_names, size_t max_names,
+                                char *err, size_t errlen);
+
+/* Runs `program` (NULL: "gnuplot" found on PATH) on each script in dir, with
+ * dir as the working directory (fork, chdir in the child, execvp; no shell).
+ * stdin is /dev/null, stdout is discarded, stderr is captured. Returns 0 when
+ * every script rendered (exit status 0), 1 when the program cannot be found
+ * or executed (msg starts "gnuplot not found"), 2 when a script failed (msg
+ * names the script and gnuplot's first error line) or could not be started
+ * (fork, pipe, chdir into dir; msg says which), 3 when *cancel (polled
+ * before each script when cancel is not NULL) became non-zero. Stops at the
+ * first failure. */
+int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char *program,
+                        const volatile sig_atomic_t *cancel, char *msg, size_t msglen);
 
 #endif

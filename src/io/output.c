@@ -3,8 +3,7 @@
 #define _DEFAULT_SOURCE /* flock(2): the lock on a directory being written */
 #include "io/io.h"
 #include "itsim/itsim.h"
-#include "io/plot.h"
-#include "io/io_util.h"
+#include "io/io.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -271,7 +270,7 @@ static void put_exact(FILE *fp, double x)
     char buf[40];
     int prec;
     for (prec = 15; prec < 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, x);
+        its__fmt(buf, sizeof buf, "%.*g", prec, x);
         if (strtod(buf, NULL) == x)
             break;
     }
@@ -501,11 +500,11 @@ static void put_quantity(FILE *fp, double x, const char *unit)
         return;
     }
     for (prec = 15; prec < 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, x);
+        its__fmt(buf, sizeof buf, "%.*g", prec, x);
         if (strtod(buf, NULL) == x)
             break;
     }
-    snprintf(buf, sizeof buf, "%.*g %s", prec, x, unit);
+    its__fmt(buf, sizeof buf, "%.*g %s", prec, x, unit);
     for (c = unit; *c; c++)
         if (*c == ':' || *c == '#' || *c == '"' || *c == '\'' || *c == '\\' ||
             (unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
@@ -516,12 +515,109 @@ static void put_quantity(FILE *fp, double x, const char *unit)
         put_quoted(fp, buf);
 }
 
+/* One item of the resolved therapy list (without its final newline). */
+static void yaml_therapy(FILE *fp, const its__therapy *th, const its_input_def *in,
+                         const char *tu)
+{
+    char runit[256];
+    fprintf(fp, "  - input: ");
+    put_name(fp, in->name);
+    if (th->has_dose) {
+        fprintf(fp, "\n    dose: ");
+        put_quantity(fp, th->dose, in->unit);
+    } else {
+        its__fmt(runit, sizeof runit, "(%s)/%s", in->unit, tu);
+        fprintf(fp, "\n    rate: ");
+        put_quantity(fp, th->rate, runit);
+    }
+    fprintf(fp, "\n    start: ");
+    put_quantity(fp, th->start, tu);
+    if (th->has_every) {
+        fprintf(fp, "\n    every: ");
+        put_quantity(fp, th->every, tu);
+    }
+    if (th->has_until) {
+        fprintf(fp, "\n    until: ");
+        put_quantity(fp, th->until, tu);
+    }
+    if (th->has_count)
+        fprintf(fp, "\n    count: %ld", th->count);
+    if (th->has_duration) {
+        fprintf(fp, "\n    duration: ");
+        put_quantity(fp, th->duration, tu);
+    }
+    if (th->n_days > 0) {
+        static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+        int k;
+        fprintf(fp, "\n    days: \"");
+        for (k = 0; k < th->n_days; k++)
+            fprintf(fp, "%s%s", k ? "," : "", wd[th->days[k]]);
+        fputc('"', fp);
+        if (th->weeks > 0)
+            fprintf(fp, "\n    weeks: %ld", th->weeks);
+    }
+    if (th->has_cycle) {
+        fprintf(fp, "\n    cycle: ");
+        put_quantity(fp, th->cycle, tu);
+        fprintf(fp, "\n    cycles: %ld", th->cycles);
+    }
+    if (th->has_carrier) {
+        fprintf(fp, "\n    carrier: nanoparticle\n    tumour_fraction: ");
+        put_exact(fp, th->tumour_fraction);
+        if (th->circulation_time > 0.0) {
+            fprintf(fp, "\n    circulation_time: ");
+            put_quantity(fp, th->circulation_time, tu);
+        }
+    }
+    if (th->has_release) {
+        static const char *const laws[] = {"zero_order", "first_order", "higuchi",
+                                           "peppas", "weibull"};
+        fprintf(fp, "\n    release: %s\n    release_time: ", laws[th->release.law]);
+        put_quantity(fp, th->release.tau, tu);
+        fprintf(fp, "\n    release_shape: ");
+        put_exact(fp, th->release.shape);
+        fprintf(fp, "\n    burst: ");
+        put_exact(fp, th->release.burst);
+    }
+}
+
+/* The resolved clinical section. */
+static void yaml_clinical(FILE *fp, const its__clinical *c, const char *tu)
+{
+    fprintf(fp, "clinical:\n  assess_every: ");
+    put_quantity(fp, c->assess_every, tu);
+    fprintf(fp, "\n  first_assessment: ");
+    put_quantity(fp, c->first_assess, tu);
+    fprintf(fp, "\n  confirm_after: ");
+    put_quantity(fp, c->recist.confirm_after, tu);
+    fprintf(fp, "\n  sd_min: ");
+    put_quantity(fp, c->recist.sd_min, tu);
+    fprintf(fp, "\n  monitor_every: ");
+    put_quantity(fp, c->monitor_every, tu);
+    fprintf(fp, "\n  anc_lln: ");
+    put_quantity(fp, c->anc_lln, "1e9/L");
+    fprintf(fp, "\n  lethal_burden: ");
+    put_quantity(fp, c->lethal_burden, "cell");
+    fprintf(fp, "\n  measurable: ");
+    put_quantity(fp, c->recist.measurable_mm, "mm");
+    fprintf(fp, "\n  detection_limit: ");
+    put_quantity(fp, c->recist.detect_mm, "mm");
+    fprintf(fp, "\n  stop_at_progression: %s", c->stop_at_pd ? "true" : "false");
+    if (c->n_organs > 0) {
+        size_t k;
+        fprintf(fp, "\n  organs: \"");
+        for (k = 0; k < c->n_organs; k++)
+            fprintf(fp, "%s%s", k ? ", " : "", c->organs[k]);
+        fputc('"', fp);
+    }
+    fputc('\n', fp);
+}
+
 static void write_yaml(const its_result *res, FILE *fp)
 {
     const its__plan *p = &res->plan;
     const its_model_def *m = p->model;
     const char *tu = m->time_unit;
-    char runit[256];
     size_t i;
 
     fprintf(fp, "# itsim resolved scenario: every setting after defaults and "
@@ -567,66 +663,7 @@ static void write_yaml(const its_result *res, FILE *fp)
     fprintf(fp, "therapy:%s\n", p->n_therapy ? "" : " []");
     for (i = 0; i < p->n_therapy; i++) {
         const its__therapy *th = &p->therapy[i];
-        const its_input_def *in = &m->inputs[th->input];
-        fprintf(fp, "  - input: ");
-        put_name(fp, in->name);
-        if (th->has_dose) {
-            fprintf(fp, "\n    dose: ");
-            put_quantity(fp, th->dose, in->unit);
-        } else {
-            snprintf(runit, sizeof runit, "(%s)/%s", in->unit, tu);
-            fprintf(fp, "\n    rate: ");
-            put_quantity(fp, th->rate, runit);
-        }
-        fprintf(fp, "\n    start: ");
-        put_quantity(fp, th->start, tu);
-        if (th->has_every) {
-            fprintf(fp, "\n    every: ");
-            put_quantity(fp, th->every, tu);
-        }
-        if (th->has_until) {
-            fprintf(fp, "\n    until: ");
-            put_quantity(fp, th->until, tu);
-        }
-        if (th->has_count)
-            fprintf(fp, "\n    count: %ld", th->count);
-        if (th->has_duration) {
-            fprintf(fp, "\n    duration: ");
-            put_quantity(fp, th->duration, tu);
-        }
-        if (th->n_days > 0) {
-            static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-            int k;
-            fprintf(fp, "\n    days: \"");
-            for (k = 0; k < th->n_days; k++)
-                fprintf(fp, "%s%s", k ? "," : "", wd[th->days[k]]);
-            fputc('"', fp);
-            if (th->weeks > 0)
-                fprintf(fp, "\n    weeks: %ld", th->weeks);
-        }
-        if (th->has_cycle) {
-            fprintf(fp, "\n    cycle: ");
-            put_quantity(fp, th->cycle, tu);
-            fprintf(fp, "\n    cycles: %ld", th->cycles);
-        }
-        if (th->has_carrier) {
-            fprintf(fp, "\n    carrier: nanoparticle\n    tumour_fraction: ");
-            put_exact(fp, th->tumour_fraction);
-            if (th->circulation_time > 0.0) {
-                fprintf(fp, "\n    circulation_time: ");
-                put_quantity(fp, th->circulation_time, tu);
-            }
-        }
-        if (th->has_release) {
-            static const char *const laws[] = {"zero_order", "first_order", "higuchi",
-                                               "peppas", "weibull"};
-            fprintf(fp, "\n    release: %s\n    release_time: ", laws[th->release.law]);
-            put_quantity(fp, th->release.tau, tu);
-            fprintf(fp, "\n    release_shape: ");
-            put_exact(fp, th->release.shape);
-            fprintf(fp, "\n    burst: ");
-            put_exact(fp, th->release.burst);
-        }
+        yaml_therapy(fp, th, &m->inputs[th->input], tu);
         fputc('\n', fp);
     }
     if (p->n_rules > 0) {
@@ -646,36 +683,8 @@ static void write_yaml(const its_result *res, FILE *fp)
             fputc('\n', fp);
         }
     }
-    if (p->clin.on) {
-        const its__clinical *c = &p->clin;
-        fprintf(fp, "clinical:\n  assess_every: ");
-        put_quantity(fp, c->assess_every, tu);
-        fprintf(fp, "\n  first_assessment: ");
-        put_quantity(fp, c->first_assess, tu);
-        fprintf(fp, "\n  confirm_after: ");
-        put_quantity(fp, c->recist.confirm_after, tu);
-        fprintf(fp, "\n  sd_min: ");
-        put_quantity(fp, c->recist.sd_min, tu);
-        fprintf(fp, "\n  monitor_every: ");
-        put_quantity(fp, c->monitor_every, tu);
-        fprintf(fp, "\n  anc_lln: ");
-        put_quantity(fp, c->anc_lln, "1e9/L");
-        fprintf(fp, "\n  lethal_burden: ");
-        put_quantity(fp, c->lethal_burden, "cell");
-        fprintf(fp, "\n  measurable: ");
-        put_quantity(fp, c->recist.measurable_mm, "mm");
-        fprintf(fp, "\n  detection_limit: ");
-        put_quantity(fp, c->recist.detect_mm, "mm");
-        fprintf(fp, "\n  stop_at_progression: %s", c->stop_at_pd ? "true" : "false");
-        if (c->n_organs > 0) {
-            size_t k;
-            fprintf(fp, "\n  organs: \"");
-            for (k = 0; k < c->n_organs; k++)
-                fprintf(fp, "%s%s", k ? ", " : "", c->organs[k]);
-            fputc('"', fp);
-        }
-        fputc('\n', fp);
-    }
+    if (p->clin.on)
+        yaml_clinical(fp, &p->clin, tu);
     fprintf(fp, "simulate:\n  start: ");
     put_quantity(fp, p->t0, tu);
     fprintf(fp, "\n  until: ");
@@ -714,13 +723,13 @@ static its_status write_any(const char *dir, const char *prefix, const char *nam
     struct stat sb;
 
     if ((size_t)snprintf(path, sizeof path, "%s/%s%s", dir, prefix, name) >= sizeof path) {
-        its__set_msg(err_out, ITS__ERRLEN, "%s: path too long", dir);
+        its__fmt(err_out, ITS__ERRLEN, "%s: path too long", dir);
         return ITS_EIO;
     }
     fp = fopen(path, "w");
     if (!fp) {
         its__errno_text(errno, eb, sizeof eb);
-        its__set_msg(err_out, ITS__ERRLEN, "%s: cannot create: %s", path, eb);
+        its__fmt(err_out, ITS__ERRLEN, "%s: cannot create: %s", path, eb);
         return ITS_EIO;
     }
     if (mode && fstat(fileno(fp), &sb) == 0)
@@ -734,7 +743,7 @@ static its_status write_any(const char *dir, const char *prefix, const char *nam
     }
     if (bad) {
         its__errno_text(err, eb, sizeof eb);
-        its__set_msg(err_out, ITS__ERRLEN, "%s: write failed: %s", path, eb);
+        its__fmt(err_out, ITS__ERRLEN, "%s: write failed: %s", path, eb);
         return ITS_EIO;
     }
     return ITS_OK;
@@ -884,13 +893,13 @@ its_status its__figs_begin(its__figs *figs, its_output_opts *o, size_t cap)
     o->note[0] = '\0';
     figs->opts = o;
     figs->cap = cap;
-    figs->names = calloc(cap ? cap : 1, sizeof *figs->names);
+    figs->names = its__calloc(cap ? cap : 1, sizeof *figs->names);
     return figs->names ? ITS_OK : ITS_ENOMEM;
 }
 
 void its__figs_end(its__figs *figs)
 {
-    free(figs->names);
+    its__free(figs->names);
     figs->names = NULL;
 }
 
@@ -903,7 +912,7 @@ void its__render_figs(const char *tmp, its__figs *figs)
     if (figs->n == 0)
         return;
     if (!o->render) {
-        snprintf(o->note, sizeof o->note,
+        its__fmt(o->note, sizeof o->note,
                  "%zu figure script%s written; render %s with: cd DIR && gnuplot *.gp", figs->n,
                  figs->n == 1 ? "" : "s", figs->n == 1 ? "it" : "them");
         return;
@@ -911,15 +920,15 @@ void its__render_figs(const char *tmp, its__figs *figs)
     msg[0] = '\0';
     rc = its__gnuplot_render(tmp, figs->names, figs->n, o->gnuplot, o->cancel, msg, sizeof msg);
     if (rc == 0)
-        snprintf(o->note, sizeof o->note, "%zu figure%s rendered with gnuplot (PNG and SVG)",
+        its__fmt(o->note, sizeof o->note, "%zu figure%s rendered with gnuplot (PNG and SVG)",
                  figs->n, figs->n == 1 ? "" : "s");
     else if (rc == 1)
-        snprintf(o->note, sizeof o->note,
+        its__fmt(o->note, sizeof o->note,
                  "gnuplot not found: %zu figure script%s written; install gnuplot-nox and "
                  "render %s with: cd DIR && gnuplot *.gp", figs->n, figs->n == 1 ? "" : "s",
                  figs->n == 1 ? "it" : "them");
     else
-        snprintf(o->note, sizeof o->note, "figures not all rendered (%s); the scripts are "
+        its__fmt(o->note, sizeof o->note, "figures not all rendered (%s); the scripts are "
                  "written: cd DIR && gnuplot *.gp", msg);
 }
 
@@ -1019,7 +1028,7 @@ static int holds(const struct stat *d, const char *path)
             break;
         slash[slash == rp] = '\0'; /* "/a" -> "/" */
     }
-    free(rp);
+    free(rp); /* realpath allocates with the C library: not its__malloc */
     return found;
 }
 
@@ -1055,42 +1064,42 @@ static its_status check_output(const char *target, const its_output_opts *o, int
         const char *what = "a special file";
         if (lstat(target, &sb) == 0)
             what = S_ISLNK(sb.st_mode) ? "a symbolic link" : S_ISREG(sb.st_mode) ? "a file" : what;
-        its__set_msg(err, errlen, "%s: is %s, not a directory (give the name of a new or "
+        its__fmt(err, errlen, "%s: is %s, not a directory (give the name of a new or "
                      "empty directory for the output)", target, what);
         return ITS_EIO;
     }
     if (*state == 4) {
-        its__set_msg(err, errlen, "%s: cannot inspect the existing directory", target);
+        its__fmt(err, errlen, "%s: cannot inspect the existing directory", target);
         return ITS_EIO;
     }
     if (*state >= 1 && !(o && o->overwrite)) {
-        its__set_msg(err, errlen, "%s: output directory exists and is not empty (--force "
+        its__fmt(err, errlen, "%s: output directory exists and is not empty (--force "
                      "replaces a directory that itsim wrote)", target);
         return ITS_EIO;
     }
     if (*state < 0 || stat(target, &sb) != 0)
         return ITS_OK;
     if (holds(&sb, ".")) {
-        its__set_msg(err, errlen, "%s: not replaced: it is the working directory or one of its "
+        its__fmt(err, errlen, "%s: not replaced: it is the working directory or one of its "
                      "parents", target);
         return ITS_EIO;
     }
     for (i = 0; o && o->keep && o->keep[i]; i++)
         if (holds(&sb, o->keep[i])) {
-            its__set_msg(err, errlen, "%s: not replaced: it holds the input file %s", target,
+            its__fmt(err, errlen, "%s: not replaced: it holds the input file %s", target,
                          o->keep[i]);
             return ITS_EIO;
         }
     if (*state == 0)
         return ITS_OK;
     if (*state == 2) {
-        its__set_msg(err, errlen, "%s: refusing to replace a directory that contains "
+        its__fmt(err, errlen, "%s: refusing to replace a directory that contains "
                      "subdirectories", target);
         return ITS_EIO;
     }
     fd = open_mark(target, mark_done);
     if (fd < 0) {
-        its__set_msg(err, errlen, "%s: not replaced: itsim did not write it (it has no %s "
+        its__fmt(err, errlen, "%s: not replaced: itsim did not write it (it has no %s "
                      "mark); remove it yourself or choose another directory", target,
                      ITS_OUTPUT_MARK);
         return ITS_EIO;
@@ -1104,7 +1113,7 @@ its_status its_output_check(const char *dir, const its_output_opts *o, char *msg
     char target[4000];
     int state;
     if (!output_name(dir, target, sizeof target)) {
-        its__set_msg(msg, msglen, "%s: cannot be used as an output directory",
+        its__fmt(msg, msglen, "%s: cannot be used as an output directory",
                      dir && *dir ? dir : "(empty name)");
         return ITS_EINVAL;
     }
@@ -1122,11 +1131,11 @@ static void remove_stale(const char *target)
     DIR *d;
     struct dirent *e;
     if (base) {
-        snprintf(parent, sizeof parent, "%.*s", base == target ? 1 : (int)(base - target),
+        its__fmt(parent, sizeof parent, "%.*s", base == target ? 1 : (int)(base - target),
                  target);
         base++;
     } else {
-        snprintf(parent, sizeof parent, ".");
+        its__fmt(parent, sizeof parent, ".");
         base = target;
     }
     blen = strlen(base);
@@ -1161,16 +1170,16 @@ static its_status write_dir(const char *target, int state, const its_output_opts
     its_status st;
     int lock;
 
-    snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", target);
+    its__fmt(tmp, sizeof tmp, "%s.tmp.XXXXXX", target);
     if (!mkdtemp(tmp)) {
         its__errno_text(errno, eb, sizeof eb);
-        its__set_msg(err, ITS__ERRLEN, "%s: cannot create a temporary directory: %s", tmp, eb);
+        its__fmt(err, ITS__ERRLEN, "%s: cannot create a temporary directory: %s", tmp, eb);
         return ITS_EIO;
     }
     lock = write_mark(tmp);
     if (lock < 0) {
         its__errno_text(errno, eb, sizeof eb);
-        its__set_msg(err, ITS__ERRLEN, "%s: cannot write the %s mark: %s", tmp,
+        its__fmt(err, ITS__ERRLEN, "%s: cannot write the %s mark: %s", tmp,
                      ITS_OUTPUT_MARK, eb);
         remove_flat_dir(tmp);
         return ITS_EIO;
@@ -1179,18 +1188,18 @@ static its_status write_dir(const char *target, int state, const its_output_opts
     if (its__cancelled(o))
         st = ITS_ECANCELLED;
     if (st == ITS_ECANCELLED)
-        its__set_msg(err, ITS__ERRLEN, "%s: cancelled; nothing written", target);
+        its__fmt(err, ITS__ERRLEN, "%s: cancelled; nothing written", target);
     /* mkdtemp makes 0700: give the directory the file permissions the
      * umask allowed, plus search permission where reading is allowed. */
     if (st == ITS_OK &&
         chmod(tmp, fmode | ((fmode & 0444) >> 2)) != 0) {
         its__errno_text(errno, eb, sizeof eb);
-        its__set_msg(err, ITS__ERRLEN, "%s: chmod failed: %s", tmp, eb);
+        its__fmt(err, ITS__ERRLEN, "%s: chmod failed: %s", tmp, eb);
         st = ITS_EIO;
     }
     if (st == ITS_OK && finish_mark(lock) != 0) {
         its__errno_text(errno, eb, sizeof eb);
-        its__set_msg(err, ITS__ERRLEN, "%s: cannot complete the %s mark: %s", tmp,
+        its__fmt(err, ITS__ERRLEN, "%s: cannot complete the %s mark: %s", tmp,
                      ITS_OUTPUT_MARK, eb);
         st = ITS_EIO;
     }
@@ -1203,10 +1212,10 @@ static its_status write_dir(const char *target, int state, const its_output_opts
     if (state == 1) {
         /* Move the old directory aside, put the new one in place, then
          * delete the old one: at no time is there a partial output. */
-        snprintf(old, sizeof old, "%s.old.XXXXXX", target);
+        its__fmt(old, sizeof old, "%s.old.XXXXXX", target);
         if (!mkdtemp(old) || rename(target, old) != 0) {
             its__errno_text(errno, eb, sizeof eb);
-            its__set_msg(err, ITS__ERRLEN, "%s: cannot move the old output aside: %s", target, eb);
+            its__fmt(err, ITS__ERRLEN, "%s: cannot move the old output aside: %s", target, eb);
             rmdir(old);
             remove_flat_dir(tmp);
             close(lock);
@@ -1214,9 +1223,9 @@ static its_status write_dir(const char *target, int state, const its_output_opts
         }
         if (rename(tmp, target) != 0) {
             its__errno_text(errno, eb, sizeof eb);
-            its__set_msg(err, ITS__ERRLEN, "%s: cannot rename %s: %s", target, tmp, eb);
+            its__fmt(err, ITS__ERRLEN, "%s: cannot rename %s: %s", target, tmp, eb);
             if (rename(old, target) != 0)
-                its__set_msg(err, ITS__ERRLEN, "%s: cannot rename %s (%s); the previous output "
+                its__fmt(err, ITS__ERRLEN, "%s: cannot rename %s (%s); the previous output "
                               "is in %s", target, tmp, eb, old);
             remove_flat_dir(tmp);
             close(lock);
@@ -1224,7 +1233,7 @@ static its_status write_dir(const char *target, int state, const its_output_opts
         }
         close(lock);
         if (remove_flat_dir(old) != 0) {
-            its__set_msg(err, ITS__ERRLEN, "%s: written, but the previous output could not be "
+            its__fmt(err, ITS__ERRLEN, "%s: written, but the previous output could not be "
                           "removed from %s", target, old);
             return ITS_EIO;
         }
@@ -1233,7 +1242,7 @@ static its_status write_dir(const char *target, int state, const its_output_opts
     /* Missing or empty: rename() replaces an empty directory atomically. */
     if (rename(tmp, target) != 0) {
         its__errno_text(errno, eb, sizeof eb);
-        its__set_msg(err, ITS__ERRLEN, "%s: cannot rename %s: %s", target, tmp, eb);
+        its__fmt(err, ITS__ERRLEN, "%s: cannot rename %s: %s", target, tmp, eb);
         remove_flat_dir(tmp);
         close(lock);
         return ITS_EIO;
@@ -1250,18 +1259,18 @@ its_status its__write_dir_atomic(const char *dir, const its_output_opts *o, its_
     its_status st;
 
     if (!dir || !*dir) {
-        its__set_msg(err, ITS__ERRLEN, "no output directory given");
+        its__fmt(err, ITS__ERRLEN, "no output directory given");
         return ITS_EINVAL;
     }
     if (!output_name(dir, target, sizeof target)) {
-        its__set_msg(err, ITS__ERRLEN, "%s: cannot be used as an output directory", dir);
+        its__fmt(err, ITS__ERRLEN, "%s: cannot be used as an output directory", dir);
         return ITS_EINVAL;
     }
     st = check_output(target, o, &state, err, ITS__ERRLEN);
     if (st != ITS_OK)
         return st;
     if (its__cancelled(o)) {
-        its__set_msg(err, ITS__ERRLEN, "%s: cancelled; nothing written", target);
+        its__fmt(err, ITS__ERRLEN, "%s: cancelled; nothing written", target);
         return ITS_ECANCELLED;
     }
     remove_stale(target);

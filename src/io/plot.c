@@ -1,12 +1,11 @@
-/* itsim: gnuplot figure scripts for run outputs (io/plot.h).
+/* itsim: gnuplot figure scripts for run outputs (io/io.h).
  *
  * Every script reads the CSV files of the output directory by relative
  * name, picks columns by their header names and writes NAME.png and
  * NAME.svg with the same content. Values known only to the run (RECIST
  * thresholds, the time range, which states exist) are written into the
  * script as named variables at its top, so a user can restyle it. */
-#include "io/plot.h"
-#include "io/io_util.h"
+#include "io/io.h"
 
 #include <errno.h>
 #include <math.h>
@@ -131,19 +130,19 @@ static its_status script_open(script *s, const char *dir, const char *prefix, co
     memset(s, 0, sizeof *s);
     len = snprintf(s->stem, sizeof s->stem, "%s%s", prefix, base);
     if (len < 0 || (size_t)len + 3 >= sizeof s->name) {
-        its__set_msg(err, errlen, "%s%s.gp: file name too long", prefix, base);
+        its__fmt(err, errlen, "%s%s.gp: file name too long", prefix, base);
         return ITS_EINVAL;
     }
-    snprintf(s->name, sizeof s->name, "%s.gp", s->stem);
+    its__fmt(s->name, sizeof s->name, "%s.gp", s->stem);
     len = snprintf(s->path, sizeof s->path, "%s/%s", dir, s->name);
     if (len < 0 || (size_t)len >= sizeof s->path) {
-        its__set_msg(err, errlen, "%s: path too long", s->name);
+        its__fmt(err, errlen, "%s: path too long", s->name);
         return ITS_EINVAL;
     }
     s->fp = fopen(s->path, "w");
     if (!s->fp) {
         its__errno_text(errno, eb, sizeof eb);
-        its__set_msg(err, errlen, "%s: cannot write: %s", s->path, eb);
+        its__fmt(err, errlen, "%s: cannot write: %s", s->path, eb);
         return ITS_EIO;
     }
     s->left = 0.085;
@@ -168,7 +167,7 @@ static its_status script_close(script *s, its_status st, char names[][128], size
     s->fp = NULL;
     if (st == ITS_OK && bad) {
         its__errno_text(bad, eb, sizeof eb);
-        its__set_msg(err, errlen, "%s: write failed: %s", s->path, eb);
+        its__fmt(err, errlen, "%s: write failed: %s", s->path, eb);
         st = ITS_EIO;
     }
     if (st != ITS_OK) {
@@ -307,22 +306,39 @@ static const char *const lesion_colour[] = {"#4e79a7", "#f28e2b", "#59a14f", "#b
 static const char *const arm_colour[] = {"#000000", "#d62728", "#1f77b4", "#2ca02c",
                                          "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"};
 
-/* Colour of a state by its stem (the name before the first '_'), so a cell
- * type or cytokine has the same colour in blood and lesion. */
-static const char *stem_colour(const char *name)
+/* Colours of the kinds of states a model shows (its_state_shown): the k-th
+ * kind of a role, in order of first appearance, gets the k-th colour of the
+ * role's palette, so a cell type or cytokine has the same colour in blood
+ * and lesion. */
+static const char *const cell_colour[] = {"#d62728", "#9467bd", "#ff7f0e", "#2ca02c", "#8c564b",
+                                          "#e377c2", "#17becf", "#bcbd22", "#1f77b4"};
+static const char *const cytokine_colour[] = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd"};
+
+static int same_kind(const its_state_shown *a, const its_state_shown *b)
 {
-    static const struct {
-        const char *stem, *colour;
-    } tab[] = {{"CD8", "#d62728"},  {"EX", "#e377c2"},     {"Treg", "#ff7f0e"},
-               {"Th", "#2ca02c"},   {"NK", "#9467bd"},     {"NEU", "#8c564b"},
-               {"M1", "#17becf"},   {"M2", "#bcbd22"},     {"mDC", "#1f77b4"},
-               {"IL2", "#d62728"},  {"IFNa", "#1f77b4"},   {"GM", "#2ca02c"},
-               {"IFNg", "#9467bd"}, {"antiPD1", "#000000"}};
-    size_t k, len = strcspn(name, "_");
-    for (k = 0; k < sizeof tab / sizeof tab[0]; k++)
-        if (strlen(tab[k].stem) == len && strncmp(tab[k].stem, name, len) == 0)
-            return tab[k].colour;
-    return "#555555";
+    if (a->role != b->role)
+        return 0;
+    if (!a->kind || !b->kind)
+        return a == b;
+    return strcmp(a->kind, b->kind) == 0;
+}
+
+static const char *kind_colour(const its_model_def *m, const its_state_shown *v)
+{
+    size_t i, k, rank = 0;
+    for (i = 0; i < m->n_shown && &m->shown[i] != v; i++) {
+        if (m->shown[i].role != v->role)
+            continue;
+        for (k = 0; k < i && !same_kind(&m->shown[k], &m->shown[i]); k++)
+            ;
+        if (k == i && !same_kind(&m->shown[i], v))   /* a new kind, not v's */
+            rank++;
+        else if (k == i)
+            break;                                    /* v's kind first seen here */
+    }
+    if (v->role == ITS_STATE_CYTOKINE)
+        return cytokine_colour[rank % (sizeof cytokine_colour / sizeof cytokine_colour[0])];
+    return cell_colour[rank % (sizeof cell_colour / sizeof cell_colour[0])];
 }
 
 typedef struct run {
@@ -378,25 +394,16 @@ static void run_frame(script *s, const run *r, double bottom, const char *title2
 {
     const its_result *res = r->res;
     char t1[512], t3[160];
-    snprintf(t1, sizeof t1, "%s (model %s)",
+    its__fmt(t1, sizeof t1, "%s (model %s)",
              res->plan.description ? res->plan.description : res->plan.source,
              res->plan.model->name);
     if (isfinite(r->t_stop))
-        snprintf(t3, sizeof t3, "THE SOLVER FAILED: the run stopped at %.6g %s "
+        its__fmt(t3, sizeof t3, "THE SOLVER FAILED: the run stopped at %.6g %s "
                  "(summary.json: status, message)", r->t_stop, r->m->time_unit);
     s->top = isfinite(r->t_stop) ? 0.865 : 0.885;
     s->bottom = bottom;
     s->gap = 0.075;
     frame_begin(s, t1, title2, isfinite(r->t_stop) ? t3 : NULL);
-}
-
-/* Index of state `name` with unit `unit` (NULL: any), or -1. */
-static int state_with(const its_model_def *m, const char *name, const char *unit)
-{
-    const int j = its_model_state_index(m, name);
-    if (j < 0 || (unit && strcmp(m->states[j].unit, unit) != 0))
-        return -1;
-    return j;
 }
 
 /* Largest value of state j over the run. */
@@ -433,26 +440,20 @@ static double log_floor(const its_result *res, const int *idx, size_t n, double 
 static const char *state_col(char *buf, size_t n, const its_model_def *m, int j)
 {
     char raw[256];
-    snprintf(raw, sizeof raw, "%s [%s]", m->states[j].name, m->states[j].unit);
+    its__fmt(raw, sizeof raw, "%s [%s]", m->states[j].name, m->states[j].unit);
     return q(buf, n, raw);
 }
 
-/* A state's description without a trailing ", lesion N" / " in blood" /
- * " in plasma" (the panel says where), then its name in brackets. */
-static const char *state_title(char *buf, size_t n, const its_model_def *m, int j)
+/* A shown state's label (the model's display name, without the site), then
+ * its name in brackets. */
+static const char *state_title(char *buf, size_t n, const its_model_def *m, int j,
+                               const its_state_shown *v)
 {
     char raw[256];
-    const char *d = m->states[j].description;
-    size_t len = d ? strlen(d) : 0;
-    const char *cut;
+    const char *d = v->label ? v->label : m->states[j].description;
     if (!d || !*d)
         return q(buf, n, m->states[j].name);
-    if ((cut = strstr(d, ", lesion ")) != NULL || (cut = strstr(d, " in blood")) != NULL ||
-        (cut = strstr(d, " in plasma")) != NULL)
-        len = (size_t)(cut - d);
-    if (len > 120)
-        len = 120;
-    snprintf(raw, sizeof raw, "%.*s (%s)", (int)len, d, m->states[j].name);
+    its__fmt(raw, sizeof raw, "%.120s (%s)", d, m->states[j].name);
     return q(buf, n, raw);
 }
 
@@ -463,21 +464,21 @@ static void run_vars(script *s, const run *r, double ta, double tb, int ts, int 
     char b[512], f[256];
     out(s, "\n# ---- data files and settings\n");
     if (ts) {
-        snprintf(f, sizeof f, "%stimeseries.csv", r->prefix);
+        its__fmt(f, sizeof f, "%stimeseries.csv", r->prefix);
         out(s, "ts = %s\n", q(b, sizeof b, f));
-        snprintf(f, sizeof f, "time [%s]", r->m->time_unit);
+        its__fmt(f, sizeof f, "time [%s]", r->m->time_unit);
         out(s, "tcol = %s   # time column of the timeseries\n", q(b, sizeof b, f));
     }
     if (clin) {
-        snprintf(f, sizeof f, "%sclinical.csv", r->prefix);
+        its__fmt(f, sizeof f, "%sclinical.csv", r->prefix);
         out(s, "clin = %s\n", q(b, sizeof b, f));
     }
     if (asm_) {
-        snprintf(f, sizeof f, "%sassessments.csv", r->prefix);
+        its__fmt(f, sizeof f, "%sassessments.csv", r->prefix);
         out(s, "asm = %s\n", q(b, sizeof b, f));
     }
     if (doses) {
-        snprintf(f, sizeof f, "%sdoses.csv", r->prefix);
+        its__fmt(f, sizeof f, "%sdoses.csv", r->prefix);
         out(s, "doses = %s\n", q(b, sizeof b, f));
     }
     out(s, "tunit = %s\n", q(b, sizeof b, r->m->time_unit));
@@ -554,7 +555,7 @@ static void dose_ticks(script *s, const run *r)
     size_t k;
     for (k = 0; k < r->n_inputs; k++) {
         const char *name = r->m->inputs[r->inputs[k]].name;
-        snprintf(raw, sizeof raw, "%s dose given", name);
+        its__fmt(raw, sizeof raw, "%s dose given", name);
         /* one short lane per input, stacked, so doses of two inputs at the
          * same time both show */
         item(s,
@@ -573,10 +574,10 @@ static const char *term_short(char *buf, size_t n, its_ae_term k)
     const char *ae = tn ? strstr(tn, "adverse event") : NULL;
     size_t len = tn ? (par ? (size_t)(par - tn) : strlen(tn)) : 0;
     if (ae && (size_t)(ae - tn) + 13 <= len)   /* "... adverse event" -> "... AE" */
-        snprintf(buf, n, "%.*sAE%.*s", (int)(ae - tn), tn, (int)(len - (size_t)(ae - tn) - 13),
+        its__fmt(buf, n, "%.*sAE%.*s", (int)(ae - tn), tn, (int)(len - (size_t)(ae - tn) - 13),
                  ae + 13);
     else
-        snprintf(buf, n, "%.*s", (int)len, tn ? tn : "");
+        its__fmt(buf, n, "%.*s", (int)len, tn ? tn : "");
     return buf;
 }
 
@@ -585,9 +586,62 @@ static const char *term_short(char *buf, size_t n, its_ae_term k)
 static void pct(char *buf, size_t n, double x)
 {
     if (isfinite(x))
-        snprintf(buf, n, "%+.1f %%", 100.0 * x);
+        its__fmt(buf, n, "%+.1f %%", 100.0 * x);
     else
-        snprintf(buf, n, "-");
+        its__fmt(buf, n, "-");
+}
+
+/* Panel (b) of tumour.gp: each lesion's diameter and, when RECIST ran, the
+ * sum of target diameters (recist) or the assessments on lesion 1
+ * (assessed, without target lesions), with the thresholds. */
+static void tumour_lesions(script *s, const run *r, int recist, int assessed)
+{
+    const its__clinrun *c = &r->res->clin;
+    const its_model_def *m = r->m;
+    const its_recist *rc = its_result_recist(r->res);
+    char b[256], b2[256], b3[64];
+    size_t j;
+    out(s, "    set title \"(b) Lesion diameters and RECIST 1.1 sum of target diameters "
+           "[mm]\"\n"
+           "    set ylabel \"diameter [mm]\"\n"
+           "    set yrange [0:*]; set offsets 0, 0, graph 0.12, 0\n"
+           "    set style textbox opaque noborder margins 1,1\n");
+    event_marks(s, r);
+    plot_begin(s);
+    for (j = 0; j < c->n_lesions; j++) {
+        const char *nm = m->observables[c->lesion_obs[j]].name;
+        const int role = rc ? its_recist_is_target(rc, j) : -2;
+        its__fmt(b3, sizeof b3, "lesion %zu%s", j + 1,
+                 role == 1   ? " (target)"
+                 : role == 0 ? " (non-target)"
+                 : role == -1 ? " (absent at baseline)"
+                              : "");
+        item(s, "clin using \"t\":(column(%s)) with lines lw 1.2 lc rgb \"%s\" title %s",
+             q(b, sizeof b, nm), lesion_colour[j % 8], q(b2, sizeof b2, b3));
+    }
+    if (recist) {
+        item(s, "asm using \"t\":\"sum_mm\" with linespoints pt 7 ps 1.6 lw 2.5 "
+                "lc rgb \"#000000\" title \"RECIST sum (target lesions)\"");
+        item(s, "asm using \"t\":\"sum_mm\":(resp(strcol(\"overall\"))) with labels "
+                "boxed offset 0,1.3 font \",11\" notitle");
+        item(s, "asm using \"t\":(strcol(\"assessment\") eq \"baseline\" ? NaN : "
+                "pd_thr(column(\"nadir_mm\"))) with points pt 11 ps 1.4 lc rgb \"#d62728\" "
+                "title \"PD threshold (nadir +20 %%, ≥ 5 mm)\"");
+        item(s, "pr_mm with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" "
+                "title sprintf(\"PR, baseline -30 %%%%: %%.1f mm\", pr_mm)");
+    } else if (assessed) {
+        /* no sum: the overall response at each assessment on lesion 1 */
+        char col[160];
+        its__fmt(col, sizeof col, "%s_mm", m->observables[c->lesion_obs[0]].name);
+        q(b, sizeof b, col);
+        item(s, "asm using \"t\":%s with points pt 7 ps 1.4 lc rgb \"#000000\" "
+                "title \"assessment (overall response)\"", b);
+        item(s, "asm using \"t\":%s:(resp(strcol(\"overall\"))) with labels boxed "
+                "offset 0,1.3 font \",11\" notitle", b);
+    }
+    item(s, "measurable_mm with lines dt 3 lw 1.2 lc rgb \"#7f7f7f\" "
+            "title sprintf(\"measurable lesion %%g mm\", measurable_mm)");
+    plot_end(s);
 }
 
 static its_status fig_tumour(const run *r, const char *dir, char names[][128], size_t *n_names,
@@ -602,10 +656,9 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
     /* assessed: RECIST ran; recist: ... with target lesions (a sum to draw) */
     const int assessed = lesions && r->have_sum && r->sum.recist_available && c->recist_ok;
     const int recist = assessed && r->sum.recist.n_targets > 0;
-    const its_recist *rc = its_result_recist(res);
     double w[2] = {1.0, 1.3};
-    size_t np = 0, pi = 0, j;
-    char t2[512], b[256], b2[256], b3[64];
+    size_t np = 0, pi = 0;
+    char t2[512], b[256];
     script s;
     its_status st;
 
@@ -649,16 +702,16 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
         const its_recist_endpoints *e = &r->sum.recist;
         char bc[32];
         pct(bc, sizeof bc, e->best_change);
-        snprintf(t2, sizeof t2, "Tumour: best overall response %s (best change %s), PFS %.0f %s (%s)",
+        its__fmt(t2, sizeof t2, "Tumour: best overall response %s (best change %s), PFS %.0f %s (%s)",
                  its_response_name(e->best), bc, e->pfs, m->time_unit,
                  e->pfs_event == 1 ? "progression" : e->pfs_event == 2 ? "death" : "censored");
     } else if (assessed) {
         const its_recist_endpoints *e = &r->sum.recist;
-        snprintf(t2, sizeof t2, "Tumour: no target lesion at baseline; best overall response %s, "
+        its__fmt(t2, sizeof t2, "Tumour: no target lesion at baseline; best overall response %s, "
                  "PFS %.0f %s (%s)", its_response_name(e->best), e->pfs, m->time_unit,
                  e->pfs_event == 1 ? "progression" : e->pfs_event == 2 ? "death" : "censored");
     } else {
-        snprintf(t2, sizeof t2, "Tumour burden and lesions");
+        its__fmt(t2, sizeof t2, "Tumour burden and lesions");
     }
     run_frame(&s, r, 0.075, t2);
     if (burden < 0 || !lesions)
@@ -685,47 +738,7 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
     }
     if (lesions) {
         panel(&s, w, np, pi++, "(b) lesion diameters and RECIST sum");
-        out(&s, "    set title \"(b) Lesion diameters and RECIST 1.1 sum of target diameters "
-                "[mm]\"\n"
-                "    set ylabel \"diameter [mm]\"\n"
-                "    set yrange [0:*]; set offsets 0, 0, graph 0.12, 0\n"
-                "    set style textbox opaque noborder margins 1,1\n");
-        event_marks(&s, r);
-        plot_begin(&s);
-        for (j = 0; j < c->n_lesions; j++) {
-            const char *nm = m->observables[c->lesion_obs[j]].name;
-            const int role = rc ? its_recist_is_target(rc, j) : -2;
-            snprintf(b3, sizeof b3, "lesion %zu%s", j + 1,
-                     role == 1   ? " (target)"
-                     : role == 0 ? " (non-target)"
-                     : role == -1 ? " (absent at baseline)"
-                                  : "");
-            item(&s, "clin using \"t\":(column(%s)) with lines lw 1.2 lc rgb \"%s\" title %s",
-                 q(b, sizeof b, nm), lesion_colour[j % 8], q(b2, sizeof b2, b3));
-        }
-        if (recist) {
-            item(&s, "asm using \"t\":\"sum_mm\" with linespoints pt 7 ps 1.6 lw 2.5 "
-                     "lc rgb \"#000000\" title \"RECIST sum (target lesions)\"");
-            item(&s, "asm using \"t\":\"sum_mm\":(resp(strcol(\"overall\"))) with labels "
-                     "boxed offset 0,1.3 font \",11\" notitle");
-            item(&s, "asm using \"t\":(strcol(\"assessment\") eq \"baseline\" ? NaN : "
-                     "pd_thr(column(\"nadir_mm\"))) with points pt 11 ps 1.4 lc rgb \"#d62728\" "
-                     "title \"PD threshold (nadir +20 %%, ≥ 5 mm)\"");
-            item(&s, "pr_mm with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" "
-                     "title sprintf(\"PR, baseline -30 %%%%: %%.1f mm\", pr_mm)");
-        } else if (assessed) {
-            /* no sum: the overall response at each assessment on lesion 1 */
-            char col[160];
-            snprintf(col, sizeof col, "%s_mm", m->observables[c->lesion_obs[0]].name);
-            q(b, sizeof b, col);
-            item(&s, "asm using \"t\":%s with points pt 7 ps 1.4 lc rgb \"#000000\" "
-                     "title \"assessment (overall response)\"", b);
-            item(&s, "asm using \"t\":%s:(resp(strcol(\"overall\"))) with labels boxed "
-                     "offset 0,1.3 font \",11\" notitle", b);
-        }
-        item(&s, "measurable_mm with lines dt 3 lw 1.2 lc rgb \"#7f7f7f\" "
-                 "title sprintf(\"measurable lesion %%g mm\", measurable_mm)");
-        plot_end(&s);
+        tumour_lesions(&s, r, recist, assessed);
     }
     frame_end(&s);
     return script_close(&s, ITS_OK, names, n_names, err, errlen);
@@ -733,35 +746,87 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
 
 /* ---- immune.gp and cytokines.gp -------------------------------------------- */
 
-/* States of names[] that exist with the given unit (NULL: any). */
-static size_t pick_states(const its_model_def *m, const char *const *want, size_t n_want,
-                          const char *unit, int *idx)
+/* The states a figure draws in one panel, picked by their declared role
+ * and site (its_model_def.shown), in the model's order. */
+#define MAX_SHOWN 16
+typedef struct picked {
+    int idx[MAX_SHOWN];                 /* state indices */
+    const its_state_shown *v[MAX_SHOWN];
+    size_t n;
+} picked;
+
+/* The states shown with this role at this site that exist with the given
+ * unit (NULL: any); at most MAX_SHOWN. */
+static void pick(const its_model_def *m, its_state_role role, unsigned site, const char *unit,
+                 picked *out)
 {
-    size_t k, n = 0;
-    for (k = 0; k < n_want; k++) {
-        const int j = state_with(m, want[k], unit);
-        if (j >= 0)
-            idx[n++] = j;
+    size_t k;
+    out->n = 0;
+    for (k = 0; k < m->n_shown && out->n < MAX_SHOWN; k++) {
+        const its_state_shown *v = &m->shown[k];
+        const int j = v->role == role && v->site == site ? its_model_state_index(m, v->state) : -1;
+        if (j < 0 || (unit && strcmp(m->states[j].unit, unit) != 0))
+            continue;
+        out->idx[out->n] = j;
+        out->v[out->n++] = v;
     }
-    return n;
 }
 
-static void state_lines(script *s, const run *r, const int *idx, size_t n, const char *floor_var,
-                        const char *axes)
+/* The first state shown with this role (at any site), or NULL; *j is its index. */
+static const its_state_shown *first_shown(const its_model_def *m, its_state_role role, int *j)
+{
+    size_t k;
+    for (k = 0; k < m->n_shown; k++)
+        if (m->shown[k].role == role && (*j = its_model_state_index(m, m->shown[k].state)) >= 0)
+            return &m->shown[k];
+    *j = -1;
+    return NULL;
+}
+
+/* The display name of shown state j: its label, else its name. */
+static const char *shown_label(const its_model_def *m, int j, const its_state_shown *v)
+{
+    return v->label && *v->label ? v->label : m->states[j].name;
+}
+
+/* The label for a double-quoted gnuplot string, where a backslash, a quote,
+ * a backquote or an '@' would be code: such a label is written as
+ * "antibody" instead. */
+static const char *dq_label(const its_model_def *m, int j, const its_state_shown *v)
+{
+    const char *l = shown_label(m, j, v), *p;
+    for (p = l; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f || strchr("\\\"`@'", *p))
+            return "antibody";
+    return l;
+}
+
+/* The Reads line of a figure drawing states: the column of state j as the
+ * example. */
+static const char *reads_states(char *buf, size_t n, const its_model_def *m, int j)
+{
+    char b1[128], b2[64];
+    its__fmt(buf, n, "timeseries.csv (time and state columns, e.g. \"%s [%s]\"),\n"
+                     "#         doses.csv (t, input, given)",
+             plain(b1, sizeof b1, m->states[j].name), plain(b2, sizeof b2, m->states[j].unit));
+    return buf;
+}
+
+static void state_lines(script *s, const run *r, const picked *pk, const char *floor_var)
 {
     char b1[256], b2[256];
     size_t k;
-    for (k = 0; k < n; k++)
-        item(s, "ts using tcol:(lf(column(%s), %s)) %swith lines lw 2 lc rgb \"%s\" title %s",
-             state_col(b1, sizeof b1, r->m, idx[k]), floor_var, axes,
-             stem_colour(r->m->states[idx[k]].name), state_title(b2, sizeof b2, r->m, idx[k]));
+    for (k = 0; k < pk->n; k++)
+        item(s, "ts using tcol:(lf(column(%s), %s)) with lines lw 2 lc rgb \"%s\" title %s",
+             state_col(b1, sizeof b1, r->m, pk->idx[k]), floor_var,
+             kind_colour(r->m, pk->v[k]), state_title(b2, sizeof b2, r->m, pk->idx[k], pk->v[k]));
 }
 
 /* Panel i (the last) of a figure: states idx[0..n) of lesion 1 on a log
  * axis with the event marks and dose ticks. title and ylabel are gnuplot
  * string expressions (they may concatenate script variables). */
 static void lesion_panel(script *s, const run *r, const double *w, size_t np, size_t i,
-                         const int *idx, size_t n, const char *title, const char *ylabel)
+                         const picked *pk, const char *title, const char *ylabel)
 {
     panel(s, w, np, i, "(b) lesion 1");
     out(s, "    set title \"(%c) \".%s.\" (log scale)\"\n"
@@ -770,7 +835,7 @@ static void lesion_panel(script *s, const run *r, const double *w, size_t np, si
     event_marks(s, r);
     dose_ticks_setup(s, r);
     plot_begin(s);
-    state_lines(s, r, idx, n, "floor_lesion", "");
+    state_lines(s, r, pk, "floor_lesion");
     dose_ticks(s, r);
     plot_end(s);
 }
@@ -778,17 +843,18 @@ static void lesion_panel(script *s, const run *r, const double *w, size_t np, si
 static its_status fig_immune(const run *r, const char *dir, char names[][128], size_t *n_names,
                              char *err, size_t errlen)
 {
-    static const char *const blood[] = {"CD8_b", "NK_b", "Treg_b", "Th_b", "NEU_b"};
-    static const char *const lesion[] = {"CD8_1", "EX_1", "Treg_1", "NK_1",
-                                         "M1_1",  "M2_1", "mDC_1"};
-    int ib[8], il[8];
-    const size_t nb = pick_states(r->m, blood, 5, "cell", ib);
-    const size_t nl = pick_states(r->m, lesion, 7, "cell", il);
+    picked pb, pl;
     const double w[2] = {1.0, 1.0};
-    size_t np = (nb > 0) + (nl > 0), pi = 0;
+    size_t nb, nl, np, pi = 0;
+    char rd[256];
     script s;
     its_status st;
 
+    pick(r->m, ITS_STATE_IMMUNE_CELLS, 0, "cell", &pb);
+    pick(r->m, ITS_STATE_IMMUNE_CELLS, 1, "cell", &pl);
+    nb = pb.n;
+    nl = pl.n;
+    np = (nb > 0) + (nl > 0);
     if (!np)
         return ITS_OK;
     st = script_open(&s, dir, r->prefix, "immune", err, errlen);
@@ -799,13 +865,12 @@ static its_status fig_immune(const run *r, const char *dir, char names[][128], s
              "on a log axis (values below cell_floor are drawn at it). A cell type has\n"
              "the same colour in both panels. Short ticks at the bottom of (b) mark\n"
              "the doses given.",
-             "timeseries.csv (time and state columns, e.g. \"CD8_b [cell]\"),\n"
-             "#         doses.csv (t, input, given)");
+             reads_states(rd, sizeof rd, r->m, nb ? pb.idx[0] : pl.idx[0]));
     run_vars(&s, r, r->t0, r->t1, 1, 0, 0, r->res->plan.n_doses > 0);
     event_vars(&s, r);
     out(&s, "# log-axis floors [cells]: 6 decades below the largest value shown\n"
             "floor_blood = %.6g; floor_lesion = %.6g\n",
-        log_floor(r->res, ib, nb, 6.0, 1.0), log_floor(r->res, il, nl, 6.0, 1.0));
+        log_floor(r->res, pb.idx, nb, 6.0, 1.0), log_floor(r->res, pl.idx, nl, 6.0, 1.0));
     run_frame(&s, r, 0.075, "Immune cell populations");
     if (nb) {
         panel(&s, w, np, pi++, "(a) blood");
@@ -815,13 +880,13 @@ static its_status fig_immune(const run *r, const char *dir, char names[][128], s
         if (!nl)
             dose_ticks_setup(&s, r);
         plot_begin(&s);
-        state_lines(&s, r, ib, nb, "floor_blood", "");
+        state_lines(&s, r, &pb, "floor_blood");
         if (!nl)
             dose_ticks(&s, r);
         plot_end(&s);
     }
     if (nl)
-        lesion_panel(&s, r, w, np, pi++, il, nl, "\"Immune cells in lesion 1 [cells]\"",
+        lesion_panel(&s, r, w, np, pi++, &pl, "\"Immune cells in lesion 1 [cells]\"",
                      "\"cells\"");
     frame_end(&s);
     return script_close(&s, ITS_OK, names, n_names, err, errlen);
@@ -830,31 +895,28 @@ static its_status fig_immune(const run *r, const char *dir, char names[][128], s
 static its_status fig_cytokines(const run *r, const char *dir, char names[][128],
                                 size_t *n_names, char *err, size_t errlen)
 {
-    static const char *const blood[] = {"IL2_b", "IFNa_b", "GM_b", "IFNg_b"};
-    static const char *const lesion[] = {"IL2_1", "IFNa_1", "GM_1", "IFNg_1"};
     const its_model_def *m = r->m;
-    int ib[4], il[4];
-    size_t nb = 0, nl = 0, np, pi = 0, k;
+    picked pb, pl;
+    size_t nb = 0, nl = 0, np, pi = 0;
     const double w[2] = {1.0, 1.0};
     const char *unit = NULL;
-    int ab;
-    char b1[256], b2[256];
+    int ab, cy;
+    const its_state_shown *abv = first_shown(m, ITS_STATE_ANTIBODY, &ab);
+    char b1[256], b2[256], about[512];
     script s;
     its_status st;
 
-    /* the unit of the first cytokine found is the axis unit */
-    for (k = 0; k < 4 && !unit; k++) {
-        int j = its_model_state_index(m, blood[k]);
-        if (j < 0)
-            j = its_model_state_index(m, lesion[k]);
-        if (j >= 0)
-            unit = m->states[j].unit;
-    }
+    /* the unit of the first cytokine shown is the axis unit */
+    if (first_shown(m, ITS_STATE_CYTOKINE, &cy))
+        unit = m->states[cy].unit;
+    pick(m, ITS_STATE_CYTOKINE, 0, unit, &pb);
+    pick(m, ITS_STATE_CYTOKINE, 1, unit, &pl);
     if (unit) {
-        nb = pick_states(m, blood, 4, unit, ib);
-        nl = pick_states(m, lesion, 4, unit, il);
+        nb = pb.n;
+        nl = pl.n;
     }
-    ab = its_model_state_index(m, "antiPD1");
+    if (ab >= 0 && abv->site != 0)
+        ab = -1;                       /* only an antibody in plasma has an axis */
     if (ab >= 0 && !(state_max(r->res, ab) > 1e-3))
         ab = -1;                       /* not given: no axis for it */
     np = (nb > 0 || ab >= 0) + (nl > 0);
@@ -863,29 +925,31 @@ static its_status fig_cytokines(const run *r, const char *dir, char names[][128]
     st = script_open(&s, dir, r->prefix, "cytokines", err, errlen);
     if (st != ITS_OK)
         return st;
-    preamble(&s, "itsim figure: cytokines and antibody",
-             "(a) cytokines in blood (log axis, left) and the anti-PD-1 antibody in\n"
-             "    plasma (linear, right axis; only when it was given);\n"
+    its__fmt(about, sizeof about,
+             "(a) cytokines in blood (log axis, left)%s%s%s;\n"
              "(b) cytokines in lesion 1 (log axis). Values below conc_floor are\n"
              "    drawn at it. A cytokine has the same colour in both panels; short\n"
              "    ticks at the bottom of (b) mark the doses given.",
-             "timeseries.csv (time and state columns, e.g. \"IL2_b [pM]\"),\n"
-             "#         doses.csv (t, input, given)");
+             abv ? " and the " : "", abv ? plain(b1, sizeof b1, shown_label(m, ab, abv)) : "",
+             abv ? " antibody in\n    plasma (linear, right axis; only when it was given)" : "");
+    preamble(&s, "itsim figure: cytokines and antibody", about,
+             reads_states(b2, sizeof b2, m, nb ? pb.idx[0] : nl ? pl.idx[0] : ab));
     run_vars(&s, r, r->t0, r->t1, 1, 0, 0, r->res->plan.n_doses > 0);
     event_vars(&s, r);
     out(&s, "cunit = %s\n# log-axis floors [%s]: 7 decades below the largest value shown\n"
             "floor_blood = %.6g; floor_lesion = %.6g\n",
         q(b1, sizeof b1, unit ? unit : ""), unit ? unit : "",
-        log_floor(r->res, ib, nb, 7.0, 1e-6), log_floor(r->res, il, nl, 7.0, 1e-6));
+        log_floor(r->res, pb.idx, nb, 7.0, 1e-6), log_floor(r->res, pl.idx, nl, 7.0, 1e-6));
     run_frame(&s, r, 0.075, "Cytokines and antibody");
     if (nb || ab >= 0) {
         panel(&s, w, np, pi++, "(a) blood");
-        out(&s, "    set title \"(a) Blood: cytokines [\".cunit.\"] (log scale)%s\"\n"
+        out(&s, "    set title \"(a) Blood: cytokines [\".cunit.\"] (log scale)%s%s%s\"\n"
                 "    set logscale y; set format y \"1e%%T\"; set ylabel \"concentration [\".cunit.\"]\"\n",
-            ab >= 0 ? "; anti-PD-1 (right axis)" : "");
+            ab >= 0 ? "; " : "", ab >= 0 ? dq_label(m, ab, abv) : "",
+            ab >= 0 ? " (right axis)" : "");
         if (ab >= 0) {
-            char raw[64];
-            snprintf(raw, sizeof raw, "anti-PD-1 [%s]", m->states[ab].unit);
+            char raw[160];
+            its__fmt(raw, sizeof raw, "%.120s [%s]", shown_label(m, ab, abv), m->states[ab].unit);
             out(&s, "    set y2tics; set ytics nomirror; set y2range [0:*]\n"
                     "    set y2label %s\n",
                 q(b1, sizeof b1, raw));
@@ -895,10 +959,10 @@ static its_status fig_cytokines(const run *r, const char *dir, char names[][128]
         if (ab < 0 && !nl)
             dose_ticks_setup(&s, r);
         plot_begin(&s);
-        state_lines(&s, r, ib, nb, "floor_blood", "");
+        state_lines(&s, r, &pb, "floor_blood");
         if (ab >= 0) {
-            char raw[128];
-            snprintf(raw, sizeof raw, "anti-PD-1 (right axis)");
+            char raw[160];
+            its__fmt(raw, sizeof raw, "%.120s (right axis)", shown_label(m, ab, abv));
             item(&s, "ts using tcol:(column(%s)) axes x1y2 with lines lw 2.5 dt 1 "
                      "lc rgb \"#000000\" title %s",
                  state_col(b1, sizeof b1, m, ab), q(b2, sizeof b2, raw));
@@ -908,7 +972,7 @@ static its_status fig_cytokines(const run *r, const char *dir, char names[][128]
         plot_end(&s);
     }
     if (nl)
-        lesion_panel(&s, r, w, np, pi++, il, nl, "\"Lesion 1: cytokines [\".cunit.\"]\"",
+        lesion_panel(&s, r, w, np, pi++, &pl, "\"Lesion 1: cytokines [\".cunit.\"]\"",
                      "\"concentration [\".cunit.\"]\"");
     frame_end(&s);
     return script_close(&s, ITS_OK, names, n_names, err, errlen);
@@ -990,7 +1054,7 @@ static void grade_lanes(script *s, const run *r, const int *graded, int n_graded
     for (k = 0, lane = n_graded; k < ITS_AE_NTERMS; k++) {
         if (!graded[k])
             continue;
-        snprintf(col, sizeof col, "grade_%s", its_ae_term_id((its_ae_term)k));
+        its__fmt(col, sizeof col, "grade_%s", its_ae_term_id((its_ae_term)k));
         q(b, sizeof b, col);
         item(s, "%d - 0.4 with lines lw 1 lc rgb \"#999999\" notitle", lane);
         item(s, "g_run = 0, t_run = t_start, "
@@ -1011,6 +1075,138 @@ static void grade_lanes(script *s, const run *r, const int *graded, int n_graded
 
 /* toxicity.gp (the whole run) or, with zoom, toxicity_treatment.gp (the
  * treatment period, when it is shorter than half the run). */
+/* The second title line of a toxicity figure into t2[n]: the worst grade
+ * and the doses (the treatment period with zoom). */
+static void tox_title(const run *r, int zoom, double ta, double tb, char *t2, size_t n)
+{
+    const its__plan *p = &r->res->plan;
+    const its_model_def *m = r->m;
+    char head[160], worst[160], doses[160], b[256];
+    if (!r->have_sum) {
+        its__fmt(t2, n, "Toxicity");
+        return;
+    }
+    if (zoom)
+        its__fmt(head, sizeof head, "Treatment period, %.3g to %.3g %s: ", ta, tb, m->time_unit);
+    else
+        its__fmt(head, sizeof head, "Toxicity: ");
+    if (r->sum.worst_any > 0)
+        its__fmt(worst, sizeof worst, "worst CTCAE grade %d (%s)", r->sum.worst_any,
+                 term_short(b, sizeof b, r->sum.worst_term));
+    else
+        its__fmt(worst, sizeof worst, "no adverse event above grade 0");
+    doses[0] = '\0';
+    if (p->n_doses > 0)
+        its__fmt(doses, sizeof doses, "; doses: %zu planned, %zu given, %zu reduced, %zu held",
+                 r->sum.doses_planned, r->sum.doses_given, r->sum.doses_reduced,
+                 r->sum.doses_held);
+    its__fmt(t2, n, "%s%s%s", head, worst, doses);
+}
+
+/* Panel (label) of the vital signs: systolic blood pressure (observable
+ * sbp) and temperature (temp), either may be -1. */
+static void tox_vitals(script *s, const run *r, int sbp, int temp, char label)
+{
+    const its_model_def *m = r->m;
+    char b[256];
+    out(s, "    set title \"(%c) %s\"\n", label,
+        sbp >= 0 && temp >= 0 ? "Systolic blood pressure [mmHg] and temperature [°C] "
+                                "(right axis)"
+        : sbp >= 0            ? "Systolic blood pressure [mmHg]"
+                              : "Body temperature [°C]");
+    if (sbp >= 0 && temp >= 0)
+        out(s, "    set ylabel \"SBP [mmHg]\" tc rgb \"%s\"\n"
+               "    set y2label \"temperature [°C]\" tc rgb \"%s\"\n"
+               "    set ytics nomirror; set y2tics; set y2range [*:*]\n",
+            term_colour[ITS_AE_HYPOTENSION], term_colour[ITS_AE_FEVER]);
+    if (sbp >= 0 && temp >= 0)
+        key_at(s, 0.80);
+    else
+        out(s, "    set ylabel \"%s\"\n", sbp >= 0 ? "SBP [mmHg]" : "temperature [°C]");
+    /* keep the limit lines inside the axes */
+    if (sbp >= 0)
+        out(s, "    set yrange [*<sbp_limit-5:*]\n");
+    if (temp >= 0)
+        out(s, "    set %s [*<fever_limit-1.5:fever_limit+0.5<*]\n",
+            sbp >= 0 ? "y2range" : "yrange");
+    out(s, "    set offsets 0, 0, graph 0.06, graph 0.06\n");
+    event_marks(s, r);
+    plot_begin(s);
+    if (sbp >= 0) {
+        item(s, "clin using \"t\":%s with lines lw 1.8 lc rgb \"%s\" title \"systolic BP\"",
+             q(b, sizeof b, m->observables[sbp].name), term_colour[ITS_AE_HYPOTENSION]);
+        item(s, "sbp_limit with lines dt 2 lw 1.5 lc rgb \"%s\" "
+                "title sprintf(\"SBP %%g mmHg\", sbp_limit)",
+             term_colour[ITS_AE_HYPOTENSION]);
+    }
+    if (temp >= 0) {
+        const char *ax = sbp >= 0 ? " axes x1y2" : "";
+        item(s, "clin using \"t\":%s%s with lines lw 1.8 lc rgb \"%s\" "
+                "title \"temperature%s\"",
+             q(b, sizeof b, m->observables[temp].name), ax, term_colour[ITS_AE_FEVER],
+             sbp >= 0 ? " (right axis)" : "");
+        item(s, "fever_limit%s with lines dt 2 lw 1.5 lc rgb \"%s\" "
+                "title sprintf(\"fever %%g °C\", fever_limit)",
+             ax, term_colour[ITS_AE_FEVER]);
+    }
+    plot_end(s);
+}
+
+/* Panel (label) of the absolute neutrophil count (observable anc). */
+static void tox_anc(script *s, const run *r, int anc, char label)
+{
+    const its_model_def *m = r->m;
+    char b[256], b2[256], t2[64];
+    its__fmt(b, sizeof b, "(%c) Absolute neutrophil count [%s]", label,
+             m->observables[anc].unit);
+    out(s, "    set title %s\n    set ylabel %s; set yrange [0:*]\n",
+        q(b2, sizeof b2, b), q(t2, sizeof t2, "ANC [1e9/L]"));
+    event_marks(s, r);
+    plot_begin(s);
+    item(s, "clin using \"t\":%s with lines lw 1.8 lc rgb \"%s\" title \"ANC\"",
+         q(b, sizeof b, m->observables[anc].name), term_colour[ITS_AE_NEUTROPENIA]);
+    item(s, "anc_lln with lines dt 2 lw 1.5 lc rgb \"#7f7f7f\" "
+            "title sprintf(\"lower limit of normal %%g\", anc_lln)");
+    item(s, "anc_g3 with lines dt 3 lw 1.5 lc rgb \"%s\" "
+            "title sprintf(\"grade 3 below %%g\", anc_g3)",
+         term_colour[ITS_AE_NEUTROPENIA]);
+    item(s, "anc_g4 with lines dt 4 lw 1.5 lc rgb \"#000000\" "
+            "title sprintf(\"grade 4 below %%g\", anc_g4)");
+    plot_end(s);
+}
+
+/* Panel (label) of every scheduled dose, one row per input. */
+static void tox_doses(script *s, const run *r, char label)
+{
+    const its_model_def *m = r->m;
+    char b[256];
+    size_t i;
+    out(s, "    set title \"(%c) Doses by input\"\n", label);
+    out(s, "    set yrange [0.4:%zu.6]; unset grid; set grid xtics lc rgb \"#dddddd\"\n"
+           "    set ytics (",
+        r->n_inputs);
+    for (i = 0; i < r->n_inputs; i++)
+        out(s, "%s%s %zu", i ? ", " : "", q(b, sizeof b, m->inputs[r->inputs[i]].name),
+            i + 1);
+    out(s, ")\n    row(s) = ");
+    for (i = 0; i < r->n_inputs; i++)
+        out(s, "(s eq %s) ? %zu : ", q(b, sizeof b, m->inputs[r->inputs[i]].name), i + 1);
+    out(s, "NaN\n");
+    event_marks(s, r);
+    plot_begin(s);
+    item(s, "doses using \"t\":(column(\"given\") >= 0.999 ? row(strcol(\"input\")) : NaN) "
+            "with points pt 7 ps 1.3 lc rgb \"#1b7837\" title \"given\"");
+    item(s, "doses using \"t\":(column(\"given\") > 0 && column(\"given\") < 0.999 ? "
+            "row(strcol(\"input\")) : NaN) with points pt 9 ps 1.5 lc rgb \"#ff7f0e\" "
+            "title \"reduced\"");
+    item(s, "doses using \"t\":(column(\"given\") <= 0 ? row(strcol(\"input\")) : NaN) "
+            "with points pt 2 ps 1.5 lw 2 lc rgb \"#d62728\" title \"held (rule)\"");
+    item(s, "doses using \"t\":(strcol(\"given\") eq \"\" ? row(strcol(\"input\")) : NaN) "
+            "with points pt 6 ps 0.8 lc rgb \"#999999\" title \"not reached\"");
+    plot_end(s);
+    out(s, "    set ytics autofreq\n");
+}
+
 static its_status fig_toxicity(const run *r, int zoom, const char *dir, char names[][128],
                                size_t *n_names, char *err, size_t errlen)
 {
@@ -1023,9 +1219,9 @@ static its_status fig_toxicity(const run *r, int zoom, const char *dir, char nam
     int graded[ITS_AE_NTERMS], n_graded = 0, k;
     const int has_doses = p->n_doses > 0 && r->n_inputs > 0;
     double w[4];
-    size_t np = 0, pi = 0, i;
+    size_t np = 0, pi = 0;
     its_ctcae_opts co;
-    char t2[512], b[256], b2[256];
+    char t2[512];
     double ta = r->t0, tb = r->t1;
     script s;
     its_status st;
@@ -1078,90 +1274,16 @@ static its_status fig_toxicity(const run *r, int zoom, const char *dir, char nam
             p->clin.anc_lln, co.scale[ITS_AE_NEUTROPENIA].limit[2],
             co.scale[ITS_AE_NEUTROPENIA].limit[3]);
 
-    if (r->have_sum) {
-        const its_clinical_summary *sm = &r->sum;
-        int n = 0;
-        if (zoom)
-            n = snprintf(t2, sizeof t2, "Treatment period, %.3g to %.3g %s: ", ta, tb,
-                         m->time_unit);
-        else
-            n = snprintf(t2, sizeof t2, "Toxicity: ");
-        if (sm->worst_any > 0)
-            n += snprintf(t2 + n, sizeof t2 - (size_t)n, "worst CTCAE grade %d (%s)",
-                          sm->worst_any, term_short(b, sizeof b, sm->worst_term));
-        else
-            n += snprintf(t2 + n, sizeof t2 - (size_t)n, "no adverse event above grade 0");
-        if (p->n_doses > 0 && n > 0 && (size_t)n < sizeof t2)
-            snprintf(t2 + n, sizeof t2 - (size_t)n,
-                     "; doses: %zu planned, %zu given, %zu reduced, %zu held",
-                     sm->doses_planned, sm->doses_given, sm->doses_reduced, sm->doses_held);
-    } else {
-        snprintf(t2, sizeof t2, "Toxicity");
-    }
+    tox_title(r, zoom, ta, tb, t2, sizeof t2);
     run_frame(&s, r, 0.07, t2);
 
     if (sbp >= 0 || temp >= 0) {
         panel(&s, w, np, pi++, "(a) blood pressure and temperature");
-        out(&s, "    set title \"(%c) %s\"\n", (char)('a' + pi - 1),
-            sbp >= 0 && temp >= 0 ? "Systolic blood pressure [mmHg] and temperature [°C] "
-                                    "(right axis)"
-            : sbp >= 0            ? "Systolic blood pressure [mmHg]"
-                                  : "Body temperature [°C]");
-        if (sbp >= 0 && temp >= 0)
-            out(&s, "    set ylabel \"SBP [mmHg]\" tc rgb \"%s\"\n"
-                    "    set y2label \"temperature [°C]\" tc rgb \"%s\"\n"
-                    "    set ytics nomirror; set y2tics; set y2range [*:*]\n",
-                term_colour[ITS_AE_HYPOTENSION], term_colour[ITS_AE_FEVER]);
-        if (sbp >= 0 && temp >= 0)
-            key_at(&s, 0.80);
-        else
-            out(&s, "    set ylabel \"%s\"\n", sbp >= 0 ? "SBP [mmHg]" : "temperature [°C]");
-        /* keep the limit lines inside the axes */
-        if (sbp >= 0)
-            out(&s, "    set yrange [*<sbp_limit-5:*]\n");
-        if (temp >= 0)
-            out(&s, "    set %s [*<fever_limit-1.5:fever_limit+0.5<*]\n",
-                sbp >= 0 ? "y2range" : "yrange");
-        out(&s, "    set offsets 0, 0, graph 0.06, graph 0.06\n");
-        event_marks(&s, r);
-        plot_begin(&s);
-        if (sbp >= 0) {
-            item(&s, "clin using \"t\":%s with lines lw 1.8 lc rgb \"%s\" title \"systolic BP\"",
-                 q(b, sizeof b, m->observables[sbp].name), term_colour[ITS_AE_HYPOTENSION]);
-            item(&s, "sbp_limit with lines dt 2 lw 1.5 lc rgb \"%s\" "
-                     "title sprintf(\"SBP %%g mmHg\", sbp_limit)",
-                 term_colour[ITS_AE_HYPOTENSION]);
-        }
-        if (temp >= 0) {
-            const char *ax = sbp >= 0 ? " axes x1y2" : "";
-            item(&s, "clin using \"t\":%s%s with lines lw 1.8 lc rgb \"%s\" "
-                     "title \"temperature%s\"",
-                 q(b, sizeof b, m->observables[temp].name), ax, term_colour[ITS_AE_FEVER],
-                 sbp >= 0 ? " (right axis)" : "");
-            item(&s, "fever_limit%s with lines dt 2 lw 1.5 lc rgb \"%s\" "
-                     "title sprintf(\"fever %%g °C\", fever_limit)",
-                 ax, term_colour[ITS_AE_FEVER]);
-        }
-        plot_end(&s);
+        tox_vitals(&s, r, sbp, temp, (char)('a' + pi - 1));
     }
     if (anc >= 0) {
         panel(&s, w, np, pi++, "(b) neutrophils");
-        snprintf(b, sizeof b, "(%c) Absolute neutrophil count [%s]", (char)('a' + pi - 1),
-                 m->observables[anc].unit);
-        out(&s, "    set title %s\n    set ylabel %s; set yrange [0:*]\n",
-            q(b2, sizeof b2, b), q(t2, sizeof t2, "ANC [1e9/L]"));
-        event_marks(&s, r);
-        plot_begin(&s);
-        item(&s, "clin using \"t\":%s with lines lw 1.8 lc rgb \"%s\" title \"ANC\"",
-             q(b, sizeof b, m->observables[anc].name), term_colour[ITS_AE_NEUTROPENIA]);
-        item(&s, "anc_lln with lines dt 2 lw 1.5 lc rgb \"#7f7f7f\" "
-                 "title sprintf(\"lower limit of normal %%g\", anc_lln)");
-        item(&s, "anc_g3 with lines dt 3 lw 1.5 lc rgb \"%s\" "
-                 "title sprintf(\"grade 3 below %%g\", anc_g3)",
-             term_colour[ITS_AE_NEUTROPENIA]);
-        item(&s, "anc_g4 with lines dt 4 lw 1.5 lc rgb \"#000000\" "
-                 "title sprintf(\"grade 4 below %%g\", anc_g4)");
-        plot_end(&s);
+        tox_anc(&s, r, anc, (char)('a' + pi - 1));
     }
     if (n_graded) {
         panel(&s, w, np, pi++, "(c) CTCAE grades");
@@ -1169,30 +1291,7 @@ static its_status fig_toxicity(const run *r, int zoom, const char *dir, char nam
     }
     if (has_doses) {
         panel(&s, w, np, pi++, "(d) doses");
-        out(&s, "    set title \"(%c) Doses by input\"\n", (char)('a' + pi - 1));
-        out(&s, "    set yrange [0.4:%zu.6]; unset grid; set grid xtics lc rgb \"#dddddd\"\n"
-                "    set ytics (",
-            r->n_inputs);
-        for (i = 0; i < r->n_inputs; i++)
-            out(&s, "%s%s %zu", i ? ", " : "", q(b, sizeof b, m->inputs[r->inputs[i]].name),
-                i + 1);
-        out(&s, ")\n    row(s) = ");
-        for (i = 0; i < r->n_inputs; i++)
-            out(&s, "(s eq %s) ? %zu : ", q(b, sizeof b, m->inputs[r->inputs[i]].name), i + 1);
-        out(&s, "NaN\n");
-        event_marks(&s, r);
-        plot_begin(&s);
-        item(&s, "doses using \"t\":(column(\"given\") >= 0.999 ? row(strcol(\"input\")) : NaN) "
-                 "with points pt 7 ps 1.3 lc rgb \"#1b7837\" title \"given\"");
-        item(&s, "doses using \"t\":(column(\"given\") > 0 && column(\"given\") < 0.999 ? "
-                 "row(strcol(\"input\")) : NaN) with points pt 9 ps 1.5 lc rgb \"#ff7f0e\" "
-                 "title \"reduced\"");
-        item(&s, "doses using \"t\":(column(\"given\") <= 0 ? row(strcol(\"input\")) : NaN) "
-                 "with points pt 2 ps 1.5 lw 2 lc rgb \"#d62728\" title \"held (rule)\"");
-        item(&s, "doses using \"t\":(strcol(\"given\") eq \"\" ? row(strcol(\"input\")) : NaN) "
-                 "with points pt 6 ps 0.8 lc rgb \"#999999\" title \"not reached\"");
-        plot_end(&s);
-        out(&s, "    set ytics autofreq\n");
+        tox_doses(&s, r, (char)('a' + pi - 1));
     }
     frame_end(&s);
     return script_close(&s, ITS_OK, names, n_names, err, errlen);
@@ -1204,11 +1303,11 @@ static its_status check_args(const char *dir, char names[][128], size_t *n_names
                              size_t max_names, size_t need, char *err, size_t errlen)
 {
     if (!dir || !names || !n_names) {
-        its__set_msg(err, errlen, "plot: NULL argument");
+        its__fmt(err, errlen, "plot: NULL argument");
         return ITS_EINVAL;
     }
     if (*n_names > max_names || max_names - *n_names < need) {
-        its__set_msg(err, errlen, "plot: room for %zu more script names needed", need);
+        its__fmt(err, errlen, "plot: room for %zu more script names needed", need);
         return ITS_EINVAL;
     }
     return ITS_OK;
@@ -1223,7 +1322,7 @@ its_status its__plot_run(const its_result *res, const char *dir, const char *pre
     its_status st;
 
     if (!res) {
-        its__set_msg(err, errlen, "plot: NULL result");
+        its__fmt(err, errlen, "plot: NULL result");
         return ITS_EINVAL;
     }
     if (!res->plan.clin.on)
@@ -1234,7 +1333,7 @@ its_status its__plot_run(const its_result *res, const char *dir, const char *pre
     if (!prefix)
         prefix = "";
     if (!safe_prefix(prefix)) {
-        its__set_msg(err, errlen, "plot: a file prefix may hold only letters, digits, '.', "
+        its__fmt(err, errlen, "plot: a file prefix may hold only letters, digits, '.', "
                                   "'_' and '-'");
         return ITS_EINVAL;
     }
@@ -1269,6 +1368,257 @@ static void stop_marks(script *s, const its_result *const *res, size_t n)
                 i + 1, i + 1, i + 1, i + 1, i + 1);
 }
 
+/* What comparison.gp needs to know about the arms. Arms that did not run
+ * (NULL) or have no clinical read-outs are left out, as they are from
+ * comparison.csv. */
+typedef struct cmp_ctx {
+    const its_result *const *res;
+    const char *const *labels, *const *prefixes;
+    size_t n;                  /* arms given */
+    size_t m;                  /* arms drawn */
+    size_t n_burden, maxlab, n_failed;
+    int any_pd, rotate;
+    double tmin, tmax;
+    const char *tunit;
+} cmp_ctx;
+
+static int cmp_drawn(const cmp_ctx *c, size_t i)
+{
+    return c->res[i] && c->res[i]->plan.clin.on;
+}
+
+/* Checks the prefixes of the arms drawn and collects c->m, the time range
+ * and the longest label. */
+static its_status cmp_scan(cmp_ctx *c, char *err, size_t errlen)
+{
+    size_t i;
+    /* arms that did not run (NULL) or have no clinical read-outs are left
+     * out, as they are from comparison.csv */
+    for (i = 0; i < c->n; i++) {
+        run r;
+        if (!cmp_drawn(c, i))
+            continue;
+        if (!c->prefixes[i]) {
+            its__fmt(err, errlen, "plot: no file prefix for arm %zu", i + 1);
+            return ITS_EINVAL;
+        }
+        if (!safe_prefix(c->prefixes[i])) {
+            its__fmt(err, errlen, "plot: arm %zu: a file prefix may hold only letters, "
+                                      "digits, '.', '_' and '-'",
+                         i + 1);
+            return ITS_EINVAL;
+        }
+        if (!c->m)
+            c->tunit = c->res[i]->plan.model->time_unit;
+        c->m++;
+        if (its_model_observable_role(c->res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN) >= 0)
+            c->n_burden++;
+        run_init(&r, c->res[i], c->prefixes[i]);
+        if (r.t0 < c->tmin)
+            c->tmin = r.t0;
+        if (r.t1 > c->tmax)
+            c->tmax = r.t1;
+        if (c->labels[i] && strlen(c->labels[i]) > c->maxlab)
+            c->maxlab = strlen(c->labels[i]);
+    }
+    return ITS_OK;
+}
+
+/* The arms' variables (names, files, colours, events) and the shared ones. */
+static void cmp_vars(script *s, cmp_ctx *c)
+{
+    size_t i, row;
+    char b[1024], f[512];
+    out(s, "\n# ---- arms: display names, data files, colours\ncmp = \"comparison.csv\"\n");
+    for (i = row = 0; i < c->n; i++) {
+        char lab[64];
+        run r;
+        if (!cmp_drawn(c, i))
+            continue;
+        run_init(&r, c->res[i], c->prefixes[i]);
+        its__fmt(lab, sizeof lab, "arm %zu", i + 1);
+        out(s, "label%zu = %s\n", i + 1, q(b, sizeof b, c->labels[i] ? c->labels[i] : lab));
+        its__fmt(f, sizeof f, "%sassessments.csv", c->prefixes[i]);
+        out(s, "asm%zu = %s\n", i + 1, q(b, sizeof b, f));
+        its__fmt(f, sizeof f, "%sclinical.csv", c->prefixes[i]);
+        out(s, "clin%zu = %s\n", i + 1, q(b, sizeof b, f));
+        out(s, "colour%zu = \"%s\"   # row %zu of comparison.csv\n", i + 1,
+            arm_colour[row % 8], row + 1);
+        /* later arms are drawn first with wider lines; the first arm, on
+         * top, is also dashed, so that arms with the same curve all show */
+        out(s, "lw%zu = %.2f; dt%zu = %d   # line width and dash type in (a), (b)\n", i + 1,
+            1.5 + 0.35 * (double)(row < 8 ? row : 8), i + 1, row == 0 ? 2 : 1);
+        if (r.have_sum && r.sum.recist_available && isfinite(r.sum.recist.t_progression)) {
+            const its__clinrun *cr = &c->res[i]->clin;
+            out(s, "t_pd%zu = %.10g   # first progression (RECIST PD)\n", i + 1,
+                (cr->n_assess ? cr->assess_t[0] : r.t0) + r.sum.recist.t_progression);
+            c->any_pd = 1;
+        }
+        if (isfinite(r.t_stop)) {
+            out(s, "t_stop%zu = %.10g   # the solver failed: no data after this time\n", i + 1,
+                r.t_stop);
+            c->n_failed++;
+        }
+        row++;
+    }
+    out(s, "t_start = %.10g; t_end = %.10g   # time axis\ntunit = %s\ncell_floor = 1\n"
+           "pr_pct = -30\n"
+           "ev(s) = (s eq \"1\" || s eq \"progression\") ? \"progression\" : "
+           "(s eq \"2\" || s eq \"death\") ? \"death\" : "
+           "(s eq \"0\" || s eq \"censored\" || s eq \"\") ? \"censored\" : s\n",
+           c->tmin, c->tmax, q(b, sizeof b, c->tunit));
+    t_pad_var(s);
+    out(s, "pd_at(t, tpd) = abs(t - tpd) <= 1e-6 * (1 + abs(tpd))   # the assessment of "
+           "the first PD\n");
+}
+
+/* (a) % change of the RECIST sum and (b) tumour burden, per arm. */
+static void cmp_trends(script *s, const cmp_ctx *c)
+{
+    const double w4[2] = {1.0, 1.0};
+    size_t i;
+    char b[1024];
+    panel(s, w4, 2, 0, "(a) % change of the sum of target diameters");
+    out(s, "    set lmargin at screen 0.09; set rmargin at screen 0.47\n"
+           "    unset key   # one key for all panels, along the bottom\n"
+           "    set xlabel \"time [\".tunit.\"]\"\n"
+           "    set offsets 0, 0, graph 0.05, graph 0.05\n"
+           "    set title \"(a) Change of the RECIST sum from baseline [%%]\"\n"
+           "    set ylabel \"change from baseline [%%]\"\n");
+    stop_marks(s, c->res, c->n);
+    plot_begin(s);
+    item(s, "0 with lines lt 1 lw 0.8 lc rgb \"#999999\" notitle");
+    item(s, "pr_pct with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% (PR)\"");
+    for (i = c->n; i-- > 0;)        /* the first arm last: on top */
+        if (cmp_drawn(c, i) && c->res[i]->clin.n_lesions > 0)
+            item(s, "asm%zu using \"t\":\"change_baseline_pct\" with linespoints pt 7 "
+                    "ps 0.5 + 0.3 * lw%zu lw lw%zu dt dt%zu lc rgb colour%zu title label%zu",
+                 i + 1, i + 1, i + 1, i + 1, i + 1, i + 1);
+    for (i = c->n; i-- > 0;)
+        if (cmp_drawn(c, i) && c->res[i]->clin.n_lesions > 0)
+            item(s, "asm%zu using \"t\":(exists(\"t_pd%zu\") && pd_at(column(\"t\"), "
+                    "value(\"t_pd%zu\")) ? column(\"change_baseline_pct\") : NaN) with points "
+                    "pt 6 ps 1.6 + 0.6 * lw%zu lw 2 lc rgb colour%zu notitle",
+                 i + 1, i + 1, i + 1, i + 1, i + 1);
+    plot_end(s);
+
+    out(s, "\n    # ---- (b) tumour burden\n"
+           "    set lmargin at screen 0.58; set rmargin at screen 0.96\n"
+           "    unset key; unset offsets\n"
+           "    set title \"(b) Tumour burden [cancer cells] (log scale)\"\n"
+           "    set ylabel \"cancer cells\"; set logscale y; set format y \"1e%%T\"\n");
+    stop_marks(s, c->res, c->n);
+    plot_begin(s);
+    for (i = c->n; i-- > 0 && c->n_burden;) {
+        int bo;
+        if (!cmp_drawn(c, i))
+            continue;
+        bo = its_model_observable_role(c->res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN);
+        if (bo < 0)
+            continue;
+        item(s, "clin%zu using \"t\":(lf(column(%s), cell_floor)) with lines lw lw%zu "
+                "dt dt%zu lc rgb colour%zu title label%zu",
+             i + 1, q(b, sizeof b, c->res[i]->plan.model->observables[bo].name), i + 1, i + 1,
+             i + 1, i + 1);
+    }
+    plot_end(s);
+}
+
+/* (c) worst CTCAE grade and (d) progression-free time: bars from
+ * comparison.csv, one per row (arm). */
+static void cmp_bars(script *s, const cmp_ctx *c)
+{
+    const double w4[2] = {1.0, 1.0};
+    size_t i, row;
+    /* bottom row: bar charts from comparison.csv, one bar per row (arm) */
+    panel(s, w4, 2, 1, "(c) worst CTCAE grade");
+    out(s, "    set lmargin at screen 0.11; set rmargin at screen 0.47\n    unset key\n"
+           "    set style fill solid 0.75 border -1; set boxwidth 0.6\n"
+           "    set xrange [-0.6:%zu.4]; unset xlabel\n"
+           "    set grid noxtics ytics\n    set xtics (",
+           c->m - 1);
+    for (i = row = 0; i < c->n; i++)
+        if (cmp_drawn(c, i)) {
+            out(s, "%slabel%zu %zu", row ? ", " : "", i + 1, row);
+            row++;
+        }
+    out(s, ")%s\n", c->rotate ? " rotate by 25 right" : "");
+    out(s, "    set title \"(c) Worst CTCAE v5.0 grade (the cost); doses held\"\n"
+           "    set ylabel \"worst grade\"; set yrange [0:6.2]\n"
+           "    set ytics (\"0\" 0, \"1\" 1, \"2\" 2, \"3\" 3, \"4\" 4, \"5 (death)\" 5)\n"
+           "    held(x) = column(\"doses_planned\") > 0 ? "
+           "sprintf(\"\\n%%d/%%d held\", column(\"doses_held\"), "
+           "column(\"doses_planned\")) : \"\\nno doses\"\n");
+    out(s, "    worst(x) = column(\"worst_grade\") > 0 ? sprintf(\"G%%d\\n\", "
+           "column(\"worst_grade\")).strcol(\"worst_term\") : \"none\"\n"
+           "    barfont = \",%d\"   # bar labels\n",
+           c->m <= 3 ? 10 : c->m <= 5 ? 9 : 8);
+    plot_begin(s);
+    for (i = row = 0; i < c->n; i++) {
+        if (!cmp_drawn(c, i))
+            continue;
+        item(s, "cmp using (%zu):(column(\"worst_grade\")) every ::%zu::%zu with boxes "
+                "lc rgb colour%zu notitle",
+             row, row, row, i + 1);
+        item(s, "cmp using (%zu):(column(\"worst_grade\")):(worst(0).held(0)) "
+                "every ::%zu::%zu with labels offset 0,2.2 font barfont notitle",
+             row, row, row);
+        row++;
+    }
+    plot_end(s);
+    out(s, "    set ytics autofreq\n");
+
+    out(s, "\n    # ---- (d) progression-free time\n"
+           "    set lmargin at screen 0.58; set rmargin at screen 0.96\n"
+           "    set title \"(d) Progression-free time [\".tunit.\"] (the benefit)\"\n"
+           "    set ylabel \"PFS [\".tunit.\"]\"; set yrange [0:*]\n"
+           "    set offsets 0, 0, graph 0.22, 0\n");
+    plot_begin(s);
+    for (i = row = 0; i < c->n; i++) {
+        if (!cmp_drawn(c, i))
+            continue;
+        item(s, "cmp using (%zu):(column(\"pfs\")) every ::%zu::%zu with boxes "
+                "lc rgb colour%zu notitle",
+             row, row, row, i + 1);
+        item(s, "cmp using (%zu):(column(\"pfs\")):(\"best \".strcol(\"best_response\")."
+                "\"\\n\".ev(strcol(\"pfs_event\"))) every ::%zu::%zu with labels "
+                "offset 0,1.6 font barfont notitle",
+             row, row, row);
+        row++;
+    }
+    plot_end(s);
+}
+
+static void cmp_key(script *s, const cmp_ctx *c)
+{
+    size_t i;
+    /* the key of all panels: an empty plot across the bottom */
+    out(s, "\n    # ---- key (arm colours are the same in every panel)\n"
+           "    unset title; unset xlabel; unset ylabel; unset tics; unset border; unset grid\n"
+           "    unset logscale; unset offsets; unset label; unset arrow\n"
+           "    set lmargin at screen 0.03; set rmargin at screen 0.97\n"
+           "    set tmargin at screen %.4f; set bmargin at screen 0.005\n"
+           "    set xrange [0:1]; set yrange [0:1]\n"
+           "    set key inside center center horizontal Left reverse samplen 2.5 width 1 "
+           "font \",11\"\n",
+           c->rotate ? 0.085 : 0.07);
+    plot_begin(s);
+    for (i = 0; i < c->n; i++)
+        if (cmp_drawn(c, i))
+            item(s, "NaN with linespoints pt 7 ps 1.2 lw 2 dt dt%zu lc rgb colour%zu "
+                    "title label%zu",
+                 i + 1, i + 1, i + 1);
+    if (c->any_pd)
+        item(s, "NaN with points pt 6 ps 2 lw 2 lc rgb \"#000000\" title \"first PD (RECIST "
+                "1.1: nadir +20 %%, ≥ 5 mm)\"");
+    item(s, "NaN with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% of baseline "
+            "(PR)\"");
+    if (c->n_failed)
+        item(s, "NaN with lines dt 4 lw 2 lc rgb \"#000000\" title \"run stopped (solver "
+                "failure)\"");
+    plot_end(s);
+}
+
 its_status its__plot_comparison(const its_result *const *res, const char *const *labels,
                                 const char *const *prefixes, size_t n, const char *dir,
                                 char names[][128], size_t *n_names, size_t max_names,
@@ -1277,49 +1627,24 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
     script s;
     its__c_locale g;
     its_status st;
-    size_t i, m = 0, row, n_burden = 0, maxlab = 0, n_failed = 0;
-    int any_pd = 0;
-    double tmin = HUGE_VAL, tmax = -HUGE_VAL;
-    const double w4[2] = {1.0, 1.0};
-    const char *tunit = "d";
-    int rotate;
-    char b[1024], b2[512], f[512];
+    cmp_ctx c;
+    char b2[512], f[512];
 
     if (!res || !labels || !prefixes) {
-        its__set_msg(err, errlen, "plot: NULL argument");
+        its__fmt(err, errlen, "plot: NULL argument");
         return ITS_EINVAL;
     }
-    /* arms that did not run (NULL) or have no clinical read-outs are left
-     * out, as they are from comparison.csv */
-    for (i = 0; i < n; i++) {
-        run r;
-        if (!res[i] || !res[i]->plan.clin.on)
-            continue;
-        if (!prefixes[i]) {
-            its__set_msg(err, errlen, "plot: no file prefix for arm %zu", i + 1);
-            return ITS_EINVAL;
-        }
-        if (!safe_prefix(prefixes[i])) {
-            its__set_msg(err, errlen, "plot: arm %zu: a file prefix may hold only letters, "
-                                      "digits, '.', '_' and '-'",
-                         i + 1);
-            return ITS_EINVAL;
-        }
-        if (!m)
-            tunit = res[i]->plan.model->time_unit;
-        m++;
-        if (its_model_observable_role(res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN) >= 0)
-            n_burden++;
-        run_init(&r, res[i], prefixes[i]);
-        if (r.t0 < tmin)
-            tmin = r.t0;
-        if (r.t1 > tmax)
-            tmax = r.t1;
-        if (labels[i] && strlen(labels[i]) > maxlab)
-            maxlab = strlen(labels[i]);
-    }
-    if (!m)
-        return ITS_OK;
+    memset(&c, 0, sizeof c);
+    c.res = res;
+    c.labels = labels;
+    c.prefixes = prefixes;
+    c.n = n;
+    c.tmin = HUGE_VAL;
+    c.tmax = -HUGE_VAL;
+    c.tunit = "d";
+    st = cmp_scan(&c, err, errlen);
+    if (st != ITS_OK || !c.m)
+        return st;
     st = check_args(dir, names, n_names, max_names, 1, err, errlen);
     if (st != ITS_OK)
         return st;
@@ -1347,188 +1672,22 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
              "#         worst_grade, worst_term, doses_planned, doses_held, pfs, pfs_event,\n"
              "#         best_response), and each arm's PREFIXassessments.csv\n"
              "#         (t, change_baseline_pct) and PREFIXclinical.csv (t, burden)");
-    out(&s, "\n# ---- arms: display names, data files, colours\ncmp = \"comparison.csv\"\n");
-    for (i = row = 0; i < n; i++) {
-        char lab[64];
-        run r;
-        if (!res[i] || !res[i]->plan.clin.on)
-            continue;
-        run_init(&r, res[i], prefixes[i]);
-        snprintf(lab, sizeof lab, "arm %zu", i + 1);
-        out(&s, "label%zu = %s\n", i + 1, q(b, sizeof b, labels[i] ? labels[i] : lab));
-        snprintf(f, sizeof f, "%sassessments.csv", prefixes[i]);
-        out(&s, "asm%zu = %s\n", i + 1, q(b, sizeof b, f));
-        snprintf(f, sizeof f, "%sclinical.csv", prefixes[i]);
-        out(&s, "clin%zu = %s\n", i + 1, q(b, sizeof b, f));
-        out(&s, "colour%zu = \"%s\"   # row %zu of comparison.csv\n", i + 1,
-            arm_colour[row % 8], row + 1);
-        /* later arms are drawn first with wider lines; the first arm, on
-         * top, is also dashed, so that arms with the same curve all show */
-        out(&s, "lw%zu = %.2f; dt%zu = %d   # line width and dash type in (a), (b)\n", i + 1,
-            1.5 + 0.35 * (double)(row < 8 ? row : 8), i + 1, row == 0 ? 2 : 1);
-        if (r.have_sum && r.sum.recist_available && isfinite(r.sum.recist.t_progression)) {
-            const its__clinrun *c = &res[i]->clin;
-            out(&s, "t_pd%zu = %.10g   # first progression (RECIST PD)\n", i + 1,
-                (c->n_assess ? c->assess_t[0] : r.t0) + r.sum.recist.t_progression);
-            any_pd = 1;
-        }
-        if (isfinite(r.t_stop)) {
-            out(&s, "t_stop%zu = %.10g   # the solver failed: no data after this time\n", i + 1,
-                r.t_stop);
-            n_failed++;
-        }
-        row++;
-    }
-    out(&s, "t_start = %.10g; t_end = %.10g   # time axis\ntunit = %s\ncell_floor = 1\n"
-            "pr_pct = -30\n"
-            "ev(s) = (s eq \"1\" || s eq \"progression\") ? \"progression\" : "
-            "(s eq \"2\" || s eq \"death\") ? \"death\" : "
-            "(s eq \"0\" || s eq \"censored\" || s eq \"\") ? \"censored\" : s\n",
-            tmin, tmax, q(b, sizeof b, tunit));
-    t_pad_var(&s);
-    out(&s, "pd_at(t, tpd) = abs(t - tpd) <= 1e-6 * (1 + abs(tpd))   # the assessment of "
-            "the first PD\n");
-
+    cmp_vars(&s, &c);
     /* arm names as bar labels: slanted when they would not fit side by side */
-    rotate = (double)maxlab * (double)m > 60.0;
+    c.rotate = (double)c.maxlab * (double)c.m > 60.0;
     s.top = 0.885;
-    s.bottom = rotate ? 0.19 : 0.14;
+    s.bottom = c.rotate ? 0.19 : 0.14;
     s.gap = 0.10;
-    snprintf(b2, sizeof b2, "Comparison of %zu arm%s", m, m == 1 ? "" : "s");
-    if (n_failed)
-        snprintf(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c); %zu arm%s "
-                 "stopped early (solver failure)", n_failed, n_failed == 1 ? "" : "s");
+    its__fmt(b2, sizeof b2, "Comparison of %zu arm%s", c.m, c.m == 1 ? "" : "s");
+    if (c.n_failed)
+        its__fmt(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c); %zu arm%s "
+                 "stopped early (solver failure)", c.n_failed, c.n_failed == 1 ? "" : "s");
     else
-        snprintf(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c)");
+        its__fmt(f, sizeof f, "Which therapy worked (a, b, d) and at what cost (c)");
     frame_begin(&s, b2, f, NULL);
-    panel(&s, w4, 2, 0, "(a) % change of the sum of target diameters");
-    out(&s, "    set lmargin at screen 0.09; set rmargin at screen 0.47\n"
-            "    unset key   # one key for all panels, along the bottom\n"
-            "    set xlabel \"time [\".tunit.\"]\"\n"
-            "    set offsets 0, 0, graph 0.05, graph 0.05\n"
-            "    set title \"(a) Change of the RECIST sum from baseline [%%]\"\n"
-            "    set ylabel \"change from baseline [%%]\"\n");
-    stop_marks(&s, res, n);
-    plot_begin(&s);
-    item(&s, "0 with lines lt 1 lw 0.8 lc rgb \"#999999\" notitle");
-    item(&s, "pr_pct with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% (PR)\"");
-    for (i = n; i-- > 0;)        /* the first arm last: on top */
-        if (res[i] && res[i]->plan.clin.on && res[i]->clin.n_lesions > 0)
-            item(&s, "asm%zu using \"t\":\"change_baseline_pct\" with linespoints pt 7 "
-                     "ps 0.5 + 0.3 * lw%zu lw lw%zu dt dt%zu lc rgb colour%zu title label%zu",
-                 i + 1, i + 1, i + 1, i + 1, i + 1, i + 1);
-    for (i = n; i-- > 0;)
-        if (res[i] && res[i]->plan.clin.on && res[i]->clin.n_lesions > 0)
-            item(&s, "asm%zu using \"t\":(exists(\"t_pd%zu\") && pd_at(column(\"t\"), "
-                     "value(\"t_pd%zu\")) ? column(\"change_baseline_pct\") : NaN) with points "
-                     "pt 6 ps 1.6 + 0.6 * lw%zu lw 2 lc rgb colour%zu notitle",
-                 i + 1, i + 1, i + 1, i + 1, i + 1);
-    plot_end(&s);
-
-    out(&s, "\n    # ---- (b) tumour burden\n"
-            "    set lmargin at screen 0.58; set rmargin at screen 0.96\n"
-            "    unset key; unset offsets\n"
-            "    set title \"(b) Tumour burden [cancer cells] (log scale)\"\n"
-            "    set ylabel \"cancer cells\"; set logscale y; set format y \"1e%%T\"\n");
-    stop_marks(&s, res, n);
-    plot_begin(&s);
-    for (i = n; i-- > 0 && n_burden;) {
-        int bo;
-        if (!res[i] || !res[i]->plan.clin.on)
-            continue;
-        bo = its_model_observable_role(res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN);
-        if (bo < 0)
-            continue;
-        item(&s, "clin%zu using \"t\":(lf(column(%s), cell_floor)) with lines lw lw%zu "
-                 "dt dt%zu lc rgb colour%zu title label%zu",
-             i + 1, q(b, sizeof b, res[i]->plan.model->observables[bo].name), i + 1, i + 1,
-             i + 1, i + 1);
-    }
-    plot_end(&s);
-
-    /* bottom row: bar charts from comparison.csv, one bar per row (arm) */
-    panel(&s, w4, 2, 1, "(c) worst CTCAE grade");
-    out(&s, "    set lmargin at screen 0.11; set rmargin at screen 0.47\n    unset key\n"
-            "    set style fill solid 0.75 border -1; set boxwidth 0.6\n"
-            "    set xrange [-0.6:%zu.4]; unset xlabel\n"
-            "    set grid noxtics ytics\n    set xtics (",
-            m - 1);
-    for (i = row = 0; i < n; i++)
-        if (res[i] && res[i]->plan.clin.on) {
-            out(&s, "%slabel%zu %zu", row ? ", " : "", i + 1, row);
-            row++;
-        }
-    out(&s, ")%s\n", rotate ? " rotate by 25 right" : "");
-    out(&s, "    set title \"(c) Worst CTCAE v5.0 grade (the cost); doses held\"\n"
-            "    set ylabel \"worst grade\"; set yrange [0:6.2]\n"
-            "    set ytics (\"0\" 0, \"1\" 1, \"2\" 2, \"3\" 3, \"4\" 4, \"5 (death)\" 5)\n"
-            "    held(x) = column(\"doses_planned\") > 0 ? "
-            "sprintf(\"\\n%%d/%%d held\", column(\"doses_held\"), "
-            "column(\"doses_planned\")) : \"\\nno doses\"\n");
-    out(&s, "    worst(x) = column(\"worst_grade\") > 0 ? sprintf(\"G%%d\\n\", "
-            "column(\"worst_grade\")).strcol(\"worst_term\") : \"none\"\n"
-            "    barfont = \",%d\"   # bar labels\n",
-            m <= 3 ? 10 : m <= 5 ? 9 : 8);
-    plot_begin(&s);
-    for (i = row = 0; i < n; i++) {
-        if (!res[i] || !res[i]->plan.clin.on)
-            continue;
-        item(&s, "cmp using (%zu):(column(\"worst_grade\")) every ::%zu::%zu with boxes "
-                 "lc rgb colour%zu notitle",
-             row, row, row, i + 1);
-        item(&s, "cmp using (%zu):(column(\"worst_grade\")):(worst(0).held(0)) "
-                 "every ::%zu::%zu with labels offset 0,2.2 font barfont notitle",
-             row, row, row);
-        row++;
-    }
-    plot_end(&s);
-    out(&s, "    set ytics autofreq\n");
-
-    out(&s, "\n    # ---- (d) progression-free time\n"
-            "    set lmargin at screen 0.58; set rmargin at screen 0.96\n"
-            "    set title \"(d) Progression-free time [\".tunit.\"] (the benefit)\"\n"
-            "    set ylabel \"PFS [\".tunit.\"]\"; set yrange [0:*]\n"
-            "    set offsets 0, 0, graph 0.22, 0\n");
-    plot_begin(&s);
-    for (i = row = 0; i < n; i++) {
-        if (!res[i] || !res[i]->plan.clin.on)
-            continue;
-        item(&s, "cmp using (%zu):(column(\"pfs\")) every ::%zu::%zu with boxes "
-                 "lc rgb colour%zu notitle",
-             row, row, row, i + 1);
-        item(&s, "cmp using (%zu):(column(\"pfs\")):(\"best \".strcol(\"best_response\")."
-                 "\"\\n\".ev(strcol(\"pfs_event\"))) every ::%zu::%zu with labels "
-                 "offset 0,1.6 font barfont notitle",
-             row, row, row);
-        row++;
-    }
-    plot_end(&s);
-
-    /* the key of all panels: an empty plot across the bottom */
-    out(&s, "\n    # ---- key (arm colours are the same in every panel)\n"
-            "    unset title; unset xlabel; unset ylabel; unset tics; unset border; unset grid\n"
-            "    unset logscale; unset offsets; unset label; unset arrow\n"
-            "    set lmargin at screen 0.03; set rmargin at screen 0.97\n"
-            "    set tmargin at screen %.4f; set bmargin at screen 0.005\n"
-            "    set xrange [0:1]; set yrange [0:1]\n"
-            "    set key inside center center horizontal Left reverse samplen 2.5 width 1 "
-            "font \",11\"\n",
-            rotate ? 0.085 : 0.07);
-    plot_begin(&s);
-    for (i = 0; i < n; i++)
-        if (res[i] && res[i]->plan.clin.on)
-            item(&s, "NaN with linespoints pt 7 ps 1.2 lw 2 dt dt%zu lc rgb colour%zu "
-                     "title label%zu",
-                 i + 1, i + 1, i + 1);
-    if (any_pd)
-        item(&s, "NaN with points pt 6 ps 2 lw 2 lc rgb \"#000000\" title \"first PD (RECIST "
-                 "1.1: nadir +20 %%, ≥ 5 mm)\"");
-    item(&s, "NaN with lines dt 2 lw 1.5 lc rgb \"#2ca02c\" title \"-30 %% of baseline "
-             "(PR)\"");
-    if (n_failed)
-        item(&s, "NaN with lines dt 4 lw 2 lc rgb \"#000000\" title \"run stopped (solver "
-                 "failure)\"");
-    plot_end(&s);
+    cmp_trends(&s, &c);
+    cmp_bars(&s, &c);
+    cmp_key(&s, &c);
     frame_end(&s);
     st = script_close(&s, ITS_OK, names, n_names, err, errlen);
     its__c_locale_leave(&g);

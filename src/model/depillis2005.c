@@ -100,4 +100,5 @@ const its_model_def its__model_depillis2005 = {
     "S-Ng's human c = 3.23e-1 is a typo for 3.23e-7 (MeFAST, JBS2008).",
     NS, states, NP, params, 0, NULL, ITS__COUNT(sets), sets, "nn", rhs, NULL, NULL, 0.0, 0, NULL, NULL,
     0, NULL, /* no agents */
+    0, NULL, /* no shown states */
 };

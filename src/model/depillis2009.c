@@ -194,4 +194,5 @@ const its_model_def its__model_depillis2009 = {
     NS, states, NP, params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets,
     "patient9", rhs, jac, NULL, 0.0, 0, NULL, NULL,
     0, NULL, /* no agents */
+    0, NULL, /* no shown states */
 };

@@ -89,4 +89,5 @@ const its_model_def its__model_hahnfeldt1999 = {
     NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, NULL, NULL, 0.0,
     ITS__COUNT(observables), observables, observe,
     0, NULL, /* no agents */
+    0, NULL, /* no shown states */
 };

@@ -83,4 +83,5 @@ const its_model_def its__model_kirschner1998 = {
     "T < 1 cell means eradicated) if relapse matters.",
     NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, jac, NULL, 0.0, 0, NULL, NULL,
     0, NULL, /* no agents */
+    0, NULL, /* no shown states */
 };

@@ -65,4 +65,5 @@ const its_model_def its__model_kuznetsov1994 = {
     "could not be checked in the paper and are not implemented.",
     NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, jac, NULL, 0.0, 0, NULL, NULL,
     0, NULL, /* no agents */
+    0, NULL, /* no shown states */
 };

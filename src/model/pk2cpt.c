@@ -89,4 +89,5 @@ const its_model_def its__model_pk2cpt = {
     NS, states, NP, params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets,
     NULL, rhs, jac, NULL, 30.0, 0, NULL, NULL,
     0, NULL, /* no agents */
+    0, NULL, /* no shown states */
 };

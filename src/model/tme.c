@@ -853,6 +853,37 @@ TME_VARIANT(8)
 static const char *const course[] = {"C_1", "C_2", "C_3", "CD8_b", "CD8_1",
                                      "EX_1", "Treg_1", "Ab", NULL};
 
+/* ---- what the figures show (its_state_shown), in drawing order --------------
+ * Blood first, then NSHOWN_L states per lesion: the n-lesion variant shows
+ * the first NSHOWN_SYS + n NSHOWN_L. */
+#define SHOWN_CYTOKINES(site, s)                                                    \
+    {"IL2_" s, ITS_STATE_CYTOKINE, site, "IL2", "IL-2"},                            \
+    {"IFNa_" s, ITS_STATE_CYTOKINE, site, "IFNa", "IFN-alpha"},                     \
+    {"GM_" s, ITS_STATE_CYTOKINE, site, "GM", "GM-CSF"},                            \
+    {"IFNg_" s, ITS_STATE_CYTOKINE, site, "IFNg", "IFN-gamma"}
+#define SHOWN_LESION(k)                                                             \
+    {"CD8_" #k, ITS_STATE_IMMUNE_CELLS, k, "CD8", "effector CD8 T cells"},          \
+    {"EX_" #k, ITS_STATE_IMMUNE_CELLS, k, "EX", "exhausted CD8 T cells"},           \
+    {"Treg_" #k, ITS_STATE_IMMUNE_CELLS, k, "Treg", "regulatory T cells"},          \
+    {"NK_" #k, ITS_STATE_IMMUNE_CELLS, k, "NK", "NK cells"},                        \
+    {"M1_" #k, ITS_STATE_IMMUNE_CELLS, k, "M1", "M1 macrophages"},                  \
+    {"M2_" #k, ITS_STATE_IMMUNE_CELLS, k, "M2", "M2 macrophages"},                  \
+    {"mDC_" #k, ITS_STATE_IMMUNE_CELLS, k, "mDC", "mature dendritic cells"},        \
+    SHOWN_CYTOKINES(k, #k)
+#define NSHOWN_SYS 10
+#define NSHOWN_L 11
+static const its_state_shown shown[NSHOWN_SYS + MAX_LESIONS * NSHOWN_L] = {
+    {"CD8_b", ITS_STATE_IMMUNE_CELLS, 0, "CD8", "effector CD8 T cells"},
+    {"NK_b", ITS_STATE_IMMUNE_CELLS, 0, "NK", "NK cells"},
+    {"Treg_b", ITS_STATE_IMMUNE_CELLS, 0, "Treg", "regulatory T cells"},
+    {"Th_b", ITS_STATE_IMMUNE_CELLS, 0, "Th", "effector helper T cells"},
+    {"NEU_b", ITS_STATE_IMMUNE_CELLS, 0, "NEU", "neutrophils"},
+    SHOWN_CYTOKINES(0, "b"),
+    {"antiPD1", ITS_STATE_ANTIBODY, 0, "antiPD1", "anti-PD-1"},
+    SHOWN_LESION(1), SHOWN_LESION(2), SHOWN_LESION(3), SHOWN_LESION(4),
+    SHOWN_LESION(5), SHOWN_LESION(6), SHOWN_LESION(7), SHOWN_LESION(8),
+};
+
 /* ---- observables: what a clinician measures ----------------------------------- */
 
 enum { O_SBP, O_TEMP, O_ANC, O_FLU, O_FAT, O_IRAE, O_LEAK, O_BURDEN, NOBS_SYS };
@@ -913,7 +944,8 @@ TME_OBSERVE(8)
     {name, TME_TITLE, TME_REF, "d", TME_NOTES, NSYS + (n) * NL, states, NP,     \
      params, N_SYS_INPUTS + 3 * (n), inputs, ITS__COUNT(sets), sets, "melanoma", \
      rhs_##n, NULL, (n) >= 3 ? course : NULL, 365.0, NOBS_SYS + (n), observables, observe_##n, \
-     ITS__COUNT(agent_bindings), agent_bindings}
+     ITS__COUNT(agent_bindings), agent_bindings, \
+     NSHOWN_SYS + (n) * NSHOWN_L, shown}
 
 const its_model_def its__model_tme_variants[MAX_LESIONS] = {
     TME_DEF(1, "tme:1"), TME_DEF(2, "tme:2"), TME_DEF(3, "tme"),
