@@ -17,7 +17,8 @@
 #   --known FILE: lines "SOURCE HEADER" (e.g. "src/io/output.c itsim/itsim.h")
 #   naming violations that are known and being fixed; they are reported as
 #   "known:" and do not fail the check. Entries that no longer occur are
-#   reported as "stale:" so the list can be emptied.
+#   reported as "stale:" so the list can be emptied. A missing FILE is an
+#   empty list.
 # Exit 0 when clean, 1 with one line per violation (FILE:LINE: message).
 set -euo pipefail
 known_file=""
@@ -27,7 +28,8 @@ if [ "${1:-}" = "--known" ]; then
 fi
 root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 known=""
-[ -z "$known_file" ] || known=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$known_file")
+# a missing list is an empty one (it is deleted when the last entry goes)
+[ ! -f "$known_file" ] || known=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$known_file")
 cd "$root"
 
 rank_of_layer() {
