@@ -2,8 +2,7 @@
  * (timeseries.csv, summary.json, scenario.resolved.yaml) written atomically. */
 #define _DEFAULT_SOURCE /* flock(2): the lock on a directory being written */
 #include "io/io.h"
-#include "itsim/itsim.h"
-#include "io/io.h"
+#include "itsim/version.h"
 
 #include <dirent.h>
 #include <errno.h>
