@@ -5,8 +5,8 @@
 #include "model/models.h"
 
 enum { V, K, G_TNP, G_END, G_ANG, NS };
-enum { P_l1, P_l2, P_b, P_d, P_e_tnp, P_clr_tnp, P_e_end, P_clr_end, P_e_ang,
-       P_clr_ang, NP };
+enum { P_lambda1, P_lambda2, P_b, P_d, P_e_tnp470, P_clr_tnp470, P_e_endostatin, P_clr_endostatin, P_e_angiostatin,
+       P_clr_angiostatin, NP };
 
 #define HF "Hahnfeldt et al. 1999, Cancer Res 59:4770, Table 1 (primary text); " \
            "same values in radivot/canceR"
@@ -20,16 +20,16 @@ static const its_state_def states[NS] = {
 };
 
 static const its_param_def params[NP] = {
-    [P_l1] = {"lambda1", 0.192, "1/d", D_NN, "tumour growth rate constant (Gompertz)", HF},
-    [P_l2] = {"lambda2", 0.0, "1/d", D_NN, "spontaneous loss of vasculature (negligible)", HF},
+    [P_lambda1] = {"lambda1", 0.192, "1/d", D_NN, "tumour growth rate constant (Gompertz)", HF},
+    [P_lambda2] = {"lambda2", 0.0, "1/d", D_NN, "spontaneous loss of vasculature (negligible)", HF},
     [P_b] = {"b", 5.85, "1/d", D_NN, "stimulation of vasculature by the tumour", HF},
     [P_d] = {"d", 8.73e-3, "1/(d*mm2)", D_NN, "endogenous inhibition of vasculature", HF},
-    [P_e_tnp] = {"e_tnp470", 1.3, "kg/(mg*d)", D_NN, "TNP-470 potency", HF},
-    [P_clr_tnp] = {"clr_tnp470", 10.1, "1/d", D_NN, "TNP-470 clearance", HF},
-    [P_e_end] = {"e_endostatin", 0.66, "kg/(mg*d)", D_NN, "endostatin potency", HF},
-    [P_clr_end] = {"clr_endostatin", 1.7, "1/d", D_NN, "endostatin clearance", HF},
-    [P_e_ang] = {"e_angiostatin", 0.15, "kg/(mg*d)", D_NN, "angiostatin potency", HF},
-    [P_clr_ang] = {"clr_angiostatin", 0.38, "1/d", D_NN, "angiostatin clearance", HF},
+    [P_e_tnp470] = {"e_tnp470", 1.3, "kg/(mg*d)", D_NN, "TNP-470 potency", HF},
+    [P_clr_tnp470] = {"clr_tnp470", 10.1, "1/d", D_NN, "TNP-470 clearance", HF},
+    [P_e_endostatin] = {"e_endostatin", 0.66, "kg/(mg*d)", D_NN, "endostatin potency", HF},
+    [P_clr_endostatin] = {"clr_endostatin", 1.7, "1/d", D_NN, "endostatin clearance", HF},
+    [P_e_angiostatin] = {"e_angiostatin", 0.15, "kg/(mg*d)", D_NN, "angiostatin potency", HF},
+    [P_clr_angiostatin] = {"clr_angiostatin", 0.38, "1/d", D_NN, "angiostatin clearance", HF},
 };
 
 static const its_input_def inputs[] = {
@@ -42,17 +42,17 @@ static int rhs(double t, const double *y, double *dy, const double *p, void *u)
 {
     const double v = y[V], k = y[K];
     /* V ln(V/K) -> 0 as V -> 0; guard the log at the boundary. */
-    const double gomp = (v > 0.0 && k > 0.0) ? -p[P_l1] * v * log(v / k) : 0.0;
+    const double gomp = (v > 0.0 && k > 0.0) ? -p[P_lambda1] * v * log(v / k) : 0.0;
     const double v23 = v > 0.0 ? cbrt(v * v) : 0.0;
-    const double drug = p[P_e_tnp] * y[G_TNP] + p[P_e_end] * y[G_END] +
-                        p[P_e_ang] * y[G_ANG];
+    const double drug = p[P_e_tnp470] * y[G_TNP] + p[P_e_endostatin] * y[G_END] +
+                        p[P_e_angiostatin] * y[G_ANG];
     (void)t;
     (void)u;
     dy[V] = gomp;
-    dy[K] = -p[P_l2] * k + p[P_b] * v - p[P_d] * k * v23 - drug * k;
-    dy[G_TNP] = -p[P_clr_tnp] * y[G_TNP];
-    dy[G_END] = -p[P_clr_end] * y[G_END];
-    dy[G_ANG] = -p[P_clr_ang] * y[G_ANG];
+    dy[K] = -p[P_lambda2] * k + p[P_b] * v - p[P_d] * k * v23 - drug * k;
+    dy[G_TNP] = -p[P_clr_tnp470] * y[G_TNP];
+    dy[G_END] = -p[P_clr_endostatin] * y[G_END];
+    dy[G_ANG] = -p[P_clr_angiostatin] * y[G_ANG];
     return 0;
 }
 
