@@ -10,10 +10,10 @@
 /* ---- user-defined test models (public its_model_def) -------------------- */
 
 static int logistic_rhs(double t, const double *y, double *dy, const double *p,
-                        void *u)
+                        const void *data)
 {
     (void)t;
-    (void)u;
+    (void)data;
     dy[0] = p[0] * y[0] * (1.0 - y[0] / p[1]);
     return 0;
 }
@@ -24,8 +24,10 @@ static const its_param_def logistic_params[] = {
     {"K", 1e6, "cell", ITS_DOMAIN_POSITIVE, "carrying capacity", "assumed: test value"},
 };
 static const its_model_def logistic = {
-    "logistic", "logistic growth", "analytic", "d", "", 1, logistic_states,
-    2, logistic_params, 0, NULL, 0, NULL, NULL, logistic_rhs, NULL, NULL, 0.0, 0, NULL, NULL,
+    .version = ITS_MODEL_VERSION, .name = "logistic", .title = "logistic growth",
+    .reference = "analytic", .time_unit = "d", .notes = "",
+    .n_states = 1, .states = logistic_states, .n_params = 2, .params = logistic_params,
+    .rhs = logistic_rhs,
 };
 
 static double logistic_exact(double t)
@@ -36,10 +38,10 @@ static double logistic_exact(double t)
 
 /* One compartment: dC/dt = -k C, a dose of D mg into volume V adds D/V. */
 static int onecpt_rhs(double t, const double *y, double *dy, const double *p,
-                      void *u)
+                      const void *data)
 {
     (void)t;
-    (void)u;
+    (void)data;
     dy[0] = -p[0] * y[0];
     return 0;
 }
@@ -52,38 +54,42 @@ static const its_input_def onecpt_inputs[] = {
     {"drug", "C", 1.0 / 5.0, "mg", "dose into a 5 L volume", NULL},
 };
 static const its_model_def onecpt = {
-    "onecpt", "one-compartment PK", "analytic", "h", "", 1, onecpt_states,
-    1, onecpt_params, 1, onecpt_inputs, 0, NULL, NULL, onecpt_rhs, NULL, NULL, 0.0, 0, NULL, NULL,
+    .version = ITS_MODEL_VERSION, .name = "onecpt", .title = "one-compartment PK",
+    .reference = "analytic", .time_unit = "h", .notes = "",
+    .n_states = 1, .states = onecpt_states, .n_params = 1, .params = onecpt_params,
+    .n_inputs = 1, .inputs = onecpt_inputs, .rhs = onecpt_rhs,
 };
 
 static int failing_rhs(double t, const double *y, double *dy, const double *p,
-                       void *u)
+                       const void *data)
 {
     (void)y;
     (void)p;
-    (void)u;
+    (void)data;
     dy[0] = 1.0;
     return t > 2.0 ? -1 : 0;
 }
 /* dy/dt = -1: crosses zero at t = y0, for the non-negativity switch. */
 static int drain_rhs(double t, const double *y, double *dy, const double *p,
-                     void *u)
+                     const void *data)
 {
     (void)t;
     (void)y;
     (void)p;
-    (void)u;
+    (void)data;
     dy[0] = -1.0;
     return 0;
 }
 static const its_model_def drain = {
-    "drain", "constant outflow", "test", "d", "", 1, logistic_states,
-    0, NULL, 0, NULL, 0, NULL, NULL, drain_rhs, NULL, NULL, 0.0, 0, NULL, NULL,
+    .version = ITS_MODEL_VERSION, .name = "drain", .title = "constant outflow",
+    .reference = "test", .time_unit = "d", .notes = "",
+    .n_states = 1, .states = logistic_states, .rhs = drain_rhs,
 };
 
 static const its_model_def failing = {
-    "failing", "rhs fails after t = 2", "test", "d", "", 1, logistic_states,
-    0, NULL, 0, NULL, 0, NULL, NULL, failing_rhs, NULL, NULL, 0.0, 0, NULL, NULL,
+    .version = ITS_MODEL_VERSION, .name = "failing", .title = "rhs fails after t = 2",
+    .reference = "test", .time_unit = "d", .notes = "",
+    .n_states = 1, .states = logistic_states, .rhs = failing_rhs,
 };
 
 /* ---- observers ------------------------------------------------------------ */
@@ -231,7 +237,7 @@ static void test_infusion(void)
     its_sim_clear_doses(s);
     its_sim_add_infusion(s, "drug", 0.0, INFINITY, R);
     its_sim_run(s, 0.0, 200.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, &y_end);
+    its_sim_get_final_state(s, &y_end);
     its_test_rel(y_end, R / V / k, 1e-7, "constant infusion steady state R/(V k)");
     its_sim_free(s);
 }
@@ -258,7 +264,7 @@ static void test_floor_and_reuse(void)
             its_test_abs(r.y[i], 0.0, 0.0, "state set to exactly 0");
         }
     its_test_true(found, "an EXTINCT row was reported");
-    its_sim_final_state(s, y1);
+    its_sim_get_final_state(s, y1);
     its_test_abs(y1[0], 0.0, 0.0, "stays extinct");
     its_sim_get_stats(s, &st);
     its_test_true(st.extinctions == 1, "one extinction counted");
@@ -268,11 +274,11 @@ static void test_floor_and_reuse(void)
     its_sim_create(its_model_find("kirschner1998"), &s);
     its_sim_create(its_model_find("kirschner1998"), &s2);
     its_sim_run(s, 0.0, 500.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, y1);
+    its_sim_get_final_state(s, y1);
     its_sim_run(s, 0.0, 500.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, y2);
+    its_sim_get_final_state(s, y2);
     its_sim_run(s2, 0.0, 500.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s2, y3);
+    its_sim_get_final_state(s2, y3);
     its_test_true(memcmp(y1, y2, sizeof y1) == 0 && memcmp(y2, y3, sizeof y1) == 0,
                   "re-runs and handles agree exactly");
     its_sim_free(s);
@@ -324,7 +330,7 @@ static void test_errors(void)
     grid[1] = 9.0;
     its_test_true(its_sim_run(s, 0.0, 5.0, grid, 2, NULL, NULL) == ITS_ERANGE,
                   "output time after the end");
-    its_test_true(its_sim_final_state(s, &v) == ITS_EINVAL, "no final state before a run");
+    its_test_true(its_sim_get_final_state(s, &v) == ITS_EINVAL, "no final state before a run");
     grid[1] = 2.0;
     its_sim_add_bolus(s, "drug", 0.5, 1.0);
     its_test_true(its_sim_run(s, 0.0, 5.0, grid, 2, stop_at_third, &count) ==
@@ -405,7 +411,7 @@ static void test_close_times_and_many_doses(void)
         its_sim_add_bolus(s, "drug", 0.01 * (double)i, 0.01);
     its_test_true(its_sim_run(s, 0.0, 200.0, NULL, 0, NULL, NULL) == ITS_OK,
                   "20,000 boluses");
-    its_sim_final_state(s, &y);
+    its_sim_get_final_state(s, &y);
     its_sim_get_stats(s, &st);
     /* Discrete 0.01-h pulses vs continuous: offset ~ k*dt/2 ~ 0.1 %. */
     its_test_rel(y, 1.0 / (5.0 * 0.173) * (1.0 - exp(-200.0 * 0.173)), 2e-3,
@@ -424,12 +430,12 @@ static void test_nonnegative_switch(void)
     its_sim_create(&drain, &s);
     its_test_true(its_sim_set_nonnegative(s, 0) == ITS_OK, "constraints off");
     st = its_sim_run(s, 0.0, 13.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, &y);
+    its_sim_get_final_state(s, &y);
     its_test_true(st == ITS_OK, "run without constraints: %s", its_sim_errmsg(s));
     its_test_rel(y, -3.0, 1e-9, "y(13) = 10 - 13 (linear: exact up to round-off)");
     its_sim_set_nonnegative(s, 1);
     st = its_sim_run(s, 0.0, 13.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, &y);
+    its_sim_get_final_state(s, &y);
     its_test_true((st == ITS_ESOLVER || st == ITS_OK) && y >= 0.0,
                   "with constraints the state never goes negative (status %s, y %g)",
                   its_status_name(st), y);
@@ -458,14 +464,14 @@ static void test_constraint_fallback(void)
     its_sim_set_param(s, "s2", 1e6 / 9.0);
     rc = its_sim_run(s, 0.0, 150.0, NULL, 0, NULL, NULL);
     its_sim_get_stats(s, &st);
-    its_sim_final_state(s, a);
+    its_sim_get_final_state(s, a);
     its_test_true(rc == ITS_OK && st.clip_restarts >= 1,
                   "constrained run completes via clipping (%ld restarts): %s",
                   st.clip_restarts, its_sim_errmsg(s));
     its_test_true(a[0] >= 0.0 && a[1] >= 0.0 && a[2] >= 0.0, "no negative state");
     its_sim_set_nonnegative(s, 0);
     its_sim_run(s, 0.0, 150.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, b);
+    its_sim_get_final_state(s, b);
     for (k = 0; k < 3; k += 2)
         /* Two different solver paths at rtol 1e-8: agree to ~1e-6. */
         its_test_rel(a[k], b[k], 1e-6, "state %d matches the unconstrained run", k);

@@ -242,14 +242,14 @@ static void check_jacobian(const its_model_def *m, const double *y0, const char 
             p[its_model_param_index(m, set->values[i].name)] = set->values[i].value;
     }
     memset(J, 0, sizeof J);
-    m->jac(0.0, y0, J, n, p, NULL);
+    m->jac(0.0, y0, J, n, p, m->data);
     for (j = 0; j < n; j++) {
         double h = 1e-6 * fmax(fabs(y0[j]), 1.0);
         memcpy(y, y0, n * sizeof *y);
         y[j] = y0[j] + h;
-        m->rhs(0.0, y, fp, p, NULL);
+        m->rhs(0.0, y, fp, p, m->data);
         y[j] = y0[j] - h;
-        m->rhs(0.0, y, fm, p, NULL);
+        m->rhs(0.0, y, fm, p, m->data);
         for (i = 0; i < n; i++)
             Jfd[i + j * n] = (fp[i] - fm[i]) / (2.0 * h);
     }

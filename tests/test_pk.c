@@ -21,7 +21,7 @@ static double conc_at(its_sim *s, double t)
 {
     double y[3];
     its_sim_run(s, 0.0, t, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, y);
+    its_sim_get_final_state(s, y);
     return y[1];
 }
 

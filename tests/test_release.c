@@ -9,10 +9,10 @@
 #include "its_test.h"
 
 /* dA/dt = -k A: k = 0 makes A an accumulator of everything released. */
-static int pool_rhs(double t, const double *y, double *dy, const double *p, void *u)
+static int pool_rhs(double t, const double *y, double *dy, const double *p, const void *data)
 {
     (void)t;
-    (void)u;
+    (void)data;
     dy[0] = -p[0] * y[0];
     return 0;
 }
@@ -23,8 +23,10 @@ static const its_param_def pool_params[] = {
 };
 static const its_input_def pool_inputs[] = {{"depot", "A", 1.0, "mg", "depot dose", NULL}};
 static const its_model_def pool = {
-    "pool", "test pool", "analytic", "d", "", 1, pool_states, 1, pool_params,
-    1, pool_inputs, 0, NULL, NULL, pool_rhs, NULL, NULL, 0.0, 0, NULL, NULL,
+    .version = ITS_MODEL_VERSION, .name = "pool", .title = "test pool",
+    .reference = "analytic", .time_unit = "d", .notes = "",
+    .n_states = 1, .states = pool_states, .n_params = 1, .params = pool_params,
+    .n_inputs = 1, .inputs = pool_inputs, .rhs = pool_rhs,
 };
 
 typedef struct rows {
@@ -115,7 +117,7 @@ static void test_bateman(void)
     its_sim_set_param(s, "k", k);
     its_sim_add_release(s, "depot", 0.0, D, &r);
     its_sim_run(s, 0.0, t, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, &y);
+    its_sim_get_final_state(s, &y);
     want = 0.3 * D * exp(-k * t) + 0.7 * D * ka / (ka - k) * (exp(-k * t) - exp(-ka * t));
     its_test_rel(y, want, 1e-7, "burst + first-order depot into elimination = Bateman");
     its_sim_free(s);

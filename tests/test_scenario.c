@@ -720,11 +720,11 @@ static void test_tolerances(void)
         its_sim_set_rtol(sim, 1e-5);
         its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid, res->plan.n_grid, NULL,
                     NULL);
-        its_sim_final_state(sim, y_direct);
+        its_sim_get_final_state(sim, y_direct);
         its_sim_set_tolerances(sim, 1e-5, 1e-10);
         its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid, res->plan.n_grid, NULL,
                     NULL);
-        its_sim_final_state(sim, y_flat);
+        its_sim_get_final_state(sim, y_flat);
         its_test_rel(res->final_state[0], y_direct[0], 1e-13,
                      "rtol only: the same run as its_sim_set_rtol (state 0)");
         its_test_rel(res->final_state[1], y_direct[1], 1e-13,

@@ -25,7 +25,7 @@ static its_status one_run(its_sim *s, int i, double *y)
         its_sim_add_bolus(s, "il2", (double)d, 5e4 * i);
     st = its_sim_run(s, 0.0, 30.0, NULL, 0, NULL, NULL);
     if (st == ITS_OK)
-        st = its_sim_final_state(s, y);
+        st = its_sim_get_final_state(s, y);
     return st;
 }
 

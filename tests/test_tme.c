@@ -42,7 +42,7 @@ static int run(const char *model, const kv *params, const char *input,
         its_sim_add_infusion(s, input, 0.0, INFINITY, rate);
     st = its_sim_run(s, 0.0, t_end, NULL, 0, NULL, NULL);
     if (st == ITS_OK)
-        st = its_sim_final_state(s, y);
+        st = its_sim_get_final_state(s, y);
     if (st != ITS_OK)
         printf("      run failed: %s\n", its_sim_errmsg(s));
     its_sim_free(s);
@@ -139,7 +139,7 @@ static double doubling_time(const char *profile)
     its_sim_create(M, &s);
     its_sim_apply_set(s, profile);
     its_sim_run(s, 0.0, 180.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, y);
+    its_sim_get_final_state(s, y);
     its_sim_free(s);
     return 180.0 * log(2.0) / log(v(y, "C_1") / 4e9); /* C_1(0) = 4e9 */
 }
@@ -242,7 +242,7 @@ static void mech4_il2(void)
     /* Steady state of an IV infusion: C = rate / CL (CL_il2 172.8 L/d). */
     its_sim_add_infusion(s, "il2", 0.0, 5.0, 5000.0 * 172.8);
     its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, b);
+    its_sim_get_final_state(s, b);
     its_sim_free(s);
     its_test_true(v(b, "CD8_b") > 2.0 * v(a, "CD8_b"),
                   "4: IL-2 expands effector T: blood CD8 %.3g vs %.3g", v(b, "CD8_b"), v(a, "CD8_b"));
@@ -404,7 +404,7 @@ static void test_hahnfeldt_module(void)
     its_sim_set_param(h, "b", 5.85);
     its_sim_set_param(h, "d", 5.85 / pow(17346.523, 2.0 / 3.0));
     its_sim_run(h, 0.0, 19.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(h, hy);
+    its_sim_get_final_state(h, hy);
     its_sim_free(h);
     run("tme", hf, NULL, 0.0, 19.0, y);
     want = hy[0];
@@ -437,7 +437,7 @@ static void test_chemotherapy(void)
         nadir = r.min;
         t_nadir = r.t_min;
     }
-    its_sim_final_state(s, y);
+    its_sim_get_final_state(s, y);
     its_sim_free(s);
     run("tme", none, NULL, 0.0, 30.0, untreated);
     its_test_true(t_nadir > 5.0 && t_nadir < 10.0, "dacarbazine: neutrophil nadir on day %.1f (5-10)", t_nadir);
@@ -466,7 +466,7 @@ static void test_peginterferon(void)
     memset(&mx, 0, sizeof mx);
     mx.idx = ipeg;
     its_sim_run(s, 0.0, 57.0, grid, 801, keep_max, &mx);
-    its_sim_final_state(s, y);
+    its_sim_get_final_state(s, y);
     {
         double cmax_ng_ml = mx.min * 31000.0 * 1e-12 * 1e9 / 1e3; /* pM -> ng/mL */
         double k_el = its_agent_param(its_agent_find("peginterferon_alfa_2b"), "CL_F")->value /

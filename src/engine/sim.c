@@ -4,12 +4,13 @@
 
 #include <math.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core.h"
 #include "engine/cvode_adapter.h"
 #include "engine/release.h"
+#include "model/models.h"
 
 enum { DOSE_BOLUS = 0, DOSE_INFUSION = 1, DOSE_RELEASE = 2 };
 
@@ -45,6 +46,9 @@ struct its_sim {
     size_t n, np, ni;
     double *p;         /* parameters (np) */
     double *y0;        /* initial values (n) */
+    unsigned char *y0_set; /* per state: set by its_sim_set_initial, so it no
+                              longer follows the parameters (n) */
+    double *y0_par;    /* scratch: the initial state the parameters imply (n) */
     double *y;         /* current state (n) */
     double *yfinal;    /* state at the end of the last run (n) */
     double *yclip;     /* scratch: max(y, 0) while clipping (n) */
@@ -84,7 +88,7 @@ static its_status set_error(its_sim *s, its_status st, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+    its__vfmt(s->errmsg, sizeof s->errmsg, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -113,7 +117,7 @@ static int sim_rhs(double t, const double *y, double *ydot, void *ud)
             s->yclip[k] = y[k] > 0.0 ? y[k] : 0.0;
         y = s->yclip;
     }
-    rc = m->rhs(t, y, ydot, s->p, NULL);
+    rc = m->rhs(t, y, ydot, s->p, m->data);
 
     if (rc != 0)
         return rc;
@@ -138,11 +142,11 @@ static int sim_jac(double t, const double *y, double *J, size_t ld, void *ud)
     size_t i, j;
     int rc;
     if (!s->clip)
-        return s->m->jac(t, y, J, ld, s->p, NULL);
+        return s->m->jac(t, y, J, ld, s->p, s->m->data);
     /* The Jacobian of y -> f(max(y, 0)): columns of clipped states are 0. */
     for (j = 0; j < s->n; j++)
         s->yclip[j] = y[j] > 0.0 ? y[j] : 0.0;
-    rc = s->m->jac(t, s->yclip, J, ld, s->p, NULL);
+    rc = s->m->jac(t, s->yclip, J, ld, s->p, s->m->data);
     for (j = 0; j < s->n; j++)
         if (y[j] < 0.0)
             for (i = 0; i < s->n; i++)
@@ -183,46 +187,59 @@ static its_status recreate_solver(its_sim *s)
     return ITS_OK;
 }
 
+static its_status restore_defaults(its_sim *s);
+
+/* Every array of the handle, allocated at creation (never during a run). */
+static its_status alloc_arrays(its_sim *s)
+{
+    /* root_state holds the root-function states (n) then the target state
+     * of each input (ni), so the right-hand side needs no lookup. */
+    s->p = its__calloc(s->np + 1, sizeof *s->p);
+    s->y0 = its__calloc(s->n, sizeof *s->y0);
+    s->y0_set = its__calloc(s->n, sizeof *s->y0_set);
+    s->y0_par = its__calloc(s->n, sizeof *s->y0_par);
+    s->y = its__calloc(s->n, sizeof *s->y);
+    s->yfinal = its__calloc(s->n, sizeof *s->yfinal);
+    s->yclip = its__calloc(s->n, sizeof *s->yclip);
+    s->atol = its__calloc(s->n, sizeof *s->atol);
+    s->atol_user = its__calloc(s->n, sizeof *s->atol_user);
+    s->floor = its__calloc(s->n, sizeof *s->floor);
+    s->rate = its__calloc(s->ni + 1, sizeof *s->rate);
+    s->active = its__calloc(s->ni + 1, sizeof *s->active);
+    s->vol_param = its__calloc(s->ni + 1, sizeof *s->vol_param);
+    s->root_state = its__calloc(s->n + s->ni, sizeof *s->root_state);
+    s->rootsfound = its__calloc(s->n, sizeof *s->rootsfound);
+    if (!s->p || !s->y0 || !s->y0_set || !s->y0_par || !s->y || !s->yfinal || !s->yclip ||
+        !s->atol || !s->atol_user || !s->floor || !s->rate || !s->active || !s->vol_param ||
+        !s->root_state || !s->rootsfound)
+        return ITS_ENOMEM;
+    return ITS_OK;
+}
+
 its_status its_sim_create(const its_model_def *m, its_sim **out)
 {
     its_sim *s;
     size_t i, k;
+    its_status st;
 
     if (out == NULL)
         return ITS_EINVAL;
     *out = NULL;
-    if (m == NULL || m->n_states == 0 || m->rhs == NULL)
+    if (!its__model_ok(m) || m->n_states == 0 || m->rhs == NULL)
         return ITS_EINVAL;
     for (k = 0; k < m->n_inputs; k++)
         if (its_model_state_index(m, m->inputs[k].state) < 0 ||
             (m->inputs[k].volume != NULL &&
              its_model_param_index(m, m->inputs[k].volume) < 0))
             return ITS_EINVAL;
-    s = calloc(1, sizeof *s);
+    s = its__calloc(1, sizeof *s);
     if (s == NULL)
         return ITS_ENOMEM;
     s->m = m;
     s->n = m->n_states;
     s->np = m->n_params;
     s->ni = m->n_inputs;
-    s->p = calloc(s->np + 1, sizeof *s->p);
-    s->y0 = calloc(s->n, sizeof *s->y0);
-    s->y = calloc(s->n, sizeof *s->y);
-    s->yfinal = calloc(s->n, sizeof *s->yfinal);
-    s->yclip = calloc(s->n, sizeof *s->yclip);
-    s->atol = calloc(s->n, sizeof *s->atol);
-    s->atol_user = calloc(s->n, sizeof *s->atol_user);
-    s->floor = calloc(s->n, sizeof *s->floor);
-    s->rate = calloc(s->ni + 1, sizeof *s->rate);
-    s->active = calloc(s->ni + 1, sizeof *s->active);
-    s->vol_param = calloc(s->ni + 1, sizeof *s->vol_param);
-    /* root_state holds the root-function states (n) then the target state
-     * of each input (ni), so the right-hand side needs no lookup. */
-    s->root_state = calloc(s->n + s->ni, sizeof *s->root_state);
-    s->rootsfound = calloc(s->n, sizeof *s->rootsfound);
-    if (!s->p || !s->y0 || !s->y || !s->yfinal || !s->yclip || !s->atol || !s->atol_user ||
-        !s->floor || !s->rate || !s->active || !s->vol_param || !s->root_state ||
-        !s->rootsfound) {
+    if (alloc_arrays(s) != ITS_OK) {
         its_sim_free(s);
         return ITS_ENOMEM;
     }
@@ -240,10 +257,14 @@ its_status its_sim_create(const its_model_def *m, its_sim **out)
     s->nonneg = 1;
     for (i = 0; i < s->n; i++)
         s->atol_user[i] = ITS__DEFAULT_ATOL;
-    its_sim_reset(s);
-    if (recreate_solver(s) != ITS_OK) {
+    /* The defaults of a built-in model always hold; a user's model whose
+     * default set or initial state is refused cannot be simulated. */
+    st = restore_defaults(s);
+    if (st == ITS_OK)
+        st = recreate_solver(s) != ITS_OK ? ITS_ESOLVER : ITS_OK;
+    if (st != ITS_OK) {
         its_sim_free(s);
-        return ITS_ESOLVER;
+        return st;
     }
     *out = s;
     return ITS_OK;
@@ -254,23 +275,25 @@ void its_sim_free(its_sim *s)
     if (s == NULL)
         return;
     its__cv_free(s->cv);
-    free(s->p);
-    free(s->y0);
-    free(s->y);
-    free(s->yfinal);
-    free(s->yclip);
-    free(s->atol);
-    free(s->atol_user);
-    free(s->floor);
-    free(s->rate);
-    free(s->root_state);
-    free(s->rootsfound);
-    free(s->doses);
-    free(s->sw);
-    free(s->rel_on);
-    free(s->active);
-    free(s->vol_param);
-    free(s);
+    its__free(s->p);
+    its__free(s->y0);
+    its__free(s->y0_set);
+    its__free(s->y0_par);
+    its__free(s->y);
+    its__free(s->yfinal);
+    its__free(s->yclip);
+    its__free(s->atol);
+    its__free(s->atol_user);
+    its__free(s->floor);
+    its__free(s->rate);
+    its__free(s->root_state);
+    its__free(s->rootsfound);
+    its__free(s->doses);
+    its__free(s->sw);
+    its__free(s->rel_on);
+    its__free(s->active);
+    its__free(s->vol_param);
+    its__free(s);
 }
 
 const its_model_def *its_sim_model(const its_sim *s)
@@ -283,46 +306,66 @@ const char *its_sim_errmsg(const its_sim *s)
     return s != NULL ? s->errmsg : "NULL simulation handle";
 }
 
-void its_sim_reset(its_sim *s)
+/* The initial values that follow the parameters (every state not set by
+ * its_sim_set_initial) take the values the current parameters imply. On
+ * failure nothing changes and the message is on the handle. */
+static its_status follow_params(its_sim *s)
 {
     size_t i;
-    if (s == NULL)
-        return;
-    for (i = 0; i < s->np; i++)
-        s->p[i] = s->m->params[i].value;
-    for (i = 0; i < s->n; i++) {
-        s->y0[i] = s->m->states[i].initial;
+    its_status st = its_model_initial_state(s->m, s->p, s->y0_par, s->errmsg,
+                                            sizeof s->errmsg);
+    if (st != ITS_OK)
+        return st;
+    for (i = 0; i < s->n; i++)
+        if (!s->y0_set[i])
+            s->y0[i] = s->y0_par[i];
+    return ITS_OK;
+}
+
+/* The model's default parameters (default set applied), the initial state
+ * they imply and the default floors; no dose. */
+static its_status restore_defaults(its_sim *s)
+{
+    size_t i;
+    its_status st = its_model_default_params(s->m, s->p, s->errmsg, sizeof s->errmsg);
+    memset(s->y0_set, 0, s->n * sizeof *s->y0_set);
+    if (st == ITS_OK)
+        st = follow_params(s);
+    for (i = 0; i < s->n; i++)
         s->floor[i] = s->m->states[i].floor;
-    }
-    if (s->m->default_set != NULL)
-        (void)its_sim_apply_set(s, s->m->default_set);
     s->n_doses = 0;
     s->has_final = 0;
-    s->errmsg[0] = '\0';
+    if (st == ITS_OK)
+        s->errmsg[0] = '\0';
+    return st;
+}
+
+void its_sim_reset(its_sim *s)
+{
+    if (s != NULL)
+        (void)restore_defaults(s);
 }
 
 its_status its_sim_set_param(its_sim *s, const char *name, double value)
 {
     int i;
+    double old;
+    its_status st;
     if (s == NULL || name == NULL)
         return ITS_EINVAL;
     i = its_model_param_index(s->m, name);
     if (i < 0)
         return set_error(s, ITS_ENOTFOUND, "model %s has no parameter '%s'",
                          s->m->name, name);
-    if (!isfinite(value))
-        return set_error(s, ITS_ERANGE, "parameter %s: value is not finite",
-                         name);
-    if (!its_domain_contains(s->m->params[i].domain, value)) {
-        const char *u = s->m->params[i].unit;
-        int unitless = u == NULL || strcmp(u, "1") == 0;
-        return set_error(s, ITS_ERANGE,
-                         "parameter %s = %g%s%s is outside its domain: it must be %s",
-                         name, value, unitless ? "" : " ", unitless ? "" : u,
-                         its_domain_name(s->m->params[i].domain));
-    }
+    st = its_model_check_param(s->m, (size_t)i, value, s->errmsg, sizeof s->errmsg);
+    if (st != ITS_OK)
+        return st;
+    old = s->p[i];
     s->p[i] = value;
-    return ITS_OK;
+    st = follow_params(s);
+    if (st != ITS_OK)
+        s->p[i] = old; /* refused: the initial state cannot follow it */
+    return st;
 }
 
 its_status its_sim_get_param(const its_sim *s, const char *name, double *value)
@@ -344,31 +387,11 @@ const double *its_sim_params(const its_sim *s)
 
 its_status its_sim_apply_set(its_sim *s, const char *set_name)
 {
-    int k;
-    size_t i;
-    const its_param_set *set;
-
+    its_status st;
     if (s == NULL || set_name == NULL)
         return ITS_EINVAL;
-    k = its_model_set_index(s->m, set_name);
-    if (k < 0)
-        return set_error(s, ITS_ENOTFOUND, "model %s has no parameter set '%s'",
-                         s->m->name, set_name);
-    set = &s->m->sets[k];
-    for (i = 0; i < set->n_values; i++) {
-        int j = its_model_param_index(s->m, set->values[i].name);
-        if (j < 0)
-            return set_error(s, ITS_ENOTFOUND,
-                             "parameter set %s names unknown parameter '%s'",
-                             set_name, set->values[i].name);
-        if (!its_domain_contains(s->m->params[j].domain, set->values[i].value))
-            return set_error(s, ITS_ERANGE,
-                             "parameter set %s: %s = %g is outside its domain (%s)",
-                             set_name, set->values[i].name, set->values[i].value,
-                             its_domain_name(s->m->params[j].domain));
-        s->p[j] = set->values[i].value;
-    }
-    return ITS_OK;
+    st = its_model_apply_set(s->m, set_name, s->p, s->errmsg, sizeof s->errmsg);
+    return st == ITS_OK ? follow_params(s) : st;
 }
 
 static int state_index_or_error(its_sim *s, const char *state)
@@ -392,6 +415,7 @@ its_status its_sim_set_initial(its_sim *s, const char *state, double value)
         return set_error(s, ITS_ERANGE,
                          "initial value of %s must be finite and >= 0", state);
     s->y0[i] = value;
+    s->y0_set[i] = 1;
     return ITS_OK;
 }
 
@@ -539,17 +563,17 @@ static its_status push_dose(its_sim *s, const its__dose *d)
 {
     if (s->n_doses == s->cap_doses) {
         size_t cap = s->cap_doses ? 2 * s->cap_doses : 16;
-        its__dose *nd = realloc(s->doses, cap * sizeof *nd);
+        its__dose *nd = its__realloc(s->doses, cap * sizeof *nd);
         its__switch *nt;
         size_t *nr;
         if (nd == NULL)
             return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
         s->doses = nd;
-        nt = realloc(s->sw, 2 * cap * sizeof *nt);
+        nt = its__realloc(s->sw, 2 * cap * sizeof *nt);
         if (nt == NULL)
             return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
         s->sw = nt;
-        nr = realloc(s->rel_on, cap * sizeof *nr);
+        nr = its__realloc(s->rel_on, cap * sizeof *nr);
         if (nr == NULL)
             return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
         s->rel_on = nr;
@@ -649,7 +673,7 @@ its_status its_sim_set_dose_gate(its_sim *s, its_dose_gate_fn gate, void *user)
     return ITS_OK;
 }
 
-its_status its_sim_dose_record(const its_sim *s, size_t i, its_dose_record *r)
+its_status its_sim_get_dose_record(const its_sim *s, size_t i, its_dose_record *r)
 {
     const its__dose *d;
     if (s == NULL || r == NULL || i >= s->n_doses)
@@ -816,12 +840,12 @@ static void solver_failure(its_sim *s, its_status st)
     if (len > 0 && s->errmsg[len - 1] == '.')
         s->errmsg[--len] = '\0';
     if (d.worst < s->n && d.worst_err > 0.0 && len < sizeof s->errmsg)
-        snprintf(s->errmsg + len, sizeof s->errmsg - len,
+        its__fmt(s->errmsg + len, sizeof s->errmsg - len,
                  "; step %.3g (order %d), limited by state %s (weighted local error %.3g)",
                  d.h_last, d.order, s->m->states[d.worst].name, d.worst_err);
     len = strlen(s->errmsg);
     if (len < sizeof s->errmsg)
-        snprintf(s->errmsg + len, sizeof s->errmsg - len,
+        its__fmt(s->errmsg + len, sizeof s->errmsg - len,
                  "; try max_steps above %ld (simulate.max_steps), method %s "
                  "(simulate.method) or rtol above %g (simulate.rtol)", s->max_steps,
                  s->method == ITS_METHOD_BDF ? "adams" : "bdf", s->rtol);
@@ -981,7 +1005,7 @@ done:
     return st;
 }
 
-its_status its_sim_final_state(const its_sim *s, double *y)
+its_status its_sim_get_final_state(const its_sim *s, double *y)
 {
     if (s == NULL || y == NULL)
         return ITS_EINVAL;

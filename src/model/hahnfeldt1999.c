@@ -38,7 +38,7 @@ static const its_input_def inputs[] = {
     {"angiostatin", "g_angiostatin", 1.0, "mg/kg", "angiostatin (20 mg/kg/d)", NULL},
 };
 
-static int rhs(double t, const double *y, double *dy, const double *p, void *u)
+static int rhs(double t, const double *y, double *dy, const double *p, const void *data)
 {
     const double v = y[V], k = y[K];
     /* V ln(V/K) -> 0 as V -> 0; guard the log at the boundary. */
@@ -47,7 +47,7 @@ static int rhs(double t, const double *y, double *dy, const double *p, void *u)
     const double drug = p[P_e_tnp470] * y[G_TNP] + p[P_e_endostatin] * y[G_END] +
                         p[P_e_angiostatin] * y[G_ANG];
     (void)t;
-    (void)u;
+    (void)data;
     dy[V] = gomp;
     dy[K] = -p[P_lambda2] * k + p[P_b] * v - p[P_d] * k * v23 - drug * k;
     dy[G_TNP] = -p[P_clr_tnp470] * y[G_TNP];
@@ -64,28 +64,37 @@ static const its_observable_def observables[] = {
     {"burden", "cell", ITS_OBS_TUMOUR_BURDEN, "cancer cells at 1e9 cells/cm3 (Del Monte 2009)"},
 };
 
-static int observe(double t, const double *y, const double *p, double *out)
+static int observe(double t, const double *y, const double *p, double *out,
+                   const void *data)
 {
     const double v = fmax(y[V], 0.0);
     (void)t;
     (void)p;
+    (void)data;
     out[0] = cbrt(6.0 * v / 3.14159265358979323846);
     out[1] = v * 1e6;
     return 0;
 }
 
 const its_model_def its__model_hahnfeldt1999 = {
-    "hahnfeldt1999",
-    "Hahnfeldt: tumour volume and vascular carrying capacity under angiogenesis inhibitors",
-    "Hahnfeldt P, Panigrahy D, Folkman J, Hlatky L (1999) Tumor development "
-    "under angiogenic signaling: a dynamical theory of tumor growth, treatment "
-    "response, and postvascular dormancy. Cancer Res 59:4770-4775",
-    "d",
-    "Each agent has its own exposure g_i with dg_i/dt = -clr_i g_i + c_i(t) and "
-    "acts additively through -e_i K g_i (the paper's Fig. 2B prediction). A "
-    "bolus of D mg/kg makes g jump by D. The exponent is exactly 2/3 (the "
-    "canceR code uses 0.667). The Chaste variant with logistic V is a "
-    "different model.",
-    NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, NULL, NULL, 0.0,
-    ITS__COUNT(observables), observables, observe,
+    .version = ITS_MODEL_VERSION,
+    .name = "hahnfeldt1999",
+    .title = "Hahnfeldt: tumour volume and vascular carrying capacity under angiogenesis inhibitors",
+    .reference =
+        "Hahnfeldt P, Panigrahy D, Folkman J, Hlatky L (1999) Tumor development "
+        "under angiogenic signaling: a dynamical theory of tumor growth, treatment "
+        "response, and postvascular dormancy. Cancer Res 59:4770-4775",
+    .time_unit = "d",
+    .notes =
+        "Each agent has its own exposure g_i with dg_i/dt = -clr_i g_i + c_i(t) and "
+        "acts additively through -e_i K g_i (the paper's Fig. 2B prediction). A "
+        "bolus of D mg/kg makes g jump by D. The exponent is exactly 2/3 (the "
+        "canceR code uses 0.667). The Chaste variant with logistic V is a "
+        "different model.",
+    .n_states = NS, .states = states,
+    .n_params = NP, .params = params,
+    .n_inputs = ITS__COUNT(inputs), .inputs = inputs,
+    .rhs = rhs,
+    .n_observables = ITS__COUNT(observables), .observables = observables,
+    .observe = observe,
 };

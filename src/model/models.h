@@ -4,6 +4,10 @@
 
 #include "itsim/model.h"
 
+/* Non-zero when m is a definition of the current layout (m->version is
+ * ITS_MODEL_VERSION); every function reading a definition's fields checks. */
+int its__model_ok(const its_model_def *m);
+
 #define ITS__COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Short names for parameter domains in the definition tables. */

@@ -515,314 +515,437 @@ static double kill_law(double e, double c, double k)
     return (e > 0.0 && c > 0.0 && den > 0.0) ? e * c / den : 0.0;
 }
 
-static int tme_rhs(size_t nles, double t, const double *y, double *dy, const double *p)
+/* What every lesion reads from blood, computed once per evaluation. */
+typedef struct tme_blood {
+    double vb;          /* blood volume (L) */
+    double il2b, gmb;   /* blood IL-2 and GM-CSF (pM), clipped at 0 */
+    double ifna_free_b; /* free IFN-alpha in blood (pM), clipped at 0 */
+    double peg_act_b;   /* peginterferon's IFN-alpha activity in blood */
+    double peg_act_l;   /* ... and in a lesion */
+    double occ;         /* PD-1 receptor occupancy by anti-PD-1 */
+} tme_blood;
+
+/* What the lesions return to blood and the node, summed over lesions. */
+typedef struct tme_flux {
+    double sum_rec[NSYS]; /* recruitment drained from blood pools */
+    double dc_to_ln;      /* mature DC migrating to the node */
+    double cyt_back[4];   /* cytokine back-flux: IL-2, IFN-alpha, GM-CSF, IFN-gamma */
+} tme_flux;
+
+/* One lesion's populations clipped at 0, and the volumes derived from them. */
+typedef struct tme_lesion {
+    double c, kv, cv, vol_ml, hrec;
+    double nk, neu, eos, bas, mc, m1, m2, idc, mdc, cd8, ex, th, treg, deb;
+    double il2, ifna, gm, ifng, eifn;
+    double vol_l;    /* volume the lesion's cytokines are diluted in (L) */
+    double ifna_act; /* IFN-alpha activity (free plus peginterferon) */
+    double room;     /* room for IL-2-driven proliferation */
+    double rec_T;    /* effector T entry per blood cell */
+    double rec_nk, rec_neu, rec_mon, rec_eos, rec_bas; /* entry of innate cells */
+    double h_pd1;    /* PD-1/PD-L1 inhibition */
+    double kill;     /* tumour cells killed per day */
+} tme_lesion;
+
+static void blood_read(const double *y, const double *p, tme_blood *b)
 {
-    const double vb = p[P_V_blood];
-    const double n_neo = p[P_tmb] * p[P_exome_mb] * p[P_f_immunogenic];
-    const double d_ang = p[P_b_ang] / cbrt(p[P_K_max] * p[P_K_max]);
+    b->vb = p[P_V_blood];
+    b->il2b = fmax(y[S_IL2], 0.0);
+    b->ifna_free_b = fmax(y[S_IFNA], 0.0);
     /* IFN-alpha activity in blood: IFN-alpha2b plus peginterferon weighted
      * by its relative activity. */
-    const double il2b = fmax(y[S_IL2], 0.0);
-    const double ifna_free_b = fmax(y[S_IFNA], 0.0);
-    const double peg_act_b = p[P_r_peg] * fmax(y[S_PEG], 0.0);
-    const double ifnab = ifna_free_b + peg_act_b;
+    b->peg_act_b = p[P_r_peg] * fmax(y[S_PEG], 0.0);
     /* Peginterferon's activity in a lesion, quasi-steady with blood like
      * free IFN-alpha (no state of its own; lesions are tiny against V_peg). */
-    const double peg_act_l = peg_act_b * p[P_k_exchange] / (p[P_k_exchange] + p[P_deg_ifna]);
-    const double gmb = fmax(y[S_GM], 0.0);
-    const double apd1 = fmax(y[S_APD1], 0.0);
-    const double occ = hill(apd1, p[P_EC50_antipd1]);
-    const double gm_myelo = 1.0 + p[P_a_gm_myelo] * hill(gmb, p[P_EC50_gm]);
-    const double gm_surv_b = 1.0 - p[P_s_gm_survival] * hill(gmb, p[P_EC50_gm]);
-    double sum_rec[NSYS] = {0.0}; /* recruitment drained from blood pools */
-    double dc_to_ln = 0.0, cyt_back[4] = {0.0, 0.0, 0.0, 0.0}, antigen = 0.0;
+    b->peg_act_l = b->peg_act_b * p[P_k_exchange] / (p[P_k_exchange] + p[P_deg_ifna]);
+    b->gmb = fmax(y[S_GM], 0.0);
+    b->occ = hill(fmax(y[S_APD1], 0.0), p[P_EC50_antipd1]);
+}
+
+static void lesion_read(const tme_blood *b, const double *l, const double *p, tme_lesion *v)
+{
+    v->c = fmax(l[L_C], 0.0);
+    v->kv = fmax(l[L_K], 0.0);
+    v->cv = fmax(v->c, p[P_C_min]);
+    v->vol_ml = v->cv / p[P_rho];
+    v->hrec = v->c * v->c / (v->c * v->c + p[P_Kc_rec]);
+    v->nk = fmax(l[L_NK], 0.0);
+    v->neu = fmax(l[L_NEU], 0.0);
+    v->eos = fmax(l[L_EOS], 0.0);
+    v->bas = fmax(l[L_BAS], 0.0);
+    v->mc = fmax(l[L_MC], 0.0);
+    v->m1 = fmax(l[L_M1], 0.0);
+    v->m2 = fmax(l[L_M2], 0.0);
+    v->idc = fmax(l[L_IDC], 0.0);
+    v->mdc = fmax(l[L_MDC], 0.0);
+    v->cd8 = fmax(l[L_CD8], 0.0);
+    v->ex = fmax(l[L_EX], 0.0);
+    v->th = fmax(l[L_TH], 0.0);
+    v->treg = fmax(l[L_TREG], 0.0);
+    v->deb = fmax(l[L_DEB], 0.0);
+    v->il2 = fmax(l[L_IL2], 0.0);
+    v->ifna = fmax(l[L_IFNA], 0.0);
+    v->gm = fmax(l[L_GM], 0.0);
+    v->ifng = fmax(l[L_IFNG], 0.0);
+    v->eifn = fmax(l[L_EIFN], 0.0);
+    /* The volume cytokines are diluted in holds every cell of the
+     * lesion, living or dead (as QSP-IO's tumour volume does), each
+     * taking the tissue volume of a cancer cell, 1/rho (assumed): the
+     * infiltrate cannot be packed into the cancer cells' volume, so a
+     * collapsing lesion full of T cells keeps the volume of its cells
+     * and the concentration of what they secrete stays below
+     * s rho/(k_exchange + deg) (docs/models/tme.md). */
+    v->vol_l = (v->cv + v->deb + v->nk + v->neu + v->eos + v->bas + v->mc + v->m1 + v->m2 +
+                v->idc + v->mdc + v->cd8 + v->ex + v->th + v->treg) / p[P_rho] / 1000.0;
+    v->ifna_act = v->ifna + b->peg_act_l;
+    /* IL-2-driven proliferation in a lesion slows as lymphocytes
+     * approach the number of tumour cells (crowding, assumed). */
+    v->room = v->cv / (v->cv + v->nk + v->cd8 + v->th + v->treg);
+}
+
+/* Recruitment from blood: per mL of lesion, per blood cell, while tumour is
+ * present (QSP-IO transmigration law). */
+static void lesion_recruit(const double *y, const double *p, tme_lesion *v, tme_flux *f)
+{
+    v->rec_T = p[P_q_T] * v->vol_ml * v->hrec;
+    v->rec_nk = p[P_q_nk] * v->vol_ml * v->hrec * y[S_NK];
+    v->rec_neu = p[P_q_neu] * v->vol_ml * v->hrec * y[S_NEU];
+    v->rec_mon = p[P_q_mon] * v->vol_ml * v->hrec * y[S_MON];
+    v->rec_eos = p[P_q_eos] * v->vol_ml * v->hrec * y[S_EOS];
+    v->rec_bas = p[P_q_bas] * v->vol_ml * v->hrec * y[S_BAS];
+    f->sum_rec[S_CD8] += v->rec_T * y[S_CD8];
+    f->sum_rec[S_TH] += v->rec_T * y[S_TH];
+    f->sum_rec[S_TREG] += p[P_q_treg] * v->vol_ml * v->hrec * y[S_TREG];
+    f->sum_rec[S_NK] += v->rec_nk;
+    f->sum_rec[S_NEU] += v->rec_neu;
+    f->sum_rec[S_MON] += v->rec_mon;
+    f->sum_rec[S_EOS] += v->rec_eos;
+    f->sum_rec[S_BAS] += v->rec_bas;
+}
+
+/* The checkpoint (IFN-gamma-induced PD-L1, engaged PD-1 reduced by the
+ * share of receptors occupied by anti-PD-1) and the killing of tumour
+ * cells by every cytotoxic population and by dacarbazine. */
+static void lesion_kill(const tme_blood *b, const double *y, const double *p, tme_lesion *v)
+{
+    const double pdl1 = p[P_pdl1_0] * (1.0 + p[P_pdl1_ifng_max] * hill(v->ifng, p[P_EC50_ifng_pdl1]));
+    const double x = pdl1 * (1.0 - b->occ) / p[P_K_pd1];
+    const double mhc = 1.0 + p[P_a_ifn_mhc] * hill(v->ifna_act, p[P_EC50_ifn_mhc]);
+    const double supp = v->cd8 > 0.0 ? v->cd8 / (v->cd8 + p[P_K_T_Treg] * v->treg) : 0.0;
+    double k_cd8, k_nk, k_adcc, k_m1, k_neu, k_eos;
+    v->h_pd1 = x * x / (x * x + 1.0);
+    k_cd8 = p[P_k_cd8_kill] * kill_law(v->cd8, v->c, p[P_K_T_C]) * (1.0 - v->h_pd1) * supp * mhc *
+            (1.0 + p[P_a_ifn_lymph] * hill(v->ifna_act, p[P_EC50_ifn_lymph]));
+    k_nk = p[P_k_nk_kill] * kill_law(v->nk, v->c, p[P_K_nk_C]) *
+           (1.0 + p[P_a_il2_nk] * hill(v->il2, p[P_EC50_il2_nk])) *
+           (1.0 + p[P_a_ifn_nk] * hill(v->ifna_act, p[P_EC50_ifn_nk]));
+    k_adcc = p[P_k_adcc] * kill_law(v->nk + v->m1, v->c, p[P_K_nk_C]) *
+             hill(p[P_f_ab_lesion] * fmax(y[S_AB], 0.0), p[P_K_ab]);
+    k_m1 = p[P_k_m1_kill] * kill_law(v->m1, v->c, p[P_K_m1_C]);
+    k_neu = p[P_k_neu_kill] * kill_law(v->neu, v->c, p[P_K_inn_C]);
+    k_eos = p[P_k_eos_kill] * kill_law(v->eos, v->c, p[P_K_inn_C]);
+    v->kill = k_cd8 + k_nk + k_adcc + k_m1 + k_neu + k_eos +
+              p[P_k_dtic_kill] * fmax(y[S_DTIC], 0.0) * v->c;
+}
+
+/* Tumour and vasculature (Hahnfeldt 1999 form, in cells), the delayed
+ * IFN-alpha exposure and the debris of killed cells. */
+static void lesion_tumour(const double *p, const tme_lesion *v, double *dl)
+{
+    const double d_ang = p[P_b_ang] / cbrt(p[P_K_max] * p[P_K_max]);
+    const double ang = (1.0 - p[P_Imax_ifn_ang] * hill(v->eifn, p[P_EC50_ifn_ang])) *
+                       (1.0 + p[P_a_mast_ang] * hill(v->mc, p[P_K_mast] * v->cv)) *
+                       (1.0 + p[P_a_m2_ang] * hill(v->m2, p[P_K_m2_ang] * v->cv));
+    dl[L_C] = (v->c > 0.0 && v->kv > 0.0 ? p[P_lambda1] * v->c * log(v->kv / v->c) : 0.0) -
+              v->kill;
+    dl[L_K] = p[P_b_ang] * v->c * ang - d_ang * v->kv * cbrt(v->c * v->c);
+    dl[L_EIFN] = (v->ifna_act - v->eifn) / p[P_tau_ifn_exposure];
+    dl[L_DEB] = v->kill - p[P_k_debris] * v->deb;
+}
+
+/* Innate cells: NK, granulocytes, mast cells, macrophages, dendritic cells. */
+static void lesion_innate(const double *p, const tme_lesion *v, double *dl, tme_flux *f)
+{
+    const double f_dc = p[P_f_dc0] + p[P_f_dc_gm] * hill(v->gm, p[P_EC50_gm]);
+    const double k12 = p[P_k_m1_to_m2] * (1.0 + p[P_a_bas_m2] * hill(v->bas, p[P_K_bas] * v->cv));
+    const double k21 = p[P_k_m2_to_m1] * (hill(v->ifng, p[P_EC50_ifng_m1]) +
+                                          p[P_a_ifn_m1] * hill(v->ifna_act, p[P_EC50_ifn_m1]));
+    double mat;
+    dl[L_NK] = v->rec_nk - p[P_d_nk_tissue] * v->nk +
+               p[P_p_nk_il2] * v->nk * hill(v->il2, p[P_EC50_il2_nk]) * v->room;
+    dl[L_NEU] = v->rec_neu - p[P_d_neu_tissue] * v->neu;
+    dl[L_EOS] = v->rec_eos - p[P_d_eos_tissue] * v->eos;
+    dl[L_BAS] = v->rec_bas - p[P_d_bas_tissue] * v->bas;
+    dl[L_MC] = p[P_s_mc] * v->c - p[P_d_mc] * v->mc;
+    dl[L_M1] = (1.0 - f_dc) * v->rec_mon * p[P_f_m1_in] + k21 * v->m2 - k12 * v->m1 -
+               p[P_d_mac] * v->m1;
+    dl[L_M2] = (1.0 - f_dc) * v->rec_mon * (1.0 - p[P_f_m1_in]) + k12 * v->m1 - k21 * v->m2 -
+               p[P_d_mac] * v->m2;
+    mat = p[P_k_mat] * hill(v->deb, p[P_K_debris] * v->cv) *
+          (1.0 + p[P_a_ifn_dc] * hill(v->ifna_act, p[P_EC50_ifn_dc])) *
+          (1.0 + p[P_a_gm_dc] * hill(v->gm, p[P_EC50_gm]));
+    mat = fmin(mat, 1e3);
+    dl[L_IDC] = f_dc * v->rec_mon - mat * v->idc - p[P_d_idc] * v->idc;
+    dl[L_MDC] = mat * v->idc - p[P_k_mig] * v->mdc - p[P_d_mdc] * v->mdc;
+    f->dc_to_ln += p[P_k_mig] * v->mdc;
+}
+
+/* Adaptive cells in the lesion: effector and exhausted CD8, helper T, Treg. */
+static void lesion_adaptive(const tme_blood *b, const double *y, const double *p,
+                            const tme_lesion *v, double *dl)
+{
+    const double ex_rate = p[P_k_exh] * (v->c / (v->c + v->cd8 + 1.0)) * v->h_pd1;
+    dl[L_CD8] = v->rec_T * y[S_CD8] +
+                p[P_p_il2_cd8] * v->cd8 * hill(v->il2, p[P_EC50_il2_teff]) * v->room -
+                p[P_d_cd8] * v->cd8 * (1.0 - p[P_s_gm_survival] * hill(v->gm, p[P_EC50_gm])) -
+                ex_rate * v->cd8 - p[P_k_treg_supp] * v->cd8 * (v->treg / (v->cd8 + v->treg + 1.0)) +
+                p[P_k_reinv] * b->occ * v->ex;
+    dl[L_EX] = ex_rate * v->cd8 - p[P_k_reinv] * b->occ * v->ex - p[P_d_ex] * v->ex;
+    dl[L_TH] = v->rec_T * y[S_TH] + p[P_p_il2_th] * v->th * hill(v->il2, p[P_EC50_il2_teff]) * v->room -
+               p[P_d_th] * v->th * (1.0 - p[P_s_gm_survival] * hill(v->gm, p[P_EC50_gm]));
+    dl[L_TREG] = p[P_q_treg] * v->vol_ml * v->hrec * y[S_TREG] +
+                 p[P_p_il2_treg] * v->treg * hill(v->il2, p[P_EC50_il2_treg]) * v->room -
+                 p[P_d_treg] * v->treg;
+}
+
+/* Cytokines (pM): exchange with blood, local secretion, decay. IL-2 is made
+ * for about a day after activation (Sojka, V): the endogenous source is the
+ * priming node (see blood IL-2); lesion IL-2 comes from blood and from
+ * intratumoral injections, which disperse from the injection site at
+ * k_it_local. */
+static void lesion_cytokines(const tme_blood *b, const double *y, const double *p,
+                             const tme_lesion *v, const double *l, double *dl, tme_flux *f)
+{
+    const double vol_l = v->vol_l;
+    dl[L_IL2IT] = -p[P_k_it_local] * l[L_IL2IT];
+    dl[L_IFNAIT] = -p[P_k_it_local] * l[L_IFNAIT];
+    dl[L_GMIT] = -p[P_k_it_local] * l[L_GMIT];
+    dl[L_IL2] = p[P_k_exchange] * (b->il2b - l[L_IL2]) - p[P_deg_il2_tissue] * l[L_IL2] +
+                p[P_k_it_local] * fmax(l[L_IL2IT], 0.0) / vol_l -
+                p[P_k_il2_consumption] * (v->cd8 + v->th + v->treg + v->nk) *
+                    uptake(l[L_IL2], p[P_K_il2_consumption]) / vol_l;
+    /* Linear losses read the cytokine as it is (not clipped at 0):
+     * smooth through 0, and a round-off undershoot decays back. */
+    dl[L_IFNA] = p[P_k_exchange] * (b->ifna_free_b - l[L_IFNA]) + p[P_s_ifna] * v->mdc / vol_l +
+                 p[P_k_it_local] * fmax(l[L_IFNAIT], 0.0) / vol_l -
+                 p[P_deg_ifna] * l[L_IFNA];
+    dl[L_GM] = p[P_k_exchange] * (b->gmb - l[L_GM]) + p[P_s_gm] * v->th / vol_l +
+               p[P_k_it_local] * fmax(l[L_GMIT], 0.0) / vol_l - p[P_deg_gm] * l[L_GM];
+    dl[L_IFNG] = p[P_k_exchange] * (fmax(y[S_IFNG], 0.0) - l[L_IFNG]) +
+                 p[P_s_ifng] * (v->cd8 + p[P_r_th_ifng] * v->th + p[P_r_nk_ifng] * v->nk) / vol_l -
+                 p[P_deg_ifng] * l[L_IFNG];
+    /* Back-flux into blood, diluted by the volume ratio: the same
+     * exchange term as in the lesion equations above (unclipped lesion
+     * cytokine), so that the exchange conserves mass also while a
+     * lesion cytokine undershoots 0. */
+    f->cyt_back[0] += p[P_k_exchange] * (l[L_IL2] - b->il2b) * vol_l / p[P_V_il2];
+    f->cyt_back[1] += p[P_k_exchange] * (l[L_IFNA] - b->ifna_free_b) * vol_l / p[P_V_ifna];
+    f->cyt_back[2] += p[P_k_exchange] * (l[L_GM] - b->gmb) * vol_l / p[P_V_gm];
+    f->cyt_back[3] += p[P_k_exchange] * (l[L_IFNG] - fmax(y[S_IFNG], 0.0)) * vol_l / b->vb;
+}
+
+static void lesion_rhs(const tme_blood *b, const double *y, const double *p, size_t j,
+                       double *dy, tme_flux *f)
+{
+    const double *l = y + NSYS + j * NL;
+    double *dl = dy + NSYS + j * NL;
+    tme_lesion v;
+    lesion_read(b, l, p, &v);
+    lesion_recruit(y, p, &v, f);
+    lesion_kill(b, y, p, &v);
+    lesion_tumour(p, &v, dl);
+    lesion_innate(p, &v, dl, f);
+    lesion_adaptive(b, y, p, &v, dl);
+    lesion_cytokines(b, y, p, &v, l, dl, f);
+}
+
+/* Marrow and blood granulocytes: the Friberg maturation chain (Friberg
+ * 2002) with dacarbazine acting on proliferation; neutrophils leave the
+ * chain into blood, scaled by IFN-alpha suppression and GM-CSF boost. */
+static void blood_myeloid(const tme_blood *b, const double *y, const double *p,
+                          const tme_flux *f, double *dy)
+{
+    const double vb = b->vb;
+    const double ifnab = b->ifna_free_b + b->peg_act_b;
+    const double gm_myelo = 1.0 + p[P_a_gm_myelo] * hill(b->gmb, p[P_EC50_gm]);
+    const double k_tr = 4.0 / p[P_MTT_neu];
+    const double neu_prod = k_tr * fmax(y[S_TR3], 0.0) *
+                            (1.0 - p[P_Imax_neu_ifn] * hill(ifnab, p[P_IC50_neu_ifn])) *
+                            gm_myelo;
+    /* Proliferating precursors: drug effect slope*C, feedback on the blood
+     * count. Steady state without drug: every compartment at
+     * d_neu neu0 V_blood / k_tr, blood at neu0 V_blood (tme_init). */
+    const double circ = fmax(y[S_NEU], 1.0) / vb;
+    const double e_drug = p[P_slope_dtic] * fmax(y[S_DTIC], 0.0);
+    dy[S_NEU] = neu_prod - p[P_d_neu] * y[S_NEU] - f->sum_rec[S_NEU];
+    dy[S_PROL] = k_tr * y[S_PROL] * (1.0 - e_drug) * pow(p[P_neu0] / circ, p[P_gamma_neu]) -
+                 k_tr * y[S_PROL];
+    dy[S_TR1] = k_tr * (y[S_PROL] - y[S_TR1]);
+    dy[S_TR2] = k_tr * (y[S_TR1] - y[S_TR2]);
+    dy[S_TR3] = k_tr * (y[S_TR2] - y[S_TR3]);
+    dy[S_MON] = p[P_d_mon] * p[P_mon0] * vb * gm_myelo - p[P_d_mon] * y[S_MON] - f->sum_rec[S_MON];
+    dy[S_EOS] = p[P_d_eos] * p[P_eos0] * vb - p[P_d_eos] * y[S_EOS] - f->sum_rec[S_EOS];
+    dy[S_BAS] = p[P_d_bas] * p[P_bas0] * vb - p[P_d_bas] * y[S_BAS] - f->sum_rec[S_BAS];
+}
+
+/* Lymphocytes in blood and the draining node: homeostasis, priming of
+ * tumour-specific precursors, IL-2-driven expansion, the humoral arm. */
+static void blood_lymphoid(const tme_blood *b, const double *y, const double *p,
+                           const tme_flux *f, double *dy)
+{
+    const double vb = b->vb;
+    const double n_neo = p[P_tmb] * p[P_exome_mb] * p[P_f_immunogenic];
+    const double gm_surv_b = 1.0 - p[P_s_gm_survival] * hill(b->gmb, p[P_EC50_gm]);
+    const double h_dc = hill(fmax(y[S_DCLN], 0.0), p[P_K_dc_LN]);
+    const double help = 1.0 + p[P_a_help] * hill(fmax(y[S_THLN], 0.0), p[P_K_help]);
+    const double prec8 = fmax(y[S_N8], 0.0) * p[P_f_precursor] * n_neo;
+    const double prec4 = fmax(y[S_N4], 0.0) * p[P_f_precursor] * n_neo;
+    const double act8 = p[P_k_act_cd8] * prec8 * h_dc * help;
+    const double act4 = p[P_k_act_cd4] * prec4 * h_dc;
+    const double div8 = p[P_N0_div] + p[P_N_il2_cd8] * hill(b->il2b, p[P_EC50_il2_teff]);
+    const double div4 = p[P_N0_div] + p[P_N_il2_cd4] * hill(b->il2b, p[P_EC50_il2_teff]);
+    const double bact = p[P_k_b_act] * fmax(y[S_B], 0.0) * p[P_f_b_specific] * n_neo * h_dc * help;
+    const double il2_teff = hill(b->il2b, p[P_EC50_il2_teff]);
+    const double cap = p[P_il2_expansion_cap];
+
+    dy[S_NK] = p[P_d_nk] * p[P_nk0] * vb - p[P_d_nk] * y[S_NK] - f->sum_rec[S_NK] +
+               p[P_p_nk_il2] * y[S_NK] * hill(b->il2b, p[P_EC50_il2_nk]) *
+                   cap_room(y[S_NK], cap * p[P_nk0] * vb);
+    /* Priming recruits tumour-specific precursors, a ~1e-4 share of the
+     * naive pool; their clones are not depleted here (assumed), so the
+     * naive pools keep their homeostatic set points. */
+    dy[S_N8] = p[P_d_naive_cd8] * p[P_naive_cd8_0] * vb - p[P_d_naive_cd8] * y[S_N8];
+    dy[S_N4] = p[P_d_naive_cd4] * p[P_naive_cd4_0] * vb - p[P_d_naive_cd4] * y[S_N4];
+    dy[S_CD8LN] = act8 * exp2(div8) - p[P_k_LN_out] * y[S_CD8LN];
+    dy[S_THLN] = act4 * exp2(div4) - p[P_k_LN_out] * y[S_THLN];
+    /* Effector pools: capped at the multiple of the naive CD8 pool. */
+    dy[S_CD8] = p[P_k_LN_out] * y[S_CD8LN] - p[P_d_cd8] * y[S_CD8] * gm_surv_b +
+                p[P_p_il2_cd8] * y[S_CD8] * il2_teff *
+                    cap_room(y[S_CD8], cap * p[P_naive_cd8_0] * vb) - f->sum_rec[S_CD8];
+    dy[S_TH] = p[P_k_LN_out] * y[S_THLN] - p[P_d_th] * y[S_TH] * gm_surv_b +
+               p[P_p_il2_th] * y[S_TH] * il2_teff *
+                   cap_room(y[S_TH], cap * p[P_naive_cd4_0] * vb) - f->sum_rec[S_TH];
+    dy[S_TREG] = p[P_d_treg] * p[P_treg0] * vb - p[P_d_treg] * y[S_TREG] +
+                 p[P_p_il2_treg] * y[S_TREG] * hill(b->il2b, p[P_EC50_il2_treg]) *
+                     cap_room(y[S_TREG], cap * p[P_treg0] * vb) - f->sum_rec[S_TREG];
+    dy[S_B] = p[P_d_b] * p[P_b_cell0] * vb - p[P_d_b] * y[S_B] - bact;
+    dy[S_DCLN] = f->dc_to_ln - p[P_d_mdc] * y[S_DCLN];
+    dy[S_PC] = bact * p[P_m_plasma] - p[P_d_plasma] * y[S_PC];
+    dy[S_AB] = p[P_s_ab] * fmax(y[S_PC], 0.0) / vb - p[P_k_ab] * y[S_AB];
+}
+
+/* Pharmacokinetics of the therapy agents and the blood cytokines: IL-2 in
+ * two compartments (central = blood IL2_b) with an SC depot, IFN-alpha,
+ * GM-CSF, IFN-gamma, anti-PD-1 in two compartments (Ahamadi 2017),
+ * dacarbazine, and peginterferon with clearance falling with time since the
+ * start of the run (Gupta 2006). */
+static void blood_pk(double t, const double *y, const double *p, const tme_flux *f,
+                     double *dy)
+{
+    dy[S_IL2] = f->cyt_back[0] - (p[P_CL_il2] * y[S_IL2] +
+                                  p[P_Q_il2] * (y[S_IL2] - y[S_IL2P] / p[P_V2_il2]) -
+                                  p[P_F_il2_sc] * p[P_ka_il2_sc] * y[S_IL2SC]) / p[P_V_il2] -
+                p[P_k_il2_consumption] * (fmax(y[S_CD8], 0.0) + fmax(y[S_TH], 0.0) +
+                                          fmax(y[S_TREG], 0.0) + fmax(y[S_NK], 0.0)) *
+                    uptake(y[S_IL2], p[P_K_il2_consumption]) / p[P_V_il2] +
+                p[P_f_il2_spill] * p[P_s_il2] *
+                    (fmax(y[S_THLN], 0.0) + p[P_r_cd8_il2] * fmax(y[S_CD8LN], 0.0)) /
+                    p[P_V_il2];
+    dy[S_IL2P] = p[P_Q_il2] * (y[S_IL2] - y[S_IL2P] / p[P_V2_il2]);
+    dy[S_IL2SC] = -p[P_ka_il2_sc] * y[S_IL2SC];
+    dy[S_IFNASC] = -p[P_ka_ifna_sc] * y[S_IFNASC];
+    dy[S_GMSC] = -p[P_ka_gm_sc] * y[S_GMSC];
+    dy[S_IFNA] = f->cyt_back[1] - p[P_cl_ifna_blood] * y[S_IFNA] +
+                 p[P_F_ifna_sc] * p[P_ka_ifna_sc] * y[S_IFNASC] / p[P_V_ifna];
+    dy[S_GM] = f->cyt_back[2] - p[P_cl_gm_blood] * y[S_GM] +
+               p[P_F_gm_sc] * p[P_ka_gm_sc] * y[S_GMSC] / p[P_V_gm];
+    dy[S_IFNG] = f->cyt_back[3] - p[P_cl_ifng_blood] * y[S_IFNG];
+    dy[S_APD1] = -(p[P_CL_antipd1] * y[S_APD1] +
+                   p[P_Q_antipd1] * (y[S_APD1] - y[S_APD1P] / p[P_V2_antipd1])) / p[P_V_antipd1];
+    dy[S_APD1P] = p[P_Q_antipd1] * (y[S_APD1] - y[S_APD1P] / p[P_V2_antipd1]);
+    dy[S_DTIC] = -p[P_CL_dtic] / p[P_V_dtic] * y[S_DTIC];
+    dy[S_PEGSC] = -p[P_ka_peg] * y[S_PEGSC];
+    dy[S_PEG] = (p[P_ka_peg] * y[S_PEGSC] -
+                 p[P_CL_peg] / (1.0 + fmax(t, 0.0) / p[P_T_CL_peg]) * y[S_PEG]) /
+                p[P_V_peg];
+}
+
+/* Side effects: IL-2 vascular leak (indirect response on permeability),
+ * IFN-alpha flu-like state with tachyphylaxis, irAE activity under PD-1
+ * occupancy, and fatigue. */
+static void side_effects(const tme_blood *b, const double *y, const double *p, double *dy)
+{
+    const double ifnab = b->ifna_free_b + b->peg_act_b;
+    const double ce = fmax(y[S_CEIL2], 0.0);
+    const double ce2 = fmax(y[S_CEIFN], 0.0);
+    const double resp = ce2 / (p[P_EC50_flu] * (1.0 + fmax(y[S_TOL], 0.0) / p[P_M50_flu]) + ce2);
+    /* Fatigue: independent action of IFN-alpha and IL-2, without
+     * tachyphylaxis (it grows as therapy continues). */
+    const double r_ifn = hill(ce2, p[P_EC50_fat_ifn]);
+    const double r_il2 = hill(ce, p[P_EC50_fat_il2]);
+    const double drive = 1.0 - (1.0 - r_ifn) * (1.0 - r_il2);
+    dy[S_CEIL2] = p[P_ke0_il2] * (b->il2b - y[S_CEIL2]);
+    dy[S_PERM] = p[P_kout_perm] * (1.0 + p[P_Emax_perm] * hill(ce, p[P_EC50_perm])) -
+                 p[P_kout_perm] * y[S_PERM];
+    dy[S_CEIFN] = p[P_ke0_ifn] * (ifnab - y[S_CEIFN]);
+    dy[S_TOL] = p[P_k_tolerance] * (ce2 - y[S_TOL]);
+    dy[S_FLU] = p[P_k_flu] * (resp - y[S_FLU]);
+    dy[S_IRAE] = p[P_k_irae] * b->occ * (1.0 - y[S_IRAE]) - p[P_k_irae_res] * y[S_IRAE];
+    dy[S_FAT] = p[P_k_fatigue] * (drive - y[S_FAT]);
+}
+
+/* The data of one tme variant: its number of lesions. */
+typedef struct tme_data {
+    size_t n_lesions;
+} tme_data;
+
+static const tme_data variant_data[MAX_LESIONS] = {{1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}};
+
+/* The right-hand side: every lesion (which drains blood pools and sends
+ * DC and cytokines back), then blood, node, PK and side effects. */
+static int tme_rhs(double t, const double *y, double *dy, const double *p, const void *data)
+{
+    const tme_data *d = data;
+    tme_blood b;
+    tme_flux f = {{0.0}, 0.0, {0.0, 0.0, 0.0, 0.0}};
     size_t j;
-
-    for (j = 0; j < nles; j++) {
-        const double *l = y + NSYS + j * NL;
-        double *dl = dy + NSYS + j * NL;
-        const double c = fmax(l[L_C], 0.0), kv = fmax(l[L_K], 0.0);
-        const double cv = fmax(c, p[P_C_min]);
-        const double vol_ml = cv / p[P_rho];
-        const double hrec = c * c / (c * c + p[P_Kc_rec]);
-        const double nk = fmax(l[L_NK], 0.0), neu = fmax(l[L_NEU], 0.0);
-        const double eos = fmax(l[L_EOS], 0.0), bas = fmax(l[L_BAS], 0.0);
-        const double mc = fmax(l[L_MC], 0.0), m1 = fmax(l[L_M1], 0.0);
-        const double m2 = fmax(l[L_M2], 0.0), idc = fmax(l[L_IDC], 0.0);
-        const double mdc = fmax(l[L_MDC], 0.0), cd8 = fmax(l[L_CD8], 0.0);
-        const double ex = fmax(l[L_EX], 0.0), th = fmax(l[L_TH], 0.0);
-        const double treg = fmax(l[L_TREG], 0.0), deb = fmax(l[L_DEB], 0.0);
-        const double il2 = fmax(l[L_IL2], 0.0), ifna = fmax(l[L_IFNA], 0.0);
-        const double gm = fmax(l[L_GM], 0.0), ifng = fmax(l[L_IFNG], 0.0);
-        const double eifn = fmax(l[L_EIFN], 0.0);
-        /* The volume cytokines are diluted in holds every cell of the
-         * lesion, living or dead (as QSP-IO's tumour volume does), each
-         * taking the tissue volume of a cancer cell, 1/rho (assumed): the
-         * infiltrate cannot be packed into the cancer cells' volume, so a
-         * collapsing lesion full of T cells keeps the volume of its cells
-         * and the concentration of what they secrete stays below
-         * s rho/(k_exchange + deg) (docs/models/tme.md). */
-        const double vol_l = (cv + deb + nk + neu + eos + bas + mc + m1 + m2 + idc + mdc +
-                              cd8 + ex + th + treg) / p[P_rho] / 1000.0;
-        const double ifna_act = ifna + peg_act_l; /* IFN-alpha activity */
-        double rec_T, rec_nk, rec_neu, rec_mon, rec_eos, rec_bas;
-        double pdl1, x, h_pd1, mhc, supp, k_cd8, k_nk, k_adcc, k_m1, k_neu, k_eos;
-        double kill, ang, f_dc, k12, k21, mat, ex_rate, room;
-
-        /* Recruitment from blood: per mL of lesion, per blood cell, while
-         * tumour is present (QSP-IO transmigration law). */
-        rec_T = p[P_q_T] * vol_ml * hrec;
-        rec_nk = p[P_q_nk] * vol_ml * hrec * y[S_NK];
-        rec_neu = p[P_q_neu] * vol_ml * hrec * y[S_NEU];
-        rec_mon = p[P_q_mon] * vol_ml * hrec * y[S_MON];
-        rec_eos = p[P_q_eos] * vol_ml * hrec * y[S_EOS];
-        rec_bas = p[P_q_bas] * vol_ml * hrec * y[S_BAS];
-        sum_rec[S_CD8] += rec_T * y[S_CD8];
-        sum_rec[S_TH] += rec_T * y[S_TH];
-        sum_rec[S_TREG] += p[P_q_treg] * vol_ml * hrec * y[S_TREG];
-        sum_rec[S_NK] += rec_nk;
-        sum_rec[S_NEU] += rec_neu;
-        sum_rec[S_MON] += rec_mon;
-        sum_rec[S_EOS] += rec_eos;
-        sum_rec[S_BAS] += rec_bas;
-
-        /* Checkpoint: IFN-gamma-induced PD-L1, engaged PD-1 reduced by the
-         * share of receptors occupied by anti-PD-1. */
-        pdl1 = p[P_pdl1_0] * (1.0 + p[P_pdl1_ifng_max] * hill(ifng, p[P_EC50_ifng_pdl1]));
-        x = pdl1 * (1.0 - occ) / p[P_K_pd1];
-        h_pd1 = x * x / (x * x + 1.0);
-
-        /* Killing of tumour cells by every cytotoxic population. */
-        mhc = 1.0 + p[P_a_ifn_mhc] * hill(ifna_act, p[P_EC50_ifn_mhc]);
-        supp = cd8 > 0.0 ? cd8 / (cd8 + p[P_K_T_Treg] * treg) : 0.0;
-        k_cd8 = p[P_k_cd8_kill] * kill_law(cd8, c, p[P_K_T_C]) * (1.0 - h_pd1) * supp * mhc *
-                (1.0 + p[P_a_ifn_lymph] * hill(ifna_act, p[P_EC50_ifn_lymph]));
-        k_nk = p[P_k_nk_kill] * kill_law(nk, c, p[P_K_nk_C]) *
-               (1.0 + p[P_a_il2_nk] * hill(il2, p[P_EC50_il2_nk])) *
-               (1.0 + p[P_a_ifn_nk] * hill(ifna_act, p[P_EC50_ifn_nk]));
-        k_adcc = p[P_k_adcc] * kill_law(nk + m1, c, p[P_K_nk_C]) *
-                 hill(p[P_f_ab_lesion] * fmax(y[S_AB], 0.0), p[P_K_ab]);
-        k_m1 = p[P_k_m1_kill] * kill_law(m1, c, p[P_K_m1_C]);
-        k_neu = p[P_k_neu_kill] * kill_law(neu, c, p[P_K_inn_C]);
-        k_eos = p[P_k_eos_kill] * kill_law(eos, c, p[P_K_inn_C]);
-        kill = k_cd8 + k_nk + k_adcc + k_m1 + k_neu + k_eos +
-               p[P_k_dtic_kill] * fmax(y[S_DTIC], 0.0) * c;
-
-        /* Tumour and vasculature (Hahnfeldt 1999 form, in cells). */
-        ang = (1.0 - p[P_Imax_ifn_ang] * hill(eifn, p[P_EC50_ifn_ang])) *
-              (1.0 + p[P_a_mast_ang] * hill(mc, p[P_K_mast] * cv)) *
-              (1.0 + p[P_a_m2_ang] * hill(m2, p[P_K_m2_ang] * cv));
-        dl[L_C] = (c > 0.0 && kv > 0.0 ? p[P_lambda1] * c * log(kv / c) : 0.0) - kill;
-        dl[L_K] = p[P_b_ang] * c * ang - d_ang * kv * cbrt(c * c);
-        dl[L_EIFN] = (ifna_act - eifn) / p[P_tau_ifn_exposure];
-        dl[L_DEB] = kill - p[P_k_debris] * deb;
-
-        /* Innate cells. */
-        /* IL-2-driven proliferation in a lesion slows as lymphocytes
-         * approach the number of tumour cells (crowding, assumed). */
-        room = cv / (cv + nk + cd8 + th + treg);
-        dl[L_NK] = rec_nk - p[P_d_nk_tissue] * nk + p[P_p_nk_il2] * nk * hill(il2, p[P_EC50_il2_nk]) * room;
-        dl[L_NEU] = rec_neu - p[P_d_neu_tissue] * neu;
-        dl[L_EOS] = rec_eos - p[P_d_eos_tissue] * eos;
-        dl[L_BAS] = rec_bas - p[P_d_bas_tissue] * bas;
-        dl[L_MC] = p[P_s_mc] * c - p[P_d_mc] * mc;
-        f_dc = p[P_f_dc0] + p[P_f_dc_gm] * hill(gm, p[P_EC50_gm]);
-        k12 = p[P_k_m1_to_m2] * (1.0 + p[P_a_bas_m2] * hill(bas, p[P_K_bas] * cv));
-        k21 = p[P_k_m2_to_m1] * (hill(ifng, p[P_EC50_ifng_m1]) +
-                          p[P_a_ifn_m1] * hill(ifna_act, p[P_EC50_ifn_m1]));
-        dl[L_M1] = (1.0 - f_dc) * rec_mon * p[P_f_m1_in] + k21 * m2 - k12 * m1 - p[P_d_mac] * m1;
-        dl[L_M2] = (1.0 - f_dc) * rec_mon * (1.0 - p[P_f_m1_in]) + k12 * m1 - k21 * m2 -
-                   p[P_d_mac] * m2;
-        mat = p[P_k_mat] * hill(deb, p[P_K_debris] * cv) *
-              (1.0 + p[P_a_ifn_dc] * hill(ifna_act, p[P_EC50_ifn_dc])) *
-              (1.0 + p[P_a_gm_dc] * hill(gm, p[P_EC50_gm]));
-        mat = fmin(mat, 1e3);
-        dl[L_IDC] = f_dc * rec_mon - mat * idc - p[P_d_idc] * idc;
-        dl[L_MDC] = mat * idc - p[P_k_mig] * mdc - p[P_d_mdc] * mdc;
-        dc_to_ln += p[P_k_mig] * mdc;
-        antigen += hill(deb, p[P_K_debris] * cv);
-
-        /* Adaptive cells in the lesion. */
-        ex_rate = p[P_k_exh] * (c / (c + cd8 + 1.0)) * h_pd1;
-        dl[L_CD8] = rec_T * y[S_CD8] +
-                    p[P_p_il2_cd8] * cd8 * hill(il2, p[P_EC50_il2_teff]) * room -
-                    p[P_d_cd8] * cd8 * (1.0 - p[P_s_gm_survival] * hill(gm, p[P_EC50_gm])) -
-                    ex_rate * cd8 - p[P_k_treg_supp] * cd8 * (treg / (cd8 + treg + 1.0)) +
-                    p[P_k_reinv] * occ * ex;
-        dl[L_EX] = ex_rate * cd8 - p[P_k_reinv] * occ * ex - p[P_d_ex] * ex;
-        dl[L_TH] = rec_T * y[S_TH] + p[P_p_il2_th] * th * hill(il2, p[P_EC50_il2_teff]) * room -
-                   p[P_d_th] * th * (1.0 - p[P_s_gm_survival] * hill(gm, p[P_EC50_gm]));
-        dl[L_TREG] = p[P_q_treg] * vol_ml * hrec * y[S_TREG] +
-                     p[P_p_il2_treg] * treg * hill(il2, p[P_EC50_il2_treg]) * room -
-                     p[P_d_treg] * treg;
-
-        /* Cytokines (pM): exchange with blood, local secretion, decay. */
-        /* IL-2 is made for about a day after activation (Sojka, V): the
-         * endogenous source is the priming node (see blood IL-2 below);
-         * lesion IL-2 comes from blood and from intratumoral injections,
-         * which disperse from the injection site at k_it_local. */
-        dl[L_IL2IT] = -p[P_k_it_local] * l[L_IL2IT];
-        dl[L_IFNAIT] = -p[P_k_it_local] * l[L_IFNAIT];
-        dl[L_GMIT] = -p[P_k_it_local] * l[L_GMIT];
-        dl[L_IL2] = p[P_k_exchange] * (il2b - l[L_IL2]) - p[P_deg_il2_tissue] * l[L_IL2] +
-                    p[P_k_it_local] * fmax(l[L_IL2IT], 0.0) / vol_l -
-                    p[P_k_il2_consumption] * (cd8 + th + treg + nk) * uptake(l[L_IL2], p[P_K_il2_consumption]) / vol_l;
-        /* Linear losses read the cytokine as it is (not clipped at 0):
-         * smooth through 0, and a round-off undershoot decays back. */
-        dl[L_IFNA] = p[P_k_exchange] * (ifna_free_b - l[L_IFNA]) + p[P_s_ifna] * mdc / vol_l +
-                     p[P_k_it_local] * fmax(l[L_IFNAIT], 0.0) / vol_l -
-                     p[P_deg_ifna] * l[L_IFNA];
-        dl[L_GM] = p[P_k_exchange] * (gmb - l[L_GM]) + p[P_s_gm] * th / vol_l +
-                   p[P_k_it_local] * fmax(l[L_GMIT], 0.0) / vol_l - p[P_deg_gm] * l[L_GM];
-        dl[L_IFNG] = p[P_k_exchange] * (fmax(y[S_IFNG], 0.0) - l[L_IFNG]) +
-                     p[P_s_ifng] * (cd8 + p[P_r_th_ifng] * th + p[P_r_nk_ifng] * nk) / vol_l -
-                     p[P_deg_ifng] * l[L_IFNG];
-        /* Back-flux into blood, diluted by the volume ratio: the same
-         * exchange term as in the lesion equations above (unclipped lesion
-         * cytokine), so that the exchange conserves mass also while a
-         * lesion cytokine undershoots 0. */
-        cyt_back[0] += p[P_k_exchange] * (l[L_IL2] - il2b) * vol_l / p[P_V_il2];
-        cyt_back[1] += p[P_k_exchange] * (l[L_IFNA] - ifna_free_b) * vol_l / p[P_V_ifna];
-        cyt_back[2] += p[P_k_exchange] * (l[L_GM] - gmb) * vol_l / p[P_V_gm];
-        cyt_back[3] += p[P_k_exchange] * (l[L_IFNG] - fmax(y[S_IFNG], 0.0)) * vol_l / vb;
-    }
-
-    /* ---- blood and lymph node ---- */
-    {
-        /* Neutrophils leave the Friberg maturation chain (Friberg 2002)
-         * into blood, scaled by IFN-alpha suppression and GM-CSF boost. */
-        const double k_tr = 4.0 / p[P_MTT_neu];
-        const double neu_prod = k_tr * fmax(y[S_TR3], 0.0) *
-                                (1.0 - p[P_Imax_neu_ifn] * hill(ifnab, p[P_IC50_neu_ifn])) *
-                                gm_myelo;
-        const double h_dc = hill(fmax(y[S_DCLN], 0.0), p[P_K_dc_LN]);
-        const double help = 1.0 + p[P_a_help] * hill(fmax(y[S_THLN], 0.0), p[P_K_help]);
-        const double prec8 = fmax(y[S_N8], 0.0) * p[P_f_precursor] * n_neo;
-        const double prec4 = fmax(y[S_N4], 0.0) * p[P_f_precursor] * n_neo;
-        const double act8 = p[P_k_act_cd8] * prec8 * h_dc * help;
-        const double act4 = p[P_k_act_cd4] * prec4 * h_dc;
-        const double div8 = p[P_N0_div] + p[P_N_il2_cd8] * hill(il2b, p[P_EC50_il2_teff]);
-        const double div4 = p[P_N0_div] + p[P_N_il2_cd4] * hill(il2b, p[P_EC50_il2_teff]);
-        const double bact = p[P_k_b_act] * fmax(y[S_B], 0.0) * p[P_f_b_specific] * n_neo * h_dc * help;
-        const double il2_teff = hill(il2b, p[P_EC50_il2_teff]);
-        double ce2, resp;
-
-        dy[S_NEU] = neu_prod - p[P_d_neu] * y[S_NEU] - sum_rec[S_NEU];
-        {
-            /* Proliferating precursors: drug effect slope*C, feedback on the
-             * blood count. Steady state without drug: every compartment at
-             * d_neu neu0 V_blood / k_tr, blood at neu0 V_blood. */
-            const double circ = fmax(y[S_NEU], 1.0) / vb;
-            const double e_drug = p[P_slope_dtic] * fmax(y[S_DTIC], 0.0);
-            dy[S_PROL] = k_tr * y[S_PROL] * (1.0 - e_drug) * pow(p[P_neu0] / circ, p[P_gamma_neu]) -
-                         k_tr * y[S_PROL];
-            dy[S_TR1] = k_tr * (y[S_PROL] - y[S_TR1]);
-            dy[S_TR2] = k_tr * (y[S_TR1] - y[S_TR2]);
-            dy[S_TR3] = k_tr * (y[S_TR2] - y[S_TR3]);
-            dy[S_DTIC] = -p[P_CL_dtic] / p[P_V_dtic] * y[S_DTIC];
-        }
-        /* Peginterferon: first-order SC absorption, clearance falling with
-         * time since the start of the run (Gupta 2006). */
-        dy[S_PEGSC] = -p[P_ka_peg] * y[S_PEGSC];
-        dy[S_PEG] = (p[P_ka_peg] * y[S_PEGSC] -
-                     p[P_CL_peg] / (1.0 + fmax(t, 0.0) / p[P_T_CL_peg]) * y[S_PEG]) /
-                    p[P_V_peg];
-        dy[S_MON] = p[P_d_mon] * p[P_mon0] * vb * gm_myelo - p[P_d_mon] * y[S_MON] - sum_rec[S_MON];
-        dy[S_EOS] = p[P_d_eos] * p[P_eos0] * vb - p[P_d_eos] * y[S_EOS] - sum_rec[S_EOS];
-        dy[S_BAS] = p[P_d_bas] * p[P_bas0] * vb - p[P_d_bas] * y[S_BAS] - sum_rec[S_BAS];
-        dy[S_NK] = p[P_d_nk] * p[P_nk0] * vb - p[P_d_nk] * y[S_NK] - sum_rec[S_NK] +
-                   p[P_p_nk_il2] * y[S_NK] * hill(il2b, p[P_EC50_il2_nk]) *
-                       cap_room(y[S_NK], p[P_il2_expansion_cap] * p[P_nk0] * vb);
-        /* Priming recruits tumour-specific precursors, a ~1e-4 share of the
-         * naive pool; their clones are not depleted here (assumed), so the
-         * naive pools keep their homeostatic set points. */
-        dy[S_N8] = p[P_d_naive_cd8] * p[P_naive_cd8_0] * vb - p[P_d_naive_cd8] * y[S_N8];
-        dy[S_N4] = p[P_d_naive_cd4] * p[P_naive_cd4_0] * vb - p[P_d_naive_cd4] * y[S_N4];
-        dy[S_CD8LN] = act8 * exp2(div8) - p[P_k_LN_out] * y[S_CD8LN];
-        dy[S_THLN] = act4 * exp2(div4) - p[P_k_LN_out] * y[S_THLN];
-        /* Effector pools: capped at the multiple of the naive CD8 pool. */
-        dy[S_CD8] = p[P_k_LN_out] * y[S_CD8LN] - p[P_d_cd8] * y[S_CD8] * gm_surv_b +
-                    p[P_p_il2_cd8] * y[S_CD8] * il2_teff *
-                        cap_room(y[S_CD8], p[P_il2_expansion_cap] * p[P_naive_cd8_0] * vb) - sum_rec[S_CD8];
-        dy[S_TH] = p[P_k_LN_out] * y[S_THLN] - p[P_d_th] * y[S_TH] * gm_surv_b +
-                   p[P_p_il2_th] * y[S_TH] * il2_teff *
-                       cap_room(y[S_TH], p[P_il2_expansion_cap] * p[P_naive_cd4_0] * vb) - sum_rec[S_TH];
-        dy[S_TREG] = p[P_d_treg] * p[P_treg0] * vb - p[P_d_treg] * y[S_TREG] +
-                     p[P_p_il2_treg] * y[S_TREG] * hill(il2b, p[P_EC50_il2_treg]) *
-                         cap_room(y[S_TREG], p[P_il2_expansion_cap] * p[P_treg0] * vb) - sum_rec[S_TREG];
-        dy[S_B] = p[P_d_b] * p[P_b_cell0] * vb - p[P_d_b] * y[S_B] - bact;
-        dy[S_DCLN] = dc_to_ln - p[P_d_mdc] * y[S_DCLN];
-        dy[S_PC] = bact * p[P_m_plasma] - p[P_d_plasma] * y[S_PC];
-        dy[S_AB] = p[P_s_ab] * fmax(y[S_PC], 0.0) / vb - p[P_k_ab] * y[S_AB];
-        (void)antigen;
-
-        /* IL-2: two compartments (central = blood IL2_b) and an SC depot. */
-        dy[S_IL2] = cyt_back[0] - (p[P_CL_il2] * y[S_IL2] +
-                                   p[P_Q_il2] * (y[S_IL2] - y[S_IL2P] / p[P_V2_il2]) -
-                                   p[P_F_il2_sc] * p[P_ka_il2_sc] * y[S_IL2SC]) / p[P_V_il2] -
-                    p[P_k_il2_consumption] * (fmax(y[S_CD8], 0.0) + fmax(y[S_TH], 0.0) +
-                                       fmax(y[S_TREG], 0.0) + fmax(y[S_NK], 0.0)) *
-                        uptake(y[S_IL2], p[P_K_il2_consumption]) / p[P_V_il2] +
-                    p[P_f_il2_spill] * p[P_s_il2] *
-                        (fmax(y[S_THLN], 0.0) + p[P_r_cd8_il2] * fmax(y[S_CD8LN], 0.0)) /
-                        p[P_V_il2];
-        dy[S_IL2P] = p[P_Q_il2] * (y[S_IL2] - y[S_IL2P] / p[P_V2_il2]);
-        dy[S_IL2SC] = -p[P_ka_il2_sc] * y[S_IL2SC];
-        dy[S_IFNASC] = -p[P_ka_ifna_sc] * y[S_IFNASC];
-        dy[S_GMSC] = -p[P_ka_gm_sc] * y[S_GMSC];
-        dy[S_IFNA] = cyt_back[1] - p[P_cl_ifna_blood] * y[S_IFNA] +
-                     p[P_F_ifna_sc] * p[P_ka_ifna_sc] * y[S_IFNASC] / p[P_V_ifna];
-        dy[S_GM] = cyt_back[2] - p[P_cl_gm_blood] * y[S_GM] +
-                   p[P_F_gm_sc] * p[P_ka_gm_sc] * y[S_GMSC] / p[P_V_gm];
-        dy[S_IFNG] = cyt_back[3] - p[P_cl_ifng_blood] * y[S_IFNG];
-        /* anti-PD-1: two compartments (Ahamadi 2017). */
-        dy[S_APD1] = -(p[P_CL_antipd1] * y[S_APD1] +
-                       p[P_Q_antipd1] * (y[S_APD1] - y[S_APD1P] / p[P_V2_antipd1])) / p[P_V_antipd1];
-        dy[S_APD1P] = p[P_Q_antipd1] * (y[S_APD1] - y[S_APD1P] / p[P_V2_antipd1]);
-
-        /* Side effects: IL-2 vascular leak (indirect response on
-         * permeability), IFN-alpha flu-like state with tachyphylaxis, and
-         * irAE activity under PD-1 occupancy. */
-        dy[S_CEIL2] = p[P_ke0_il2] * (il2b - y[S_CEIL2]);
-        {
-            const double ce = fmax(y[S_CEIL2], 0.0);
-            dy[S_PERM] = p[P_kout_perm] * (1.0 + p[P_Emax_perm] * hill(ce, p[P_EC50_perm])) -
-                         p[P_kout_perm] * y[S_PERM];
-        }
-        dy[S_CEIFN] = p[P_ke0_ifn] * (ifnab - y[S_CEIFN]);
-        ce2 = fmax(y[S_CEIFN], 0.0);
-        dy[S_TOL] = p[P_k_tolerance] * (ce2 - y[S_TOL]);
-        resp = ce2 / (p[P_EC50_flu] * (1.0 + fmax(y[S_TOL], 0.0) / p[P_M50_flu]) + ce2);
-        dy[S_FLU] = p[P_k_flu] * (resp - y[S_FLU]);
-        dy[S_IRAE] = p[P_k_irae] * occ * (1.0 - y[S_IRAE]) - p[P_k_irae_res] * y[S_IRAE];
-        {
-            /* Fatigue: independent action of IFN-alpha and IL-2, without
-             * tachyphylaxis (it grows as therapy continues). */
-            const double r_ifn = hill(ce2, p[P_EC50_fat_ifn]);
-            const double r_il2 = hill(fmax(y[S_CEIL2], 0.0), p[P_EC50_fat_il2]);
-            const double drive = 1.0 - (1.0 - r_ifn) * (1.0 - r_il2);
-            dy[S_FAT] = p[P_k_fatigue] * (drive - y[S_FAT]);
-        }
-    }
+    if (d == NULL || d->n_lesions > MAX_LESIONS)
+        return -1;
+    blood_read(y, p, &b);
+    for (j = 0; j < d->n_lesions; j++)
+        lesion_rhs(&b, y, p, j, dy, &f);
+    blood_myeloid(&b, y, p, &f, dy);
+    blood_lymphoid(&b, y, p, &f, dy);
+    blood_pk(t, y, p, &f, dy);
+    side_effects(&b, y, p, dy);
     return 0;
 }
 
-#define TME_VARIANT(n)                                                           \
-    static int rhs_##n(double t, const double *y, double *dy, const double *p,   \
-                       void *u)                                                  \
-    {                                                                            \
-        (void)t;                                                                 \
-        (void)u;                                                                 \
-        return tme_rhs(n, t, y, dy, p);                                          \
-    }
-TME_VARIANT(1)
-TME_VARIANT(2)
-TME_VARIANT(3)
-TME_VARIANT(4)
-TME_VARIANT(5)
-TME_VARIANT(6)
-TME_VARIANT(7)
-TME_VARIANT(8)
+/* Initial state: blood pools at their homeostatic set points for the blood
+ * volume (set point x V_blood) and the marrow chain at its steady state
+ * (d_neu neu0 V_blood / k_tr per compartment, k_tr = 4/MTT_neu), so that
+ * `--set V_blood=6` starts at steady state. The products are written in
+ * the order of the literal defaults of the state table, which they equal
+ * bit for bit at the default parameters (tests/test_models.c). */
+static int tme_init(const double *p, double *y0, const void *data)
+{
+    const double vb = p[P_V_blood];
+    const double marrow = p[P_d_neu] * p[P_neu0] * vb * p[P_MTT_neu] / 4.0;
+    (void)data;
+    y0[S_NEU] = p[P_neu0] * vb;
+    y0[S_MON] = p[P_mon0] * vb;
+    y0[S_EOS] = p[P_eos0] * vb;
+    y0[S_BAS] = p[P_bas0] * vb;
+    y0[S_NK] = p[P_nk0] * vb;
+    y0[S_N8] = p[P_naive_cd8_0] * vb;
+    y0[S_N4] = p[P_naive_cd4_0] * vb;
+    y0[S_TREG] = p[P_treg0] * vb;
+    y0[S_B] = p[P_b_cell0] * vb;
+    y0[S_PROL] = marrow;
+    y0[S_TR1] = marrow;
+    y0[S_TR2] = marrow;
+    y0[S_TR3] = marrow;
+    return 0;
+}
 
 #define TME_TITLE "Tumour microenvironment: blood, draining node and lesions; innate, adaptive, cytokines, side effects"
 #define TME_REF "itsim tme model (docs/models/tme.md); modules after Hahnfeldt 1999, QSP-IO (Sove 2020; Wang 2021) and the sources per parameter"
@@ -851,10 +974,15 @@ static const its_observable_def observables[NOBS_SYS + MAX_LESIONS] = {
     DIAM(1), DIAM(2), DIAM(3), DIAM(4), DIAM(5), DIAM(6), DIAM(7), DIAM(8),
 };
 
-static int tme_observe(size_t nles, const double *y, const double *p, double *out)
+static int tme_observe(double t, const double *y, const double *p, double *out,
+                       const void *data)
 {
+    const tme_data *d = data;
     size_t j;
     double burden = 0.0;
+    (void)t;
+    if (d == NULL || d->n_lesions > MAX_LESIONS)
+        return -1;
     out[O_SBP] = p[P_SBP0] - p[P_dSBP_perm] * (y[S_PERM] - 1.0);
     out[O_TEMP] = p[P_T0] + p[P_dT_il2] * hill(fmax(y[S_CEIL2], 0.0), p[P_EC50_fever_il2]) +
                   p[P_dT_flu] * fmax(y[S_FLU], 0.0);
@@ -863,7 +991,7 @@ static int tme_observe(size_t nles, const double *y, const double *p, double *ou
     out[O_FAT] = y[S_FAT];
     out[O_IRAE] = y[S_IRAE];
     out[O_LEAK] = y[S_PERM];
-    for (j = 0; j < nles; j++) {
+    for (j = 0; j < d->n_lesions; j++) {
         const double c = fmax(y[NSYS + j * NL + L_C], 0.0);
         /* cells / (cells/mL) = mL = cm3; sphere diameter in cm, then mm */
         out[NOBS_SYS + j] = 10.0 * cbrt(6.0 * c / (p[P_rho] * 3.14159265358979323846));
@@ -873,25 +1001,22 @@ static int tme_observe(size_t nles, const double *y, const double *p, double *ou
     return 0;
 }
 
-#define TME_OBSERVE(n)                                                           \
-    static int observe_##n(double t, const double *y, const double *p, double *out) \
-    {                                                                            \
-        (void)t;                                                                 \
-        return tme_observe(n, y, p, out);                                        \
+/* One definition per lesion count: they differ in their counts of states,
+ * inputs and observables, their name and course, and their data (the
+ * lesion count read by the shared functions). */
+#define TME_DEF(n, nm)                                                       \
+    {                                                                        \
+        .version = ITS_MODEL_VERSION, .name = nm, .title = TME_TITLE,        \
+        .reference = TME_REF, .time_unit = "d", .notes = TME_NOTES,          \
+        .n_states = NSYS + (n) * NL, .states = states,                       \
+        .n_params = NP, .params = params,                                    \
+        .n_inputs = N_SYS_INPUTS + 3 * (n), .inputs = inputs,                \
+        .n_sets = ITS__COUNT(sets), .sets = sets, .default_set = "melanoma", \
+        .rhs = tme_rhs, .init = tme_init, .data = &variant_data[(n) - 1],    \
+        .course = (n) >= 3 ? course : NULL, .default_until = 365.0,          \
+        .n_observables = NOBS_SYS + (n), .observables = observables,         \
+        .observe = tme_observe,                                              \
     }
-TME_OBSERVE(1)
-TME_OBSERVE(2)
-TME_OBSERVE(3)
-TME_OBSERVE(4)
-TME_OBSERVE(5)
-TME_OBSERVE(6)
-TME_OBSERVE(7)
-TME_OBSERVE(8)
-
-#define TME_DEF(n, name)                                                        \
-    {name, TME_TITLE, TME_REF, "d", TME_NOTES, NSYS + (n) * NL, states, NP,     \
-     params, N_SYS_INPUTS + 3 * (n), inputs, ITS__COUNT(sets), sets, "melanoma", \
-     rhs_##n, NULL, (n) >= 3 ? course : NULL, 365.0, NOBS_SYS + (n), observables, observe_##n}
 
 const its_model_def its__model_tme_variants[MAX_LESIONS] = {
     TME_DEF(1, "tme:1"), TME_DEF(2, "tme:2"), TME_DEF(3, "tme"),

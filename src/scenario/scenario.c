@@ -1872,7 +1872,7 @@ static double scenario_gate(double t, const double *y, size_t n, size_t dose,
             x = y[r->state];
         } else {
             if (!g->obs_ok)
-                g->obs_ok = p->model->observe(t, y, p->params, g->obs) == 0;
+                g->obs_ok = p->model->observe(t, y, p->params, g->obs, p->model->data) == 0;
             x = g->obs_ok ? g->obs[r->obs] : (double)NAN;
         }
         if (!(r->op > 0 ? (x > r->value || (r->or_equal && x == r->value))
@@ -2915,7 +2915,7 @@ static its_status run_scenario(its_scenario *sc, its_result **out)
         st = ITS_OK; /* the patient died: the course ends there */
     for (i = 0; i < res->plan.n_doses; i++) {
         its_dose_record rec;
-        res->given[i] = its_sim_dose_record(sim, i, &rec) == ITS_OK ? rec.given : (double)NAN;
+        res->given[i] = its_sim_get_dose_record(sim, i, &rec) == ITS_OK ? rec.given : (double)NAN;
     }
     free(gate.stopped);
     free(gate.obs);
@@ -2940,7 +2940,7 @@ static its_status run_scenario(its_scenario *sc, its_result **out)
                  res->clin.death, res->plan.model->time_unit,
                  res->clin.death_cause == 1 ? "lethal tumour burden" : "treatment-related, grade 5");
     } else if (st == ITS_OK) {
-        if (its_sim_final_state(sim, res->final_state) == ITS_OK)
+        if (its_sim_get_final_state(sim, res->final_state) == ITS_OK)
             res->has_final = 1;
     } else {
         fmt_into(res->message, sizeof res->message, "%s", its_sim_errmsg(sim));
