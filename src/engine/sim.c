@@ -10,7 +10,7 @@
 #include "core/core.h"
 #include "engine/cvode_adapter.h"
 #include "engine/release.h"
-#include "model/models.h"
+#include "model/model.h"
 
 enum { DOSE_BOLUS = 0, DOSE_INFUSION = 1, DOSE_RELEASE = 2 };
 
@@ -851,25 +851,31 @@ static void solver_failure(its_sim *s, its_status st)
                  s->method == ITS_METHOD_BDF ? "adams" : "bdf", s->rtol);
 }
 
-#define EMIT(t_, kind_)                                                      \
-    do {                                                                     \
-        if (obs != NULL && obs((t_), s->y, s->n, (kind_), user) != 0) {      \
-            st = set_error(s, ITS_ECALLBACK, "observer stopped the run at "  \
-                           "t = %.10g", (t_));                               \
-            goto done;                                                       \
-        }                                                                    \
-    } while (0)
+/* Where rows go: the output grid, the next grid time and the observer. */
+typedef struct its__out {
+    const double *t;
+    size_t n, g;
+    its_observer_fn obs;
+    void *user;
+} its__out;
 
-its_status its_sim_run(its_sim *s, double t0, double t_end,
-                       const double *t_out, size_t n_out,
-                       its_observer_fn obs, void *user)
+/* Report the current state as a row of `kind` at t; ITS_ECALLBACK when
+ * the observer stops the run. */
+static its_status emit(its_sim *s, const its__out *o, double t, its_row_kind kind)
 {
-    its_status st = ITS_OK;
-    size_t n_ev, e = 0, g = 0, i;
-    double t = t0;
+    if (o->obs != NULL && o->obs(t, s->y, s->n, kind, o->user) != 0)
+        return set_error(s, ITS_ECALLBACK, "observer stopped the run at t = %.10g", t);
+    return ITS_OK;
+}
 
-    if (s == NULL || (n_out > 0 && t_out == NULL))
-        return ITS_EINVAL;
+/* Check the times and set up a run from the initial values: tolerances,
+ * state, rates, and the sorted switches (*n_ev of them); infusions switched
+ * before t0 set the rates in force at t0, and *e is the first switch not
+ * before t0. */
+static its_status begin_run(its_sim *s, double t0, double t_end, const its__out *o,
+                            size_t *n_ev, size_t *e)
+{
+    size_t i;
     s->errmsg[0] = '\0';
     s->has_final = 0;
     memset(&s->stats, 0, sizeof s->stats);
@@ -880,9 +886,9 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
         return set_error(s, ITS_ERANGE,
                          "the end time (%g) must be after the start (%g)",
                          t_end, t0);
-    for (i = 0; i < n_out; i++)
-        if (!isfinite(t_out[i]) || t_out[i] < t0 || t_out[i] > t_end ||
-            (i > 0 && !(t_out[i] > t_out[i - 1])))
+    for (i = 0; i < o->n; i++)
+        if (!isfinite(o->t[i]) || o->t[i] < t0 || o->t[i] > t_end ||
+            (i > 0 && !(o->t[i] > o->t[i - 1])))
             return set_error(s, ITS_ERANGE,
                              "output times must increase within [%g, %g]",
                              t0, t_end);
@@ -892,106 +898,150 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
     memset(s->rate, 0, s->ni * sizeof *s->rate);
     memset(s->active, 0, s->ni * sizeof *s->active);
     s->n_rel_on = 0;
-    n_ev = collect_switches(s);
-    /* Infusions switched before t0 set the rates in force at t0; boluses
-     * given before t0 are not part of this run. */
+    *n_ev = collect_switches(s);
+    /* Boluses given before t0 are not part of this run. */
     for (i = 0; i < s->n_doses; i++)
         s->doses[i].given = (double)NAN;
-    for (; e < n_ev && s->sw[e].t < t0 && !same_time(s->sw[e].t, t0); e++)
-        (void)apply_switch(s, &s->sw[e], 0, t0);
+    for (*e = 0; *e < *n_ev && s->sw[*e].t < t0 && !same_time(s->sw[*e].t, t0); (*e)++)
+        (void)apply_switch(s, &s->sw[*e], 0, t0);
+    return ITS_OK;
+}
 
+/* Everything that happens at the instant t: doses and switches (between a
+ * PREDOSE and a POSTDOSE row), then the grid rows up to t. */
+static its_status at_instant(its_sim *s, double t, size_t n_ev, size_t *e, its__out *o)
+{
+    its_status st;
+    if (*e < n_ev && same_time(s->sw[*e].t, t)) {
+        if ((st = emit(s, o, t, ITS_ROW_PREDOSE)) != ITS_OK)
+            return st;
+        for (; *e < n_ev && same_time(s->sw[*e].t, t); (*e)++)
+            if (apply_switch(s, &s->sw[*e], 1, t) != 0)
+                return set_error(s, ITS_ECALLBACK, "the dose gate stopped the run "
+                                 "at t = %.10g", t);
+        if ((st = emit(s, o, t, ITS_ROW_POSTDOSE)) != ITS_OK)
+            return st;
+    }
+    while (o->g < o->n && (o->t[o->g] <= t || same_time(o->t[o->g], t))) {
+        if (same_time(o->t[o->g], t) && (st = emit(s, o, t, ITS_ROW_GRID)) != ITS_OK)
+            return st;
+        o->g++;
+    }
+    return ITS_OK;
+}
+
+/* A state crossed its floor at *t: set it to 0, report an EXTINCT row and
+ * restart CVODE there. */
+static its_status extinction(its_sim *s, double t, double stop, const its__out *o)
+{
+    size_t r;
+    its_status st;
+    for (r = 0; r < s->n_roots; r++)
+        if (s->rootsfound[r] != 0) {
+            s->y[s->root_state[r]] = 0.0;
+            s->stats.extinctions++;
+        }
+    end_segment(s);
+    if ((st = emit(s, o, t, ITS_ROW_EXTINCT)) != ITS_OK)
+        return st;
+    st = start_segment(s, t, s->nonneg && !s->clip, stop);
+    if (st != ITS_OK)
+        set_error(s, st, "%s", its__cv_errmsg(s->cv));
+    return st;
+}
+
+/* One segment: restart CVODE at (*t, y) and integrate to `stop`, reporting
+ * grid rows and extinctions on the way. */
+static its_status run_segment(its_sim *s, double *t, double stop, its__out *o)
+{
+    its_status st = start_segment(s, *t, s->nonneg, stop);
+    if (st != ITS_OK)
+        return set_error(s, st, "%s", its__cv_errmsg(s->cv));
+    while (*t < stop) {
+        int root = 0;
+        double tout;
+        if (o->g < o->n && same_time(o->t[o->g], *t)) {
+            /* A grid time within round-off of a restart (after an
+             * extinction): report it here, CVODE cannot step to it. */
+            if ((st = emit(s, o, *t, ITS_ROW_GRID)) != ITS_OK)
+                return st;
+            o->g++;
+            continue;
+        }
+        tout = (o->g < o->n && o->t[o->g] < stop && !same_time(o->t[o->g], stop))
+                   ? o->t[o->g] : stop;
+        st = its__cv_advance(s->cv, tout, t, s->y, &root, s->rootsfound);
+        if (st == ITS_ESOLVER && s->nonneg && !s->clip) {
+            /* With a state decaying towards zero below atol, CVODE's
+             * constraint handling can fail ("unable to satisfy
+             * inequality constraints", or corrector failures when the
+             * constraint keeps cutting the step). Finish this segment
+             * from the last reported state without CVODE's constraints,
+             * with the model evaluated at max(y, 0) and outputs
+             * clipped; a second failure is reported as it is. */
+            end_segment(s);
+            s->clip = 1;
+            s->stats.clip_restarts++;
+            st = start_segment(s, *t, 0, stop);
+            if (st == ITS_OK)
+                continue;
+        }
+        if (st != ITS_OK) {
+            end_segment(s);
+            solver_failure(s, st);
+            return st;
+        }
+        if (s->nonneg)
+            clamp_nonnegative(s);
+        if (root) {
+            if ((st = extinction(s, *t, stop, o)) != ITS_OK)
+                return st;
+            continue;
+        }
+        if (*t >= stop) {
+            *t = stop; /* CVODE returns exactly tstop; make it explicit */
+            break;
+        }
+        if (o->g < o->n && *t == o->t[o->g]) {
+            if ((st = emit(s, o, *t, ITS_ROW_GRID)) != ITS_OK)
+                return st;
+            o->g++;
+        }
+    }
+    end_segment(s);
+    s->clip = 0;
+    return ITS_OK;
+}
+
+its_status its_sim_run(its_sim *s, double t0, double t_end,
+                       const double *t_out, size_t n_out,
+                       its_observer_fn obs, void *user)
+{
+    its__out o;
+    its_status st;
+    size_t n_ev = 0, e = 0;
+    double t = t0;
+
+    if (s == NULL || (n_out > 0 && t_out == NULL))
+        return ITS_EINVAL;
+    o.t = t_out;
+    o.n = n_out;
+    o.g = 0;
+    o.obs = obs;
+    o.user = user;
+    st = begin_run(s, t0, t_end, &o, &n_ev, &e);
+    if (st != ITS_OK)
+        return st;
     for (;;) {
         double stop;
-        /* Everything that happens at this instant: doses and switches. */
-        if (e < n_ev && same_time(s->sw[e].t, t)) {
-            EMIT(t, ITS_ROW_PREDOSE);
-            for (; e < n_ev && same_time(s->sw[e].t, t); e++)
-                if (apply_switch(s, &s->sw[e], 1, t) != 0) {
-                    st = set_error(s, ITS_ECALLBACK, "the dose gate stopped the run "
-                                   "at t = %.10g", t);
-                    goto done;
-                }
-            EMIT(t, ITS_ROW_POSTDOSE);
-        }
-        while (g < n_out && (t_out[g] <= t || same_time(t_out[g], t))) {
-            if (same_time(t_out[g], t))
-                EMIT(t, ITS_ROW_GRID);
-            g++;
-        }
+        if ((st = at_instant(s, t, n_ev, &e, &o)) != ITS_OK)
+            break;
         if (t >= t_end || same_time(t, t_end))
             break;
         stop = (e < n_ev && s->sw[e].t < t_end) ? s->sw[e].t : t_end;
-
-        /* One segment: restart CVODE at (t, y) and integrate to `stop`. */
-        st = start_segment(s, t, s->nonneg, stop);
-        if (st != ITS_OK) {
-            set_error(s, st, "%s", its__cv_errmsg(s->cv));
-            goto done;
-        }
-        while (t < stop) {
-            int root = 0;
-            double tout;
-            if (g < n_out && same_time(t_out[g], t)) {
-                /* A grid time within round-off of a restart (after an
-                 * extinction): report it here, CVODE cannot step to it. */
-                EMIT(t, ITS_ROW_GRID);
-                g++;
-                continue;
-            }
-            tout = (g < n_out && t_out[g] < stop && !same_time(t_out[g], stop))
-                              ? t_out[g] : stop;
-            st = its__cv_advance(s->cv, tout, &t, s->y, &root, s->rootsfound);
-            if (st == ITS_ESOLVER && s->nonneg && !s->clip) {
-                /* With a state decaying towards zero below atol, CVODE's
-                 * constraint handling can fail ("unable to satisfy
-                 * inequality constraints", or corrector failures when the
-                 * constraint keeps cutting the step). Finish this segment
-                 * from the last reported state without CVODE's constraints,
-                 * with the model evaluated at max(y, 0) and outputs
-                 * clipped; a second failure is reported as it is. */
-                end_segment(s);
-                s->clip = 1;
-                s->stats.clip_restarts++;
-                st = start_segment(s, t, 0, stop);
-                if (st == ITS_OK)
-                    continue;
-            }
-            if (st != ITS_OK) {
-                end_segment(s);
-                solver_failure(s, st);
-                goto done;
-            }
-            if (s->nonneg)
-                clamp_nonnegative(s);
-            if (root) {
-                size_t r;
-                for (r = 0; r < s->n_roots; r++)
-                    if (s->rootsfound[r] != 0) {
-                        s->y[s->root_state[r]] = 0.0;
-                        s->stats.extinctions++;
-                    }
-                end_segment(s);
-                EMIT(t, ITS_ROW_EXTINCT);
-                st = start_segment(s, t, s->nonneg && !s->clip, stop);
-                if (st != ITS_OK) {
-                    set_error(s, st, "%s", its__cv_errmsg(s->cv));
-                    goto done;
-                }
-                continue;
-            }
-            if (t >= stop) {
-                t = stop; /* CVODE returns exactly tstop; make it explicit */
-                break;
-            }
-            if (g < n_out && t == t_out[g]) {
-                EMIT(t, ITS_ROW_GRID);
-                g++;
-            }
-        }
-        end_segment(s);
-        s->clip = 0;
+        if ((st = run_segment(s, &t, stop, &o)) != ITS_OK)
+            break;
     }
-done:
     /* A run stopped inside a segment (observer, e.g. at a death) keeps the
      * counters of that segment too. */
     end_segment(s);

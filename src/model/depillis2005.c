@@ -2,7 +2,7 @@
  * NK and CD8+ T cells with ratio-dependent CD8 kill; mouse arms and patients. */
 #include <math.h>
 
-#include "model/models.h"
+#include "model/model.h"
 
 enum { T, N, L, NS };
 enum { P_a, P_b, P_c, P_sigma, P_f, P_g, P_h, P_p, P_m, P_j, P_k, P_q, P_r,

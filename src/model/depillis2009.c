@@ -2,7 +2,7 @@
  * tumour, NK, CD8+, circulating lymphocytes, chemotherapy and IL-2. */
 #include <math.h>
 
-#include "model/models.h"
+#include "model/model.h"
 
 enum { T, N, L, C, M, I, NS };
 enum { P_a, P_b, P_c, P_KT, P_dT, P_f, P_e, P_p, P_pN, P_gN, P_KN, P_dN,

@@ -2,7 +2,7 @@
  * tumour volume with a vascular carrying capacity and angiogenesis inhibitors. */
 #include <math.h>
 
-#include "model/models.h"
+#include "model/model.h"
 
 enum { V, K, G_TNP, G_END, G_ANG, NS };
 enum { P_lambda1, P_lambda2, P_b, P_d, P_e_tnp470, P_clr_tnp470, P_e_endostatin, P_clr_endostatin, P_e_angiostatin,

@@ -1,6 +1,6 @@
 /* itsim model kirschner1998: Kirschner & Panetta (1998) effector cells,
  * tumour cells and IL-2, with adoptive-cell (s1) and IL-2 (s2) therapy. */
-#include "model/models.h"
+#include "model/model.h"
 
 enum { E, T, IL, NS };
 enum { P_c, P_mu2, P_p1, P_g1, P_r2, P_b, P_a, P_g2, P_p2, P_g3, P_mu3,

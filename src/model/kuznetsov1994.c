@@ -1,6 +1,6 @@
 /* itsim model kuznetsov1994: Kuznetsov, Makalkin, Taylor & Perelson (1994)
  * reduced effector-tumour model (BCL1 lymphoma), dimensional form. */
-#include "model/models.h"
+#include "model/model.h"
 
 enum { E, T, NS };
 enum { P_s, P_p, P_g, P_m, P_d, P_a, P_b, P_n, NP };

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 #include "core/core.h"
-#include "model/models.h"
+#include "model/model.h"
 
 int its__model_ok(const its_model_def *m)
 {

@@ -1,7 +1,7 @@
 /* itsim model pk2cpt: linear two-compartment pharmacokinetics with a
  * first-order (subcutaneous) depot; one-compartment when Q = 0. Parameter
  * sets hold the agents' published values (itsim agents). */
-#include "model/models.h"
+#include "model/model.h"
 
 enum { A_DEPOT, C1, A2, NS };
 enum { P_V1, P_V2, P_CL, P_Q, P_ka, P_F, NP };

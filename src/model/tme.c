@@ -3,7 +3,7 @@
  * effects. Equations and parameter provenance: docs/models/tme.md. */
 #include <math.h>
 
-#include "model/models.h"
+#include "model/model.h"
 
 /* ---- state layout ---------------------------------------------------------
  * Systemic states first, then one block of NL states per lesion. */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "itsim/units.h"
-#include "model/models.h"
+#include "model/model.h"
 
 static const its_param_def p_aldesleukin[] = {
     {"V1", 2.9, "L", D_POS, "central volume", "derived from the bi-exponential fit of Konrad et al. 1990, Cancer Res 50:2009"},

@@ -1,6 +1,7 @@
-/* itsim internal: the built-in model definitions, one source file each. */
-#ifndef ITS_MODEL_MODELS_H
-#define ITS_MODEL_MODELS_H
+/* itsim internal: the model layer's private header: the built-in model
+ * definitions (one source file each) and helpers for their tables. */
+#ifndef ITS_MODEL_MODEL_H
+#define ITS_MODEL_MODEL_H
 
 #include "itsim/model.h"
 
