@@ -126,7 +126,7 @@ int main(int argc, char **argv)
     }
     n = m->n_states;
     out = malloc((size_t)runs * n * sizeof *out);
-    if (out == NULL || check(its_sim_create(m, &sim), NULL, "create") ||
+    if (out == NULL || check(its_sim_create(m, &sim, NULL, 0), NULL, "create") ||
         init(sim) != 0)
         goto done;
 

@@ -4,6 +4,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <limits.h>
+
+#include "core/core.h"
 #include "itsim/itsim.h"
 #include "its_test.h"
 
@@ -138,7 +141,7 @@ static void test_logistic(void)
 
     for (i = 0; i <= 40; i++)
         grid[i] = 1.5 * (double)i;
-    its_test_true(its_sim_create(&logistic, &s) == ITS_OK, "create logistic");
+    its_test_true(its_sim_create(&logistic, &s, NULL, 0) == ITS_OK, "create logistic");
     memset(&r, 0, sizeof r);
     its_test_true(its_sim_run(s, 0.0, 60.0, grid, 41, keep, &r) == ITS_OK,
                   "logistic run");
@@ -183,7 +186,7 @@ static void test_bolus(void)
     double grid[3] = {0.0, 4.0, 10.0};
     its_stats st;
 
-    its_test_true(its_sim_create(&onecpt, &s) == ITS_OK, "create onecpt");
+    its_test_true(its_sim_create(&onecpt, &s, NULL, 0) == ITS_OK, "create onecpt");
     its_sim_add_bolus(s, "drug", 0.0, D);
     its_sim_add_bolus(s, "drug", 6.0, D);
     memset(&r, 0, sizeof r);
@@ -215,7 +218,7 @@ static void test_infusion(void)
     double grid[4] = {2.0, 4.0, 9.0, 100.0}, y_end;
     size_t i;
 
-    its_sim_create(&onecpt, &s);
+    its_sim_create(&onecpt, &s, NULL, 0);
     its_test_true(its_sim_add_infusion(s, "drug", t1, tau, R) == ITS_OK, "add infusion");
     memset(&r, 0, sizeof r);
     its_test_true(its_sim_run(s, 0.0, 9.0, grid, 3, keep, &r) == ITS_OK, "run");
@@ -252,7 +255,7 @@ static void test_floor_and_reuse(void)
     int found = 0;
 
     /* One compartment from C0 = 1 crosses 0.5 at t = ln 2 / k. */
-    its_sim_create(&onecpt, &s);
+    its_sim_create(&onecpt, &s, NULL, 0);
     its_sim_set_initial(s, "C", 1.0);
     its_test_true(its_sim_set_floor(s, "C", 0.5) == ITS_OK, "set floor");
     memset(&r, 0, sizeof r);
@@ -271,8 +274,8 @@ static void test_floor_and_reuse(void)
     its_sim_free(s);
 
     /* Same handle twice, and a second handle: bit-identical results. */
-    its_sim_create(its_model_find("kirschner1998"), &s);
-    its_sim_create(its_model_find("kirschner1998"), &s2);
+    its_sim_create(its_model_find("kirschner1998"), &s, NULL, 0);
+    its_sim_create(its_model_find("kirschner1998"), &s2, NULL, 0);
     its_sim_run(s, 0.0, 500.0, NULL, 0, NULL, NULL);
     its_sim_get_final_state(s, y1);
     its_sim_run(s, 0.0, 500.0, NULL, 0, NULL, NULL);
@@ -293,11 +296,11 @@ static void test_errors(void)
     its_status st;
     int i;
 
-    its_test_true(its_sim_create(NULL, &s) == ITS_EINVAL && s == NULL,
+    its_test_true(its_sim_create(NULL, &s, NULL, 0) == ITS_EINVAL && s == NULL,
                   "create(NULL model)");
-    its_test_true(its_sim_create(&logistic, NULL) == ITS_EINVAL, "create(NULL out)");
+    its_test_true(its_sim_create(&logistic, NULL, NULL, 0) == ITS_EINVAL, "create(NULL out)");
     its_sim_free(NULL);
-    its_sim_create(&onecpt, &s);
+    its_sim_create(&onecpt, &s, NULL, 0);
     its_test_true(its_sim_set_param(s, "nope", 1.0) == ITS_ENOTFOUND &&
                       strstr(its_sim_errmsg(s), "nope") != NULL,
                   "unknown parameter named in message: %s", its_sim_errmsg(s));
@@ -341,7 +344,7 @@ static void test_errors(void)
     /* Solver failures come back as ITS_ESOLVER with CVODE's reason, the
      * state that limited the step and what to try; the statistics say
      * where the run ended. */
-    its_sim_create(its_model_find("kirschner1998"), &s);
+    its_sim_create(its_model_find("kirschner1998"), &s, NULL, 0);
     its_sim_set_max_steps(s, 5);
     st = its_sim_run(s, 0.0, 1000.0, NULL, 0, NULL, NULL);
     its_test_true(st == ITS_ESOLVER && strlen(its_sim_errmsg(s)) > 0,
@@ -365,7 +368,7 @@ static void test_errors(void)
                       stats.steps);
     }
     its_sim_free(s);
-    its_sim_create(&failing, &s);
+    its_sim_create(&failing, &s, NULL, 0);
     st = its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);
     its_test_true(st == ITS_ESOLVER, "failing right-hand side: %s", its_sim_errmsg(s));
     its_sim_free(s);
@@ -390,7 +393,7 @@ static void test_close_times_and_many_doses(void)
     size_t i;
     int n_pre = 0;
 
-    its_sim_create(&onecpt, &s);
+    its_sim_create(&onecpt, &s, NULL, 0);
     its_sim_add_bolus(s, "drug", 0.1 + 0.2, 10.0);
     its_sim_add_infusion(s, "drug", 0.3 + 2 * 0.7, 0.3, 5.0);
     memset(&r, 0, sizeof r);
@@ -427,7 +430,7 @@ static void test_nonnegative_switch(void)
     its_sim *s = NULL;
     double y = 0.0;
     its_status st;
-    its_sim_create(&drain, &s);
+    its_sim_create(&drain, &s, NULL, 0);
     its_test_true(its_sim_set_nonnegative(s, 0) == ITS_OK, "constraints off");
     st = its_sim_run(s, 0.0, 13.0, NULL, 0, NULL, NULL);
     its_sim_get_final_state(s, &y);
@@ -452,7 +455,7 @@ static void test_constraint_fallback(void)
     its_stats st;
     its_status rc;
     int k;
-    its_sim_create(its_model_find("kirschner1998"), &s);
+    its_sim_create(its_model_find("kirschner1998"), &s, NULL, 0);
     its_sim_set_tolerances(s, 1e-8, 1e-6);
     its_sim_set_initial(s, "E", 3e4);
     its_sim_set_initial(s, "T", 1e6);
@@ -504,7 +507,7 @@ static void test_stats_when_stopped(void)
     int i;
     for (i = 0; i < 100; i++)
         grid[i] = i + 1.0;
-    its_sim_create(&logistic, &s);
+    its_sim_create(&logistic, &s, NULL, 0);
     its_sim_run(s, 0.0, 100.0, grid, 100, NULL, NULL);
     its_sim_get_stats(s, &full);
     its_test_true(its_sim_run(s, 0.0, 100.0, grid, 100, stop_at_50, NULL) == ITS_ECALLBACK,
@@ -560,7 +563,7 @@ static void test_data_and_init(void)
     };
     its_sim *s = NULL;
     double y = 0.0;
-    its_test_true(its_sim_create(&decay, &s) == ITS_OK && its_sim_initial(s)[0] == 2.0,
+    its_test_true(its_sim_create(&decay, &s, NULL, 0) == ITS_OK && its_sim_initial(s)[0] == 2.0,
                   "user model with data and init: created, A(0) = A0 = 2");
     its_sim_set_param(s, "A0", 5.0);
     its_test_true(its_sim_initial(s)[0] == 5.0, "A(0) follows A0 = 5");
@@ -576,9 +579,50 @@ static void test_data_and_init(void)
     its_sim_free(s);
 }
 
+/* Allocation failures (issue 10): with the N-th allocation of the library
+ * failing (and every later one), for every N up to the total, creating a
+ * tme simulation and adding 40 doses (the dose arrays grow twice) returns
+ * ITS_ENOMEM cleanly, never another status; ASan (make test-asan) checks
+ * that nothing leaks. */
+static void test_alloc_failures(void)
+{
+    long total, n, clean = 0;
+    const its_model_def *m = its_model_find("tme");
+    its__alloc_fail_at(LONG_MAX, 0); /* count only */
+    {
+        its_sim *s = NULL;
+        int k;
+        (void)its_sim_create(m, &s, NULL, 0);
+        for (k = 0; k < 40; k++)
+            (void)its_sim_add_bolus(s, "il2", (double)k, 1.0);
+        its_sim_free(s);
+    }
+    total = its__alloc_count();
+    for (n = 1; n <= total; n++) {
+        its_sim *s = NULL;
+        its_status st, worst = ITS_OK;
+        int k;
+        its__alloc_fail_at(n, 1);
+        st = its_sim_create(m, &s, NULL, 0);
+        if (st == ITS_OK) {
+            for (k = 0; k < 40 && worst == ITS_OK; k++)
+                worst = its_sim_add_bolus(s, "il2", (double)k, 1.0);
+        } else {
+            worst = s == NULL ? st : ITS_EINVAL;
+        }
+        its_sim_free(s);
+        clean += worst == ITS_ENOMEM;
+    }
+    its__alloc_fail_at(0, 0);
+    its_test_true(total >= 10 && clean == total,
+                  "allocation failure at each of the %ld allocations: ITS_ENOMEM every time (%ld)",
+                  total, clean);
+}
+
 int main(void)
 {
     test_data_and_init();
+    test_alloc_failures();
     test_stats_when_stopped();
     test_constraint_fallback();
     test_nonnegative_switch();

@@ -141,7 +141,7 @@ static void check_domain_refusal(void)
                       its_domain_contains(ITS_DOMAIN_UNDECLARED, -5.0),
                   "domain bounds: closed and open ends");
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        its_sim_create(its_model_find(cases[i].model), &s);
+        its_sim_create(its_model_find(cases[i].model), &s, NULL, 0);
         its_test_true(s && its_sim_set_param(s, cases[i].param, cases[i].bad) == ITS_ERANGE,
                       "%s: %s = %g refused (ITS_ERANGE)", cases[i].model, cases[i].param,
                       cases[i].bad);
@@ -325,15 +325,17 @@ static void check_version(void)
                        .n_states = 1, .states = st, .rhs = one_rhs};
     its_sim *s = NULL;
     double p[1], y0[1];
-    char msg[64];
-    its_test_true(its_sim_create(&m, &s) == ITS_OK, "current version accepted");
+    char msg[128];
+    its_test_true(its_sim_create(&m, &s, msg, sizeof msg) == ITS_OK && msg[0] == '\0',
+                  "current version accepted, msg empty");
     its_sim_free(s);
     s = NULL;
     m.version = 0; /* a definition that forgot the field */
-    its_test_true(its_sim_create(&m, &s) == ITS_EINVAL && s == NULL,
-                  "version 0 refused by its_sim_create");
+    its_test_true(its_sim_create(&m, &s, msg, sizeof msg) == ITS_EINVAL && s == NULL &&
+                      strstr(msg, "version 0") != NULL,
+                  "version 0 refused by its_sim_create, with the reason in msg (%s)", msg);
     m.version = ITS_MODEL_VERSION + 1;
-    its_test_true(its_sim_create(&m, &s) == ITS_EINVAL &&
+    its_test_true(its_sim_create(&m, &s, NULL, 0) == ITS_EINVAL &&
                       its_model_default_params(&m, p, msg, sizeof msg) == ITS_EINVAL &&
                       its_model_initial_state(&m, p, y0, msg, sizeof msg) == ITS_EINVAL,
                   "an unknown version is refused with ITS_EINVAL");

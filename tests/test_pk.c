@@ -11,7 +11,7 @@
 static its_sim *make(const char *set)
 {
     its_sim *s = NULL;
-    its_sim_create(its_model_find("pk2cpt"), &s);
+    its_sim_create(its_model_find("pk2cpt"), &s, NULL, 0);
     if (set != NULL)
         its_sim_apply_set(s, set);
     return s;

@@ -87,7 +87,7 @@ static void test_engine_laws(void)
         its_sim *s = NULL;
         rows r;
         double worst = 0.0;
-        its_sim_create(&pool, &s);
+        its_sim_create(&pool, &s, NULL, 0);
         its_test_true(its_sim_add_release(s, "depot", 1.0, 10.0, &laws[j]) == ITS_OK,
                       "%s release scheduled", names[j]);
         memset(&r, 0, sizeof r);
@@ -113,7 +113,7 @@ static void test_bateman(void)
     its_sim *s = NULL;
     const double k = 0.25, ka = 0.8, D = 100.0;
     double y, t = 6.0, want;
-    its_sim_create(&pool, &s);
+    its_sim_create(&pool, &s, NULL, 0);
     its_sim_set_param(s, "k", k);
     its_sim_add_release(s, "depot", 0.0, D, &r);
     its_sim_run(s, 0.0, t, NULL, 0, NULL, NULL);
@@ -127,7 +127,7 @@ static void test_errors(void)
 {
     its_sim *s = NULL;
     its_release r = {ITS_RELEASE_WEIBULL, 0.1, 2.0, 0.0};
-    its_sim_create(&pool, &s);
+    its_sim_create(&pool, &s, NULL, 0);
     its_test_true(its_sim_add_release(s, "depot", 0.0, 1.0, &r) == ITS_ERANGE, "Weibull needs a shape");
     r.shape = 1.0;
     r.burst = -0.1;

@@ -73,7 +73,7 @@ static void test_hold_schedule(void)
     double c = 0.0, tprev = 0.0, y;
     int i, held_ok = 1, n_held = 0;
 
-    its_sim_create(&pk, &s);
+    its_sim_create(&pk, &s, NULL, 0);
     for (i = 0; i < 9; i++)
         its_sim_add_bolus(s, "drug", every * i, 10.0);
     its_sim_set_dose_gate(s, gate, &r);
@@ -109,7 +109,7 @@ static void test_reduce_stop_errors(void)
     its_dose_record rec;
     int i, given_after_stop = 0;
 
-    its_sim_create(&pk, &s);
+    its_sim_create(&pk, &s, NULL, 0);
     its_sim_add_bolus(s, "drug", 0.0, 10.0);
     its_sim_add_infusion(s, "drug", 1.0, 200.0, 3.0);
     its_sim_run(s, 0.0, 150.0, NULL, 0, NULL, NULL);
@@ -201,7 +201,7 @@ static void test_hd_il2_hold(void)
     its_dose_amount(al, "600000 IU/kg", &pt, "pmol", &pmol, NULL, 0);
     for (i = 0; i <= 60; i++)
         grid[i] = 0.1 * i;
-    its_sim_create(m, &s);
+    its_sim_create(m, &s, NULL, 0);
     for (i = 0; i < 14; i++)
         its_sim_add_infusion(s, "il2", i / 3.0, 15.0 / 1440.0, pmol / (15.0 / 1440.0));
     memset(&without, 0, sizeof without);

@@ -34,7 +34,7 @@ static void *worker(void *arg)
     job *j = arg;
     its_sim *s = NULL;
     int i;
-    j->st = its_sim_create(its_model_find("depillis2009"), &s);
+    j->st = its_sim_create(its_model_find("depillis2009"), &s, NULL, 0);
     for (i = j->first; i < RUNS && j->st == ITS_OK; i += 2)
         j->st = one_run(s, i, j->out[i]);
     its_sim_free(s);
@@ -52,7 +52,7 @@ int main(void)
     memset(&b, 0, sizeof b);
     a.first = 0;
     b.first = 1;
-    its_sim_create(its_model_find("depillis2009"), &s);
+    its_sim_create(its_model_find("depillis2009"), &s, NULL, 0);
     for (i = 0; i < RUNS; i++)
         serial.st |= one_run(s, i, serial.out[i]);
     its_sim_free(s);

@@ -28,7 +28,7 @@ static int run(const char *model, const kv *params, const char *input,
     its_sim *s = NULL;
     its_status st;
     const kv *p;
-    if (its_sim_create(its_model_find(model), &s) != ITS_OK)
+    if (its_sim_create(its_model_find(model), &s, NULL, 0) != ITS_OK)
         return -1;
     for (p = params; p != NULL && p->name != NULL; p++) {
         if (its_sim_set_param(s, p->name, p->value) != ITS_OK &&
@@ -146,7 +146,7 @@ static double doubling_time(const char *profile)
 {
     its_sim *s = NULL;
     double y[NMAX];
-    its_sim_create(M, &s);
+    its_sim_create(M, &s, NULL, 0);
     its_sim_apply_set(s, profile);
     its_sim_run(s, 0.0, 180.0, NULL, 0, NULL, NULL);
     its_sim_get_final_state(s, y);
@@ -258,7 +258,7 @@ static void mech4_il2(void)
     double a[NMAX], b[NMAX];
     its_sim *s = NULL;
     run("tme", none, NULL, 0.0, 10.0, a);
-    its_sim_create(M, &s);
+    its_sim_create(M, &s, NULL, 0);
     /* Steady state of an IV infusion: C = rate / CL (CL_il2 172.8 L/d). */
     its_sim_add_infusion(s, "il2", 0.0, 5.0, 5000.0 * 172.8);
     its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);
@@ -429,7 +429,7 @@ static void test_hahnfeldt_module(void)
     double hy[5];
     /* K_max = (b/d)^(3/2) in mm3 x 1e6 cells/mm3: d in cells is then
      * b/K_max^(2/3) = 8.73e-3 x (1e-6)^(2/3), Hahnfeldt's d. */
-    its_sim_create(its_model_find("hahnfeldt1999"), &h);
+    its_sim_create(its_model_find("hahnfeldt1999"), &h, NULL, 0);
     its_sim_set_param(h, "b", 5.85);
     its_sim_set_param(h, "d", 5.85 / pow(17346.523, 2.0 / 3.0));
     its_sim_run(h, 0.0, 19.0, NULL, 0, NULL, NULL);
@@ -454,7 +454,7 @@ static void test_chemotherapy(void)
     size_t k;
     int ineu = its_model_state_index(M, "NEU_b");
     its_dose_amount(its_agent_find("dacarbazine"), "1000 mg/m2", &pt, "umol", &umol, NULL, 0);
-    its_sim_create(M, &s);
+    its_sim_create(M, &s, NULL, 0);
     its_sim_add_infusion(s, "dacarbazine", 0.0, 1.0 / 24.0, umol * 24.0);
     for (k = 0; k <= 300; k++)
         grid[k] = 0.1 * (double)k;
@@ -492,7 +492,7 @@ static void test_peginterferon(void)
     int i, ipeg = its_model_state_index(M, "PEG_b");
     rows_t mx;
     its_dose_amount(its_agent_find("peginterferon_alfa_2b"), "6 ug/kg", &pt, "pmol", &pmol, NULL, 0);
-    its_sim_create(M, &s);
+    its_sim_create(M, &s, NULL, 0);
     for (i = 0; i < 8; i++)
         its_sim_add_bolus(s, "peginterferon_sc", 7.0 * i, pmol);
     for (i = 0; i <= 800; i++)
@@ -537,7 +537,7 @@ static void test_initial_follows_params(void)
     size_t i;
     int ineu = its_model_state_index(M, "NEU_b"), imon = its_model_state_index(M, "MON_b");
     int iprol = its_model_state_index(M, "NEU_prol");
-    if (its_sim_create(M, &s) != ITS_OK || its_sim_set_param(s, "V_blood", 6.0) != ITS_OK) {
+    if (its_sim_create(M, &s, NULL, 0) != ITS_OK || its_sim_set_param(s, "V_blood", 6.0) != ITS_OK) {
         its_test_true(0, "tme with V_blood = 6 L");
         its_sim_free(s);
         return;

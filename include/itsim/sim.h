@@ -64,8 +64,12 @@ typedef struct its_stats {
  * (max(|initial|, 1)). Returns ITS_OK, ITS_EINVAL (NULL argument, empty
  * model, m->version not ITS_MODEL_VERSION), ITS_ERANGE (the model's default
  * set or initial state is refused), ITS_ENOMEM or ITS_ESOLVER (CVODE could
- * not be set up). *out is NULL on failure. */
-its_status its_sim_create(const its_model_def *m, its_sim **out);
+ * not be set up). *out is NULL on failure. There is no handle to hold the
+ * reason then: like every function without a handle, its_sim_create writes
+ * it into msg (at most msglen bytes, always terminated, "" on success; msg
+ * may be NULL). */
+its_status its_sim_create(const its_model_def *m, its_sim **out, char *msg,
+                          size_t msglen);
 
 /* Free the handle and all its workspace. Accepts NULL. */
 void its_sim_free(its_sim *sim);
@@ -90,6 +94,9 @@ void its_sim_reset(its_sim *sim);
  * message names the parameter and the domain) or one for which the initial
  * state cannot be computed (the parameter is then unchanged). */
 its_status its_sim_set_param(its_sim *sim, const char *name, double value);
+/* Copy the current value of parameter `name` into *value. ITS_ENOTFOUND
+ * for an unknown name, ITS_EINVAL for NULL (no message: the handle is
+ * read-only here). */
 its_status its_sim_get_param(const its_sim *sim, const char *name,
                              double *value);
 /* Read-only view of all n_params parameter values. */

@@ -216,31 +216,62 @@ static its_status alloc_arrays(its_sim *s)
     return ITS_OK;
 }
 
-its_status its_sim_create(const its_model_def *m, its_sim **out)
+/* Why definition m cannot be simulated (into msg), or ITS_OK. */
+static its_status check_model(const its_model_def *m, char *msg, size_t msglen)
+{
+    size_t k;
+    if (m == NULL) {
+        its__fmt(msg, msglen, "no model definition");
+        return ITS_EINVAL;
+    }
+    if (!its__model_ok(m)) {
+        its__fmt(msg, msglen, "model definition version %d is not this library's %d "
+                 "(ITS_MODEL_VERSION)", m->version, ITS_MODEL_VERSION);
+        return ITS_EINVAL;
+    }
+    if (m->n_states == 0 || m->rhs == NULL) {
+        its__fmt(msg, msglen, "model %s has no states or no right-hand side",
+                 m->name ? m->name : "(unnamed)");
+        return ITS_EINVAL;
+    }
+    for (k = 0; k < m->n_inputs; k++)
+        if (its_model_state_index(m, m->inputs[k].state) < 0 ||
+            (m->inputs[k].volume != NULL &&
+             its_model_param_index(m, m->inputs[k].volume) < 0)) {
+            its__fmt(msg, msglen, "model %s: input %s names an unknown state or volume",
+                     m->name ? m->name : "(unnamed)", m->inputs[k].name);
+            return ITS_EINVAL;
+        }
+    return ITS_OK;
+}
+
+its_status its_sim_create(const its_model_def *m, its_sim **out, char *msg, size_t msglen)
 {
     its_sim *s;
     size_t i, k;
     its_status st;
 
-    if (out == NULL)
+    its__fmt(msg, msglen, "%s", "");
+    if (out == NULL) {
+        its__fmt(msg, msglen, "no place for the handle (out is NULL)");
         return ITS_EINVAL;
+    }
     *out = NULL;
-    if (!its__model_ok(m) || m->n_states == 0 || m->rhs == NULL)
-        return ITS_EINVAL;
-    for (k = 0; k < m->n_inputs; k++)
-        if (its_model_state_index(m, m->inputs[k].state) < 0 ||
-            (m->inputs[k].volume != NULL &&
-             its_model_param_index(m, m->inputs[k].volume) < 0))
-            return ITS_EINVAL;
+    st = check_model(m, msg, msglen);
+    if (st != ITS_OK)
+        return st;
     s = its__calloc(1, sizeof *s);
-    if (s == NULL)
+    if (s == NULL) {
+        its__fmt(msg, msglen, "out of memory creating the simulation");
         return ITS_ENOMEM;
+    }
     s->m = m;
     s->n = m->n_states;
     s->np = m->n_params;
     s->ni = m->n_inputs;
     if (alloc_arrays(s) != ITS_OK) {
         its_sim_free(s);
+        its__fmt(msg, msglen, "out of memory creating the simulation");
         return ITS_ENOMEM;
     }
     for (k = 0; k < s->ni; k++) {
@@ -261,8 +292,9 @@ its_status its_sim_create(const its_model_def *m, its_sim **out)
      * default set or initial state is refused cannot be simulated. */
     st = restore_defaults(s);
     if (st == ITS_OK)
-        st = recreate_solver(s) != ITS_OK ? ITS_ESOLVER : ITS_OK;
+        st = recreate_solver(s); /* ITS_ENOMEM or ITS_ESOLVER */
     if (st != ITS_OK) {
+        its__fmt(msg, msglen, "%s", s->errmsg);
         its_sim_free(s);
         return st;
     }

@@ -19,7 +19,7 @@ typedef its_status (*check_fn)(its_check_result *r);
 static its_status make(const char *model, its_sim **s)
 {
     const its_model_def *m = its_model_find(model);
-    return m != NULL ? its_sim_create(m, s) : ITS_ENOTFOUND;
+    return m != NULL ? its_sim_create(m, s, NULL, 0) : ITS_ENOTFOUND;
 }
 
 static double param(const its_sim *s, const char *name)

@@ -1928,7 +1928,7 @@ static its_status resolve(its_scenario *sc, int final, its__plan *plan,
             goto out;
         }
     }
-    st = its_sim_create(m, &sim);
+    st = its_sim_create(m, &sim, NULL, 0);
     if (st != ITS_OK) {
         st = fail(sc, st, &sc->model, "model", "cannot set up the simulation: %s",
                   its_strerror(st));
