@@ -126,7 +126,7 @@ int main(int argc, char **argv)
     }
     n = m->n_states;
     out = malloc((size_t)runs * n * sizeof *out);
-    if (out == NULL || check(its_sim_create(m, &sim), NULL, "create") ||
+    if (out == NULL || check(its_sim_create(m, &sim, NULL, 0), NULL, "create") ||
         init(sim) != 0)
         goto done;
 
@@ -136,7 +136,7 @@ int main(int argc, char **argv)
         if (setup(sim, i) != 0 ||
             check(its_sim_run(sim, 0.0, t_end, NULL, 0, NULL, NULL), sim,
                   "run") ||
-            check(its_sim_final_state(sim, out + (size_t)i * n), sim,
+            check(its_sim_get_final_state(sim, out + (size_t)i * n), sim,
                   "final state") ||
             check(its_sim_get_stats(sim, &st), sim, "stats"))
             goto done;

@@ -22,7 +22,7 @@ int main(int argc, char **argv)
     double t0, dt;
     const its_model_def *m = its_model_find(model);
 
-    if (m == NULL || runs < 1 || its_sim_create(m, &sim) != ITS_OK) {
+    if (m == NULL || runs < 1 || its_sim_create(m, &sim, NULL, 0) != ITS_OK) {
         fprintf(stderr, "usage: tme_year [tme|tme:N] [RUNS]\n");
         return 2;
     }

@@ -49,7 +49,7 @@ static expo run(int hydrogel, double total_pmol)
      * IV infusions (15 min, PREDOSE/POSTDOSE rows too) are resolved. */
     for (i = 0; i <= 2000; i++)
         grid[i] = 0.005 * i;
-    its_sim_create(m, &s);
+    its_sim_create(m, &s, NULL, 0);
     if (hydrogel) {
         const its_release gel = {ITS_RELEASE_FIRST_ORDER, 0.2, 2.0 / log(2.0), 0.0};
         its_sim_add_release(s, "il2_it_1", 0.0, total_pmol, &gel);

@@ -1,7 +1,12 @@
 /* itsim tests: docs/models/NAME.md holds, between generated-section markers,
  * exactly the state, input and parameter tables of the code metadata, so
  * the documentation cannot drift from the model. `test_docs --write`
- * regenerates those sections in place. */
+ * regenerates those sections in place. Outside the tables (the prose),
+ * every name quoted in backticks must be one the model (or the library)
+ * knows, and claims that something is fixed in the code rather than a
+ * parameter are refused: issue 10 found the prose calling the Th IFN-gamma
+ * share fixed while it is the parameter r_th_ifng. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +98,127 @@ static void tables(const its_model_def *m, buf *b)
     put(b, "\n%s", END);
 }
 
+/* Names the prose may quote besides the model's own names, other models,
+ * agents and its_ functions, each with its reason. */
+static const char *const prose_symbols[] = {
+    /* tme: symbols of the equations, defined in the doc's own text */
+    "Cv", "DEB", "Eifn", "IFNa", "h_rec", "n_neo", "room", "vol_L",
+    "k_CD8_pro", /* tme: QSP-IO's name for what p_il2_cd8 borrows */
+    "au",        /* kirschner1998: itsim's arbitrary concentration unit */
+    "iv", "sc", "it", /* tme: therapy routes of the scenario layer */
+    "itsim",
+};
+
+static int is_ident(const char *p, size_t n)
+{
+    size_t i;
+    if (n == 0 || !isalpha((unsigned char)p[0]))
+        return 0;
+    for (i = 1; i < n; i++)
+        if (!isalnum((unsigned char)p[i]) && p[i] != '_')
+            return 0;
+    return 1;
+}
+
+/* A name the prose of model m's doc may quote. "X_k" stands for the
+ * per-lesion names X_1 ... X_8. */
+static int known_name(const its_model_def *m, const char *name)
+{
+    char one[128];
+    size_t i, n = strlen(name);
+    for (i = 0; i < sizeof prose_symbols / sizeof prose_symbols[0]; i++)
+        if (strcmp(name, prose_symbols[i]) == 0)
+            return 1;
+    if (strncmp(name, "its_", 4) == 0 || its_model_find(name) != NULL ||
+        its_agent_find(name) != NULL)
+        return 1;
+    if (n > 2 && n < sizeof one && strcmp(name + n - 2, "_k") == 0) {
+        memcpy(one, name, n - 1);
+        one[n - 1] = '1';
+        one[n] = '\0';
+        name = one;
+    }
+    return its_model_param_index(m, name) >= 0 || its_model_state_index(m, name) >= 0 ||
+           its_model_input_index(m, name) >= 0 || its_model_set_index(m, name) >= 0 ||
+           its_model_observable_index(m, name) >= 0;
+}
+
+/* Claims that a quantity is a constant of the code instead of a parameter. */
+static const char *const stale_claims[] = {"not a parameter", "fixed in the code",
+                                           "hard-coded", "hardcoded"};
+
+/* Non-zero when text[0..n) starts with claim, case-insensitive, a space of
+ * the claim matching any run of white space (prose wraps lines). */
+static int claim_at(const char *text, size_t n, const char *claim)
+{
+    size_t i = 0;
+    for (; *claim != '\0'; claim++) {
+        if (*claim == ' ') {
+            if (i >= n || !isspace((unsigned char)text[i]))
+                return 0;
+            while (i < n && isspace((unsigned char)text[i]))
+                i++;
+        } else if (i >= n || tolower((unsigned char)text[i++]) != *claim) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Check the prose text[0..n) of model m's doc: quoted names and claims. */
+static void check_prose(const its_model_def *m, const char *path, const char *text, size_t n)
+{
+    size_t i, j, unknown = 0;
+    char lower[256];
+    for (i = 0; i < n; i++) {
+        const char *end;
+        if (text[i] != '`')
+            continue;
+        end = memchr(text + i + 1, '`', n - i - 1);
+        if (end == NULL)
+            break;
+        if (memchr(text + i + 1, '\n', (size_t)(end - text) - i - 1) == NULL &&
+            is_ident(text + i + 1, (size_t)(end - text) - i - 1) &&
+            (size_t)(end - text) - i - 1 < sizeof lower) {
+            size_t len = (size_t)(end - text) - i - 1;
+            memcpy(lower, text + i + 1, len);
+            lower[len] = '\0';
+            if (!known_name(m, lower)) {
+                its_test_true(0, "%s: the prose names `%s`, which model %s does not know",
+                              path, lower, m->name);
+                unknown++;
+            }
+        }
+        i = (size_t)(end - text);
+    }
+    its_test_true(unknown == 0, "%s: every name quoted in the prose is known to %s", path,
+                  m->name);
+    for (j = 0; j < sizeof stale_claims / sizeof stale_claims[0]; j++) {
+        size_t hits = 0;
+        for (i = 0; i < n; i++)
+            hits += claim_at(text + i, n - i, stale_claims[j]);
+        its_test_true(hits == 0, "%s: no prose claim \"%s\" (%zu found)", path,
+                      stale_claims[j], hits);
+    }
+}
+
+/* Every parameter has its row with name, value and unit. */
+static void check_param_rows(const its_model_def *m, const char *path, const char *doc)
+{
+    size_t i, missing = 0;
+    char row[512];
+    for (i = 0; i < m->n_params; i++) {
+        snprintf(row, sizeof row, "| `%s` | %.10g | %s |", m->params[i].name,
+                 m->params[i].value, m->params[i].unit);
+        if (strstr(doc, row) == NULL) {
+            its_test_true(0, "%s: no row \"%s\"", path, row);
+            missing++;
+        }
+    }
+    its_test_true(missing == 0, "%s: all %zu parameters of %s named with value and unit",
+                  path, m->n_params, m->name);
+}
+
 int main(int argc, char **argv)
 {
     int write = argc > 1 && strcmp(argv[1], "--write") == 0;
@@ -125,6 +251,18 @@ int main(int argc, char **argv)
             its_test_true(doc != NULL, "%s exists", path);
             its_test_true(same, "%s: generated tables match the code "
                           "(regenerate with build/tests/test_docs --write)", path);
+            if (doc != NULL && b0 != NULL && e0 != NULL) {
+                /* The names of every variant: the largest ("tme:8") has them all. */
+                char vname[64];
+                const its_model_def *all = m;
+                if (its_model_variants(m) > 0) {
+                    snprintf(vname, sizeof vname, "%s:%zu", m->name, its_model_variants(m));
+                    all = its_model_find(vname);
+                }
+                check_param_rows(m, path, doc);
+                check_prose(all, path, doc, (size_t)(b0 - doc));
+                check_prose(all, path, e0 + strlen(END), strlen(e0 + strlen(END)));
+            }
         }
         free(doc);
         free(gen.p);

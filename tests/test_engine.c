@@ -4,16 +4,19 @@
 #include <math.h>
 #include <string.h>
 
+#include <limits.h>
+
+#include "core/core.h"
 #include "itsim/itsim.h"
 #include "its_test.h"
 
 /* ---- user-defined test models (public its_model_def) -------------------- */
 
 static int logistic_rhs(double t, const double *y, double *dy, const double *p,
-                        void *u)
+                        const void *data)
 {
     (void)t;
-    (void)u;
+    (void)data;
     dy[0] = p[0] * y[0] * (1.0 - y[0] / p[1]);
     return 0;
 }
@@ -24,8 +27,10 @@ static const its_param_def logistic_params[] = {
     {"K", 1e6, "cell", ITS_DOMAIN_POSITIVE, "carrying capacity", "assumed: test value"},
 };
 static const its_model_def logistic = {
-    "logistic", "logistic growth", "analytic", "d", "", 1, logistic_states,
-    2, logistic_params, 0, NULL, 0, NULL, NULL, logistic_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL,
+    .version = ITS_MODEL_VERSION, .name = "logistic", .title = "logistic growth",
+    .reference = "analytic", .time_unit = "d", .notes = "",
+    .n_states = 1, .states = logistic_states, .n_params = 2, .params = logistic_params,
+    .rhs = logistic_rhs,
 };
 
 static double logistic_exact(double t)
@@ -36,10 +41,10 @@ static double logistic_exact(double t)
 
 /* One compartment: dC/dt = -k C, a dose of D mg into volume V adds D/V. */
 static int onecpt_rhs(double t, const double *y, double *dy, const double *p,
-                      void *u)
+                      const void *data)
 {
     (void)t;
-    (void)u;
+    (void)data;
     dy[0] = -p[0] * y[0];
     return 0;
 }
@@ -52,38 +57,42 @@ static const its_input_def onecpt_inputs[] = {
     {"drug", "C", 1.0 / 5.0, "mg", "dose into a 5 L volume", NULL},
 };
 static const its_model_def onecpt = {
-    "onecpt", "one-compartment PK", "analytic", "h", "", 1, onecpt_states,
-    1, onecpt_params, 1, onecpt_inputs, 0, NULL, NULL, onecpt_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL,
+    .version = ITS_MODEL_VERSION, .name = "onecpt", .title = "one-compartment PK",
+    .reference = "analytic", .time_unit = "h", .notes = "",
+    .n_states = 1, .states = onecpt_states, .n_params = 1, .params = onecpt_params,
+    .n_inputs = 1, .inputs = onecpt_inputs, .rhs = onecpt_rhs,
 };
 
 static int failing_rhs(double t, const double *y, double *dy, const double *p,
-                       void *u)
+                       const void *data)
 {
     (void)y;
     (void)p;
-    (void)u;
+    (void)data;
     dy[0] = 1.0;
     return t > 2.0 ? -1 : 0;
 }
 /* dy/dt = -1: crosses zero at t = y0, for the non-negativity switch. */
 static int drain_rhs(double t, const double *y, double *dy, const double *p,
-                     void *u)
+                     const void *data)
 {
     (void)t;
     (void)y;
     (void)p;
-    (void)u;
+    (void)data;
     dy[0] = -1.0;
     return 0;
 }
 static const its_model_def drain = {
-    "drain", "constant outflow", "test", "d", "", 1, logistic_states,
-    0, NULL, 0, NULL, 0, NULL, NULL, drain_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL,
+    .version = ITS_MODEL_VERSION, .name = "drain", .title = "constant outflow",
+    .reference = "test", .time_unit = "d", .notes = "",
+    .n_states = 1, .states = logistic_states, .rhs = drain_rhs,
 };
 
 static const its_model_def failing = {
-    "failing", "rhs fails after t = 2", "test", "d", "", 1, logistic_states,
-    0, NULL, 0, NULL, 0, NULL, NULL, failing_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL,
+    .version = ITS_MODEL_VERSION, .name = "failing", .title = "rhs fails after t = 2",
+    .reference = "test", .time_unit = "d", .notes = "",
+    .n_states = 1, .states = logistic_states, .rhs = failing_rhs,
 };
 
 /* ---- observers ------------------------------------------------------------ */
@@ -132,7 +141,7 @@ static void test_logistic(void)
 
     for (i = 0; i <= 40; i++)
         grid[i] = 1.5 * (double)i;
-    its_test_true(its_sim_create(&logistic, &s) == ITS_OK, "create logistic");
+    its_test_true(its_sim_create(&logistic, &s, NULL, 0) == ITS_OK, "create logistic");
     memset(&r, 0, sizeof r);
     its_test_true(its_sim_run(s, 0.0, 60.0, grid, 41, keep, &r) == ITS_OK,
                   "logistic run");
@@ -177,7 +186,7 @@ static void test_bolus(void)
     double grid[3] = {0.0, 4.0, 10.0};
     its_stats st;
 
-    its_test_true(its_sim_create(&onecpt, &s) == ITS_OK, "create onecpt");
+    its_test_true(its_sim_create(&onecpt, &s, NULL, 0) == ITS_OK, "create onecpt");
     its_sim_add_bolus(s, "drug", 0.0, D);
     its_sim_add_bolus(s, "drug", 6.0, D);
     memset(&r, 0, sizeof r);
@@ -209,7 +218,7 @@ static void test_infusion(void)
     double grid[4] = {2.0, 4.0, 9.0, 100.0}, y_end;
     size_t i;
 
-    its_sim_create(&onecpt, &s);
+    its_sim_create(&onecpt, &s, NULL, 0);
     its_test_true(its_sim_add_infusion(s, "drug", t1, tau, R) == ITS_OK, "add infusion");
     memset(&r, 0, sizeof r);
     its_test_true(its_sim_run(s, 0.0, 9.0, grid, 3, keep, &r) == ITS_OK, "run");
@@ -231,7 +240,7 @@ static void test_infusion(void)
     its_sim_clear_doses(s);
     its_sim_add_infusion(s, "drug", 0.0, INFINITY, R);
     its_sim_run(s, 0.0, 200.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, &y_end);
+    its_sim_get_final_state(s, &y_end);
     its_test_rel(y_end, R / V / k, 1e-7, "constant infusion steady state R/(V k)");
     its_sim_free(s);
 }
@@ -246,7 +255,7 @@ static void test_floor_and_reuse(void)
     int found = 0;
 
     /* One compartment from C0 = 1 crosses 0.5 at t = ln 2 / k. */
-    its_sim_create(&onecpt, &s);
+    its_sim_create(&onecpt, &s, NULL, 0);
     its_sim_set_initial(s, "C", 1.0);
     its_test_true(its_sim_set_floor(s, "C", 0.5) == ITS_OK, "set floor");
     memset(&r, 0, sizeof r);
@@ -258,21 +267,21 @@ static void test_floor_and_reuse(void)
             its_test_abs(r.y[i], 0.0, 0.0, "state set to exactly 0");
         }
     its_test_true(found, "an EXTINCT row was reported");
-    its_sim_final_state(s, y1);
+    its_sim_get_final_state(s, y1);
     its_test_abs(y1[0], 0.0, 0.0, "stays extinct");
     its_sim_get_stats(s, &st);
     its_test_true(st.extinctions == 1, "one extinction counted");
     its_sim_free(s);
 
     /* Same handle twice, and a second handle: bit-identical results. */
-    its_sim_create(its_model_find("kirschner1998"), &s);
-    its_sim_create(its_model_find("kirschner1998"), &s2);
+    its_sim_create(its_model_find("kirschner1998"), &s, NULL, 0);
+    its_sim_create(its_model_find("kirschner1998"), &s2, NULL, 0);
     its_sim_run(s, 0.0, 500.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, y1);
+    its_sim_get_final_state(s, y1);
     its_sim_run(s, 0.0, 500.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, y2);
+    its_sim_get_final_state(s, y2);
     its_sim_run(s2, 0.0, 500.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s2, y3);
+    its_sim_get_final_state(s2, y3);
     its_test_true(memcmp(y1, y2, sizeof y1) == 0 && memcmp(y2, y3, sizeof y1) == 0,
                   "re-runs and handles agree exactly");
     its_sim_free(s);
@@ -287,11 +296,11 @@ static void test_errors(void)
     its_status st;
     int i;
 
-    its_test_true(its_sim_create(NULL, &s) == ITS_EINVAL && s == NULL,
+    its_test_true(its_sim_create(NULL, &s, NULL, 0) == ITS_EINVAL && s == NULL,
                   "create(NULL model)");
-    its_test_true(its_sim_create(&logistic, NULL) == ITS_EINVAL, "create(NULL out)");
+    its_test_true(its_sim_create(&logistic, NULL, NULL, 0) == ITS_EINVAL, "create(NULL out)");
     its_sim_free(NULL);
-    its_sim_create(&onecpt, &s);
+    its_sim_create(&onecpt, &s, NULL, 0);
     its_test_true(its_sim_set_param(s, "nope", 1.0) == ITS_ENOTFOUND &&
                       strstr(its_sim_errmsg(s), "nope") != NULL,
                   "unknown parameter named in message: %s", its_sim_errmsg(s));
@@ -324,7 +333,7 @@ static void test_errors(void)
     grid[1] = 9.0;
     its_test_true(its_sim_run(s, 0.0, 5.0, grid, 2, NULL, NULL) == ITS_ERANGE,
                   "output time after the end");
-    its_test_true(its_sim_final_state(s, &v) == ITS_EINVAL, "no final state before a run");
+    its_test_true(its_sim_get_final_state(s, &v) == ITS_EINVAL, "no final state before a run");
     grid[1] = 2.0;
     its_sim_add_bolus(s, "drug", 0.5, 1.0);
     its_test_true(its_sim_run(s, 0.0, 5.0, grid, 2, stop_at_third, &count) ==
@@ -335,7 +344,7 @@ static void test_errors(void)
     /* Solver failures come back as ITS_ESOLVER with CVODE's reason, the
      * state that limited the step and what to try; the statistics say
      * where the run ended. */
-    its_sim_create(its_model_find("kirschner1998"), &s);
+    its_sim_create(its_model_find("kirschner1998"), &s, NULL, 0);
     its_sim_set_max_steps(s, 5);
     st = its_sim_run(s, 0.0, 1000.0, NULL, 0, NULL, NULL);
     its_test_true(st == ITS_ESOLVER && strlen(its_sim_errmsg(s)) > 0,
@@ -359,7 +368,7 @@ static void test_errors(void)
                       stats.steps);
     }
     its_sim_free(s);
-    its_sim_create(&failing, &s);
+    its_sim_create(&failing, &s, NULL, 0);
     st = its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);
     its_test_true(st == ITS_ESOLVER, "failing right-hand side: %s", its_sim_errmsg(s));
     its_sim_free(s);
@@ -384,7 +393,7 @@ static void test_close_times_and_many_doses(void)
     size_t i;
     int n_pre = 0;
 
-    its_sim_create(&onecpt, &s);
+    its_sim_create(&onecpt, &s, NULL, 0);
     its_sim_add_bolus(s, "drug", 0.1 + 0.2, 10.0);
     its_sim_add_infusion(s, "drug", 0.3 + 2 * 0.7, 0.3, 5.0);
     memset(&r, 0, sizeof r);
@@ -405,7 +414,7 @@ static void test_close_times_and_many_doses(void)
         its_sim_add_bolus(s, "drug", 0.01 * (double)i, 0.01);
     its_test_true(its_sim_run(s, 0.0, 200.0, NULL, 0, NULL, NULL) == ITS_OK,
                   "20,000 boluses");
-    its_sim_final_state(s, &y);
+    its_sim_get_final_state(s, &y);
     its_sim_get_stats(s, &st);
     /* Discrete 0.01-h pulses vs continuous: offset ~ k*dt/2 ~ 0.1 %. */
     its_test_rel(y, 1.0 / (5.0 * 0.173) * (1.0 - exp(-200.0 * 0.173)), 2e-3,
@@ -421,15 +430,15 @@ static void test_nonnegative_switch(void)
     its_sim *s = NULL;
     double y = 0.0;
     its_status st;
-    its_sim_create(&drain, &s);
+    its_sim_create(&drain, &s, NULL, 0);
     its_test_true(its_sim_set_nonnegative(s, 0) == ITS_OK, "constraints off");
     st = its_sim_run(s, 0.0, 13.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, &y);
+    its_sim_get_final_state(s, &y);
     its_test_true(st == ITS_OK, "run without constraints: %s", its_sim_errmsg(s));
     its_test_rel(y, -3.0, 1e-9, "y(13) = 10 - 13 (linear: exact up to round-off)");
     its_sim_set_nonnegative(s, 1);
     st = its_sim_run(s, 0.0, 13.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, &y);
+    its_sim_get_final_state(s, &y);
     its_test_true((st == ITS_ESOLVER || st == ITS_OK) && y >= 0.0,
                   "with constraints the state never goes negative (status %s, y %g)",
                   its_status_name(st), y);
@@ -446,7 +455,7 @@ static void test_constraint_fallback(void)
     its_stats st;
     its_status rc;
     int k;
-    its_sim_create(its_model_find("kirschner1998"), &s);
+    its_sim_create(its_model_find("kirschner1998"), &s, NULL, 0);
     its_sim_set_tolerances(s, 1e-8, 1e-6);
     its_sim_set_initial(s, "E", 3e4);
     its_sim_set_initial(s, "T", 1e6);
@@ -458,14 +467,14 @@ static void test_constraint_fallback(void)
     its_sim_set_param(s, "s2", 1e6 / 9.0);
     rc = its_sim_run(s, 0.0, 150.0, NULL, 0, NULL, NULL);
     its_sim_get_stats(s, &st);
-    its_sim_final_state(s, a);
+    its_sim_get_final_state(s, a);
     its_test_true(rc == ITS_OK && st.clip_restarts >= 1,
                   "constrained run completes via clipping (%ld restarts): %s",
                   st.clip_restarts, its_sim_errmsg(s));
     its_test_true(a[0] >= 0.0 && a[1] >= 0.0 && a[2] >= 0.0, "no negative state");
     its_sim_set_nonnegative(s, 0);
     its_sim_run(s, 0.0, 150.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, b);
+    its_sim_get_final_state(s, b);
     for (k = 0; k < 3; k += 2)
         /* Two different solver paths at rtol 1e-8: agree to ~1e-6. */
         its_test_rel(a[k], b[k], 1e-6, "state %d matches the unconstrained run", k);
@@ -498,7 +507,7 @@ static void test_stats_when_stopped(void)
     int i;
     for (i = 0; i < 100; i++)
         grid[i] = i + 1.0;
-    its_sim_create(&logistic, &s);
+    its_sim_create(&logistic, &s, NULL, 0);
     its_sim_run(s, 0.0, 100.0, grid, 100, NULL, NULL);
     its_sim_get_stats(s, &full);
     its_test_true(its_sim_run(s, 0.0, 100.0, grid, 100, stop_at_50, NULL) == ITS_ECALLBACK,
@@ -515,8 +524,105 @@ static void test_stats_when_stopped(void)
     its_sim_free(s);
 }
 
+/* Issue 10: the engine hands the definition's data to the right-hand side
+ * and the init callback, and the initial state follows the parameters
+ * unless set explicitly. dA/dt = -k A with k read from the data and
+ * A(0) = A0, a parameter: A(t) = A0 exp(-k t). */
+typedef struct decay_data {
+    double k;
+} decay_data;
+
+static int decay_rhs(double t, const double *y, double *dy, const double *p,
+                     const void *data)
+{
+    const decay_data *d = data;
+    (void)t;
+    (void)p;
+    dy[0] = -d->k * y[0];
+    return 0;
+}
+
+static int decay_init(const double *p, double *y0, const void *data)
+{
+    (void)data;
+    y0[0] = p[0];
+    return 0;
+}
+
+static void test_data_and_init(void)
+{
+    static const decay_data k03 = {0.3};
+    static const its_state_def st[] = {{"A", "mg", 2.0, 0.0, "amount"}};
+    static const its_param_def pa[] = {
+        {"A0", 2.0, "mg", ITS_DOMAIN_NONNEGATIVE, "initial amount", "assumed: test value"}};
+    static const its_model_def decay = {
+        .version = ITS_MODEL_VERSION, .name = "decay", .title = "decay with data",
+        .reference = "analytic", .time_unit = "d", .notes = "",
+        .n_states = 1, .states = st, .n_params = 1, .params = pa,
+        .rhs = decay_rhs, .init = decay_init, .data = &k03,
+    };
+    its_sim *s = NULL;
+    double y = 0.0;
+    its_test_true(its_sim_create(&decay, &s, NULL, 0) == ITS_OK && its_sim_initial(s)[0] == 2.0,
+                  "user model with data and init: created, A(0) = A0 = 2");
+    its_sim_set_param(s, "A0", 5.0);
+    its_test_true(its_sim_initial(s)[0] == 5.0, "A(0) follows A0 = 5");
+    its_sim_run(s, 0.0, 2.0, NULL, 0, NULL, NULL);
+    its_sim_get_final_state(s, &y);
+    /* rtol 1e-8 on a smooth exponential: 1e-6 leaves two decades. */
+    its_test_rel(y, 5.0 * exp(-0.3 * 2.0), 1e-6, "the rhs read k = 0.3 from the data");
+    its_sim_set_initial(s, "A", 1.0);
+    its_sim_set_param(s, "A0", 7.0);
+    its_test_true(its_sim_initial(s)[0] == 1.0, "an explicitly set initial value wins over A0");
+    its_sim_reset(s);
+    its_test_true(its_sim_initial(s)[0] == 2.0, "reset: A(0) follows A0 again");
+    its_sim_free(s);
+}
+
+/* Allocation failures (issue 10): with the N-th allocation of the library
+ * failing (and every later one), for every N up to the total, creating a
+ * tme simulation and adding 40 doses (the dose arrays grow twice) returns
+ * ITS_ENOMEM cleanly, never another status; ASan (make test-asan) checks
+ * that nothing leaks. */
+static void test_alloc_failures(void)
+{
+    long total, n, clean = 0;
+    const its_model_def *m = its_model_find("tme");
+    its__alloc_fail_at(LONG_MAX, 0); /* count only */
+    {
+        its_sim *s = NULL;
+        int k;
+        (void)its_sim_create(m, &s, NULL, 0);
+        for (k = 0; k < 40; k++)
+            (void)its_sim_add_bolus(s, "il2", (double)k, 1.0);
+        its_sim_free(s);
+    }
+    total = its__alloc_count();
+    for (n = 1; n <= total; n++) {
+        its_sim *s = NULL;
+        its_status st, worst = ITS_OK;
+        int k;
+        its__alloc_fail_at(n, 1);
+        st = its_sim_create(m, &s, NULL, 0);
+        if (st == ITS_OK) {
+            for (k = 0; k < 40 && worst == ITS_OK; k++)
+                worst = its_sim_add_bolus(s, "il2", (double)k, 1.0);
+        } else {
+            worst = s == NULL ? st : ITS_EINVAL;
+        }
+        its_sim_free(s);
+        clean += worst == ITS_ENOMEM;
+    }
+    its__alloc_fail_at(0, 0);
+    its_test_true(total >= 10 && clean == total,
+                  "allocation failure at each of the %ld allocations: ITS_ENOMEM every time (%ld)",
+                  total, clean);
+}
+
 int main(void)
 {
+    test_data_and_init();
+    test_alloc_failures();
     test_stats_when_stopped();
     test_constraint_fallback();
     test_nonnegative_switch();

@@ -2,6 +2,7 @@
  * sources, consistent inputs and sets) and its analytic Jacobian agrees with
  * finite differences of its right-hand side. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "itsim/itsim.h"
@@ -13,6 +14,7 @@ static void check_metadata(const its_model_def *m)
     its_unit u, time;
     char msg[256];
     int ok = 1;
+    size_t bad = 0;
 
     ok = its_unit_parse(m->time_unit, &time, msg, sizeof msg) == ITS_OK &&
          time.dim[ITS_DIM_TIME] == 1;
@@ -22,14 +24,20 @@ static void check_metadata(const its_model_def *m)
         ok = p->unit != NULL && its_unit_parse(p->unit, &u, msg, sizeof msg) == ITS_OK &&
              p->source != NULL && strlen(p->source) > 3 && p->description != NULL &&
              strlen(p->description) > 3 && isfinite(p->value);
-        if (!ok)
+        if (!ok) {
             its_test_true(0, "%s parameter %s: unit, source, description (%s)",
                           m->name, p->name, msg);
+            bad++;
+        }
         for (j = 0; j < i; j++)
-            if (strcmp(m->params[j].name, p->name) == 0)
+            if (strcmp(m->params[j].name, p->name) == 0) {
                 its_test_true(0, "%s: duplicate parameter %s", m->name, p->name);
+                bad++;
+            }
     }
-    its_test_true(1, "%s: %zu parameters have units, sources, descriptions",
+    /* Fails with any parameter reported above (issue 10: it asserted 1). */
+    its_test_true(bad == 0 && m->n_params > 0,
+                  "%s: all %zu parameters have units, sources, descriptions, unique names",
                   m->name, m->n_params);
     for (i = 0; i < m->n_states; i++) {
         const its_state_def *s = &m->states[i];
@@ -133,7 +141,7 @@ static void check_domain_refusal(void)
                       its_domain_contains(ITS_DOMAIN_UNDECLARED, -5.0),
                   "domain bounds: closed and open ends");
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        its_sim_create(its_model_find(cases[i].model), &s);
+        its_sim_create(its_model_find(cases[i].model), &s, NULL, 0);
         its_test_true(s && its_sim_set_param(s, cases[i].param, cases[i].bad) == ITS_ERANGE,
                       "%s: %s = %g refused (ITS_ERANGE)", cases[i].model, cases[i].param,
                       cases[i].bad);
@@ -242,14 +250,14 @@ static void check_jacobian(const its_model_def *m, const double *y0, const char 
             p[its_model_param_index(m, set->values[i].name)] = set->values[i].value;
     }
     memset(J, 0, sizeof J);
-    m->jac(0.0, y0, J, n, p, NULL);
+    m->jac(0.0, y0, J, n, p, m->data);
     for (j = 0; j < n; j++) {
         double h = 1e-6 * fmax(fabs(y0[j]), 1.0);
         memcpy(y, y0, n * sizeof *y);
         y[j] = y0[j] + h;
-        m->rhs(0.0, y, fp, p, NULL);
+        m->rhs(0.0, y, fp, p, m->data);
         y[j] = y0[j] - h;
-        m->rhs(0.0, y, fm, p, NULL);
+        m->rhs(0.0, y, fm, p, m->data);
         for (i = 0; i < n; i++)
             Jfd[i + j * n] = (fp[i] - fm[i]) / (2.0 * h);
     }
@@ -271,6 +279,68 @@ static void check_jacobian(const its_model_def *m, const double *y0, const char 
                   m->name, where, worst);
 }
 
+/* The initial state the default parameters imply (the init callback, when
+ * the model has one) is the state table's `initial`, bit for bit: the
+ * default runs start where they always did (issue 10: the byte-identical
+ * default comparison). */
+static void check_initial_state(const its_model_def *m)
+{
+    double p[256], y0[256];
+    char msg[256];
+    size_t i, differ = 0;
+    its_status st;
+    if (m->n_params > 256 || m->n_states > 256) {
+        its_test_true(0, "%s: test buffers too small", m->name);
+        return;
+    }
+    st = its_model_default_params(m, p, msg, sizeof msg);
+    if (st == ITS_OK)
+        st = its_model_initial_state(m, p, y0, msg, sizeof msg);
+    for (i = 0; st == ITS_OK && i < m->n_states; i++)
+        if (memcmp(&y0[i], &m->states[i].initial, sizeof y0[i]) != 0) {
+            its_test_true(0, "%s state %s: init gives %.17g, table %.17g", m->name,
+                          m->states[i].name, y0[i], m->states[i].initial);
+            differ++;
+        }
+    its_test_true(st == ITS_OK && differ == 0,
+                  "%s: initial state at the default parameters equals the table (%s)",
+                  m->name, msg);
+}
+
+/* A definition of another layout version is refused, not read. */
+static int one_rhs(double t, const double *y, double *dy, const double *p, const void *data)
+{
+    (void)t;
+    (void)y;
+    (void)p;
+    (void)data;
+    dy[0] = 0.0;
+    return 0;
+}
+
+static void check_version(void)
+{
+    static const its_state_def st[] = {{"x", "1", 1.0, 0.0, "x"}};
+    its_model_def m = {.version = ITS_MODEL_VERSION, .name = "v", .time_unit = "d",
+                       .n_states = 1, .states = st, .rhs = one_rhs};
+    its_sim *s = NULL;
+    double p[1], y0[1];
+    char msg[128];
+    its_test_true(its_sim_create(&m, &s, msg, sizeof msg) == ITS_OK && msg[0] == '\0',
+                  "current version accepted, msg empty");
+    its_sim_free(s);
+    s = NULL;
+    m.version = 0; /* a definition that forgot the field */
+    its_test_true(its_sim_create(&m, &s, msg, sizeof msg) == ITS_EINVAL && s == NULL &&
+                      strstr(msg, "version 0") != NULL,
+                  "version 0 refused by its_sim_create, with the reason in msg (%s)", msg);
+    m.version = ITS_MODEL_VERSION + 1;
+    its_test_true(its_sim_create(&m, &s, NULL, 0) == ITS_EINVAL &&
+                      its_model_default_params(&m, p, msg, sizeof msg) == ITS_EINVAL &&
+                      its_model_initial_state(&m, p, y0, msg, sizeof msg) == ITS_EINVAL,
+                  "an unknown version is refused with ITS_EINVAL");
+}
+
 int main(void)
 {
     size_t i;
@@ -283,6 +353,7 @@ int main(void)
         its_test_true(its_model_find(m->name) == m, "find %s", m->name);
         check_metadata(m);
         check_domains(m);
+        check_initial_state(m);
         if (m->jac != NULL) {
             double y[8];
             size_t k;
@@ -295,6 +366,12 @@ int main(void)
             check_jacobian(m, y, "perturbed state");
         }
     }
+    for (i = 1; i <= its_model_variants(its_model_find("tme")); i++) {
+        char name[16];
+        snprintf(name, sizeof name, "tme:%zu", i);
+        check_initial_state(its_model_find(name));
+    }
+    check_version();
     check_domain_refusal();
     check_sources();
     return its_test_done();

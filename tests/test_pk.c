@@ -11,7 +11,7 @@
 static its_sim *make(const char *set)
 {
     its_sim *s = NULL;
-    its_sim_create(its_model_find("pk2cpt"), &s);
+    its_sim_create(its_model_find("pk2cpt"), &s, NULL, 0);
     if (set != NULL)
         its_sim_apply_set(s, set);
     return s;
@@ -21,7 +21,7 @@ static double conc_at(its_sim *s, double t)
 {
     double y[3];
     its_sim_run(s, 0.0, t, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, y);
+    its_sim_get_final_state(s, y);
     return y[1];
 }
 

@@ -9,10 +9,10 @@
 #include "its_test.h"
 
 /* dA/dt = -k A: k = 0 makes A an accumulator of everything released. */
-static int pool_rhs(double t, const double *y, double *dy, const double *p, void *u)
+static int pool_rhs(double t, const double *y, double *dy, const double *p, const void *data)
 {
     (void)t;
-    (void)u;
+    (void)data;
     dy[0] = -p[0] * y[0];
     return 0;
 }
@@ -23,8 +23,10 @@ static const its_param_def pool_params[] = {
 };
 static const its_input_def pool_inputs[] = {{"depot", "A", 1.0, "mg", "depot dose", NULL}};
 static const its_model_def pool = {
-    "pool", "test pool", "analytic", "d", "", 1, pool_states, 1, pool_params,
-    1, pool_inputs, 0, NULL, NULL, pool_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL,
+    .version = ITS_MODEL_VERSION, .name = "pool", .title = "test pool",
+    .reference = "analytic", .time_unit = "d", .notes = "",
+    .n_states = 1, .states = pool_states, .n_params = 1, .params = pool_params,
+    .n_inputs = 1, .inputs = pool_inputs, .rhs = pool_rhs,
 };
 
 typedef struct rows {
@@ -85,7 +87,7 @@ static void test_engine_laws(void)
         its_sim *s = NULL;
         rows r;
         double worst = 0.0;
-        its_sim_create(&pool, &s);
+        its_sim_create(&pool, &s, NULL, 0);
         its_test_true(its_sim_add_release(s, "depot", 1.0, 10.0, &laws[j]) == ITS_OK,
                       "%s release scheduled", names[j]);
         memset(&r, 0, sizeof r);
@@ -111,11 +113,11 @@ static void test_bateman(void)
     its_sim *s = NULL;
     const double k = 0.25, ka = 0.8, D = 100.0;
     double y, t = 6.0, want;
-    its_sim_create(&pool, &s);
+    its_sim_create(&pool, &s, NULL, 0);
     its_sim_set_param(s, "k", k);
     its_sim_add_release(s, "depot", 0.0, D, &r);
     its_sim_run(s, 0.0, t, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, &y);
+    its_sim_get_final_state(s, &y);
     want = 0.3 * D * exp(-k * t) + 0.7 * D * ka / (ka - k) * (exp(-k * t) - exp(-ka * t));
     its_test_rel(y, want, 1e-7, "burst + first-order depot into elimination = Bateman");
     its_sim_free(s);
@@ -125,7 +127,7 @@ static void test_errors(void)
 {
     its_sim *s = NULL;
     its_release r = {ITS_RELEASE_WEIBULL, 0.1, 2.0, 0.0};
-    its_sim_create(&pool, &s);
+    its_sim_create(&pool, &s, NULL, 0);
     its_test_true(its_sim_add_release(s, "depot", 0.0, 1.0, &r) == ITS_ERANGE, "Weibull needs a shape");
     r.shape = 1.0;
     r.burst = -0.1;

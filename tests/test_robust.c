@@ -130,7 +130,7 @@ static void test_collapse_bounded(void)
     peaks pk;
     double grid[731], rho_l, kex, b_ifng, b_gm;
     int i;
-    its_sim_create(m, &s);
+    its_sim_create(m, &s, NULL, 0);
     for (i = 0; i <= 730; i++)
         grid[i] = 0.5 * i;
     /* pembrolizumab 200 mg (1,370 nmol at 146 kDa) every 3 weeks */
@@ -200,7 +200,7 @@ static void test_untreated_drugs_zero(void)
     z.m = m;
     for (i = 0; i <= 365; i++)
         grid[i] = i;
-    its_sim_create(m, &s);
+    its_sim_create(m, &s, NULL, 0);
     its_test_true(its_sim_run(s, 0.0, 365.0, grid, 366, keep_abs, &z) == ITS_OK && z.n_rows == 366,
                   "untreated tme, one year");
     for (d = drugs; *d != NULL; d++) {

@@ -9,10 +9,10 @@
 #include "its_test.h"
 
 /* dC/dt = -k C (mg/L, hours); a 10 mg dose into 5 L adds 2 mg/L. */
-static int pk_rhs(double t, const double *y, double *dy, const double *p, void *u)
+static int pk_rhs(double t, const double *y, double *dy, const double *p, const void *data)
 {
     (void)t;
-    (void)u;
+    (void)data;
     dy[0] = -p[0] * y[0];
     return 0;
 }
@@ -20,8 +20,10 @@ static const its_state_def st[] = {{"C", "mg/L", 0.0, 0.0, "concentration"}};
 static const its_param_def pa[] = {{"k", 0.173, "1/h", ITS_DOMAIN_NONNEGATIVE, "elimination", "assumed: test value"},
                                    {"V", 5.0, "L", ITS_DOMAIN_POSITIVE, "volume", "assumed: test value"}};
 static const its_input_def in[] = {{"drug", "C", 1.0, "mg", "dose", "V"}};
-static const its_model_def pk = {"pk", "test", "analytic", "h", "", 1, st, 2, pa, 1, in,
-                                 0, NULL, NULL, pk_rhs, NULL, NULL, 0.0, 0, NULL, NULL, 0, NULL, 0, NULL};
+static const its_model_def pk = {
+    .version = ITS_MODEL_VERSION, .name = "pk", .title = "test", .reference = "analytic",
+    .time_unit = "h", .notes = "", .n_states = 1, .states = st, .n_params = 2, .params = pa,
+    .n_inputs = 1, .inputs = in, .rhs = pk_rhs};
 
 typedef struct rule {
     double threshold;  /* hold while C > threshold */
@@ -71,7 +73,7 @@ static void test_hold_schedule(void)
     double c = 0.0, tprev = 0.0, y;
     int i, held_ok = 1, n_held = 0;
 
-    its_sim_create(&pk, &s);
+    its_sim_create(&pk, &s, NULL, 0);
     for (i = 0; i < 9; i++)
         its_sim_add_bolus(s, "drug", every * i, 10.0);
     its_sim_set_dose_gate(s, gate, &r);
@@ -87,14 +89,14 @@ static void test_hold_schedule(void)
         if (!held)
             c += 2.0;
         n_held += held;
-        its_sim_dose_record(s, (size_t)i, &rec);
+        its_sim_get_dose_record(s, (size_t)i, &rec);
         if ((rec.given == 0.0) != held || rec.t != t || strcmp(rec.input, "drug") != 0)
             held_ok = 0;
     }
     c *= exp(-k * (50.0 - tprev));
     its_test_true(held_ok && n_held >= 2 && n_held <= 6,
                   "the rule holds exactly the doses given while C > 2.5 mg/L (%d of 9)", n_held);
-    its_sim_final_state(s, &y);
+    its_sim_get_final_state(s, &y);
     its_test_rel(y, c, 1e-6, "final concentration matches the closed-form schedule");
     its_sim_free(s);
 }
@@ -107,16 +109,16 @@ static void test_reduce_stop_errors(void)
     its_dose_record rec;
     int i, given_after_stop = 0;
 
-    its_sim_create(&pk, &s);
+    its_sim_create(&pk, &s, NULL, 0);
     its_sim_add_bolus(s, "drug", 0.0, 10.0);
     its_sim_add_infusion(s, "drug", 1.0, 200.0, 3.0);
     its_sim_run(s, 0.0, 150.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, &full);
+    its_sim_get_final_state(s, &full);
     its_sim_set_dose_gate(s, gate, &half);
     its_sim_run(s, 0.0, 150.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, &y);
+    its_sim_get_final_state(s, &y);
     its_test_rel(y, 0.5 * full, 1e-7, "a 50 %% reduction halves bolus and infusion (linear PK)");
-    its_sim_dose_record(s, 1, &rec);
+    its_sim_get_dose_record(s, 1, &rec);
     its_test_true(rec.kind == ITS_DOSE_INFUSION && rec.planned == 3.0 && rec.given == 0.5,
                   "the record keeps the planned rate and the fraction given");
 
@@ -126,7 +128,7 @@ static void test_reduce_stop_errors(void)
     its_sim_set_dose_gate(s, gate, &stop);
     its_sim_run(s, 0.0, 30.0, NULL, 0, NULL, NULL);
     for (i = 0, stop.stopped = 0; i < 12; i++) {
-        its_sim_dose_record(s, (size_t)i, &rec);
+        its_sim_get_dose_record(s, (size_t)i, &rec);
         if (stop.stopped && rec.given > 0.0)
             given_after_stop++;
         if (rec.given == 0.0)
@@ -137,9 +139,9 @@ static void test_reduce_stop_errors(void)
     its_sim_set_dose_gate(s, bad_gate, NULL);
     its_test_true(its_sim_run(s, 0.0, 30.0, NULL, 0, NULL, NULL) == ITS_ECALLBACK,
                   "a negative gate stops the run: %s", its_sim_errmsg(s));
-    its_sim_dose_record(s, 11, &rec);
+    its_sim_get_dose_record(s, 11, &rec);
     its_test_true(isnan(rec.given), "doses after the stop were not reached (NaN)");
-    its_test_true(its_sim_dose_record(s, 99, &rec) == ITS_EINVAL, "bad record index");
+    its_test_true(its_sim_get_dose_record(s, 99, &rec) == ITS_EINVAL, "bad record index");
     its_sim_free(s);
 }
 
@@ -199,7 +201,7 @@ static void test_hd_il2_hold(void)
     its_dose_amount(al, "600000 IU/kg", &pt, "pmol", &pmol, NULL, 0);
     for (i = 0; i <= 60; i++)
         grid[i] = 0.1 * i;
-    its_sim_create(m, &s);
+    its_sim_create(m, &s, NULL, 0);
     for (i = 0; i < 14; i++)
         its_sim_add_infusion(s, "il2", i / 3.0, 15.0 / 1440.0, pmol / (15.0 / 1440.0));
     memset(&without, 0, sizeof without);

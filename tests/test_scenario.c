@@ -694,7 +694,7 @@ static void test_tolerances(void)
     its_status st;
     int same = 1;
 
-    its_test_true(n <= 8 && its_sim_create(m, &sim) == ITS_OK, "tolerances: sim");
+    its_test_true(n <= 8 && its_sim_create(m, &sim, NULL, 0) == ITS_OK, "tolerances: sim");
     its_sim_get_tolerances(sim, &rtol, atol0);
     its_test_true(rtol == 1e-8 && atol0[0] == 1e-10 * fmax(its_sim_initial(sim)[0], 1.0),
                   "default rtol %g, atol[0] %g", rtol, atol0[0]);
@@ -716,15 +716,15 @@ static void test_tolerances(void)
                   its_scenario_errmsg(sc));
     if (st == ITS_OK) {
         its_sim_free(sim); /* a fresh handle: default atol */
-        its_sim_create(m, &sim);
+        its_sim_create(m, &sim, NULL, 0);
         its_sim_set_rtol(sim, 1e-5);
         its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid, res->plan.n_grid, NULL,
                     NULL);
-        its_sim_final_state(sim, y_direct);
+        its_sim_get_final_state(sim, y_direct);
         its_sim_set_tolerances(sim, 1e-5, 1e-10);
         its_sim_run(sim, res->plan.t0, res->plan.t1, res->plan.grid, res->plan.n_grid, NULL,
                     NULL);
-        its_sim_final_state(sim, y_flat);
+        its_sim_get_final_state(sim, y_flat);
         its_test_rel(res->final_state[0], y_direct[0], 1e-13,
                      "rtol only: the same run as its_sim_set_rtol (state 0)");
         its_test_rel(res->final_state[1], y_direct[1], 1e-13,

@@ -25,7 +25,7 @@ static its_status one_run(its_sim *s, int i, double *y)
         its_sim_add_bolus(s, "il2", (double)d, 5e4 * i);
     st = its_sim_run(s, 0.0, 30.0, NULL, 0, NULL, NULL);
     if (st == ITS_OK)
-        st = its_sim_final_state(s, y);
+        st = its_sim_get_final_state(s, y);
     return st;
 }
 
@@ -34,7 +34,7 @@ static void *worker(void *arg)
     job *j = arg;
     its_sim *s = NULL;
     int i;
-    j->st = its_sim_create(its_model_find("depillis2009"), &s);
+    j->st = its_sim_create(its_model_find("depillis2009"), &s, NULL, 0);
     for (i = j->first; i < RUNS && j->st == ITS_OK; i += 2)
         j->st = one_run(s, i, j->out[i]);
     its_sim_free(s);
@@ -52,7 +52,7 @@ int main(void)
     memset(&b, 0, sizeof b);
     a.first = 0;
     b.first = 1;
-    its_sim_create(its_model_find("depillis2009"), &s);
+    its_sim_create(its_model_find("depillis2009"), &s, NULL, 0);
     for (i = 0; i < RUNS; i++)
         serial.st |= one_run(s, i, serial.out[i]);
     its_sim_free(s);

@@ -28,7 +28,7 @@ static int run(const char *model, const kv *params, const char *input,
     its_sim *s = NULL;
     its_status st;
     const kv *p;
-    if (its_sim_create(its_model_find(model), &s) != ITS_OK)
+    if (its_sim_create(its_model_find(model), &s, NULL, 0) != ITS_OK)
         return -1;
     for (p = params; p != NULL && p->name != NULL; p++) {
         if (its_sim_set_param(s, p->name, p->value) != ITS_OK &&
@@ -42,7 +42,7 @@ static int run(const char *model, const kv *params, const char *input,
         its_sim_add_infusion(s, input, 0.0, INFINITY, rate);
     st = its_sim_run(s, 0.0, t_end, NULL, 0, NULL, NULL);
     if (st == ITS_OK)
-        st = its_sim_final_state(s, y);
+        st = its_sim_get_final_state(s, y);
     if (st != ITS_OK)
         printf("      run failed: %s\n", its_sim_errmsg(s));
     its_sim_free(s);
@@ -61,6 +61,16 @@ static double tumour(const double *y)
 }
 
 static const kv none[] = {{NULL, 0.0}};
+
+/* A parameter's value in the default parameter vector (default set applied). */
+static double par(const char *name)
+{
+    double p[NMAX];
+    int i = its_model_param_index(M, name);
+    if (i < 0 || its_model_default_params(M, p, NULL, 0) != ITS_OK)
+        return (double)NAN;
+    return p[i];
+}
 
 /* Observer keeping the minimum of one state over the grid. */
 typedef struct rows_t {
@@ -136,10 +146,10 @@ static double doubling_time(const char *profile)
 {
     its_sim *s = NULL;
     double y[NMAX];
-    its_sim_create(M, &s);
+    its_sim_create(M, &s, NULL, 0);
     its_sim_apply_set(s, profile);
     its_sim_run(s, 0.0, 180.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, y);
+    its_sim_get_final_state(s, y);
     its_sim_free(s);
     return 180.0 * log(2.0) / log(v(y, "C_1") / 4e9); /* C_1(0) = 4e9 */
 }
@@ -188,6 +198,11 @@ static void mech2_ifna_immune(void)
     {
         const double fa = v(a, "mDC_1") / (v(a, "mDC_1") + v(a, "iDC_1"));
         const double fb = v(b, "mDC_1") / (v(b, "mDC_1") + v(b, "iDC_1"));
+        /* Lesion IFN-alpha ~26 pM (50 pM x k_exchange/(k_exchange + deg_ifna))
+         * multiplies maturation by 1 + a_ifn_dc 26/(26 + EC50_ifn_dc) = 1.57;
+         * the mature share r/(1 + r) with r = maturation/(k_mig + d_mdc)
+         * goes from 1/3 to 0.44 (x1.32) at equal debris. 1.2x asks for most
+         * of that; run-to-run noise at rtol 1e-8 is ~1e-6. */
         its_test_true(fb > 1.2 * fa, "2: IFN-a matures DC: mature share %.3f vs %.3f (>1.2x)", fb, fa);
     }
     its_test_true(v(b, "M1_1") / v(b, "M2_1") > 1.1 * v(a, "M1_1") / v(a, "M2_1"),
@@ -196,7 +211,12 @@ static void mech2_ifna_immune(void)
     run("tme", nk_only, NULL, 0.0, 60.0, a);
     run("tme", nk_only, "ifna", IFNA_RATE, 60.0, b);
     /* NK are rare in melanoma, so the effect on the tumour is modest; the
-     * kill rate itself shows in the debris (killed cells) per tumour cell. */
+     * kill rate itself shows in the debris (killed cells) per tumour cell.
+     * Threshold 0.98: the NK kill rate, k_debris DEB/C ~ 0.0016/d without
+     * IFN-alpha, rises 1 + a_ifn_nk 26/(26 + EC50_ifn_nk) = 2.55-fold, i.e.
+     * by ~0.0025/d: ~14 % less tumour over 60 d if nothing compensated.
+     * 2 % asks for a seventh of that, far above the ~1e-6 integration noise;
+     * the debris ratio (expected 2.55x) must exceed 1.5x. */
     its_test_true(tumour(b) < 0.98 * tumour(a) &&
                       v(b, "DEB_1") / v(b, "C_1") > 1.5 * v(a, "DEB_1") / v(a, "C_1"),
                   "2: IFN-a activates NK (NK the only killers): tumour %.3g vs %.3g, "
@@ -238,20 +258,24 @@ static void mech4_il2(void)
     double a[NMAX], b[NMAX];
     its_sim *s = NULL;
     run("tme", none, NULL, 0.0, 10.0, a);
-    its_sim_create(M, &s);
+    its_sim_create(M, &s, NULL, 0);
     /* Steady state of an IV infusion: C = rate / CL (CL_il2 172.8 L/d). */
     its_sim_add_infusion(s, "il2", 0.0, 5.0, 5000.0 * 172.8);
     its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(s, b);
+    its_sim_get_final_state(s, b);
     its_sim_free(s);
     its_test_true(v(b, "CD8_b") > 2.0 * v(a, "CD8_b"),
                   "4: IL-2 expands effector T: blood CD8 %.3g vs %.3g", v(b, "CD8_b"), v(a, "CD8_b"));
+    /* Blood IL-2 5 nM gives NK proliferation p_nk_il2 5/(5 + EC50_il2_nk 1)
+     * = 0.083/d for 5 days (e^0.42 = 1.5x), whose excess decays at d_nk
+     * (0.069/d) for the 5 days after: ~1.36x on day 10. 1.2x asks for more
+     * than half of that excess. */
     its_test_true(v(b, "NK_1") / v(b, "C_1") > 1.2 * v(a, "NK_1") / v(a, "C_1") &&
                       v(b, "NK_b") > 1.2 * v(a, "NK_b"),
                   "4: IL-2 expands NK: blood %.3g vs %.3g, lesion NK per tumour cell %.3g vs %.3g",
                   v(b, "NK_b"), v(a, "NK_b"), v(b, "NK_1") / v(b, "C_1"), v(a, "NK_1") / v(a, "C_1"));
     its_test_true(v(b, "Treg_b") > 1.5 * v(a, "Treg_b") &&
-                      v(b, "Treg_b") < 10.0 * 0.05e9 * 5.0,
+                      v(b, "Treg_b") < par("il2_expansion_cap") * par("treg0") * par("V_blood"),
                   "4: IL-2 expands Treg too, within the expansion cap: blood Treg %.3g vs %.3g",
                   v(b, "Treg_b"), v(a, "Treg_b"));
     its_test_true(tumour(b) < tumour(a), "4: net tumour %.3g vs %.3g", tumour(b), tumour(a));
@@ -270,6 +294,11 @@ static void mech5_gmcsf(void)
     its_test_true(v(b, "mDC_LN") > 1.5 * v(a, "mDC_LN"),
                   "5: GM-CSF: more antigen presentation: node mDC %.3g vs %.3g",
                   v(b, "mDC_LN"), v(a, "mDC_LN"));
+    /* Lesion GM-CSF ~28 pM (100 pM x k_exchange/(k_exchange + deg_gm))
+     * lowers effector death by s_gm_survival 28/(28 + EC50_gm) = 37 %
+     * (0.1 to 0.063/d): at equal influx the steady pool would be 1.6x, and
+     * 30 days are 3 lifetimes. 1.2x asks for a third of that excess (more
+     * priming through node DC comes on top). */
     its_test_true(v(b, "CD8_1") > 1.2 * v(a, "CD8_1"),
                   "5: GM-CSF: T-cell survival: lesion CD8 %.3g vs %.3g", v(b, "CD8_1"), v(a, "CD8_1"));
 }
@@ -400,11 +429,11 @@ static void test_hahnfeldt_module(void)
     double hy[5];
     /* K_max = (b/d)^(3/2) in mm3 x 1e6 cells/mm3: d in cells is then
      * b/K_max^(2/3) = 8.73e-3 x (1e-6)^(2/3), Hahnfeldt's d. */
-    its_sim_create(its_model_find("hahnfeldt1999"), &h);
+    its_sim_create(its_model_find("hahnfeldt1999"), &h, NULL, 0);
     its_sim_set_param(h, "b", 5.85);
     its_sim_set_param(h, "d", 5.85 / pow(17346.523, 2.0 / 3.0));
     its_sim_run(h, 0.0, 19.0, NULL, 0, NULL, NULL);
-    its_sim_final_state(h, hy);
+    its_sim_get_final_state(h, hy);
     its_sim_free(h);
     run("tme", hf, NULL, 0.0, 19.0, y);
     want = hy[0];
@@ -425,7 +454,7 @@ static void test_chemotherapy(void)
     size_t k;
     int ineu = its_model_state_index(M, "NEU_b");
     its_dose_amount(its_agent_find("dacarbazine"), "1000 mg/m2", &pt, "umol", &umol, NULL, 0);
-    its_sim_create(M, &s);
+    its_sim_create(M, &s, NULL, 0);
     its_sim_add_infusion(s, "dacarbazine", 0.0, 1.0 / 24.0, umol * 24.0);
     for (k = 0; k <= 300; k++)
         grid[k] = 0.1 * (double)k;
@@ -437,11 +466,16 @@ static void test_chemotherapy(void)
         nadir = r.min;
         t_nadir = r.t_min;
     }
-    its_sim_final_state(s, y);
+    its_sim_get_final_state(s, y);
     its_sim_free(s);
     run("tme", none, NULL, 0.0, 30.0, untreated);
     its_test_true(t_nadir > 5.0 && t_nadir < 10.0, "dacarbazine: neutrophil nadir on day %.1f (5-10)", t_nadir);
-    its_test_true(nadir < 0.9 * 3.65e9 * 5.0, "dacarbazine: nadir %.3g below baseline", nadir);
+    /* Baseline neu0 V_blood; slope_dtic is calibrated (assumed) to a ~40 %
+     * nadir per 1,000 mg/m2: 10 % below baseline is far outside integration
+     * noise and well short of the calibrated depth. */
+    its_test_true(nadir < 0.9 * par("neu0") * par("V_blood"),
+                  "dacarbazine: nadir %.3g below baseline %.3g", nadir,
+                  par("neu0") * par("V_blood"));
     its_test_true(v(y, "NEU_b") > nadir, "dacarbazine: the count recovers after the nadir");
     its_test_true(tumour(y) < tumour(untreated), "dacarbazine: tumour %.4g vs untreated %.4g",
                   tumour(y), tumour(untreated));
@@ -458,7 +492,7 @@ static void test_peginterferon(void)
     int i, ipeg = its_model_state_index(M, "PEG_b");
     rows_t mx;
     its_dose_amount(its_agent_find("peginterferon_alfa_2b"), "6 ug/kg", &pt, "pmol", &pmol, NULL, 0);
-    its_sim_create(M, &s);
+    its_sim_create(M, &s, NULL, 0);
     for (i = 0; i < 8; i++)
         its_sim_add_bolus(s, "peginterferon_sc", 7.0 * i, pmol);
     for (i = 0; i <= 800; i++)
@@ -466,7 +500,7 @@ static void test_peginterferon(void)
     memset(&mx, 0, sizeof mx);
     mx.idx = ipeg;
     its_sim_run(s, 0.0, 57.0, grid, 801, keep_max, &mx);
-    its_sim_final_state(s, y);
+    its_sim_get_final_state(s, y);
     {
         double cmax_ng_ml = mx.min * 31000.0 * 1e-12 * 1e9 / 1e3; /* pM -> ng/mL */
         double k_el = its_agent_param(its_agent_find("peginterferon_alfa_2b"), "CL_F")->value /
@@ -485,6 +519,61 @@ static void test_peginterferon(void)
                       "peginterferon leaves free IFN-a2b alone (IFNa_b %.3g pM, %ld clipping restarts)",
                       v(y, "IFNa_b"), st.clip_restarts);
     }
+    its_sim_free(s);
+}
+
+/* Issue 10: the initial state follows the parameters. With a 6 L blood
+ * volume the blood pools and the marrow chain start at their set points for
+ * 6 L (so blood does not drift at t = 0); a value set explicitly wins;
+ * its_sim_reset restores the defaults. */
+static void test_initial_follows_params(void)
+{
+    static const char *const pools[] = {"NEU_b", "MON_b", "EOS_b", "BAS_b", "NK_b", "nCD8_b",
+                                        "nCD4_b", "Treg_b", "B_b", "NEU_prol", "NEU_tr1",
+                                        "NEU_tr2", "NEU_tr3"};
+    its_sim *s = NULL;
+    double dy[NMAX], worst = 0.0;
+    const double *y0;
+    size_t i;
+    int ineu = its_model_state_index(M, "NEU_b"), imon = its_model_state_index(M, "MON_b");
+    int iprol = its_model_state_index(M, "NEU_prol");
+    if (its_sim_create(M, &s, NULL, 0) != ITS_OK || its_sim_set_param(s, "V_blood", 6.0) != ITS_OK) {
+        its_test_true(0, "tme with V_blood = 6 L");
+        its_sim_free(s);
+        return;
+    }
+    y0 = its_sim_initial(s);
+    its_test_rel(y0[ineu], par("neu0") * 6.0, 1e-15, "V_blood 6 L: NEU_b starts at neu0 x 6 L");
+    its_test_rel(y0[iprol], par("d_neu") * par("neu0") * 6.0 * par("MTT_neu") / 4.0, 1e-15,
+                 "V_blood 6 L: marrow chain at d_neu neu0 V_blood MTT_neu/4");
+    M->rhs(0.0, y0, dy, its_sim_params(s), M->data);
+    for (i = 0; i < sizeof pools / sizeof pools[0]; i++) {
+        int k = its_model_state_index(M, pools[i]);
+        double r = fabs(dy[k] / y0[k]);
+        if (r > worst)
+            worst = r;
+    }
+    /* Only recruitment into the lesions moves blood pools at t = 0: at most
+     * q_eos = q_bas = 1e-3/(mL d) x 6 mL of lesions (4e9 + 1.5e9 + 5e8
+     * cells at rho 1e9/mL) = 6e-3/d. Starting at the 5 L values instead,
+     * MON_b would move by d_mon/6 = 0.115/d and NEU_prol by 3 %/d. */
+    its_test_true(worst < 0.01, "V_blood 6 L: blood pools and marrow start at steady state "
+                  "(largest relative rate %.3g/d < 0.01/d)", worst);
+    its_sim_set_initial(s, "NEU_b", 1e10);
+    its_sim_set_param(s, "V_blood", 7.0);
+    y0 = its_sim_initial(s);
+    its_test_true(y0[ineu] == 1e10 && y0[imon] == par("mon0") * 7.0,
+                  "an explicit initial value wins; the others follow V_blood (NEU_b %.4g, MON_b %.4g)",
+                  y0[ineu], y0[imon]);
+    its_sim_reset(s);
+    y0 = its_sim_initial(s);
+    its_test_true(y0[ineu] == M->states[ineu].initial && y0[imon] == M->states[imon].initial,
+                  "its_sim_reset: every initial value back at the default");
+    its_test_true(its_sim_set_param(s, "V_blood", 1e308) == ITS_ERANGE &&
+                      its_sim_params(s)[its_model_param_index(M, "V_blood")] == par("V_blood") &&
+                      strstr(its_sim_errmsg(s), "not finite") != NULL,
+                  "a volume whose initial state overflows is refused and changes nothing (%s)",
+                  its_sim_errmsg(s));
     its_sim_free(s);
 }
 
@@ -507,5 +596,6 @@ int main(void)
     test_hahnfeldt_module();
     test_chemotherapy();
     test_peginterferon();
+    test_initial_follows_params();
     return its_test_done();
 }

@@ -12,18 +12,31 @@ extern "C" {
 #endif
 ITS_API_BEGIN
 
+/* The callbacks of a model receive `data`, the definition's data pointer
+ * (its_model_def.data, NULL when the model has none): constant data the
+ * model interprets, e.g. the number of lesions of one tme variant, so that
+ * one function serves every variant. */
+
 /* Right-hand side dy/dt = f(t, y; p). All arrays are owned by the caller;
  * y and p are read-only, ydot has n_states entries. The function must not
  * allocate, and must return 0 on success, > 0 for a recoverable failure
  * (the solver retries with a smaller step) or < 0 to stop the run.
  * Time is in the model's time unit (its_model_def.time_unit). */
 typedef int (*its_rhs_fn)(double t, const double *y, double *ydot,
-                          const double *p, void *user);
+                          const double *p, const void *data);
 
 /* Optional dense Jacobian J[i + j*ld] = d f_i / d y_j (column-major, ld >= n).
  * The caller zeroes J before the call; same return convention as its_rhs_fn. */
 typedef int (*its_jac_fn)(double t, const double *y, double *J, size_t ld,
-                          const double *p, void *user);
+                          const double *p, const void *data);
+
+/* Optional initial state implied by the parameters p (e.g. blood cell pools
+ * at the homeostatic set point of the given blood volume). y0[n_states]
+ * arrives filled with every state's `initial`; the function overwrites the
+ * states it derives. Must not allocate; returns 0, or non-zero when a value
+ * cannot be computed. At the default parameters it must reproduce the
+ * `initial` values of the state table exactly (tests/test_models.c). */
+typedef int (*its_init_fn)(const double *p, double *y0, const void *data);
 
 /* What an observable measures, so that the clinical read-outs
  * (itsim/clinical.h) know where to find lesion sizes, vital signs and
@@ -53,13 +66,15 @@ typedef struct its_observable_def {
  * state y and parameters p at time t. Must not allocate; returns 0, or
  * non-zero when a value cannot be computed. */
 typedef int (*its_observe_fn)(double t, const double *y, const double *p,
-                              double *out);
+                              double *out, const void *data);
 
 /* One state variable. Units are strings understood by its_unit_parse. */
 typedef struct its_state_def {
     const char *name;        /* identifier, e.g. "T" */
     const char *unit;        /* e.g. "cell", "mm3" */
-    double initial;          /* default initial value, in unit */
+    double initial;          /* initial value at the default parameters, in
+                                unit (the init callback, when the model has
+                                one, derives it from the parameters) */
     double floor;            /* extinction floor in unit: when the state
                                 falls below it, it is set to exactly 0.
                                 0 disables the rule (the default). */
@@ -174,10 +189,19 @@ typedef struct its_agent_binding {
     const its_param_value *params; /* parameter values the agent sets, or NULL */
 } its_agent_binding;
 
+/* Version of the its_model_def layout. A definition sets .version to
+ * ITS_MODEL_VERSION; its_sim_create and the its_model_* functions below
+ * refuse any other value with ITS_EINVAL, so a definition compiled against
+ * a different layout (or one that forgot the field: 0) is never read
+ * field by field. Raised whenever fields are added or changed. */
+#define ITS_MODEL_VERSION 1
+
 /* The complete definition of a model. Built-in definitions are static and
  * immutable; users may define their own with the same structure and pass it
- * to its_sim_create (the definition must outlive the simulation). */
+ * to its_sim_create (the definition must outlive the simulation). Fill it
+ * with designated initialisers: fields left out are 0 / NULL. */
 typedef struct its_model_def {
+    int version;             /* ITS_MODEL_VERSION */
     const char *name;        /* registry name, e.g. "hahnfeldt1999" */
     const char *title;
     const char *reference;   /* primary citation */
@@ -194,6 +218,9 @@ typedef struct its_model_def {
     const char *default_set; /* applied by default, or NULL */
     its_rhs_fn rhs;
     its_jac_fn jac;          /* may be NULL: finite differences are used */
+    its_init_fn init;        /* may be NULL: the states' `initial` values */
+    const void *data;        /* passed to rhs, jac, init and observe; may be
+                                NULL; must outlive the definition's use */
     const char *const *course; /* NULL-terminated state names shown in the
                                   course table of a run summary; NULL: the
                                   first states */
@@ -262,7 +289,8 @@ int its_model_agent_input(const its_model_def *m, const its_agent_binding *b, co
  * msglen bytes at most, always terminated, "" on success; msg may be NULL. */
 
 /* p[i] = the default of every parameter, then the model's default set
- * (when it has one) applied. ITS_EINVAL for NULL arguments. */
+ * (when it has one) applied. ITS_EINVAL for NULL arguments or a definition
+ * whose version is not ITS_MODEL_VERSION (true of every function below). */
 its_status its_model_default_params(const its_model_def *m, double *p,
                                     char *msg, size_t msglen);
 
@@ -279,10 +307,11 @@ its_status its_model_apply_set(const its_model_def *m, const char *set,
 its_status its_model_check_param(const its_model_def *m, size_t i, double value,
                                  char *msg, size_t msglen);
 
-/* The initial state y0[n_states] implied by parameters p: the definition's
- * init callback when it has one (e.g. a blood compartment at its steady
- * state for the given volume), otherwise every state's `initial`. ITS_EINVAL
- * for NULL arguments, ITS_ERANGE when the callback cannot compute a state. */
+/* The initial state y0[n_states] implied by parameters p: every state's
+ * `initial`, then the definition's init callback when it has one (e.g. a
+ * blood compartment at its steady state for the given volume). ITS_EINVAL
+ * for NULL arguments, ITS_ERANGE when the callback fails or gives a value
+ * that is not finite (the message names the state). */
 its_status its_model_initial_state(const its_model_def *m, const double *p,
                                    double *y0, char *msg, size_t msglen);
 

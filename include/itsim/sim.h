@@ -58,12 +58,19 @@ typedef struct its_stats {
 } its_stats;
 
 /* Create a simulation of model m (not owned; must outlive the handle).
- * Parameters and initial values start at the model defaults, with the
- * model's default parameter set applied. Default tolerances: rtol 1e-8,
- * atol 1e-10 times each state's typical scale (max(|initial|, 1)).
- * Returns ITS_OK, ITS_EINVAL (NULL argument, empty model), ITS_ENOMEM or
- * ITS_ESOLVER (CVODE could not be set up). *out is NULL on failure. */
-its_status its_sim_create(const its_model_def *m, its_sim **out);
+ * Parameters start at the model defaults with the model's default parameter
+ * set applied (its_model_default_params), and the initial values at the
+ * state those parameters imply (its_model_initial_state). Default
+ * tolerances: rtol 1e-8, atol 1e-10 times each state's typical scale
+ * (max(|initial|, 1)). Returns ITS_OK, ITS_EINVAL (NULL argument, empty
+ * model, m->version not ITS_MODEL_VERSION), ITS_ERANGE (the model's default
+ * set or initial state is refused), ITS_ENOMEM or ITS_ESOLVER (CVODE could
+ * not be set up). *out is NULL on failure. There is no handle to hold the
+ * reason then: like every function without a handle, its_sim_create writes
+ * it into msg (at most msglen bytes, always terminated, "" on success; msg
+ * may be NULL). */
+its_status its_sim_create(const its_model_def *m, its_sim **out, char *msg,
+                          size_t msglen);
 
 /* Free the handle and all its workspace. Accepts NULL. */
 void its_sim_free(its_sim *sim);
@@ -76,25 +83,35 @@ const its_model_def *its_sim_model(const its_sim *sim);
 const char *its_sim_errmsg(const its_sim *sim);
 
 /* Restore the model's default parameters, initial values and default set,
- * and remove every dose. Tolerances and method are kept. */
+ * and remove every dose; every initial value follows the parameters again.
+ * Tolerances and method are kept. */
 void its_sim_reset(its_sim *sim);
 
-/* Set a parameter (model units). ITS_ENOTFOUND for an unknown name,
- * ITS_ERANGE for a non-finite value or one outside the parameter's domain
- * (its_param_def.domain; the message names the parameter and the domain). */
+/* Set a parameter (model units). Initial values not set by
+ * its_sim_set_initial follow: they become the state the new parameters
+ * imply (its_model_initial_state; e.g. blood pools scale with the blood
+ * volume). ITS_ENOTFOUND for an unknown name, ITS_ERANGE for a non-finite
+ * value or one outside the parameter's domain (its_param_def.domain; the
+ * message names the parameter and the domain) or one for which the initial
+ * state cannot be computed (the parameter is then unchanged). */
 its_status its_sim_set_param(its_sim *sim, const char *name, double value);
+/* Copy the current value of parameter `name` into *value. ITS_ENOTFOUND
+ * for an unknown name, ITS_EINVAL for NULL (no message: the handle is
+ * read-only here). */
 its_status its_sim_get_param(const its_sim *sim, const char *name,
                              double *value);
 /* Read-only view of all n_params parameter values. */
 const double *its_sim_params(const its_sim *sim);
 
 /* Apply a named parameter set of the model (its values overwrite the
- * current ones). ITS_ENOTFOUND if the model has no such set, ITS_ERANGE if
- * one of its values lies outside its parameter's domain. */
+ * current ones; initial values follow as for its_sim_set_param).
+ * ITS_ENOTFOUND if the model has no such set, ITS_ERANGE if one of its
+ * values lies outside its parameter's domain. */
 its_status its_sim_apply_set(its_sim *sim, const char *set_name);
 
-/* Set an initial value (model units). ITS_ENOTFOUND for an unknown state,
- * ITS_ERANGE for a negative or non-finite value. */
+/* Set an initial value (model units). An explicitly set value wins: it no
+ * longer follows parameter changes (until its_sim_reset). ITS_ENOTFOUND for
+ * an unknown state, ITS_ERANGE for a negative or non-finite value. */
 its_status its_sim_set_initial(its_sim *sim, const char *state, double value);
 /* Read-only view of the n_states initial values. */
 const double *its_sim_initial(const its_sim *sim);
@@ -185,7 +202,7 @@ its_status its_sim_add_release(its_sim *sim, const char *input, double t,
 /* Protocol rules. Before each administration in a run (bolus, infusion
  * start, release start) the gate, when set, is called with the time, the
  * current state (n_states values, read-only), the dose's index (the order in
- * which doses were added, as in its_sim_dose_record), the input name and the
+ * which doses were added, as in its_sim_get_dose_record), the input name and the
  * planned amount (bolus, release) or rate (infusion). It returns the fraction of the
  * plan to give: 1 as planned, 0 to hold the dose, a value in between to
  * reduce it. A negative or non-finite return stops the run with
@@ -215,8 +232,8 @@ typedef struct its_dose_record {
 } its_dose_record;
 
 /* The i-th scheduled dose (in the order added) and its outcome in the last
- * run. ITS_EINVAL for a bad index. */
-its_status its_sim_dose_record(const its_sim *sim, size_t i, its_dose_record *r);
+ * run, copied into *r. ITS_EINVAL for a bad index or NULL. */
+its_status its_sim_get_dose_record(const its_sim *sim, size_t i, its_dose_record *r);
 
 /* Number of doses (boluses, infusions, releases) currently scheduled. */
 size_t its_sim_dose_count(const its_sim *sim);
@@ -234,11 +251,13 @@ its_status its_sim_run(its_sim *sim, double t0, double t_end,
                        const double *t_out, size_t n_out,
                        its_observer_fn observer, void *user);
 
-/* State at the end of the last run (n_states values copied into y). */
-its_status its_sim_final_state(const its_sim *sim, double *y);
+/* State at the end of the last run (n_states values copied into y).
+ * ITS_EINVAL for NULL or when no run has ended since the last reset. */
+its_status its_sim_get_final_state(const its_sim *sim, double *y);
 
 /* Statistics of the last run, including those of the segment in progress
- * when the run stopped (solver failure, observer or gate stop). */
+ * when the run stopped (solver failure, observer or gate stop), copied into
+ * *stats. ITS_EINVAL for NULL. */
 its_status its_sim_get_stats(const its_sim *sim, its_stats *stats);
 
 /* Version of the SUNDIALS library itsim was built with, e.g. "6.4.1". */

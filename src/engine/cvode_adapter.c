@@ -2,6 +2,8 @@
  * CVODE headers; everything it returns is an its_status. */
 #include "engine/cvode_adapter.h"
 
+#include "core/core.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -89,7 +91,7 @@ static its_status fail(its__cv *cv, int flag, const char *what)
     its_status st = from_cv(flag);
 
     /* CVODE's error handler usually left a more precise message. */
-    snprintf(cv->msg, sizeof cv->msg, "%s failed (CVODE flag %d)%s%s", what,
+    its__fmt(cv->msg, sizeof cv->msg, "%s failed (CVODE flag %d)%s%s", what,
              flag, cv->detail[0] ? ": " : "", cv->detail);
     return st == ITS_OK ? ITS_ESOLVER : st;
 }
@@ -100,7 +102,7 @@ static void err_handler(int code, const char *module, const char *function,
     its__cv *cv = ud;
     (void)code;
     (void)module;
-    snprintf(cv->detail, sizeof cv->detail, "%s: %s", function, m);
+    its__fmt(cv->detail, sizeof cv->detail, "%s: %s", function, m);
 }
 
 static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *ud)
@@ -246,9 +248,9 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
     sunindextype nn = (sunindextype)n;
 
     *out = NULL;
-    cv = calloc(1, sizeof *cv);
+    cv = its__calloc(1, sizeof *cv);
     if (cv == NULL) {
-        snprintf(msg, msglen, "out of memory creating the CVODE workspace");
+        its__fmt(msg, msglen, "out of memory creating the CVODE workspace");
         return ITS_ENOMEM;
     }
     cv->n = n;
@@ -262,8 +264,8 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
     cv->ewt = N_VNew_Serial(nn, cv->ctx);
     /* room for the diagonal and a few entries per column; grown when needed */
     cv->A = SUNSparseMatrix(nn, nn, nn * (n < 8 ? nn : 8), CSC_MAT, cv->ctx);
-    cv->jd = malloc(n * n * sizeof *cv->jd);
-    cv->pat = malloc(n * n);
+    cv->jd = its__malloc(n * n * sizeof *cv->jd);
+    cv->pat = its__malloc(n * n);
     if (!cv->y || !cv->atol || !cv->constraints || !cv->ele || !cv->ewt || !cv->A ||
         !cv->jd || !cv->pat)
         goto nomem;
@@ -287,7 +289,7 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
     if (flag == CV_SUCCESS)
         flag = CVodeSetJacFn(cv->mem, cv_jac);
     if (flag != CV_SUCCESS) {
-        snprintf(msg, msglen, "CVODE set-up failed (flag %d): %s", flag,
+        its__fmt(msg, msglen, "CVODE set-up failed (flag %d): %s", flag,
                  cv->detail);
         its__cv_free(cv);
         return ITS_ESOLVER;
@@ -295,7 +297,7 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
     *out = cv;
     return ITS_OK;
 nomem:
-    snprintf(msg, msglen, "out of memory creating the CVODE workspace");
+    its__fmt(msg, msglen, "out of memory creating the CVODE workspace");
     its__cv_free(cv);
     return ITS_ENOMEM;
 }
@@ -320,11 +322,11 @@ void its__cv_free(its__cv *cv)
         N_VDestroy(cv->ele);
     if (cv->ewt)
         N_VDestroy(cv->ewt);
-    free(cv->jd);
-    free(cv->pat);
+    its__free(cv->jd);
+    its__free(cv->pat);
     if (cv->ctx)
         SUNContext_Free(&cv->ctx);
-    free(cv);
+    its__free(cv);
 }
 
 its_status its__cv_start(its__cv *cv, double t0, const double *y0,
@@ -393,7 +395,7 @@ its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
     if (flag < 0) {
         /* Failure: t and y are left as they were (the last state reported),
          * never replaced by a half-computed one. */
-        snprintf(cv->msg, sizeof cv->msg, "CVODE failed at t = %.10g: %s",
+        its__fmt(cv->msg, sizeof cv->msg, "CVODE failed at t = %.10g: %s",
                  tret, cv->detail[0] ? cv->detail : "unknown error");
         return from_cv(flag) == ITS_OK ? ITS_ESOLVER : from_cv(flag);
     }

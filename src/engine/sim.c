@@ -5,12 +5,13 @@
 
 #include <math.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core.h"
 #include "engine/cvode_adapter.h"
 #include "engine/release.h"
+#include "model/model.h"
 
 enum { DOSE_BOLUS = 0, DOSE_INFUSION = 1, DOSE_RELEASE = 2 };
 
@@ -46,6 +47,9 @@ struct its_sim {
     size_t n, np, ni;
     double *p;         /* parameters (np) */
     double *y0;        /* initial values (n) */
+    unsigned char *y0_set; /* per state: set by its_sim_set_initial, so it no
+                              longer follows the parameters (n) */
+    double *y0_par;    /* scratch: the initial state the parameters imply (n) */
     double *y;         /* current state (n) */
     double *yfinal;    /* state at the end of the last run (n) */
     double *yclip;     /* scratch: max(y, 0) while clipping (n) */
@@ -85,7 +89,7 @@ static its_status set_error(its_sim *s, its_status st, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+    its__vfmt(s->errmsg, sizeof s->errmsg, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -114,7 +118,7 @@ static int sim_rhs(double t, const double *y, double *ydot, void *ud)
             s->yclip[k] = y[k] > 0.0 ? y[k] : 0.0;
         y = s->yclip;
     }
-    rc = m->rhs(t, y, ydot, s->p, NULL);
+    rc = m->rhs(t, y, ydot, s->p, m->data);
 
     if (rc != 0)
         return rc;
@@ -139,11 +143,11 @@ static int sim_jac(double t, const double *y, double *J, size_t ld, void *ud)
     size_t i, j;
     int rc;
     if (!s->clip)
-        return s->m->jac(t, y, J, ld, s->p, NULL);
+        return s->m->jac(t, y, J, ld, s->p, s->m->data);
     /* The Jacobian of y -> f(max(y, 0)): columns of clipped states are 0. */
     for (j = 0; j < s->n; j++)
         s->yclip[j] = y[j] > 0.0 ? y[j] : 0.0;
-    rc = s->m->jac(t, s->yclip, J, ld, s->p, NULL);
+    rc = s->m->jac(t, s->yclip, J, ld, s->p, s->m->data);
     for (j = 0; j < s->n; j++)
         if (y[j] < 0.0)
             for (i = 0; i < s->n; i++)
@@ -184,47 +188,91 @@ static its_status recreate_solver(its_sim *s)
     return ITS_OK;
 }
 
-its_status its_sim_create(const its_model_def *m, its_sim **out)
-{
-    its_sim *s;
-    size_t i, k;
+static its_status restore_defaults(its_sim *s);
 
-    if (out == NULL)
+/* Every array of the handle, allocated at creation (never during a run). */
+static its_status alloc_arrays(its_sim *s)
+{
+    /* root_state holds the root-function states (n) then the target state
+     * of each input (ni), so the right-hand side needs no lookup. */
+    s->p = its__calloc(s->np + 1, sizeof *s->p);
+    s->y0 = its__calloc(s->n, sizeof *s->y0);
+    s->y0_set = its__calloc(s->n, sizeof *s->y0_set);
+    s->y0_par = its__calloc(s->n, sizeof *s->y0_par);
+    s->y = its__calloc(s->n, sizeof *s->y);
+    s->yfinal = its__calloc(s->n, sizeof *s->yfinal);
+    s->yclip = its__calloc(s->n, sizeof *s->yclip);
+    s->atol = its__calloc(s->n, sizeof *s->atol);
+    s->atol_user = its__calloc(s->n, sizeof *s->atol_user);
+    s->floor = its__calloc(s->n, sizeof *s->floor);
+    s->rate = its__calloc(s->ni + 1, sizeof *s->rate);
+    s->active = its__calloc(s->ni + 1, sizeof *s->active);
+    s->vol_param = its__calloc(s->ni + 1, sizeof *s->vol_param);
+    s->root_state = its__calloc(s->n + s->ni, sizeof *s->root_state);
+    s->rootsfound = its__calloc(s->n, sizeof *s->rootsfound);
+    if (!s->p || !s->y0 || !s->y0_set || !s->y0_par || !s->y || !s->yfinal || !s->yclip ||
+        !s->atol || !s->atol_user || !s->floor || !s->rate || !s->active || !s->vol_param ||
+        !s->root_state || !s->rootsfound)
+        return ITS_ENOMEM;
+    return ITS_OK;
+}
+
+/* Why definition m cannot be simulated (into msg), or ITS_OK. */
+static its_status check_model(const its_model_def *m, char *msg, size_t msglen)
+{
+    size_t k;
+    if (m == NULL) {
+        its__fmt(msg, msglen, "no model definition");
         return ITS_EINVAL;
-    *out = NULL;
-    if (m == NULL || m->n_states == 0 || m->rhs == NULL)
+    }
+    if (!its__model_ok(m)) {
+        its__fmt(msg, msglen, "model definition version %d is not this library's %d "
+                 "(ITS_MODEL_VERSION)", m->version, ITS_MODEL_VERSION);
         return ITS_EINVAL;
+    }
+    if (m->n_states == 0 || m->rhs == NULL) {
+        its__fmt(msg, msglen, "model %s has no states or no right-hand side",
+                 m->name ? m->name : "(unnamed)");
+        return ITS_EINVAL;
+    }
     for (k = 0; k < m->n_inputs; k++)
         if (its_model_state_index(m, m->inputs[k].state) < 0 ||
             (m->inputs[k].volume != NULL &&
-             its_model_param_index(m, m->inputs[k].volume) < 0))
+             its_model_param_index(m, m->inputs[k].volume) < 0)) {
+            its__fmt(msg, msglen, "model %s: input %s names an unknown state or volume",
+                     m->name ? m->name : "(unnamed)", m->inputs[k].name);
             return ITS_EINVAL;
-    s = calloc(1, sizeof *s);
-    if (s == NULL)
+        }
+    return ITS_OK;
+}
+
+its_status its_sim_create(const its_model_def *m, its_sim **out, char *msg, size_t msglen)
+{
+    its_sim *s;
+    size_t i, k;
+    its_status st;
+
+    its__fmt(msg, msglen, "%s", "");
+    if (out == NULL) {
+        its__fmt(msg, msglen, "no place for the handle (out is NULL)");
+        return ITS_EINVAL;
+    }
+    *out = NULL;
+    st = check_model(m, msg, msglen);
+    if (st != ITS_OK)
+        return st;
+    s = its__calloc(1, sizeof *s);
+    if (s == NULL) {
+        its__fmt(msg, msglen, "out of memory creating the simulation");
         return ITS_ENOMEM;
+    }
     s->m = m;
     s->n = m->n_states;
     s->np = m->n_params;
     s->ni = m->n_inputs;
-    s->p = calloc(s->np + 1, sizeof *s->p);
-    s->y0 = calloc(s->n, sizeof *s->y0);
-    s->y = calloc(s->n, sizeof *s->y);
-    s->yfinal = calloc(s->n, sizeof *s->yfinal);
-    s->yclip = calloc(s->n, sizeof *s->yclip);
-    s->atol = calloc(s->n, sizeof *s->atol);
-    s->atol_user = calloc(s->n, sizeof *s->atol_user);
-    s->floor = calloc(s->n, sizeof *s->floor);
-    s->rate = calloc(s->ni + 1, sizeof *s->rate);
-    s->active = calloc(s->ni + 1, sizeof *s->active);
-    s->vol_param = calloc(s->ni + 1, sizeof *s->vol_param);
-    /* root_state holds the root-function states (n) then the target state
-     * of each input (ni), so the right-hand side needs no lookup. */
-    s->root_state = calloc(s->n + s->ni, sizeof *s->root_state);
-    s->rootsfound = calloc(s->n, sizeof *s->rootsfound);
-    if (!s->p || !s->y0 || !s->y || !s->yfinal || !s->yclip || !s->atol || !s->atol_user ||
-        !s->floor || !s->rate || !s->active || !s->vol_param || !s->root_state ||
-        !s->rootsfound) {
+    if (alloc_arrays(s) != ITS_OK) {
         its_sim_free(s);
+        its__fmt(msg, msglen, "out of memory creating the simulation");
         return ITS_ENOMEM;
     }
     for (k = 0; k < s->ni; k++) {
@@ -241,10 +289,15 @@ its_status its_sim_create(const its_model_def *m, its_sim **out)
     s->nonneg = 1;
     for (i = 0; i < s->n; i++)
         s->atol_user[i] = ITS__DEFAULT_ATOL;
-    its_sim_reset(s);
-    if (recreate_solver(s) != ITS_OK) {
+    /* The defaults of a built-in model always hold; a user's model whose
+     * default set or initial state is refused cannot be simulated. */
+    st = restore_defaults(s);
+    if (st == ITS_OK)
+        st = recreate_solver(s); /* ITS_ENOMEM or ITS_ESOLVER */
+    if (st != ITS_OK) {
+        its__fmt(msg, msglen, "%s", s->errmsg);
         its_sim_free(s);
-        return ITS_ESOLVER;
+        return st;
     }
     *out = s;
     return ITS_OK;
@@ -255,23 +308,25 @@ void its_sim_free(its_sim *s)
     if (s == NULL)
         return;
     its__cv_free(s->cv);
-    free(s->p);
-    free(s->y0);
-    free(s->y);
-    free(s->yfinal);
-    free(s->yclip);
-    free(s->atol);
-    free(s->atol_user);
-    free(s->floor);
-    free(s->rate);
-    free(s->root_state);
-    free(s->rootsfound);
-    free(s->doses);
-    free(s->sw);
-    free(s->rel_on);
-    free(s->active);
-    free(s->vol_param);
-    free(s);
+    its__free(s->p);
+    its__free(s->y0);
+    its__free(s->y0_set);
+    its__free(s->y0_par);
+    its__free(s->y);
+    its__free(s->yfinal);
+    its__free(s->yclip);
+    its__free(s->atol);
+    its__free(s->atol_user);
+    its__free(s->floor);
+    its__free(s->rate);
+    its__free(s->root_state);
+    its__free(s->rootsfound);
+    its__free(s->doses);
+    its__free(s->sw);
+    its__free(s->rel_on);
+    its__free(s->active);
+    its__free(s->vol_param);
+    its__free(s);
 }
 
 const its_model_def *its_sim_model(const its_sim *s)
@@ -284,46 +339,66 @@ const char *its_sim_errmsg(const its_sim *s)
     return s != NULL ? s->errmsg : "NULL simulation handle";
 }
 
-void its_sim_reset(its_sim *s)
+/* The initial values that follow the parameters (every state not set by
+ * its_sim_set_initial) take the values the current parameters imply. On
+ * failure nothing changes and the message is on the handle. */
+static its_status follow_params(its_sim *s)
 {
     size_t i;
-    if (s == NULL)
-        return;
-    for (i = 0; i < s->np; i++)
-        s->p[i] = s->m->params[i].value;
-    for (i = 0; i < s->n; i++) {
-        s->y0[i] = s->m->states[i].initial;
+    its_status st = its_model_initial_state(s->m, s->p, s->y0_par, s->errmsg,
+                                            sizeof s->errmsg);
+    if (st != ITS_OK)
+        return st;
+    for (i = 0; i < s->n; i++)
+        if (!s->y0_set[i])
+            s->y0[i] = s->y0_par[i];
+    return ITS_OK;
+}
+
+/* The model's default parameters (default set applied), the initial state
+ * they imply and the default floors; no dose. */
+static its_status restore_defaults(its_sim *s)
+{
+    size_t i;
+    its_status st = its_model_default_params(s->m, s->p, s->errmsg, sizeof s->errmsg);
+    memset(s->y0_set, 0, s->n * sizeof *s->y0_set);
+    if (st == ITS_OK)
+        st = follow_params(s);
+    for (i = 0; i < s->n; i++)
         s->floor[i] = s->m->states[i].floor;
-    }
-    if (s->m->default_set != NULL)
-        (void)its_sim_apply_set(s, s->m->default_set);
     s->n_doses = 0;
     s->has_final = 0;
-    s->errmsg[0] = '\0';
+    if (st == ITS_OK)
+        s->errmsg[0] = '\0';
+    return st;
+}
+
+void its_sim_reset(its_sim *s)
+{
+    if (s != NULL)
+        (void)restore_defaults(s);
 }
 
 its_status its_sim_set_param(its_sim *s, const char *name, double value)
 {
     int i;
+    double old;
+    its_status st;
     if (s == NULL || name == NULL)
         return ITS_EINVAL;
     i = its_model_param_index(s->m, name);
     if (i < 0)
         return set_error(s, ITS_ENOTFOUND, "model %s has no parameter '%s'",
                          s->m->name, name);
-    if (!isfinite(value))
-        return set_error(s, ITS_ERANGE, "parameter %s: value is not finite",
-                         name);
-    if (!its_domain_contains(s->m->params[i].domain, value)) {
-        const char *u = s->m->params[i].unit;
-        int unitless = u == NULL || strcmp(u, "1") == 0;
-        return set_error(s, ITS_ERANGE,
-                         "parameter %s = %g%s%s is outside its domain: it must be %s",
-                         name, value, unitless ? "" : " ", unitless ? "" : u,
-                         its_domain_name(s->m->params[i].domain));
-    }
+    st = its_model_check_param(s->m, (size_t)i, value, s->errmsg, sizeof s->errmsg);
+    if (st != ITS_OK)
+        return st;
+    old = s->p[i];
     s->p[i] = value;
-    return ITS_OK;
+    st = follow_params(s);
+    if (st != ITS_OK)
+        s->p[i] = old; /* refused: the initial state cannot follow it */
+    return st;
 }
 
 its_status its_sim_get_param(const its_sim *s, const char *name, double *value)
@@ -345,31 +420,11 @@ const double *its_sim_params(const its_sim *s)
 
 its_status its_sim_apply_set(its_sim *s, const char *set_name)
 {
-    int k;
-    size_t i;
-    const its_param_set *set;
-
+    its_status st;
     if (s == NULL || set_name == NULL)
         return ITS_EINVAL;
-    k = its_model_set_index(s->m, set_name);
-    if (k < 0)
-        return set_error(s, ITS_ENOTFOUND, "model %s has no parameter set '%s'",
-                         s->m->name, set_name);
-    set = &s->m->sets[k];
-    for (i = 0; i < set->n_values; i++) {
-        int j = its_model_param_index(s->m, set->values[i].name);
-        if (j < 0)
-            return set_error(s, ITS_ENOTFOUND,
-                             "parameter set %s names unknown parameter '%s'",
-                             set_name, set->values[i].name);
-        if (!its_domain_contains(s->m->params[j].domain, set->values[i].value))
-            return set_error(s, ITS_ERANGE,
-                             "parameter set %s: %s = %g is outside its domain (%s)",
-                             set_name, set->values[i].name, set->values[i].value,
-                             its_domain_name(s->m->params[j].domain));
-        s->p[j] = set->values[i].value;
-    }
-    return ITS_OK;
+    st = its_model_apply_set(s->m, set_name, s->p, s->errmsg, sizeof s->errmsg);
+    return st == ITS_OK ? follow_params(s) : st;
 }
 
 static int state_index_or_error(its_sim *s, const char *state)
@@ -393,6 +448,7 @@ its_status its_sim_set_initial(its_sim *s, const char *state, double value)
         return set_error(s, ITS_ERANGE,
                          "initial value of %s must be finite and >= 0", state);
     s->y0[i] = value;
+    s->y0_set[i] = 1;
     return ITS_OK;
 }
 
@@ -540,17 +596,17 @@ static its_status push_dose(its_sim *s, const its__dose *d)
 {
     if (s->n_doses == s->cap_doses) {
         size_t cap = s->cap_doses ? 2 * s->cap_doses : 16;
-        its__dose *nd = realloc(s->doses, cap * sizeof *nd);
+        its__dose *nd = its__realloc(s->doses, cap * sizeof *nd);
         its__switch *nt;
         size_t *nr;
         if (nd == NULL)
             return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
         s->doses = nd;
-        nt = realloc(s->sw, 2 * cap * sizeof *nt);
+        nt = its__realloc(s->sw, 2 * cap * sizeof *nt);
         if (nt == NULL)
             return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
         s->sw = nt;
-        nr = realloc(s->rel_on, cap * sizeof *nr);
+        nr = its__realloc(s->rel_on, cap * sizeof *nr);
         if (nr == NULL)
             return set_error(s, ITS_ENOMEM, "out of memory adding a dose");
         s->rel_on = nr;
@@ -650,7 +706,7 @@ its_status its_sim_set_dose_gate(its_sim *s, its_dose_gate_fn gate, void *user)
     return ITS_OK;
 }
 
-its_status its_sim_dose_record(const its_sim *s, size_t i, its_dose_record *r)
+its_status its_sim_get_dose_record(const its_sim *s, size_t i, its_dose_record *r)
 {
     const its__dose *d;
     if (s == NULL || r == NULL || i >= s->n_doses)
@@ -812,36 +868,42 @@ static void solver_failure(its_sim *s, its_status st)
     if (len > 0 && s->errmsg[len - 1] == '.')
         s->errmsg[--len] = '\0';
     if (d.worst < s->n && d.worst_err > 0.0 && len < sizeof s->errmsg)
-        snprintf(s->errmsg + len, sizeof s->errmsg - len,
+        its__fmt(s->errmsg + len, sizeof s->errmsg - len,
                  "; step %.3g (order %d), limited by state %s (weighted local error %.3g)",
                  d.h_last, d.order, s->m->states[d.worst].name, d.worst_err);
     len = strlen(s->errmsg);
     if (len < sizeof s->errmsg)
-        snprintf(s->errmsg + len, sizeof s->errmsg - len,
+        its__fmt(s->errmsg + len, sizeof s->errmsg - len,
                  "; try max_steps above %ld (simulate.max_steps), method %s "
                  "(simulate.method) or rtol above %g (simulate.rtol)", s->max_steps,
                  s->method == ITS_METHOD_BDF ? "adams" : "bdf", s->rtol);
 }
 
-#define EMIT(t_, kind_)                                                      \
-    do {                                                                     \
-        if (obs != NULL && obs((t_), s->y, s->n, (kind_), user) != 0) {      \
-            st = set_error(s, ITS_ECALLBACK, "observer stopped the run at "  \
-                           "t = %.10g", (t_));                               \
-            goto done;                                                       \
-        }                                                                    \
-    } while (0)
+/* Where rows go: the output grid, the next grid time and the observer. */
+typedef struct its__out {
+    const double *t;
+    size_t n, g;
+    its_observer_fn obs;
+    void *user;
+} its__out;
 
-its_status its_sim_run(its_sim *s, double t0, double t_end,
-                       const double *t_out, size_t n_out,
-                       its_observer_fn obs, void *user)
+/* Report the current state as a row of `kind` at t; ITS_ECALLBACK when
+ * the observer stops the run. */
+static its_status emit(its_sim *s, const its__out *o, double t, its_row_kind kind)
 {
-    its_status st = ITS_OK;
-    size_t n_ev, e = 0, g = 0, i;
-    double t = t0;
+    if (o->obs != NULL && o->obs(t, s->y, s->n, kind, o->user) != 0)
+        return set_error(s, ITS_ECALLBACK, "observer stopped the run at t = %.10g", t);
+    return ITS_OK;
+}
 
-    if (s == NULL || (n_out > 0 && t_out == NULL))
-        return ITS_EINVAL;
+/* Check the times and set up a run from the initial values: tolerances,
+ * state, rates, and the sorted switches (*n_ev of them); infusions switched
+ * before t0 set the rates in force at t0, and *e is the first switch not
+ * before t0. */
+static its_status begin_run(its_sim *s, double t0, double t_end, const its__out *o,
+                            size_t *n_ev, size_t *e)
+{
+    size_t i;
     s->errmsg[0] = '\0';
     s->has_final = 0;
     memset(&s->stats, 0, sizeof s->stats);
@@ -852,9 +914,9 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
         return set_error(s, ITS_ERANGE,
                          "the end time (%g) must be after the start (%g)",
                          t_end, t0);
-    for (i = 0; i < n_out; i++)
-        if (!isfinite(t_out[i]) || t_out[i] < t0 || t_out[i] > t_end ||
-            (i > 0 && !(t_out[i] > t_out[i - 1])))
+    for (i = 0; i < o->n; i++)
+        if (!isfinite(o->t[i]) || o->t[i] < t0 || o->t[i] > t_end ||
+            (i > 0 && !(o->t[i] > o->t[i - 1])))
             return set_error(s, ITS_ERANGE,
                              "output times must increase within [%g, %g]",
                              t0, t_end);
@@ -864,106 +926,150 @@ its_status its_sim_run(its_sim *s, double t0, double t_end,
     memset(s->rate, 0, s->ni * sizeof *s->rate);
     memset(s->active, 0, s->ni * sizeof *s->active);
     s->n_rel_on = 0;
-    n_ev = collect_switches(s);
-    /* Infusions switched before t0 set the rates in force at t0; boluses
-     * given before t0 are not part of this run. */
+    *n_ev = collect_switches(s);
+    /* Boluses given before t0 are not part of this run. */
     for (i = 0; i < s->n_doses; i++)
         s->doses[i].given = (double)NAN;
-    for (; e < n_ev && s->sw[e].t < t0 && !its__same_instant(s->sw[e].t, t0); e++)
-        (void)apply_switch(s, &s->sw[e], 0, t0);
+    for (*e = 0; *e < *n_ev && s->sw[*e].t < t0 && !its__same_instant(s->sw[*e].t, t0); (*e)++)
+        (void)apply_switch(s, &s->sw[*e], 0, t0);
+    return ITS_OK;
+}
 
+/* Everything that happens at the instant t: doses and switches (between a
+ * PREDOSE and a POSTDOSE row), then the grid rows up to t. */
+static its_status at_instant(its_sim *s, double t, size_t n_ev, size_t *e, its__out *o)
+{
+    its_status st;
+    if (*e < n_ev && its__same_instant(s->sw[*e].t, t)) {
+        if ((st = emit(s, o, t, ITS_ROW_PREDOSE)) != ITS_OK)
+            return st;
+        for (; *e < n_ev && its__same_instant(s->sw[*e].t, t); (*e)++)
+            if (apply_switch(s, &s->sw[*e], 1, t) != 0)
+                return set_error(s, ITS_ECALLBACK, "the dose gate stopped the run "
+                                 "at t = %.10g", t);
+        if ((st = emit(s, o, t, ITS_ROW_POSTDOSE)) != ITS_OK)
+            return st;
+    }
+    while (o->g < o->n && (o->t[o->g] <= t || its__same_instant(o->t[o->g], t))) {
+        if (its__same_instant(o->t[o->g], t) && (st = emit(s, o, t, ITS_ROW_GRID)) != ITS_OK)
+            return st;
+        o->g++;
+    }
+    return ITS_OK;
+}
+
+/* A state crossed its floor at *t: set it to 0, report an EXTINCT row and
+ * restart CVODE there. */
+static its_status extinction(its_sim *s, double t, double stop, const its__out *o)
+{
+    size_t r;
+    its_status st;
+    for (r = 0; r < s->n_roots; r++)
+        if (s->rootsfound[r] != 0) {
+            s->y[s->root_state[r]] = 0.0;
+            s->stats.extinctions++;
+        }
+    end_segment(s);
+    if ((st = emit(s, o, t, ITS_ROW_EXTINCT)) != ITS_OK)
+        return st;
+    st = start_segment(s, t, s->nonneg && !s->clip, stop);
+    if (st != ITS_OK)
+        set_error(s, st, "%s", its__cv_errmsg(s->cv));
+    return st;
+}
+
+/* One segment: restart CVODE at (*t, y) and integrate to `stop`, reporting
+ * grid rows and extinctions on the way. */
+static its_status run_segment(its_sim *s, double *t, double stop, its__out *o)
+{
+    its_status st = start_segment(s, *t, s->nonneg, stop);
+    if (st != ITS_OK)
+        return set_error(s, st, "%s", its__cv_errmsg(s->cv));
+    while (*t < stop) {
+        int root = 0;
+        double tout;
+        if (o->g < o->n && its__same_instant(o->t[o->g], *t)) {
+            /* A grid time within round-off of a restart (after an
+             * extinction): report it here, CVODE cannot step to it. */
+            if ((st = emit(s, o, *t, ITS_ROW_GRID)) != ITS_OK)
+                return st;
+            o->g++;
+            continue;
+        }
+        tout = (o->g < o->n && o->t[o->g] < stop && !its__same_instant(o->t[o->g], stop))
+                   ? o->t[o->g] : stop;
+        st = its__cv_advance(s->cv, tout, t, s->y, &root, s->rootsfound);
+        if (st == ITS_ESOLVER && s->nonneg && !s->clip) {
+            /* With a state decaying towards zero below atol, CVODE's
+             * constraint handling can fail ("unable to satisfy
+             * inequality constraints", or corrector failures when the
+             * constraint keeps cutting the step). Finish this segment
+             * from the last reported state without CVODE's constraints,
+             * with the model evaluated at max(y, 0) and outputs
+             * clipped; a second failure is reported as it is. */
+            end_segment(s);
+            s->clip = 1;
+            s->stats.clip_restarts++;
+            st = start_segment(s, *t, 0, stop);
+            if (st == ITS_OK)
+                continue;
+        }
+        if (st != ITS_OK) {
+            end_segment(s);
+            solver_failure(s, st);
+            return st;
+        }
+        if (s->nonneg)
+            clamp_nonnegative(s);
+        if (root) {
+            if ((st = extinction(s, *t, stop, o)) != ITS_OK)
+                return st;
+            continue;
+        }
+        if (*t >= stop) {
+            *t = stop; /* CVODE returns exactly tstop; make it explicit */
+            break;
+        }
+        if (o->g < o->n && *t == o->t[o->g]) {
+            if ((st = emit(s, o, *t, ITS_ROW_GRID)) != ITS_OK)
+                return st;
+            o->g++;
+        }
+    }
+    end_segment(s);
+    s->clip = 0;
+    return ITS_OK;
+}
+
+its_status its_sim_run(its_sim *s, double t0, double t_end,
+                       const double *t_out, size_t n_out,
+                       its_observer_fn obs, void *user)
+{
+    its__out o;
+    its_status st;
+    size_t n_ev = 0, e = 0;
+    double t = t0;
+
+    if (s == NULL || (n_out > 0 && t_out == NULL))
+        return ITS_EINVAL;
+    o.t = t_out;
+    o.n = n_out;
+    o.g = 0;
+    o.obs = obs;
+    o.user = user;
+    st = begin_run(s, t0, t_end, &o, &n_ev, &e);
+    if (st != ITS_OK)
+        return st;
     for (;;) {
         double stop;
-        /* Everything that happens at this instant: doses and switches. */
-        if (e < n_ev && its__same_instant(s->sw[e].t, t)) {
-            EMIT(t, ITS_ROW_PREDOSE);
-            for (; e < n_ev && its__same_instant(s->sw[e].t, t); e++)
-                if (apply_switch(s, &s->sw[e], 1, t) != 0) {
-                    st = set_error(s, ITS_ECALLBACK, "the dose gate stopped the run "
-                                   "at t = %.10g", t);
-                    goto done;
-                }
-            EMIT(t, ITS_ROW_POSTDOSE);
-        }
-        while (g < n_out && (t_out[g] <= t || its__same_instant(t_out[g], t))) {
-            if (its__same_instant(t_out[g], t))
-                EMIT(t, ITS_ROW_GRID);
-            g++;
-        }
+        if ((st = at_instant(s, t, n_ev, &e, &o)) != ITS_OK)
+            break;
         if (t >= t_end || its__same_instant(t, t_end))
             break;
         stop = (e < n_ev && s->sw[e].t < t_end) ? s->sw[e].t : t_end;
-
-        /* One segment: restart CVODE at (t, y) and integrate to `stop`. */
-        st = start_segment(s, t, s->nonneg, stop);
-        if (st != ITS_OK) {
-            set_error(s, st, "%s", its__cv_errmsg(s->cv));
-            goto done;
-        }
-        while (t < stop) {
-            int root = 0;
-            double tout;
-            if (g < n_out && its__same_instant(t_out[g], t)) {
-                /* A grid time within round-off of a restart (after an
-                 * extinction): report it here, CVODE cannot step to it. */
-                EMIT(t, ITS_ROW_GRID);
-                g++;
-                continue;
-            }
-            tout = (g < n_out && t_out[g] < stop && !its__same_instant(t_out[g], stop))
-                              ? t_out[g] : stop;
-            st = its__cv_advance(s->cv, tout, &t, s->y, &root, s->rootsfound);
-            if (st == ITS_ESOLVER && s->nonneg && !s->clip) {
-                /* With a state decaying towards zero below atol, CVODE's
-                 * constraint handling can fail ("unable to satisfy
-                 * inequality constraints", or corrector failures when the
-                 * constraint keeps cutting the step). Finish this segment
-                 * from the last reported state without CVODE's constraints,
-                 * with the model evaluated at max(y, 0) and outputs
-                 * clipped; a second failure is reported as it is. */
-                end_segment(s);
-                s->clip = 1;
-                s->stats.clip_restarts++;
-                st = start_segment(s, t, 0, stop);
-                if (st == ITS_OK)
-                    continue;
-            }
-            if (st != ITS_OK) {
-                end_segment(s);
-                solver_failure(s, st);
-                goto done;
-            }
-            if (s->nonneg)
-                clamp_nonnegative(s);
-            if (root) {
-                size_t r;
-                for (r = 0; r < s->n_roots; r++)
-                    if (s->rootsfound[r] != 0) {
-                        s->y[s->root_state[r]] = 0.0;
-                        s->stats.extinctions++;
-                    }
-                end_segment(s);
-                EMIT(t, ITS_ROW_EXTINCT);
-                st = start_segment(s, t, s->nonneg && !s->clip, stop);
-                if (st != ITS_OK) {
-                    set_error(s, st, "%s", its__cv_errmsg(s->cv));
-                    goto done;
-                }
-                continue;
-            }
-            if (t >= stop) {
-                t = stop; /* CVODE returns exactly tstop; make it explicit */
-                break;
-            }
-            if (g < n_out && t == t_out[g]) {
-                EMIT(t, ITS_ROW_GRID);
-                g++;
-            }
-        }
-        end_segment(s);
-        s->clip = 0;
+        if ((st = run_segment(s, &t, stop, &o)) != ITS_OK)
+            break;
     }
-done:
     /* A run stopped inside a segment (observer, e.g. at a death) keeps the
      * counters of that segment too. */
     end_segment(s);
@@ -977,7 +1083,7 @@ done:
     return st;
 }
 
-its_status its_sim_final_state(const its_sim *s, double *y)
+its_status its_sim_get_final_state(const its_sim *s, double *y)
 {
     if (s == NULL || y == NULL)
         return ITS_EINVAL;

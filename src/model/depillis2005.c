@@ -2,7 +2,7 @@
  * NK and CD8+ T cells with ratio-dependent CD8 kill; mouse arms and patients. */
 #include <math.h>
 
-#include "model/models.h"
+#include "model/model.h"
 
 enum { T, N, L, NS };
 enum { P_a, P_b, P_c, P_sigma, P_f, P_g, P_h, P_p, P_m, P_j, P_k, P_q, P_r,
@@ -73,12 +73,12 @@ static double cd8_kill(double tu, double l, const double *p)
     return den > 0.0 ? p[P_d] * ll * tu / den : 0.0;
 }
 
-static int rhs(double t, const double *y, double *dy, const double *p, void *u)
+static int rhs(double t, const double *y, double *dy, const double *p, const void *data)
 {
     const double tu = y[T], nk = y[N], l = y[L];
     const double dk = cd8_kill(tu, l, p), dk2 = dk * dk, t2 = tu * tu;
     (void)t;
-    (void)u;
+    (void)data;
     dy[T] = p[P_a] * tu * (1.0 - p[P_b] * tu) - p[P_c] * nk * tu - dk;
     dy[N] = p[P_sigma] - p[P_f] * nk + p[P_g] * t2 / (p[P_h] + t2) * nk -
             p[P_p] * nk * tu;
@@ -88,17 +88,21 @@ static int rhs(double t, const double *y, double *dy, const double *p, void *u)
 }
 
 const its_model_def its__model_depillis2005 = {
-    "depillis2005",
-    "de Pillis 2005: tumour, NK and CD8+ T cells",
-    "de Pillis LG, Radunskaya AE, Wiseman CL (2005) A validated mathematical "
-    "model of cell-mediated immune response to tumor growth. Cancer Res "
-    "65:7950-7958",
-    "d",
-    "The 2005 paper's initial conditions are not published (independent "
-    "replicators); defaults here are T = 1e4 and the tumour-free NK level. "
-    "Ligand-arm g and j conflict between implementations and could not be checked in the paper. "
-    "S-Ng's human c = 3.23e-1 is a typo for 3.23e-7 (MeFAST, JBS2008).",
-    NS, states, NP, params, 0, NULL, ITS__COUNT(sets), sets, "nn", rhs, NULL, NULL, 0.0, 0, NULL, NULL,
-    0, NULL, /* no agents */
-    0, NULL, /* no shown states */
+    .version = ITS_MODEL_VERSION,
+    .name = "depillis2005",
+    .title = "de Pillis 2005: tumour, NK and CD8+ T cells",
+    .reference =
+        "de Pillis LG, Radunskaya AE, Wiseman CL (2005) A validated mathematical "
+        "model of cell-mediated immune response to tumor growth. Cancer Res "
+        "65:7950-7958",
+    .time_unit = "d",
+    .notes =
+        "The 2005 paper's initial conditions are not published (independent "
+        "replicators); defaults here are T = 1e4 and the tumour-free NK level. "
+        "Ligand-arm g and j conflict between implementations and could not be checked in the paper. "
+        "S-Ng's human c = 3.23e-1 is a typo for 3.23e-7 (MeFAST, JBS2008).",
+    .n_states = NS, .states = states,
+    .n_params = NP, .params = params,
+    .n_sets = ITS__COUNT(sets), .sets = sets, .default_set = "nn",
+    .rhs = rhs,
 };

@@ -2,7 +2,7 @@
  * tumour, NK, CD8+, circulating lymphocytes, chemotherapy and IL-2. */
 #include <math.h>
 
-#include "model/models.h"
+#include "model/model.h"
 
 enum { T, N, L, C, M, I, NS };
 enum { P_a, P_b, P_c, P_KT, P_dT, P_f, P_e, P_p, P_pN, P_gN, P_KN, P_dN,
@@ -106,12 +106,12 @@ static void cd8_kill(double tu, double lc, const double *p, double *dk,
     *dk_dl = p[P_d] * (tu / lc) * p[P_l] * q * w * w;
 }
 
-static int rhs(double t, const double *y, double *dy, const double *p, void *u)
+static int rhs(double t, const double *y, double *dy, const double *p, const void *data)
 {
     const double tu = y[T], nk = y[N], lc = y[L], cc = y[C], mm = y[M], il = y[I];
     double dk, dk_dt, dk_dl;
     (void)t;
-    (void)u;
+    (void)data;
     cd8_kill(tu, lc, p, &dk, &dk_dt, &dk_dl);
     dy[T] = p[P_a] * tu * (1.0 - p[P_b] * tu) - p[P_c] * nk * tu - dk -
             p[P_KT] * (1.0 - exp(-p[P_dT] * mm)) * tu;
@@ -132,7 +132,7 @@ static int rhs(double t, const double *y, double *dy, const double *p, void *u)
 
 #define J_(i, j) J[(i) + (size_t)(j) * ld]
 
-static int jac(double t, const double *y, double *J, size_t ld, const double *p, void *u)
+static int jac(double t, const double *y, double *J, size_t ld, const double *p, const void *data)
 {
     const double tu = y[T], nk = y[N], lc = y[L], cc = y[C], mm = y[M], il = y[I];
     const double xT = exp(-p[P_dT] * mm), xN = exp(-p[P_dN] * mm);
@@ -141,7 +141,7 @@ static int jac(double t, const double *y, double *J, size_t ld, const double *p,
     const double gII = p[P_gI] + il, gNI = p[P_gN] + il, zI = p[P_zeta] + il;
     double dk, dk_dt, dk_dl;
     (void)t;
-    (void)u;
+    (void)data;
     cd8_kill(tu, lc, p, &dk, &dk_dt, &dk_dl);
 
     J_(T, T) = p[P_a] * (1.0 - 2.0 * p[P_b] * tu) - p[P_c] * nk - dk_dt -
@@ -180,19 +180,23 @@ static int jac(double t, const double *y, double *J, size_t ld, const double *p,
 }
 
 const its_model_def its__model_depillis2009 = {
-    "depillis2009",
-    "de Pillis 2009: tumour, NK, CD8+, lymphocytes, chemotherapy and IL-2",
-    "de Pillis LG et al. (2009) Mathematical model creation for cancer "
-    "chemo-immunotherapy. Comput Math Methods Med 10:165-184",
-    "d",
-    "Corrections to public encodings: BIOMD0000000779 uses phi where theta "
-    "belongs in the CD8+ turnover term (phi*m*L/(phi+I)); the python "
-    "implementation gives that term a + sign (it is a loss). The form used "
-    "here keeps theta in the turnover term and the loss sign; it could not be "
-    "checked against the paper. The kill term is written "
-    "d L^l T/(s T^l + L^l) to avoid 0/0 at T = 0.",
-    NS, states, NP, params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets,
-    "patient9", rhs, jac, NULL, 0.0, 0, NULL, NULL,
-    0, NULL, /* no agents */
-    0, NULL, /* no shown states */
+    .version = ITS_MODEL_VERSION,
+    .name = "depillis2009",
+    .title = "de Pillis 2009: tumour, NK, CD8+, lymphocytes, chemotherapy and IL-2",
+    .reference =
+        "de Pillis LG et al. (2009) Mathematical model creation for cancer "
+        "chemo-immunotherapy. Comput Math Methods Med 10:165-184",
+    .time_unit = "d",
+    .notes =
+        "Corrections to public encodings: BIOMD0000000779 uses phi where theta "
+        "belongs in the CD8+ turnover term (phi*m*L/(phi+I)); the python "
+        "implementation gives that term a + sign (it is a loss). The form used "
+        "here keeps theta in the turnover term and the loss sign; it could not be "
+        "checked against the paper. The kill term is written "
+        "d L^l T/(s T^l + L^l) to avoid 0/0 at T = 0.",
+    .n_states = NS, .states = states,
+    .n_params = NP, .params = params,
+    .n_inputs = ITS__COUNT(inputs), .inputs = inputs,
+    .n_sets = ITS__COUNT(sets), .sets = sets, .default_set = "patient9",
+    .rhs = rhs, .jac = jac,
 };

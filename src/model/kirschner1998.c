@@ -1,6 +1,6 @@
 /* itsim model kirschner1998: Kirschner & Panetta (1998) effector cells,
  * tumour cells and IL-2, with adoptive-cell (s1) and IL-2 (s2) therapy. */
-#include "model/models.h"
+#include "model/model.h"
 
 enum { E, T, IL, NS };
 enum { P_c, P_mu2, P_p1, P_g1, P_r2, P_b, P_a, P_g2, P_p2, P_g3, P_mu3,
@@ -39,11 +39,11 @@ static const its_input_def inputs[] = {
     {"s2", "IL", 1.0, "au", "IL-2 administration, adds to the constant s2", NULL},
 };
 
-static int rhs(double t, const double *y, double *dy, const double *p, void *u)
+static int rhs(double t, const double *y, double *dy, const double *p, const void *data)
 {
     const double e = y[E], tu = y[T], il = y[IL];
     (void)t;
-    (void)u;
+    (void)data;
     dy[E] = p[P_c] * tu - p[P_mu2] * e + p[P_p1] * e * il / (p[P_g1] + il) + p[P_s1];
     dy[T] = p[P_r2] * tu * (1.0 - p[P_b] * tu) - p[P_a] * e * tu / (p[P_g2] + tu);
     dy[IL] = p[P_p2] * e * tu / (p[P_g3] + tu) - p[P_mu3] * il + p[P_s2];
@@ -52,12 +52,12 @@ static int rhs(double t, const double *y, double *dy, const double *p, void *u)
 
 #define J_(i, j) J[(i) + (size_t)(j) * ld]
 
-static int jac(double t, const double *y, double *J, size_t ld, const double *p, void *u)
+static int jac(double t, const double *y, double *J, size_t ld, const double *p, const void *data)
 {
     const double e = y[E], tu = y[T], il = y[IL];
     const double g1il = p[P_g1] + il, g2t = p[P_g2] + tu, g3t = p[P_g3] + tu;
     (void)t;
-    (void)u;
+    (void)data;
     J_(E, E) = -p[P_mu2] + p[P_p1] * il / g1il;
     J_(E, T) = p[P_c];
     J_(E, IL) = p[P_p1] * e * p[P_g1] / (g1il * g1il);
@@ -70,18 +70,22 @@ static int jac(double t, const double *y, double *J, size_t ld, const double *p,
 }
 
 const its_model_def its__model_kirschner1998 = {
-    "kirschner1998",
-    "Kirschner-Panetta: effector cells, tumour and IL-2",
-    "Kirschner D, Panetta JC (1998) Modeling immunotherapy of the tumor-immune "
-    "interaction. J Math Biol 37:235-252",
-    "d",
-    "Correction: BIOMD0000000732 encodes the IL-2 proliferation term as "
-    "p1*E*IL/g1 (no +IL in the denominator) and BIOMD0000000912 as "
-    "p1*I/(g1*I); itsim uses the published p1*E*IL/(g1+IL). For small c the "
-    "first immune spike drives T to absurdly small values (log10 T ~ -5600): "
-    "relapse timing is then set by tolerances; use its_sim_set_floor (e.g. "
-    "T < 1 cell means eradicated) if relapse matters.",
-    NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, jac, NULL, 0.0, 0, NULL, NULL,
-    0, NULL, /* no agents */
-    0, NULL, /* no shown states */
+    .version = ITS_MODEL_VERSION,
+    .name = "kirschner1998",
+    .title = "Kirschner-Panetta: effector cells, tumour and IL-2",
+    .reference =
+        "Kirschner D, Panetta JC (1998) Modeling immunotherapy of the tumor-immune "
+        "interaction. J Math Biol 37:235-252",
+    .time_unit = "d",
+    .notes =
+        "Correction: BIOMD0000000732 encodes the IL-2 proliferation term as "
+        "p1*E*IL/g1 (no +IL in the denominator) and BIOMD0000000912 as "
+        "p1*I/(g1*I); itsim uses the published p1*E*IL/(g1+IL). For small c the "
+        "first immune spike drives T to absurdly small values (log10 T ~ -5600): "
+        "relapse timing is then set by tolerances; use its_sim_set_floor (e.g. "
+        "T < 1 cell means eradicated) if relapse matters.",
+    .n_states = NS, .states = states,
+    .n_params = NP, .params = params,
+    .n_inputs = ITS__COUNT(inputs), .inputs = inputs,
+    .rhs = rhs, .jac = jac,
 };

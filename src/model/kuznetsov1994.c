@@ -1,6 +1,6 @@
 /* itsim model kuznetsov1994: Kuznetsov, Makalkin, Taylor & Perelson (1994)
  * reduced effector-tumour model (BCL1 lymphoma), dimensional form. */
-#include "model/models.h"
+#include "model/model.h"
 
 enum { E, T, NS };
 enum { P_s, P_p, P_g, P_m, P_d, P_a, P_b, P_n, NP };
@@ -29,11 +29,11 @@ static const its_input_def inputs[] = {
     {"effectors", "E", 1.0, "cell", "adoptive transfer of effector cells", NULL},
 };
 
-static int rhs(double t, const double *y, double *dy, const double *p, void *u)
+static int rhs(double t, const double *y, double *dy, const double *p, const void *data)
 {
     const double e = y[E], tu = y[T];
     (void)t;
-    (void)u;
+    (void)data;
     dy[E] = p[P_s] + p[P_p] * e * tu / (p[P_g] + tu) - p[P_m] * e * tu - p[P_d] * e;
     dy[T] = p[P_a] * tu * (1.0 - p[P_b] * tu) - p[P_n] * e * tu;
     return 0;
@@ -41,11 +41,11 @@ static int rhs(double t, const double *y, double *dy, const double *p, void *u)
 
 #define J_(i, j) J[(i) + (size_t)(j) * ld]
 
-static int jac(double t, const double *y, double *J, size_t ld, const double *p, void *u)
+static int jac(double t, const double *y, double *J, size_t ld, const double *p, const void *data)
 {
     const double e = y[E], tu = y[T], gt = p[P_g] + tu;
     (void)t;
-    (void)u;
+    (void)data;
     J_(E, E) = p[P_p] * tu / gt - p[P_m] * tu - p[P_d];
     J_(E, T) = p[P_p] * e * p[P_g] / (gt * gt) - p[P_m] * e;
     J_(T, E) = -p[P_n] * tu;
@@ -54,16 +54,20 @@ static int jac(double t, const double *y, double *J, size_t ld, const double *p,
 }
 
 const its_model_def its__model_kuznetsov1994 = {
-    "kuznetsov1994",
-    "Kuznetsov: effector-tumour dynamics with dormancy and sneaking through",
-    "Kuznetsov VA, Makalkin IA, Taylor MA, Perelson AS (1994) Nonlinear "
-    "dynamics of immunogenic tumors: parameter estimation and global "
-    "bifurcation analysis. Bull Math Biol 56:295-321",
-    "d",
-    "Reduced two-equation model after the quasi-steady state of "
-    "effector-tumour conjugates. The full model's conjugate rate constants "
-    "could not be checked in the paper and are not implemented.",
-    NS, states, NP, params, ITS__COUNT(inputs), inputs, 0, NULL, NULL, rhs, jac, NULL, 0.0, 0, NULL, NULL,
-    0, NULL, /* no agents */
-    0, NULL, /* no shown states */
+    .version = ITS_MODEL_VERSION,
+    .name = "kuznetsov1994",
+    .title = "Kuznetsov: effector-tumour dynamics with dormancy and sneaking through",
+    .reference =
+        "Kuznetsov VA, Makalkin IA, Taylor MA, Perelson AS (1994) Nonlinear "
+        "dynamics of immunogenic tumors: parameter estimation and global "
+        "bifurcation analysis. Bull Math Biol 56:295-321",
+    .time_unit = "d",
+    .notes =
+        "Reduced two-equation model after the quasi-steady state of "
+        "effector-tumour conjugates. The full model's conjugate rate constants "
+        "could not be checked in the paper and are not implemented.",
+    .n_states = NS, .states = states,
+    .n_params = NP, .params = params,
+    .n_inputs = ITS__COUNT(inputs), .inputs = inputs,
+    .rhs = rhs, .jac = jac,
 };

@@ -3,14 +3,19 @@
 #include <math.h>
 #include <string.h>
 #include "core/core.h"
-#include "model/models.h"
+#include "model/model.h"
+
+int its__model_ok(const its_model_def *m)
+{
+    return m != NULL && m->version == ITS_MODEL_VERSION;
+}
 
 its_status its_model_check_param(const its_model_def *m, size_t i, double value,
                                  char *msg, size_t msglen)
 {
     const its_param_def *d;
     its__fmt(msg, msglen, "%s", "");
-    if (m == NULL || i >= m->n_params)
+    if (!its__model_ok(m) || i >= m->n_params)
         return ITS_EINVAL;
     d = &m->params[i];
     if (!isfinite(value)) {
@@ -35,7 +40,7 @@ its_status its_model_apply_set(const its_model_def *m, const char *set_name,
     size_t i;
     int k;
     its__fmt(msg, msglen, "%s", "");
-    if (m == NULL || set_name == NULL || p == NULL)
+    if (!its__model_ok(m) || set_name == NULL || p == NULL)
         return ITS_EINVAL;
     k = its_model_set_index(m, set_name);
     if (k < 0) {
@@ -66,7 +71,7 @@ its_status its_model_default_params(const its_model_def *m, double *p,
 {
     size_t i;
     its__fmt(msg, msglen, "%s", "");
-    if (m == NULL || p == NULL)
+    if (!its__model_ok(m) || p == NULL)
         return ITS_EINVAL;
     for (i = 0; i < m->n_params; i++)
         p[i] = m->params[i].value;
@@ -79,9 +84,22 @@ its_status its_model_initial_state(const its_model_def *m, const double *p,
 {
     size_t i;
     its__fmt(msg, msglen, "%s", "");
-    if (m == NULL || p == NULL || y0 == NULL)
+    if (!its__model_ok(m) || p == NULL || y0 == NULL)
         return ITS_EINVAL;
     for (i = 0; i < m->n_states; i++)
         y0[i] = m->states[i].initial;
+    if (m->init == NULL)
+        return ITS_OK;
+    if (m->init(p, y0, m->data) != 0) {
+        its__fmt(msg, msglen, "model %s: the initial state cannot be computed from "
+                 "these parameters", m->name);
+        return ITS_ERANGE;
+    }
+    for (i = 0; i < m->n_states; i++)
+        if (!isfinite(y0[i])) {
+            its__fmt(msg, msglen, "model %s: the initial value of %s implied by the "
+                     "parameters is not finite", m->name, m->states[i].name);
+            return ITS_ERANGE;
+        }
     return ITS_OK;
 }

@@ -1,7 +1,7 @@
 /* itsim model pk2cpt: linear two-compartment pharmacokinetics with a
  * first-order (subcutaneous) depot; one-compartment when Q = 0. Parameter
  * sets hold the agents' published values (itsim agents). */
-#include "model/models.h"
+#include "model/model.h"
 #include "model/pk_values.h"
 
 enum { A_DEPOT, C1, A2, NS };
@@ -51,12 +51,12 @@ static const its_param_set sets[] = {
      ITS__COUNT(v_nivo), v_nivo},
 };
 
-static int rhs(double t, const double *y, double *dy, const double *p, void *u)
+static int rhs(double t, const double *y, double *dy, const double *p, const void *data)
 {
     const double c2 = p[P_V2] > 0.0 ? y[A2] / p[P_V2] : 0.0;
     const double flow = p[P_Q] * (y[C1] - c2); /* central -> peripheral, nmol/d */
     (void)t;
-    (void)u;
+    (void)data;
     dy[A_DEPOT] = -p[P_ka] * y[A_DEPOT];
     dy[C1] = (p[P_F] * p[P_ka] * y[A_DEPOT] - p[P_CL] * y[C1] - flow) / p[P_V1];
     dy[A2] = flow;
@@ -65,11 +65,11 @@ static int rhs(double t, const double *y, double *dy, const double *p, void *u)
 
 #define J_(i, j) J[(i) + (size_t)(j) * ld]
 
-static int jac(double t, const double *y, double *J, size_t ld, const double *p, void *u)
+static int jac(double t, const double *y, double *J, size_t ld, const double *p, const void *data)
 {
     (void)t;
     (void)y;
-    (void)u;
+    (void)data;
     J_(A_DEPOT, A_DEPOT) = -p[P_ka];
     J_(C1, A_DEPOT) = p[P_F] * p[P_ka] / p[P_V1];
     J_(C1, C1) = -(p[P_CL] + p[P_Q]) / p[P_V1];
@@ -80,14 +80,18 @@ static int jac(double t, const double *y, double *J, size_t ld, const double *p,
 }
 
 const its_model_def its__model_pk2cpt = {
-    "pk2cpt",
-    "Two-compartment pharmacokinetics with a first-order depot",
-    "linear compartmental PK (e.g. Gabrielsson & Weiner); agent values in itsim agents",
-    "d",
-    "Amounts in nmol, concentrations in nM; convert clinical doses with "
-    "its_dose_amount (IU/kg, MIU/m2, mg). Q = 0 gives one compartment.",
-    NS, states, NP, params, ITS__COUNT(inputs), inputs, ITS__COUNT(sets), sets,
-    NULL, rhs, jac, NULL, 30.0, 0, NULL, NULL,
-    0, NULL, /* no agents */
-    0, NULL, /* no shown states */
+    .version = ITS_MODEL_VERSION,
+    .name = "pk2cpt",
+    .title = "Two-compartment pharmacokinetics with a first-order depot",
+    .reference = "linear compartmental PK (e.g. Gabrielsson & Weiner); agent values in itsim agents",
+    .time_unit = "d",
+    .notes =
+        "Amounts in nmol, concentrations in nM; convert clinical doses with "
+        "its_dose_amount (IU/kg, MIU/m2, mg). Q = 0 gives one compartment.",
+    .n_states = NS, .states = states,
+    .n_params = NP, .params = params,
+    .n_inputs = ITS__COUNT(inputs), .inputs = inputs,
+    .n_sets = ITS__COUNT(sets), .sets = sets,
+    .rhs = rhs, .jac = jac,
+    .default_until = 30.0,
 };

@@ -15,7 +15,7 @@
 #ifndef ITS_MODEL_PK_VALUES_H
 #define ITS_MODEL_PK_VALUES_H
 
-#include "model/models.h"
+#include "model/model.h"
 
 #define ITS__PK_FIELDS(v, u, d, s) .value = (v), .unit = (u), .domain = (d), .source = (s)
 #define ITS__PK_NUMBER(v, u, d, s) (v)

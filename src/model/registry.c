@@ -3,10 +3,10 @@
 #include "itsim/model.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "model/models.h"
+#include "core/core.h"
+#include "model/model.h"
 
 static const its_model_def *const registry[] = {
     &its__model_tme_variants[2],
@@ -49,19 +49,15 @@ size_t its_model_variants(const its_model_def *m)
 
 void its_model_names(char *buf, size_t n)
 {
-    size_t i, used = 0;
-    if (n == 0)
-        return;
-    buf[0] = '\0';
-    for (i = 0; i < its_model_count() && used + 1 < n; i++) {
+    size_t i, used;
+    its__fmt(buf, n, "%s", "");
+    for (i = 0; i < its_model_count() && (used = strlen(buf)) + 1 < n; i++) {
         const its_model_def *m = registry[i];
-        int k = its_model_variants(m)
-                    ? snprintf(buf + used, n - used, "%s%s, %s:1 to %s:%zu", i ? ", " : "",
-                               m->name, m->name, m->name, its_model_variants(m))
-                    : snprintf(buf + used, n - used, "%s%s", i ? ", " : "", m->name);
-        if (k < 0)
-            break;
-        used += (size_t)k < n - used ? (size_t)k : n - used - 1;
+        if (its_model_variants(m))
+            its__fmt(buf + used, n - used, "%s%s, %s:1 to %s:%zu", i ? ", " : "", m->name,
+                     m->name, m->name, its_model_variants(m));
+        else
+            its__fmt(buf + used, n - used, "%s%s", i ? ", " : "", m->name);
     }
 }
 

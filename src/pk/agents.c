@@ -7,6 +7,7 @@
 
 #include "itsim/units.h"
 #include "core/core.h"
+#include "model/model.h"
 #include "model/pk_values.h"
 
 /* PK parameters as the agent's own population models name them; the values,

@@ -173,7 +173,7 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
             c->sched_i++;
         scan = c->sched_i < c->n_sched && fabs(c->sched_t[c->sched_i] - t) <= c->tol;
     }
-    if (p->model->observe(t, y, p->params, c->obs) != 0)
+    if (p->model->observe(t, y, p->params, c->obs, p->model->data) != 0)
         return 0;
     /* grading sees every monitoring time and both sides of each dose */
     if (its_ctcae_push(c->ctcae, t, c->obs, &died) != ITS_OK)

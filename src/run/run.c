@@ -52,7 +52,7 @@ static double scenario_gate(double t, const double *y, size_t n, size_t dose,
             x = y[r->state];
         } else {
             if (!g->obs_ok)
-                g->obs_ok = p->model->observe(t, y, p->params, g->obs) == 0;
+                g->obs_ok = p->model->observe(t, y, p->params, g->obs, p->model->data) == 0;
             x = g->obs_ok ? g->obs[r->obs] : (double)NAN;
         }
         if (!(r->op > 0 ? (x > r->value || (r->or_equal && x == r->value))
@@ -173,9 +173,11 @@ static its_status build_sim(its_scenario *sc, const its__plan *plan, its_sim **o
     its_status st;
     size_t i;
 
-    st = its_sim_create(m, &sim);
+    st = its_sim_create(m, &sim, msg, sizeof msg);
     if (st != ITS_OK) {
-        its__fmt(msg, sizeof msg, "cannot set up the simulation: %s", its_strerror(st));
+        char why[ITS__ERRLEN / 2];
+        its__fmt(why, sizeof why, "%s", msg[0] ? msg : its_strerror(st));
+        its__fmt(msg, sizeof msg, "cannot set up the simulation: %s", why);
         return its__scenario_fail_at(sc, st, ITS__AT_MODEL, 0, msg);
     }
     *out = sim;
@@ -267,7 +269,7 @@ static its_status finish_run(its_result *res, its_sim *sim, const run_state *rs,
     size_t i;
     for (i = 0; i < res->plan.n_doses; i++) {
         its_dose_record rec;
-        res->given[i] = its_sim_dose_record(sim, i, &rec) == ITS_OK ? rec.given : (double)NAN;
+        res->given[i] = its_sim_get_dose_record(sim, i, &rec) == ITS_OK ? rec.given : (double)NAN;
     }
     if (rs->ctx.nomem)
         return ITS_ENOMEM;
@@ -282,7 +284,7 @@ static its_status finish_run(its_result *res, its_sim *sim, const run_state *rs,
                  res->clin.death_cause == 1 ? "lethal tumour burden"
                                             : "treatment-related, grade 5");
     } else if (st == ITS_OK) {
-        if (its_sim_final_state(sim, res->final_state) == ITS_OK)
+        if (its_sim_get_final_state(sim, res->final_state) == ITS_OK)
             res->has_final = 1;
     } else {
         its__fmt(res->message, sizeof res->message, "%s", its_sim_errmsg(sim));

@@ -20,7 +20,7 @@ typedef its_status (*check_fn)(its_check_result *r);
 static its_status make(const char *model, its_sim **s)
 {
     const its_model_def *m = its_model_find(model);
-    return m != NULL ? its_sim_create(m, s) : ITS_ENOTFOUND;
+    return m != NULL ? its_sim_create(m, s, NULL, 0) : ITS_ENOTFOUND;
 }
 
 static double param(const its_sim *s, const char *name)
@@ -41,7 +41,7 @@ static its_status final_value(its_sim *s, double t_end, const char *state,
         return ITS_EINVAL;
     st = its_sim_run(s, 0.0, t_end, NULL, 0, NULL, NULL);
     if (st == ITS_OK)
-        st = its_sim_final_state(s, y);
+        st = its_sim_get_final_state(s, y);
     *out = y[i];
     return st;
 }
@@ -411,7 +411,7 @@ static its_status dp9_equilibrium(const char *state, its_check_result *r)
         its_sim_set_initial(s, "T", 0.0);
         st = its_sim_run(s, 0.0, 3000.0, NULL, 0, NULL, NULL);
         if (st == ITS_OK)
-            st = its_sim_final_state(s, y);
+            st = its_sim_get_final_state(s, y);
         r->computed = y[its_model_state_index(m, state)];
     }
     its_sim_free(s);

@@ -1,8 +1,13 @@
-/* itsim internal: the built-in model definitions, one source file each. */
-#ifndef ITS_MODEL_MODELS_H
-#define ITS_MODEL_MODELS_H
+/* itsim internal: the model layer's private header: the built-in model
+ * definitions (one source file each) and helpers for their tables. */
+#ifndef ITS_MODEL_MODEL_H
+#define ITS_MODEL_MODEL_H
 
 #include "itsim/model.h"
+
+/* Non-zero when m is a definition of the current layout (m->version is
+ * ITS_MODEL_VERSION); every function reading a definition's fields checks. */
+int its__model_ok(const its_model_def *m);
 
 #define ITS__COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
