@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core.h"
 #include "engine/cvode_adapter.h"
-#include "engine/release.h"
+#include "engine/engine.h"
 #include "model/model.h"
 
 /* One thing that happens at an instant: a bolus, or an infusion switched on
