@@ -365,10 +365,13 @@ static void mech5_gmcsf(void)
      * influx rises with priming (node mDC 8.7e6 to 1.8e7 against K_dc_LN:
      * x1.06) and with blood survival (blood GM 100 pM halves d_cd8 beside
      * the ~0.5/d entry into lesions: x1.08): ~1.25x expected (1.24x
-     * measured). 1.1x asks for 40 % of that excess and fails without the
-     * survival term (x1.06 left). */
-    its_test_true(v(b, "CD8_1") > 1.1 * v(a, "CD8_1"),
-                  "5: GM-CSF: T-cell survival: lesion CD8 %.3g vs %.3g (>1.1x)", v(b, "CD8_1"), v(a, "CD8_1"));
+     * measured). The threshold stays at the 1.2x it had before issue 10
+     * (changing assertions was out of scope there); it asks for 80 % of the
+     * excess, so it is tight: 1.1x (40 %) would still fail without the
+     * survival term (x1.06 left) if the tme revision of issue 12 moves this
+     * effect. */
+    its_test_true(v(b, "CD8_1") > 1.2 * v(a, "CD8_1"),
+                  "5: GM-CSF: T-cell survival: lesion CD8 %.3g vs %.3g (>1.2x)", v(b, "CD8_1"), v(a, "CD8_1"));
 }
 
 static void mech6_innate(void)
