@@ -77,7 +77,7 @@ int main(void)
     }
     write_text("h.yaml", scenario_text);
     path_of(p, sizeof p, "h.yaml");
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = its_scenario_load_file(sc, p);
     its_test_true(st == ITS_OK, "scenario loads: %s", its_scenario_errmsg(sc));
     its_test_true(its_scenario_file(sc, 0) && strcmp(its_scenario_file(sc, 0), p) == 0 &&

@@ -262,8 +262,9 @@ int its_model_input_index(const its_model_def *m, const char *name);
 int its_model_set_index(const its_model_def *m, const char *name);
 /* Index of an observable by name, or -1. */
 int its_model_observable_index(const its_model_def *m, const char *name);
-/* Index of the first observable with the given role, or -1. */
-int its_model_observable_role(const its_model_def *m, its_obs_role role);
+/* Index of the first observable with the given role, or -1 (also for a
+ * NULL model). */
+int its_model_observable_index_by_role(const its_model_def *m, its_obs_role role);
 
 /* The binding of model m for an agent called `agent` whose substance is
  * `substance` (either may be NULL): the first binding naming the agent, else

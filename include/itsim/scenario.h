@@ -16,8 +16,11 @@ ITS_API_BEGIN
 
 typedef struct its_scenario its_scenario;
 
-/* Create an empty scenario. ITS_OK or ITS_ENOMEM; *out NULL on failure. */
-its_status its_scenario_create(its_scenario **out);
+/* Create an empty scenario. *out receives a handle owned by the caller
+ * (its_scenario_free), NULL on failure. ITS_OK, ITS_EINVAL (NULL out) or
+ * ITS_ENOMEM; the reason goes to msg, at most msglen bytes, always
+ * terminated, "" on success; msg may be NULL. */
+its_status its_scenario_create(its_scenario **out, char *msg, size_t msglen);
 /* Free a scenario. Accepts NULL. */
 void its_scenario_free(its_scenario *sc);
 

@@ -99,7 +99,7 @@ int its_model_observable_index(const its_model_def *m, const char *name)
     ITS__FIND(observables, n_observables);
 }
 
-int its_model_observable_role(const its_model_def *m, its_obs_role role)
+int its_model_observable_index_by_role(const its_model_def *m, its_obs_role role)
 {
     size_t i;
     if (!m)
