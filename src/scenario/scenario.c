@@ -27,7 +27,7 @@ static its_status check_now(its_scenario *sc)
 }
 
 /* Everything a run checks before it starts (horizon, grid, dose list),
- * without running: the fuzz target of the scenario reader uses it. */
+ * without running: for the fuzz target of the scenario reader only. */
 its_status its__scenario_resolve(its_scenario *sc)
 {
     its__plan plan;
@@ -521,6 +521,7 @@ void its__scenario_arm_free(its_scenario *local)
     its__free(local); /* shallow: everything else belongs to sc */
 }
 
+/* The checks of a run of arm i without the run: for the fuzz target only. */
 its_status its__scenario_resolve_arm(const its_scenario *sc, size_t i, char *err)
 {
     its_scenario *local;
