@@ -408,6 +408,7 @@ static int cmd_run(int argc, char **argv)
     int rc;
     its_scenario *sc = NULL;
     its_status st;
+    char msg[256];
 
     memset(&a, 0, sizeof a);
     a.render = 1;
@@ -423,9 +424,9 @@ static int cmd_run(int argc, char **argv)
     }
     install_handlers();
 
-    st = its_scenario_create(&sc);
+    st = its_scenario_create(&sc, msg, sizeof msg);
     if (st != ITS_OK) {
-        fprintf(stderr, "itsim: %s\n", its_strerror(st));
+        fprintf(stderr, "itsim: %s\n", msg);
         free(a.sets);
         return EXIT_RUN;
     }
@@ -574,8 +575,9 @@ static int cmd_validate(void)
     for (i = 0; i < n; i++) {
         its_check_result r;
         its_status st;
+        char why[256];
         memset(&r, 0, sizeof r);
-        st = its_check_run(i, &r);
+        st = its_check_run(i, &r, why, sizeof why);
         if (st != ITS_OK)
             r.passed = 0;
         if (!r.passed)
@@ -585,7 +587,7 @@ static int cmd_validate(void)
                r.expected, r.computed, r.rel_tol, r.passed ? "PASS" : "FAIL",
                or_empty(r.what));
         if (st != ITS_OK)
-            printf("       (run failed: %s)\n", its_strerror(st));
+            printf("       (run failed: %s)\n", why);
     }
     printf("%zu checks, %zu passed, %d failed\n", n, n - (size_t)failed, failed);
     return failed ? EXIT_RUN : 0;

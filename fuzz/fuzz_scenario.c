@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     its_status st;
     size_t i;
 
-    if (its_scenario_create(&sc) != ITS_OK)
+    if (its_scenario_create(&sc, NULL, 0) != ITS_OK)
         return 0;
     st = its_scenario_load_string(sc, (const char *)data, size, "fuzz.yaml");
     need_message(sc, st, "load");

@@ -68,7 +68,7 @@ static void check_label_doses(void)
                                        msg, sizeof msg) == ITS_EUNIT,
                   "an unconvertible dose is an error of the conversion: '%s'", msg);
 
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     its_test_true(its_scenario_load_string(sc, over, strlen(over), "over.yaml") == ITS_OK,
                   "a scenario with 4001 mg pembrolizumab loads: %s", its_scenario_errmsg(sc));
     its_test_true(strncmp(its_scenario_warnings(sc), "over.yaml:7:11: therapy[1].dose: warning: ",

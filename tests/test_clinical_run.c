@@ -18,7 +18,7 @@ static its_result *run_text(const char *text)
     its_scenario *sc = NULL;
     its_result *res = NULL;
     its_status st;
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = its_scenario_load_string(sc, text, strlen(text), "test");
     if (st == ITS_OK)
         st = its_scenario_run(sc, &res);
@@ -165,7 +165,7 @@ static void test_tme_geometry_and_holds(void)
     }
     /* HD IL-2 with the label's hold rule (SBP < 90 mmHg): 8 of 14 doses
      * per cycle (Schwartzentruber 2001: "generally 8-12") */
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     its_test_true(r && its_scenario_load_string(sc, r->scenario, strlen(r->scenario), r->name) == ITS_OK,
                   "hd_il2 regimen loads");
     its_scenario_override(sc, "simulate.until=40 d");
@@ -287,7 +287,7 @@ static void test_comparison_threads(void)
     its_comparison *c[2] = {NULL, NULL}, *bad = NULL;
     its_status st[2];
     size_t i, same = 0;
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     its_test_true(its_scenario_load_string(sc, text, strlen(text), "threads") == ITS_OK,
                   "comparison scenario loads (%s)", its_scenario_errmsg(sc));
     st[0] = its_comparison_run(sc, 1, &c[0]);

@@ -63,7 +63,8 @@ static void test_neutrophils(void)
     its_test_true(e.grade == 4 && e.onset == 2.0 && e.worst_at == 8.0 && e.end == 10.0 && !e.ongoing,
                   "episode: onset 2, worst grade 4 at 8, resolved at 10");
     its_test_true(its_ctcae_worst(G, ITS_AE_NEUTROPENIA) == 4, "worst grade 4");
-    its_test_true(isnan(its_ctcae_death(G, NULL)), "neutropenia has no grade 5");
+    its_test_true(isnan(its_ctcae_death_time(G)) && its_ctcae_death_term(G) == ITS_AE_NTERMS,
+                  "neutropenia has no grade 5");
 }
 
 static void test_fever(void)
@@ -99,7 +100,6 @@ static void test_hypotension(void)
     const int w[] = {0, 0, 1, 1, 2, 2, 3, 3, 4, 0};
     double t[12], x[12];
     int g[12], i;
-    its_ae_term term;
     expect(ITS_AE_HYPOTENSION, 10, v, w, "grades at and beside every boundary");
     /* SBP 55 mmHg hourly: grade 4 for 6 h, then death */
     for (i = 0; i < 12; i++) {
@@ -116,8 +116,10 @@ static void test_hypotension(void)
     }
     its_test_true(i == 7 && g[6] == 4 && g[7] == 5,
                   "SBP < 60 for 6 h: grade 4, then grade 5 at 6 h (stopped at sample %d)", i);
-    its_test_abs(its_ctcae_death(G, &term), 7.0 / 24.0, 1e-12, "death time: 6 h after the fall at 1 h");
-    its_test_true(term == ITS_AE_HYPOTENSION, "death attributed to hypotension");
+    its_test_abs(its_ctcae_death_time(G), 7.0 / 24.0, 1e-12,
+                 "death time: 6 h after the fall at 1 h");
+    its_test_true(its_ctcae_death_term(G) == ITS_AE_HYPOTENSION,
+                  "death attributed to hypotension");
 }
 
 static void test_symptom_scores(void)
@@ -178,21 +180,38 @@ static void test_bad_input(void)
     its_test_true(its_ctcae_push(G, NAN, &v, NULL) == ITS_EINVAL, "non-finite time rejected");
     its_ctcae_opts_default(&o, 2.0);
     o.scale[ITS_AE_FEVER].persist[3] = -1.0;
-    its_test_true(its_ctcae_create(&o, &g) == ITS_EINVAL && g == NULL, "negative persistence rejected");
+    its_test_true(its_ctcae_create(&o, &g, NULL, 0) == ITS_EINVAL && g == NULL,
+                  "negative persistence rejected (msg NULL)");
+    {
+        char msg[160];
+        its_test_true(its_ctcae_create(&o, &g, msg, sizeof msg) == ITS_EINVAL && g == NULL &&
+                          strstr(msg, "fever") != NULL && strstr(msg, "persist[3]") != NULL,
+                      "the bad option is named: '%s'", msg);
+        o.scale[ITS_AE_FEVER].persist[3] = INFINITY;
+        its_test_true(its_ctcae_create(&o, &g, msg, sizeof msg) == ITS_EINVAL &&
+                          strstr(msg, "persist[3]") != NULL,
+                      "infinite persistence rejected: '%s'", msg);
+        its_test_true(its_ctcae_create(NULL, &g, msg, sizeof msg) == ITS_OK && !msg[0],
+                      "success writes \"\"");
+        its_ctcae_free(g);
+        g = NULL;
+    }
     its_test_true(its_ae_term_name(ITS_AE_NTERMS) == NULL, "term out of range");
     {
         int idx[ITS_AE_NTERMS], i;
         for (i = 0; i < ITS_AE_NTERMS; i++)
             idx[i] = -1;
         idx[ITS_AE_FEVER] = 3;
-        its_test_true(its_ctcae_begin(G, idx, 3) == ITS_EINVAL,
-                      "an observable index beyond the vector is rejected");
+        its_test_true(its_ctcae_begin(G, idx, 3) == ITS_EINVAL &&
+                          strstr(its_ctcae_errmsg(G), "fever") != NULL,
+                      "an observable index beyond the vector is rejected, naming the term: '%s'",
+                      its_ctcae_errmsg(G));
     }
 }
 
 int main(void)
 {
-    its_test_true(its_ctcae_create(NULL, &G) == ITS_OK, "create grader");
+    its_test_true(its_ctcae_create(NULL, &G, NULL, 0) == ITS_OK, "create grader");
     test_neutrophils();
     test_fever();
     test_hypotension();

@@ -71,7 +71,7 @@ static double scenario_peak(const char *text, const char *state, double *lesion_
     double peak = 0.0;
     size_t r, n;
     int idx;
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     if (its_scenario_load_string(sc, text, strlen(text), "test") != ITS_OK ||
         its_scenario_run(sc, &res) != ITS_OK) {
         printf("      %s\n", its_scenario_errmsg(sc));

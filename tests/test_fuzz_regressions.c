@@ -72,7 +72,7 @@ static void check_scenario_file(const char *path, const char *text, size_t len)
 
     if (len > 10 && strncmp(text, "# expect: ", 10) == 0)
         sscanf(text + 10, "%63[A-Z_]", want);
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = its_scenario_load_file(sc, path);
     if (st == ITS_OK)
         st = its__scenario_resolve(sc);

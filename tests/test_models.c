@@ -157,7 +157,7 @@ static void check_domain_refusal(void)
         s = NULL;
     }
 
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     its_test_true(its_scenario_load_string(sc, neg, strlen(neg), "neg.yaml") == ITS_ERANGE,
                   "scenario parameters: lambda1 -0.1 refused");
     msg = its_scenario_errmsg(sc);

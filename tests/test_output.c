@@ -3,6 +3,7 @@
  * cancellation through its_output_opts.cancel, its_scenario_file, and
  * scenario files that are not regular files. */
 #include "its_test.h"
+#include "core/core.h"
 #include "itsim/itsim.h"
 
 #include <dirent.h>
@@ -61,6 +62,52 @@ static const char scenario_text[] =
     "  - {input: tnp470, dose: 30 mg/kg, start: 0 d, every: 2 d, until: 10 d}\n"
     "simulate: {until: 10 d, output_every: 1 d}\n";
 
+/* The writers take const handles but record their error on them: each
+ * write starts by clearing it (a success leaves ""), and running out of
+ * memory for the figure list (the first allocation of a write) leaves a
+ * message too. sc holds scenario_text. */
+static void test_writer_errors(its_scenario *sc, const its_result *res)
+{
+    its_comparison *c = NULL;
+    its_output_opts o;
+    char q[512];
+    its_status st;
+    int k;
+    its_output_opts_default(&o);
+    o.render = 0;
+    st = its_comparison_run(sc, 1, &c);
+    its_test_true(st == ITS_OK && c, "comparison of one arm runs: %s",
+                  c ? its_comparison_errmsg(c) : its_scenario_errmsg(sc));
+    if (!c)
+        return;
+    path_of(q, sizeof q, "enomem");
+    for (k = 0; k < 2; k++) { /* the result, then the comparison */
+        const char *why;
+        its__alloc_fail_at(1, 0);
+        st = k == 0 ? its_result_write(res, q, &o) : its_comparison_write(c, q, &o);
+        its__alloc_fail_at(0, 0);
+        why = k == 0 ? its_result_errmsg(res) : its_comparison_errmsg(c);
+        its_test_true(st == ITS_ENOMEM && strstr(why, "out of memory") && !exists("enomem"),
+                      "%s: out of memory for the figures, with a message: '%s'",
+                      k == 0 ? "result" : "comparison", why);
+    }
+    path_of(q, sizeof q, "mine"); /* unmarked and not empty: refused */
+    st = its_comparison_write(c, q, &o);
+    its_test_true(st == ITS_EIO && its_comparison_errmsg(c)[0], "refused: '%s'",
+                  its_comparison_errmsg(c));
+    path_of(q, sizeof q, "cmp_out");
+    st = its_comparison_write(c, q, &o);
+    its_test_true(st == ITS_OK && its_comparison_errmsg(c)[0] == '\0',
+                  "a successful write clears the comparison's last error: '%s'",
+                  its_comparison_errmsg(c));
+    path_of(q, sizeof q, "res_out");
+    st = its_result_write(res, q, &o);
+    its_test_true(st == ITS_OK && its_result_errmsg(res)[0] == '\0',
+                  "a successful write clears the result's last error: '%s'",
+                  its_result_errmsg(res));
+    its_comparison_free(c);
+}
+
 int main(void)
 {
     char p[512], q[512], msg[1024];
@@ -77,7 +124,7 @@ int main(void)
     }
     write_text("h.yaml", scenario_text);
     path_of(p, sizeof p, "h.yaml");
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = its_scenario_load_file(sc, p);
     its_test_true(st == ITS_OK, "scenario loads: %s", its_scenario_errmsg(sc));
     its_test_true(its_scenario_file(sc, 0) && strcmp(its_scenario_file(sc, 0), p) == 0 &&
@@ -180,6 +227,10 @@ int main(void)
     its_test_true(st == ITS_EIO && strstr(its_scenario_errmsg(sc), "(a directory)"),
                   "a directory is refused: %s", its_scenario_errmsg(sc));
 
+    st = its_scenario_load_string(sc, scenario_text, strlen(scenario_text), "h.yaml");
+    its_test_true(st == ITS_OK, "reloaded: %s", its_scenario_errmsg(sc));
+    test_writer_errors(sc, res);
+
     /* a comparison lists its arm files */
     write_text("arm.yaml", "model: tme\n");
     write_text("cmp.yaml", "model: tme\nsimulate: {until: 1 d}\narms:\n"
@@ -202,6 +253,9 @@ int main(void)
     memset(msg, 'x', 16);
     its_model_names(msg, 8);
     its_test_true(strlen(msg) == 7, "model names cut short to 7 chars: '%s'", msg);
+    its_model_names(NULL, 8); /* no buffer: nothing written, no crash */
+    its_model_names(msg, 0);
+    its_test_true(strlen(msg) == 7, "model names: n = 0 writes nothing");
     its_test_true(its_model_variants(its_model_find("tme")) == 8 &&
                       its_model_variants(its_model_find("pk2cpt")) == 0 &&
                       its_model_find("tme:8") && !its_model_find("tme:9") && !its_model_find("tme:0"),

@@ -293,7 +293,7 @@ int main(void)
         its_test_true(0, "mkdtemp: %s", strerror(errno));
         return its_test_done();
     }
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = its_scenario_load_string(sc, scenario_text, sizeof scenario_text - 1, "plot.yaml");
     its_test_true(st == ITS_OK, "scenario loads: %s", its_scenario_errmsg(sc));
     st = st == ITS_OK ? its_scenario_run(sc, &res) : st;

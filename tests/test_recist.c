@@ -35,7 +35,7 @@ static void reset(const its_recist_opts *o)
 {
     its_recist_free(R);
     R = NULL;
-    its_test_true(its_recist_create(o, &R) == ITS_OK, "create evaluator");
+    its_test_true(its_recist_create(o, &R, NULL, 0) == ITS_OK, "create evaluator (msg NULL)");
 }
 
 static void test_selection(void)
@@ -254,10 +254,46 @@ static void test_bad_input(void)
                   "assessment after death rejected");
     its_test_true(its_recist_count(R) == 0, "no results after a failed evaluation");
     bad.pr_fraction = 1.5;
-    its_test_true(its_recist_create(&bad, &r) == ITS_EINVAL && r == NULL, "PR fraction 150 %% rejected");
+    its_test_true(its_recist_create(&bad, &r, NULL, 0) == ITS_EINVAL && r == NULL,
+                  "PR fraction 150 %% rejected (msg NULL)");
     bad = O;
     bad.detect_mm = 20.0;
-    its_test_true(its_recist_create(&bad, &r) == ITS_EINVAL, "detection limit above measurable rejected");
+    its_test_true(its_recist_create(&bad, &r, NULL, 0) == ITS_EINVAL,
+                  "detection limit above measurable rejected");
+}
+
+/* Handle-less create: the reason goes to (msg, msglen), naming the option;
+ * "" on success; a short buffer is cut but terminated. */
+static void test_create_messages(void)
+{
+    its_recist_opts bad = O;
+    its_recist *r = NULL;
+    char msg[128], small[8];
+    bad.pr_fraction = 1.5;
+    its_test_true(its_recist_create(&bad, &r, msg, sizeof msg) == ITS_EINVAL && r == NULL &&
+                      strstr(msg, "pr_fraction") != NULL && strstr(msg, "1.5") != NULL,
+                  "bad pr_fraction named: '%s'", msg);
+    bad = O;
+    bad.max_per_organ = 0;
+    its_test_true(its_recist_create(&bad, &r, msg, sizeof msg) == ITS_EINVAL &&
+                      strstr(msg, "max_per_organ") != NULL,
+                  "bad max_per_organ named: '%s'", msg);
+    bad = O;
+    bad.sd_min = NAN;
+    its_test_true(its_recist_create(&bad, &r, msg, sizeof msg) == ITS_EINVAL &&
+                      strstr(msg, "sd_min") != NULL,
+                  "NaN sd_min named: '%s'", msg);
+    memset(small, 'x', sizeof small);
+    bad = O;
+    bad.detect_mm = 20.0;
+    its_test_true(its_recist_create(&bad, &r, small, sizeof small) == ITS_EINVAL &&
+                      memchr(small, '\0', sizeof small) == small + sizeof small - 1,
+                  "message cut to msglen bytes, terminated");
+    its_test_true(its_recist_create(NULL, NULL, msg, sizeof msg) == ITS_EINVAL && msg[0],
+                  "NULL out rejected with a message: '%s'", msg);
+    its_test_true(its_recist_create(&O, &r, msg, sizeof msg) == ITS_OK && r != NULL && !msg[0],
+                  "success writes \"\"");
+    its_recist_free(r);
 }
 
 int main(void)
@@ -275,6 +311,7 @@ int main(void)
     test_nonmeasurable();
     test_time_to_event();
     test_bad_input();
+    test_create_messages();
     its_recist_free(R);
     return its_test_done();
 }

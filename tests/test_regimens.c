@@ -222,7 +222,7 @@ int main(int argc, char **argv)
                       "%s matches the library (regenerate: test_regimens --write)", path);
         free(text);
         its_test_true(strcmp(r->name, e[i].regimen) == 0, "regimen %zu is %s", i, e[i].regimen);
-        its_scenario_create(&sc);
+        its_scenario_create(&sc, NULL, 0);
         st = its_scenario_load_string(sc, r->scenario, strlen(r->scenario), r->name);
         if (st == ITS_OK)
             st = its_scenario_run(sc, &res);

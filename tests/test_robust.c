@@ -15,7 +15,7 @@ static its_result *run_text(const char *text, const char *const *sets, its_statu
 {
     its_scenario *sc = NULL;
     its_result *res = NULL;
-    *st = its_scenario_create(&sc);
+    *st = its_scenario_create(&sc, NULL, 0);
     if (*st != ITS_OK)
         return NULL;
     *st = its_scenario_load_string(sc, text, strlen(text), "robust");

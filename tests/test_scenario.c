@@ -47,7 +47,7 @@ static void expect_error(const char *what, const char *text, its_status want,
     its_scenario *sc = NULL;
     its_result *res = NULL;
     its_status st;
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = load_run(sc, text, &res);
     its_test_true(st == want && res == NULL, "%s: status %s (want %s)", what,
                   its_status_name(st), its_status_name(want));
@@ -195,7 +195,7 @@ static void test_errors(void)
                 n += (size_t)sprintf(text + n, "  - {name: arm %d}\n", i);
             {
                 its_scenario *asc = NULL;
-                its_scenario_create(&asc);
+                its_scenario_create(&asc, NULL, 0);
                 its_test_true(load(asc, text) == ITS_OK && its_scenario_arm_count(asc) == 1000,
                               "1000 arms are read: %s", its_scenario_errmsg(asc));
                 its_scenario_free(asc);
@@ -211,7 +211,7 @@ static void test_errors(void)
                  "model: depillis2009\nparameter_set: patient99\nsimulate: {until: 1}\n",
                  ITS_ENOTFOUND, "t.yaml:2:16: parameter_set: unknown parameter set");
 
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = its_scenario_load_string(sc, nul, sizeof nul - 1, "nul.yaml");
     its_test_true(st == ITS_EPARSE && starts_with(its_scenario_errmsg(sc), "nul.yaml:1:12:"),
                   "NUL byte: %s", its_scenario_errmsg(sc));
@@ -230,7 +230,7 @@ static void test_overrides(void)
     int il = its_model_param_index(m, "lambda1");
     int iv = its_model_state_index(m, "V");
 
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = load(sc, BASE);
     its_test_true(st == ITS_OK, "base loads: %s", its_scenario_errmsg(sc));
     st = its_scenario_override(sc, "lambda1");
@@ -257,7 +257,7 @@ static void test_overrides(void)
     res = NULL;
     its_scenario_free(sc);
 
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     load(sc, BASE);
     st = its_scenario_override(sc, "V=0.5 cm3");
     its_test_true(st == ITS_OK, "--set V=0.5 cm3: %s", its_scenario_errmsg(sc));
@@ -295,7 +295,7 @@ static void test_overrides(void)
     its_scenario_free(sc);
 
     /* model given only on the command line */
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = load(sc, "initial: {E: 10 cells}\nsimulate: {until: 5 d}\n");
     its_test_true(st == ITS_OK, "no model in the file loads");
     st = its_scenario_set_model(sc, "kirschner1998");
@@ -314,7 +314,7 @@ static void test_schedule(void)
     its_status st;
     size_t i, k;
 
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     /* 0.1 * 3 != 0.3 in binary: until is inclusive within 1e-9. */
     st = load_run(sc,
                   "model: hahnfeldt1999\n"
@@ -366,7 +366,7 @@ static void test_near_coincident_times(void)
     its_result *res = NULL;
     its_status st;
     size_t i, hits = 0;
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = load_run(sc,
                   "model: hahnfeldt1999\n"
                   "simulate: {until: 5 d, output_every: 0.1 d}\n"
@@ -474,7 +474,7 @@ static void test_default_comparison(void)
 {
     its_scenario *sc = NULL;
     its_status st;
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = load(sc, its_scenario_default_text());
     its_test_true(st == ITS_OK, "default scenario loads: %s", its_scenario_errmsg(sc));
     its_test_true(its_scenario_arm_count(sc) == 6, "default: six arms");
@@ -502,7 +502,7 @@ static void test_outputs(void)
     }
     snprintf(out, sizeof out, "%s/out", base);
     snprintf(out2, sizeof out2, "%s/out2", base);
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = load(sc, hahnfeldt_text);
     its_test_true(st == ITS_OK, "Hahnfeldt scenario loads: %s", its_scenario_errmsg(sc));
     st = its_scenario_run(sc, &res);
@@ -548,7 +548,7 @@ static void test_outputs(void)
 
     /* round trip: the resolved scenario reproduces the time series */
     its_scenario_free(sc);
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = its_scenario_load_file(sc, strcat(strcpy(path, out), "/scenario.resolved.yaml"));
     its_test_true(st == ITS_OK, "resolved scenario loads: %s", its_scenario_errmsg(sc));
     st = its_scenario_run(sc, &res2);
@@ -587,7 +587,7 @@ static void test_solver_failure(void)
     its_scenario *sc = NULL;
     its_result *res = NULL;
     its_status st;
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = load_run(sc, "model: kirschner1998\nsimulate: {until: 100 d, max_steps: 3}\n", &res);
     its_test_true(st == ITS_ESOLVER && res && res->status == ITS_ESOLVER,
                   "solver failure reported with a partial result: %s",
@@ -615,7 +615,7 @@ static void test_yaml_limits(void)
     size_t i, n, cap = 20u << 20;
     its_status st;
 
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     text = malloc(cap);
     /* depth 64 (the root mapping is level 1) is read, 65 is refused */
     n = (size_t)sprintf(text, "model: hahnfeldt1999\nsimulate: {until: 1 d}\nprovenance: {a: ");
@@ -710,7 +710,7 @@ static void test_tolerances(void)
     its_test_true(its_sim_set_rtol(sim, 0.0) == ITS_ERANGE &&
                   its_sim_set_atol(sim, -1.0) == ITS_ERANGE, "non-positive refused");
 
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = load_run(sc, "model: kuznetsov1994\nsimulate: {until: 200 d, rtol: 1e-5}\n", &res);
     its_test_true(st == ITS_OK && res != NULL, "scenario with rtol only: %s",
                   its_scenario_errmsg(sc));
@@ -754,7 +754,7 @@ static void test_blame(void)
     expect_error("written output interval",
                  "model: kuznetsov1994\nsimulate: {until: 60 d, output_every: 1e-9 d}\n",
                  ITS_ERANGE, "t.yaml:2:39: simulate.output_every: an output every");
-    its_scenario_create(&sc);
+    its_scenario_create(&sc, NULL, 0);
     st = load(sc, "model: kuznetsov1994\nsimulate: {until: 60 d, output_every: 1 d}\n");
     if (st == ITS_OK)
         st = its_scenario_set_until(sc, 1e12);
@@ -768,8 +768,30 @@ static void test_blame(void)
     its_scenario_free(sc);
 }
 
+/* its_scenario_create has no handle to hold a reason: it follows the
+ * (msg, msglen) convention. */
+static void test_create_message(void)
+{
+    its_scenario *sc = NULL;
+    char msg[128];
+    its_test_true(its_scenario_create(NULL, msg, sizeof msg) == ITS_EINVAL && msg[0],
+                  "NULL out: ITS_EINVAL with a message ('%s')", msg);
+    its__alloc_fail_at(1, 0);
+    its_test_true(its_scenario_create(&sc, msg, sizeof msg) == ITS_ENOMEM && sc == NULL &&
+                      strstr(msg, "out of memory") != NULL,
+                  "out of memory: message '%s'", msg);
+    its__alloc_fail_at(0, 0);
+    its_test_true(its_scenario_create(&sc, msg, sizeof msg) == ITS_OK && sc && !msg[0],
+                  "success writes \"\"");
+    its_scenario_free(sc);
+    sc = NULL;
+    its_test_true(its_scenario_create(&sc, NULL, 0) == ITS_OK && sc, "msg NULL accepted");
+    its_scenario_free(sc);
+}
+
 int main(void)
 {
+    test_create_message();
     test_versions();
     test_blame();
     test_tolerances();

@@ -96,7 +96,7 @@ static its_status patient_scenario(const sweep *sw, size_t k, its_scenario **out
 {
     const char *text = its_scenario_default_text();
     its_scenario *sc = NULL;
-    its_status st = its_scenario_create(&sc);
+    its_status st = its_scenario_create(&sc, NULL, 0);
     size_t d;
     *out = NULL;
     if (st != ITS_OK)
@@ -334,7 +334,7 @@ int main(int argc, char **argv)
             return usage();
         }
     }
-    if (its_scenario_create(&names) != ITS_OK ||
+    if (its_scenario_create(&names, NULL, 0) != ITS_OK ||
         its_scenario_load_string(names, text, strlen(text), "default comparison") != ITS_OK) {
         fprintf(stderr, "itsim_robustness: default comparison: %s\n", its_scenario_errmsg(names));
         its_scenario_free(names);

@@ -59,15 +59,15 @@ typedef struct its_agent {
     const char *label_source; /* the label and indication it comes from */
 } its_agent;
 
-/* Number of built-in agents. */
+/* Number of built-in agents (static). */
 size_t its_agent_count(void);
 /* The i-th agent (0 <= i < its_agent_count()) or NULL; static, not to be
  * freed. */
 const its_agent *its_agent_at(size_t i);
 /* The agent called name, or NULL (also for a NULL name). */
 const its_agent *its_agent_find(const char *name);
-/* A PK parameter of an agent by name, or NULL; borrowed from the static
- * agent table. */
+/* A PK parameter of an agent by name, or NULL (also for NULL arguments);
+ * borrowed from the static agent table, not to be freed. */
 const its_param_def *its_agent_param(const its_agent *a, const char *name);
 
 /* Convert a clinical dose ("600000 IU/kg", "20 MIU/m2", "250 ug/m2",
@@ -111,7 +111,7 @@ typedef struct its_regimen {
     const char *scenario;  /* YAML text for its_scenario_load_string */
 } its_regimen;
 
-/* Number of named regimens. */
+/* Number of named regimens (static). */
 size_t its_regimen_count(void);
 /* The i-th regimen (0 <= i < its_regimen_count()) or NULL; static, not to
  * be freed. */

@@ -31,7 +31,8 @@ typedef enum its_response {
     ITS_RESP_CR = 5
 } its_response;
 
-/* "CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE"; "?" for other values. */
+/* "CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE"; "?" for other values.
+ * Static string, never NULL; not to be freed. */
 const char *its_response_name(its_response r);
 
 /* Assessment rules. Times are in the caller's time unit (days for all
@@ -61,6 +62,7 @@ typedef struct its_recist_opts {
     double drr_duration;   /* 182.625 (d): ... and lasts at least this long */
 } its_recist_opts;
 
+/* Fill *o with the defaults above (nothing for NULL). */
 void its_recist_opts_default(its_recist_opts *o);
 
 /* One assessment (the first is the baseline). */
@@ -103,11 +105,20 @@ typedef struct its_recist_endpoints {
 
 typedef struct its_recist its_recist;
 
-/* Create an evaluator with the given rules (NULL: defaults). ITS_EINVAL for
- * nonsensical rules (negative sizes, fractions outside (0,1), max_targets
- * < 1), ITS_ENOMEM. *out is NULL on failure. */
-its_status its_recist_create(const its_recist_opts *opts, its_recist **out);
+/* Create an evaluator with the given rules (NULL: defaults; copied). *out
+ * receives a handle owned by the caller (its_recist_free), NULL on failure.
+ * ITS_OK; ITS_EINVAL for a NULL out or nonsensical rules (negative or
+ * non-finite sizes and times, detect_mm above measurable_mm, pr_fraction
+ * outside (0, 1), max_targets or max_per_organ < 1); ITS_ENOMEM. There is
+ * no handle to hold the reason then: the message (naming the bad option,
+ * e.g. "RECIST option pr_fraction = 1.5: must be in (0, 1)") goes to msg,
+ * at most msglen bytes, always terminated, "" on success; msg may be NULL. */
+its_status its_recist_create(const its_recist_opts *opts, its_recist **out, char *msg,
+                             size_t msglen);
+/* Free the evaluator and its results. Accepts NULL. */
 void its_recist_free(its_recist *r);
+/* The error of the last its_recist_evaluate ("" if none). Owned by r, valid
+ * until the next call on it; a static text for NULL. */
 const char *its_recist_errmsg(const its_recist *r);
 
 /* Evaluate n_times assessments of n_lesions lesions. t[0] is the baseline,
@@ -122,13 +133,20 @@ its_status its_recist_evaluate(its_recist *r, size_t n_times, size_t n_lesions,
                                const double *t, const double *diam,
                                const int *organ, double death);
 
-/* Results of the last evaluation. its_recist_count is the number of
- * assessments; its_recist_get_assessment copies the i-th into *a;
- * its_recist_is_target tells whether lesion j was selected as a target (1), non-target (0) or was
- * absent at baseline (-1). */
+/* Results of the last successful evaluation. None of these write a message
+ * (the handle is read-only here).
+ * its_recist_count: the number of assessments (0 before an evaluation or
+ * for NULL). */
 size_t its_recist_count(const its_recist *r);
+/* Copy assessment i (0 <= i < its_recist_count) into *a. ITS_OK; ITS_EINVAL
+ * for NULL arguments, no evaluation yet, or i out of range (*a unchanged). */
 its_status its_recist_get_assessment(const its_recist *r, size_t i, its_recist_assessment *a);
+/* Whether lesion j was selected at baseline as a target (1) or non-target
+ * (0), or was absent at baseline (-1; also for NULL, no evaluation yet or j
+ * out of range). */
 int its_recist_is_target(const its_recist *r, size_t j);
+/* Copy the endpoints into *e (times in the caller's unit). ITS_OK;
+ * ITS_EINVAL for NULL arguments or no evaluation yet (*e unchanged). */
 its_status its_recist_get_endpoints(const its_recist *r, its_recist_endpoints *e);
 
 /* ---- CTCAE v5.0 ------------------------------------------------------------- */
@@ -145,10 +163,12 @@ typedef enum its_ae_term {
 } its_ae_term;
 
 /* CTCAE term name ("Hypotension", "Neutrophil count decreased", ...) and a
- * short identifier ("hypotension", "neutropenia", ...). NULL if out of range. */
+ * short identifier ("hypotension", "neutropenia", ...). Static strings, not
+ * to be freed; NULL if k is out of range. */
 const char *its_ae_term_name(its_ae_term k);
 const char *its_ae_term_id(its_ae_term k);
-/* The observable role a term is graded from. */
+/* The observable role a term is graded from; ITS_OBS_OTHER if k is out of
+ * range. */
 its_obs_role its_ae_term_role(its_ae_term k);
 
 /* Grade thresholds of one term: grade g (1..5) holds while the value is
@@ -190,14 +210,24 @@ typedef struct its_ae_episode {
 
 typedef struct its_ctcae its_ctcae;
 
-/* Create a grader (NULL opts: defaults with LLN ITS_ANC_LLN_DEFAULT). ITS_EINVAL, ITS_ENOMEM. */
-its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out);
+/* Create a grader (NULL opts: defaults with LLN ITS_ANC_LLN_DEFAULT; copied). *out
+ * receives a handle owned by the caller (its_ctcae_free), NULL on failure.
+ * ITS_OK; ITS_EINVAL for a NULL out or a persistence that is negative or not
+ * finite; ITS_ENOMEM. The message (naming the bad option, e.g. "CTCAE
+ * option scale[fever].persist[1] (grade 2) = -1: must be finite and >= 0")
+ * goes to msg, at most msglen bytes, always terminated, "" on success; msg
+ * may be NULL. */
+its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out, char *msg,
+                            size_t msglen);
+/* Free the grader and its episodes. Accepts NULL. */
 void its_ctcae_free(its_ctcae *g);
 
-/* Start a new course. role_index[k] is the index, in the observable vectors
- * of n_obs values passed to its_ctcae_push, of the value term k is graded
- * from, or -1 when the model does not have it (the term is then not
- * graded). ITS_EINVAL for an index outside [0, n_obs). */
+/* Start a new course (forgets the previous one). role_index[k] is the
+ * index, in the observable vectors of n_obs values passed to its_ctcae_push,
+ * of the value term k is graded from, or -1 when the model does not have it
+ * (the term is then not graded). ITS_OK; ITS_EINVAL for NULL arguments or
+ * an index outside [-1, n_obs) (message in its_ctcae_errmsg; the grader is
+ * unchanged). */
 its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS], size_t n_obs);
 
 /* Add the observables at time t (non-decreasing). The first call sets the
@@ -207,21 +237,32 @@ its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS], si
  * recorded); ITS_ENOMEM when out of memory for a new episode (the grades
  * are updated, the episode is lost). The message is in its_ctcae_errmsg. */
 its_status its_ctcae_push(its_ctcae *g, double t, const double *obs, int *died);
-/* The error of the last its_ctcae_push ("" after a success); owned by g. */
+/* The error of the last its_ctcae_begin or its_ctcae_push ("" after a
+ * success). Owned by g, valid until the next call on it; a static text for
+ * NULL. */
 const char *its_ctcae_errmsg(const its_ctcae *g);
 
-/* Close open episodes at the last time pushed. */
+/* Close open episodes at the last time pushed (nothing for NULL). */
 void its_ctcae_end(its_ctcae *g);
 
 /* Current grade of term k (after the last push), worst grade over the
- * course, baseline grade; -1 when the term is not graded. */
+ * course, baseline grade (0-5); -1 when the term is not graded, k is out of
+ * range or g is NULL. */
 int its_ctcae_grade(const its_ctcae *g, its_ae_term k);
 int its_ctcae_worst(const its_ctcae *g, its_ae_term k);
 int its_ctcae_baseline(const its_ctcae *g, its_ae_term k);
-/* Time of death (first grade 5) or NaN. The term of death in *term. */
-double its_ctcae_death(const its_ctcae *g, its_ae_term *term);
+/* Time of death (the first grade-5 event, in the caller's time unit), NaN
+ * when there was none (or g is NULL). */
+double its_ctcae_death_time(const its_ctcae *g);
+/* The term of that grade-5 event; ITS_AE_NTERMS when there was none (or g
+ * is NULL). */
+its_ae_term its_ctcae_death_term(const its_ctcae *g);
 
+/* Number of episodes of the course so far (0 for NULL). */
 size_t its_ctcae_episode_count(const its_ctcae *g);
+/* Copy episode i (0 <= i < its_ctcae_episode_count, in order of onset) into
+ * *e. ITS_OK; ITS_EINVAL for NULL arguments or i out of range (*e
+ * unchanged; no message: the handle is read-only here). */
 its_status its_ctcae_get_episode(const its_ctcae *g, size_t i, its_ae_episode *e);
 
 ITS_API_END

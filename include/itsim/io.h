@@ -16,11 +16,14 @@ extern "C" {
 #endif
 ITS_API_BEGIN
 
-/* Load a scenario from a YAML file / from text (`name` is used in messages).
- * Every quantity is checked and converted to model units; names are checked
- * against the model. ITS_EIO, ITS_EPARSE, ITS_ENOTFOUND, ITS_EUNIT,
- * ITS_ERANGE, ITS_EINVAL (NULL argument) or ITS_ENOMEM on error, with the
- * position in its_scenario_errmsg. */
+/* Load a scenario from a YAML file / from text (len bytes; `name` is used
+ * in messages, NULL: "scenario"). Whatever sc held before is replaced; the
+ * text and path are not kept (the scenario copies what it needs). Every
+ * quantity is checked and converted to model units; names are checked
+ * against the model. ITS_OK, or ITS_EIO, ITS_EPARSE, ITS_ENOTFOUND,
+ * ITS_EUNIT, ITS_ERANGE, ITS_EINVAL (NULL argument) or ITS_ENOMEM, with
+ * "FILE:LINE:COL: KEY: message" in its_scenario_errmsg; warnings in
+ * its_scenario_warnings. */
 its_status its_scenario_load_file(its_scenario *sc, const char *path);
 its_status its_scenario_load_string(its_scenario *sc, const char *text,
                                     size_t len, const char *name);
@@ -30,12 +33,16 @@ its_status its_scenario_load_string(its_scenario *sc, const char *text,
 
 
 /* Print a readable summary (model, horizon, doses, final and extreme
- * values of each state, solver statistics). */
+ * values of each state in model units, solver statistics) to fp (not
+ * closed). ITS_OK; ITS_EINVAL for NULL arguments; ITS_EIO when fp reports
+ * a write error (ferror). No message: res is not changed. */
 its_status its_result_print_summary(const its_result *res, FILE *fp);
 
 /* One compact table: best response, best change of the sum of diameters,
- * progression-free time, overall survival, worst CTCAE grade, doses given
- * and held. ITS_EIO on a write error. */
+ * progression-free time, overall survival (in the model's time unit),
+ * worst CTCAE grade, doses given and held, to fp (not closed). ITS_OK;
+ * ITS_EINVAL for NULL arguments; ITS_EIO when fp reports a write error. No
+ * message: c is not changed. */
 its_status its_comparison_print_table(const its_comparison *c, FILE *fp);
 
 /* How outputs are written. Figures are gnuplot scripts (with the CSV files
@@ -73,6 +80,8 @@ typedef struct its_output_opts {
     char note[512];       /* out: what happened to the figures ("" if none) */
 } its_output_opts;
 
+/* Defaults: no overwrite, figures written and rendered, gnuplot from PATH,
+ * no keep list, no cancel flag, empty note (nothing for NULL). */
 void its_output_opts_default(its_output_opts *o);
 
 /* Check, without writing, that dir can take an output with these options
@@ -83,8 +92,19 @@ void its_output_opts_default(its_output_opts *o);
 its_status its_output_check(const char *dir, const its_output_opts *o, char *msg,
                             size_t msglen);
 
+/* The writers below take a const handle, yet each records its error on
+ * it: it clears the handle's last error first and leaves the reason there
+ * on failure (its_result_errmsg, its_comparison_errmsg). That error buffer
+ * is the only thing they change. So do not write the same result or
+ * comparison (or read its errmsg) from two threads at once; different
+ * handles may be written in parallel. dir is a path (not kept). Statuses:
+ * ITS_OK; ITS_EINVAL for a NULL handle or dir; ITS_EIO when dir may not be
+ * taken (its_output_check) or a file cannot be written; ITS_ENOMEM;
+ * ITS_ECANCELLED (below). On any error nothing is left behind and an
+ * existing dir is unchanged. */
+
 /* Write a result's files into dir as its_result_write_dir does, with the
- * options (NULL: defaults). o->note is filled in. ITS_ECANCELLED when
+ * options (NULL: defaults; o->note is filled in). ITS_ECANCELLED when
  * o->cancel was set (nothing is left behind). */
 its_status its_result_write(const its_result *res, const char *dir, its_output_opts *o);
 
@@ -99,9 +119,9 @@ its_status its_result_write(const its_result *res, const char *dir, its_output_o
 its_status its_result_write_dir(const its_result *res, const char *dir,
                                 int overwrite);
 /* Write every arm's files prefixed "ID." plus comparison.csv and
- * summary.json into dir, atomically as its_result_write_dir. Like the
- * result writers, these record their error on the handle: do not write the
- * same comparison (or result) from two threads at once. */
+ * summary.json into dir, atomically as its_result_write_dir (figure
+ * scripts not rendered). Like the result writers, these record their error
+ * on the handle (see above). */
 its_status its_comparison_write_dir(const its_comparison *c, const char *dir, int overwrite);
 /* The same with output options (NULL: defaults; figures include
  * comparison.gp); o->note is filled in. */

@@ -242,8 +242,9 @@ size_t its_model_count(void);
  * range. The pointer is static and must not be freed. */
 const its_model_def *its_model_at(size_t i);
 
-/* The built-in model called name, or NULL if there is none. "tme" has 3
- * lesions; "tme:N" (N = 1..8) names the same model with N lesions. */
+/* The built-in model called name, or NULL if there is none (or name is
+ * NULL). "tme" has 3 lesions; "tme:N" (N = 1..8) names the same model with
+ * N lesions. Static, not to be freed. */
 const its_model_def *its_model_find(const char *name);
 
 /* How many numbered variants "NAME:1" ... "NAME:N" the built-in model m
@@ -252,18 +253,20 @@ size_t its_model_variants(const its_model_def *m);
 
 /* The names its_model_find accepts, for messages: "tme, tme:1 to tme:8,
  * kirschner1998, ..." into buf (n bytes, always terminated when n > 0;
- * cut short if too small). */
+ * cut short if too small; nothing when buf is NULL or n is 0). */
 void its_model_names(char *buf, size_t n);
 
-/* Index of a state, parameter, input or parameter set by name, or -1. */
+/* Index of a state, parameter, input or parameter set by name, or -1 (also
+ * for a NULL model or name). */
 int its_model_state_index(const its_model_def *m, const char *name);
 int its_model_param_index(const its_model_def *m, const char *name);
 int its_model_input_index(const its_model_def *m, const char *name);
 int its_model_set_index(const its_model_def *m, const char *name);
-/* Index of an observable by name, or -1. */
+/* Index of an observable by name, or -1 (also for NULL arguments). */
 int its_model_observable_index(const its_model_def *m, const char *name);
-/* Index of the first observable with the given role, or -1. */
-int its_model_observable_role(const its_model_def *m, its_obs_role role);
+/* Index of the first observable with the given role, or -1 (also for a
+ * NULL model). */
+int its_model_observable_index_by_role(const its_model_def *m, its_obs_role role);
 
 /* The binding of model m for an agent called `agent` whose substance is
  * `substance` (either may be NULL): the first binding naming the agent, else

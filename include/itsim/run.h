@@ -18,17 +18,26 @@ ITS_API_BEGIN
 
 typedef struct its_result its_result;
 
-/* its_scenario_run for arm i of a scenario with arms (same statuses; the
- * message names the arm). */
+/* its_scenario_run for arm i of a scenario with arms: the shared settings
+ * and therapy plus the arm's own. Same statuses and ownership, plus
+ * ITS_EINVAL for a scenario without arms or i out of range (no message);
+ * other messages, in its_scenario_errmsg, start "arm 'NAME': ". */
 its_status its_scenario_run_arm(its_scenario *sc, size_t i, its_result **out);
 
-/* Check everything and run the scenario (ITS_EINVAL for a scenario with
- * arms). *out receives a result owned by the
- * caller (its_result_free). On a solver failure (ITS_ESOLVER) *out still
- * receives the partial result up to the failure, whose summary and output
- * files record the status; on any other error *out is NULL. */
+/* Check everything and run the scenario. *out receives a result owned by
+ * the caller (its_result_free); the result keeps no pointer into sc. The
+ * scenario is not changed except for its last error. Statuses: ITS_OK;
+ * ITS_EINVAL (NULL argument, or a scenario with arms: use
+ * its_scenario_run_arm or its_comparison_run), ITS_ENOTFOUND, ITS_EUNIT,
+ * ITS_ERANGE (the scenario does not fit its model: unknown names, bad
+ * values, horizon or grid), ITS_ENOMEM, or the status of the simulation
+ * (ITS_ESOLVER, ITS_ECALLBACK); the message is in its_scenario_errmsg. On a
+ * solver failure (ITS_ESOLVER) *out still receives the partial result up
+ * to the failure, whose summary and output files record the status; on any
+ * other error *out is NULL. */
 its_status its_scenario_run(its_scenario *sc, its_result **out);
 
+/* Free a result and everything it owns (evaluators, strings). Accepts NULL. */
 void its_result_free(its_result *res);
 
 /* Clinical read-outs of a run (models with observables; docs/clinical.md):
@@ -57,21 +66,26 @@ typedef struct its_clinical_summary {
     size_t doses_not_reached;       /* after death or the end of the run */
 } its_clinical_summary;
 
-/* Copy the summary into *s; ITS_EINVAL for NULL arguments. */
+/* Copy the summary into *s. ITS_OK; ITS_EINVAL for NULL arguments (no
+ * message). */
 its_status its_result_get_clinical(const its_result *res, its_clinical_summary *s);
 /* The evaluators behind the summary (per-assessment detail, AE episodes),
- * owned by the result; NULL when not available. */
+ * borrowed from the result: valid until its_result_free, not to be freed;
+ * NULL when not available (no observables, no lesions assessed, NULL
+ * res). */
 const its_recist *its_result_recist(const its_result *res);
 const its_ctcae *its_result_ctcae(const its_result *res);
 
 /* Copy the solver statistics of the run into *stats (its_stats; t_reached
- * is where the run ended: the horizon, the time of death, or where the
- * solver gave up). ITS_EINVAL for NULL arguments. */
+ * is where the run ended, in model time: the horizon, the time of death,
+ * or where the solver gave up). ITS_OK; ITS_EINVAL for NULL arguments (no
+ * message). */
 its_status its_result_get_stats(const its_result *res, its_stats *stats);
 
 /* The last error of the functions taking the result (the writers of
  * itsim/io.h), else the failure message of the run ("" when it succeeded).
- * Owned by the result. */
+ * Owned by the result, valid until the next write or its_result_free; a
+ * static text for NULL. */
 const char *its_result_errmsg(const its_result *res);
 
 /* ---- comparisons ------------------------------------------------------------
@@ -89,15 +103,20 @@ typedef struct its_comparison its_comparison;
  * returned with its message in its_comparison_errmsg (ITS_ESOLVER: the
  * arm's partial result is kept; other failures: the arm has no result). */
 its_status its_comparison_run(its_scenario *sc, int threads, its_comparison **out);
+/* Free a comparison with its results. Accepts NULL. */
 void its_comparison_free(its_comparison *c);
+/* Number of arms (1 for a plain scenario; 0 for NULL). */
 size_t its_comparison_count(const its_comparison *c);
 /* Arm label (as written), identifier (file-name prefix) and result (NULL
- * if the arm could not run); owned by the comparison. */
+ * if the arm could not run), borrowed from the comparison: valid until
+ * its_comparison_free, not to be freed. NULL for NULL c or i out of
+ * range. */
 const char *its_comparison_label(const its_comparison *c, size_t i);
 const char *its_comparison_id(const its_comparison *c, size_t i);
 const its_result *its_comparison_result(const its_comparison *c, size_t i);
 /* The first arm's failure of its_comparison_run, or the last error of the
- * writers (itsim/io.h); "" when none. Owned by the comparison. */
+ * writers (itsim/io.h); "" when none. Owned by the comparison, valid until
+ * the next write or its_comparison_free; a static text for NULL. */
 const char *its_comparison_errmsg(const its_comparison *c);
 
 ITS_API_END

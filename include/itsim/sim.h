@@ -72,55 +72,68 @@ typedef struct its_stats {
 its_status its_sim_create(const its_model_def *m, its_sim **out, char *msg,
                           size_t msglen);
 
-/* Free the handle and all its workspace. Accepts NULL. */
+/* Free the handle and all its workspace (not the model). Accepts NULL. */
 void its_sim_free(its_sim *sim);
 
-/* The model this handle simulates. */
+/* The model this handle simulates: the definition passed to its_sim_create,
+ * borrowed (not to be freed; owned by whoever owns the definition, static
+ * for built-in models). NULL for a NULL handle. */
 const its_model_def *its_sim_model(const its_sim *sim);
 
 /* Message describing the last error on this handle ("" if none). The string
- * is owned by the handle and valid until the next call on it. */
+ * is owned by the handle and valid until the next call on it; a static text
+ * for NULL. */
 const char *its_sim_errmsg(const its_sim *sim);
 
 /* Restore the model's default parameters, initial values and default set,
  * and remove every dose; every initial value follows the parameters again.
- * Tolerances and method are kept. */
+ * Extinction floors return to the model's; tolerances, method, the
+ * non-negativity setting and the dose gate are kept. Nothing for NULL. */
 void its_sim_reset(its_sim *sim);
 
-/* Set a parameter (model units). Initial values not set by
+/* Set a parameter (in the unit of its its_param_def). Initial values not set by
  * its_sim_set_initial follow: they become the state the new parameters
  * imply (its_model_initial_state; e.g. blood pools scale with the blood
- * volume). ITS_ENOTFOUND for an unknown name, ITS_ERANGE for a non-finite
+ * volume). ITS_OK; ITS_EINVAL for NULL arguments; ITS_ENOTFOUND for an
+ * unknown name; ITS_ERANGE for a non-finite
  * value or one outside the parameter's domain (its_param_def.domain; the
  * message names the parameter and the domain) or one for which the initial
- * state cannot be computed (the parameter is then unchanged). */
+ * state cannot be computed (the parameter is then unchanged). Message on
+ * the handle. */
 its_status its_sim_set_param(its_sim *sim, const char *name, double value);
 /* Copy the current value of parameter `name` into *value. ITS_ENOTFOUND
  * for an unknown name, ITS_EINVAL for NULL (no message: the handle is
  * read-only here). */
 its_status its_sim_get_param(const its_sim *sim, const char *name,
                              double *value);
-/* Read-only view of all n_params parameter values. */
+/* Read-only view of all n_params parameter values (model units), borrowed
+ * from the handle: valid until its_sim_free, changed by the setters. NULL
+ * for a NULL handle. */
 const double *its_sim_params(const its_sim *sim);
 
 /* Apply a named parameter set of the model (its values overwrite the
- * current ones; initial values follow as for its_sim_set_param).
- * ITS_ENOTFOUND if the model has no such set, ITS_ERANGE if one of its
- * values lies outside its parameter's domain. */
+ * current ones; initial values follow as for its_sim_set_param). ITS_OK;
+ * ITS_EINVAL for NULL arguments; ITS_ENOTFOUND if the model has no such
+ * set; ITS_ERANGE if one of its values lies outside its parameter's domain
+ * or the initial state cannot be computed. Message on the handle. */
 its_status its_sim_apply_set(its_sim *sim, const char *set_name);
 
-/* Set an initial value (model units). An explicitly set value wins: it no
- * longer follows parameter changes (until its_sim_reset). ITS_ENOTFOUND for
- * an unknown state, ITS_ERANGE for a negative or non-finite value. */
+/* Set an initial value (in the state's unit). An explicitly set value wins:
+ * it no longer follows parameter changes (until its_sim_reset). ITS_OK;
+ * ITS_EINVAL for NULL arguments; ITS_ENOTFOUND for an unknown state;
+ * ITS_ERANGE for a non-finite value, or a negative one while non-negativity
+ * is on. Message on the handle. */
 its_status its_sim_set_initial(its_sim *sim, const char *state, double value);
-/* Read-only view of the n_states initial values. */
+/* Read-only view of the n_states initial values (model units), borrowed
+ * from the handle like its_sim_params. NULL for a NULL handle. */
 const double *its_sim_initial(const its_sim *sim);
 
 /* Tolerances. The relative and the absolute tolerance are independent
  * settings: each setter changes only what it names. Defaults: rtol 1e-8;
  * atol per state, 1e-10 times the state's scale max(|initial value|, 1)
  * taken when the run starts. All values finite and > 0, else ITS_ERANGE
- * (the handle keeps its previous tolerances); ITS_EINVAL for NULL. */
+ * with a message on the handle (which keeps its previous tolerances);
+ * ITS_EINVAL for NULL; ITS_OK. */
 /* Both: rtol, and one absolute tolerance atol (in each state's own units)
  * for every state. */
 its_status its_sim_set_tolerances(its_sim *sim, double rtol, double atol);
@@ -135,8 +148,14 @@ its_status its_sim_set_atol_vector(its_sim *sim, const double *atol);
  * tolerances (atol may be NULL; the caller's array) a run started now
  * would use. ITS_EINVAL for a NULL handle. */
 its_status its_sim_get_tolerances(const its_sim *sim, double *rtol, double *atol);
+/* Integration method (default ITS_METHOD_BDF). The solver is rebuilt when
+ * the method changes. ITS_OK; ITS_EINVAL for NULL or an unknown method (no
+ * message); ITS_ENOMEM or ITS_ESOLVER when the solver cannot be rebuilt
+ * (the previous method is kept; message on the handle). */
 its_status its_sim_set_method(its_sim *sim, its_method method);
-/* Maximum internal steps per output interval (CVODE mxstep), > 0. */
+/* Maximum internal steps per output interval (CVODE mxstep), > 0. ITS_OK;
+ * ITS_EINVAL for NULL; ITS_ERANGE for max_steps <= 0 (message on the
+ * handle). */
 its_status its_sim_set_max_steps(its_sim *sim, long max_steps);
 
 /* Extinction floor of a state (model units, >= 0; 0 disables): when the
@@ -144,26 +163,34 @@ its_status its_sim_set_max_steps(its_sim *sim, long max_steps);
  * finding), sets the state to exactly 0, reports an ITS_ROW_EXTINCT row and
  * restarts. Models with deep troughs need such an explicit rule (e.g.
  * "T < 1 cell means eradicated"); see docs/models/. Overrides the model
- * default. ITS_ENOTFOUND, ITS_ERANGE. */
+ * default. ITS_OK; ITS_EINVAL for NULL arguments; ITS_ENOTFOUND for an
+ * unknown state; ITS_ERANGE for a negative or non-finite floor (message on
+ * the handle). */
 its_status its_sim_set_floor(its_sim *sim, const char *state, double floor);
 
 /* Non-negativity constraints on every state (CVODE constraints), on by
- * default. Turn off only for models whose states may be negative. */
+ * default (on != 0). Turn off only for models whose states may be
+ * negative. ITS_OK; ITS_EINVAL for a NULL handle. */
 its_status its_sim_set_nonnegative(its_sim *sim, int on);
 
-/* Remove all doses. */
+/* Remove all doses (nothing for NULL). */
 void its_sim_clear_doses(its_sim *sim);
 
-/* A bolus of `amount` (input units) at time t: the target state jumps by
- * scale*amount at exactly t. amount >= 0 and finite, t finite. ITS_ENOTFOUND
- * for an unknown input, ITS_ERANGE for a bad value, ITS_ENOMEM. */
+/* A bolus of `amount` (input units) at time t (model time units): the
+ * target state jumps by scale*amount at exactly t. amount >= 0 and finite,
+ * t finite. The input name is looked up, not kept. ITS_OK; ITS_EINVAL for
+ * NULL arguments; ITS_ENOTFOUND for an unknown input; ITS_ERANGE for a bad
+ * value; ITS_ENOMEM (message on the handle). */
 its_status its_sim_add_bolus(its_sim *sim, const char *input, double t,
                              double amount);
 
-/* A zero-order infusion at `rate` (input units per model time unit) from
- * t_start for `duration` (> 0; INFINITY for a constant rate to the end of
- * every run). Rates of overlapping infusions add up. Integration is stopped
- * and restarted at every switch. */
+/* A zero-order infusion at `rate` (input units per model time unit, finite
+ * and >= 0) from t_start (finite) for `duration` (model time units, > 0;
+ * INFINITY for a constant rate to the end of every run). Rates of
+ * overlapping infusions add up. Integration is stopped and restarted at
+ * every switch. ITS_OK; ITS_EINVAL for NULL arguments; ITS_ENOTFOUND for an
+ * unknown input; ITS_ERANGE for a bad time, rate or duration; ITS_ENOMEM
+ * (message on the handle). */
 its_status its_sim_add_infusion(its_sim *sim, const char *input,
                                 double t_start, double duration, double rate);
 
@@ -188,14 +215,16 @@ typedef struct its_release {
 } its_release;
 
 /* Cumulative fraction of a dose released t time units after administration:
- * burst + (1 - burst) F(t); 0 for t < 0. NaN for an invalid release. */
+ * burst + (1 - burst) F(t); 0 for t < 0. NaN for an invalid or NULL
+ * release. */
 double its_release_fraction(const its_release *r, double t);
 
 /* A dose released by a delivery system: at time t the burst fraction of
  * `amount` (input units) enters the target state at once, the rest at the
  * rate amount (1 - burst) dF/dt. Integration restarts at t and at the end of
- * a finite release. ITS_ENOTFOUND, ITS_ERANGE (bad amount, time or release
- * parameters), ITS_ENOMEM. */
+ * a finite release; *release is copied. ITS_OK; ITS_EINVAL for NULL
+ * arguments; ITS_ENOTFOUND for an unknown input; ITS_ERANGE (bad amount,
+ * time or release parameters); ITS_ENOMEM (message on the handle). */
 its_status its_sim_add_release(its_sim *sim, const char *input, double t,
                                double amount, const its_release *release);
 
@@ -212,7 +241,8 @@ typedef double (*its_dose_gate_fn)(double t, const double *y, size_t n_states,
                                    size_t dose, const char *input,
                                    double planned, void *user);
 
-/* Set (or clear with NULL) the dose gate. */
+/* Set (or clear with NULL) the dose gate; `user` is passed to it and not
+ * owned (it must outlive the runs). ITS_OK; ITS_EINVAL for a NULL handle. */
 its_status its_sim_set_dose_gate(its_sim *sim, its_dose_gate_fn gate, void *user);
 
 typedef enum its_dose_kind {
@@ -232,10 +262,12 @@ typedef struct its_dose_record {
 } its_dose_record;
 
 /* The i-th scheduled dose (in the order added) and its outcome in the last
- * run, copied into *r. ITS_EINVAL for a bad index or NULL. */
+ * run, copied into *r. ITS_OK; ITS_EINVAL for a bad index or NULL (no
+ * message). */
 its_status its_sim_get_dose_record(const its_sim *sim, size_t i, its_dose_record *r);
 
-/* Number of doses (boluses, infusions, releases) currently scheduled. */
+/* Number of doses (boluses, infusions, releases) currently scheduled (0
+ * for NULL). */
 size_t its_sim_dose_count(const its_sim *sim);
 
 /* Run from t0 to t_end (t_end > t0). The state starts at the initial
@@ -245,22 +277,26 @@ size_t its_sim_dose_count(const its_sim *sim);
  * EXTINCT row when a floor is crossed. Doses exactly at t0 are applied before
  * the first integration step (a PREDOSE/POSTDOSE pair at t0 is reported);
  * doses at t_end are reported but do not matter for the integration.
- * Returns ITS_OK, ITS_EINVAL / ITS_ERANGE for bad times, ITS_ESOLVER (the
- * message gives CVODE's reason and the time reached), ITS_ECALLBACK. */
+ * `user` is passed to the observer (not owned). Times are in model time
+ * units. Returns ITS_OK, ITS_EINVAL / ITS_ERANGE for bad times, ITS_ESOLVER
+ * (the message gives CVODE's reason and the time reached), ITS_ECALLBACK
+ * (the observer or the gate stopped the run); message on the handle. */
 its_status its_sim_run(its_sim *sim, double t0, double t_end,
                        const double *t_out, size_t n_out,
                        its_observer_fn observer, void *user);
 
-/* State at the end of the last run (n_states values copied into y).
- * ITS_EINVAL for NULL or when no run has ended since the last reset. */
+/* State at the end of the last run (n_states values in model units copied
+ * into y). ITS_OK; ITS_EINVAL for NULL or when no run has ended since the
+ * last reset (no message). */
 its_status its_sim_get_final_state(const its_sim *sim, double *y);
 
 /* Statistics of the last run, including those of the segment in progress
  * when the run stopped (solver failure, observer or gate stop), copied into
- * *stats. ITS_EINVAL for NULL. */
+ * *stats. ITS_OK; ITS_EINVAL for NULL (no message). */
 its_status its_sim_get_stats(const its_sim *sim, its_stats *stats);
 
-/* Version of the SUNDIALS library itsim was built with, e.g. "6.4.1". */
+/* Version of the SUNDIALS library itsim was built with, e.g. "6.4.1".
+ * Static string, never NULL; not to be freed. */
 const char *its_sundials_version(void);
 
 ITS_API_END

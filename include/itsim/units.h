@@ -49,19 +49,24 @@ typedef struct its_unit {
  * dimensionless. Known atoms include s, min, h, d, day(s), wk, week(s), y;
  * m, cm, mm, um, L, l, mL, ml, uL, dL; g, kg, mg, ug, µg, ng, pg;
  * cell, cells; IU, kIU, MIU; mol, mmol, umol, nmol, pmol, M, mM, uM, nM, pM;
- * au; "%" (0.01). Returns ITS_OK, ITS_EINVAL (NULL argument) or ITS_EUNIT;
- * on error a message naming the offending part is written to msg (may be
- * NULL; truncated to msglen bytes, always NUL-terminated). */
+ * au; "%" (0.01). Returns ITS_OK, ITS_EINVAL (NULL argument) or ITS_EUNIT.
+ * Like every function without a handle, it writes its message into msg: at
+ * most msglen bytes, always terminated, "" on success, a message naming the
+ * offending part on error; msg may be NULL. The same holds for
+ * its_unit_convert and its_quantity_parse. */
 its_status its_unit_parse(const char *text, its_unit *out, char *msg,
                           size_t msglen);
 
-/* Non-zero when a and b have the same dimension and ratio exponents. */
+/* Non-zero when a and b have the same dimension and ratio exponents; 0 when
+ * either is NULL. */
 int its_unit_compatible(const its_unit *a, const its_unit *b);
 
 /* Convert value from unit `from` to unit `to`. ITS_EUNIT when either unit is
  * unknown or the two are dimensionally incompatible, ratio[] included (the
- * message names both dimensions, e.g. "dimensionless" and "mass per mass"), ITS_ERANGE when a finite value overflows in the conversion,
- * ITS_EINVAL for a NULL argument. *out is written only on success. */
+ * message names both dimensions, e.g. "dimensionless" and "mass per
+ * mass"), ITS_ERANGE when a finite value overflows in the conversion,
+ * ITS_EINVAL for a NULL argument. *out is written only on success. Message
+ * in msg (msglen bytes, "" on success; may be NULL). */
 its_status its_unit_convert(double value, const char *from, const char *to,
                             double *out, char *msg, size_t msglen);
 
@@ -73,7 +78,8 @@ its_status its_unit_convert(double value, const char *from, const char *to,
  * a NULL argument. *out is written only on success. Numbers are read in the
  * C locale convention (a '.' decimal point) whatever the process locale;
  * underflow gives 0. Also accepted: mcg, micro written u, U+00B5 or U+03BC,
- * and powers written "**n". */
+ * and powers written "**n". Message in msg (msglen bytes, "" on success;
+ * may be NULL). */
 its_status its_quantity_parse(const char *text, const char *unit, double *out,
                               char *msg, size_t msglen);
 

@@ -23,16 +23,21 @@ typedef struct its_check_result {
     int passed;              /* non-zero when within tolerance */
 } its_check_result;
 
-/* Number of checks. */
+/* Number of checks (static; every index below it names one). */
 size_t its_check_count(void);
 
-/* Identifier of check i, or NULL when out of range. */
+/* Identifier of check i ("H1"; static, not to be freed), or NULL when out
+ * of range. */
 const char *its_check_id(size_t i);
 
-/* Run check i and fill *r. Returns ITS_OK when it ran (whether or not it
- * passed: see r->passed), ITS_EINVAL for a bad index, or the status of the
- * failed simulation (r->passed is then 0 and computed is NaN). */
-its_status its_check_run(size_t i, its_check_result *r);
+/* Run check i and fill *r (its strings are static). Returns ITS_OK when it
+ * ran (whether or not it passed: see r->passed), ITS_EINVAL for a bad index
+ * or a NULL r, or the status of the failed simulation (ITS_ENOMEM,
+ * ITS_ESOLVER, ...; r->passed is then 0 and computed is NaN). The reason
+ * goes to msg ("check H1 (hahnfeldt1999): " and the simulation's message),
+ * at most msglen bytes, always terminated, "" when the check ran; msg may
+ * be NULL. Thread-safe: each call makes its own simulation. */
+its_status its_check_run(size_t i, its_check_result *r, char *msg, size_t msglen);
 
 ITS_API_END
 #ifdef __cplusplus

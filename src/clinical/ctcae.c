@@ -22,7 +22,7 @@ struct its_ctcae {
     double t_last, t_death;
     its_ae_term death_term;
     int started;
-    char err[160];          /* last error of its_ctcae_push */
+    char err[160];          /* last error of its_ctcae_begin or its_ctcae_push */
 };
 
 static const struct {
@@ -111,16 +111,22 @@ void its_ctcae_opts_default(its_ctcae_opts *o, double anc_lln)
     }
 }
 
-its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out)
+its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out, char *msg,
+                            size_t msglen)
 {
     its_ctcae *g;
     int k, i;
-    if (!out)
+    its__fmt(msg, msglen, "%s", "");
+    if (!out) {
+        its__fmt(msg, msglen, "its_ctcae_create: NULL out");
         return ITS_EINVAL;
+    }
     *out = NULL;
     g = its__calloc(1, sizeof *g);
-    if (!g)
+    if (!g) {
+        its__fmt(msg, msglen, "out of memory for a CTCAE grader");
         return ITS_ENOMEM;
+    }
     if (opts)
         g->o = *opts;
     else
@@ -128,6 +134,10 @@ its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out)
     for (k = 0; k < ITS_AE_NTERMS; k++)
         for (i = 0; i < 5; i++)
             if (!(g->o.scale[k].persist[i] >= 0.0) || !isfinite(g->o.scale[k].persist[i])) {
+                its__fmt(msg, msglen,
+                         "CTCAE option scale[%s].persist[%d] (grade %d) = %g: must be "
+                         "finite and >= 0",
+                         terms[k].id, i, i + 1, g->o.scale[k].persist[i]);
                 its__free(g);
                 return ITS_EINVAL;
             }
@@ -151,9 +161,13 @@ its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS], si
     int k, i;
     if (!g || !role_index)
         return ITS_EINVAL;
+    g->err[0] = '\0';
     for (k = 0; k < ITS_AE_NTERMS; k++)
-        if (role_index[k] < -1 || (role_index[k] >= 0 && (size_t)role_index[k] >= n_obs))
+        if (role_index[k] < -1 || (role_index[k] >= 0 && (size_t)role_index[k] >= n_obs)) {
+            its__fmt(g->err, sizeof g->err, "observable index %d of term %s outside [-1, %zu)",
+                     role_index[k], terms[k].id, n_obs);
             return ITS_EINVAL;
+        }
     for (k = 0; k < ITS_AE_NTERMS; k++) {
         term_state *s = &g->s[k];
         s->idx = role_index[k];
@@ -295,11 +309,14 @@ int its_ctcae_baseline(const its_ctcae *g, its_ae_term k)
     return g && (unsigned)k < ITS_AE_NTERMS && g->s[k].idx >= 0 ? g->s[k].baseline : -1;
 }
 
-double its_ctcae_death(const its_ctcae *g, its_ae_term *term)
+double its_ctcae_death_time(const its_ctcae *g)
 {
-    if (term)
-        *term = g ? g->death_term : ITS_AE_NTERMS;
     return g ? g->t_death : (double)NAN;
+}
+
+its_ae_term its_ctcae_death_term(const its_ctcae *g)
+{
+    return g && !isnan(g->t_death) ? g->death_term : ITS_AE_NTERMS;
 }
 
 size_t its_ctcae_episode_count(const its_ctcae *g)

@@ -68,33 +68,68 @@ static void set_err(its_recist *r, const char *fmt, ...)
     va_end(ap);
 }
 
-static int opts_ok(const its_recist_opts *o)
+/* Names the first rule of o that makes no sense in msg and returns 0, or
+ * returns 1. NaN fails every comparison and is refused with it. */
+static int bad_opt(char *msg, size_t msglen, const char *name, double v, const char *need)
 {
-    return o->measurable_mm > 0.0 && o->detect_mm >= 0.0 &&
-           o->detect_mm <= o->measurable_mm && o->new_lesion_mm >= o->detect_mm &&
-           o->max_targets >= 1 && o->max_per_organ >= 1 && o->pr_fraction > 0.0 &&
-           o->pr_fraction < 1.0 && o->pd_fraction > 0.0 && o->pd_abs_mm >= 0.0 &&
-           o->nt_pd_fraction > 0.0 && o->nt_pd_abs_mm >= 0.0 && o->confirm_after >= 0.0 &&
-           o->sd_min >= 0.0 && o->drr_onset >= 0.0 && o->drr_duration >= 0.0 &&
-           isfinite(o->measurable_mm) && isfinite(o->new_lesion_mm) &&
-           isfinite(o->confirm_after) && isfinite(o->sd_min) &&
-           isfinite(o->drr_onset) && isfinite(o->drr_duration);
+    its__fmt(msg, msglen, "RECIST option %s = %g: must be %s", name, v, need);
+    return 0;
 }
 
-its_status its_recist_create(const its_recist_opts *opts, its_recist **out)
+static int opts_ok(const its_recist_opts *o, char *msg, size_t msglen)
+{
+    if (!(o->measurable_mm > 0.0) || !isfinite(o->measurable_mm))
+        return bad_opt(msg, msglen, "measurable_mm", o->measurable_mm, "finite and > 0");
+    if (!(o->detect_mm >= 0.0) || !(o->detect_mm <= o->measurable_mm))
+        return bad_opt(msg, msglen, "detect_mm", o->detect_mm, ">= 0 and <= measurable_mm");
+    if (!(o->new_lesion_mm >= o->detect_mm) || !isfinite(o->new_lesion_mm))
+        return bad_opt(msg, msglen, "new_lesion_mm", o->new_lesion_mm,
+                       "finite and >= detect_mm");
+    if (o->max_targets < 1)
+        return bad_opt(msg, msglen, "max_targets", o->max_targets, ">= 1");
+    if (o->max_per_organ < 1)
+        return bad_opt(msg, msglen, "max_per_organ", o->max_per_organ, ">= 1");
+    if (!(o->pr_fraction > 0.0 && o->pr_fraction < 1.0))
+        return bad_opt(msg, msglen, "pr_fraction", o->pr_fraction, "in (0, 1)");
+    if (!(o->pd_fraction > 0.0))
+        return bad_opt(msg, msglen, "pd_fraction", o->pd_fraction, "> 0");
+    if (!(o->pd_abs_mm >= 0.0))
+        return bad_opt(msg, msglen, "pd_abs_mm", o->pd_abs_mm, ">= 0");
+    if (!(o->nt_pd_fraction > 0.0))
+        return bad_opt(msg, msglen, "nt_pd_fraction", o->nt_pd_fraction, "> 0");
+    if (!(o->nt_pd_abs_mm >= 0.0))
+        return bad_opt(msg, msglen, "nt_pd_abs_mm", o->nt_pd_abs_mm, ">= 0");
+    if (!(o->confirm_after >= 0.0) || !isfinite(o->confirm_after))
+        return bad_opt(msg, msglen, "confirm_after", o->confirm_after, "finite and >= 0");
+    if (!(o->sd_min >= 0.0) || !isfinite(o->sd_min))
+        return bad_opt(msg, msglen, "sd_min", o->sd_min, "finite and >= 0");
+    if (!(o->drr_onset >= 0.0) || !isfinite(o->drr_onset))
+        return bad_opt(msg, msglen, "drr_onset", o->drr_onset, "finite and >= 0");
+    if (!(o->drr_duration >= 0.0) || !isfinite(o->drr_duration))
+        return bad_opt(msg, msglen, "drr_duration", o->drr_duration, "finite and >= 0");
+    return 1;
+}
+
+its_status its_recist_create(const its_recist_opts *opts, its_recist **out, char *msg,
+                             size_t msglen)
 {
     its_recist *r;
-    if (!out)
+    its__fmt(msg, msglen, "%s", "");
+    if (!out) {
+        its__fmt(msg, msglen, "its_recist_create: NULL out");
         return ITS_EINVAL;
+    }
     *out = NULL;
     r = its__calloc(1, sizeof *r);
-    if (!r)
+    if (!r) {
+        its__fmt(msg, msglen, "out of memory for a RECIST evaluator");
         return ITS_ENOMEM;
+    }
     if (opts)
         r->o = *opts;
     else
         its_recist_opts_default(&r->o);
-    if (!opts_ok(&r->o)) {
+    if (!opts_ok(&r->o, msg, msglen)) {
         its__free(r);
         return ITS_EINVAL;
     }

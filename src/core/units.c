@@ -17,7 +17,6 @@
 #define MAX_DIGITS 512   /* significant digits accepted in a number */
 #define MAX_E10 1000000L /* saturation of decimal exponents while reading */
 
-
 /* A unit while parsing: factor = num / den * 10^p10. num and den are
  * integer-valued (60, 86400, ...), so decimal prefixes and powers stay
  * exact: "mm3" is exactly the double nearest 1e-9. The exponents are kept
@@ -73,7 +72,6 @@ static const atom_def atoms[] = {
 
 static const char *const dim_names[ITS_UNIT_NDIM] = {
     "time", "length", "mass", "cell", "IU", "amount", "au", "temperature"};
-
 
 static int is_space(char c)
 {

@@ -44,7 +44,10 @@ its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
  * not stay coupled to the states it acts on. */
 void its__cv_new_run(its__cv *cv);
 
-/* Entries in the Jacobian's sparsity pattern now (diagonal included). */
+/* Entries in the Jacobian's sparsity pattern now (diagonal included).
+ * For tests only: the library does not call it; tests/test_linsol.c
+ * checks with it that the pattern grows within a run and is reset by
+ * its__cv_new_run. */
 size_t its__cv_pattern_nnz(const its__cv *cv);
 
 /* Add the counters of the current segment to *stats. */

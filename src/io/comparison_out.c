@@ -104,11 +104,13 @@ its_status its_comparison_write(const its_comparison *c, const char *dir, its_ou
     its_status st;
     if (!c)
         return ITS_EINVAL;
+    /* the handle is const for users; only its error buffer is written */
+    if (c->err)
+        c->err[0] = '\0';
     ctx.c = c;
     /* 4 figures per arm and the comparison */
-    if (its__figs_begin(&ctx.figs, o, 8 + 6 * c->n) != ITS_OK)
+    if (its__figs_begin(&ctx.figs, o, 8 + 6 * c->n, c->err) != ITS_OK)
         return ITS_ENOMEM;
-    /* the handle is const for users; only its error buffer is written */
     st = its__write_dir_atomic(dir, ctx.figs.opts, fill_comparison, &ctx, c->err);
     its__figs_end(&ctx.figs);
     return st;

@@ -46,8 +46,9 @@ typedef struct its__figs {
     size_t n, cap;
 } its__figs;
 /* Set up figs for one write with room for cap scripts (o NULL: defaults;
- * o->note is cleared); ITS_ENOMEM. its__figs_end frees it. */
-its_status its__figs_begin(its__figs *figs, its_output_opts *o, size_t cap);
+ * o->note is cleared); ITS_ENOMEM with a message in err (ITS__ERRLEN
+ * bytes, may be NULL). its__figs_end frees it. */
+its_status its__figs_begin(its__figs *figs, its_output_opts *o, size_t cap, char *err);
 void its__figs_end(its__figs *figs);
 its_status its__write_run_files(const its_result *res, const char *tmp, const char *prefix,
                                 mode_t *fmode, its__figs *figs, char *err);

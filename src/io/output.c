@@ -882,7 +882,7 @@ void its_output_opts_default(its_output_opts *o)
     o->render = 1;
 }
 
-its_status its__figs_begin(its__figs *figs, its_output_opts *o, size_t cap)
+its_status its__figs_begin(its__figs *figs, its_output_opts *o, size_t cap, char *err)
 {
     memset(figs, 0, sizeof *figs);
     if (!o) {
@@ -893,6 +893,8 @@ its_status its__figs_begin(its__figs *figs, its_output_opts *o, size_t cap)
     figs->opts = o;
     figs->cap = cap;
     figs->names = its__calloc(cap ? cap : 1, sizeof *figs->names);
+    if (!figs->names)
+        its__fmt(err, ITS__ERRLEN, "out of memory for the list of %zu figures", cap);
     return figs->names ? ITS_OK : ITS_ENOMEM;
 }
 
@@ -1381,7 +1383,7 @@ its_status its_result_write(const its_result *res, const char *dir, its_output_o
     if (res->err)
         res->err[0] = '\0';
     ctx.res = res;
-    if (its__figs_begin(&ctx.figs, o, 16) != ITS_OK)
+    if (its__figs_begin(&ctx.figs, o, 16, res->err) != ITS_OK)
         return ITS_ENOMEM;
     st = its__write_dir_atomic(dir, ctx.figs.opts, fill_single, &ctx, res->err);
     its__figs_end(&ctx.figs);

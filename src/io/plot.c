@@ -651,7 +651,7 @@ static its_status fig_tumour(const run *r, const char *dir, char names[][128], s
     const its__clinrun *c = &res->clin;
     const its__plan *p = &res->plan;
     const its_model_def *m = r->m;
-    const int burden = its_model_observable_role(m, ITS_OBS_TUMOUR_BURDEN);
+    const int burden = its_model_observable_index_by_role(m, ITS_OBS_TUMOUR_BURDEN);
     const int lesions = c->n_lesions > 0;
     /* assessed: RECIST ran; recist: ... with target lesions (a sum to draw) */
     const int assessed = lesions && r->have_sum && r->sum.recist_available && c->recist_ok;
@@ -1213,9 +1213,9 @@ static its_status fig_toxicity(const run *r, int zoom, const char *dir, char nam
     const its_result *res = r->res;
     const its__plan *p = &res->plan;
     const its_model_def *m = r->m;
-    const int sbp = its_model_observable_role(m, ITS_OBS_SBP);
-    const int temp = its_model_observable_role(m, ITS_OBS_TEMPERATURE);
-    const int anc = its_model_observable_role(m, ITS_OBS_ANC);
+    const int sbp = its_model_observable_index_by_role(m, ITS_OBS_SBP);
+    const int temp = its_model_observable_index_by_role(m, ITS_OBS_TEMPERATURE);
+    const int anc = its_model_observable_index_by_role(m, ITS_OBS_ANC);
     int graded[ITS_AE_NTERMS], n_graded = 0, k;
     const int has_doses = p->n_doses > 0 && r->n_inputs > 0;
     double w[4];
@@ -1411,7 +1411,7 @@ static its_status cmp_scan(cmp_ctx *c, char *err, size_t errlen)
         if (!c->m)
             c->tunit = c->res[i]->plan.model->time_unit;
         c->m++;
-        if (its_model_observable_role(c->res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN) >= 0)
+        if (its_model_observable_index_by_role(c->res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN) >= 0)
             c->n_burden++;
         run_init(&r, c->res[i], c->prefixes[i]);
         if (r.t0 < c->tmin)
@@ -1516,7 +1516,7 @@ static void cmp_trends(script *s, const cmp_ctx *c)
         int bo;
         if (!cmp_drawn(c, i))
             continue;
-        bo = its_model_observable_role(c->res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN);
+        bo = its_model_observable_index_by_role(c->res[i]->plan.model, ITS_OBS_TUMOUR_BURDEN);
         if (bo < 0)
             continue;
         item(s, "clin%zu using \"t\":(lf(column(%s), cell_floor)) with lines lw lw%zu "

@@ -50,7 +50,9 @@ size_t its_model_variants(const its_model_def *m)
 void its_model_names(char *buf, size_t n)
 {
     size_t i, used;
-    its__fmt(buf, n, "%s", "");
+    if (buf == NULL || n == 0)
+        return;
+    buf[0] = '\0';
     for (i = 0; i < its_model_count() && (used = strlen(buf)) + 1 < n; i++) {
         const its_model_def *m = registry[i];
         if (its_model_variants(m))
@@ -99,7 +101,7 @@ int its_model_observable_index(const its_model_def *m, const char *name)
     ITS__FIND(observables, n_observables);
 }
 
-int its_model_observable_role(const its_model_def *m, its_obs_role role)
+int its_model_observable_index_by_role(const its_model_def *m, its_obs_role role)
 {
     size_t i;
     if (!m)

@@ -77,7 +77,7 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
                 break;
             }
     for (k = 0; k < ITS_AE_NTERMS; k++)
-        ids[k] = its_model_observable_role(m, its_ae_term_role((its_ae_term)k));
+        ids[k] = its_model_observable_index_by_role(m, its_ae_term_role((its_ae_term)k));
     its_ctcae_opts_default(&co, p->clin.anc_lln);
     /* persistence times are in days: into model time units */
     if (its_unit_convert(1.0, "d", m->time_unit, &day, NULL, 0) != ITS_OK)
@@ -85,9 +85,14 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
     for (k = 0; k < ITS_AE_NTERMS; k++)
         for (g = 0; g < 5; g++)
             co.scale[k].persist[g] *= day;
-    if ((st = its_ctcae_create(&co, &c->ctcae)) != ITS_OK ||
-        (st = its_ctcae_begin(c->ctcae, ids, c->n_obs)) != ITS_OK ||
-        (st = its_recist_create(&p->clin.recist, &c->recist)) != ITS_OK)
+    if ((st = its_ctcae_create(&co, &c->ctcae, res->message, sizeof res->message)) != ITS_OK)
+        return st;
+    if ((st = its_ctcae_begin(c->ctcae, ids, c->n_obs)) != ITS_OK) {
+        its__fmt(res->message, sizeof res->message, "%s", its_ctcae_errmsg(c->ctcae));
+        return st;
+    }
+    if ((st = its_recist_create(&p->clin.recist, &c->recist, res->message,
+                                sizeof res->message)) != ITS_OK)
         return st;
     c->tol = tol;
 
@@ -181,7 +186,7 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
     if (died) {
         c->death = t;
         c->death_cause = 2;
-        its_ctcae_death(c->ctcae, &c->death_term);
+        c->death_term = its_ctcae_death_term(c->ctcae);
     } else if (c->burden_obs >= 0 && p->clin.lethal_burden > 0.0 &&
                c->obs[c->burden_obs] >= p->clin.lethal_burden) {
         died = 1;

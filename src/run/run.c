@@ -323,8 +323,8 @@ static its_status run_scenario(its_scenario *sc, its_result **out)
     if (st == ITS_OK)
         st = build_sim(sc, &res->plan, &sim);
     if (st == ITS_OK && (st = prepare_run(res, sim, &rs)) != ITS_OK && st != ITS_ENOMEM)
-        its__fmt(err, ITS__ERRLEN, "%s: clinical: settings out of range for the read-outs",
-                 res->plan.source);
+        its__fmt(err, ITS__ERRLEN, "%s: clinical: settings out of range for the read-outs: %s",
+                 res->plan.source, res->message);
     if (st == ITS_OK) {
         st = its_sim_run(sim, res->plan.t0, res->plan.t1, rs.grid, rs.n_grid, store_row,
                          &rs.ctx);

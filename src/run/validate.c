@@ -12,15 +12,19 @@
 
 #define ITS__NAN ((double)NAN)
 
-typedef its_status (*check_fn)(its_check_result *r);
+/* A check fills r->expected and r->computed. The simulation it creates is
+ * left in *sp, so that its_check_run can report the simulation's message
+ * when the check fails, and frees it. */
+typedef its_status (*check_fn)(its_check_result *r, its_sim **sp);
 
 /* ---- helpers ------------------------------------------------------------- */
 
-/* Create a simulation of a built-in model, or fail with its status. */
-static its_status make(const char *model, its_sim **s)
+/* Create a simulation of a built-in model into *sp, or fail with its
+ * status. */
+static its_status make(const char *model, its_sim **sp)
 {
     const its_model_def *m = its_model_find(model);
-    return m != NULL ? its_sim_create(m, s, NULL, 0) : ITS_ENOTFOUND;
+    return m != NULL ? its_sim_create(m, sp, NULL, 0) : ITS_ENOTFOUND;
 }
 
 static double param(const its_sim *s, const char *name)
@@ -66,60 +70,61 @@ static int record_grid(double t, const double *y, size_t n, its_row_kind k,
 
 /* ---- Hahnfeldt 1999 ------------------------------------------------------ */
 
-static its_status H1(its_check_result *r)
+static its_status H1(its_check_result *r, its_sim **sp)
 {
     its_sim *s;
-    its_status st = make("hahnfeldt1999", &s);
+    its_status st = make("hahnfeldt1999", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     /* Untreated set point V = K = (b/d)^(3/2) [P; derived from dK/dt = 0]. */
     r->expected = pow(param(s, "b") / param(s, "d"), 1.5);
     st = final_value(s, 1000.0, "V", &r->computed);
-    its_sim_free(s);
     return st;
 }
 
 /* V just before the last TNP-470 dose of a long q.o.d. course. */
-static its_status tnp470_set_point(double v0, double k0, double *out)
+static its_status tnp470_set_point(double v0, double k0, double *out, its_sim **sp)
 {
     its_sim *s;
     int i;
-    its_status st = make("hahnfeldt1999", &s);
+    its_status st = make("hahnfeldt1999", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     its_sim_set_initial(s, "V", v0);
     its_sim_set_initial(s, "K", k0);
     for (i = 0; i < 200 && st == ITS_OK; i++)
         st = its_sim_add_bolus(s, "tnp470", 2.0 * i, 30.0);
     if (st == ITS_OK)
         st = final_value(s, 400.0, "V", out);
-    its_sim_free(s);
     return st;
 }
 
-static its_status H2a(its_check_result *r)
+static its_status H2a(its_check_result *r, its_sim **sp)
 {
     r->expected = 12300.0;
-    return tnp470_set_point(170.0, 625.0, &r->computed);
+    return tnp470_set_point(170.0, 625.0, &r->computed, sp);
 }
 
-static its_status H2b(its_check_result *r)
+static its_status H2b(its_check_result *r, its_sim **sp)
 {
     r->expected = 12300.0;
-    return tnp470_set_point(17300.0, 17300.0, &r->computed);
+    return tnp470_set_point(17300.0, 17300.0, &r->computed, sp);
 }
 
 /* Relative potency: with no vascular stimulation or inhibition (b = d =
  * lambda2 = 0), one bolus of 1 mg/kg lowers K by the factor exp(-e/clr). */
 static its_status potency(const char *agent, double published,
-                          its_check_result *r)
+                          its_check_result *r, its_sim **sp)
 {
     its_sim *s;
     char name[64];
     double k_end = ITS__NAN;
-    its_status st = make("hahnfeldt1999", &s);
+    its_status st = make("hahnfeldt1999", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     its_sim_set_param(s, "b", 0.0);
     its_sim_set_param(s, "d", 0.0);
     its_sim_set_param(s, "lambda2", 0.0);
@@ -129,34 +134,33 @@ static its_status potency(const char *agent, double published,
         st = final_value(s, 200.0, "K", &k_end);
     r->expected = published;
     r->computed = -log(k_end / its_sim_initial(s)[1]);
-    its_sim_free(s);
     return st;
 }
 
-static its_status H5a(its_check_result *r) { return potency("tnp470", 0.13, r); }
-static its_status H5b(its_check_result *r) { return potency("endostatin", 0.39, r); }
-static its_status H5c(its_check_result *r) { return potency("angiostatin", 0.39, r); }
+static its_status H5a(its_check_result *r, its_sim **sp) { return potency("tnp470", 0.13, r, sp); }
+static its_status H5b(its_check_result *r, its_sim **sp) { return potency("endostatin", 0.39, r, sp); }
+static its_status H5c(its_check_result *r, its_sim **sp) { return potency("angiostatin", 0.39, r, sp); }
 
 /* Control growth curve from V0 = 192, K0 = 625 at day `day`. */
-static its_status control_curve(double day, double expected, its_check_result *r)
+static its_status control_curve(double day, double expected, its_check_result *r, its_sim **sp)
 {
     its_sim *s;
     grid_rec g;
     double t_out[1];
-    its_status st = make("hahnfeldt1999", &s);
+    its_status st = make("hahnfeldt1999", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     memset(&g, 0, sizeof g);
     t_out[0] = day;
     st = its_sim_run(s, 0.0, day, t_out, 1, record_grid, &g);
     r->expected = expected;
     r->computed = g.n == 1 ? g.v[0] : ITS__NAN;
-    its_sim_free(s);
     return st;
 }
 
-static its_status H6a(its_check_result *r) { return control_curve(10.0, 3796.0, r); }
-static its_status H6b(its_check_result *r) { return control_curve(19.0, 10604.0, r); }
+static its_status H6a(its_check_result *r, its_sim **sp) { return control_curve(10.0, 3796.0, r, sp); }
+static its_status H6b(its_check_result *r, its_sim **sp) { return control_curve(19.0, 10604.0, r, sp); }
 
 /* ---- Kirschner-Panetta 1998 ---------------------------------------------- */
 
@@ -175,14 +179,15 @@ static its_status kp_tumour_grows(its_sim *s, double s1, int *grows)
     return st;
 }
 
-static its_status K1(its_check_result *r)
+static its_status K1(its_check_result *r, its_sim **sp)
 {
     its_sim *s;
     double lo = 400.0, hi = 700.0;
     int i, grows = 0;
-    its_status st = make("kirschner1998", &s);
+    its_status st = make("kirschner1998", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     /* Linear stability of T = 0: the T-row of the Jacobian is
      * r2 - a*s1/(mu2*g2), so s1* = r2*mu2*g2/a (derived). */
     r->expected = param(s, "r2") * param(s, "mu2") * param(s, "g2") / param(s, "a");
@@ -195,7 +200,6 @@ static its_status K1(its_check_result *r)
             hi = mid;
     }
     r->computed = 0.5 * (lo + hi);
-    its_sim_free(s);
     return st;
 }
 
@@ -217,14 +221,15 @@ static its_status kp_effectors_grow(its_sim *s, double s2, int *grows)
     return st;
 }
 
-static its_status K2(its_check_result *r)
+static its_status K2(its_check_result *r, its_sim **sp)
 {
     its_sim *s;
     double lo = 3e7, hi = 1e8;
     int i, grows = 0;
-    its_status st = make("kirschner1998", &s);
+    its_status st = make("kirschner1998", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     /* E grows without bound iff p1*(s2/mu3)/(g1 + s2/mu3) > mu2 (derived). */
     r->expected = param(s, "mu2") * param(s, "mu3") * param(s, "g1") /
                   (param(s, "p1") - param(s, "mu2"));
@@ -237,80 +242,79 @@ static its_status K2(its_check_result *r)
             lo = mid;
     }
     r->computed = 0.5 * (lo + hi);
-    its_sim_free(s);
     return st;
 }
 
 /* Interior equilibrium at c = 0.035, reached by damped oscillations from
  * (E, T, IL) = (0, 1, 0) (BIOMD0000000732 initial state). */
 static its_status kp_equilibrium(const char *state, double expected,
-                                 its_check_result *r)
+                                 its_check_result *r, its_sim **sp)
 {
     its_sim *s;
-    its_status st = make("kirschner1998", &s);
+    its_status st = make("kirschner1998", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     r->expected = expected;
     st = final_value(s, 10000.0, state, &r->computed);
-    its_sim_free(s);
     return st;
 }
 
-static its_status K6T(its_check_result *r) { return kp_equilibrium("T", 18198.0, r); }
-static its_status K6E(its_check_result *r) { return kp_equilibrium("E", 21275.0, r); }
+static its_status K6T(its_check_result *r, its_sim **sp) { return kp_equilibrium("T", 18198.0, r, sp); }
+static its_status K6E(its_check_result *r, its_sim **sp) { return kp_equilibrium("E", 21275.0, r, sp); }
 
 /* ---- Kuznetsov 1994 -------------------------------------------------------- */
 
-static its_status Z1(its_check_result *r)
+static its_status Z1(its_check_result *r, its_sim **sp)
 {
     its_sim *s;
     double t10 = ITS__NAN;
-    its_status st = make("kuznetsov1994", &s);
+    its_status st = make("kuznetsov1994", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     /* T-eigenvalue at the tumour-free state (s/d, 0): a - n*s/d (derived). */
     r->expected = param(s, "a") - param(s, "n") * param(s, "s") / param(s, "d");
     its_sim_set_initial(s, "E", param(s, "s") / param(s, "d"));
     its_sim_set_initial(s, "T", 1.0);
     st = final_value(s, 10.0, "T", &t10);
     r->computed = log(t10) / 10.0;
-    its_sim_free(s);
     return st;
 }
 
 static its_status kz_equilibrium(double e0, double t0, double expected,
-                                 its_check_result *r)
+                                 its_check_result *r, its_sim **sp)
 {
     its_sim *s;
-    its_status st = make("kuznetsov1994", &s);
+    its_status st = make("kuznetsov1994", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     its_sim_set_initial(s, "E", e0);
     its_sim_set_initial(s, "T", t0);
     r->expected = expected;
     st = final_value(s, 5000.0, "T", &r->computed);
-    its_sim_free(s);
     return st;
 }
 
 /* From the BIOMD0000000762 initial state the dormant focus is reached. */
-static its_status Z2(its_check_result *r) { return kz_equilibrium(3.2e5, 5e6, 8.186e6, r); }
-static its_status Z4(its_check_result *r) { return kz_equilibrium(1e5, 4e8, 4.470e8, r); }
+static its_status Z2(its_check_result *r, its_sim **sp) { return kz_equilibrium(3.2e5, 5e6, 8.186e6, r, sp); }
+static its_status Z4(its_check_result *r, its_sim **sp) { return kz_equilibrium(1e5, 4e8, 4.470e8, r, sp); }
 
 /* ---- de Pillis 2005 ---------------------------------------------------------- */
 
-static its_status P1(its_check_result *r)
+static its_status P1(its_check_result *r, its_sim **sp)
 {
     its_sim *s;
-    its_status st = make("depillis2005", &s);
+    its_status st = make("depillis2005", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     r->expected = param(s, "sigma") / param(s, "f");
     its_sim_set_initial(s, "T", 0.0);
     its_sim_set_initial(s, "N", 0.0);
     its_sim_set_initial(s, "L", 0.0);
     st = final_value(s, 600.0, "N", &r->computed);
-    its_sim_free(s);
     return st;
 }
 
@@ -319,13 +323,14 @@ static its_status P1(its_check_result *r)
  * criterion is the T-direction with L = 0 (NK cells alone), so the CD8 arm is
  * knocked out (r = 0 keeps L = 0): with the ratio-dependent kill even the
  * few CD8 cells made by r*N*T would kill a tiny tumour at a finite rate. */
-static its_status dp_growth(double c, its_check_result *r)
+static its_status dp_growth(double c, its_check_result *r, its_sim **sp)
 {
     its_sim *s;
     double t2 = ITS__NAN;
-    its_status st = make("depillis2005", &s);
+    its_status st = make("depillis2005", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     its_sim_set_param(s, "c", c);
     its_sim_set_param(s, "r", 0.0);
     r->expected = param(s, "a") - c * param(s, "sigma") / param(s, "f");
@@ -334,12 +339,11 @@ static its_status dp_growth(double c, its_check_result *r)
     its_sim_set_initial(s, "L", 0.0);
     st = final_value(s, 2.0, "T", &t2);
     r->computed = log(t2) / 2.0;
-    its_sim_free(s);
     return st;
 }
 
-static its_status P2a(its_check_result *r) { return dp_growth(3.23e-7, r); }
-static its_status P2b(its_check_result *r) { return dp_growth(3.5e-6, r); }
+static its_status P2a(its_check_result *r, its_sim **sp) { return dp_growth(3.23e-7, r, sp); }
+static its_status P2b(its_check_result *r, its_sim **sp) { return dp_growth(3.5e-6, r, sp); }
 
 /* ---- de Pillis 2009 ------------------------------------------------------------ */
 
@@ -368,16 +372,17 @@ static double dp9_residual(double I, void *ud)
     return -p[q->muI] * I + p[q->phi] * q->C + p[q->omega] * L * I / (p[q->zeta] + I);
 }
 
-static its_status dp9_equilibrium(const char *state, its_check_result *r)
+static its_status dp9_equilibrium(const char *state, its_check_result *r, its_sim **sp)
 {
     its_sim *s;
     const its_model_def *m;
     dp9_eq q;
     double y[6], I_eq = ITS__NAN;
     size_t i;
-    its_status st = make("depillis2009", &s);
+    its_status st = make("depillis2009", sp);
     if (st != ITS_OK)
         return st;
+    s = *sp;
     m = its_sim_model(s);
     memset(&q, 0, sizeof q);
     for (i = 0; i < m->n_params && i < 64; i++)
@@ -414,14 +419,13 @@ static its_status dp9_equilibrium(const char *state, its_check_result *r)
             st = its_sim_get_final_state(s, y);
         r->computed = y[its_model_state_index(m, state)];
     }
-    its_sim_free(s);
     return st;
 }
 
-static its_status G1C(its_check_result *r) { return dp9_equilibrium("C", r); }
-static its_status G1N(its_check_result *r) { return dp9_equilibrium("N", r); }
-static its_status G1L(its_check_result *r) { return dp9_equilibrium("L", r); }
-static its_status G1I(its_check_result *r) { return dp9_equilibrium("I", r); }
+static its_status G1C(its_check_result *r, its_sim **sp) { return dp9_equilibrium("C", r, sp); }
+static its_status G1N(its_check_result *r, its_sim **sp) { return dp9_equilibrium("N", r, sp); }
+static its_status G1L(its_check_result *r, its_sim **sp) { return dp9_equilibrium("L", r, sp); }
+static its_status G1I(its_check_result *r, its_sim **sp) { return dp9_equilibrium("I", r, sp); }
 
 /* ---- the table ---------------------------------------------------------------------- */
 
@@ -505,12 +509,17 @@ const char *its_check_id(size_t i)
     return i < its_check_count() ? checks[i].id : NULL;
 }
 
-its_status its_check_run(size_t i, its_check_result *r)
+its_status its_check_run(size_t i, its_check_result *r, char *msg, size_t msglen)
 {
     const check_def *c;
+    its_sim *sim = NULL;
     its_status st;
-    if (r == NULL || i >= its_check_count())
+    its__fmt(msg, msglen, "%s", "");
+    if (r == NULL || i >= its_check_count()) {
+        its__fmt(msg, msglen, "%s", r == NULL ? "its_check_run: NULL result"
+                                               : "its_check_run: no such check");
         return ITS_EINVAL;
+    }
     c = &checks[i];
     memset(r, 0, sizeof *r);
     r->id = c->id;
@@ -521,10 +530,15 @@ its_status its_check_run(size_t i, its_check_result *r)
     r->tol_reason = c->tol_reason;
     r->expected = ITS__NAN;
     r->computed = ITS__NAN;
-    st = c->fn(r);
+    st = c->fn(r, &sim);
     r->passed = st == ITS_OK && isfinite(r->computed) && isfinite(r->expected) &&
                 fabs(r->computed - r->expected) <= c->rel_tol * fabs(r->expected);
-    if (st != ITS_OK)
+    if (st != ITS_OK) {
+        const char *why = sim != NULL ? its_sim_errmsg(sim) : "";
         r->computed = ITS__NAN;
+        its__fmt(msg, msglen, "check %s (%s): %s", c->id, c->model,
+                 why[0] ? why : its_strerror(st));
+    }
+    its_sim_free(sim);
     return st;
 }

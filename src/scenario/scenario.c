@@ -27,7 +27,7 @@ static its_status check_now(its_scenario *sc)
 }
 
 /* Everything a run checks before it starts (horizon, grid, dose list),
- * without running: the fuzz target of the scenario reader uses it. */
+ * without running: for the fuzz target of the scenario reader only. */
 its_status its__scenario_resolve(its_scenario *sc)
 {
     its__plan plan;
@@ -74,11 +74,14 @@ its_status its__scenario_fail_at(its_scenario *sc, its_status st, its__setting w
 
 /* ---- public API ---------------------------------------------------------- */
 
-its_status its_scenario_create(its_scenario **out)
+its_status its_scenario_create(its_scenario **out, char *msg, size_t msglen)
 {
+    its__fmt(msg, msglen, "%s", out ? "" : "its_scenario_create: NULL out");
     if (!out)
         return ITS_EINVAL;
     *out = its__calloc(1, sizeof **out);
+    if (!*out)
+        its__fmt(msg, msglen, "out of memory for a scenario");
     return *out ? ITS_OK : ITS_ENOMEM;
 }
 
@@ -130,7 +133,7 @@ static its_status load_arms(its_scenario *sc, const its__loader *ld)
             }
         if (a->f[A_REGIMEN].text && a->f[A_FILE].text)
             return its__sc_fail(sc, ITS_EPARSE, &a->f[A_FILE], key, "give regimen or file, not both");
-        if (its_scenario_create(&sc->arm_sc[i]) != ITS_OK)
+        if (its_scenario_create(&sc->arm_sc[i], NULL, 0) != ITS_OK)
             return its__sc_nomem(sc);
         sc->arm_sc[i]->nested = 1;
         if (a->f[A_REGIMEN].text) {
@@ -518,6 +521,7 @@ void its__scenario_arm_free(its_scenario *local)
     its__free(local); /* shallow: everything else belongs to sc */
 }
 
+/* The checks of a run of arm i without the run: for the fuzz target only. */
 its_status its__scenario_resolve_arm(const its_scenario *sc, size_t i, char *err)
 {
     its_scenario *local;

@@ -133,7 +133,10 @@ void its__plan_clear(its__plan *plan);
 /* The plan of a scenario without arms, with every check a run makes before
  * it starts; *plan is cleared first and on error (message in sc). */
 its_status its__scenario_plan(its_scenario *sc, its__plan *plan);
-/* The checks of a run without the run (horizon, output grid, doses) on the
+/* For the fuzz target only: fuzz/fuzz_scenario.c calls these two (and
+ * tests/test_fuzz_regressions.c, replaying its seeds, the first); the
+ * library does not.
+ * The checks of a run without the run (horizon, output grid, doses) on the
  * scenario's own settings and therapy (not an arm's): ITS_OK or the status
  * its_scenario_run would give before simulating, message in sc. */
 its_status its__scenario_resolve(its_scenario *sc);

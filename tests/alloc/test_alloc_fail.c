@@ -73,7 +73,7 @@ static its_status path_load(int inject, long n, int sticky)
     its_scenario *sc = NULL;
     its_status st;
     arm(inject, n, sticky);
-    st = its_scenario_create(&sc);
+    st = its_scenario_create(&sc, NULL, 0);
     if (st == ITS_OK)
         st = its_scenario_load_string(sc, scenario_text, strlen(scenario_text), "alloc.yaml");
     if (st == ITS_OK)
@@ -86,7 +86,7 @@ static its_status path_load(int inject, long n, int sticky)
 static its_scenario *fixture_scenario(const char *text)
 {
     its_scenario *sc = NULL;
-    if (its_scenario_create(&sc) != ITS_OK)
+    if (its_scenario_create(&sc, NULL, 0) != ITS_OK)
         return NULL;
     if (its_scenario_load_string(sc, text, strlen(text), "alloc.yaml") != ITS_OK) {
         its_scenario_free(sc);

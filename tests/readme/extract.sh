@@ -5,13 +5,18 @@
 # main() is kept as it is; any other block is a fragment, whose #include
 # lines go to the top (after <stdio.h> and <stdlib.h>) and whose other lines
 # become the body of main(), which returns 0. #line directives point
-# compiler messages at README.md. Run by CMake at configure time
-# (tests/CMakeLists.txt); prints the number of examples.
+# compiler messages at README.md. The lines
+#   <!-- stdout: ERE -->
+# directly after a block (HTML comments: not shown on a rendered page) are
+# what its output must hold: each extended regular expression goes, one a
+# line, to OUTDIR/example_N.stdout (tests/readme/run_example.sh checks
+# them). Run by CMake at configure time (tests/CMakeLists.txt); prints the
+# number of examples.
 # Usage: extract.sh README.md OUTDIR
 set -euo pipefail
 readme=$1 out=$2
 mkdir -p "$out"
-rm -f "$out"/example_*.c
+rm -f "$out"/example_*.c "$out"/example_*.stdout
 awk -v out="$out" -v readme="$readme" '
   function flush(   f, i) {
     f = out "/example_" n ".c"
@@ -34,8 +39,16 @@ awk -v out="$out" -v readme="$readme" '
     }
     close(f)
   }
+  after && /^<!-- stdout: .* -->[ \t]*$/ {
+    re = $0
+    sub(/^<!-- stdout: /, "", re)
+    sub(/ -->[ \t]*$/, "", re)
+    print re >>(out "/example_" n ".stdout")
+    next
+  }
+  { after = 0 }
   !inblk && /^```c[ \t]*$/ { inblk = 1; n++; nl = 0; has_main = 0; start = NR + 1; next }
-  inblk && /^```/ { flush(); inblk = 0; next }
+  inblk && /^```/ { flush(); inblk = 0; after = 1; next }
   inblk { lines[++nl] = $0; if ($0 ~ /(^|[^A-Za-z0-9_])main[ \t]*\(/) has_main = 1 }
   END { print n + 0 }
 ' "$readme"

@@ -17,6 +17,7 @@ int main(void)
     its_check_result r;
     size_t i, n = its_check_count();
     its_status st;
+    char msg[256];
 
     if (strcmp(its_version(), ITS_VERSION_STRING) != 0 ||
         ITS_VERSION_NUMBER != ITS_VERSION_MAJOR * 10000 + ITS_VERSION_MINOR * 100 + ITS_VERSION_PATCH) {
@@ -30,9 +31,9 @@ int main(void)
         fprintf(stderr, "consumer: no check H2a among %zu\n", n);
         return 1;
     }
-    st = its_check_run(i, &r);
+    st = its_check_run(i, &r, msg, sizeof msg);
     if (st != ITS_OK) {
-        fprintf(stderr, "consumer: H2a: %s\n", its_strerror(st));
+        fprintf(stderr, "consumer: H2a: %s\n", msg);
         return 1;
     }
     if (!(fabs(r.computed - 12300.0) <= 0.01 * 12300.0)) {
