@@ -94,7 +94,7 @@ static its_status fill_comparison(void *ctx, const char *tmp, mode_t *fmode, cha
                                   (const char *const *)c->prefix, c->n, tmp, x->figs.names,
                                   &x->figs.n, x->figs.cap, err, ITS__ERRLEN);
     if (st == ITS_OK)
-        its__render_figs(tmp, &x->figs);
+        st = its__render_figs(tmp, &x->figs, err);
     return st;
 }
 
