@@ -25,23 +25,25 @@
 #include "its_test.h"
 
 /* A short tme scenario with two lesions, two weeks long, that reaches every
- * stage that allocates: an IV infusion course held by a rule, an
- * intratumoral depot with a release law, a second agent, RECIST scans and
- * CTCAE grading (fever and hypotension occur), figures, and a YAML anchor
- * with its alias; each of the hundreds of injected runs stays short. */
+ * stage that allocates: an HD IL-2 course held by a rule (17 doses in all,
+ * more than the first capacity of the dose lists, so they grow), an
+ * intratumoral depot with a release law, a second agent, RECIST scans with
+ * treatment stopping at progression (evaluated during the run), CTCAE
+ * grading (fever and hypotension occur), figures, and a YAML anchor with its
+ * alias; each of the hundreds of injected runs stays short. */
 static const char *scenario_text =
     "model: tme:2\n"
     "description: allocation-failure test\n"
     "patient: {weight: 70 kg, height: 175 cm}\n"
     "therapy:\n"
     "  - {agent: aldesleukin, route: iv, dose: 600000 IU/kg, duration: 15 min, start: 1 d,"
-    " every: 8 h, count: 3}\n"
+    " every: 8 h, count: 14}\n"
     "  - {agent: aldesleukin, route: it, lesion: 1, dose: 3 MIU, release: first_order,"
     " release_time: 69.25 h, burst: 0.2, start: 0 d, every: 3.5 d, count: 2}\n"
     "  - {agent: pembrolizumab, route: iv, dose: 200 mg, duration: 30 min, start: 0 d}\n"
     "provenance: {hold: &hold {hold_if: SBP < 90 mmHg, applies_to: il2}}\n"
     "rules: [*hold]\n"
-    "clinical: {assess_every: 7 d}\n"
+    "clinical: {assess_every: 7 d, stop_at_progression: true}\n"
     "simulate: {until: 14 d, output_every: 1 d}\n";
 
 /* A comparison of three arms on the same patient: none, a named regimen and
