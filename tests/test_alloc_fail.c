@@ -100,6 +100,8 @@ static its_status path_load(fixture *f)
     if (st == ITS_OK)
         st = its_scenario_override(sc, "simulate.until=12 d");
     if (st == ITS_OK)
+        st = its_scenario_override(sc, "V_blood=6 L");
+    if (st == ITS_OK)
         st = its_scenario_set_model(sc, "tme:2");
     if (st == ITS_OK)
         st = its_scenario_set_until(sc, 13.0);
@@ -245,6 +247,12 @@ static void sweep(const char *name, path_fn fn, fixture *f)
      * path is reached in both modes. */
     its_test_true(failed_runs >= 2, "%s: injected failures took effect (%ld runs)", name,
                   failed_runs);
+    /* The failures left the fixture (scenarios, result) as it was: the path
+     * runs again as the first time. */
+    st = attempt(fn, f, 0, 0, 0, &count, &failed);
+    its_test_true(st == ITS_OK && count == total,
+                  "%s: runs again after the failures (%s, %ld allocations)", name,
+                  its_status_name(st), count);
 }
 
 static int write_file(const char *dir, const char *name, const char *text, char *path,
