@@ -7,11 +7,13 @@
  * allocation, once failing the N-th and every later one (so that clean-up
  * code which allocates is exercised too). Each attempt must either succeed
  * (when nothing was made to fail) or return ITS_ENOMEM, never another status
- * and never a crash; an output directory must not exist after a failed
- * write, nor a temporary sibling. A failure the library tolerated would
- * show as success with an allocation failed, and fails the test. Leaks are
- * found by LeakSanitizer in the sanitizer build (make test-asan), which runs
- * this test too. Every N is tried (no sampling). */
+ * and never a crash; a handle the step ran on must say why (its message is
+ * not empty); an output directory must not exist after a failed write, nor a
+ * temporary sibling; and the path must run again as the first time. A
+ * failure the library tolerated would show as success with an allocation
+ * failed, and fails the test. Leaks are found by LeakSanitizer in the
+ * sanitizer build (make test-asan), which runs this test too. Every N is
+ * tried (no sampling). */
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
@@ -81,7 +83,21 @@ typedef struct fixture {
     its_scenario *sc, *cmp;
     its_result *res;
     char dir[PATH_MAX];
+    /* out: the message of the handle that failed, when there is one */
+    int has_msg;
+    char msg[ITS__ERRLEN];
 } fixture;
+
+/* The message of the handle a failed step ran on (m), for the check that a
+ * handle says why it failed. */
+static its_status failed_on(fixture *f, its_status st, const char *m)
+{
+    if (st != ITS_OK) {
+        f->has_msg = 1;
+        snprintf(f->msg, sizeof f->msg, "%s", m);
+    }
+    return st;
+}
 
 /* A path runs the step under test on the fixture and returns its status;
  * its allocations are counted (and made to fail) around the call. */
@@ -94,9 +110,13 @@ static its_status path_load(fixture *f)
 {
     its_scenario *sc = NULL, *cmp = NULL;
     its_status st = its_scenario_create(&sc);
-    (void)f;
     if (st == ITS_OK)
-        st = its_scenario_load_string(sc, scenario_text, strlen(scenario_text), "alloc.yaml");
+        st = its_scenario_create(&cmp);
+    if (st != ITS_OK) { /* no handle to carry a message */
+        its_scenario_free(sc);
+        return st;
+    }
+    st = its_scenario_load_string(sc, scenario_text, strlen(scenario_text), "alloc.yaml");
     if (st == ITS_OK)
         st = its_scenario_override(sc, "simulate.until=12 d");
     if (st == ITS_OK)
@@ -105,10 +125,9 @@ static its_status path_load(fixture *f)
         st = its_scenario_set_model(sc, "tme:2");
     if (st == ITS_OK)
         st = its_scenario_set_until(sc, 13.0);
+    failed_on(f, st, its_scenario_errmsg(sc));
     if (st == ITS_OK)
-        st = its_scenario_create(&cmp);
-    if (st == ITS_OK)
-        st = its_scenario_load_file(cmp, comparison_file);
+        st = failed_on(f, its_scenario_load_file(cmp, comparison_file), its_scenario_errmsg(cmp));
     its_scenario_free(sc);
     its_scenario_free(cmp);
     return st;
@@ -120,11 +139,11 @@ static its_status path_resolve(fixture *f)
 {
     its__plan plan;
     char err[ITS__ERRLEN];
-    its_status st = its__scenario_plan(f->sc, &plan);
+    its_status st = failed_on(f, its__scenario_plan(f->sc, &plan), its_scenario_errmsg(f->sc));
     size_t i;
     its__plan_clear(&plan);
     for (i = 0; i < its_scenario_arm_count(f->cmp) && st == ITS_OK; i++)
-        st = its__scenario_resolve_arm(f->cmp, i, err);
+        st = failed_on(f, its__scenario_resolve_arm(f->cmp, i, err), err);
     return st;
 }
 
@@ -132,7 +151,7 @@ static its_status path_resolve(fixture *f)
 static its_status path_run(fixture *f)
 {
     its_result *res = NULL;
-    its_status st = its_scenario_run(f->sc, &res);
+    its_status st = failed_on(f, its_scenario_run(f->sc, &res), its_scenario_errmsg(f->sc));
     its_result_free(res);
     return st;
 }
@@ -190,17 +209,18 @@ static its_status path_write(fixture *f)
 {
     its_output_opts o;
     output_opts(&o);
-    return written(its_result_write(f->res, f->dir, &o), f->dir);
+    its_status st = its_result_write(f->res, f->dir, &o);
+    return written(failed_on(f, st, its_result_errmsg(f->res)), f->dir);
 }
 
 static its_status path_comparison(fixture *f)
 {
     its_comparison *c = NULL;
     its_output_opts o;
-    its_status st = its_comparison_run(f->cmp, 1, &c);
+    its_status st = its_comparison_run(f->cmp, 1, &c); /* no handle when it fails */
     output_opts(&o);
     if (st == ITS_OK)
-        st = its_comparison_write(c, f->dir, &o);
+        st = failed_on(f, its_comparison_write(c, f->dir, &o), its_comparison_errmsg(c));
     its_comparison_free(c);
     return written(st, f->dir);
 }
@@ -212,6 +232,7 @@ static its_status attempt(path_fn path, fixture *f, int inject, long n, int stic
                           long *count, long *failed)
 {
     its_status st;
+    f->has_msg = 0;
     its__alloc_fail_at(inject ? n : LONG_MAX, inject ? sticky : 0);
     st = path(f);
     *count = its__alloc_count();
@@ -223,7 +244,7 @@ static its_status attempt(path_fn path, fixture *f, int inject, long n, int stic
 /* Count the path's allocations, then fail each in turn, in both modes. */
 static void sweep(const char *name, path_fn fn, fixture *f)
 {
-    long total, n, bad = 0, failed_runs = 0, count, failed;
+    long total, n, bad = 0, silent = 0, failed_runs = 0, count, failed;
     int sticky;
     its_status st = attempt(fn, f, 0, 0, 0, &total, &failed);
     its_test_true(st == ITS_OK, "%s: runs without injection (%s)", name, its_status_name(st));
@@ -233,6 +254,9 @@ static void sweep(const char *name, path_fn fn, fixture *f)
         for (n = 1; n <= total; n++) {
             st = attempt(fn, f, 1, n, sticky, &count, &failed);
             failed_runs += failed > 0;
+            if (st == ITS_ENOMEM && f->has_msg && f->msg[0] == '\0' && silent++ < 5)
+                printf("      %s: failing allocation %ld%s: ITS_ENOMEM without a message\n",
+                       name, n, sticky ? " and later" : "");
             if (failed > 0 ? st != ITS_ENOMEM : st != ITS_OK) {
                 if (bad++ < 5)
                     printf("      %s: failing allocation %ld%s gave %s (%ld failed)\n",
@@ -243,6 +267,8 @@ static void sweep(const char *name, path_fn fn, fixture *f)
                   "%s: each of %ld allocations failed in turn (once, and from there on) "
                   "gives ITS_ENOMEM, or success when none failed (%ld wrong)",
                   name, total, bad);
+    its_test_true(silent == 0, "%s: the handle says why (%ld without a message)", name,
+                  silent);
     /* Guard against a hook that never fires: the first allocation of every
      * path is reached in both modes. */
     its_test_true(failed_runs >= 2, "%s: injected failures took effect (%ld runs)", name,

@@ -107,7 +107,7 @@ its_status its_comparison_write(const its_comparison *c, const char *dir, its_ou
     ctx.c = c;
     /* 4 figures per arm and the comparison */
     if (its__figs_begin(&ctx.figs, o, 8 + 6 * c->n) != ITS_OK)
-        return ITS_ENOMEM;
+        return its__out_of_memory(c->err);
     /* the handle is const for users; only its error buffer is written */
     st = its__write_dir_atomic(dir, ctx.figs.opts, fill_comparison, &ctx, c->err);
     its__figs_end(&ctx.figs);

@@ -48,6 +48,8 @@ typedef struct its__figs {
 /* Set up figs for one write with room for cap scripts (o NULL: defaults;
  * o->note is cleared); ITS_ENOMEM. its__figs_end frees it. */
 its_status its__figs_begin(its__figs *figs, its_output_opts *o, size_t cap);
+/* "out of memory" into err (ITS__ERRLEN bytes, or NULL); ITS_ENOMEM. */
+its_status its__out_of_memory(char *err);
 void its__figs_end(its__figs *figs);
 its_status its__write_run_files(const its_result *res, const char *tmp, const char *prefix,
                                 mode_t *fmode, its__figs *figs, char *err);

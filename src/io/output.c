@@ -896,6 +896,13 @@ its_status its__figs_begin(its__figs *figs, its_output_opts *o, size_t cap)
     return figs->names ? ITS_OK : ITS_ENOMEM;
 }
 
+its_status its__out_of_memory(char *err)
+{
+    if (err)
+        its__fmt(err, ITS__ERRLEN, "%s", its_strerror(ITS_ENOMEM));
+    return ITS_ENOMEM;
+}
+
 void its__figs_end(its__figs *figs)
 {
     its__free(figs->names);
@@ -1387,7 +1394,7 @@ its_status its_result_write(const its_result *res, const char *dir, its_output_o
         res->err[0] = '\0';
     ctx.res = res;
     if (its__figs_begin(&ctx.figs, o, 16) != ITS_OK)
-        return ITS_ENOMEM;
+        return its__out_of_memory(res->err);
     st = its__write_dir_atomic(dir, ctx.figs.opts, fill_single, &ctx, res->err);
     its__figs_end(&ctx.figs);
     return st;
