@@ -34,6 +34,9 @@ static const struct {
      "                            (VALUE may carry a unit: --set V=200 mm3)\n"
      "      --until T             end time (e.g. 90 d; bare = model time unit)\n"
      "      --regimen NAME        run a named regimen on tme (itsim regimens)\n"
+     "      --threads N           run the arms of a comparison on N threads\n"
+     "                            (default 0: OpenMP's default; results do not\n"
+     "                            depend on N)\n"
      "                            SIGINT, SIGTERM or SIGHUP stop the run and leave\n"
      "                            no partial output (exit status 128 + signal)\n"},
     {"models", "  models                    list the built-in models\n"},
@@ -186,10 +189,11 @@ static int write_done(its_status wst, const char *errmsg, const char *outdir,
 }
 
 /* A scenario with arms: run them all, print one table, write the files. */
-static int run_comparison(its_scenario *sc, const char *outdir, its_output_opts *o)
+static int run_comparison(its_scenario *sc, int threads, const char *outdir,
+                          its_output_opts *o)
 {
     its_comparison *c = NULL;
-    its_status st = its_comparison_run(sc, 0, &c);
+    its_status st = its_comparison_run(sc, threads, &c);
     int rc = 0;
     if (!c) {
         print_scenario_error(sc);
@@ -243,9 +247,29 @@ static int run_single(its_scenario *sc, const char *outdir, its_output_opts *o)
 typedef struct run_args {
     const char *file, *outdir, *model, *until, *regimen;
     int force, render;
+    int threads;         /* --threads: 0 for OpenMP's default */
     int n_set;
     const char **sets;   /* argc + 1 entries */
 } run_args;
+
+/* A thread count: a whole number in [0, 4096] written in decimal digits
+ * only. 0 on success. */
+static int parse_threads(const char *v, int *out)
+{
+    long n = 0;
+    const char *c;
+    if (*v == '\0' || strlen(v) > 4)
+        return -1;
+    for (c = v; *c; c++) {
+        if (*c < '0' || *c > '9')
+            return -1;
+        n = 10 * n + (*c - '0');
+    }
+    if (n > 4096)
+        return -1;
+    *out = (int)n;
+    return 0;
+}
 
 /* Parses argv into a (a->sets allocated by the caller). Returns -1 to go
  * on, else the exit code (0 after --help). */
@@ -261,6 +285,12 @@ static int parse_run_args(int argc, char **argv, run_args *a)
             a->force = 1;
         } else if (strcmp(o, "--no-render") == 0) {
             a->render = 0;
+        } else if (strcmp(o, "--threads") == 0 || strncmp(o, "--threads=", 10) == 0) {
+            const char *v = o[9] == '=' ? o + 10 : (i + 1 < argc ? argv[++i] : NULL);
+            if (v == NULL)
+                return usage_error("option ", o, " needs a value");
+            if (parse_threads(v, &a->threads) != 0)
+                return usage_error("--threads needs a whole number from 0 to 4096, not '", v, "'");
         } else if (strcmp(o, "--regimen") == 0) {
             if (i + 1 >= argc)
                 return usage_error("option ", o, " needs a value");
@@ -364,7 +394,7 @@ static int run_checked(its_scenario *sc, const run_args *a)
         fprintf(stderr, "itsim: %s\n", msg);
         rc = EXIT_USAGE;
     } else if (its_scenario_arm_count(sc) > 0) {
-        rc = run_comparison(sc, a->outdir, &o);
+        rc = run_comparison(sc, a->threads, a->outdir, &o);
     } else {
         rc = run_single(sc, a->outdir, &o);
     }

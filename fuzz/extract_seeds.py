@@ -122,7 +122,7 @@ def main():
             if b"model:" in run or b"therapy:" in run or b"arms:" in run:
                 scen.add(run)
     # the default comparison of `itsim run` (arms of every regimen)
-    text = (ROOT / "src" / "io" / "scenario.c").read_text(errors="replace")
+    text = (ROOT / "src" / "scenario" / "scenario.c").read_text(errors="replace")
     m = re.search(r"default_text\[\]\s*=(.*?);", text, re.S)
     if m:
         scen.add(b"".join(c_unescape(s) for s in re.findall(STR, m.group(1))))

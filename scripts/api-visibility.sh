@@ -9,7 +9,7 @@
 # itsim/export.h, which itsim/status.h includes; a header that includes
 # neither gets the include before its block opener.
 # Usage: scripts/api-visibility.sh [HEADER...]   (default: include/itsim/*.h)
-# The ctest exported_symbols (tests/check_symbols.sh) fails when a public
+# The ctest exported_symbols (tests/package/check_symbols.sh) fails when a public
 # function is not exported, e.g. in a new header this script has not seen.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -613,6 +613,25 @@ static void test_alloc_failures(void)
         its_sim_free(s);
         clean += worst == ITS_ENOMEM;
     }
+    /* Nothing is allocated during a run (right-hand side, Jacobian,
+     * observables, doses): with every library allocation failing, a tme
+     * year with 40 doses runs as before. */
+    {
+        its_sim *s = NULL;
+        its_status st;
+        int k;
+        its__alloc_fail_at(0, 0);
+        st = its_sim_create(m, &s, NULL, 0);
+        for (k = 0; st == ITS_OK && k < 40; k++)
+            st = its_sim_add_bolus(s, "il2", (double)k, 1.0);
+        its__alloc_fail_at(1, 1);
+        if (st == ITS_OK)
+            st = its_sim_run(s, 0.0, 365.0, NULL, 0, NULL, NULL);
+        its_test_true(st == ITS_OK && its__alloc_count() == 0,
+                      "a tme run allocates nothing through the library (%ld allocations)",
+                      its__alloc_count());
+        its_sim_free(s);
+    }
     its__alloc_fail_at(0, 0);
     its_test_true(total >= 10 && clean == total,
                   "allocation failure at each of the %ld allocations: ITS_ENOMEM every time (%ld)",

@@ -3,6 +3,7 @@
  * finite differences of its right-hand side. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "itsim/itsim.h"
@@ -307,6 +308,42 @@ static void check_initial_state(const its_model_def *m)
                   m->name, msg);
 }
 
+/* Issue 10: the C identifier of every parameter is P_ followed by its
+ * public name (the name in docs/ and `itsim model`), so that the equations
+ * read as the documentation does. Scans src/model/NAME.c for the table
+ * rows `[P_x] = {"y", ...` (or a macro's first string) and compares x, y. */
+static void check_c_names(const its_model_def *m)
+{
+    char path[512];
+    char *src;
+    const char *q;
+    size_t rows = 0, differ = 0;
+    snprintf(path, sizeof path, "%s/src/model/%s.c", ITS_SOURCE_DIR, m->name);
+    src = its_test_slurp(path);
+    for (q = src; q != NULL && (q = strstr(q, "[P_")) != NULL; q++) {
+        const char *id = q + 3, *end = strchr(id, ']'), *name;
+        size_t len;
+        if (end == NULL || strncmp(end, "] = ", 4) != 0)
+            continue;
+        /* the first string on the row: {"name", ...} or MACRO("name", ...) */
+        name = end + 4 + strcspn(end + 4, "\"\n");
+        if (*name != '"')
+            continue;
+        name++;
+        len = (size_t)(end - id);
+        rows++;
+        if (strncmp(name, id, len) != 0 || name[len] != '"') {
+            its_test_true(0, "%s: C identifier P_%.*s for parameter \"%.*s\"", m->name,
+                          (int)len, id, (int)strcspn(name, "\""), name);
+            differ++;
+        }
+    }
+    its_test_true(src != NULL && rows == m->n_params && differ == 0,
+                  "%s: all %zu parameter identifiers are P_<public name> (%zu rows read)",
+                  m->name, m->n_params, rows);
+    free(src);
+}
+
 /* A definition of another layout version is refused, not read. */
 static int one_rhs(double t, const double *y, double *dy, const double *p, const void *data)
 {
@@ -354,6 +391,7 @@ int main(void)
         check_metadata(m);
         check_domains(m);
         check_initial_state(m);
+        check_c_names(m);
         if (m->jac != NULL) {
             double y[8];
             size_t k;

@@ -124,10 +124,10 @@ static int have_gnuplot(void)
 typedef struct renamed {
     its_model_def m;
     its_state_def st[ZQ_MAX_STATES];
-    char names[ZQ_MAX_STATES][8];
+    char names[ZQ_MAX_STATES][24];
     its_input_def in[ZQ_MAX_INPUTS];
     its_state_shown sh[ZQ_MAX_SHOWN];
-    char kinds[ZQ_MAX_SHOWN][8];
+    char kinds[ZQ_MAX_SHOWN][24];
 } renamed;
 
 static int rename_model(renamed *z, const its_model_def *m)

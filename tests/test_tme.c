@@ -181,7 +181,7 @@ static void mech1_neoantigens(void)
 
 /* Constant IFN-alpha: blood ~50 pM (clearance 9.79/d), the level of a
  * high-dose IV course (20 MIU/m2 peaks near 200 IU/mL, Intron A label). */
-#define IFNA_RATE (50.0 * 9.79 * 38.0) /* pmol/d into V_ifna 38 L */
+#define IFNA_RATE (50.0 * par("cl_ifna_blood") * par("V_ifna")) /* pmol/d into V_ifna 38 L */
 
 static void mech2_ifna_immune(void)
 {
@@ -260,7 +260,7 @@ static void mech4_il2(void)
     run("tme", none, NULL, 0.0, 10.0, a);
     its_sim_create(M, &s, NULL, 0);
     /* Steady state of an IV infusion: C = rate / CL (CL_il2 172.8 L/d). */
-    its_sim_add_infusion(s, "il2", 0.0, 5.0, 5000.0 * 172.8);
+    its_sim_add_infusion(s, "il2", 0.0, 5.0, 5000.0 * par("CL_il2"));
     its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);
     its_sim_get_final_state(s, b);
     its_sim_free(s);
@@ -287,7 +287,7 @@ static void mech5_gmcsf(void)
 {
     double a[NMAX], b[NMAX];
     run("tme", none, NULL, 0.0, 30.0, a);
-    run("tme", none, "gmcsf", 100.0 * 7.23 * 27.3, 30.0, b);
+    run("tme", none, "gmcsf", 100.0 * par("cl_gm_blood") * par("V_gm"), 30.0, b);
     its_test_true(v(b, "iDC_1") + v(b, "mDC_1") > 1.5 * (v(a, "iDC_1") + v(a, "mDC_1")),
                   "5: GM-CSF: monocytes to DC: lesion DC %.3g vs %.3g",
                   v(b, "iDC_1") + v(b, "mDC_1"), v(a, "iDC_1") + v(a, "mDC_1"));
@@ -368,8 +368,8 @@ static void mech9_toxicity(void)
 {
     double a[NMAX], b[NMAX], c[NMAX];
     run("tme", none, NULL, 0.0, 5.0, a);
-    run("tme", none, "il2", 10000.0 * 172.8, 5.0, b);
-    run("tme", none, "ifna", 100.0 * 9.79 * 38.0, 2.0, c);
+    run("tme", none, "il2", 10000.0 * par("CL_il2"), 5.0, b);
+    run("tme", none, "ifna", 100.0 * par("cl_ifna_blood") * par("V_ifna"), 2.0, c);
     its_test_true(v(a, "perm") < 1.01 && v(b, "perm") > 1.5,
                   "9: high systemic IL-2 drives vascular leak: perm %.3f vs %.3f", v(b, "perm"), v(a, "perm"));
     its_test_true(v(a, "flu") < 0.01 && v(c, "flu") > 0.5,
@@ -377,8 +377,8 @@ static void mech9_toxicity(void)
     /* Blood counts: IFN-a suppresses neutrophil production (neutropenia),
      * GM-CSF raises it; a week of exposure. */
     run("tme", none, NULL, 0.0, 7.0, a);
-    run("tme", none, "ifna", 100.0 * 9.79 * 38.0, 7.0, b);
-    run("tme", none, "gmcsf", 100.0 * 7.23 * 27.3, 7.0, c);
+    run("tme", none, "ifna", 100.0 * par("cl_ifna_blood") * par("V_ifna"), 7.0, b);
+    run("tme", none, "gmcsf", 100.0 * par("cl_gm_blood") * par("V_gm"), 7.0, c);
     its_test_true(v(b, "NEU_b") < 0.8 * v(a, "NEU_b") && v(c, "NEU_b") > 1.3 * v(a, "NEU_b"),
                   "9: neutrophils %.3g (IFN-a), %.3g (GM-CSF) vs %.3g /5 L",
                   v(b, "NEU_b"), v(c, "NEU_b"), v(a, "NEU_b"));

@@ -2,7 +2,7 @@
  * diameters, CTCAE v5.0 adverse-event grades on vital signs, laboratory
  * values and symptom scores, and the time-to-event endpoints derived from
  * them. Both work on plain arrays, so they apply to any trajectory: a
- * scenario run (itsim/scenario.h does this automatically for models with
+ * scenario run (itsim/run.h does this automatically for models with
  * observables, itsim/model.h) or measurements from elsewhere.
  * Definitions, thresholds and their sources: docs/clinical.md. */
 #ifndef ITSIM_CLINICAL_H
@@ -166,6 +166,11 @@ typedef struct its_ctcae_opts {
     its_ae_scale scale[ITS_AE_NTERMS];
 } its_ctcae_opts;
 
+/* The lower limit of normal of the absolute neutrophil count used when none
+ * is given, in 1e9/L. Laboratory-specific; assumed: a common adult reference
+ * limit (CTCAE v5.0 grades relative to the laboratory's LLN). */
+#define ITS_ANC_LLN_DEFAULT 2.0
+
 /* Defaults (docs/clinical.md): CTCAE v5.0 numeric criteria where CTCAE has
  * them (fever in degC, neutrophils in 1e9/L with lower limit of normal
  * `anc_lln`), and assumed mappings of the intervention-based and
@@ -185,7 +190,7 @@ typedef struct its_ae_episode {
 
 typedef struct its_ctcae its_ctcae;
 
-/* Create a grader (NULL opts: defaults with LLN 2.0e9/L). ITS_EINVAL, ITS_ENOMEM. */
+/* Create a grader (NULL opts: defaults with LLN ITS_ANC_LLN_DEFAULT). ITS_EINVAL, ITS_ENOMEM. */
 its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out);
 void its_ctcae_free(its_ctcae *g);
 

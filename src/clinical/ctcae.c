@@ -1,8 +1,7 @@
 /* itsim: CTCAE v5.0 adverse-event grading of model observables over time,
  * with episodes (onset, worst grade, resolution) and grade-5 events.
  * Thresholds and their sources: docs/clinical.md. */
-#include "itsim/clinical.h"
-#include "core/core.h"
+#include "clinical/clinical.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -125,7 +124,7 @@ its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out)
     if (opts)
         g->o = *opts;
     else
-        its_ctcae_opts_default(&g->o, 2.0);
+        its_ctcae_opts_default(&g->o, ITS_ANC_LLN_DEFAULT);
     for (k = 0; k < ITS_AE_NTERMS; k++)
         for (i = 0; i < 5; i++)
             if (!(g->o.scale[k].persist[i] >= 0.0) || !isfinite(g->o.scale[k].persist[i])) {

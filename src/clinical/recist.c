@@ -3,8 +3,7 @@
  * 2), best overall response with confirmation (Table 3), and the endpoints
  * time to response, duration of response, durable response and
  * progression-free time. Rules and their sources: docs/clinical.md. */
-#include "itsim/clinical.h"
-#include "core/core.h"
+#include "clinical/clinical.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -60,7 +59,7 @@ void its_recist_opts_default(its_recist_opts *o)
     o->drr_duration = 182.625;
 }
 
-static void set_err(its_recist *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(its_recist *r, const char *fmt, ...) ITS__PRINTF(2, 3);
 static void set_err(its_recist *r, const char *fmt, ...)
 {
     va_list ap;

@@ -51,6 +51,15 @@ static inline double its__time_tol(double a, double b)
     return ITS__TIME_RTOL * fmax(1.0, fmax(fabs(a), fabs(b)));
 }
 
+/* How many whole steps of `step` fit into `span` (both > 0, same unit),
+ * counting a last step that falls short by round-off only (a relative
+ * ITS__TIME_RTOL of one step) as whole: a grid of 0.1 d over 1 d has 10
+ * steps although 1.0 / 0.1 is 9.999999999999998. */
+static inline double its__whole_steps(double span, double step)
+{
+    return floor(span / step + ITS__TIME_RTOL);
+}
+
 /* ---- allocation --------------------------------------------------------------
  * Every allocation the library makes itself goes through these (memory that
  * SUNDIALS, KLU, GSL or libyaml allocate internally does not). They behave

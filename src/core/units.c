@@ -2,6 +2,7 @@
 /* itsim io: physical units. Parses unit expressions ("mg/kg/d", "mm3",
  * "1/(d*mm2)") and quantities ("30 mg/kg"), checks dimensions, converts. */
 #include "itsim/units.h"
+#include "core/core.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -16,11 +17,6 @@
 #define MAX_DIGITS 512   /* significant digits accepted in a number */
 #define MAX_E10 1000000L /* saturation of decimal exponents while reading */
 
-#if defined(__GNUC__)
-#define ITS_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define ITS_PRINTF(f, a)
-#endif
 
 /* A unit while parsing: factor = num / den * 10^p10. num and den are
  * integer-valued (60, 86400, ...), so decimal prefixes and powers stay
@@ -78,21 +74,6 @@ static const atom_def atoms[] = {
 static const char *const dim_names[ITS_UNIT_NDIM] = {
     "time", "length", "mass", "cell", "IU", "amount", "au", "temperature"};
 
-/* Format into msg (NULL or len 0: nothing), truncated, NUL-terminated. */
-static void vset_msg(char *msg, size_t len, const char *fmt, va_list ap)
-{
-    if (msg && len > 0 && vsnprintf(msg, len, fmt, ap) < 0)
-        msg[0] = '\0';
-}
-
-static void set_msg(char *msg, size_t len, const char *fmt, ...) ITS_PRINTF(3, 4);
-static void set_msg(char *msg, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vset_msg(msg, len, fmt, ap);
-    va_end(ap);
-}
 
 static int is_space(char c)
 {
@@ -241,12 +222,12 @@ typedef struct {
     int depth;
 } parser;
 
-static its_status perr(parser *ps, const char *fmt, ...) ITS_PRINTF(2, 3);
+static its_status perr(parser *ps, const char *fmt, ...) ITS__PRINTF(2, 3);
 static its_status perr(parser *ps, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vset_msg(ps->msg, ps->msglen, fmt, ap);
+    its__vfmt(ps->msg, ps->msglen, fmt, ap);
     va_end(ap);
     return ITS_EUNIT;
 }
@@ -450,11 +431,11 @@ static its_status mismatch(const uval *a, int alen, const char *atext,
     uval_ratio(a, ra);
     uval_ratio(b, rb);
     if (memcmp(a->dim, b->dim, sizeof a->dim) == 0 && memcmp(ra, rb, sizeof ra) != 0)
-        set_msg(msg, msglen, "cannot convert '%.*s' (%s) to '%s' (%s): a plain ratio "
+        its__fmt(msg, msglen, "cannot convert '%.*s' (%s) to '%s' (%s): a plain ratio "
                 "or percentage is not an amount per amount; write both units, e.g. '%s'",
                 alen, atext, da, btext, db, btext);
     else
-        set_msg(msg, msglen, "cannot convert '%.*s' (%s) to '%s' (%s)", alen,
+        its__fmt(msg, msglen, "cannot convert '%.*s' (%s) to '%s' (%s)", alen,
                 atext, da, btext, db);
     return ITS_EUNIT;
 }
@@ -474,7 +455,7 @@ its_status its_unit_parse(const char *text, its_unit *out, char *msg,
     uval u;
     its_status st;
     if (!text || !out) {
-        set_msg(msg, msglen, "its_unit_parse: NULL argument");
+        its__fmt(msg, msglen, "its_unit_parse: NULL argument");
         return ITS_EINVAL;
     }
     if ((st = parse_unit(text, &u, msg, msglen)) != ITS_OK)
@@ -482,7 +463,7 @@ its_status its_unit_parse(const char *text, its_unit *out, char *msg,
     out->factor = uval_factor(&u);
     memcpy(out->dim, u.dim, sizeof out->dim);
     uval_ratio(&u, out->ratio);
-    set_msg(msg, msglen, "%s", "");
+    its__fmt(msg, msglen, "%s", "");
     return ITS_OK;
 }
 
@@ -499,7 +480,7 @@ its_status its_unit_convert(double value, const char *from, const char *to,
     its_status st;
     double r;
     if (!from || !to || !out) {
-        set_msg(msg, msglen, "its_unit_convert: NULL argument");
+        its__fmt(msg, msglen, "its_unit_convert: NULL argument");
         return ITS_EINVAL;
     }
     if ((st = parse_unit(from, &a, msg, msglen)) != ITS_OK ||
@@ -509,11 +490,11 @@ its_status its_unit_convert(double value, const char *from, const char *to,
         return mismatch(&a, (int)strlen(from), from, &b, to, msg, msglen);
     r = apply(value, &a, &b);
     if (isfinite(value) && !isfinite(r)) {
-        set_msg(msg, msglen, "%g %s is out of range in '%s'", value, from, to);
+        its__fmt(msg, msglen, "%g %s is out of range in '%s'", value, from, to);
         return ITS_ERANGE;
     }
     *out = r;
-    set_msg(msg, msglen, "%s", "");
+    its__fmt(msg, msglen, "%s", "");
     return ITS_OK;
 }
 
@@ -532,7 +513,7 @@ static its_status parse_number(const char *text, const char *p, double *v,
     if (*p == '-' || *p == '+')
         p++;
     if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-        set_msg(msg, msglen, "hexadecimal numbers are not accepted: '%s'", text);
+        its__fmt(msg, msglen, "hexadecimal numbers are not accepted: '%s'", text);
         return ITS_EPARSE;
     }
     for (; is_digit(*p) || (*p == '.' && !dot); p++) {
@@ -546,7 +527,7 @@ static its_status parse_number(const char *text, const char *p, double *v,
         if (*p == '0' && n == 1)
             continue; /* leading zero */
         if (n > MAX_DIGITS) {
-            set_msg(msg, msglen, "too many digits in '%s'", text);
+            its__fmt(msg, msglen, "too many digits in '%s'", text);
             return ITS_EPARSE;
         }
         buf[n++] = *p;
@@ -558,11 +539,11 @@ static its_status parse_number(const char *text, const char *p, double *v,
             for (j = 0; j < 3 && (p[j] | 0x20) == bad[i][j]; j++)
                 ;
             if (j == 3) {
-                set_msg(msg, msglen, "'%s' is not a finite number", text);
+                its__fmt(msg, msglen, "'%s' is not a finite number", text);
                 return ITS_EPARSE;
             }
         }
-        set_msg(msg, msglen, "expected a number in '%s'", text);
+        its__fmt(msg, msglen, "expected a number in '%s'", text);
         return ITS_EPARSE;
     }
     if ((*p == 'e' || *p == 'E') &&
@@ -579,7 +560,7 @@ static its_status parse_number(const char *text, const char *p, double *v,
     snprintf(buf + n, sizeof buf - n, "e%ld", e10 + (eneg ? -ex : ex));
     *v = strtod(buf, NULL);
     if (isinf(*v)) {
-        set_msg(msg, msglen, "number out of range in '%s'", text);
+        its__fmt(msg, msglen, "number out of range in '%s'", text);
         return ITS_EPARSE;
     }
     *end = p;
@@ -595,14 +576,14 @@ its_status its_quantity_parse(const char *text, const char *unit, double *out,
     int ulen;
     its_status st;
     if (!text || !unit || !out) {
-        set_msg(msg, msglen, "its_quantity_parse: NULL argument");
+        its__fmt(msg, msglen, "its_quantity_parse: NULL argument");
         return ITS_EINVAL;
     }
     if ((st = parse_unit(unit, &target, msg, msglen)) != ITS_OK)
         return st;
     p = skip_ws(text);
     if (*p == '\0') {
-        set_msg(msg, msglen, "empty quantity");
+        its__fmt(msg, msglen, "empty quantity");
         return ITS_EPARSE;
     }
     if ((st = parse_number(text, p, &v, &rest, msg, msglen)) != ITS_OK)
@@ -611,7 +592,7 @@ its_status its_quantity_parse(const char *text, const char *unit, double *out,
     given = target;
     if (*p != '\0') { /* a unit starts with an atom, '(' or " 1" ("0.1 1/d") */
         if (!atom_char_len(p) && *p != '(' && !(p > rest && is_digit(*p))) {
-            set_msg(msg, msglen, "unexpected '%s' after the number in '%s'", p,
+            its__fmt(msg, msglen, "unexpected '%s' after the number in '%s'", p,
                     text);
             return ITS_EPARSE;
         }
@@ -625,10 +606,10 @@ its_status its_quantity_parse(const char *text, const char *unit, double *out,
     }
     r = apply(v, &given, &target);
     if (!isfinite(r)) {
-        set_msg(msg, msglen, "'%s' is out of range in '%s'", text, unit);
+        its__fmt(msg, msglen, "'%s' is out of range in '%s'", text, unit);
         return ITS_EPARSE;
     }
     *out = r;
-    set_msg(msg, msglen, "%s", "");
+    its__fmt(msg, msglen, "%s", "");
     return ITS_OK;
 }

@@ -1,6 +1,6 @@
 /* itsim: release laws of delivery systems (zero order, first order, Higuchi,
  * Korsmeyer-Peppas power law, Weibull): cumulative fraction and rate. */
-#include "engine/release.h"
+#include "engine/engine.h"
 
 #include <math.h>
 

@@ -8,12 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/core.h"
 #include "engine/cvode_adapter.h"
-#include "engine/release.h"
+#include "engine/engine.h"
 #include "model/model.h"
-
-enum { DOSE_BOLUS = 0, DOSE_INFUSION = 1, DOSE_RELEASE = 2 };
 
 /* One thing that happens at an instant: a bolus, or an infusion switched on
  * or off. A run sorts them by time once and consumes them in order. */
@@ -24,13 +21,13 @@ typedef struct its__switch {
 } its__switch;
 
 typedef struct its__dose {
-    int kind;
+    its_dose_kind kind;
     int input;
     double t;         /* bolus time or infusion start */
     double amount;    /* bolus amount (input units) */
     double rate;      /* infusion rate (input units per time unit) */
     double duration;  /* infusion duration, INFINITY for constant */
-    its_release rel;  /* release law (DOSE_RELEASE) */
+    its_release rel;  /* release law (ITS_DOSE_RELEASE) */
     double given;     /* fraction given in the last run (NaN: not reached) */
 } its__dose;
 
@@ -84,7 +81,7 @@ struct its_sim {
 };
 
 static its_status set_error(its_sim *s, its_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    ITS__PRINTF(3, 4);
 static its_status set_error(its_sim *s, its_status st, const char *fmt, ...)
 {
     va_list ap;
@@ -629,7 +626,7 @@ static int input_index_or_error(its_sim *s, const char *input)
 
 /* Common start of every add_*: the input exists, the time is finite and the
  * amount or rate is finite and >= 0. Fills kind, input, t; sets the error. */
-static its_status new_dose(its_sim *s, const char *input, int kind, double t,
+static its_status new_dose(its_sim *s, const char *input, its_dose_kind kind, double t,
                            double value, its__dose *d)
 {
     static const char *const what[] = {"bolus", "infusion", "release"};
@@ -642,8 +639,8 @@ static its_status new_dose(its_sim *s, const char *input, int kind, double t,
     if (!isfinite(t) || !isfinite(value) || value < 0.0)
         return set_error(s, ITS_ERANGE,
                          "%s of %s: time and %s must be finite, %s >= 0", what[kind],
-                         input, kind == DOSE_INFUSION ? "rate" : "amount",
-                         kind == DOSE_INFUSION ? "rate" : "amount");
+                         input, kind == ITS_DOSE_INFUSION ? "rate" : "amount",
+                         kind == ITS_DOSE_INFUSION ? "rate" : "amount");
     memset(d, 0, sizeof *d);
     d->kind = kind;
     d->input = k;
@@ -655,7 +652,7 @@ its_status its_sim_add_bolus(its_sim *s, const char *input, double t,
                              double amount)
 {
     its__dose d;
-    its_status st = new_dose(s, input, DOSE_BOLUS, t, amount, &d);
+    its_status st = new_dose(s, input, ITS_DOSE_BOLUS, t, amount, &d);
     if (st != ITS_OK)
         return st;
     d.amount = amount;
@@ -666,7 +663,7 @@ its_status its_sim_add_infusion(its_sim *s, const char *input, double t_start,
                                 double duration, double rate)
 {
     its__dose d;
-    its_status st = new_dose(s, input, DOSE_INFUSION, t_start, rate, &d);
+    its_status st = new_dose(s, input, ITS_DOSE_INFUSION, t_start, rate, &d);
     if (st != ITS_OK)
         return st;
     if (!(duration > 0.0))
@@ -683,7 +680,7 @@ its_status its_sim_add_release(its_sim *s, const char *input, double t,
     its_status st;
     if (release == NULL)
         return ITS_EINVAL;
-    st = new_dose(s, input, DOSE_RELEASE, t, amount, &d);
+    st = new_dose(s, input, ITS_DOSE_RELEASE, t, amount, &d);
     if (st != ITS_OK)
         return st;
     if (!its__release_valid(release))
@@ -714,9 +711,8 @@ its_status its_sim_get_dose_record(const its_sim *s, size_t i, its_dose_record *
     d = &s->doses[i];
     r->t = d->t;
     r->input = s->m->inputs[d->input].name;
-    r->kind = d->kind == DOSE_BOLUS ? ITS_DOSE_BOLUS
-              : d->kind == DOSE_INFUSION ? ITS_DOSE_INFUSION : ITS_DOSE_RELEASE;
-    r->planned = d->kind == DOSE_INFUSION ? d->rate : d->amount;
+    r->kind = d->kind;
+    r->planned = d->kind == ITS_DOSE_INFUSION ? d->rate : d->amount;
     r->given = d->given;
     return ITS_OK;
 }
@@ -749,7 +745,7 @@ static size_t collect_switches(its_sim *s)
         s->sw[n].dose = i;
         s->sw[n].on = 1;
         n++;
-        if ((d->kind == DOSE_INFUSION || d->kind == DOSE_RELEASE) &&
+        if ((d->kind == ITS_DOSE_INFUSION || d->kind == ITS_DOSE_RELEASE) &&
             isfinite(d->duration)) {
             s->sw[n].t = d->t + d->duration;
             s->sw[n].dose = i;
@@ -779,19 +775,19 @@ static int apply_switch(its_sim *s, const its__switch *w, int apply, double t)
         d->given = 1.0;
         if (apply && s->gate != NULL) {
             double g = s->gate(t, s->y, s->n, w->dose, s->m->inputs[k].name,
-                               d->kind == DOSE_INFUSION ? d->rate : d->amount,
+                               d->kind == ITS_DOSE_INFUSION ? d->rate : d->amount,
                                s->gate_user);
             if (!(g >= 0.0) || !isfinite(g))
                 return 1;
             d->given = g;
         }
     }
-    if (d->kind == DOSE_BOLUS) {
+    if (d->kind == ITS_DOSE_BOLUS) {
         if (apply)
             s->y[s->root_state[s->n + k]] += input_scale(s, k) * d->given * d->amount;
         return 0;
     }
-    if (d->kind == DOSE_RELEASE) {
+    if (d->kind == ITS_DOSE_RELEASE) {
         size_t i;
         if (w->on > 0) {
             if (apply)

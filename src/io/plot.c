@@ -104,7 +104,7 @@ typedef struct script {
     double ptop, pbot; /* current panel */
 } script;
 
-static void out(script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(script *s, const char *fmt, ...) ITS__PRINTF(2, 3);
 static void out(script *s, const char *fmt, ...)
 {
     va_list ap;
@@ -277,7 +277,7 @@ static void plot_begin(script *s)
     out(s, "    plot ");
 }
 
-static void item(script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void item(script *s, const char *fmt, ...) ITS__PRINTF(2, 3);
 static void item(script *s, const char *fmt, ...)
 {
     va_list ap;
@@ -1468,6 +1468,9 @@ static void cmp_vars(script *s, cmp_ctx *c)
            "(s eq \"0\" || s eq \"censored\" || s eq \"\") ? \"censored\" : s\n",
            c->tmin, c->tmax, q(b, sizeof b, c->tunit));
     t_pad_var(s);
+    /* Not its__time_tol: gnuplot compares times it read back from CSV files
+     * written with 6-7 significant digits, so the slack of the generated
+     * script is that of the printed numbers, not of the library's doubles. */
     out(s, "pd_at(t, tpd) = abs(t - tpd) <= 1e-6 * (1 + abs(tpd))   # the assessment of "
            "the first PD\n");
 }

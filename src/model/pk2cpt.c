@@ -41,10 +41,10 @@ static const its_param_value v_nivo[] = {
     {"V1", PKV(ITS__PK_NIVO_VC)}, {"V2", PKV(ITS__PK_NIVO_VP)},
     {"CL", PKV(ITS__PK_NIVO_CL)}, {"Q", PKV(ITS__PK_NIVO_Q)}, {"F", 0.0}};
 static const its_param_set sets[] = {
-    {"aldesleukin", "IL-2: 2-compartment IV, SC F 0.39", "itsim agents aldesleukin", 0, NULL},
-    {"interferon_alfa_2b", "1-compartment, V 20 L/m2 x 1.9 m2, ke 9.79/d, SC ka 3.02/d",
+    {"aldesleukin", "IL-2: 2-compartment IV, SC with bioavailability F_sc", "itsim agents aldesleukin", 0, NULL},
+    {"interferon_alfa_2b", "1-compartment, volume per m2 at 1.9 m2, first-order SC absorption",
      "Radwanski 1987 (itsim agents)", ITS__COUNT(v_ifn), v_ifn},
-    {"sargramostim", "1-compartment SC, CL/F 103.7 L/d/m2 x 1.9 m2, ke 7.23/d",
+    {"sargramostim", "1-compartment SC, apparent clearance per m2 at 1.9 m2",
      "Stute 1995 (itsim agents)", ITS__COUNT(v_gm), v_gm},
     {"pembrolizumab", "2-compartment IV", "Ahamadi 2017 (itsim agents)", ITS__COUNT(v_pembro), v_pembro},
     {"nivolumab", "2-compartment IV (baseline clearance)", "Bajaj 2017 (itsim agents)",

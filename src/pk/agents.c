@@ -1,14 +1,10 @@
 /* itsim: the agent library (identity, PK parameters with sources) and dose
  * conversion from clinical units (per kg, per m2, IU, mass, moles). */
-#include "itsim/agents.h"
+#include "pk/pk.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "itsim/units.h"
-#include "core/core.h"
-#include "model/model.h"
-#include "model/pk_values.h"
 
 /* PK parameters as the agent's own population models name them; the values,
  * units, domains and sources are those of src/model/pk_values.h. */

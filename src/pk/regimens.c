@@ -1,6 +1,6 @@
 /* itsim: named clinical regimens, each a complete tme scenario for the
  * default patient (70 kg, 175 cm), runnable with `itsim run --regimen NAME`. */
-#include "itsim/agents.h"
+#include "pk/pk.h"
 
 #include <string.h>
 

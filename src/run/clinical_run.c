@@ -30,7 +30,7 @@ static size_t count_steps(double t0, double t1, double first, double step)
     double n;
     if (t0 + first > t1)
         return 0;
-    n = floor((t1 - t0 - first) / step + 1e-9);
+    n = its__whole_steps(t1 - t0 - first, step);
     return (size_t)n + 1;
 }
 

@@ -198,7 +198,7 @@ its_status its__sc_clinical(its_scenario *sc, const its_model_def *m, its__clini
     c->recist.drr_duration = days_in(m, c->recist.drr_duration);
     c->assess_every = days_in(m, 56.0);
     c->monitor_every = days_in(m, 1.0 / 24.0);
-    c->anc_lln = 2.0;
+    c->anc_lln = ITS_ANC_LLN_DEFAULT;
     c->lethal_burden = 1e12;
     if ((st = clin_time(sc, m, C_ASSESS_EVERY, 0, &c->assess_every)) != ITS_OK ||
         (st = clin_time(sc, m, C_CONFIRM, 1, &c->recist.confirm_after)) != ITS_OK ||

@@ -239,7 +239,7 @@ static its_status resolve_grid(its_scenario *sc, its__plan *plan)
     if (!s[S_OUTPUT_EVERY].text)
         plan->dt = (plan->t1 - plan->t0) / 100.0;
     tol = its__time_tol(plan->t0, plan->t1);
-    n = floor((plan->t1 - plan->t0) / plan->dt + 1e-9);
+    n = its__whole_steps(plan->t1 - plan->t0, plan->dt);
     if (!(n + 2.0 <= MAX_GRID)) {
         /* only a written output_every can be too small for the horizon */
         sval cli;

@@ -42,5 +42,21 @@ check "table: an arm dies of its tumour" grep -q ' d (tumour) ' table.txt
 check "table: footnote for (tumour) and (toxic)" grep -q "survival (tumour): death from" table.txt &&
     grep -q "lethal tumour burden, (toxic): treatment-related death (CTCAE grade 5)" table.txt
 
+# ---- --threads: the caller sets a comparison's threads; results do not change ----
+"$ITSIM" run "$SRC/examples/comparison/tme_arms.yaml" --until '60 d' --no-render --threads 1 -o thr1 >t1.txt 2>/dev/null
+rc1=$?
+"$ITSIM" run "$SRC/examples/comparison/tme_arms.yaml" --until '60 d' --no-render --threads=2 -o thr2 >t2.txt 2>/dev/null
+rc2=$?
+check "--threads 1 and 2: exit 0 (rc=$rc1, $rc2)" [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]
+check "--threads 1 and 2: the same table" cmp -s t1.txt t2.txt
+same=1
+for f in thr1/*.csv thr1/*.json; do cmp -s "$f" "thr2/${f#thr1/}" || same=0; done
+check "--threads 1 and 2: byte-identical CSV and JSON files" [ $same -eq 1 ]
+for bad in -1 12x 4097 ''; do
+    "$ITSIM" run --threads "$bad" >/dev/null 2>err.txt
+    rc=$?
+    check "--threads '$bad': exit 2 with a message (rc=$rc)" [ $rc -eq 2 ] && grep -q -- "--threads needs a whole number" err.txt
+done
+
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

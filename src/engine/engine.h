@@ -1,8 +1,12 @@
-/* itsim internal: release-law helpers used by the engine (rate, end time,
- * validation); the public cumulative fraction is in itsim/sim.h. */
-#ifndef ITS_ENGINE_RELEASE_H
-#define ITS_ENGINE_RELEASE_H
+/* itsim internal: the engine layer's private header (src/engine). What the
+ * engine's files share besides the CVODE adapter (engine/cvode_adapter.h):
+ * the release-law helpers (rate, end time, validation; the public
+ * cumulative fraction is its_release_fraction in itsim/sim.h). */
+#ifndef ITS_ENGINE_ENGINE_H
+#define ITS_ENGINE_ENGINE_H
 
+#include "core/core.h"
+#include "model/model.h"
 #include "itsim/sim.h"
 
 /* Non-zero when the release parameters are valid. */
