@@ -94,7 +94,7 @@ static its_status fill_comparison(void *ctx, const char *tmp, mode_t *fmode, cha
                                   (const char *const *)c->prefix, c->n, tmp, x->figs.names,
                                   &x->figs.n, x->figs.cap, err, ITS__ERRLEN);
     if (st == ITS_OK)
-        its__render_figs(tmp, &x->figs);
+        st = its__render_figs(tmp, &x->figs, err);
     return st;
 }
 
@@ -111,6 +111,7 @@ its_status its_comparison_write(const its_comparison *c, const char *dir, its_ou
     /* 4 figures per arm and the comparison */
     if (its__figs_begin(&ctx.figs, o, 8 + 6 * c->n, c->err) != ITS_OK)
         return ITS_ENOMEM;
+    /* the handle is const for users; only its error buffer is written */
     st = its__write_dir_atomic(dir, ctx.figs.opts, fill_comparison, &ctx, c->err);
     its__figs_end(&ctx.figs);
     return st;

@@ -223,7 +223,7 @@ int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char
             its__free(rc);
             its__free(m);
             its__fmt(msg, msglen, "gnuplot: out of memory");
-            return 2;
+            return 4;
         }
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1)

@@ -52,8 +52,10 @@ its_status its__figs_begin(its__figs *figs, its_output_opts *o, size_t cap, char
 void its__figs_end(its__figs *figs);
 its_status its__write_run_files(const its_result *res, const char *tmp, const char *prefix,
                                 mode_t *fmode, its__figs *figs, char *err);
-/* Render the scripts in figs (if asked) and fill its options' note. */
-void its__render_figs(const char *tmp, its__figs *figs);
+/* Render the scripts in figs (if asked) and fill its options' note. A
+ * failure of gnuplot is a note, not an error; ITS_ENOMEM (message in err)
+ * when the library ran out of memory, else ITS_OK. */
+its_status its__render_figs(const char *tmp, its__figs *figs, char *err);
 /* Non-zero once the options' cancel flag is set (o may be NULL). */
 int its__cancelled(const its_output_opts *o);
 /* Write dir with fill into a marked temporary sibling and rename it into
@@ -115,8 +117,8 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
  * or executed (msg starts "gnuplot not found"), 2 when a script failed (msg
  * names the script and gnuplot's first error line) or could not be started
  * (fork, pipe, chdir into dir; msg says which), 3 when *cancel (polled
- * before each script when cancel is not NULL) became non-zero. Stops at the
- * first failure. */
+ * before each script when cancel is not NULL) became non-zero, 4 when out of
+ * memory (before any script ran). Stops at the first failure. */
 int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char *program,
                         const volatile sig_atomic_t *cancel, char *msg, size_t msglen);
 

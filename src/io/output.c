@@ -904,22 +904,26 @@ void its__figs_end(its__figs *figs)
     figs->names = NULL;
 }
 
-void its__render_figs(const char *tmp, its__figs *figs)
+its_status its__render_figs(const char *tmp, its__figs *figs, char *err)
 {
     its_output_opts *o = figs->opts;
     char msg[400];
     int rc;
     o->note[0] = '\0';
     if (figs->n == 0)
-        return;
+        return ITS_OK;
     if (!o->render) {
         its__fmt(o->note, sizeof o->note,
                  "%zu figure script%s written; render %s with: cd DIR && gnuplot *.gp", figs->n,
                  figs->n == 1 ? "" : "s", figs->n == 1 ? "it" : "them");
-        return;
+        return ITS_OK;
     }
     msg[0] = '\0';
     rc = its__gnuplot_render(tmp, figs->names, figs->n, o->gnuplot, o->cancel, msg, sizeof msg);
+    if (rc == 4) {
+        its__fmt(err, ITS__ERRLEN, "%s", msg);
+        return ITS_ENOMEM;
+    }
     if (rc == 0)
         its__fmt(o->note, sizeof o->note, "%zu figure%s rendered with gnuplot (PNG and SVG)",
                  figs->n, figs->n == 1 ? "" : "s");
@@ -931,6 +935,7 @@ void its__render_figs(const char *tmp, its__figs *figs)
     else
         its__fmt(o->note, sizeof o->note, "figures not all rendered (%s); the scripts are "
                  "written: cd DIR && gnuplot *.gp", msg);
+    return ITS_OK;
 }
 
 typedef struct single_ctx {
@@ -943,7 +948,7 @@ static its_status fill_single(void *ctx, const char *tmp, mode_t *fmode, char *e
     single_ctx *c = ctx;
     its_status st = its__write_run_files(c->res, tmp, "", fmode, &c->figs, err);
     if (st == ITS_OK)
-        its__render_figs(tmp, &c->figs);
+        st = its__render_figs(tmp, &c->figs, err);
     return st;
 }
 

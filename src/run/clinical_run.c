@@ -208,12 +208,17 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
         for (j = 0; j < c->n_lesions; j++)
             c->assess_d[c->n_assess * c->n_lesions + j] = fmax(c->obs[c->lesion_obs[j]], 0.0);
         c->n_assess++;
-        /* treatment stops at progression: evaluate the scans so far */
-        if (p->clin.stop_at_pd && !c->progressed && c->n_assess > 1 &&
-            its_recist_evaluate(c->recist, c->n_assess, c->n_lesions, c->assess_t, c->assess_d,
-                                p->clin.n_organs ? c->organ : NULL, (double)NAN) == ITS_OK) {
+        /* treatment stops at progression: evaluate the scans so far (out
+         * of memory, progression could be missed: the run fails) */
+        if (p->clin.stop_at_pd && !c->progressed && c->n_assess > 1) {
             its_recist_assessment a;
-            if (its_recist_get_assessment(c->recist, c->n_assess - 1, &a) == ITS_OK &&
+            its_status st = its_recist_evaluate(c->recist, c->n_assess, c->n_lesions,
+                                                c->assess_t, c->assess_d,
+                                                p->clin.n_organs ? c->organ : NULL, (double)NAN);
+            if (st == ITS_ENOMEM)
+                return -1;
+            if (st == ITS_OK &&
+                its_recist_get_assessment(c->recist, c->n_assess - 1, &a) == ITS_OK &&
                 a.overall == ITS_RESP_PD)
                 c->progressed = 1;
         }

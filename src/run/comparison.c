@@ -32,19 +32,20 @@ void its_comparison_free(its_comparison *c)
 static its_comparison *comparison_new(const its_scenario *sc, size_t n_arms)
 {
     its_comparison *c = its__calloc(1, sizeof *c);
-    size_t i;
+    size_t i, n;
     if (!c)
         return NULL;
-    c->n = n_arms ? n_arms : 1;
-    c->res = its__calloc(c->n, sizeof *c->res);
-    c->label = its__calloc(c->n, sizeof *c->label);
-    c->id = its__calloc(c->n, sizeof *c->id);
-    c->prefix = its__calloc(c->n, sizeof *c->prefix);
+    n = n_arms ? n_arms : 1;
+    c->res = its__calloc(n, sizeof *c->res);
+    c->label = its__calloc(n, sizeof *c->label);
+    c->id = its__calloc(n, sizeof *c->id);
+    c->prefix = its__calloc(n, sizeof *c->prefix);
     c->err = its__calloc(1, ITS__ERRLEN);
     if (!c->res || !c->label || !c->id || !c->prefix || !c->err) {
-        its_comparison_free(c);
+        its_comparison_free(c); /* c->n is 0: the arrays are not walked */
         return NULL;
     }
+    c->n = n;
     for (i = 0; i < c->n; i++) {
         size_t len;
         c->label[i] = its__strdup(n_arms ? its_scenario_arm_name(sc, i) : "scenario");

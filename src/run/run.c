@@ -388,12 +388,17 @@ its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char
         const char *name = its_scenario_arm_name(sc, i);
         size_t n = strlen(name) + (p->description ? strlen(p->description) : 0) + 8;
         char *d = its__malloc(n);
-        if (d) {
-            its__fmt(d, n, "%s%s%s", name, p->description ? ": " : "",
-                     p->description ? p->description : "");
-            its__free(p->description);
-            p->description = d;
+        if (!d) {
+            /* the result would lack its name: not a full result */
+            its_result_free(*out);
+            *out = NULL;
+            its__fmt(err, ITS__ERRLEN, "%s", its_strerror(ITS_ENOMEM));
+            return ITS_ENOMEM;
         }
+        its__fmt(d, n, "%s%s%s", name, p->description ? ": " : "",
+                 p->description ? p->description : "");
+        its__free(p->description);
+        p->description = d;
     }
     return st;
 }
