@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Check the benchmark outputs of bench/run.sh and print the speed ratios.
 
     compare.py OUT_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # itsim benchmark: the parameter sweeps of bench/README.md with itsim, scipy
 # solve_ivp(LSODA) and R deSolve::lsoda, one tool at a time; checks that the
 # final states agree and ends with the line

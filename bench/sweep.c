@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim benchmark driver: the parameter sweeps of bench/README.md, run with
  * the public API only. One handle per model, reused for every run.
  *

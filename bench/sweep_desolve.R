@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The itsim benchmark sweeps (bench/README.md) with R deSolve::lsoda.
 #
 #   Rscript sweep_desolve.R MODEL RUNS OUT.csv [compiled]

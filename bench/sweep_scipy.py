@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The itsim benchmark sweeps (bench/README.md) with scipy solve_ivp(LSODA).
 
     sweep_scipy.py MODEL RUNS OUT.csv      MODEL: kirschner1998 | depillis2009

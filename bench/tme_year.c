@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim benchmark: the cost of one simulated year of the tme model (default
  * melanoma patient, 3 lesions, untreated), averaged over repeated runs. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim command-line tool: run scenarios, list and describe models, run the
  * validation checks. Uses only the public API (itsim/itsim.h). */
 #include "itsim/itsim.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Collect the scenarios and unit strings written inline in tests/ into
 fuzz/seeds/ (the seed corpus of the fuzz targets; docs/fuzzing.md).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim fuzz target: the scenario reader (docs/fuzzing.md).
  *
  * The input is a scenario file. It goes through the path of `itsim run`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim fuzz target: the unit and quantity parsers (include/itsim/units.h;
  * docs/fuzzing.md).
  *

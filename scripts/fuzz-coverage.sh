@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Source coverage of the fuzz corpora (docs/fuzzing.md): replays every file of
 # FUZZ_BUILD/fuzz-out/TARGET/corpus once through the coverage build of the
 # target (make fuzz-coverage builds it) and prints llvm-cov's report for the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs the libFuzzer targets built by `make fuzz` (docs/fuzzing.md), all at
 # once, each for FUZZ_SECONDS, under nice. Not part of CI or `make test`.
 #

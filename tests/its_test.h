@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: a tiny assertion layer. Each check prints one PASS/FAIL line;
  * its_test_done() prints "N passed, N failed" and returns the exit status. */
 #ifndef ITS_TEST_H

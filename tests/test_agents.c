@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: the agent library and dose conversion in clinical units
  * (per kg, per m2, IU, mass, moles) with body-surface-area formulas. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: clinical read-outs through whole scenario runs.
  * Analytic cases use hahnfeldt1999 with a fixed carrying capacity (b = d =
  * 0), where the tumour follows the Gompertz law in closed form

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: CTCAE v5.0 grading (docs/clinical.md) on constructed
  * observable series: every threshold of every term at and beside its
  * boundary, persistence rules (fever grade 4, grade-5 deaths), baseline

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: delivery systems on tme. At an equal total IL-2 dose, an
  * intratumoral hydrogel depot (ReGel-like first-order release, t1/2 48 h,
  * Samlowski et al. 2006, J Immunother 29:524; the

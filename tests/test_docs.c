@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: docs/models/NAME.md holds, between generated-section markers,
  * exactly the state, input and parameter tables of the code metadata, so
  * the documentation cannot drift from the model. `test_docs --write`

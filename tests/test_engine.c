@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: the simulation engine on problems with analytic solutions
  * (logistic growth, one-compartment bolus and infusion), tolerance
  * convergence, extinction floors, re-entrancy and every error path. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: replay of the fuzzers' findings and seeds (docs/fuzzing.md).
  *
  * Every file under tests/fuzz-regressions/scenario/ is a scenario that once

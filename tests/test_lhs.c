@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: the Latin-hypercube design of the robustness sweep
  * (tools/lhs.h, Random123 Philox keyed by seed and purpose), with fixed
  * seeds: one unit per stratum in every dimension, uniform margins, uniform

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: the engine's linear solver (KLU on a sparse Jacobian whose
  * pattern is the union of the entries seen nonzero, docs/engine.md). White
  * box: drives the CVODE adapter directly. */

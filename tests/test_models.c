@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: the model registry. Every built-in model is complete (units,
  * sources, consistent inputs and sets) and its analytic Jacobian agrees with
  * finite differences of its right-hand side. */

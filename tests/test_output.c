@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: the library side of the output directory's safety (issue 9):
  * the mark, its_output_check with keep files and the working directory,
  * cancellation through its_output_opts.cancel, its_scenario_file, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: pharmacokinetics (pk2cpt) against closed forms: one- and
  * two-compartment bolus and infusion, first-order absorption; and the
  * anchors derived from Konrad et al. 1990 and the labels for aldesleukin and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the figure scripts (io/plot.c) and their renderer: no text of a
  * result reaches gnuplot as code; unsafe file-name prefixes are refused; a
  * failed run is drawn to its planned end and marked where it stopped; the

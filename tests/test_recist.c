@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: RECIST 1.1 rules (Eisenhauer 2009; docs/clinical.md) on
  * constructed lesion trajectories. Every expected value follows from the
  * rule by hand; boundaries are tested at the exact threshold. */

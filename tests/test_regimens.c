@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: every named regimen schedules, for the default patient
  * (70 kg, 175 cm, Mosteller body-surface area), what its source prescribes:
  * the number of administrations, their times (doses per cycle, intervals,

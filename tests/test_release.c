@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: delivery-system release laws. The cumulative fraction against
  * each law's closed form, the engine's released amount against it, and a
  * first-order depot into an eliminating compartment against the Bateman

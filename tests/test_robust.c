@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: solver robustness on tme patients that used to fail at the
  * default settings (issue 9 item 13). Each case runs a whole scenario
  * through the public API and must reach its horizon without a solver

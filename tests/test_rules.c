@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: protocol rules through the dose gate. A hold rule skips
  * exactly the doses it should (against a closed-form schedule), reductions
  * scale doses and infusions, discontinuation, errors, and the HD IL-2 leak

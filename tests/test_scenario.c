@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: scenario loading, checking, overrides, dose expansion, runs
  * and the output directory (library level, white-box via the private headers). */
 #include "its_test.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: re-entrancy. Simulations on two threads at once, one handle
  * per thread, give bit-identical results to the same runs done serially. */
 #include <pthread.h>

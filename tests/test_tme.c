@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: the tme model. Healthy steady state in physiological ranges,
  * untreated growth at published doubling times, the nine mechanisms of the
  * seed (each perturbed alone: direction and size of the effect), lesion

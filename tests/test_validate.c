@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tests: every published-outcome check of `itsim validate` passes
  * within its stated tolerance (the papers, or derived from their equations),
  * and a check that cannot run says why through (msg, msglen). */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Independent numerical cross-check of itsim validation reference numbers.
 
 Recomputes, in Python (numpy + scipy), the reference values that the C

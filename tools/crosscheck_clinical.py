@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Independent cross-check of itsim's clinical read-outs (RECIST 1.1, CTCAE v5.0, doses).
 
 Re-derives, from the raw data that `itsim run -o DIR` writes, the clinical

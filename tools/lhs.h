@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim tools: Latin-hypercube designs from Random123 (header-only; used by
  * tools/robustness.c and tests/test_lhs.c).
  *

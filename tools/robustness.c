@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim robustness sweep (issue 9): Latin-hypercube virtual patients of the
  * tme model, each run through every arm of the default comparison with the
  * public API only, counting solver failures (deaths and eradications are

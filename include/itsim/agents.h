@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: therapeutic agents (cytokines, checkpoint antibodies, cytotoxic
  * chemotherapy) with their identity, pharmacokinetic parameters and sources,
  * and dose conversion from clinical units through body weight and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: clinical read-outs. RECIST 1.1 tumour response on lesion
  * diameters, CTCAE v5.0 adverse-event grades on vital signs, laboratory
  * values and symptom scores, and the time-to-event endpoints derived from

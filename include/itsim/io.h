@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: reading scenarios from YAML (libyaml) and writing results:
  * output directories of CSV, JSON, resolved YAML and figures, and printed
  * summaries. */

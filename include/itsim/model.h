@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: model definitions and the built-in model registry.
  * A model is data (named states, parameters, inputs, parameter sets) plus
  * code (a right-hand side and an optional Jacobian). */

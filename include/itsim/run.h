@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: running scenarios. A run gives a result (the time course, the
  * clinical read-outs and the solver statistics); a comparison runs every
  * arm of a scenario on the same patient. Writing and printing results:

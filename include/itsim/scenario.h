@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: scenarios, the data model of a simulation request. A scenario
  * names a model, parameter and initial-value overrides with units, a
  * patient, a therapy schedule, clinical settings, arms and the horizon.

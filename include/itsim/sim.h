@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: one simulation of one model with CVODE, with exact-time doses.
  * Lifecycle: its_sim_create, set parameters / initial values / doses /
  * options, its_sim_run (any number of times), its_sim_free. */

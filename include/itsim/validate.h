@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: published-outcome checks. Each check runs one built-in model and
  * compares a computed number with a published or analytically derived one. */
 #ifndef ITSIM_VALIDATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: CTCAE v5.0 adverse-event grading of model observables over time,
  * with episodes (onset, worst grade, resolution) and grade-5 events.
  * Thresholds and their sources: docs/clinical.md. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: RECIST 1.1 (Eisenhauer et al., Eur J Cancer 2009;45:228) on
  * lesion diameters: target selection, time-point responses (Tables 1 and
  * 2), best overall response with confirmation (Table 3), and the endpoints

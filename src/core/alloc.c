@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: the library's allocator with fault injection for tests
  * (src/core/core.h). One relaxed atomic load per allocation when disarmed. */
 #include <stdatomic.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: the core layer's private header, included by every layer
  * above it. Bounded formatting into caller buffers and the library's
  * allocator (one place where allocations can be made to fail in tests). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: bounded formatting into caller buffers (src/core/core.h). */
 #include <stdarg.h>
 #include <stdio.h>

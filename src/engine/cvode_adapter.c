@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: SUNDIALS CVODE adapter. The only file that includes
  * CVODE headers; everything it returns is an its_status. */
 #include "engine/cvode_adapter.h"

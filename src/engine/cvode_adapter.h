@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: the only interface to SUNDIALS CVODE. Translates CVODE's
  * return codes into its_status and keeps its workspace in one object. */
 #ifndef ITS_ENGINE_CVODE_ADAPTER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: the engine layer's private header (src/engine). What the
  * engine's files share besides the CVODE adapter (engine/cvode_adapter.h):
  * the release-law helpers (rate, end time, validation; the public

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: release laws of delivery systems (zero order, first order, Higuchi,
  * Korsmeyer-Peppas power law, Weibull): cumulative fraction and rate. */
 #include "engine/engine.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: the simulation engine. Runs a model with CVODE between exact-time
  * dose events (boluses, infusion switches) and reports rows to an observer. */
 #include "itsim/sim.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: clinical read-outs of a run as text: the summary section and the
  * CSV files assessments.csv, adverse_events.csv and clinical.csv
  * (docs/clinical.md describes the columns). */

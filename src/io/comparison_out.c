@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: writing and printing comparisons (itsim/io.h): every arm's files
  * prefixed with its identifier, comparison.csv, summary.json and the
  * comparison figure, and the compact table of clinical endpoints. */

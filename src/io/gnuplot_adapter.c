@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: runs gnuplot on figure scripts (io/io.h). The only code that
  * starts an external program: fork, chdir into the output directory in the
  * child, execvp; no shell is involved, so any directory name is safe. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: the io layer's private header. Helpers shared by the
  * writers in src/io (the C locale while numbers are written), the gnuplot
  * figure scripts for run outputs (io/plot.c) and their renderer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: helpers shared by the writers in src/io (io/io.h). */
 #include "io/io.h"
 

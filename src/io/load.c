@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: loading scenarios (itsim/io.h). The io layer supplies the YAML
  * parser (yaml_adapter.c) and the file reader; reading the document,
  * arms and checks are the scenario layer's (src/scenario). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: run outputs. Readable summary, and the output directory
  * (timeseries.csv, summary.json, scenario.resolved.yaml) written atomically. */
 #define _DEFAULT_SOURCE /* flock(2): the lock on a directory being written */

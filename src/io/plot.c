@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: gnuplot figure scripts for run outputs (io/io.h).
  *
  * Every script reads the CSV files of the output directory by relative

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: the single libyaml adapter. Builds the scenario layer's document
  * tree (src/scenario/doc.c) from libyaml's parser events (not
  * yaml_parser_load) and translates errors.

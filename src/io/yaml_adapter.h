@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: private adapter over libyaml (the only place that includes
  * <yaml.h>): parse a document into the scenario layer's node tree
  * (src/scenario/scenario.h: its__ydoc), translate errors. */

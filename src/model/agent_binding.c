@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: how a model interprets therapeutic agents. The model declares its
  * bindings (its_model_def.agents); the generic scenario code looks them up
  * here, so no model's input or parameter names appear outside the model. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim model depillis2005: de Pillis, Radunskaya & Wiseman (2005) tumour,
  * NK and CD8+ T cells with ratio-dependent CD8 kill; mouse arms and patients. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim model depillis2009: de Pillis et al. (2009) chemo-immunotherapy model:
  * tumour, NK, CD8+, circulating lymphocytes, chemotherapy and IL-2. */
 #include <math.h>

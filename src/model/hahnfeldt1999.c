@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim model hahnfeldt1999: Hahnfeldt, Panigrahy, Folkman & Hlatky (1999)
  * tumour volume with a vascular carrying capacity and angiogenesis inhibitors. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim model kirschner1998: Kirschner & Panetta (1998) effector cells,
  * tumour cells and IL-2, with adoptive-cell (s1) and IL-2 (s2) therapy. */
 #include "model/model.h"

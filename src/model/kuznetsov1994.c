@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim model kuznetsov1994: Kuznetsov, Makalkin, Taylor & Perelson (1994)
  * reduced effector-tumour model (BCL1 lymphoma), dimensional form. */
 #include "model/model.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: the model layer's private header: the built-in model
  * definitions (one source file each) and helpers for their tables. */
 #ifndef ITS_MODEL_MODEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: parameter vectors and initial states of a model definition
  * (itsim/model.h), without a simulation. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim model pk2cpt: linear two-compartment pharmacokinetics with a
  * first-order (subcutaneous) depot; one-compartment when Q = 0. Parameter
  * sets hold the agents' published values (itsim agents). */

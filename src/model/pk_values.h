@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: the published pharmacokinetic values of the therapy
  * agents, each written once with its value, unit, domain and source. The
  * agent library (src/pk/agents.c), the pk2cpt parameter sets and the tme

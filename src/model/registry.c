@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: the registry of built-in models and name lookups on model
  * definitions. The table is constant: there is no global mutable state. */
 #include "itsim/model.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim model tme: the tumour microenvironment. Blood, one tumour-draining
  * lymph node and 1-8 lesions; innate and adaptive cells, cytokines, side
  * effects. Equations and parameter provenance: docs/models/tme.md. */

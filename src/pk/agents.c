@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: the agent library (identity, PK parameters with sources) and dose
  * conversion from clinical units (per kg, per m2, IU, mass, moles). */
 #include "pk/pk.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: the pk layer's private header (src/pk): agents with their
  * pharmacokinetics and labelled doses (agents.c) and the named regimens
  * (regimens.c). The layer reads the PK values the model layer keeps once

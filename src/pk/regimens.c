@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: named clinical regimens, each a complete tme scenario for the
  * default patient (70 kg, 175 cm), runnable with `itsim run --regimen NAME`. */
 #include "pk/pk.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: clinical read-outs during a scenario run. The output grid is
  * merged with a monitoring grid (vital signs and laboratory values, graded
  * with CTCAE as the run goes, so that a grade-5 event or a lethal tumour

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: comparisons, the arms of a scenario run side by side on the same
  * patient (writing and the table: src/io/comparison_out.c). */
 #include "run/run.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: running a scenario. The scenario layer resolves it into a plan
  * (parameter vector, initial state, doses, grid); the run builds the
  * simulation from the plan, runs it with the protocol rules as the dose

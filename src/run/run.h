@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: the run layer's private header (src/run). The layout of
  * a run result (rows, clinical read-outs, dose outcomes) and of a
  * comparison, for the run layer and the writers above it (src/io), and the

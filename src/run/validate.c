@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: published-outcome checks (numbers from the papers or derived from their equations).
  * Each check simulates a built-in model and compares one number. */
 #include "itsim/validate.h"

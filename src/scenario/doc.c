@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: the parsed document of a scenario, a tree of scalars, sequences
  * and mappings with their positions (src/scenario/scenario.h). The YAML
  * adapter (src/io/yaml_adapter.c) builds it from libyaml's parser events;

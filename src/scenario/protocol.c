@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: the protocol settings of a scenario: dose rules ("hold_if",
  * "reduce_if", "stop_if" on a state, an observable or a CTCAE grade) and the
  * clinical read-out settings (docs/clinical.md), checked and converted to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: reading a scenario. The parsed document (doc.c) becomes the raw
  * scenario: every value kept as text with its position, so that it can be
  * converted again when the model changes (--model), and errors name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: resolving a scenario against its model. The raw values become a
  * plan in model units: the parameter vector and the initial state (without
  * creating a simulation: itsim/model.h parameter vectors), the horizon and

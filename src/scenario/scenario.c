@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: the public scenario API (itsim/scenario.h): creating, loading
  * through a loader the io layer supplies (its_scenario_load_file and
  * _load_string live in src/io/load.c), arms, --model, --set and --until,

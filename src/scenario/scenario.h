@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim internal: the scenario layer's private header (src/scenario).
  *
  * For the layers above (run, io): the resolved scenario ("plan") that a run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: the therapy of a scenario. Each item is checked and converted to
  * model units (an agent's clinical dose through its label and the
  * patient, weekday calendars, cycles, nanoparticle carriers, release

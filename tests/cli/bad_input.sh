@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # itsim CLI tests: every kind of bad input gives exit status 2, one
 # "itsim: FILE:LINE:COL: KEY: message" line on stderr and no output directory.
 # Usage: bad_input.sh ITSIM_BINARY SOURCE_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # itsim CLI tests: the commands other than run (models, model, validate,
 # version, help) and command-line usage errors.
 # Usage: commands.sh ITSIM_BINARY SOURCE_DIR

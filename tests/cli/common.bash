@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # itsim CLI tests: shared set-up, sourced by tests/cli/*.sh after they set
 # NAME. Arguments of the sourcing script: ITSIM_BINARY SOURCE_DIR.
 # The temporary directory $T and pass/fail/check come from tests/lib.bash.

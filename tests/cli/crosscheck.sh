@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # itsim CLI tests: the clinical read-outs of whole runs re-derived by an
 # independent implementation (tools/crosscheck_clinical.py, written from
 # docs/clinical.md without reading the C code). Runs chosen to reach the

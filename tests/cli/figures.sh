@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # itsim CLI tests: the figures. No input text reaches gnuplot as code (a
 # description, arm names, the scenario's file name); the toxicity figure
 # zoomed on the treatment period and its grade lanes; a failed run marked in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # itsim CLI tests: the output directory (files, formats, atomic replacement,
 # --force) and the resolved scenario reproducing the time series exactly.
 # Usage: outputs.sh ITSIM_BINARY SOURCE_DIR

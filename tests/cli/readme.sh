@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # itsim CLI tests: the command list of README.md ("Using the CLI") runs as
 # written, in order, in a fresh directory: every command exits 0, and no
 # two commands write to the same output directory. The list is read from

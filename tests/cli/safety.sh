@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # itsim CLI tests: user files are safe. --force replaces only directories
 # itsim wrote (the .itsim-output mark), never the working directory or one
 # holding an input file; signals leave no partial output; stale temporary

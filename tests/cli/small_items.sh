@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # itsim CLI tests: help per command, the range of tme:N in messages, the
 # footnote of the comparison table.
 # Usage: small_items.sh ITSIM_BINARY SOURCE_DIR
