@@ -550,6 +550,62 @@ static int decay_init(const double *p, double *y0, const void *data)
     return 0;
 }
 
+/* An init that refuses an initial amount above 10 mg (a model whose
+ * initial state cannot follow every parameter value). */
+static int capped_init(const double *p, double *y0, const void *data)
+{
+    (void)data;
+    y0[0] = p[0];
+    return p[0] > 10.0 ? -1 : 0;
+}
+
+/* its_sim_apply_set is all or nothing (review of issue 10): a set whose
+ * first value is accepted but whose initial state the model refuses, and a
+ * set with a value outside its domain after a good one, leave every
+ * parameter and the initial state as they were. */
+static void test_apply_set_atomic(void)
+{
+    static const its_state_def st[] = {{"A", "mg", 2.0, 0.0, "amount"}};
+    static const its_param_def pa[] = {
+        {"A0", 2.0, "mg", ITS_DOMAIN_NONNEGATIVE, "initial amount", "assumed: test value"},
+        {"k", 0.3, "1/d", ITS_DOMAIN_NONNEGATIVE, "decay rate", "assumed: test value"}};
+    static const its_param_value v_big[] = {{"k", 3.0}, {"A0", 20.0}};
+    static const its_param_value v_neg[] = {{"k", 3.0}, {"A0", -1.0}};
+    static const its_param_value v_ok[] = {{"k", 3.0}, {"A0", 4.0}};
+    static const its_param_set sets[] = {{"big", "A0 above the cap", "test", 2, v_big},
+                                         {"neg", "A0 outside its domain", "test", 2, v_neg},
+                                         {"ok", "a good set", "test", 2, v_ok}};
+    static const decay_data k03 = {0.3};
+    static const its_model_def capped = {
+        .version = ITS_MODEL_VERSION, .name = "capped", .title = "decay with a capped start",
+        .reference = "analytic", .time_unit = "d", .notes = "",
+        .n_states = 1, .states = st, .n_params = 2, .params = pa,
+        .n_sets = 3, .sets = sets,
+        .rhs = decay_rhs, .init = capped_init, .data = &k03,
+    };
+    its_sim *s = NULL;
+    its_status st1, st2, st3;
+    if (its_sim_create(&capped, &s, NULL, 0) != ITS_OK) {
+        its_test_true(0, "capped model: created");
+        return;
+    }
+    st1 = its_sim_apply_set(s, "big");
+    its_test_true(st1 == ITS_ERANGE && its_sim_params(s)[1] == 0.3 && its_sim_params(s)[0] == 2.0 &&
+                      its_sim_initial(s)[0] == 2.0,
+                  "a set the initial state cannot follow changes nothing (%s; k %g, A0 %g, A(0) %g)",
+                  its_status_name(st1), its_sim_params(s)[1], its_sim_params(s)[0],
+                  its_sim_initial(s)[0]);
+    st2 = its_sim_apply_set(s, "neg");
+    its_test_true(st2 == ITS_ERANGE && its_sim_params(s)[1] == 0.3 && its_sim_params(s)[0] == 2.0,
+                  "a set refused part-way changes nothing (%s; k %g)", its_status_name(st2),
+                  its_sim_params(s)[1]);
+    st3 = its_sim_apply_set(s, "ok");
+    its_test_true(st3 == ITS_OK && its_sim_params(s)[1] == 3.0 && its_sim_initial(s)[0] == 4.0,
+                  "a good set applies, and A(0) follows it (%s; A(0) %g)", its_status_name(st3),
+                  its_sim_initial(s)[0]);
+    its_sim_free(s);
+}
+
 static void test_data_and_init(void)
 {
     static const decay_data k03 = {0.3};
@@ -642,6 +698,7 @@ static void test_alloc_failures(void)
 int main(void)
 {
     test_data_and_init();
+    test_apply_set_atomic();
     test_alloc_failures();
     test_stats_when_stopped();
     test_constraint_fallback();

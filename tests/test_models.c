@@ -377,6 +377,12 @@ static void check_version(void)
                       its_model_default_params(&m, p, msg, sizeof msg) == ITS_EINVAL &&
                       its_model_initial_state(&m, p, y0, msg, sizeof msg) == ITS_EINVAL,
                   "an unknown version is refused with ITS_EINVAL");
+    its_test_true(its_model_state_index(&m, "x") == -1 &&
+                      its_model_observable_index_by_role(&m, ITS_OBS_SBP) == -1 &&
+                      its_model_agent_binding(&m, "aldesleukin", "IL-2") == NULL,
+                  "lookups do not read a definition of an unknown version");
+    m.version = ITS_MODEL_VERSION;
+    its_test_true(its_model_state_index(&m, "x") == 0, "the same lookup at the current version");
 }
 
 int main(void)

@@ -192,7 +192,9 @@ typedef struct its_agent_binding {
 
 /* Version of the its_model_def layout. A definition sets .version to
  * ITS_MODEL_VERSION; its_sim_create and the its_model_* functions below
- * refuse any other value with ITS_EINVAL, so a definition compiled against
+ * refuse any other value (those returning a status with ITS_EINVAL, the
+ * index lookups with -1, the agent lookups with NULL or -1), so a
+ * definition compiled against
  * a different layout (or one that forgot the field: 0) is never read
  * field by field. Raised whenever fields are added or changed. */
 #define ITS_MODEL_VERSION 1

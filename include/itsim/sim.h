@@ -116,7 +116,8 @@ const double *its_sim_params(const its_sim *sim);
  * current ones; initial values follow as for its_sim_set_param). ITS_OK;
  * ITS_EINVAL for NULL arguments; ITS_ENOTFOUND if the model has no such
  * set; ITS_ERANGE if one of its values lies outside its parameter's domain
- * or the initial state cannot be computed. Message on the handle. */
+ * or the initial state cannot be computed. On any error the parameters and
+ * initial values stay as they were. Message on the handle. */
 its_status its_sim_apply_set(its_sim *sim, const char *set_name);
 
 /* Set an initial value (in the state's unit). An explicitly set value wins:

@@ -38,7 +38,14 @@ void its__errno_text(int err, char *buf, size_t n);
  * from settings (a dose "until" a time, an administration at the horizon, a
  * scan on a schedule, an adverse event lasting "at least" a duration):
  * 1e-9 of the larger magnitude of a and b, at least 1e-9 absolute. Pass
- * b = 0 for one scale. */
+ * b = 0 for one scale.
+ *
+ * Before issue 10 these slacks were written out where they were used, in
+ * slightly different strengths: the scenario's was relative without the
+ * absolute floor (so tighter for times below 1), CTCAE's persistence and
+ * RECIST's durable-response onset used an absolute 1e-9. The unified forms
+ * differ from those only at round-off scale; the default comparison's
+ * files were byte-identical before and after. */
 #define ITS__INSTANT_RTOL 1e-12
 #define ITS__TIME_RTOL 1e-9
 

@@ -44,6 +44,7 @@ struct its_sim {
     const its_model_def *m;
     size_t n, np, ni;
     double *p;         /* parameters (np) */
+    double *p_prev;    /* scratch: the parameters before a set is applied (np) */
     double *y0;        /* initial values (n) */
     unsigned char *y0_set; /* per state: set by its_sim_set_initial, so it no
                               longer follows the parameters (n) */
@@ -194,6 +195,7 @@ static its_status alloc_arrays(its_sim *s)
     /* root_state holds the root-function states (n) then the target state
      * of each input (ni), so the right-hand side needs no lookup. */
     s->p = its__calloc(s->np + 1, sizeof *s->p);
+    s->p_prev = its__calloc(s->np + 1, sizeof *s->p_prev);
     s->y0 = its__calloc(s->n, sizeof *s->y0);
     s->y0_set = its__calloc(s->n, sizeof *s->y0_set);
     s->y0_par = its__calloc(s->n, sizeof *s->y0_par);
@@ -208,7 +210,7 @@ static its_status alloc_arrays(its_sim *s)
     s->vol_param = its__calloc(s->ni + 1, sizeof *s->vol_param);
     s->root_state = its__calloc(s->n + s->ni, sizeof *s->root_state);
     s->rootsfound = its__calloc(s->n, sizeof *s->rootsfound);
-    if (!s->p || !s->y0 || !s->y0_set || !s->y0_par || !s->y || !s->yfinal || !s->yclip ||
+    if (!s->p || !s->p_prev || !s->y0 || !s->y0_set || !s->y0_par || !s->y || !s->yfinal || !s->yclip ||
         !s->atol || !s->atol_user || !s->floor || !s->rate || !s->active || !s->vol_param ||
         !s->root_state || !s->rootsfound)
         return ITS_ENOMEM;
@@ -307,6 +309,7 @@ void its_sim_free(its_sim *s)
         return;
     its__cv_free(s->cv);
     its__free(s->p);
+    its__free(s->p_prev);
     its__free(s->y0);
     its__free(s->y0_set);
     its__free(s->y0_par);
@@ -421,8 +424,15 @@ its_status its_sim_apply_set(its_sim *s, const char *set_name)
     its_status st;
     if (s == NULL || set_name == NULL)
         return ITS_EINVAL;
+    /* all or nothing: a set refused part-way, or whose parameters the
+     * initial state cannot follow, leaves the parameters as they were */
+    memcpy(s->p_prev, s->p, s->np * sizeof *s->p);
     st = its_model_apply_set(s->m, set_name, s->p, s->errmsg, sizeof s->errmsg);
-    return st == ITS_OK ? follow_params(s) : st;
+    if (st == ITS_OK)
+        st = follow_params(s);
+    if (st != ITS_OK)
+        memcpy(s->p, s->p_prev, s->np * sizeof *s->p);
+    return st;
 }
 
 static int state_index_or_error(its_sim *s, const char *state)

@@ -57,8 +57,6 @@ its_status its__write_run_files(const its_result *res, const char *tmp, const ch
  * failure of gnuplot is a note, not an error; ITS_ENOMEM (message in err)
  * when the library ran out of memory, else ITS_OK. */
 its_status its__render_figs(const char *tmp, its__figs *figs, char *err);
-/* Non-zero once the options' cancel flag is set (o may be NULL). */
-int its__cancelled(const its_output_opts *o);
 /* Write dir with fill into a marked temporary sibling and rename it into
  * place (its_output_check first; stale temporaries removed); fill returns
  * ITS_ECANCELLED, or the write stops so, once o's cancel flag is set. */

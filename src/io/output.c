@@ -828,7 +828,7 @@ static int remove_flat_dir(const char *dir)
     return rc;
 }
 
-int its__cancelled(const its_output_opts *o)
+static int is_cancelled(const its_output_opts *o)
 {
     return o && o->cancel && *o->cancel;
 }
@@ -861,7 +861,7 @@ its_status its__write_run_files(const its_result *res, const char *tmp, const ch
         if ((files[i].when == 1 && !res->plan.clin.on) ||
             (files[i].when == 2 && res->plan.n_doses == 0))
             continue;
-        if (its__cancelled(o))
+        if (is_cancelled(o))
             st = ITS_ECANCELLED;
         else
             st = write_file(res, tmp, prefix, files[i].name, files[i].fn, i == 0 ? fmode : NULL,
@@ -1192,7 +1192,7 @@ static its_status write_dir(const char *target, int state, const its_output_opts
         return ITS_EIO;
     }
     st = fill(ctx, tmp, &fmode, err);
-    if (its__cancelled(o))
+    if (is_cancelled(o))
         st = ITS_ECANCELLED;
     if (st == ITS_ECANCELLED)
         its__fmt(err, ITS__ERRLEN, "%s: cancelled; nothing written", target);
@@ -1276,7 +1276,7 @@ its_status its__write_dir_atomic(const char *dir, const its_output_opts *o, its_
     st = check_output(target, o, &state, err, ITS__ERRLEN);
     if (st != ITS_OK)
         return st;
-    if (its__cancelled(o)) {
+    if (is_cancelled(o)) {
         its__fmt(err, ITS__ERRLEN, "%s: cancelled; nothing written", target);
         return ITS_ECANCELLED;
     }

@@ -11,6 +11,7 @@
  * read in time linear in its size. The anchors of yaml_parser_load are
  * also looked up by a linear scan; the tree keeps them in a hash table. */
 #include "io/yaml_adapter.h"
+#include "itsim/io.h"
 
 #include <limits.h>
 #include <yaml.h>
@@ -176,15 +177,8 @@ its_status its__ydoc_load(const char *text, size_t len, its__ydoc **out,
     return ITS_OK;
 }
 
-const char *its__yaml_version_string(void)
-{
-    return yaml_get_version_string();
-}
-
 /* its_yaml_version (itsim/io.h): the libyaml in use, at run time. */
-#include "itsim/io.h"
-
 const char *its_yaml_version(void)
 {
-    return its__yaml_version_string();
+    return yaml_get_version_string();
 }

@@ -19,7 +19,4 @@
 its_status its__ydoc_load(const char *text, size_t len, its__ydoc **out,
                           char *msg, size_t msglen, int *line, int *col);
 
-/* Version string of the libyaml library in use. */
-const char *its__yaml_version_string(void);
-
 #endif

@@ -2,7 +2,7 @@
 /* itsim: how a model interprets therapeutic agents. The model declares its
  * bindings (its_model_def.agents); the generic scenario code looks them up
  * here, so no model's input or parameter names appear outside the model. */
-#include "itsim/model.h"
+#include "model/model.h"
 
 #include <string.h>
 
@@ -12,7 +12,7 @@ const its_agent_binding *its_model_agent_binding(const its_model_def *m, const c
                                                  const char *substance)
 {
     size_t i, pass;
-    if (m == NULL)
+    if (!its__model_ok(m))
         return NULL;
     /* The agent's own binding first, then one for its substance. */
     for (pass = 0; pass < 2; pass++) {
@@ -28,7 +28,7 @@ int its_model_agent_input(const its_model_def *m, const its_agent_binding *b, co
                           const char *lesion)
 {
     char name[128];
-    if (m == NULL || b == NULL || route == NULL)
+    if (!its__model_ok(m) || b == NULL || route == NULL)
         return -1;
     if (strcmp(route, "iv") == 0)
         return b->iv != NULL ? its_model_input_index(m, b->iv) : -1;

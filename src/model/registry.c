@@ -69,7 +69,7 @@ void its_model_names(char *buf, size_t n)
 #define ITS__FIND(array, count)                                              \
     do {                                                                     \
         size_t i_;                                                           \
-        if (m == NULL || name == NULL)                                       \
+        if (!its__model_ok(m) || name == NULL)                               \
             return -1;                                                       \
         for (i_ = 0; i_ < m->count; i_++)                                    \
             if (strcmp(m->array[i_].name, name) == 0)                        \
@@ -105,7 +105,7 @@ int its_model_observable_index(const its_model_def *m, const char *name)
 int its_model_observable_index_by_role(const its_model_def *m, its_obs_role role)
 {
     size_t i;
-    if (!m)
+    if (!its__model_ok(m))
         return -1;
     for (i = 0; i < m->n_observables; i++)
         if (m->observables[i].role == role)

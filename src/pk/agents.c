@@ -13,15 +13,15 @@
 static const its_param_def p_aldesleukin[] = {
     DEF("V1", "central volume", ITS__PK_IL2_V1),
     DEF("V2", "peripheral volume", ITS__PK_IL2_V2),
-    DEF("CL", "clearance (0.12 L/min)", ITS__PK_IL2_CL),
-    DEF("Q", "inter-compartmental clearance (0.030 L/min)", ITS__PK_IL2_Q),
+    DEF("CL", "clearance", ITS__PK_IL2_CL),
+    DEF("Q", "inter-compartmental clearance", ITS__PK_IL2_Q),
     DEF("F_sc", "subcutaneous bioavailability", ITS__PK_IL2_F_SC),
-    DEF("ka_sc", "subcutaneous absorption (0.10/h, Tmax ~4 h)", ITS__PK_IL2_KA_SC),
+    DEF("ka_sc", "subcutaneous absorption", ITS__PK_IL2_KA_SC),
 };
 static const its_param_def p_ifn[] = {
     DEF("V_per_m2", "volume of distribution per m2 BSA", ITS__PK_IFN_V_PER_M2),
-    DEF("ke", "elimination (IV t1/2 1.7 h)", ITS__PK_IFN_KE),
-    DEF("ka_sc", "SC absorption (t1/2 5.5 h)", ITS__PK_IFN_KA_SC),
+    DEF("ke", "elimination", ITS__PK_IFN_KE),
+    DEF("ka_sc", "SC absorption", ITS__PK_IFN_KA_SC),
     DEF("F_sc", "SC bioavailability", ITS__PK_IFN_F_SC),
 };
 static const its_param_def p_pegifn[] = {
@@ -31,8 +31,8 @@ static const its_param_def p_pegifn[] = {
     DEF("ka_sc", "SC absorption (fixed)", ITS__PK_PEG_KA_SC),
 };
 static const its_param_def p_sargramostim[] = {
-    DEF("CL_F_per_m2", "SC apparent clearance (72 mL/min/m2)", ITS__PK_GM_CL_F_PER_M2),
-    DEF("ke", "elimination (SC t1/2 2.3 h)", ITS__PK_GM_KE),
+    DEF("CL_F_per_m2", "SC apparent clearance", ITS__PK_GM_CL_F_PER_M2),
+    DEF("ke", "elimination", ITS__PK_GM_KE),
     DEF("ka_sc", "SC absorption giving Tmax ~3 h", ITS__PK_GM_KA_SC),
     DEF("F_sc", "SC bioavailability (apparent parameters)", ITS__PK_GM_F_SC),
 };
@@ -43,19 +43,19 @@ static const its_param_def p_pembro[] = {
     DEF("Vp", "peripheral volume", ITS__PK_PEMBRO_VP),
 };
 static const its_param_def p_nivo[] = {
-    DEF("CL", "baseline clearance (9.4 mL/h)", ITS__PK_NIVO_CL),
+    DEF("CL", "baseline clearance", ITS__PK_NIVO_CL),
     DEF("Vc", "central volume", ITS__PK_NIVO_VC),
-    DEF("Q", "inter-compartmental clearance (32.1 mL/h)", ITS__PK_NIVO_Q),
+    DEF("Q", "inter-compartmental clearance", ITS__PK_NIVO_Q),
     DEF("Vp", "peripheral volume", ITS__PK_NIVO_VP),
     DEF("CL_Emax", "maximal change of CL over time", ITS__PK_NIVO_CL_EMAX),
-    DEF("CL_T50", "time of half the CL change (1410 h)", ITS__PK_NIVO_CL_T50),
+    DEF("CL_T50", "time of half the CL change", ITS__PK_NIVO_CL_T50),
     DEF("CL_hill", "Hill coefficient of the CL change", ITS__PK_NIVO_CL_HILL),
 };
 static const its_param_def p_dtic[] = {
-    DEF("CL_per_kg", "clearance (15.4 mL/kg/min)", ITS__PK_DTIC_CL_PER_KG),
+    DEF("CL_per_kg", "clearance", ITS__PK_DTIC_CL_PER_KG),
     DEF("V_per_kg", "volume of distribution", ITS__PK_DTIC_V_PER_KG),
     DEF("circ0", "baseline neutrophils (Friberg Circ0)", ITS__PK_FRIBERG_CIRC0),
-    DEF("MTT", "mean transit time through maturation (89 h)", ITS__PK_FRIBERG_MTT),
+    DEF("MTT", "mean transit time through maturation", ITS__PK_FRIBERG_MTT),
     DEF("gamma", "feedback exponent", ITS__PK_FRIBERG_GAMMA),
     DEF("slope", "linear drug effect on proliferation", ITS__PK_DTIC_SLOPE),
 };

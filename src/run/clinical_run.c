@@ -157,20 +157,21 @@ its_status its__clin_prepare(its_result *res, double **grid, unsigned char **fla
     return ITS_OK;
 }
 
-int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
-                  unsigned flags)
+its_status its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
+                         unsigned flags, int *died_out)
 {
     const its__plan *p = &res->plan;
     its__clinrun *c = &res->clin;
     int died = 0;
     size_t j;
-
     int scan = 0;
+    its_status st;
 
+    *died_out = 0;
     if (kind == ITS_ROW_GRID && !(flags & (ITS__ROW_MONITOR | ITS__ROW_ASSESS)))
-        return 0;
+        return ITS_OK;
     if (kind == ITS_ROW_EXTINCT)
-        return 0;
+        return ITS_OK;
     /* A scan due now is taken at the first row of the instant: before the
      * doses of that time (PREDOSE), so that a scan showing progression
      * stops a dose given the same day. */
@@ -180,10 +181,13 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
         scan = c->sched_i < c->n_sched && fabs(c->sched_t[c->sched_i] - t) <= c->tol;
     }
     if (p->model->observe(t, y, p->params, c->obs, p->model->data) != 0)
-        return 0;
+        return ITS_OK;
     /* grading sees every monitoring time and both sides of each dose */
-    if (its_ctcae_push(c->ctcae, t, c->obs, &died) != ITS_OK)
-        return -1;
+    if ((st = its_ctcae_push(c->ctcae, t, c->obs, &died)) != ITS_OK) {
+        its__fmt(res->message, sizeof res->message, "CTCAE grading: %s",
+                 its_ctcae_errmsg(c->ctcae));
+        return st;
+    }
     if (died) {
         c->death = t;
         c->death_cause = 2;
@@ -213,18 +217,19 @@ int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
          * of memory, progression could be missed: the run fails) */
         if (p->clin.stop_at_pd && !c->progressed && c->n_assess > 1) {
             its_recist_assessment a;
-            its_status st = its_recist_evaluate(c->recist, c->n_assess, c->n_lesions,
-                                                c->assess_t, c->assess_d,
-                                                p->clin.n_organs ? c->organ : NULL, (double)NAN);
+            st = its_recist_evaluate(c->recist, c->n_assess, c->n_lesions, c->assess_t,
+                                     c->assess_d, p->clin.n_organs ? c->organ : NULL,
+                                     (double)NAN);
             if (st == ITS_ENOMEM)
-                return -1;
+                return ITS_ENOMEM;
             if (st == ITS_OK &&
                 its_recist_get_assessment(c->recist, c->n_assess - 1, &a) == ITS_OK &&
                 a.overall == ITS_RESP_PD)
                 c->progressed = 1;
         }
     }
-    return died;
+    *died_out = died;
+    return ITS_OK;
 }
 
 its_status its__clin_finish(its_result *res)

@@ -73,7 +73,7 @@ static double scenario_gate(double t, const double *y, size_t n, size_t dose,
 typedef struct run_ctx {
     its_result *res;
     size_t n_states;
-    int nomem;
+    its_status fail;    /* ITS_OK, or why storing a row failed */
     const unsigned char *flags; /* per run-grid time: ITS__ROW_* */
     size_t n_grid, cursor;
     int died;
@@ -119,9 +119,9 @@ static int store_row(double t, const double *y, size_t n_states,
         ctx->cursor++;
     }
     if (res->plan.clin.on) {
-        died = its__clin_row(res, t, y, kind, flags);
-        if (died < 0) {
-            ctx->nomem = 1;
+        its_status st = its__clin_row(res, t, y, kind, flags, &died);
+        if (st != ITS_OK) {
+            ctx->fail = st;
             return 1;
         }
         if (died) {
@@ -133,7 +133,7 @@ static int store_row(double t, const double *y, size_t n_states,
         return 0;
     if (res->n_rows == res->cap_rows &&
         grow_rows(res, n_states, res->cap_rows + res->cap_rows / 2 + 16) != 0) {
-        ctx->nomem = 1;
+        ctx->fail = ITS_ENOMEM;
         return 1;
     }
     res->t[res->n_rows] = t;
@@ -272,8 +272,8 @@ static its_status finish_run(its_result *res, its_sim *sim, const run_state *rs,
         its_dose_record rec;
         res->given[i] = its_sim_get_dose_record(sim, i, &rec) == ITS_OK ? rec.given : (double)NAN;
     }
-    if (rs->ctx.nomem)
-        return ITS_ENOMEM;
+    if (rs->ctx.fail != ITS_OK)
+        return rs->ctx.fail;
     if (its_sim_get_stats(sim, &res->stats) != ITS_OK)
         memset(&res->stats, 0, sizeof res->stats);
     if (res->plan.clin.on && its__clin_finish(res) == ITS_ENOMEM)
@@ -329,7 +329,7 @@ static its_status run_scenario(its_scenario *sc, its_result **out)
     if (st == ITS_OK) {
         st = its_sim_run(sim, res->plan.t0, res->plan.t1, rs.grid, rs.n_grid, store_row,
                          &rs.ctx);
-        if (st == ITS_ECALLBACK && rs.ctx.died && !rs.ctx.nomem)
+        if (st == ITS_ECALLBACK && rs.ctx.died && rs.ctx.fail == ITS_OK)
             st = ITS_OK; /* the patient died: the course ends there */
         st = finish_run(res, sim, &rs, st);
         ran = st != ITS_ENOMEM;

@@ -69,9 +69,11 @@ its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char
 #define ITS__ROW_ASSESS 4u
 its_status its__clin_prepare(its_result *res, double **grid, unsigned char **flags,
                              size_t *n_grid);
-/* Returns 1 when the patient died at this row, -1 when out of memory. */
-int its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
-                  unsigned flags);
+/* Collects one row; *died is 1 when the patient died at it. ITS_OK, or the
+ * status of a failed grading (ITS_ENOMEM; ITS_EINVAL with the reason in
+ * res->message) or RECIST evaluation (ITS_ENOMEM). */
+its_status its__clin_row(its_result *res, double t, const double *y, its_row_kind kind,
+                         unsigned flags, int *died);
 its_status its__clin_finish(its_result *res);
 void its__clin_free(its__clinrun *c);
 
