@@ -32,10 +32,13 @@ RESULTS ?= itsim-results
 run: build
 	./$(BUILD)/itsim run -o $(RESULTS) --force
 
+# The tests also need R's survival package (scripts/deps.sh test).
 test: build
+	bash scripts/deps.sh test
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-asan: deps
+	bash scripts/deps.sh test
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DITS_SANITIZE=ON -DITS_WERROR=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian packages itsim needs, when they are missing.
-# Usage: scripts/deps.sh [build|bench|fuzz]   (default: build)
+# Usage: scripts/deps.sh [build|test|bench|fuzz]   (default: build)
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libsundials-dev libsuitesparse-dev libgsl-dev libyaml-dev librandom123-dev)
 # Figures: any gnuplot will do; gnuplot-nox when there is none.
 command -v gnuplot >/dev/null 2>&1 || build_pkgs+=(gnuplot-nox)
+# make test / make test-asan: R and its survival package, against which the
+# trial statistics are checked (ctest survival_vs_r; skipped without R)
+test_pkgs=(r-base-core r-cran-survival)
 bench_pkgs=(python3 python3-numpy python3-scipy r-base-core r-cran-desolve)
 # make fuzz: clang and its libFuzzer/sanitizer runtimes; llvm for the coverage
 # report of make fuzz-coverage (none of them needed to build or test)
@@ -15,9 +18,10 @@ fuzz_pkgs=(clang libclang-rt-dev llvm)
 
 case "${1:-build}" in
   build) want=("${build_pkgs[@]}") ;;
+  test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
   bench) want=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
   fuzz) want=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|bench|fuzz]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|test|bench|fuzz]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -13,6 +13,7 @@
 #include "itsim/run.h"
 #include "itsim/io.h"
 #include "itsim/clinical.h"
+#include "itsim/survival.h"
 #include "itsim/validate.h"
 #include "itsim/agents.h"
 

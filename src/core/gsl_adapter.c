@@ -6,6 +6,7 @@
 #include <math.h>
 #include <pthread.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
@@ -74,4 +75,28 @@ its_status its__root_brent(double (*f)(double x, void *ud), void *ud,
     if (rc == GSL_SUCCESS && iter >= 200)
         return ITS_ESOLVER;
     return from_gsl(rc);
+}
+
+/* ---- statistics ---------------------------------------------------------------- */
+
+double its__normal_quantile(double p)
+{
+    pthread_once(&gsl_handler_once, gsl_handler_init);
+    if (!(p >= 0.0 && p <= 1.0))
+        return NAN;
+    if (p == 0.0)
+        return -INFINITY;
+    if (p == 1.0)
+        return INFINITY;
+    return gsl_cdf_ugaussian_Pinv(p);
+}
+
+double its__chisq_upper(double x, double df)
+{
+    pthread_once(&gsl_handler_once, gsl_handler_init);
+    if (isnan(x) || !(df > 0.0))
+        return NAN;
+    if (x <= 0.0)
+        return 1.0;
+    return gsl_cdf_chisq_Q(x, df);
 }

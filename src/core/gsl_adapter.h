@@ -16,4 +16,16 @@
 its_status its__root_brent(double (*f)(double x, void *ud), void *ud,
                            double lo, double hi, double rtol, double *root);
 
+/* ---- statistics ------------------------------------------------------------------
+ * Distribution functions for the trial statistics (src/clinical/survival.c).
+ * Neither allocates nor fails: a NaN argument gives NaN. */
+
+/* The standard normal quantile: z with P(Z <= z) = p (-Inf at 0, +Inf at 1,
+ * NaN outside [0, 1]). */
+double its__normal_quantile(double p);
+
+/* The upper tail P(X > x) of the chi-square distribution with df > 0
+ * degrees of freedom (1 for x <= 0, NaN for a NaN argument). */
+double its__chisq_upper(double x, double df);
+
 #endif

@@ -45,7 +45,7 @@ public_layer() {
     model.h) echo model ;;
     sim.h) echo engine ;;
     agents.h) echo pk ;;
-    clinical.h) echo clinical ;;
+    clinical.h | survival.h) echo clinical ;;
     scenario.h) echo scenario ;;
     run.h | validate.h) echo run ;;
     io.h) echo io ;;

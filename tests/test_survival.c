@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* itsim tests: the trial statistics (include/itsim/survival.h) on small
+ * published datasets with known answers: the acute myelogenous leukaemia
+ * data of Miller (1981) as shipped in R's survival package (`aml`), with
+ * the values R 4.2 / survival 3.5-3 prints for them (15 significant digits;
+ * tolerance 1e-9 relative: the same arithmetic in another order), hand-
+ * checkable curves for the median rules (plateaus at exactly 0.5), the
+ * Wilson interval of R's prop.test and Newcombe's (1998) worked example
+ * (published to 4 decimals), bad input and allocation failure. The
+ * comparison with R on larger random tables is tests/r/ (ctest
+ * survival_vs_r). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "itsim/survival.h"
+#include "its_test.h"
+
+/* aml: time (weeks), status, x (0 = Maintained, 1 = Nonmaintained). */
+static const double AML_T[23] = {9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161, 5,
+                                 5, 8,  8,  12, 16, 23, 27, 30, 33, 43, 45};
+static const int AML_E[23] = {1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1};
+static const int AML_X[23] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+
+static const double RTOL = 1e-9;
+
+static void expect_nan(double v, const char *what)
+{
+    its_test_true(isnan(v), "%s is NaN (not reached), got %g", what, v);
+}
+
+static void test_km_aml(void)
+{
+    its_km *km = NULL;
+    its_km_row r;
+    its_estimate e;
+    double se;
+    char msg[200];
+    /* R: survfit(Surv(time, status) ~ 1, data = aml[aml$x == "Maintained", ]) */
+    its_test_true(its_km_create(AML_T, AML_E, 11, 0.95, &km, msg, sizeof msg) == ITS_OK &&
+                      msg[0] == '\0', "KM of aml Maintained: %s", msg);
+    its_test_true(its_km_nrows(km) == 10, "10 distinct times, got %zu", its_km_nrows(km));
+    its_km_get_row(km, 5, &r);
+    its_test_true(r.t == 31.0 && r.n_risk == 5 && r.n_event == 1 && r.n_censor == 0,
+                  "row 6: t 31, 5 at risk, 1 event");
+    its_test_rel(r.surv, 0.490909090909091, RTOL, "S(31)");
+    its_test_rel(r.se_log, 0.3344677665615730, RTOL, "std.err (log S) at 31");
+    its_test_rel(r.ci_low, 0.2548599511993173, RTOL, "lower 95 %% at 31");
+    its_test_rel(r.ci_high, 0.945584955200429, RTOL, "upper 95 %% at 31");
+    its_km_get_row(km, 9, &r);
+    its_test_rel(r.ci_low, 0.0359178984891853, RTOL, "lower 95 %% at 161 (censored)");
+    its_test_true(its_km_get_quantile(km, 0.5, &e) == ITS_OK, "median");
+    its_test_rel(e.value, 31.0, RTOL, "median of Maintained (R: 31)");
+    its_test_rel(e.ci_low, 18.0, RTOL, "median lower limit (R: 18)");
+    expect_nan(e.ci_high, "median upper limit (R: NA)");
+    /* R: summary(fit, times = c(10, 30)) */
+    its_km_get_surv(km, 10.0, &e, &se);
+    its_test_rel(e.value, 0.909090909090909, RTOL, "S(10)");
+    its_test_rel(se, 0.0866784172041448, RTOL, "se of S(10)");
+    its_test_rel(e.ci_low, 0.754133845081525, RTOL, "S(10) lower");
+    its_test_rel(e.ci_high, 1.0, RTOL, "S(10) upper capped at 1");
+    its_km_get_surv(km, 30.0, &e, &se);
+    its_test_rel(se, 0.1526323310273120, RTOL, "se of S(30)");
+    its_test_rel(e.ci_high, 0.999157600228473, RTOL, "S(30) upper");
+    its_km_get_surv(km, 2.0, &e, &se);
+    its_test_true(e.value == 1.0 && e.ci_low == 1.0 && se == 0.0, "S before the first time is 1");
+    its_km_get_surv(km, 162.0, &e, &se);
+    expect_nan(e.value, "S beyond the last time");
+    its_km_free(km);
+
+    its_km_create(AML_T + 11, AML_E + 11, 12, 0.95, &km, msg, sizeof msg);
+    its_km_get_quantile(km, 0.5, &e);
+    its_test_true(e.value == 23.0 && e.ci_low == 8.0 && isnan(e.ci_high),
+                  "median of Nonmaintained 23 (8, NA) as R, got %g (%g, %g)", e.value, e.ci_low,
+                  e.ci_high);
+    its_km_free(km);
+}
+
+/* The plateau rules of R's quantile.survfit. */
+static void test_km_plateaus(void)
+{
+    static const double t1[4] = {1, 2, 3, 4}, t3[6] = {1, 2, 3, 4, 5, 6};
+    static const int e1[4] = {1, 1, 1, 1}, e2[4] = {1, 1, 0, 0}, e3[6] = {1, 0, 1, 0, 0, 1};
+    static const int e4[5] = {1, 1, 0, 1, 1};
+    static const double t4[5] = {1, 2, 2, 3, 4};
+    its_km *km = NULL;
+    its_estimate e;
+    its_km_row r;
+    /* S = 0.75, 0.5, 0.25, 0: the median is the middle of the plateau at 0.5 */
+    its_km_create(t1, e1, 4, 0.95, &km, NULL, 0);
+    its_km_get_quantile(km, 0.5, &e);
+    its_test_rel(e.value, 2.5, 1e-15, "plateau at 0.5 from 2 to 3: median 2.5");
+    its_km_free(km);
+    /* S ends at 0.5 (censored at 3 and 4): midpoint to the last time, R's 3 */
+    its_km_create(t1, e2, 4, 0.95, &km, NULL, 0);
+    its_km_get_quantile(km, 0.5, &e);
+    its_test_rel(e.value, 3.0, 1e-15, "curve ending at 0.5: median 3 (R)");
+    its_test_rel(e.ci_low, 1.0, 1e-15, "its lower limit 1 (R)");
+    its_km_free(km);
+    /* S = 5/6, 5/6, 0.625, ..., 0: median 6, CI (3, NA) (R) */
+    its_km_create(t3, e3, 6, 0.95, &km, NULL, 0);
+    its_km_get_quantile(km, 0.5, &e);
+    its_test_true(e.value == 6.0 && e.ci_low == 3.0 && isnan(e.ci_high),
+                  "median 6 (3, NA), got %g (%g, %g)", e.value, e.ci_low, e.ci_high);
+    its_km_free(km);
+    /* S reaches 0: R's std.err Inf, limits NA */
+    its_km_create(t4, e4, 5, 0.95, &km, NULL, 0);
+    its_km_get_row(km, 3, &r);
+    its_test_true(r.surv == 0.0 && isinf(r.se_log) && isnan(r.ci_low) && isnan(r.ci_high),
+                  "S = 0: se_log Inf, limits NaN");
+    its_km_get_row(km, 2, &r);
+    its_test_rel(r.se_log, 0.7958224, 1e-7, "std.err at 3 (R 0.7958224)");
+    its_km_get_quantile(km, 0.5, &e);
+    its_test_true(e.value == 3.0 && e.ci_low == 2.0 && isnan(e.ci_high),
+                  "median 3 (2, NA) as R, got %g (%g, %g)", e.value, e.ci_low, e.ci_high);
+    its_km_free(km);
+}
+
+static void test_compare_aml(void)
+{
+    its_logrank_result lr;
+    its_cox_result c;
+    static const int strata[23] = {0};
+    char msg[200];
+    /* R: survdiff(Surv(time, status) ~ x, data = aml) */
+    its_test_true(its_logrank(AML_T, AML_E, AML_X, NULL, 23, &lr, msg, sizeof msg) == ITS_OK,
+                  "log-rank: %s", msg);
+    its_test_rel(lr.chisq, 3.39638869897760, RTOL, "log-rank chi-square");
+    its_test_rel(lr.expected[0], 10.68933599230072, RTOL, "expected, Maintained");
+    its_test_rel(lr.variance, 4.00755074593873, RTOL, "variance");
+    its_test_true(lr.observed[0] == 7.0 && lr.observed[1] == 11.0, "observed 7 and 11");
+    its_test_abs(lr.p, 0.06533932204, 1e-11, "log-rank p (R 0.06533932204)");
+    its_logrank(AML_T, AML_E, AML_X, strata, 23, &lr, NULL, 0);
+    its_test_rel(lr.chisq, 3.39638869897760, RTOL, "one stratum: the same chi-square");
+    /* R: coxph(Surv(time, status) ~ x, data = aml) (Efron), and ties = "breslow" */
+    its_test_true(its_cox_binary(AML_T, AML_E, AML_X, NULL, 23, ITS_TIES_EFRON, 0.95, &c, msg,
+                                 sizeof msg) == ITS_OK, "Cox (Efron): %s", msg);
+    its_test_rel(c.beta, 0.915532575014718, RTOL, "Efron beta");
+    its_test_rel(c.se, 0.511934275172005, RTOL, "Efron se");
+    its_test_rel(c.loglik0, -42.724839262760220, RTOL, "Efron loglik at 0");
+    its_test_rel(c.loglik, -41.032615596458378, RTOL, "Efron loglik");
+    its_test_rel(c.hr.ci_low, 0.915907257436408, RTOL, "HR lower");
+    its_test_rel(c.hr.ci_high, 6.813495766063302, RTOL, "HR upper");
+    its_test_true(c.events == 18, "18 events");
+    its_cox_binary(AML_T, AML_E, AML_X, NULL, 23, ITS_TIES_BRESLOW, 0.95, &c, NULL, 0);
+    its_test_rel(c.beta, 0.904219723685700, RTOL, "Breslow beta");
+    its_test_rel(c.se, 0.512247907304151, RTOL, "Breslow se");
+    its_test_rel(c.loglik, -41.250114350068870, RTOL, "Breslow loglik");
+    its_test_rel(c.hr.ci_high, 6.740992526166754, RTOL, "Breslow HR upper");
+}
+
+static void test_proportions(void)
+{
+    its_estimate e;
+    char msg[200];
+    /* R: prop.test(56, 70, correct = FALSE)$conf.int */
+    its_wilson_interval(56, 70, 0.95, &e, msg, sizeof msg);
+    its_test_rel(e.ci_low, 0.691833555037469, RTOL, "Wilson 56/70 lower");
+    its_test_rel(e.ci_high, 0.876952607516370, RTOL, "Wilson 56/70 upper");
+    its_wilson_interval(0, 10, 0.95, &e, msg, sizeof msg);
+    its_test_true(e.value == 0.0 && e.ci_low == 0.0, "Wilson 0/10 starts at 0");
+    its_test_rel(e.ci_high, 0.277532799862889, RTOL, "Wilson 0/10 upper");
+    /* Newcombe 1998, Table II, example (a): 56/70 - 48/80, method 10:
+     * +0.0524 to +0.3339 (4 decimals: tolerance 5e-5) */
+    its_prop_diff_interval(56, 70, 48, 80, 0.95, &e, msg, sizeof msg);
+    its_test_abs(e.value, 0.2, 1e-15, "difference 0.2");
+    its_test_abs(e.ci_low, 0.0524, 5e-5, "Newcombe lower (published 0.0524)");
+    its_test_abs(e.ci_high, 0.3339, 5e-5, "Newcombe upper (published 0.3339)");
+    /* 0/10 - 0/20: from the Wilson upper limits 0.2775 (0/10) and 0.1611
+     * (0/20), by hand: -0.1611 to +0.2775 */
+    its_prop_diff_interval(0, 10, 0, 20, 0.95, &e, msg, sizeof msg);
+    its_test_abs(e.ci_low, -0.1611, 5e-5, "Newcombe 0/10 - 0/20 lower (-0.1611)");
+    its_test_abs(e.ci_high, 0.2775, 5e-5, "Newcombe 0/10 - 0/20 upper (0.2775)");
+}
+
+static void test_bad_input(void)
+{
+    static const double t[3] = {1, 2, 3}, tbad[3] = {1, -2, 3};
+    static const int e[3] = {1, 0, 1}, ebad[3] = {1, 2, 1}, g[3] = {0, 1, 0}, g0[3] = {0, 0, 0};
+    static const int gbad[3] = {0, 1, 3};
+    its_km *km = (its_km *)&km;
+    its_estimate est;
+    its_logrank_result lr;
+    its_cox_result c;
+    char msg[200];
+    its_test_true(its_km_create(tbad, e, 3, 0.95, &km, msg, sizeof msg) == ITS_EINVAL &&
+                      km == NULL && strstr(msg, "observation 1") != NULL,
+                  "negative time: EINVAL naming the observation: %s", msg);
+    its_test_true(its_km_create(t, ebad, 3, 0.95, &km, msg, sizeof msg) == ITS_EINVAL,
+                  "event flag 2: %s", msg);
+    its_test_true(its_km_create(t, e, 0, 0.95, &km, msg, sizeof msg) == ITS_EINVAL, "n = 0");
+    its_test_true(its_km_create(t, e, 3, 1.0, &km, msg, sizeof msg) == ITS_EINVAL,
+                  "level 1: %s", msg);
+    its_test_true(its_km_get_quantile(NULL, 0.5, &est) == ITS_EINVAL, "quantile of NULL");
+    its_test_true(its_km_nrows(NULL) == 0, "nrows of NULL");
+    its_km_free(NULL);
+    its_test_true(its_logrank(t, e, gbad, NULL, 3, &lr, msg, sizeof msg) == ITS_EINVAL,
+                  "group 3: %s", msg);
+    its_test_true(its_logrank(t, e, g0, NULL, 3, &lr, msg, sizeof msg) == ITS_ERANGE &&
+                      isnan(lr.p), "one group empty: ERANGE: %s", msg);
+    its_test_true(its_cox_binary(t, e, g0, NULL, 3, ITS_TIES_EFRON, 0.95, &c, msg, sizeof msg) ==
+                      ITS_ERANGE && isnan(c.hr.value), "Cox with one group: ERANGE: %s", msg);
+    /* every event in group 1 before any in group 0: monotone likelihood */
+    its_test_true(its_cox_binary(t, e, g, NULL, 3, ITS_TIES_EFRON, 0.95, &c, msg, sizeof msg) ==
+                      ITS_ERANGE, "monotone likelihood: ERANGE: %s", msg);
+    its_test_true(its_cox_binary(t, e, g, NULL, 3, (its_ties)7, 0.95, &c, msg, sizeof msg) ==
+                      ITS_EINVAL, "unknown ties: %s", msg);
+    its_test_true(its_wilson_interval(4, 3, 0.95, &est, msg, sizeof msg) == ITS_EINVAL,
+                  "x > n: %s", msg);
+    its_test_true(its_prop_diff_interval(1, 3, 1, 0, 0.95, &est, msg, sizeof msg) == ITS_EINVAL,
+                  "n2 = 0: %s", msg);
+}
+
+/* Every allocation failing in turn gives ITS_ENOMEM (no leak: ASan). */
+static void test_alloc_fail(void)
+{
+    its_km *km = NULL;
+    its_logrank_result lr;
+    its_cox_result c;
+    long n;
+    int bad = 0;
+    for (n = 1; n <= 3; n++) {
+        its__alloc_fail_at(n, 0);
+        if (its_km_create(AML_T, AML_E, 23, 0.95, &km, NULL, 0) != ITS_ENOMEM || km != NULL)
+            bad++;
+        its__alloc_fail_at(n, 0);
+        if (n <= 2 && its_logrank(AML_T, AML_E, AML_X, NULL, 23, &lr, NULL, 0) != ITS_ENOMEM)
+            bad++;
+        its__alloc_fail_at(n, 0);
+        if (n <= 2 && its_cox_binary(AML_T, AML_E, AML_X, NULL, 23, ITS_TIES_EFRON, 0.95, &c,
+                                     NULL, 0) != ITS_ENOMEM)
+            bad++;
+    }
+    its__alloc_fail_at(0, 0);
+    its_test_true(bad == 0, "each allocation failing gives ITS_ENOMEM (%d wrong)", bad);
+}
+
+int main(void)
+{
+    test_km_aml();
+    test_km_plateaus();
+    test_compare_aml();
+    test_proportions();
+    test_bad_input();
+    test_alloc_fail();
+    return its_test_done();
+}
