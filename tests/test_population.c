@@ -330,7 +330,7 @@ static void test_truncnormal(void)
     static const double cases[4][4] = {
         {1.0, 2.0, 0.0, 3.0},  /* central */
         {0.0, 1.0, 3.0, HUGE_VAL}, /* upper tail, one-sided */
-        {0.0, 1.0, 8.0, 9.0},  /* far upper tail: Phi(8) rounds to 1 */
+        {0.0, 1.0, 8.0, 9.0},  /* far upper tail: 1 - Phi(8) has ~1 digit */
         {0.0, 1.0, -31.0, -30.0} /* far lower tail: P(-30) ~ 5e-198 */
     };
     its__dist d;
@@ -404,7 +404,8 @@ static void test_discrete_fixed(void)
 
     its_test_true(its__dist_discrete(&d, 3, v, pr, NULL, 0) == ITS_OK,
                   "discrete {1, 2, 5} with {0.2, 0.5, 0.3} accepted");
-    its_test_true(its__dist_quantile(&d, 0.2) == 1.0 && its__dist_quantile(&d, 0.2 + 1e-12) == 2.0 &&
+    its_test_true(its__dist_quantile(&d, 0.2) == 1.0 &&
+                      its__dist_quantile(&d, 0.2 + 1e-12) == 2.0 &&
                       its__dist_quantile(&d, 0.7) == 2.0 && its__dist_quantile(&d, 0.71) == 5.0,
                   "discrete: q(u) is the first value whose cumulative probability reaches u");
     draw_sorted(&d, sample_seed++);
@@ -566,8 +567,8 @@ static void copula_refused(size_t n, const double *r, const char *what, const ch
     char msg[256];
     its_status st = its__copula_create(n, r, &c, msg, sizeof msg);
 
-    its_test_true(st == ITS_EINVAL && c == NULL && contains(msg, what), "copula refused: %s: \"%s\"",
-                  label, msg);
+    its_test_true(st == ITS_EINVAL && c == NULL && contains(msg, what),
+                  "copula refused: %s: \"%s\"", label, msg);
 }
 
 static void test_copula_invalid(void)
