@@ -19,7 +19,7 @@
 
 static double z_of_level(double level)
 {
-    return its__normal_quantile(1.0 - (1.0 - level) / 2.0);
+    return its__normal_pinv(1.0 - (1.0 - level) / 2.0);
 }
 
 static int level_ok(double level, char *msg, size_t msglen)

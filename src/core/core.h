@@ -8,6 +8,9 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "itsim/status.h"
 
 #if defined(__GNUC__)
 #define ITS__PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -90,5 +93,164 @@ void its__alloc_fail_at(long n, int sticky);
  * were made to fail. */
 long its__alloc_count(void);
 long its__alloc_failed(void);
+
+/* ---- random numbers (the Random123 adapter, src/core/rng.c) ------------------
+ * Every random number of the library is one lane of a Philox4x64-10 block
+ * (Random123; src/core/rng.c is the only file that includes it), a pure
+ * function of five integers:
+ *
+ *   Philox key     = {seed, patient}
+ *   Philox counter = {purpose, stream, index / 4, 0}, lane index % 4
+ *
+ * seed: the trial's seed; patient: the patient index (0-based); purpose:
+ * what the numbers are for (its__rng_purpose), so that two uses never share
+ * numbers; stream: a sub-stream inside a purpose (the attempt number of a
+ * draw that replaces a rejected one, 0 for the first; a lesion number; 0
+ * when unused); index: the number's position in its stream. No state is
+ * kept or shared between patients: a patient's numbers never depend on the
+ * thread count, the order in which patients are drawn, or resumption.
+ *
+ * A 64-bit word w becomes a double u = (floor(w / 2^12) + 1/2) * 2^-52:
+ * its top 52 bits and half a step, so u = (2k + 1) * 2^-53 for k in
+ * [0, 2^52): every value is exactly representable, u lies in
+ * [2^-53, 1 - 2^-53] (never 0 or 1, so every quantile is finite), the
+ * values are symmetric about 1/2 and their mean is exactly 1/2. (53 bits
+ * plus half a step would round the largest value to 1.0.) */
+
+/* What the numbers are for. Fixed values: they key stored trials. */
+typedef enum its__rng_purpose {
+    ITS__RNG_PARAMETERS = 1, /* a patient's parameter draws (marginals, copula) */
+    ITS__RNG_COVARIATES = 2, /* weight, height, sex, age */
+    ITS__RNG_LESIONS = 3,    /* number of lesions, sites, sizes, lesion multipliers */
+    ITS__RNG_ALLOCATION = 4  /* allocation of a patient to an arm */
+} its__rng_purpose;
+
+/* The smallest and largest uniform its__rng_u01 returns. */
+#define ITS__U01_MIN 0x1p-53
+#define ITS__U01_MAX (1.0 - 0x1p-53)
+
+/* Where a stream of numbers comes from: see above. */
+typedef struct its__rng_key {
+    uint64_t seed;
+    uint64_t patient;
+    uint32_t purpose; /* an its__rng_purpose */
+    uint32_t stream;
+} its__rng_key;
+
+/* The 64-bit random word at position index of the stream key. */
+uint64_t its__rng_word(const its__rng_key *key, uint64_t index);
+/* The uniform double of a word, (floor(w / 2^12) + 1/2) * 2^-52, in
+ * [ITS__U01_MIN, ITS__U01_MAX]. */
+double its__rng_u01_of_word(uint64_t w);
+/* The uniform at position index of the stream key: its__rng_u01_of_word
+ * of its__rng_word. */
+double its__rng_u01(const its__rng_key *key, uint64_t index);
+/* u[i] = its__rng_u01(key, first + i) for i < n, one Philox block per four
+ * numbers. */
+void its__rng_fill_u01(const its__rng_key *key, uint64_t first, size_t n, double *u);
+
+/* ---- distributions (src/core/dist.c; GSL's inverse CDFs through
+ * core/gsl_adapter.h) --------------------------------------------------------
+ * A distribution descriptor: a kind and its parameters, validated by the
+ * constructor that fills it. Values are in the unit of the quantity they are
+ * drawn for (the descriptor knows no units: the caller converts the
+ * parameters into the quantity's unit first; CV, geometric SD and
+ * probabilities are dimensionless). A draw is the quantile of a uniform:
+ * x = its__dist_quantile(d, u), u from its__rng_u01 or from a copula.
+ *
+ * Every constructor returns ITS_OK, ITS_EINVAL with a message naming the
+ * parameter and the rule it breaks (the (msg, msglen) convention; d is then
+ * left empty, kind ITS__DIST_NONE), or ITS_ENOMEM (discrete only). A
+ * filled descriptor is released with its__dist_clear (a no-op except for
+ * discrete, which owns copies of its values and probabilities). */
+typedef enum its__dist_kind {
+    ITS__DIST_NONE = 0,    /* empty: quantile is NaN */
+    ITS__DIST_FIXED,       /* p[0] = value */
+    ITS__DIST_NORMAL,      /* p[0] = mean, p[1] = SD */
+    ITS__DIST_TRUNCNORMAL, /* p[0] = mean, p[1] = SD, p[2] = lower, p[3] = upper */
+    ITS__DIST_LOGNORMAL,   /* p[0] = median, p[1] = sigma = SD of log x */
+    ITS__DIST_UNIFORM,     /* p[0] = low, p[1] = high */
+    ITS__DIST_LOGUNIFORM,  /* p[0] = low, p[1] = high */
+    ITS__DIST_DISCRETE     /* n values with probabilities (categorical) */
+} its__dist_kind;
+
+typedef struct its__dist {
+    its__dist_kind kind;
+    double p[4];    /* parameters, by kind (above) */
+    size_t n;       /* discrete: number of values */
+    double *values; /* discrete: the values (owned) */
+    double *cum;    /* discrete: cumulative probabilities, cum[n-1] = 1 (owned) */
+} its__dist;
+
+/* Always the value. Finite. */
+its_status its__dist_fixed(its__dist *d, double value, char *msg, size_t msglen);
+/* Normal(mean, sd): finite mean, 0 <= sd < inf (sd = 0 is the mean). */
+its_status its__dist_normal(its__dist *d, double mean, double sd, char *msg, size_t msglen);
+/* Normal(mean, sd) truncated to [lower, upper]: finite mean, 0 < sd < inf,
+ * lower < upper (either may be -inf / +inf), and the interval must hold a
+ * probability that does not underflow (it must reach within ~37 SD of the
+ * mean). The quantile inverts the CDF on the truncated interval in the
+ * tail the interval lies in, so intervals far in a tail keep their
+ * precision. */
+its_status its__dist_truncnormal(its__dist *d, double mean, double sd, double lower,
+                                 double upper, char *msg, size_t msglen);
+/* Lognormal given its median (> 0) and its coefficient of variation
+ * CV = SD / mean (>= 0): sigma = sqrt(log(1 + CV^2)), log x ~
+ * Normal(log median, sigma). */
+its_status its__dist_lognormal_cv(its__dist *d, double median, double cv, char *msg,
+                                  size_t msglen);
+/* Lognormal given its median (> 0) and geometric SD (>= 1): sigma = log gsd. */
+its_status its__dist_lognormal_gsd(its__dist *d, double median, double gsd, char *msg,
+                                   size_t msglen);
+/* Uniform on [low, high]: finite, low < high. */
+its_status its__dist_uniform(its__dist *d, double low, double high, char *msg, size_t msglen);
+/* Log-uniform on [low, high] (log x uniform): 0 < low < high < inf. */
+its_status its__dist_loguniform(its__dist *d, double low, double high, char *msg,
+                                size_t msglen);
+/* values[i] with probability prob[i], i < n (n >= 1): finite values,
+ * probabilities in [0, 1] summing to 1 within 1e-9 (then normalised). A
+ * categorical quantity passes its category numbers 0..n-1 as values. The
+ * descriptor copies both arrays. */
+its_status its__dist_discrete(its__dist *d, size_t n, const double *values,
+                              const double *prob, char *msg, size_t msglen);
+/* Releases what the descriptor owns and empties it (NULL accepted). */
+void its__dist_clear(its__dist *d);
+
+/* The quantile q(u) of d for u in (0, 1) (NaN outside, or for an empty
+ * descriptor). Continuous kinds: the inverse CDF (GSL); truncated normal:
+ * kept inside [lower, upper] against round-off; discrete: the first value
+ * whose cumulative probability reaches u. Thread-safe (d is read only). */
+double its__dist_quantile(const its__dist *d, double u);
+
+/* ---- Gaussian copula (src/core/dist.c) ---------------------------------------
+ * Correlated draws of n quantities: n independent standard normals
+ * e_i = Phi^-1(u_i) from the keyed uniforms u_i = its__rng_u01(key, first + i),
+ * correlated as z = L e with L the Cholesky factor of the correlation matrix
+ * R (L L^T = R), mapped back to uniforms v_i = Phi(z_i) (kept inside
+ * [ITS__U01_MIN, ITS__U01_MAX]) and through each marginal: x_i = q_i(v_i).
+ * z has correlation matrix R, and every marginal is preserved exactly. The
+ * handle holds only the factor, allocated once; it is read-only after
+ * creation, so one copula serves any number of threads, and a draw
+ * allocates nothing. */
+typedef struct its__copula its__copula;
+
+/* Factorises the n x n correlation matrix corr (row-major, n >= 1): it
+ * must be finite, symmetric within 1e-12, with a unit diagonal (within
+ * 1e-12) and entries in [-1, 1], and positive definite (GSL's
+ * gsl_linalg_cholesky_decomp1). Messages name the entry (1-based row,
+ * column) or, for a matrix that is not positive definite, the smallest
+ * leading block that is not. ITS_OK with *out, ITS_EINVAL, ITS_ENOMEM
+ * (*out is then NULL). */
+its_status its__copula_create(size_t n, const double *corr, its__copula **out, char *msg,
+                              size_t msglen);
+/* NULL accepted. */
+void its__copula_free(its__copula *c);
+/* n. */
+size_t its__copula_dim(const its__copula *c);
+/* One correlated draw from the numbers first .. first + n - 1 of the stream
+ * key: x[i] = q_i(Phi(z_i)) with marg[i] the marginals (n of them), and,
+ * when z is not NULL, the correlated normal scores z[i]. Allocates nothing. */
+void its__copula_draw(const its__copula *c, const its__dist *marg, const its__rng_key *key,
+                      uint64_t first, double *x, double *z);
 
 #endif

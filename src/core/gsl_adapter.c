@@ -77,9 +77,23 @@ its_status its__root_brent(double (*f)(double x, void *ud), void *ud,
     return from_gsl(rc);
 }
 
-/* ---- statistics ---------------------------------------------------------------- */
+/* ---- distributions (core/gsl_adapter.h): GSL's distribution functions
+ * behind src/core/dist.c and the Cholesky factor of the Gaussian copula.
+ * The includes of this section are kept with it. */
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_linalg.h>
 
-double its__normal_quantile(double p)
+double its__normal_p(double x)
+{
+    return gsl_cdf_ugaussian_P(x);
+}
+
+double its__normal_q(double x)
+{
+    return gsl_cdf_ugaussian_Q(x);
+}
+
+double its__normal_pinv(double p)
 {
     pthread_once(&gsl_handler_once, gsl_handler_init);
     if (!(p >= 0.0 && p <= 1.0))
@@ -90,6 +104,43 @@ double its__normal_quantile(double p)
         return INFINITY;
     return gsl_cdf_ugaussian_Pinv(p);
 }
+
+double its__normal_qinv(double q)
+{
+    return gsl_cdf_ugaussian_Qinv(q);
+}
+
+double its__gaussian_pinv(double u, double sd)
+{
+    return gsl_cdf_gaussian_Pinv(u, sd);
+}
+
+double its__lognormal_pinv(double u, double zeta, double sigma)
+{
+    return gsl_cdf_lognormal_Pinv(u, zeta, sigma);
+}
+
+double its__flat_pinv(double u, double a, double b)
+{
+    return gsl_cdf_flat_Pinv(u, a, b);
+}
+
+its_status its__cholesky(double *a, size_t n, size_t tda)
+{
+    gsl_matrix_view m;
+    int rc;
+
+    if (n == 0 || tda < n)
+        return ITS_EINVAL;
+    pthread_once(&gsl_handler_once, gsl_handler_init);
+    m = gsl_matrix_view_array_with_tda(a, n, n, tda);
+    rc = gsl_linalg_cholesky_decomp1(&m.matrix);
+    if (rc == GSL_EDOM)
+        return ITS_ERANGE;
+    return from_gsl(rc);
+}
+
+/* ---- statistics ---------------------------------------------------------------- */
 
 double its__chisq_upper(double x, double df)
 {

@@ -16,13 +16,41 @@
 its_status its__root_brent(double (*f)(double x, void *ud), void *ud,
                            double lo, double hi, double rtol, double *root);
 
+/* ---- distributions --------------------------------------------------------------
+ * GSL's normal, lognormal and flat distribution functions and the Cholesky
+ * factor behind src/core/dist.c (distribution quantiles, the Gaussian
+ * copula). The distribution functions never raise a GSL error for finite
+ * arguments; at u = 0 and 1 they return the infinite or boundary value. */
+#include <stddef.h>
+
+/* Standard normal CDF Phi(x) (gsl_cdf_ugaussian_P) and its upper tail
+ * Q(x) = 1 - Phi(x) (gsl_cdf_ugaussian_Q), each accurate in its own tail. */
+double its__normal_p(double x);
+double its__normal_q(double x);
+/* Their inverses: Phi^-1(p) and Q^-1(q) (gsl_cdf_ugaussian_Pinv, _Qinv);
+ * Phi^-1 gives -Inf at 0, +Inf at 1 and NaN outside [0, 1]. */
+double its__normal_pinv(double p);
+double its__normal_qinv(double q);
+/* Quantile of Normal(0, sd) (gsl_cdf_gaussian_Pinv). */
+double its__gaussian_pinv(double u, double sd);
+/* Quantile of the lognormal with log x ~ Normal(zeta, sigma)
+ * (gsl_cdf_lognormal_Pinv). */
+double its__lognormal_pinv(double u, double zeta, double sigma);
+/* Quantile of the uniform distribution on [a, b] (gsl_cdf_flat_Pinv). */
+double its__flat_pinv(double u, double a, double b);
+
+/* In-place Cholesky factorisation (gsl_linalg_cholesky_decomp1) of the
+ * symmetric n x n matrix a, row-major with row stride tda >= n: on ITS_OK
+ * its lower triangle holds L with L L^T = a (the upper triangle is
+ * overwritten too). ITS_ERANGE when the matrix is not positive definite;
+ * ITS_EINVAL when n = 0. */
+its_status its__cholesky(double *a, size_t n, size_t tda);
+
 /* ---- statistics ------------------------------------------------------------------
  * Distribution functions for the trial statistics (src/clinical/survival.c).
  * Neither allocates nor fails: a NaN argument gives NaN. */
 
-/* The standard normal quantile: z with P(Z <= z) = p (-Inf at 0, +Inf at 1,
- * NaN outside [0, 1]). */
-double its__normal_quantile(double p);
+/* The standard normal quantile: its__normal_pinv (distributions section). */
 
 /* The upper tail P(X > x) of the chi-square distribution with df > 0
  * degrees of freedom (1 for x <= 0, NaN for a NaN argument). */
