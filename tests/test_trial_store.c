@@ -240,6 +240,35 @@ static double value_of(const char *dir, long patient, const char *name)
     return v;
 }
 
+/* Counts and one value's column of patients [0, n). */
+static void test_counts_values(its__store *st, long n)
+{
+    long patients = -1, accepted = -1, failures = -1, want_failures = 0, *ids = NULL;
+    double *values = NULL;
+    size_t nv = 0;
+    int same = 1;
+    its_status s;
+    for (long i = 0; i < n; i++)
+        for (size_t a = 0; a < N_ARMS; a++)
+            want_failures += bits(i, a, 1) % 10 == 0;
+    s = its__store_counts(st, &patients, &accepted, &failures);
+    its_test_true(s == ITS_OK && patients == n && accepted == n && failures == want_failures,
+                  "counts: %ld patients, %ld accepted, %ld failed runs (want %ld)", patients,
+                  accepted, failures, want_failures);
+    s = its__store_values(st, "weight", &ids, &values, &nv);
+    for (size_t i = 0; s == ITS_OK && same && i < nv; i++) {
+        patient_buf b;
+        make_patient((long)i, &b);
+        same = ids[i] == (long)i && same_double(values[i], b.val[1].value);
+    }
+    its_test_true(s == ITS_OK && nv == (size_t)n && same,
+                  "the drawn weights of every patient, in patient order, bit for bit (%zu)", nv);
+    its__free(ids);
+    its__free(values);
+    s = its__store_values(st, "no such value", &ids, &values, &nv);
+    its_test_true(s == ITS_OK && nv == 0 && ids == NULL && values == NULL, "an unknown name: none");
+}
+
 /* Write, read back, values bit for bit, special doubles, hostile text. */
 static void test_roundtrip(const char *dir)
 {
@@ -290,6 +319,7 @@ static void test_roundtrip(const char *dir)
                   n_ids);
     its__free(ids);
     its_test_true(its__store_check(st) == ITS_OK, "store checks ok (%s)", its__store_errmsg(st));
+    test_counts_values(st, 21);
     its__store_close(st);
     its_test_true(count_sql(dir, "SELECT count(*) FROM sqlite_master WHERE type = 'table'") == 6,
                   "every table still there after the hostile strings");
@@ -365,6 +395,9 @@ static void test_resume_refusal(const char *dir)
     its_test_true(s == ITS_EINVAL && st == NULL && strstr(msg, "seed 42") != NULL,
                   "another seed refused (%s)", msg);
     m = meta_of(trial_text, 42, 0);
+    s = its__store_open("/nonexistent/itsim", &m, 1, &st, msg, sizeof msg);
+    its_test_true(s == ITS_EIO && st == NULL && strstr(msg, "/nonexistent/itsim/trial.sqlite: ") == msg,
+                  "a directory that does not exist: ITS_EIO naming the file (%s)", msg);
     m.n_arms = 2;
     s = its__store_open(dir, &m, 1, &st, msg, sizeof msg);
     its_test_true(s == ITS_EINVAL && st == NULL && strstr(msg, "other arms") != NULL,
@@ -452,8 +485,9 @@ static void test_alloc_fail(void)
         char dir[64], msg[512] = "";
         its__store *st = NULL;
         its__store_rows r = {0};
-        long *ids = NULL;
-        size_t n_ids = 0;
+        long *ids = NULL, *vids = NULL;
+        double *values = NULL;
+        size_t n_ids = 0, nv = 0;
         its_status s;
         make_dir(dir, sizeof dir);
         its__alloc_fail_at(n, 1);
@@ -464,6 +498,8 @@ static void test_alloc_fail(void)
             s = its__store_complete(st, &ids, &n_ids);
         if (s == ITS_OK)
             s = its__store_read(st, &r);
+        if (s == ITS_OK)
+            s = its__store_values(st, "weight", &vids, &values, &nv);
         its__alloc_fail_at(0, 0);
         if (s != ITS_OK && (s != ITS_ENOMEM || (msg[0] == '\0' && its__store_errmsg(st)[0] == '\0'))) {
             printf("      allocation %d: %s (%s%s)\n", n, its_status_name(s), msg,
@@ -471,6 +507,8 @@ static void test_alloc_fail(void)
             all_enomem = 0;
         }
         its__free(ids);
+        its__free(vids);
+        its__free(values);
         its__store_rows_free(&r);
         its__store_close(st);
         remove_dir(dir);
@@ -487,11 +525,11 @@ static void test_alloc_fail(void)
 #define KILL_BATCH 5
 
 /* Rows of the four tables in one store and not the other (both ways). */
+#define DIFF_SQL                                                                            \
+    "SELECT (SELECT count(*) FROM (SELECT * FROM main.%s EXCEPT SELECT * FROM r.%s))"       \
+    " + (SELECT count(*) FROM (SELECT * FROM r.%s EXCEPT SELECT * FROM main.%s))"
 static sqlite3_int64 tables_differ(const char *dir, const char *ref)
 {
-    static const char *const sql =
-        "SELECT (SELECT count(*) FROM (SELECT * FROM main.%s EXCEPT SELECT * FROM r.%s))"
-        " + (SELECT count(*) FROM (SELECT * FROM r.%s EXCEPT SELECT * FROM main.%s))";
     static const char *const tables[] = {"patients", "patient_values", "outcomes",
                                          "outcome_grades"};
     char path[256], rpath[256], q[512];
@@ -508,7 +546,7 @@ static sqlite3_int64 tables_differ(const char *dir, const char *ref)
         for (size_t i = 0; diff >= 0 && i < 4; i++) {
             sqlite3_finalize(s);
             s = NULL;
-            snprintf(q, sizeof q, sql, tables[i], tables[i], tables[i], tables[i]);
+            snprintf(q, sizeof q, DIFF_SQL, tables[i], tables[i], tables[i], tables[i]);
             if (sqlite3_prepare_v2(db, q, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
                 diff += sqlite3_column_int64(s, 0);
             else

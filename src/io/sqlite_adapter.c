@@ -909,3 +909,74 @@ its_status its__store_check(its__store *st)
         return fail(st, ITS_ECHECK, "a patient is stored without all its outcomes");
     return ITS_OK;
 }
+
+its_status its__store_counts(its__store *st, long *patients, long *accepted, long *failures)
+{
+    sqlite3_int64 v[3] = {0, 0, 0};
+    its_status ok;
+    if (st == NULL || patients == NULL || accepted == NULL || failures == NULL)
+        return st != NULL ? fail(st, ITS_EINVAL, "NULL argument") : ITS_EINVAL;
+    if ((ok = query_int(st, "SELECT count(*) FROM patients", &v[0])) == ITS_OK &&
+        (ok = query_int(st, "SELECT count(*) FROM patients WHERE accepted", &v[1])) == ITS_OK)
+        ok = query_int(st, "SELECT count(*) FROM outcomes WHERE status <> 'ITS_OK'", &v[2]);
+    *patients = (long)v[0];
+    *accepted = (long)v[1];
+    *failures = (long)v[2];
+    return ok;
+}
+
+/* Rows of the values query into the arrays (sized for them). */
+static int fill_values(sqlite3_stmt *s, long *patients, double *values, size_t cap, size_t *n)
+{
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n >= cap)
+            return SQLITE_CORRUPT;
+        patients[*n] = (long)sqlite3_column_int64(s, 0);
+        values[(*n)++] = column_real(s, 1);
+    }
+    return rc;
+}
+
+its_status its__store_values(its__store *st, const char *name, long **patients,
+                             double **values, size_t *n)
+{
+    sqlite3_stmt *s = NULL;
+    size_t cap = 0;
+    int rc;
+    if (st == NULL || name == NULL || patients == NULL || values == NULL || n == NULL)
+        return st != NULL ? fail(st, ITS_EINVAL, "NULL argument") : ITS_EINVAL;
+    *patients = NULL;
+    *values = NULL;
+    *n = 0;
+    rc = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM patient_values WHERE name = ?1", -1, &s,
+                            NULL);
+    if (rc == SQLITE_OK && (rc = bind_text(s, 1, name)) == SQLITE_OK &&
+        (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        cap = (size_t)sqlite3_column_int64(s, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (rc != SQLITE_OK || cap == 0)
+        return rc == SQLITE_OK ? ITS_OK : fail_sql(st, rc, "reading drawn values");
+    *patients = its__malloc(cap * sizeof **patients);
+    *values = its__malloc(cap * sizeof **values);
+    if (*patients == NULL || *values == NULL)
+        rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(st->db, "SELECT patient, value FROM patient_values"
+                                        " WHERE name = ?1 ORDER BY patient", -1, &s, NULL);
+    if (rc == SQLITE_OK && (rc = bind_text(s, 1, name)) == SQLITE_OK)
+        rc = fill_values(s, *patients, *values, cap, n);
+    sqlite3_finalize(s);
+    if (rc == SQLITE_DONE)
+        return ITS_OK;
+    its__free(*patients);
+    its__free(*values);
+    *patients = NULL;
+    *values = NULL;
+    *n = 0;
+    return rc == SQLITE_NOMEM ? fail(st, ITS_ENOMEM, "out of memory reading drawn values")
+                              : fail_sql(st, rc, "reading drawn values");
+}

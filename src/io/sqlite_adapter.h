@@ -13,7 +13,9 @@
  * their message on the handle (its__store_errmsg). A failure of SQLite
  * maps to ITS_ENOMEM (SQLITE_NOMEM), ITS_EINVAL (a constraint: a patient
  * stored twice, a value out of its domain) or ITS_EIO (anything else),
- * with SQLite's message and the file's name in the text. */
+ * with SQLite's message and the file's name in the text.
+ *
+ * A handle is used by one thread at a time (the runner's collector). */
 #ifndef ITS_IO_SQLITE_ADAPTER_H
 #define ITS_IO_SQLITE_ADAPTER_H
 
@@ -134,6 +136,16 @@ typedef struct its__store_rows {
 
 its_status its__store_read(its__store *st, its__store_rows *out);
 void its__store_rows_free(its__store_rows *r);
+
+/* Counts for the summary: patients stored, of them accepted, and outcome
+ * rows whose run failed (status other than ITS_OK). */
+its_status its__store_counts(its__store *st, long *patients, long *accepted, long *failures);
+
+/* The drawn values named `name` of every stored patient, in patient order:
+ * new arrays *patients and *values of *n entries (caller frees both with
+ * its__free; NULL when n is 0). NaN for a value stored as NULL. */
+its_status its__store_values(its__store *st, const char *name, long **patients,
+                             double **values, size_t *n);
 
 /* SQLite's integrity check and the store's own: every patient with all
  * its outcomes and grades referring to stored rows. ITS_OK or ITS_ECHECK
