@@ -37,7 +37,7 @@ install(FILES ${PROJECT_BINARY_DIR}/itsimConfig.cmake
 # --- pkg-config ---------------------------------------------------------------
 # Libs.private: the libraries behind the SUNDIALS targets (walked through
 # their link interfaces, in link order), -lm, the threads library (none
-# with glibc >= 2.34) and OpenMP's flag; libyaml and
+# with glibc >= 2.34) and OpenMP's flag; libyaml, SQLite and
 # GSL have their own .pc files (Requires.private). So
 # `pkg-config --static --libs itsim` links libitsim.a.
 function(its_pc_walk target)

@@ -5,7 +5,7 @@
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
 
-build_pkgs=(build-essential cmake pkg-config libsundials-dev libsuitesparse-dev libgsl-dev libyaml-dev librandom123-dev)
+build_pkgs=(build-essential cmake pkg-config libsundials-dev libsuitesparse-dev libgsl-dev libyaml-dev libsqlite3-dev librandom123-dev)
 # Figures: any gnuplot will do; gnuplot-nox when there is none.
 command -v gnuplot >/dev/null 2>&1 || build_pkgs+=(gnuplot-nox)
 # make test / make test-asan: R and its survival package, against which the
