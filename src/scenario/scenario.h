@@ -243,6 +243,49 @@ its_status its__scenario_load_text(its_scenario *sc, const char *text, size_t le
                                    const char *name, const its__loader *ld);
 its_status its__scenario_load_path(its_scenario *sc, const char *path, const its__loader *ld);
 
+/* ---- trial populations (population.c; docs/trial.md, "Population") ---------
+ * The `population:` section of a trial file: one distribution per model
+ * parameter (values with units converted into the parameter's unit) and
+ * optional correlations (a Gaussian copula), and the draw of one patient's
+ * parameter vector from it. Read-only once read: one population serves
+ * every thread. */
+typedef struct its__population its__population;
+
+/* Read the section whose value is node of doc (the mapping under
+ * `population:`) against model m; file names the trial file in messages
+ * ("FILE:LINE:COL: KEY: message", KEY e.g.
+ * "population.parameters.tmb.median"). ITS_OK with *out (free with
+ * its__population_free); ITS_EPARSE (a missing, unknown or duplicate key,
+ * an unknown distribution, a malformed list or matrix), ITS_ENOTFOUND (not
+ * a parameter of m; a correlated name not among the parameters),
+ * ITS_EUNIT (a unit that does not convert), ITS_ERANGE (invalid
+ * distribution parameters, a correlation matrix the copula refuses: their
+ * messages), ITS_ENOMEM, ITS_EINVAL (NULL doc, m or out); *out is then
+ * NULL. */
+its_status its__population_read(const its__ydoc *doc, int node, const its_model_def *m,
+                                const char *file, its__population **out, char *msg,
+                                size_t msglen);
+/* NULL accepted. */
+void its__population_free(its__population *pop);
+/* Number of parameters drawn, and the model index of the i-th of them in
+ * draw order (the correlated ones first, in the order of
+ * correlations.names, then the others in file order), -1 out of range. */
+size_t its__population_size(const its__population *pop);
+int its__population_param(const its__population *pop, size_t i);
+/* Patient `patient`'s draw number `attempt` (0 the first; a replacement
+ * draw uses the next attempt): p (the model's n_params) gets the model's
+ * defaults with each population parameter set to its draw, drawn
+ * (its__population_size values, in draw order) the drawn values. The
+ * numbers are purpose ITS__RNG_PARAMETERS, stream attempt: indices
+ * 0..n_corr-1 for the copula, then the index of each independent
+ * parameter in draw order. A pure function of (seed, patient, attempt);
+ * allocates nothing. ITS_ERANGE when a drawn value lies outside its
+ * parameter's domain (a refused draw: the message names the parameter;
+ * p is then partly set), ITS_EINVAL for NULL arguments. */
+its_status its__population_draw(const its__population *pop, uint64_t seed, uint64_t patient,
+                                uint32_t attempt, double *p, double *drawn, char *msg,
+                                size_t msglen);
+
 #ifdef ITS__SCENARIO_LAYER
 /* ---- inside the scenario layer only ------------------------------------------ */
 #include "itsim/agents.h"

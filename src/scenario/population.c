@@ -1,0 +1,635 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* itsim: the `population:` section of a trial file (docs/trial.md,
+ * "Population"): one distribution per model parameter, with units, and
+ * optional correlations through a Gaussian copula; and the draw of one
+ * patient's parameter vector from it, a pure function of (seed, patient,
+ * attempt). Errors name FILE:LINE:COL and the key, as scenario errors do. */
+#define ITS__SCENARIO_LAYER
+#include "scenario/scenario.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "itsim/units.h"
+
+struct its__population {
+    const its_model_def *model;
+    size_t n;          /* parameters drawn */
+    int *param;        /* model parameter index, in draw order */
+    its__dist *dist;   /* their distributions, in draw order (owned) */
+    size_t n_corr;     /* the first n_corr are correlated through cop */
+    its__copula *cop;  /* NULL when n_corr is 0 */
+};
+
+/* ---- messages ------------------------------------------------------------- */
+
+typedef struct pctx {
+    const its__ydoc *doc;
+    const its_model_def *m;
+    const char *file;
+    char *msg;
+    size_t msglen;
+} pctx;
+
+/* "FILE:LINE:COL: KEY: message" at node (without a node: "FILE: KEY: ..."). */
+static its_status pfail(const pctx *c, its_status st, int node, const char *key,
+                        const char *fmt, ...) ITS__PRINTF(5, 6);
+static its_status pfail(const pctx *c, its_status st, int node, const char *key,
+                        const char *fmt, ...)
+{
+    char text[ITS__ERRLEN];
+    int line = 0, col = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    its__vfmt(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (node > 0)
+        its__ynode_pos(c->doc, node, &line, &col);
+    if (!c->msg || c->msglen == 0)
+        return st;
+    if (line > 0)
+        its__fmt(c->msg, c->msglen, "%s:%d:%d: %s: %s", c->file, line, col, key, text);
+    else
+        its__fmt(c->msg, c->msglen, "%s: %s: %s", c->file, key, text);
+    return st;
+}
+
+static its_status pnomem(const pctx *c)
+{
+    if (c->msg && c->msglen)
+        its__fmt(c->msg, c->msglen, "%s", "out of memory");
+    return ITS_ENOMEM;
+}
+
+static const char *kind_text(const its__ydoc *doc, int node)
+{
+    switch (its__ynode_kind(doc, node)) {
+    case ITS__Y_SCALAR: return "a single value";
+    case ITS__Y_SEQUENCE: return "a list";
+    case ITS__Y_MAPPING: return "a mapping";
+    case ITS__Y_NONE: break;
+    }
+    return "nothing";
+}
+
+static its_status expect_kind(const pctx *c, int node, its__ykind kind, const char *key)
+{
+    if (its__ynode_kind(c->doc, node) == kind)
+        return ITS_OK;
+    return pfail(c, ITS_EPARSE, node, key, "expected %s, got %s",
+                 kind == ITS__Y_MAPPING ? "a mapping" :
+                 kind == ITS__Y_SEQUENCE ? "a list" : "a single value",
+                 kind_text(c->doc, node));
+}
+
+/* The scalar text of node, or NULL with an error recorded. */
+static const char *scalar_text(const pctx *c, int node, const char *key, its_status *st)
+{
+    size_t len;
+    const char *s = its__ynode_scalar(c->doc, node, &len);
+    *st = ITS_OK;
+    if (!s) {
+        *st = expect_kind(c, node, ITS__Y_SCALAR, key);
+        return NULL;
+    }
+    if (strlen(s) != len) {
+        *st = pfail(c, ITS_EPARSE, node, key, "value contains a NUL character");
+        return NULL;
+    }
+    return s;
+}
+
+/* A quantity at node expressed in unit ("1": a dimensionless number). */
+static its_status quantity(const pctx *c, int node, const char *key, const char *unit,
+                           double *out)
+{
+    char why[512];
+    its_status st;
+    const char *s = scalar_text(c, node, key, &st);
+    if (!s)
+        return st;
+    if (its__sc_null_text(s))
+        return pfail(c, ITS_EPARSE, node, key, "missing value");
+    why[0] = '\0';
+    st = its_quantity_parse(s, unit, out, why, sizeof why);
+    if (st != ITS_OK)
+        return pfail(c, st, node, key, "%s", why[0] ? why : its_strerror(st));
+    if (!isfinite(*out))
+        return pfail(c, ITS_ERANGE, node, key, "'%s' is not a finite number", s);
+    return ITS_OK;
+}
+
+/* ---- one parameter's distribution ---------------------------------------- */
+
+enum { F_VALUE, F_MEAN, F_SD, F_LOWER, F_UPPER, F_MEDIAN, F_CV, F_GSD, F_LOW, F_HIGH,
+       F_VALUES, F_PROBS, F_N };
+static const char *const field_names[F_N] = {
+    "value", "mean", "sd", "lower", "upper", "median", "cv", "gsd", "low", "high",
+    "values", "probs"};
+
+enum { D_FIXED, D_NORMAL, D_TRUNCNORMAL, D_LOGNORMAL, D_UNIFORM, D_LOGUNIFORM,
+       D_DISCRETE, D_N };
+/* Each kind: its name, the fields it takes, those it requires (bit masks). */
+static const struct {
+    const char *name;
+    unsigned takes, needs;
+} kinds[D_N] = {
+    [D_FIXED] = {"fixed", 1u << F_VALUE, 1u << F_VALUE},
+    [D_NORMAL] = {"normal", 1u << F_MEAN | 1u << F_SD, 1u << F_MEAN | 1u << F_SD},
+    [D_TRUNCNORMAL] = {"truncnormal", 1u << F_MEAN | 1u << F_SD | 1u << F_LOWER | 1u << F_UPPER,
+                       1u << F_MEAN | 1u << F_SD},
+    [D_LOGNORMAL] = {"lognormal", 1u << F_MEDIAN | 1u << F_CV | 1u << F_GSD, 1u << F_MEDIAN},
+    [D_UNIFORM] = {"uniform", 1u << F_LOW | 1u << F_HIGH, 1u << F_LOW | 1u << F_HIGH},
+    [D_LOGUNIFORM] = {"loguniform", 1u << F_LOW | 1u << F_HIGH, 1u << F_LOW | 1u << F_HIGH},
+    [D_DISCRETE] = {"discrete", 1u << F_VALUES | 1u << F_PROBS, 1u << F_VALUES | 1u << F_PROBS},
+};
+
+/* The fields of a kind, "a, b, c", for messages. */
+static void field_list(char *buf, size_t n, unsigned mask)
+{
+    size_t used = 0;
+    int i;
+    buf[0] = '\0';
+    for (i = 0; i < F_N && used < n; i++)
+        if (mask & (1u << i)) {
+            its__fmt(buf + used, n - used, "%s%s", used ? ", " : "", field_names[i]);
+            used += strlen(buf + used);
+        }
+}
+
+/* The kind named at node dist, or D_N with an error. */
+static int read_kind(const pctx *c, int node, const char *key, its_status *st)
+{
+    char known[160];
+    const char *s = scalar_text(c, node, key, st);
+    int k;
+    if (!s)
+        return D_N;
+    for (k = 0; k < D_N; k++)
+        if (strcmp(s, kinds[k].name) == 0)
+            return k;
+    known[0] = '\0';
+    for (k = 0; k < D_N; k++)
+        its__fmt(known + strlen(known), sizeof known - strlen(known), "%s%s", k ? ", " : "",
+                 kinds[k].name);
+    *st = pfail(c, ITS_EPARSE, node, key, "unknown distribution '%s' (expected one of: %s)",
+                s, known);
+    return D_N;
+}
+
+/* The list at node as numbers in unit: *out (n of them, its__malloc'ed). */
+static its_status number_list(const pctx *c, int node, const char *key, const char *unit,
+                              double **out, size_t *n)
+{
+    char sub[320];
+    its_status st;
+    size_t i;
+    *out = NULL;
+    *n = 0;
+    if ((st = expect_kind(c, node, ITS__Y_SEQUENCE, key)) != ITS_OK)
+        return st;
+    *n = its__ynode_size(c->doc, node);
+    if (*n == 0)
+        return pfail(c, ITS_EPARSE, node, key, "the list is empty");
+    *out = its__malloc(*n * sizeof **out);
+    if (!*out)
+        return pnomem(c);
+    for (i = 0; i < *n; i++) {
+        its__fmt(sub, sizeof sub, "%s[%zu]", key, i + 1);
+        st = quantity(c, its__ynode_item(c->doc, node, i), sub, unit, &(*out)[i]);
+        if (st != ITS_OK) {
+            its__free(*out);
+            *out = NULL;
+            return st;
+        }
+    }
+    return ITS_OK;
+}
+
+/* values/probs of a discrete distribution into d. */
+static its_status read_discrete(const pctx *c, const int *at, const char *key,
+                                const char *unit, int node, its__dist *d)
+{
+    char kv[300], kp[300], why[512];
+    double *v = NULL, *p = NULL;
+    size_t nv, np;
+    its_status st;
+    its__fmt(kv, sizeof kv, "%s.values", key);
+    its__fmt(kp, sizeof kp, "%s.probs", key);
+    st = number_list(c, at[F_VALUES], kv, unit, &v, &nv);
+    if (st == ITS_OK)
+        st = number_list(c, at[F_PROBS], kp, "1", &p, &np);
+    if (st == ITS_OK && nv != np)
+        st = pfail(c, ITS_EPARSE, at[F_PROBS], kp,
+                   "%zu probabilities for %zu values: give one per value", np, nv);
+    if (st == ITS_OK) {
+        why[0] = '\0';
+        st = its__dist_discrete(d, nv, v, p, why, sizeof why);
+        if (st == ITS_ENOMEM)
+            st = pnomem(c);
+        else if (st != ITS_OK)
+            st = pfail(c, ITS_ERANGE, node, key, "%s", why);
+    }
+    its__free(v);
+    its__free(p);
+    return st;
+}
+
+/* The fields of the mapping at node (a parameter's distribution) into
+ * at[F_*] (0: absent), with the kind; unknown, duplicate and missing keys
+ * are errors. */
+static its_status read_fields(const pctx *c, int node, const char *key, int *kind, int *at)
+{
+    char sub[300], known[160];
+    int dist = 0, k, v, f;
+    size_t i, n = its__ynode_size(c->doc, node);
+    its_status st;
+    for (i = 0; i < n; i++) {
+        its__ynode_pair(c->doc, node, i, &k, &v);
+        const char *name = scalar_text(c, k, key, &st);
+        if (!name)
+            return st;
+        if (strcmp(name, "dist") == 0) {
+            if (dist)
+                return pfail(c, ITS_EPARSE, k, key, "duplicate key 'dist'");
+            dist = v;
+        }
+    }
+    its__fmt(sub, sizeof sub, "%s.dist", key);
+    if (!dist)
+        return pfail(c, ITS_EPARSE, node, key, "missing key 'dist' (the distribution)");
+    if ((*kind = read_kind(c, dist, sub, &st)) == D_N)
+        return st;
+    for (f = 0; f < F_N; f++)
+        at[f] = 0;
+    field_list(known, sizeof known, kinds[*kind].takes);
+    for (i = 0; i < n; i++) {
+        its__ynode_pair(c->doc, node, i, &k, &v);
+        const char *name = its__ynode_scalar(c->doc, k, NULL);
+        if (strcmp(name, "dist") == 0)
+            continue;
+        for (f = 0; f < F_N && strcmp(name, field_names[f]) != 0; f++)
+            ;
+        its__fmt(sub, sizeof sub, "%s.%s", key, name);
+        if (f == F_N || !(kinds[*kind].takes & (1u << f)))
+            return pfail(c, ITS_EPARSE, k, sub,
+                         "unknown key for a %s distribution (expected: %s)",
+                         kinds[*kind].name, known);
+        if (at[f])
+            return pfail(c, ITS_EPARSE, k, sub, "duplicate key");
+        at[f] = v;
+    }
+    for (f = 0; f < F_N; f++)
+        if ((kinds[*kind].needs & (1u << f)) && !at[f])
+            return pfail(c, ITS_EPARSE, node, key, "missing key '%s' (a %s distribution takes %s)",
+                         field_names[f], kinds[*kind].name, known);
+    if (*kind == D_LOGNORMAL && !at[F_CV] == !at[F_GSD])
+        return pfail(c, ITS_EPARSE, node, key,
+                     "give exactly one of 'cv' and 'gsd' with the median of a lognormal");
+    return ITS_OK;
+}
+
+/* The distribution at node for model parameter pi, key its name in
+ * messages ("population.parameters.NAME"). */
+static its_status read_dist(const pctx *c, size_t pi, int node, const char *key, its__dist *d)
+{
+    const char *unit = c->m->params[pi].unit;
+    char sub[300], why[512];
+    double x[F_N];
+    int at[F_N], kind = D_N, f;
+    its_status st;
+    if ((st = expect_kind(c, node, ITS__Y_MAPPING, key)) != ITS_OK)
+        return st;
+    if ((st = read_fields(c, node, key, &kind, at)) != ITS_OK)
+        return st;
+    if (kind == D_DISCRETE)
+        return read_discrete(c, at, key, unit, node, d);
+    for (f = 0; f < F_N; f++) {
+        x[f] = 0.0;
+        if (!at[f])
+            continue;
+        its__fmt(sub, sizeof sub, "%s.%s", key, field_names[f]);
+        st = quantity(c, at[f], sub, f == F_CV || f == F_GSD ? "1" : unit, &x[f]);
+        if (st != ITS_OK)
+            return st;
+    }
+    why[0] = '\0';
+    switch (kind) {
+    case D_FIXED: st = its__dist_fixed(d, x[F_VALUE], why, sizeof why); break;
+    case D_NORMAL: st = its__dist_normal(d, x[F_MEAN], x[F_SD], why, sizeof why); break;
+    case D_TRUNCNORMAL:
+        st = its__dist_truncnormal(d, x[F_MEAN], x[F_SD], at[F_LOWER] ? x[F_LOWER] : -HUGE_VAL,
+                                   at[F_UPPER] ? x[F_UPPER] : HUGE_VAL, why, sizeof why);
+        break;
+    case D_LOGNORMAL:
+        st = at[F_CV] ? its__dist_lognormal_cv(d, x[F_MEDIAN], x[F_CV], why, sizeof why)
+                      : its__dist_lognormal_gsd(d, x[F_MEDIAN], x[F_GSD], why, sizeof why);
+        break;
+    case D_UNIFORM: st = its__dist_uniform(d, x[F_LOW], x[F_HIGH], why, sizeof why); break;
+    default: st = its__dist_loguniform(d, x[F_LOW], x[F_HIGH], why, sizeof why); break;
+    }
+    if (st == ITS_ENOMEM)
+        return pnomem(c);
+    if (st != ITS_OK)
+        return pfail(c, ITS_ERANGE, node, key, "%s", why);
+    return ITS_OK;
+}
+
+/* ---- the section ---------------------------------------------------------- */
+
+void its__population_free(its__population *pop)
+{
+    size_t i;
+    if (!pop)
+        return;
+    if (pop->dist)
+        for (i = 0; i < pop->n; i++)
+            its__dist_clear(&pop->dist[i]);
+    its__free(pop->dist);
+    its__free(pop->param);
+    its__copula_free(pop->cop);
+    its__free(pop);
+}
+
+/* The i-th pair of the mapping at node: key node *k, value node *v, its
+ * name (NULL with *st when the key is not a single value) and
+ * sub = "KEY.NAME" (300 bytes). */
+static const char *pair_at(const pctx *c, int node, size_t i, const char *key, int *k,
+                           int *v, char *sub, its_status *st)
+{
+    const char *name;
+    its__ynode_pair(c->doc, node, i, k, v);
+    name = scalar_text(c, *k, key, st);
+    if (name)
+        its__fmt(sub, 300, "%s.%s", key, name);
+    return name;
+}
+
+/* A mapping at node with keys a and b only (each at most once): their
+ * values into *va and *vb (0: absent). */
+static its_status two_keys(const pctx *c, int node, const char *key, const char *a,
+                           const char *b, int *va, int *vb)
+{
+    char sub[300];
+    size_t i, n;
+    int k, v;
+    its_status st;
+    *va = *vb = 0;
+    if ((st = expect_kind(c, node, ITS__Y_MAPPING, key)) != ITS_OK)
+        return st;
+    n = its__ynode_size(c->doc, node);
+    for (i = 0; i < n; i++) {
+        const char *name = pair_at(c, node, i, key, &k, &v, sub, &st);
+        if (!name)
+            return st;
+        if (strcmp(name, a) != 0 && strcmp(name, b) != 0)
+            return pfail(c, ITS_EPARSE, k, sub, "unknown key (expected one of: %s, %s)", a, b);
+        if (*(strcmp(name, a) == 0 ? va : vb))
+            return pfail(c, ITS_EPARSE, k, sub, "duplicate key");
+        *(strcmp(name, a) == 0 ? va : vb) = v;
+    }
+    return ITS_OK;
+}
+
+/* parameters: {NAME: {dist: ...}, ...} into pop->param / pop->dist in file
+ * order (pop->n set as they are read, so that a failure frees them). */
+static its_status read_parameters(const pctx *c, int node, its__population *pop)
+{
+    const char *key = "population.parameters";
+    char sub[300];
+    size_t i, j, n;
+    int k, v, pi;
+    its_status st;
+    if ((st = expect_kind(c, node, ITS__Y_MAPPING, key)) != ITS_OK)
+        return st;
+    n = its__ynode_size(c->doc, node);
+    if (n == 0)
+        return pfail(c, ITS_EPARSE, node, key, "no parameters: give at least one");
+    pop->param = its__malloc(n * sizeof *pop->param);
+    pop->dist = its__calloc(n, sizeof *pop->dist);
+    if (!pop->param || !pop->dist)
+        return pnomem(c);
+    for (i = 0; i < n; i++) {
+        const char *name = pair_at(c, node, i, key, &k, &v, sub, &st);
+        if (!name)
+            return st;
+        pi = its_model_param_index(c->m, name);
+        if (pi < 0)
+            return pfail(c, ITS_ENOTFOUND, k, sub, "'%s' is not a parameter of the model %s",
+                         name, c->m->name);
+        for (j = 0; j < i; j++)
+            if (pop->param[j] == pi)
+                return pfail(c, ITS_EPARSE, k, sub, "duplicate parameter");
+        if ((st = read_dist(c, (size_t)pi, v, sub, &pop->dist[i])) != ITS_OK)
+            return st;
+        pop->param[i] = pi;
+        pop->n = i + 1;
+    }
+    return ITS_OK;
+}
+
+/* correlations: {names: [...], matrix: [[...], ...]}: the position in
+ * names of each population parameter (order[i], or -1) and the copula. */
+static its_status read_correlations(const pctx *c, int node, its__population *pop,
+                                    int *order)
+{
+    const char *key = "population.correlations";
+    char sub[300], why[512];
+    int names, matrix;
+    size_t i, j, n;
+    double *corr;
+    its_status st = two_keys(c, node, key, "names", "matrix", &names, &matrix);
+    if (st != ITS_OK)
+        return st;
+    if (!names || !matrix)
+        return pfail(c, ITS_EPARSE, node, key, "missing key '%s'", names ? "matrix" : "names");
+    if ((st = expect_kind(c, names, ITS__Y_SEQUENCE, "population.correlations.names")) != ITS_OK ||
+        (st = expect_kind(c, matrix, ITS__Y_SEQUENCE, "population.correlations.matrix")) != ITS_OK)
+        return st;
+    n = its__ynode_size(c->doc, names);
+    if (n == 0)
+        return pfail(c, ITS_EPARSE, names, "population.correlations.names", "the list is empty");
+    for (i = 0; i < n; i++) {
+        int item = its__ynode_item(c->doc, names, i);
+        its__fmt(sub, sizeof sub, "population.correlations.names[%zu]", i + 1);
+        const char *name = scalar_text(c, item, sub, &st);
+        if (!name)
+            return st;
+        for (j = 0; j < pop->n && strcmp(c->m->params[pop->param[j]].name, name) != 0; j++)
+            ;
+        if (j == pop->n)
+            return pfail(c, ITS_ENOTFOUND, item, sub,
+                         "'%s' is not among population.parameters", name);
+        if (order[j] >= 0)
+            return pfail(c, ITS_EPARSE, item, sub, "'%s' is named twice", name);
+        order[j] = (int)i;
+    }
+    if (its__ynode_size(c->doc, matrix) != n)
+        return pfail(c, ITS_EPARSE, matrix, "population.correlations.matrix",
+                     "expected %zu rows (one per name), got %zu", n,
+                     its__ynode_size(c->doc, matrix));
+    corr = its__malloc(n * n * sizeof *corr);
+    if (!corr)
+        return pnomem(c);
+    for (i = 0; i < n && st == ITS_OK; i++) {
+        int row = its__ynode_item(c->doc, matrix, i);
+        its__fmt(sub, sizeof sub, "population.correlations.matrix[%zu]", i + 1);
+        st = expect_kind(c, row, ITS__Y_SEQUENCE, sub);
+        if (st == ITS_OK && its__ynode_size(c->doc, row) != n)
+            st = pfail(c, ITS_EPARSE, row, sub, "expected %zu entries (one per name), got %zu",
+                       n, its__ynode_size(c->doc, row));
+        for (j = 0; j < n && st == ITS_OK; j++) {
+            char ent[340];
+            its__fmt(ent, sizeof ent, "%s[%zu]", sub, j + 1);
+            st = quantity(c, its__ynode_item(c->doc, row, j), ent, "1", &corr[i * n + j]);
+        }
+    }
+    if (st == ITS_OK) {
+        why[0] = '\0';
+        st = its__copula_create(n, corr, &pop->cop, why, sizeof why);
+        if (st == ITS_ENOMEM)
+            st = pnomem(c);
+        else if (st != ITS_OK)
+            st = pfail(c, ITS_ERANGE, matrix, "population.correlations.matrix", "%s", why);
+    }
+    its__free(corr);
+    pop->n_corr = st == ITS_OK ? n : 0;
+    return st;
+}
+
+/* Put the correlated parameters first, in the order of correlations.names
+ * (order[i]: position there, or -1), the others after them in file order.
+ * The distributions move (their owned arrays with them). */
+static its_status reorder(const pctx *c, its__population *pop, const int *order)
+{
+    int *param = its__malloc(pop->n * sizeof *param);
+    its__dist *dist = its__malloc(pop->n * sizeof *dist);
+    size_t i, next = pop->n_corr;
+    if (!param || !dist) {
+        its__free(param);
+        its__free(dist);
+        return pnomem(c);
+    }
+    for (i = 0; i < pop->n; i++) {
+        size_t to = order[i] >= 0 ? (size_t)order[i] : next++;
+        param[to] = pop->param[i];
+        dist[to] = pop->dist[i];
+    }
+    its__free(pop->param);
+    its__free(pop->dist);
+    pop->param = param;
+    pop->dist = dist;
+    return ITS_OK;
+}
+
+/* The top of the section: parameters (required) and correlations. */
+static its_status read_section(const pctx *c, int node, its__population *pop)
+{
+    int params, corrs, *order;
+    size_t i;
+    its_status st = two_keys(c, node, "population", "parameters", "correlations", &params,
+                             &corrs);
+    if (st != ITS_OK)
+        return st;
+    if (!params)
+        return pfail(c, ITS_EPARSE, node, "population", "missing key 'parameters'");
+    if ((st = read_parameters(c, params, pop)) != ITS_OK)
+        return st;
+    order = its__malloc(pop->n * sizeof *order);
+    if (!order)
+        return pnomem(c);
+    for (i = 0; i < pop->n; i++)
+        order[i] = -1;
+    st = corrs ? read_correlations(c, corrs, pop, order) : ITS_OK;
+    if (st == ITS_OK)
+        st = reorder(c, pop, order);
+    its__free(order);
+    return st;
+}
+
+its_status its__population_read(const its__ydoc *doc, int node, const its_model_def *m,
+                                const char *file, its__population **out, char *msg,
+                                size_t msglen)
+{
+    pctx c;
+    its__population *pop;
+    its_status st;
+    if (msg && msglen)
+        msg[0] = '\0';
+    if (out)
+        *out = NULL;
+    if (!doc || !m || !out) {
+        if (msg && msglen)
+            its__fmt(msg, msglen, "%s", "its__population_read: NULL argument");
+        return ITS_EINVAL;
+    }
+    c.doc = doc;
+    c.m = m;
+    c.file = file ? file : "trial";
+    c.msg = msg;
+    c.msglen = msglen;
+    pop = its__calloc(1, sizeof *pop);
+    if (!pop)
+        return pnomem(&c);
+    pop->model = m;
+    st = read_section(&c, node, pop);
+    if (st != ITS_OK) {
+        its__population_free(pop);
+        return st;
+    }
+    *out = pop;
+    return ITS_OK;
+}
+
+size_t its__population_size(const its__population *pop)
+{
+    return pop ? pop->n : 0;
+}
+
+int its__population_param(const its__population *pop, size_t i)
+{
+    return pop && i < pop->n ? pop->param[i] : -1;
+}
+
+/* ---- drawing a patient ---------------------------------------------------- */
+
+its_status its__population_draw(const its__population *pop, uint64_t seed, uint64_t patient,
+                                uint32_t attempt, double *p, double *drawn, char *msg,
+                                size_t msglen)
+{
+    its__rng_key key;
+    char why[512];
+    size_t i;
+    its_status st;
+    if (msg && msglen)
+        msg[0] = '\0';
+    if (!pop || !p || !drawn) {
+        if (msg && msglen)
+            its__fmt(msg, msglen, "%s", "its__population_draw: NULL argument");
+        return ITS_EINVAL;
+    }
+    if ((st = its_model_default_params(pop->model, p, msg, msglen)) != ITS_OK)
+        return st;
+    key.seed = seed;
+    key.patient = patient;
+    key.purpose = ITS__RNG_PARAMETERS;
+    key.stream = attempt;
+    if (pop->n_corr)
+        its__copula_draw(pop->cop, pop->dist, &key, 0, drawn, NULL);
+    for (i = pop->n_corr; i < pop->n; i++)
+        drawn[i] = its__dist_quantile(&pop->dist[i], its__rng_u01(&key, i));
+    for (i = 0; i < pop->n; i++) {
+        size_t pi = (size_t)pop->param[i];
+        why[0] = '\0';
+        if (its_model_check_param(pop->model, pi, drawn[i], why, sizeof why) != ITS_OK) {
+            if (msg && msglen)
+                its__fmt(msg, msglen, "patient %llu, attempt %lu: the drawn value %.17g is "
+                         "refused: %s", (unsigned long long)patient, (unsigned long)attempt,
+                         drawn[i], why);
+            return ITS_ERANGE;
+        }
+        p[pi] = drawn[i];
+    }
+    return ITS_OK;
+}
