@@ -148,12 +148,13 @@ out:
 static double lambda1_draw(const char *spec)
 {
     char text[512], msg[1024];
-    double p[1024], d[1] = {NAN};
+    double *p = malloc(its_model_find("tme")->n_params * sizeof *p), d[1] = {NAN};
     its__population *pop = NULL;
     snprintf(text, sizeof text, "population:\n  parameters:\n    lambda1: %s\n", spec);
-    if (load(text, &pop, msg, sizeof msg) == ITS_OK)
+    if (p && load(text, &pop, msg, sizeof msg) == ITS_OK)
         its__population_draw(pop, 9, 3, 0, p, d, msg, sizeof msg);
     its__population_free(pop);
+    free(p);
     return d[0];
 }
 
