@@ -188,6 +188,50 @@ static void test_errors(void)
         expect_error(i, cases[i].text, cases[i].st, cases[i].want);
 }
 
+/* Strata against the population: a discrete parameter gives its draw
+ * index, a continuous one or one not drawn is refused at the strata list. */
+static void test_strata(void)
+{
+    static const char pop_text[] =
+        "population:\n  parameters:\n    tmb: {dist: lognormal, median: 10, gsd: 2.5}\n"
+        "    pdl1_0: {dist: discrete, values: [0.5, 1, 2], probs: [0.3, 0.4, 0.3]}\n";
+    static const struct {
+        const char *strata;
+        its_status st;
+        const char *want;
+    } cases[] = {
+        {"[pdl1_0]", ITS_OK, ""},
+        {"[pdl1_0, tmb]", ITS_EPARSE, "trial.yaml:7:11: trial.strata[2]: 'tmb' is not drawn "
+         "from a discrete distribution"},
+        {"[lambda1]", ITS_ENOTFOUND, "trial.yaml:7:11: trial.strata[1]: 'lambda1' is not drawn "
+         "by the population"},
+    };
+    const its_model_def *m = its_model_find("tme");
+    its__population *pop = NULL;
+    its__ydoc *doc = NULL;
+    char msg[1024], text[512];
+    size_t i, index[2] = {9, 9};
+    int v;
+    if (its_test_section(pop_text, &doc, &v, msg, sizeof msg) == ITS_OK)
+        its__population_read(doc, v, m, FILE_NAME, &pop, msg, sizeof msg);
+    its__ydoc_free(doc);
+    its_test_true(pop != NULL, "population for the strata read (%s)", msg);
+    for (i = 0; i < 3 && pop; i++) {
+        its__trial_spec *s = NULL;
+        its_status st;
+        snprintf(text, sizeof text, BASE ARMS2 "  strata: %s\n", cases[i].strata);
+        if (load(text, &s, msg, sizeof msg) != ITS_OK)
+            printf("      %s\n", msg);
+        st = s ? its__trial_strata(s, pop, m, FILE_NAME, index, msg, sizeof msg) : ITS_EINVAL;
+        its_test_true(st == cases[i].st && strncmp(msg, cases[i].want, strlen(cases[i].want))
+                      == 0 && (st != ITS_OK || index[0] == 1),
+                      "strata %s: status %d (want %d) %s", cases[i].strata, (int)st,
+                      (int)cases[i].st, msg);
+        its__trial_spec_free(s);
+    }
+    its__population_free(pop);
+}
+
 /* A randomised spec with these ratios and block (arms a0, a1, ...). */
 static its__trial_spec *spec_of(const char *ratio, unsigned block, uint64_t seed)
 {
@@ -359,6 +403,7 @@ int main(void)
 {
     test_example();
     test_errors();
+    test_strata();
     test_blocks();
     test_thousand();
     test_uniform();

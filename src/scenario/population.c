@@ -586,6 +586,11 @@ size_t its__population_size(const its__population *pop)
     return pop ? pop->n : 0;
 }
 
+const its__dist *its__population_dist(const its__population *pop, size_t i)
+{
+    return pop && i < pop->n ? &pop->dist[i] : NULL;
+}
+
 int its__population_param(const its__population *pop, size_t i)
 {
     return pop && i < pop->n ? pop->param[i] : -1;

@@ -271,6 +271,9 @@ void its__population_free(its__population *pop);
  * draw order (the correlated ones first, in the order of
  * correlations.names, then the others in file order), -1 out of range. */
 size_t its__population_size(const its__population *pop);
+/* The distribution of the i-th parameter in draw order (borrowed), NULL out
+ * of range. */
+const its__dist *its__population_dist(const its__population *pop, size_t i);
 int its__population_param(const its__population *pop, size_t i);
 /* Patient `patient`'s draw number `attempt` (0 the first; a replacement
  * draw uses the next attempt): p (the model's n_params) gets the model's
@@ -335,6 +338,17 @@ its_status its__trial_read(const its__ydoc *doc, int node, const its_model_def *
 /* NULL accepted. */
 void its__trial_spec_free(its__trial_spec *spec);
 
+/* The strata against the population read from the same file: index[k]
+ * (spec->n_strata entries) gets the draw index (its__population_draw's
+ * `drawn`) of strata[k], so that its__trial_stratum_key can be formed from
+ * a patient's draw (m: the model both were read against). ITS_ENOTFOUND
+ * (a stratum the population does not draw), ITS_EPARSE (one not drawn from a discrete or fixed distribution:
+ * continuous values would make a stratum per patient), messages
+ * "FILE:LINE:COL: trial.strata[k]: ..." at the strata list; ITS_EINVAL
+ * for NULL arguments (index may be NULL when there are no strata). */
+its_status its__trial_strata(const its__trial_spec *spec, const its__population *pop,
+                             const its_model_def *m, const char *file, size_t *index,
+                             char *msg, size_t msglen);
 /* A stratum's key: the FNV-1a 64-bit hash of the strata parameters' drawn
  * values, each as the 8 bytes of its IEEE double, least significant first,
  * in the order of `strata` (-0 counts as 0). No strata (n = 0): the

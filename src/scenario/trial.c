@@ -335,6 +335,50 @@ its_status its__trial_read(const its__ydoc *doc, int node, const its_model_def *
     return ITS_OK;
 }
 
+/* "FILE:LINE:COL: KEY: message" at the strata list. */
+static its_status strata_fail(const its__trial_spec *spec, const char *file, its_status st,
+                              const char *key, const char *what, char *msg, size_t msglen)
+{
+    if (msg && msglen)
+        its__fmt(msg, msglen, "%s:%d:%d: %s: %s", file ? file : "trial", spec->strata_line,
+                 spec->strata_col, key, what);
+    return st;
+}
+
+its_status its__trial_strata(const its__trial_spec *spec, const its__population *pop,
+                             const its_model_def *m, const char *file, size_t *index,
+                             char *msg, size_t msglen)
+{
+    char key[64], what[256];
+    size_t k, i, n = its__population_size(pop);
+    if (msg && msglen)
+        msg[0] = '\0';
+    if (!spec || !pop || !m || (spec->n_strata && !index)) {
+        if (msg && msglen)
+            its__fmt(msg, msglen, "%s", "its__trial_strata: NULL argument");
+        return ITS_EINVAL;
+    }
+    for (k = 0; k < spec->n_strata; k++) {
+        const its__dist *d;
+        int pi = its_model_param_index(m, spec->strata[k]);
+        its__fmt(key, sizeof key, "trial.strata[%zu]", k + 1);
+        for (i = 0; i < n && its__population_param(pop, i) != pi; i++)
+            ;
+        if (pi < 0 || i == n) {
+            its__fmt(what, sizeof what, "'%s' is not drawn by the population", spec->strata[k]);
+            return strata_fail(spec, file, ITS_ENOTFOUND, key, what, msg, msglen);
+        }
+        d = its__population_dist(pop, i);
+        if (d->kind != ITS__DIST_DISCRETE && d->kind != ITS__DIST_FIXED) {
+            its__fmt(what, sizeof what, "'%s' is not drawn from a discrete distribution (a "
+                     "continuous value would make a stratum of each patient)", spec->strata[k]);
+            return strata_fail(spec, file, ITS_EPARSE, key, what, msg, msglen);
+        }
+        index[k] = i;
+    }
+    return ITS_OK;
+}
+
 /* ---- allocation ----------------------------------------------------------- */
 
 uint64_t its__trial_stratum_key(const double *values, size_t n)
