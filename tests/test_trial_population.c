@@ -9,8 +9,7 @@
 #include <string.h>
 #include "its_test.h"
 #include "core/core.h"
-#include "io/yaml_adapter.h"
-#include "scenario/scenario.h"
+#include "its_test_doc.h"
 
 #define FILE_NAME "trial.yaml"
 
@@ -32,13 +31,10 @@ static const char example[] =
 static its_status load(const char *text, its__population **pop, char *msg, size_t msglen)
 {
     its__ydoc *doc = NULL;
-    int line, col, k = 0, v = 0, root;
-    its_status st = its__ydoc_load(text, strlen(text), &doc, msg, msglen, &line, &col);
-    if (st != ITS_OK)
-        return st;
-    root = its__ydoc_root(doc);
-    its__ynode_pair(doc, root, 0, &k, &v);
-    st = its__population_read(doc, v, its_model_find("tme"), FILE_NAME, pop, msg, msglen);
+    int v;
+    its_status st = its_test_section(text, &doc, &v, msg, msglen);
+    if (st == ITS_OK)
+        st = its__population_read(doc, v, its_model_find("tme"), FILE_NAME, pop, msg, msglen);
     its__ydoc_free(doc);
     return st;
 }

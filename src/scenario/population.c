@@ -24,18 +24,8 @@ struct its__population {
 
 /* ---- messages ------------------------------------------------------------- */
 
-typedef struct pctx {
-    const its__ydoc *doc;
-    const its_model_def *m;
-    const char *file;
-    char *msg;
-    size_t msglen;
-} pctx;
-
 /* "FILE:LINE:COL: KEY: message" at node (without a node: "FILE: KEY: ..."). */
-static its_status pfail(const pctx *c, its_status st, int node, const char *key,
-                        const char *fmt, ...) ITS__PRINTF(5, 6);
-static its_status pfail(const pctx *c, its_status st, int node, const char *key,
+its_status its__yc_fail(const its__yctx *c, its_status st, int node, const char *key,
                         const char *fmt, ...)
 {
     char text[ITS__ERRLEN];
@@ -55,7 +45,25 @@ static its_status pfail(const pctx *c, its_status st, int node, const char *key,
     return st;
 }
 
-static its_status pnomem(const pctx *c)
+its_status its__yc_begin(its__yctx *c, const its__ydoc *doc, const its_model_def *m,
+                        const char *file, char *msg, size_t msglen, int out_ok, const char *fn)
+{
+    if (msg && msglen)
+        msg[0] = '\0';
+    if (!doc || !m || !out_ok) {
+        if (msg && msglen)
+            its__fmt(msg, msglen, "%s: NULL argument", fn);
+        return ITS_EINVAL;
+    }
+    c->doc = doc;
+    c->m = m;
+    c->file = file ? file : "trial";
+    c->msg = msg;
+    c->msglen = msglen;
+    return ITS_OK;
+}
+
+its_status its__yc_nomem(const its__yctx *c)
 {
     if (c->msg && c->msglen)
         its__fmt(c->msg, c->msglen, "%s", "out of memory");
@@ -73,50 +81,50 @@ static const char *kind_text(const its__ydoc *doc, int node)
     return "nothing";
 }
 
-static its_status expect_kind(const pctx *c, int node, its__ykind kind, const char *key)
+its_status its__yc_expect(const its__yctx *c, int node, its__ykind kind, const char *key)
 {
     if (its__ynode_kind(c->doc, node) == kind)
         return ITS_OK;
-    return pfail(c, ITS_EPARSE, node, key, "expected %s, got %s",
+    return its__yc_fail(c, ITS_EPARSE, node, key, "expected %s, got %s",
                  kind == ITS__Y_MAPPING ? "a mapping" :
                  kind == ITS__Y_SEQUENCE ? "a list" : "a single value",
                  kind_text(c->doc, node));
 }
 
 /* The scalar text of node, or NULL with an error recorded. */
-static const char *scalar_text(const pctx *c, int node, const char *key, its_status *st)
+const char *its__yc_text(const its__yctx *c, int node, const char *key, its_status *st)
 {
     size_t len;
     const char *s = its__ynode_scalar(c->doc, node, &len);
     *st = ITS_OK;
     if (!s) {
-        *st = expect_kind(c, node, ITS__Y_SCALAR, key);
+        *st = its__yc_expect(c, node, ITS__Y_SCALAR, key);
         return NULL;
     }
     if (strlen(s) != len) {
-        *st = pfail(c, ITS_EPARSE, node, key, "value contains a NUL character");
+        *st = its__yc_fail(c, ITS_EPARSE, node, key, "value contains a NUL character");
         return NULL;
     }
     return s;
 }
 
 /* A quantity at node expressed in unit ("1": a dimensionless number). */
-static its_status quantity(const pctx *c, int node, const char *key, const char *unit,
-                           double *out)
+its_status its__yc_quantity(const its__yctx *c, int node, const char *key, const char *unit,
+                            double *out)
 {
     char why[512];
     its_status st;
-    const char *s = scalar_text(c, node, key, &st);
+    const char *s = its__yc_text(c, node, key, &st);
     if (!s)
         return st;
     if (its__sc_null_text(s))
-        return pfail(c, ITS_EPARSE, node, key, "missing value");
+        return its__yc_fail(c, ITS_EPARSE, node, key, "missing value");
     why[0] = '\0';
     st = its_quantity_parse(s, unit, out, why, sizeof why);
     if (st != ITS_OK)
-        return pfail(c, st, node, key, "%s", why[0] ? why : its_strerror(st));
+        return its__yc_fail(c, st, node, key, "%s", why[0] ? why : its_strerror(st));
     if (!isfinite(*out))
-        return pfail(c, ITS_ERANGE, node, key, "'%s' is not a finite number", s);
+        return its__yc_fail(c, ITS_ERANGE, node, key, "'%s' is not a finite number", s);
     return ITS_OK;
 }
 
@@ -159,10 +167,10 @@ static void field_list(char *buf, size_t n, unsigned mask)
 }
 
 /* The kind named at node dist, or D_N with an error. */
-static int read_kind(const pctx *c, int node, const char *key, its_status *st)
+static int read_kind(const its__yctx *c, int node, const char *key, its_status *st)
 {
     char known[160];
-    const char *s = scalar_text(c, node, key, st);
+    const char *s = its__yc_text(c, node, key, st);
     int k;
     if (!s)
         return D_N;
@@ -173,13 +181,13 @@ static int read_kind(const pctx *c, int node, const char *key, its_status *st)
     for (k = 0; k < D_N; k++)
         its__fmt(known + strlen(known), sizeof known - strlen(known), "%s%s", k ? ", " : "",
                  kinds[k].name);
-    *st = pfail(c, ITS_EPARSE, node, key, "unknown distribution '%s' (expected one of: %s)",
+    *st = its__yc_fail(c, ITS_EPARSE, node, key, "unknown distribution '%s' (expected one of: %s)",
                 s, known);
     return D_N;
 }
 
 /* The list at node as numbers in unit: *out (n of them, its__malloc'ed). */
-static its_status number_list(const pctx *c, int node, const char *key, const char *unit,
+static its_status number_list(const its__yctx *c, int node, const char *key, const char *unit,
                               double **out, size_t *n)
 {
     char sub[320];
@@ -187,17 +195,17 @@ static its_status number_list(const pctx *c, int node, const char *key, const ch
     size_t i;
     *out = NULL;
     *n = 0;
-    if ((st = expect_kind(c, node, ITS__Y_SEQUENCE, key)) != ITS_OK)
+    if ((st = its__yc_expect(c, node, ITS__Y_SEQUENCE, key)) != ITS_OK)
         return st;
     *n = its__ynode_size(c->doc, node);
     if (*n == 0)
-        return pfail(c, ITS_EPARSE, node, key, "the list is empty");
+        return its__yc_fail(c, ITS_EPARSE, node, key, "the list is empty");
     *out = its__malloc(*n * sizeof **out);
     if (!*out)
-        return pnomem(c);
+        return its__yc_nomem(c);
     for (i = 0; i < *n; i++) {
         its__fmt(sub, sizeof sub, "%s[%zu]", key, i + 1);
-        st = quantity(c, its__ynode_item(c->doc, node, i), sub, unit, &(*out)[i]);
+        st = its__yc_quantity(c, its__ynode_item(c->doc, node, i), sub, unit, &(*out)[i]);
         if (st != ITS_OK) {
             its__free(*out);
             *out = NULL;
@@ -208,7 +216,7 @@ static its_status number_list(const pctx *c, int node, const char *key, const ch
 }
 
 /* values/probs of a discrete distribution into d. */
-static its_status read_discrete(const pctx *c, const int *at, const char *key,
+static its_status read_discrete(const its__yctx *c, const int *at, const char *key,
                                 const char *unit, int node, its__dist *d)
 {
     char kv[300], kp[300], why[512];
@@ -221,15 +229,15 @@ static its_status read_discrete(const pctx *c, const int *at, const char *key,
     if (st == ITS_OK)
         st = number_list(c, at[F_PROBS], kp, "1", &p, &np);
     if (st == ITS_OK && nv != np)
-        st = pfail(c, ITS_EPARSE, at[F_PROBS], kp,
+        st = its__yc_fail(c, ITS_EPARSE, at[F_PROBS], kp,
                    "%zu probabilities for %zu values: give one per value", np, nv);
     if (st == ITS_OK) {
         why[0] = '\0';
         st = its__dist_discrete(d, nv, v, p, why, sizeof why);
         if (st == ITS_ENOMEM)
-            st = pnomem(c);
+            st = its__yc_nomem(c);
         else if (st != ITS_OK)
-            st = pfail(c, ITS_ERANGE, node, key, "%s", why);
+            st = its__yc_fail(c, ITS_ERANGE, node, key, "%s", why);
     }
     its__free(v);
     its__free(p);
@@ -239,7 +247,7 @@ static its_status read_discrete(const pctx *c, const int *at, const char *key,
 /* The fields of the mapping at node (a parameter's distribution) into
  * at[F_*] (0: absent), with the kind; unknown, duplicate and missing keys
  * are errors. */
-static its_status read_fields(const pctx *c, int node, const char *key, int *kind, int *at)
+static its_status read_fields(const its__yctx *c, int node, const char *key, int *kind, int *at)
 {
     char sub[300], known[160];
     int dist = 0, k, v, f;
@@ -247,18 +255,18 @@ static its_status read_fields(const pctx *c, int node, const char *key, int *kin
     its_status st;
     for (i = 0; i < n; i++) {
         its__ynode_pair(c->doc, node, i, &k, &v);
-        const char *name = scalar_text(c, k, key, &st);
+        const char *name = its__yc_text(c, k, key, &st);
         if (!name)
             return st;
         if (strcmp(name, "dist") == 0) {
             if (dist)
-                return pfail(c, ITS_EPARSE, k, key, "duplicate key 'dist'");
+                return its__yc_fail(c, ITS_EPARSE, k, key, "duplicate key 'dist'");
             dist = v;
         }
     }
     its__fmt(sub, sizeof sub, "%s.dist", key);
     if (!dist)
-        return pfail(c, ITS_EPARSE, node, key, "missing key 'dist' (the distribution)");
+        return its__yc_fail(c, ITS_EPARSE, node, key, "missing key 'dist' (the distribution)");
     if ((*kind = read_kind(c, dist, sub, &st)) == D_N)
         return st;
     for (f = 0; f < F_N; f++)
@@ -273,33 +281,33 @@ static its_status read_fields(const pctx *c, int node, const char *key, int *kin
             ;
         its__fmt(sub, sizeof sub, "%s.%s", key, name);
         if (f == F_N || !(kinds[*kind].takes & (1u << f)))
-            return pfail(c, ITS_EPARSE, k, sub,
+            return its__yc_fail(c, ITS_EPARSE, k, sub,
                          "unknown key for a %s distribution (expected: %s)",
                          kinds[*kind].name, known);
         if (at[f])
-            return pfail(c, ITS_EPARSE, k, sub, "duplicate key");
+            return its__yc_fail(c, ITS_EPARSE, k, sub, "duplicate key");
         at[f] = v;
     }
     for (f = 0; f < F_N; f++)
         if ((kinds[*kind].needs & (1u << f)) && !at[f])
-            return pfail(c, ITS_EPARSE, node, key, "missing key '%s' (a %s distribution takes %s)",
+            return its__yc_fail(c, ITS_EPARSE, node, key, "missing key '%s' (a %s distribution takes %s)",
                          field_names[f], kinds[*kind].name, known);
     if (*kind == D_LOGNORMAL && !at[F_CV] == !at[F_GSD])
-        return pfail(c, ITS_EPARSE, node, key,
+        return its__yc_fail(c, ITS_EPARSE, node, key,
                      "give exactly one of 'cv' and 'gsd' with the median of a lognormal");
     return ITS_OK;
 }
 
 /* The distribution at node for model parameter pi, key its name in
  * messages ("population.parameters.NAME"). */
-static its_status read_dist(const pctx *c, size_t pi, int node, const char *key, its__dist *d)
+static its_status read_dist(const its__yctx *c, size_t pi, int node, const char *key, its__dist *d)
 {
     const char *unit = c->m->params[pi].unit;
     char sub[300], why[512];
     double x[F_N];
     int at[F_N], kind = D_N, f;
     its_status st;
-    if ((st = expect_kind(c, node, ITS__Y_MAPPING, key)) != ITS_OK)
+    if ((st = its__yc_expect(c, node, ITS__Y_MAPPING, key)) != ITS_OK)
         return st;
     if ((st = read_fields(c, node, key, &kind, at)) != ITS_OK)
         return st;
@@ -310,7 +318,7 @@ static its_status read_dist(const pctx *c, size_t pi, int node, const char *key,
         if (!at[f])
             continue;
         its__fmt(sub, sizeof sub, "%s.%s", key, field_names[f]);
-        st = quantity(c, at[f], sub, f == F_CV || f == F_GSD ? "1" : unit, &x[f]);
+        st = its__yc_quantity(c, at[f], sub, f == F_CV || f == F_GSD ? "1" : unit, &x[f]);
         if (st != ITS_OK)
             return st;
     }
@@ -330,9 +338,9 @@ static its_status read_dist(const pctx *c, size_t pi, int node, const char *key,
     default: st = its__dist_loguniform(d, x[F_LOW], x[F_HIGH], why, sizeof why); break;
     }
     if (st == ITS_ENOMEM)
-        return pnomem(c);
+        return its__yc_nomem(c);
     if (st != ITS_OK)
-        return pfail(c, ITS_ERANGE, node, key, "%s", why);
+        return its__yc_fail(c, ITS_ERANGE, node, key, "%s", why);
     return ITS_OK;
 }
 
@@ -355,12 +363,12 @@ void its__population_free(its__population *pop)
 /* The i-th pair of the mapping at node: key node *k, value node *v, its
  * name (NULL with *st when the key is not a single value) and
  * sub = "KEY.NAME" (300 bytes). */
-static const char *pair_at(const pctx *c, int node, size_t i, const char *key, int *k,
-                           int *v, char *sub, its_status *st)
+const char *its__yc_pair(const its__yctx *c, int node, size_t i, const char *key, int *k,
+                         int *v, char *sub, its_status *st)
 {
     const char *name;
     its__ynode_pair(c->doc, node, i, k, v);
-    name = scalar_text(c, *k, key, st);
+    name = its__yc_text(c, *k, key, st);
     if (name)
         its__fmt(sub, 300, "%s.%s", key, name);
     return name;
@@ -368,7 +376,7 @@ static const char *pair_at(const pctx *c, int node, size_t i, const char *key, i
 
 /* A mapping at node with keys a and b only (each at most once): their
  * values into *va and *vb (0: absent). */
-static its_status two_keys(const pctx *c, int node, const char *key, const char *a,
+static its_status two_keys(const its__yctx *c, int node, const char *key, const char *a,
                            const char *b, int *va, int *vb)
 {
     char sub[300];
@@ -376,17 +384,17 @@ static its_status two_keys(const pctx *c, int node, const char *key, const char 
     int k, v;
     its_status st;
     *va = *vb = 0;
-    if ((st = expect_kind(c, node, ITS__Y_MAPPING, key)) != ITS_OK)
+    if ((st = its__yc_expect(c, node, ITS__Y_MAPPING, key)) != ITS_OK)
         return st;
     n = its__ynode_size(c->doc, node);
     for (i = 0; i < n; i++) {
-        const char *name = pair_at(c, node, i, key, &k, &v, sub, &st);
+        const char *name = its__yc_pair(c, node, i, key, &k, &v, sub, &st);
         if (!name)
             return st;
         if (strcmp(name, a) != 0 && strcmp(name, b) != 0)
-            return pfail(c, ITS_EPARSE, k, sub, "unknown key (expected one of: %s, %s)", a, b);
+            return its__yc_fail(c, ITS_EPARSE, k, sub, "unknown key (expected one of: %s, %s)", a, b);
         if (*(strcmp(name, a) == 0 ? va : vb))
-            return pfail(c, ITS_EPARSE, k, sub, "duplicate key");
+            return its__yc_fail(c, ITS_EPARSE, k, sub, "duplicate key");
         *(strcmp(name, a) == 0 ? va : vb) = v;
     }
     return ITS_OK;
@@ -394,33 +402,33 @@ static its_status two_keys(const pctx *c, int node, const char *key, const char 
 
 /* parameters: {NAME: {dist: ...}, ...} into pop->param / pop->dist in file
  * order (pop->n set as they are read, so that a failure frees them). */
-static its_status read_parameters(const pctx *c, int node, its__population *pop)
+static its_status read_parameters(const its__yctx *c, int node, its__population *pop)
 {
     const char *key = "population.parameters";
     char sub[300];
     size_t i, j, n;
     int k, v, pi;
     its_status st;
-    if ((st = expect_kind(c, node, ITS__Y_MAPPING, key)) != ITS_OK)
+    if ((st = its__yc_expect(c, node, ITS__Y_MAPPING, key)) != ITS_OK)
         return st;
     n = its__ynode_size(c->doc, node);
     if (n == 0)
-        return pfail(c, ITS_EPARSE, node, key, "no parameters: give at least one");
+        return its__yc_fail(c, ITS_EPARSE, node, key, "no parameters: give at least one");
     pop->param = its__malloc(n * sizeof *pop->param);
     pop->dist = its__calloc(n, sizeof *pop->dist);
     if (!pop->param || !pop->dist)
-        return pnomem(c);
+        return its__yc_nomem(c);
     for (i = 0; i < n; i++) {
-        const char *name = pair_at(c, node, i, key, &k, &v, sub, &st);
+        const char *name = its__yc_pair(c, node, i, key, &k, &v, sub, &st);
         if (!name)
             return st;
         pi = its_model_param_index(c->m, name);
         if (pi < 0)
-            return pfail(c, ITS_ENOTFOUND, k, sub, "'%s' is not a parameter of the model %s",
+            return its__yc_fail(c, ITS_ENOTFOUND, k, sub, "'%s' is not a parameter of the model %s",
                          name, c->m->name);
         for (j = 0; j < i; j++)
             if (pop->param[j] == pi)
-                return pfail(c, ITS_EPARSE, k, sub, "duplicate parameter");
+                return its__yc_fail(c, ITS_EPARSE, k, sub, "duplicate parameter");
         if ((st = read_dist(c, (size_t)pi, v, sub, &pop->dist[i])) != ITS_OK)
             return st;
         pop->param[i] = pi;
@@ -431,7 +439,7 @@ static its_status read_parameters(const pctx *c, int node, its__population *pop)
 
 /* correlations: {names: [...], matrix: [[...], ...]}: the position in
  * names of each population parameter (order[i], or -1) and the copula. */
-static its_status read_correlations(const pctx *c, int node, its__population *pop,
+static its_status read_correlations(const its__yctx *c, int node, its__population *pop,
                                     int *order)
 {
     const char *key = "population.correlations";
@@ -443,55 +451,55 @@ static its_status read_correlations(const pctx *c, int node, its__population *po
     if (st != ITS_OK)
         return st;
     if (!names || !matrix)
-        return pfail(c, ITS_EPARSE, node, key, "missing key '%s'", names ? "matrix" : "names");
-    if ((st = expect_kind(c, names, ITS__Y_SEQUENCE, "population.correlations.names")) != ITS_OK ||
-        (st = expect_kind(c, matrix, ITS__Y_SEQUENCE, "population.correlations.matrix")) != ITS_OK)
+        return its__yc_fail(c, ITS_EPARSE, node, key, "missing key '%s'", names ? "matrix" : "names");
+    if ((st = its__yc_expect(c, names, ITS__Y_SEQUENCE, "population.correlations.names")) != ITS_OK ||
+        (st = its__yc_expect(c, matrix, ITS__Y_SEQUENCE, "population.correlations.matrix")) != ITS_OK)
         return st;
     n = its__ynode_size(c->doc, names);
     if (n == 0)
-        return pfail(c, ITS_EPARSE, names, "population.correlations.names", "the list is empty");
+        return its__yc_fail(c, ITS_EPARSE, names, "population.correlations.names", "the list is empty");
     for (i = 0; i < n; i++) {
         int item = its__ynode_item(c->doc, names, i);
         its__fmt(sub, sizeof sub, "population.correlations.names[%zu]", i + 1);
-        const char *name = scalar_text(c, item, sub, &st);
+        const char *name = its__yc_text(c, item, sub, &st);
         if (!name)
             return st;
         for (j = 0; j < pop->n && strcmp(c->m->params[pop->param[j]].name, name) != 0; j++)
             ;
         if (j == pop->n)
-            return pfail(c, ITS_ENOTFOUND, item, sub,
+            return its__yc_fail(c, ITS_ENOTFOUND, item, sub,
                          "'%s' is not among population.parameters", name);
         if (order[j] >= 0)
-            return pfail(c, ITS_EPARSE, item, sub, "'%s' is named twice", name);
+            return its__yc_fail(c, ITS_EPARSE, item, sub, "'%s' is named twice", name);
         order[j] = (int)i;
     }
     if (its__ynode_size(c->doc, matrix) != n)
-        return pfail(c, ITS_EPARSE, matrix, "population.correlations.matrix",
+        return its__yc_fail(c, ITS_EPARSE, matrix, "population.correlations.matrix",
                      "expected %zu rows (one per name), got %zu", n,
                      its__ynode_size(c->doc, matrix));
     corr = its__malloc(n * n * sizeof *corr);
     if (!corr)
-        return pnomem(c);
+        return its__yc_nomem(c);
     for (i = 0; i < n && st == ITS_OK; i++) {
         int row = its__ynode_item(c->doc, matrix, i);
         its__fmt(sub, sizeof sub, "population.correlations.matrix[%zu]", i + 1);
-        st = expect_kind(c, row, ITS__Y_SEQUENCE, sub);
+        st = its__yc_expect(c, row, ITS__Y_SEQUENCE, sub);
         if (st == ITS_OK && its__ynode_size(c->doc, row) != n)
-            st = pfail(c, ITS_EPARSE, row, sub, "expected %zu entries (one per name), got %zu",
+            st = its__yc_fail(c, ITS_EPARSE, row, sub, "expected %zu entries (one per name), got %zu",
                        n, its__ynode_size(c->doc, row));
         for (j = 0; j < n && st == ITS_OK; j++) {
             char ent[340];
             its__fmt(ent, sizeof ent, "%s[%zu]", sub, j + 1);
-            st = quantity(c, its__ynode_item(c->doc, row, j), ent, "1", &corr[i * n + j]);
+            st = its__yc_quantity(c, its__ynode_item(c->doc, row, j), ent, "1", &corr[i * n + j]);
         }
     }
     if (st == ITS_OK) {
         why[0] = '\0';
         st = its__copula_create(n, corr, &pop->cop, why, sizeof why);
         if (st == ITS_ENOMEM)
-            st = pnomem(c);
+            st = its__yc_nomem(c);
         else if (st != ITS_OK)
-            st = pfail(c, ITS_ERANGE, matrix, "population.correlations.matrix", "%s", why);
+            st = its__yc_fail(c, ITS_ERANGE, matrix, "population.correlations.matrix", "%s", why);
     }
     its__free(corr);
     pop->n_corr = st == ITS_OK ? n : 0;
@@ -501,7 +509,7 @@ static its_status read_correlations(const pctx *c, int node, its__population *po
 /* Put the correlated parameters first, in the order of correlations.names
  * (order[i]: position there, or -1), the others after them in file order.
  * The distributions move (their owned arrays with them). */
-static its_status reorder(const pctx *c, its__population *pop, const int *order)
+static its_status reorder(const its__yctx *c, its__population *pop, const int *order)
 {
     int *param = its__malloc(pop->n * sizeof *param);
     its__dist *dist = its__malloc(pop->n * sizeof *dist);
@@ -509,7 +517,7 @@ static its_status reorder(const pctx *c, its__population *pop, const int *order)
     if (!param || !dist) {
         its__free(param);
         its__free(dist);
-        return pnomem(c);
+        return its__yc_nomem(c);
     }
     for (i = 0; i < pop->n; i++) {
         size_t to = order[i] >= 0 ? (size_t)order[i] : next++;
@@ -524,7 +532,7 @@ static its_status reorder(const pctx *c, its__population *pop, const int *order)
 }
 
 /* The top of the section: parameters (required) and correlations. */
-static its_status read_section(const pctx *c, int node, its__population *pop)
+static its_status read_section(const its__yctx *c, int node, its__population *pop)
 {
     int params, corrs, *order;
     size_t i;
@@ -533,12 +541,12 @@ static its_status read_section(const pctx *c, int node, its__population *pop)
     if (st != ITS_OK)
         return st;
     if (!params)
-        return pfail(c, ITS_EPARSE, node, "population", "missing key 'parameters'");
+        return its__yc_fail(c, ITS_EPARSE, node, "population", "missing key 'parameters'");
     if ((st = read_parameters(c, params, pop)) != ITS_OK)
         return st;
     order = its__malloc(pop->n * sizeof *order);
     if (!order)
-        return pnomem(c);
+        return its__yc_nomem(c);
     for (i = 0; i < pop->n; i++)
         order[i] = -1;
     st = corrs ? read_correlations(c, corrs, pop, order) : ITS_OK;
@@ -552,26 +560,17 @@ its_status its__population_read(const its__ydoc *doc, int node, const its_model_
                                 const char *file, its__population **out, char *msg,
                                 size_t msglen)
 {
-    pctx c;
+    its__yctx c;
     its__population *pop;
     its_status st;
-    if (msg && msglen)
-        msg[0] = '\0';
     if (out)
         *out = NULL;
-    if (!doc || !m || !out) {
-        if (msg && msglen)
-            its__fmt(msg, msglen, "%s", "its__population_read: NULL argument");
-        return ITS_EINVAL;
-    }
-    c.doc = doc;
-    c.m = m;
-    c.file = file ? file : "trial";
-    c.msg = msg;
-    c.msglen = msglen;
+    st = its__yc_begin(&c, doc, m, file, msg, msglen, out != NULL, "its__population_read");
+    if (st != ITS_OK)
+        return st;
     pop = its__calloc(1, sizeof *pop);
     if (!pop)
-        return pnomem(&c);
+        return its__yc_nomem(&c);
     pop->model = m;
     st = read_section(&c, node, pop);
     if (st != ITS_OK) {
@@ -585,6 +584,11 @@ its_status its__population_read(const its__ydoc *doc, int node, const its_model_
 size_t its__population_size(const its__population *pop)
 {
     return pop ? pop->n : 0;
+}
+
+const its__dist *its__population_dist(const its__population *pop, size_t i)
+{
+    return pop && i < pop->n ? &pop->dist[i] : NULL;
 }
 
 int its__population_param(const its__population *pop, size_t i)

@@ -104,6 +104,25 @@ const char *its_scenario_errmsg(const its_scenario *sc)
     return sc ? sc->err : "no scenario";
 }
 
+void its__sc_arm_id(const char *src, size_t i, char out[48])
+{
+    size_t k, n;
+    for (k = 0, n = 0; src[k] && n + 1 < 48; k++) {
+        const char c = src[k];
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+            out[n++] = c;
+        else if (c >= 'A' && c <= 'Z')
+            out[n++] = (char)(c - 'A' + 'a');
+        else if (n > 0 && out[n - 1] != '_')
+            out[n++] = '_';
+    }
+    while (n > 0 && out[n - 1] == '_')
+        n--;
+    out[n] = '\0';
+    if (n == 0)
+        its__fmt(out, 48, "arm%zu", i + 1);
+}
+
 /* Each arm takes its therapy and rules from a named regimen or from a
  * scenario file (relative to the directory of this scenario's file). */
 static its_status load_arms(its_scenario *sc, const its__loader *ld)
@@ -120,7 +139,7 @@ static its_status load_arms(its_scenario *sc, const its__loader *ld)
         char key[64], path[4096];
         const char *id;
         its_status st;
-        size_t k, n;
+        size_t k;
 
         its__fmt(key, sizeof key, "arms[%zu]", i);
         if (!a->f[A_NAME].text || !*a->f[A_NAME].text)
@@ -193,20 +212,7 @@ static its_status load_arms(its_scenario *sc, const its__loader *ld)
         /* identifier for file names: id, else the regimen, else the name */
         id = a->f[A_ID].text ? a->f[A_ID].text
              : a->f[A_REGIMEN].text ? a->f[A_REGIMEN].text : a->f[A_NAME].text;
-        for (k = 0, n = 0; id[k] && n + 1 < sizeof sc->arm_id[i]; k++) {
-            const char c = id[k];
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
-                sc->arm_id[i][n++] = c;
-            else if (c >= 'A' && c <= 'Z')
-                sc->arm_id[i][n++] = (char)(c - 'A' + 'a');
-            else if (n > 0 && sc->arm_id[i][n - 1] != '_')
-                sc->arm_id[i][n++] = '_';
-        }
-        while (n > 0 && sc->arm_id[i][n - 1] == '_')
-            n--;
-        sc->arm_id[i][n] = '\0';
-        if (n == 0)
-            its__fmt(sc->arm_id[i], sizeof sc->arm_id[i], "arm%zu", i + 1);
+        its__sc_arm_id(id, i, sc->arm_id[i]);
         for (j = 0; j < i; j++)
             if (strcmp(sc->arm_id[j], sc->arm_id[i]) == 0)
                 return its__sc_fail(sc, ITS_EPARSE, &a->at, key,

@@ -271,6 +271,9 @@ void its__population_free(its__population *pop);
  * draw order (the correlated ones first, in the order of
  * correlations.names, then the others in file order), -1 out of range. */
 size_t its__population_size(const its__population *pop);
+/* The distribution of the i-th parameter in draw order (borrowed), NULL out
+ * of range. */
+const its__dist *its__population_dist(const its__population *pop, size_t i);
 int its__population_param(const its__population *pop, size_t i);
 /* Patient `patient`'s draw number `attempt` (0 the first; a replacement
  * draw uses the next attempt): p (the model's n_params) gets the model's
@@ -285,6 +288,86 @@ int its__population_param(const its__population *pop, size_t i);
 its_status its__population_draw(const its__population *pop, uint64_t seed, uint64_t patient,
                                 uint32_t attempt, double *p, double *drawn, char *msg,
                                 size_t msglen);
+
+/* ---- the trial section (trial.c; docs/trial.md, "Trial section") ---------
+ * The `trial:` section of a trial file, read as written (arms keep their
+ * regimen or file as text with its position: they are resolved later, as
+ * the arms of a comparison are), and the allocation of patients to arms. */
+typedef enum its__trial_design { ITS__TRIAL_RANDOMISED, ITS__TRIAL_PAIRED } its__trial_design;
+
+#define ITS__TRIAL_MAX_PATIENTS 10000000L /* patients of one trial */
+#define ITS__TRIAL_MAX_BLOCK 1000L        /* patients of one permuted block */
+
+typedef struct its__trial_arm {
+    char *name;          /* as written */
+    char *regimen;       /* NULL when absent */
+    char *file;          /* NULL when absent (a path as written) */
+    char id[48];         /* its identifier (its__sc_arm_id rules) */
+    int line, col;       /* the arm's item in the file */
+    int reg_line, reg_col; /* its regimen or file, 0 when absent */
+    unsigned ratio;      /* randomised: its share of a block's ratio (default 1) */
+} its__trial_arm;
+
+typedef struct its__trial_spec {
+    char *name;
+    uint64_t seed;
+    long patients;               /* 1..ITS__TRIAL_MAX_PATIENTS */
+    double horizon;              /* > 0, in the model's time unit */
+    its__trial_design design;
+    its__trial_arm *arms;
+    size_t n_arms;
+    unsigned ratio_sum;          /* randomised: the sum of the arms' ratios */
+    unsigned block;              /* randomised: patients per permuted block */
+    char **strata;               /* randomised: stratification parameters */
+    size_t n_strata;
+    int strata_line, strata_col; /* the strata list, 0 when absent */
+} its__trial_spec;
+
+/* Read the mapping node of doc (the value of `trial:`) against model m
+ * (for the horizon's unit and the strata names); file names the trial file
+ * in messages ("FILE:LINE:COL: KEY: message", KEY e.g. "trial.ratio").
+ * ITS_OK with *out (free with its__trial_spec_free); ITS_EPARSE (a
+ * missing, unknown or duplicate key, a wrong type, a seed that is not a
+ * whole number in [0, 2^64), patients outside [1, 10^7], a bad ratio,
+ * block, design or arm, ratio/block/strata with a paired design),
+ * ITS_EUNIT (a horizon that is not a time), ITS_ERANGE (a horizon <= 0),
+ * ITS_ENOTFOUND (a stratum that is not a parameter of m), ITS_ENOMEM,
+ * ITS_EINVAL (NULL doc, m or out); *out is then NULL. */
+its_status its__trial_read(const its__ydoc *doc, int node, const its_model_def *m,
+                           const char *file, its__trial_spec **out, char *msg, size_t msglen);
+/* NULL accepted. */
+void its__trial_spec_free(its__trial_spec *spec);
+
+/* The strata against the population read from the same file: index[k]
+ * (spec->n_strata entries) gets the draw index (its__population_draw's
+ * `drawn`) of strata[k], so that its__trial_stratum_key can be formed from
+ * a patient's draw (m: the model both were read against). ITS_ENOTFOUND
+ * (a stratum the population does not draw), ITS_EPARSE (one not drawn from a discrete or fixed distribution:
+ * continuous values would make a stratum per patient), messages
+ * "FILE:LINE:COL: trial.strata[k]: ..." at the strata list; ITS_EINVAL
+ * for NULL arguments (index may be NULL when there are no strata). */
+its_status its__trial_strata(const its__trial_spec *spec, const its__population *pop,
+                             const its_model_def *m, const char *file, size_t *index,
+                             char *msg, size_t msglen);
+/* A stratum's key: the FNV-1a 64-bit hash of the strata parameters' drawn
+ * values, each as the 8 bytes of its IEEE double, least significant first,
+ * in the order of `strata` (-0 counts as 0). No strata (n = 0): the
+ * hash of nothing, one stratum for every patient. */
+uint64_t its__trial_stratum_key(const double *values, size_t n);
+/* The arm of the patient of rank `rank` (0-based) within stratum `stratum`
+ * of a randomised trial: permuted block rank / block of that stratum,
+ * shuffled with the numbers of purpose ITS__RNG_ALLOCATION, key {seed,
+ * stratum}, stream the block number. A pure function of (seed, block,
+ * ratios, stratum, rank); allocates nothing. ITS_EINVAL for NULL
+ * arguments, a paired design or a block number beyond 2^32 - 1. */
+its_status its__trial_allocate(const its__trial_spec *spec, uint64_t stratum, uint64_t rank,
+                               size_t *arm);
+/* Allocate patients 0..n-1 of a randomised trial, stratum[i] the key of
+ * patient i's stratum: a patient's rank in its stratum is the number of
+ * patients of lower index in the same stratum. arm[i] gets the arm.
+ * ITS_ENOMEM (arm untouched), ITS_EINVAL as its__trial_allocate. */
+its_status its__trial_allocate_all(const its__trial_spec *spec, size_t n,
+                                   const uint64_t *stratum, size_t *arm);
 
 #ifdef ITS__SCENARIO_LAYER
 /* ---- inside the scenario layer only ------------------------------------------ */
@@ -437,6 +520,42 @@ its_status its__sc_clinical(its_scenario *sc, const its_model_def *m, its__clini
  * horizon-dependent checks, the output grid and the dose list. Without a
  * model and not final, nothing can be checked and ITS_OK is returned. */
 its_status its__sc_resolve(its_scenario *sc, int final, its__plan *plan);
+/* An arm's identifier for file names and stored trials (scenario.c): src
+ * (its id, else its regimen, else its name) lower-cased, every run of
+ * other characters than [a-z0-9_-] one '_', none at the ends; "armN"
+ * (N = i + 1) when nothing is left. out holds 48 bytes. */
+void its__sc_arm_id(const char *src, size_t i, char out[48]);
+
+/* Reading a section of a trial file (population.c, trial.c): the document,
+ * the model, the file's name and the caller's (msg, msglen). */
+typedef struct its__yctx {
+    const its__ydoc *doc;
+    const its_model_def *m;
+    const char *file;
+    char *msg;
+    size_t msglen;
+} its__yctx;
+/* Clear msg and set c up; ITS_EINVAL ("FN: NULL argument") when doc or m is
+ * NULL or !out_ok. file NULL: "trial". */
+its_status its__yc_begin(its__yctx *c, const its__ydoc *doc, const its_model_def *m,
+                        const char *file, char *msg, size_t msglen, int out_ok, const char *fn);
+/* "FILE:LINE:COL: KEY: message" at node (without a node: "FILE: KEY: ...");
+ * returns st. */
+its_status its__yc_fail(const its__yctx *c, its_status st, int node, const char *key,
+                        const char *fmt, ...) ITS__PRINTF(5, 6);
+its_status its__yc_nomem(const its__yctx *c);
+/* ITS_OK when node is of kind, else ITS_EPARSE naming what it is. */
+its_status its__yc_expect(const its__yctx *c, int node, its__ykind kind, const char *key);
+/* The scalar text of node, or NULL with an error recorded in *st. */
+const char *its__yc_text(const its__yctx *c, int node, const char *key, its_status *st);
+/* A finite quantity at node expressed in unit ("1": a dimensionless number). */
+its_status its__yc_quantity(const its__yctx *c, int node, const char *key, const char *unit,
+                            double *out);
+/* The i-th pair of the mapping at node: key node *k, value node *v, its
+ * name (NULL with *st when the key is not a single value) and
+ * sub = "KEY.NAME" (300 bytes). */
+const char *its__yc_pair(const its__yctx *c, int node, size_t i, const char *key, int *k,
+                         int *v, char *sub, its_status *st);
 #endif
 
 #endif
