@@ -21,9 +21,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "itsim/clinical.h"
-#include "itsim/sim.h"
 #include "itsim/status.h"
+#include "run/run.h" /* its__outcome, its__store_series */
 
 /* The file in the trial's directory, and the version of its schema
  * (stored in the `trial` table; a store of another version is refused). */
@@ -55,38 +54,6 @@ typedef struct its__store_value {
     its__value_kind kind;
     double value;
 } its__store_value;
-
-/* A per-patient time series on a coarse grid (optional table): series
- * `names[j]` at `times[i]` is values[j * n_times + i]. */
-typedef struct its__store_series {
-    size_t n_times, n_names;
-    const double *times;
-    const char *const *names;
-    const double *values;
-} its__store_series;
-
-/* One patient's outcome on one arm. Times are days from the start of
- * treatment; NaN means "none" or "not reached" and is stored as NULL.
- * best: ITS_RESP_NONCR_NONPD is stored as SD (RECIST 1.1 counts it with
- * SD for disease control). */
-typedef struct its__outcome {
-    long patient;
-    size_t arm;
-    its_status status;
-    const char *message; /* "" or NULL when none */
-    its_response best;
-    double best_change;  /* % of baseline sum of diameters */
-    double ttr_days, dor_days;
-    int dor_event;       /* 1 response ended (progression or death) */
-    double pfs_days;
-    int pfs_event;       /* 0 censored, 1 progression or death */
-    double os_days;
-    int os_event;        /* 0 censored, 1 death */
-    long doses_planned, doses_given, doses_reduced, doses_held;
-    int worst_grade[ITS_AE_NTERMS]; /* 0..5; -1: term not graded */
-    its_stats stats;
-    const its__store_series *series; /* NULL: none (read-back: NULL) */
-} its__outcome;
 
 /* One patient of a batch: its draw and its outcomes (one per arm it was
  * given: every arm when paired, one when randomised, none when the draw

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include "scenario/scenario.h"
 #include "itsim/run.h"
+#include "itsim/survival.h"
 
 /* What the clinical read-outs collected during a run. */
 typedef struct its__clinrun {
@@ -86,5 +87,102 @@ struct its_comparison {
     char *err;          /* ITS__ERRLEN bytes: last error (written by the
                            const write functions too, like its_result's) */
 };
+
+/* ---- trial outcomes ------------------------------------------------------
+ * One patient's outcome on one arm, as the trial runner makes it, the
+ * store (io/sqlite_adapter.h) keeps it and the read-outs
+ * (trial_summary.c) summarise it. */
+
+/* A per-patient time series on a coarse grid (optional table): series
+ * `names[j]` at `times[i]` is values[j * n_times + i]. */
+typedef struct its__store_series {
+    size_t n_times, n_names;
+    const double *times;
+    const char *const *names;
+    const double *values;
+} its__store_series;
+
+/* One patient's outcome on one arm. Times are days from the start of
+ * treatment; NaN means "none" or "not reached" and is stored as NULL.
+ * best: ITS_RESP_NONCR_NONPD is stored as SD (RECIST 1.1 counts it with
+ * SD for disease control). */
+typedef struct its__outcome {
+    long patient;
+    size_t arm;
+    its_status status;
+    const char *message; /* "" or NULL when none */
+    its_response best;
+    double best_change;  /* % of baseline sum of diameters */
+    double ttr_days, dor_days;
+    int dor_event;       /* 1 response ended (progression or death) */
+    double pfs_days;
+    int pfs_event;       /* 0 censored, 1 progression or death */
+    double os_days;
+    int os_event;        /* 0 censored, 1 death */
+    long doses_planned, doses_given, doses_reduced, doses_held;
+    int worst_grade[ITS_AE_NTERMS]; /* 0..5; -1: term not graded */
+    its_stats stats;
+    const its__store_series *series; /* NULL: none (read-back: NULL) */
+} its__outcome;
+
+/* ---- trial read-outs (trial_summary.c) -------------------------------------
+ * The statistics of a trial computed from its outcome rows (docs/trial.md,
+ * "Read-outs"). Times are days; a month is 30.4375 days (365.25 / 12), so
+ * the landmarks 6, 12 and 24 months are 182.6, 365.25 and 730.5 days.
+ * Estimates are its_estimate (include/itsim/survival.h) at 95 %; a value
+ * or an interval end that does not exist (a median not reached, a rate of
+ * an arm without rows) is NaN. */
+#define ITS__MONTH_DAYS 30.4375
+#define ITS__SUMMARY_NLANDMARKS 3
+extern const double its__summary_landmark_months[ITS__SUMMARY_NLANDMARKS]; /* 6, 12, 24 */
+
+typedef struct its__arm_summary {
+    long n;                 /* rows whose run succeeded (the denominator) */
+    long failures;          /* rows whose run failed: excluded from the rest */
+    long n_cr, n_pr, n_sd, n_pd, n_ne; /* best response (NONCR_NONPD counts as SD) */
+    its_estimate orr, cr, pr, sd, pd, dcr; /* rates with Wilson intervals */
+    its_estimate pfs_median, os_median;    /* KM, Brookmeyer-Crowley intervals */
+    its_estimate pfs_at[ITS__SUMMARY_NLANDMARKS], os_at[ITS__SUMMARY_NLANDMARKS];
+    long n_responders;      /* CR + PR with a finite ttr_days */
+    its_estimate ttr_median; /* KM of ttr_days among responders (all events) */
+    its_estimate dor_median; /* KM of dor_days with dor_event among responders */
+    long n_grade3;          /* rows with grade >= 3 in any term */
+    its_estimate grade3;    /* ... of n */
+    long n_graded[ITS_AE_NTERMS], n_grade3_term[ITS_AE_NTERMS];
+    its_estimate grade3_term[ITS_AE_NTERMS]; /* of the rows grading the term */
+    long n_dosed;           /* rows with doses_planned > 0 */
+    double dose_intensity;  /* mean of doses_given / doses_planned over them */
+} its__arm_summary;
+
+/* Arm b against arm a (a < b): hazard ratios of b against a, the ORR
+ * difference b - a. Paired designs: the log-rank test and the Cox model are
+ * stratified by patient (each patient a stratum; stratified == 1). */
+typedef struct its__arm_comparison {
+    size_t a, b;
+    int stratified;
+    double logrank_p_pfs, logrank_p_os; /* NaN: undefined (no event) */
+    its_estimate hr_pfs, hr_os;         /* NaN: not estimable */
+    its_estimate orr_diff;              /* Newcombe's hybrid score interval */
+} its__arm_comparison;
+
+typedef struct its__trial_summary {
+    size_t n_arms;
+    its__trial_design design;
+    long failures;                    /* over all arms */
+    its__arm_summary *arms;           /* n_arms */
+    size_t n_comparisons;             /* n_arms (n_arms - 1) / 2 */
+    its__arm_comparison *comparisons; /* (0,1), (0,2), ..., (1,2), ... */
+} its__trial_summary;
+
+/* The read-outs of n outcome rows (any order) of a trial with n_arms arms.
+ * *out is filled (its__trial_summary_free frees it; zeroed on failure).
+ * ITS_EINVAL (message in msg) for n_arms == 0, a row whose arm is out of
+ * range, or a successful row with a bad time or event flag (pfs_days and
+ * os_days must be finite and >= 0), or in a paired design a patient id
+ * beyond the range of int; ITS_ENOMEM. */
+its_status its__trial_summarise(const its__outcome *rows, size_t n, size_t n_arms,
+                                its__trial_design design, its__trial_summary *out,
+                                char *msg, size_t msglen);
+void its__trial_summary_free(its__trial_summary *s);
 
 #endif
