@@ -246,6 +246,12 @@ static void test_design(int paired)
         return;
     its_test_true(s.failures == 2 && s.n_arms == N_ARMS, "failures over arms: %ld", s.failures);
     test_counts(&s);
+    /* by hand, arm 0: PFS 60, 110, 160, 240+, 290, 340, ... gives S = 0.9,
+     * 0.8, 0.7, 0.7 * 5/6, 0.7 * 5/6 * 4/5 = 0.467 at 340 d; responders'
+     * times to response 42, 56, 70, 84, 98 d; ORR 5/10 */
+    its_test_true(s.arms[0].pfs_median.value == 340.0 && s.arms[0].ttr_median.value == 70.0
+                      && s.arms[0].orr.value == 0.5 && s.arms[0].dcr.value == 0.7,
+                  "arm 0 by hand: median PFS 340 d, median TTR 70 d, ORR 0.5, DCR 0.7");
     test_km(rows, n, &s);
     test_compare(rows, n, &s, paired);
     /* the failed rows change nothing but the failure counts */
