@@ -30,6 +30,30 @@ typedef struct its__c_locale {
 void its__c_locale_enter(its__c_locale *g);
 void its__c_locale_leave(its__c_locale *g);
 
+/* output.c: JSON and CSV pieces shared by the writers. A JSON string in
+ * double quotes (also valid YAML; control characters escaped, invalid UTF-8
+ * bytes become U+FFFD); the shortest of %.15g..%.17g that reads back to
+ * exactly x; a JSON number, null when x is not finite; a CSV field in
+ * double quotes (quotes doubled, RFC 4180). Call in the C locale. */
+void its__json_string(FILE *fp, const char *str);
+void its__num_exact(FILE *fp, double x);
+void its__json_num(FILE *fp, double x);
+void its__csv_text(FILE *fp, const char *s);
+
+/* trial_out.c: the summary of a trial (docs/trial.md, "summary.json").
+ * summary.json: trial_name and arm_ids[s->n_arms] (any text; escaped);
+ * patients drawn, accepted and failed rows; horizon in days; s from
+ * its__trial_summarise. Rates are fractions, times days, NaN is null.
+ * arms.csv: a header and one row per arm, the same values flattened
+ * (NaN: empty field). Both switch to the C locale while writing. ITS_EINVAL
+ * (message in msg) for NULL arguments, ITS_EIO when fp reports an error. */
+its_status its__trial_write_summary_json(FILE *fp, const char *trial_name, size_t patients,
+                                         size_t accepted, size_t failures, double horizon_days,
+                                         const char *const *arm_ids,
+                                         const its__trial_summary *s, char *msg, size_t msglen);
+its_status its__trial_write_arms_csv(FILE *fp, const char *const *arm_ids,
+                                     const its__trial_summary *s, char *msg, size_t msglen);
+
 /* clinical_out.c: summary section and CSV writers. */
 void its__clin_print(const its_result *res, FILE *fp);
 void its__write_assessments(const its_result *res, FILE *fp);

@@ -230,7 +230,7 @@ static size_t utf8_len(const unsigned char *s)
 
 /* A string in double quotes, valid for both JSON and YAML (JSON's escapes
  * are a subset of YAML's); invalid UTF-8 bytes become U+FFFD. */
-static void put_quoted(FILE *fp, const char *str)
+void its__json_string(FILE *fp, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
     fputc('"', fp);
@@ -265,7 +265,7 @@ static void put_quoted(FILE *fp, const char *str)
 
 /* The shortest of %.15g, %.16g, %.17g that reads back to exactly x, so
  * that 5.85 is written 5.85 and not 5.8499999999999996. */
-static void put_exact(FILE *fp, double x)
+void its__num_exact(FILE *fp, double x)
 {
     char buf[40];
     int prec;
@@ -277,10 +277,10 @@ static void put_exact(FILE *fp, double x)
     fprintf(fp, "%.*g", prec, x);
 }
 
-static void json_num(FILE *fp, double x)
+void its__json_num(FILE *fp, double x)
 {
     if (isfinite(x))
-        put_exact(fp, x);
+        its__num_exact(fp, x);
     else
         fputs("null", fp);
 }
@@ -298,35 +298,35 @@ static void write_json_clinical(const its_result *res, FILE *fp)
         fputs("null", fp);
     } else {
         fprintf(fp, "{\"assessments\": %zu, \"assess_every\": ", s.n_assessments);
-        json_num(fp, res->plan.clin.assess_every);
+        its__json_num(fp, res->plan.clin.assess_every);
         fprintf(fp, ", \"confirm_after\": ");
-        json_num(fp, res->plan.clin.recist.confirm_after);
+        its__json_num(fp, res->plan.clin.recist.confirm_after);
         fprintf(fp, ", \"targets\": %d, \"non_targets\": %d, \"baseline_sum_mm\": ",
                 e->n_targets, e->n_nontargets);
-        json_num(fp, e->baseline_mm);
+        its__json_num(fp, e->baseline_mm);
         fprintf(fp, ", \"nadir_sum_mm\": ");
-        json_num(fp, e->nadir_mm);
+        its__json_num(fp, e->nadir_mm);
         fprintf(fp, ", \"best_change_pct\": ");
-        json_num(fp, 100.0 * e->best_change);
+        its__json_num(fp, 100.0 * e->best_change);
         fprintf(fp, ",\n      \"best_response\": ");
-        put_quoted(fp, its_response_name(e->best));
+        its__json_string(fp, its_response_name(e->best));
         fprintf(fp, ", \"responder\": %s, \"time_to_response\": ", e->responder ? "true" : "false");
-        json_num(fp, e->time_to_response);
+        its__json_num(fp, e->time_to_response);
         fprintf(fp, ", \"response_duration\": ");
-        json_num(fp, e->response_duration);
+        its__json_num(fp, e->response_duration);
         fprintf(fp, ", \"response_censored\": %s, \"durable_response\": %s,\n      \"pfs\": ",
                 e->response_censored ? "true" : "false", e->durable ? "true" : "false");
-        json_num(fp, e->pfs);
+        its__json_num(fp, e->pfs);
         fprintf(fp, ", \"pfs_event\": ");
-        put_quoted(fp, e->pfs_event == 1 ? "progression" : e->pfs_event == 2 ? "death" : "censored");
+        its__json_string(fp, e->pfs_event == 1 ? "progression" : e->pfs_event == 2 ? "death" : "censored");
         fprintf(fp, ", \"t_progression\": ");
-        json_num(fp, e->t_progression);
+        its__json_num(fp, e->t_progression);
         fputc('}', fp);
     }
     fprintf(fp, ",\n    \"worst_grade\": {");
     for (k = 0; k < ITS_AE_NTERMS; k++) {
         fprintf(fp, "%s", k ? ", " : "");
-        put_quoted(fp, its_ae_term_id((its_ae_term)k));
+        its__json_string(fp, its_ae_term_id((its_ae_term)k));
         if (s.worst_grade[k] >= 0)
             fprintf(fp, ": %d", s.worst_grade[k]);
         else
@@ -334,20 +334,20 @@ static void write_json_clinical(const its_result *res, FILE *fp)
     }
     fprintf(fp, "},\n    \"worst_grade_any\": %d, \"worst_term\": ", s.worst_any);
     if (s.worst_any > 0)
-        put_quoted(fp, its_ae_term_id(s.worst_term));
+        its__json_string(fp, its_ae_term_id(s.worst_term));
     else
         fputs("null", fp);
     fprintf(fp, ",\n    \"death\": ");
-    json_num(fp, s.death);
+    its__json_num(fp, s.death);
     fprintf(fp, ", \"death_cause\": ");
-    put_quoted(fp, s.death_cause == 1 ? "disease" : s.death_cause == 2 ? "treatment" : "none");
+    its__json_string(fp, s.death_cause == 1 ? "disease" : s.death_cause == 2 ? "treatment" : "none");
     fprintf(fp, ", \"death_term\": ");
     if (s.death_cause == 2)
-        put_quoted(fp, its_ae_term_id(s.death_term));
+        its__json_string(fp, its_ae_term_id(s.death_term));
     else
         fputs("null", fp);
     fprintf(fp, ", \"os\": ");
-    json_num(fp, s.os);
+    its__json_num(fp, s.os);
     fprintf(fp, ", \"os_event\": %s,\n    \"doses\": {\"planned\": %zu, \"given\": %zu, "
                 "\"reduced\": %zu, \"held\": %zu, \"held_after_progression\": %zu, "
                 "\"not_reached\": %zu}\n  }",
@@ -363,51 +363,51 @@ static void write_json(const its_result *res, FILE *fp)
     size_t j;
 
     fprintf(fp, "{\n  \"itsim_version\": ");
-    put_quoted(fp, its_version());
+    its__json_string(fp, its_version());
     fprintf(fp, ",\n  \"sundials_version\": ");
-    put_quoted(fp, its_sundials_version());
+    its__json_string(fp, its_sundials_version());
     fprintf(fp, ",\n  \"libyaml_version\": ");
-    put_quoted(fp, its_yaml_version());
+    its__json_string(fp, its_yaml_version());
     fprintf(fp, ",\n  \"scenario\": ");
-    put_quoted(fp, p->source);
+    its__json_string(fp, p->source);
     fprintf(fp, ",\n  \"model\": ");
-    put_quoted(fp, m->name);
+    its__json_string(fp, m->name);
     fprintf(fp, ",\n  \"parameter_set\": ");
     if (p->set_name)
-        put_quoted(fp, p->set_name);
+        its__json_string(fp, p->set_name);
     else
         fputs("null", fp);
     fprintf(fp, ",\n  \"status\": ");
-    put_quoted(fp, res->status == ITS_OK ? "ok" : its_status_name(res->status));
+    its__json_string(fp, res->status == ITS_OK ? "ok" : its_status_name(res->status));
     fprintf(fp, ",\n  \"message\": ");
-    put_quoted(fp, res->message);
+    its__json_string(fp, res->message);
     fprintf(fp, ",\n  \"time_unit\": ");
-    put_quoted(fp, m->time_unit);
+    its__json_string(fp, m->time_unit);
     fprintf(fp, ",\n  \"t_start\": ");
-    json_num(fp, p->t0);
+    its__json_num(fp, p->t0);
     fprintf(fp, ",\n  \"t_end\": ");
-    json_num(fp, p->t1);
+    its__json_num(fp, p->t1);
     fprintf(fp, ",\n  \"t_reached\": ");
-    json_num(fp, res->n_rows ? res->t[res->n_rows - 1] : (double)NAN);
+    its__json_num(fp, res->n_rows ? res->t[res->n_rows - 1] : (double)NAN);
     fprintf(fp, ",\n  \"rows\": %zu,\n  \"states\": {", res->n_rows);
     for (j = 0; j < m->n_states; j++) {
         state_stats s = stats_of(res, j);
         fprintf(fp, "%s\n    ", j ? "," : "");
-        put_quoted(fp, m->states[j].name);
+        its__json_string(fp, m->states[j].name);
         fprintf(fp, ": {\"unit\": ");
-        put_quoted(fp, m->states[j].unit);
+        its__json_string(fp, m->states[j].unit);
         fprintf(fp, ", \"initial\": ");
-        json_num(fp, p->initial[j]);
+        its__json_num(fp, p->initial[j]);
         fprintf(fp, ", \"final\": ");
-        json_num(fp, res->has_final ? res->final_state[j] : (double)NAN);
+        its__json_num(fp, res->has_final ? res->final_state[j] : (double)NAN);
         fprintf(fp, ", \"min\": ");
-        json_num(fp, s.min);
+        its__json_num(fp, s.min);
         fprintf(fp, ", \"t_min\": ");
-        json_num(fp, s.t_min);
+        its__json_num(fp, s.t_min);
         fprintf(fp, ", \"max\": ");
-        json_num(fp, s.max);
+        its__json_num(fp, s.max);
         fprintf(fp, ", \"t_max\": ");
-        json_num(fp, s.t_max);
+        its__json_num(fp, s.t_max);
         fputc('}', fp);
     }
     fprintf(fp, "\n  },\n  \"solver\": {\"method\": \"%s\", \"steps\": %ld, "
@@ -420,44 +420,44 @@ static void write_json(const its_result *res, FILE *fp)
             st->rhs_evals, st->jac_evals, st->lin_setups, st->err_test_fails,
             st->nonlin_iters, st->nonlin_conv_fails, st->root_evals,
             st->segments, st->extinctions, st->clip_restarts);
-    json_num(fp, st->t_reached);
+    its__json_num(fp, st->t_reached);
     fprintf(fp, "},\n  \"doses\": [");
     for (j = 0; j < p->n_doses; j++) {
         const its__dose *d = &p->doses[j];
         const its_input_def *in = &m->inputs[d->input];
         fprintf(fp, "%s\n    {\"input\": ", j ? "," : "");
-        put_quoted(fp, in->name);
+        its__json_string(fp, in->name);
         fprintf(fp, ", \"time\": ");
-        json_num(fp, d->t);
+        its__json_num(fp, d->t);
         if (d->infusion) {
             fprintf(fp, ", \"rate\": ");
-            json_num(fp, d->rate);
+            its__json_num(fp, d->rate);
             fprintf(fp, ", \"rate_unit\": \"(%s)/%s\", \"duration\": ", in->unit,
                     m->time_unit);
-            json_num(fp, d->duration); /* null: until the end of the run */
+            its__json_num(fp, d->duration); /* null: until the end of the run */
         } else {
             fprintf(fp, ", \"amount\": ");
-            json_num(fp, d->amount);
+            its__json_num(fp, d->amount);
             fprintf(fp, ", \"unit\": ");
-            put_quoted(fp, in->unit);
+            its__json_string(fp, in->unit);
             if (d->has_release) {
                 fprintf(fp, ", \"release\": {\"law\": %d, \"time\": ", (int)d->release.law);
-                json_num(fp, d->release.tau);
+                its__json_num(fp, d->release.tau);
                 fprintf(fp, ", \"shape\": ");
-                json_num(fp, d->release.shape);
+                its__json_num(fp, d->release.shape);
                 fprintf(fp, ", \"burst\": ");
-                json_num(fp, d->release.burst);
+                its__json_num(fp, d->release.burst);
                 fputc('}', fp);
             }
         }
         if (res->given != NULL) {
             fprintf(fp, ", \"given\": ");
-            json_num(fp, res->given[j]); /* null: not reached */
+            its__json_num(fp, res->given[j]); /* null: not reached */
             if (res->rule_of != NULL && res->rule_of[j] == ITS__HELD_PD)
                 fprintf(fp, ", \"rule\": \"progression\"");
             if (res->rule_of != NULL && res->rule_of[j] >= 0) {
                 fprintf(fp, ", \"rule\": ");
-                put_quoted(fp, p->rules[res->rule_of[j]].text);
+                its__json_string(fp, p->rules[res->rule_of[j]].text);
             }
         }
         fputc('}', fp);
@@ -486,7 +486,7 @@ static void put_name(FILE *fp, const char *s)
     if (plain_safe_name(s))
         fputs(s, fp);
     else
-        put_quoted(fp, s);
+        its__json_string(fp, s);
 }
 
 /* "VALUE UNIT" re-parsable by its_quantity_parse, the value exact. */
@@ -496,7 +496,7 @@ static void put_quantity(FILE *fp, double x, const char *unit)
     const char *c;
     int plain = 1, prec;
     if (!unit || unit[0] == '\0' || strcmp(unit, "1") == 0) {
-        put_exact(fp, x);
+        its__num_exact(fp, x);
         return;
     }
     for (prec = 15; prec < 17; prec++) {
@@ -512,7 +512,7 @@ static void put_quantity(FILE *fp, double x, const char *unit)
     if (plain)
         fputs(buf, fp);
     else
-        put_quoted(fp, buf);
+        its__json_string(fp, buf);
 }
 
 /* One item of the resolved therapy list (without its final newline). */
@@ -563,7 +563,7 @@ static void yaml_therapy(FILE *fp, const its__therapy *th, const its_input_def *
     }
     if (th->has_carrier) {
         fprintf(fp, "\n    carrier: nanoparticle\n    tumour_fraction: ");
-        put_exact(fp, th->tumour_fraction);
+        its__num_exact(fp, th->tumour_fraction);
         if (th->circulation_time > 0.0) {
             fprintf(fp, "\n    circulation_time: ");
             put_quantity(fp, th->circulation_time, tu);
@@ -575,9 +575,9 @@ static void yaml_therapy(FILE *fp, const its__therapy *th, const its_input_def *
         fprintf(fp, "\n    release: %s\n    release_time: ", laws[th->release.law]);
         put_quantity(fp, th->release.tau, tu);
         fprintf(fp, "\n    release_shape: ");
-        put_exact(fp, th->release.shape);
+        its__num_exact(fp, th->release.shape);
         fprintf(fp, "\n    burst: ");
-        put_exact(fp, th->release.burst);
+        its__num_exact(fp, th->release.burst);
     }
 }
 
@@ -624,19 +624,19 @@ static void write_yaml(const its_result *res, FILE *fp)
                 "overrides,\n# in model units. `itsim run` on this file "
                 "reproduces timeseries.csv.\n");
     fprintf(fp, "provenance:\n  itsim: ");
-    put_quoted(fp, its_version());
+    its__json_string(fp, its_version());
     fprintf(fp, "\n  sundials: ");
-    put_quoted(fp, its_sundials_version());
+    its__json_string(fp, its_sundials_version());
     fprintf(fp, "\n  libyaml: ");
-    put_quoted(fp, its_yaml_version());
+    its__json_string(fp, its_yaml_version());
     fprintf(fp, "\n  source: ");
-    put_quoted(fp, p->source);
+    its__json_string(fp, p->source);
     fprintf(fp, "\nmodel: ");
     put_name(fp, m->name);
     fputc('\n', fp);
     if (p->description) {
         fprintf(fp, "description: ");
-        put_quoted(fp, p->description);
+        its__json_string(fp, p->description);
         fputc('\n', fp);
     }
     if (p->set_name) {
@@ -673,10 +673,10 @@ static void write_yaml(const its_result *res, FILE *fp)
         for (ri = 0; ri < p->n_rules; ri++) {
             const its__rule *r = &p->rules[ri];
             fprintf(fp, "  - %s: ", act[r->action]);
-            put_quoted(fp, r->text);
+            its__json_string(fp, r->text);
             if (r->action == 1) {
                 fprintf(fp, "\n    factor: ");
-                put_exact(fp, r->factor);
+                its__num_exact(fp, r->factor);
             }
             if (r->input >= 0)
                 fprintf(fp, "\n    applies_to: %s", m->inputs[r->input].name);
@@ -695,12 +695,12 @@ static void write_yaml(const its_result *res, FILE *fp)
             p->method == ITS_METHOD_ADAMS ? "adams" : "bdf");
     if (p->has_rtol) {
         fputs("  rtol: ", fp);
-        put_exact(fp, p->rtol);
+        its__num_exact(fp, p->rtol);
         fputc('\n', fp);
     }
     if (p->has_atol) {
         fputs("  atol: ", fp);
-        put_exact(fp, p->atol);
+        its__num_exact(fp, p->atol);
         fputc('\n', fp);
     }
     if (p->has_max_steps)
@@ -1293,7 +1293,7 @@ typedef struct cmp_files {
 } cmp_files;
 
 
-static void csv_text(FILE *fp, const char *s)
+void its__csv_text(FILE *fp, const char *s)
 {
     fputc('"', fp);
     for (; *s; s++) {
@@ -1316,7 +1316,7 @@ static void write_cmp_csv(const void *ctx, FILE *fp)
         if (!cf->res[i] || its_result_get_clinical(cf->res[i], &s) != ITS_OK || !s.available)
             continue;
         fprintf(fp, "%s,", cf->ids[i]);
-        csv_text(fp, cf->labels[i]);
+        its__csv_text(fp, cf->labels[i]);
         if (s.recist_available) {
             fprintf(fp, ",%s,", its_response_name(s.recist.best));
             if (!isnan(s.recist.best_change))
@@ -1340,21 +1340,21 @@ static void write_cmp_json(const void *ctx, FILE *fp)
     const cmp_files *cf = ctx;
     size_t i;
     fprintf(fp, "{\n  \"itsim_version\": ");
-    put_quoted(fp, its_version());
+    its__json_string(fp, its_version());
     fprintf(fp, ",\n  \"comparison\": ");
-    put_quoted(fp, cf->n && cf->res[0] ? cf->res[0]->plan.source : "");
+    its__json_string(fp, cf->n && cf->res[0] ? cf->res[0]->plan.source : "");
     fprintf(fp, ",\n  \"arms\": [");
     for (i = 0; i < cf->n; i++) {
         fprintf(fp, "%s\n    {\"id\": ", i ? "," : "");
-        put_quoted(fp, cf->ids[i]);
+        its__json_string(fp, cf->ids[i]);
         fprintf(fp, ", \"label\": ");
-        put_quoted(fp, cf->labels[i]);
+        its__json_string(fp, cf->labels[i]);
         fprintf(fp, ", \"files\": \"%s.*\", \"status\": ", cf->ids[i]);
         if (!cf->res[i]) {
             fprintf(fp, "\"not run\"}");
             continue;
         }
-        put_quoted(fp, cf->res[i]->status == ITS_OK ? "ok" : its_status_name(cf->res[i]->status));
+        its__json_string(fp, cf->res[i]->status == ITS_OK ? "ok" : its_status_name(cf->res[i]->status));
         write_json_clinical(cf->res[i], fp);
         fputc('}', fp);
     }
