@@ -599,6 +599,21 @@ static void test_apply_set_atomic(void)
     its_test_true(st2 == ITS_ERANGE && its_sim_params(s)[1] == 0.3 && its_sim_params(s)[0] == 2.0,
                   "a set refused part-way changes nothing (%s; k %g)", its_status_name(st2),
                   its_sim_params(s)[1]);
+    {
+        /* the whole vector at once: refused as a whole, or taken with A(0)
+         * following A0 (capped_init reads p[0]) */
+        const double big[2] = {20.0, 3.0}, neg[2] = {4.0, -1.0}, ok[2] = {6.0, 0.5};
+        its_status v1 = its_sim_set_param_vector(s, big), v2 = its_sim_set_param_vector(s, neg);
+        its_test_true(v1 == ITS_ERANGE && v2 == ITS_ERANGE && its_sim_params(s)[0] == 2.0 &&
+                          its_sim_params(s)[1] == 0.3 && its_sim_initial(s)[0] == 2.0,
+                      "a parameter vector the model refuses changes nothing (%s, %s)",
+                      its_status_name(v1), its_status_name(v2));
+        its_status v3 = its_sim_set_param_vector(s, ok);
+        its_test_true(v3 == ITS_OK && its_sim_params(s)[1] == 0.5 && its_sim_initial(s)[0] == 6.0,
+                      "a good parameter vector is taken and A(0) follows it (%g)",
+                      its_sim_initial(s)[0]);
+        (void)its_sim_set_param_vector(s, (const double[2]){2.0, 0.3});
+    }
     st3 = its_sim_apply_set(s, "ok");
     its_test_true(st3 == ITS_OK && its_sim_params(s)[1] == 3.0 && its_sim_initial(s)[0] == 4.0,
                   "a good set applies, and A(0) follows it (%s; A(0) %g)", its_status_name(st3),

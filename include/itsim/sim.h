@@ -112,6 +112,14 @@ its_status its_sim_get_param(const its_sim *sim, const char *name,
  * for a NULL handle. */
 const double *its_sim_params(const its_sim *sim);
 
+/* Set every parameter at once from p[n_params] (model units), as a resolved
+ * scenario or a drawn patient does: each value is checked against its
+ * domain, then the initial values follow once (as for its_sim_set_param).
+ * ITS_OK; ITS_EINVAL for NULL arguments; ITS_ERANGE for a value outside its
+ * domain (the message names the parameter) or parameters whose initial state
+ * cannot be computed. On any error nothing changes. Message on the handle. */
+its_status its_sim_set_param_vector(its_sim *sim, const double *p);
+
 /* Apply a named parameter set of the model (its values overwrite the
  * current ones; initial values follow as for its_sim_set_param). ITS_OK;
  * ITS_EINVAL for NULL arguments; ITS_ENOTFOUND if the model has no such

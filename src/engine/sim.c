@@ -419,6 +419,24 @@ const double *its_sim_params(const its_sim *s)
     return s != NULL ? s->p : NULL;
 }
 
+its_status its_sim_set_param_vector(its_sim *s, const double *p)
+{
+    its_status st = ITS_OK;
+    size_t i;
+    if (s == NULL || p == NULL)
+        return ITS_EINVAL;
+    for (i = 0; i < s->np && st == ITS_OK; i++)
+        st = its_model_check_param(s->m, i, p[i], s->errmsg, sizeof s->errmsg);
+    if (st != ITS_OK)
+        return st;
+    memcpy(s->p_prev, s->p, s->np * sizeof *s->p);
+    memcpy(s->p, p, s->np * sizeof *s->p);
+    st = follow_params(s);
+    if (st != ITS_OK)
+        memcpy(s->p, s->p_prev, s->np * sizeof *s->p);
+    return st;
+}
+
 its_status its_sim_apply_set(its_sim *s, const char *set_name)
 {
     its_status st;

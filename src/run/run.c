@@ -182,9 +182,9 @@ static its_status build_sim(its_scenario *sc, const its__plan *plan, its_sim **o
         return its__scenario_fail_at(sc, st, ITS__AT_MODEL, 0, msg);
     }
     *out = sim;
-    for (i = 0; i < m->n_params && st == ITS_OK; i++)
-        if (its_sim_params(sim)[i] != plan->params[i])
-            st = its_sim_set_param(sim, m->params[i].name, plan->params[i]);
+    /* one check and one initial-state derivation for all parameters, not one
+     * per changed parameter (a drawn patient changes many) */
+    st = its_sim_set_param_vector(sim, plan->params);
     for (i = 0; i < m->n_states && st == ITS_OK; i++)
         if (its_sim_initial(sim)[i] != plan->initial[i])
             st = its_sim_set_initial(sim, m->states[i].name, plan->initial[i]);

@@ -180,11 +180,31 @@ static its_status kp_tumour_grows(its_sim *s, double s1, int *grows)
     return st;
 }
 
+/* The threshold of a parameter value x in [lo, hi] where `grows` changes:
+ * 30 bisections (a relative width of 1e-9 of the bracket). below = 1: the
+ * system grows below the threshold, 0: above it. */
+static its_status bisect(its_sim *s, double lo, double hi,
+                         its_status (*grows_at)(its_sim *, double, int *), int below,
+                         double *threshold)
+{
+    its_status st = ITS_OK;
+    int i, grows = 0;
+    for (i = 0; i < 30 && st == ITS_OK; i++) {
+        double mid = 0.5 * (lo + hi);
+        st = grows_at(s, mid, &grows);
+        if ((grows != 0) == (below != 0))
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *threshold = 0.5 * (lo + hi);
+    return st;
+}
+
 static its_status K1(its_check_result *r, its_sim **sp)
 {
     its_sim *s;
     double lo = 400.0, hi = 700.0;
-    int i, grows = 0;
     its_status st = make("kirschner1998", sp);
     if (st != ITS_OK)
         return st;
@@ -192,16 +212,7 @@ static its_status K1(its_check_result *r, its_sim **sp)
     /* Linear stability of T = 0: the T-row of the Jacobian is
      * r2 - a*s1/(mu2*g2), so s1* = r2*mu2*g2/a (derived). */
     r->expected = param(s, "r2") * param(s, "mu2") * param(s, "g2") / param(s, "a");
-    for (i = 0; i < 30 && st == ITS_OK; i++) {
-        double mid = 0.5 * (lo + hi);
-        st = kp_tumour_grows(s, mid, &grows);
-        if (grows)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    r->computed = 0.5 * (lo + hi);
-    return st;
+    return bisect(s, lo, hi, kp_tumour_grows, 1, &r->computed);
 }
 
 /* Net growth of effectors without tumour under constant IL-2 rate s2: does
@@ -226,7 +237,6 @@ static its_status K2(its_check_result *r, its_sim **sp)
 {
     its_sim *s;
     double lo = 3e7, hi = 1e8;
-    int i, grows = 0;
     its_status st = make("kirschner1998", sp);
     if (st != ITS_OK)
         return st;
@@ -234,16 +244,7 @@ static its_status K2(its_check_result *r, its_sim **sp)
     /* E grows without bound iff p1*(s2/mu3)/(g1 + s2/mu3) > mu2 (derived). */
     r->expected = param(s, "mu2") * param(s, "mu3") * param(s, "g1") /
                   (param(s, "p1") - param(s, "mu2"));
-    for (i = 0; i < 30 && st == ITS_OK; i++) {
-        double mid = 0.5 * (lo + hi);
-        st = kp_effectors_grow(s, mid, &grows);
-        if (grows)
-            hi = mid;
-        else
-            lo = mid;
-    }
-    r->computed = 0.5 * (lo + hi);
-    return st;
+    return bisect(s, lo, hi, kp_effectors_grow, 0, &r->computed);
 }
 
 /* Interior equilibrium at c = 0.035, reached by damped oscillations from
