@@ -14,6 +14,7 @@
 #include "itsim/io.h"
 #include "itsim/clinical.h"
 #include "itsim/survival.h"
+#include "itsim/trial.h"
 #include "itsim/validate.h"
 #include "itsim/agents.h"
 

@@ -123,6 +123,11 @@ typedef struct its__outcome {
     int worst_grade[ITS_AE_NTERMS]; /* 0..5; -1: term not graded */
     its_stats stats;
     const its__store_series *series; /* NULL: none (read-back: NULL) */
+    /* the tumour assessments (baseline first): day and sum of the target
+     * diameters in mm (the spider plot); n_assess 0: none */
+    size_t n_assess;
+    const double *assess_day;
+    const double *assess_sum_mm;
 } its__outcome;
 
 /* ---- trial read-outs (trial_summary.c) -------------------------------------

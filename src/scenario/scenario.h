@@ -13,11 +13,13 @@
 #define ITS_SCENARIO_SCENARIO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "core/core.h"
 #include "itsim/clinical.h"
 #include "itsim/model.h"
 #include "itsim/scenario.h"
 #include "itsim/sim.h"
+#include "itsim/trial.h"
 
 /* Size of the error buffers of scenarios and results. */
 #define ITS__ERRLEN 1024
@@ -368,6 +370,112 @@ its_status its__trial_allocate(const its__trial_spec *spec, uint64_t stratum, ui
  * ITS_ENOMEM (arm untouched), ITS_EINVAL as its__trial_allocate. */
 its_status its__trial_allocate_all(const its__trial_spec *spec, size_t n,
                                    const uint64_t *stratum, size_t *arm);
+
+/* ---- a trial file (trial_file.c; docs/trial.md) ------------------------------
+ * A trial file is a scenario (every scenario key but `arms`) plus the
+ * sections `trial:` (its arms become the scenario's arms), `population:`
+ * and `plausibility:`. The file is read once; each patient is a draw that
+ * changes the scenario's resolution (its__patient_ovr). */
+
+/* What a drawn patient changes when a scenario is resolved (borrowed
+ * arrays). Drawn parameters win over the file's `parameters:`; drawn
+ * initial values (lesions) win over the values the parameters imply;
+ * drawn covariates replace the file's `patient:` weight, height and age
+ * (its bsa formula is kept). */
+typedef struct its__patient_ovr {
+    const its_model_def *model; /* the variant to run (tme:N for N lesions); NULL: the file's */
+    size_t n_params;            /* drawn parameters: model index and value */
+    const int *param_idx;
+    const double *param_val;
+    size_t n_init;              /* drawn initial values: state index (in model) and value */
+    const int *init_idx;
+    const double *init_val;
+    int has_patient;            /* weight_kg, height_cm drawn */
+    double weight_kg, height_cm;
+    int has_age;
+    double age_years;
+    const char *organs;         /* organ of each lesion ("lung, liver"), NULL: the file's */
+} its__patient_ovr;
+
+/* Resolution of sc (its__scenario_plan) applies ov (borrowed until the
+ * plan is made; NULL: none). Meant for the run layer's private copies
+ * (its__scenario_arm, its__scenario_untreated), one per thread. */
+void its__scenario_set_patient(its_scenario *sc, const its__patient_ovr *ov);
+/* A shallow copy of sc without therapy, rules or arms (the untreated
+ * course, for plausibility checks); free with its__scenario_arm_free.
+ * NULL when out of memory. */
+its_scenario *its__scenario_untreated(const its_scenario *sc);
+
+/* A plausibility constraint: a baseline observable, or the untreated
+ * doubling time of the tumour burden, within [lo, hi]. */
+typedef enum its__plaus_kind { ITS__PLAUS_BASELINE, ITS__PLAUS_DOUBLING } its__plaus_kind;
+typedef struct its__plaus_range {
+    its__plaus_kind kind;
+    char name[64];          /* the observable (baseline), or the burden observable */
+    double lo, hi;          /* observable's unit; doubling: model time unit */
+    int line, col;          /* where it was written */
+    char key[96];           /* "plausibility.baseline.ANC" */
+} its__plaus_range;
+
+typedef struct its__plausibility {
+    its__plaus_range *ranges;
+    size_t n;
+    double window;          /* doubling time: the untreated run's length (model time) */
+    uint32_t max_draws;     /* draws per patient before the trial fails (>= 1) */
+} its__plausibility;
+
+/* A value drawn for a patient, as stored (name and unit static or owned by
+ * the trial; covariate 0: a parameter or lesion value). */
+typedef struct its__draw_value {
+    const char *name;
+    const char *unit;
+    int covariate;
+    double value;
+} its__draw_value;
+
+/* One patient's draw: the override to resolve its arms with, its stratum
+ * and the values to store. Made for one trial by its__patient_draw_create
+ * (all workspaces allocated there), reused for every draw of one thread. */
+typedef struct its__patient_draw {
+    its__patient_ovr ovr;       /* points into the workspaces below */
+    uint64_t stratum;           /* its__trial_stratum_key of the strata draws */
+    size_t n_values;            /* the same names in the same order for every patient */
+    its__draw_value *values;
+    void *priv;                 /* workspaces of trial_file.c */
+} its__patient_draw;
+
+struct its_trial {
+    char *name;                 /* the file's name (messages, arm files) */
+    char *text;                 /* the file's text, as read */
+    size_t len;
+    its_scenario *sc;           /* the scenario part, arms from trial.arms */
+    const its_model_def *model; /* what population and trial were read against */
+    its__trial_spec *spec;
+    its__population *pop;       /* NULL: no population section */
+    its__plausibility plaus;    /* n == 0: none */
+    size_t *strata_index;       /* spec->n_strata draw indices */
+    void *draw_spec;            /* covariates and lesions (trial_file.c) */
+    char err[ITS__ERRLEN];
+};
+
+/* Read a trial file with the loader (text of len bytes, name for messages
+ * and arm files). ITS_OK with *out; the statuses of its_trial_load_file,
+ * message in msg. */
+its_status its__trial_load_text(const char *text, size_t len, const char *name,
+                                const its__loader *ld, its_trial **out, char *msg,
+                                size_t msglen);
+
+/* Workspace for draws of trial t (*out: free with its__patient_draw_free).
+ * ITS_ENOMEM, ITS_EINVAL. */
+its_status its__patient_draw_create(const its_trial *t, its__patient_draw **out);
+void its__patient_draw_free(its__patient_draw *d);
+/* Draw number `attempt` of patient `patient` into d: parameters
+ * (its__population_draw), covariates and lesions, each keyed by its
+ * purpose; a pure function of (seed, patient, attempt); allocates
+ * nothing. ITS_OK; ITS_ERANGE: the draw is refused (a value outside its
+ * domain; msg says which); ITS_EINVAL. */
+its_status its__trial_draw(const its_trial *t, uint64_t patient, uint32_t attempt,
+                           its__patient_draw *d, char *msg, size_t msglen);
 
 #ifdef ITS__SCENARIO_LAYER
 /* ---- inside the scenario layer only ------------------------------------------ */
