@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define EXIT_USAGE 2   /* bad command line or bad input */
 #define EXIT_RUN 1     /* the simulation itself failed */
@@ -40,6 +42,23 @@ static const struct {
      "                            depend on N)\n"
      "                            SIGINT, SIGTERM or SIGHUP stop the run and leave\n"
      "                            no partial output (exit status 128 + signal)\n"},
+    {"trial",
+     "  trial [FILE] [options]    run a virtual clinical trial (default: the\n"
+     "                            built-in melanoma trial of untreated vs HD IL-2\n"
+     "                            vs anti-PD-1, examples/trials/; docs/trial.md)\n"
+     "      -o, --output DIR      where the trial is stored (DIR/trial.sqlite) and\n"
+     "                            its read-outs written (default: itsim-trial)\n"
+     "      --resume              continue the trial stored in DIR (after a crash,\n"
+     "                            kill -9 or a signal); the outcomes equal those of\n"
+     "                            an uninterrupted run\n"
+     "      --threads N           patients on N threads (default 0: OpenMP's\n"
+     "                            default; results do not depend on N)\n"
+     "      --patients N          override the file's number of patients\n"
+     "      --seed S              override the file's seed (0 to 2^64-1)\n"
+     "      --no-figures          write no figures\n"
+     "      --quiet               no progress on stderr\n"
+     "                            SIGINT, SIGTERM or SIGHUP stop the trial after\n"
+     "                            the patients in progress; --resume continues\n"},
     {"models", "  models                    list the built-in models\n"},
     {"agents", "  agents                    list the therapeutic agents with PK and sources\n"},
     {"regimens", "  regimens                  list the named clinical regimens\n"},
@@ -58,6 +77,7 @@ static void print_usage(FILE *fp, const char *cmd)
     size_t i;
     if (cmd)
         fprintf(fp, "usage: itsim %s%s\n\n", cmd, strcmp(cmd, "run") == 0 ? " [SCENARIO] [options]"
+                                                  : strcmp(cmd, "trial") == 0 ? " [FILE] [options]"
                                                   : strcmp(cmd, "model") == 0 ? " NAME" : "");
     else
         fputs("usage: itsim COMMAND [ARGS]\n\ncommands:\n", fp);
@@ -461,6 +481,190 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
+/* ---- itsim trial -------------------------------------------------------------- */
+
+typedef struct trial_args {
+    const char *file, *outdir, *patients, *seed;
+    int resume, quiet, figures, threads;
+} trial_args;
+
+/* A whole number in [lo, hi] in decimal digits only; 0 on success. */
+static int parse_whole(const char *v, unsigned long long hi, unsigned long long lo,
+                       unsigned long long *out)
+{
+    unsigned long long n = 0;
+    const char *c;
+    if (*v == '\0' || strlen(v) > 20)
+        return -1;
+    for (c = v; *c; c++) {
+        unsigned d;
+        if (*c < '0' || *c > '9')
+            return -1;
+        d = (unsigned)(*c - '0');
+        if (n > (hi - d) / 10)
+            return -1;
+        n = 10 * n + d;
+    }
+    if (n < lo)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+static int parse_trial_args(int argc, char **argv, trial_args *a)
+{
+    int i;
+    for (i = 0; i < argc; i++) {
+        const char *o = argv[i];
+        const char **slot = NULL;
+        if (is_help(o)) {
+            print_usage(stdout, "trial");
+            return 0;
+        } else if (strcmp(o, "--resume") == 0) {
+            a->resume = 1;
+        } else if (strcmp(o, "--quiet") == 0 || strcmp(o, "-q") == 0) {
+            a->quiet = 1;
+        } else if (strcmp(o, "--no-figures") == 0) {
+            a->figures = 0;
+        } else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
+            slot = &a->outdir;
+        } else if (strcmp(o, "--patients") == 0) {
+            slot = &a->patients;
+        } else if (strcmp(o, "--seed") == 0) {
+            slot = &a->seed;
+        } else if (strcmp(o, "--threads") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("option ", o, " needs a value");
+            if (parse_threads(argv[++i], &a->threads) != 0)
+                return usage_error("--threads needs a whole number from 0 to 4096, not '",
+                                   argv[i], "'");
+        } else if (o[0] == '-' && o[1] != '\0') {
+            return usage_error("unknown option '", o, "'");
+        } else if (!a->file) {
+            a->file = o;
+        } else {
+            return usage_error("more than one trial file ('", o, "')");
+        }
+        if (slot) {
+            if (i + 1 >= argc)
+                return usage_error("option ", o, " needs a value");
+            *slot = argv[++i];
+        }
+    }
+    if (a->outdir && !*a->outdir)
+        return usage_error("empty output directory name", "", "");
+    return -1;
+}
+
+/* Progress on a terminal: done/total, rate, ETA, failures (one line,
+ * rewritten). */
+static void trial_progress(const its_trial_progress *p, void *user)
+{
+    const double ran = (double)(p->done - p->resumed);
+    const double rate = p->elapsed_s > 0.0 ? ran / p->elapsed_s : 0.0;
+    const double eta = rate > 0.0 ? (double)(p->total - p->done) / rate : NAN;
+    (void)user;
+    fprintf(stderr, "\ritsim: %ld/%ld patients, %.2f/s, ETA %s%.0f s, %ld failed runs   ",
+            p->done, p->total, rate, isfinite(eta) ? "" : "? ", isfinite(eta) ? eta : 0.0,
+            p->failures);
+    if (p->done == p->total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* Apply --patients and --seed; an exit status or -1 to go on. */
+static int trial_overrides(its_trial *t, const trial_args *a)
+{
+    unsigned long long v;
+    if (a->patients) {
+        if (parse_whole(a->patients, 10000000ULL, 1ULL, &v) != 0)
+            return usage_error("--patients needs a whole number from 1 to 10000000, not '",
+                               a->patients, "'");
+        if (its_trial_set_patients(t, (long)v) != ITS_OK)
+            return usage_error("--patients: ", its_trial_errmsg(t), "");
+    }
+    if (a->seed) {
+        if (parse_whole(a->seed, 18446744073709551615ULL, 0ULL, &v) != 0)
+            return usage_error("--seed needs a whole number from 0 to 18446744073709551615, "
+                               "not '", a->seed, "'");
+        if (its_trial_set_seed(t, (uint64_t)v) != ITS_OK)
+            return usage_error("--seed: ", its_trial_errmsg(t), "");
+    }
+    return -1;
+}
+
+static int cmd_trial(int argc, char **argv)
+{
+    trial_args a;
+    its_trial *t = NULL;
+    its_trial_opts o;
+    its_status st;
+    char msg[1200];
+    const char *dir;
+    int rc, tty = isatty(2);
+    double t0;
+
+    memset(&a, 0, sizeof a);
+    a.figures = 1;
+    rc = parse_trial_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    install_handlers();
+    if (a.file)
+        st = its_trial_load_file(a.file, &t, msg, sizeof msg);
+    else
+        st = its_trial_load_string(its_trial_default_text(), strlen(its_trial_default_text()),
+                                   "<default trial>", &t, msg, sizeof msg);
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", msg);
+        return exit_code(st);
+    }
+    rc = trial_overrides(t, &a);
+    if (rc >= 0) {
+        its_trial_free(t);
+        return rc;
+    }
+    dir = a.outdir ? a.outdir : "itsim-trial";
+    its_trial_opts_default(&o);
+    o.threads = a.threads;
+    o.resume = a.resume;
+    o.figures = a.figures;
+    o.cancel = &g_signal;
+    if (tty && !a.quiet)
+        o.progress = trial_progress;
+    g_writing = 1; /* signals stop the trial between patients */
+    t0 = (double)clock();
+    st = its_trial_run(t, dir, &o);
+    g_writing = 0;
+    if (g_signal) {
+        fprintf(stderr, "\nitsim: stopped by %s; the patients finished are kept in %s "
+                        "(continue with --resume)\n",
+                g_signal == SIGINT ? "SIGINT" : g_signal == SIGTERM ? "SIGTERM" : "SIGHUP", dir);
+        its_trial_free(t);
+        fflush(NULL);
+        signal(g_signal, SIG_DFL);
+        raise(g_signal);
+        exit(128 + g_signal);
+    }
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", its_trial_errmsg(t)[0] ? its_trial_errmsg(t)
+                                                                : its_strerror(st));
+        its_trial_free(t);
+        return exit_code(st);
+    }
+    st = its_trial_print_summary(t, dir, stdout);
+    fflush(stdout);
+    if (st != ITS_OK)
+        fprintf(stderr, "itsim: %s\n", its_trial_errmsg(t));
+    else if (!tty && !a.quiet)
+        fprintf(stderr, "itsim: trial of %ld patients in %s (CPU %.1f s)\n", its_trial_patients(t),
+                dir, ((double)clock() - t0) / CLOCKS_PER_SEC);
+    else
+        fprintf(stderr, "itsim: wrote %s\n", dir);
+    its_trial_free(t);
+    return st == ITS_OK ? 0 : exit_code(st);
+}
+
 static int cmd_models(void)
 {
     size_t i, n = its_model_count();
@@ -612,6 +816,8 @@ int main(int argc, char **argv)
     cmd = argv[1];
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "trial") == 0)
+        return cmd_trial(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0 || is_help(cmd)) {
         if (argc == 3)
             for (i = 0; i < N_COMMANDS; i++)

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include "itsim/status.h"
 
@@ -32,6 +33,9 @@ typedef struct its_trial its_trial;
 its_status its_trial_load_file(const char *path, its_trial **out, char *msg, size_t msglen);
 its_status its_trial_load_string(const char *text, size_t len, const char *name,
                                  its_trial **out, char *msg, size_t msglen);
+/* The text of the default trial (examples/trials/melanoma_default.yaml,
+ * embedded when itsim was built): static, never NULL. */
+const char *its_trial_default_text(void);
 /* Free a trial. Accepts NULL. */
 void its_trial_free(its_trial *t);
 /* Last error on the handle ("" after a success); a static text for NULL. */
@@ -72,6 +76,10 @@ typedef struct its_trial_opts {
     /* Called from one thread at a time; NULL: none. */
     void (*progress)(const its_trial_progress *p, void *user);
     void *user;
+    /* Polled between patients and files; non-zero stops the run: stored
+     * patients stay stored (resume continues), no output file is left
+     * half-written, and its_trial_run returns ITS_ECANCELLED. NULL: none. */
+    const volatile sig_atomic_t *cancel;
 } its_trial_opts;
 
 /* Defaults: 1 thread, no resume, no time series, figures on. */

@@ -116,3 +116,28 @@ its_status its_scenario_load_file(its_scenario *sc, const char *path)
 {
     return its__scenario_load_path(sc, path, &loader);
 }
+
+its_status its_trial_load_string(const char *text, size_t len, const char *name,
+                                 its_trial **out, char *msg, size_t msglen)
+{
+    return its__trial_load_text(text, len, name, &loader, out, msg, msglen);
+}
+
+its_status its_trial_load_file(const char *path, its_trial **out, char *msg, size_t msglen)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    its_status st;
+    if (msg && msglen)
+        msg[0] = '\0';
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return ITS_EINVAL;
+    st = read_file(path, &buf, &len, msg, msglen);
+    if (st != ITS_OK)
+        return st;
+    st = its__trial_load_text(buf, len, path, &loader, out, msg, msglen);
+    its__free(buf);
+    return st;
+}

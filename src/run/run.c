@@ -77,6 +77,8 @@ typedef struct run_ctx {
     const unsigned char *flags; /* per run-grid time: ITS__ROW_* */
     size_t n_grid, cursor;
     int died;
+    int keep;           /* store the rows (0: a trial's run keeps only the
+                           clinical read-outs, the final state and stats) */
 } run_ctx;
 
 static int grow_rows(its_result *res, size_t n_states, size_t want)
@@ -129,7 +131,7 @@ static int store_row(double t, const double *y, size_t n_states,
             flags |= ITS__ROW_OUTPUT; /* the last row: the time of death */
         }
     }
-    if (!(flags & ITS__ROW_OUTPUT))
+    if (!(flags & ITS__ROW_OUTPUT) || !ctx->keep)
         return 0;
     if (res->n_rows == res->cap_rows &&
         grow_rows(res, n_states, res->cap_rows + res->cap_rows / 2 + 16) != 0) {
@@ -234,7 +236,8 @@ static its_status prepare_run(its_result *res, its_sim *sim, run_state *rs)
     rs->n_grid = p->n_grid;
     res->final_state = its__calloc(ns ? ns : 1, sizeof(double));
     /* expected rows: the grid plus a pre/post pair per switch */
-    if (!res->final_state || grow_rows(res, ns, p->n_grid + 4 * p->n_doses + 16) != 0)
+    if (!res->final_state ||
+        (rs->ctx.keep && grow_rows(res, ns, p->n_grid + 4 * p->n_doses + 16) != 0))
         return ITS_ENOMEM;
     if (p->clin.on) {
         st = its__clin_prepare(res, &rs->grid, &rs->flags, &rs->n_grid);
@@ -297,10 +300,10 @@ static its_status finish_run(its_result *res, its_sim *sim, const run_state *rs,
     return st;
 }
 
-/* Resolve, build, run. *out receives the result when the simulation ran
- * (ITS_OK or its failure); every other outcome frees it on the one path
- * at the end. */
-static its_status run_scenario(its_scenario *sc, its_result **out)
+/* Resolve, build, run (keep: store the rows). *out receives the result
+ * when the simulation ran (ITS_OK or its failure); every other outcome
+ * frees it on the one path at the end. */
+static its_status run_scenario(its_scenario *sc, int keep, its_result **out)
 {
     its_result *res;
     its_sim *sim = NULL;
@@ -317,6 +320,7 @@ static its_status run_scenario(its_scenario *sc, its_result **out)
     err = its__scenario_errbuf(sc);
     err[0] = '\0';
     memset(&rs, 0, sizeof rs);
+    rs.ctx.keep = keep;
     res = its__calloc(1, sizeof *res);
     st = res && (res->err = its__calloc(1, ITS__ERRLEN)) != NULL ? ITS_OK : ITS_ENOMEM;
     if (st == ITS_OK)
@@ -361,7 +365,7 @@ its_status its_scenario_run(its_scenario *sc, its_result **out)
                  "(itsim run does)", its__scenario_name(sc), its_scenario_arm_count(sc));
         return ITS_EINVAL;
     }
-    return run_scenario(sc, out);
+    return run_scenario(sc, 1, out);
 }
 
 its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char *err)
@@ -378,7 +382,7 @@ its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char
         its__fmt(err, ITS__ERRLEN, "%s", its_strerror(ITS_ENOMEM));
         return ITS_ENOMEM;
     }
-    st = run_scenario(local, out);
+    st = run_scenario(local, 1, out);
     if (st != ITS_OK)
         its__fmt(err, ITS__ERRLEN, "arm '%s': %s", its_scenario_arm_name(sc, i),
                  its_scenario_errmsg(local));
@@ -402,6 +406,21 @@ its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char
         p->description = d;
     }
     return st;
+}
+
+its_status its__run_patient(its_scenario *copy, const its__patient_ovr *ov, int keep_rows,
+                            its_result **out)
+{
+    if (out)
+        *out = NULL;
+    if (!copy || !out)
+        return ITS_EINVAL;
+    its__scenario_set_patient(copy, ov);
+    {
+        its_status st = run_scenario(copy, keep_rows, out);
+        its__scenario_set_patient(copy, NULL);
+        return st;
+    }
 }
 
 its_status its_scenario_run_arm(its_scenario *sc, size_t i, its_result **out)

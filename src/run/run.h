@@ -6,6 +6,7 @@
 #ifndef ITS_RUN_RUN_H
 #define ITS_RUN_RUN_H
 
+#include <signal.h>
 #include <stddef.h>
 #include "scenario/scenario.h"
 #include "itsim/run.h"
@@ -61,6 +62,15 @@ struct its_result {
 /* Arm i of a scenario without modifying it (safe from several threads at
  * once); errors to err (ITS__ERRLEN bytes, "arm 'NAME': ..."). */
 its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char *err);
+
+/* Run a private copy of a scenario (its__scenario_arm or
+ * its__scenario_untreated, used by one thread) for a drawn patient ov
+ * (NULL: the file's patient); keep_rows 0 stores no rows (the clinical
+ * read-outs, the final state and the statistics are kept). Statuses and
+ * *out as its_scenario_run; the message is in its_scenario_errmsg(copy).
+ * The override is not kept on the copy. */
+its_status its__run_patient(its_scenario *copy, const its__patient_ovr *ov, int keep_rows,
+                            its_result **out);
 
 /* clinical_run.c: the run grid with monitoring and assessment times
  * merged into the output grid (flags: ITS__ROW_OUTPUT, _MONITOR, _ASSESS),
@@ -189,5 +199,61 @@ its_status its__trial_summarise(const its__outcome *rows, size_t n, size_t n_arm
                                 its__trial_design design, its__trial_summary *out,
                                 char *msg, size_t msglen);
 void its__trial_summary_free(its__trial_summary *s);
+
+/* ---- running a trial (trial_run.c; docs/trial.md, "Running a trial") -------- */
+
+/* A finished patient: its accepted draw and its outcome rows (one per arm
+ * it was given). Borrowed from the runner for the duration of a sink
+ * call. */
+typedef struct its__trial_patient {
+    long patient;
+    uint32_t attempt;                 /* the accepted draw (0: the first) */
+    size_t n_values;
+    const its__draw_value *values;    /* the draw, as stored */
+    size_t n_outcomes;
+    const its__outcome *outcomes;
+} its__trial_patient;
+
+/* Takes a batch of finished patients (any order); called by one thread at
+ * a time. ITS_OK, or a status that ends the trial (message in msg). */
+typedef its_status (*its__trial_sink)(void *user, const its__trial_patient *p, size_t n,
+                                      char *msg, size_t msglen);
+
+typedef struct its__trial_exec {
+    int threads;                /* OpenMP threads, 0: the OpenMP default */
+    size_t batch;               /* patients per sink call and thread (>= 1) */
+    const unsigned char *done;  /* per patient 1: stored already (resume); NULL */
+    its__trial_sink sink;
+    void *user;
+    const volatile sig_atomic_t *cancel; /* non-zero: stop taking patients (NULL) */
+} its__trial_exec;
+
+typedef struct its__trial_counts {
+    long run;       /* patients run now */
+    long rejected;  /* draws refused for them before the accepted ones */
+    long failures;  /* their outcome rows whose run failed */
+} its__trial_counts;
+
+/* Run every patient of t not marked done: draw (replacing refused draws),
+ * allocate (randomised: stratified permuted blocks over all patients),
+ * run the arms and hand the patients to x->sink in batches. A run that
+ * fails is an outcome row with its status and message. ITS_OK;
+ * ITS_ECANCELLED (x->cancel was set: the patients finished so far were
+ * handed to the sink); ITS_ERANGE
+ * (every draw of a patient refused: acceptance 0), ITS_ENOMEM, ITS_EINVAL
+ * (NULL arguments, batch 0), or the sink's status; message in msg. */
+its_status its__trial_execute(const its_trial *t, const its__trial_exec *x,
+                              its__trial_counts *counts, char *msg, size_t msglen);
+
+/* The pieces of its__trial_execute, for other drivers (MPI ranks): a
+ * worker (one per thread) holding the workspaces and batch room of
+ * trial t. */
+typedef struct its__trial_worker its__trial_worker;
+its_status its__trial_worker_create(const its_trial *t, size_t batch, its__trial_worker **out);
+void its__trial_worker_free(its__trial_worker *w);
+/* The first draw of patient that passes the domains and plausibility
+ * (*attempt) and its stratum key. ITS_ERANGE when max_draws are refused. */
+its_status its__trial_accept(its__trial_worker *w, long patient, uint32_t *attempt,
+                             uint64_t *stratum, char *msg, size_t msglen);
 
 #endif

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* itsim: a virtual trial into its directory (docs/trial.md, "Running a
+ * trial"). The patients go into the store DIR/trial.sqlite in batches
+ * (committed all or nothing, so a run killed at any moment resumes where
+ * its last batch ended); the read-outs are computed from the store, not
+ * from memory, so a resumed trial and an uninterrupted one give the same
+ * files. Each output file is written to a temporary name in DIR and
+ * renamed when complete. */
+#include "io/io.h"
+#include "io/sqlite_adapter.h"
+#include "itsim/units.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void its_trial_opts_default(its_trial_opts *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->threads = 1;
+    o->figures = 1;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* What the sink needs: the store, room to convert a batch, progress. */
+typedef struct sink_ctx {
+    its__store *store;
+    its__store_patient *pat;   /* batch room */
+    its__store_value *val;     /* batch * (n_values + 1) */
+    size_t cap, n_values;
+    const its_trial_opts *o;
+    its_trial_progress prog;
+    double t_start;
+} sink_ctx;
+
+static its_status store_sink(void *user, const its__trial_patient *p, size_t n, char *msg,
+                             size_t msglen)
+{
+    sink_ctx *c = user;
+    size_t i, j, k;
+    its_status st;
+    if (n > c->cap)
+        return ITS_EINVAL;
+    for (i = 0; i < n; i++) {
+        its__store_value *v = c->val + i * (c->n_values + 1);
+        for (j = 0; j < p[i].n_values && j < c->n_values; j++) {
+            v[j].name = p[i].values[j].name;
+            v[j].unit = p[i].values[j].unit;
+            v[j].kind = p[i].values[j].covariate ? ITS__VALUE_COVARIATE : ITS__VALUE_PARAMETER;
+            v[j].value = p[i].values[j].value;
+        }
+        v[j].name = "draw_attempt"; /* the accepted draw: the acceptance rate */
+        v[j].unit = "";
+        v[j].kind = ITS__VALUE_COVARIATE;
+        v[j].value = (double)p[i].attempt;
+        c->pat[i].patient = p[i].patient;
+        c->pat[i].accepted = 1;
+        c->pat[i].n_values = j + 1;
+        c->pat[i].values = v;
+        c->pat[i].n_outcomes = p[i].n_outcomes;
+        c->pat[i].outcomes = p[i].outcomes;
+        c->prog.rejected += (long)p[i].attempt;
+        for (k = 0; k < p[i].n_outcomes; k++)
+            c->prog.failures += p[i].outcomes[k].status != ITS_OK;
+    }
+    st = its__store_write(c->store, c->pat, n);
+    if (st != ITS_OK) {
+        its__fmt(msg, msglen, "%s", its__store_errmsg(c->store));
+        return st;
+    }
+    c->prog.done += (long)n;
+    c->prog.elapsed_s = now_s() - c->t_start;
+    if (c->o->progress)
+        c->o->progress(&c->prog, c->o->user);
+    return ITS_OK;
+}
+
+/* The text that identifies the trial in its store: the file as read and
+ * the overrides that change it. */
+static char *identity_text(const its_trial *t)
+{
+    size_t n = t->len + 128;
+    char *s = its__malloc(n);
+    if (!s)
+        return NULL;
+    memcpy(s, t->text, t->len);
+    its__fmt(s + t->len, n - t->len, "\n# itsim trial: patients %ld\n", t->spec->patients);
+    return s;
+}
+
+/* Create dir when missing (one level, mode 0777 & umask). */
+static its_status make_dir(const char *dir, char *msg, size_t msglen)
+{
+    char eb[128];
+    struct stat sb;
+    if (mkdir(dir, 0777) == 0 || (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)))
+        return ITS_OK;
+    its__errno_text(errno == EEXIST ? ENOTDIR : errno, eb, sizeof eb);
+    its__fmt(msg, msglen, "%s: cannot create the directory: %s", dir, eb);
+    return ITS_EIO;
+}
+
+/* The patients already stored (resume): done[patient] = 1. */
+static its_status stored_mask(its__store *st, unsigned char *done, long n, long *count,
+                              char *msg, size_t msglen)
+{
+    long *ids = NULL;
+    size_t k, m = 0;
+    its_status s = its__store_complete(st, &ids, &m);
+    *count = 0;
+    if (s != ITS_OK) {
+        its__fmt(msg, msglen, "%s", its__store_errmsg(st));
+        return s;
+    }
+    for (k = 0; k < m; k++)
+        if (ids[k] >= 0 && ids[k] < n) {
+            done[ids[k]] = 1;
+            (*count)++;
+        }
+    its__free(ids);
+    return ITS_OK;
+}
+
+static its_status run_into_store(its_trial *t, its__store *store, const its_trial_opts *o,
+                                 long *rejected)
+{
+    const long n = t->spec->patients;
+    const size_t batch = 16;
+    its__trial_exec x;
+    its__trial_counts counts;
+    unsigned char *done = its__calloc((size_t)n, 1);
+    sink_ctx c;
+    long resumed = 0;
+    its_status st;
+
+    memset(&c, 0, sizeof c);
+    c.cap = batch;
+    c.n_values = 0;
+    c.o = o;
+    c.store = store;
+    c.t_start = now_s();
+    c.prog.total = n;
+    /* values per patient: the same for every patient (its__patient_draw) */
+    {
+        its__patient_draw *d = NULL;
+        if (its__patient_draw_create(t, &d) == ITS_OK) {
+            c.n_values = d->n_values;
+            its__patient_draw_free(d);
+        } else {
+            its__free(done);
+            return ITS_ENOMEM;
+        }
+    }
+    c.pat = its__calloc(batch, sizeof *c.pat);
+    c.val = its__calloc(batch * (c.n_values + 1), sizeof *c.val);
+    st = done && c.pat && c.val ? ITS_OK : ITS_ENOMEM;
+    if (st == ITS_OK)
+        st = stored_mask(store, done, n, &resumed, t->err, sizeof t->err);
+    c.prog.done = c.prog.resumed = resumed;
+    if (st == ITS_OK) {
+        memset(&x, 0, sizeof x);
+        x.threads = o->threads;
+        x.batch = batch;
+        x.done = done;
+        x.sink = store_sink;
+        x.user = &c;
+        x.cancel = o->cancel;
+        st = its__trial_execute(t, &x, &counts, t->err, sizeof t->err);
+    }
+    *rejected = c.prog.rejected;
+    c.prog.elapsed_s = now_s() - c.t_start;
+    if (st == ITS_OK && o->progress && c.prog.done == c.prog.resumed)
+        o->progress(&c.prog, o->user); /* nothing to run: report the end once */
+    its__free(done);
+    its__free(c.pat);
+    its__free(c.val);
+    return st;
+}
+
+/* ---- read-outs -------------------------------------------------------------- */
+
+typedef its_status (*file_fn)(FILE *fp, const void *ctx, char *msg, size_t msglen);
+
+/* Write DIR/NAME through a temporary file in DIR, renamed when complete
+ * (removed on any failure or when cancelled). */
+static its_status write_atomic(const char *dir, const char *name, file_fn fn, const void *ctx,
+                               const volatile sig_atomic_t *cancel, char *msg, size_t msglen)
+{
+    char tmp[4096], path[4096], eb[128];
+    its_status st;
+    FILE *fp;
+    int fd;
+    if (cancel && *cancel)
+        return ITS_ECANCELLED;
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path ||
+        (size_t)snprintf(tmp, sizeof tmp, "%s/.%s.tmp.XXXXXX", dir, name) >= sizeof tmp) {
+        its__fmt(msg, msglen, "%s: path too long", dir);
+        return ITS_EIO;
+    }
+    fd = mkstemp(tmp);
+    if (fd < 0 || !(fp = fdopen(fd, "w"))) {
+        its__errno_text(errno, eb, sizeof eb);
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        its__fmt(msg, msglen, "%s: cannot create: %s", path, eb);
+        return ITS_EIO;
+    }
+    (void)fchmod(fd, 0644);
+    st = fn(fp, ctx, msg, msglen);
+    if (fclose(fp) != 0 && st == ITS_OK) {
+        its__errno_text(errno, eb, sizeof eb);
+        its__fmt(msg, msglen, "%s: write failed: %s", path, eb);
+        st = ITS_EIO;
+    }
+    if (st == ITS_OK && cancel && *cancel)
+        st = ITS_ECANCELLED;
+    if (st == ITS_OK && rename(tmp, path) != 0) {
+        its__errno_text(errno, eb, sizeof eb);
+        its__fmt(msg, msglen, "%s: cannot rename %s: %s", path, tmp, eb);
+        st = ITS_EIO;
+    }
+    if (st != ITS_OK)
+        unlink(tmp);
+    return st;
+}
+
+/* What the read-outs are made of: the stored rows and their summary. */
+typedef struct readouts {
+    const its_trial *t;
+    its__store_rows rows;
+    its__trial_summary sum;
+    const char **ids;
+    long patients, accepted, failures, draws;
+    double horizon_days;
+} readouts;
+
+static its_status put_summary(FILE *fp, const void *ctx, char *msg, size_t msglen)
+{
+    const readouts *r = ctx;
+    return its__trial_write_summary_json(fp, its_trial_name(r->t), (size_t)r->patients,
+                                         (size_t)r->accepted, (size_t)r->failures,
+                                         r->horizon_days, r->ids, &r->sum, msg, msglen);
+}
+
+static its_status put_arms(FILE *fp, const void *ctx, char *msg, size_t msglen)
+{
+    const readouts *r = ctx;
+    return its__trial_write_arms_csv(fp, r->ids, &r->sum, msg, msglen);
+}
+
+static void readouts_free(readouts *r)
+{
+    its__store_rows_free(&r->rows);
+    its__trial_summary_free(&r->sum);
+    its__free(r->ids);
+}
+
+/* Read the stored trial and summarise it. */
+static its_status readouts_make(its_trial *t, its__store *store, readouts *r)
+{
+    double *v = NULL, day = 1.0;
+    long *ids = NULL;
+    size_t i, n = 0;
+    its_status st;
+
+    memset(r, 0, sizeof *r);
+    r->t = t;
+    r->ids = its__calloc(t->spec->n_arms + 1, sizeof *r->ids);
+    if (!r->ids)
+        return ITS_ENOMEM;
+    for (i = 0; i < t->spec->n_arms; i++)
+        r->ids[i] = its_trial_arm_id(t, i);
+    st = its__store_read(store, &r->rows);
+    if (st == ITS_OK)
+        st = its__store_counts(store, &r->patients, &r->accepted, &r->failures);
+    if (st == ITS_OK)
+        st = its__store_values(store, "draw_attempt", &ids, &v, &n);
+    if (st != ITS_OK) {
+        its__fmt(t->err, sizeof t->err, "%s", its__store_errmsg(store));
+        return st;
+    }
+    r->draws = 0;
+    for (i = 0; i < n; i++)
+        r->draws += 1 + (isfinite(v[i]) ? (long)v[i] : 0);
+    its__free(ids);
+    its__free(v);
+    (void)its_unit_convert(1.0, t->model->time_unit, "d", &day, NULL, 0);
+    r->horizon_days = t->spec->horizon * day;
+    return its__trial_summarise(r->rows.rows, r->rows.n, t->spec->n_arms, t->spec->design,
+                                &r->sum, t->err, sizeof t->err);
+}
+
+static its_status write_readouts(its_trial *t, its__store *store, const char *dir,
+                                 const its_trial_opts *o)
+{
+    readouts r;
+    its_status st = readouts_make(t, store, &r);
+    if (st == ITS_OK)
+        st = write_atomic(dir, "summary.json", put_summary, &r, o->cancel, t->err,
+                          sizeof t->err);
+    if (st == ITS_OK)
+        st = write_atomic(dir, "arms.csv", put_arms, &r, o->cancel, t->err, sizeof t->err);
+    readouts_free(&r);
+    return st;
+}
+
+its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
+{
+    its_trial_opts def;
+    its__store_meta meta;
+    its__store *store = NULL;
+    const char **ids = NULL;
+    char *text = NULL;
+    long rejected = 0;
+    its_status st;
+    size_t i;
+
+    if (!t)
+        return ITS_EINVAL;
+    t->err[0] = '\0';
+    if (!dir)
+        return ITS_EINVAL;
+    if (!o) {
+        its_trial_opts_default(&def);
+        o = &def;
+    }
+    if (o->threads < 0) {
+        its__fmt(t->err, sizeof t->err, "threads: %d is not >= 0", o->threads);
+        return ITS_EINVAL;
+    }
+    st = make_dir(dir, t->err, sizeof t->err);
+    if (st != ITS_OK)
+        return st;
+    text = identity_text(t);
+    ids = its__calloc(t->spec->n_arms + 1, sizeof *ids);
+    if (!text || !ids) {
+        its__free(text);
+        its__free(ids);
+        return ITS_ENOMEM;
+    }
+    for (i = 0; i < t->spec->n_arms; i++)
+        ids[i] = its_trial_arm_id(t, i);
+    memset(&meta, 0, sizeof meta);
+    meta.trial_text = text;
+    meta.seed = t->spec->seed;
+    meta.patients = t->spec->patients;
+    meta.n_arms = t->spec->n_arms;
+    meta.arm_ids = ids;
+    meta.timeseries = o->timeseries;
+    st = its__store_open(dir, &meta, o->resume, &store, t->err, sizeof t->err);
+    if (st == ITS_OK)
+        st = run_into_store(t, store, o, &rejected);
+    if (st == ITS_OK)
+        st = write_readouts(t, store, dir, o);
+    its__store_close(store);
+    its__free(text);
+    its__free(ids);
+    return st;
+}
+
+/* ---- the printed table --------------------------------------------------------- */
+
+static void pct(FILE *fp, its_estimate e)
+{
+    if (isfinite(e.value))
+        fprintf(fp, " %5.1f (%4.1f-%5.1f)", 100.0 * e.value, 100.0 * e.ci_low,
+                100.0 * e.ci_high);
+    else
+        fprintf(fp, " %18s", "-");
+}
+
+static void months(FILE *fp, its_estimate e)
+{
+    char lo[16], hi[16];
+    if (!isfinite(e.value)) {
+        fprintf(fp, " %18s", "NR");
+        return;
+    }
+    its__fmt(lo, sizeof lo, isfinite(e.ci_low) ? "%.1f" : "NR", e.ci_low / ITS__MONTH_DAYS);
+    its__fmt(hi, sizeof hi, isfinite(e.ci_high) ? "%.1f" : "NR", e.ci_high / ITS__MONTH_DAYS);
+    fprintf(fp, " %5.1f (%4s-%5s)", e.value / ITS__MONTH_DAYS, lo, hi);
+}
+
+static void print_table(const readouts *r, FILE *fp)
+{
+    const its__trial_summary *s = &r->sum;
+    size_t i;
+    its__c_locale g;
+    its__c_locale_enter(&g);
+    fprintf(fp, "trial: %s\n", its_trial_name(r->t));
+    fprintf(fp, "design: %s, patients: %ld, draws: %ld (acceptance %.1f %%), failed runs: %ld, "
+                "horizon: %.0f d\n",
+            s->design == ITS__TRIAL_PAIRED ? "paired" : "randomised", r->patients, r->draws,
+            r->draws > 0 ? 100.0 * (double)r->patients / (double)r->draws : 0.0, r->failures,
+            r->horizon_days);
+    fprintf(fp, "\n%-16s %5s %18s %18s %18s %18s %18s %18s\n", "arm", "N", "ORR % (95% CI)",
+            "CR %", "DCR %", "PFS mo (95% CI)", "OS mo (95% CI)", "grade>=3 %");
+    for (i = 0; i < s->n_arms; i++) {
+        const its__arm_summary *a = &s->arms[i];
+        fprintf(fp, "%-16.16s %5ld", r->ids[i], a->n);
+        pct(fp, a->orr);
+        pct(fp, a->cr);
+        pct(fp, a->dcr);
+        months(fp, a->pfs_median);
+        months(fp, a->os_median);
+        pct(fp, a->grade3);
+        fputc('\n', fp);
+    }
+    if (s->n_comparisons)
+        fprintf(fp, "\n%-34s %22s %10s %22s %10s\n", "comparison (b vs a)", "HR OS (95% CI)",
+                "p OS", "HR PFS (95% CI)", "p PFS");
+    for (i = 0; i < s->n_comparisons; i++) {
+        const its__arm_comparison *c = &s->comparisons[i];
+        char name[64];
+        its__fmt(name, sizeof name, "%.16s vs %.16s", r->ids[c->b], r->ids[c->a]);
+        fprintf(fp, "%-34s %8.2f (%5.2f-%5.2f) %10.3g %8.2f (%5.2f-%5.2f) %10.3g\n", name,
+                c->hr_os.value, c->hr_os.ci_low, c->hr_os.ci_high, c->logrank_p_os,
+                c->hr_pfs.value, c->hr_pfs.ci_low, c->hr_pfs.ci_high, c->logrank_p_pfs);
+    }
+    its__c_locale_leave(&g);
+}
+
+its_status its_trial_print_summary(its_trial *t, const char *dir, FILE *fp)
+{
+    its__store_meta meta;
+    its__store *store = NULL;
+    const char **ids = NULL;
+    char *text = NULL;
+    readouts r;
+    its_status st;
+    size_t i;
+
+    if (!t)
+        return ITS_EINVAL;
+    t->err[0] = '\0';
+    if (!dir || !fp)
+        return ITS_EINVAL;
+    text = identity_text(t);
+    ids = its__calloc(t->spec->n_arms + 1, sizeof *ids);
+    st = text && ids ? ITS_OK : ITS_ENOMEM;
+    for (i = 0; st == ITS_OK && i < t->spec->n_arms; i++)
+        ids[i] = its_trial_arm_id(t, i);
+    memset(&meta, 0, sizeof meta);
+    meta.trial_text = text;
+    meta.seed = t->spec->seed;
+    meta.patients = t->spec->patients;
+    meta.n_arms = t->spec->n_arms;
+    meta.arm_ids = ids;
+    if (st == ITS_OK)
+        st = its__store_open(dir, &meta, 1, &store, t->err, sizeof t->err);
+    memset(&r, 0, sizeof r);
+    if (st == ITS_OK && (st = readouts_make(t, store, &r)) == ITS_OK) {
+        print_table(&r, fp);
+        if (ferror(fp))
+            st = ITS_EIO;
+    }
+    readouts_free(&r);
+    its__store_close(store);
+    its__free(text);
+    its__free(ids);
+    return st;
+}
