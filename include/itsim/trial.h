@@ -73,6 +73,7 @@ typedef struct its_trial_opts {
     int resume;       /* continue the trial stored in dir */
     int timeseries;   /* store per-patient time series (off by default) */
     int figures;      /* write the figures (needs gnuplot; 0: none) */
+    int batch;        /* patients per thread and commit; 0: 16 */
     /* Called from one thread at a time; NULL: none. */
     void (*progress)(const its_trial_progress *p, void *user);
     void *user;

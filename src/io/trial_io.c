@@ -137,7 +137,7 @@ static its_status run_into_store(its_trial *t, its__store *store, const its_tria
                                  long *rejected)
 {
     const long n = t->spec->patients;
-    const size_t batch = 16;
+    const size_t batch = o->batch > 0 ? (size_t)o->batch : 16;
     its__trial_exec x;
     its__trial_counts counts;
     unsigned char *done = its__calloc((size_t)n, 1);
@@ -338,8 +338,9 @@ its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
         its_trial_opts_default(&def);
         o = &def;
     }
-    if (o->threads < 0) {
-        its__fmt(t->err, sizeof t->err, "threads: %d is not >= 0", o->threads);
+    if (o->threads < 0 || o->batch < 0) {
+        its__fmt(t->err, sizeof t->err, "threads (%d) and batch (%d) must be >= 0", o->threads,
+                 o->batch);
         return ITS_EINVAL;
     }
     st = make_dir(dir, t->err, sizeof t->err);

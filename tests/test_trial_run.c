@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Running a virtual trial (src/run/trial_run.c, src/io/trial_io.c): the
+ * per-patient outcomes do not depend on the thread count or on an
+ * interruption and resumption; a randomised trial gives each patient one
+ * arm, a paired one every arm; a run that fails is an outcome row and the
+ * trial goes on; a directory holding another trial is refused. */
+#include "io/sqlite_adapter.h"
+#include "core/core.h"
+#include "its_test.h"
+#include "itsim/itsim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHECK(c) its_test_true((c), "%s", #c)
+
+/* A small trial on tme: 2 arms, half a year, a few drawn parameters. */
+static const char small_trial[] =
+    "model: tme\n"
+    "patient: {weight: 70 kg, height: 175 cm, bsa: mosteller}\n"
+    "clinical: {assess_every: 8 weeks, confirm_after: 28 d, stop_at_progression: true}\n"
+    "trial:\n"
+    "  name: run test\n"
+    "  seed: 11\n"
+    "  patients: %d\n"
+    "  horizon: 180 d\n"
+    "  design: %s\n"
+    "  arms:\n"
+    "    - {name: untreated}\n"
+    "    - {name: anti-PD-1, regimen: pembrolizumab}\n"
+    "population:\n"
+    "  parameters:\n"
+    "    tmb: {dist: lognormal, median: 15, gsd: 2}\n"
+    "    lambda1: {dist: lognormal, median: 0.018 1/d, cv: 0.3}\n"
+    "%s";
+
+static its_trial *load(int patients, const char *design, const char *extra)
+{
+    char text[4096], msg[1024];
+    its_trial *t = NULL;
+    its_status st;
+    snprintf(text, sizeof text, small_trial, patients, design, extra ? extra : "");
+    st = its_trial_load_string(text, strlen(text), "test.yaml", &t, msg, sizeof msg);
+    if (st != ITS_OK)
+        fprintf(stderr, "load: %s\n", msg);
+    CHECK(st == ITS_OK && t);
+    return t;
+}
+
+static void tmpdir(char *buf, size_t n, const char *tag)
+{
+    snprintf(buf, n, "/tmp/its_trial_run_%s_%ld", tag, (long)getpid());
+}
+
+static void rmdir_all(const char *dir)
+{
+    static const char *const files[] = {"trial.sqlite", "trial.sqlite-wal", "trial.sqlite-shm",
+                                        "summary.json", "arms.csv", "outcomes.csv"};
+    char p[512];
+    size_t i;
+    for (i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+/* The stored outcome rows of dir (t identifies the trial). */
+static its__store_rows read_rows(its_trial *t, const char *dir)
+{
+    its__store_rows r;
+    its__store_meta meta;
+    its__store *st = NULL;
+    const char *ids[8];
+    char msg[512], text[8192];
+    size_t i;
+    memset(&r, 0, sizeof r);
+    for (i = 0; i < its_trial_arm_count(t); i++)
+        ids[i] = its_trial_arm_id(t, i);
+    snprintf(text, sizeof text, "%.*s\n# itsim trial: patients %ld\n", (int)t->len, t->text,
+             its_trial_patients(t));
+    memset(&meta, 0, sizeof meta);
+    meta.trial_text = text;
+    meta.seed = its_trial_seed(t);
+    meta.patients = its_trial_patients(t);
+    meta.n_arms = its_trial_arm_count(t);
+    meta.arm_ids = ids;
+    CHECK(its__store_open(dir, &meta, 1, &st, msg, sizeof msg) == ITS_OK);
+    CHECK(st && its__store_read(st, &r) == ITS_OK);
+    CHECK(its__store_check(st) == ITS_OK);
+    its__store_close(st);
+    return r;
+}
+
+/* Two outcome tables equal bit for bit (NaN equal to NaN). */
+static int same_num(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
+}
+
+static int same_rows(const its__store_rows *a, const its__store_rows *b)
+{
+    size_t i, k;
+    if (a->n != b->n)
+        return 0;
+    for (i = 0; i < a->n; i++) {
+        const its__outcome *x = &a->rows[i], *y = &b->rows[i];
+        if (x->patient != y->patient || x->arm != y->arm || x->status != y->status ||
+            x->best != y->best || !same_num(x->best_change, y->best_change) ||
+            !same_num(x->ttr_days, y->ttr_days) || !same_num(x->dor_days, y->dor_days) ||
+            !same_num(x->pfs_days, y->pfs_days) || x->pfs_event != y->pfs_event ||
+            !same_num(x->os_days, y->os_days) || x->os_event != y->os_event ||
+            x->doses_given != y->doses_given || x->doses_held != y->doses_held ||
+            x->stats.steps != y->stats.steps || strcmp(x->message, y->message) != 0)
+            return 0;
+        for (k = 0; k < ITS_AE_NTERMS; k++)
+            if (x->worst_grade[k] != y->worst_grade[k])
+                return 0;
+    }
+    return 1;
+}
+
+static volatile sig_atomic_t g_stop;
+static long g_stop_after;
+
+static void stop_after(const its_trial_progress *p, void *user)
+{
+    (void)user;
+    if (p->done - p->resumed >= g_stop_after)
+        g_stop = 1;
+}
+
+static void test_threads_and_resume(void)
+{
+    char d1[256], d2[256], d3[256];
+    its_trial *t = load(24, "paired", NULL);
+    its_trial_opts o;
+    its__store_rows r1, r2, r3;
+    its_status st;
+
+    tmpdir(d1, sizeof d1, "t1");
+    tmpdir(d2, sizeof d2, "t2");
+    tmpdir(d3, sizeof d3, "resume");
+    rmdir_all(d1);
+    rmdir_all(d2);
+    rmdir_all(d3);
+    its_trial_opts_default(&o);
+    o.figures = 0;
+    o.batch = 4;
+    o.threads = 1;
+    CHECK(its_trial_run(t, d1, &o) == ITS_OK);
+    o.threads = 2;
+    CHECK(its_trial_run(t, d2, &o) == ITS_OK);
+    r1 = read_rows(t, d1);
+    r2 = read_rows(t, d2);
+    CHECK(r1.n == 48);
+    CHECK(same_rows(&r1, &r2));
+    printf("threads: 24 patients x 2 arms, 1 and 2 threads give identical rows\n");
+
+    /* interrupted after 8 patients, then resumed (2 threads) */
+    g_stop = 0;
+    g_stop_after = 8;
+    o.threads = 1;
+    o.cancel = &g_stop;
+    o.progress = stop_after;
+    st = its_trial_run(t, d3, &o);
+    CHECK(st == ITS_ECANCELLED);
+    o.cancel = NULL;
+    o.progress = NULL;
+    o.threads = 2;
+    /* without --resume the directory is refused: it holds the trial */
+    CHECK(its_trial_run(t, d3, &o) == ITS_EINVAL);
+    o.resume = 1;
+    CHECK(its_trial_run(t, d3, &o) == ITS_OK);
+    r3 = read_rows(t, d3);
+    CHECK(same_rows(&r1, &r3));
+    printf("resume: stopped after 8 patients, resumed on 2 threads: identical rows\n");
+    its__store_rows_free(&r1);
+    its__store_rows_free(&r2);
+    its__store_rows_free(&r3);
+    /* another seed is another trial: resume refused */
+    CHECK(its_trial_set_seed(t, 12) == ITS_OK);
+    st = its_trial_run(t, d3, &o);
+    CHECK(st == ITS_EINVAL);
+    printf("resume of another seed refused: %s\n", its_trial_errmsg(t));
+    rmdir_all(d1);
+    rmdir_all(d2);
+    rmdir_all(d3);
+    its_trial_free(t);
+}
+
+static void test_randomised(void)
+{
+    char d[256];
+    its_trial *t = load(40, "randomised", NULL);
+    its_trial_opts o;
+    its__store_rows r;
+    size_t i, n_arm[2] = {0, 0};
+    tmpdir(d, sizeof d, "rand");
+    rmdir_all(d);
+    its_trial_opts_default(&o);
+    o.figures = 0;
+    o.threads = 2;
+    CHECK(its_trial_run(t, d, &o) == ITS_OK);
+    r = read_rows(t, d);
+    CHECK(r.n == 40);
+    for (i = 0; i < r.n; i++) {
+        CHECK(r.rows[i].patient == (long)i);
+        n_arm[r.rows[i].arm]++;
+    }
+    /* permuted blocks of 4 (twice the ratios' sum): exactly 20 and 20 */
+    CHECK(n_arm[0] == 20 && n_arm[1] == 20);
+    printf("randomised: 40 patients, one row each, arms 20/20\n");
+    its__store_rows_free(&r);
+    rmdir_all(d);
+    its_trial_free(t);
+}
+
+static void test_failures(void)
+{
+    char d[256];
+    its_trial *t;
+    its_trial_opts o;
+    its__store_rows r;
+    size_t i;
+    /* 50 steps cannot reach half a year: every run fails, the trial goes on */
+    t = load(3, "paired", "simulate: {max_steps: 50}\n");
+    tmpdir(d, sizeof d, "fail");
+    rmdir_all(d);
+    its_trial_opts_default(&o);
+    o.figures = 0;
+    CHECK(its_trial_run(t, d, &o) == ITS_OK);
+    r = read_rows(t, d);
+    CHECK(r.n == 6);
+    for (i = 0; i < r.n; i++)
+        CHECK(r.rows[i].status == ITS_ESOLVER && strstr(r.rows[i].message, "step") != NULL);
+    printf("failures: %zu rows recorded with ITS_ESOLVER ('%s'), trial complete\n", r.n,
+           r.n ? r.rows[0].message : "");
+    its__store_rows_free(&r);
+    rmdir_all(d);
+    its_trial_free(t);
+}
+
+int main(void)
+{
+    test_threads_and_resume();
+    test_randomised();
+    test_failures();
+    return its_test_done();
+}
