@@ -6,17 +6,11 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_COV_BUILD ?= build-fuzz-cov
 CMAKE_FLAGS ?=
 JOBS ?= 2
-# An optimised CVODE built by `make sundials-optimised` is used when present
-# (and built with KLU: an older build without it is ignored).
-SUNDIALS_OPT ?= $(CURDIR)/build-sundials
-SUNDIALS_OPT_MARK = $(SUNDIALS_OPT)/include/sunlinsol/sunlinsol_klu.h
-ifneq ($(wildcard $(SUNDIALS_OPT_MARK)),)
-SUNDIALS_FLAG = -DITS_SUNDIALS_ROOT=$(SUNDIALS_OPT)
-else
-SUNDIALS_FLAG = -DITS_SUNDIALS_ROOT=
-endif
+# CMake builds an optimised CVODE from Debian's source package once (into
+# ~/.cache/itsim, shared by build/ and build-asan/) and links it; see
+# cmake/sundials.cmake (-DITS_SUNDIALS=auto|source|system).
 
-.PHONY: all deps build run test test-asan bench sweep clean sundials-optimised fuzz fuzz-build fuzz-coverage
+.PHONY: all deps build run test test-asan bench sweep clean fuzz fuzz-build fuzz-coverage
 
 all: build
 
@@ -24,7 +18,7 @@ deps:
 	bash scripts/deps.sh build
 
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(SUNDIALS_FLAG) $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The default comparison: prints the table, writes files and figures.
@@ -54,17 +48,10 @@ WIDEN ?= 1
 sweep: build
 	nice ./$(BUILD)/itsim_robustness -n $(PATIENTS) -s $(SEED) --widen $(WIDEN) -o $(BUILD)/robustness.csv
 
-# The benchmark links the optimised CVODE (built once), then compares.
-bench: deps
+# The benchmark (with the optimised CVODE of `make build`).
+bench: build
 	bash scripts/deps.sh bench
-	test -f $(SUNDIALS_OPT_MARK) || $(MAKE) sundials-optimised
-	$(MAKE) build
 	BUILD=$(BUILD) bash bench/run.sh
-
-# Optional: CVODE compiled with optimisation from Debian's source package
-# (Debian's binary package is built -O0; see bench/RESULTS.md).
-sundials-optimised: deps
-	bash scripts/sundials-optimised.sh $(SUNDIALS_OPT)
 
 # Fuzzing (docs/fuzzing.md): libFuzzer targets built with clang, run for
 # FUZZ_SECONDS each, at the same time. Not part of CI or `make test`.
@@ -73,7 +60,7 @@ FUZZ_TARGETS ?= scenario units
 fuzz-build:
 	bash scripts/deps.sh fuzz
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DITS_FUZZ=ON -DITS_BUILD_TESTS=OFF -DITS_SUNDIALS_ROOT=
+	  -DITS_FUZZ=ON -DITS_BUILD_TESTS=OFF -DITS_SUNDIALS=system
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 
 fuzz: fuzz-build
@@ -83,7 +70,7 @@ fuzz: fuzz-build
 fuzz-coverage:
 	bash scripts/deps.sh fuzz
 	cmake -S . -B $(FUZZ_COV_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
-	  -DITS_FUZZ=ON -DITS_FUZZ_COVERAGE=ON -DITS_BUILD_TESTS=OFF -DITS_SUNDIALS_ROOT=
+	  -DITS_FUZZ=ON -DITS_FUZZ_COVERAGE=ON -DITS_BUILD_TESTS=OFF -DITS_SUNDIALS=system
 	cmake --build $(FUZZ_COV_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_COV_BUILD=$(FUZZ_COV_BUILD) \
 	  bash scripts/fuzz-coverage.sh $(FUZZ_TARGETS)

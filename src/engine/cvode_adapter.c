@@ -49,6 +49,14 @@ struct its__cv {
     double *jd;          /* dense Jacobian, n x n column-major */
     unsigned char *pat;  /* pattern: pat[i + j*n] for entry (i, j) */
     size_t nnz;          /* entries in the pattern */
+    /* Structural pattern for difference quotients (large models without
+     * an analytic Jacobian): CSC in scol/srow, column groups (Curtis,
+     * Powell and Reid) in grp, found once per handle (sdone). */
+    int sparse_dq;       /* 1: grouped difference quotients are used */
+    int sdone;           /* the structural pattern is known */
+    size_t *scol, *srow, *grp, ngrp, snnz;
+    unsigned char *used; /* colouring scratch: used[i + g*n] */
+    double *pz, *pf0, *pf1, *inc; /* probe and increment scratch (n each) */
     int nonneg;          /* constraints y >= 0 are on */
     long nfe_dq;         /* right-hand sides for difference quotients,
                             this segment */
@@ -122,17 +130,40 @@ static void pattern_reset(its__cv *cv)
     cv->nnz = cv->n;
 }
 
-/* Dense difference-quotient Jacobian of f at (t, y) into cv->jd, with the
- * increments of CVODE's own dense difference quotients: for column j,
- * max(sqrt(U) |y_j|, m / w_j) with U the unit round-off, w the error
- * weights and m = 1000 |h| U n ||fy||_wrms (1 when fy = 0); the increment's
- * sign is reversed where it would make a constrained y_j negative. y is
- * restored before returning; ftmp is scratch. */
-static int dq_jac(its__cv *cv, double t, N_Vector y, N_Vector fy, N_Vector ftmp)
+/* Smallest model whose difference-quotient Jacobian is formed by column
+ * groups over a structural pattern: below it the n right-hand sides of the
+ * dense quotients cost little, and the published models (2-20 states) keep
+ * their validated numbers bit for bit. */
+#define SPARSE_MIN_N 32
+/* Probe states of the structural pattern. */
+#define N_PROBES 4
+
+/* The full structural pattern (every entry): models with an analytic
+ * Jacobian, small models, and large ones until their pattern is found. */
+static void structure_full(its__cv *cv)
 {
     size_t i, j, n = cv->n;
-    double *yd = N_VGetArrayPointer(y), *fd = N_VGetArrayPointer(ftmp);
-    const double *f0 = N_VGetArrayPointer(fy), *w;
+    for (j = 0; j < n; j++) {
+        cv->scol[j] = j * n;
+        for (i = 0; i < n; i++)
+            cv->srow[j * n + i] = i;
+        cv->grp[j] = j;
+    }
+    cv->scol[n] = n * n;
+    cv->snnz = n * n;
+    cv->ngrp = n;
+    cv->sdone = 0;
+}
+
+/* Increments of the difference quotients at (t, y) into cv->inc, those of
+ * CVODE's own dense difference quotients: for column j,
+ * max(sqrt(U) |y_j|, m / w_j) with U the unit round-off, w the error
+ * weights and m = 1000 |h| U n ||fy||_wrms (1 when fy = 0); the increment's
+ * sign is reversed where it would make a constrained y_j negative. */
+static int dq_increments(its__cv *cv, N_Vector y, N_Vector fy)
+{
+    size_t j, n = cv->n;
+    const double *yd = N_VGetArrayPointer(y), *w;
     double h = 0.0, fnorm, min_inc, srur = sqrt(DBL_EPSILON);
 
     if (CVodeGetErrWeights(cv->mem, cv->ewt) != CV_SUCCESS ||
@@ -142,31 +173,162 @@ static int dq_jac(its__cv *cv, double t, N_Vector y, N_Vector fy, N_Vector ftmp)
     fnorm = N_VWrmsNorm(fy, cv->ewt);
     min_inc = fnorm != 0.0 ? 1000.0 * fabs(h) * DBL_EPSILON * (double)n * fnorm : 1.0;
     for (j = 0; j < n; j++) {
-        double yj = yd[j], inc = fmax(srur * fabs(yj), min_inc / w[j]);
-        int rc;
-        if (cv->nonneg && yj + inc < 0.0)
-            inc = -inc;
-        yd[j] = yj + inc;
-        rc = cv->fns.rhs(t, yd, fd, cv->fns.ud);
-        cv->nfe_dq++;
-        yd[j] = yj;
-        if (rc != 0)
-            return rc;
-        for (i = 0; i < n; i++)
-            cv->jd[i + j * n] = (fd[i] - f0[i]) / inc;
+        double inc = fmax(srur * fabs(yd[j]), min_inc / w[j]);
+        cv->inc[j] = cv->nonneg && yd[j] + inc < 0.0 ? -inc : inc;
     }
     return 0;
 }
 
-/* CVODE's Jacobian function for the sparse matrix J: the dense Jacobian,
- * the pattern grown by its nonzeros, J packed over the pattern. */
+/* Difference-quotient Jacobian of f at (t, y): the entries of the
+ * structural pattern into cv->jd (n x n, column-major), one right-hand side
+ * per column group (Curtis, Powell and Reid: no two columns of a group
+ * share a row, so each row's change belongs to one column). With the full
+ * pattern every column is its own group: CVODE's dense quotients. y is
+ * restored before returning; ftmp is scratch. */
+static int dq_jac(its__cv *cv, double t, N_Vector y, N_Vector fy, N_Vector ftmp)
+{
+    size_t g, j, k, n = cv->n;
+    double *yd = N_VGetArrayPointer(y), *fd = N_VGetArrayPointer(ftmp);
+    const double *f0 = N_VGetArrayPointer(fy);
+
+    if (dq_increments(cv, y, fy) != 0)
+        return -1;
+    memcpy(cv->pz, yd, n * sizeof *yd);
+    for (g = 0; g < cv->ngrp; g++) {
+        int rc;
+        for (j = 0; j < n; j++)
+            if (cv->grp[j] == g)
+                yd[j] = cv->pz[j] + cv->inc[j];
+        rc = cv->fns.rhs(t, yd, fd, cv->fns.ud);
+        cv->nfe_dq++;
+        for (j = 0; j < n; j++)
+            if (cv->grp[j] == g)
+                yd[j] = cv->pz[j];
+        if (rc != 0)
+            return rc;
+        for (j = 0; j < n; j++)
+            if (cv->grp[j] == g)
+                for (k = cv->scol[j]; k < cv->scol[j + 1]; k++) {
+                    size_t i = cv->srow[k];
+                    cv->jd[i + j * n] = (fd[i] - f0[i]) / cv->inc[j];
+                }
+    }
+    return 0;
+}
+
+/* A fixed spread in [-1, 1) (a Weyl sequence): probe states need only be
+ * generic, not random. */
+static double spread(size_t s, size_t j)
+{
+    double v = (double)(j + 1) * 0.6180339887498949 + (double)(s + 1) * 0.4142135623730950;
+    return 2.0 * (v - floor(v)) - 1.0;
+}
+
+/* The structural pattern, marked in cv->used (n x n): the diagonal, and
+ * every entry whose column, moved by 10 %, changes its row of f at one of
+ * N_PROBES states near (t, y): each state scaled by 1 +- 25 %, a state at
+ * 0 replaced by 0.5, 500, 5e5 and 5e8 in turn (a drug at 0 then shows the
+ * states it binds, and a cell pool at 0 its effects on pools of 1e9).
+ * Large moves keep weak couplings above the round-off of their rows.
+ * Returns the probes whose right-hand sides all succeeded; with none,
+ * every entry. */
+static int structure_probe(its__cv *cv, double t, const double *y)
+{
+    size_t s, i, j, n = cv->n;
+    int ok = 0;
+
+    memset(cv->used, 0, n * n);
+    for (s = 0; s < N_PROBES; s++) {
+        int rc = 0;
+        for (j = 0; j < n; j++)
+            cv->pz[j] = (y[j] != 0.0 ? y[j] : 0.5 * pow(1e3, (double)s)) *
+                        (1.0 + 0.25 * spread(s, j));
+        rc = cv->fns.rhs(t, cv->pz, cv->pf0, cv->fns.ud);
+        cv->nfe_dq++;
+        for (j = 0; j < n && rc == 0; j++) {
+            double zj = cv->pz[j];
+            cv->pz[j] = zj + 0.1 * fabs(zj);
+            rc = cv->fns.rhs(t, cv->pz, cv->pf1, cv->fns.ud);
+            cv->nfe_dq++;
+            cv->pz[j] = zj;
+            for (i = 0; i < n && rc == 0; i++)
+                if (!(cv->pf1[i] == cv->pf0[i]))
+                    cv->used[i + j * n] = 1;
+        }
+        ok += rc == 0;
+    }
+    for (j = 0; j < n; j++)
+        for (i = 0; i < n; i++)
+            if (ok == 0 || i == j)
+                cv->used[i + j * n] = 1;
+    return ok;
+}
+
+/* The structural pattern of the model (once per handle): probed, stored
+ * in CSC, its columns greedily coloured into groups. */
+static void structure_find(its__cv *cv, double t, const double *y)
+{
+    size_t i, j, k, g, n = cv->n;
+
+    (void)structure_probe(cv, t, y);
+    k = 0;
+    for (j = 0; j < n; j++) {
+        cv->scol[j] = k;
+        for (i = 0; i < n; i++)
+            if (cv->used[i + j * n])
+                cv->srow[k++] = i;
+    }
+    cv->scol[n] = k;
+    cv->snnz = k;
+    /* used[i + g n]: row i is taken by a column of group g */
+    memset(cv->used, 0, n * n);
+    cv->ngrp = 0;
+    for (j = 0; j < n; j++) {
+        for (g = 0;; g++) {
+            for (k = cv->scol[j]; k < cv->scol[j + 1]; k++)
+                if (cv->used[cv->srow[k] + g * n])
+                    break;
+            if (k == cv->scol[j + 1])
+                break;
+        }
+        for (k = cv->scol[j]; k < cv->scol[j + 1]; k++)
+            cv->used[cv->srow[k] + g * n] = 1;
+        cv->grp[j] = g;
+        if (g + 1 > cv->ngrp)
+            cv->ngrp = g + 1;
+    }
+    cv->sdone = 1;
+}
+
+/* Pack the dense workspace into J over the pattern (CVODE cleared the
+ * structure with SUNMatZero: it is written again). */
+static void pack(its__cv *cv, SUNMatrix J)
+{
+    sunindextype *cp = SM_INDEXPTRS_S(J), *ri = SM_INDEXVALS_S(J);
+    double *v = SM_DATA_S(J);
+    size_t j, k, m = 0, n = cv->n;
+
+    for (j = 0; j < n; j++) {
+        cp[j] = (sunindextype)m;
+        for (k = cv->scol[j]; k < cv->scol[j + 1]; k++) {
+            size_t i = cv->srow[k];
+            if (cv->pat[i + j * n]) {
+                ri[m] = (sunindextype)i;
+                v[m++] = cv->jd[i + j * n];
+            }
+        }
+    }
+    cp[n] = (sunindextype)m;
+}
+
+/* CVODE's Jacobian function for the sparse matrix J: the Jacobian in the
+ * dense workspace (over the structural pattern), the pattern of nonzeros
+ * grown by its new ones, J packed over that pattern. */
 static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
                   void *ud, N_Vector t1, N_Vector t2, N_Vector t3)
 {
     its__cv *cv = ud;
-    size_t i, j, n = cv->n, k, nnz = cv->nnz;
-    sunindextype *cp, *ri;
-    double *v;
+    size_t j, k, n = cv->n, nnz = cv->nnz;
     int rc;
     (void)t2;
     (void)t3;
@@ -175,13 +337,18 @@ static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
         memset(cv->jd, 0, n * n * sizeof *cv->jd);
         rc = cv->fns.jac(t, N_VGetArrayPointer(y), cv->jd, n, cv->fns.ud);
     } else {
+        if (cv->sparse_dq && !cv->sdone)
+            structure_find(cv, t, N_VGetArrayPointer(y));
         rc = dq_jac(cv, t, y, fy, t1);
     }
     if (rc != 0)
         return rc;
-    for (k = 0; k < n * n; k++)
-        if (cv->jd[k] != 0.0 && !cv->pat[k])
-            nnz++;
+    for (j = 0; j < n; j++)
+        for (k = cv->scol[j]; k < cv->scol[j + 1]; k++) {
+            size_t e = cv->srow[k] + j * n;
+            if (cv->jd[e] != 0.0 && !cv->pat[e])
+                nnz++;
+        }
     if (nnz != cv->nnz) {
         /* The pattern grew: room for it (CVODE's saved copy of J follows
          * by itself), and KLU's symbolic analysis is redone. The pattern
@@ -193,25 +360,13 @@ static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
         if (SUNLinSol_KLUReInit(cv->LS, J, (sunindextype)nnz, SUNKLU_REINIT_PARTIAL) !=
             SUNLS_SUCCESS)
             return -1;
-        for (k = 0; k < n * n; k++)
-            if (cv->jd[k] != 0.0)
-                cv->pat[k] = 1;
+        for (j = 0; j < n; j++)
+            for (k = cv->scol[j]; k < cv->scol[j + 1]; k++)
+                if (cv->jd[cv->srow[k] + j * n] != 0.0)
+                    cv->pat[cv->srow[k] + j * n] = 1;
         cv->nnz = nnz;
     }
-    /* CVODE cleared the structure (SUNMatZero): write it again. */
-    cp = SM_INDEXPTRS_S(J);
-    ri = SM_INDEXVALS_S(J);
-    v = SM_DATA_S(J);
-    k = 0;
-    for (j = 0; j < n; j++) {
-        cp[j] = (sunindextype)k;
-        for (i = 0; i < n; i++)
-            if (cv->pat[i + j * n]) {
-                ri[k] = (sunindextype)i;
-                v[k++] = cv->jd[i + j * n];
-            }
-    }
-    cp[n] = (sunindextype)k;
+    pack(cv, J);
     return 0;
 }
 
@@ -266,10 +421,20 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
     cv->A = SUNSparseMatrix(nn, nn, nn * (n < 8 ? nn : 8), CSC_MAT, cv->ctx);
     cv->jd = its__malloc(n * n * sizeof *cv->jd);
     cv->pat = its__malloc(n * n);
+    cv->used = its__malloc(n * n);
+    cv->scol = its__malloc((n + 1) * sizeof *cv->scol);
+    cv->srow = its__malloc(n * n * sizeof *cv->srow);
+    cv->grp = its__malloc(n * sizeof *cv->grp);
+    cv->pz = its__malloc(4 * n * sizeof *cv->pz);
     if (!cv->y || !cv->atol || !cv->constraints || !cv->ele || !cv->ewt || !cv->A ||
-        !cv->jd || !cv->pat)
+        !cv->jd || !cv->pat || !cv->used || !cv->scol || !cv->srow || !cv->grp || !cv->pz)
         goto nomem;
+    cv->pf0 = cv->pz + n;
+    cv->pf1 = cv->pz + 2 * n;
+    cv->inc = cv->pz + 3 * n;
     pattern_reset(cv);
+    structure_full(cv);
+    cv->sparse_dq = fns->jac == NULL && n >= SPARSE_MIN_N;
     /* Fused vector operations: CVODE's predictor and corrector then make one
      * pass over the history array instead of one call per vector, which
      * matters for the small systems itsim integrates. */
@@ -324,6 +489,11 @@ void its__cv_free(its__cv *cv)
         N_VDestroy(cv->ewt);
     its__free(cv->jd);
     its__free(cv->pat);
+    its__free(cv->used);
+    its__free(cv->scol);
+    its__free(cv->srow);
+    its__free(cv->grp);
+    its__free(cv->pz);
     if (cv->ctx)
         SUNContext_Free(&cv->ctx);
     its__free(cv);
@@ -471,6 +641,30 @@ void its__cv_new_run(its__cv *cv)
     pattern_reset(cv);
     /* KLU analyses the new pattern at its next factorisation */
     (void)SUNLinSol_KLUReInit(cv->LS, cv->A, SM_NNZ_S(cv->A), SUNKLU_REINIT_PARTIAL);
+}
+
+void its__cv_set_dense_jacobian(its__cv *cv, int dense)
+{
+    cv->sparse_dq = !dense && cv->fns.jac == NULL && cv->n >= SPARSE_MIN_N;
+    structure_full(cv);
+}
+
+size_t its__cv_structure(its__cv *cv, double t, const double *y, size_t *groups)
+{
+    if (cv->sparse_dq && !cv->sdone)
+        structure_find(cv, t, y);
+    if (groups != NULL)
+        *groups = cv->ngrp;
+    return cv->snnz;
+}
+
+int its__cv_structure_has(const its__cv *cv, size_t i, size_t j)
+{
+    size_t k;
+    for (k = cv->scol[j]; k < cv->scol[j + 1]; k++)
+        if (cv->srow[k] == i)
+            return 1;
+    return 0;
 }
 
 size_t its__cv_pattern_nnz(const its__cv *cv)

@@ -45,6 +45,23 @@ its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
  * not stay coupled to the states it acts on. */
 void its__cv_new_run(its__cv *cv);
 
+/* Difference-quotient Jacobians of models without an analytic one and
+ * with at least 32 states are formed by column groups over the model's
+ * structural pattern (found once per handle, at the first Jacobian, by
+ * probing the right-hand side; docs/engine.md): one right-hand side per
+ * group instead of one per state. dense != 0 turns that off (every column
+ * its own quotient, as for small models); 0 restores the default. Call
+ * between runs. */
+void its__cv_set_dense_jacobian(its__cv *cv, int dense);
+
+/* The structural pattern (found now at (t, y) if not yet known; for an
+ * analytic Jacobian, or when turned off, the full n x n pattern): returns
+ * its entries (diagonal included) and sets *groups (may be NULL) to the
+ * number of column groups. its__cv_structure_has tells whether entry
+ * (row i, column j) is in it. For tests and benchmarks. */
+size_t its__cv_structure(its__cv *cv, double t, const double *y, size_t *groups);
+int its__cv_structure_has(const its__cv *cv, size_t i, size_t j);
+
 /* Entries in the Jacobian's sparsity pattern now (diagonal included).
  * For tests only: the library does not call it; tests/test_linsol.c
  * checks with it that the pattern grows within a run and is reset by

@@ -20,4 +20,14 @@ double its__release_rate(const its_release *r, double t);
  * order and Weibull). */
 double its__release_end(const its_release *r);
 
+/* Difference-quotient Jacobians by column groups over the model's structural
+ * pattern (the default for models of >= 32 states without an analytic
+ * Jacobian) or, with dense != 0, one quotient per column (as CVODE's dense
+ * ones). Takes effect from the next run. For tests and benchmarks. */
+void its__sim_set_dense_jacobian(its_sim *sim, int dense);
+
+/* The handle's CVODE adapter (engine/cvode_adapter.h), for white-box tests
+ * of the structural pattern. */
+struct its__cv *its__sim_cv(its_sim *sim);
+
 #endif

@@ -68,6 +68,7 @@ struct its_sim {
     size_t n_rel_on;
     int *active;       /* number of running infusions per input (ni) */
     its__cv *cv;
+    int dense_jac;     /* its__sim_set_dense_jacobian */
     its_method method;
     double rtol, atol_scalar;
     int atol_mode;
@@ -182,6 +183,7 @@ static its_status recreate_solver(its_sim *s)
                         s->errmsg, sizeof s->errmsg);
     if (st != ITS_OK)
         return st;
+    its__cv_set_dense_jacobian(cv, s->dense_jac);
     its__cv_free(s->cv);
     s->cv = cv;
     return ITS_OK;
@@ -1124,4 +1126,15 @@ its_status its_sim_get_stats(const its_sim *s, its_stats *stats)
         return ITS_EINVAL;
     *stats = s->stats;
     return ITS_OK;
+}
+
+void its__sim_set_dense_jacobian(its_sim *s, int dense)
+{
+    s->dense_jac = dense != 0;
+    its__cv_set_dense_jacobian(s->cv, s->dense_jac);
+}
+
+struct its__cv *its__sim_cv(its_sim *s)
+{
+    return s->cv;
 }
