@@ -54,6 +54,31 @@ its_status its__trial_write_summary_json(FILE *fp, const char *trial_name, size_
 its_status its__trial_write_arms_csv(FILE *fp, const char *const *arm_ids,
                                      const its__trial_summary *s, char *msg, size_t msglen);
 
+/* ---- trial outcomes, figures (issue 11) ----------------------------------- */
+
+/* The code of a best response as stored and written: CR, PR, SD (also for
+ * NON-CR/NON-PD), PD or NE (sqlite_adapter.c). */
+const char *its__response_code(its_response r);
+
+/* dir/name written by fill into a temporary sibling (name.tmp.XXXXXX, mode
+ * 0644) renamed onto dir/name once complete and flushed; nothing is left
+ * behind on failure. ITS_EINVAL (too long a path), ITS_EIO (message in
+ * msg) when the file cannot be created, written or renamed. */
+typedef void (*its__file_fill_fn)(const void *ctx, FILE *fp);
+its_status its__write_file_atomic(const char *dir, const char *name, its__file_fill_fn fill,
+                                  const void *ctx, char *msg, size_t msglen);
+
+/* trial_out.c: DIR/outcomes.csv (docs/trial.md, "Read-outs"), written
+ * atomically: a header and one record per row in the order given, every
+ * column of its__outcome (arm by arm_ids[row.arm]; status by symbolic name;
+ * best response as its__response_code; NaN as an empty field; a worst grade
+ * not graded as an empty field; text fields quoted per RFC 4180). The C
+ * locale while writing. ITS_EINVAL for NULL arguments or an arm out of
+ * range, ITS_EIO when the file cannot be written (message in msg). */
+its_status its__trial_write_outcomes_csv(const char *dir, const char *const *arm_ids,
+                                         size_t n_arms, const its__outcome *rows, size_t n,
+                                         char *msg, size_t msglen);
+
 /* clinical_out.c: summary section and CSV writers. */
 void its__clin_print(const its_result *res, FILE *fp);
 void its__write_assessments(const its_result *res, FILE *fp);

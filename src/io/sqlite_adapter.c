@@ -11,6 +11,7 @@
  * file, and a resumed run recomputes what was lost (every patient's
  * outcome depends on the seed and its index only). */
 #include "io/sqlite_adapter.h"
+#include "io/io.h"
 #include "core/core.h"
 #include "itsim/version.h"
 
@@ -205,7 +206,8 @@ static its_status query_int(its__store *st, const char *sql, sqlite3_int64 *out)
     return rc == SQLITE_OK ? ITS_OK : fail_sql(st, rc, sql);
 }
 
-static const char *response_code(its_response r)
+/* The stored code of a best response (io.h). */
+const char *its__response_code(its_response r)
 {
     switch (r) {
     case ITS_RESP_CR: return "CR";
@@ -221,7 +223,7 @@ static its_response response_of(const unsigned char *code)
 {
     static const its_response all[] = {ITS_RESP_CR, ITS_RESP_PR, ITS_RESP_SD, ITS_RESP_PD};
     for (size_t i = 0; code != NULL && i < sizeof all / sizeof all[0]; i++)
-        if (strcmp((const char *)code, response_code(all[i])) == 0)
+        if (strcmp((const char *)code, its__response_code(all[i])) == 0)
             return all[i];
     return ITS_RESP_NE;
 }
@@ -622,7 +624,7 @@ static int put_outcome(its__store *st, const its__outcome *o)
     if (rc == SQLITE_OK)
         rc = bind_text(s, 4, o->message);
     if (rc == SQLITE_OK)
-        rc = bind_text(s, 5, response_code(o->best));
+        rc = bind_text(s, 5, its__response_code(o->best));
     for (int i = 0; rc == SQLITE_OK && i < 3; i++)
         rc = bind_real(s, 6 + i, reals[i]);
     if (rc == SQLITE_OK)
