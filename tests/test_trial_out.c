@@ -13,6 +13,7 @@
 #include <float.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N_ARMS 3
 #define PER_ARM 8
@@ -444,6 +445,110 @@ static void test_csv(const its__trial_summary *s)
     free(buf);
 }
 
+/* ---- outcomes.csv ---------------------------------------------------------- */
+
+/* Field f of record r of CSV text (RFC 4180), unquoted, into out; the
+ * number of records in *n_rec and of fields of record r in *n_f. */
+static void csv_field(const char *s, int r, int f, char *out, size_t outlen, int *n_rec,
+                      int *n_f)
+{
+    int rec = 0, fld = 0, quoted = 0;
+    size_t len = 0;
+    out[0] = '\0';
+    *n_f = 0;
+    for (; *s; s++) {
+        if (quoted && *s == '"' && s[1] == '"')
+            s++;
+        else if (*s == '"') {
+            quoted = !quoted;
+            continue;
+        } else if (!quoted && (*s == ',' || *s == '\n')) {
+            if (rec == r)
+                *n_f = fld + 1;
+            fld++;
+            if (*s == '\n')
+                rec++, fld = 0;
+            continue;
+        }
+        if (rec == r && fld == f && len + 1 < outlen)
+            out[len++] = *s, out[len] = '\0';
+    }
+    *n_rec = rec;
+}
+
+static void test_outcomes_csv(void)
+{
+    static const char *const msgs[] = {"", "solver, \"failed\"\nat t=3; \\ done", "x'y;z"};
+    its__outcome rows[N_ARMS * PER_ARM];
+    size_t n = make_rows(rows), len = 0;
+    char dir[] = "/tmp/its_outcomes_XXXXXX", path[128], msg[256] = "", f[256], *buf = NULL;
+    int n_rec = 0, n_f = 0, n_head = 0, ok = 1;
+    FILE *fp;
+    for (size_t i = 0; i < n; i++) {
+        rows[i].message = msgs[i % 3];
+        rows[i].status = i % 3 ? ITS_ESOLVER : ITS_OK;
+        rows[i].best_change = -100.0 / 3.0 + (double)i;
+        rows[i].worst_grade[1] = i % 2 ? -1 : 4;
+    }
+    if (!mkdtemp(dir))
+        return;
+    its_status st = its__trial_write_outcomes_csv(dir, arm_ids, N_ARMS, rows, n, msg, sizeof msg);
+    snprintf(path, sizeof path, "%s/outcomes.csv", dir);
+    fp = fopen(path, "r");
+    if (!its_test_true(st == ITS_OK && fp, "outcomes.csv written (%s)", msg)) {
+        if (fp)
+            fclose(fp);
+        return;
+    }
+    {
+        char chunk[4096];
+        size_t k;
+        FILE *mem = open_memstream(&buf, &len);
+        while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0)
+            fwrite(chunk, 1, k, mem);
+        fclose(mem);
+        fclose(fp);
+    }
+    csv_field(buf, 0, 0, f, sizeof f, &n_rec, &n_head);
+    its_test_true(n_rec == (int)n + 1 && !strncmp(buf, "patient,arm,status,message,best_response,"
+                                                       "best_change,ttr_days,", 62),
+                  "a header and one record per row (%d records)", n_rec);
+    for (int r = 1; r <= (int)n && ok; r++) {
+        const its__outcome *o = &rows[r - 1];
+        char g[256];
+        csv_field(buf, r, 1, f, sizeof f, &n_rec, &n_f);
+        ok &= n_f == n_head && !strcmp(f, arm_ids[o->arm]);
+        csv_field(buf, r, 3, f, sizeof f, &n_rec, &n_f);
+        ok &= !strcmp(f, o->message);
+        csv_field(buf, r, 2, f, sizeof f, &n_rec, &n_f);
+        ok &= !strcmp(f, its_status_name(o->status));
+        csv_field(buf, r, 4, f, sizeof f, &n_rec, &n_f);
+        ok &= !strcmp(f, its__response_code(o->best));
+        csv_field(buf, r, 5, f, sizeof f, &n_rec, &n_f);
+        ok &= strtod(f, NULL) == o->best_change;
+        csv_field(buf, r, 6, g, sizeof g, &n_rec, &n_f);
+        ok &= isnan(o->ttr_days) ? g[0] == '\0' : strtod(g, NULL) == o->ttr_days;
+        csv_field(buf, r, 18, f, sizeof f, &n_rec, &n_f);
+        ok &= o->worst_grade[1] < 0 ? f[0] == '\0' : atoi(f) == o->worst_grade[1];
+        if (!ok)
+            printf("      record %d differs\n", r);
+    }
+    its_test_true(ok && n_head == 30 + ITS_AE_NTERMS, "every record has the header's %d fields; arm ids, "
+                  "hostile messages (comma, quotes, newline, backslash) read back verbatim; "
+                  "best_change exact; NaN empty; a term not graded empty", n_head);
+    free(buf);
+    unlink(path);
+    its_test_true(rmdir(dir) == 0, "nothing but outcomes.csv in the directory (no temporary)");
+    rows[3].arm = N_ARMS;
+    st = its__trial_write_outcomes_csv("/tmp", arm_ids, N_ARMS, rows, n, msg, sizeof msg);
+    its_test_true(st == ITS_EINVAL && strstr(msg, "patient 3"), "an arm out of range: EINVAL "
+                  "(%s)", msg);
+    st = its__trial_write_outcomes_csv("/nonexistent/itsim", arm_ids, N_ARMS, rows, 3, msg,
+                                       sizeof msg);
+    its_test_true(st == ITS_EIO && strstr(msg, "/nonexistent/itsim/outcomes.csv"),
+                  "a directory that does not exist: EIO (%s)", msg);
+}
+
 /* ---- numbers and errors ---------------------------------------------------- */
 
 static void test_numbers(void)
@@ -517,6 +622,7 @@ int main(void)
     test_parser();
     test_json(&s);
     test_csv(&s);
+    test_outcomes_csv();
     test_numbers();
     test_errors(&s);
     its__trial_summary_free(&s);

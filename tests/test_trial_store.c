@@ -20,6 +20,7 @@
 
 #define N_ARMS 3
 #define MAX_VALUES 8
+#define MAX_ASSESS 8
 
 static const char *const arm_ids[N_ARMS] = {"untreated", "hd_il2 'x'); DROP TABLE arms;--",
                                             "anti_pd1"};
@@ -44,11 +45,27 @@ static double draw(long patient, size_t arm, unsigned purpose, double lo, double
 typedef struct patient_buf {
     its__store_patient p;
     its__outcome out[N_ARMS];
+    double day[N_ARMS][MAX_ASSESS], sum[N_ARMS][MAX_ASSESS];
     its__store_value val[MAX_VALUES];
     char names[MAX_VALUES][48];
 } patient_buf;
 
-static void make_outcome(long id, size_t arm, its__outcome *o)
+/* 0..MAX_ASSESS assessments every 8 weeks or so, a missing sum (NaN) now
+ * and then; day and sum have room for MAX_ASSESS. */
+static void make_assessments(long id, size_t arm, its__outcome *o, double *day, double *sum)
+{
+    o->n_assess = (size_t)(bits(id, arm, 32) % (MAX_ASSESS + 1));
+    o->assess_day = day;
+    o->assess_sum_mm = sum;
+    for (size_t k = 0; k < o->n_assess; k++) {
+        day[k] = k == 0 ? 0.0 : 56.0 * (double)k + draw(id, arm, 33u + (unsigned)k, -7.0, 14.0);
+        sum[k] = bits(id, arm, 41u + (unsigned)k) % 17 == 0 ? (double)NAN
+                                                            : draw(id, arm, 49u + (unsigned)k,
+                                                                   0.0, 300.0);
+    }
+}
+
+static void make_outcome(long id, size_t arm, its__outcome *o, double *day, double *sum)
 {
     memset(o, 0, sizeof *o);
     o->patient = id;
@@ -84,6 +101,7 @@ static void make_outcome(long id, size_t arm, its__outcome *o)
     o->stats.extinctions = (long)(bits(id, arm, 31) % 3);
     o->stats.clip_restarts = 0;
     o->stats.t_reached = o->os_days;
+    make_assessments(id, arm, o, day, sum);
 }
 
 /* Patient id with every arm and 2..8 named values. */
@@ -92,7 +110,7 @@ static void make_patient(long id, patient_buf *b)
     size_t nv = 2 + (size_t)(bits(id, 0, 40) % (MAX_VALUES - 1));
     memset(b, 0, sizeof *b);
     for (size_t a = 0; a < N_ARMS; a++)
-        make_outcome(id, a, &b->out[a]);
+        make_outcome(id, a, &b->out[a], b->day[a], b->sum[a]);
     for (size_t i = 0; i < nv; i++) {
         snprintf(b->names[i], sizeof b->names[i], i == 1 ? "weight" : "p%zu%s", i,
                  i == 2 ? hostile[0] : "");
@@ -175,6 +193,10 @@ static int same_outcome(const its__outcome *a, const its__outcome *b)
     ok = ok && memcmp(&sa, &sb, sizeof sa) == 0;
     for (int k = 0; ok && k < ITS_AE_NTERMS; k++)
         ok = a->worst_grade[k] == b->worst_grade[k];
+    ok = ok && a->n_assess == b->n_assess;
+    for (size_t k = 0; ok && k < a->n_assess; k++)
+        ok = same_double(a->assess_day[k], b->assess_day[k]) &&
+             same_double(a->assess_sum_mm[k], b->assess_sum_mm[k]);
     return ok;
 }
 
@@ -185,7 +207,8 @@ static int rows_are_generated(const its__store_rows *r, long n)
         return 0;
     for (size_t i = 0; i < r->n; i++) {
         its__outcome want;
-        make_outcome((long)(i / N_ARMS), i % N_ARMS, &want);
+        double day[MAX_ASSESS], sum[MAX_ASSESS];
+        make_outcome((long)(i / N_ARMS), i % N_ARMS, &want, day, sum);
         if (!same_outcome(&want, &r->rows[i])) {
             printf("      row %zu (patient %ld, arm %zu) differs\n", i, want.patient, want.arm);
             return 0;
@@ -287,7 +310,10 @@ static void test_roundtrip(const char *dir)
                   its__store_errmsg(st));
     its_test_true(its__store_read(st, &r) == ITS_OK && rows_are_generated(&r, 20),
                   "60 outcomes read back equal, doubles bit for bit, NaN as NaN, in patient/arm "
-                  "order, hostile messages verbatim");
+                  "order, hostile messages verbatim, assessments bit for bit");
+    its_test_true(count_sql(dir, "SELECT count(*) FROM assessments") > 60,
+                  "assessments stored (%lld rows)",
+                  (long long)count_sql(dir, "SELECT count(*) FROM assessments"));
     its__store_rows_free(&r);
     make_patient(5, &b);
     for (size_t i = 0; i < b.p.n_values; i++)
@@ -321,7 +347,7 @@ static void test_roundtrip(const char *dir)
     its_test_true(its__store_check(st) == ITS_OK, "store checks ok (%s)", its__store_errmsg(st));
     test_counts_values(st, 21);
     its__store_close(st);
-    its_test_true(count_sql(dir, "SELECT count(*) FROM sqlite_master WHERE type = 'table'") == 6,
+    its_test_true(count_sql(dir, "SELECT count(*) FROM sqlite_master WHERE type = 'table'") == 7,
                   "every table still there after the hostile strings");
     its_test_true(count_sql(dir, "SELECT count(*) FROM arms WHERE id = 'hd_il2 ''x''); DROP TABLE "
                                  "arms;--'") == 1,
@@ -356,6 +382,18 @@ static void test_rollback(const char *dir)
                       strstr(its__store_errmsg(st), "CHECK") != NULL,
                   "a CHECK violation in the batch's last row: ITS_EINVAL (%s)",
                   its__store_errmsg(st));
+    make_patient(24, &b[3]);
+    b[3].out[1].n_assess = 3;
+    b[3].day[1][2] = (double)NAN; /* an assessment without a day: NOT NULL */
+    ps[3] = b[3].p;
+    s = its__store_write(st, ps, 4);
+    its_test_true(s == ITS_EINVAL && strstr(its__store_errmsg(st), "NOT NULL") != NULL,
+                  "an assessment's day NaN in the batch's last row: ITS_EINVAL (%s)",
+                  its__store_errmsg(st));
+    b[3].out[1].assess_sum_mm = NULL;
+    its_test_true(its__store_write(st, ps, 4) == ITS_EINVAL &&
+                      strstr(its__store_errmsg(st), "assessments are NULL") != NULL,
+                  "assessments with a NULL array: ITS_EINVAL (%s)", its__store_errmsg(st));
     make_patient(5, &b[3]); /* a patient stored already */
     ps[3] = b[3].p;
     s = its__store_write(st, ps, 4);
@@ -372,7 +410,8 @@ static void test_rollback(const char *dir)
     its__store_close(st);
     its_test_true(count_sql(dir, "SELECT count(*) FROM patient_values WHERE patient > 20") == 0 &&
                       count_sql(dir, "SELECT count(*) FROM outcomes WHERE patient > 20") == 0 &&
-                      count_sql(dir, "SELECT count(*) FROM outcome_grades WHERE patient > 20") == 0,
+                      count_sql(dir, "SELECT count(*) FROM outcome_grades WHERE patient > 20") == 0 &&
+                      count_sql(dir, "SELECT count(*) FROM assessments WHERE patient > 20") == 0,
                   "no row of the failed batches");
 }
 
@@ -418,6 +457,7 @@ static void test_check(const char *dir)
     snprintf(path, sizeof path, "%s/trial.sqlite", dir);
     if (sqlite3_open(path, &db) == SQLITE_OK)
         sqlite3_exec(db, "DELETE FROM outcome_grades WHERE patient = 3 AND arm = 'anti_pd1';"
+                         "DELETE FROM assessments WHERE patient = 3 AND arm = 'anti_pd1';"
                          "DELETE FROM outcomes WHERE patient = 3 AND arm = 'anti_pd1'",
                      NULL, NULL, NULL);
     sqlite3_close(db);
@@ -434,6 +474,43 @@ static void test_check(const char *dir)
                   "patient 3 is no longer complete (%zu complete)", n_ids);
     its__free(ids);
     its__store_close(st);
+}
+
+/* Assessments numbered with a gap or out of time order (written behind
+ * the store's back) fail the check and the read-back. */
+static void test_check_assessments(void)
+{
+    static const char *const bad[] = {
+        "INSERT INTO assessments VALUES (1, 'untreated', 40, 1000.0, 1.0)",
+        "UPDATE assessments SET day = 9999.0 WHERE patient = 1 AND k = 0"};
+    for (size_t i = 0; i < 2; i++) {
+        char dir[64], path[300], msg[512];
+        its__store_meta m = meta_of(trial_text, 42, 0);
+        its__store *st = NULL;
+        its__store_rows r = {0};
+        sqlite3 *db = NULL;
+        make_dir(dir, sizeof dir);
+        if (its__store_open(dir, &m, 0, &st, msg, sizeof msg) != ITS_OK ||
+            write_range(st, 0, 3, 3) != ITS_OK) {
+            its_test_true(0, "store 3 patients (%s%s)", msg, its__store_errmsg(st));
+            its__store_close(st);
+            remove_dir(dir);
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/trial.sqlite", dir);
+        if (sqlite3_open(path, &db) == SQLITE_OK)
+            sqlite3_exec(db, bad[i], NULL, NULL, NULL);
+        sqlite3_close(db);
+        its_test_true(its__store_check(st) == ITS_ECHECK &&
+                          strstr(its__store_errmsg(st), "assessments are not numbered") != NULL,
+                      "%s: fails the check (%s)", bad[i], its__store_errmsg(st));
+        if (i == 0)
+            its_test_true(its__store_read(st, &r) == ITS_EIO && r.rows == NULL && r.assess == NULL,
+                          "... and the read-back (%s)", its__store_errmsg(st));
+        its__store_rows_free(&r);
+        its__store_close(st);
+        remove_dir(dir);
+    }
 }
 
 /* The optional timeseries table. */
@@ -524,14 +601,14 @@ static void test_alloc_fail(void)
 #define KILL_PATIENTS 2000
 #define KILL_BATCH 5
 
-/* Rows of the four tables in one store and not the other (both ways). */
+/* Rows of the five tables in one store and not the other (both ways). */
 #define DIFF_SQL                                                                            \
     "SELECT (SELECT count(*) FROM (SELECT * FROM main.%s EXCEPT SELECT * FROM r.%s))"       \
     " + (SELECT count(*) FROM (SELECT * FROM r.%s EXCEPT SELECT * FROM main.%s))"
 static sqlite3_int64 tables_differ(const char *dir, const char *ref)
 {
     static const char *const tables[] = {"patients", "patient_values", "outcomes",
-                                         "outcome_grades"};
+                                         "outcome_grades", "assessments"};
     char path[256], rpath[256], q[512];
     sqlite3 *db = NULL;
     sqlite3_stmt *s = NULL;
@@ -543,7 +620,7 @@ static sqlite3_int64 tables_differ(const char *dir, const char *ref)
         sqlite3_bind_text(s, 1, rpath, -1, SQLITE_STATIC) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_DONE) {
         diff = 0;
-        for (size_t i = 0; diff >= 0 && i < 4; i++) {
+        for (size_t i = 0; diff >= 0 && i < sizeof tables / sizeof tables[0]; i++) {
             sqlite3_finalize(s);
             s = NULL;
             snprintf(q, sizeof q, DIFF_SQL, tables[i], tables[i], tables[i], tables[i]);
@@ -675,6 +752,7 @@ int main(void)
     test_resume_refusal(dir);
     test_check(dir);
     remove_dir(dir);
+    test_check_assessments();
     test_timeseries();
     test_alloc_fail();
     test_kill();

@@ -54,6 +54,70 @@ its_status its__trial_write_summary_json(FILE *fp, const char *trial_name, size_
 its_status its__trial_write_arms_csv(FILE *fp, const char *const *arm_ids,
                                      const its__trial_summary *s, char *msg, size_t msglen);
 
+/* ---- trial outcomes, figures (issue 11) ----------------------------------- */
+
+/* The code of a best response as stored and written: CR, PR, SD (also for
+ * NON-CR/NON-PD), PD or NE (sqlite_adapter.c). */
+const char *its__response_code(its_response r);
+
+/* dir/name written by fill into a temporary sibling (name.tmp.XXXXXX, mode
+ * 0644) renamed onto dir/name once complete and flushed; nothing is left
+ * behind on failure. ITS_EINVAL (too long a path), ITS_EIO (message in
+ * msg) when the file cannot be created, written or renamed. */
+typedef void (*its__file_fill_fn)(const void *ctx, FILE *fp);
+its_status its__write_file_atomic(const char *dir, const char *name, its__file_fill_fn fill,
+                                  const void *ctx, char *msg, size_t msglen);
+
+/* trial_out.c: DIR/outcomes.csv (docs/trial.md, "Read-outs"), written
+ * atomically: a header and one record per row in the order given, every
+ * column of its__outcome (arm by arm_ids[row.arm]; status by symbolic name;
+ * best response as its__response_code; NaN as an empty field; a worst grade
+ * not graded as an empty field; text fields quoted per RFC 4180). The C
+ * locale while writing. ITS_EINVAL for NULL arguments or an arm out of
+ * range, ITS_EIO when the file cannot be written (message in msg). */
+its_status its__trial_write_outcomes_csv(const char *dir, const char *const *arm_ids,
+                                         size_t n_arms, const its__outcome *rows, size_t n,
+                                         char *msg, size_t msglen);
+
+/* plot_trial.c: the figures of a trial (docs/trial.md, "Figures"). */
+typedef struct its__plot_param {
+    const char *name;     /* any text (drawn as a quoted literal) */
+    const char *unit;     /* NULL or "" for dimensionless */
+    const double *values; /* n drawn values (its__store_values); NaN skipped */
+    size_t n;
+} its__plot_param;
+
+#define ITS__PLOT_TRIAL_FIGS 5       /* trial_km, _waterfall, _swimmer, _spider, _parameters */
+#define ITS__PLOT_TRIAL_MAX_PARAMS 36 /* histograms drawn (the first ones) */
+
+typedef struct its__plot_trial_in {
+    size_t n_arms;
+    const char *const *arm_names;    /* display names, any text */
+    const its__outcome *rows;        /* any order; failed rows are left out */
+    size_t n_rows;
+    const its__trial_summary *summary; /* medians in the KM legends; may be NULL */
+    double horizon_days;             /* time axes, numbers at risk; <= 0: the longest OS */
+    const its__plot_param *params;   /* histograms; none when n_params is 0 */
+    size_t n_params;
+    size_t sample_per_arm;           /* swimmer/spider: the first by patient id; 0:
+                                        30 (<= 2 arms), else max(8, 60 / n_arms) */
+    const char *gnuplot;             /* NULL: gnuplot on PATH */
+    int render;                      /* 0: data and scripts only */
+} its__plot_trial_in;
+
+/* Writes into dir, for each figure NAME, NAME.dat (the numbers drawn; the
+ * Kaplan-Meier figure also trial_km_risk.dat, the numbers at risk), NAME.gp
+ * and, when rendered, NAME.png and NAME.svg. Everything is written into a
+ * temporary directory inside dir (.trial_figures.tmp.XXXXXX), rendered
+ * there and renamed into dir, and the temporary directory removed. Arm and
+ * parameter names reach the scripts only as single-quoted literals. A
+ * missing or failing gnuplot is a note (note, "" when none), not an error.
+ * ITS_EINVAL (message in err) for bad arguments (no arm, NULL arrays, a row
+ * naming an arm out of range), ITS_ENOMEM, ITS_EIO when a file cannot be
+ * written or renamed. Switches to the C locale while writing. */
+its_status its__plot_trial(const char *dir, const its__plot_trial_in *in, char *note,
+                           size_t notelen, char *err, size_t errlen);
+
 /* clinical_out.c: summary section and CSV writers. */
 void its__clin_print(const its_result *res, FILE *fp);
 void its__write_assessments(const its_result *res, FILE *fp);
@@ -92,6 +156,11 @@ its_status its__write_dir_atomic(const char *dir, const its_output_opts *o, its_
 its_status its__write_comparison_files(const its_result *const *res, const char *const *labels,
                                        const char *const *ids, size_t n, const char *tmp,
                                        char *err);
+
+/* plot.c: s as a gnuplot single-quoted string literal (quotes doubled,
+ * control characters as spaces; gnuplot expands neither `backquotes` nor
+ * @macros in it) into buf of n bytes, truncated to fit; returns buf. */
+const char *its__gp_quote(char *buf, size_t n, const char *s);
 
 /* Most scripts its__plot_run writes for one run. */
 #define ITS__PLOT_RUN_MAX 5

@@ -35,7 +35,7 @@
 /* s as a gnuplot single-quoted string literal (a quote doubled, control
  * characters as spaces) into buf; truncated to fit, never inside a doubled
  * quote or a UTF-8 sequence. */
-static const char *q(char *buf, size_t n, const char *s)
+const char *its__gp_quote(char *buf, size_t n, const char *s)
 {
     size_t k = 0;
     if (n < 3) {
@@ -61,6 +61,11 @@ static const char *q(char *buf, size_t n, const char *s)
     buf[k++] = '\'';
     buf[k] = '\0';
     return buf;
+}
+
+static const char *q(char *buf, size_t n, const char *s)
+{
+    return its__gp_quote(buf, n, s);
 }
 
 /* s for a comment: control characters and backslashes as spaces. */

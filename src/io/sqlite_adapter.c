@@ -11,6 +11,7 @@
  * file, and a resumed run recomputes what was lost (every patient's
  * outcome depends on the seed and its index only). */
 #include "io/sqlite_adapter.h"
+#include "io/io.h"
 #include "core/core.h"
 #include "itsim/version.h"
 
@@ -22,8 +23,10 @@
 
 #define ITS__STORE_ERRLEN 1024
 #define ITS__STORE_BUSY_MS 10000
+#define ITS__STR_(x) #x
+#define ITS__STR(x) ITS__STR_(x)
 
-enum { ST_PATIENT, ST_VALUE, ST_OUTCOME, ST_GRADE, ST_SERIES, ST_N };
+enum { ST_PATIENT, ST_VALUE, ST_OUTCOME, ST_GRADE, ST_ASSESS, ST_SERIES, ST_N };
 
 struct its__store {
     sqlite3 *db;
@@ -66,6 +69,10 @@ static const char *const schema_sql =
     "CREATE TABLE outcome_grades (patient INTEGER NOT NULL, arm TEXT NOT NULL,"
     " term TEXT NOT NULL, worst_grade INTEGER NOT NULL CHECK (worst_grade BETWEEN 0 AND 5),"
     " PRIMARY KEY (patient, arm, term),"
+    " FOREIGN KEY (patient, arm) REFERENCES outcomes(patient, arm)) WITHOUT ROWID;"
+    "CREATE TABLE assessments (patient INTEGER NOT NULL, arm TEXT NOT NULL,"
+    " k INTEGER NOT NULL CHECK (k >= 0), day REAL NOT NULL, sum_mm REAL,"
+    " PRIMARY KEY (patient, arm, k),"
     " FOREIGN KEY (patient, arm) REFERENCES outcomes(patient, arm)) WITHOUT ROWID;";
 
 static const char *const timeseries_sql =
@@ -80,6 +87,7 @@ static const char *const insert_sql[ST_N] = {
     "INSERT INTO outcomes VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
     " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
     "INSERT INTO outcome_grades (patient, arm, term, worst_grade) VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO assessments (patient, arm, k, day, sum_mm) VALUES (?1, ?2, ?3, ?4, ?5)",
     "INSERT INTO timeseries (patient, arm, name, t_days, value) VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
@@ -198,7 +206,8 @@ static its_status query_int(its__store *st, const char *sql, sqlite3_int64 *out)
     return rc == SQLITE_OK ? ITS_OK : fail_sql(st, rc, sql);
 }
 
-static const char *response_code(its_response r)
+/* The stored code of a best response (io.h). */
+const char *its__response_code(its_response r)
 {
     switch (r) {
     case ITS_RESP_CR: return "CR";
@@ -214,7 +223,7 @@ static its_response response_of(const unsigned char *code)
 {
     static const its_response all[] = {ITS_RESP_CR, ITS_RESP_PR, ITS_RESP_SD, ITS_RESP_PD};
     for (size_t i = 0; code != NULL && i < sizeof all / sizeof all[0]; i++)
-        if (strcmp((const char *)code, response_code(all[i])) == 0)
+        if (strcmp((const char *)code, its__response_code(all[i])) == 0)
             return all[i];
     return ITS_RESP_NE;
 }
@@ -434,9 +443,10 @@ static its_status check_existing(its__store *st, const char *dir, const its__sto
     if (!resume)
         return fail(st, ITS_EINVAL, "holds a trial already: resume it (--resume), remove it, "
                                     "or use another directory");
-    if (strcmp(version, "1") != 0)
+    if (strcmp(version, ITS__STR(ITS__STORE_SCHEMA_VERSION)) != 0)
         return fail(st, ITS_EINVAL, "written with another schema version of the trial store "
-                                    "(this itsim reads version 1): cannot resume it");
+                                    "(this itsim reads version "
+                                    ITS__STR(ITS__STORE_SCHEMA_VERSION) "): cannot resume it");
     if ((ok = same_trial(st, meta, &same)) != ITS_OK ||
         (ok = meta_text(st, "trial_hash", hash, sizeof hash)) != ITS_OK ||
         (ok = meta_text(st, "seed", seed, sizeof seed)) != ITS_OK)
@@ -551,6 +561,27 @@ static int put_grades(its__store *st, const its__outcome *o)
     return rc;
 }
 
+/* The tumour assessments of one outcome, numbered from 0 (baseline). */
+static int put_assessments(its__store *st, const its__outcome *o)
+{
+    sqlite3_stmt *s = st->stmt[ST_ASSESS];
+    int rc = SQLITE_OK;
+    for (size_t k = 0; rc == SQLITE_OK && k < o->n_assess; k++) {
+        rc = sqlite3_bind_int64(s, 1, o->patient);
+        if (rc == SQLITE_OK)
+            rc = bind_text(s, 2, st->arm_ids[o->arm]);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(s, 3, (sqlite3_int64)k);
+        if (rc == SQLITE_OK)
+            rc = bind_real(s, 4, o->assess_day[k]);
+        if (rc == SQLITE_OK)
+            rc = bind_real(s, 5, o->assess_sum_mm[k]);
+        if (rc == SQLITE_OK)
+            rc = step_reset(s);
+    }
+    return rc;
+}
+
 static int put_series(its__store *st, const its__outcome *o)
 {
     const its__store_series *ts = o->series;
@@ -593,7 +624,7 @@ static int put_outcome(its__store *st, const its__outcome *o)
     if (rc == SQLITE_OK)
         rc = bind_text(s, 4, o->message);
     if (rc == SQLITE_OK)
-        rc = bind_text(s, 5, response_code(o->best));
+        rc = bind_text(s, 5, its__response_code(o->best));
     for (int i = 0; rc == SQLITE_OK && i < 3; i++)
         rc = bind_real(s, 6 + i, reals[i]);
     if (rc == SQLITE_OK)
@@ -614,6 +645,8 @@ static int put_outcome(its__store *st, const its__outcome *o)
         rc = step_reset(s);
     if (rc == SQLITE_OK)
         rc = put_grades(st, o);
+    if (rc == SQLITE_OK)
+        rc = put_assessments(st, o);
     if (rc == SQLITE_OK && o->series != NULL)
         rc = put_series(st, o);
     return rc;
@@ -657,6 +690,8 @@ static its_status check_patient(its__store *st, const its__store_patient *p)
                      "(of %zu)", st->path, p->patient, o->patient, o->arm, st->n_arms);
             return ITS_EINVAL;
         }
+        if (o->n_assess > 0 && (o->assess_day == NULL || o->assess_sum_mm == NULL))
+            return fail(st, ITS_EINVAL, "an outcome's assessments are NULL");
         if (ts != NULL && !st->timeseries)
             return fail(st, ITS_EINVAL, "a time series given, but the trial stores none");
         if (ts != NULL && ((ts->n_times > 0 && ts->times == NULL) ||
@@ -753,8 +788,10 @@ void its__store_rows_free(its__store_rows *r)
         return;
     its__free(r->rows);
     its__free(r->text);
+    its__free(r->assess);
     r->rows = NULL;
     r->text = NULL;
+    r->assess = NULL;
     r->n = 0;
 }
 
@@ -828,6 +865,44 @@ static its_status read_grades(its__store *st, its__store_rows *r)
     return rc == SQLITE_DONE ? ITS_OK : fail_sql(st, rc, "reading the worst grades");
 }
 
+/* The assessments into r->assess (days, then sums), in row order; the rows'
+ * pointers into it. Numbers of one outcome must run 0, 1, ... */
+static its_status read_assessments(its__store *st, its__store_rows *r)
+{
+    sqlite3_stmt *s = NULL;
+    sqlite3_int64 count = 0;
+    size_t j = 0, last = r->n;
+    its_status ok = query_int(st, "SELECT count(*) FROM assessments", &count);
+    int rc;
+    if (ok != ITS_OK || count == 0)
+        return ok;
+    if ((r->assess = its__malloc(2 * (size_t)count * sizeof *r->assess)) == NULL)
+        return fail(st, ITS_ENOMEM, "out of memory reading the assessments");
+    rc = sqlite3_prepare_v2(st->db,
+                            "SELECT s.patient, a.arm, s.k, s.day, s.sum_mm FROM assessments s"
+                            " JOIN arms a ON a.id = s.arm ORDER BY s.patient, a.arm, s.k",
+                            -1, &s, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        size_t i = find_row(r, (long)sqlite3_column_int64(s, 0),
+                            (size_t)sqlite3_column_int64(s, 1));
+        sqlite3_int64 k = sqlite3_column_int64(s, 2);
+        rc = i < r->n && j < (size_t)count && (size_t)k == r->rows[i].n_assess &&
+                     (k == 0 || i == last) ? SQLITE_OK : SQLITE_CORRUPT;
+        if (rc != SQLITE_OK)
+            break;
+        if (k == 0) {
+            r->rows[i].assess_day = r->assess + j;
+            r->rows[i].assess_sum_mm = r->assess + (size_t)count + j;
+        }
+        r->assess[j] = column_real(s, 3);
+        r->assess[(size_t)count + j++] = column_real(s, 4);
+        r->rows[i].n_assess++;
+        last = i;
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? ITS_OK : fail_sql(st, rc, "reading the assessments");
+}
+
 its_status its__store_read(its__store *st, its__store_rows *out)
 {
     sqlite3_stmt *s = NULL;
@@ -868,6 +943,8 @@ its_status its__store_read(its__store *st, its__store_rows *out)
     sqlite3_finalize(s);
     out->n = k;
     ok = rc == SQLITE_DONE ? read_grades(st, out) : fail_sql(st, rc, "reading the outcomes");
+    if (ok == ITS_OK)
+        ok = read_assessments(st, out);
     if (ok != ITS_OK)
         its__store_rows_free(out);
     return ok;
@@ -907,6 +984,14 @@ its_status its__store_check(its__store *st)
         return ok;
     if (bad > 0)
         return fail(st, ITS_ECHECK, "a patient is stored without all its outcomes");
+    if ((ok = query_int(st, "SELECT count(*) FROM assessments s WHERE s.k > 0 AND NOT EXISTS"
+                            " (SELECT 1 FROM assessments p WHERE p.patient = s.patient"
+                            " AND p.arm = s.arm AND p.k = s.k - 1 AND p.day <= s.day)",
+                        &bad)) != ITS_OK)
+        return ok;
+    if (bad > 0)
+        return fail(st, ITS_ECHECK, "an outcome's assessments are not numbered 0, 1, ... "
+                                    "in time order");
     return ITS_OK;
 }
 

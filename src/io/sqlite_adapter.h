@@ -27,7 +27,7 @@
 /* The file in the trial's directory, and the version of its schema
  * (stored in the `trial` table; a store of another version is refused). */
 #define ITS__STORE_FILE "trial.sqlite"
-#define ITS__STORE_SCHEMA_VERSION 1
+#define ITS__STORE_SCHEMA_VERSION 2
 
 typedef struct its__store its__store;
 
@@ -81,11 +81,12 @@ void its__store_close(its__store *st);
 /* The last error on st ("" if none); a static text for NULL. */
 const char *its__store_errmsg(const its__store *st);
 
-/* Store n patients in one transaction: all of them, or (on any error)
- * none. Only bound values reach SQL. ITS_EINVAL for an arm index out of
- * range, an outcome of another patient, a series without the timeseries
- * table, or a constraint (patient stored twice, value outside its
- * domain). */
+/* Store n patients in one transaction (outcomes with their worst grades,
+ * assessments and series): all of them, or (on any error) none. Only
+ * bound values reach SQL. ITS_EINVAL for an arm index out of range, an
+ * outcome of another patient, assessments or a series with NULL arrays, a
+ * series without the timeseries table, or a constraint (patient stored
+ * twice, value outside its domain, an assessment's day NaN). */
 its_status its__store_write(its__store *st, const its__store_patient *p, size_t n);
 
 /* The patients stored complete (a patient row with all its outcome rows),
@@ -94,11 +95,13 @@ its_status its__store_write(its__store *st, const its__store_patient *p, size_t 
 its_status its__store_complete(its__store *st, long **ids, size_t *n);
 
 /* Outcomes read back in patient, then arm order. rows[i].message points
- * into the same block; its__store_rows_free frees it. */
+ * into text, rows[i].assess_day and assess_sum_mm (the `assessments`
+ * table, baseline first) into assess; its__store_rows_free frees both. */
 typedef struct its__store_rows {
     its__outcome *rows;
     size_t n;
-    char *text; /* the messages */
+    char *text;     /* the messages */
+    double *assess; /* the assessments' days, then their sums (NULL: none) */
 } its__store_rows;
 
 its_status its__store_read(its__store *st, its__store_rows *out);
@@ -115,8 +118,9 @@ its_status its__store_values(its__store *st, const char *name, long **patients,
                              double **values, size_t *n);
 
 /* SQLite's integrity check and the store's own: every patient with all
- * its outcomes and grades referring to stored rows. ITS_OK or ITS_ECHECK
- * with the first problem on the handle. */
+ * its outcomes, grades and assessments referring to stored rows, the
+ * assessments of an outcome numbered 0, 1, ... with days not decreasing.
+ * ITS_OK or ITS_ECHECK with the first problem on the handle. */
 its_status its__store_check(its__store *st);
 
 /* The FNV-1a 64-bit hash of text, as stored (16 lowercase hex digits

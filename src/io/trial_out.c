@@ -5,7 +5,11 @@
  * from its__trial_summarise (src/run/trial_summary.c). */
 #include "io/io.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The landmark suffixes of pfs_at / os_at (6, 12, 24 months). */
 static const char *const landmark_key[ITS__SUMMARY_NLANDMARKS] = {"6m", "12m", "24m"};
@@ -259,4 +263,115 @@ its_status its__trial_write_arms_csv(FILE *fp, const char *const *arm_ids,
     }
     its__c_locale_leave(&g);
     return finish(fp, "arms.csv", msg, msglen);
+}
+
+/* ---- outcomes.csv ---------------------------------------------------------- */
+
+its_status its__write_file_atomic(const char *dir, const char *name, its__file_fill_fn fill,
+                                  const void *ctx, char *msg, size_t msglen)
+{
+    char path[4096], tmp[4160], eb[128];
+    int fd, bad;
+    FILE *fp;
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        its__fmt(msg, msglen, "%s/%s: path too long", dir, name);
+        return ITS_EINVAL;
+    }
+    its__fmt(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
+    if ((fd = mkstemp(tmp)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
+        its__errno_text(errno, eb, sizeof eb);
+        its__fmt(msg, msglen, "%s: cannot write: %s", path, eb);
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        return ITS_EIO;
+    }
+    (void)fchmod(fd, 0644);
+    fill(ctx, fp);
+    bad = fflush(fp) != 0 || ferror(fp);
+    bad = fclose(fp) != 0 || bad;
+    if (bad || rename(tmp, path) != 0) {
+        its__errno_text(errno ? errno : EIO, eb, sizeof eb);
+        its__fmt(msg, msglen, "%s: write failed: %s", path, eb);
+        unlink(tmp);
+        return ITS_EIO;
+    }
+    return ITS_OK;
+}
+
+typedef struct outcomes_ctx {
+    const char *const *arm_ids;
+    const its__outcome *rows;
+    size_t n;
+} outcomes_ctx;
+
+static void outcomes_header(FILE *fp)
+{
+    static const char *const stats[] = {"steps", "rhs_evals", "jac_evals", "lin_setups",
+                                        "err_test_fails", "nonlin_iters", "nonlin_conv_fails",
+                                        "root_evals", "segments", "extinctions",
+                                        "clip_restarts"};
+    fputs("patient,arm,status,message,best_response,best_change,ttr_days,dor_days,dor_event,"
+          "pfs_days,pfs_event,os_days,os_event,doses_planned,doses_given,doses_reduced,"
+          "doses_held", fp);
+    for (int k = 0; k < ITS_AE_NTERMS; k++)
+        fprintf(fp, ",worst_grade_%s", its_ae_term_id((its_ae_term)k));
+    for (size_t k = 0; k < sizeof stats / sizeof *stats; k++)
+        fprintf(fp, ",%s", stats[k]);
+    fputs(",t_reached_days,n_assessments\n", fp);
+}
+
+static void outcomes_fill(const void *ctx, FILE *fp)
+{
+    const outcomes_ctx *c = ctx;
+    its__c_locale g;
+    its__c_locale_enter(&g);
+    outcomes_header(fp);
+    for (size_t i = 0; i < c->n; i++) {
+        const its__outcome *o = &c->rows[i];
+        const its_stats *x = &o->stats;
+        fprintf(fp, "%ld,", o->patient);
+        its__csv_text(fp, c->arm_ids[o->arm]);
+        fprintf(fp, ",%s,", its_status_name(o->status));
+        its__csv_text(fp, o->message != NULL ? o->message : "");
+        fprintf(fp, ",%s", its__response_code(o->best));
+        csv_num(fp, o->best_change);
+        csv_num(fp, o->ttr_days);
+        csv_num(fp, o->dor_days);
+        fprintf(fp, ",%d", o->dor_event);
+        csv_num(fp, o->pfs_days);
+        fprintf(fp, ",%d", o->pfs_event);
+        csv_num(fp, o->os_days);
+        fprintf(fp, ",%d,%ld,%ld,%ld,%ld", o->os_event, o->doses_planned, o->doses_given,
+                o->doses_reduced, o->doses_held);
+        for (int k = 0; k < ITS_AE_NTERMS; k++)
+            o->worst_grade[k] >= 0 ? fprintf(fp, ",%d", o->worst_grade[k]) : fputc(',', fp);
+        fprintf(fp, ",%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld", x->steps, x->rhs_evals,
+                x->jac_evals, x->lin_setups, x->err_test_fails, x->nonlin_iters,
+                x->nonlin_conv_fails, x->root_evals, x->segments, x->extinctions,
+                x->clip_restarts);
+        csv_num(fp, x->t_reached);
+        fprintf(fp, ",%zu\n", o->n_assess);
+    }
+    its__c_locale_leave(&g);
+}
+
+its_status its__trial_write_outcomes_csv(const char *dir, const char *const *arm_ids,
+                                         size_t n_arms, const its__outcome *rows, size_t n,
+                                         char *msg, size_t msglen)
+{
+    outcomes_ctx c = {arm_ids, rows, n};
+    if (dir == NULL || arm_ids == NULL || (n > 0 && rows == NULL)) {
+        its__fmt(msg, msglen, "outcomes.csv: NULL argument");
+        return ITS_EINVAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].arm >= n_arms || arm_ids[rows[i].arm] == NULL) {
+            its__fmt(msg, msglen, "outcomes.csv: row %zu (patient %ld) names arm %zu of %zu", i,
+                     rows[i].patient, rows[i].arm, n_arms);
+            return ITS_EINVAL;
+        }
+    }
+    return its__write_file_atomic(dir, "outcomes.csv", outcomes_fill, &c, msg, msglen);
 }
