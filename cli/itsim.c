@@ -652,6 +652,8 @@ static int cmd_trial(int argc, char **argv)
         its_trial_free(t);
         return exit_code(st);
     }
+    if (its_trial_note(t)[0])
+        fprintf(stderr, "itsim: %s\n", its_trial_note(t));
     st = its_trial_print_summary(t, dir, stdout);
     fflush(stdout);
     if (st != ITS_OK)

@@ -97,6 +97,10 @@ void its_trial_opts_default(its_trial_opts *o);
  * written), ITS_ENOMEM. */
 its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o);
 
+/* A note of the last its_trial_run, "" if none (e.g. why the figures were
+ * not rendered: gnuplot missing). Owned by the handle. */
+const char *its_trial_note(const its_trial *t);
+
 /* Print the read-outs of the trial stored in dir as a table to fp.
  * ITS_OK, ITS_EIO, ITS_EINVAL (no trial stored there), ITS_ENOMEM;
  * message in its_trial_errmsg. */

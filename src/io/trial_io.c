@@ -191,53 +191,6 @@ static its_status run_into_store(its_trial *t, its__store *store, const its_tria
 
 /* ---- read-outs -------------------------------------------------------------- */
 
-typedef its_status (*file_fn)(FILE *fp, const void *ctx, char *msg, size_t msglen);
-
-/* Write DIR/NAME through a temporary file in DIR, renamed when complete
- * (removed on any failure or when cancelled). */
-static its_status write_atomic(const char *dir, const char *name, file_fn fn, const void *ctx,
-                               const volatile sig_atomic_t *cancel, char *msg, size_t msglen)
-{
-    char tmp[4096], path[4096], eb[128];
-    its_status st;
-    FILE *fp;
-    int fd;
-    if (cancel && *cancel)
-        return ITS_ECANCELLED;
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path ||
-        (size_t)snprintf(tmp, sizeof tmp, "%s/.%s.tmp.XXXXXX", dir, name) >= sizeof tmp) {
-        its__fmt(msg, msglen, "%s: path too long", dir);
-        return ITS_EIO;
-    }
-    fd = mkstemp(tmp);
-    if (fd < 0 || !(fp = fdopen(fd, "w"))) {
-        its__errno_text(errno, eb, sizeof eb);
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        its__fmt(msg, msglen, "%s: cannot create: %s", path, eb);
-        return ITS_EIO;
-    }
-    (void)fchmod(fd, 0644);
-    st = fn(fp, ctx, msg, msglen);
-    if (fclose(fp) != 0 && st == ITS_OK) {
-        its__errno_text(errno, eb, sizeof eb);
-        its__fmt(msg, msglen, "%s: write failed: %s", path, eb);
-        st = ITS_EIO;
-    }
-    if (st == ITS_OK && cancel && *cancel)
-        st = ITS_ECANCELLED;
-    if (st == ITS_OK && rename(tmp, path) != 0) {
-        its__errno_text(errno, eb, sizeof eb);
-        its__fmt(msg, msglen, "%s: cannot rename %s: %s", path, tmp, eb);
-        st = ITS_EIO;
-    }
-    if (st != ITS_OK)
-        unlink(tmp);
-    return st;
-}
-
 /* What the read-outs are made of: the stored rows and their summary. */
 typedef struct readouts {
     const its_trial *t;
@@ -248,18 +201,20 @@ typedef struct readouts {
     double horizon_days;
 } readouts;
 
-static its_status put_summary(FILE *fp, const void *ctx, char *msg, size_t msglen)
+static void put_summary(const void *ctx, FILE *fp)
 {
     const readouts *r = ctx;
-    return its__trial_write_summary_json(fp, its_trial_name(r->t), (size_t)r->patients,
-                                         (size_t)r->accepted, (size_t)r->failures,
-                                         r->horizon_days, r->ids, &r->sum, msg, msglen);
+    char msg[256];
+    (void)its__trial_write_summary_json(fp, its_trial_name(r->t), (size_t)r->patients,
+                                        (size_t)r->accepted, (size_t)r->failures,
+                                        r->horizon_days, r->ids, &r->sum, msg, sizeof msg);
 }
 
-static its_status put_arms(FILE *fp, const void *ctx, char *msg, size_t msglen)
+static void put_arms(const void *ctx, FILE *fp)
 {
     const readouts *r = ctx;
-    return its__trial_write_arms_csv(fp, r->ids, &r->sum, msg, msglen);
+    char msg[256];
+    (void)its__trial_write_arms_csv(fp, r->ids, &r->sum, msg, sizeof msg);
 }
 
 static void readouts_free(readouts *r)
@@ -304,18 +259,81 @@ static its_status readouts_make(its_trial *t, its__store *store, readouts *r)
                                 &r->sum, t->err, sizeof t->err);
 }
 
+/* The figures: Kaplan-Meier, waterfall, swimmer, spider and the drawn
+ * parameters (the population's, not the covariates). */
+static its_status write_figures(its_trial *t, its__store *store, const char *dir,
+                                const readouts *r)
+{
+    its__plot_trial_in in;
+    its__plot_param *par = NULL;
+    const char **names = its__calloc(t->spec->n_arms + 1, sizeof *names);
+    size_t i, np = t->pop ? its__population_size(t->pop) : 0;
+    char note[512];
+    its_status st = names ? ITS_OK : ITS_ENOMEM;
+
+    if (np > ITS__PLOT_TRIAL_MAX_PARAMS)
+        np = ITS__PLOT_TRIAL_MAX_PARAMS;
+    if (st == ITS_OK && np > 0 && !(par = its__calloc(np, sizeof *par)))
+        st = ITS_ENOMEM;
+    for (i = 0; st == ITS_OK && i < np; i++) {
+        const its_param_def *pd = &t->model->params[its__population_param(t->pop, i)];
+        long *ids = NULL;
+        par[i].name = pd->name;
+        par[i].unit = pd->unit;
+        st = its__store_values(store, pd->name, &ids, (double **)&par[i].values, &par[i].n);
+        its__free(ids);
+        if (st != ITS_OK)
+            its__fmt(t->err, sizeof t->err, "%s", its__store_errmsg(store));
+    }
+    for (i = 0; st == ITS_OK && i < t->spec->n_arms; i++)
+        names[i] = its_trial_arm_name(t, i);
+    if (st == ITS_OK) {
+        memset(&in, 0, sizeof in);
+        in.n_arms = t->spec->n_arms;
+        in.arm_names = names;
+        in.rows = r->rows.rows;
+        in.n_rows = r->rows.n;
+        in.summary = &r->sum;
+        in.horizon_days = r->horizon_days;
+        in.params = par;
+        in.n_params = np;
+        in.render = 1;
+        note[0] = '\0';
+        st = its__plot_trial(dir, &in, note, sizeof note, t->err, sizeof t->err);
+        if (st == ITS_OK && note[0])
+            its__fmt(t->note, sizeof t->note, "%s", note);
+    }
+    for (i = 0; par && i < np; i++)
+        its__free((void *)par[i].values);
+    its__free(par);
+    its__free(names);
+    return st;
+}
+
 static its_status write_readouts(its_trial *t, its__store *store, const char *dir,
                                  const its_trial_opts *o)
 {
     readouts r;
     its_status st = readouts_make(t, store, &r);
     if (st == ITS_OK)
-        st = write_atomic(dir, "summary.json", put_summary, &r, o->cancel, t->err,
-                          sizeof t->err);
+        st = its__write_file_atomic(dir, "summary.json", put_summary, &r, t->err,
+                                    sizeof t->err);
     if (st == ITS_OK)
-        st = write_atomic(dir, "arms.csv", put_arms, &r, o->cancel, t->err, sizeof t->err);
+        st = its__write_file_atomic(dir, "arms.csv", put_arms, &r, t->err, sizeof t->err);
+    if (st == ITS_OK)
+        st = its__trial_write_outcomes_csv(dir, r.ids, t->spec->n_arms, r.rows.rows, r.rows.n,
+                                           t->err, sizeof t->err);
+    if (st == ITS_OK && o->figures && !(o->cancel && *o->cancel))
+        st = write_figures(t, store, dir, &r);
+    if (st == ITS_OK && o->cancel && *o->cancel)
+        st = ITS_ECANCELLED;
     readouts_free(&r);
     return st;
+}
+
+const char *its_trial_note(const its_trial *t)
+{
+    return t ? t->note : "";
 }
 
 its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
@@ -332,6 +350,7 @@ its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
     if (!t)
         return ITS_EINVAL;
     t->err[0] = '\0';
+    t->note[0] = '\0';
     if (!dir)
         return ITS_EINVAL;
     if (!o) {

@@ -456,6 +456,7 @@ struct its_trial {
     size_t *strata_index;       /* spec->n_strata draw indices */
     void *draw_spec;            /* covariates and lesions (trial_file.c) */
     char err[ITS__ERRLEN];
+    char note[512];             /* of the last run (io: figures not rendered) */
 };
 
 /* Read a trial file with the loader (text of len bytes, name for messages
