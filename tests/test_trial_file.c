@@ -336,6 +336,25 @@ static void test_resolution(const its_trial *t)
     if (p0.n_doses > 0)
         its_test_rel(p0.doses[0].rate / p1.doses[0].rate, 70.0 / w1, 1e-12,
                      "without an override, the file's default 70 kg");
+    {
+        its_scenario *u = its__scenario_untreated(t->sc);
+        its__plan pu;
+        its__scenario_set_patient(u, &d1->ovr);
+        its_test_true(u && its__scenario_plan(u, &pu) == ITS_OK && pu.n_doses == 0 &&
+                      pu.n_therapy == 0 && pu.model == p1.model &&
+                      memcmp(pu.initial, p1.initial, p1.model->n_states * sizeof *pu.initial) == 0,
+                      "the untreated copy: no therapy, the same patient and initial state");
+        its__plan_clear(&pu);
+        its__scenario_arm_free(u);
+    }
+    {
+        its_status st;
+        its__alloc_fail_at(1, 0);
+        st = its__trial_draw(t, 11, 2, d1, msg, sizeof msg);
+        its_test_true(st == ITS_OK && its__alloc_count() == 0, "a draw allocates nothing (%ld)",
+                      its__alloc_count());
+        its__alloc_fail_at(0, 0);
+    }
     its__plan_clear(&p0);
     its__plan_clear(&p1);
     its__plan_clear(&p2);

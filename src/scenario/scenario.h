@@ -260,7 +260,9 @@ typedef struct its__population its__population;
 /* Read the section whose value is node of doc (the mapping under
  * `population:`) against model m; file names the trial file in messages
  * ("FILE:LINE:COL: KEY: message", KEY e.g.
- * "population.parameters.tmb.median"). ITS_OK with *out (free with
+ * "population.parameters.tmb.median"). The keys covariates and lesions
+ * are accepted and left to trial_file.c; parameters may then be absent
+ * (an empty population: the model's defaults). ITS_OK with *out (free with
  * its__population_free); ITS_EPARSE (a missing, unknown or duplicate key,
  * an unknown distribution, a malformed list or matrix), ITS_ENOTFOUND (not
  * a parameter of m; a correlated name not among the parameters),
