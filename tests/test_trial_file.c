@@ -391,6 +391,18 @@ static void test_examples(void)
             for (i = 0; i < 200; i++)
                 ok += its__trial_draw(t, (uint64_t)i, 0, d, msg, sizeof msg) == ITS_OK;
             its_test_true(ok == 200, "%s: 200 patients drawn (%ld accepted)", e->d_name, ok);
+            ok = 0;
+            for (i = 0; i < 20; i++) {
+                size_t a;
+                its__trial_draw(t, (uint64_t)i, 0, d, msg, sizeof msg);
+                for (a = 0; a < its_trial_arm_count(t); a++) {
+                    its__plan pl;
+                    ok += plan_of(t, a, &d->ovr, &pl) == ITS_OK;
+                    its__plan_clear(&pl);
+                }
+            }
+            its_test_true(ok == 20 * (long)its_trial_arm_count(t),
+                          "%s: every arm of 20 drawn patients resolves", e->d_name);
         }
         its__patient_draw_free(d);
         its_trial_free(t);
