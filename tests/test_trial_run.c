@@ -289,8 +289,42 @@ static void test_rows_kept_or_not(void)
     its_trial_free(t);
 }
 
+/* Every allocation of running a trial (runner, workers, sink, read-outs)
+ * failing in turn: ITS_ENOMEM or success, never a crash or a leak (ASan),
+ * and a later run in the same directory (resume) still completes. */
+static void test_alloc_fail(void)
+{
+    char d[256];
+    its_trial *t = load(2, "paired", NULL);
+    its_trial_opts o;
+    long n, total = 0, bad = 0, ok_runs = 0;
+    its_status st = ITS_ENOMEM;
+    tmpdir(d, sizeof d, "alloc");
+    its_trial_opts_default(&o);
+    o.figures = 0;
+    o.resume = 1;
+    for (n = 1; n < 100000 && st == ITS_ENOMEM; n++) {
+        rmdir_all(d);
+        its__alloc_fail_at(n, 0);
+        st = its_trial_run(t, d, &o);
+        its__alloc_fail_at(0, 0);
+        total++;
+        if (st == ITS_OK)
+            ok_runs++;
+        else if (st != ITS_ENOMEM)
+            bad++, fprintf(stderr, "allocation %ld: %s: %s\n", n, its_status_name(st),
+                           its_trial_errmsg(t));
+    }
+    its_test_true(ok_runs == 1 && bad == 0 && total > 20,
+                  "each of %ld allocations of a trial run failing gives ENOMEM (%ld other)",
+                  total - 1, bad);
+    rmdir_all(d);
+    its_trial_free(t);
+}
+
 int main(void)
 {
+    test_alloc_fail();
     test_rows_kept_or_not();
     test_threads_and_resume();
     test_randomised();
