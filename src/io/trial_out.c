@@ -135,6 +135,8 @@ static void json_comparison(FILE *fp, const char *const *arm_ids, const its__arm
     its__json_num(fp, c->logrank_p_os);
     json_est(fp, nl, "hr_os", c->hr_os);
     json_est(fp, nl, "hr_pfs", c->hr_pfs);
+    json_est(fp, nl, "hr_os_conditional", c->hr_os_conditional);
+    json_est(fp, nl, "hr_pfs_conditional", c->hr_pfs_conditional);
     json_est(fp, nl, "orr_difference", c->orr_diff);
     fputc('}', fp);
 }
