@@ -379,6 +379,8 @@ static void test_json(const its__trial_summary *s)
                           && pool[c].type == J_STR && !strcmp(pool[c].str, decoded_id(x->b))
                           && same_num(jget(o, "logrank_p_pfs"), x->logrank_p_pfs)
                           && same_num(jget(o, "logrank_p_os"), x->logrank_p_os)
+                          && same_num(jget(o, "robust_score_p_pfs"), x->robust_score_p_pfs)
+                          && same_num(jget(o, "robust_score_p_os"), x->robust_score_p_os)
                           && same_est(o, "hr_os", x->hr_os) && same_est(o, "hr_pfs", x->hr_pfs)
                           && same_est(o, "hr_os_conditional", x->hr_os_conditional)
                           && same_est(o, "hr_pfs_conditional", x->hr_pfs_conditional)
@@ -417,8 +419,11 @@ static void test_json_paired(void)
                       && same_est(o, "hr_os", s.comparisons[0].hr_os)
                       && same_est(o, "hr_pfs", s.comparisons[0].hr_pfs)
                       && same_est(o, "hr_os_conditional", s.comparisons[0].hr_os_conditional)
-                      && same_est(o, "hr_pfs_conditional", s.comparisons[0].hr_pfs_conditional),
-                  "paired: stratified true, marginal and conditional HRs read back");
+                      && same_est(o, "hr_pfs_conditional", s.comparisons[0].hr_pfs_conditional)
+                      && same_num(jget(o, "robust_score_p_os"), s.comparisons[0].robust_score_p_os)
+                      && isfinite(s.comparisons[0].robust_score_p_os),
+                  "paired: stratified true, marginal and conditional HRs and the robust score "
+                  "p read back");
     its_test_true(lo >= 0 && pool[lo].type == J_NUM && cond >= 0 && pool[cond].type == J_NULL,
                   "paired, arms 0-1 ordered alike in every patient: marginal HR a number, "
                   "conditional null");

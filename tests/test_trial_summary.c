@@ -233,12 +233,17 @@ static void test_compare(const its__outcome *rows, size_t n, const its__trial_su
                           "paired %s: conditional HR %.4f as its_cox_binary with strata = "
                           "patient (differs from the marginal)", what ? "OS" : "PFS",
                           cond.hr.value);
+            its_test_true((what == 0 ? c->robust_score_p_pfs : c->robust_score_p_os)
+                              == cox.robust_score_p && isfinite(cox.robust_score_p),
+                          "paired %s: robust score p %.4f of the marginal model",
+                          what ? "OS" : "PFS", cox.robust_score_p);
             its_test_true(cox.hr.ci_low != exp(cox.beta - 1.959963984540054 * cox.se),
                           "paired %s: the marginal CI uses the robust se %.4f, not the model "
                           "se %.4f", what ? "OS" : "PFS", cox.robust_se, cox.se);
         } else {
-            its_test_true(isnan(c->hr_pfs_conditional.value) && isnan(c->hr_os_conditional.ci_low),
-                          "randomised: no conditional HR (NaN)");
+            its_test_true(isnan(c->hr_pfs_conditional.value) && isnan(c->hr_os_conditional.ci_low)
+                              && isnan(c->robust_score_p_os) && isnan(c->robust_score_p_pfs),
+                          "randomised: no conditional HR, no robust score p (NaN)");
         }
     }
     its_prop_diff_interval(2, PER_ARM, 5, PER_ARM, 0.95, &d, NULL, 0);

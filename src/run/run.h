@@ -185,6 +185,9 @@ typedef struct its__arm_comparison {
     its_estimate hr_pfs, hr_os;         /* NaN: not estimable */
     its_estimate orr_diff;              /* Newcombe's hybrid score interval */
     its_estimate hr_pfs_conditional, hr_os_conditional; /* paired only; NaN otherwise */
+    /* paired only: the robust score test (patient clusters) of the marginal
+     * model, beta = 0 (R's coxph(...)$rscore); NaN otherwise */
+    double robust_score_p_pfs, robust_score_p_os;
 } its__arm_comparison;
 
 typedef struct its__trial_summary {

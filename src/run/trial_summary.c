@@ -201,7 +201,7 @@ static size_t gather_pair(const its__outcome *rows, size_t n, size_t a, size_t b
  * paired and marginal: unstratified with patient clusters (robust CI);
  * paired and conditional: stratified by patient; otherwise unstratified. */
 static its_status cox_hr(const work *w, size_t m, int paired, int conditional, its_estimate *hr,
-                         char *msg, size_t msglen)
+                         double *robust_p, char *msg, size_t msglen)
 {
     its_cox_result cox;
     its_status st;
@@ -214,6 +214,8 @@ static its_status cox_hr(const work *w, size_t m, int paired, int conditional, i
                             &cox, msg, msglen);
     if (st == ITS_OK)
         *hr = cox.hr;
+    if (st == ITS_OK && robust_p != NULL)
+        *robust_p = cox.robust_score_p;
     return st == ITS_ERANGE ? ITS_OK : st;
 }
 
@@ -227,8 +229,9 @@ static its_status compare_endpoint(const its__outcome *rows, size_t n, its__arm_
     double *p = what == 0 ? &c->logrank_p_pfs : &c->logrank_p_os;
     its_estimate *hr = what == 0 ? &c->hr_pfs : &c->hr_os;
     its_estimate *hr_cond = what == 0 ? &c->hr_pfs_conditional : &c->hr_os_conditional;
+    double *robust_p = what == 0 ? &c->robust_score_p_pfs : &c->robust_score_p_os;
 
-    *p = NAN;
+    *p = *robust_p = NAN;
     nan_est(hr);
     nan_est(hr_cond);
     if (m == 0)
@@ -238,9 +241,9 @@ static its_status compare_endpoint(const its__outcome *rows, size_t n, its__arm_
         *p = lr.p;
     else if (st != ITS_ERANGE)
         return st;
-    st = cox_hr(w, m, c->stratified, 0, hr, msg, msglen);
+    st = cox_hr(w, m, c->stratified, 0, hr, robust_p, msg, msglen);
     if (st == ITS_OK && c->stratified)
-        st = cox_hr(w, m, 1, 1, hr_cond, msg, msglen);
+        st = cox_hr(w, m, 1, 1, hr_cond, NULL, msg, msglen);
     return st;
 }
 
