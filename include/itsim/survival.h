@@ -4,7 +4,8 @@
  * hybrid score interval), the Kaplan-Meier estimator with Greenwood
  * standard errors and Brookmeyer-Crowley confidence intervals of its
  * quantiles, the log-rank test and the Cox proportional-hazards model with
- * one binary covariate. The survival functions reproduce R's survival
+ * one binary covariate, with its cluster-robust (sandwich) variance for
+ * paired data. The survival functions reproduce R's survival
  * package (survfit with its defaults, survdiff, coxph): tests/r/ compares
  * them with R to 1e-6. Methods and their sources: docs/trial.md,
  * "Statistics".
@@ -13,7 +14,8 @@
  * are plain arrays: time[i] >= 0 (any one time unit; results are in the
  * same unit), event[i] 1 for an event and 0 for a censored time, group[i]
  * 0 or 1 (the arm; hazard ratios are group 1 against group 0), and
- * strata[i] any integer naming a stratum, or strata == NULL for none.
+ * strata[i] any integer naming a stratum, or strata == NULL for none;
+ * cluster[i] any integer naming a cluster (its_cox_binary_robust).
  * Confidence levels are two-sided, in (0, 1) (0.95 for 95 %). */
 #ifndef ITSIM_SURVIVAL_H
 #define ITSIM_SURVIVAL_H

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: trial statistics (include/itsim/survival.h): Wilson and Newcombe
  * intervals, Kaplan-Meier with Brookmeyer-Crowley quantile intervals, the
- * log-rank test and the Cox model with one binary covariate. The rules
- * follow R's survival package (survfit, quantile.survfit, summary.survfit,
- * survdiff, coxph) so that tests/r/ can compare them to 1e-6; methods and
+ * log-rank test and the Cox model with one binary covariate, with its
+ * cluster-robust variance. The rules follow R's survival package (survfit,
+ * quantile.survfit, summary.survfit, survdiff, coxph with cluster()) so that tests/r/ can compare them to 1e-6; methods and
  * sources in docs/trial.md. */
 #include "clinical/clinical.h"
 #include "core/gsl_adapter.h"
