@@ -6,7 +6,9 @@
  * tolerance 1e-9 relative: the same arithmetic in another order), hand-
  * checkable curves for the median rules (plateaus at exactly 0.5), the
  * Wilson interval of R's prop.test and Newcombe's (1998) worked example
- * (published to 4 decimals), bad input and allocation failure. The
+ * (published to 4 decimals), the cluster-robust Cox variance on aml and
+ * on a paired design with a monotone stratified likelihood (R's coxph with
+ * cluster()), bad input and allocation failure. The
  * comparison with R on larger random tables is tests/r/ (ctest
  * survival_vs_r). */
 #include <math.h>
@@ -150,6 +152,92 @@ static void test_compare_aml(void)
     its_test_rel(c.hr.ci_high, 6.740992526166754, RTOL, "Breslow HR upper");
 }
 
+/* The cluster-robust variance on aml. R: coxph(Surv(time, status) ~ x,
+ * data = aml, robust = TRUE) (every row its own cluster) and with +
+ * cluster(cl), cl pairing row i of each arm (the 12th Nonmaintained row
+ * alone): clusters of sizes 2 and 1. */
+static const int AML_CL[23] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1,
+                               2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+
+static void test_cox_robust_aml(void)
+{
+    its_cox_result c, s;
+    int single[23], i, rev_x[23], rev_e[23], rev_cl[23];
+    double rev_t[23];
+    char msg[200];
+    its_test_true(its_cox_binary_robust(AML_T, AML_E, AML_X, NULL, NULL, 23, ITS_TIES_EFRON,
+                                        0.95, &c, msg, sizeof msg) == ITS_OK,
+                  "robust Cox: %s", msg);
+    its_test_rel(c.beta, 0.9155325750147176, RTOL, "robust: beta as without");
+    its_test_rel(c.se, 0.5119342751720054, RTOL, "robust: se keeps the model-based one");
+    its_test_rel(c.robust_se, 0.4645092044555940, RTOL, "robust se (R robust = TRUE)");
+    its_test_rel(c.hr.ci_low, 1.0051243485869659, RTOL, "HR lower from the robust se");
+    its_test_rel(c.hr.ci_high, 6.2087146027481515, RTOL, "HR upper from the robust se");
+    its_test_rel(c.robust_score, 4.6914327278330150, RTOL, "robust score test");
+    its_test_rel(c.p, 0.0487275860642226, RTOL, "Wald p with the robust se");
+    its_test_true(c.clusters == 23, "23 singleton clusters, got %ld", c.clusters);
+    /* independent rows: the sandwich estimates the same variance as the
+     * model (here 0.46 against 0.51: same order, within a factor 2) */
+    its_test_true(c.robust_se > 0.5 * c.se && c.robust_se < 2.0 * c.se,
+                  "independent data: robust se %g near the model se %g", c.robust_se, c.se);
+    for (i = 0; i < 23; i++)
+        single[i] = 100 - 3 * i;
+    its_cox_binary_robust(AML_T, AML_E, AML_X, NULL, single, 23, ITS_TIES_EFRON, 0.95, &s, NULL,
+                          0);
+    its_test_rel(s.robust_se, c.robust_se, 1e-12, "explicit singleton clusters = NULL");
+    its_test_rel(s.robust_score, c.robust_score, 1e-12, "... and the same robust score");
+    its_cox_binary_robust(AML_T, AML_E, AML_X, NULL, AML_CL, 23, ITS_TIES_EFRON, 0.95, &c, msg,
+                          sizeof msg);
+    its_test_rel(c.robust_se, 0.300977581530325, RTOL, "pairs as clusters: robust se (R)");
+    its_test_rel(c.hr.ci_low, 1.384899197027980, RTOL, "pairs: HR lower (R)");
+    its_test_rel(c.hr.ci_high, 4.506125957789501, RTOL, "pairs: HR upper (R)");
+    its_test_rel(c.robust_score, 6.847222991293137, RTOL, "pairs: robust score (R)");
+    its_test_true(c.clusters == 12, "12 clusters, got %ld", c.clusters);
+    its_cox_binary_robust(AML_T, AML_E, AML_X, NULL, AML_CL, 23, ITS_TIES_BRESLOW, 0.95, &s,
+                          NULL, 0);
+    its_test_rel(s.beta, 0.90421972368570, RTOL, "pairs, Breslow: beta (R)");
+    its_test_rel(s.robust_se, 0.30237329782798, RTOL, "pairs, Breslow: robust se (R)");
+    its_test_rel(s.robust_score, 6.76098031531449, RTOL, "pairs, Breslow: robust score (R)");
+    /* the rows in reverse order: the same fit */
+    for (i = 0; i < 23; i++) {
+        rev_t[i] = AML_T[22 - i];
+        rev_e[i] = AML_E[22 - i];
+        rev_x[i] = AML_X[22 - i];
+        rev_cl[i] = AML_CL[22 - i];
+    }
+    its_cox_binary_robust(rev_t, rev_e, rev_x, NULL, rev_cl, 23, ITS_TIES_EFRON, 0.95, &s, NULL,
+                          0);
+    its_test_rel(s.robust_se, c.robust_se, 1e-12, "row order: the same robust se");
+    its_test_rel(s.beta, c.beta, 1e-12, "row order: the same beta");
+}
+
+/* A paired design as a deterministic virtual trial makes it: arm 1 gives
+ * every patient 1.5 times his arm-0 time (a tie at 90 across patients).
+ * Stratified by patient the likelihood is monotone (R: beta -21.2 with a
+ * warning): ERANGE here; the marginal model with patient clusters is
+ * finite. R: coxph(Surv(time, status) ~ arm + cluster(id)). */
+static void test_cox_paired_monotone(void)
+{
+    static const double t[12] = {30, 60, 90, 120, 150, 200, 45, 90, 135, 180, 225, 300};
+    static const int e[12] = {1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0};
+    static const int arm[12] = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
+    static const int id[12] = {1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6};
+    its_cox_result c;
+    char msg[200];
+    its_test_true(its_cox_binary(t, e, arm, id, 12, ITS_TIES_EFRON, 0.95, &c, msg, sizeof msg) ==
+                      ITS_ERANGE && isnan(c.hr.value),
+                  "stratified by patient: monotone, ERANGE: %s", msg);
+    its_test_true(its_cox_binary_robust(t, e, arm, NULL, id, 12, ITS_TIES_EFRON, 0.95, &c, msg,
+                                        sizeof msg) == ITS_OK, "marginal: %s", msg);
+    its_test_rel(c.beta, -0.574918301473398, RTOL, "marginal beta (R)");
+    its_test_rel(c.se, 0.679890617453680, RTOL, "model se (R naive.var)");
+    its_test_rel(c.robust_se, 0.276783878846137, RTOL, "robust se (R)");
+    its_test_rel(c.hr.ci_low, 0.327127676750095, RTOL, "HR lower (R)");
+    its_test_rel(c.hr.ci_high, 0.968088405931931, RTOL, "HR upper (R)");
+    its_test_rel(c.robust_score, 2.264396265675291, RTOL, "robust score (R)");
+    its_test_true(c.clusters == 6, "6 patients, got %ld", c.clusters);
+}
+
 static void test_proportions(void)
 {
     its_estimate e;
@@ -206,6 +294,14 @@ static void test_bad_input(void)
                       ITS_ERANGE, "monotone likelihood: ERANGE: %s", msg);
     its_test_true(its_cox_binary(t, e, g, NULL, 3, (its_ties)7, 0.95, &c, msg, sizeof msg) ==
                       ITS_EINVAL, "unknown ties: %s", msg);
+    its_test_true(its_cox_binary_robust(t, e, gbad, NULL, g, 3, ITS_TIES_EFRON, 0.95, &c, msg,
+                                        sizeof msg) == ITS_EINVAL && isnan(c.robust_se),
+                  "robust, group 3: EINVAL, NaN robust se: %s", msg);
+    its_test_true(its_cox_binary_robust(t, e, g0, NULL, NULL, 3, ITS_TIES_EFRON, 0.95, &c, msg,
+                                        sizeof msg) == ITS_ERANGE && isnan(c.robust_se),
+                  "robust with one group: ERANGE: %s", msg);
+    its_test_true(its_cox_binary_robust(t, e, g, NULL, NULL, 3, ITS_TIES_EFRON, 0.95, NULL, msg,
+                                        sizeof msg) == ITS_EINVAL, "robust, no result: %s", msg);
     its_test_true(its_wilson_interval(4, 3, 0.95, &est, msg, sizeof msg) == ITS_EINVAL,
                   "x > n: %s", msg);
     its_test_true(its_prop_diff_interval(1, 3, 1, 0, 0.95, &est, msg, sizeof msg) == ITS_EINVAL,
@@ -232,6 +328,12 @@ static void test_alloc_fail(void)
                                      NULL, 0) != ITS_ENOMEM)
             bad++;
     }
+    for (n = 1; n <= 4; n++) { /* observations, risk rows, residuals, clusters */
+        its__alloc_fail_at(n, 0);
+        if (its_cox_binary_robust(AML_T, AML_E, AML_X, NULL, AML_CL, 23, ITS_TIES_EFRON, 0.95,
+                                  &c, NULL, 0) != ITS_ENOMEM)
+            bad++;
+    }
     its__alloc_fail_at(0, 0);
     its_test_true(bad == 0, "each allocation failing gives ITS_ENOMEM (%d wrong)", bad);
 }
@@ -241,6 +343,8 @@ int main(void)
     test_km_aml();
     test_km_plateaus();
     test_compare_aml();
+    test_cox_robust_aml();
+    test_cox_paired_monotone();
     test_proportions();
     test_bad_input();
     test_alloc_fail();

@@ -379,12 +379,56 @@ static void test_json(const its__trial_summary *s)
                           && pool[c].type == J_STR && !strcmp(pool[c].str, decoded_id(x->b))
                           && same_num(jget(o, "logrank_p_pfs"), x->logrank_p_pfs)
                           && same_num(jget(o, "logrank_p_os"), x->logrank_p_os)
+                          && same_num(jget(o, "robust_score_p_pfs"), x->robust_score_p_pfs)
+                          && same_num(jget(o, "robust_score_p_os"), x->robust_score_p_os)
                           && same_est(o, "hr_os", x->hr_os) && same_est(o, "hr_pfs", x->hr_pfs)
+                          && same_est(o, "hr_os_conditional", x->hr_os_conditional)
+                          && same_est(o, "hr_pfs_conditional", x->hr_pfs_conditional)
                           && same_est(o, "orr_difference", x->orr_diff),
                       "comparison %d (%zu, %zu): p-values and hazard ratios read back", i, x->a,
                       x->b);
     }
     free(text);
+}
+
+/* The same rows as a paired design (patient i in every arm): every
+ * patient's times grow with the arm, so the conditional (within-patient)
+ * HR of arms 0 and 1 is not estimable (null) while the marginal one is
+ * written; both keys read back. */
+static void test_json_paired(void)
+{
+    its__outcome rows[N_ARMS * PER_ARM];
+    its__trial_summary s;
+    char msg[256] = "", *text;
+    size_t n = make_rows(rows), i;
+    its_status st;
+    int root, o, strat, lo, cond;
+
+    for (i = 0; i < n; i++)
+        rows[i].patient = (long)(i % PER_ARM);
+    st = its__trial_summarise(rows, n, N_ARMS, ITS__TRIAL_PAIRED, &s, msg, sizeof msg);
+    if (!its_test_true(st == ITS_OK, "paired summary (%d '%s')", (int)st, msg))
+        return;
+    text = write_json(&s, &st);
+    root = jparse(text);
+    o = root >= 0 ? jat(jget(root, "comparisons"), 0) : -1;
+    strat = o >= 0 ? jget(o, "stratified") : -1;
+    lo = o >= 0 ? jget(jget(o, "hr_os"), "ci_low") : -1;
+    cond = o >= 0 ? jget(jget(o, "hr_os_conditional"), "value") : -1;
+    its_test_true(st == ITS_OK && strat >= 0 && pool[strat].type == J_BOOL && pool[strat].num == 1
+                      && same_est(o, "hr_os", s.comparisons[0].hr_os)
+                      && same_est(o, "hr_pfs", s.comparisons[0].hr_pfs)
+                      && same_est(o, "hr_os_conditional", s.comparisons[0].hr_os_conditional)
+                      && same_est(o, "hr_pfs_conditional", s.comparisons[0].hr_pfs_conditional)
+                      && same_num(jget(o, "robust_score_p_os"), s.comparisons[0].robust_score_p_os)
+                      && isfinite(s.comparisons[0].robust_score_p_os),
+                  "paired: stratified true, marginal and conditional HRs and the robust score "
+                  "p read back");
+    its_test_true(lo >= 0 && pool[lo].type == J_NUM && cond >= 0 && pool[cond].type == J_NULL,
+                  "paired, arms 0-1 ordered alike in every patient: marginal HR a number, "
+                  "conditional null");
+    free(text);
+    its__trial_summary_free(&s);
 }
 
 /* ---- arms.csv -------------------------------------------------------------- */
@@ -621,6 +665,7 @@ int main(void)
         return its_test_done();
     test_parser();
     test_json(&s);
+    test_json_paired();
     test_csv(&s);
     test_outcomes_csv();
     test_numbers();

@@ -2,8 +2,9 @@
 /* The trial read-outs (src/run/trial_summary.c) on hand-built outcome
  * rows whose counts are known exactly: response counts and their Wilson
  * intervals, Kaplan-Meier medians and landmarks equal to the statistics
- * API called on the same arrays, the paired hazard ratio stratified by
- * patient, failed rows excluded and counted, bad rows refused, and every
+ * API called on the same arrays, the paired hazard ratios (marginal with
+ * patient clusters, conditional stratified by patient; a paired trial with
+ * a monotone within-patient ordering), failed rows excluded and counted, bad rows refused, and every
  * allocation failure giving ITS_ENOMEM with nothing left behind. The
  * results are compared for equality (tolerance 0): the summary must make
  * the same calls on the same arrays. */
@@ -211,20 +212,38 @@ static void test_compare(const its__outcome *rows, size_t n, const its__trial_su
             st[m++] = (int)rows[i].patient;
         }
         its_logrank(t, e, g, paired ? st : NULL, m, &lr, NULL, 0);
-        its_cox_binary(t, e, g, paired ? st : NULL, m, ITS_TIES_EFRON, 0.95, &cox, NULL, 0);
+        if (paired)
+            its_cox_binary_robust(t, e, g, NULL, st, m, ITS_TIES_EFRON, 0.95, &cox, NULL, 0);
+        else
+            its_cox_binary(t, e, g, NULL, m, ITS_TIES_EFRON, 0.95, &cox, NULL, 0);
         its_test_true((what == 0 ? c->logrank_p_pfs : c->logrank_p_os) == lr.p,
-                      "%s %s: log-rank p %.6f", paired ? "paired" : "randomised",
-                      what ? "OS" : "PFS", lr.p);
+                      "%s %s: log-rank p %.6f%s", paired ? "paired" : "randomised",
+                      what ? "OS" : "PFS", lr.p, paired ? " stratified by patient" : "");
         its_test_true(same(what == 0 ? c->hr_pfs : c->hr_os, cox.hr) && isfinite(cox.hr.value),
                       "%s %s: HR %.4f [%.4f, %.4f] as its_cox_binary%s",
                       paired ? "paired" : "randomised", what ? "OS" : "PFS", cox.hr.value,
-                      cox.hr.ci_low, cox.hr.ci_high, paired ? " with strata = patient" : "");
+                      cox.hr.ci_low, cox.hr.ci_high,
+                      paired ? "_robust, marginal with patient clusters" : "");
         if (paired) {
-            its_cox_result plain;
-            its_cox_binary(t, e, g, NULL, m, ITS_TIES_EFRON, 0.95, &plain, NULL, 0);
-            its_test_true(plain.hr.value != cox.hr.value,
-                          "paired %s: the stratified HR differs from the unstratified %.4f",
-                          what ? "OS" : "PFS", plain.hr.value);
+            its_cox_result cond;
+            its_cox_binary(t, e, g, st, m, ITS_TIES_EFRON, 0.95, &cond, NULL, 0);
+            its_test_true(same(what == 0 ? c->hr_pfs_conditional : c->hr_os_conditional,
+                               cond.hr) && isfinite(cond.hr.value)
+                              && cond.hr.value != cox.hr.value,
+                          "paired %s: conditional HR %.4f as its_cox_binary with strata = "
+                          "patient (differs from the marginal)", what ? "OS" : "PFS",
+                          cond.hr.value);
+            its_test_true((what == 0 ? c->robust_score_p_pfs : c->robust_score_p_os)
+                              == cox.robust_score_p && isfinite(cox.robust_score_p),
+                          "paired %s: robust score p %.4f of the marginal model",
+                          what ? "OS" : "PFS", cox.robust_score_p);
+            its_test_true(cox.hr.ci_low != exp(cox.beta - 1.959963984540054 * cox.se),
+                          "paired %s: the marginal CI uses the robust se %.4f, not the model "
+                          "se %.4f", what ? "OS" : "PFS", cox.robust_se, cox.se);
+        } else {
+            its_test_true(isnan(c->hr_pfs_conditional.value) && isnan(c->hr_os_conditional.ci_low)
+                              && isnan(c->robust_score_p_os) && isnan(c->robust_score_p_pfs),
+                          "randomised: no conditional HR, no robust score p (NaN)");
         }
     }
     its_prop_diff_interval(2, PER_ARM, 5, PER_ARM, 0.95, &d, NULL, 0);
@@ -266,6 +285,46 @@ static void test_design(int paired)
     its__trial_summary_free(&s);
 }
 
+/* A paired trial of deterministic patients: arm 1 lengthens every
+ * patient's PFS and OS (times x 1.5). The conditional HR is not estimable
+ * (monotone likelihood: NaN); the primary, marginal HR is. Regression: the
+ * summary used to give only the conditional HR, NaN here. By hand the
+ * marginal HR is below 1 and its robust CI holds it. */
+static void test_paired_monotone(void)
+{
+    its__outcome rows[MAX_ROWS];
+    its__trial_summary s;
+    char msg[256];
+    size_t n = make_rows(rows, 1, 0), i;
+    its_status st;
+    const its__arm_comparison *c;
+
+    for (i = 0; i < n; i++) {
+        const its__outcome *r0 = &rows[i % PER_ARM];
+        if (rows[i].arm == 1) {
+            rows[i].pfs_days = 1.5 * r0->pfs_days;
+            rows[i].os_days = 1.5 * r0->os_days;
+            rows[i].pfs_event = r0->pfs_event;
+            rows[i].os_event = r0->os_event;
+        }
+    }
+    st = its__trial_summarise(rows, n, N_ARMS, ITS__TRIAL_PAIRED, &s, msg, sizeof msg);
+    if (!its_test_true(st == ITS_OK, "monotone paired: summarise %d '%s'", (int)st, msg))
+        return;
+    c = &s.comparisons[0];
+    its_test_true(isnan(c->hr_os_conditional.value) && isnan(c->hr_pfs_conditional.value),
+                  "monotone paired: the conditional HRs are NaN");
+    its_test_true(c->hr_os.value < 1.0 && c->hr_os.ci_low < c->hr_os.value
+                      && c->hr_os.ci_high > c->hr_os.value && c->hr_pfs.value < 1.0
+                      && isfinite(c->hr_pfs.ci_high),
+                  "monotone paired: marginal HR OS %.3f [%.3f, %.3f], PFS %.3f", c->hr_os.value,
+                  c->hr_os.ci_low, c->hr_os.ci_high, c->hr_pfs.value);
+    its_test_true(c->logrank_p_os < 0.01 && c->logrank_p_pfs < 0.01,
+                  "monotone paired: stratified log-rank p OS %.2g, PFS %.2g", c->logrank_p_os,
+                  c->logrank_p_pfs);
+    its__trial_summary_free(&s);
+}
+
 static void test_bad_rows(void)
 {
     its__outcome rows[MAX_ROWS];
@@ -287,7 +346,7 @@ static void test_bad_rows(void)
     /* an arm without rows: NaN everywhere, no error */
     n = make_rows(rows, 0, 0);
     st = its__trial_summarise(rows, n, 3, ITS__TRIAL_RANDOMISED, &s, msg, sizeof msg);
-    its_test_true(st == ITS_OK && s.n_comparisons == 3 && s.arms[2].n == 0
+    its_test_true(st == ITS_OK && msg[0] == '\0' && s.n_comparisons == 3 && s.arms[2].n == 0
                       && isnan(s.arms[2].orr.value) && isnan(s.arms[2].pfs_median.value)
                       && isnan(s.comparisons[1].logrank_p_pfs) && isnan(s.comparisons[1].hr_os.value)
                       && isnan(s.comparisons[1].orr_diff.value),
@@ -322,6 +381,7 @@ int main(void)
 {
     test_design(0);
     test_design(1);
+    test_paired_monotone();
     test_bad_rows();
     test_alloc_fail();
     return its_test_done();

@@ -4,7 +4,8 @@
  * hybrid score interval), the Kaplan-Meier estimator with Greenwood
  * standard errors and Brookmeyer-Crowley confidence intervals of its
  * quantiles, the log-rank test and the Cox proportional-hazards model with
- * one binary covariate. The survival functions reproduce R's survival
+ * one binary covariate, with its cluster-robust (sandwich) variance for
+ * paired data. The survival functions reproduce R's survival
  * package (survfit with its defaults, survdiff, coxph): tests/r/ compares
  * them with R to 1e-6. Methods and their sources: docs/trial.md,
  * "Statistics".
@@ -13,7 +14,8 @@
  * are plain arrays: time[i] >= 0 (any one time unit; results are in the
  * same unit), event[i] 1 for an event and 0 for a censored time, group[i]
  * 0 or 1 (the arm; hazard ratios are group 1 against group 0), and
- * strata[i] any integer naming a stratum, or strata == NULL for none.
+ * strata[i] any integer naming a stratum, or strata == NULL for none;
+ * cluster[i] any integer naming a cluster (its_cox_binary_robust).
  * Confidence levels are two-sided, in (0, 1) (0.95 for 95 %). */
 #ifndef ITSIM_SURVIVAL_H
 #define ITSIM_SURVIVAL_H
@@ -136,29 +138,59 @@ typedef enum its_ties {
 
 typedef struct its_cox_result {
     double beta;     /* log hazard ratio of group 1 against group 0 */
-    double se;       /* its standard error, 1/sqrt(information) */
-    its_estimate hr; /* exp(beta) with the Wald interval exp(beta +- z se) */
-    double p;        /* Wald test of beta = 0: chi-square(1) at (beta/se)^2 */
+    double se;       /* its model-based standard error, 1/sqrt(information)
+                        (R's sqrt(naive.var) when robust) */
+    its_estimate hr; /* exp(beta) with the Wald interval exp(beta +- z se),
+                        se the robust one for its_cox_binary_robust */
+    double p;        /* Wald test of beta = 0: chi-square(1) at (beta/se)^2,
+                        se as for hr */
     double loglik0;  /* log partial likelihood at beta = 0 */
     double loglik;   /* ... at beta */
     int iterations;  /* Newton-Raphson iterations */
     long events;     /* number of events */
+    /* its_cox_binary_robust only (NaN, 0 otherwise): */
+    double robust_se;      /* cluster-robust (sandwich) standard error of beta */
+    double robust_score;   /* robust score test of beta = 0 (chi-square, 1 df) */
+    double robust_score_p; /* its p-value */
+    long clusters;         /* number of clusters */
 } its_cox_result;
 
 /* The Cox proportional-hazards model h(t) = h0_s(t) exp(beta group), with
  * a baseline hazard per stratum when strata != NULL (R's coxph(Surv(time,
  * event) ~ group + strata(strata), ties = "efron" or "breslow")), fitted by
  * Newton-Raphson with step halving from beta = 0 to |step| < 1e-10.
- * Paired designs (every patient receives both arms): give each patient its
- * own stratum; the hazard ratio is then the within-patient one, and only
- * patients with at least one event contribute. ITS_EINVAL (message in msg)
- * as its_logrank or for a bad level; ITS_ERANGE when beta is not estimable
- * (no information: no event or one group without subjects at risk; or a
- * monotone likelihood, |beta| > 30, e.g. when every event is in one
- * group); *out then holds NaN estimates. ITS_ENOMEM. */
+ * Paired designs (every patient receives both arms): giving each patient
+ * his own stratum yields the conditional, within-patient hazard ratio, to
+ * which only patients with at least one event contribute, and which is not
+ * estimable (ITS_ERANGE) when every patient's ordering of the arms is the
+ * same (a monotone likelihood); the marginal one, comparable to a
+ * randomised trial's, is its_cox_binary_robust without strata and with
+ * cluster = patient. ITS_EINVAL (message in msg) as its_logrank or for a
+ * bad level; ITS_ERANGE when beta is not estimable (no information: no
+ * event or one group without subjects at risk; or a monotone likelihood,
+ * |beta| > 30, e.g. when every event is in one group); *out then holds NaN
+ * estimates. ITS_ENOMEM. */
 its_status its_cox_binary(const double *time, const int *event, const int *group,
                           const int *strata, size_t n, its_ties ties, double level,
                           its_cox_result *out, char *msg, size_t msglen);
+
+/* The same model with the cluster-robust (sandwich) variance of Lin & Wei
+ * (1989, J Am Stat Assoc 84:1074): var(beta) = sum over clusters c of
+ * (sum over the observations i of c of D_i)^2, D_i = L_i / information the
+ * dfbeta residual, L_i the score residual at beta (Efron's ties: the
+ * Efron-adjusted score residuals), as R's coxph(Surv(time, event) ~ group
+ * + cluster(cluster), ties = "efron" or "breslow") with strata(strata)
+ * when strata != NULL. cluster[i] is any integer naming the cluster of
+ * observation i (a patient who appears in several rows, e.g. in both arms
+ * of a paired design); cluster == NULL makes every observation its own
+ * cluster (R's coxph(..., robust = TRUE)). beta, se, loglik are those of
+ * its_cox_binary; hr's interval and p use robust_se (as R's
+ * summary.coxph); robust_score is R's robust score test (fit$rscore): U0^2
+ * over the sum over clusters of the squared summed score residuals, all at
+ * beta = 0. Statuses as its_cox_binary. The arrays are not kept. */
+its_status its_cox_binary_robust(const double *time, const int *event, const int *group,
+                                 const int *strata, const int *cluster, size_t n, its_ties ties,
+                                 double level, its_cox_result *out, char *msg, size_t msglen);
 
 ITS_API_END
 #ifdef __cplusplus

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: trial statistics (include/itsim/survival.h): Wilson and Newcombe
  * intervals, Kaplan-Meier with Brookmeyer-Crowley quantile intervals, the
- * log-rank test and the Cox model with one binary covariate. The rules
- * follow R's survival package (survfit, quantile.survfit, summary.survfit,
- * survdiff, coxph) so that tests/r/ can compare them to 1e-6; methods and
+ * log-rank test and the Cox model with one binary covariate, with its
+ * cluster-robust variance. The rules follow R's survival package (survfit,
+ * quantile.survfit, summary.survfit, survdiff, coxph with cluster()) so that tests/r/ can compare them to 1e-6; methods and
  * sources in docs/trial.md. */
 #include "clinical/clinical.h"
 #include "core/gsl_adapter.h"
@@ -118,7 +118,7 @@ struct its_km {
 /* One observation, sorted by stratum, then time. */
 typedef struct obs {
     double t;
-    int event, group, stratum;
+    int event, group, stratum, cluster;
 } obs;
 
 static int obs_cmp(const void *pa, const void *pb)
@@ -131,7 +131,7 @@ static int obs_cmp(const void *pa, const void *pb)
 
 /* A sorted copy of the observations (its__free), or NULL (ITS_ENOMEM). */
 static obs *sorted_obs(const double *time, const int *event, const int *group,
-                       const int *strata, size_t n)
+                       const int *strata, const int *cluster, size_t n)
 {
     obs *o = its__malloc(n * sizeof *o);
     size_t i;
@@ -142,6 +142,7 @@ static obs *sorted_obs(const double *time, const int *event, const int *group,
         o[i].event = event[i];
         o[i].group = group != NULL ? group[i] : 0;
         o[i].stratum = strata != NULL ? strata[i] : 0;
+        o[i].cluster = cluster != NULL ? cluster[i] : 0;
     }
     qsort(o, n, sizeof *o, obs_cmp);
     return o;
@@ -196,7 +197,7 @@ its_status its_km_create(const double *time, const int *event, size_t n, double 
     if (!level_ok(level, msg, msglen))
         return ITS_EINVAL;
     km = its__calloc(1, sizeof *km);
-    o = km != NULL ? sorted_obs(time, event, NULL, NULL, n) : NULL;
+    o = km != NULL ? sorted_obs(time, event, NULL, NULL, NULL, n) : NULL;
     if (o != NULL)
         km->rows = its__malloc(n * sizeof *km->rows);
     if (km == NULL || o == NULL || km->rows == NULL) {
@@ -384,21 +385,25 @@ static size_t risk_table(const obs *o, size_t n, risk_row *rows)
     return m;
 }
 
-/* Checks the observations and builds their risk table (*rows, its__free). */
+/* Checks the observations and builds their risk table (*rows, its__free).
+ * keep != NULL receives the sorted observations (its__free), NULL frees
+ * them. */
 static its_status risk_setup(const double *time, const int *event, const int *group,
-                             const int *strata, size_t n, risk_row **rows, size_t *m,
-                             char *msg, size_t msglen)
+                             const int *strata, const int *cluster, size_t n,
+                             risk_row **rows, size_t *m, obs **keep, char *msg, size_t msglen)
 {
     its_status st;
     obs *o;
     *rows = NULL;
+    if (keep != NULL)
+        *keep = NULL;
     if (group == NULL) {
         its__fmt(msg, msglen, "no group (arm) array");
         return ITS_EINVAL;
     }
     if ((st = check_obs(time, event, group, n, msg, msglen)) != ITS_OK)
         return st;
-    o = sorted_obs(time, event, group, strata, n);
+    o = sorted_obs(time, event, group, strata, cluster, n);
     *rows = o != NULL ? its__malloc(n * sizeof **rows) : NULL;
     if (*rows == NULL) {
         its__free(o);
@@ -406,7 +411,10 @@ static its_status risk_setup(const double *time, const int *event, const int *gr
         return ITS_ENOMEM;
     }
     *m = risk_table(o, n, *rows);
-    its__free(o);
+    if (keep != NULL)
+        *keep = o;
+    else
+        its__free(o);
     return ITS_OK;
 }
 
@@ -422,7 +430,8 @@ its_status its_logrank(const double *time, const int *event, const int *group,
         its__fmt(msg, msglen, "no result storage");
         return ITS_EINVAL;
     }
-    if ((st = risk_setup(time, event, group, strata, n, &rows, &m, msg, msglen)) != ITS_OK)
+    st = risk_setup(time, event, group, strata, NULL, n, &rows, &m, NULL, msg, msglen);
+    if (st != ITS_OK)
         return st;
     for (k = 0; k < m; k++) {
         const risk_row *r = &rows[k];
@@ -513,40 +522,212 @@ static its_status cox_fit(const risk_row *rows, size_t m, its_ties ties, its_cox
     return ITS_OK;
 }
 
-its_status its_cox_binary(const double *time, const int *event, const int *group,
-                          const int *strata, size_t n, its_ties ties, double level,
-                          its_cox_result *out, char *msg, size_t msglen)
+/* ---- score residuals and the robust variance ------------------------------------------ */
+
+/* The sums over the d tied deaths of one event time, with risk sums s0
+ * (all at risk) and s1 (those of group 1), e0 and e1 the same over the
+ * deaths. Efron's approximation treats the deaths as d steps, step j
+ * removing the fraction f_j = j/d of the deaths' risk (Breslow: f_j = 0):
+ * denominator a_j = s0 - f_j e0, mean covariate xbar_j = (s1 - f_j e1)/a_j.
+ * h and hx are the hazard increment sum_j 1/a_j and sum_j xbar_j/a_j that a
+ * subject at risk beyond the time carries; a death carries only its share
+ * (1 - f_j) of each step (hd, hxd) and is compared with the mean xm of the
+ * xbar_j (Therneau & Grambsch 2000, "Modeling survival data", sec. 3.7 and
+ * 4.6; the score residuals of R's residuals.coxph). */
+typedef struct tie_sums {
+    double h, hx, hd, hxd, xm;
+} tie_sums;
+
+static tie_sums tie_terms(double s0, double s1, double e0, double e1, double d, its_ties ties)
+{
+    tie_sums t = {0.0, 0.0, 0.0, 0.0, 0.0};
+    double j;
+    for (j = 0.0; j < d; j += 1.0) {
+        double f = ties == ITS_TIES_EFRON ? j / d : 0.0;
+        double a = s0 - f * e0, xb = (s1 - f * e1) / a;
+        t.h += 1.0 / a;
+        t.hx += xb / a;
+        t.hd += (1.0 - f) / a;
+        t.hxd += (1.0 - f) * xb / a;
+        t.xm += xb / d;
+    }
+    return t;
+}
+
+/* The score residual L[i] of every observation at beta (aligned with o,
+ * sorted by stratum, then time): L_i = delta_i (x_i - xbar(t_i)) - sum over
+ * event times t_k <= t_i of r_i (x_i - xbar(t_k)) dLambda(t_k), r_i =
+ * exp(beta x_i), with the tie terms above (Lin & Wei 1989, J Am Stat Assoc
+ * 84:1074); sum_i L_i is the score. s0 and s1: scratch of n each. */
+static void score_residuals(const obs *o, size_t n, its_ties ties, double beta, double *L,
+                            double *s0, double *s1)
+{
+    double r1 = exp(beta);
+    size_t start = 0, end, i, j, k;
+    for (; start < n; start = end) {
+        double a0 = 0.0, a1 = 0.0, H = 0.0, M = 0.0;
+        for (end = start; end < n && o[end].stratum == o[start].stratum;)
+            end++;
+        for (i = end; i-- > start;) { /* risk sums over t >= o[i].t */
+            a0 += o[i].group ? r1 : 1.0;
+            a1 += o[i].group ? r1 : 0.0;
+            s0[i] = a0;
+            s1[i] = a1;
+        }
+        for (i = start; i < end; i = j) {
+            double d = 0.0, e0 = 0.0, e1 = 0.0;
+            tie_sums ts;
+            for (j = i; j < end && o[j].t == o[i].t; j++)
+                if (o[j].event) {
+                    d += 1.0;
+                    e0 += o[j].group ? r1 : 1.0;
+                    e1 += o[j].group ? r1 : 0.0;
+                }
+            ts = tie_terms(s0[i], s1[i], e0, e1, d, ties);
+            for (k = i; k < j; k++) {
+                double x = o[k].group, r = o[k].group ? r1 : 1.0;
+                L[k] = o[k].event ? x - ts.xm - r * (x * (H + ts.hd) - (M + ts.hxd))
+                                  : -r * (x * (H + ts.h) - (M + ts.hx));
+            }
+            H += ts.h;
+            M += ts.hx;
+        }
+    }
+}
+
+/* A score residual with its cluster. */
+typedef struct cl_resid {
+    int id;
+    double l;
+} cl_resid;
+
+static int cl_cmp(const void *pa, const void *pb)
+{
+    const cl_resid *a = pa, *b = pb;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* sum over clusters of (sum of the cluster's L)^2; c (room for n) NULL:
+ * singletons. *nclusters receives their number. */
+static double cluster_sumsq(const obs *o, const double *L, size_t n, cl_resid *c,
+                            long *nclusters)
+{
+    double v = 0.0, sum;
+    size_t i, j;
+    *nclusters = 0;
+    if (c == NULL) {
+        for (i = 0; i < n; i++)
+            v += L[i] * L[i];
+        *nclusters = (long)n;
+        return v;
+    }
+    for (i = 0; i < n; i++) {
+        c[i].id = o[i].cluster;
+        c[i].l = L[i];
+    }
+    qsort(c, n, sizeof *c, cl_cmp);
+    for (i = 0; i < n; i = j) {
+        for (sum = 0.0, j = i; j < n && c[j].id == c[i].id; j++)
+            sum += c[j].l;
+        v += sum * sum;
+        (*nclusters)++;
+    }
+    return v;
+}
+
+/* The robust variance of beta (R's crossprod of the dfbeta residuals L /
+ * information summed by cluster) and the robust score test at beta = 0,
+ * into out (beta and se already set). ITS_ENOMEM. */
+static its_status cox_robust(const obs *o, size_t n, its_ties ties, int clustered,
+                             its_cox_result *out)
+{
+    double *L = its__malloc(3 * n * sizeof *L), v, u0 = 0.0, v0;
+    cl_resid *c = clustered ? its__malloc(n * sizeof *c) : NULL;
+    size_t i;
+    if (L == NULL || (clustered && c == NULL)) {
+        its__free(L);
+        its__free(c);
+        return ITS_ENOMEM;
+    }
+    score_residuals(o, n, ties, out->beta, L, L + n, L + 2 * n);
+    v = cluster_sumsq(o, L, n, c, &out->clusters);
+    out->robust_se = sqrt(v) * out->se * out->se; /* sqrt(v) / information */
+    score_residuals(o, n, ties, 0.0, L, L + n, L + 2 * n);
+    for (i = 0; i < n; i++)
+        u0 += L[i];
+    v0 = cluster_sumsq(o, L, n, c, &out->clusters);
+    out->robust_score = v0 > 0.0 ? u0 * u0 / v0 : (double)NAN;
+    out->robust_score_p = its__chisq_upper(out->robust_score, 1.0);
+    its__free(L);
+    its__free(c);
+    return ITS_OK;
+}
+
+/* ---- the Cox fit ---------------------------------------------------------------------- */
+
+/* Both entry points; robust: the sandwich variance with cluster (NULL:
+ * singletons). */
+static its_status cox_binary(const double *time, const int *event, const int *group,
+                             const int *strata, const int *cluster, int robust, size_t n,
+                             its_ties ties, double level, its_cox_result *out, char *msg,
+                             size_t msglen)
 {
     risk_row *rows;
+    obs *o = NULL;
     size_t m, k;
     its_status st;
-    double z;
+    double z, se;
     if (out == NULL || (ties != ITS_TIES_EFRON && ties != ITS_TIES_BRESLOW)) {
         its__fmt(msg, msglen, "%s", out == NULL ? "no result storage" : "unknown ties method");
         return ITS_EINVAL;
     }
     memset(out, 0, sizeof *out);
     out->beta = out->se = out->p = out->loglik0 = out->loglik = (double)NAN;
+    out->robust_se = out->robust_score = out->robust_score_p = (double)NAN;
     out->hr.value = out->hr.ci_low = out->hr.ci_high = (double)NAN;
     if (!level_ok(level, msg, msglen))
         return ITS_EINVAL;
-    if ((st = risk_setup(time, event, group, strata, n, &rows, &m, msg, msglen)) != ITS_OK)
+    st = risk_setup(time, event, group, strata, cluster, n, &rows, &m, robust ? &o : NULL, msg,
+                    msglen);
+    if (st != ITS_OK)
         return st;
     for (k = 0; k < m; k++)
         out->events += (long)(rows[k].d0 + rows[k].d1);
     st = cox_fit(rows, m, ties, out);
     its__free(rows);
     if (st != ITS_OK) {
+        its__free(o);
         out->beta = (double)NAN;
         its__fmt(msg, msglen, "hazard ratio not estimable: %s",
                  m == 0 ? "no event" : "no information or a monotone likelihood (|beta| > 30)");
         return st;
     }
+    if (robust && cox_robust(o, n, ties, cluster != NULL, out) != ITS_OK) {
+        its__free(o);
+        its__fmt(msg, msglen, "out of memory for the score residuals of %zu observations", n);
+        return ITS_ENOMEM;
+    }
+    its__free(o);
+    se = robust ? out->robust_se : out->se;
     z = z_of_level(level);
     out->hr.value = exp(out->beta);
-    out->hr.ci_low = exp(out->beta - z * out->se);
-    out->hr.ci_high = exp(out->beta + z * out->se);
-    out->p = its__chisq_upper((out->beta / out->se) * (out->beta / out->se), 1.0);
+    out->hr.ci_low = exp(out->beta - z * se);
+    out->hr.ci_high = exp(out->beta + z * se);
+    out->p = its__chisq_upper((out->beta / se) * (out->beta / se), 1.0);
     its__fmt(msg, msglen, "%s", "");
     return ITS_OK;
+}
+
+its_status its_cox_binary(const double *time, const int *event, const int *group,
+                          const int *strata, size_t n, its_ties ties, double level,
+                          its_cox_result *out, char *msg, size_t msglen)
+{
+    return cox_binary(time, event, group, strata, NULL, 0, n, ties, level, out, msg, msglen);
+}
+
+its_status its_cox_binary_robust(const double *time, const int *event, const int *group,
+                                 const int *strata, const int *cluster, size_t n, its_ties ties,
+                                 double level, its_cox_result *out, char *msg, size_t msglen)
+{
+    return cox_binary(time, event, group, strata, cluster, 1, n, ties, level, out, msg, msglen);
 }

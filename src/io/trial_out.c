@@ -133,8 +133,14 @@ static void json_comparison(FILE *fp, const char *const *arm_ids, const its__arm
     its__json_num(fp, c->logrank_p_pfs);
     fputs(", \"logrank_p_os\": ", fp);
     its__json_num(fp, c->logrank_p_os);
+    fputs(",\n      \"robust_score_p_pfs\": ", fp);
+    its__json_num(fp, c->robust_score_p_pfs);
+    fputs(", \"robust_score_p_os\": ", fp);
+    its__json_num(fp, c->robust_score_p_os);
     json_est(fp, nl, "hr_os", c->hr_os);
     json_est(fp, nl, "hr_pfs", c->hr_pfs);
+    json_est(fp, nl, "hr_os_conditional", c->hr_os_conditional);
+    json_est(fp, nl, "hr_pfs_conditional", c->hr_pfs_conditional);
     json_est(fp, nl, "orr_difference", c->orr_diff);
     fputc('}', fp);
 }

@@ -170,14 +170,24 @@ typedef struct its__arm_summary {
 } its__arm_summary;
 
 /* Arm b against arm a (a < b): hazard ratios of b against a, the ORR
- * difference b - a. Paired designs: the log-rank test and the Cox model are
- * stratified by patient (each patient a stratum; stratified == 1). */
+ * difference b - a. Paired designs (stratified == 1): the log-rank test is
+ * stratified by patient; hr_* is the marginal hazard ratio (Cox model of
+ * the pooled rows, Efron ties) with the cluster-robust interval (clusters:
+ * patients; its_cox_binary_robust), comparable to a randomised trial's;
+ * hr_*_conditional the within-patient one (Cox model stratified by
+ * patient), NaN under a monotone likelihood (every patient ordering the
+ * arms alike). Randomised designs: plain log-rank and Cox, no conditional
+ * HR (NaN). docs/trial.md, "Paired designs". */
 typedef struct its__arm_comparison {
     size_t a, b;
     int stratified;
     double logrank_p_pfs, logrank_p_os; /* NaN: undefined (no event) */
     its_estimate hr_pfs, hr_os;         /* NaN: not estimable */
     its_estimate orr_diff;              /* Newcombe's hybrid score interval */
+    its_estimate hr_pfs_conditional, hr_os_conditional; /* paired only; NaN otherwise */
+    /* paired only: the robust score test (patient clusters) of the marginal
+     * model, beta = 0 (R's coxph(...)$rscore); NaN otherwise */
+    double robust_score_p_pfs, robust_score_p_os;
 } its__arm_comparison;
 
 typedef struct its__trial_summary {

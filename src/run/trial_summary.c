@@ -2,9 +2,10 @@
 /* The read-outs of a virtual trial from its outcome rows: per arm the
  * response rates with Wilson intervals, Kaplan-Meier medians and landmark
  * survival of PFS and OS, time to and duration of response, grade >= 3
- * toxicity and dose intensity; between arms the log-rank test, the Cox
- * hazard ratio (stratified by patient in a paired design) and the ORR
- * difference. The statistics are those of include/itsim/survival.h; the
+ * toxicity and dose intensity; between arms the log-rank test (stratified
+ * by patient in a paired design), the Cox hazard ratio (in a paired design
+ * the marginal one with the patient-clustered robust interval, and the
+ * conditional one stratified by patient) and the ORR difference. The statistics are those of include/itsim/survival.h; the
  * choices made here are in docs/trial.md, "Read-outs". */
 #include <limits.h>
 #include <math.h>
@@ -177,7 +178,7 @@ static its_status arm_times(const its__outcome *rows, size_t n, size_t k, its__a
 }
 
 /* Rows of arms a (group 0) and b (group 1) for endpoint what (0 PFS, 1 OS),
- * strata by patient when paired. */
+ * with their patients (the strata or clusters of a paired design). */
 static size_t gather_pair(const its__outcome *rows, size_t n, size_t a, size_t b, int what,
                           work *w)
 {
@@ -196,35 +197,54 @@ static size_t gather_pair(const its__outcome *rows, size_t n, size_t a, size_t b
     return m;
 }
 
-/* Log-rank p and Cox HR of one endpoint: NaN when undefined. */
+/* The Cox HR of m gathered rows into *hr (NaN when not estimable):
+ * paired and marginal: unstratified with patient clusters (robust CI);
+ * paired and conditional: stratified by patient; otherwise unstratified. */
+static its_status cox_hr(const work *w, size_t m, int paired, int conditional, its_estimate *hr,
+                         double *robust_p, char *msg, size_t msglen)
+{
+    its_cox_result cox;
+    its_status st;
+
+    if (paired && !conditional)
+        st = its_cox_binary_robust(w->t, w->e, w->g, NULL, w->s, m, ITS_TIES_EFRON, LEVEL, &cox,
+                                   msg, msglen);
+    else
+        st = its_cox_binary(w->t, w->e, w->g, paired ? w->s : NULL, m, ITS_TIES_EFRON, LEVEL,
+                            &cox, msg, msglen);
+    if (st == ITS_OK)
+        *hr = cox.hr;
+    if (st == ITS_OK && robust_p != NULL)
+        *robust_p = cox.robust_score_p;
+    return st == ITS_ERANGE ? ITS_OK : st;
+}
+
+/* Log-rank p and Cox HRs of one endpoint: NaN when undefined. */
 static its_status compare_endpoint(const its__outcome *rows, size_t n, its__arm_comparison *c,
                                    int what, work *w, char *msg, size_t msglen)
 {
     its_logrank_result lr;
-    its_cox_result cox;
-    const int *strata;
     its_status st;
     size_t m = gather_pair(rows, n, c->a, c->b, what, w);
     double *p = what == 0 ? &c->logrank_p_pfs : &c->logrank_p_os;
     its_estimate *hr = what == 0 ? &c->hr_pfs : &c->hr_os;
+    its_estimate *hr_cond = what == 0 ? &c->hr_pfs_conditional : &c->hr_os_conditional;
+    double *robust_p = what == 0 ? &c->robust_score_p_pfs : &c->robust_score_p_os;
 
-    *p = NAN;
+    *p = *robust_p = NAN;
     nan_est(hr);
+    nan_est(hr_cond);
     if (m == 0)
         return ITS_OK;
-    strata = c->stratified ? w->s : NULL;
-    st = its_logrank(w->t, w->e, w->g, strata, m, &lr, msg, msglen);
+    st = its_logrank(w->t, w->e, w->g, c->stratified ? w->s : NULL, m, &lr, msg, msglen);
     if (st == ITS_OK)
         *p = lr.p;
     else if (st != ITS_ERANGE)
         return st;
-    st = its_cox_binary(w->t, w->e, w->g, strata, m, ITS_TIES_EFRON, LEVEL, &cox, msg,
-                        msglen);
-    if (st == ITS_OK)
-        *hr = cox.hr;
-    else if (st != ITS_ERANGE)
-        return st;
-    return ITS_OK;
+    st = cox_hr(w, m, c->stratified, 0, hr, robust_p, msg, msglen);
+    if (st == ITS_OK && c->stratified)
+        st = cox_hr(w, m, 1, 1, hr_cond, NULL, msg, msglen);
+    return st;
 }
 
 static its_status compare_arms(const its__outcome *rows, size_t n, const its__trial_summary *s,
@@ -329,6 +349,8 @@ its_status its__trial_summarise(const its__outcome *rows, size_t n, size_t n_arm
     its__free(w.e);
     its__free(w.g);
     its__free(w.s);
+    if (st == ITS_OK)
+        its__fmt(msg, msglen, "%s", ""); /* an undefined test or HR is NaN, no error */
     if (st == ITS_ENOMEM)
         its__fmt(msg, msglen, "trial summary: out of memory");
     if (st != ITS_OK)

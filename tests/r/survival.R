@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The trial statistics in R's survival package, for tests/r/survival_vs_r.c:
-# reads the outcome tables it wrote (dataset,time,event,arm,stratum), prints
-# one "dataset.key value" line per number to OUT (NA when R has none).
+# reads the outcome tables it wrote (dataset,time,event,arm,stratum,
+# cluster), prints one "dataset.key value" line per number to OUT (NA when
+# R has none).
 # Usage: Rscript --vanilla survival.R TABLES.csv OUT.txt
 suppressPackageStartupMessages(library(survival))
 args <- commandArgs(trailingOnly = TRUE)
@@ -48,11 +49,35 @@ for (ds in unique(d$dataset)) {
       put(ds, paste0(key, ".p"), summary(cx)$coefficients[1, 5])
     }
   }
-  cs <- coxph(Surv(time, event) ~ arm + strata(stratum), data = x)
+  cs <- suppressWarnings(coxph(Surv(time, event) ~ arm + strata(stratum), data = x))
   ci <- exp(confint(cs))
   put(ds, "cox_strata.beta", coef(cs)); put(ds, "cox_strata.se", sqrt(vcov(cs)[1, 1]))
   put_est(ds, "cox_strata.hr", exp(coef(cs)), ci[1], ci[2])
   put(ds, "cox_strata.loglik", cs$loglik[2])
+  # The marginal model with the cluster-robust (Lin-Wei) variance: vcov is
+  # the robust one, naive.var the model-based one, confint and the Wald p
+  # of summary() use the robust se, rscore is the robust score test.
+  for (ties in c("efron", "breslow")) {
+    cc <- coxph(Surv(time, event) ~ arm + cluster(cluster), data = x, ties = ties)
+    key <- if (ties == "efron") "cox_cluster" else "cox_cluster_breslow"
+    put(ds, paste0(key, ".beta"), coef(cc)); put(ds, paste0(key, ".se"), sqrt(vcov(cc)[1, 1]))
+    put(ds, paste0(key, ".rscore"), cc$rscore)
+    if (ties == "efron") {
+      ci <- exp(confint(cc))
+      put(ds, paste0(key, ".naive_se"), sqrt(cc$naive.var[1, 1]))
+      put_est(ds, paste0(key, ".hr"), exp(coef(cc)), ci[1], ci[2])
+      put(ds, paste0(key, ".p"), summary(cc)$coefficients[1, "Pr(>|z|)"])
+      put(ds, paste0(key, ".rscore_p"), pchisq(cc$rscore, 1, lower.tail = FALSE))
+    }
+  }
+  cr <- coxph(Surv(time, event) ~ arm, data = x, robust = TRUE)
+  put(ds, "cox_robust.se", sqrt(vcov(cr)[1, 1])); put(ds, "cox_robust.rscore", cr$rscore)
+  ccs <- suppressWarnings(coxph(Surv(time, event) ~ arm + strata(stratum) + cluster(cluster),
+                                data = x))
+  ci <- exp(confint(ccs))
+  put(ds, "cox_cluster_strata.beta", coef(ccs))
+  put(ds, "cox_cluster_strata.se", sqrt(vcov(ccs)[1, 1]))
+  put_est(ds, "cox_cluster_strata.hr", exp(coef(ccs)), ci[1], ci[2])
 }
 # Wilson (prop.test without continuity correction) and Newcombe's hybrid
 # score interval for the difference (Newcombe 1998, method 10), written
