@@ -436,6 +436,7 @@ static void hr(FILE *fp, its_estimate e, double p)
 static void print_table(const readouts *r, FILE *fp)
 {
     const its__trial_summary *s = &r->sum;
+    const int paired = s->design == ITS__TRIAL_PAIRED;
     size_t i;
     its__c_locale g;
     its__c_locale_enter(&g);
@@ -461,13 +462,18 @@ static void print_table(const readouts *r, FILE *fp)
     if (s->n_comparisons)
         fprintf(fp, "\n%-34s %22s %10s %22s %10s\n", "comparison (b vs a)", "HR OS (95% CI)",
                 "p OS", "HR PFS (95% CI)", "p PFS");
+    if (s->n_comparisons)
+        fprintf(fp, "%s\n", paired ? "(paired design: marginal Cox HR with a patient-clustered "
+                                      "robust CI and robust score p; stratified log-rank in "
+                                      "summary.json)"
+                                    : "(log-rank p; Cox HR with Efron ties, Wald CI)");
     for (i = 0; i < s->n_comparisons; i++) {
         const its__arm_comparison *c = &s->comparisons[i];
         char name[64];
         its__fmt(name, sizeof name, "%.16s vs %.16s", r->ids[c->b], r->ids[c->a]);
         fprintf(fp, "%-34s", name);
-        hr(fp, c->hr_os, c->logrank_p_os);
-        hr(fp, c->hr_pfs, c->logrank_p_pfs);
+        hr(fp, c->hr_os, paired ? c->robust_score_p_os : c->logrank_p_os);
+        hr(fp, c->hr_pfs, paired ? c->robust_score_p_pfs : c->logrank_p_pfs);
         fputc('\n', fp);
     }
     its__c_locale_leave(&g);
