@@ -259,34 +259,45 @@ static its_status readouts_make(its_trial *t, its__store *store, readouts *r)
                                 &r->sum, t->err, sizeof t->err);
 }
 
+/* Whether a drawn value gets a histogram: the population's parameters,
+ * the covariates and the numbers of lesions and their burden; not the
+ * per-lesion values (NaN for absent lesions), categories (sex, sites) or
+ * the draw number. */
+static int histogram_of(const char *name)
+{
+    return strcmp(name, "sex") != 0 && strcmp(name, "draw_attempt") != 0 &&
+           (strncmp(name, "lesion_", 7) != 0 || strcmp(name, "lesion_burden_mm") == 0);
+}
+
 /* The figures: Kaplan-Meier, waterfall, swimmer, spider and the drawn
- * parameters (the population's, not the covariates). */
+ * values. */
 static its_status write_figures(its_trial *t, its__store *store, const char *dir,
                                 const readouts *r)
 {
     its__plot_trial_in in;
     its__plot_param *par = NULL;
+    its__patient_draw *d = NULL;
     double **vals = NULL;
     const char **names = its__calloc(t->spec->n_arms + 1, sizeof *names);
-    size_t i, np = t->pop ? its__population_size(t->pop) : 0;
+    size_t i, np = 0;
     char note[512];
-    its_status st = names ? ITS_OK : ITS_ENOMEM;
+    its_status st = names ? its__patient_draw_create(t, &d) : ITS_ENOMEM;
 
-    if (np > ITS__PLOT_TRIAL_MAX_PARAMS)
-        np = ITS__PLOT_TRIAL_MAX_PARAMS;
-    if (st == ITS_OK && np > 0 &&
-        (!(par = its__calloc(np, sizeof *par)) || !(vals = its__calloc(np, sizeof *vals))))
+    if (st == ITS_OK && (!(par = its__calloc(d->n_values + 1, sizeof *par)) ||
+                         !(vals = its__calloc(d->n_values + 1, sizeof *vals))))
         st = ITS_ENOMEM;
-    for (i = 0; st == ITS_OK && i < np; i++) {
-        const its_param_def *pd = &t->model->params[its__population_param(t->pop, i)];
+    for (i = 0; st == ITS_OK && i < d->n_values && np < ITS__PLOT_TRIAL_MAX_PARAMS; i++) {
         long *ids = NULL;
-        par[i].name = pd->name;
-        par[i].unit = pd->unit;
-        st = its__store_values(store, pd->name, &ids, &vals[i], &par[i].n);
-        par[i].values = vals[i];
+        if (!histogram_of(d->values[i].name))
+            continue;
+        par[np].name = d->values[i].name;
+        par[np].unit = d->values[i].unit;
+        st = its__store_values(store, par[np].name, &ids, &vals[np], &par[np].n);
+        par[np].values = vals[np];
         its__free(ids);
         if (st != ITS_OK)
             its__fmt(t->err, sizeof t->err, "%s", its__store_errmsg(store));
+        np++;
     }
     for (i = 0; st == ITS_OK && i < t->spec->n_arms; i++)
         names[i] = its_trial_arm_name(t, i);
@@ -311,6 +322,7 @@ static its_status write_figures(its_trial *t, its__store *store, const char *dir
     its__free(vals);
     its__free(par);
     its__free(names);
+    its__patient_draw_free(d);
     return st;
 }
 
