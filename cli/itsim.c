@@ -562,7 +562,7 @@ static void trial_progress(const its_trial_progress *p, void *user)
 {
     const double ran = (double)(p->done - p->resumed);
     const double rate = p->elapsed_s > 0.0 ? ran / p->elapsed_s : 0.0;
-    const double eta = rate > 0.0 ? (double)(p->total - p->done) / rate : NAN;
+    const double eta = rate > 0.0 ? (double)(p->total - p->done) / rate : (double)NAN;
     (void)user;
     fprintf(stderr, "\ritsim: %ld/%ld patients, %.2f/s, ETA %s%.0f s, %ld failed runs   ",
             p->done, p->total, rate, isfinite(eta) ? "" : "? ", isfinite(eta) ? eta : 0.0,

@@ -267,6 +267,7 @@ static its_status write_figures(its_trial *t, its__store *store, const char *dir
 {
     its__plot_trial_in in;
     its__plot_param *par = NULL;
+    double **vals = NULL;
     const char **names = its__calloc(t->spec->n_arms + 1, sizeof *names);
     size_t i, np = t->pop ? its__population_size(t->pop) : 0;
     char note[512];
@@ -274,14 +275,16 @@ static its_status write_figures(its_trial *t, its__store *store, const char *dir
 
     if (np > ITS__PLOT_TRIAL_MAX_PARAMS)
         np = ITS__PLOT_TRIAL_MAX_PARAMS;
-    if (st == ITS_OK && np > 0 && !(par = its__calloc(np, sizeof *par)))
+    if (st == ITS_OK && np > 0 &&
+        (!(par = its__calloc(np, sizeof *par)) || !(vals = its__calloc(np, sizeof *vals))))
         st = ITS_ENOMEM;
     for (i = 0; st == ITS_OK && i < np; i++) {
         const its_param_def *pd = &t->model->params[its__population_param(t->pop, i)];
         long *ids = NULL;
         par[i].name = pd->name;
         par[i].unit = pd->unit;
-        st = its__store_values(store, pd->name, &ids, (double **)&par[i].values, &par[i].n);
+        st = its__store_values(store, pd->name, &ids, &vals[i], &par[i].n);
+        par[i].values = vals[i];
         its__free(ids);
         if (st != ITS_OK)
             its__fmt(t->err, sizeof t->err, "%s", its__store_errmsg(store));
@@ -304,8 +307,9 @@ static its_status write_figures(its_trial *t, its__store *store, const char *dir
         if (st == ITS_OK && note[0])
             its__fmt(t->note, sizeof t->note, "%s", note);
     }
-    for (i = 0; par && i < np; i++)
-        its__free((void *)par[i].values);
+    for (i = 0; vals && i < np; i++)
+        its__free(vals[i]);
+    its__free(vals);
     its__free(par);
     its__free(names);
     return st;
