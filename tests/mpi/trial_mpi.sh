@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# itsim trial under MPI (docs/trial.md, "Running on several machines
+# (MPI)"): `mpirun -np 2 itsim trial` stores, bit for bit, the same
+# outcome rows and drawn values as 1 thread and as 2 threads, for a paired
+# and a randomised design; only rank 0 prints; a run stopped by SIGTERM
+# to mpirun and resumed with 2 ranks equals the uninterrupted one; a
+# directory of another trial is refused on every rank with one message.
+# Exit 77 (skipped) when mpirun is missing or itsim was built without MPI.
+# Usage: trial_mpi.sh ITSIM TRIAL_ROWS SOURCE_DIR PATIENTS
+NAME=trial_mpi
+itsim=$1 rows=$2 src=$3 patients=${4:-12}
+if ! command -v mpirun >/dev/null 2>&1; then
+  echo "SKIP: mpirun not found (scripts/deps.sh build installs openmpi-bin)"
+  exit 77
+fi
+if "$itsim" version | grep -q '^MPI not compiled'; then
+  echo "SKIP: itsim was built without MPI"
+  exit 77
+fi
+. "$src/tests/lib.bash"
+cd "$T" || exit 1
+# CI runs as root; Open MPI refuses that unless told
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+mpi() { mpirun -np 2 --oversubscribe --bind-to none "$@"; }
+
+# the small trial of tests/test_trial_run.c
+trial() { # trial DESIGN FILE
+  cat >"$2" <<YAML
+model: tme
+patient: {weight: 70 kg, height: 175 cm, bsa: mosteller}
+clinical: {assess_every: 8 weeks, confirm_after: 28 d, stop_at_progression: true}
+trial:
+  name: mpi test
+  seed: 11
+  patients: $patients
+  horizon: 180 d
+  design: $1
+  arms:
+    - {name: untreated}
+    - {name: anti-PD-1, regimen: pembrolizumab}
+population:
+  parameters:
+    tmb: {dist: lognormal, median: 15, gsd: 2}
+    lambda1: {dist: lognormal, median: 0.018 1/d, cv: 0.3}
+YAML
+}
+
+run1() { # run1 FILE DIR THREADS: one process
+  "$itsim" trial "$1" -o "$2" --threads "$3" --quiet --no-figures >"$2.out" 2>"$2.err"
+}
+
+same() { # same NAME FILE DIR_A DIR_B: equal stores, bit for bit
+  if "$rows" "$2" "$3" >"$3.rows" && "$rows" "$2" "$4" >"$4.rows" &&
+    [ -s "$3.rows" ] && cmp -s "$3.rows" "$4.rows"; then
+    pass "$1 ($(grep -c '^row' "$3.rows") rows, $(grep -c '^value' "$3.rows") values)"
+  else
+    fail "$1: $(diff "$3.rows" "$4.rows" 2>&1 | head -n 4)"
+  fi
+}
+
+for design in paired randomised; do
+  f=$T/$design.yaml
+  trial "$design" "$f"
+  start=$(date +%s.%N)
+  check "$design: 1 thread runs" run1 "$f" "$T/$design.t1" 1
+  t1=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+  check "$design: 2 threads run" run1 "$f" "$T/$design.t2" 2
+  if mpi "$itsim" trial "$f" -o "$T/$design.mpi" --threads 1 --quiet --no-figures \
+    >"$T/$design.mpi.out" 2>"$T/$design.mpi.err"; then
+    pass "$design: mpirun -np 2 runs"
+  else
+    fail "$design: mpirun -np 2: $(tail -n 5 "$T/$design.mpi.err")"
+  fi
+  same "$design: 2 threads = 1 thread" "$f" "$T/$design.t1" "$T/$design.t2"
+  same "$design: 2 ranks = 1 thread" "$f" "$T/$design.t1" "$T/$design.mpi"
+  check "$design: one table printed (rank 0 only)" \
+    test "$(grep -c '^trial: ' "$T/$design.mpi.out")" = 1
+  check "$design: summary.json written" test -s "$T/$design.mpi/summary.json"
+  echo "$design: 1 thread ${t1} s"
+done
+
+# stopped by SIGTERM to mpirun part way, then resumed with 2 ranks
+f=$T/paired.yaml
+mpi "$itsim" trial "$f" -o "$T/stop" --threads 1 --quiet --no-figures \
+  >"$T/stop.out" 2>"$T/stop.err" &
+pid=$!
+sleep "$(awk -v t="$t1" 'BEGIN { printf "%.2f", t / 4 }')"
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+stored=$("$rows" "$f" "$T/stop" --count 2>/dev/null || echo "?")
+echo "stopped (exit $rc) with $stored of $patients patients stored"
+check "stopped: some patients stored, not all" test "$stored" -ge 0 -a "$stored" -lt "$patients"
+check "stopped: no summary.json" test ! -e "$T/stop/summary.json"
+if mpi "$itsim" trial "$f" -o "$T/stop" --threads 1 --quiet --no-figures --resume \
+  >"$T/resume.out" 2>"$T/resume.err"; then
+  pass "resume with mpirun -np 2 runs"
+else
+  fail "resume with mpirun -np 2: $(tail -n 5 "$T/resume.err")"
+fi
+same "resumed under MPI = uninterrupted 1 thread" "$f" "$T/paired.t1" "$T/stop"
+
+# another trial's directory: refused by rank 0, every rank ends, one message
+if mpi "$itsim" trial "$T/randomised.yaml" -o "$T/paired.t1" --threads 1 --quiet \
+  --no-figures >"$T/other.out" 2>"$T/other.err"; then
+  fail "another trial's directory accepted under MPI"
+else
+  check "another trial's directory refused under MPI, one message" \
+    test "$(grep -c '^itsim: ' "$T/other.err")" = 1
+fi
+done_tests
