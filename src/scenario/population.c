@@ -302,7 +302,12 @@ static its_status read_fields(const its__yctx *c, int node, const char *key, int
  * messages ("population.parameters.NAME"). */
 static its_status read_dist(const its__yctx *c, size_t pi, int node, const char *key, its__dist *d)
 {
-    const char *unit = c->m->params[pi].unit;
+    return its__yc_dist(c, node, key, c->m->params[pi].unit, d);
+}
+
+its_status its__yc_dist(const its__yctx *c, int node, const char *key, const char *unit,
+                        its__dist *d)
+{
     char sub[300], why[512];
     double x[F_N];
     int at[F_N], kind = D_N, f;
@@ -374,30 +379,57 @@ const char *its__yc_pair(const its__yctx *c, int node, size_t i, const char *key
     return name;
 }
 
-/* A mapping at node with keys a and b only (each at most once): their
- * values into *va and *vb (0: absent). */
-static its_status two_keys(const its__yctx *c, int node, const char *key, const char *a,
-                           const char *b, int *va, int *vb)
+its_status its__yc_keys(const its__yctx *c, int node, const char *key, const char *const *names,
+                        int n, int *at)
 {
-    char sub[300];
-    size_t i, n;
-    int k, v;
+    char sub[300], known[256];
+    size_t i;
+    int k, v, j;
     its_status st;
-    *va = *vb = 0;
+    for (j = 0; j < n; j++)
+        at[j] = 0;
     if ((st = its__yc_expect(c, node, ITS__Y_MAPPING, key)) != ITS_OK)
         return st;
-    n = its__ynode_size(c->doc, node);
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < its__ynode_size(c->doc, node); i++) {
         const char *name = its__yc_pair(c, node, i, key, &k, &v, sub, &st);
         if (!name)
             return st;
-        if (strcmp(name, a) != 0 && strcmp(name, b) != 0)
-            return its__yc_fail(c, ITS_EPARSE, k, sub, "unknown key (expected one of: %s, %s)", a, b);
-        if (*(strcmp(name, a) == 0 ? va : vb))
+        for (j = 0; j < n && strcmp(name, names[j]) != 0; j++)
+            ;
+        if (j == n) {
+            its__sc_key_list(known, sizeof known, names, n);
+            return its__yc_fail(c, ITS_EPARSE, k, sub, "unknown key (expected one of: %s)", known);
+        }
+        if (at[j])
             return its__yc_fail(c, ITS_EPARSE, k, sub, "duplicate key");
-        *(strcmp(name, a) == 0 ? va : vb) = v;
+        at[j] = v;
     }
     return ITS_OK;
+}
+
+/* A mapping at node with keys a and b only (each at most once). */
+static its_status two_keys(const its__yctx *c, int node, const char *key, const char *a,
+                           const char *b, int *va, int *vb)
+{
+    const char *const names[2] = {a, b};
+    int at[2];
+    its_status st = its__yc_keys(c, node, key, names, 2, at);
+    *va = at[0];
+    *vb = at[1];
+    return st;
+}
+
+its_status its__population_keys(const its__yctx *c, int node, int *params, int *corrs,
+                                int *covariates, int *lesions)
+{
+    static const char *const keys[] = {"parameters", "correlations", "covariates", "lesions"};
+    int at[4];
+    its_status st = its__yc_keys(c, node, "population", keys, 4, at);
+    *params = at[0];
+    *corrs = at[1];
+    *covariates = at[2];
+    *lesions = at[3];
+    return st;
 }
 
 /* parameters: {NAME: {dist: ...}, ...} into pop->param / pop->dist in file
@@ -534,16 +566,20 @@ static its_status reorder(const its__yctx *c, its__population *pop, const int *o
 /* The top of the section: parameters (required) and correlations. */
 static its_status read_section(const its__yctx *c, int node, its__population *pop)
 {
-    int params, corrs, *order;
+    int params = 0, corrs = 0, cov = 0, les = 0, *order;
     size_t i;
-    its_status st = two_keys(c, node, "population", "parameters", "correlations", &params,
-                             &corrs);
+    its_status st = its__population_keys(c, node, &params, &corrs, &cov, &les);
     if (st != ITS_OK)
         return st;
-    if (!params)
+    if (!params && !cov && !les)
         return its__yc_fail(c, ITS_EPARSE, node, "population", "missing key 'parameters'");
-    if ((st = read_parameters(c, params, pop)) != ITS_OK)
+    if (corrs && !params)
+        return its__yc_fail(c, ITS_EPARSE, corrs, "population.correlations",
+                            "correlations need population.parameters");
+    if (params && (st = read_parameters(c, params, pop)) != ITS_OK)
         return st;
+    if (!pop->n)
+        return ITS_OK;
     order = its__malloc(pop->n * sizeof *order);
     if (!order)
         return its__yc_nomem(c);

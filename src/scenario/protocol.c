@@ -146,7 +146,7 @@ static double days_in(const its_model_def *m, double days)
 static its_status parse_organs(its_scenario *sc, const its_model_def *m, its__clinical *c)
 {
     const sval *v = sc->clin;
-    const char *p = v[C_ORGANS].text;
+    const char *p = sc->pov && sc->pov->organs ? sc->pov->organs : v[C_ORGANS].text;
     size_t n_les = 0, i;
     for (i = 0; i < m->n_observables; i++)
         n_les += m->observables[i].role == ITS_OBS_LESION_DIAMETER;
@@ -246,7 +246,7 @@ its_status its__sc_clinical(its_scenario *sc, const its_model_def *m, its__clini
             return its__sc_fail(sc, ITS_EPARSE, &v[C_STOP_PD], "clinical.stop_at_progression",
                         "expected true or false, got '%s'", v[C_STOP_PD].text);
     }
-    if (v[C_ORGANS].text)
+    if (v[C_ORGANS].text || (sc->pov && sc->pov->organs))
         return parse_organs(sc, m, c);
     return ITS_OK;
 }

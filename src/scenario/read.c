@@ -434,6 +434,53 @@ static its_status read_block(its_scenario *sc, const its__ydoc *doc, int node,
     return read_fixed_map(sc, doc, node, name, keys, nkeys, fields);
 }
 
+/* The part of a trial file's `trial:` section that the scenario takes:
+ * arms (as a comparison's, key "trial.arms") and the horizon (into
+ * *horizon; trial.c checks the rest of the section). A section that is not
+ * a mapping is left to trial.c to refuse. */
+static its_status read_trial_part(its_scenario *sc, const its__ydoc *doc, int node,
+                                  sval *horizon)
+{
+    size_t i, n;
+    its_status st = ITS_OK;
+    if (its__ynode_kind(doc, node) != ITS__Y_MAPPING)
+        return ITS_OK;
+    n = its__ynode_size(doc, node);
+    for (i = 0; i < n && st == ITS_OK; i++) {
+        int k, v;
+        const char *name = its__ynode_scalar(doc, (its__ynode_pair(doc, node, i, &k, &v), k), NULL);
+        if (!name)
+            continue;
+        if (strcmp(name, "arms") == 0 && !sc->arms && its__ynode_kind(doc, v) == ITS__Y_SEQUENCE &&
+            its__ynode_size(doc, v) <= MAX_ARMS)
+            st = read_items(sc, doc, v, "trial.arms", "{name: \"HD IL-2\", regimen: hd_il2}",
+                            arm_keys, A_N, &sc->arms, &sc->n_arms);
+        else if (strcmp(name, "horizon") == 0 && !horizon->text &&
+                 its__ynode_kind(doc, v) == ITS__Y_SCALAR)
+            st = take_scalar(sc, doc, v, "trial.horizon", horizon);
+    }
+    return st;
+}
+
+static int is_trial_key(const char *name)
+{
+    return strcmp(name, "trial") == 0 || strcmp(name, "population") == 0 ||
+           strcmp(name, "plausibility") == 0;
+}
+
+/* trial.horizon is the scenario's simulate.until; both given: refused
+ * (one horizon, written once). */
+static its_status take_horizon(its_scenario *sc, sval *horizon)
+{
+    if (sc->sim[S_UNTIL].text)
+        return its__sc_fail(sc, ITS_EPARSE, &sc->sim[S_UNTIL], "simulate.until",
+                    "a trial file gives its horizon once, as trial.horizon (line %d)",
+                    horizon->line);
+    sc->sim[S_UNTIL] = *horizon;
+    memset(horizon, 0, sizeof *horizon);
+    return ITS_OK;
+}
+
 its_status its__sc_read_document(its_scenario *sc, const its__ydoc *doc)
 {
     int root = its__ydoc_root(doc);
@@ -442,8 +489,10 @@ its_status its__sc_read_document(its_scenario *sc, const its__ydoc *doc)
     sval at;
     char known[256];
     its_status st = ITS_OK;
+    sval horizon;
 
     memset(&at, 0, sizeof at);
+    memset(&horizon, 0, sizeof horizon); /* trial.horizon of a trial file */
     if (!root) {
         at.line = 1;
         at.col = 1;
@@ -466,6 +515,10 @@ its_status its__sc_read_document(its_scenario *sc, const its__ydoc *doc)
         st = take_key(sc, doc, k, "scenario", &name, &at);
         if (st != ITS_OK)
             return st;
+        if (sc->trial_file && is_trial_key(name)) { /* read by trial_file.c */
+            st = strcmp(name, "trial") == 0 ? read_trial_part(sc, doc, v, &horizon) : ITS_OK;
+            continue;
+        }
         idx = its__sc_key_index(name, top_keys, K_N);
         if (idx < 0) {
             its__sc_key_list(known, sizeof known, top_keys, K_N);
@@ -509,6 +562,10 @@ its_status its__sc_read_document(its_scenario *sc, const its__ydoc *doc)
                             clinical_keys, C_N, sc->clin);
             break;
         case K_ARMS:
+            if (sc->trial_file)
+                return its__sc_fail(sc, ITS_EPARSE, &at, name,
+                            "a trial file lists its arms under trial.arms (a top-level "
+                            "'arms:' would be a comparison's)");
             if (sc->nested)
                 return its__sc_fail(sc, ITS_EPARSE, &at, name,
                             "the scenario of an arm cannot have arms itself");
@@ -540,6 +597,9 @@ its_status its__sc_read_document(its_scenario *sc, const its__ydoc *doc)
         default: break;
         }
     }
+    if (st == ITS_OK && horizon.text)
+        st = take_horizon(sc, &horizon); /* takes it, or leaves it to be cleared */
+    its__sval_clear(&horizon);
     return st;
 }
 

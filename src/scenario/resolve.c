@@ -119,6 +119,10 @@ its_status its__sc_patient(its_scenario *sc, its_patient *pt)
         (st = patient_value(sc, PT_HEIGHT, &pt->height_cm)) != ITS_OK ||
         (st = patient_value(sc, PT_AGE, &age)) != ITS_OK)
         return st;
+    if (sc->pov && sc->pov->has_patient) { /* a drawn patient (checked when drawn) */
+        pt->weight_kg = sc->pov->weight_kg;
+        pt->height_cm = sc->pov->height_cm;
+    }
     if (sc->patient[PT_BSA].text) {
         if (strcmp(sc->patient[PT_BSA].text, "mosteller") == 0)
             pt->bsa = ITS_BSA_MOSTELLER;
@@ -448,6 +452,8 @@ static its_status resolve_values(its_scenario *sc, its__plan *plan)
         st = apply_agent_params(sc, m, plan->params);
     if (st == ITS_OK)
         st = apply_entries(sc, plan, y, given);
+    for (i = 0; st == ITS_OK && sc->pov && i < sc->pov->n_params; i++)
+        plan->params[sc->pov->param_idx[i]] = sc->pov->param_val[i]; /* a drawn patient's */
     if (st == ITS_OK) {
         st = its_model_initial_state(m, plan->params, plan->initial, msg, sizeof msg);
         if (st != ITS_OK)
@@ -456,6 +462,8 @@ static its_status resolve_values(its_scenario *sc, its__plan *plan)
     for (i = 0; st == ITS_OK && i < ns; i++)
         if (given[i])
             plan->initial[i] = y[i];
+    for (i = 0; st == ITS_OK && sc->pov && i < sc->pov->n_init; i++)
+        plan->initial[sc->pov->init_idx[i]] = sc->pov->init_val[i];
     its__free(y);
     its__free(given);
     return st;
@@ -505,7 +513,7 @@ static its_status resolve_model(its_scenario *sc, int final, its__plan *plan)
         return its__sc_fail(sc, ITS_EPARSE, NULL, "model",
                             "missing: name the model with 'model: NAME' or --model");
     }
-    m = its_model_find(sc->model.text);
+    m = sc->pov && sc->pov->model ? sc->pov->model : its_model_find(sc->model.text);
     if (!m) {
         its_model_names(names, sizeof names); /* variants as ranges: "tme, tme:1 to tme:8" */
         return its__sc_fail(sc, ITS_ENOTFOUND, &sc->model, "model",

@@ -141,13 +141,13 @@ static its_status load_arms(its_scenario *sc, const its__loader *ld)
         its_status st;
         size_t k;
 
-        its__fmt(key, sizeof key, "arms[%zu]", i);
+        its__fmt(key, sizeof key, "%sarms[%zu]", sc->trial_file ? "trial." : "", i);
         if (!a->f[A_NAME].text || !*a->f[A_NAME].text)
             return its__sc_fail(sc, ITS_EPARSE, &a->at, key, "every arm needs a name");
         /* a name is one line: it labels table rows, CSV rows and figures */
         for (k = 0; a->f[A_NAME].text[k]; k++)
             if ((unsigned char)a->f[A_NAME].text[k] < 0x20 || a->f[A_NAME].text[k] == 0x7f) {
-                its__fmt(key, sizeof key, "arms[%zu].name", i);
+                its__fmt(key, sizeof key, "%sarms[%zu].name", sc->trial_file ? "trial." : "", i);
                 return its__sc_fail(sc, ITS_EPARSE, &a->f[A_NAME], key,
                             "one line of text, without control characters (newline, tab, ...)");
             }
@@ -158,7 +158,7 @@ static its_status load_arms(its_scenario *sc, const its__loader *ld)
         sc->arm_sc[i]->nested = 1;
         if (a->f[A_REGIMEN].text) {
             const its_regimen *r = its_regimen_find(a->f[A_REGIMEN].text);
-            its__fmt(key, sizeof key, "arms[%zu].regimen", i);
+            its__fmt(key, sizeof key, "%sarms[%zu].regimen", sc->trial_file ? "trial." : "", i);
             if (!r)
                 return its__sc_fail(sc, ITS_ENOTFOUND, &a->f[A_REGIMEN], key,
                             "unknown regimen '%s' (see `itsim regimens`)", a->f[A_REGIMEN].text);
@@ -166,7 +166,7 @@ static its_status load_arms(its_scenario *sc, const its__loader *ld)
                                          ld);
         } else if (a->f[A_FILE].text) {
             const char *slash = strrchr(sc->name, '/');
-            its__fmt(key, sizeof key, "arms[%zu].file", i);
+            its__fmt(key, sizeof key, "%sarms[%zu].file", sc->trial_file ? "trial." : "", i);
             if (a->f[A_FILE].text[0] != '/' && slash)
                 its__fmt(path, sizeof path, "%.*s/%s", (int)(slash - sc->name), sc->name,
                          a->f[A_FILE].text);
@@ -246,8 +246,14 @@ its_status its__scenario_load_text(its_scenario *sc, const char *text, size_t le
         at.col = col;
         return its__sc_fail(sc, st, &at, "scenario", "%s", msg);
     }
-    st = its__sc_read_document(sc, doc);
+    st = its__scenario_load_doc(sc, doc, ld);
     its__ydoc_free(doc);
+    return st;
+}
+
+its_status its__scenario_load_doc(its_scenario *sc, const its__ydoc *doc, const its__loader *ld)
+{
+    its_status st = its__sc_read_document(sc, doc);
     if (st == ITS_OK)
         st = load_arms(sc, ld);
     if (st == ITS_OK)
@@ -548,4 +554,32 @@ its_status its__scenario_resolve_arm(const its_scenario *sc, size_t i, char *err
         its__fmt(err, ITS__ERRLEN, "arm '%s': %s", sc->arms[i].f[A_NAME].text, local->err);
     its__scenario_arm_free(local);
     return st;
+}
+
+void its__scenario_set_patient(its_scenario *sc, const its__patient_ovr *ov)
+{
+    if (sc)
+        sc->pov = ov;
+}
+
+/* The untreated course: a shallow copy without therapy, rules or arms. */
+its_scenario *its__scenario_untreated(const its_scenario *sc)
+{
+    its_scenario *local;
+    if (!sc)
+        return NULL;
+    local = its__malloc(sizeof *local);
+    if (!local)
+        return NULL;
+    *local = *sc;
+    local->therapy = NULL; /* its__scenario_arm_free frees these two */
+    local->n_therapy = 0;
+    local->rules = NULL;
+    local->n_rules = 0;
+    local->arms = NULL;
+    local->arm_sc = NULL;
+    local->arm_id = NULL;
+    local->n_arms = 0;
+    local->err[0] = '\0';
+    return local;
 }

@@ -244,6 +244,10 @@ typedef struct its__loader {
 its_status its__scenario_load_text(its_scenario *sc, const char *text, size_t len,
                                    const char *name, const its__loader *ld);
 its_status its__scenario_load_path(its_scenario *sc, const char *path, const its__loader *ld);
+/* The same from a parsed document: sc->name must be set (messages, arm
+ * files) and sc cleared (its__scenario_clear); the document stays the
+ * caller's. */
+its_status its__scenario_load_doc(its_scenario *sc, const its__ydoc *doc, const its__loader *ld);
 
 /* ---- trial populations (population.c; docs/trial.md, "Population") ---------
  * The `population:` section of a trial file: one distribution per model
@@ -256,7 +260,9 @@ typedef struct its__population its__population;
 /* Read the section whose value is node of doc (the mapping under
  * `population:`) against model m; file names the trial file in messages
  * ("FILE:LINE:COL: KEY: message", KEY e.g.
- * "population.parameters.tmb.median"). ITS_OK with *out (free with
+ * "population.parameters.tmb.median"). The keys covariates and lesions
+ * are accepted and left to trial_file.c; parameters may then be absent
+ * (an empty population: the model's defaults). ITS_OK with *out (free with
  * its__population_free); ITS_EPARSE (a missing, unknown or duplicate key,
  * an unknown distribution, a malformed list or matrix), ITS_ENOTFOUND (not
  * a parameter of m; a correlated name not among the parameters),
@@ -591,6 +597,11 @@ struct its_scenario {
     sentry *ovr;         /* --set NAME=VALUE, in order */
     size_t n_ovr;
     int nested;          /* loaded as an arm: may not have arms (kept by clear) */
+    int trial_file;      /* the scenario part of a trial file (kept by clear):
+                            trial, population and plausibility are the trial's,
+                            arms come from trial.arms, the horizon from
+                            trial.horizon (read.c) */
+    const its__patient_ovr *pov; /* a drawn patient's override, or NULL (borrowed) */
     int from_file;       /* name is the file it was read from (its_scenario_file) */
     int has_until_value; /* its_scenario_set_until */
     double until_value;
@@ -665,6 +676,20 @@ its_status its__yc_quantity(const its__yctx *c, int node, const char *key, const
  * sub = "KEY.NAME" (300 bytes). */
 const char *its__yc_pair(const its__yctx *c, int node, size_t i, const char *key, int *k,
                          int *v, char *sub, its_status *st);
+/* The mapping at node whose keys are among names[0..n): at[j] gets the
+ * value node of names[j] (0: absent); an unknown or duplicate key is
+ * ITS_EPARSE ("unknown key (expected one of: a, b)"). */
+its_status its__yc_keys(const its__yctx *c, int node, const char *key, const char *const *names,
+                        int n, int *at);
+/* The keys of a `population:` mapping at node: the value nodes of
+ * parameters, correlations, covariates and lesions (0: absent); unknown
+ * or duplicate keys refused (ITS_EPARSE). */
+its_status its__population_keys(const its__yctx *c, int node, int *params, int *corrs,
+                                int *covariates, int *lesions);
+/* The distribution at node ({dist: KIND, ...}, docs/trial.md "Population")
+ * for a quantity in unit (population.c); key names it in messages. */
+its_status its__yc_dist(const its__yctx *c, int node, const char *key, const char *unit,
+                        its__dist *d);
 #endif
 
 #endif
