@@ -7,8 +7,8 @@
  * is one rank and the message functions return ITS_EINVAL.
  *
  * Threads: MPI is initialised with MPI_THREAD_SERIALIZED; callers make
- * every call from one thread at a time (trial_mpi.c: one OpenMP critical
- * section). Messages are bytes: ranks must run the same build of itsim on
+ * every call from one thread at a time (trial_mpi.c: one lock per rank).
+ * Messages are bytes: ranks must run the same build of itsim on
  * machines of the same byte order (the trial handshake checks the build). */
 #ifndef ITS_RUN_MPI_ADAPTER_H
 #define ITS_RUN_MPI_ADAPTER_H

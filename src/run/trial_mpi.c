@@ -4,7 +4,7 @@
  * (only those not stored yet) and answers the other ranks' requests for
  * work with chunks of it; its own threads take patients from the same
  * queue. Between patients, one thread of a rank at a time services MPI
- * (every MPI call is made inside the critical section its__mpi, through
+ * (every MPI call is made holding the rank's MPI lock, through
  * run/mpi_adapter.h). The other ranks keep a chunk ahead (they ask again
  * when a patient per thread is left) and send their finished patients to
  * rank 0 in batches: the patient, its accepted draw, the drawn values by
@@ -24,6 +24,18 @@
 #include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
+#endif
+
+/* The locks of a rank's threads (OpenMP locks, not named critical
+ * sections: those would be global symbols of the library). */
+#ifdef _OPENMP
+typedef omp_lock_t lock_t;
+#define LOCK(l) omp_set_lock(l)
+#define UNLOCK(l) omp_unset_lock(l)
+#else
+typedef int lock_t;
+#define LOCK(l) (void)(l)
+#define UNLOCK(l) (void)(l)
 #endif
 
 enum { TAG_REQ = 1, TAG_WORK, TAG_RES1, TAG_RES2, TAG_FAIL, TAG_DONE, TAG_END };
@@ -74,6 +86,9 @@ typedef struct node {
     its_status st;
     char msg[ITS__ERRLEN];
     long run, rejected, failures;
+    lock_t mpi_lock;             /* every MPI call and the queue */
+    lock_t sink_lock;            /* the sink (rank 0) */
+    lock_t fail_lock;            /* the first failure */
 } node;
 
 /* ---- bytes ------------------------------------------------------------------ */
@@ -118,16 +133,13 @@ static void nap(void)
 
 static void fail(node *nd, its_status st, const char *msg)
 {
-#ifdef _OPENMP
-#pragma omp critical(its__trial_mpi_fail)
-#endif
-    {
-        if (!nd->failed) {
-            nd->failed = 1;
-            nd->st = st;
-            its__fmt(nd->msg, sizeof nd->msg, "%s", msg && msg[0] ? msg : its_strerror(st));
-        }
+    LOCK(&nd->fail_lock);
+    if (!nd->failed) {
+        nd->failed = 1;
+        nd->st = st;
+        its__fmt(nd->msg, sizeof nd->msg, "%s", msg && msg[0] ? msg : its_strerror(st));
     }
+    UNLOCK(&nd->fail_lock);
 }
 
 /* ---- sending (inside its__mpi) --------------------------------------------- */
@@ -405,13 +417,10 @@ static void count(node *nd, const its__trial_patient *p, size_t n)
 static its_status sink(node *nd, const its__trial_patient *p, size_t n, char *msg, size_t msglen)
 {
     its_status st = ITS_OK;
-#ifdef _OPENMP
-#pragma omp critical(its__trial_sink)
-#endif
-    {
-        count(nd, p, n);
-        st = nd->x->sink(nd->x->user, p, n, msg, msglen);
-    }
+    LOCK(&nd->sink_lock);
+    count(nd, p, n);
+    st = nd->x->sink(nd->x->user, p, n, msg, msglen);
+    UNLOCK(&nd->sink_lock);
     return st;
 }
 
@@ -433,13 +442,10 @@ static its_status deliver(node *nd, its__trial_worker *w, char *msg, size_t msgl
             put_patient(&b, &p[i]);
         if (b.nomem)
             st = ITS_ENOMEM;
-#ifdef _OPENMP
-#pragma omp critical(its__mpi)
-#endif
-        {
-            count(nd, p, n);
-            post(nd, 0, TAG_RES2, &b);
-        }
+        LOCK(&nd->mpi_lock);
+        count(nd, p, n);
+        post(nd, 0, TAG_RES2, &b);
+        UNLOCK(&nd->mpi_lock);
     }
     its__trial_worker_clear(w);
     return st;
@@ -642,21 +648,18 @@ static void service1(node *nd)
 static int next_task(node *nd, task *tk)
 {
     int got = 0;
-#ifdef _OPENMP
-#pragma omp critical(its__mpi)
-#endif
-    {
-        if (nd->rank == 0)
-            service0(nd);
-        else
-            service1(nd);
-        if (nd->failed || (nd->x->cancel && *nd->x->cancel))
-            got = -1;
-        else if (nd->q_head < nd->q_n)
-            got = (*tk = nd->q[nd->q_head++], 1);
-        else if (nd->rank == 0 || nd->no_more)
-            got = -1;
-    }
+    LOCK(&nd->mpi_lock);
+    if (nd->rank == 0)
+        service0(nd);
+    else
+        service1(nd);
+    if (nd->failed || (nd->x->cancel && *nd->x->cancel))
+        got = -1;
+    else if (nd->q_head < nd->q_n)
+        got = (*tk = nd->q[nd->q_head++], 1);
+    else if (nd->rank == 0 || nd->no_more)
+        got = -1;
+    UNLOCK(&nd->mpi_lock);
     return got;
 }
 
@@ -668,14 +671,11 @@ static void note_accepted(node *nd, int64_t i, uint32_t a, uint64_t s)
         nd->stratum[i] = s;
         return;
     }
-#ifdef _OPENMP
-#pragma omp critical(its__mpi)
-#endif
-    {
-        PUT(&nd->res1, i);
-        PUT(&nd->res1, a);
-        PUT(&nd->res1, s);
-    }
+    LOCK(&nd->mpi_lock);
+    PUT(&nd->res1, i);
+    PUT(&nd->res1, a);
+    PUT(&nd->res1, s);
+    UNLOCK(&nd->mpi_lock);
 }
 
 static its_status run_task(node *nd, its__trial_worker *w, const task *tk, char *msg,
@@ -810,6 +810,11 @@ static void node_free(node *nd)
     its__free(nd->res1.p);
     its__patient_draw_free(nd->names);
     reap(nd, 1);
+#ifdef _OPENMP
+    omp_destroy_lock(&nd->mpi_lock);
+    omp_destroy_lock(&nd->sink_lock);
+    omp_destroy_lock(&nd->fail_lock);
+#endif
 }
 
 /* Rank 0's queue for a phase: every patient (phase 1) or those not stored
@@ -863,6 +868,11 @@ its_status its__trial_execute_mpi(const its_trial *t, const its__trial_exec *x,
         return ITS_EINVAL;
     memset(counts, 0, sizeof *counts);
     memset(&nd, 0, sizeof nd);
+#ifdef _OPENMP
+    omp_init_lock(&nd.mpi_lock);
+    omp_init_lock(&nd.sink_lock);
+    omp_init_lock(&nd.fail_lock);
+#endif
     nd.t = t;
     nd.x = x;
     nd.rank = its__mpi_rank();
