@@ -55,6 +55,9 @@ static const struct {
      "                            default; results do not depend on N)\n"
      "      --patients N          override the file's number of patients\n"
      "      --seed S              override the file's seed (0 to 2^64-1)\n"
+     "      --batch N             patients per thread and commit to the store\n"
+     "                            (default 16; an interruption loses at most\n"
+     "                            this many per thread)\n"
      "      --no-figures          write no figures\n"
      "      --quiet               no progress on stderr\n"
      "                            SIGINT, SIGTERM or SIGHUP stop the trial after\n"
@@ -486,7 +489,7 @@ static int cmd_run(int argc, char **argv)
 /* ---- itsim trial -------------------------------------------------------------- */
 
 typedef struct trial_args {
-    const char *file, *outdir, *patients, *seed;
+    const char *file, *outdir, *patients, *seed, *batch;
     int resume, quiet, figures, threads;
 } trial_args;
 
@@ -534,6 +537,8 @@ static int parse_trial_args(int argc, char **argv, trial_args *a)
             slot = &a->patients;
         } else if (strcmp(o, "--seed") == 0) {
             slot = &a->seed;
+        } else if (strcmp(o, "--batch") == 0) {
+            slot = &a->batch;
         } else if (strcmp(o, "--threads") == 0) {
             if (i + 1 >= argc)
                 return usage_error("option ", o, " needs a value");
@@ -560,12 +565,20 @@ static int parse_trial_args(int argc, char **argv, trial_args *a)
 
 /* Progress on a terminal: done/total, rate, ETA, failures (one line,
  * rewritten). */
+typedef struct progress_state {
+    int show;                 /* a terminal and not --quiet */
+    its_trial_progress last;  /* the last report */
+} progress_state;
+
 static void trial_progress(const its_trial_progress *p, void *user)
 {
+    progress_state *ps = user;
     const double ran = (double)(p->done - p->resumed);
     const double rate = p->elapsed_s > 0.0 ? ran / p->elapsed_s : 0.0;
     const double eta = rate > 0.0 ? (double)(p->total - p->done) / rate : (double)NAN;
-    (void)user;
+    ps->last = *p;
+    if (!ps->show)
+        return;
     fprintf(stderr, "\ritsim: %ld/%ld patients, %.2f/s, ETA %s%.0f s, %ld failed runs   ",
             p->done, p->total, rate, isfinite(eta) ? "" : "? ", isfinite(eta) ? eta : 0.0,
             p->failures);
@@ -592,6 +605,11 @@ static int trial_overrides(its_trial *t, const trial_args *a)
         if (its_trial_set_seed(t, (uint64_t)v) != ITS_OK)
             return usage_error("--seed: ", its_trial_errmsg(t), "");
     }
+    if (a->batch) {
+        if (parse_whole(a->batch, 100000ULL, 1ULL, &v) != 0)
+            return usage_error("--batch needs a whole number from 1 to 100000, not '",
+                               a->batch, "'");
+    }
     return -1;
 }
 
@@ -602,6 +620,7 @@ static int cmd_trial(int argc, char **argv)
     trial_args a;
     its_trial *t = NULL;
     its_trial_opts o;
+    progress_state ps;
     its_status st;
     char msg[1200];
     const char *dir;
@@ -633,9 +652,12 @@ static int cmd_trial(int argc, char **argv)
     o.threads = a.threads;
     o.resume = a.resume;
     o.figures = a.figures;
+    o.batch = a.batch ? atoi(a.batch) : 0;
     o.cancel = &g_signal;
-    if (tty && !a.quiet && its_mpi_rank() == 0) /* under MPI: rank 0 reports */
-        o.progress = trial_progress;
+    memset(&ps, 0, sizeof ps);
+    ps.show = tty && !a.quiet; /* under MPI only rank 0 stores, so reports */
+    o.progress = trial_progress;
+    o.user = &ps;
     g_writing = 1; /* signals stop the trial between patients */
     t0 = (double)clock();
     st = its_trial_run(t, dir, &o);
@@ -670,9 +692,10 @@ static int cmd_trial(int argc, char **argv)
     if (st != ITS_OK)
         fprintf(stderr, "itsim: %s\n", its_trial_errmsg(t));
     else if (!tty && !a.quiet)
-        fprintf(stderr, "itsim: trial of %ld patients in %s (CPU %.1f s)\n", its_trial_patients(t),
-                dir, ((double)clock() - t0) / CLOCKS_PER_SEC);
-    else
+        fprintf(stderr, "itsim: trial of %ld patients (%ld resumed, %ld failed runs) in %s, "
+                        "CPU %.1f s\n", its_trial_patients(t), ps.last.resumed,
+                ps.last.failures, dir, ((double)clock() - t0) / CLOCKS_PER_SEC);
+    else if (!a.quiet)
         fprintf(stderr, "itsim: wrote %s\n", dir);
     its_trial_free(t);
     return st == ITS_OK ? 0 : exit_code(st);

@@ -5,6 +5,7 @@
  * arm, a paired one every arm; a run that fails is an outcome row and the
  * trial goes on; a directory holding another trial is refused. */
 #include "io/sqlite_adapter.h"
+#include "run/run.h"
 #include "core/core.h"
 #include "its_test.h"
 #include "itsim/itsim.h"
@@ -22,7 +23,7 @@
 static const char small_trial[] =
     "model: tme\n"
     "patient: {weight: 70 kg, height: 175 cm, bsa: mosteller}\n"
-    "clinical: {assess_every: 8 weeks, confirm_after: 28 d, stop_at_progression: true}\n"
+    "clinical: {assess_every: 8 weeks, confirm_after: 28 d, stop_at_progression: true%s}\n"
     "trial:\n"
     "  name: run test\n"
     "  seed: 11\n"
@@ -38,17 +39,23 @@ static const char small_trial[] =
     "    lambda1: {dist: lognormal, median: 0.018 1/d, cv: 0.3}\n"
     "%s";
 
-static its_trial *load(int patients, const char *design, const char *extra)
+static its_trial *load_with(int patients, const char *design, const char *extra,
+                            const char *clinical)
 {
     char text[4096], msg[1024];
     its_trial *t = NULL;
     its_status st;
-    snprintf(text, sizeof text, small_trial, patients, design, extra ? extra : "");
+    snprintf(text, sizeof text, small_trial, clinical, patients, design, extra ? extra : "");
     st = its_trial_load_string(text, strlen(text), "test.yaml", &t, msg, sizeof msg);
     if (st != ITS_OK)
         fprintf(stderr, "load: %s\n", msg);
     CHECK(st == ITS_OK && t);
     return t;
+}
+
+static its_trial *load(int patients, const char *design, const char *extra)
+{
+    return load_with(patients, design, extra, "");
 }
 
 static void tmpdir(char *buf, size_t n, const char *tag)
@@ -245,8 +252,80 @@ static void test_failures(void)
     its_trial_free(t);
 }
 
+/* A trial's run keeps no rows; its read-outs must equal those of a run
+ * that keeps them (a death must end both at the same time). */
+static void test_rows_kept_or_not(void)
+{
+    /* a low lethal burden: some patients die within the half year */
+    its_trial *t = load_with(6, "paired", NULL, ", lethal_burden: 1.2e10 cell");
+    its__patient_draw *d = NULL;
+    char msg[512];
+    long p;
+    size_t k;
+    int same = 1, deaths = 0;
+    CHECK(its__patient_draw_create(t, &d) == ITS_OK);
+    for (p = 0; p < 6; p++) {
+        CHECK(its__trial_draw(t, (uint64_t)p, 0, d, msg, sizeof msg) == ITS_OK);
+        for (k = 0; k < its_trial_arm_count(t); k++) {
+            its_scenario *a = its__scenario_arm(t->sc, k);
+            its_result *r0 = NULL, *r1 = NULL;
+            its_clinical_summary c0, c1;
+            CHECK(its__run_patient(a, &d->ovr, 0, &r0) == ITS_OK);
+            CHECK(its__run_patient(a, &d->ovr, 1, &r1) == ITS_OK);
+            CHECK(its_result_get_clinical(r0, &c0) == ITS_OK);
+            CHECK(its_result_get_clinical(r1, &c1) == ITS_OK);
+            deaths += c1.os_event;
+            same &= same_num(c0.os, c1.os) && c0.os_event == c1.os_event &&
+                    same_num(c0.recist.pfs, c1.recist.pfs) && c0.recist.best == c1.recist.best &&
+                    same_num(c0.death, c1.death);
+            its_result_free(r0);
+            its_result_free(r1);
+            its__scenario_arm_free(a);
+        }
+    }
+    its_test_true(same && deaths > 0,
+                  "read-outs equal with and without rows (%d deaths among 12 runs)", deaths);
+    its__patient_draw_free(d);
+    its_trial_free(t);
+}
+
+/* Every allocation of running a trial (runner, workers, sink, read-outs)
+ * failing in turn: ITS_ENOMEM or success, never a crash or a leak (ASan),
+ * and a later run in the same directory (resume) still completes. */
+static void test_alloc_fail(void)
+{
+    char d[256];
+    its_trial *t = load(2, "paired", NULL);
+    its_trial_opts o;
+    long n, total = 0, bad = 0, ok_runs = 0;
+    its_status st = ITS_ENOMEM;
+    tmpdir(d, sizeof d, "alloc");
+    its_trial_opts_default(&o);
+    o.figures = 0;
+    o.resume = 1;
+    for (n = 1; n < 100000 && st == ITS_ENOMEM; n++) {
+        rmdir_all(d);
+        its__alloc_fail_at(n, 0);
+        st = its_trial_run(t, d, &o);
+        its__alloc_fail_at(0, 0);
+        total++;
+        if (st == ITS_OK)
+            ok_runs++;
+        else if (st != ITS_ENOMEM)
+            bad++, fprintf(stderr, "allocation %ld: %s: %s\n", n, its_status_name(st),
+                           its_trial_errmsg(t));
+    }
+    its_test_true(ok_runs == 1 && bad == 0 && total > 20,
+                  "each of %ld allocations of a trial run failing gives ENOMEM (%ld other)",
+                  total - 1, bad);
+    rmdir_all(d);
+    its_trial_free(t);
+}
+
 int main(void)
 {
+    test_alloc_fail();
+    test_rows_kept_or_not();
     test_threads_and_resume();
     test_randomised();
     test_failures();

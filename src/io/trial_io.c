@@ -439,6 +439,20 @@ static void months(FILE *fp, its_estimate e)
     fprintf(fp, " %5.1f (%4s-%5s)", e.value / ITS__MONTH_DAYS, lo, hi);
 }
 
+/* A hazard ratio with its interval and a p-value; "-" when not defined
+ * (no event, or a monotone likelihood). */
+static void hr(FILE *fp, its_estimate e, double p)
+{
+    if (isfinite(e.value) && isfinite(e.ci_low) && isfinite(e.ci_high))
+        fprintf(fp, " %8.2f (%5.2f-%5.2f)", e.value, e.ci_low, e.ci_high);
+    else
+        fprintf(fp, " %22s", "-");
+    if (isfinite(p))
+        fprintf(fp, " %10.3g", p);
+    else
+        fprintf(fp, " %10s", "-");
+}
+
 static void print_table(const readouts *r, FILE *fp)
 {
     const its__trial_summary *s = &r->sum;
@@ -471,9 +485,10 @@ static void print_table(const readouts *r, FILE *fp)
         const its__arm_comparison *c = &s->comparisons[i];
         char name[64];
         its__fmt(name, sizeof name, "%.16s vs %.16s", r->ids[c->b], r->ids[c->a]);
-        fprintf(fp, "%-34s %8.2f (%5.2f-%5.2f) %10.3g %8.2f (%5.2f-%5.2f) %10.3g\n", name,
-                c->hr_os.value, c->hr_os.ci_low, c->hr_os.ci_high, c->logrank_p_os,
-                c->hr_pfs.value, c->hr_pfs.ci_low, c->hr_pfs.ci_high, c->logrank_p_pfs);
+        fprintf(fp, "%-34s", name);
+        hr(fp, c->hr_os, c->logrank_p_os);
+        hr(fp, c->hr_pfs, c->logrank_p_pfs);
+        fputc('\n', fp);
     }
     its__c_locale_leave(&g);
 }

@@ -132,7 +132,7 @@ static int store_row(double t, const double *y, size_t n_states,
         }
     }
     if (!(flags & ITS__ROW_OUTPUT) || !ctx->keep)
-        return 0;
+        return died; /* a death ends the run also when no row is kept */
     if (res->n_rows == res->cap_rows &&
         grow_rows(res, n_states, res->cap_rows + res->cap_rows / 2 + 16) != 0) {
         ctx->fail = ITS_ENOMEM;

@@ -449,7 +449,7 @@ static its_status flush(its__trial_worker *w, const its__trial_exec *x, char *ms
     if (w->used == 0)
         return ITS_OK;
 #ifdef _OPENMP
-#pragma omp critical(its__trial_sink)
+#pragma omp critical
 #endif
     st = x->sink(x->user, w->recs, w->used, msg, msglen);
     w->used = 0;
@@ -470,7 +470,7 @@ typedef struct exec_state {
 static void fail(exec_state *e, its_status st, const char *msg)
 {
 #ifdef _OPENMP
-#pragma omp critical(its__trial_fail)
+#pragma omp critical
 #endif
     {
         if (!e->failed) {

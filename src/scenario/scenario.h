@@ -304,6 +304,7 @@ its_status its__population_draw(const its__population *pop, uint64_t seed, uint6
 typedef enum its__trial_design { ITS__TRIAL_RANDOMISED, ITS__TRIAL_PAIRED } its__trial_design;
 
 #define ITS__TRIAL_MAX_PATIENTS 10000000L /* patients of one trial */
+#define ITS__TRIAL_RTOL "1e-6"            /* a trial's rtol unless its file gives one */
 #define ITS__TRIAL_MAX_BLOCK 1000L        /* patients of one permuted block */
 
 typedef struct its__trial_arm {
