@@ -61,7 +61,9 @@ static const struct {
      "      --no-figures          write no figures\n"
      "      --quiet               no progress on stderr\n"
      "                            SIGINT, SIGTERM or SIGHUP stop the trial after\n"
-     "                            the patients in progress; --resume continues\n"},
+     "                            the patients in progress; --resume continues\n"
+     "                            mpirun -np R itsim trial ...: the patients are\n"
+     "                            spread over R ranks (machines); rank 0 writes DIR\n"},
     {"models", "  models                    list the built-in models\n"},
     {"agents", "  agents                    list the therapeutic agents with PK and sources\n"},
     {"regimens", "  regimens                  list the named clinical regimens\n"},
@@ -611,6 +613,8 @@ static int trial_overrides(its_trial *t, const trial_args *a)
     return -1;
 }
 
+static int g_mpi_synced; /* every rank went through its_trial_run */
+
 static int cmd_trial(int argc, char **argv)
 {
     trial_args a;
@@ -651,15 +655,17 @@ static int cmd_trial(int argc, char **argv)
     o.batch = a.batch ? atoi(a.batch) : 0;
     o.cancel = &g_signal;
     memset(&ps, 0, sizeof ps);
-    ps.show = tty && !a.quiet;
+    ps.show = tty && !a.quiet; /* under MPI only rank 0 stores, so reports */
     o.progress = trial_progress;
     o.user = &ps;
     g_writing = 1; /* signals stop the trial between patients */
     t0 = (double)clock();
     st = its_trial_run(t, dir, &o);
     g_writing = 0;
+    g_mpi_synced = 1;
     if (g_signal) {
-        fprintf(stderr, "\nitsim: stopped by %s; the patients finished are kept in %s "
+        if (its_mpi_rank() == 0)
+            fprintf(stderr, "\nitsim: stopped by %s; the patients finished are kept in %s "
                         "(continue with --resume)\n",
                 g_signal == SIGINT ? "SIGINT" : g_signal == SIGTERM ? "SIGTERM" : "SIGHUP", dir);
         its_trial_free(t);
@@ -669,10 +675,15 @@ static int cmd_trial(int argc, char **argv)
         exit(128 + g_signal);
     }
     if (st != ITS_OK) {
-        fprintf(stderr, "itsim: %s\n", its_trial_errmsg(t)[0] ? its_trial_errmsg(t)
-                                                                : its_strerror(st));
+        if (its_mpi_rank() == 0) /* MPI: rank 0 has every rank's failure */
+            fprintf(stderr, "itsim: %s\n", its_trial_errmsg(t)[0] ? its_trial_errmsg(t)
+                                                                    : its_strerror(st));
         its_trial_free(t);
         return exit_code(st);
+    }
+    if (its_mpi_rank() > 0) { /* MPI: rank 0 writes and prints */
+        its_trial_free(t);
+        return 0;
     }
     if (its_trial_note(t)[0])
         fprintf(stderr, "itsim: %s\n", its_trial_note(t));
@@ -825,9 +836,33 @@ static int cmd_validate(void)
 
 static int cmd_version(void)
 {
+    const char *mpi = its_mpi_library();
     printf("itsim %s\nSUNDIALS %s\nlibyaml %s\n", its_version(),
            its_sundials_version(), its_yaml_version());
+    printf("MPI %s\n", mpi ? mpi : "not compiled in (itsim trial runs in one process)");
     return 0;
+}
+
+/* itsim trial, under mpirun (Open MPI or PMIx in the environment) on
+ * every rank: MPI is initialised only then (docs/trial.md, "Running on
+ * several machines (MPI)"), and finalised when every rank went through
+ * the trial (a rank that fails before, e.g. on a bad file, exits and
+ * mpirun ends the others). */
+static int trial_main(int argc, char **argv)
+{
+    const char *n = getenv("OMPI_COMM_WORLD_SIZE");
+    char msg[256];
+    int rc, mpi = n || getenv("PMIX_RANK");
+    if (mpi && !its_mpi_library() && (!n || strcmp(n, "1") == 0))
+        mpi = 0; /* built without MPI, one process: run as usual */
+    if (mpi && its_mpi_init(&argc, &argv, msg, sizeof msg) != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", msg);
+        return EXIT_USAGE;
+    }
+    rc = cmd_trial(argc - 2, argv + 2);
+    if (mpi && g_mpi_synced)
+        its_mpi_finalize();
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -842,7 +877,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "trial") == 0)
-        return cmd_trial(argc - 2, argv + 2);
+        return trial_main(argc, argv);
     if (strcmp(cmd, "help") == 0 || is_help(cmd)) {
         if (argc == 3)
             for (i = 0; i < N_COMMANDS; i++)

@@ -9,6 +9,8 @@
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config dpkg-dev libsundials-dev libsuitesparse-dev libgsl-dev libyaml-dev libsqlite3-dev librandom123-dev)
+# MPI (mpirun -np R itsim trial; built without it when missing)
+build_pkgs+=(libopenmpi-dev openmpi-bin)
 # Figures: any gnuplot will do; gnuplot-nox when there is none.
 command -v gnuplot >/dev/null 2>&1 || build_pkgs+=(gnuplot-nox)
 # make test / make test-asan: R and its survival package, against which the

@@ -106,6 +106,34 @@ const char *its_trial_note(const its_trial *t);
  * message in its_trial_errmsg. */
 its_status its_trial_print_summary(its_trial *t, const char *dir, FILE *fp);
 
+/* ---- several machines (MPI; docs/trial.md, "Running on several machines
+ * (MPI)") ------------------------------------------------------------------
+ * Launched by mpirun, every rank loads the same trial and calls
+ * its_trial_run with the same directory and options: rank 0 hands out the
+ * patients (dynamic load balancing), runs patients itself, collects the
+ * other ranks' and alone writes dir (the store, the read-outs); the other
+ * ranks return ITS_OK after their share (or the trial's failure, with
+ * rank 0's message). Outcomes do not depend on the number of ranks.
+ * Call its_mpi_init before anything else of itsim and its_mpi_finalize at
+ * the end; a process that never calls its_mpi_init is one rank and never
+ * touches MPI. */
+
+/* Initialise MPI (MPI_THREAD_SERIALIZED; argc and argv may be NULL).
+ * ITS_OK; ITS_EINVAL when itsim was built without MPI or the MPI library
+ * lacks the thread support, ITS_EIO when MPI fails; reason in msg (at most
+ * msglen bytes, always terminated; may be NULL). */
+its_status its_mpi_init(int *argc, char ***argv, char *msg, size_t msglen);
+/* Finalise MPI if its_mpi_init initialised it (collective: every rank
+ * calls it). Safe to call when it did not. */
+void its_mpi_finalize(void);
+/* This process's rank (0) and the number of ranks (1) when MPI is not
+ * initialised. */
+int its_mpi_rank(void);
+int its_mpi_size(void);
+/* The MPI library itsim was built with ("Open MPI v4.1.4"; static), or
+ * NULL when it was built without MPI. */
+const char *its_mpi_library(void);
+
 ITS_API_END
 #ifdef __cplusplus
 }

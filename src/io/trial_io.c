@@ -177,7 +177,8 @@ static its_status run_into_store(its_trial *t, its__store *store, const its_tria
         x.sink = store_sink;
         x.user = &c;
         x.cancel = o->cancel;
-        st = its__trial_execute(t, &x, &counts, t->err, sizeof t->err);
+        /* under MPI over every rank; otherwise its__trial_execute */
+        st = its__trial_execute_mpi(t, &x, &counts, t->err, sizeof t->err);
     }
     *rejected = c.prog.rejected;
     c.prog.elapsed_s = now_s() - c.t_start;
@@ -352,6 +353,22 @@ const char *its_trial_note(const its_trial *t)
     return t ? t->note : "";
 }
 
+/* MPI, a rank other than 0: its share of the patients (rank 0 stores
+ * them and writes every file). */
+static its_status mpi_share(its_trial *t, const its_trial_opts *o)
+{
+    its__trial_exec x;
+    its__trial_counts counts;
+    its_status st = its__trial_mpi_agree(t, ITS_OK, t->err, sizeof t->err);
+    if (st != ITS_OK)
+        return st;
+    memset(&x, 0, sizeof x);
+    x.threads = o->threads;
+    x.batch = o->batch > 0 ? (size_t)o->batch : 16;
+    x.cancel = o->cancel;
+    return its__trial_execute_mpi(t, &x, &counts, t->err, sizeof t->err);
+}
+
 its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
 {
     its_trial_opts def;
@@ -378,15 +395,17 @@ its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
                  o->batch);
         return ITS_EINVAL;
     }
+    if (its__trial_mpi_size() > 1 && its__trial_mpi_rank() > 0)
+        return mpi_share(t, o);
     st = make_dir(dir, t->err, sizeof t->err);
     if (st != ITS_OK)
-        return st;
+        return its__trial_mpi_agree(t, st, t->err, sizeof t->err);
     text = identity_text(t);
     ids = its__calloc(t->spec->n_arms + 1, sizeof *ids);
     if (!text || !ids) {
         its__free(text);
         its__free(ids);
-        return ITS_ENOMEM;
+        return its__trial_mpi_agree(t, ITS_ENOMEM, t->err, sizeof t->err);
     }
     for (i = 0; i < t->spec->n_arms; i++)
         ids[i] = its_trial_arm_id(t, i);
@@ -398,6 +417,7 @@ its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
     meta.arm_ids = ids;
     meta.timeseries = o->timeseries;
     st = its__store_open(dir, &meta, o->resume, &store, t->err, sizeof t->err);
+    st = its__trial_mpi_agree(t, st, t->err, sizeof t->err); /* MPI: every rank learns it */
     if (st == ITS_OK)
         st = run_into_store(t, store, o, &rejected);
     if (st == ITS_OK)

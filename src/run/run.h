@@ -265,5 +265,38 @@ void its__trial_worker_free(its__trial_worker *w);
  * (*attempt) and its stratum key. ITS_ERANGE when max_draws are refused. */
 its_status its__trial_accept(its__trial_worker *w, long patient, uint32_t *attempt,
                              uint64_t *stratum, char *msg, size_t msglen);
+/* Run patient `patient`, draw `attempt` (accepted before), on arm `only`
+ * ((size_t)-1: every arm) into the next free slot of w's batch. ITS_OK (a
+ * failed run is an outcome row), ITS_ENOMEM, ITS_EINVAL (no free slot). */
+its_status its__trial_run_one(its__trial_worker *w, long patient, uint32_t attempt, size_t only,
+                              char *msg, size_t msglen);
+/* The finished patients in w's batch (*recs, the count returned; borrowed
+ * until its__trial_worker_clear) and the free slots left (*room). */
+size_t its__trial_worker_batch(const its__trial_worker *w, const its__trial_patient **recs,
+                               size_t *room);
+void its__trial_worker_clear(its__trial_worker *w);
+
+/* ---- MPI (trial_mpi.c over run/mpi_adapter.h; docs/trial.md, "Running on
+ * several machines (MPI)") ---------------------------------------------------
+ * Ranks of the process (rank 0 and 1 rank when MPI is not initialised or
+ * not compiled in). */
+int its__trial_mpi_rank(void);
+int its__trial_mpi_size(void);
+/* Collective, before a distributed trial: rank 0 passes st0, its status
+ * so far (the store opened, or why not, message in msg), and every rank
+ * learns it; each other rank checks it holds the same trial (file text,
+ * patients, seed, build) as rank 0. Returns st0 on every rank (with
+ * rank 0's message), or ITS_EINVAL on every rank when a rank holds
+ * another trial. */
+its_status its__trial_mpi_agree(const its_trial *t, its_status st0, char *msg, size_t msglen);
+/* its__trial_execute over every rank (collective; dynamic load balancing,
+ * docs/trial.md): rank 0 hands out the patients not marked in x->done,
+ * runs patients with its own threads too, and gives every finished
+ * patient (its own and those other ranks send) to x->sink; other ranks
+ * ignore x->sink, x->user and x->done. Every rank returns the trial's
+ * status (a failure on any rank ends every rank; message in msg) and its
+ * own counts (rank 0: every rank's). With one rank, its__trial_execute. */
+its_status its__trial_execute_mpi(const its_trial *t, const its__trial_exec *x,
+                                  its__trial_counts *counts, char *msg, size_t msglen);
 
 #endif

@@ -416,6 +416,29 @@ static its_status run_patient(its__trial_worker *w, long patient, uint32_t attem
     return ITS_OK;
 }
 
+/* For other drivers (trial_mpi.c): run_patient into w's next free slot,
+ * the finished patients in w's slots, and emptying them. */
+its_status its__trial_run_one(its__trial_worker *w, long patient, uint32_t attempt, size_t only,
+                              char *msg, size_t msglen)
+{
+    if (w->used >= w->n_slots)
+        return ITS_EINVAL;
+    return run_patient(w, patient, attempt, only, msg, msglen);
+}
+
+size_t its__trial_worker_batch(const its__trial_worker *w, const its__trial_patient **recs,
+                               size_t *room)
+{
+    *recs = w->recs;
+    *room = w->n_slots - w->used;
+    return w->used;
+}
+
+void its__trial_worker_clear(its__trial_worker *w)
+{
+    w->used = 0;
+}
+
 /* ---- the trial ----------------------------------------------------------------- */
 
 /* Hand the worker's finished patients to the sink (one thread at a time). */
