@@ -60,6 +60,10 @@ struct its__cv {
     int nonneg;          /* constraints y >= 0 are on */
     long nfe_dq;         /* right-hand sides for difference quotients,
                             this segment */
+    double rcond_ref;    /* KLU's cheap condition estimate at the last full
+                            factorisation (kls_setup) */
+    long klu_full, klu_refactor; /* factorisations of each kind (bench) */
+    its_stats base;      /* CVODE's counters already added to a run's stats */
     size_t nroots_set;   /* root functions currently registered with CVODE */
     int roots_init;
     its__ode_fns fns;
@@ -370,18 +374,65 @@ static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
     return 0;
 }
 
-/* KLU's setup; a singular matrix is recoverable (CVODE retries with a
- * smaller step), also at a first factorisation where SUNLinSol_KLU calls
- * it unrecoverable. After any failure the next setup starts afresh (a full
- * analysis and factorisation): a failed refactorisation whose fallback
- * factorisation found the matrix singular leaves SUNLinSol_KLU without a
- * factorisation, and its later refactorisations would all fail. */
+/* Refactorisation with KLU's existing pivot order is accepted unless its
+ * cheap reciprocal condition estimate (smallest over largest |u_ii|) fell
+ * below this fraction of the one at the last full factorisation: a pivot
+ * that shrank that much means the order no longer suits the matrix. */
+#define REFACTOR_RCOND_DROP 1e-3
+
+/* A full factorisation (SUNLinSol_KLU's: analysis first when the pattern
+ * is new) and its reciprocal condition estimate, the reference of the
+ * refactorisations that follow. */
+static int kls_factor(SUNLinearSolver S, SUNMatrix A, its__cv *cv)
+{
+    SUNLinearSolverContent_KLU c = S->content;
+    int rc;
+    if (!c->first_factorize && c->numeric != NULL) {
+        /* SUNLinSol_KLU would only refactorise: factorise afresh */
+        sun_klu_free_numeric(&c->numeric, &c->common);
+        c->first_factorize = 1;
+    }
+    rc = SUNLinSolSetup_KLU(S, A);
+    cv->klu_full++;
+    if (rc == SUNLS_SUCCESS && sun_klu_rcond(c->symbolic, c->numeric, &c->common))
+        cv->rcond_ref = c->common.rcond;
+    return rc;
+}
+
+/* KLU's setup. SUNLinSol_KLU refactorises with the pivot order of the last
+ * factorisation, then computes KLU's condition estimate whenever the cheap
+ * one is below U^(2/3) and factorises afresh when that is above U^(-2/3).
+ * The Newton matrices of models whose states differ by ten and more orders
+ * of magnitude (tme: cells ~1e10, drugs ~1e-3) are always that badly
+ * scaled, so every setup became a refactorisation, a condition estimate and
+ * a full factorisation (3x the cost; issue 11). Here a refactorisation is
+ * kept unless its cheap estimate fell below REFACTOR_RCOND_DROP times that
+ * of the last full factorisation, or it failed.
+ *
+ * A singular matrix is recoverable (CVODE retries with a smaller step),
+ * also at a first factorisation where SUNLinSol_KLU calls it unrecoverable.
+ * After any failure the next setup starts afresh (a full analysis and
+ * factorisation): a failed refactorisation whose fallback factorisation
+ * found the matrix singular leaves SUNLinSol_KLU without a factorisation,
+ * and its later refactorisations would all fail. */
 static int kls_setup(SUNLinearSolver S, SUNMatrix A)
 {
-    int rc = SUNLinSolSetup_KLU(S, A);
+    SUNLinearSolverContent_KLU c = S->content;
+    its__cv *cv = c->common.user_data;
+    int rc;
+    if (!c->first_factorize && c->numeric != NULL &&
+        sun_klu_refactor(SM_INDEXPTRS_S(A), SM_INDEXVALS_S(A), SM_DATA_S(A), c->symbolic,
+                         c->numeric, &c->common) &&
+        sun_klu_rcond(c->symbolic, c->numeric, &c->common) &&
+        c->common.rcond >= REFACTOR_RCOND_DROP * cv->rcond_ref) {
+        cv->klu_refactor++;
+        c->last_flag = SUNLS_SUCCESS;
+        return SUNLS_SUCCESS;
+    }
+    rc = kls_factor(S, A, cv);
     if (rc == SUNLS_SUCCESS)
         return rc;
-    const int singular = SUNLinSol_KLUGetCommon(S)->status == KLU_SINGULAR;
+    const int singular = c->common.status == KLU_SINGULAR;
     if (SUNLinSol_KLUReInit(S, A, SM_NNZ_S(A), SUNKLU_REINIT_PARTIAL) != SUNLS_SUCCESS)
         return SUNLS_PACKAGE_FAIL_UNREC;
     if (rc == SUNLS_PACKAGE_FAIL_UNREC && singular)
@@ -444,6 +495,9 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
     if (!cv->LS || !cv->mem)
         goto nomem;
     cv->LS->ops->setup = kls_setup;
+    /* KLU reads user_data only for a user ordering (not used): kls_setup's
+     * way back to the workspace */
+    SUNLinSol_KLUGetCommon(cv->LS)->user_data = cv;
     CVodeSetErrHandlerFn(cv->mem, err_handler, cv);
     N_VConst(0.0, cv->y);
     flag = CVodeInit(cv->mem, cv_rhs, 0.0, cv->y);
@@ -524,6 +578,7 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
     N_VConst(1.0, cv->constraints);
     cv->nonneg = nonneg != 0;
     cv->nfe_dq = 0;
+    memset(&cv->base, 0, sizeof cv->base); /* CVodeReInit zeroed its counters */
     /* CVODE turns constraints off with NULL (an all-zero vector is illegal). */
     flag = CVodeSetConstraints(cv->mem, nonneg ? cv->constraints : NULL);
     if (flag != CV_SUCCESS)
@@ -555,6 +610,15 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
     return ITS_OK;
 }
 
+its_status its__cv_resume(its__cv *cv, double tstop)
+{
+    int flag;
+    cv->msg[0] = '\0';
+    cv->detail[0] = '\0';
+    flag = CVodeSetStopTime(cv->mem, tstop);
+    return flag == CV_SUCCESS ? ITS_OK : fail(cv, flag, "CVodeSetStopTime");
+}
+
 its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
                            int *root, int *rootsfound)
 {
@@ -579,26 +643,35 @@ its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
     return ITS_OK;
 }
 
+/* CVODE's counter v, of which base was already added: add the rest. */
+static void add_counter(long *sum, long *base, long v)
+{
+    *sum += v - *base;
+    *base = v;
+}
+
 void its__cv_add_stats(its__cv *cv, its_stats *s)
 {
     long v;
+    its_stats *b = &cv->base;
     if (CVodeGetNumSteps(cv->mem, &v) == CV_SUCCESS)
-        s->steps += v;
+        add_counter(&s->steps, &b->steps, v);
     if (CVodeGetNumRhsEvals(cv->mem, &v) == CV_SUCCESS)
-        s->rhs_evals += v;
+        add_counter(&s->rhs_evals, &b->rhs_evals, v);
     s->rhs_evals += cv->nfe_dq;
+    cv->nfe_dq = 0;
     if (CVodeGetNumJacEvals(cv->mem, &v) == CV_SUCCESS)
-        s->jac_evals += v;
+        add_counter(&s->jac_evals, &b->jac_evals, v);
     if (CVodeGetNumLinSolvSetups(cv->mem, &v) == CV_SUCCESS)
-        s->lin_setups += v;
+        add_counter(&s->lin_setups, &b->lin_setups, v);
     if (CVodeGetNumErrTestFails(cv->mem, &v) == CV_SUCCESS)
-        s->err_test_fails += v;
+        add_counter(&s->err_test_fails, &b->err_test_fails, v);
     if (CVodeGetNumNonlinSolvIters(cv->mem, &v) == CV_SUCCESS)
-        s->nonlin_iters += v;
+        add_counter(&s->nonlin_iters, &b->nonlin_iters, v);
     if (CVodeGetNumNonlinSolvConvFails(cv->mem, &v) == CV_SUCCESS)
-        s->nonlin_conv_fails += v;
+        add_counter(&s->nonlin_conv_fails, &b->nonlin_conv_fails, v);
     if (cv->nroots_set > 0 && CVodeGetNumGEvals(cv->mem, &v) == CV_SUCCESS)
-        s->root_evals += v;
+        add_counter(&s->root_evals, &b->root_evals, v);
 }
 
 void its__cv_diagnose(its__cv *cv, its__cv_diag *d)
@@ -665,6 +738,12 @@ int its__cv_structure_has(const its__cv *cv, size_t i, size_t j)
         if (cv->srow[k] == i)
             return 1;
     return 0;
+}
+
+void its__cv_factorisations(const its__cv *cv, long *full, long *refactor)
+{
+    *full = cv->klu_full;
+    *refactor = cv->klu_refactor;
 }
 
 size_t its__cv_pattern_nnz(const its__cv *cv)

@@ -32,6 +32,11 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
                          double rtol, const double *atol, long mxstep,
                          int nonneg, size_t nroots, double tstop);
 
+/* Go on past the stop time reached, without restarting: CVODE keeps its
+ * state, step, order, history and Jacobian; only the stop time is new. For
+ * an instant where nothing changed (no state, no right-hand side). */
+its_status its__cv_resume(its__cv *cv, double tstop);
+
 /* Advance towards tout (never past the stop time). On success *t is the
  * time reached and y (n values) the state there; on failure both are left
  * unchanged. *root is set to 1 when a root
@@ -68,7 +73,13 @@ int its__cv_structure_has(const its__cv *cv, size_t i, size_t j);
  * its__cv_new_run. */
 size_t its__cv_pattern_nnz(const its__cv *cv);
 
-/* Add the counters of the current segment to *stats. */
+/* KLU factorisations since the handle was made: full ones (analysis or
+ * numeric factorisation afresh) and refactorisations over the last pivot
+ * order. For tests and benchmarks. */
+void its__cv_factorisations(const its__cv *cv, long *full, long *refactor);
+
+/* Add to *stats CVODE's counters not yet added (since the last start or
+ * the last call, whichever was later; a resumed segment adds only its own). */
 void its__cv_add_stats(its__cv *cv, its_stats *stats);
 
 /* Where the integrator stands (after a failure: where it gave up). */
