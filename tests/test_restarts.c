@@ -187,8 +187,106 @@ static void test_readouts(void)
     its_test_abs(a.recist.best_change, b.recist.best_change, 1e-4, "best change (fraction)");
 }
 
+/* Output rows interpolated by its__cv_advance without calling CVode equal
+ * CVode's own. Two decays, A' = -A and B' = -B/10 from 1, A with an
+ * extinction floor of 0.5 (crossed at ln 2), rows every 0.01: BDF steps
+ * span many rows, so the row after the crossing lies within the step that
+ * crossed, where the shortcut must leave it to CVode to report the root
+ * first. With and without the shortcut the rows (times, kinds, states) are
+ * bit-identical up to the root, equal within round-off after it, in time
+ * order, and the EXTINCT row is at ln 2. */
+static int decay_rhs(double t, const double *y, double *dy, const double *p, const void *data)
+{
+    (void)t, (void)p, (void)data;
+    dy[0] = -y[0];
+    dy[1] = -0.1 * y[1];
+    return 0;
+}
+
+static const its_state_def decay_states[] = {{"A", "1", 1.0, 0.5, "fast decay"},
+                                             {"B", "1", 1.0, 0.0, "slow decay"}};
+static const its_model_def decay = {
+    .version = ITS_MODEL_VERSION, .name = "decay", .title = "two decays",
+    .reference = "analytic", .time_unit = "d", .notes = "",
+    .n_states = 2, .states = decay_states, .rhs = decay_rhs,
+};
+
+#define NROWS 300
+typedef struct rows {
+    size_t n, extinct;
+    long interpolated;
+    double t_extinct;
+    double t[NROWS + 8], y[NROWS + 8][2];
+    int kind[NROWS + 8];
+} rows;
+
+static int keep_row(double t, const double *y, size_t n, its_row_kind kind, void *user)
+{
+    rows *r = user;
+    (void)n;
+    if (r->n < NROWS + 8) {
+        r->t[r->n] = t;
+        r->kind[r->n] = (int)kind;
+        r->y[r->n][0] = y[0];
+        r->y[r->n][1] = y[1];
+        r->n++;
+    }
+    if (kind == ITS_ROW_EXTINCT) {
+        r->extinct++;
+        r->t_extinct = t;
+    }
+    return 0;
+}
+
+static int floor_run(int interp, rows *r)
+{
+    its_sim *s = NULL;
+    double grid[NROWS];
+    size_t i;
+    its_status st;
+    memset(r, 0, sizeof *r);
+    for (i = 0; i < NROWS; i++)
+        grid[i] = (double)(i + 1) / 100.0;
+    if (its_sim_create(&decay, &s, NULL, 0) != ITS_OK)
+        return -1;
+    its__cv_set_interpolation(its__sim_cv(s), interp);
+    st = its_sim_run(s, 0.0, 3.0, grid, NROWS, keep_row, r);
+    r->interpolated = its__cv_interpolated(its__sim_cv(s));
+    its_sim_free(s);
+    return st == ITS_OK ? 0 : -1;
+}
+
+static void test_interpolated_rows(void)
+{
+    static rows a, b;
+    size_t i, same = 1, ordered = 1;
+    double worst = 0.0;
+    if (!its_test_true(floor_run(1, &a) == 0 && floor_run(0, &b) == 0,
+                       "decays through a floor, with and without interpolated rows"))
+        return;
+    for (i = 0; i < a.n && a.n == b.n; i++) {
+        ordered &= i == 0 || a.t[i] >= a.t[i - 1];
+        same &= a.kind[i] == b.kind[i];
+        if (a.t[i] < a.t_extinct)
+            same &= a.t[i] == b.t[i] && a.y[i][0] == b.y[i][0] && a.y[i][1] == b.y[i][1];
+        worst = fmax(worst, fabs(a.t[i] - b.t[i]) + fabs(a.y[i][1] - b.y[i][1]));
+    }
+    its_test_true(a.n == b.n && a.n == NROWS + 1 && a.extinct == 1 && b.extinct == 1,
+                  "rows %zu and %zu, one extinction each", a.n, b.n);
+    its_test_true(same && ordered, "rows bit-identical up to the extinction, in time order");
+    /* the root is located over different brackets (CVode's from the row
+     * before it, or from the step's start): the same within round-off */
+    its_test_true(worst <= 1e-14, "times and states after it within 1e-14 (%.3g)", worst);
+    /* most rows of the first run were interpolated, none of the second's */
+    its_test_true(a.interpolated > NROWS / 2 && b.interpolated == 0,
+                  "%ld and %ld rows interpolated", a.interpolated, b.interpolated);
+    /* the root at rtol 1e-8: within 1e-6 of ln 2 */
+    its_test_abs(a.t_extinct, log(2.0), 1e-6, "extinction of A at ln 2");
+}
+
 int main(void)
 {
+    test_interpolated_rows();
     test_resume_year();
     test_refactorisation();
     test_readouts();

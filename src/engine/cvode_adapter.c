@@ -38,6 +38,9 @@
  * (so SUNMatScaleAddI never changes it). Entries of the pattern that are 0
  * now are stored as explicit zeros, so KLU's refactorisation can reuse its
  * symbolic analysis; only when the pattern grows is it redone. */
+/* Most root functions (extinction floors) a run may have. */
+#define MAX_ROOTS 64
+
 struct its__cv {
     SUNContext ctx;
     void *mem;
@@ -64,6 +67,13 @@ struct its__cv {
                             factorisation (kls_setup) */
     long klu_full, klu_refactor; /* factorisations of each kind (bench) */
     its_stats base;      /* CVODE's counters already added to a run's stats */
+    int fresh;           /* no step since the last start (its__cv_advance) */
+    int no_interp;       /* its__cv_set_interpolation(cv, 0) */
+    long n_interp;       /* outputs interpolated without CVode, ever */
+    long ng_own;         /* root-function evaluations of its__cv_advance,
+                            not yet added to a run's stats */
+    double gl[MAX_ROOTS], gn[MAX_ROOTS]; /* root functions at the last state
+                            returned, and at an interpolated one */
     size_t nroots_set;   /* root functions currently registered with CVODE */
     int roots_init;
     its__ode_fns fns;
@@ -380,19 +390,23 @@ static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
  * that shrank that much means the order no longer suits the matrix. */
 #define REFACTOR_RCOND_DROP 1e-3
 
-/* A full factorisation (SUNLinSol_KLU's: analysis first when the pattern
- * is new) and its reciprocal condition estimate, the reference of the
- * refactorisations that follow. */
+/* A full factorisation and its reciprocal condition estimate, the
+ * reference of the refactorisations that follow: SUNLinSol_KLU's (with
+ * the analysis) for a new pattern, else a numeric factorisation afresh
+ * over the analysis KLU has (its pivot order is what changes). */
 static int kls_factor(SUNLinearSolver S, SUNMatrix A, its__cv *cv)
 {
     SUNLinearSolverContent_KLU c = S->content;
     int rc;
-    if (!c->first_factorize && c->numeric != NULL) {
-        /* SUNLinSol_KLU would only refactorise: factorise afresh */
-        sun_klu_free_numeric(&c->numeric, &c->common);
-        c->first_factorize = 1;
+    if (!c->first_factorize && c->symbolic != NULL) {
+        if (c->numeric != NULL)
+            sun_klu_free_numeric(&c->numeric, &c->common);
+        c->numeric = sun_klu_factor(SM_INDEXPTRS_S(A), SM_INDEXVALS_S(A), SM_DATA_S(A),
+                                    c->symbolic, &c->common);
+        rc = c->last_flag = c->numeric != NULL ? SUNLS_SUCCESS : SUNLS_PACKAGE_FAIL_UNREC;
+    } else {
+        rc = SUNLinSolSetup_KLU(S, A);
     }
-    rc = SUNLinSolSetup_KLU(S, A);
     cv->klu_full++;
     if (rc == SUNLS_SUCCESS && sun_klu_rcond(c->symbolic, c->numeric, &c->common))
         cv->rcond_ref = c->common.rcond;
@@ -579,6 +593,7 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
     cv->nonneg = nonneg != 0;
     cv->nfe_dq = 0;
     memset(&cv->base, 0, sizeof cv->base); /* CVodeReInit zeroed its counters */
+    cv->ng_own = 0;
     /* CVODE turns constraints off with NULL (an all-zero vector is illegal). */
     flag = CVodeSetConstraints(cv->mem, nonneg ? cv->constraints : NULL);
     if (flag != CV_SUCCESS)
@@ -592,7 +607,7 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
     }
     if (nroots > 0) {
         /* Extinction floors are crossed from above only. */
-        int dir[64];
+        int dir[MAX_ROOTS];
         size_t i;
         if (nroots > sizeof dir / sizeof dir[0])
             return fail(cv, CV_ILL_INPUT, "too many root functions");
@@ -607,6 +622,7 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
     flag = CVodeSetStopTime(cv->mem, tstop);
     if (flag != CV_SUCCESS)
         return fail(cv, flag, "CVodeSetStopTime");
+    cv->fresh = 1; /* no step yet: outputs call CVode */
     return ITS_OK;
 }
 
@@ -619,13 +635,46 @@ its_status its__cv_resume(its__cv *cv, double tstop)
     return flag == CV_SUCCESS ? ITS_OK : fail(cv, flag, "CVodeSetStopTime");
 }
 
+/* Whether tout lies within the last step, whose interpolating polynomial
+ * CVODE keeps: then the state there (into cv->y) is what CVode(tout) would
+ * return, without the call and its root check by interpolation (half the
+ * cost of an hourly output row; bench/RESULTS.md), unless a root function
+ * crossed zero from above since the last state returned, which CVode then
+ * locates. gl holds the root functions at that state. */
+static int interpolate(its__cv *cv, double tout)
+{
+    sunrealtype tn = 0.0, hu = 0.0;
+    size_t i;
+    if (cv->fresh || cv->no_interp || CVodeGetCurrentTime(cv->mem, &tn) != CV_SUCCESS ||
+        CVodeGetLastStep(cv->mem, &hu) != CV_SUCCESS || !(tout <= tn) ||
+        !(tout >= tn - fabs(hu)) || CVodeGetDky(cv->mem, tout, 0, cv->y) != CV_SUCCESS)
+        return 0;
+    if (cv->nroots_set == 0)
+        return 1;
+    cv->ng_own++;
+    if (cv->fns.roots(tout, N_VGetArrayPointer(cv->y), cv->gn, cv->fns.ud) != 0)
+        return 0;
+    for (i = 0; i < cv->nroots_set; i++)
+        if (cv->gl[i] > 0.0 && !(cv->gn[i] > 0.0))
+            return 0;
+    memcpy(cv->gl, cv->gn, cv->nroots_set * sizeof *cv->gl);
+    return 1;
+}
+
 its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
                            int *root, int *rootsfound)
 {
     sunrealtype tret = 0.0;
-    int flag = CVode(cv->mem, tout, cv->y, &tret, CV_NORMAL);
+    int flag;
 
     *root = 0;
+    if (interpolate(cv, tout)) {
+        cv->n_interp++;
+        *t = tout;
+        memcpy(y, N_VGetArrayPointer(cv->y), cv->n * sizeof *y);
+        return ITS_OK;
+    }
+    flag = CVode(cv->mem, tout, cv->y, &tret, CV_NORMAL);
     if (flag < 0) {
         /* Failure: t and y are left as they were (the last state reported),
          * never replaced by a half-computed one. */
@@ -635,6 +684,9 @@ its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
     }
     *t = tret;
     memcpy(y, N_VGetArrayPointer(cv->y), cv->n * sizeof *y);
+    cv->fresh = 0;
+    if (cv->nroots_set > 0 && (cv->ng_own++, cv->fns.roots(tret, y, cv->gl, cv->fns.ud)) != 0)
+        cv->fresh = 1; /* no baseline: the next output calls CVode */
     if (flag == CV_ROOT_RETURN) {
         *root = 1;
         if (CVodeGetRootInfo(cv->mem, rootsfound) != CV_SUCCESS)
@@ -672,6 +724,8 @@ void its__cv_add_stats(its__cv *cv, its_stats *s)
         add_counter(&s->nonlin_conv_fails, &b->nonlin_conv_fails, v);
     if (cv->nroots_set > 0 && CVodeGetNumGEvals(cv->mem, &v) == CV_SUCCESS)
         add_counter(&s->root_evals, &b->root_evals, v);
+    s->root_evals += cv->ng_own;
+    cv->ng_own = 0;
 }
 
 void its__cv_diagnose(its__cv *cv, its__cv_diag *d)
@@ -738,6 +792,16 @@ int its__cv_structure_has(const its__cv *cv, size_t i, size_t j)
         if (cv->srow[k] == i)
             return 1;
     return 0;
+}
+
+void its__cv_set_interpolation(its__cv *cv, int on)
+{
+    cv->no_interp = !on;
+}
+
+long its__cv_interpolated(const its__cv *cv)
+{
+    return cv->n_interp;
 }
 
 void its__cv_factorisations(const its__cv *cv, long *full, long *refactor)

@@ -40,7 +40,10 @@ its_status its__cv_resume(its__cv *cv, double tstop);
 /* Advance towards tout (never past the stop time). On success *t is the
  * time reached and y (n values) the state there; on failure both are left
  * unchanged. *root is set to 1 when a root
- * function vanished at *t (rootsfound, nroots ints, tells which), else 0. */
+ * function vanished at *t (rootsfound, nroots ints, tells which), else 0.
+ * A tout within the step CVODE last took is interpolated from that step
+ * without calling CVode, unless a root function went from > 0 at the last
+ * state returned to <= 0 there (then CVode locates the root first). */
 its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
                            int *root, int *rootsfound);
 
@@ -72,6 +75,14 @@ int its__cv_structure_has(const its__cv *cv, size_t i, size_t j);
  * checks with it that the pattern grows within a run and is reset by
  * its__cv_new_run. */
 size_t its__cv_pattern_nnz(const its__cv *cv);
+
+/* Output times within the last step are interpolated without calling
+ * CVode (on != 0, the default) unless a root function may have crossed
+ * zero; 0 calls CVode for every one. The rows are the same either way.
+ * its__cv_interpolated counts the outputs interpolated since the handle
+ * was made. For tests. */
+void its__cv_set_interpolation(its__cv *cv, int on);
+long its__cv_interpolated(const its__cv *cv);
 
 /* KLU factorisations since the handle was made: full ones (analysis or
  * numeric factorisation afresh) and refactorisations over the last pivot
