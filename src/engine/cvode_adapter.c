@@ -454,6 +454,19 @@ static int kls_setup(SUNLinearSolver S, SUNMatrix A)
     return rc;
 }
 
+/* KLU's initialisation, which CVODE calls at the first step after every
+ * CVodeReInit: SUNLinSol_KLU's would drop the analysis and factors, which
+ * depend only on the pattern (its__cv_new_run and a grown pattern reset
+ * them through SUNLinSol_KLUReInit): they are kept. */
+static int kls_initialize(SUNLinearSolver S)
+{
+    SUNLinearSolverContent_KLU c = S->content;
+    if (c->symbolic == NULL)
+        return SUNLinSolInitialize_KLU(S);
+    c->last_flag = SUNLS_SUCCESS;
+    return SUNLS_SUCCESS;
+}
+
 static int cv_roots(sunrealtype t, N_Vector y, sunrealtype *g, void *ud)
 {
     its__cv *cv = ud;
@@ -509,6 +522,7 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
     if (!cv->LS || !cv->mem)
         goto nomem;
     cv->LS->ops->setup = kls_setup;
+    cv->LS->ops->initialize = kls_initialize;
     /* KLU reads user_data only for a user ordering (not used): kls_setup's
      * way back to the workspace */
     SUNLinSol_KLUGetCommon(cv->LS)->user_data = cv;
