@@ -38,6 +38,9 @@
  * (so SUNMatScaleAddI never changes it). Entries of the pattern that are 0
  * now are stored as explicit zeros, so KLU's refactorisation can reuse its
  * symbolic analysis; only when the pattern grows is it redone. */
+/* Most root functions (extinction floors) a run may have. */
+#define MAX_ROOTS 64
+
 struct its__cv {
     SUNContext ctx;
     void *mem;
@@ -60,6 +63,17 @@ struct its__cv {
     int nonneg;          /* constraints y >= 0 are on */
     long nfe_dq;         /* right-hand sides for difference quotients,
                             this segment */
+    double rcond_ref;    /* KLU's cheap condition estimate at the last full
+                            factorisation (kls_setup) */
+    long klu_full, klu_refactor; /* factorisations of each kind (bench) */
+    its_stats base;      /* CVODE's counters already added to a run's stats */
+    int fresh;           /* no step since the last start (its__cv_advance) */
+    int no_interp;       /* its__cv_set_interpolation(cv, 0) */
+    long n_interp;       /* outputs interpolated without CVode, ever */
+    long ng_own;         /* root-function evaluations of its__cv_advance,
+                            not yet added to a run's stats */
+    double gl[MAX_ROOTS], gn[MAX_ROOTS]; /* root functions at the last state
+                            returned, and at an interpolated one */
     size_t nroots_set;   /* root functions currently registered with CVODE */
     int roots_init;
     its__ode_fns fns;
@@ -370,23 +384,87 @@ static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
     return 0;
 }
 
-/* KLU's setup; a singular matrix is recoverable (CVODE retries with a
- * smaller step), also at a first factorisation where SUNLinSol_KLU calls
- * it unrecoverable. After any failure the next setup starts afresh (a full
- * analysis and factorisation): a failed refactorisation whose fallback
- * factorisation found the matrix singular leaves SUNLinSol_KLU without a
- * factorisation, and its later refactorisations would all fail. */
+/* Refactorisation with KLU's existing pivot order is accepted unless its
+ * cheap reciprocal condition estimate (smallest over largest |u_ii|) fell
+ * below this fraction of the one at the last full factorisation: a pivot
+ * that shrank that much means the order no longer suits the matrix. */
+#define REFACTOR_RCOND_DROP 1e-3
+
+/* A full factorisation and its reciprocal condition estimate, the
+ * reference of the refactorisations that follow: SUNLinSol_KLU's (with
+ * the analysis) for a new pattern, else a numeric factorisation afresh
+ * over the analysis KLU has (its pivot order is what changes). */
+static int kls_factor(SUNLinearSolver S, SUNMatrix A, its__cv *cv)
+{
+    SUNLinearSolverContent_KLU c = S->content;
+    int rc;
+    if (!c->first_factorize && c->symbolic != NULL) {
+        if (c->numeric != NULL)
+            sun_klu_free_numeric(&c->numeric, &c->common);
+        c->numeric = sun_klu_factor(SM_INDEXPTRS_S(A), SM_INDEXVALS_S(A), SM_DATA_S(A),
+                                    c->symbolic, &c->common);
+        rc = c->last_flag = c->numeric != NULL ? SUNLS_SUCCESS : SUNLS_PACKAGE_FAIL_UNREC;
+    } else {
+        rc = SUNLinSolSetup_KLU(S, A);
+    }
+    cv->klu_full++;
+    if (rc == SUNLS_SUCCESS && sun_klu_rcond(c->symbolic, c->numeric, &c->common))
+        cv->rcond_ref = c->common.rcond;
+    return rc;
+}
+
+/* KLU's setup. SUNLinSol_KLU refactorises with the pivot order of the last
+ * factorisation, then computes KLU's condition estimate whenever the cheap
+ * one is below U^(2/3) and factorises afresh when that is above U^(-2/3).
+ * The Newton matrices of models whose states differ by ten and more orders
+ * of magnitude (tme: cells ~1e10, drugs ~1e-3) are always that badly
+ * scaled, so every setup became a refactorisation, a condition estimate and
+ * a full factorisation (3x the cost; issue 11). Here a refactorisation is
+ * kept unless its cheap estimate fell below REFACTOR_RCOND_DROP times that
+ * of the last full factorisation, or it failed.
+ *
+ * A singular matrix is recoverable (CVODE retries with a smaller step),
+ * also at a first factorisation where SUNLinSol_KLU calls it unrecoverable.
+ * After any failure the next setup starts afresh (a full analysis and
+ * factorisation): a failed refactorisation whose fallback factorisation
+ * found the matrix singular leaves SUNLinSol_KLU without a factorisation,
+ * and its later refactorisations would all fail. */
 static int kls_setup(SUNLinearSolver S, SUNMatrix A)
 {
-    int rc = SUNLinSolSetup_KLU(S, A);
+    SUNLinearSolverContent_KLU c = S->content;
+    its__cv *cv = c->common.user_data;
+    int rc;
+    if (!c->first_factorize && c->numeric != NULL &&
+        sun_klu_refactor(SM_INDEXPTRS_S(A), SM_INDEXVALS_S(A), SM_DATA_S(A), c->symbolic,
+                         c->numeric, &c->common) &&
+        sun_klu_rcond(c->symbolic, c->numeric, &c->common) &&
+        c->common.rcond >= REFACTOR_RCOND_DROP * cv->rcond_ref) {
+        cv->klu_refactor++;
+        c->last_flag = SUNLS_SUCCESS;
+        return SUNLS_SUCCESS;
+    }
+    rc = kls_factor(S, A, cv);
     if (rc == SUNLS_SUCCESS)
         return rc;
-    const int singular = SUNLinSol_KLUGetCommon(S)->status == KLU_SINGULAR;
+    const int singular = c->common.status == KLU_SINGULAR;
     if (SUNLinSol_KLUReInit(S, A, SM_NNZ_S(A), SUNKLU_REINIT_PARTIAL) != SUNLS_SUCCESS)
         return SUNLS_PACKAGE_FAIL_UNREC;
     if (rc == SUNLS_PACKAGE_FAIL_UNREC && singular)
         return SUNLS_PACKAGE_FAIL_REC;
     return rc;
+}
+
+/* KLU's initialisation, which CVODE calls at the first step after every
+ * CVodeReInit: SUNLinSol_KLU's would drop the analysis and factors, which
+ * depend only on the pattern (its__cv_new_run and a grown pattern reset
+ * them through SUNLinSol_KLUReInit): they are kept. */
+static int kls_initialize(SUNLinearSolver S)
+{
+    SUNLinearSolverContent_KLU c = S->content;
+    if (c->symbolic == NULL)
+        return SUNLinSolInitialize_KLU(S);
+    c->last_flag = SUNLS_SUCCESS;
+    return SUNLS_SUCCESS;
 }
 
 static int cv_roots(sunrealtype t, N_Vector y, sunrealtype *g, void *ud)
@@ -444,6 +522,10 @@ its_status its__cv_create(size_t n, int adams, const its__ode_fns *fns,
     if (!cv->LS || !cv->mem)
         goto nomem;
     cv->LS->ops->setup = kls_setup;
+    cv->LS->ops->initialize = kls_initialize;
+    /* KLU reads user_data only for a user ordering (not used): kls_setup's
+     * way back to the workspace */
+    SUNLinSol_KLUGetCommon(cv->LS)->user_data = cv;
     CVodeSetErrHandlerFn(cv->mem, err_handler, cv);
     N_VConst(0.0, cv->y);
     flag = CVodeInit(cv->mem, cv_rhs, 0.0, cv->y);
@@ -524,6 +606,8 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
     N_VConst(1.0, cv->constraints);
     cv->nonneg = nonneg != 0;
     cv->nfe_dq = 0;
+    memset(&cv->base, 0, sizeof cv->base); /* CVodeReInit zeroed its counters */
+    cv->ng_own = 0;
     /* CVODE turns constraints off with NULL (an all-zero vector is illegal). */
     flag = CVodeSetConstraints(cv->mem, nonneg ? cv->constraints : NULL);
     if (flag != CV_SUCCESS)
@@ -537,7 +621,7 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
     }
     if (nroots > 0) {
         /* Extinction floors are crossed from above only. */
-        int dir[64];
+        int dir[MAX_ROOTS];
         size_t i;
         if (nroots > sizeof dir / sizeof dir[0])
             return fail(cv, CV_ILL_INPUT, "too many root functions");
@@ -552,16 +636,59 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
     flag = CVodeSetStopTime(cv->mem, tstop);
     if (flag != CV_SUCCESS)
         return fail(cv, flag, "CVodeSetStopTime");
+    cv->fresh = 1; /* no step yet: outputs call CVode */
     return ITS_OK;
+}
+
+its_status its__cv_resume(its__cv *cv, double tstop)
+{
+    int flag;
+    cv->msg[0] = '\0';
+    cv->detail[0] = '\0';
+    flag = CVodeSetStopTime(cv->mem, tstop);
+    return flag == CV_SUCCESS ? ITS_OK : fail(cv, flag, "CVodeSetStopTime");
+}
+
+/* Whether tout lies within the last step, whose interpolating polynomial
+ * CVODE keeps: then the state there (into cv->y) is what CVode(tout) would
+ * return, without the call and its root check by interpolation (half the
+ * cost of an hourly output row; bench/RESULTS.md), unless a root function
+ * crossed zero from above since the last state returned, which CVode then
+ * locates. gl holds the root functions at that state. */
+static int interpolate(its__cv *cv, double tout)
+{
+    sunrealtype tn = 0.0, hu = 0.0;
+    size_t i;
+    if (cv->fresh || cv->no_interp || CVodeGetCurrentTime(cv->mem, &tn) != CV_SUCCESS ||
+        CVodeGetLastStep(cv->mem, &hu) != CV_SUCCESS || !(tout <= tn) ||
+        !(tout >= tn - fabs(hu)) || CVodeGetDky(cv->mem, tout, 0, cv->y) != CV_SUCCESS)
+        return 0;
+    if (cv->nroots_set == 0)
+        return 1;
+    cv->ng_own++;
+    if (cv->fns.roots(tout, N_VGetArrayPointer(cv->y), cv->gn, cv->fns.ud) != 0)
+        return 0;
+    for (i = 0; i < cv->nroots_set; i++)
+        if (cv->gl[i] > 0.0 && !(cv->gn[i] > 0.0))
+            return 0;
+    memcpy(cv->gl, cv->gn, cv->nroots_set * sizeof *cv->gl);
+    return 1;
 }
 
 its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
                            int *root, int *rootsfound)
 {
     sunrealtype tret = 0.0;
-    int flag = CVode(cv->mem, tout, cv->y, &tret, CV_NORMAL);
+    int flag;
 
     *root = 0;
+    if (interpolate(cv, tout)) {
+        cv->n_interp++;
+        *t = tout;
+        memcpy(y, N_VGetArrayPointer(cv->y), cv->n * sizeof *y);
+        return ITS_OK;
+    }
+    flag = CVode(cv->mem, tout, cv->y, &tret, CV_NORMAL);
     if (flag < 0) {
         /* Failure: t and y are left as they were (the last state reported),
          * never replaced by a half-computed one. */
@@ -571,6 +698,9 @@ its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
     }
     *t = tret;
     memcpy(y, N_VGetArrayPointer(cv->y), cv->n * sizeof *y);
+    cv->fresh = 0;
+    if (cv->nroots_set > 0 && (cv->ng_own++, cv->fns.roots(tret, y, cv->gl, cv->fns.ud)) != 0)
+        cv->fresh = 1; /* no baseline: the next output calls CVode */
     if (flag == CV_ROOT_RETURN) {
         *root = 1;
         if (CVodeGetRootInfo(cv->mem, rootsfound) != CV_SUCCESS)
@@ -579,26 +709,37 @@ its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
     return ITS_OK;
 }
 
+/* CVODE's counter v, of which base was already added: add the rest. */
+static void add_counter(long *sum, long *base, long v)
+{
+    *sum += v - *base;
+    *base = v;
+}
+
 void its__cv_add_stats(its__cv *cv, its_stats *s)
 {
     long v;
+    its_stats *b = &cv->base;
     if (CVodeGetNumSteps(cv->mem, &v) == CV_SUCCESS)
-        s->steps += v;
+        add_counter(&s->steps, &b->steps, v);
     if (CVodeGetNumRhsEvals(cv->mem, &v) == CV_SUCCESS)
-        s->rhs_evals += v;
+        add_counter(&s->rhs_evals, &b->rhs_evals, v);
     s->rhs_evals += cv->nfe_dq;
+    cv->nfe_dq = 0;
     if (CVodeGetNumJacEvals(cv->mem, &v) == CV_SUCCESS)
-        s->jac_evals += v;
+        add_counter(&s->jac_evals, &b->jac_evals, v);
     if (CVodeGetNumLinSolvSetups(cv->mem, &v) == CV_SUCCESS)
-        s->lin_setups += v;
+        add_counter(&s->lin_setups, &b->lin_setups, v);
     if (CVodeGetNumErrTestFails(cv->mem, &v) == CV_SUCCESS)
-        s->err_test_fails += v;
+        add_counter(&s->err_test_fails, &b->err_test_fails, v);
     if (CVodeGetNumNonlinSolvIters(cv->mem, &v) == CV_SUCCESS)
-        s->nonlin_iters += v;
+        add_counter(&s->nonlin_iters, &b->nonlin_iters, v);
     if (CVodeGetNumNonlinSolvConvFails(cv->mem, &v) == CV_SUCCESS)
-        s->nonlin_conv_fails += v;
+        add_counter(&s->nonlin_conv_fails, &b->nonlin_conv_fails, v);
     if (cv->nroots_set > 0 && CVodeGetNumGEvals(cv->mem, &v) == CV_SUCCESS)
-        s->root_evals += v;
+        add_counter(&s->root_evals, &b->root_evals, v);
+    s->root_evals += cv->ng_own;
+    cv->ng_own = 0;
 }
 
 void its__cv_diagnose(its__cv *cv, its__cv_diag *d)
@@ -665,6 +806,22 @@ int its__cv_structure_has(const its__cv *cv, size_t i, size_t j)
         if (cv->srow[k] == i)
             return 1;
     return 0;
+}
+
+void its__cv_set_interpolation(its__cv *cv, int on)
+{
+    cv->no_interp = !on;
+}
+
+long its__cv_interpolated(const its__cv *cv)
+{
+    return cv->n_interp;
+}
+
+void its__cv_factorisations(const its__cv *cv, long *full, long *refactor)
+{
+    *full = cv->klu_full;
+    *refactor = cv->klu_refactor;
 }
 
 size_t its__cv_pattern_nnz(const its__cv *cv)

@@ -32,10 +32,18 @@ its_status its__cv_start(its__cv *cv, double t0, const double *y0,
                          double rtol, const double *atol, long mxstep,
                          int nonneg, size_t nroots, double tstop);
 
+/* Go on past the stop time reached, without restarting: CVODE keeps its
+ * state, step, order, history and Jacobian; only the stop time is new. For
+ * an instant where nothing changed (no state, no right-hand side). */
+its_status its__cv_resume(its__cv *cv, double tstop);
+
 /* Advance towards tout (never past the stop time). On success *t is the
  * time reached and y (n values) the state there; on failure both are left
  * unchanged. *root is set to 1 when a root
- * function vanished at *t (rootsfound, nroots ints, tells which), else 0. */
+ * function vanished at *t (rootsfound, nroots ints, tells which), else 0.
+ * A tout within the step CVODE last took is interpolated from that step
+ * without calling CVode, unless a root function went from > 0 at the last
+ * state returned to <= 0 there (then CVode locates the root first). */
 its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
                            int *root, int *rootsfound);
 
@@ -68,7 +76,21 @@ int its__cv_structure_has(const its__cv *cv, size_t i, size_t j);
  * its__cv_new_run. */
 size_t its__cv_pattern_nnz(const its__cv *cv);
 
-/* Add the counters of the current segment to *stats. */
+/* Output times within the last step are interpolated without calling
+ * CVode (on != 0, the default) unless a root function may have crossed
+ * zero; 0 calls CVode for every one. The rows are the same either way.
+ * its__cv_interpolated counts the outputs interpolated since the handle
+ * was made. For tests. */
+void its__cv_set_interpolation(its__cv *cv, int on);
+long its__cv_interpolated(const its__cv *cv);
+
+/* KLU factorisations since the handle was made: full ones (analysis or
+ * numeric factorisation afresh) and refactorisations over the last pivot
+ * order. For tests and benchmarks. */
+void its__cv_factorisations(const its__cv *cv, long *full, long *refactor);
+
+/* Add to *stats CVODE's counters not yet added (since the last start or
+ * the last call, whichever was later; a resumed segment adds only its own). */
 void its__cv_add_stats(its__cv *cv, its_stats *stats);
 
 /* Where the integrator stands (after a failure: where it gave up). */

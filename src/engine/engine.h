@@ -26,6 +26,12 @@ double its__release_end(const its_release *r);
  * ones). Takes effect from the next run. For tests and benchmarks. */
 void its__sim_set_dense_jacobian(its_sim *sim, int dense);
 
+/* After an instant of doses where nothing changed (every dose held by the
+ * gate, a rate of 0), the integration goes on without restarting CVODE
+ * (on != 0, the default); 0 restarts it after every instant, as for a
+ * change. For tests and benchmarks. */
+void its__sim_set_resume(its_sim *sim, int on);
+
 /* The handle's CVODE adapter (engine/cvode_adapter.h), for white-box tests
  * of the structural pattern. */
 struct its__cv *its__sim_cv(its_sim *sim);

@@ -34,6 +34,11 @@ typedef struct its__dose {
 
 enum { ATOL_DEFAULT = 0, ATOL_SCALAR = 1, ATOL_VECTOR = 2 };
 
+/* What changed at an instant, for how the next segment begins: the state
+ * (a bolus or burst), the right-hand side (an input's rate, a release), or
+ * everything (the start of a run, a segment finished by clipping). */
+enum { CHG_STATE = 1, CHG_RHS = 2, CHG_COLD = 4 };
+
 /* Default tolerances: relative 1e-8 keeps 6+ correct digits over the long
  * horizons of the validation checks; the absolute part is scaled per state. */
 #define ITS__DEFAULT_RTOL 1e-8
@@ -69,6 +74,8 @@ struct its_sim {
     int *active;       /* number of running infusions per input (ni) */
     its__cv *cv;
     int dense_jac;     /* its__sim_set_dense_jacobian */
+    int chg;           /* CHG_* since the last segment began */
+    int resume;        /* its__sim_set_resume */
     its_method method;
     double rtol, atol_scalar;
     int atol_mode;
@@ -289,6 +296,7 @@ its_status its_sim_create(const its_model_def *m, its_sim **out, char *msg, size
     s->atol_mode = ATOL_DEFAULT;
     s->max_steps = ITS__DEFAULT_MXSTEP;
     s->nonneg = 1;
+    s->resume = 1;
     for (i = 0; i < s->n; i++)
         s->atol_user[i] = ITS__DEFAULT_ATOL;
     /* The defaults of a built-in model always hold; a user's model whose
@@ -789,19 +797,17 @@ static size_t collect_switches(its_sim *s)
     return n;
 }
 
-/* Apply one switch. Boluses jump the target state (only when apply_bolus);
- * infusions change the rate in force, and an input whose last infusion
- * stops gets exactly zero, free of accumulated round-off. */
 /* Apply one switch at time t. At the start of an administration within the
  * run (apply != 0) the dose gate decides the fraction given; boluses then
  * jump the target state and releases give their burst. Infusions change the
  * rate in force, and an input whose last infusion stops gets exactly zero,
- * free of accumulated round-off. Returns non-zero when the gate stops the
- * run. */
+ * free of accumulated round-off. What changed is added to s->chg (CHG_*).
+ * Returns non-zero when the gate stops the run. */
 static int apply_switch(its_sim *s, const its__switch *w, int apply, double t)
 {
     its__dose *d = &s->doses[w->dose];
     size_t k = (size_t)d->input;
+    double old;
     if (w->on > 0) {
         d->given = 1.0;
         if (apply && s->gate != NULL) {
@@ -814,16 +820,22 @@ static int apply_switch(its_sim *s, const its__switch *w, int apply, double t)
         }
     }
     if (d->kind == ITS_DOSE_BOLUS) {
-        if (apply)
-            s->y[s->root_state[s->n + k]] += input_scale(s, k) * d->given * d->amount;
+        double jump = input_scale(s, k) * d->given * d->amount;
+        if (apply && jump != 0.0) {
+            s->y[s->root_state[s->n + k]] += jump;
+            s->chg |= CHG_STATE;
+        }
         return 0;
     }
     if (d->kind == ITS_DOSE_RELEASE) {
         size_t i;
+        double jump = input_scale(s, k) * d->given * d->amount * d->rel.burst;
+        s->chg |= CHG_RHS;
         if (w->on > 0) {
-            if (apply)
-                s->y[s->root_state[s->n + k]] +=
-                    input_scale(s, k) * d->given * d->amount * d->rel.burst;
+            if (apply && jump != 0.0) {
+                s->y[s->root_state[s->n + k]] += jump;
+                s->chg |= CHG_STATE;
+            }
             s->rel_on[s->n_rel_on++] = w->dose;
         } else {
             for (i = 0; i < s->n_rel_on; i++)
@@ -834,10 +846,13 @@ static int apply_switch(its_sim *s, const its__switch *w, int apply, double t)
         }
         return 0;
     }
+    old = s->rate[k];
     s->active[k] += w->on;
     s->rate[k] += w->on * d->given * d->rate;
     if (s->active[k] == 0)
         s->rate[k] = 0.0;
+    if (s->rate[k] != old)
+        s->chg |= CHG_RHS;
     return 0;
 }
 
@@ -870,6 +885,24 @@ static its_status start_segment(its_sim *s, double t, int nonneg, double stop)
 {
     its_status st = its__cv_start(s->cv, t, s->y, s->rtol, s->atol, s->max_steps,
                                   nonneg, s->n_roots, stop);
+    s->stats.segments++;
+    s->seg_open = st == ITS_OK;
+    return st;
+}
+
+/* The next segment: CVODE restarted at (t, y) (start_segment) after a
+ * change of the state or the right-hand side, or at the start of a run;
+ * after an instant where nothing changed (every dose there held by the
+ * gate, an infusion of rate 0), it goes on where it stopped, with its step,
+ * order and Jacobian, unless resuming is off (its__sim_set_resume). */
+static its_status next_segment(its_sim *s, double t, double stop)
+{
+    its_status st;
+    if (s->chg != 0 || !s->resume) {
+        s->chg = 0;
+        return start_segment(s, t, s->nonneg, stop);
+    }
+    st = its__cv_resume(s->cv, stop);
     s->stats.segments++;
     s->seg_open = st == ITS_OK;
     return st;
@@ -953,6 +986,7 @@ static its_status begin_run(its_sim *s, double t0, double t_end, const its__out 
     memset(s->rate, 0, s->ni * sizeof *s->rate);
     memset(s->active, 0, s->ni * sizeof *s->active);
     s->n_rel_on = 0;
+    s->chg = CHG_COLD;
     *n_ev = collect_switches(s);
     /* Boluses given before t0 are not part of this run. */
     for (i = 0; i < s->n_doses; i++)
@@ -1009,7 +1043,7 @@ static its_status extinction(its_sim *s, double t, double stop, const its__out *
  * grid rows and extinctions on the way. */
 static its_status run_segment(its_sim *s, double *t, double stop, its__out *o)
 {
-    its_status st = start_segment(s, *t, s->nonneg, stop);
+    its_status st = next_segment(s, *t, stop);
     if (st != ITS_OK)
         return set_error(s, st, "%s", its__cv_errmsg(s->cv));
     while (*t < stop) {
@@ -1064,6 +1098,8 @@ static its_status run_segment(its_sim *s, double *t, double stop, its__out *o)
         }
     }
     end_segment(s);
+    if (s->clip)
+        s->chg = CHG_COLD; /* CVODE ran without its constraints */
     s->clip = 0;
     return ITS_OK;
 }
@@ -1126,6 +1162,11 @@ its_status its_sim_get_stats(const its_sim *s, its_stats *stats)
         return ITS_EINVAL;
     *stats = s->stats;
     return ITS_OK;
+}
+
+void its__sim_set_resume(its_sim *s, int on)
+{
+    s->resume = on != 0;
 }
 
 void its__sim_set_dense_jacobian(its_sim *s, int dense)
