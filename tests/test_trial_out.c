@@ -318,7 +318,7 @@ static char *write_json(const its__trial_summary *s, its_status *st)
     char *buf = NULL, msg[256] = "";
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    *st = its__trial_write_summary_json(fp, trial_name, 30, 24, 2, 730.5, arm_ids, s, msg,
+    *st = its__trial_write_summary_json(fp, trial_name, 30, 24, 32, 2, 730.5, arm_ids, s, msg,
                                         sizeof msg);
     fclose(fp);
     return buf;
@@ -359,8 +359,10 @@ static void test_json(const its__trial_summary *s)
                   "trial name read back equal to the hostile name");
     its_test_true(same_num(jget(root, "patients"), 30) && same_num(jget(root, "accepted"), 24)
                       && same_num(jget(root, "failures"), 2)
+                      && same_num(jget(root, "draws"), 32)
+                      && same_num(jget(root, "acceptance_rate"), 24.0 / 32.0)
                       && same_num(jget(root, "horizon_days"), 730.5),
-                  "patients, accepted, failures, horizon_days");
+                  "patients, accepted, failures, draws, acceptance rate 0.75, horizon_days");
     arms = jget(root, "arms");
     cmps = jget(root, "comparisons");
     its_test_true(jlen(arms) == N_ARMS && jlen(cmps) == 3, "%d arms, %d comparisons", jlen(arms),
@@ -625,13 +627,13 @@ static void test_errors(const its__trial_summary *s)
 {
     char msg[256] = "";
     FILE *ro = fopen("/dev/null", "r");
-    its_status st = its__trial_write_summary_json(NULL, "t", 1, 1, 0, 1.0, arm_ids, s, msg,
+    its_status st = its__trial_write_summary_json(NULL, "t", 1, 1, 1, 0, 1.0, arm_ids, s, msg,
                                                   sizeof msg);
     its_test_true(st == ITS_EINVAL && msg[0], "NULL stream: EINVAL '%s'", msg);
     st = its__trial_write_arms_csv(stdout, NULL, s, msg, sizeof msg);
     its_test_true(st == ITS_EINVAL, "NULL ids: EINVAL");
     if (ro) {
-        st = its__trial_write_summary_json(ro, "t", 1, 1, 0, 1.0, arm_ids, s, msg, sizeof msg);
+        st = its__trial_write_summary_json(ro, "t", 1, 1, 1, 0, 1.0, arm_ids, s, msg, sizeof msg);
         its_test_true(st == ITS_EIO, "a stream that cannot be written: EIO '%s'", msg);
         clearerr(ro);
         st = its__trial_write_arms_csv(ro, arm_ids, s, msg, sizeof msg);

@@ -42,13 +42,15 @@ void its__csv_text(FILE *fp, const char *s);
 
 /* trial_out.c: the summary of a trial (docs/trial.md, "summary.json").
  * summary.json: trial_name and arm_ids[s->n_arms] (any text; escaped);
- * patients drawn, accepted and failed rows; horizon in days; s from
+ * patients, accepted draws, all draws (accepted and refused; the
+ * acceptance rate is accepted / draws) and failed rows; horizon in days; s from
  * its__trial_summarise. Rates are fractions, times days, NaN is null.
  * arms.csv: a header and one row per arm, the same values flattened
  * (NaN: empty field). Both switch to the C locale while writing. ITS_EINVAL
  * (message in msg) for NULL arguments, ITS_EIO when fp reports an error. */
 its_status its__trial_write_summary_json(FILE *fp, const char *trial_name, size_t patients,
-                                         size_t accepted, size_t failures, double horizon_days,
+                                         size_t accepted, size_t draws, size_t failures,
+                                         double horizon_days,
                                          const char *const *arm_ids,
                                          const its__trial_summary *s, char *msg, size_t msglen);
 its_status its__trial_write_arms_csv(FILE *fp, const char *const *arm_ids,

@@ -207,7 +207,8 @@ static void put_summary(const void *ctx, FILE *fp)
     const readouts *r = ctx;
     char msg[256];
     (void)its__trial_write_summary_json(fp, its_trial_name(r->t), (size_t)r->patients,
-                                        (size_t)r->accepted, (size_t)r->failures,
+                                        (size_t)r->accepted, (size_t)r->draws,
+                                        (size_t)r->failures,
                                         r->horizon_days, r->ids, &r->sum, msg, sizeof msg);
 }
 

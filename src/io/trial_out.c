@@ -146,7 +146,8 @@ static void json_comparison(FILE *fp, const char *const *arm_ids, const its__arm
 }
 
 its_status its__trial_write_summary_json(FILE *fp, const char *trial_name, size_t patients,
-                                         size_t accepted, size_t failures, double horizon_days,
+                                         size_t accepted, size_t draws, size_t failures,
+                                         double horizon_days,
                                          const char *const *arm_ids,
                                          const its__trial_summary *s, char *msg, size_t msglen)
 {
@@ -159,10 +160,11 @@ its_status its__trial_write_summary_json(FILE *fp, const char *trial_name, size_
     its__c_locale_enter(&g);
     fputs("{\"trial\": ", fp);
     its__json_string(fp, trial_name);
-    fprintf(fp, ", \"design\": \"%s\", \"patients\": %zu, \"accepted\": %zu, \"failures\": %zu, "
-                "\"horizon_days\": ",
-            s->design == ITS__TRIAL_PAIRED ? "paired" : "randomised", patients, accepted,
-            failures);
+    fprintf(fp, ", \"design\": \"%s\", \"patients\": %zu, \"accepted\": %zu, \"draws\": %zu, "
+                "\"acceptance_rate\": ",
+            s->design == ITS__TRIAL_PAIRED ? "paired" : "randomised", patients, accepted, draws);
+    its__json_num(fp, draws > 0 ? (double)accepted / (double)draws : (double)NAN);
+    fprintf(fp, ", \"failures\": %zu, \"horizon_days\": ", failures);
     its__json_num(fp, horizon_days);
     fputs(",\n  \"arms\": [", fp);
     for (i = 0; i < s->n_arms; i++) {
