@@ -104,11 +104,13 @@ sed 's/gsd: 2}/gsd: 0.5}/' small.yaml >bad.yaml
 bad "invalid distribution" '^itsim: bad.yaml:[0-9]+:[0-9]+: population.parameters.tmb: lognormal: the geometric SD'
 cat small.yaml >bad.yaml
 cat >>bad.yaml <<'EOF'
+    pdl1_0: {dist: lognormal, median: 1, cv: 0.5}
   correlations:
-    names: [tmb, lambda1]
-    matrix: [[1, 1.5], [1.5, 1]]
+    names: [tmb, lambda1, pdl1_0]
+    matrix: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]
 EOF
-bad "correlation matrix" '^itsim: bad.yaml:[0-9]+:[0-9]+: population.correlations.matrix: .*'
+bad "correlation matrix not positive definite" \
+    '^itsim: bad.yaml:[0-9]+:[0-9]+: population.correlations.matrix: correlation matrix: not positive definite'
 cat small.yaml >bad.yaml
 cat >>bad.yaml <<'EOF'
 plausibility:
