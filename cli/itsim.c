@@ -58,6 +58,8 @@ static const struct {
      "      --batch N             patients per thread and commit to the store\n"
      "                            (default 16; an interruption loses at most\n"
      "                            this many per thread)\n"
+     "      --timeseries          also store each run's observables on the output\n"
+     "                            grid (simulate.output_every) in DIR/trial.sqlite\n"
      "      --no-figures          write no figures\n"
      "      --quiet               no progress on stderr\n"
      "                            SIGINT, SIGTERM or SIGHUP stop the trial after\n"
@@ -490,7 +492,7 @@ static int cmd_run(int argc, char **argv)
 
 typedef struct trial_args {
     const char *file, *outdir, *patients, *seed, *batch;
-    int resume, quiet, figures, threads;
+    int resume, quiet, figures, threads, timeseries;
 } trial_args;
 
 /* A whole number in [lo, hi] in decimal digits only; 0 on success. */
@@ -531,6 +533,8 @@ static int parse_trial_args(int argc, char **argv, trial_args *a)
             a->quiet = 1;
         } else if (strcmp(o, "--no-figures") == 0) {
             a->figures = 0;
+        } else if (strcmp(o, "--timeseries") == 0) {
+            a->timeseries = 1;
         } else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
             slot = &a->outdir;
         } else if (strcmp(o, "--patients") == 0) {
@@ -653,6 +657,7 @@ static int cmd_trial(int argc, char **argv)
     o.resume = a.resume;
     o.figures = a.figures;
     o.batch = a.batch ? atoi(a.batch) : 0;
+    o.timeseries = a.timeseries;
     o.cancel = &g_signal;
     memset(&ps, 0, sizeof ps);
     ps.show = tty && !a.quiet; /* under MPI only rank 0 stores, so reports */

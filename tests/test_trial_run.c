@@ -11,6 +11,7 @@
 #include "itsim/itsim.h"
 
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,8 +323,64 @@ static void test_alloc_fail(void)
     its_trial_free(t);
 }
 
+/* --timeseries: the observables on the output grid of every run are
+ * stored; the outcomes are those of a trial without them. */
+static void test_timeseries(void)
+{
+    char d0[256], d1[256], path[300];
+    its_trial *t = load(3, "paired", "simulate: {output_every: 30 d}\n");
+    its_trial_opts o;
+    its__store_rows r0, r1;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    long rows = -1, names = -1;
+    double tmin = -1, tmax = -1, burden0 = -1;
+    tmpdir(d0, sizeof d0, "ts0");
+    tmpdir(d1, sizeof d1, "ts1");
+    rmdir_all(d0);
+    rmdir_all(d1);
+    its_trial_opts_default(&o);
+    o.figures = 0;
+    CHECK(its_trial_run(t, d0, &o) == ITS_OK);
+    o.timeseries = 1;
+    CHECK(its_trial_run(t, d1, &o) == ITS_OK);
+    r0 = read_rows(t, d0);
+    r1 = read_rows(t, d1);
+    CHECK(same_rows(&r0, &r1));
+    snprintf(path, sizeof path, "%s/trial.sqlite", d1);
+    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(db, "SELECT count(*), count(DISTINCT name), min(t_days), "
+                                 "max(t_days) FROM timeseries", -1, &q, NULL) == SQLITE_OK);
+    if (q && sqlite3_step(q) == SQLITE_ROW) {
+        rows = sqlite3_column_int64(q, 0);
+        names = sqlite3_column_int64(q, 1);
+        tmin = sqlite3_column_double(q, 2);
+        tmax = sqlite3_column_double(q, 3);
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    CHECK(sqlite3_prepare_v2(db, "SELECT value FROM timeseries WHERE patient = 0 AND "
+                                 "arm = 'untreated' AND name = 'burden' AND t_days = 0",
+                             -1, &q, NULL) == SQLITE_OK);
+    if (q && sqlite3_step(q) == SQLITE_ROW)
+        burden0 = sqlite3_column_double(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    /* 7 grid times (0, 30, ..., 180) per run unless the patient died */
+    its_test_true(names >= 8 && tmin == 0.0 && tmax == 180.0 && rows > 0 && rows <= 6 * 7 * names,
+                  "time series: %ld values of %ld observables from day %g to %g", rows, names,
+                  tmin, tmax);
+    its_test_true(burden0 > 1e8, "burden of patient 0 at day 0 stored (%g cells)", burden0);
+    its__store_rows_free(&r0);
+    its__store_rows_free(&r1);
+    rmdir_all(d0);
+    rmdir_all(d1);
+    its_trial_free(t);
+}
+
 int main(void)
 {
+    test_timeseries();
     test_alloc_fail();
     test_rows_kept_or_not();
     test_threads_and_resume();

@@ -177,6 +177,7 @@ static its_status run_into_store(its_trial *t, its__store *store, const its_tria
         x.sink = store_sink;
         x.user = &c;
         x.cancel = o->cancel;
+        x.series = o->timeseries;
         /* under MPI over every rank; otherwise its__trial_execute */
         st = its__trial_execute_mpi(t, &x, &counts, t->err, sizeof t->err);
     }
@@ -394,6 +395,13 @@ its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
     if (o->threads < 0 || o->batch < 0) {
         its__fmt(t->err, sizeof t->err, "threads (%d) and batch (%d) must be >= 0", o->threads,
                  o->batch);
+        return ITS_EINVAL;
+    }
+    if (o->timeseries && its__trial_mpi_size() > 1) {
+        /* every rank refuses alike: nothing is started */
+        its__fmt(t->err, sizeof t->err, "%s",
+                 "per-patient time series are not sent between MPI ranks: run a trial with "
+                 "time series on one process (threads)");
         return ITS_EINVAL;
     }
     if (its__trial_mpi_size() > 1 && its__trial_mpi_rank() > 0)

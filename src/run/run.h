@@ -236,6 +236,7 @@ typedef struct its__trial_exec {
     its__trial_sink sink;
     void *user;
     const volatile sig_atomic_t *cancel; /* non-zero: stop taking patients (NULL) */
+    int series;                 /* per-patient time series (outcome.series) */
 } its__trial_exec;
 
 typedef struct its__trial_counts {
@@ -261,6 +262,9 @@ its_status its__trial_execute(const its_trial *t, const its__trial_exec *x,
 typedef struct its__trial_worker its__trial_worker;
 its_status its__trial_worker_create(const its_trial *t, size_t batch, its__trial_worker **out);
 void its__trial_worker_free(its__trial_worker *w);
+/* Keep each run's output rows and give every outcome its time series: the
+ * model's observables on the output grid (off by default). */
+void its__trial_worker_series(its__trial_worker *w, int on);
 /* The first draw of patient that passes the domains and plausibility
  * (*attempt) and its stratum key. ITS_ERANGE when max_draws are refused. */
 its_status its__trial_accept(its__trial_worker *w, long patient, uint32_t *attempt,

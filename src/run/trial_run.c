@@ -24,6 +24,11 @@ typedef struct slot {
     char *msg;               /* n_arms * ITS__ERRLEN */
     double **assess;         /* per arm: cap[k] days, then cap[k] sums */
     size_t *cap;             /* per arm: assessments it has room for */
+    its__store_series *series; /* per arm (time series asked for) */
+    double **ser;            /* per arm: scap[k] times, then scap[k] per observable */
+    size_t *scap;            /* per arm: values it has room for */
+    const char ***sname;     /* per arm: the observables' names */
+    size_t *sncap;           /* per arm: names it has room for */
 } slot;
 
 struct its__trial_worker {
@@ -38,6 +43,7 @@ struct its__trial_worker {
     slot *slots;
     its__trial_patient *recs; /* n_slots records pointing into slots */
     size_t n_slots, used;
+    int series;               /* keep the output rows: per-patient time series */
     char msg[ITS__ERRLEN];
 };
 
@@ -46,6 +52,15 @@ static void slot_free(slot *s, size_t n_arms)
     size_t k;
     for (k = 0; s->assess && k < n_arms; k++)
         its__free(s->assess[k]);
+    for (k = 0; s->ser && k < n_arms; k++)
+        its__free(s->ser[k]);
+    for (k = 0; s->sname && k < n_arms; k++)
+        its__free((void *)s->sname[k]);
+    its__free((void *)s->sname);
+    its__free(s->sncap);
+    its__free(s->ser);
+    its__free(s->scap);
+    its__free(s->series);
     its__free(s->cap);
     its__free(s->values);
     its__free(s->out);
@@ -80,7 +95,15 @@ static int slot_init(slot *s, size_t n_values, size_t n_arms)
     s->msg = its__calloc(n_arms + 1, ITS__ERRLEN);
     s->assess = its__calloc(n_arms + 1, sizeof *s->assess);
     s->cap = its__calloc(n_arms + 1, sizeof *s->cap);
-    return s->values && s->out && s->msg && s->assess && s->cap ? 0 : -1;
+    s->series = its__calloc(n_arms + 1, sizeof *s->series);
+    s->ser = its__calloc(n_arms + 1, sizeof *s->ser);
+    s->scap = its__calloc(n_arms + 1, sizeof *s->scap);
+    s->sname = its__calloc(n_arms + 1, sizeof *s->sname);
+    s->sncap = its__calloc(n_arms + 1, sizeof *s->sncap);
+    return s->values && s->out && s->msg && s->assess && s->cap && s->series && s->ser &&
+                   s->scap && s->sname && s->sncap
+               ? 0
+               : -1;
 }
 
 its_status its__trial_worker_create(const its_trial *t, size_t batch, its__trial_worker **out)
@@ -302,6 +325,68 @@ static its_status assess_room(slot *s, size_t k, size_t want)
     return ITS_OK;
 }
 
+void its__trial_worker_series(its__trial_worker *w, int on)
+{
+    if (w)
+        w->series = on != 0;
+}
+
+/* The time series of a run (rows kept): every observable of the model at
+ * the rows of the output grid, times in days from the start; series j at
+ * time i is values[j * n_times + i]. */
+static its_status make_series(its__trial_worker *w, slot *s, size_t k, const its_result *res)
+{
+    const its_model_def *m = res->plan.model;
+    const size_t no = m->n_observables;
+    size_t i, j, nt = 0, r, want;
+    double *buf;
+    const char **names;
+    for (r = 0; r < res->n_rows; r++)
+        nt += res->kind[r] == ITS_ROW_GRID;
+    if (nt == 0 || no == 0)
+        return ITS_OK;
+    want = nt * (no + 1); /* times, then the values */
+    if (want > s->scap[k]) {
+        buf = its__realloc(s->ser[k], want * sizeof *buf);
+        if (!buf)
+            return ITS_ENOMEM;
+        s->ser[k] = buf;
+        s->scap[k] = want;
+    }
+    buf = s->ser[k];
+    if (obs_room(w, no) != ITS_OK)
+        return ITS_ENOMEM;
+    if (no > s->sncap[k]) {
+        names = its__realloc((void *)s->sname[k], no * sizeof *names);
+        if (!names)
+            return ITS_ENOMEM;
+        s->sname[k] = names;
+        s->sncap[k] = no;
+    }
+    names = s->sname[k];
+    for (j = 0; j < no; j++)
+        names[j] = m->observables[j].name;
+    for (r = 0, i = 0; r < res->n_rows; r++) {
+        if (res->kind[r] != ITS_ROW_GRID)
+            continue;
+        if (m->observe(res->t[r], res->y + r * m->n_states, res->plan.params, w->obs,
+                       m->data) != 0)
+            for (j = 0; j < no; j++)
+                w->obs[j] = NAN;
+        buf[i] = (res->t[r] - res->plan.t0) * w->day;
+        for (j = 0; j < no; j++)
+            buf[nt + j * nt + i] = w->obs[j];
+        i++;
+    }
+    s->series[k].n_times = nt;
+    s->series[k].n_names = no;
+    s->series[k].times = buf;
+    s->series[k].names = names;
+    s->series[k].values = buf + nt;
+    s->out[k].series = &s->series[k];
+    return ITS_OK;
+}
+
 /* The outcome row of a finished run (res may be NULL when the run could
  * not start; st its status). Times in days from the start of treatment. */
 static its_status extract(its__trial_worker *w, slot *s, size_t k, const its_result *res,
@@ -368,7 +453,7 @@ static its_status extract(its__trial_worker *w, slot *s, size_t k, const its_res
         o->assess_day = days;
         o->assess_sum_mm = sums;
     }
-    return ITS_OK;
+    return w->series ? make_series(w, s, k, res) : ITS_OK;
 }
 
 /* Run patient `patient`, draw `attempt` (accepted), on arm `only` (a
@@ -395,7 +480,7 @@ static its_status run_patient(its__trial_worker *w, long patient, uint32_t attem
         memset(&s->out[n], 0, sizeof s->out[n]);
         s->out[n].patient = patient;
         s->out[n].arm = k;
-        rs = its__run_patient(w->arm[k], &w->d->ovr, 0, &res);
+        rs = its__run_patient(w->arm[k], &w->d->ovr, w->series, &res);
         if (rs == ITS_ENOMEM) {
             its_result_free(res);
             return rs;
@@ -532,6 +617,7 @@ static void run_all(exec_state *e, long n, int paired)
         fail(e, st, "");
         return;
     }
+    its__trial_worker_series(w, e->x->series);
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
 #endif
