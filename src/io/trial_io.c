@@ -350,6 +350,34 @@ static its_status write_readouts(its_trial *t, its__store *store, const char *di
     return st;
 }
 
+/* Open the store of trial t in dir (resume: it must hold t; timeseries:
+ * create the table). ITS_OK with *out, or the store's status with the
+ * message on t. */
+static its_status open_store(its_trial *t, const char *dir, int resume, int timeseries,
+                             its__store **out)
+{
+    its__store_meta meta;
+    const char **ids = its__calloc(t->spec->n_arms + 1, sizeof *ids);
+    char *text = identity_text(t);
+    its_status st = text && ids ? ITS_OK : ITS_ENOMEM;
+    size_t i;
+    *out = NULL;
+    for (i = 0; st == ITS_OK && i < t->spec->n_arms; i++)
+        ids[i] = its_trial_arm_id(t, i);
+    memset(&meta, 0, sizeof meta);
+    meta.trial_text = text;
+    meta.seed = t->spec->seed;
+    meta.patients = t->spec->patients;
+    meta.n_arms = t->spec->n_arms;
+    meta.arm_ids = ids;
+    meta.timeseries = timeseries;
+    if (st == ITS_OK)
+        st = its__store_open(dir, &meta, resume, out, t->err, sizeof t->err);
+    its__free(text);
+    its__free(ids);
+    return st;
+}
+
 const char *its_trial_note(const its_trial *t)
 {
     return t ? t->note : "";
@@ -374,13 +402,9 @@ static its_status mpi_share(its_trial *t, const its_trial_opts *o)
 its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
 {
     its_trial_opts def;
-    its__store_meta meta;
     its__store *store = NULL;
-    const char **ids = NULL;
-    char *text = NULL;
     long rejected = 0;
     its_status st;
-    size_t i;
 
     if (!t)
         return ITS_EINVAL;
@@ -407,33 +431,14 @@ its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
     if (its__trial_mpi_size() > 1 && its__trial_mpi_rank() > 0)
         return mpi_share(t, o);
     st = make_dir(dir, t->err, sizeof t->err);
-    if (st != ITS_OK)
-        return its__trial_mpi_agree(t, st, t->err, sizeof t->err);
-    text = identity_text(t);
-    ids = its__calloc(t->spec->n_arms + 1, sizeof *ids);
-    if (!text || !ids) {
-        its__free(text);
-        its__free(ids);
-        return its__trial_mpi_agree(t, ITS_ENOMEM, t->err, sizeof t->err);
-    }
-    for (i = 0; i < t->spec->n_arms; i++)
-        ids[i] = its_trial_arm_id(t, i);
-    memset(&meta, 0, sizeof meta);
-    meta.trial_text = text;
-    meta.seed = t->spec->seed;
-    meta.patients = t->spec->patients;
-    meta.n_arms = t->spec->n_arms;
-    meta.arm_ids = ids;
-    meta.timeseries = o->timeseries;
-    st = its__store_open(dir, &meta, o->resume, &store, t->err, sizeof t->err);
+    if (st == ITS_OK)
+        st = open_store(t, dir, o->resume, o->timeseries, &store);
     st = its__trial_mpi_agree(t, st, t->err, sizeof t->err); /* MPI: every rank learns it */
     if (st == ITS_OK)
         st = run_into_store(t, store, o, &rejected);
     if (st == ITS_OK)
         st = write_readouts(t, store, dir, o);
     its__store_close(store);
-    its__free(text);
-    its__free(ids);
     return st;
 }
 
@@ -522,32 +527,16 @@ static void print_table(const readouts *r, FILE *fp)
 
 its_status its_trial_print_summary(its_trial *t, const char *dir, FILE *fp)
 {
-    its__store_meta meta;
     its__store *store = NULL;
-    const char **ids = NULL;
-    char *text = NULL;
     readouts r;
     its_status st;
-    size_t i;
 
     if (!t)
         return ITS_EINVAL;
     t->err[0] = '\0';
     if (!dir || !fp)
         return ITS_EINVAL;
-    text = identity_text(t);
-    ids = its__calloc(t->spec->n_arms + 1, sizeof *ids);
-    st = text && ids ? ITS_OK : ITS_ENOMEM;
-    for (i = 0; st == ITS_OK && i < t->spec->n_arms; i++)
-        ids[i] = its_trial_arm_id(t, i);
-    memset(&meta, 0, sizeof meta);
-    meta.trial_text = text;
-    meta.seed = t->spec->seed;
-    meta.patients = t->spec->patients;
-    meta.n_arms = t->spec->n_arms;
-    meta.arm_ids = ids;
-    if (st == ITS_OK)
-        st = its__store_open(dir, &meta, 1, &store, t->err, sizeof t->err);
+    st = open_store(t, dir, 1, 0, &store);
     memset(&r, 0, sizeof r);
     if (st == ITS_OK && (st = readouts_make(t, store, &r)) == ITS_OK) {
         print_table(&r, fp);
@@ -556,7 +545,5 @@ its_status its_trial_print_summary(its_trial *t, const char *dir, FILE *fp)
     }
     readouts_free(&r);
     its__store_close(store);
-    its__free(text);
-    its__free(ids);
     return st;
 }
