@@ -481,7 +481,9 @@ static its_status take_horizon(its_scenario *sc, sval *horizon)
     return ITS_OK;
 }
 
-its_status its__sc_read_document(its_scenario *sc, const its__ydoc *doc)
+/* The document's keys into sc; a trial file's trial.horizon into *horizon
+ * (the caller clears it, also on error). */
+static its_status read_document(its_scenario *sc, const its__ydoc *doc, sval *horizon)
 {
     int root = its__ydoc_root(doc);
     size_t i, n;
@@ -489,10 +491,8 @@ its_status its__sc_read_document(its_scenario *sc, const its__ydoc *doc)
     sval at;
     char known[256];
     its_status st = ITS_OK;
-    sval horizon;
 
     memset(&at, 0, sizeof at);
-    memset(&horizon, 0, sizeof horizon); /* trial.horizon of a trial file */
     if (!root) {
         at.line = 1;
         at.col = 1;
@@ -516,7 +516,7 @@ its_status its__sc_read_document(its_scenario *sc, const its__ydoc *doc)
         if (st != ITS_OK)
             return st;
         if (sc->trial_file && is_trial_key(name)) { /* read by trial_file.c */
-            st = strcmp(name, "trial") == 0 ? read_trial_part(sc, doc, v, &horizon) : ITS_OK;
+            st = strcmp(name, "trial") == 0 ? read_trial_part(sc, doc, v, horizon) : ITS_OK;
             continue;
         }
         idx = its__sc_key_index(name, top_keys, K_N);
@@ -597,6 +597,15 @@ its_status its__sc_read_document(its_scenario *sc, const its__ydoc *doc)
         default: break;
         }
     }
+    return st;
+}
+
+its_status its__sc_read_document(its_scenario *sc, const its__ydoc *doc)
+{
+    sval horizon; /* trial.horizon of a trial file */
+    its_status st;
+    memset(&horizon, 0, sizeof horizon);
+    st = read_document(sc, doc, &horizon);
     if (st == ITS_OK && horizon.text)
         st = take_horizon(sc, &horizon); /* takes it, or leaves it to be cleared */
     its__sval_clear(&horizon);
