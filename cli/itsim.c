@@ -142,8 +142,11 @@ static volatile sig_atomic_t g_writing; /* output is being written */
 
 static void on_signal(int sig)
 {
+    /* a second signal while the first is being honoured (a long patient
+     * still running) ends the process at once */
+    const int again = g_signal != 0;
     g_signal = sig;
-    if (!g_writing) {
+    if (!g_writing || again) {
         signal(sig, SIG_DFL);
         raise(sig);
     }

@@ -238,6 +238,26 @@ static void test_cox_paired_monotone(void)
     its_test_true(c.clusters == 6, "6 patients, got %ld", c.clusters);
 }
 
+/* Both arms of every patient with the same time: beta 0, robust se 0 and
+ * the robust score 0/0: NaN, as R gives (coxph(Surv(time, event) ~ arm +
+ * cluster(patient), ties = "efron"): coef 0, rscore NaN, var 0), not the
+ * ratio of round-off. */
+static void test_cox_paired_identical(void)
+{
+    static const double t[12] = {56, 112, 168, 56, 112, 56, 56, 112, 168, 56, 112, 56};
+    static const int e[12] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    static const int arm[12] = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
+    static const int id[12] = {1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6};
+    its_cox_result c;
+    char msg[200];
+    its_status st = its_cox_binary_robust(t, e, arm, NULL, id, 12, ITS_TIES_EFRON, 0.95, &c, msg,
+                                          sizeof msg);
+    its_test_true(st == ITS_OK && fabs(c.beta) < 1e-12 && c.robust_se < 1e-12 &&
+                      isnan(c.robust_score) && isnan(c.robust_score_p),
+                  "identical pairs: beta %g, robust se %g, robust score %g (NaN)", c.beta,
+                  c.robust_se, c.robust_score);
+}
+
 static void test_proportions(void)
 {
     its_estimate e;
@@ -345,6 +365,7 @@ int main(void)
     test_compare_aml();
     test_cox_robust_aml();
     test_cox_paired_monotone();
+    test_cox_paired_identical();
     test_proportions();
     test_bad_input();
     test_alloc_fail();

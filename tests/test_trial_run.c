@@ -4,6 +4,7 @@
  * interruption and resumption; a randomised trial gives each patient one
  * arm, a paired one every arm; a run that fails is an outcome row and the
  * trial goes on; a directory holding another trial is refused. */
+#include "io/io.h"
 #include "io/sqlite_adapter.h"
 #include "run/run.h"
 #include "core/core.h"
@@ -81,23 +82,9 @@ static void rmdir_all(const char *dir)
 static its__store_rows read_rows(its_trial *t, const char *dir)
 {
     its__store_rows r;
-    its__store_meta meta;
     its__store *st = NULL;
-    const char *ids[8];
-    char msg[512], text[8192];
-    size_t i;
     memset(&r, 0, sizeof r);
-    for (i = 0; i < its_trial_arm_count(t); i++)
-        ids[i] = its_trial_arm_id(t, i);
-    snprintf(text, sizeof text, "%.*s\n# itsim trial: patients %ld\n", (int)t->len, t->text,
-             its_trial_patients(t));
-    memset(&meta, 0, sizeof meta);
-    meta.trial_text = text;
-    meta.seed = its_trial_seed(t);
-    meta.patients = its_trial_patients(t);
-    meta.n_arms = its_trial_arm_count(t);
-    meta.arm_ids = ids;
-    CHECK(its__store_open(dir, &meta, 1, &st, msg, sizeof msg) == ITS_OK);
+    CHECK(its__trial_open_store(t, dir, 1, 0, &st) == ITS_OK);
     CHECK(st && its__store_read(st, &r) == ITS_OK);
     CHECK(its__store_check(st) == ITS_OK);
     its__store_close(st);

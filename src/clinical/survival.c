@@ -641,7 +641,7 @@ static double cluster_sumsq(const obs *o, const double *L, size_t n, cl_resid *c
 static its_status cox_robust(const obs *o, size_t n, its_ties ties, int clustered,
                              its_cox_result *out)
 {
-    double *L = its__malloc(3 * n * sizeof *L), v, u0 = 0.0, v0;
+    double *L = its__malloc(3 * n * sizeof *L), v, u0 = 0.0, v0, scale = 0.0;
     cl_resid *c = clustered ? its__malloc(n * sizeof *c) : NULL;
     size_t i;
     if (L == NULL || (clustered && c == NULL)) {
@@ -653,10 +653,15 @@ static its_status cox_robust(const obs *o, size_t n, its_ties ties, int clustere
     v = cluster_sumsq(o, L, n, c, &out->clusters);
     out->robust_se = sqrt(v) * out->se * out->se; /* sqrt(v) / information */
     score_residuals(o, n, ties, 0.0, L, L + n, L + 2 * n);
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         u0 += L[i];
+        scale += L[i] * L[i];
+    }
     v0 = cluster_sumsq(o, L, n, c, &out->clusters);
-    out->robust_score = v0 > 0.0 ? u0 * u0 / v0 : (double)NAN;
+    /* clusters whose residuals cancel (identical times in both arms of
+     * every pair): the statistic is 0/0, not the ratio of round-off (R's
+     * rscore is NaN there) */
+    out->robust_score = v0 > 1e-24 * scale ? u0 * u0 / v0 : (double)NAN;
     out->robust_score_p = its__chisq_upper(out->robust_score, 1.0);
     its__free(L);
     its__free(c);

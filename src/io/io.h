@@ -40,6 +40,19 @@ void its__num_exact(FILE *fp, double x);
 void its__json_num(FILE *fp, double x);
 void its__csv_text(FILE *fp, const char *s);
 
+/* load.c: a whole regular file into *buf (its__malloc'ed, caller frees);
+ * ITS_EIO or ITS_ENOMEM with a message naming path. */
+its_status its__io_read_file(const char *path, char **buf, size_t *len, char *msg,
+                             size_t msglen);
+
+/* trial_io.c: open the store of trial t in dir (resume: it must hold t,
+ * identified by its text, overrides, itsim version and arm files;
+ * timeseries: create the table). ITS_OK with *out (its__store_close), or
+ * the store's status with the message on t. Tests read stores with it. */
+struct its__store;
+its_status its__trial_open_store(its_trial *t, const char *dir, int resume, int timeseries,
+                                 struct its__store **out);
+
 /* trial_out.c: the summary of a trial (docs/trial.md, "summary.json").
  * summary.json: trial_name and arm_ids[s->n_arms] (any text; escaped);
  * patients, accepted draws, all draws (accepted and refused; the

@@ -2,6 +2,7 @@
 /* itsim: loading scenarios (itsim/io.h). The io layer supplies the YAML
  * parser (yaml_adapter.c) and the file reader; reading the document,
  * arms and checks are the scenario layer's (src/scenario). */
+#include "io/io.h"
 #include "io/yaml_adapter.h"
 #include "itsim/io.h"
 
@@ -140,4 +141,9 @@ its_status its_trial_load_file(const char *path, its_trial **out, char *msg, siz
     st = its__trial_load_text(buf, len, path, &loader, out, msg, msglen);
     its__free(buf);
     return st;
+}
+
+its_status its__io_read_file(const char *path, char **buf, size_t *len, char *msg, size_t msglen)
+{
+    return read_file(path, buf, len, msg, msglen);
 }

@@ -148,14 +148,21 @@ static void rollback(its__store *st)
 
 /* ---- small helpers -------------------------------------------------------- */
 
-void its__store_hash(const char *text, char *buf)
+void its__store_hash_bytes(const void *bytes, size_t n, char *buf)
 {
     uint64_t h = UINT64_C(14695981039346656037);
-    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-        h ^= *p;
+    const unsigned char *p = bytes;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= p[i];
         h *= UINT64_C(1099511628211);
     }
     snprintf(buf, 17, "%016" PRIx64, h);
+}
+
+void its__store_hash(const char *text, char *buf)
+{
+    its__store_hash_bytes(text, strlen(text), buf);
 }
 
 /* The seed as stored: decimal text (SQLite's integers are signed). */
@@ -1064,4 +1071,9 @@ its_status its__store_values(its__store *st, const char *name, long **patients,
     *n = 0;
     return rc == SQLITE_NOMEM ? fail(st, ITS_ENOMEM, "out of memory reading drawn values")
                               : fail_sql(st, rc, "reading drawn values");
+}
+
+int its__store_has_timeseries(const its__store *st)
+{
+    return st ? st->timeseries : 0;
 }

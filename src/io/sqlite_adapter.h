@@ -123,8 +123,13 @@ its_status its__store_values(its__store *st, const char *name, long **patients,
  * ITS_OK or ITS_ECHECK with the first problem on the handle. */
 its_status its__store_check(its__store *st);
 
+/* Whether the store has the timeseries table (0 for NULL). */
+int its__store_has_timeseries(const its__store *st);
+
 /* The FNV-1a 64-bit hash of text, as stored (16 lowercase hex digits
  * into buf of at least 17 bytes). */
 void its__store_hash(const char *text, char *buf);
+/* The same of n bytes. */
+void its__store_hash_bytes(const void *bytes, size_t n, char *buf);
 
 #endif

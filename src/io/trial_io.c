@@ -9,6 +9,7 @@
 #include "io/io.h"
 #include "io/sqlite_adapter.h"
 #include "itsim/units.h"
+#include "itsim/version.h"
 
 #include <errno.h>
 #include <math.h>
@@ -87,16 +88,46 @@ static its_status store_sink(void *user, const its__trial_patient *p, size_t n, 
     return ITS_OK;
 }
 
-/* The text that identifies the trial in its store: the file as read and
- * the overrides that change it. */
+/* The text that identifies the trial in its store: the file as read, the
+ * overrides that change it (--patients; the seed is stored apart), the
+ * itsim version (the same file may give other outcomes with another
+ * build) and the FNV-1a hash of every arm file as it is now (editing an
+ * arm's scenario makes another trial). NULL when out of memory; a file
+ * that cannot be read now is named with "unreadable". */
 static char *identity_text(const its_trial *t)
 {
-    size_t n = t->len + 128;
-    char *s = its__malloc(n);
+    size_t n = t->len + 256, len, k;
+    const char *path;
+    char *s = its__malloc(n), *grown;
     if (!s)
         return NULL;
     memcpy(s, t->text, t->len);
-    its__fmt(s + t->len, n - t->len, "\n# itsim trial: patients %ld\n", t->spec->patients);
+    its__fmt(s + t->len, n - t->len, "\n# itsim trial: patients %ld, itsim %s\n",
+             t->spec->patients, ITS_VERSION_STRING);
+    for (k = 0; (path = its_scenario_file(t->sc, k)) != NULL; k++) {
+        char hash[17], msg[64], *buf = NULL;
+        size_t blen = 0;
+        its_status st = its__io_read_file(path, &buf, &blen, msg, sizeof msg);
+        if (st == ITS_ENOMEM) {
+            its__free(s);
+            return NULL;
+        }
+        if (path == t->name || strcmp(path, t->name) == 0) {
+            its__free(buf);
+            continue; /* the trial file itself: its text is above */
+        }
+        if (st == ITS_OK)
+            its__store_hash_bytes(buf, blen, hash);
+        its__free(buf);
+        len = strlen(s);
+        if (!(grown = its__realloc(s, len + strlen(path) + 64))) {
+            its__free(s);
+            return NULL;
+        }
+        s = grown;
+        its__fmt(s + len, strlen(path) + 64, "# arm file %s: %s\n", path,
+                 st == ITS_OK ? hash : "unreadable");
+    }
     return s;
 }
 
@@ -353,8 +384,8 @@ static its_status write_readouts(its_trial *t, its__store *store, const char *di
 /* Open the store of trial t in dir (resume: it must hold t; timeseries:
  * create the table). ITS_OK with *out, or the store's status with the
  * message on t. */
-static its_status open_store(its_trial *t, const char *dir, int resume, int timeseries,
-                             its__store **out)
+its_status its__trial_open_store(its_trial *t, const char *dir, int resume, int timeseries,
+                                 its__store **out)
 {
     its__store_meta meta;
     const char **ids = its__calloc(t->spec->n_arms + 1, sizeof *ids);
@@ -432,7 +463,16 @@ its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
         return mpi_share(t, o);
     st = make_dir(dir, t->err, sizeof t->err);
     if (st == ITS_OK)
-        st = open_store(t, dir, o->resume, o->timeseries, &store);
+        st = its__trial_open_store(t, dir, o->resume, o->timeseries, &store);
+    if (st == ITS_OK && (its__store_has_timeseries(store) != 0) != (o->timeseries != 0)) {
+        /* one trial, one choice: a mixed store would hold series for some
+         * patients only */
+        its__fmt(t->err, sizeof t->err,
+                 "%s %s per-patient time series: resume it %s --timeseries", dir,
+                 o->timeseries ? "holds a trial without" : "holds a trial with",
+                 o->timeseries ? "without" : "with");
+        st = ITS_EINVAL;
+    }
     st = its__trial_mpi_agree(t, st, t->err, sizeof t->err); /* MPI: every rank learns it */
     if (st == ITS_OK)
         st = run_into_store(t, store, o, &rejected);
@@ -536,7 +576,7 @@ its_status its_trial_print_summary(its_trial *t, const char *dir, FILE *fp)
     t->err[0] = '\0';
     if (!dir || !fp)
         return ITS_EINVAL;
-    st = open_store(t, dir, 1, 0, &store);
+    st = its__trial_open_store(t, dir, 1, 0, &store);
     memset(&r, 0, sizeof r);
     if (st == ITS_OK && (st = readouts_make(t, store, &r)) == ITS_OK) {
         print_table(&r, fp);

@@ -584,8 +584,9 @@ static void work_received(node *nd, const unsigned char *data, size_t len)
     }
     if (stop != 0 || n == 0) {
         nd->no_more = 1;
-        nd->q_head = nd->q_n; /* a stop: the queued patients are not run */
-        return;
+        if (stop != 0)
+            nd->q_head = nd->q_n; /* a stop: the queued patients are not run */
+        return;                  /* no more work: what is queued still runs */
     }
     if (nd->q_head > 0) { /* keep the queue at the start of its room */
         memmove(nd->q, nd->q + nd->q_head, (nd->q_n - nd->q_head) * sizeof *nd->q);
@@ -885,6 +886,15 @@ its_status its__trial_execute_mpi(const its_trial *t, const its__trial_exec *x,
     if (nd.rank == 0 && !x->sink)
         fail(&nd, ITS_EINVAL, "rank 0 needs a sink");
     node_setup(&nd);
+    {
+        /* a rank that cannot start (rank 0 out of memory) would never send
+         * the end of a phase: every rank learns it before the phases */
+        long bad = nd.failed ? 1 : 0;
+        if (its__mpi_max(&bad) != ITS_OK)
+            fail(&nd, ITS_EIO, "MPI: the ranks could not agree on starting the trial");
+        else if (bad && !nd.failed)
+            fail(&nd, ITS_ENOMEM, "another rank could not start the trial");
+    }
     for (nd.phase = nd.paired ? 2 : 1; nd.phase <= 2 && !nd.failed; nd.phase++) {
         nd.asked = nd.no_more = nd.fail_sent = nd.done_ranks = nd.stop_sent = 0;
         if (nd.rank == 0) {

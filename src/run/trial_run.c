@@ -217,14 +217,16 @@ static its_status doubling_time(its__trial_worker *w, double *td, char *why, siz
     *td = NAN;
     if (st == ITS_ENOMEM)
         return st;
-    if (st != ITS_OK || !res || !res->has_final) {
-        its__fmt(why, whylen, "the untreated run failed: %s",
-                 its_scenario_errmsg(w->untreated));
+    /* a death within the window (no final state is kept then): doubling 0 */
+    if (st == ITS_OK && res && its_result_get_clinical(res, &cs) == ITS_OK &&
+        isfinite(cs.death)) {
+        *td = 0.0;
         its_result_free(res);
         return ITS_OK;
     }
-    if (its_result_get_clinical(res, &cs) == ITS_OK && isfinite(cs.death)) {
-        *td = 0.0;
+    if (st != ITS_OK || !res || !res->has_final) {
+        its__fmt(why, whylen, "the untreated run failed: %s",
+                 its_scenario_errmsg(w->untreated));
         its_result_free(res);
         return ITS_OK;
     }
@@ -429,7 +431,9 @@ static its_status extract(its__trial_worker *w, slot *s, size_t k, const its_res
         o->pfs_days = e->pfs * day;
         o->pfs_event = e->pfs_event != 0; /* progression or death */
     }
-    o->doses_planned = (long)cs.doses_planned;
+    /* planned while alive and followed: doses after death or the horizon
+     * are not counted against the dose intensity */
+    o->doses_planned = (long)(cs.doses_planned - cs.doses_not_reached);
     o->doses_given = (long)cs.doses_given;
     o->doses_reduced = (long)cs.doses_reduced;
     o->doses_held = (long)cs.doses_held;
@@ -559,11 +563,25 @@ static void fail(exec_state *e, its_status st, const char *msg)
 #endif
     {
         if (!e->failed) {
-            e->failed = 1;
             e->st = st;
             its__fmt(e->msg, sizeof e->msg, "%s", msg[0] ? msg : its_strerror(st));
+#ifdef _OPENMP
+#pragma omp atomic write
+#endif
+            e->failed = 1;
         }
     }
+}
+
+/* Whether a thread failed (read while others may write it). */
+static int failed(exec_state *e)
+{
+    int f;
+#ifdef _OPENMP
+#pragma omp atomic read
+#endif
+    f = e->failed;
+    return f;
 }
 
 static int skipped(const exec_state *e, long i)
@@ -583,17 +601,17 @@ static void accept_all(exec_state *e, uint64_t *stratum, long n)
     its__trial_worker *w = NULL;
     char msg[ITS__ERRLEN];
     long i;
+    /* every thread must reach the work-sharing loop (its barrier): a thread
+     * without a worker marks the failure and takes no patient */
     its_status st = its__trial_worker_create(e->t, 1, &w);
-    if (st != ITS_OK) {
+    if (st != ITS_OK)
         fail(e, st, "");
-        return;
-    }
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
 #endif
     for (i = 0; i < n; i++) {
         msg[0] = '\0';
-        if (e->failed)
+        if (!w || failed(e))
             continue;
         if (cancelled(e)) {
             fail(e, ITS_ECANCELLED, "cancelled");
@@ -612,11 +630,10 @@ static void run_all(exec_state *e, long n, int paired)
     its__trial_worker *w = NULL;
     char msg[ITS__ERRLEN];
     long i, rejected = 0, failures = 0, run = 0;
+    /* as in accept_all: no return before the work-sharing loop */
     its_status st = its__trial_worker_create(e->t, e->x->batch, &w);
-    if (st != ITS_OK) {
+    if (st != ITS_OK)
         fail(e, st, "");
-        return;
-    }
     its__trial_worker_series(w, e->x->series);
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
@@ -626,7 +643,7 @@ static void run_all(exec_state *e, long n, int paired)
         uint64_t stratum;
         size_t k;
         msg[0] = '\0';
-        if (e->failed || skipped(e, i))
+        if (!w || failed(e) || skipped(e, i))
             continue;
         if (cancelled(e)) {
             fail(e, ITS_ECANCELLED, "cancelled");
@@ -651,7 +668,7 @@ static void run_all(exec_state *e, long n, int paired)
     }
     /* what is finished is kept, also when another thread failed or the run
      * was cancelled (a resume then skips it) */
-    if ((st = flush(w, e->x, msg, sizeof msg)) != ITS_OK)
+    if (w && (st = flush(w, e->x, msg, sizeof msg)) != ITS_OK)
         fail(e, st, msg);
 #ifdef _OPENMP
 #pragma omp atomic

@@ -497,7 +497,7 @@ static its_status read_plausibility(const its__yctx *c, int node, its__plausibil
     size_t n;
     double x;
     its_status st;
-    pl->max_draws = 100;
+    pl->max_draws = 1000;
     if ((st = its__yc_keys(c, node, "plausibility", keys, 3, at)) != ITS_OK)
         return st;
     base = at[0];

@@ -88,18 +88,27 @@ for design in paired randomised; do
   echo "$design: 1 thread ${t1} s"
 done
 
-# stopped by SIGTERM to mpirun part way (about 40 % in, from the times
-# above), then resumed with 2 ranks: a longer trial than above
+# stopped by SIGTERM to mpirun part way (once 6 patients are stored), then
+# resumed with 2 ranks: a longer trial than above
 f=$T/long.yaml
 long=$((16 * patients))
 sed "s/patients: $patients\$/patients: $long/" "$T/paired.yaml" >"$f"
 run1 "$f" "$T/long.t1" 1 || fail "long trial: 1 thread"
-wait_s=$(awk -v t1="$t1" -v tm="$tmpi" -v n="$patients" -v N="$long" \
-  'BEGIN { s = tm - t1 / 2; if (s < 0) s = 0; printf "%.2f", s + 0.4 * N * (t1 / n) / 2 }')
-"${mpi[@]}" "$itsim" trial "$f" -o "$T/stop" --threads 1 --quiet --no-figures \
+"${mpi[@]}" "$itsim" trial "$f" -o "$T/stop" --threads 1 --batch 2 --quiet --no-figures \
   >"$T/stop.out" 2>"$T/stop.err" &
 pid=$! # mpirun's own (no subshell between)
-sleep "$wait_s"
+# stop once a few patients are stored (polled, so the stop falls mid-run
+# however loaded the machine is), or after 60 s
+start_s=$(date +%s)
+while kill -0 "$pid" 2>/dev/null; do
+  # read the store only once itsim has created it (reading opens it)
+  got=0
+  [ -s "$T/stop/trial.sqlite" ] && got=$("$rows" "$f" "$T/stop" --count 2>/dev/null || echo 0)
+  [ "${got:-0}" -ge 6 ] && break
+  [ $(($(date +%s) - start_s)) -ge 60 ] && break
+  sleep 0.05
+done
+wait_s=$(($(date +%s) - start_s))
 ranks=$(pgrep -P "$pid" | tr '\n' ' ')
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"

@@ -6,6 +6,7 @@
  *   trial_rows FILE DIR --count   the number of patients stored complete
  * FILE is the trial file the store was made from. Exit 0, or 1 with the
  * reason on stderr. */
+#include "io/io.h"
 #include "io/sqlite_adapter.h"
 #include "itsim/itsim.h"
 
@@ -14,25 +15,9 @@
 
 static its__store *open_store(its_trial *t, const char *dir)
 {
-    its__store_meta meta;
     its__store *st = NULL;
-    const char *ids[64];
-    char msg[512];
-    static char text[1 << 20];
-    size_t i;
-    for (i = 0; i < its_trial_arm_count(t) && i < 64; i++)
-        ids[i] = its_trial_arm_id(t, i);
-    /* the identity text of src/io/trial_io.c */
-    snprintf(text, sizeof text, "%.*s\n# itsim trial: patients %ld\n", (int)t->len, t->text,
-             its_trial_patients(t));
-    memset(&meta, 0, sizeof meta);
-    meta.trial_text = text;
-    meta.seed = its_trial_seed(t);
-    meta.patients = its_trial_patients(t);
-    meta.n_arms = its_trial_arm_count(t);
-    meta.arm_ids = ids;
-    if (its__store_open(dir, &meta, 1, &st, msg, sizeof msg) != ITS_OK)
-        fprintf(stderr, "trial_rows: %s\n", msg);
+    if (its__trial_open_store(t, dir, 1, 0, &st) != ITS_OK)
+        fprintf(stderr, "trial_rows: %s\n", its_trial_errmsg(t));
     return st;
 }
 
