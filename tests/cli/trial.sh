@@ -92,6 +92,23 @@ rc=$?
 check "another file: --resume refused, exit 2 (rc=$rc)" [ $rc -eq 2 ] && grep -q 'another trial' r.err
 check "another file: the stored outcomes are untouched" cmp -s a/outcomes.csv k/outcomes.csv
 
+# ---- a store's identity: the arm files, the time-series choice --------------------
+cp "$SRC/examples/regimens/pembrolizumab.yaml" arm.yaml
+sed -e 's/patients: 30/patients: 3/' -e 's/regimen: pembrolizumab}/file: arm.yaml}/' small.yaml \
+    >armfile.yaml
+"$ITSIM" trial armfile.yaml -o af --quiet --no-figures >/dev/null 2>&1
+check "arm file: the trial runs" [ -s af/summary.json ]
+printf '# edited\n' >>arm.yaml
+"$ITSIM" trial armfile.yaml -o af --resume --quiet --no-figures >/dev/null 2>af.err
+rc=$?
+check "arm file edited: --resume refused, exit 2 (rc=$rc)" [ $rc -eq 2 ] && grep -q 'another trial' af.err
+"$ITSIM" trial small.yaml -o ts --patients 2 --quiet --no-figures >/dev/null 2>&1
+"$ITSIM" trial small.yaml -o ts --patients 2 --resume --timeseries --quiet --no-figures \
+    >/dev/null 2>ts.err
+rc=$?
+check "--timeseries on a store without: refused, exit 2 (rc=$rc)" [ $rc -eq 2 ] &&
+    grep -q 'without per-patient time series' ts.err
+
 # ---- bad trial files: FILE:LINE:COL: KEY, exit 2, nothing written ------------------
 bad() { # NAME EXPECTED-REGEX: the file bad.yaml
     "$ITSIM" trial bad.yaml -o badout --quiet --no-figures >/dev/null 2>bad.err
