@@ -50,7 +50,7 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -I"$build/include" bench/tri
 cc -O2 -std=c11 -fPIC -shared -Iinclude -I"$build/include" bench/tme_desolve.c \
   -o "$out/tme_desolve.so" -L"$build" -litsim -Wl,-rpath,"$abs_build"
 
-sundials=$(sed -n 's/^ITS_SUNDIALS_ROOT:PATH=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
+sundials=$(sed -n 's/^SUNDIALS_DIR:PATH=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
 {
   echo "trial bench: $(date -u '+%Y-%m-%d %H:%M UTC'); $(getconf _NPROCESSORS_ONLN) cores;" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"

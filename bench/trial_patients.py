@@ -130,7 +130,9 @@ def cmd_check(trial_dir, runs_dir, n):
             r = c["recist"]
             mine = {
                 "status": "ITS_OK" if a["status"] == "ok" else a["status"],
-                "best_response": r["best_response"],
+                # the store keeps non-CR/non-PD as SD (docs/trial.md, outcomes)
+                "best_response": "SD" if r["best_response"] == "NON-CR/NON-PD"
+                                 else r["best_response"],
                 "pfs_days": r["pfs"], "pfs_event": int(r["pfs_event"] not in (None, "censored")),
                 "os_days": c["os"], "os_event": int(bool(c["os_event"])),
                 "ttr_days": r["time_to_response"], "dor_days": r["response_duration"],
@@ -154,7 +156,7 @@ def cmd_check(trial_dir, runs_dir, n):
                 bad += 1
                 print("check: patient %d arm %s: %s" % (p, arm, "; ".join(diffs)))
     print("check: %d runs of %d patients against the trial's rows: %d differ "
-          "(best response, PFS, OS, TTR, DoR, events, doses given/held exactly or within "
+          "(best response (non-CR/non-PD as SD, as the store keeps it), PFS, OS, TTR, DoR, events, doses given/held exactly or within "
           "1e-9 relative; best change within 1e-8 relative); largest best-change "
           "difference %.3g percentage points" % (checked, n, bad, worst))
     return 1 if bad else 0
