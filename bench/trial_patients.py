@@ -274,34 +274,35 @@ def per_year(rows):
 def cmd_report(out):
     times = {}
     for line in open(os.path.join(out, "times.txt")):
-        label, wall, cpu = line.split()
-        times[label] = (float(wall), float(cpu))
+        f = line.split()
+        times[f[0]] = (float(f[1]), float(f[2]), float(f[3]) if len(f) > 3 else -1.0)
     meta = dict(line.split("=", 1) for line in open(os.path.join(out, "meta.txt")).read().split())
     patients, subset, arms = int(meta["patients"]), int(meta["subset"]), int(meta["arms"])
     db = sqlite3.connect(os.path.join(out, "trial_t1", "trial.sqlite"))
     sim_days = db.execute("SELECT sum(t_reached_days) FROM outcomes").fetchone()[0]
     draws = db.execute("SELECT sum(value) FROM patient_values WHERE name = 'draw_attempt'"
                        ).fetchone()[0] or 0
-    w1, c1 = times["trial_t1"]
-    w2, c2 = times["trial_t2"]
+    w1, c1, o1 = times["trial_t1"]
+    w2, c2, o2 = times["trial_t2"]
     print("Virtual trial benchmark (bench/trial_bench.sh): %d patients x %d arms, paired, "
           "1 year, rtol 1e-6; acceptance %.1f %% (%d replacement draws)"
           % (patients, arms, 100.0 * patients / (patients + draws), draws))
     print("")
-    print("| what | wall | CPU | patients/s | CPU ms per simulated patient-year |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| what | wall | CPU | patients/s | CPU ms per simulated patient-year | "
+          "other processes' load (cores) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     py = sim_days / 365.0
-    print("| itsim trial, 1 thread | %.1f s | %.1f s | %.2f | %.1f |"
-          % (w1, c1, patients / w1, 1e3 * c1 / py))
-    print("| itsim trial, 2 threads | %.1f s | %.1f s | %.2f | %.1f |"
-          % (w2, c2, patients / w2, 1e3 * c2 / py))
+    print("| itsim trial, 1 thread | %.1f s | %.1f s | %.2f | %.1f | %.2f |"
+          % (w1, c1, patients / w1, 1e3 * c1 / py, o1))
+    print("| itsim trial, 2 threads | %.1f s | %.1f s | %.2f | %.1f | %.2f |"
+          % (w2, c2, patients / w2, 1e3 * c2 / py, o2))
     eff = w1 / (2.0 * w2)
     for label, what in (("runs_seq", "separate `itsim run` processes, one at a time"),
                         ("runs_p2", "separate `itsim run` processes, 2 at a time")):
         if label in times:
-            w, c = times[label]
-            print("| %s (first %d patients, extrapolated to %d: %.0f s) | %.1f s | %.1f s | %.2f | |"
-                  % (what, subset, patients, w * patients / subset, w, c, subset / w))
+            w, c, o = times[label]
+            print("| %s (first %d patients, extrapolated to %d: %.0f s) | %.1f s | %.1f s | %.2f "
+                  "| | %.2f |" % (what, subset, patients, w * patients / subset, w, c, subset / w, o))
     print("")
     print("parallel efficiency at 2 threads T1 / (2 T2) = %.3f (target 0.90)" % eff)
     # in-process CPU per arm, from trial_cpu
@@ -362,16 +363,33 @@ def cmd_time(times_file, label, command):
     import subprocess
     import time
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    b0 = machine_busy()
     t0 = time.monotonic()
     rc = subprocess.call(command)
     wall = time.monotonic() - t0
+    b1 = machine_busy()
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-    line = "%s %.3f %.3f" % (label, wall, cpu)
+    # the other processes' load meanwhile: busy CPU time of the machine
+    # (/proc/stat) minus the command's, in cores
+    others = max(0.0, (b1 - b0 - cpu) / wall) if b0 is not None and b1 is not None else -1.0
+    line = "%s %.3f %.3f %.2f" % (label, wall, cpu, others)
     with open(times_file, "a") as f:
         f.write(line + "\n")
-    print("time: %s: %.2f s wall, %.2f s CPU" % (label, wall, cpu))
+    print("time: %s: %.2f s wall, %.2f s CPU; other processes used %.2f cores meanwhile"
+          % (label, wall, cpu, others))
     return rc
+
+
+def machine_busy():
+    """Busy CPU seconds of the machine since boot (all but idle and iowait),
+    or None without /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def main(argv):
