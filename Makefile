@@ -10,7 +10,7 @@ JOBS ?= 2
 # ~/.cache/itsim, shared by build/ and build-asan/) and links it; see
 # cmake/sundials.cmake (-DITS_SUNDIALS=auto|source|system).
 
-.PHONY: all deps build run test test-asan bench sweep clean fuzz fuzz-build fuzz-coverage
+.PHONY: all deps build run test test-asan bench bench-trial sweep clean fuzz fuzz-build fuzz-coverage
 
 all: build
 
@@ -52,6 +52,12 @@ sweep: build
 bench: build
 	bash scripts/deps.sh bench
 	BUILD=$(BUILD) bash bench/run.sh
+
+# The virtual-trial benchmark of issue 11 (bench/README.md): 1,000 patients x
+# 6 arms on 1 and 2 threads, separate `itsim run` processes, R deSolve.
+bench-trial: build
+	bash scripts/deps.sh bench
+	BUILD=$(BUILD) bash bench/trial_bench.sh
 
 # Fuzzing (docs/fuzzing.md): libFuzzer targets built with clang, run for
 # FUZZ_SECONDS each, at the same time. Not part of CI or `make test`.
