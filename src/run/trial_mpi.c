@@ -634,9 +634,12 @@ static void service1(node *nd)
     }
     if (nd->res1.n >= RES1_FLUSH)
         post(nd, 0, TAG_RES1, &nd->res1);
-    if (!nd->no_more && !nd->asked && nd->q_n - nd->q_head <= (size_t)nd->nt) {
+    /* ask early and for enough: rank 0 answers only between its own
+     * patients, so the next chunk must be on its way while this rank still
+     * has two patients per thread to run */
+    if (!nd->no_more && !nd->asked && nd->q_n - nd->q_head <= 2 * (size_t)nd->nt) {
         bytes b = {0};
-        uint32_t want = 2 * (uint32_t)nd->nt;
+        uint32_t want = 4 * (uint32_t)nd->nt;
         PUT(&b, want);
         post(nd, 0, TAG_REQ, &b);
         nd->asked = 1;
