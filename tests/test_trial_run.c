@@ -306,6 +306,20 @@ static void test_alloc_fail(void)
     its_test_true(ok_runs == 1 && bad == 0 && total > 20,
                   "each of %ld allocations of a trial run failing gives ENOMEM (%ld other)",
                   total - 1, bad);
+    /* on 2 threads (which thread's allocation fails varies): ENOMEM or
+     * success, and never a hang (a thread without a worker once left the
+     * other waiting at the work-sharing barrier) */
+    o.threads = 2;
+    bad = 0;
+    for (n = 1; n < total + 20; n++) {
+        rmdir_all(d);
+        its__alloc_fail_at(n, 0);
+        st = its_trial_run(t, d, &o);
+        its__alloc_fail_at(0, 0);
+        bad += st != ITS_OK && st != ITS_ENOMEM;
+    }
+    its_test_true(bad == 0, "2 threads: %ld allocations failing in turn: ENOMEM or success (%ld "
+                            "other)", total + 19, bad);
     rmdir_all(d);
     its_trial_free(t);
 }
