@@ -491,6 +491,27 @@ static void test_csv(const its__trial_summary *s)
     free(buf);
 }
 
+/* comparisons.csv: a header and one record per pair, the hostile arm ids
+ * quoted and read back, every record with the header's 22 fields. */
+static void test_comparisons_csv(const its__trial_summary *s)
+{
+    char *buf = NULL, msg[256] = "", first[8][64];
+    size_t len = 0;
+    int fields[8], n, i, ok = 1;
+    FILE *fp = open_memstream(&buf, &len);
+    its_status st = its__trial_write_comparisons_csv(fp, arm_ids, s, msg, sizeof msg);
+    fclose(fp);
+    n = csv_records(buf, fields, first, 8);
+    its_test_true(st == ITS_OK && n == 1 + (int)s->n_comparisons,
+                  "comparisons.csv: header and %zu pairs (%d records)", s->n_comparisons, n);
+    for (i = 1; i < n; i++)
+        ok &= fields[i] == fields[0] && !strcmp(first[i], arm_ids[s->comparisons[i - 1].a]);
+    its_test_true(ok && n > 0 && fields[0] == 22 &&
+                      !strncmp(buf, "arm_a,arm_b,stratified,logrank_p_pfs,", 37),
+                  "every record has the header's 22 fields and its first arm's id");
+    free(buf);
+}
+
 /* ---- outcomes.csv ---------------------------------------------------------- */
 
 /* Field f of record r of CSV text (RFC 4180), unquoted, into out; the
@@ -669,6 +690,7 @@ int main(void)
     test_json(&s);
     test_json_paired();
     test_csv(&s);
+    test_comparisons_csv(&s);
     test_outcomes_csv();
     test_numbers();
     test_errors(&s);

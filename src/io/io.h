@@ -68,6 +68,11 @@ its_status its__trial_write_summary_json(FILE *fp, const char *trial_name, size_
                                          const its__trial_summary *s, char *msg, size_t msglen);
 its_status its__trial_write_arms_csv(FILE *fp, const char *const *arm_ids,
                                      const its__trial_summary *s, char *msg, size_t msglen);
+/* comparisons.csv: a header and one row per pair of arms (a, b), the
+ * values of summary.json's "comparisons" flattened (NaN: empty field). */
+its_status its__trial_write_comparisons_csv(FILE *fp, const char *const *arm_ids,
+                                            const its__trial_summary *s, char *msg,
+                                            size_t msglen);
 
 /* ---- trial outcomes, figures (issue 11) ----------------------------------- */
 

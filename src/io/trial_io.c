@@ -251,6 +251,13 @@ static void put_arms(const void *ctx, FILE *fp)
     (void)its__trial_write_arms_csv(fp, r->ids, &r->sum, msg, sizeof msg);
 }
 
+static void put_comparisons(const void *ctx, FILE *fp)
+{
+    const readouts *r = ctx;
+    char msg[256];
+    (void)its__trial_write_comparisons_csv(fp, r->ids, &r->sum, msg, sizeof msg);
+}
+
 static void readouts_free(readouts *r)
 {
     its__store_rows_free(&r->rows);
@@ -370,6 +377,9 @@ static its_status write_readouts(its_trial *t, its__store *store, const char *di
                                     sizeof t->err);
     if (st == ITS_OK)
         st = its__write_file_atomic(dir, "arms.csv", put_arms, &r, t->err, sizeof t->err);
+    if (st == ITS_OK)
+        st = its__write_file_atomic(dir, "comparisons.csv", put_comparisons, &r, t->err,
+                                    sizeof t->err);
     if (st == ITS_OK)
         st = its__trial_write_outcomes_csv(dir, r.ids, t->spec->n_arms, r.rows.rows, r.rows.n,
                                            t->err, sizeof t->err);

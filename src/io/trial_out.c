@@ -383,3 +383,51 @@ its_status its__trial_write_outcomes_csv(const char *dir, const char *const *arm
     }
     return its__write_file_atomic(dir, "outcomes.csv", outcomes_fill, &c, msg, msglen);
 }
+
+/* ---- comparisons.csv --------------------------------------------------------- */
+
+static void csv_est(FILE *fp, its_estimate e)
+{
+    csv_num(fp, e.value);
+    csv_num(fp, e.ci_low);
+    csv_num(fp, e.ci_high);
+}
+
+its_status its__trial_write_comparisons_csv(FILE *fp, const char *const *arm_ids,
+                                            const its__trial_summary *s, char *msg,
+                                            size_t msglen)
+{
+    static const char *const est[] = {"hr_os", "hr_pfs", "hr_os_conditional",
+                                      "hr_pfs_conditional", "orr_difference"};
+    its__c_locale g;
+    its_status st = check_args(fp, arm_ids, s, msg, msglen);
+    size_t i, k;
+    if (st != ITS_OK)
+        return st;
+    its__c_locale_enter(&g);
+    fputs("arm_a,arm_b,stratified,logrank_p_pfs,logrank_p_os,robust_score_p_pfs,"
+          "robust_score_p_os",
+          fp);
+    for (k = 0; k < sizeof est / sizeof *est; k++)
+        fprintf(fp, ",%s,%s_low,%s_high", est[k], est[k], est[k]);
+    fputc('\n', fp);
+    for (i = 0; i < s->n_comparisons; i++) {
+        const its__arm_comparison *c = &s->comparisons[i];
+        its__csv_text(fp, arm_ids[c->a]);
+        fputc(',', fp);
+        its__csv_text(fp, arm_ids[c->b]);
+        fprintf(fp, ",%d", c->stratified);
+        csv_num(fp, c->logrank_p_pfs);
+        csv_num(fp, c->logrank_p_os);
+        csv_num(fp, c->robust_score_p_pfs);
+        csv_num(fp, c->robust_score_p_os);
+        csv_est(fp, c->hr_os);
+        csv_est(fp, c->hr_pfs);
+        csv_est(fp, c->hr_os_conditional);
+        csv_est(fp, c->hr_pfs_conditional);
+        csv_est(fp, c->orr_diff);
+        fputc('\n', fp);
+    }
+    its__c_locale_leave(&g);
+    return finish(fp, "comparisons.csv", msg, msglen);
+}

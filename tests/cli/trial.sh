@@ -33,7 +33,7 @@ EOF
 rc=$?
 check "trial: exit 0 (rc=$rc)" [ $rc -eq 0 ]
 check "trial: --quiet prints nothing on stderr" [ ! -s a.err ]
-for f in trial.sqlite summary.json arms.csv outcomes.csv; do
+for f in trial.sqlite summary.json arms.csv comparisons.csv outcomes.csv; do
     check "trial: a/$f written" [ -s a/$f ]
 done
 check "trial: the table names both arms" grep -q '^untreated ' a.txt && grep -q '^pembrolizumab ' a.txt
@@ -41,7 +41,7 @@ check "trial: 61 lines in outcomes.csv (header + 30 x 2)" [ "$(wc -l <a/outcomes
 check "trial: summary.json has the trial's name and 30 patients" \
     grep -q "\"trial\": \"cli test: 'quotes', commas, and a; semicolon\"" a/summary.json &&
     grep -q '"patients": 30' a/summary.json
-check "trial: no temporary file left" [ -z "$(ls -A a | grep -v -E '^(trial\.sqlite(-wal|-shm)?|summary\.json|arms\.csv|outcomes\.csv)$')" ]
+check "trial: no temporary file left" [ -z "$(ls -A a | grep -v -E '^(trial\.sqlite(-wal|-shm)?|summary\.json|arms\.csv|comparisons\.csv|outcomes\.csv)$')" ]
 "$ITSIM" trial small.yaml -o b --threads 2 --quiet --no-figures >b.txt 2>/dev/null
 check "trial: 2 threads give the same outcomes.csv" cmp -s a/outcomes.csv b/outcomes.csv
 check "trial: 2 threads give the same summary.json" cmp -s a/summary.json b/summary.json
