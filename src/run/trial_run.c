@@ -44,7 +44,8 @@ struct its__trial_worker {
     its__trial_patient *recs; /* n_slots records pointing into slots */
     size_t n_slots, used;
     int series;               /* keep the output rows: per-patient time series */
-    char msg[ITS__ERRLEN];
+    long drawn_patient;       /* what d holds: patient (-1: nothing) and attempt */
+    uint32_t drawn_attempt;
 };
 
 static void slot_free(slot *s, size_t n_arms)
@@ -124,6 +125,7 @@ its_status its__trial_worker_create(const its_trial *t, size_t batch, its__trial
         return ITS_ENOMEM;
     w->t = t;
     w->day = day;
+    w->drawn_patient = -1;
     w->n_arms = t->spec->n_arms;
     w->n_slots = batch;
     w->arm = its__calloc(w->n_arms + 1, sizeof *w->arm);
@@ -293,6 +295,8 @@ its_status its__trial_accept(its__trial_worker *w, long patient, uint32_t *attem
         int ok = 0;
         its_status st = its__trial_draw(t, (uint64_t)patient, a, w->d, why,
                                         sizeof why);
+        w->drawn_patient = st == ITS_OK ? patient : -1;
+        w->drawn_attempt = a;
         if (st == ITS_ENOMEM)
             return st;
         if (st == ITS_OK && (st = plausible(w, &ok, why, sizeof why)) != ITS_OK)
@@ -472,9 +476,16 @@ static its_status run_patient(its__trial_worker *w, long patient, uint32_t attem
     its_status st;
     size_t k, n = 0;
 
-    st = its__trial_draw(w->t, (uint64_t)patient, attempt, w->d, msg, msglen);
-    if (st != ITS_OK) /* the draw was accepted before: only memory can fail */
-        return st == ITS_ERANGE ? ITS_EINVAL : st;
+    /* a paired patient was just drawn and accepted by this worker: d holds
+     * it already; otherwise (randomised: accepted in phase 1, perhaps by
+     * another worker) draw it again, a pure function of (patient, attempt) */
+    if (w->drawn_patient != patient || w->drawn_attempt != attempt) {
+        st = its__trial_draw(w->t, (uint64_t)patient, attempt, w->d, msg, msglen);
+        w->drawn_patient = st == ITS_OK ? patient : -1;
+        w->drawn_attempt = attempt;
+        if (st != ITS_OK) /* the draw was accepted before: only memory can fail */
+            return st == ITS_ERANGE ? ITS_EINVAL : st;
+    }
     memcpy(s->values, w->d->values, w->d->n_values * sizeof *s->values);
     for (k = 0; k < w->n_arms; k++) {
         its_result *res = NULL;
