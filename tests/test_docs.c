@@ -231,7 +231,10 @@ int main(int argc, char **argv)
         char *doc, *b0, *e0;
         buf gen = {NULL, 0, 0};
 
-        snprintf(path, sizeof path, "%s/docs/models/%s.md", ITS_SOURCE_DIR, m->name);
+        /* "NAME@V" (a frozen version) is documented in NAME_vV.md */
+        snprintf(path, sizeof path, "%s/docs/models/%.*s%s%s.md", ITS_SOURCE_DIR,
+                 (int)strcspn(m->name, "@"), m->name, strchr(m->name, '@') ? "_v" : "",
+                 strchr(m->name, '@') ? strchr(m->name, '@') + 1 : "");
         tables(m, &gen);
         doc = its_test_slurp(path);
         b0 = doc ? strstr(doc, BEGIN) : NULL;

@@ -28,5 +28,7 @@ extern const its_model_def its__model_depillis2009;
 extern const its_model_def its__model_pk2cpt;
 /* tme with 1..8 lesions ("tme:1" .. "tme:8"; index 2 is "tme", 3 lesions). */
 extern const its_model_def its__model_tme_variants[8];
+/* tme version 1, frozen ("tme@1", "tme@1:1" .. "tme@1:8"; src/model/tme_v1.c). */
+extern const its_model_def its__model_tme_v1_variants[8];
 
 #endif

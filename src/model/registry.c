@@ -10,7 +10,7 @@
 #include "model/model.h"
 
 static const its_model_def *const registry[] = {
-    &its__model_tme_variants[2],
+    &its__model_tme_variants[2], &its__model_tme_v1_variants[2],
     &its__model_kirschner1998, &its__model_kuznetsov1994,
     &its__model_hahnfeldt1999, &its__model_depillis2005,
     &its__model_depillis2009, &its__model_pk2cpt,
@@ -26,26 +26,51 @@ const its_model_def *its_model_at(size_t i)
     return i < its_model_count() ? registry[i] : NULL;
 }
 
+/* The models with lesion variants: "NAME:N" is NAME with N lesions. */
+static const struct {
+    const its_model_def *variants;
+    size_t n;    /* lesion counts 1..n */
+    size_t base; /* the registered definition (3 lesions) */
+} families[] = {
+    {its__model_tme_variants, ITS__COUNT(its__model_tme_variants), 2},
+    {its__model_tme_v1_variants, ITS__COUNT(its__model_tme_v1_variants), 2},
+};
+
+/* The family of m (its variants in `families`), or -1. */
+static int family_of(const its_model_def *m)
+{
+    size_t i;
+    for (i = 0; i < ITS__COUNT(families); i++)
+        if (m >= families[i].variants && m < families[i].variants + families[i].n)
+            return (int)i;
+    return -1;
+}
+
 const its_model_def *its_model_find(const char *name)
 {
     size_t i;
     if (name == NULL)
         return NULL;
-    /* "tme:N": the tme model with N lesions (1 to 8). */
-    if (strncmp(name, "tme:", 4) == 0 && name[4] >= '1' &&
-        name[4] < '1' + (int)its_model_variants(registry[0]) && name[5] == '\0')
-        return &its__model_tme_variants[name[4] - '1'];
-    for (i = 0; i < its_model_count(); i++)
-        if (strcmp(registry[i]->name, name) == 0)
-            return registry[i];
+    for (i = 0; i < its_model_count(); i++) {
+        const its_model_def *m = registry[i];
+        size_t len = strlen(m->name);
+        int fam = family_of(m);
+        if (strcmp(m->name, name) == 0)
+            return m;
+        /* "NAME:N": the variant with N lesions (1 to n) */
+        if (fam >= 0 && strncmp(name, m->name, len) == 0 && name[len] == ':' &&
+            name[len + 1] >= '1' && name[len + 1] < '1' + (int)families[fam].n &&
+            name[len + 2] == '\0')
+            return &families[fam].variants[name[len + 1] - '1'];
+    }
     return NULL;
 }
 
 size_t its_model_variants(const its_model_def *m)
 {
-    return m == &its__model_tme_variants[2]
-               ? sizeof its__model_tme_variants / sizeof its__model_tme_variants[0]
-               : 0;
+    int fam = m != NULL ? family_of(m) : -1;
+    /* the family's base (the registered definition) lists the variants */
+    return fam >= 0 && m == &families[fam].variants[families[fam].base] ? families[fam].n : 0;
 }
 
 void its_model_names(char *buf, size_t n)

@@ -194,10 +194,11 @@ static its_status load_arms(its_scenario *sc, const its__loader *ld)
                     return its__sc_fail(sc, ITS_EPARSE, where, key,
                                 "the scenario of an arm may only bring therapy and rules; "
                                 "clinical settings belong to the comparison");
-            /* the same model family: "tme" regimens run on "tme:4" too */
+            /* the same model family: "tme" regimens run on "tme:4" and on
+             * its versions ("tme@1") too */
             if (as->model.text && sc->model.text &&
-                (strcspn(as->model.text, ":") != strcspn(sc->model.text, ":") ||
-                 strncmp(as->model.text, sc->model.text, strcspn(as->model.text, ":")) != 0))
+                (strcspn(as->model.text, ":@") != strcspn(sc->model.text, ":@") ||
+                 strncmp(as->model.text, sc->model.text, strcspn(as->model.text, ":@")) != 0))
                 return its__sc_fail(sc, ITS_EPARSE, where, key,
                             "the arm's scenario is for model %s, the comparison for %s",
                             as->model.text, sc->model.text);

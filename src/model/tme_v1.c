@@ -1,0 +1,1082 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* itsim model tme@1: version 1 of the tumour microenvironment, FROZEN.
+ * This file is tme as it stood before its revision (issue 12), kept unchanged
+ * so that results published with it stay reproducible: `model: tme@1` (3
+ * lesions) or `tme@1:N`. Never edit its dynamics or parameters; the current
+ * model is tme.c. Equations and provenance: docs/models/tme_v1.md. */
+#include <math.h>
+
+#include "model/model.h"
+#include "model/pk_values.h"
+
+/* ---- state layout ---------------------------------------------------------
+ * Systemic states first, then one block of NL states per lesion. */
+enum {
+    /* blood cell pools (cells in the whole blood volume) */
+    S_NEU, S_MON, S_EOS, S_BAS, S_NK, S_N8, S_CD8, S_N4, S_TH, S_TREG, S_B,
+    /* lymph node */
+    S_CD8LN, S_THLN, S_DCLN,
+    /* humoral arm */
+    S_PC, S_AB,
+    /* blood cytokines (pM) and anti-PD-1 (nM) */
+    S_IL2, S_IFNA, S_GM, S_IFNG, S_APD1,
+    /* side-effect physiology */
+    S_CEIL2, S_PERM, S_CEIFN, S_TOL, S_FLU, S_IRAE, S_FAT,
+    /* pharmacokinetic compartments of the therapy agents */
+    S_IL2P, S_IL2SC, S_IFNASC, S_GMSC, S_APD1P,
+    /* cytotoxic chemotherapy (dacarbazine) and the Friberg marrow chain */
+    S_DTIC, S_PROL, S_TR1, S_TR2, S_TR3,
+    /* peginterferon alfa-2b: SC depot and plasma */
+    S_PEGSC, S_PEG,
+    NSYS
+};
+
+enum {
+    L_C, L_K, L_EIFN, L_NK, L_NEU, L_EOS, L_BAS, L_MC, L_M1, L_M2, L_IDC,
+    L_MDC, L_CD8, L_EX, L_TH, L_TREG, L_DEB, L_IL2, L_IFNA, L_GM, L_IFNG,
+    L_IL2IT, L_IFNAIT, L_GMIT,
+    NL
+};
+
+#define MAX_LESIONS 8
+
+/* ---- parameters -------------------------------------------------------------- */
+enum {
+    P_V_blood, P_rho, P_C_min,
+    P_lambda1, P_b_ang, P_K_max, P_Imax_ifn_ang, P_EC50_ifn_ang, P_tau_ifn_exposure, P_a_mast_ang,
+    P_K_mast, P_a_m2_ang, P_K_m2_ang,
+    P_tmb, P_exome_mb, P_f_immunogenic, P_f_precursor,
+    P_neu0, P_d_neu, P_mon0, P_d_mon, P_eos0, P_d_eos, P_bas0, P_d_bas,
+    P_nk0, P_d_nk, P_naive_cd8_0, P_d_naive_cd8, P_naive_cd4_0, P_d_naive_cd4, P_treg0, P_d_treg, P_b_cell0, P_d_b,
+    P_q_T, P_q_nk, P_q_treg, P_q_neu, P_q_mon, P_q_eos, P_q_bas, P_Kc_rec, P_k_LN_out,
+    P_k_act_cd8, P_k_act_cd4, P_K_dc_LN, P_N0_div, P_N_il2_cd8, P_N_il2_cd4, P_EC50_il2_teff,
+    P_a_help, P_K_help,
+    P_f_dc0, P_f_dc_gm, P_EC50_gm, P_k_mat, P_K_debris, P_a_ifn_dc, P_EC50_ifn_dc,
+    P_a_gm_dc, P_k_mig, P_d_idc, P_d_mdc, P_k_debris,
+    P_f_m1_in, P_k_m1_to_m2, P_a_bas_m2, P_K_bas, P_k_m2_to_m1, P_EC50_ifng_m1, P_a_ifn_m1,
+    P_EC50_ifn_m1, P_d_mac, P_k_m1_kill, P_K_m1_C,
+    P_k_nk_kill, P_K_nk_C, P_d_nk_tissue, P_a_il2_nk, P_EC50_il2_nk, P_p_nk_il2, P_a_ifn_nk,
+    P_EC50_ifn_nk,
+    P_k_neu_kill, P_d_neu_tissue, P_k_eos_kill, P_d_eos_tissue, P_d_bas_tissue, P_K_inn_C, P_s_mc, P_d_mc,
+    P_k_cd8_kill, P_K_T_C, P_K_T_Treg, P_d_cd8, P_p_il2_cd8, P_k_exh, P_k_treg_supp,
+    P_k_reinv, P_a_ifn_lymph, P_EC50_ifn_lymph, P_a_ifn_mhc, P_EC50_ifn_mhc, P_s_gm_survival,
+    P_d_ex,
+    P_pdl1_0, P_pdl1_ifng_max, P_EC50_ifng_pdl1, P_K_pd1, P_EC50_antipd1, P_V_antipd1, P_CL_antipd1, P_Q_antipd1, P_V2_antipd1,
+    P_d_th, P_p_il2_th, P_p_il2_treg, P_EC50_il2_treg, P_il2_expansion_cap,
+    P_k_b_act, P_f_b_specific, P_m_plasma, P_d_plasma, P_s_ab, P_k_ab, P_f_ab_lesion, P_k_adcc, P_K_ab,
+    P_k_exchange, P_k_it_local, P_s_il2, P_f_il2_spill, P_r_cd8_il2, P_k_il2_consumption, P_K_il2_consumption, P_deg_il2_tissue, P_V_il2, P_CL_il2, P_Q_il2, P_V2_il2, P_F_il2_sc, P_ka_il2_sc, P_s_ifng, P_r_nk_ifng, P_r_th_ifng,
+    P_deg_ifng, P_cl_ifng_blood, P_s_ifna, P_deg_ifna, P_cl_ifna_blood, P_V_ifna, P_F_ifna_sc, P_ka_ifna_sc,
+    P_s_gm, P_deg_gm, P_cl_gm_blood, P_V_gm, P_F_gm_sc, P_ka_gm_sc,
+    P_ke0_il2, P_kout_perm, P_Emax_perm, P_EC50_perm, P_ke0_ifn, P_k_tolerance, P_EC50_flu,
+    P_M50_flu, P_k_flu, P_Imax_neu_ifn, P_IC50_neu_ifn, P_a_gm_myelo, P_k_irae,
+    P_k_irae_res, P_k_fatigue, P_EC50_fat_ifn, P_EC50_fat_il2,
+    P_SBP0, P_dSBP_perm, P_T0, P_dT_il2, P_EC50_fever_il2, P_dT_flu,
+    P_V_dtic, P_CL_dtic, P_MTT_neu, P_gamma_neu, P_slope_dtic, P_k_dtic_kill,
+    P_V_peg, P_CL_peg, P_T_CL_peg, P_ka_peg, P_r_peg,
+    NP
+};
+
+/* Source strings (docs/models/tme.md, "How sources are written"): a citation alone means
+ * the number was read in that paper; "X, as quoted by Y" that it was read
+ * in Y, which cites X; "derived: ..." is arithmetic on cited numbers;
+ * "assumed: ..." has no published value, with the reason. */
+#define WANG "Wang et al. 2021, J Immunother Cancer 9:e002100 (QSP-IO TNBC model, parameter file)"
+#define AS_WANG(primary) primary ", as quoted by " WANG
+#define BLOOD "mean of 291 normal adults ('Normal blood leukocyte concentration values'; " \
+              "authors and journal not identified), inside the UK laboratory reference " \
+              "intervals of Front Pharmacol 2020;11:314, Table 6"
+#define LYMPH "Clin Diagn Lab Immunol 2004;11:168, Table 3 (CD19 B cells, adults)"
+#define ASSUMED(why) "assumed: " why
+
+static const its_param_def params[NP] = {
+    [P_V_blood] = {"V_blood", 5.0, "L", D_POS, "blood volume", "Sove et al. 2020 (QSP-IO, CPT Pharmacometrics Syst Pharmacol 9:484), parameter V_C, doi 10.1002/psp4.12040"},
+    [P_rho] = {"rho", 1e9, "cell/mL", D_POS, "tumour cells per mL of lesion",
+               "Del Monte 2009, Cell Cycle 8:505 (1e9 cells/cm3 conventional; 1e8 for epithelial tumours, rcc set)"},
+    [P_C_min] = {"C_min", 1e6, "cell", D_POS, "lesion size floor in volume and cytokine arithmetic",
+                ASSUMED("numerical guard; below ~1 mm3 a lesion has no own microenvironment")},
+
+    [P_lambda1] = {"lambda1", 0.018, "1/d", D_NN, "Gompertz growth rate towards the vascular capacity",
+                   ASSUMED("calibrated to an untreated melanoma lesion doubling of ~60 d at 1 cm3: Ollila et al. 1998, J Surg Oncol 69:206 (pulmonary metastases, doubling-time cut-point 60 d)")},
+    [P_b_ang] = {"b_ang", 0.0207, "1/d", D_NN, "vascular stimulation by tumour cells (Hahnfeldt b)",
+                 ASSUMED("form of Hahnfeldt 1999; rescaled with lambda1 for human doubling times")},
+    [P_K_max] = {"K_max", 1e12, "cell", D_POS, "vascular set point (b/d)^(3/2) before the angiogenic modifiers (mast cells, M2 raise it)",
+                ASSUMED("about 1 kg of tumour; sets Hahnfeldt d = b/K_max^(2/3)")},
+    [P_Imax_ifn_ang] = {"Imax_ifn_ang", 0.5, "1", D_FRAC, "maximal IFN-alpha reduction of vascular stimulation",
+                    "Raig et al. 2008, J Interferon Cytokine Res 28:553 (VEGF secretion -40 to -60 %); microvessel density -26 % in bladder, Onkologie 2003;26:147"},
+    [P_EC50_ifn_ang] = {"EC50_ifn_ang", 10.0, "pM", D_POS, "IFN-alpha exposure for half the anti-angiogenic effect",
+                    "derived: middle of the 10-100 U/mL that acted in Singh et al. 1995, PNAS 92:4562 and Torcia et al. 1999, Biochem Biophys Res Commun 262:838, at ~0.2 pM per U/mL"},
+    [P_tau_ifn_exposure] = {"tau_ifn_exposure", 4.0, "d", D_POS, "delay of the anti-angiogenic IFN-alpha effect",
+                   "Singh et al. 1995, PNAS 92:4562: bFGF down-regulation needs > 4 d of exposure"},
+    [P_a_mast_ang] = {"a_mast_ang", 0.5, "1", D_NN, "maximal mast-cell boost of vascular stimulation",
+                  ASSUMED("mast-cell density tracks microvessel density in melanoma (Ribatti et al. 2003, Eur J Clin Invest 33:420) but no effect size is published")},
+    [P_K_mast] = {"K_mast", 1e-3, "1", D_POS, "mast cells per tumour cell for half the boost",
+                  ASSUMED("order of the skin mast-cell density relative to tissue cells")},
+    [P_a_m2_ang] = {"a_m2_ang", 0.5, "1", D_NN, "maximal M2 boost of vascular stimulation",
+                   ASSUMED("M2 secrete angiogenic factor (Wu et al. 2010, as quoted by Wang et al. 2021, J Immunother Cancer 9:e002100); effect size not published")},
+    [P_K_m2_ang] = {"K_m2_ang", 0.01, "1", D_POS, "M2 per tumour cell for half the boost", ASSUMED("see a_m2_ang")},
+
+    [P_tmb] = {"tmb", 21.0, "1", D_NN, "tumour mutational burden (mutations per Mb)",
+               "Salem et al., Caris abstract 'Characterization of tumor mutation load in solid tumors' (592-gene panel, 7,748 tumours): mean melanoma 21, RCC 6 mutations/Mb"},
+    [P_exome_mb] = {"exome_mb", 30.0, "1", D_POS, "coding exome size (Mb)", ASSUMED("conventional coding-exome size of ~30 Mb (no primary measurement cited)")},
+    [P_f_immunogenic] = {"f_immunogenic", 0.075, "1", D_FRAC, "fraction of mutations that are antigenic",
+                 ASSUMED("default p = 0.075 of the code of Lakatos et al. 2020, Nat Genet 52:1057 (model value, not a measured fraction)")},
+    [P_f_precursor] = {"f_precursor", 1e-6, "1", D_FRAC, "naive precursor frequency per antigen reaching the draining node",
+                  "Alanio et al. 2010, Blood 115:3718 (6e-7 to 1.3e-4 per CD8 T cell); the low end chosen for neoantigens, calibrated"},
+
+    [P_neu0] = {"neu0", 3.65e9, "cell/L", D_POS, "neutrophil set point", BLOOD},
+    [P_d_neu] = {"d_neu", 0.89, "1/d", D_NN, "blood neutrophil loss (t1/2 0.78 d)", "Lahoz-Beneytez et al. 2016, Blood 127:3431 (blood half-life 0.78 d)"},
+    [P_mon0] = {"mon0", 0.43e9, "cell/L", D_POS, "monocyte set point", BLOOD},
+    [P_d_mon] = {"d_mon", 0.69, "1/d", D_NN, "blood monocyte loss (~1 d circulation)", "Patel et al. 2017, J Exp Med 214:1913 (classical monocytes ~1 d in blood)"},
+    [P_eos0] = {"eos0", 0.15e9, "cell/L", D_POS, "eosinophil set point", BLOOD},
+    [P_d_eos] = {"d_eos", 0.92, "1/d", D_NN, "blood eosinophil loss (t1/2 18 h)", "review 'The eosinophil and eosinophilia' (2001; circulating half-life ~18 h), bibliographic details not identified"},
+    [P_bas0] = {"bas0", 0.03e9, "cell/L", D_POS, "basophil set point", BLOOD},
+    [P_d_bas] = {"d_bas", 0.39, "1/d", D_NN, "blood basophil loss (t1/2 1.78 d, rhesus)", "He et al. 2018, J Immunol 200:4059 (rhesus macaque, basophil half-life 1.78 d; species caveat)"},
+    [P_nk0] = {"nk0", 0.25e9, "cell/L", D_POS, "NK set point",
+               "UCSF laboratory reference range 0.16-0.54e9/L (UCSF lab manual, test 610); chosen so NK are 10-15 % of lymphocytes"},
+    [P_d_nk] = {"d_nk", 0.069, "1/d", D_NN, "NK loss", "Zhang et al. 2007, Immunology 121:258 (loss 6.9 %/d)"},
+    [P_naive_cd8_0] = {"naive_cd8_0", 0.505e9, "cell/L", D_POS, "naive CD8 set point", AS_WANG("Autissier et al. 2010, Cytometry A 77:410")},
+    [P_d_naive_cd8] = {"d_naive_cd8", 2.92e-4, "1/d", D_NN, "naive CD8 loss (t1/2 6.5 y)", "Vrisekoop et al. 2008, PNAS 105:6115 (half-life 6.5 y)"},
+    [P_naive_cd4_0] = {"naive_cd4_0", 0.86e9, "cell/L", D_POS, "naive CD4 set point", AS_WANG("Autissier et al. 2010, Cytometry A 77:410")},
+    [P_d_naive_cd4] = {"d_naive_cd4", 4.52e-4, "1/d", D_NN, "naive CD4 loss (t1/2 4.2 y)", "Vrisekoop et al. 2008, PNAS 105:6115 (half-life 4.2 y)"},
+    [P_treg0] = {"treg0", 0.05e9, "cell/L", D_POS, "blood Treg set point (2.5e8 in 5 L)", "Churlaud et al. 2015, Front Immunol 6:171, as quoted by Sove et al. 2020, CPT Pharmacometrics Syst Pharmacol 9:484 (nTreg_C)"},
+    [P_d_treg] = {"d_treg", 0.0866, "1/d", D_NN, "Treg turnover (doubling 8 d)", "Vukmanovic-Stejic et al. 2006, J Clin Invest 116:2423 (doubling 8 d)"},
+    [P_b_cell0] = {"b_cell0", 0.35e9, "cell/L", D_POS, "B-cell set point", LYMPH},
+    [P_d_b] = {"d_b", 0.019, "1/d", D_NN, "B-cell turnover", "Macallan et al. 2005, Blood 105:3633 (1.9 %/d)"},
+
+    [P_q_T] = {"q_T", 0.0835, "1/(mL*d)", D_NN, "effector T entry per mL of lesion, per blood cell",
+               "derived from Zhu et al. 1996 (PMID 8706023; transmigration 5.8e-5 /(cm3 min)), as quoted by " WANG},
+    [P_q_nk] = {"q_nk", 2e-4, "1/(mL*d)", D_NN, "NK entry per mL of lesion",
+                ASSUMED("NK are rare in melanoma infiltrates (Erdag et al. 2012, Cancer Res 72:1070); the T-cell law with a smaller rate")},
+    [P_q_treg] = {"q_treg", 2e-4, "1/(mL*d)", D_NN, "Treg entry per mL of lesion",
+                  ASSUMED("only activated Treg home; calibrated to lesion CD8:Treg of 5-10")},
+    [P_q_neu] = {"q_neu", 3e-4, "1/(mL*d)", D_NN, "neutrophil entry per mL of lesion",
+                 ASSUMED("neutrophils ~0.5 % of lesion cells; no published densities for melanoma or RCC were found")},
+    [P_q_mon] = {"q_mon", 5e-4, "1/(mL*d)", D_NN, "monocyte entry per mL of lesion",
+                 ASSUMED("macrophages ~13 % of the melanoma immune infiltrate (Erdag et al. 2012, Cancer Res 72:1070) at a few % of cells")},
+    [P_q_eos] = {"q_eos", 1e-3, "1/(mL*d)", D_NN, "eosinophil entry per mL of lesion",
+                 ASSUMED("eosinophils a minor infiltrate; no published densities were found")},
+    [P_q_bas] = {"q_bas", 1e-3, "1/(mL*d)", D_NN, "basophil entry per mL of lesion", ASSUMED("minor infiltrate")},
+    [P_Kc_rec] = {"Kc_rec", 2.02e7, "cell2", D_POS, "recruitment switch-off C^2/(C^2+Kc_rec)", AS_WANG("de Pillis et al. 2006 (PMID 16153659)")},
+    [P_k_LN_out] = {"k_LN_out", 24.0, "1/d", D_NN, "effector exit from the lymph node", AS_WANG("De Boer & Perelson 1995, J Theor Biol 175:567")},
+
+    [P_k_act_cd8] = {"k_act_cd8", 23.0, "1/d", D_NN, "naive CD8 activation by mature DC", AS_WANG("De Boer & Perelson 1995; Robertson-Tessi et al. 2012 (PMID 22051568)")},
+    [P_k_act_cd4] = {"k_act_cd4", 5.0, "1/d", D_NN, "naive CD4 activation", AS_WANG("De Boer & Perelson 1995; Robertson-Tessi et al. 2012 (PMID 22051568)")},
+    [P_K_dc_LN] = {"K_dc_LN", 1e6, "cell", D_POS, "mature DC in the node for half-maximal priming",
+                ASSUMED("10 T-cell contacts per DC (De Boer & Perelson 1995, as quoted by Wang et al. 2021); calibrated so that untreated melanoma escapes")},
+    [P_N0_div] = {"N0_div", 5.0, "1", D_NN, "programmed divisions without IL-2 (2 TCR + 3 costimulation)", AS_WANG("Marchingo et al. 2014, Science 346:1123 (2 TCR + 3 costimulation divisions)")},
+    [P_N_il2_cd8] = {"N_il2_cd8", 11.0, "1", D_NN, "extra divisions at saturating IL-2, CD8", AS_WANG("Marchingo et al. 2014, Science 346:1123")},
+    [P_N_il2_cd4] = {"N_il2_cd4", 8.5, "1", D_NN, "extra divisions at saturating IL-2, CD4", AS_WANG("Marchingo et al. 2014, Science 346:1123")},
+    [P_EC50_il2_teff] = {"EC50_il2_teff", 320.0, "pM", D_POS, "IL-2 for half-maximal effector proliferation", AS_WANG("Marchingo et al. 2014, Science 346:1123 (0.32 nM)")},
+    [P_a_help] = {"a_help", 1.0, "1", D_NN, "maximal CD4 help to CD8 priming", ASSUMED("help doubles priming at saturation")},
+    [P_K_help] = {"K_help", 1e6, "cell", D_POS, "helper T cells in the node for half the help", ASSUMED("same scale as K_dc_LN")},
+
+    [P_f_dc0] = {"f_dc0", 0.05, "1", D_FRAC, "share of recruited monocytes becoming immature DC", ASSUMED("the in vivo monocyte-to-DC rate is not published")},
+    [P_f_dc_gm] = {"f_dc_gm", 0.45, "1", D_FRAC, "extra share becoming DC at saturating GM-CSF", ASSUMED("monocyte-derived DC yield 33-50 % of monocytes in vitro (Blood 1998;92:1598) taken as the in vivo maximum")},
+    [P_EC50_gm] = {"EC50_gm", 10.0, "pM", D_POS, "GM-CSF for half-maximal effects", "high-affinity GM-CSF receptor Kd 20-100 pM (Blood 1999;94:3748); 10 pM is also the (unsourced) value of the MAPLE QSP table of popellab/maple"},
+    [P_k_mat] = {"k_mat", 1.5, "1/d", D_NN, "maximal DC maturation", AS_WANG("Chen et al. 2014 (PMID 25184733)")},
+    [P_K_debris] = {"K_debris", 0.01, "1", D_POS, "debris per tumour cell for half-maximal maturation",
+                 ASSUMED("antigen signal from killed cells; scale calibrated")},
+    [P_a_ifn_dc] = {"a_ifn_dc", 1.0, "1", D_NN, "maximal IFN-alpha boost of DC maturation", ASSUMED("IFN-alpha doubles DC maturation at saturation; no published magnitude")},
+    [P_EC50_ifn_dc] = {"EC50_ifn_dc", 20.0, "pM", D_POS, "IFN-alpha for half the DC effect", "derived: DC effects start at 10 U/mL and are maximal at 50-100 U/mL (Scand J Immunol 1999;50:499), ~20 pM at 0.2 pM per U/mL"},
+    [P_a_gm_dc] = {"a_gm_dc", 1.0, "1", D_NN, "maximal GM-CSF boost of antigen presentation", ASSUMED("GM-CSF DC differentiation and presentation; no published size")},
+    [P_k_mig] = {"k_mig", 4.0, "1/d", D_NN, "mature DC migration to the node", AS_WANG("Russo et al. 2016 (PMID 26876174)")},
+    [P_d_idc] = {"d_idc", 0.15, "1/d", D_NN, "immature DC death", ASSUMED("value of the PDAC QSP model of popellab/SPQSP_PDAC, which gives no source")},
+    [P_d_mdc] = {"d_mdc", 0.33, "1/d", D_NN, "mature DC death (~3 d life)", "derived: 1/(3 d) from the ~3 d lymphoid DC lifespan of Kamath et al. 2002, Blood 100:1734"},
+    [P_k_debris] = {"k_debris", 0.1, "1/d", D_NN, "clearance of dead tumour cells", ASSUMED("value estimated (not measured) in the QSP-IO models; clearance of dead cells within ~10 d")},
+
+    [P_f_m1_in] = {"f_m1_in", 0.5, "1", D_FRAC, "share of new macrophages arriving as M1", ASSUMED("unpolarised split")},
+    [P_k_m1_to_m2] = {"k_m1_to_m2", 0.1, "1/d", D_NN, "M1 to M2 repolarisation", ASSUMED("value estimated (not measured) in the MAPLE and PDAC QSP models of popellab")},
+    [P_a_bas_m2] = {"a_bas_m2", 1.0, "1", D_NN, "maximal basophil (type-2) boost of M1 to M2", ASSUMED("basophil IL-4 drives type-2 polarisation; no published size")},
+    [P_K_bas] = {"K_bas", 1e-4, "1", D_POS, "basophils per tumour cell for half the boost", ASSUMED("minor infiltrate scale")},
+    [P_k_m2_to_m1] = {"k_m2_to_m1", 0.045, "1/d", D_NN, "maximal M2 to M1 repolarisation", ASSUMED("value estimated from the M1/M2 ratio by Wang et al. 2021, J Immunother Cancer 9:e002100 (k_M1_pol)")},
+    [P_EC50_ifng_m1] = {"EC50_ifng_m1", 2.9, "pM", D_POS, "IFN-gamma for half the M1 drive", AS_WANG("Altan-Bonnet et al. 2019 (PMID 30770905)")},
+    [P_a_ifn_m1] = {"a_ifn_m1", 2.0, "1", D_NN, "IFN-alpha drive to M1 relative to IFN-gamma", ASSUMED("IFN-alpha pushes macrophages towards M1; no published magnitude (set to 0 to switch off)")},
+    [P_EC50_ifn_m1] = {"EC50_ifn_m1", 20.0, "pM", D_POS, "IFN-alpha for half the M1 drive", ASSUMED("same scale as the DC effect")},
+    [P_d_mac] = {"d_mac", 0.02, "1/d", D_NN, "macrophage death", AS_WANG("Ginhoux et al. 2016 (PMID 26982352)")},
+    [P_k_m1_kill] = {"k_m1_kill", 0.33, "1/d", D_NN, "M1 killing of tumour cells", AS_WANG("Pan et al. 2020 (PMID 33365025)")},
+    [P_K_m1_C] = {"K_m1_C", 2.0, "1", D_POS, "M1 kill saturation M1*C/(K*M1+C)", ASSUMED("value of Wang et al. 2021, J Immunother Cancer 9:e002100 (K_Mac_C), which gives no source")},
+
+    [P_k_nk_kill] = {"k_nk_kill", 1.0, "1/d", D_NN, "NK killing per NK cell", ASSUMED("no in vivo NK killing rate was found; 1 kill per NK per day")},
+    [P_K_nk_C] = {"K_nk_C", 1.2, "1", D_POS, "NK kill saturation", ASSUMED("same form and constant as the CD8 law (K_T_C)")},
+    [P_d_nk_tissue] = {"d_nk_tissue", 0.1, "1/d", D_NN, "NK death in the lesion", ASSUMED("somewhat faster than blood NK loss 0.069/d")},
+    [P_a_il2_nk] = {"a_il2_nk", 1.5, "1", D_NN, "maximal IL-2 boost of NK killing (x2.5)", ASSUMED("x2.5 maximum is a placeholder: the NK assays (Cell Immunol 1985;91:193) report +19-66 lysis points, not a fold")},
+    [P_EC50_il2_nk] = {"EC50_il2_nk", 1000.0, "pM", D_POS, "IL-2 for half the NK effects (beta-gamma receptor)",
+                       "intermediate-affinity (beta-gamma) IL-2 receptor of CD16+ NK, Kd 1.9-2 nM, J Exp Med 1990;171:1527; 1 nM used"},
+    [P_p_nk_il2] = {"p_nk_il2", 0.1, "1/d", D_NN, "maximal IL-2-driven NK proliferation", ASSUMED("NK expand under IL-2 therapy; no published rate")},
+    [P_a_ifn_nk] = {"a_ifn_nk", 2.75, "1", D_NN, "maximal IFN-alpha boost of NK killing", "IFN-alpha raises NK killing of K562 2.5-5-fold (scilit records 02a9d432 and 650a7052; authors not identified): mid-range x3.75"},
+    [P_EC50_ifn_nk] = {"EC50_ifn_nk", 20.0, "pM", D_POS, "IFN-alpha for half the NK boost", ASSUMED("derived from the 150-300 U/mL that were effective (same NK studies); not a measured EC50")},
+
+    [P_k_neu_kill] = {"k_neu_kill", 0.05, "1/d", D_NN, "neutrophil killing per cell", ASSUMED("N1 neutrophil cytotoxicity; no in vivo rate found")},
+    [P_d_neu_tissue] = {"d_neu_tissue", 1.0, "1/d", D_NN, "neutrophil death in the lesion", ASSUMED("tissue life about a day")},
+    [P_k_eos_kill] = {"k_eos_kill", 0.1, "1/d", D_NN, "eosinophil killing per cell", ASSUMED("eosinophil cytotoxicity in melanoma rejection (Eftimie et al. 2010 model); no published rate")},
+    [P_d_eos_tissue] = {"d_eos_tissue", 0.2, "1/d", D_NN, "eosinophil death in the lesion", "derived: 1/(total lifespan ~6 d) from the review 'The eosinophil and eosinophilia' (2001), bibliographic details not identified"},
+    [P_d_bas_tissue] = {"d_bas_tissue", 0.39, "1/d", D_NN, "basophil death in the lesion", ASSUMED("as in blood")},
+    [P_K_inn_C] = {"K_inn_C", 1.2, "1", D_POS, "neutrophil/eosinophil kill saturation", ASSUMED("same form as K_T_C")},
+    [P_s_mc] = {"s_mc", 2e-4, "1/d", D_NN, "mast-cell accrual per tumour cell", ASSUMED("gives ~1 % mast cells; densities are published only for normal skin (Janssens et al. 2005, J Clin Pathol 58:285)")},
+    [P_d_mc] = {"d_mc", 0.02, "1/d", D_NN, "mast-cell loss", ASSUMED("long-lived tissue-resident cells")},
+
+    [P_k_cd8_kill] = {"k_cd8_kill", 0.9, "1/d", D_NN, "CD8 killing per cell", AS_WANG("Robertson-Tessi et al. 2012 (PMID 22051568)") "; in vivo 2-16 kills per CTL per day, Halle et al. 2016, Immunity 44:233"},
+    [P_K_T_C] = {"K_T_C", 1.2, "1", D_POS, "CD8 kill saturation", AS_WANG("Robertson-Tessi et al. 2012 (PMID 22051568)")},
+    [P_K_T_Treg] = {"K_T_Treg", 11.0, "1", D_NN, "Treg suppression CD8/(CD8+K*Treg)", AS_WANG("Robertson-Tessi et al. 2012 (PMID 22051568)")},
+    [P_d_cd8] = {"d_cd8", 0.1, "1/d", D_NN, "effector CD8 death", ASSUMED("middle of the 0.01-2 /d used across QSP-IO models; 0.1 /d is the value of the PDAC QSP model of popellab/SPQSP_PDAC")},
+    [P_p_il2_cd8] = {"p_il2_cd8", 1.0, "1/d", D_NN, "maximal IL-2-driven effector proliferation", AS_WANG("Marchingo et al. 2014, Science 346:1123")},
+    [P_k_exh] = {"k_exh", 0.1, "1/d", D_NN, "exhaustion via PD-1/PD-L1", ASSUMED("value estimated (not measured) by Wang et al. 2021, J Immunother Cancer 9:e002100 (k_Tcell)")},
+    [P_k_treg_supp] = {"k_treg_supp", 0.1, "1/d", D_NN, "Treg-mediated effector death", ASSUMED("value estimated (not measured) by Wang et al. 2021, J Immunother Cancer 9:e002100 (k_Treg)")},
+    [P_k_reinv] = {"k_reinv", 0.1, "1/d", D_NN, "re-invigoration of exhausted cells at full PD-1 blockade", ASSUMED("same scale as k_exh")},
+    [P_a_ifn_lymph] = {"a_ifn_lymph", 0.5, "1", D_NN, "maximal IFN-alpha activation of CD8 effector function", ASSUMED("IFN-alpha lymphocyte activation; no published size")},
+    [P_EC50_ifn_lymph] = {"EC50_ifn_lymph", 20.0, "pM", D_POS, "IFN-alpha for half the lymphocyte activation", ASSUMED("as for DC")},
+    [P_a_ifn_mhc] = {"a_ifn_mhc", 1.5, "1", D_NN, "maximal IFN-alpha MHC-I up-regulation (x2.5)", "surface beta2-microglobulin +100-200 % with IFN-alpha, PNAS 1982;79:3265"},
+    [P_EC50_ifn_mhc] = {"EC50_ifn_mhc", 20.0, "pM", D_POS, "IFN-alpha for half the MHC-I effect", ASSUMED("10-100 U/mL scale")},
+    [P_s_gm_survival] = {"s_gm_survival", 0.5, "1", D_FRAC, "maximal GM-CSF reduction of effector T death", ASSUMED("GM-CSF supports T-cell homeostasis; no published size")},
+    [P_d_ex] = {"d_ex", 0.1, "1/d", D_NN, "exhausted CD8 death", ASSUMED("as effector death")},
+
+    [P_pdl1_0] = {"pdl1_0", 1.0, "1", D_NN, "baseline tumour PD-L1 (relative; 0 = knock-out)", ASSUMED("relative scale; K_pd1 sets its effect")},
+    [P_pdl1_ifng_max] = {"pdl1_ifng_max", 5.0, "1", D_NN, "maximal IFN-gamma induction of PD-L1 (6-fold)", AS_WANG("Shin et al. 2017 (PMID 27903500; 6-fold)")},
+    [P_EC50_ifng_pdl1] = {"EC50_ifng_pdl1", 2.96, "pM", D_POS, "IFN-gamma for half PD-L1 induction", AS_WANG("Shin et al. 2017 (PMID 27903500)")},
+    [P_K_pd1] = {"K_pd1", 1.0, "1", D_POS, "relative PD-L1 engagement for half-maximal inhibition (Hill 2)",
+                 ASSUMED("baseline PD-L1 inhibits half; Hill n = 2 as in Wang et al. 2021, J Immunother Cancer 9:e002100")},
+    [P_EC50_antipd1] = {"EC50_antipd1", 1.0, "nM", D_POS, "plasma anti-PD-1 for half receptor occupancy",
+                   ASSUMED("full target engagement at troughs of >= 2 mg/kg q3w (Patnaik et al. 2015, Clin Cancer Res 21:4286), i.e. troughs >> 1 nM")},
+    [P_V_antipd1] = {.name = "V_antipd1", .description = "anti-PD-1 central volume (pembrolizumab)", PK(ITS__PK_PEMBRO_VC)},
+    [P_CL_antipd1] = {.name = "CL_antipd1", .description = "anti-PD-1 clearance (pembrolizumab)", PK(ITS__PK_PEMBRO_CL)},
+    [P_Q_antipd1] = {.name = "Q_antipd1", .description = "anti-PD-1 inter-compartmental clearance (pembrolizumab)", PK(ITS__PK_PEMBRO_Q)},
+    [P_V2_antipd1] = {.name = "V2_antipd1", .description = "anti-PD-1 peripheral volume (pembrolizumab)", PK(ITS__PK_PEMBRO_VP)},
+
+    [P_d_th] = {"d_th", 0.1, "1/d", D_NN, "effector helper T death", ASSUMED("as effector CD8")},
+    [P_p_il2_th] = {"p_il2_th", 1.0, "1/d", D_NN, "maximal IL-2-driven helper proliferation", AS_WANG("Marchingo et al. 2014, Science 346:1123")},
+    [P_p_il2_treg] = {"p_il2_treg", 0.5, "1/d", D_NN, "maximal IL-2-driven Treg proliferation", ASSUMED("Treg expand under IL-2 therapy; no published rate")},
+    [P_EC50_il2_treg] = {"EC50_il2_treg", 3.2, "pM", D_POS, "IL-2 for half Treg proliferation (alpha-beta-gamma)", "Wang & Smith 1987, J Exp Med 166:1055, as quoted by Sove et al. 2020, CPT Pharmacometrics Syst Pharmacol 9:484 (IL2_50_Treg 3.2 pM)"},
+
+    [P_il2_expansion_cap] = {"il2_expansion_cap", 10.0, "1", D_GE1,
+                   "IL-2-driven expansion stops at this multiple of a blood pool's set point",
+                   ASSUMED("IL-2 therapy expands NK and Treg a few-fold, not without bound")},
+    [P_k_b_act] = {"k_b_act", 0.1, "1/d", D_NN, "activation of tumour-specific B cells at full antigen", ASSUMED("no published humoral priming rate")},
+    [P_f_b_specific] = {"f_b_specific", 1e-5, "1", D_FRAC, "tumour-specific B-cell frequency per antigen", ASSUMED("mirrors the CD8 precursor frequency")},
+    [P_m_plasma] = {"m_plasma", 32.0, "1", D_NN, "plasma cells per activated B cell (5 divisions)", ASSUMED("5 divisions; no published expansion")},
+    [P_d_plasma] = {"d_plasma", 0.2, "1/d", D_NN, "short-lived plasma-cell death", ASSUMED("short-lived plasmablasts, days")},
+    [P_s_ab] = {"s_ab", 2.9e-7, "nmol/d", D_NN, "IgG secretion per plasma cell", "derived: 2,000 IgG molecules/s per plasma cell (textbook figure, primary not traced) = 2.9e-7 nmol/d"},
+    [P_k_ab] = {"k_ab", 0.033, "1/d", D_NN, "IgG elimination (t1/2 21 d)", "Cancer Immunol Immunother 2024;73:242, Table 1 (IgG1 half-life 21 d)"},
+    [P_f_ab_lesion] = {"f_ab_lesion", 0.3, "1", D_FRAC, "lesion/plasma antibody ratio", ASSUMED("partial IgG extravasation")},
+    [P_k_adcc] = {"k_adcc", 0.1, "1/d", D_NN, "ADCC per NK or M1 at saturating antibody", AS_WANG("Richards et al. 2008 (PMID 18723496)")},
+    [P_K_ab] = {"K_ab", 1.0, "nM", D_POS, "antibody for half-maximal ADCC", ASSUMED("FcgRIIIa Kd 0.28-0.5 uM applies to binding of opsonised targets; no published titre scale")},
+
+    [P_k_it_local] = {"k_it_local", 0.693, "1/d", D_NN, "dispersal of free cytokine from an intratumoral injection site (t1/2 1 d)",
+                "free IL-12 retention 1-2 d after intratumoral injection, Zaharoff et al. 2010, J Immunother 33:697; the IL-2 value is assumed equal"},
+    [P_k_exchange] = {"k_exchange", 2.16, "1/d", D_NN, "cytokine exchange lesion <-> blood", "Zhu et al. 1996 (PMID 8706023), as quoted by Jafarnejad et al. 2019, AAPS J 21:79 (tumour lymph flow Q_TL 0.0015/min)"},
+    [P_s_il2] = {"s_il2", 5.6e-5, "pmol/d", D_NN, "IL-2 secretion per newly primed helper T cell (node)", "Viselli & Mastro 1989, J Immunol Methods (0.86 pg/cell/day); derived: at MW 15,300"},
+    [P_f_il2_spill] = {"f_il2_spill", 0.01, "1", D_FRAC, "share of node-made IL-2 reaching blood",
+                       ASSUMED("most IL-2 is consumed in the node; serum IL-2 of healthy people is near the detection limit")},
+    [P_r_cd8_il2] = {"r_cd8_il2", 0.3, "1", D_NN, "CD8 IL-2 secretion relative to helper T", ASSUMED("CD8 make less IL-2 than CD4")},
+    [P_k_il2_consumption] = {"k_il2_consumption", 1.4e-7, "pmol/d", D_NN, "maximal IL-2 uptake per IL-2R+ cell",
+                      "derived: 1,500 receptors x 0.04/min internalisation, Fallon & Lauffenburger 2000 as encoded in BioModels BIOMD0000000665"},
+    [P_K_il2_consumption] = {"K_il2_consumption", 11.1, "pM", D_POS, "IL-2 for half-maximal uptake", "Fallon & Lauffenburger 2000, surface Kd 11.1 pM, as encoded in BioModels BIOMD0000000665"},
+    [P_deg_il2_tissue] = {"deg_il2_tissue", 288.0, "1/d", D_NN, "IL-2 degradation in tissue (0.2/min)", AS_WANG("Lotze et al. 1985 (PMID 3871099)")},
+    [P_V_il2] = {.name = "V_il2", .description = "IL-2 central volume", PK(ITS__PK_IL2_V1)},
+    [P_CL_il2] = {.name = "CL_il2", .description = "IL-2 clearance", PK(ITS__PK_IL2_CL)},
+    [P_Q_il2] = {.name = "Q_il2", .description = "IL-2 inter-compartmental clearance", PK(ITS__PK_IL2_Q)},
+    [P_V2_il2] = {.name = "V2_il2", .description = "IL-2 peripheral volume", PK(ITS__PK_IL2_V2)},
+    [P_F_il2_sc] = {.name = "F_il2_sc", .description = "IL-2 SC bioavailability", PK(ITS__PK_IL2_F_SC)},
+    [P_ka_il2_sc] = {.name = "ka_il2_sc", .description = "IL-2 SC absorption", PK(ITS__PK_IL2_KA_SC)},
+    [P_s_ifng] = {"s_ifng", 2.3e-9, "pmol/d", D_NN, "IFN-gamma secretion per CD8 effector",
+                  ASSUMED("calibrated to the PD-L1 induction EC50 of 2.96 pM (Shin et al. 2017, as quoted by Wang et al. 2021); QSP-IO files span 2e-10 to 1e-5 pmol/cell/d")},
+    [P_r_th_ifng] = {"r_th_ifng", 1.0 / 3.0, "1", D_NN, "helper T IFN-gamma secretion relative to CD8", AS_WANG("Kasahara et al. 1983")},
+    [P_r_nk_ifng] = {"r_nk_ifng", 1.0, "1", D_NN, "NK IFN-gamma secretion relative to CD8", ASSUMED("no published per-NK IFN-gamma secretion; equal to CD8")},
+    [P_deg_ifng] = {"deg_ifng", 7.68, "1/d", D_NN, "IFN-gamma degradation in tissue", AS_WANG("Hofstra et al. 1998")},
+    [P_cl_ifng_blood] = {"cl_ifng_blood", 33.3, "1/d", D_NN, "IFN-gamma clearance from blood (t1/2 30 min)", "Kurzrock et al. 1985, Cancer Res 45:2866 (IV half-life 25-35 min)"},
+    [P_s_ifna] = {"s_ifna", 1e-8, "pmol/d", D_NN, "endogenous IFN-alpha per mature DC", ASSUMED("low basal type-I IFN")},
+    [P_deg_ifna] = {"deg_ifna", 2.0, "1/d", D_NN, "IFN-alpha loss in the lesion",
+                    ASSUMED("no tissue half-life published; plasma clearance is mostly renal (Radwanski et al. 1987, J Clin Pharmacol 27:432)")},
+    [P_cl_ifna_blood] = {.name = "cl_ifna_blood", .description = "IFN-alpha elimination from blood", PK(ITS__PK_IFN_KE)},
+    [P_V_ifna] = {.name = "V_ifna", .description = "IFN-alpha volume", PK(ITS__PK_IFN_V)},
+    [P_F_ifna_sc] = {.name = "F_ifna_sc", .description = "IFN-alpha SC bioavailability", PK(ITS__PK_IFN_F_SC)},
+    [P_ka_ifna_sc] = {.name = "ka_ifna_sc", .description = "IFN-alpha SC absorption", PK(ITS__PK_IFN_KA_SC)},
+    [P_s_gm] = {"s_gm", 1e-8, "pmol/d", D_NN, "endogenous GM-CSF per helper T cell", ASSUMED("low basal GM-CSF")},
+    [P_deg_gm] = {"deg_gm", 5.55, "1/d", D_NN, "GM-CSF degradation (t1/2 ~3 h)", ASSUMED("value of the MAPLE and PDAC QSP models of popellab (half-life ~3 h), which give no source")},
+    [P_cl_gm_blood] = {.name = "cl_gm_blood", .description = "GM-CSF elimination from blood", PK(ITS__PK_GM_KE)},
+    [P_V_gm] = {.name = "V_gm", .description = "GM-CSF apparent volume", PK(ITS__PK_GM_V)},
+    [P_F_gm_sc] = {.name = "F_gm_sc", .description = "GM-CSF SC bioavailability (apparent parameters)", PK(ITS__PK_GM_F_SC)},
+    [P_ka_gm_sc] = {.name = "ka_gm_sc", .description = "GM-CSF SC absorption", PK(ITS__PK_GM_KA_SC)},
+
+    [P_ke0_il2] = {"ke0_il2", 4.0, "1/d", D_NN, "IL-2 effect-site equilibration", ASSUMED("symptoms follow IL-2 doses within hours (chills and rigors within 1-2 h, Proleukin label)")},
+    [P_kout_perm] = {"kout_perm", 1.0, "1/d", D_NN, "vascular permeability turnover", "derived: haemodynamic recovery within 2-3 d of stopping IL-2 (proleukin.com patient information), ~4 half-lives"},
+    [P_Emax_perm] = {"Emax_perm", 1.0, "1", D_NN, "maximal IL-2 rise of permeability (x2)", "albumin escape rate +59 % with s.c. IL-2 (Ballmer-Weber et al., abstract; bibliographic details not identified); the maximum x2 is assumed"},
+    [P_EC50_perm] = {"EC50_perm", 1000.0, "pM", D_POS, "effect-site IL-2 for half the leak", ASSUMED("~250 IU/mL, far above endogenous, reached by high-dose IL-2")},
+    [P_ke0_ifn] = {"ke0_ifn", 6.0, "1/d", D_NN, "IFN-alpha effect-site equilibration", ASSUMED("flu-like symptoms within hours of an IFN-alpha dose (Vial & Descotes 1994, Drug Saf 10:115)")},
+    [P_k_tolerance] = {"k_tolerance", 0.1, "1/d", D_NN, "development of tachyphylaxis", ASSUMED("flu-like symptoms smaller after 1-2 weeks of repeated dosing (Vial & Descotes 1994, Drug Saf 10:115)")},
+    [P_EC50_flu] = {"EC50_flu", 10.0, "pM", D_POS, "effect-site IFN-alpha for half the flu-like response", ASSUMED("SC 5 MIU/m2 peaks at ~46 IU/mL ~ 10 pM (Radwanski et al. 1987, J Clin Pharmacol 27:432)")},
+    [P_M50_flu] = {"M50_flu", 10.0, "pM", D_POS, "tolerance level that doubles EC50_flu", ASSUMED("no published tolerance model for IFN-alpha")},
+    [P_k_flu] = {"k_flu", 24.0, "1/d", D_NN, "relaxation of the flu-like state", ASSUMED("resolves within ~12 h of a dose")},
+    [P_Imax_neu_ifn] = {"Imax_neu_ifn", 0.5, "1", D_FRAC, "maximal IFN-alpha suppression of neutrophil production", ASSUMED("IFN-alpha neutropenia; no published size")},
+    [P_IC50_neu_ifn] = {"IC50_neu_ifn", 20.0, "pM", D_POS, "IFN-alpha for half the suppression", ASSUMED("10-100 U/mL scale")},
+    [P_a_gm_myelo] = {"a_gm_myelo", 1.0, "1", D_NN, "maximal GM-CSF boost of myeloid production", ASSUMED("sargramostim raises neutrophil and monocyte counts; no published size")},
+    [P_k_irae] = {"k_irae", 0.01, "1/d", D_NN, "irAE drive at full PD-1 occupancy", ASSUMED("immune-related adverse events start over months on anti-PD-1")},
+    [P_V_dtic] = {.name = "V_dtic", .description = "dacarbazine volume", PK(ITS__PK_DTIC_V)},
+    [P_CL_dtic] = {.name = "CL_dtic", .description = "dacarbazine clearance", PK(ITS__PK_DTIC_CL)},
+    [P_MTT_neu] = {.name = "MTT_neu", .description = "mean transit time of the neutrophil maturation chain", PK(ITS__PK_FRIBERG_MTT)},
+    [P_gamma_neu] = {.name = "gamma_neu", .description = "feedback exponent gamma of (Circ0/Circ)^gamma", PK(ITS__PK_FRIBERG_GAMMA)},
+    [P_slope_dtic] = {.name = "slope_dtic", .description = "linear dacarbazine effect on marrow proliferation", PK(ITS__PK_DTIC_SLOPE)},
+    [P_k_dtic_kill] = {"k_dtic_kill", 0.034, "1/(uM*d)", D_NN, "dacarbazine kill of tumour cells per exposure",
+                       ASSUMED("~20 % of tumour cells per 1,000 mg/m2 dose (AUC 6.5 uM d); calibrate to response rates")},
+    [P_V_peg] = {.name = "V_peg", .description = "peginterferon apparent volume", PK(ITS__PK_PEG_V_F)},
+    [P_CL_peg] = {.name = "CL_peg", .description = "peginterferon apparent clearance at treatment start", PK(ITS__PK_PEG_CL_F)},
+    [P_T_CL_peg] = {.name = "T_CL_peg", .description = "time constant of CL(t) = CL0/(1 + t/T), t from the start of the run", PK(ITS__PK_PEG_T_CL)},
+    [P_ka_peg] = {.name = "ka_peg", .description = "peginterferon SC absorption", PK(ITS__PK_PEG_KA_SC)},
+    [P_r_peg] = {"r_peg", 0.3, "1", D_NN, "IFN-alpha activity of peginterferon relative to IFN-alpha2b, per mole",
+                 ASSUMED("PEGylation lowers in vitro specific activity several-fold; no published value for the ratio per mole")},
+    [P_k_irae_res] = {"k_irae_res", 0.02, "1/d", D_NN, "irAE resolution", ASSUMED("weeks to resolve")},
+    [P_k_fatigue] = {"k_fatigue", 0.1, "1/d", D_NN, "build-up and recovery of fatigue (t1/2 ~7 d)",
+                 ASSUMED("fatigue develops within 2-4 weeks of IFN-alpha and persists through therapy (Vial & Descotes 1994, Drug Saf 10:115; Capuron et al. 2002, Neuropsychopharmacology 26:643)")},
+    [P_EC50_fat_ifn] = {"EC50_fat_ifn", 2.0, "pM", D_POS, "effect-site IFN-alpha for half the fatigue drive (no tachyphylaxis)",
+                        ASSUMED("calibrated: HD IFN-alpha (E1684) reaches grade 2 fatigue (0.57), 3 MIU TIW grade 1 (0.22); dose tiers of Quesada et al. 1986, J Clin Oncol 4:234")},
+    [P_EC50_fat_il2] = {"EC50_fat_il2", 1000.0, "pM", D_POS, "effect-site IL-2 for half the fatigue drive",
+                        ASSUMED("high-dose IL-2 only; constitutional grade 3-5 in 16 % (Schwartzentruber et al. 2011, N Engl J Med 364:2119)")},
+    [P_SBP0] = {"SBP0", 120.0, "mmHg", D_POS, "systolic blood pressure without vascular leak", ASSUMED("typical normotensive adult")},
+    [P_dSBP_perm] = {"dSBP_perm", 60.0, "mmHg", D_NN, "fall of systolic pressure per unit rise of permeability",
+                     ASSUMED("places the label hold SBP < 90 mmHg at half the maximal IL-2 leak; with it HD IL-2 gives 8 of 14 doses (8-12 tolerated, Schwartzentruber 2001, J Immunother 24:287)")},
+    [P_T0] = {"T0", 37.0, "degC", D_POS, "body temperature without cytokine drive", "physiological norm of 37 degC"},
+    [P_dT_il2] = {"dT_il2", 3.0, "degC", D_NN, "maximal IL-2 fever", ASSUMED("fever and rigors within hours of each high-dose IL-2 dose (Proleukin label); no published size")},
+    [P_EC50_fever_il2] = {"EC50_fever_il2", 1000.0, "pM", D_POS, "effect-site IL-2 for half the fever", ASSUMED("same scale as the leak (EC50_perm)")},
+    [P_dT_flu] = {"dT_flu", 3.0, "degC", D_NN, "fever at the maximal flu-like state", ASSUMED("IFN-alpha fever up to ~40 C at first high doses (Quesada et al. 1986, J Clin Oncol 4:234); no published size")},
+};
+
+/* ---- states ------------------------------------------------------------------ */
+
+#define SYS(id, name, unit, init, desc) [id] = {name, unit, init, 0.0, desc}
+
+#define LES(k, c0)                                                               \
+    {"C_" #k, "cell", c0, 1.0, "cancer cells, lesion " #k " (below 1 cell: eradicated)"}, \
+    {"K_" #k, "cell", 2.0 * (c0), 0.0, "vascular carrying capacity, lesion " #k}, \
+    {"Eifn_" #k, "pM", 0.0, 0.0, "delayed IFN-alpha exposure (anti-angiogenesis), lesion " #k}, \
+    {"NK_" #k, "cell", 0.0, 0.0, "NK cells, lesion " #k},                        \
+    {"NEU_" #k, "cell", 0.0, 0.0, "neutrophils, lesion " #k},                    \
+    {"EOS_" #k, "cell", 0.0, 0.0, "eosinophils, lesion " #k},                    \
+    {"BAS_" #k, "cell", 0.0, 0.0, "basophils, lesion " #k},                      \
+    {"MC_" #k, "cell", 0.0, 0.0, "mast cells, lesion " #k},                      \
+    {"M1_" #k, "cell", 0.0, 0.0, "M1 macrophages, lesion " #k},                  \
+    {"M2_" #k, "cell", 0.0, 0.0, "M2 macrophages, lesion " #k},                  \
+    {"iDC_" #k, "cell", 0.0, 0.0, "immature dendritic cells, lesion " #k},       \
+    {"mDC_" #k, "cell", 0.0, 0.0, "mature dendritic cells, lesion " #k},         \
+    {"CD8_" #k, "cell", 0.0, 0.0, "effector CD8 T cells, lesion " #k},           \
+    {"EX_" #k, "cell", 0.0, 0.0, "exhausted CD8 T cells, lesion " #k},           \
+    {"Th_" #k, "cell", 0.0, 0.0, "CD4 helper T cells, lesion " #k},              \
+    {"Treg_" #k, "cell", 0.0, 0.0, "regulatory T cells, lesion " #k},            \
+    {"DEB_" #k, "cell", 0.0, 0.0, "dead tumour cells (antigen), lesion " #k},    \
+    {"IL2_" #k, "pM", 0.0, 0.0, "IL-2, lesion " #k},                             \
+    {"IFNa_" #k, "pM", 0.0, 0.0, "IFN-alpha, lesion " #k},                       \
+    {"GM_" #k, "pM", 0.0, 0.0, "GM-CSF, lesion " #k},                            \
+    {"IFNg_" #k, "pM", 0.0, 0.0, "IFN-gamma, lesion " #k},                       \
+    {"IL2it_" #k, "pmol", 0.0, 0.0, "IL-2 at an intratumoral injection site, lesion " #k}, \
+    {"IFNait_" #k, "pmol", 0.0, 0.0, "IFN-alpha at an intratumoral injection site, lesion " #k}, \
+    {"GMit_" #k, "pmol", 0.0, 0.0, "GM-CSF at an intratumoral injection site, lesion " #k}
+
+static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
+    SYS(S_NEU, "NEU_b", "cell", 3.65e9 * 5.0, "neutrophils in blood"),
+    SYS(S_MON, "MON_b", "cell", 0.43e9 * 5.0, "monocytes in blood"),
+    SYS(S_EOS, "EOS_b", "cell", 0.15e9 * 5.0, "eosinophils in blood"),
+    SYS(S_BAS, "BAS_b", "cell", 0.03e9 * 5.0, "basophils in blood"),
+    SYS(S_NK, "NK_b", "cell", 0.25e9 * 5.0, "NK cells in blood"),
+    SYS(S_N8, "nCD8_b", "cell", 0.505e9 * 5.0, "naive CD8 T cells in blood"),
+    SYS(S_CD8, "CD8_b", "cell", 0.0, "effector CD8 T cells in blood"),
+    SYS(S_N4, "nCD4_b", "cell", 0.86e9 * 5.0, "naive CD4 T cells in blood"),
+    SYS(S_TH, "Th_b", "cell", 0.0, "effector helper T cells in blood"),
+    SYS(S_TREG, "Treg_b", "cell", 0.05e9 * 5.0, "regulatory T cells in blood"),
+    SYS(S_B, "B_b", "cell", 0.35e9 * 5.0, "B cells in blood"),
+    SYS(S_CD8LN, "CD8_LN", "cell", 0.0, "primed CD8 T cells leaving the draining node"),
+    SYS(S_THLN, "Th_LN", "cell", 0.0, "primed helper T cells in the draining node"),
+    SYS(S_DCLN, "mDC_LN", "cell", 0.0, "mature dendritic cells in the draining node"),
+    SYS(S_PC, "PC", "cell", 0.0, "tumour-specific plasma cells"),
+    SYS(S_AB, "Ab", "nM", 0.0, "tumour-specific antibody in plasma"),
+    SYS(S_IL2, "IL2_b", "pM", 0.0, "IL-2 in blood"),
+    SYS(S_IFNA, "IFNa_b", "pM", 0.0, "IFN-alpha in blood"),
+    SYS(S_GM, "GM_b", "pM", 0.0, "GM-CSF in blood"),
+    SYS(S_IFNG, "IFNg_b", "pM", 0.0, "IFN-gamma in blood"),
+    SYS(S_APD1, "antiPD1", "nM", 0.0, "anti-PD-1 antibody in plasma"),
+    SYS(S_CEIL2, "Ce_il2", "pM", 0.0, "IL-2 effect site (vascular leak driver)"),
+    SYS(S_PERM, "perm", "1", 1.0, "vascular permeability relative to baseline (leak, hypotension)"),
+    SYS(S_CEIFN, "Ce_ifn", "pM", 0.0, "IFN-alpha effect site (flu-like driver)"),
+    SYS(S_TOL, "tol_ifn", "pM", 0.0, "IFN-alpha tachyphylaxis moderator"),
+    SYS(S_FLU, "flu", "1", 0.0, "flu-like constitutional state (0-1)"),
+    SYS(S_IRAE, "irae", "1", 0.0, "immune-related adverse-event activity under PD-1 blockade (0-1)"),
+    SYS(S_FAT, "fatigue", "1", 0.0, "fatigue from IFN-alpha and IL-2 (0-1)"),
+    SYS(S_IL2P, "IL2_periph", "pmol", 0.0, "IL-2 in the peripheral PK compartment"),
+    SYS(S_IL2SC, "IL2_sc", "pmol", 0.0, "IL-2 at the subcutaneous injection site"),
+    SYS(S_IFNASC, "IFNa_sc", "pmol", 0.0, "IFN-alpha at the subcutaneous injection site"),
+    SYS(S_GMSC, "GM_sc", "pmol", 0.0, "GM-CSF at the subcutaneous injection site"),
+    SYS(S_APD1P, "antiPD1_periph", "nmol", 0.0, "anti-PD-1 in the peripheral PK compartment"),
+    SYS(S_DTIC, "DTIC", "uM", 0.0, "dacarbazine in plasma"),
+    SYS(S_PROL, "NEU_prol", "cell", 0.89 * 3.65e9 * 5.0 * PKV(ITS__PK_FRIBERG_MTT) / 4.0, "proliferating neutrophil precursors (marrow)"),
+    SYS(S_TR1, "NEU_tr1", "cell", 0.89 * 3.65e9 * 5.0 * PKV(ITS__PK_FRIBERG_MTT) / 4.0, "maturing neutrophils, transit 1"),
+    SYS(S_TR2, "NEU_tr2", "cell", 0.89 * 3.65e9 * 5.0 * PKV(ITS__PK_FRIBERG_MTT) / 4.0, "maturing neutrophils, transit 2"),
+    SYS(S_TR3, "NEU_tr3", "cell", 0.89 * 3.65e9 * 5.0 * PKV(ITS__PK_FRIBERG_MTT) / 4.0, "maturing neutrophils, transit 3"),
+    SYS(S_PEGSC, "PEG_sc", "pmol", 0.0, "peginterferon at the subcutaneous injection site"),
+    SYS(S_PEG, "PEG_b", "pM", 0.0, "peginterferon in plasma"),
+    LES(1, 4e9), LES(2, 1.5e9), LES(3, 5e8), LES(4, 5e8),
+    LES(5, 5e8), LES(6, 5e8), LES(7, 5e8), LES(8, 5e8),
+};
+
+/* Systemic inputs first, then three intratumoral inputs per lesion (IL-2,
+ * IFN-alpha, GM-CSF): the n-lesion variant exposes the first
+ * N_SYS_INPUTS + 3n. */
+#define N_SYS_INPUTS 9
+static const its_input_def inputs[N_SYS_INPUTS + 3 * MAX_LESIONS] = {
+    {"il2", "IL2_b", 1.0, "pmol", "IL-2 intravenously (into V_il2)", "V_il2"},
+    {"il2_sc", "IL2_sc", 1.0, "pmol", "IL-2 subcutaneously", NULL},
+    {"ifna", "IFNa_b", 1.0, "pmol", "IFN-alpha intravenously (into V_ifna)", "V_ifna"},
+    {"ifna_sc", "IFNa_sc", 1.0, "pmol", "IFN-alpha subcutaneously", NULL},
+    {"gmcsf", "GM_b", 1.0, "pmol", "GM-CSF intravenously (into V_gm)", "V_gm"},
+    {"gmcsf_sc", "GM_sc", 1.0, "pmol", "GM-CSF subcutaneously", NULL},
+    {"antipd1", "antiPD1", 1.0, "nmol", "anti-PD-1 antibody intravenously (into V_antipd1)", "V_antipd1"},
+    {"dacarbazine", "DTIC", 1.0, "umol", "dacarbazine intravenously (into V_dtic)", "V_dtic"},
+    {"peginterferon_sc", "PEG_sc", 1.0, "pmol", "peginterferon alfa-2b subcutaneously", NULL},
+    {"il2_it_1", "IL2it_1", 1.0, "pmol", "IL-2 into lesion 1 (intratumoral)", NULL},
+    {"ifna_it_1", "IFNait_1", 1.0, "pmol", "IFN-alpha into lesion 1 (intratumoral)", NULL},
+    {"gmcsf_it_1", "GMit_1", 1.0, "pmol", "GM-CSF into lesion 1 (intratumoral)", NULL},
+    {"il2_it_2", "IL2it_2", 1.0, "pmol", "IL-2 into lesion 2 (intratumoral)", NULL},
+    {"ifna_it_2", "IFNait_2", 1.0, "pmol", "IFN-alpha into lesion 2 (intratumoral)", NULL},
+    {"gmcsf_it_2", "GMit_2", 1.0, "pmol", "GM-CSF into lesion 2 (intratumoral)", NULL},
+    {"il2_it_3", "IL2it_3", 1.0, "pmol", "IL-2 into lesion 3 (intratumoral)", NULL},
+    {"ifna_it_3", "IFNait_3", 1.0, "pmol", "IFN-alpha into lesion 3 (intratumoral)", NULL},
+    {"gmcsf_it_3", "GMit_3", 1.0, "pmol", "GM-CSF into lesion 3 (intratumoral)", NULL},
+    {"il2_it_4", "IL2it_4", 1.0, "pmol", "IL-2 into lesion 4 (intratumoral)", NULL},
+    {"ifna_it_4", "IFNait_4", 1.0, "pmol", "IFN-alpha into lesion 4 (intratumoral)", NULL},
+    {"gmcsf_it_4", "GMit_4", 1.0, "pmol", "GM-CSF into lesion 4 (intratumoral)", NULL},
+    {"il2_it_5", "IL2it_5", 1.0, "pmol", "IL-2 into lesion 5 (intratumoral)", NULL},
+    {"ifna_it_5", "IFNait_5", 1.0, "pmol", "IFN-alpha into lesion 5 (intratumoral)", NULL},
+    {"gmcsf_it_5", "GMit_5", 1.0, "pmol", "GM-CSF into lesion 5 (intratumoral)", NULL},
+    {"il2_it_6", "IL2it_6", 1.0, "pmol", "IL-2 into lesion 6 (intratumoral)", NULL},
+    {"ifna_it_6", "IFNait_6", 1.0, "pmol", "IFN-alpha into lesion 6 (intratumoral)", NULL},
+    {"gmcsf_it_6", "GMit_6", 1.0, "pmol", "GM-CSF into lesion 6 (intratumoral)", NULL},
+    {"il2_it_7", "IL2it_7", 1.0, "pmol", "IL-2 into lesion 7 (intratumoral)", NULL},
+    {"ifna_it_7", "IFNait_7", 1.0, "pmol", "IFN-alpha into lesion 7 (intratumoral)", NULL},
+    {"gmcsf_it_7", "GMit_7", 1.0, "pmol", "GM-CSF into lesion 7 (intratumoral)", NULL},
+    {"il2_it_8", "IL2it_8", 1.0, "pmol", "IL-2 into lesion 8 (intratumoral)", NULL},
+    {"ifna_it_8", "IFNait_8", 1.0, "pmol", "IFN-alpha into lesion 8 (intratumoral)", NULL},
+    {"gmcsf_it_8", "GMit_8", 1.0, "pmol", "GM-CSF into lesion 8 (intratumoral)", NULL},
+};
+
+/* ---- agents (itsim/agents.h) ----------------------------------------------------
+ * How tme takes the therapy agents: by substance, the inputs per route; by
+ * name, nivolumab, which also sets the anti-PD-1 PK to its own
+ * 2-compartment values (baseline clearance of Bajaj 2017; the time-varying
+ * part is not modelled). The anti-PD-1 defaults are pembrolizumab's. */
+static const its_param_value nivolumab_pk[] = {
+    {"V_antipd1", PKV(ITS__PK_NIVO_VC)}, {"CL_antipd1", PKV(ITS__PK_NIVO_CL)},
+    {"Q_antipd1", PKV(ITS__PK_NIVO_Q)}, {"V2_antipd1", PKV(ITS__PK_NIVO_VP)},
+};
+static const its_agent_binding agent_bindings[] = {
+    {.agent = "IL-2", .iv = "il2", .sc = "il2_sc", .it = "il2_it_"},
+    {.agent = "IFN-alpha", .iv = "ifna", .sc = "ifna_sc", .it = "ifna_it_"},
+    /* its own SC depot and plasma states, acting as IFN-alpha weighted by r_peg */
+    {.agent = "peginterferon alfa", .sc = "peginterferon_sc"},
+    {.agent = "GM-CSF", .iv = "gmcsf", .sc = "gmcsf_sc", .it = "gmcsf_it_"},
+    {.agent = "nivolumab", .iv = "antipd1", .n_params = ITS__COUNT(nivolumab_pk),
+     .params = nivolumab_pk},
+    {.agent = "anti-PD-1", .iv = "antipd1"},
+    {.agent = "dacarbazine", .iv = "dacarbazine"},
+};
+
+/* ---- profiles ------------------------------------------------------------------- */
+
+/* Profiles. The first four values of each are rho, tmb, lambda1, b_ang
+ * (tests/test_tme.c reads them in that order). */
+static const its_param_value v_melanoma[] = {
+    {"rho", 1e9}, {"tmb", 21.0}, {"lambda1", 0.018}, {"b_ang", 0.0207},
+};
+/* RCC: epithelial density 1e8 cells/mL and TMB 6. A lesion of the same cell
+ * count is 10x larger, so the per-volume recruitment rates are scaled by 0.1
+ * (infiltrate per cancer cell as in melanoma; ccRCC's higher infiltration,
+ * Senbabaoglu 2016, is not calibrated yet). Growth, PD-L1 and the rates are
+ * calibrated (assumed) to an untreated doubling of about a year (Stein 2012:
+ * 462 d on IFN-alpha, Clin Cancer Res 18:2374). */
+static const its_param_value v_rcc[] = {
+    {"rho", 1e8}, {"tmb", 6.0}, {"lambda1", 0.0055}, {"b_ang", 0.0063},
+    {"pdl1_0", 3.0}, {"q_T", 0.00835}, {"q_nk", 2e-5}, {"q_treg", 2e-5},
+    {"q_neu", 3e-5}, {"q_mon", 5e-5}, {"q_eos", 1e-4}, {"q_bas", 1e-4},
+};
+static const its_param_set sets[] = {
+    {"melanoma", "metastatic melanoma: TMB 21, 1e9 cells/mL, lesion doubling ~60 d",
+     "Del Monte 2009, Cell Cycle 8:505 (1e9 cells/cm3); Salem et al., Caris TMB abstract (mean 21 "
+     "mutations/Mb); assumed: doubling ~60 d after Ollila et al. 1998, J Surg Oncol 69:206",
+     ITS__COUNT(v_melanoma), v_melanoma},
+    {"rcc", "metastatic renal cell carcinoma: TMB 6, 1e8 cells/mL, doubling ~1 year",
+     "Del Monte 2009, Cell Cycle 8:505 (1e8 cells/cm3 for epithelial tumours); Salem et al., Caris "
+     "TMB abstract (mean 6 mutations/Mb); assumed: doubling ~1 year after the growth constant "
+     "0.0015/d on IFN-alpha of Stein et al. 2012, Clin Cancer Res 18:2374",
+     ITS__COUNT(v_rcc), v_rcc},
+};
+
+/* ---- right-hand side -------------------------------------------------------------- */
+
+static double hill(double x, double k)
+{
+    return x > 0.0 ? x / (x + k) : 0.0;
+}
+
+/* Saturable uptake of a state in its own equation, x/(x + K) for x >= 0,
+ * continued as x/K below 0. Clipping at 0 instead (hill) would put a kink
+ * into the right-hand side exactly where a consumed cytokine sits (IL-2
+ * taken up by many cells stays a hair above 0): the slope would jump from
+ * the uptake rate to 0, and the step size collapses. This form is smooth
+ * (C1) through 0, and an undershoot is pulled back instead of frozen. */
+static double uptake(double x, double k)
+{
+    return x / (k + (x > 0.0 ? x : 0.0));
+}
+
+/* Logistic room for expansion towards a cap: 1 - x/cap, never negative. */
+static double cap_room(double x, double cap)
+{
+    return x < cap ? 1.0 - fmax(x, 0.0) / cap : 0.0;
+}
+
+/* Ratio-dependent kill in the QSP-IO form k*E*C/(K*C + E) (Robertson-Tessi
+ * 2012; QSPIO-TNBC Teff and macrophage modules): K sits on the cancer cells,
+ * so each effector kills at most k/K per day and, with effectors in excess,
+ * each cancer cell dies at rate k. 0 when either population is 0. */
+static double kill_law(double e, double c, double k)
+{
+    double den = k * c + e;
+    return (e > 0.0 && c > 0.0 && den > 0.0) ? e * c / den : 0.0;
+}
+
+/* What every lesion reads from blood, computed once per evaluation. */
+typedef struct tme_blood {
+    double vb;          /* blood volume (L) */
+    double il2b, gmb;   /* blood IL-2 and GM-CSF (pM), clipped at 0 */
+    double ifna_free_b; /* free IFN-alpha in blood (pM), clipped at 0 */
+    double peg_act_b;   /* peginterferon's IFN-alpha activity in blood */
+    double peg_act_l;   /* ... and in a lesion */
+    double occ;         /* PD-1 receptor occupancy by anti-PD-1 */
+} tme_blood;
+
+/* What the lesions return to blood and the node, summed over lesions. */
+typedef struct tme_flux {
+    double sum_rec[NSYS]; /* recruitment drained from blood pools */
+    double dc_to_ln;      /* mature DC migrating to the node */
+    double cyt_back[4];   /* cytokine back-flux: IL-2, IFN-alpha, GM-CSF, IFN-gamma */
+} tme_flux;
+
+/* One lesion's populations clipped at 0, and the volumes derived from them. */
+typedef struct tme_lesion {
+    double c, kv, cv, vol_ml, hrec;
+    double nk, neu, eos, bas, mc, m1, m2, idc, mdc, cd8, ex, th, treg, deb;
+    double il2, ifna, gm, ifng, eifn;
+    double vol_l;    /* volume the lesion's cytokines are diluted in (L) */
+    double ifna_act; /* IFN-alpha activity (free plus peginterferon) */
+    double room;     /* room for IL-2-driven proliferation */
+    double rec_T;    /* effector T entry per blood cell */
+    double rec_nk, rec_neu, rec_mon, rec_eos, rec_bas; /* entry of innate cells */
+    double h_pd1;    /* PD-1/PD-L1 inhibition */
+    double kill;     /* tumour cells killed per day */
+} tme_lesion;
+
+static void blood_read(const double *y, const double *p, tme_blood *b)
+{
+    b->vb = p[P_V_blood];
+    b->il2b = fmax(y[S_IL2], 0.0);
+    b->ifna_free_b = fmax(y[S_IFNA], 0.0);
+    /* IFN-alpha activity in blood: IFN-alpha2b plus peginterferon weighted
+     * by its relative activity. */
+    b->peg_act_b = p[P_r_peg] * fmax(y[S_PEG], 0.0);
+    /* Peginterferon's activity in a lesion, quasi-steady with blood like
+     * free IFN-alpha (no state of its own; lesions are tiny against V_peg). */
+    b->peg_act_l = b->peg_act_b * p[P_k_exchange] / (p[P_k_exchange] + p[P_deg_ifna]);
+    b->gmb = fmax(y[S_GM], 0.0);
+    b->occ = hill(fmax(y[S_APD1], 0.0), p[P_EC50_antipd1]);
+}
+
+static void lesion_read(const tme_blood *b, const double *l, const double *p, tme_lesion *v)
+{
+    v->c = fmax(l[L_C], 0.0);
+    v->kv = fmax(l[L_K], 0.0);
+    v->cv = fmax(v->c, p[P_C_min]);
+    v->vol_ml = v->cv / p[P_rho];
+    v->hrec = v->c * v->c / (v->c * v->c + p[P_Kc_rec]);
+    v->nk = fmax(l[L_NK], 0.0);
+    v->neu = fmax(l[L_NEU], 0.0);
+    v->eos = fmax(l[L_EOS], 0.0);
+    v->bas = fmax(l[L_BAS], 0.0);
+    v->mc = fmax(l[L_MC], 0.0);
+    v->m1 = fmax(l[L_M1], 0.0);
+    v->m2 = fmax(l[L_M2], 0.0);
+    v->idc = fmax(l[L_IDC], 0.0);
+    v->mdc = fmax(l[L_MDC], 0.0);
+    v->cd8 = fmax(l[L_CD8], 0.0);
+    v->ex = fmax(l[L_EX], 0.0);
+    v->th = fmax(l[L_TH], 0.0);
+    v->treg = fmax(l[L_TREG], 0.0);
+    v->deb = fmax(l[L_DEB], 0.0);
+    v->il2 = fmax(l[L_IL2], 0.0);
+    v->ifna = fmax(l[L_IFNA], 0.0);
+    v->gm = fmax(l[L_GM], 0.0);
+    v->ifng = fmax(l[L_IFNG], 0.0);
+    v->eifn = fmax(l[L_EIFN], 0.0);
+    /* The volume cytokines are diluted in holds every cell of the
+     * lesion, living or dead (as QSP-IO's tumour volume does), each
+     * taking the tissue volume of a cancer cell, 1/rho (assumed): the
+     * infiltrate cannot be packed into the cancer cells' volume, so a
+     * collapsing lesion full of T cells keeps the volume of its cells
+     * and the concentration of what they secrete stays below
+     * s rho/(k_exchange + deg) (docs/models/tme.md). */
+    v->vol_l = (v->cv + v->deb + v->nk + v->neu + v->eos + v->bas + v->mc + v->m1 + v->m2 +
+                v->idc + v->mdc + v->cd8 + v->ex + v->th + v->treg) / p[P_rho] / 1000.0;
+    v->ifna_act = v->ifna + b->peg_act_l;
+    /* IL-2-driven proliferation in a lesion slows as lymphocytes
+     * approach the number of tumour cells (crowding, assumed). */
+    v->room = v->cv / (v->cv + v->nk + v->cd8 + v->th + v->treg);
+}
+
+/* Recruitment from blood: per mL of lesion, per blood cell, while tumour is
+ * present (QSP-IO transmigration law). */
+static void lesion_recruit(const double *y, const double *p, tme_lesion *v, tme_flux *f)
+{
+    v->rec_T = p[P_q_T] * v->vol_ml * v->hrec;
+    v->rec_nk = p[P_q_nk] * v->vol_ml * v->hrec * y[S_NK];
+    v->rec_neu = p[P_q_neu] * v->vol_ml * v->hrec * y[S_NEU];
+    v->rec_mon = p[P_q_mon] * v->vol_ml * v->hrec * y[S_MON];
+    v->rec_eos = p[P_q_eos] * v->vol_ml * v->hrec * y[S_EOS];
+    v->rec_bas = p[P_q_bas] * v->vol_ml * v->hrec * y[S_BAS];
+    f->sum_rec[S_CD8] += v->rec_T * y[S_CD8];
+    f->sum_rec[S_TH] += v->rec_T * y[S_TH];
+    f->sum_rec[S_TREG] += p[P_q_treg] * v->vol_ml * v->hrec * y[S_TREG];
+    f->sum_rec[S_NK] += v->rec_nk;
+    f->sum_rec[S_NEU] += v->rec_neu;
+    f->sum_rec[S_MON] += v->rec_mon;
+    f->sum_rec[S_EOS] += v->rec_eos;
+    f->sum_rec[S_BAS] += v->rec_bas;
+}
+
+/* The checkpoint (IFN-gamma-induced PD-L1, engaged PD-1 reduced by the
+ * share of receptors occupied by anti-PD-1) and the killing of tumour
+ * cells by every cytotoxic population and by dacarbazine. */
+static void lesion_kill(const tme_blood *b, const double *y, const double *p, tme_lesion *v)
+{
+    const double pdl1 = p[P_pdl1_0] * (1.0 + p[P_pdl1_ifng_max] * hill(v->ifng, p[P_EC50_ifng_pdl1]));
+    const double x = pdl1 * (1.0 - b->occ) / p[P_K_pd1];
+    const double mhc = 1.0 + p[P_a_ifn_mhc] * hill(v->ifna_act, p[P_EC50_ifn_mhc]);
+    const double supp = v->cd8 > 0.0 ? v->cd8 / (v->cd8 + p[P_K_T_Treg] * v->treg) : 0.0;
+    double k_cd8, k_nk, k_adcc, k_m1, k_neu, k_eos;
+    v->h_pd1 = x * x / (x * x + 1.0);
+    k_cd8 = p[P_k_cd8_kill] * kill_law(v->cd8, v->c, p[P_K_T_C]) * (1.0 - v->h_pd1) * supp * mhc *
+            (1.0 + p[P_a_ifn_lymph] * hill(v->ifna_act, p[P_EC50_ifn_lymph]));
+    k_nk = p[P_k_nk_kill] * kill_law(v->nk, v->c, p[P_K_nk_C]) *
+           (1.0 + p[P_a_il2_nk] * hill(v->il2, p[P_EC50_il2_nk])) *
+           (1.0 + p[P_a_ifn_nk] * hill(v->ifna_act, p[P_EC50_ifn_nk]));
+    k_adcc = p[P_k_adcc] * kill_law(v->nk + v->m1, v->c, p[P_K_nk_C]) *
+             hill(p[P_f_ab_lesion] * fmax(y[S_AB], 0.0), p[P_K_ab]);
+    k_m1 = p[P_k_m1_kill] * kill_law(v->m1, v->c, p[P_K_m1_C]);
+    k_neu = p[P_k_neu_kill] * kill_law(v->neu, v->c, p[P_K_inn_C]);
+    k_eos = p[P_k_eos_kill] * kill_law(v->eos, v->c, p[P_K_inn_C]);
+    v->kill = k_cd8 + k_nk + k_adcc + k_m1 + k_neu + k_eos +
+              p[P_k_dtic_kill] * fmax(y[S_DTIC], 0.0) * v->c;
+}
+
+/* Tumour and vasculature (Hahnfeldt 1999 form, in cells), the delayed
+ * IFN-alpha exposure and the debris of killed cells. */
+static void lesion_tumour(const double *p, const tme_lesion *v, double *dl)
+{
+    const double d_ang = p[P_b_ang] / cbrt(p[P_K_max] * p[P_K_max]);
+    const double ang = (1.0 - p[P_Imax_ifn_ang] * hill(v->eifn, p[P_EC50_ifn_ang])) *
+                       (1.0 + p[P_a_mast_ang] * hill(v->mc, p[P_K_mast] * v->cv)) *
+                       (1.0 + p[P_a_m2_ang] * hill(v->m2, p[P_K_m2_ang] * v->cv));
+    dl[L_C] = (v->c > 0.0 && v->kv > 0.0 ? p[P_lambda1] * v->c * log(v->kv / v->c) : 0.0) -
+              v->kill;
+    dl[L_K] = p[P_b_ang] * v->c * ang - d_ang * v->kv * cbrt(v->c * v->c);
+    dl[L_EIFN] = (v->ifna_act - v->eifn) / p[P_tau_ifn_exposure];
+    dl[L_DEB] = v->kill - p[P_k_debris] * v->deb;
+}
+
+/* Innate cells: NK, granulocytes, mast cells, macrophages, dendritic cells. */
+static void lesion_innate(const double *p, const tme_lesion *v, double *dl, tme_flux *f)
+{
+    const double f_dc = p[P_f_dc0] + p[P_f_dc_gm] * hill(v->gm, p[P_EC50_gm]);
+    const double k12 = p[P_k_m1_to_m2] * (1.0 + p[P_a_bas_m2] * hill(v->bas, p[P_K_bas] * v->cv));
+    const double k21 = p[P_k_m2_to_m1] * (hill(v->ifng, p[P_EC50_ifng_m1]) +
+                                          p[P_a_ifn_m1] * hill(v->ifna_act, p[P_EC50_ifn_m1]));
+    double mat;
+    dl[L_NK] = v->rec_nk - p[P_d_nk_tissue] * v->nk +
+               p[P_p_nk_il2] * v->nk * hill(v->il2, p[P_EC50_il2_nk]) * v->room;
+    dl[L_NEU] = v->rec_neu - p[P_d_neu_tissue] * v->neu;
+    dl[L_EOS] = v->rec_eos - p[P_d_eos_tissue] * v->eos;
+    dl[L_BAS] = v->rec_bas - p[P_d_bas_tissue] * v->bas;
+    dl[L_MC] = p[P_s_mc] * v->c - p[P_d_mc] * v->mc;
+    dl[L_M1] = (1.0 - f_dc) * v->rec_mon * p[P_f_m1_in] + k21 * v->m2 - k12 * v->m1 -
+               p[P_d_mac] * v->m1;
+    dl[L_M2] = (1.0 - f_dc) * v->rec_mon * (1.0 - p[P_f_m1_in]) + k12 * v->m1 - k21 * v->m2 -
+               p[P_d_mac] * v->m2;
+    mat = p[P_k_mat] * hill(v->deb, p[P_K_debris] * v->cv) *
+          (1.0 + p[P_a_ifn_dc] * hill(v->ifna_act, p[P_EC50_ifn_dc])) *
+          (1.0 + p[P_a_gm_dc] * hill(v->gm, p[P_EC50_gm]));
+    mat = fmin(mat, 1e3);
+    dl[L_IDC] = f_dc * v->rec_mon - mat * v->idc - p[P_d_idc] * v->idc;
+    dl[L_MDC] = mat * v->idc - p[P_k_mig] * v->mdc - p[P_d_mdc] * v->mdc;
+    f->dc_to_ln += p[P_k_mig] * v->mdc;
+}
+
+/* Adaptive cells in the lesion: effector and exhausted CD8, helper T, Treg. */
+static void lesion_adaptive(const tme_blood *b, const double *y, const double *p,
+                            const tme_lesion *v, double *dl)
+{
+    const double ex_rate = p[P_k_exh] * (v->c / (v->c + v->cd8 + 1.0)) * v->h_pd1;
+    dl[L_CD8] = v->rec_T * y[S_CD8] +
+                p[P_p_il2_cd8] * v->cd8 * hill(v->il2, p[P_EC50_il2_teff]) * v->room -
+                p[P_d_cd8] * v->cd8 * (1.0 - p[P_s_gm_survival] * hill(v->gm, p[P_EC50_gm])) -
+                ex_rate * v->cd8 - p[P_k_treg_supp] * v->cd8 * (v->treg / (v->cd8 + v->treg + 1.0)) +
+                p[P_k_reinv] * b->occ * v->ex;
+    dl[L_EX] = ex_rate * v->cd8 - p[P_k_reinv] * b->occ * v->ex - p[P_d_ex] * v->ex;
+    dl[L_TH] = v->rec_T * y[S_TH] + p[P_p_il2_th] * v->th * hill(v->il2, p[P_EC50_il2_teff]) * v->room -
+               p[P_d_th] * v->th * (1.0 - p[P_s_gm_survival] * hill(v->gm, p[P_EC50_gm]));
+    dl[L_TREG] = p[P_q_treg] * v->vol_ml * v->hrec * y[S_TREG] +
+                 p[P_p_il2_treg] * v->treg * hill(v->il2, p[P_EC50_il2_treg]) * v->room -
+                 p[P_d_treg] * v->treg;
+}
+
+/* Cytokines (pM): exchange with blood, local secretion, decay. IL-2 is made
+ * for about a day after activation (Sojka, V): the endogenous source is the
+ * priming node (see blood IL-2); lesion IL-2 comes from blood and from
+ * intratumoral injections, which disperse from the injection site at
+ * k_it_local. */
+static void lesion_cytokines(const tme_blood *b, const double *y, const double *p,
+                             const tme_lesion *v, const double *l, double *dl, tme_flux *f)
+{
+    const double vol_l = v->vol_l;
+    dl[L_IL2IT] = -p[P_k_it_local] * l[L_IL2IT];
+    dl[L_IFNAIT] = -p[P_k_it_local] * l[L_IFNAIT];
+    dl[L_GMIT] = -p[P_k_it_local] * l[L_GMIT];
+    dl[L_IL2] = p[P_k_exchange] * (b->il2b - l[L_IL2]) - p[P_deg_il2_tissue] * l[L_IL2] +
+                p[P_k_it_local] * fmax(l[L_IL2IT], 0.0) / vol_l -
+                p[P_k_il2_consumption] * (v->cd8 + v->th + v->treg + v->nk) *
+                    uptake(l[L_IL2], p[P_K_il2_consumption]) / vol_l;
+    /* Linear losses read the cytokine as it is (not clipped at 0):
+     * smooth through 0, and a round-off undershoot decays back. */
+    dl[L_IFNA] = p[P_k_exchange] * (b->ifna_free_b - l[L_IFNA]) + p[P_s_ifna] * v->mdc / vol_l +
+                 p[P_k_it_local] * fmax(l[L_IFNAIT], 0.0) / vol_l -
+                 p[P_deg_ifna] * l[L_IFNA];
+    dl[L_GM] = p[P_k_exchange] * (b->gmb - l[L_GM]) + p[P_s_gm] * v->th / vol_l +
+               p[P_k_it_local] * fmax(l[L_GMIT], 0.0) / vol_l - p[P_deg_gm] * l[L_GM];
+    dl[L_IFNG] = p[P_k_exchange] * (fmax(y[S_IFNG], 0.0) - l[L_IFNG]) +
+                 p[P_s_ifng] * (v->cd8 + p[P_r_th_ifng] * v->th + p[P_r_nk_ifng] * v->nk) / vol_l -
+                 p[P_deg_ifng] * l[L_IFNG];
+    /* Back-flux into blood, diluted by the volume ratio: the same
+     * exchange term as in the lesion equations above (unclipped lesion
+     * cytokine), so that the exchange conserves mass also while a
+     * lesion cytokine undershoots 0. */
+    f->cyt_back[0] += p[P_k_exchange] * (l[L_IL2] - b->il2b) * vol_l / p[P_V_il2];
+    f->cyt_back[1] += p[P_k_exchange] * (l[L_IFNA] - b->ifna_free_b) * vol_l / p[P_V_ifna];
+    f->cyt_back[2] += p[P_k_exchange] * (l[L_GM] - b->gmb) * vol_l / p[P_V_gm];
+    f->cyt_back[3] += p[P_k_exchange] * (l[L_IFNG] - fmax(y[S_IFNG], 0.0)) * vol_l / b->vb;
+}
+
+static void lesion_rhs(const tme_blood *b, const double *y, const double *p, size_t j,
+                       double *dy, tme_flux *f)
+{
+    const double *l = y + NSYS + j * NL;
+    double *dl = dy + NSYS + j * NL;
+    tme_lesion v;
+    lesion_read(b, l, p, &v);
+    lesion_recruit(y, p, &v, f);
+    lesion_kill(b, y, p, &v);
+    lesion_tumour(p, &v, dl);
+    lesion_innate(p, &v, dl, f);
+    lesion_adaptive(b, y, p, &v, dl);
+    lesion_cytokines(b, y, p, &v, l, dl, f);
+}
+
+/* Marrow and blood granulocytes: the Friberg maturation chain (Friberg
+ * 2002) with dacarbazine acting on proliferation; neutrophils leave the
+ * chain into blood, scaled by IFN-alpha suppression and GM-CSF boost. */
+static void blood_myeloid(const tme_blood *b, const double *y, const double *p,
+                          const tme_flux *f, double *dy)
+{
+    const double vb = b->vb;
+    const double ifnab = b->ifna_free_b + b->peg_act_b;
+    const double gm_myelo = 1.0 + p[P_a_gm_myelo] * hill(b->gmb, p[P_EC50_gm]);
+    const double k_tr = 4.0 / p[P_MTT_neu];
+    const double neu_prod = k_tr * fmax(y[S_TR3], 0.0) *
+                            (1.0 - p[P_Imax_neu_ifn] * hill(ifnab, p[P_IC50_neu_ifn])) *
+                            gm_myelo;
+    /* Proliferating precursors: drug effect slope*C, feedback on the blood
+     * count. Steady state without drug: every compartment at
+     * d_neu neu0 V_blood / k_tr, blood at neu0 V_blood (tme_init). */
+    const double circ = fmax(y[S_NEU], 1.0) / vb;
+    const double e_drug = p[P_slope_dtic] * fmax(y[S_DTIC], 0.0);
+    dy[S_NEU] = neu_prod - p[P_d_neu] * y[S_NEU] - f->sum_rec[S_NEU];
+    dy[S_PROL] = k_tr * y[S_PROL] * (1.0 - e_drug) * pow(p[P_neu0] / circ, p[P_gamma_neu]) -
+                 k_tr * y[S_PROL];
+    dy[S_TR1] = k_tr * (y[S_PROL] - y[S_TR1]);
+    dy[S_TR2] = k_tr * (y[S_TR1] - y[S_TR2]);
+    dy[S_TR3] = k_tr * (y[S_TR2] - y[S_TR3]);
+    dy[S_MON] = p[P_d_mon] * p[P_mon0] * vb * gm_myelo - p[P_d_mon] * y[S_MON] - f->sum_rec[S_MON];
+    dy[S_EOS] = p[P_d_eos] * p[P_eos0] * vb - p[P_d_eos] * y[S_EOS] - f->sum_rec[S_EOS];
+    dy[S_BAS] = p[P_d_bas] * p[P_bas0] * vb - p[P_d_bas] * y[S_BAS] - f->sum_rec[S_BAS];
+}
+
+/* Lymphocytes in blood and the draining node: homeostasis, priming of
+ * tumour-specific precursors, IL-2-driven expansion, the humoral arm. */
+static void blood_lymphoid(const tme_blood *b, const double *y, const double *p,
+                           const tme_flux *f, double *dy)
+{
+    const double vb = b->vb;
+    const double n_neo = p[P_tmb] * p[P_exome_mb] * p[P_f_immunogenic];
+    const double gm_surv_b = 1.0 - p[P_s_gm_survival] * hill(b->gmb, p[P_EC50_gm]);
+    const double h_dc = hill(fmax(y[S_DCLN], 0.0), p[P_K_dc_LN]);
+    const double help = 1.0 + p[P_a_help] * hill(fmax(y[S_THLN], 0.0), p[P_K_help]);
+    const double prec8 = fmax(y[S_N8], 0.0) * p[P_f_precursor] * n_neo;
+    const double prec4 = fmax(y[S_N4], 0.0) * p[P_f_precursor] * n_neo;
+    const double act8 = p[P_k_act_cd8] * prec8 * h_dc * help;
+    const double act4 = p[P_k_act_cd4] * prec4 * h_dc;
+    const double div8 = p[P_N0_div] + p[P_N_il2_cd8] * hill(b->il2b, p[P_EC50_il2_teff]);
+    const double div4 = p[P_N0_div] + p[P_N_il2_cd4] * hill(b->il2b, p[P_EC50_il2_teff]);
+    const double bact = p[P_k_b_act] * fmax(y[S_B], 0.0) * p[P_f_b_specific] * n_neo * h_dc * help;
+    const double il2_teff = hill(b->il2b, p[P_EC50_il2_teff]);
+    const double cap = p[P_il2_expansion_cap];
+
+    dy[S_NK] = p[P_d_nk] * p[P_nk0] * vb - p[P_d_nk] * y[S_NK] - f->sum_rec[S_NK] +
+               p[P_p_nk_il2] * y[S_NK] * hill(b->il2b, p[P_EC50_il2_nk]) *
+                   cap_room(y[S_NK], cap * p[P_nk0] * vb);
+    /* Priming recruits tumour-specific precursors, a ~1e-4 share of the
+     * naive pool; their clones are not depleted here (assumed), so the
+     * naive pools keep their homeostatic set points. */
+    dy[S_N8] = p[P_d_naive_cd8] * p[P_naive_cd8_0] * vb - p[P_d_naive_cd8] * y[S_N8];
+    dy[S_N4] = p[P_d_naive_cd4] * p[P_naive_cd4_0] * vb - p[P_d_naive_cd4] * y[S_N4];
+    dy[S_CD8LN] = act8 * exp2(div8) - p[P_k_LN_out] * y[S_CD8LN];
+    dy[S_THLN] = act4 * exp2(div4) - p[P_k_LN_out] * y[S_THLN];
+    /* Effector pools: capped at the multiple of the naive CD8 pool. */
+    dy[S_CD8] = p[P_k_LN_out] * y[S_CD8LN] - p[P_d_cd8] * y[S_CD8] * gm_surv_b +
+                p[P_p_il2_cd8] * y[S_CD8] * il2_teff *
+                    cap_room(y[S_CD8], cap * p[P_naive_cd8_0] * vb) - f->sum_rec[S_CD8];
+    dy[S_TH] = p[P_k_LN_out] * y[S_THLN] - p[P_d_th] * y[S_TH] * gm_surv_b +
+               p[P_p_il2_th] * y[S_TH] * il2_teff *
+                   cap_room(y[S_TH], cap * p[P_naive_cd4_0] * vb) - f->sum_rec[S_TH];
+    dy[S_TREG] = p[P_d_treg] * p[P_treg0] * vb - p[P_d_treg] * y[S_TREG] +
+                 p[P_p_il2_treg] * y[S_TREG] * hill(b->il2b, p[P_EC50_il2_treg]) *
+                     cap_room(y[S_TREG], cap * p[P_treg0] * vb) - f->sum_rec[S_TREG];
+    dy[S_B] = p[P_d_b] * p[P_b_cell0] * vb - p[P_d_b] * y[S_B] - bact;
+    dy[S_DCLN] = f->dc_to_ln - p[P_d_mdc] * y[S_DCLN];
+    dy[S_PC] = bact * p[P_m_plasma] - p[P_d_plasma] * y[S_PC];
+    dy[S_AB] = p[P_s_ab] * fmax(y[S_PC], 0.0) / vb - p[P_k_ab] * y[S_AB];
+}
+
+/* Pharmacokinetics of the therapy agents and the blood cytokines: IL-2 in
+ * two compartments (central = blood IL2_b) with an SC depot, IFN-alpha,
+ * GM-CSF, IFN-gamma, anti-PD-1 in two compartments (Ahamadi 2017),
+ * dacarbazine, and peginterferon with clearance falling with time since the
+ * start of the run (Gupta 2006). */
+static void blood_pk(double t, const double *y, const double *p, const tme_flux *f,
+                     double *dy)
+{
+    dy[S_IL2] = f->cyt_back[0] - (p[P_CL_il2] * y[S_IL2] +
+                                  p[P_Q_il2] * (y[S_IL2] - y[S_IL2P] / p[P_V2_il2]) -
+                                  p[P_F_il2_sc] * p[P_ka_il2_sc] * y[S_IL2SC]) / p[P_V_il2] -
+                p[P_k_il2_consumption] * (fmax(y[S_CD8], 0.0) + fmax(y[S_TH], 0.0) +
+                                          fmax(y[S_TREG], 0.0) + fmax(y[S_NK], 0.0)) *
+                    uptake(y[S_IL2], p[P_K_il2_consumption]) / p[P_V_il2] +
+                p[P_f_il2_spill] * p[P_s_il2] *
+                    (fmax(y[S_THLN], 0.0) + p[P_r_cd8_il2] * fmax(y[S_CD8LN], 0.0)) /
+                    p[P_V_il2];
+    dy[S_IL2P] = p[P_Q_il2] * (y[S_IL2] - y[S_IL2P] / p[P_V2_il2]);
+    dy[S_IL2SC] = -p[P_ka_il2_sc] * y[S_IL2SC];
+    dy[S_IFNASC] = -p[P_ka_ifna_sc] * y[S_IFNASC];
+    dy[S_GMSC] = -p[P_ka_gm_sc] * y[S_GMSC];
+    dy[S_IFNA] = f->cyt_back[1] - p[P_cl_ifna_blood] * y[S_IFNA] +
+                 p[P_F_ifna_sc] * p[P_ka_ifna_sc] * y[S_IFNASC] / p[P_V_ifna];
+    dy[S_GM] = f->cyt_back[2] - p[P_cl_gm_blood] * y[S_GM] +
+               p[P_F_gm_sc] * p[P_ka_gm_sc] * y[S_GMSC] / p[P_V_gm];
+    dy[S_IFNG] = f->cyt_back[3] - p[P_cl_ifng_blood] * y[S_IFNG];
+    dy[S_APD1] = -(p[P_CL_antipd1] * y[S_APD1] +
+                   p[P_Q_antipd1] * (y[S_APD1] - y[S_APD1P] / p[P_V2_antipd1])) / p[P_V_antipd1];
+    dy[S_APD1P] = p[P_Q_antipd1] * (y[S_APD1] - y[S_APD1P] / p[P_V2_antipd1]);
+    dy[S_DTIC] = -p[P_CL_dtic] / p[P_V_dtic] * y[S_DTIC];
+    dy[S_PEGSC] = -p[P_ka_peg] * y[S_PEGSC];
+    dy[S_PEG] = (p[P_ka_peg] * y[S_PEGSC] -
+                 p[P_CL_peg] / (1.0 + fmax(t, 0.0) / p[P_T_CL_peg]) * y[S_PEG]) /
+                p[P_V_peg];
+}
+
+/* Side effects: IL-2 vascular leak (indirect response on permeability),
+ * IFN-alpha flu-like state with tachyphylaxis, irAE activity under PD-1
+ * occupancy, and fatigue. */
+static void side_effects(const tme_blood *b, const double *y, const double *p, double *dy)
+{
+    const double ifnab = b->ifna_free_b + b->peg_act_b;
+    const double ce = fmax(y[S_CEIL2], 0.0);
+    const double ce2 = fmax(y[S_CEIFN], 0.0);
+    const double resp = ce2 / (p[P_EC50_flu] * (1.0 + fmax(y[S_TOL], 0.0) / p[P_M50_flu]) + ce2);
+    /* Fatigue: independent action of IFN-alpha and IL-2, without
+     * tachyphylaxis (it grows as therapy continues). */
+    const double r_ifn = hill(ce2, p[P_EC50_fat_ifn]);
+    const double r_il2 = hill(ce, p[P_EC50_fat_il2]);
+    const double drive = 1.0 - (1.0 - r_ifn) * (1.0 - r_il2);
+    dy[S_CEIL2] = p[P_ke0_il2] * (b->il2b - y[S_CEIL2]);
+    dy[S_PERM] = p[P_kout_perm] * (1.0 + p[P_Emax_perm] * hill(ce, p[P_EC50_perm])) -
+                 p[P_kout_perm] * y[S_PERM];
+    dy[S_CEIFN] = p[P_ke0_ifn] * (ifnab - y[S_CEIFN]);
+    dy[S_TOL] = p[P_k_tolerance] * (ce2 - y[S_TOL]);
+    dy[S_FLU] = p[P_k_flu] * (resp - y[S_FLU]);
+    dy[S_IRAE] = p[P_k_irae] * b->occ * (1.0 - y[S_IRAE]) - p[P_k_irae_res] * y[S_IRAE];
+    dy[S_FAT] = p[P_k_fatigue] * (drive - y[S_FAT]);
+}
+
+/* The data of one tme variant: its number of lesions. */
+typedef struct tme_data {
+    size_t n_lesions;
+} tme_data;
+
+static const tme_data variant_data[MAX_LESIONS] = {{1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}};
+
+/* The right-hand side: every lesion (which drains blood pools and sends
+ * DC and cytokines back), then blood, node, PK and side effects. */
+static int tme_rhs(double t, const double *y, double *dy, const double *p, const void *data)
+{
+    const tme_data *d = data;
+    tme_blood b;
+    tme_flux f = {{0.0}, 0.0, {0.0, 0.0, 0.0, 0.0}};
+    size_t j;
+    if (d == NULL || d->n_lesions > MAX_LESIONS)
+        return -1;
+    blood_read(y, p, &b);
+    for (j = 0; j < d->n_lesions; j++)
+        lesion_rhs(&b, y, p, j, dy, &f);
+    blood_myeloid(&b, y, p, &f, dy);
+    blood_lymphoid(&b, y, p, &f, dy);
+    blood_pk(t, y, p, &f, dy);
+    side_effects(&b, y, p, dy);
+    return 0;
+}
+
+/* Initial state: blood pools at their homeostatic set points for the blood
+ * volume (set point x V_blood) and the marrow chain at its steady state
+ * (d_neu neu0 V_blood / k_tr per compartment, k_tr = 4/MTT_neu), so that
+ * `--set V_blood=6` starts at steady state. The products are written in
+ * the order of the literal defaults of the state table, which they equal
+ * bit for bit at the default parameters (tests/test_models.c). */
+static int tme_init(const double *p, double *y0, const void *data)
+{
+    const double vb = p[P_V_blood];
+    const double marrow = p[P_d_neu] * p[P_neu0] * vb * p[P_MTT_neu] / 4.0;
+    (void)data;
+    y0[S_NEU] = p[P_neu0] * vb;
+    y0[S_MON] = p[P_mon0] * vb;
+    y0[S_EOS] = p[P_eos0] * vb;
+    y0[S_BAS] = p[P_bas0] * vb;
+    y0[S_NK] = p[P_nk0] * vb;
+    y0[S_N8] = p[P_naive_cd8_0] * vb;
+    y0[S_N4] = p[P_naive_cd4_0] * vb;
+    y0[S_TREG] = p[P_treg0] * vb;
+    y0[S_B] = p[P_b_cell0] * vb;
+    y0[S_PROL] = marrow;
+    y0[S_TR1] = marrow;
+    y0[S_TR2] = marrow;
+    y0[S_TR3] = marrow;
+    return 0;
+}
+
+#define TME_TITLE "Tumour microenvironment, version 1 (frozen): blood, draining node and lesions; innate, adaptive, cytokines, side effects"
+#define TME_REF "itsim tme model, version 1 (docs/models/tme_v1.md); modules after Hahnfeldt 1999, QSP-IO (Sove 2020; Wang 2021) and the sources per parameter"
+#define TME_NOTES "Lesions share blood and lymph node only. Cytokines in pM, antibodies in nM. " \
+    "Parameters marked 'assumed' are placeholders to calibrate; see docs/models/tme.md."
+
+static const char *const course[] = {"C_1", "C_2", "C_3", "CD8_b", "CD8_1",
+                                     "EX_1", "Treg_1", "Ab", NULL};
+
+/* ---- what the figures show (its_state_shown), in drawing order --------------
+ * Blood first, then NSHOWN_L states per lesion: the n-lesion variant shows
+ * the first NSHOWN_SYS + n NSHOWN_L. */
+#define SHOWN_CYTOKINES(site, s)                                                    \
+    {"IL2_" s, ITS_STATE_CYTOKINE, site, "IL2", "IL-2"},                            \
+    {"IFNa_" s, ITS_STATE_CYTOKINE, site, "IFNa", "IFN-alpha"},                     \
+    {"GM_" s, ITS_STATE_CYTOKINE, site, "GM", "GM-CSF"},                            \
+    {"IFNg_" s, ITS_STATE_CYTOKINE, site, "IFNg", "IFN-gamma"}
+#define SHOWN_LESION(k)                                                             \
+    {"CD8_" #k, ITS_STATE_IMMUNE_CELLS, k, "CD8", "effector CD8 T cells"},          \
+    {"EX_" #k, ITS_STATE_IMMUNE_CELLS, k, "EX", "exhausted CD8 T cells"},           \
+    {"Treg_" #k, ITS_STATE_IMMUNE_CELLS, k, "Treg", "regulatory T cells"},          \
+    {"NK_" #k, ITS_STATE_IMMUNE_CELLS, k, "NK", "NK cells"},                        \
+    {"M1_" #k, ITS_STATE_IMMUNE_CELLS, k, "M1", "M1 macrophages"},                  \
+    {"M2_" #k, ITS_STATE_IMMUNE_CELLS, k, "M2", "M2 macrophages"},                  \
+    {"mDC_" #k, ITS_STATE_IMMUNE_CELLS, k, "mDC", "mature dendritic cells"},        \
+    SHOWN_CYTOKINES(k, #k)
+#define NSHOWN_SYS 10
+#define NSHOWN_L 11
+static const its_state_shown shown[NSHOWN_SYS + MAX_LESIONS * NSHOWN_L] = {
+    {"CD8_b", ITS_STATE_IMMUNE_CELLS, 0, "CD8", "effector CD8 T cells"},
+    {"NK_b", ITS_STATE_IMMUNE_CELLS, 0, "NK", "NK cells"},
+    {"Treg_b", ITS_STATE_IMMUNE_CELLS, 0, "Treg", "regulatory T cells"},
+    {"Th_b", ITS_STATE_IMMUNE_CELLS, 0, "Th", "effector helper T cells"},
+    {"NEU_b", ITS_STATE_IMMUNE_CELLS, 0, "NEU", "neutrophils"},
+    SHOWN_CYTOKINES(0, "b"),
+    {"antiPD1", ITS_STATE_ANTIBODY, 0, "antiPD1", "anti-PD-1"},
+    SHOWN_LESION(1), SHOWN_LESION(2), SHOWN_LESION(3), SHOWN_LESION(4),
+    SHOWN_LESION(5), SHOWN_LESION(6), SHOWN_LESION(7), SHOWN_LESION(8),
+};
+
+/* ---- observables: what a clinician measures ----------------------------------- */
+
+enum { O_SBP, O_TEMP, O_ANC, O_FLU, O_FAT, O_IRAE, O_LEAK, O_BURDEN, NOBS_SYS };
+
+#define DIAM(k) {"diam_" #k, "mm", ITS_OBS_LESION_DIAMETER, "diameter of lesion " #k " as a sphere"}
+
+static const its_observable_def observables[NOBS_SYS + MAX_LESIONS] = {
+    [O_SBP] = {"SBP", "mmHg", ITS_OBS_SBP, "systolic blood pressure: SBP0 - dSBP_perm (perm - 1)"},
+    [O_TEMP] = {"temperature", "degC", ITS_OBS_TEMPERATURE,
+                "T0 + dT_il2 Ce_il2/(EC50_fever_il2 + Ce_il2) + dT_flu flu"},
+    [O_ANC] = {"ANC", "1e9/L", ITS_OBS_ANC, "absolute neutrophil count: NEU_b / V_blood"},
+    [O_FLU] = {"flu_like", "1", ITS_OBS_FLU, "flu-like symptom severity (state flu)"},
+    [O_FAT] = {"fatigue_level", "1", ITS_OBS_FATIGUE, "fatigue severity (state fatigue)"},
+    [O_IRAE] = {"irae_level", "1", ITS_OBS_IRAE, "immune-related inflammation (state irae)"},
+    [O_LEAK] = {"leak", "1", ITS_OBS_OTHER, "vascular permeability relative to baseline (state perm)"},
+    [O_BURDEN] = {"burden", "cell", ITS_OBS_TUMOUR_BURDEN, "cancer cells in all lesions"},
+    DIAM(1), DIAM(2), DIAM(3), DIAM(4), DIAM(5), DIAM(6), DIAM(7), DIAM(8),
+};
+
+static int tme_observe(double t, const double *y, const double *p, double *out,
+                       const void *data)
+{
+    const tme_data *d = data;
+    size_t j;
+    double burden = 0.0;
+    (void)t;
+    if (d == NULL || d->n_lesions > MAX_LESIONS)
+        return -1;
+    out[O_SBP] = p[P_SBP0] - p[P_dSBP_perm] * (y[S_PERM] - 1.0);
+    out[O_TEMP] = p[P_T0] + p[P_dT_il2] * hill(fmax(y[S_CEIL2], 0.0), p[P_EC50_fever_il2]) +
+                  p[P_dT_flu] * fmax(y[S_FLU], 0.0);
+    out[O_ANC] = fmax(y[S_NEU], 0.0) / (p[P_V_blood] * 1e9);
+    out[O_FLU] = y[S_FLU];
+    out[O_FAT] = y[S_FAT];
+    out[O_IRAE] = y[S_IRAE];
+    out[O_LEAK] = y[S_PERM];
+    for (j = 0; j < d->n_lesions; j++) {
+        const double c = fmax(y[NSYS + j * NL + L_C], 0.0);
+        /* cells / (cells/mL) = mL = cm3; sphere diameter in cm, then mm */
+        out[NOBS_SYS + j] = 10.0 * cbrt(6.0 * c / (p[P_rho] * 3.14159265358979323846));
+        burden += c;
+    }
+    out[O_BURDEN] = burden;
+    return 0;
+}
+
+/* One definition per lesion count: they differ in their counts of states,
+ * inputs and observables, their name and course, and their data (the
+ * lesion count read by the shared functions). */
+#define TME_DEF(n, nm)                                                       \
+    {                                                                        \
+        .version = ITS_MODEL_VERSION, .name = nm, .title = TME_TITLE,        \
+        .reference = TME_REF, .time_unit = "d", .notes = TME_NOTES,          \
+        .n_states = NSYS + (n) * NL, .states = states,                       \
+        .n_params = NP, .params = params,                                    \
+        .n_inputs = N_SYS_INPUTS + 3 * (n), .inputs = inputs,                \
+        .n_sets = ITS__COUNT(sets), .sets = sets, .default_set = "melanoma", \
+        .rhs = tme_rhs, .init = tme_init, .data = &variant_data[(n) - 1],    \
+        .course = (n) >= 3 ? course : NULL, .default_until = 365.0,          \
+        .n_observables = NOBS_SYS + (n), .observables = observables,         \
+        .observe = tme_observe,                                              \
+        .n_agents = ITS__COUNT(agent_bindings), .agents = agent_bindings,    \
+        .n_shown = NSHOWN_SYS + (n) * NSHOWN_L, .shown = shown,              \
+    }
+
+const its_model_def its__model_tme_v1_variants[MAX_LESIONS] = {
+    TME_DEF(1, "tme@1:1"), TME_DEF(2, "tme@1:2"), TME_DEF(3, "tme@1"),
+    TME_DEF(4, "tme@1:4"), TME_DEF(5, "tme@1:5"), TME_DEF(6, "tme@1:6"),
+    TME_DEF(7, "tme@1:7"), TME_DEF(8, "tme@1:8"),
+};
