@@ -95,18 +95,22 @@ static double scenario_peak(const char *text, const char *state, double *lesion_
     return peak;
 }
 
-/* Systemic nanoparticles against free IV IL-2 on the same schedule. */
+/* Systemic nanoparticles against free IV IL-2 on the same schedule, into
+ * lesions without infiltrate (the pre-treatment history off): the delivery
+ * arithmetic and the local release alone. In an established lesion the
+ * infiltrate's IL-2 uptake takes up the slow release (measured at the
+ * history's first version: lesion peak 5.0 pM against 35.7 pM free IV). */
 static void test_nanoparticle(void)
 {
     static const char free_iv[] =
         "model: tme\ntherapy:\n"
         "  - {agent: aldesleukin, dose: 600000 IU/kg, every: 8 h, count: 14}\n"
-        "simulate: {until: 10 d, output_every: 0.05 d}\n";
+        "simulate: {until: 10 d, output_every: 0.05 d, history: false}\n";
     static const char nano[] =
         "model: tme\ntherapy:\n"
         "  - {agent: aldesleukin, dose: 600000 IU/kg, every: 8 h, count: 14, carrier: nanoparticle,"
         " tumour_fraction: 0.007, circulation_time: 12 h, release: first_order, release_time: 69.25 h}\n"
-        "simulate: {until: 10 d, output_every: 0.05 d}\n";
+        "simulate: {until: 10 d, output_every: 0.05 d, history: false}\n";
     const its_patient pt = {70.0, 175.0, ITS_BSA_MOSTELLER};
     double dose, lesion_total = 0.0;
     double iv_blood = scenario_peak(free_iv, "IL2_b", NULL);

@@ -3,7 +3,10 @@
  * untreated growth at published doubling times, the nine mechanisms of the
  * seed (each perturbed alone: direction and size of the effect), lesion
  * coupling only through systemic immunity, and the angiogenesis module
- * reproducing Hahnfeldt 1999. */
+ * reproducing Hahnfeldt 1999. Each mechanism is perturbed from the naive
+ * lesion (the initial values), so every simulation here runs with the
+ * pre-treatment history off (its_sim_set_history); the history itself is
+ * tested in tests/test_tme_history.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,7 @@ static int run(const char *model, const kv *params, const char *input,
     const kv *p;
     if (its_sim_create(its_model_find(model), &s, NULL, 0) != ITS_OK)
         return -1;
+    its_sim_set_history(s, 0);
     for (p = params; p != NULL && p->name != NULL; p++) {
         if (its_sim_set_param(s, p->name, p->value) != ITS_OK &&
             its_sim_set_initial(s, p->name, p->value) != ITS_OK) {
@@ -162,6 +166,7 @@ static double doubling_time(const char *profile)
     its_sim *s = NULL;
     double y[NMAX];
     its_sim_create(M, &s, NULL, 0);
+    its_sim_set_history(s, 0);
     its_sim_apply_set(s, profile);
     its_sim_run(s, 0.0, 180.0, NULL, 0, NULL, NULL);
     its_sim_get_final_state(s, y);
@@ -306,6 +311,7 @@ static void mech4_il2(void)
     its_sim *s = NULL;
     run("tme", none, NULL, 0.0, 10.0, a);
     its_sim_create(M, &s, NULL, 0);
+    its_sim_set_history(s, 0);
     /* Steady state of an IV infusion: C = rate / CL_il2. */
     its_sim_add_infusion(s, "il2", 0.0, 5.0, 5000.0 * par("CL_il2"));
     its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);
@@ -550,6 +556,7 @@ static void test_hahnfeldt_module(void)
     its_sim *h = NULL;
     double hy[5];
     its_sim_create(hm, &h, NULL, 0);
+    its_sim_set_history(h, 0);
     its_sim_run(h, 0.0, 19.0, NULL, 0, NULL, NULL);
     its_sim_get_final_state(h, hy);
     its_sim_free(h);
@@ -573,6 +580,7 @@ static void test_chemotherapy(void)
     int ineu = its_model_state_index(M, "NEU_b");
     its_dose_amount(its_agent_find("dacarbazine"), "1000 mg/m2", &pt, "umol", &umol, NULL, 0);
     its_sim_create(M, &s, NULL, 0);
+    its_sim_set_history(s, 0);
     its_sim_add_infusion(s, "dacarbazine", 0.0, 1.0 / 24.0, umol * 24.0);
     for (k = 0; k <= 300; k++)
         grid[k] = 0.1 * (double)k;
@@ -611,6 +619,7 @@ static void test_peginterferon(void)
     rows_t mx;
     its_dose_amount(its_agent_find("peginterferon_alfa_2b"), "6 ug/kg", &pt, "pmol", &pmol, NULL, 0);
     its_sim_create(M, &s, NULL, 0);
+    its_sim_set_history(s, 0);
     for (i = 0; i < 8; i++)
         its_sim_add_bolus(s, "peginterferon_sc", 7.0 * i, pmol);
     for (i = 0; i <= 800; i++)
@@ -657,7 +666,8 @@ static void test_initial_follows_params(void)
     size_t i;
     int ineu = its_model_state_index(M, "NEU_b"), imon = its_model_state_index(M, "MON_b");
     int iprol = its_model_state_index(M, "NEU_prol");
-    if (its_sim_create(M, &s, NULL, 0) != ITS_OK || its_sim_set_param(s, "V_blood", 6.0) != ITS_OK) {
+    if (its_sim_create(M, &s, NULL, 0) != ITS_OK || its_sim_set_history(s, 0) != ITS_OK ||
+        its_sim_set_param(s, "V_blood", 6.0) != ITS_OK) {
         its_test_true(0, "tme with V_blood = 6 L");
         its_sim_free(s);
         return;

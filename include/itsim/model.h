@@ -197,6 +197,30 @@ typedef struct its_agent_binding {
  * definition compiled against
  * a different layout (or one that forgot the field: 0) is never read
  * field by field. Raised whenever fields are added or changed. */
+/* Optional pre-treatment history of a model: its state at the start of a
+ * run is not given but grown. The initial values (its_sim_set_initial, the
+ * state table, the init function) then hold the baseline TARGETS: e.g. the
+ * size of every lesion at diagnosis. `seed` turns them into an early state
+ * (e.g. every lesion a small seed with no immune infiltrate); the engine
+ * integrates the model from it, untreated, checking `done` every
+ * `check_every` time units, for at most `max_duration`; `finish` then maps
+ * the state reached onto the targets (e.g. scales each lesion to its
+ * baseline size). The three functions read the parameters p, the targets
+ * (n_states values) and the model's data; they must not allocate, and
+ * return 0 on success (done: 1 when the baseline is reached, 0 when not
+ * yet), or < 0 when the history cannot produce a baseline (the run fails
+ * with ITS_ERANGE and `why`). Engine details: docs/engine.md, "History". */
+typedef struct its_history_def {
+    const char *description;  /* one line, for `itsim model` and docs */
+    double max_duration;      /* longest history (time units, > 0) */
+    double check_every;       /* time units between calls of done (> 0) */
+    int (*seed)(const double *p, const double *target, double *y, const void *data);
+    int (*done)(const double *p, const double *target, const double *y,
+                const void *data);
+    int (*finish)(const double *p, const double *target, double *y, const void *data);
+    const char *why;          /* the message when a function returns < 0 */
+} its_history_def;
+
 #define ITS_MODEL_VERSION 1
 
 /* The complete definition of a model. Built-in definitions are static and
@@ -236,6 +260,7 @@ typedef struct its_model_def {
     const its_agent_binding *agents; /* see its_agent_binding */
     size_t n_shown;          /* states drawn in the figures (may be 0) */
     const its_state_shown *shown;
+    const its_history_def *history; /* pre-treatment history, or NULL (none) */
 } its_model_def;
 
 /* Number of built-in models. */

@@ -53,6 +53,10 @@ typedef struct its_stats {
     long extinctions;     /* states set to 0 by their extinction floor */
     long clip_restarts;   /* segments finished with clipping after CVODE
                              could not satisfy y >= 0 (docs/engine.md) */
+    long history_steps;   /* solver steps of the pre-treatment history
+                             (its_history_def), 0 when none was computed
+                             for this run (none, off, or reused) */
+    double history_duration; /* its length in time units (0: none) */
     double t_reached;     /* where the run ended (model time): t_end, the
                              time an observer or the dose gate stopped it,
                              or where the solver gave up */
@@ -182,6 +186,22 @@ its_status its_sim_set_floor(its_sim *sim, const char *state, double floor);
  * default (on != 0). Turn off only for models whose states may be
  * negative. ITS_OK; ITS_EINVAL for a NULL handle. */
 its_status its_sim_set_nonnegative(its_sim *sim, int on);
+
+/* The pre-treatment history of a model that declares one
+ * (its_model_def.history): on by default (on != 0). With it on, every run
+ * starts from the grown baseline state (its_sim_get_baseline) instead of
+ * the initial values, which are then its targets. The history is computed
+ * at the first run and reused while the parameters, initial values,
+ * tolerances, floors and method stay the same. ITS_OK; ITS_EINVAL for a
+ * NULL handle. Without a history in the model, a no-op. */
+its_status its_sim_set_history(its_sim *sim, int on);
+
+/* The state a run starts from (n_states values into y): the initial values,
+ * or, with a history, the grown baseline (computing the history if needed;
+ * its solver statistics are then in its_sim_get_stats). ITS_OK; ITS_EINVAL
+ * for NULL; ITS_ESOLVER or ITS_ERANGE when the history fails (message on
+ * the handle). */
+its_status its_sim_get_baseline(its_sim *sim, double *y);
 
 /* Remove all doses (nothing for NULL). */
 void its_sim_clear_doses(its_sim *sim);

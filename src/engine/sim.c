@@ -87,6 +87,20 @@ struct its_sim {
     double t_fail;     /* where CVODE gave up in the last run (NaN: it did not) */
     its_dose_gate_fn gate;
     void *gate_user;
+    /* pre-treatment history (its_history_def): the grown baseline and the
+     * inputs it was grown from, to reuse it while they stay the same */
+    int hist_on;       /* its_sim_set_history */
+    int hist_valid;    /* y_hist belongs to the key below */
+    double *y_hist;    /* the baseline state (n) */
+    double *hist_p;    /* key: parameters (np) */
+    double *hist_y0;   /* key: initial values, the targets (n) */
+    double *hist_atol; /* key: absolute tolerances (n) */
+    double *hist_floor;/* key: extinction floors (n) */
+    double hist_rtol;
+    int hist_method, hist_nonneg;
+    long hist_max_steps;
+    long hist_steps;   /* solver steps of the last history grown */
+    double hist_duration;
     char errmsg[512];
 };
 
@@ -219,6 +233,15 @@ static its_status alloc_arrays(its_sim *s)
     s->vol_param = its__calloc(s->ni + 1, sizeof *s->vol_param);
     s->root_state = its__calloc(s->n + s->ni, sizeof *s->root_state);
     s->rootsfound = its__calloc(s->n, sizeof *s->rootsfound);
+    if (s->m->history != NULL) {
+        s->y_hist = its__calloc(s->n, sizeof *s->y_hist);
+        s->hist_p = its__calloc(s->np + 1, sizeof *s->hist_p);
+        s->hist_y0 = its__calloc(s->n, sizeof *s->hist_y0);
+        s->hist_atol = its__calloc(s->n, sizeof *s->hist_atol);
+        s->hist_floor = its__calloc(s->n, sizeof *s->hist_floor);
+        if (!s->y_hist || !s->hist_p || !s->hist_y0 || !s->hist_atol || !s->hist_floor)
+            return ITS_ENOMEM;
+    }
     if (!s->p || !s->p_prev || !s->y0 || !s->y0_set || !s->y0_par || !s->y || !s->yfinal || !s->yclip ||
         !s->atol || !s->atol_user || !s->floor || !s->rate || !s->active || !s->vol_param ||
         !s->root_state || !s->rootsfound)
@@ -242,6 +265,13 @@ static its_status check_model(const its_model_def *m, char *msg, size_t msglen)
     if (m->n_states == 0 || m->rhs == NULL) {
         its__fmt(msg, msglen, "model %s has no states or no right-hand side",
                  m->name ? m->name : "(unnamed)");
+        return ITS_EINVAL;
+    }
+    if (m->history != NULL &&
+        (m->history->seed == NULL || m->history->done == NULL || m->history->finish == NULL ||
+         !(m->history->max_duration > 0.0) || !(m->history->check_every > 0.0))) {
+        its__fmt(msg, msglen, "model %s: its history lacks a function or a positive "
+                 "duration and check interval", m->name ? m->name : "(unnamed)");
         return ITS_EINVAL;
     }
     for (k = 0; k < m->n_inputs; k++)
@@ -297,6 +327,7 @@ its_status its_sim_create(const its_model_def *m, its_sim **out, char *msg, size
     s->max_steps = ITS__DEFAULT_MXSTEP;
     s->nonneg = 1;
     s->resume = 1;
+    s->hist_on = m->history != NULL;
     for (i = 0; i < s->n; i++)
         s->atol_user[i] = ITS__DEFAULT_ATOL;
     /* The defaults of a built-in model always hold; a user's model whose
@@ -337,6 +368,11 @@ void its_sim_free(its_sim *s)
     its__free(s->rel_on);
     its__free(s->active);
     its__free(s->vol_param);
+    its__free(s->y_hist);
+    its__free(s->hist_p);
+    its__free(s->hist_y0);
+    its__free(s->hist_atol);
+    its__free(s->hist_floor);
     its__free(s);
 }
 
@@ -956,6 +992,136 @@ static its_status emit(its_sim *s, const its__out *o, double t, its_row_kind kin
     return ITS_OK;
 }
 
+/* ---- pre-treatment history (its_history_def) ------------------------------ */
+
+static its_status run_segment(its_sim *s, double *t, double stop, its__out *o);
+
+its_status its_sim_set_history(its_sim *s, int on)
+{
+    if (s == NULL)
+        return ITS_EINVAL;
+    s->hist_on = on != 0 && s->m->history != NULL;
+    return ITS_OK;
+}
+
+/* Whether the grown baseline in y_hist was grown from what a run would
+ * start with now (parameters, targets, tolerances, floors, method). */
+static int history_current(const its_sim *s)
+{
+    return s->hist_valid && s->hist_rtol == s->rtol && s->hist_method == (int)s->method &&
+           s->hist_nonneg == s->nonneg && s->hist_max_steps == s->max_steps &&
+           memcmp(s->hist_p, s->p, s->np * sizeof *s->p) == 0 &&
+           memcmp(s->hist_y0, s->y0, s->n * sizeof *s->y0) == 0 &&
+           memcmp(s->hist_atol, s->atol, s->n * sizeof *s->atol) == 0 &&
+           memcmp(s->hist_floor, s->floor, s->n * sizeof *s->floor) == 0;
+}
+
+static void history_keep_key(its_sim *s)
+{
+    memcpy(s->hist_p, s->p, s->np * sizeof *s->p);
+    memcpy(s->hist_y0, s->y0, s->n * sizeof *s->y0);
+    memcpy(s->hist_atol, s->atol, s->n * sizeof *s->atol);
+    memcpy(s->hist_floor, s->floor, s->n * sizeof *s->floor);
+    s->hist_rtol = s->rtol;
+    s->hist_method = (int)s->method;
+    s->hist_nonneg = s->nonneg;
+    s->hist_max_steps = s->max_steps;
+    s->hist_valid = 1;
+}
+
+static its_status history_refused(its_sim *s, const char *what)
+{
+    const char *why = s->m->history->why;
+    return set_error(s, ITS_ERANGE, "pre-treatment history of model %s: %s%s%s", s->m->name,
+                     what, why != NULL ? ": " : "", why != NULL ? why : "");
+}
+
+/* Grow the baseline into y_hist: seed, integrate untreated (no dose, every
+ * rate 0) until done or max_duration, finish. The history's solver work is
+ * kept apart from the run's statistics (history_steps). */
+static its_status grow_history(its_sim *s)
+{
+    const its_history_def *h = s->m->history;
+    its__out o = {NULL, 0, 0, NULL, NULL};
+    its_stats run_stats = s->stats;
+    its_status st = ITS_OK;
+    double t = 0.0;
+    int rc;
+    s->hist_valid = 0;
+    memset(&s->stats, 0, sizeof s->stats);
+    memcpy(s->y, s->y0, s->n * sizeof *s->y);
+    if (h->seed(s->p, s->y0, s->y, s->m->data) < 0)
+        st = history_refused(s, "no seed state for these targets");
+    s->chg = CHG_COLD;
+    while (st == ITS_OK && (rc = h->done(s->p, s->y0, s->y, s->m->data)) == 0 &&
+           t < h->max_duration) {
+        double stop = fmin(t + h->check_every, h->max_duration);
+        st = run_segment(s, &t, stop, &o);
+        if (st != ITS_OK) {
+            size_t len = strlen(s->errmsg);
+            if (len + 40 < sizeof s->errmsg)
+                its__fmt(s->errmsg + len, sizeof s->errmsg - len,
+                         " (in the pre-treatment history, at %.6g)", t);
+        }
+    }
+    if (st == ITS_OK && rc < 0)
+        st = history_refused(s, "the baseline cannot be reached");
+    if (st == ITS_OK && h->finish(s->p, s->y0, s->y, s->m->data) < 0)
+        st = history_refused(s, "the state reached cannot be brought to the baseline");
+    end_segment(s);
+    s->hist_steps = s->stats.steps;
+    s->hist_duration = t;
+    s->stats = run_stats;
+    s->t_fail = (double)NAN;
+    s->clip = 0;
+    if (st != ITS_OK)
+        return st;
+    if (s->nonneg)
+        clamp_nonnegative(s);
+    memcpy(s->y_hist, s->y, s->n * sizeof *s->y);
+    history_keep_key(s);
+    s->stats.history_steps = s->hist_steps;
+    return ITS_OK;
+}
+
+/* Set up a run's tolerances, rates and CVODE, and, with a history, put the
+ * grown baseline (reused or grown now) into y; else y is the initial values. */
+static its_status start_state(its_sim *s)
+{
+    its_status st = ITS_OK;
+    prepare_tolerances(s);
+    its__cv_new_run(s->cv);
+    memcpy(s->y, s->y0, s->n * sizeof *s->y);
+    memset(s->rate, 0, s->ni * sizeof *s->rate);
+    memset(s->active, 0, s->ni * sizeof *s->active);
+    s->n_rel_on = 0;
+    s->chg = CHG_COLD;
+    if (!s->hist_on)
+        return ITS_OK;
+    if (!history_current(s)) {
+        st = grow_history(s);
+        its__cv_new_run(s->cv);
+        s->chg = CHG_COLD;
+    }
+    if (st == ITS_OK) {
+        memcpy(s->y, s->y_hist, s->n * sizeof *s->y);
+        s->stats.history_duration = s->hist_duration;
+    }
+    return st;
+}
+
+its_status its_sim_get_baseline(its_sim *s, double *y)
+{
+    its_status st;
+    if (s == NULL || y == NULL)
+        return ITS_EINVAL;
+    s->errmsg[0] = '\0';
+    st = start_state(s);
+    if (st == ITS_OK)
+        memcpy(y, s->y, s->n * sizeof *y);
+    return st;
+}
+
 /* Check the times and set up a run from the initial values: tolerances,
  * state, rates, and the sorted switches (*n_ev of them); infusions switched
  * before t0 set the rates in force at t0, and *e is the first switch not
@@ -964,6 +1130,7 @@ static its_status begin_run(its_sim *s, double t0, double t_end, const its__out 
                             size_t *n_ev, size_t *e)
 {
     size_t i;
+    its_status st;
     s->errmsg[0] = '\0';
     s->has_final = 0;
     memset(&s->stats, 0, sizeof s->stats);
@@ -980,13 +1147,8 @@ static its_status begin_run(its_sim *s, double t0, double t_end, const its__out 
             return set_error(s, ITS_ERANGE,
                              "output times must increase within [%g, %g]",
                              t0, t_end);
-    prepare_tolerances(s);
-    its__cv_new_run(s->cv);
-    memcpy(s->y, s->y0, s->n * sizeof *s->y);
-    memset(s->rate, 0, s->ni * sizeof *s->rate);
-    memset(s->active, 0, s->ni * sizeof *s->active);
-    s->n_rel_on = 0;
-    s->chg = CHG_COLD;
+    if ((st = start_state(s)) != ITS_OK)
+        return st;
     *n_ev = collect_switches(s);
     /* Boluses given before t0 are not part of this run. */
     for (i = 0; i < s->n_doses; i++)

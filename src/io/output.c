@@ -111,7 +111,7 @@ its_status its_result_print_summary(const its_result *res, FILE *fp)
     const its_model_def *m;
     size_t i, j, nb, ni;
     its__c_locale g;
-    int bad;
+    int bad, grown;
 
     if (!res || !fp)
         return ITS_EINVAL;
@@ -158,12 +158,19 @@ its_status its_result_print_summary(const its_result *res, FILE *fp)
     else
         fprintf(fp, "status    %s: %s\n\n", its_status_name(res->status),
                 res->message);
-    fprintf(fp, "%-16s %-12s %14s %14s %14s %14s\n", "state", "unit", "initial",
-            "final", "min", "max");
+    /* with a pre-treatment history the run starts from the grown
+     * baseline (the first row), not from the initial values */
+    grown = res->stats.history_duration > 0.0 && res->n_rows > 0;
+    if (grown)
+        fprintf(fp, "history   baseline grown untreated over %.6g %s (%ld steps): %s\n\n",
+                res->stats.history_duration, m->time_unit, res->stats.history_steps,
+                m->history ? m->history->description : "");
+    fprintf(fp, "%-16s %-12s %14s %14s %14s %14s\n", "state", "unit",
+            grown ? "baseline" : "initial", "final", "min", "max");
     for (j = 0; j < m->n_states; j++) {
         state_stats s = stats_of(res, j);
         fprintf(fp, "%-16s %-12s %14.6g %14.6g %14.6g %14.6g\n",
-                m->states[j].name, m->states[j].unit, p->initial[j],
+                m->states[j].name, m->states[j].unit, grown ? res->y[j] : p->initial[j],
                 res->has_final ? res->final_state[j] : (double)NAN, s.min, s.max);
     }
     print_course(res, fp);

@@ -3,6 +3,7 @@
  * lymph node and 1-8 lesions; innate and adaptive cells, cytokines, side
  * effects. Equations and parameter provenance: docs/models/tme.md. */
 #include <math.h>
+#include <string.h>
 
 #include "model/model.h"
 #include "model/pk_values.h"
@@ -71,6 +72,7 @@ enum {
     P_SBP0, P_dSBP_perm, P_T0, P_dT_il2, P_EC50_fever_il2, P_dT_flu,
     P_V_dtic, P_CL_dtic, P_MTT_neu, P_gamma_neu, P_slope_dtic, P_k_dtic_kill,
     P_V_peg, P_CL_peg, P_T_CL_peg, P_ka_peg, P_r_peg,
+    P_C_seed,
     NP
 };
 
@@ -335,6 +337,8 @@ static const its_param_def params[NP] = {
     [P_dT_il2] = {"dT_il2", 3.0, "degC", D_NN, "maximal IL-2 fever", ASSUMED("fever and rigors within hours of each high-dose IL-2 dose (Proleukin label); no published size")},
     [P_EC50_fever_il2] = {"EC50_fever_il2", 1000.0, "pM", D_POS, "effect-site IL-2 for half the fever", ASSUMED("same scale as the leak (EC50_perm)")},
     [P_dT_flu] = {"dT_flu", 3.0, "degC", D_NN, "fever at the maximal flu-like state", ASSUMED("IFN-alpha fever up to ~40 C at first high doses (Quesada et al. 1986, J Clin Oncol 4:234); no published size")},
+    [P_C_seed] = {"C_seed", 1e6, "cell", D_POS, "cancer cells of each lesion when its pre-treatment history starts",
+                  ASSUMED("about 1 mm3 at 1e9 cells/mL, the smallest lesion with a microenvironment of its own (C_min); smaller seeds only lengthen the history")},
 };
 
 /* ---- states ------------------------------------------------------------------ */
@@ -969,6 +973,87 @@ static int tme_init(const double *p, double *y0, const void *data)
     return 0;
 }
 
+/* ---- pre-treatment history (its_history_def; docs/models/tme.md, "Baseline:
+ * the pre-treatment history") --------------------------------------------------
+ * Every lesion starts as a seed of C_seed cancer cells with vascular capacity
+ * 2 C_seed (the ratio of the state table) and no infiltrate, blood at its set
+ * points; the model runs untreated until the lesions hold as many cancer
+ * cells as the baseline targets (the initial values C_k), then each lesion's
+ * cell and amount states are scaled to its own target size. Infiltrate,
+ * exhaustion, Treg and M2 shares and cytokines are those the tumour and the
+ * immune system reached together. */
+static double lesion_cells(const double *l)
+{
+    return l[L_C];
+}
+
+static int tme_seed(const double *p, const double *target, double *y, const void *data)
+{
+    const tme_data *d = data;
+    size_t j, k;
+    for (j = 0; j < d->n_lesions; j++) {
+        double *l = y + NSYS + j * NL;
+        const double c = lesion_cells(target + NSYS + j * NL);
+        if (!(c >= 0.0))
+            return -1;
+        for (k = 0; k < NL; k++)
+            l[k] = 0.0;
+        /* a lesion without cancer cells at baseline stays empty */
+        l[L_C] = c >= 1.0 ? fmin(p[P_C_seed], c) : 0.0;
+        l[L_K] = 2.0 * l[L_C];
+    }
+    return 0;
+}
+
+static int tme_grown(const double *p, const double *target, const double *y, const void *data)
+{
+    const tme_data *d = data;
+    double now = 0.0, want = 0.0;
+    size_t j;
+    (void)p;
+    for (j = 0; j < d->n_lesions; j++) {
+        now += lesion_cells(y + NSYS + j * NL);
+        want += lesion_cells(target + NSYS + j * NL);
+    }
+    return now >= want;
+}
+
+static int tme_finish(const double *p, const double *target, double *y, const void *data)
+{
+    const tme_data *d = data;
+    size_t j, k;
+    (void)p;
+    for (j = 0; j < d->n_lesions; j++) {
+        double *l = y + NSYS + j * NL;
+        const double c = lesion_cells(l);
+        const double want = lesion_cells(target + NSYS + j * NL);
+        double f;
+        if (!(want >= 1.0))
+            continue; /* empty at baseline */
+        if (!(c >= 1.0))
+            return -1;
+        f = want / c;
+        for (k = 0; k < NL; k++) {
+            const char *u = states[NSYS + j * NL + k].unit;
+            if (strcmp(u, "cell") == 0 || strcmp(u, "pmol") == 0)
+                l[k] *= f; /* extensive: scales with the lesion */
+        }
+    }
+    return 0;
+}
+
+static const its_history_def tme_history = {
+    .description = "every lesion grown untreated from C_seed cancer cells with no infiltrate "
+                   "to its baseline size (docs/models/tme.md)",
+    .max_duration = 20.0 * 365.25,
+    .check_every = 1.0,
+    .seed = tme_seed,
+    .done = tme_grown,
+    .finish = tme_finish,
+    .why = "a lesion was eliminated before reaching its baseline size (an immune system "
+           "that controls this tumour: no baseline disease to treat)",
+};
+
 #define TME_TITLE "Tumour microenvironment: blood, draining node and lesions; innate, adaptive, cytokines, side effects"
 #define TME_REF "itsim tme model (docs/models/tme.md); modules after Hahnfeldt 1999, QSP-IO (Sove 2020; Wang 2021) and the sources per parameter"
 #define TME_NOTES "Lesions share blood and lymph node only. Cytokines in pM, antibodies in nM. " \
@@ -1071,6 +1156,7 @@ static int tme_observe(double t, const double *y, const double *p, double *out,
         .observe = tme_observe,                                              \
         .n_agents = ITS__COUNT(agent_bindings), .agents = agent_bindings,    \
         .n_shown = NSHOWN_SYS + (n) * NSHOWN_L, .shown = shown,              \
+        .history = &tme_history,                                             \
     }
 
 const its_model_def its__model_tme_variants[MAX_LESIONS] = {

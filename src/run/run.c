@@ -197,6 +197,7 @@ static its_status build_sim(its_scenario *sc, const its__plan *plan, its_sim **o
         return its__scenario_fail_at(sc, st, ITS__AT_RTOL, 0, its_sim_errmsg(sim));
     if (plan->has_atol && (st = its_sim_set_atol(sim, plan->atol)) != ITS_OK)
         return its__scenario_fail_at(sc, st, ITS__AT_ATOL, 0, its_sim_errmsg(sim));
+    (void)its_sim_set_history(sim, plan->history);
     if ((st = its_sim_set_method(sim, plan->method)) != ITS_OK)
         return its__scenario_fail_at(sc, st, ITS__AT_METHOD, 0, its_sim_errmsg(sim));
     if (plan->has_max_steps && (st = its_sim_set_max_steps(sim, plan->max_steps)) != ITS_OK)

@@ -204,6 +204,19 @@ static its_status resolve_simulate(its_scenario *sc, int final, its__plan *plan,
         if (st != ITS_OK)
             return st;
     }
+    plan->history = 1;
+    if (s[S_HISTORY].text) {
+        if (strcmp(s[S_HISTORY].text, "true") == 0 || strcmp(s[S_HISTORY].text, "yes") == 0)
+            plan->history = 1;
+        else if (strcmp(s[S_HISTORY].text, "false") == 0 || strcmp(s[S_HISTORY].text, "no") == 0)
+            plan->history = 0;
+        else
+            return its__sc_fail(sc, ITS_EPARSE, &s[S_HISTORY], "simulate.history",
+                        "expected true or false, got '%s'", s[S_HISTORY].text);
+        if (m->history == NULL && plan->history)
+            return its__sc_fail(sc, ITS_EPARSE, &s[S_HISTORY], "simulate.history",
+                        "model %s has no pre-treatment history", m->name);
+    }
     if (s[S_OUTPUT_EVERY].text) {
         st = its__sc_quantity(sc, &s[S_OUTPUT_EVERY], "simulate.output_every",
                       m->time_unit, &plan->dt);

@@ -119,6 +119,8 @@ typedef struct its__plan {
     its_method method;
     int has_max_steps;
     long max_steps;
+    int history;                    /* simulate.history: grow the baseline (1, the
+                                       default) or start from the initial values */
     double *grid;
     size_t n_grid;
     its__rule *rules;
@@ -544,9 +546,9 @@ static const struct {
 };
 
 enum { S_START, S_UNTIL, S_OUTPUT_EVERY, S_RTOL, S_ATOL, S_METHOD,
-       S_MAX_STEPS, S_N };
+       S_MAX_STEPS, S_HISTORY, S_N };
 static const char *const simulate_keys[S_N] = {
-    "start", "until", "output_every", "rtol", "atol", "method", "max_steps"};
+    "start", "until", "output_every", "rtol", "atol", "method", "max_steps", "history"};
 
 /* clinical: {assess_every: 8 weeks, confirm_after: 28 d, ...} (docs/clinical.md) */
 enum { C_ASSESS_EVERY, C_FIRST, C_CONFIRM, C_SD_MIN, C_MONITOR, C_ANC_LLN,

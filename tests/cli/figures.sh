@@ -114,7 +114,7 @@ check "time axes start t_pad before t_start" grep -q 'set xrange \[t_start - t_p
 check "t_pad > 0" grep -q '^t_pad = 0.012 \* (t_end - t_start)' z/tumour.gp
 
 # ---- a failed run is marked where it stopped (item 13) -------------------
-printf 'model: tme\nsimulate: {until: 30 d, max_steps: 5}\n' >fail.yaml
+printf 'model: tme\nsimulate: {until: 30 d, max_steps: 5, history: false}\n' >fail.yaml
 "$ITSIM" run fail.yaml -o fl >/dev/null 2>fl.err
 rc=$?
 check "solver failure: exit 1 (rc=$rc)" [ $rc -eq 1 ]
