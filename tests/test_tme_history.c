@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine.h"
 #include "itsim/itsim.h"
 #include "its_test.h"
 
@@ -122,6 +123,37 @@ out:
     its_sim_free(t);
 }
 
+/* A cache shared by two handles (a trial worker's, for the arms of one
+ * patient): the second reuses the first's baseline, and its year equals,
+ * bit for bit, that of a handle that grew its own (the structural pattern
+ * is probed again after a history, not kept from the seed state). */
+static void test_shared_cache(void)
+{
+    its__hist_cache *c = its__hist_cache_create();
+    its_sim *a = fresh(), *b = fresh(), *own = fresh();
+    double ya[NMAX], yb[NMAX], yo[NMAX];
+    its_stats sa, sb, so;
+    if (!its_test_true(c != NULL && a != NULL && b != NULL && own != NULL &&
+                           its__sim_use_hist_cache(a, c) == ITS_OK &&
+                           its__sim_use_hist_cache(b, c) == ITS_OK,
+                       "two handles share a cache"))
+        goto out;
+    its_sim_add_bolus(b, "il2", 1.0, 1e5); /* another arm: a dose */
+    its_sim_add_bolus(own, "il2", 1.0, 1e5);
+    if (its_test_true(run_year(a, ya, &sa) == 0 && run_year(b, yb, &sb) == 0 &&
+                          run_year(own, yo, &so) == 0,
+                      "the three years run"))
+        its_test_true(sa.history_steps > 0 && sb.history_steps == 0 && so.history_steps > 0 &&
+                          memcmp(yb, yo, M->n_states * sizeof *yb) == 0 && sb.steps == so.steps,
+                      "the second handle reused the baseline; its year equals the one grown "
+                      "alone, bit for bit (%ld steps)", sb.steps);
+out:
+    its_sim_free(a);
+    its_sim_free(b);
+    its_sim_free(own);
+    its__hist_cache_free(c);
+}
+
 /* Off: the initial values themselves; an empty lesion stays empty. */
 static void test_off_and_empty(void)
 {
@@ -201,6 +233,7 @@ int main(void)
         return its_test_done();
     test_baseline();
     test_reuse();
+    test_shared_cache();
     test_off_and_empty();
     test_eliminated();
     test_scenario_key();

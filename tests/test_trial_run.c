@@ -258,8 +258,8 @@ static void test_rows_kept_or_not(void)
             its_scenario *a = its__scenario_arm(t->sc, k);
             its_result *r0 = NULL, *r1 = NULL;
             its_clinical_summary c0, c1;
-            CHECK(its__run_patient(a, &d->ovr, 0, &r0) == ITS_OK);
-            CHECK(its__run_patient(a, &d->ovr, 1, &r1) == ITS_OK);
+            CHECK(its__run_patient(a, &d->ovr, 0, NULL, &r0) == ITS_OK);
+            CHECK(its__run_patient(a, &d->ovr, 1, NULL, &r1) == ITS_OK);
             CHECK(its_result_get_clinical(r0, &c0) == ITS_OK);
             CHECK(its_result_get_clinical(r1, &c1) == ITS_OK);
             deaths += c1.os_event;

@@ -784,6 +784,11 @@ void its__cv_new_run(its__cv *cv)
     (void)SUNLinSol_KLUReInit(cv->LS, cv->A, SM_NNZ_S(cv->A), SUNKLU_REINIT_PARTIAL);
 }
 
+void its__cv_reprobe(its__cv *cv)
+{
+    structure_full(cv);
+}
+
 void its__cv_set_dense_jacobian(its__cv *cv, int dense)
 {
     cv->sparse_dq = !dense && cv->fns.jac == NULL && cv->n >= SPARSE_MIN_N;

@@ -53,6 +53,12 @@ its_status its__cv_advance(its__cv *cv, double tout, double *t, double *y,
  * not stay coupled to the states it acts on. */
 void its__cv_new_run(its__cv *cv);
 
+/* Forget the structural pattern, so that the next Jacobian probes it again
+ * at the state it is formed at (after a pre-treatment history, whose probe
+ * state differs from a run's: a run then does not depend on whether its
+ * handle grew the history or reused one). */
+void its__cv_reprobe(its__cv *cv);
+
 /* Difference-quotient Jacobians of models without an analytic one and
  * with at least 32 states are formed by column groups over the model's
  * structural pattern (found once per handle, at the first Jacobian, by

@@ -32,6 +32,22 @@ void its__sim_set_dense_jacobian(its_sim *sim, int dense);
  * change. For tests and benchmarks. */
 void its__sim_set_resume(its_sim *sim, int on);
 
+/* A place to keep a grown pre-treatment baseline (docs/engine.md,
+ * "Pre-treatment history") that several handles share: runs of different
+ * handles with the same model, parameters, targets, tolerances, floors and
+ * method then grow it once (e.g. the arms of one trial patient, run one
+ * after another by one thread). Not thread-safe: one per thread. create
+ * returns NULL when out of memory; free accepts NULL. */
+typedef struct its__hist_cache its__hist_cache;
+its__hist_cache *its__hist_cache_create(void);
+void its__hist_cache_free(its__hist_cache *c);
+
+/* Use c (not owned; must outlive the handle's runs) instead of the handle's
+ * own store; NULL goes back to the own. Sizes c for the model (the only
+ * allocation). ITS_OK (also for a model without a history), ITS_EINVAL for
+ * a NULL handle, ITS_ENOMEM. */
+its_status its__sim_use_hist_cache(its_sim *sim, its__hist_cache *c);
+
 /* The handle's CVODE adapter (engine/cvode_adapter.h), for white-box tests
  * of the structural pattern. */
 struct its__cv *its__sim_cv(its_sim *sim);

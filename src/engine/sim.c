@@ -45,6 +45,24 @@ enum { CHG_STATE = 1, CHG_RHS = 2, CHG_COLD = 4 };
 #define ITS__DEFAULT_ATOL 1e-10
 #define ITS__DEFAULT_MXSTEP 100000L
 
+/* A grown baseline and what it was grown from (the key), to reuse it while
+ * a run would start from the same (engine/engine.h). */
+struct its__hist_cache {
+    size_t n, np;      /* room of the arrays below */
+    int valid;         /* y belongs to the key */
+    const its_model_def *m;
+    double *y;         /* the baseline state (n) */
+    double *p;         /* key: parameters (np) */
+    double *y0;        /* key: initial values, the targets (n) */
+    double *atol;      /* key: absolute tolerances (n) */
+    double *floor;     /* key: extinction floors (n) */
+    double rtol;
+    int method, nonneg;
+    long max_steps;
+    long steps;        /* solver steps of the history grown */
+    double duration;
+};
+
 struct its_sim {
     const its_model_def *m;
     size_t n, np, ni;
@@ -87,20 +105,11 @@ struct its_sim {
     double t_fail;     /* where CVODE gave up in the last run (NaN: it did not) */
     its_dose_gate_fn gate;
     void *gate_user;
-    /* pre-treatment history (its_history_def): the grown baseline and the
-     * inputs it was grown from, to reuse it while they stay the same */
+    /* pre-treatment history (its_history_def) */
     int hist_on;       /* its_sim_set_history */
-    int hist_valid;    /* y_hist belongs to the key below */
-    double *y_hist;    /* the baseline state (n) */
-    double *hist_p;    /* key: parameters (np) */
-    double *hist_y0;   /* key: initial values, the targets (n) */
-    double *hist_atol; /* key: absolute tolerances (n) */
-    double *hist_floor;/* key: extinction floors (n) */
-    double hist_rtol;
-    int hist_method, hist_nonneg;
-    long hist_max_steps;
-    long hist_steps;   /* solver steps of the last history grown */
-    double hist_duration;
+    its__hist_cache *hist;     /* where the grown baseline is kept: hist_own,
+                                  or a caller's (its__sim_use_hist_cache) */
+    its__hist_cache *hist_own; /* the handle's own (models with a history) */
     char errmsg[512];
 };
 
@@ -212,6 +221,60 @@ static its_status recreate_solver(its_sim *s)
 
 static its_status restore_defaults(its_sim *s);
 
+/* Room in c for a model of n states and np parameters (grows, never
+ * shrinks; an invalidated entry when it grows). */
+static void hist_cache_release(its__hist_cache *c)
+{
+    its__free(c->y);
+    its__free(c->p);
+    its__free(c->y0);
+    its__free(c->atol);
+    its__free(c->floor);
+    memset(c, 0, sizeof *c);
+}
+
+static its_status hist_cache_fit(its__hist_cache *c, size_t n, size_t np)
+{
+    if (c->n >= n && c->np >= np)
+        return ITS_OK;
+    hist_cache_release(c);
+    c->y = its__calloc(n, sizeof *c->y);
+    c->p = its__calloc(np + 1, sizeof *c->p);
+    c->y0 = its__calloc(n, sizeof *c->y0);
+    c->atol = its__calloc(n, sizeof *c->atol);
+    c->floor = its__calloc(n, sizeof *c->floor);
+    if (!c->y || !c->p || !c->y0 || !c->atol || !c->floor)
+        return ITS_ENOMEM;
+    c->n = n;
+    c->np = np;
+    return ITS_OK;
+}
+
+its__hist_cache *its__hist_cache_create(void)
+{
+    return its__calloc(1, sizeof(its__hist_cache));
+}
+
+void its__hist_cache_free(its__hist_cache *c)
+{
+    if (c == NULL)
+        return;
+    hist_cache_release(c);
+    its__free(c);
+}
+
+its_status its__sim_use_hist_cache(its_sim *s, its__hist_cache *c)
+{
+    if (s == NULL)
+        return ITS_EINVAL;
+    if (s->m->history == NULL)
+        return ITS_OK;
+    if (c != NULL && hist_cache_fit(c, s->n, s->np) != ITS_OK)
+        return set_error(s, ITS_ENOMEM, "out of memory for the history cache");
+    s->hist = c != NULL ? c : s->hist_own;
+    return ITS_OK;
+}
+
 /* Every array of the handle, allocated at creation (never during a run). */
 static its_status alloc_arrays(its_sim *s)
 {
@@ -234,13 +297,10 @@ static its_status alloc_arrays(its_sim *s)
     s->root_state = its__calloc(s->n + s->ni, sizeof *s->root_state);
     s->rootsfound = its__calloc(s->n, sizeof *s->rootsfound);
     if (s->m->history != NULL) {
-        s->y_hist = its__calloc(s->n, sizeof *s->y_hist);
-        s->hist_p = its__calloc(s->np + 1, sizeof *s->hist_p);
-        s->hist_y0 = its__calloc(s->n, sizeof *s->hist_y0);
-        s->hist_atol = its__calloc(s->n, sizeof *s->hist_atol);
-        s->hist_floor = its__calloc(s->n, sizeof *s->hist_floor);
-        if (!s->y_hist || !s->hist_p || !s->hist_y0 || !s->hist_atol || !s->hist_floor)
+        s->hist_own = its__calloc(1, sizeof *s->hist_own);
+        if (s->hist_own == NULL || hist_cache_fit(s->hist_own, s->n, s->np) != ITS_OK)
             return ITS_ENOMEM;
+        s->hist = s->hist_own;
     }
     if (!s->p || !s->p_prev || !s->y0 || !s->y0_set || !s->y0_par || !s->y || !s->yfinal || !s->yclip ||
         !s->atol || !s->atol_user || !s->floor || !s->rate || !s->active || !s->vol_param ||
@@ -368,11 +428,7 @@ void its_sim_free(its_sim *s)
     its__free(s->rel_on);
     its__free(s->active);
     its__free(s->vol_param);
-    its__free(s->y_hist);
-    its__free(s->hist_p);
-    its__free(s->hist_y0);
-    its__free(s->hist_atol);
-    its__free(s->hist_floor);
+    its__hist_cache_free(s->hist_own);
     its__free(s);
 }
 
@@ -1004,29 +1060,35 @@ its_status its_sim_set_history(its_sim *s, int on)
     return ITS_OK;
 }
 
-/* Whether the grown baseline in y_hist was grown from what a run would
- * start with now (parameters, targets, tolerances, floors, method). */
+/* Whether the cache holds a baseline grown from what a run would start
+ * with now (model, parameters, targets, tolerances, floors, method). */
 static int history_current(const its_sim *s)
 {
-    return s->hist_valid && s->hist_rtol == s->rtol && s->hist_method == (int)s->method &&
-           s->hist_nonneg == s->nonneg && s->hist_max_steps == s->max_steps &&
-           memcmp(s->hist_p, s->p, s->np * sizeof *s->p) == 0 &&
-           memcmp(s->hist_y0, s->y0, s->n * sizeof *s->y0) == 0 &&
-           memcmp(s->hist_atol, s->atol, s->n * sizeof *s->atol) == 0 &&
-           memcmp(s->hist_floor, s->floor, s->n * sizeof *s->floor) == 0;
+    const its__hist_cache *c = s->hist;
+    return c->valid && c->m == s->m && c->rtol == s->rtol && c->method == (int)s->method &&
+           c->nonneg == s->nonneg && c->max_steps == s->max_steps &&
+           memcmp(c->p, s->p, s->np * sizeof *s->p) == 0 &&
+           memcmp(c->y0, s->y0, s->n * sizeof *s->y0) == 0 &&
+           memcmp(c->atol, s->atol, s->n * sizeof *s->atol) == 0 &&
+           memcmp(c->floor, s->floor, s->n * sizeof *s->floor) == 0;
 }
 
-static void history_keep_key(its_sim *s)
+static void history_keep(its_sim *s, long steps, double duration)
 {
-    memcpy(s->hist_p, s->p, s->np * sizeof *s->p);
-    memcpy(s->hist_y0, s->y0, s->n * sizeof *s->y0);
-    memcpy(s->hist_atol, s->atol, s->n * sizeof *s->atol);
-    memcpy(s->hist_floor, s->floor, s->n * sizeof *s->floor);
-    s->hist_rtol = s->rtol;
-    s->hist_method = (int)s->method;
-    s->hist_nonneg = s->nonneg;
-    s->hist_max_steps = s->max_steps;
-    s->hist_valid = 1;
+    its__hist_cache *c = s->hist;
+    memcpy(c->y, s->y, s->n * sizeof *s->y);
+    memcpy(c->p, s->p, s->np * sizeof *s->p);
+    memcpy(c->y0, s->y0, s->n * sizeof *s->y0);
+    memcpy(c->atol, s->atol, s->n * sizeof *s->atol);
+    memcpy(c->floor, s->floor, s->n * sizeof *s->floor);
+    c->m = s->m;
+    c->rtol = s->rtol;
+    c->method = (int)s->method;
+    c->nonneg = s->nonneg;
+    c->max_steps = s->max_steps;
+    c->steps = steps;
+    c->duration = duration;
+    c->valid = 1;
 }
 
 static its_status history_refused(its_sim *s, const char *what)
@@ -1036,7 +1098,7 @@ static its_status history_refused(its_sim *s, const char *what)
                      what, why != NULL ? ": " : "", why != NULL ? why : "");
 }
 
-/* Grow the baseline into y_hist: seed, integrate untreated (no dose, every
+/* Grow the baseline into the cache: seed, integrate untreated (no dose, every
  * rate 0) until done or max_duration, finish. The history's solver work is
  * kept apart from the run's statistics (history_steps). */
 static its_status grow_history(its_sim *s)
@@ -1047,7 +1109,8 @@ static its_status grow_history(its_sim *s)
     its_status st = ITS_OK;
     double t = 0.0;
     int rc;
-    s->hist_valid = 0;
+    long steps;
+    s->hist->valid = 0;
     memset(&s->stats, 0, sizeof s->stats);
     memcpy(s->y, s->y0, s->n * sizeof *s->y);
     if (h->seed(s->p, s->y0, s->y, s->m->data) < 0)
@@ -1069,8 +1132,7 @@ static its_status grow_history(its_sim *s)
     if (st == ITS_OK && h->finish(s->p, s->y0, s->y, s->m->data) < 0)
         st = history_refused(s, "the state reached cannot be brought to the baseline");
     end_segment(s);
-    s->hist_steps = s->stats.steps;
-    s->hist_duration = t;
+    steps = s->stats.steps;
     s->stats = run_stats;
     s->t_fail = (double)NAN;
     s->clip = 0;
@@ -1078,9 +1140,8 @@ static its_status grow_history(its_sim *s)
         return st;
     if (s->nonneg)
         clamp_nonnegative(s);
-    memcpy(s->y_hist, s->y, s->n * sizeof *s->y);
-    history_keep_key(s);
-    s->stats.history_steps = s->hist_steps;
+    history_keep(s, steps, t);
+    s->stats.history_steps = steps;
     return ITS_OK;
 }
 
@@ -1101,11 +1162,12 @@ static its_status start_state(its_sim *s)
     if (!history_current(s)) {
         st = grow_history(s);
         its__cv_new_run(s->cv);
+        its__cv_reprobe(s->cv);
         s->chg = CHG_COLD;
     }
     if (st == ITS_OK) {
-        memcpy(s->y, s->y_hist, s->n * sizeof *s->y);
-        s->stats.history_duration = s->hist_duration;
+        memcpy(s->y, s->hist->y, s->n * sizeof *s->y);
+        s->stats.history_duration = s->hist->duration;
     }
     return st;
 }

@@ -304,7 +304,8 @@ static its_status finish_run(its_result *res, its_sim *sim, const run_state *rs,
 /* Resolve, build, run (keep: store the rows). *out receives the result
  * when the simulation ran (ITS_OK or its failure); every other outcome
  * frees it on the one path at the end. */
-static its_status run_scenario(its_scenario *sc, int keep, its_result **out)
+static its_status run_scenario(its_scenario *sc, int keep, its__hist_cache *hc,
+                               its_result **out)
 {
     its_result *res;
     its_sim *sim = NULL;
@@ -328,6 +329,8 @@ static its_status run_scenario(its_scenario *sc, int keep, its_result **out)
         st = its__scenario_plan(sc, &res->plan);
     if (st == ITS_OK)
         st = build_sim(sc, &res->plan, &sim);
+    if (st == ITS_OK && hc != NULL)
+        st = its__sim_use_hist_cache(sim, hc);
     if (st == ITS_OK && (st = prepare_run(res, sim, &rs)) != ITS_OK && st != ITS_ENOMEM)
         its__fmt(err, ITS__ERRLEN, "%s: clinical: settings out of range for the read-outs: %s",
                  res->plan.source, res->message);
@@ -366,7 +369,7 @@ its_status its_scenario_run(its_scenario *sc, its_result **out)
                  "(itsim run does)", its__scenario_name(sc), its_scenario_arm_count(sc));
         return ITS_EINVAL;
     }
-    return run_scenario(sc, 1, out);
+    return run_scenario(sc, 1, NULL, out);
 }
 
 its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char *err)
@@ -383,7 +386,7 @@ its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char
         its__fmt(err, ITS__ERRLEN, "%s", its_strerror(ITS_ENOMEM));
         return ITS_ENOMEM;
     }
-    st = run_scenario(local, 1, out);
+    st = run_scenario(local, 1, NULL, out);
     if (st != ITS_OK)
         its__fmt(err, ITS__ERRLEN, "arm '%s': %s", its_scenario_arm_name(sc, i),
                  its_scenario_errmsg(local));
@@ -410,7 +413,7 @@ its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char
 }
 
 its_status its__run_patient(its_scenario *copy, const its__patient_ovr *ov, int keep_rows,
-                            its_result **out)
+                            its__hist_cache *hc, its_result **out)
 {
     if (out)
         *out = NULL;
@@ -418,7 +421,7 @@ its_status its__run_patient(its_scenario *copy, const its__patient_ovr *ov, int 
         return ITS_EINVAL;
     its__scenario_set_patient(copy, ov);
     {
-        its_status st = run_scenario(copy, keep_rows, out);
+        its_status st = run_scenario(copy, keep_rows, hc, out);
         its__scenario_set_patient(copy, NULL);
         return st;
     }

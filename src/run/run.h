@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include "engine/engine.h"
 #include "scenario/scenario.h"
 #include "itsim/run.h"
 #include "itsim/survival.h"
@@ -68,9 +69,10 @@ its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char
  * (NULL: the file's patient); keep_rows 0 stores no rows (the clinical
  * read-outs, the final state and the statistics are kept). Statuses and
  * *out as its_scenario_run; the message is in its_scenario_errmsg(copy).
- * The override is not kept on the copy. */
+ * The override is not kept on the copy. hc (may be NULL) keeps the grown
+ * pre-treatment baseline between runs of the same patient (engine/engine.h). */
 its_status its__run_patient(its_scenario *copy, const its__patient_ovr *ov, int keep_rows,
-                            its_result **out);
+                            its__hist_cache *hc, its_result **out);
 
 /* clinical_run.c: the run grid with monitoring and assessment times
  * merged into the output grid (flags: ITS__ROW_OUTPUT, _MONITOR, _ASSESS),

@@ -46,6 +46,8 @@ struct its__trial_worker {
     int series;               /* keep the output rows: per-patient time series */
     long drawn_patient;       /* what d holds: patient (-1: nothing) and attempt */
     uint32_t drawn_attempt;
+    its__hist_cache *hist;    /* the current patient's grown baseline, shared by
+                                 the plausibility run and the arms */
 };
 
 static void slot_free(slot *s, size_t n_arms)
@@ -86,6 +88,7 @@ void its__trial_worker_free(its__trial_worker *w)
     its__free(w->slots);
     its__free(w->recs);
     its__free(w->obs);
+    its__hist_cache_free(w->hist);
     its__free(w);
 }
 
@@ -131,7 +134,9 @@ its_status its__trial_worker_create(const its_trial *t, size_t batch, its__trial
     w->arm = its__calloc(w->n_arms + 1, sizeof *w->arm);
     w->slots = its__calloc(batch, sizeof *w->slots);
     w->recs = its__calloc(batch, sizeof *w->recs);
-    if (!w->arm || !w->slots || !w->recs || its__patient_draw_create(t, &w->d) != ITS_OK ||
+    w->hist = its__hist_cache_create();
+    if (!w->arm || !w->slots || !w->recs || !w->hist ||
+        its__patient_draw_create(t, &w->d) != ITS_OK ||
         !(w->untreated = its__scenario_untreated(t->sc)))
         goto nomem;
     if (t->plaus.window > 0.0 && its_scenario_set_until(w->untreated, t->plaus.window) != ITS_OK)
@@ -214,7 +219,7 @@ static its_status doubling_time(its__trial_worker *w, double *td, char *why, siz
 {
     its_result *res = NULL;
     its_clinical_summary cs;
-    its_status st = its__run_patient(w->untreated, &w->d->ovr, 0, &res);
+    its_status st = its__run_patient(w->untreated, &w->d->ovr, 0, w->hist, &res);
     double b0, b1;
     *td = NAN;
     if (st == ITS_ENOMEM)
@@ -495,7 +500,7 @@ static its_status run_patient(its__trial_worker *w, long patient, uint32_t attem
         memset(&s->out[n], 0, sizeof s->out[n]);
         s->out[n].patient = patient;
         s->out[n].arm = k;
-        rs = its__run_patient(w->arm[k], &w->d->ovr, w->series, &res);
+        rs = its__run_patient(w->arm[k], &w->d->ovr, w->series, w->hist, &res);
         if (rs == ITS_ENOMEM) {
             its_result_free(res);
             return rs;
