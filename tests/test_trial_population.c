@@ -201,7 +201,7 @@ static void test_errors(void)
         {HEAD "    tmb: {dist: fixed, value: 1}\n    tmb: {dist: fixed, value: 2}\n", ITS_EPARSE,
          "trial.yaml:4:5: population.parameters.tmb: duplicate"},
         {HEAD "    tmb: {dist: fixed, value: 1}\n  shape: 1\n", ITS_EPARSE,
-         "trial.yaml:4:3: population.shape: unknown key (expected one of: parameters, correlations, covariates, lesions)"},
+         "trial.yaml:4:3: population.shape: unknown key (expected one of: parameters, correlations, covariates, lesions, sampling)"},
         {THREE "    names: [tmb, lambda1, K_pd1]\n"
                "    matrix: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]\n", ITS_ERANGE,
          "trial.yaml:8:13: population.correlations.matrix: correlation matrix: not positive definite"},
@@ -285,8 +285,101 @@ static void test_nomem(void)
     its_test_true(ok && n > 1, "each of %ld allocations failing gives ITS_ENOMEM", n - 1);
 }
 
+/* its__rng_permute is a bijection of [0, n) for sizes around the powers of
+ * 4 its Feistel network works on, different per stream, and the same when
+ * asked again. */
+static void test_permute(void)
+{
+    static const uint64_t sizes[] = {1, 2, 3, 4, 5, 7, 16, 17, 64, 65, 1000, 1024, 1025, 4097};
+    its__rng_key k = {2026, 0, ITS__RNG_LHS, 0}, k2 = {2026, 0, ITS__RNG_LHS, 1};
+    unsigned char seen[4097];
+    size_t s, moved = 0, differ = 0;
+    int ok = 1;
+    for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        uint64_t n = sizes[s], i;
+        memset(seen, 0, sizeof seen);
+        for (i = 0; i < n; i++) {
+            uint64_t j = its__rng_permute(&k, i, n);
+            ok &= j < n && !seen[j] && j == its__rng_permute(&k, i, n);
+            if (j < n)
+                seen[j] = 1;
+            moved += j != i;
+            differ += j != its__rng_permute(&k2, i, n);
+        }
+    }
+    its_test_true(ok, "its__rng_permute: a bijection of [0, n) for 14 sizes from 1 to 4097");
+    its_test_true(moved > 6000 && differ > 6000,
+                  "positions move (%zu of 7416) and depend on the stream (%zu)", moved, differ);
+}
+
+/* Latin-hypercube sampling: each of N patients draws every parameter in its
+ * own one of N equiprobable strata, so the strata are covered exactly once
+ * and the mean of a uniform lies within 0.5/N of its expectation (each
+ * stratum contributes a value in [k/N, (k+1)/N)). */
+static void test_lhs(void)
+{
+    static const char text[] =
+        "population:\n"
+        "  sampling: latin_hypercube\n"
+        "  parameters:\n"
+        "    f_dc0:    {dist: uniform, low: 0, high: 1}\n"
+        "    rho:      {dist: loguniform, low: 1e8 cell/mL, high: 1e10 cell/mL}\n"
+        "    tmb:      {dist: lognormal, median: 10, gsd: 2.5}\n";
+    const its_model_def *m = its_model_find("tme");
+    its__population *pop = NULL;
+    char msg[1024];
+    enum { N = 500 };
+    static unsigned char cov_u[N], cov_r[N];
+    double *p = malloc(m->n_params * sizeof *p), d[3], mean = 0.0;
+    size_t iu, ir, j;
+    int ok = 1, once = 1;
+    if (!its_test_true(p != NULL && load(text, &pop, msg, sizeof msg) == ITS_OK,
+                       "a latin_hypercube population loads (%s)", msg)) {
+        free(p);
+        return;
+    }
+    iu = find(pop, "f_dc0");
+    ir = find(pop, "rho");
+    its__population_set_patients(pop, N);
+    memset(cov_u, 0, sizeof cov_u);
+    memset(cov_r, 0, sizeof cov_r);
+    for (j = 0; j < N; j++) {
+        size_t su, sr;
+        ok &= its__population_draw(pop, 77, j, 0, p, d, msg, sizeof msg) == ITS_OK;
+        su = (size_t)floor(d[iu] * N);
+        /* rho: log-uniform over two decades, stratum of log10(rho/1e8)/2 */
+        sr = (size_t)floor(log10(d[ir] / 1e8) / 2.0 * N);
+        once &= su < N && sr < N && !cov_u[su] && !cov_r[sr];
+        if (su < N)
+            cov_u[su] = 1;
+        if (sr < N)
+            cov_r[sr] = 1;
+        mean += d[iu] / N;
+    }
+    its_test_true(ok && once, "%d patients: every stratum of a uniform and a log-uniform "
+                  "parameter drawn exactly once", N);
+    its_test_true(fabs(mean - 0.5) <= 0.5 / N, "LHS mean of U(0,1) %.6f within 0.5/N of 0.5",
+                  mean);
+    its__population_free(pop);
+    pop = NULL;
+    its_test_true(load("population:\n  sampling: sobol\n  parameters:\n"
+                       "    tmb: {dist: uniform, low: 1, high: 2}\n", &pop, msg, sizeof msg) ==
+                          ITS_EPARSE && strstr(msg, "trial.yaml:2:13: population.sampling"),
+                  "unknown sampling refused (%s)", msg);
+    its_test_true(load("population:\n  sampling: latin_hypercube\n  parameters:\n"
+                       "    tmb: {dist: uniform, low: 1, high: 2}\n"
+                       "    lambda1: {dist: uniform, low: 0.01 1/d, high: 0.02 1/d}\n"
+                       "  correlations:\n    names: [tmb, lambda1]\n"
+                       "    matrix: [[1, 0.5], [0.5, 1]]\n", &pop, msg, sizeof msg) ==
+                          ITS_EPARSE && strstr(msg, "independent"),
+                  "latin_hypercube with correlations refused (%s)", msg);
+    free(p);
+}
+
 int main(void)
 {
+    test_permute();
+    test_lhs();
     test_example();
     test_statistics();
     test_units();

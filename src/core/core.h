@@ -122,7 +122,8 @@ typedef enum its__rng_purpose {
     ITS__RNG_PARAMETERS = 1, /* a patient's parameter draws (marginals, copula) */
     ITS__RNG_COVARIATES = 2, /* weight, height, sex, age */
     ITS__RNG_LESIONS = 3,    /* number of lesions, sites, sizes, lesion multipliers */
-    ITS__RNG_ALLOCATION = 4  /* allocation of a patient to an arm */
+    ITS__RNG_ALLOCATION = 4, /* allocation of a patient to an arm */
+    ITS__RNG_LHS = 5         /* Latin-hypercube strata (its__rng_permute) */
 } its__rng_purpose;
 
 /* The smallest and largest uniform its__rng_u01 returns. */
@@ -148,6 +149,13 @@ double its__rng_u01(const its__rng_key *key, uint64_t index);
 /* u[i] = its__rng_u01(key, first + i) for i < n, one Philox block per four
  * numbers. */
 void its__rng_fill_u01(const its__rng_key *key, uint64_t first, size_t n, double *u);
+/* Position of i (< n) in a random permutation of 0..n-1 keyed by key: a
+ * bijection of [0, n), computed alone in O(1) expected time (a 6-round
+ * Feistel network on the smallest even number of bits covering n, whose
+ * round functions are the key's words, walked until it lands below n), so
+ * that Latin-hypercube strata need no table and no order. n >= 1 and
+ * n <= 2^40; i >= n returns i. */
+uint64_t its__rng_permute(const its__rng_key *key, uint64_t i, uint64_t n);
 
 /* ---- distributions (src/core/dist.c; GSL's inverse CDFs through
  * core/gsl_adapter.h) --------------------------------------------------------

@@ -41,3 +41,27 @@ void its__rng_fill_u01(const its__rng_key *key, uint64_t first, size_t n, double
             u[i] = its__rng_u01_of_word(r.v[lane]);
     }
 }
+
+#define ITS__FEISTEL_ROUNDS 6
+
+uint64_t its__rng_permute(const its__rng_key *key, uint64_t i, uint64_t n)
+{
+    unsigned half = 1, r;
+    uint64_t mask, x = i;
+    if (n < 2 || i >= n || n > ((uint64_t)1 << 40))
+        return i;
+    while (((uint64_t)1 << (2 * half)) < n)
+        half++;
+    mask = ((uint64_t)1 << half) - 1;
+    do { /* cycle-walking: a bijection of [0, 4^half) restricted to [0, n) */
+        uint64_t lo = x & mask, hi = x >> half;
+        for (r = 0; r < ITS__FEISTEL_ROUNDS; r++) {
+            uint64_t f = its__rng_word(key, ((uint64_t)r << 40) | lo) & mask;
+            uint64_t t = lo;
+            lo = hi ^ f;
+            hi = t;
+        }
+        x = (hi << half) | lo;
+    } while (x >= n);
+    return x;
+}

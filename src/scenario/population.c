@@ -20,6 +20,8 @@ struct its__population {
     its__dist *dist;   /* their distributions, in draw order (owned) */
     size_t n_corr;     /* the first n_corr are correlated through cop */
     its__copula *cop;  /* NULL when n_corr is 0 */
+    int lhs;           /* sampling: latin_hypercube */
+    uint64_t lhs_n;    /* its strata: the trial's patients (its__population_set_patients) */
 };
 
 /* ---- messages ------------------------------------------------------------- */
@@ -420,16 +422,37 @@ static its_status two_keys(const its__yctx *c, int node, const char *key, const 
 }
 
 its_status its__population_keys(const its__yctx *c, int node, int *params, int *corrs,
-                                int *covariates, int *lesions)
+                                int *covariates, int *lesions, int *sampling)
 {
-    static const char *const keys[] = {"parameters", "correlations", "covariates", "lesions"};
-    int at[4];
-    its_status st = its__yc_keys(c, node, "population", keys, 4, at);
+    static const char *const keys[] = {"parameters", "correlations", "covariates", "lesions",
+                                       "sampling"};
+    int at[5];
+    its_status st = its__yc_keys(c, node, "population", keys, 5, at);
     *params = at[0];
     *corrs = at[1];
     *covariates = at[2];
     *lesions = at[3];
+    *sampling = at[4];
     return st;
+}
+
+/* sampling: random (independent draws, the default) or latin_hypercube. */
+static its_status read_sampling(const its__yctx *c, int node, int corrs, its__population *pop)
+{
+    its_status st = ITS_OK;
+    const char *v = its__yc_text(c, node, "population.sampling", &st);
+    if (!v)
+        return st;
+    if (strcmp(v, "latin_hypercube") == 0)
+        pop->lhs = 1;
+    else if (strcmp(v, "random") != 0)
+        return its__yc_fail(c, ITS_EPARSE, node, "population.sampling",
+                            "unknown sampling '%s' (expected random or latin_hypercube)", v);
+    if (pop->lhs && corrs)
+        return its__yc_fail(c, ITS_EPARSE, node, "population.sampling",
+                            "latin_hypercube sampling takes independent parameters: remove "
+                            "population.correlations or sample at random");
+    return ITS_OK;
 }
 
 /* parameters: {NAME: {dist: ...}, ...} into pop->param / pop->dist in file
@@ -566,10 +589,12 @@ static its_status reorder(const its__yctx *c, its__population *pop, const int *o
 /* The top of the section: parameters (required) and correlations. */
 static its_status read_section(const its__yctx *c, int node, its__population *pop)
 {
-    int params = 0, corrs = 0, cov = 0, les = 0, *order;
+    int params = 0, corrs = 0, cov = 0, les = 0, samp = 0, *order;
     size_t i;
-    its_status st = its__population_keys(c, node, &params, &corrs, &cov, &les);
+    its_status st = its__population_keys(c, node, &params, &corrs, &cov, &les, &samp);
     if (st != ITS_OK)
+        return st;
+    if (samp && (st = read_sampling(c, samp, corrs, pop)) != ITS_OK)
         return st;
     if (!params && !cov && !les)
         return its__yc_fail(c, ITS_EPARSE, node, "population", "missing key 'parameters'");
@@ -617,6 +642,12 @@ its_status its__population_read(const its__ydoc *doc, int node, const its_model_
     return ITS_OK;
 }
 
+void its__population_set_patients(its__population *pop, uint64_t n)
+{
+    if (pop)
+        pop->lhs_n = n;
+}
+
 size_t its__population_size(const its__population *pop)
 {
     return pop ? pop->n : 0;
@@ -657,8 +688,16 @@ its_status its__population_draw(const its__population *pop, uint64_t seed, uint6
     key.stream = attempt;
     if (pop->n_corr)
         its__copula_draw(pop->cop, pop->dist, &key, 0, drawn, NULL);
-    for (i = pop->n_corr; i < pop->n; i++)
-        drawn[i] = its__dist_quantile(&pop->dist[i], its__rng_u01(&key, i));
+    for (i = pop->n_corr; i < pop->n; i++) {
+        double u = its__rng_u01(&key, i);
+        if (pop->lhs && pop->lhs_n > 1 && patient < pop->lhs_n) {
+            /* the patient's stratum of parameter i, then u within it */
+            its__rng_key perm = {seed, 0, ITS__RNG_LHS, (uint32_t)i};
+            u = ((double)its__rng_permute(&perm, patient, pop->lhs_n) + u) /
+                (double)pop->lhs_n;
+        }
+        drawn[i] = its__dist_quantile(&pop->dist[i], u);
+    }
     for (i = 0; i < pop->n; i++) {
         size_t pi = (size_t)pop->param[i];
         why[0] = '\0';

@@ -281,6 +281,13 @@ void its__population_free(its__population *pop);
  * draw order (the correlated ones first, in the order of
  * correlations.names, then the others in file order), -1 out of range. */
 size_t its__population_size(const its__population *pop);
+/* The number of patients a Latin-hypercube population (sampling:
+ * latin_hypercube) divides each parameter's range among: patient j
+ * (< n) draws parameter i in stratum its__rng_permute(j) of n (key: seed,
+ * purpose ITS__RNG_LHS, stream i), at the quantile of a uniform within it.
+ * Patients at or beyond n, and every patient of a random population, draw
+ * independently. Set by the trial (trial.patients, --patients). */
+void its__population_set_patients(its__population *pop, uint64_t n);
 /* The distribution of the i-th parameter in draw order (borrowed), NULL out
  * of range. */
 const its__dist *its__population_dist(const its__population *pop, size_t i);
@@ -685,10 +692,10 @@ const char *its__yc_pair(const its__yctx *c, int node, size_t i, const char *key
 its_status its__yc_keys(const its__yctx *c, int node, const char *key, const char *const *names,
                         int n, int *at);
 /* The keys of a `population:` mapping at node: the value nodes of
- * parameters, correlations, covariates and lesions (0: absent); unknown
- * or duplicate keys refused (ITS_EPARSE). */
+ * parameters, correlations, covariates, lesions and sampling (0: absent);
+ * unknown or duplicate keys refused (ITS_EPARSE). */
 its_status its__population_keys(const its__yctx *c, int node, int *params, int *corrs,
-                                int *covariates, int *lesions);
+                                int *covariates, int *lesions, int *sampling);
 /* The distribution at node ({dist: KIND, ...}, docs/trial.md "Population")
  * for a quantity in unit (population.c); key names it in messages. */
 its_status its__yc_dist(const its__yctx *c, int node, const char *key, const char *unit,

@@ -605,7 +605,7 @@ static its_status load_scenario(its_trial *t, const its__ydoc *doc, const its__l
 /* The population's extra sections and what the draws need of the file. */
 static its_status load_draws(its_trial *t, const its__yctx *c, int popnode)
 {
-    int params, corrs, cov = 0, les = 0;
+    int params, corrs, cov = 0, les = 0, samp = 0;
     draw_spec *ds = its__calloc(1, sizeof *ds);
     its__plan plan;
     its_status st;
@@ -613,7 +613,7 @@ static its_status load_draws(its_trial *t, const its__yctx *c, int popnode)
         return its__yc_nomem(c);
     t->draw_spec = ds;
     ds->rho_draw = -1;
-    if (popnode && (st = its__population_keys(c, popnode, &params, &corrs, &cov, &les)))
+    if (popnode && (st = its__population_keys(c, popnode, &params, &corrs, &cov, &les, &samp)))
         return st;
     if ((cov && (st = read_covariates(c, cov, ds)) != ITS_OK) ||
         (les && (st = read_lesions(c, les, ds)) != ITS_OK) ||
@@ -648,6 +648,7 @@ static its_status load_sections(its_trial *t, const its__ydoc *doc, const its__l
     if (sec[1] && (st = its__population_read(doc, sec[1], t->model, t->name, &t->pop, msg,
                                              msglen)) != ITS_OK)
         return st;
+    its__population_set_patients(t->pop, (uint64_t)t->spec->patients);
     if (t->spec->n_strata && !(t->strata_index = its__calloc(t->spec->n_strata,
                                                             sizeof *t->strata_index)))
         return its__yc_nomem(&c);
@@ -978,6 +979,7 @@ its_status its_trial_set_patients(its_trial *t, long patients)
         return ITS_ERANGE;
     }
     t->spec->patients = patients;
+    its__population_set_patients(t->pop, (uint64_t)patients);
     t->err[0] = '\0';
     return ITS_OK;
 }
