@@ -34,7 +34,9 @@ static int sidx(const char *name)
 
 /* What a run records on its grid. */
 typedef struct trace {
-    double alc0, nk0;           /* counts at t = 0 (1e9/L) */
+    double t0;                  /* start of the arm (d); windows below are from it */
+    int seen0;
+    double alc0, nk0;           /* counts at t0 (1e9/L) */
     double alc_min_dosing;      /* lowest ALC in days 0.5-4 (1e9/L) */
     double alc_max_after;       /* highest ALC in days 4.5-9 */
     double nk_max;              /* highest circulating NK count (1e9/L) */
@@ -56,13 +58,16 @@ static int observe(double t, const double *y, size_t n, its_row_kind k, void *ud
     (void)k;
     if (M->n_observables > 64 || M->observe(t, y, P, out, M->data) != 0 || ialc < 0 || ink < 0)
         return -1;
-    if (t == 0.0) {
+    if (t < r->t0)
+        return 0;
+    if (!r->seen0) {
+        r->seen0 = 1;
         r->alc0 = out[ialc];
         r->nk0 = out[ink];
     }
-    if (t >= 0.5 && t <= 4.0 && out[ialc] < r->alc_min_dosing)
+    if (t - r->t0 >= 0.5 && t - r->t0 <= 4.0 && out[ialc] < r->alc_min_dosing)
         r->alc_min_dosing = out[ialc];
-    if (t >= 4.5 && t <= 9.0 && out[ialc] > r->alc_max_after)
+    if (t - r->t0 >= 4.5 && t - r->t0 <= 9.0 && out[ialc] > r->alc_max_after)
         r->alc_max_after = out[ialc];
     r->nk_max = fmax(r->nk_max, out[ink]);
     r->cd8_max = fmax(r->cd8_max, y[sidx("CD8_b")]);
@@ -76,12 +81,12 @@ static int observe(double t, const double *y, size_t n, its_row_kind k, void *ud
 
 enum { UNTREATED, HD_IL2, ANTI_PD1 };
 
-/* A run of tme with parameter overrides and an arm: HD_IL2 gives the 14
+/* A run of tme with parameter overrides and an arm from t_arm on: HD_IL2 gives the 14
  * doses of one HD IL-2 cycle (600,000 IU/kg for 70 kg, 167 nmol, each over
  * 15 min every 8 h, all given), ANTI_PD1 a constant anti-PD-1 infusion to a
  * ~100 nM steady state (rate 100 nM x CL_antipd1). Records on a 0.02-d
  * grid to t_end; final state in y. */
-static int run(const kv *params, int arm, double t_end, trace *r, double *y)
+static int run_from(const kv *params, int arm, double t_arm, double t_end, trace *r, double *y)
 {
     its_sim *s = NULL;
     its_status st;
@@ -89,6 +94,7 @@ static int run(const kv *params, int arm, double t_end, trace *r, double *y)
     double *grid;
     size_t i, n = (size_t)(t_end / 0.02) + 1;
     memset(r, 0, sizeof *r);
+    r->t0 = t_arm;
     r->alc_min_dosing = INFINITY;
     if (its_sim_create(M, &s, NULL, 0) != ITS_OK || its_model_default_params(M, P, NULL, 0) != ITS_OK)
         return -1;
@@ -97,9 +103,9 @@ static int run(const kv *params, int arm, double t_end, trace *r, double *y)
         P[its_model_param_index(M, q->name)] = q->value;
     }
     if (arm == ANTI_PD1)
-        its_sim_add_infusion(s, "antipd1", 0.0, INFINITY, 100.0 * P[its_model_param_index(M, "CL_antipd1")]);
+        its_sim_add_infusion(s, "antipd1", t_arm, INFINITY, 100.0 * P[its_model_param_index(M, "CL_antipd1")]);
     for (i = 0; arm == HD_IL2 && i < 14; i++)
-        its_sim_add_infusion(s, "il2", i / 3.0, 15.0 / 1440.0, 167e3 * 1440.0 / 15.0);
+        its_sim_add_infusion(s, "il2", t_arm + i / 3.0, 15.0 / 1440.0, 167e3 * 1440.0 / 15.0);
     grid = malloc(n * sizeof *grid);
     if (grid == NULL) {
         its_sim_free(s);
@@ -115,6 +121,11 @@ static int run(const kv *params, int arm, double t_end, trace *r, double *y)
     free(grid);
     its_sim_free(s);
     return st == ITS_OK ? 0 : -1;
+}
+
+static int run(const kv *params, int arm, double t_end, trace *r, double *y)
+{
+    return run_from(params, arm, 0.0, t_end, r, y);
 }
 
 static double v(const double *y, const char *name)
@@ -195,6 +206,37 @@ static void test_hd_il2(void)
                   u.dens_ratio_max);
 }
 
+/* The same cycle on established disease (180 untreated days first, the
+ * tumour-specific memory pool built up): the burst from memory stays
+ * bounded and the blood counts follow the clinic as from day 0. */
+static void test_hd_il2_established(void)
+{
+    double a[NMAX], b[NMAX];
+    trace u, h;
+    run_from(none, UNTREATED, 180.0, 192.0, &u, a);
+    run_from(none, HD_IL2, 180.0, 192.0, &h, b);
+    /* Measured: peak CD8_b 2.4e8 (8.8x the untreated 2.8e7), ALC 0.078x
+     * during dosing and 1.86x on day 3.7 after the last dose, NK 3.2x;
+     * thresholds as in test_hd_il2. */
+    its_test_true(h.cd8_max < 0.44 * 0.8e9 * P[its_model_param_index(M, "V_blood")] &&
+                      h.cd8_max > 1.5 * u.cd8_max,
+                  "established disease: peak tumour-specific CD8 %.3g (untreated %.3g)", h.cd8_max, u.cd8_max);
+    its_test_true(h.alc_min_dosing < 0.3 * h.alc0 && h.alc_max_after > 1.3 * h.alc0 &&
+                      h.alc_max_after < 4.0 * h.alc0 && h.nk_max > 2.0 * h.nk0 && h.nk_max < 8.0 * h.nk0,
+                  "established disease: ALC x%.3f during dosing, x%.2f after; NK x%.2f",
+                  h.alc_min_dosing / h.alc0, h.alc_max_after / h.alc0, h.nk_max / h.nk0);
+    its_test_true(h.dens_ratio_max <= 1.0 + 1e-6, "established disease: lesion lymphoid density %.3g of the cap",
+                  h.dens_ratio_max);
+    {
+        /* A cap that binds (f_imm_max 100x lower): the density reaches it
+         * and stays at or under it (1e-6 is round-off). */
+        static const kv tight[] = {{"f_imm_max", 0.005}, {NULL, 0.0}};
+        run_from(tight, HD_IL2, 180.0, 192.0, &h, b);
+        its_test_true(h.dens_ratio_max > 0.9 && h.dens_ratio_max <= 1.0 + 1e-6,
+                      "a binding cap holds: lesion lymphoid density %.9g of the cap", h.dens_ratio_max);
+    }
+}
+
 /* CD8:Treg after a long untreated run, and the tumour's response to
  * Treg entry. */
 static void test_tregs(void)
@@ -231,6 +273,7 @@ int main(void)
         return its_test_done();
     test_precursors();
     test_hd_il2();
+    test_hd_il2_established();
     test_tregs();
     return its_test_done();
 }
