@@ -271,6 +271,16 @@ int main(void)
     its_test_true(M != NULL && M->n_states < NMAX && M->n_params < NMAX, "tme registered");
     if (M == NULL)
         return its_test_done();
+    {
+        static const char *const need[] = {"prec8", "prec4", "mCD8_b", "Tbys_b", "marg", "CD8_b", "C_1",
+                                           "NK_1", "CD8_1", "EX_1", "Th_1", "Treg_1"};
+        size_t i;
+        int ok = its_model_observable_index(M, "ALC") >= 0 && its_model_observable_index(M, "NK_count") >= 0;
+        for (i = 0; i < sizeof need / sizeof need[0]; i++)
+            ok = ok && sidx(need[i]) >= 0;
+        if (!its_test_true(ok, "tme has the expansion states and the ALC and NK_count observables"))
+            return its_test_done();
+    }
     test_precursors();
     test_hd_il2();
     test_hd_il2_established();
