@@ -167,7 +167,8 @@ static void test_off_and_empty(void)
     its_sim_set_history(s, 1);
     its_sim_set_initial(s, "C_3", 0.0);
     if (its_test_true(its_sim_get_baseline(s, y) == ITS_OK, "baseline with lesion 3 empty"))
-        its_test_true(at(y, "C_3") == 0.0 && at(y, "CD8_3") == 0.0 && at(y, "C_1") == 4e9,
+        its_test_true(at(y, "C_3") == 0.0 && at(y, "CD8_3") == 0.0 &&
+                          fabs(at(y, "C_1") / 4e9 - 1.0) < 1e-14,
                       "lesion 3 stays empty, lesion 1 has its size");
     its_test_true(its_sim_set_history(NULL, 1) == ITS_EINVAL &&
                       its_sim_get_baseline(NULL, y) == ITS_EINVAL &&

@@ -27,6 +27,9 @@ enum {
     S_DTIC, S_PROL, S_TR1, S_TR2, S_TR3,
     /* peginterferon alfa-2b: SC depot and plasma */
     S_PEGSC, S_PEG,
+    /* T-cell expansion, bystanders and IL-2 redistribution (docs/models/tme.md,
+     * "T-cell expansion, bystanders and Tregs") */
+    S_PF8, S_PF4, S_M8, S_M4, S_PR8, S_PR4, S_SIGT, S_SIGNK, S_BYS, S_MARG,
     NSYS
 };
 
@@ -73,6 +76,8 @@ enum {
     P_V_dtic, P_CL_dtic, P_MTT_neu, P_gamma_neu, P_slope_dtic, P_k_dtic_kill,
     P_V_peg, P_CL_peg, P_T_CL_peg, P_ka_peg, P_r_peg,
     P_C_seed,
+    P_k_prec_renew, P_f_mem, P_mem_cap, P_k_burst, P_N_div_max, P_k_il2_signal, P_bys0, P_d_bys,
+    P_p_bys_il2, P_k_marg, P_EC50_marg, P_k_marg_ret, P_f_imm_max, P_k_mem_act,
     NP
 };
 
@@ -147,8 +152,8 @@ static const its_param_def params[NP] = {
                "derived from Zhu et al. 1996 (PMID 8706023; transmigration 5.8e-5 /(cm3 min)), as quoted by " WANG},
     [P_q_nk] = {"q_nk", 2e-4, "1/(mL*d)", D_NN, "NK entry per mL of lesion",
                 ASSUMED("NK are rare in melanoma infiltrates (Erdag et al. 2012, Cancer Res 72:1070); the T-cell law with a smaller rate")},
-    [P_q_treg] = {"q_treg", 2e-4, "1/(mL*d)", D_NN, "Treg entry per mL of lesion",
-                  ASSUMED("only activated Treg home; calibrated to lesion CD8:Treg of 5-10")},
+    [P_q_treg] = {"q_treg", 1e-3, "1/(mL*d)", D_NN, "Treg entry per mL of lesion",
+                  ASSUMED("only activated Treg home; calibrated to lesion CD8:Treg of 5-10 after 180 d untreated (8.3); intraepithelial CD8/Treg ratios split ovarian-cancer survival, Sato et al. 2005, PNAS 102:18538")},
     [P_q_neu] = {"q_neu", 3e-4, "1/(mL*d)", D_NN, "neutrophil entry per mL of lesion",
                  ASSUMED("neutrophils ~0.5 % of lesion cells; no published densities for melanoma or RCC were found")},
     [P_q_mon] = {"q_mon", 5e-4, "1/(mL*d)", D_NN, "monocyte entry per mL of lesion",
@@ -202,7 +207,7 @@ static const its_param_def params[NP] = {
     [P_a_il2_nk] = {"a_il2_nk", 1.5, "1", D_NN, "maximal IL-2 boost of NK killing (x2.5)", ASSUMED("x2.5 maximum is a placeholder: the NK assays (Cell Immunol 1985;91:193) report +19-66 lysis points, not a fold")},
     [P_EC50_il2_nk] = {"EC50_il2_nk", 1000.0, "pM", D_POS, "IL-2 for half the NK effects (beta-gamma receptor)",
                        "intermediate-affinity (beta-gamma) IL-2 receptor of CD16+ NK, Kd 1.9-2 nM, J Exp Med 1990;171:1527; 1 nM used"},
-    [P_p_nk_il2] = {"p_nk_il2", 0.1, "1/d", D_NN, "maximal IL-2-driven NK proliferation", ASSUMED("NK expand under IL-2 therapy; no published rate")},
+    [P_p_nk_il2] = {"p_nk_il2", 1.0, "1/d", D_NN, "maximal IL-2-driven NK proliferation", ASSUMED("NK expand under IL-2 therapy; no published rate")},
     [P_a_ifn_nk] = {"a_ifn_nk", 2.75, "1", D_NN, "maximal IFN-alpha boost of NK killing", "IFN-alpha raises NK killing of K562 2.5-5-fold (scilit records 02a9d432 and 650a7052; authors not identified): mid-range x3.75"},
     [P_EC50_ifn_nk] = {"EC50_ifn_nk", 20.0, "pM", D_POS, "IFN-alpha for half the NK boost", ASSUMED("derived from the 150-300 U/mL that were effective (same NK studies); not a measured EC50")},
 
@@ -339,6 +344,33 @@ static const its_param_def params[NP] = {
     [P_dT_flu] = {"dT_flu", 3.0, "degC", D_NN, "fever at the maximal flu-like state", ASSUMED("IFN-alpha fever up to ~40 C at first high doses (Quesada et al. 1986, J Clin Oncol 4:234); no published size")},
     [P_C_seed] = {"C_seed", 1e6, "cell", D_POS, "cancer cells of each lesion when its pre-treatment history starts",
                   ASSUMED("about 1 mm3 at 1e9 cells/mL, the smallest lesion with a microenvironment of its own (C_min); smaller seeds only lengthen the history")},
+    [P_k_prec_renew] = {"k_prec_renew", 2.92e-4, "1/d", D_NN, "renewal of the tumour-specific naive precursor repertoire after priming",
+                        "derived: naive CD8 turnover (half-life 6.5 y, Vrisekoop et al. 2008, PNAS 105:6115): thymic output and homeostatic division renew a clone's precursors at the pool's turnover (assumed)"},
+    [P_f_mem] = {"f_mem", 0.05, "1", D_FRAC, "share of a clonal burst kept as re-primable tumour-specific memory (stem-like) CD8",
+                 "Blattman et al. 2002, J Exp Med 195:657 (~5 % of the expanded CD8 survive to memory)"},
+    [P_mem_cap] = {"mem_cap", 100.0, "1", D_NN, "tumour-specific memory CD8 ceiling, in multiples of the intact precursor pool",
+                   ASSUMED("homeostatic niche of antigen-experienced cells; calibrated so that untreated priming stays near its version-1 level")},
+    [P_k_burst] = {"k_burst", 0.33, "1/d", D_NN, "delivery of a clonal burst to the effector pool (mean 3 d)",
+                   ASSUMED("clonal expansion peaks ~8 d after priming with ~8 h division times in days 3-5 (Blattman et al. 2002, J Exp Med 195:657)")},
+    [P_N_div_max] = {"N_div_max", 9.0, "1", D_NN, "ceiling of divisions per priming (2^9 = 512-fold burst; IL-2's extra divisions approach it smoothly)",
+                     ASSUMED("calibrated so that HD IL-2 raises blood tumour-specific CD8 about 5-10-fold; with memory re-priming the whole clone expands 1e3-1e4-fold over the precursors, the range of antigen-specific CD8 at the peak of an acute response (> 14 divisions in a week in LCMV-infected mice, Blattman et al. 2002, J Exp Med 195:657, is the murine upper end)")},
+    [P_k_il2_signal] = {"k_il2_signal", 1.0, "1/d", D_NN, "integration of IL-2 signal into division destiny and proliferation",
+                        ASSUMED("division destiny sums the signals received over the first day(s) of division (Marchingo et al. 2014, Science 346:1123); 1/d")},
+    [P_bys0] = {"bys0", 0.6e9, "cell/L", D_POS, "non-tumour-specific memory/effector T-cell set point (CD8 and CD4)",
+                ASSUMED("brings the absolute lymphocyte count to ~2.6e9/L, inside the adult reference 1.0-4.8e9/L")},
+    [P_d_bys] = {"d_bys", 0.029, "1/d", D_NN, "memory T-cell turnover (doubling 24 d)", "Vukmanovic-Stejic et al. 2006, J Clin Invest 116:2423 (memory CD4 doubling 24 d)"},
+    [P_p_bys_il2] = {"p_bys_il2", 1.0, "1/d", D_NN, "maximal IL-2-driven bystander T proliferation (beta-gamma receptor, EC50_il2_nk)",
+                     ASSUMED("calibrated to the rebound lymphocytosis to 198 % of baseline on day 4 after HD IL-2 (MacFarlane et al. 1995, Cancer 75:1030)")},
+    [P_k_marg] = {"k_marg", 40.0, "1/d", D_NN, "maximal IL-2-induced margination of blood lymphocytes",
+                  "calibrated: 93 % of blood lymphocytes cleared within 24 h of starting HD IL-2 (MacFarlane et al. 1995, Cancer 75:1030)"},
+    [P_EC50_marg] = {"EC50_marg", 300.0, "pM", D_POS, "effect-site IL-2 (Ce_il2) for half the margination",
+                     ASSUMED("HD IL-2 only; low-dose SC IL-2 pulses marginate NK cells too (Meropol et al. 1998, Cancer Immunol Immunother 46:318)")},
+    [P_k_marg_ret] = {"k_marg_ret", 3.0, "1/d", D_NN, "return of marginated lymphocytes to blood",
+                      "NK cells marginate after an IL-2 pulse and return to baseline within 24 h (Meropol et al. 1998, Cancer Immunol Immunother 46:318)"},
+    [P_f_imm_max] = {"f_imm_max", 0.5, "1", D_POS, "lymphoid cells (T, NK) per tumour cell at which entry and expansion in a lesion stop",
+                     ASSUMED("caps lesion immune density at f_imm_max rho cells/mL (5e8/mL for melanoma): lymphocytes at most a third of the cells of a brisk infiltrate")},
+    [P_k_mem_act] = {"k_mem_act", 0.5, "1/d", D_NN, "re-priming of tumour-specific memory cells by mature DC in the node, at saturating DC",
+                     ASSUMED("memory cells re-enter division within days of meeting antigen; far slower than the 23/d of naive-cell activation, so a memory clone is not re-primed many times a day")},
 };
 
 /* ---- states ------------------------------------------------------------------ */
@@ -412,6 +444,16 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_TR3, "NEU_tr3", "cell", 0.89 * 3.65e9 * 5.0 * PKV(ITS__PK_FRIBERG_MTT) / 4.0, "maturing neutrophils, transit 3"),
     SYS(S_PEGSC, "PEG_sc", "pmol", 0.0, "peginterferon at the subcutaneous injection site"),
     SYS(S_PEG, "PEG_b", "pM", 0.0, "peginterferon in plasma"),
+    SYS(S_PF8, "prec8", "1", 1.0, "share of the tumour-specific naive CD8 precursors not yet primed"),
+    SYS(S_PF4, "prec4", "1", 1.0, "share of the tumour-specific naive CD4 precursors not yet primed"),
+    SYS(S_M8, "mCD8_b", "cell", 0.0, "tumour-specific memory (stem-like) CD8, re-primable"),
+    SYS(S_M4, "mTh_b", "cell", 0.0, "tumour-specific memory helper T cells, re-primable"),
+    SYS(S_PR8, "CD8_burst", "cell", 0.0, "CD8 progeny of primed cells still expanding in the node (final count)"),
+    SYS(S_PR4, "Th_burst", "cell", 0.0, "helper T progeny of primed cells still expanding in the node (final count)"),
+    SYS(S_SIGT, "il2sig_T", "1", 0.0, "integrated IL-2 signal of T cells (alpha-beta-gamma, EC50_il2_teff)"),
+    SYS(S_SIGNK, "il2sig_NK", "1", 0.0, "integrated IL-2 signal of NK and memory T (beta-gamma, EC50_il2_nk)"),
+    SYS(S_BYS, "Tbys_b", "cell", 0.6e9 * 5.0, "non-tumour-specific memory/effector T cells (CD8 and CD4)"),
+    SYS(S_MARG, "marg", "1", 0.0, "share of blood lymphocytes marginated out of the circulation by IL-2"),
     LES(1, 4e9), LES(2, 1.5e9), LES(3, 5e8), LES(4, 5e8),
     LES(5, 5e8), LES(6, 5e8), LES(7, 5e8), LES(8, 5e8),
 };
@@ -623,24 +665,25 @@ static void lesion_read(const tme_blood *b, const double *l, const double *p, tm
     v->vol_l = (v->cv + v->deb + v->nk + v->neu + v->eos + v->bas + v->mc + v->m1 + v->m2 +
                 v->idc + v->mdc + v->cd8 + v->ex + v->th + v->treg) / p[P_rho] / 1000.0;
     v->ifna_act = v->ifna + b->peg_act_l;
-    /* IL-2-driven proliferation in a lesion slows as lymphocytes
-     * approach the number of tumour cells (crowding, assumed). */
-    v->room = v->cv / (v->cv + v->nk + v->cd8 + v->th + v->treg);
+    /* Room for lymphoid cells: entry and IL-2-driven proliferation stop
+     * as T and NK cells reach f_imm_max per tumour cell (the lesion's
+     * volume times f_imm_max rho cells/mL; assumed). */
+    v->room = cap_room(v->nk + v->cd8 + v->ex + v->th + v->treg, p[P_f_imm_max] * v->cv);
 }
 
 /* Recruitment from blood: per mL of lesion, per blood cell, while tumour is
  * present (QSP-IO transmigration law). */
 static void lesion_recruit(const double *y, const double *p, tme_lesion *v, tme_flux *f)
 {
-    v->rec_T = p[P_q_T] * v->vol_ml * v->hrec;
-    v->rec_nk = p[P_q_nk] * v->vol_ml * v->hrec * y[S_NK];
+    v->rec_T = p[P_q_T] * v->vol_ml * v->hrec * v->room;
+    v->rec_nk = p[P_q_nk] * v->vol_ml * v->hrec * v->room * y[S_NK];
     v->rec_neu = p[P_q_neu] * v->vol_ml * v->hrec * y[S_NEU];
     v->rec_mon = p[P_q_mon] * v->vol_ml * v->hrec * y[S_MON];
     v->rec_eos = p[P_q_eos] * v->vol_ml * v->hrec * y[S_EOS];
     v->rec_bas = p[P_q_bas] * v->vol_ml * v->hrec * y[S_BAS];
     f->sum_rec[S_CD8] += v->rec_T * y[S_CD8];
     f->sum_rec[S_TH] += v->rec_T * y[S_TH];
-    f->sum_rec[S_TREG] += p[P_q_treg] * v->vol_ml * v->hrec * y[S_TREG];
+    f->sum_rec[S_TREG] += p[P_q_treg] * v->vol_ml * v->hrec * v->room * y[S_TREG];
     f->sum_rec[S_NK] += v->rec_nk;
     f->sum_rec[S_NEU] += v->rec_neu;
     f->sum_rec[S_MON] += v->rec_mon;
@@ -728,7 +771,7 @@ static void lesion_adaptive(const tme_blood *b, const double *y, const double *p
     dl[L_EX] = ex_rate * v->cd8 - p[P_k_reinv] * b->occ * v->ex - p[P_d_ex] * v->ex;
     dl[L_TH] = v->rec_T * y[S_TH] + p[P_p_il2_th] * v->th * hill(v->il2, p[P_EC50_il2_teff]) * v->room -
                p[P_d_th] * v->th * (1.0 - p[P_s_gm_survival] * hill(v->gm, p[P_EC50_gm]));
-    dl[L_TREG] = p[P_q_treg] * v->vol_ml * v->hrec * y[S_TREG] +
+    dl[L_TREG] = p[P_q_treg] * v->vol_ml * v->hrec * v->room * y[S_TREG] +
                  p[P_p_il2_treg] * v->treg * hill(v->il2, p[P_EC50_il2_treg]) * v->room -
                  p[P_d_treg] * v->treg;
 }
@@ -813,6 +856,70 @@ static void blood_myeloid(const tme_blood *b, const double *y, const double *p,
     dy[S_BAS] = p[P_d_bas] * p[P_bas0] * vb - p[P_d_bas] * y[S_BAS] - f->sum_rec[S_BAS];
 }
 
+/* IL-2's extra divisions n (Marchingo's N_il2 times the signal) bounded
+ * smoothly by the room e left under the division ceiling: n e/(n + e),
+ * ~n while n << e, never above e (a smooth form keeps the Jacobian's
+ * structure visible and the step size steady). */
+static double extra_divisions(double n, double e)
+{
+    return n > 0.0 && e > 0.0 ? n * e / (n + e) : 0.0;
+}
+
+/* Priming and clonal expansion in the draining node. Priming draws on the
+ * tumour-specific naive precursors (a share prec of the full pool, which
+ * priming depletes and thymic output renews slowly) and on re-primable
+ * memory cells; each primed cell's progeny, 2^div with the division
+ * destiny div set by the integrated IL-2 signal and bounded by N_div_max,
+ * is delivered over days (k_burst); a share f_mem of it returns to memory
+ * (docs/models/tme.md, "T-cell expansion, bystanders and Tregs"). */
+static void node_priming(const double *y, const double *p, double n_neo, double h_dc,
+                         double help, double *dy)
+{
+    const double full8 = fmax(y[S_N8], 0.0) * p[P_f_precursor] * n_neo;
+    const double full4 = fmax(y[S_N4], 0.0) * p[P_f_precursor] * n_neo;
+    const double a8 = p[P_k_act_cd8] * h_dc * help;
+    const double a4 = p[P_k_act_cd4] * h_dc;
+    const double am = p[P_k_mem_act] * h_dc;
+    const double sig = fmax(y[S_SIGT], 0.0);
+    const double div8 = p[P_N0_div] + extra_divisions(p[P_N_il2_cd8] * sig, p[P_N_div_max] - p[P_N0_div]);
+    const double div4 = p[P_N0_div] + extra_divisions(p[P_N_il2_cd4] * sig, p[P_N_div_max] - p[P_N0_div]);
+    const double out8 = p[P_k_burst] * fmax(y[S_PR8], 0.0);
+    const double out4 = p[P_k_burst] * fmax(y[S_PR4], 0.0);
+    const double mem8 = p[P_f_mem] * out8 * cap_room(y[S_M8], p[P_mem_cap] * full8);
+    const double mem4 = p[P_f_mem] * out4 * cap_room(y[S_M4], p[P_mem_cap] * full4);
+    dy[S_PF8] = p[P_k_prec_renew] * (1.0 - y[S_PF8]) - a8 * y[S_PF8];
+    dy[S_PF4] = p[P_k_prec_renew] * (1.0 - y[S_PF4]) - a4 * y[S_PF4];
+    dy[S_M8] = mem8 - am * help * y[S_M8];
+    dy[S_M4] = mem4 - am * y[S_M4];
+    dy[S_PR8] = (a8 * fmax(y[S_PF8], 0.0) * full8 + am * help * fmax(y[S_M8], 0.0)) * exp2(div8) -
+                p[P_k_burst] * y[S_PR8];
+    dy[S_PR4] = (a4 * fmax(y[S_PF4], 0.0) * full4 + am * fmax(y[S_M4], 0.0)) * exp2(div4) -
+                p[P_k_burst] * y[S_PR4];
+    dy[S_CD8LN] = out8 - mem8 - p[P_k_LN_out] * y[S_CD8LN];
+    dy[S_THLN] = out4 - mem4 - p[P_k_LN_out] * y[S_THLN];
+}
+
+/* Blood NK and bystander (non-tumour-specific memory/effector) T cells:
+ * homeostasis and IL-2-driven expansion on the integrated beta-gamma
+ * signal; the IL-2 signals; IL-2-induced margination of lymphocytes out of
+ * the circulation (read by the lymphocyte and NK counts). */
+static void blood_bystanders(const double *y, const double *p, const tme_blood *b,
+                             const tme_flux *f, double *dy)
+{
+    const double vb = b->vb;
+    const double cap = p[P_il2_expansion_cap];
+    const double sig_nk = fmax(y[S_SIGNK], 0.0);
+    const double t_room = cap_room(fmax(y[S_CD8], 0.0) + fmax(y[S_TH], 0.0) + fmax(y[S_BYS], 0.0),
+                                   cap * p[P_bys0] * vb);
+    dy[S_SIGT] = p[P_k_il2_signal] * (hill(b->il2b, p[P_EC50_il2_teff]) - y[S_SIGT]);
+    dy[S_SIGNK] = p[P_k_il2_signal] * (hill(b->il2b, p[P_EC50_il2_nk]) - y[S_SIGNK]);
+    dy[S_NK] = p[P_d_nk] * p[P_nk0] * vb - p[P_d_nk] * y[S_NK] - f->sum_rec[S_NK] +
+               p[P_p_nk_il2] * y[S_NK] * sig_nk * cap_room(y[S_NK], cap * p[P_nk0] * vb);
+    dy[S_BYS] = p[P_d_bys] * (p[P_bys0] * vb - y[S_BYS]) + p[P_p_bys_il2] * y[S_BYS] * sig_nk * t_room;
+    dy[S_MARG] = p[P_k_marg] * hill(fmax(y[S_CEIL2], 0.0), p[P_EC50_marg]) * (1.0 - y[S_MARG]) -
+                 p[P_k_marg_ret] * y[S_MARG];
+}
+
 /* Lymphocytes in blood and the draining node: homeostasis, priming of
  * tumour-specific precursors, IL-2-driven expansion, the humoral arm. */
 static void blood_lymphoid(const tme_blood *b, const double *y, const double *p,
@@ -823,33 +930,20 @@ static void blood_lymphoid(const tme_blood *b, const double *y, const double *p,
     const double gm_surv_b = 1.0 - p[P_s_gm_survival] * hill(b->gmb, p[P_EC50_gm]);
     const double h_dc = hill(fmax(y[S_DCLN], 0.0), p[P_K_dc_LN]);
     const double help = 1.0 + p[P_a_help] * hill(fmax(y[S_THLN], 0.0), p[P_K_help]);
-    const double prec8 = fmax(y[S_N8], 0.0) * p[P_f_precursor] * n_neo;
-    const double prec4 = fmax(y[S_N4], 0.0) * p[P_f_precursor] * n_neo;
-    const double act8 = p[P_k_act_cd8] * prec8 * h_dc * help;
-    const double act4 = p[P_k_act_cd4] * prec4 * h_dc;
-    const double div8 = p[P_N0_div] + p[P_N_il2_cd8] * hill(b->il2b, p[P_EC50_il2_teff]);
-    const double div4 = p[P_N0_div] + p[P_N_il2_cd4] * hill(b->il2b, p[P_EC50_il2_teff]);
     const double bact = p[P_k_b_act] * fmax(y[S_B], 0.0) * p[P_f_b_specific] * n_neo * h_dc * help;
-    const double il2_teff = hill(b->il2b, p[P_EC50_il2_teff]);
     const double cap = p[P_il2_expansion_cap];
 
-    dy[S_NK] = p[P_d_nk] * p[P_nk0] * vb - p[P_d_nk] * y[S_NK] - f->sum_rec[S_NK] +
-               p[P_p_nk_il2] * y[S_NK] * hill(b->il2b, p[P_EC50_il2_nk]) *
-                   cap_room(y[S_NK], cap * p[P_nk0] * vb);
-    /* Priming recruits tumour-specific precursors, a ~1e-4 share of the
-     * naive pool; their clones are not depleted here (assumed), so the
-     * naive pools keep their homeostatic set points. */
+    node_priming(y, p, n_neo, h_dc, help, dy);
+    blood_bystanders(y, p, b, f, dy);
+    /* The naive pools at their homeostatic set points: tumour-specific
+     * precursors are a ~1e-4 share, tracked by prec8/prec4. */
     dy[S_N8] = p[P_d_naive_cd8] * p[P_naive_cd8_0] * vb - p[P_d_naive_cd8] * y[S_N8];
     dy[S_N4] = p[P_d_naive_cd4] * p[P_naive_cd4_0] * vb - p[P_d_naive_cd4] * y[S_N4];
-    dy[S_CD8LN] = act8 * exp2(div8) - p[P_k_LN_out] * y[S_CD8LN];
-    dy[S_THLN] = act4 * exp2(div4) - p[P_k_LN_out] * y[S_THLN];
-    /* Effector pools: capped at the multiple of the naive CD8 pool. */
-    dy[S_CD8] = p[P_k_LN_out] * y[S_CD8LN] - p[P_d_cd8] * y[S_CD8] * gm_surv_b +
-                p[P_p_il2_cd8] * y[S_CD8] * il2_teff *
-                    cap_room(y[S_CD8], cap * p[P_naive_cd8_0] * vb) - f->sum_rec[S_CD8];
-    dy[S_TH] = p[P_k_LN_out] * y[S_THLN] - p[P_d_th] * y[S_TH] * gm_surv_b +
-               p[P_p_il2_th] * y[S_TH] * il2_teff *
-                   cap_room(y[S_TH], cap * p[P_naive_cd4_0] * vb) - f->sum_rec[S_TH];
+    /* Effector pools: IL-2 acts on the tumour-specific cells through
+     * their division destiny (node_priming); effectors that reached it
+     * do not divide on in blood (Marchingo et al. 2014). */
+    dy[S_CD8] = p[P_k_LN_out] * y[S_CD8LN] - p[P_d_cd8] * y[S_CD8] * gm_surv_b - f->sum_rec[S_CD8];
+    dy[S_TH] = p[P_k_LN_out] * y[S_THLN] - p[P_d_th] * y[S_TH] * gm_surv_b - f->sum_rec[S_TH];
     dy[S_TREG] = p[P_d_treg] * p[P_treg0] * vb - p[P_d_treg] * y[S_TREG] +
                  p[P_p_il2_treg] * y[S_TREG] * hill(b->il2b, p[P_EC50_il2_treg]) *
                      cap_room(y[S_TREG], cap * p[P_treg0] * vb) - f->sum_rec[S_TREG];
@@ -871,7 +965,8 @@ static void blood_pk(double t, const double *y, const double *p, const tme_flux 
                                   p[P_Q_il2] * (y[S_IL2] - y[S_IL2P] / p[P_V2_il2]) -
                                   p[P_F_il2_sc] * p[P_ka_il2_sc] * y[S_IL2SC]) / p[P_V_il2] -
                 p[P_k_il2_consumption] * (fmax(y[S_CD8], 0.0) + fmax(y[S_TH], 0.0) +
-                                          fmax(y[S_TREG], 0.0) + fmax(y[S_NK], 0.0)) *
+                                          fmax(y[S_TREG], 0.0) + fmax(y[S_NK], 0.0) +
+                                          fmax(y[S_BYS], 0.0)) *
                     uptake(y[S_IL2], p[P_K_il2_consumption]) / p[P_V_il2] +
                 p[P_f_il2_spill] * p[P_s_il2] *
                     (fmax(y[S_THLN], 0.0) + p[P_r_cd8_il2] * fmax(y[S_CD8LN], 0.0)) /
@@ -966,6 +1061,7 @@ static int tme_init(const double *p, double *y0, const void *data)
     y0[S_N4] = p[P_naive_cd4_0] * vb;
     y0[S_TREG] = p[P_treg0] * vb;
     y0[S_B] = p[P_b_cell0] * vb;
+    y0[S_BYS] = p[P_bys0] * vb;
     y0[S_PROL] = marrow;
     y0[S_TR1] = marrow;
     y0[S_TR2] = marrow;
@@ -1095,7 +1191,7 @@ static const its_state_shown shown[NSHOWN_SYS + MAX_LESIONS * NSHOWN_L] = {
 
 /* ---- observables: what a clinician measures ----------------------------------- */
 
-enum { O_SBP, O_TEMP, O_ANC, O_FLU, O_FAT, O_IRAE, O_LEAK, O_BURDEN, NOBS_SYS };
+enum { O_SBP, O_TEMP, O_ANC, O_FLU, O_FAT, O_IRAE, O_LEAK, O_BURDEN, O_ALC, O_NKC, NOBS_SYS };
 
 #define DIAM(k) {"diam_" #k, "mm", ITS_OBS_LESION_DIAMETER, "diameter of lesion " #k " as a sphere"}
 
@@ -1109,8 +1205,22 @@ static const its_observable_def observables[NOBS_SYS + MAX_LESIONS] = {
     [O_IRAE] = {"irae_level", "1", ITS_OBS_IRAE, "immune-related inflammation (state irae)"},
     [O_LEAK] = {"leak", "1", ITS_OBS_OTHER, "vascular permeability relative to baseline (state perm)"},
     [O_BURDEN] = {"burden", "cell", ITS_OBS_TUMOUR_BURDEN, "cancer cells in all lesions"},
+    [O_ALC] = {"ALC", "1e9/L", ITS_OBS_OTHER,
+               "absolute lymphocyte count: (1 - marg) (nCD8 + nCD4 + CD8 + Th + Treg + B + NK + Tbys + mCD8 + mTh)_b / V_blood"},
+    [O_NKC] = {"NK_count", "1e9/L", ITS_OBS_OTHER, "NK cells in circulating blood: (1 - marg) NK_b / V_blood"},
     DIAM(1), DIAM(2), DIAM(3), DIAM(4), DIAM(5), DIAM(6), DIAM(7), DIAM(8),
 };
+
+/* Lymphocytes of the blood pools (cells), circulating or marginated. */
+static double tme_lymphocytes(const double *y)
+{
+    static const int pools[] = {S_N8, S_N4, S_CD8, S_TH, S_TREG, S_B, S_NK, S_BYS, S_M8, S_M4};
+    double sum = 0.0;
+    size_t i;
+    for (i = 0; i < sizeof pools / sizeof pools[0]; i++)
+        sum += fmax(y[pools[i]], 0.0);
+    return sum;
+}
 
 static int tme_observe(double t, const double *y, const double *p, double *out,
                        const void *data)
@@ -1136,6 +1246,8 @@ static int tme_observe(double t, const double *y, const double *p, double *out,
         burden += c;
     }
     out[O_BURDEN] = burden;
+    out[O_ALC] = tme_lymphocytes(y) * (1.0 - y[S_MARG]) / (p[P_V_blood] * 1e9);
+    out[O_NKC] = fmax(y[S_NK], 0.0) * (1.0 - y[S_MARG]) / (p[P_V_blood] * 1e9);
     return 0;
 }
 
