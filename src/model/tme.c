@@ -49,7 +49,7 @@ enum {
     P_lambda1, P_b_ang, P_K_max, P_Imax_ifn_ang, P_EC50_ifn_ang, P_tau_ifn_exposure, P_a_mast_ang,
     P_K_mast, P_a_m2_ang, P_K_m2_ang,
     P_tmb, P_exome_mb, P_f_immunogenic, P_f_precursor,
-    P_clonal_share, P_mut_rate, P_p_hla_loss, P_K_rec,
+    P_clonal_share, P_ccf_sub, P_mut_rate, P_p_hla_loss, P_K_rec,
     P_neu0, P_d_neu, P_mon0, P_d_mon, P_eos0, P_d_eos, P_bas0, P_d_bas,
     P_nk0, P_d_nk, P_naive_cd8_0, P_d_naive_cd8, P_naive_cd4_0, P_d_naive_cd4, P_treg0, P_d_treg, P_b_cell0, P_d_b,
     P_q_T, P_q_nk, P_q_treg, P_q_neu, P_q_mon, P_q_eos, P_q_bas, P_Kc_rec, P_k_LN_out,
@@ -130,6 +130,8 @@ static const its_param_def params[NP] = {
                   "Alanio et al. 2010, Blood 115:3718 (6e-7 to 1.3e-4 per CD8 T cell); the low end chosen for neoantigens, calibrated"},
     [P_clonal_share] = {"clonal_share", 0.7, "1", D_FRAC, "share of the immunogenic mutations that are clonal (trunk, in every cancer cell)",
                   ASSUMED("clonal neoantigens dominate in melanoma and NSCLC and their share varies between patients (McGranahan et al. 2016, Science 351:1463); no default share was read; a patient covariate")},
+    [P_ccf_sub] = {"ccf_sub", 0.25, "1", D_FRAC, "mean share of the cancer cells that carry one subclonal neoantigen (cancer-cell fraction)",
+                  ASSUMED("subclonal mutations are by definition carried by a part of the cells (McGranahan et al. 2016, Science 351:1463 call a mutation subclonal when its cancer-cell fraction is below 1); most lie at low fractions in neutrally growing tumours; no mean was read")},
     [P_mut_rate] = {"mut_rate", 1.0, "1", D_NN, "new coding mutations per cancer-cell division (per patient)",
                   ASSUMED("mean mu = 1 new mutation per daughter cell per division of the model of Lakatos et al. 2020, Nat Genet 52:1057 (model value); a patient covariate")},
     [P_p_hla_loss] = {"p_hla_loss", 1e-4, "1", D_FRAC, "probability per division of losing antigen presentation (HLA or B2M loss)",
@@ -613,9 +615,10 @@ static void blood_read(const double *y, const double *p, tme_blood *b)
 /* Tumour antigens (docs/models/tme.md, "Tumour antigens and clones"):
  * every cell carries the trunk load T = tmb exome f_immunogenic
  * clonal_share; bin i adds i S, S = tmb exome f_immunogenic (1 -
- * clonal_share), so that the default composition has the mean load of all
- * immunogenic mutations. Recognition is A/(A + K_rec); escape cells are
- * not recognised. */
+ * clonal_share) ccf_sub, the mean subclonal load per cell (each subclonal
+ * neoantigen is in a fraction ccf_sub of the cells), which the default
+ * composition has. Recognition is A/(A + K_rec); escape cells are not
+ * recognised. */
 static double trunk_load(const double *p)
 {
     return p[P_tmb] * p[P_exome_mb] * p[P_f_immunogenic] * p[P_clonal_share];
@@ -623,7 +626,8 @@ static double trunk_load(const double *p)
 
 static double bin_width(const double *p)
 {
-    return p[P_tmb] * p[P_exome_mb] * p[P_f_immunogenic] * (1.0 - p[P_clonal_share]);
+    return p[P_tmb] * p[P_exome_mb] * p[P_f_immunogenic] * (1.0 - p[P_clonal_share]) *
+           p[P_ccf_sub];
 }
 
 static void lesion_clones_read(const double *l, const double *p, tme_lesion *v)
@@ -1018,11 +1022,11 @@ static void side_effects(const tme_blood *b, const double *y, const double *p, d
 /* The antigen breadth the node is primed against: the mean antigen load per
  * cancer cell over all lesions (trunk plus subclonal, escape cells with
  * their nominal load T + S: cross-presentation needs no tumour HLA), with
- * one cell of the baseline mean tmb exome f_immunogenic as a regulariser
- * once every lesion is eradicated. */
+ * one cell of the baseline mean load T + S as a regulariser once every
+ * lesion is eradicated. */
 static void antigen_breadth(const double *p, tme_flux *f)
 {
-    const double n0 = p[P_tmb] * p[P_exome_mb] * p[P_f_immunogenic];
+    const double n0 = trunk_load(p) + bin_width(p);
     f->n_neo = (f->ag_load + n0) / (f->ag_cells + 1.0);
 }
 
