@@ -287,11 +287,11 @@ static void check_jacobian(const its_model_def *m, const double *y0, const char 
  * default comparison). */
 static void check_initial_state(const its_model_def *m)
 {
-    double p[256], y0[256];
+    double p[512], y0[512];
     char msg[256];
     size_t i, differ = 0;
     its_status st;
-    if (m->n_params > 256 || m->n_states > 256) {
+    if (m->n_params > 512 || m->n_states > 512) {
         its_test_true(0, "%s: test buffers too small", m->name);
         return;
     }

@@ -231,7 +231,9 @@ static void test_roles(its_result *res, const char *base)
     if (!its_test_true(rename_model(&z, orig), "model fits the renamed copy"))
         return;
     st = its__plot_run(res, d1, "", names1, &n1, 16, err, sizeof err);
-    its_test_true(st == ITS_OK && n1 == 5, "own model: %zu scripts (%s)", n1, err);
+    /* 6 with clones.gp (tme's clone shares, issue 12) */
+    its_test_true(st == ITS_OK && n1 == 6 && exists_in(d1, "clones.gp"), "own model: %zu scripts (%s)",
+                  n1, err);
     res->plan.model = &z.m;
     st = its__plot_run(res, d2, "", names2, &n2, 16, err, sizeof err);
     its_test_true(st == ITS_OK && n2 == n1, "renamed model: %zu scripts (%s)", n2, err);
@@ -253,7 +255,7 @@ static void test_roles(its_result *res, const char *base)
     n2 = 0;
     st = its__plot_run(res, d2, "none.", names2, &n2, 16, err, sizeof err);
     its_test_true(st == ITS_OK && n2 == 3 && !exists_in(d2, "none.immune.gp") &&
-                  !exists_in(d2, "none.cytokines.gp"),
+                  !exists_in(d2, "none.cytokines.gp") && !exists_in(d2, "none.clones.gp"),
                   "no shown states: tumour and toxicity figures only (%zu scripts)", n2);
     res->plan.model = orig;
 }
@@ -323,7 +325,7 @@ int main(void)
     }
     n = 0;
     st = its__plot_run(res, base, "-e.arm_1.", names, &n, 16, err, sizeof err);
-    its_test_true(st == ITS_OK && n == 5, "safe prefix (a leading '-' too): %zu scripts (%s)", n,
+    its_test_true(st == ITS_OK && n == 6, "safe prefix (a leading '-' too): %zu scripts (%s)", n,
                   err);
 
     /* ---- every string is inert text */

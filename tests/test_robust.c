@@ -132,6 +132,7 @@ static void test_collapse_bounded(void)
     double grid[731], rho_l, kex, b_ifng, b_gm;
     int i;
     its_sim_create(m, &s, NULL, 0);
+    its_sim_set_history(s, 0); /* the naive lesion, which anti-PD-1 eradicates */
     for (i = 0; i <= 730; i++)
         grid[i] = 0.5 * i;
     /* pembrolizumab 200 mg (1,370 nmol at 146 kDa) every 3 weeks */

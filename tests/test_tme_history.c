@@ -177,7 +177,8 @@ static void test_off_and_empty(void)
     its_sim_free(s);
 }
 
-/* Without PD-L1 the immune system clears the seeds: no baseline disease. */
+/* Without PD-L1 and without escape by loss of antigen presentation the
+ * immune system clears the seeds: no baseline disease. */
 static void test_eliminated(void)
 {
     its_sim *s = fresh();
@@ -186,6 +187,7 @@ static void test_eliminated(void)
     if (s == NULL)
         return;
     its_sim_set_param(s, "pdl1_0", 0.0);
+    its_sim_set_param(s, "p_hla_loss", 0.0);
     st = its_sim_run(s, 0.0, 10.0, NULL, 0, NULL, NULL);
     its_test_true(st == ITS_ERANGE && strstr(its_sim_errmsg(s), "pre-treatment history") &&
                       strstr(its_sim_errmsg(s), "eliminated"),

@@ -324,6 +324,16 @@ static void test_resolution(const its_trial *t)
     its_test_true(ok && p1.initial[its_model_state_index(p1.model, name)] ==
                             d1->ovr.init_val[0], "the drawn lesion states, C_1 = %g cells",
                   d1->ovr.init_val[0]);
+    /* A share (unit 1) keeps its default whatever C_1 is drawn: only states
+     * in C_1's unit (cells) scale with it (regression: clone1_1 was scaled
+     * by C_1 drawn / C_1 default, a share far from 0.45). */
+    its__fmt(name, sizeof name, "clone1_1");
+    {
+        int i = its_model_state_index(p1.model, name);
+        its_test_true(i >= 0 && p1.initial[i] == p1.model->states[i].initial,
+                      "the drawn patient's clone1_1 keeps its default share %g (%g)",
+                      i >= 0 ? p1.model->states[i].initial : 0.0, i >= 0 ? p1.initial[i] : 0.0);
+    }
     its_test_true(p1.clin.n_organs == (size_t)d1->values[value_index(d1, "n_lesions")].value,
                   "one organ per drawn lesion (%s)", d1->ovr.organs);
     w1 = d1->values[value_index(d1, "weight")].value;

@@ -15,7 +15,7 @@ NOTE per check and exits 1 if any check FAILs.
 
 Checks per run:
   recist-meas   scan diameters = true diameters in clinical.csv at the scan time,
-                (only if clinical.csv has diam_k)
+                with < detection_limit recorded as 0 (only if clinical.csv has diam_k)
   recist-roles  target / non-target selection (>= measurable, largest first,
                 max 5, max 2 per organ)
   recist-rows   per scan: sum_mm, nadir_mm, change columns, target, nontarget,
@@ -333,10 +333,8 @@ def check_recist(rep, pre, d, cfg, summ):
                     continue
                 for k in range(nles):
                     tru = fnum(crow[j][dc[k]])
-                    # assessments.csv carries the true diameter (itsim/clinical.h,
-                    # its_recist_evaluate); the detection limit acts on the
-                    # measured sum, checked by recist-rows.
-                    if not close(tru, ds[k] or 0.0, rel=2e-5, ab=1e-4):
+                    exp = 0.0 if tru < cfg["detection_limit"] else tru
+                    if not close(exp, ds[k] or 0.0, rel=2e-5, ab=1e-4):
                         bad.append("t=%g L%d true=%g recorded=%s" % (t, k + 1, tru, ds[k]))
             rep.add("FAIL" if bad else "PASS", "recist-meas",
                     "%d scans x %d lesions%s" % (len(scans), nles,

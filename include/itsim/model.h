@@ -88,8 +88,10 @@ typedef enum its_state_role {
     ITS_STATE_OTHER = 0,
     ITS_STATE_IMMUNE_CELLS = 1,  /* an immune cell population, in cell */
     ITS_STATE_CYTOKINE = 2,      /* a cytokine concentration */
-    ITS_STATE_ANTIBODY = 3       /* a therapeutic antibody in plasma (drawn
+    ITS_STATE_ANTIBODY = 3,      /* a therapeutic antibody in plasma (drawn
                                     only when it was given) */
+    ITS_STATE_CLONE_SHARE = 4    /* the share of a lesion's cancer cells in one
+                                    clone compartment, in 1 (clones.gp) */
 } its_state_role;
 
 /* One state as the figures show it. The states of one kind (the same cell

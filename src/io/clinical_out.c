@@ -82,7 +82,10 @@ void its__write_assessments(const its_result *res, FILE *fp)
         fprintf(fp, "%.10g,%s", a.t, i == 0 ? "baseline" : "scheduled");
         for (j = 0; j < c->n_lesions; j++) {
             const int role = its_recist_is_target(r, j);
-            fprintf(fp, ",%.6g,%s", c->assess_d[i * c->n_lesions + j],
+            /* as measured: below the detection limit a lesion reads 0, as
+             * RECIST took it (tools/crosscheck_clinical.py, recist-meas) */
+            const double d = c->assess_d[i * c->n_lesions + j];
+            fprintf(fp, ",%.6g,%s", d >= res->plan.clin.recist.detect_mm && d > 0.0 ? d : 0.0,
                     role == 1 ? "target" : role == 0 ? "non-target" : "absent");
         }
         fprintf(fp, ",%.6g,%.6g,%.4g,", a.sum_mm, a.nadir_mm, 100.0 * a.change_baseline);

@@ -109,9 +109,9 @@ its_status its_comparison_write(const its_comparison *c, const char *dir, its_ou
     if (c->err)
         c->err[0] = '\0';
     ctx.c = c;
-    /* room for every script: at most ITS__PLOT_RUN_MAX (5) per arm, plus the
+    /* room for every script: at most ITS__PLOT_RUN_MAX per arm, plus the
      * comparison's, with a margin */
-    if (its__figs_begin(&ctx.figs, o, 8 + 6 * c->n, c->err) != ITS_OK)
+    if (its__figs_begin(&ctx.figs, o, 8 + (ITS__PLOT_RUN_MAX + 1) * c->n, c->err) != ITS_OK)
         return ITS_ENOMEM;
     st = its__write_dir_atomic(dir, ctx.figs.opts, fill_comparison, &ctx, c->err);
     its__figs_end(&ctx.figs);

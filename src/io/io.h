@@ -183,12 +183,13 @@ its_status its__write_comparison_files(const its_result *const *res, const char 
 const char *its__gp_quote(char *buf, size_t n, const char *s);
 
 /* Most scripts its__plot_run writes for one run. */
-#define ITS__PLOT_RUN_MAX 5
+#define ITS__PLOT_RUN_MAX 6
 
 /* Writes the figures of one run into dir; every file name starts with
  * prefix ("" for a single run, e.g. "hd_il2." for an arm of a comparison):
- * PREFIXtumour.gp, PREFIXimmune.gp, PREFIXcytokines.gp, PREFIXtoxicity.gp
- * and PREFIXtoxicity_treatment.gp (immune and cytokines only when the model
+ * PREFIXtumour.gp, PREFIXimmune.gp, PREFIXcytokines.gp, PREFIXclones.gp,
+ * PREFIXtoxicity.gp and PREFIXtoxicity_treatment.gp (immune, cytokines and
+ * clones only when the model
  * declares states for them (its_model_def.shown: the figures pick states by
  * role and site, never by name); toxicity_treatment, the toxicity timeline zoomed
  * on the treatment period, only when that period is shorter than half the

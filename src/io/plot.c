@@ -984,6 +984,44 @@ static its_status fig_cytokines(const run *r, const char *dir, char names[][128]
     return script_close(&s, ITS_OK, names, n_names, err, errlen);
 }
 
+/* ---- clones.gp ------------------------------------------------------------- */
+
+/* The clonal composition of lesion 1: the shares of its cancer cells in the
+ * clone compartments the model shows (ITS_STATE_CLONE_SHARE), on a log
+ * axis so that a small escape clone is seen as it grows. */
+static its_status fig_clones(const run *r, const char *dir, char names[][128], size_t *n_names,
+                             char *err, size_t errlen)
+{
+    picked pl;
+    const double w[1] = {1.0};
+    char rd[256];
+    script s;
+    its_status st;
+
+    pick(r->m, ITS_STATE_CLONE_SHARE, 1, NULL, &pl);
+    if (!pl.n)
+        return ITS_OK;
+    st = script_open(&s, dir, r->prefix, "clones", err, errlen);
+    if (st != ITS_OK)
+        return st;
+    preamble(&s, "itsim figure: clonal composition",
+             "The shares of lesion 1's cancer cells in its clone compartments (e.g.\n"
+             "load bins and the escape compartment without antigen presentation) on a\n"
+             "log axis (values below floor_lesion are drawn at it); a compartment not\n"
+             "shown (tme: load bin 0, clone0_1 in clinical.csv) holds the rest. Short\n"
+             "ticks at the bottom mark the doses given.",
+             reads_states(rd, sizeof rd, r->m, pl.idx[0]));
+    run_vars(&s, r, r->t0, r->t1, 1, 0, 0, r->res->plan.n_doses > 0);
+    event_vars(&s, r);
+    out(&s, "# log-axis floor [1]: 5 decades below the largest share shown\n"
+            "floor_lesion = %.6g\n",
+        log_floor(r->res, pl.idx, pl.n, 5.0, 1e-12));
+    run_frame(&s, r, 0.075, "Clonal composition");
+    lesion_panel(&s, r, w, 1, 0, &pl, "\"Lesion 1: shares of the cancer cells\"", "\"share\"");
+    frame_end(&s);
+    return script_close(&s, ITS_OK, names, n_names, err, errlen);
+}
+
 /* ---- toxicity.gp and toxicity_treatment.gp ---------------------------------- */
 
 /* The treatment period, [*a, *b]: from the first dose to a margin after the
@@ -1350,6 +1388,8 @@ its_status its__plot_run(const its_result *res, const char *dir, const char *pre
         st = fig_immune(&r, dir, names, n_names, err, errlen);
     if (st == ITS_OK)
         st = fig_cytokines(&r, dir, names, n_names, err, errlen);
+    if (st == ITS_OK)
+        st = fig_clones(&r, dir, names, n_names, err, errlen);
     if (st == ITS_OK)
         st = fig_toxicity(&r, 0, dir, names, n_names, err, errlen);
     if (st == ITS_OK)

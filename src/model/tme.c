@@ -37,10 +37,15 @@ enum {
     L_C, L_K, L_EIFN, L_NK, L_NEU, L_EOS, L_BAS, L_MC, L_M1, L_M2, L_IDC,
     L_MDC, L_CD8, L_EX, L_TH, L_TREG, L_DEB, L_IL2, L_IFNA, L_GM, L_IFNG,
     L_IL2IT, L_IFNAIT, L_GMIT,
+    /* clonal composition: shares of the cancer cells in subclonal-load bins
+     * 1-3 and in the presentation-loss (escape) compartment; bin 0 holds
+     * the rest (docs/models/tme.md, "Tumour antigens and clones") */
+    L_S1, L_S2, L_S3, L_SE,
     NL
 };
 
 #define MAX_LESIONS 8
+#define NBIN 4 /* subclonal-load bins per lesion (plus the escape compartment) */
 
 /* ---- parameters -------------------------------------------------------------- */
 enum {
@@ -48,6 +53,7 @@ enum {
     P_lambda1, P_b_ang, P_K_max, P_Imax_ifn_ang, P_EC50_ifn_ang, P_tau_ifn_exposure, P_a_mast_ang,
     P_K_mast, P_a_m2_ang, P_K_m2_ang,
     P_tmb, P_exome_mb, P_f_immunogenic, P_f_precursor,
+    P_clonal_share, P_ccf_sub, P_mut_rate, P_p_hla_loss, P_K_rec,
     P_neu0, P_d_neu, P_mon0, P_d_mon, P_eos0, P_d_eos, P_bas0, P_d_bas,
     P_nk0, P_d_nk, P_naive_cd8_0, P_d_naive_cd8, P_naive_cd4_0, P_d_naive_cd4, P_treg0, P_d_treg, P_b_cell0, P_d_b,
     P_q_T, P_q_nk, P_q_treg, P_q_neu, P_q_mon, P_q_eos, P_q_bas, P_Kc_rec, P_k_LN_out,
@@ -124,9 +130,21 @@ static const its_param_def params[NP] = {
                "Salem et al., Caris abstract 'Characterization of tumor mutation load in solid tumors' (592-gene panel, 7,748 tumours): mean melanoma 21, RCC 6 mutations/Mb"},
     [P_exome_mb] = {"exome_mb", 30.0, "1", D_POS, "coding exome size (Mb)", ASSUMED("conventional coding-exome size of ~30 Mb (no primary measurement cited)")},
     [P_f_immunogenic] = {"f_immunogenic", 0.075, "1", D_FRAC, "fraction of mutations that are antigenic",
-                 ASSUMED("default p = 0.075 of the code of Lakatos et al. 2020, Nat Genet 52:1057 (model value, not a measured fraction)")},
+                 "default p = 0.075 of the model of Lakatos et al. 2020, Nat Genet 52:1057; measured: 37 of 608 "
+                 "prioritised predicted epitopes (6.1 %) were recognised by the patients' T cells, Wells et al. 2020, "
+                 "Cell 183:818 (TESLA)"},
     [P_f_precursor] = {"f_precursor", 1e-6, "1", D_FRAC, "naive precursor frequency per antigen reaching the draining node",
                   "Alanio et al. 2010, Blood 115:3718 (6e-7 to 1.3e-4 per CD8 T cell); the low end chosen for neoantigens, calibrated"},
+    [P_clonal_share] = {"clonal_share", 0.7, "1", D_FRAC, "share of the immunogenic mutations that are clonal (trunk, in every cancer cell)",
+                  ASSUMED("clonal neoantigens dominate in melanoma and NSCLC and their share varies between patients (McGranahan et al. 2016, Science 351:1463); no default share was read; a patient covariate")},
+    [P_ccf_sub] = {"ccf_sub", 0.25, "1", D_FRAC, "mean share of the cancer cells that carry one subclonal neoantigen (cancer-cell fraction)",
+                  ASSUMED("subclonal mutations are by definition carried by a part of the cells (McGranahan et al. 2016, Science 351:1463 call a mutation subclonal when its cancer-cell fraction is below 1); most lie at low fractions in neutrally growing tumours; no mean was read")},
+    [P_mut_rate] = {"mut_rate", 1.0, "1", D_NN, "new coding mutations per cancer-cell division (per patient)",
+                  ASSUMED("mean mu = 1 new mutation per daughter cell per division of the model of Lakatos et al. 2020, Nat Genet 52:1057 (model value); a patient covariate")},
+    [P_p_hla_loss] = {"p_hla_loss", 1e-4, "1", D_FRAC, "probability per division of losing antigen presentation (HLA or B2M loss)",
+                  ASSUMED("HLA loss of heterozygosity is frequent and often subclonal (McGranahan et al. 2017, Cell 171:1259) and B2M loss is a route of resistance to PD-1 blockade (Zaretsky et al. 2016, N Engl J Med 375:819); no per-division rate is published")},
+    [P_K_rec] = {"K_rec", 10.0, "1", D_POS, "antigen load per cell (immunogenic neoantigens) for half-maximal T-cell recognition A/(A + K_rec)",
+                  ASSUMED("saturating recognition; a cell presenting ~10 immunogenic neoantigens is half-maximally recognised, so the default melanoma (~47) is recognised at ~0.8")},
 
     [P_neu0] = {"neu0", 3.65e9, "cell/L", D_POS, "neutrophil set point", BLOOD},
     [P_d_neu] = {"d_neu", 0.89, "1/d", D_NN, "blood neutrophil loss (t1/2 0.78 d)", "Lahoz-Beneytez et al. 2016, Blood 127:3431 (blood half-life 0.78 d)"},
@@ -401,7 +419,11 @@ static const its_param_def params[NP] = {
     {"IFNg_" #k, "pM", 0.0, 0.0, "IFN-gamma, lesion " #k},                       \
     {"IL2it_" #k, "pmol", 0.0, 0.0, "IL-2 at an intratumoral injection site, lesion " #k}, \
     {"IFNait_" #k, "pmol", 0.0, 0.0, "IFN-alpha at an intratumoral injection site, lesion " #k}, \
-    {"GMit_" #k, "pmol", 0.0, 0.0, "GM-CSF at an intratumoral injection site, lesion " #k}
+    {"GMit_" #k, "pmol", 0.0, 0.0, "GM-CSF at an intratumoral injection site, lesion " #k}, \
+    {"clone1_" #k, "1", 0.45, 0.0, "share of cancer cells in subclonal-load bin 1, lesion " #k}, \
+    {"clone2_" #k, "1", 0.2, 0.0, "share of cancer cells in subclonal-load bin 2, lesion " #k}, \
+    {"clone3_" #k, "1", 0.05, 0.0, "share of cancer cells in subclonal-load bin 3, lesion " #k}, \
+    {"escape_" #k, "1", 1e-3, 0.0, "share of cancer cells without antigen presentation (HLA/B2M loss), lesion " #k}
 
 static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_NEU, "NEU_b", "cell", 3.65e9 * 5.0, "neutrophils in blood"),
@@ -598,6 +620,9 @@ typedef struct tme_flux {
     double sum_rec[NSYS]; /* recruitment drained from blood pools */
     double dc_to_ln;      /* mature DC migrating to the node */
     double cyt_back[4];   /* cytokine back-flux: IL-2, IFN-alpha, GM-CSF, IFN-gamma */
+    double ag_load;       /* sum over lesions of cancer cells x mean antigen load */
+    double ag_cells;      /* sum over lesions of cancer cells */
+    double n_neo;         /* antigen breadth presented to the node (antigen_breadth) */
 } tme_flux;
 
 /* One lesion's populations clipped at 0, and the volumes derived from them. */
@@ -612,6 +637,10 @@ typedef struct tme_lesion {
     double rec_nk, rec_neu, rec_mon, rec_eos, rec_bas; /* entry of innate cells */
     double h_pd1;    /* PD-1/PD-L1 inhibition */
     double kill;     /* tumour cells killed per day */
+    /* clones: shares of load bins 0-3 and of the escape compartment, the
+     * antigen load and T-cell recognition of each bin, their share-weighted
+     * mean, the division rate and the CD8 kill per cell per unit recognition */
+    double s[NBIN], se, load[NBIN], rec[NBIN], rbar, g, k8;
 } tme_lesion;
 
 static void blood_read(const double *y, const double *p, tme_blood *b)
@@ -627,6 +656,44 @@ static void blood_read(const double *y, const double *p, tme_blood *b)
     b->peg_act_l = b->peg_act_b * p[P_k_exchange] / (p[P_k_exchange] + p[P_deg_ifna]);
     b->gmb = fmax(y[S_GM], 0.0);
     b->occ = hill(fmax(y[S_APD1], 0.0), p[P_EC50_antipd1]);
+}
+
+/* Tumour antigens (docs/models/tme.md, "Tumour antigens and clones"):
+ * every cell carries the trunk load T = tmb exome f_immunogenic
+ * clonal_share; bin i adds i S, S = tmb exome f_immunogenic (1 -
+ * clonal_share) ccf_sub, the mean subclonal load per cell (each subclonal
+ * neoantigen is in a fraction ccf_sub of the cells), which the default
+ * composition has. Recognition is A/(A + K_rec); escape cells are not
+ * recognised. */
+static double trunk_load(const double *p)
+{
+    return p[P_tmb] * p[P_exome_mb] * p[P_f_immunogenic] * p[P_clonal_share];
+}
+
+static double bin_width(const double *p)
+{
+    return p[P_tmb] * p[P_exome_mb] * p[P_f_immunogenic] * (1.0 - p[P_clonal_share]) *
+           p[P_ccf_sub];
+}
+
+static void lesion_clones_read(const double *l, const double *p, tme_lesion *v)
+{
+    const double t = trunk_load(p), w = bin_width(p);
+    double rest = 1.0;
+    int i;
+    /* shares clipped at 0 only, bin 0 the unclipped rest: a share at 1
+     * or a rest at 0 would hide the couplings from the structural
+     * Jacobian probes (src/engine/cvode_adapter.c) */
+    v->se = fmax(l[L_SE], 0.0);
+    rest -= v->se;
+    v->rbar = 0.0;
+    for (i = NBIN - 1; i >= 0; i--) {
+        v->s[i] = i > 0 ? fmax(l[L_S1 + i - 1], 0.0) : rest;
+        rest -= v->s[i];
+        v->load[i] = t + i * w;
+        v->rec[i] = v->load[i] / (v->load[i] + p[P_K_rec]);
+        v->rbar += v->s[i] * v->rec[i];
+    }
 }
 
 static void lesion_read(const tme_blood *b, const double *l, const double *p, tme_lesion *v)
@@ -655,6 +722,10 @@ static void lesion_read(const tme_blood *b, const double *l, const double *p, tm
     v->gm = fmax(l[L_GM], 0.0);
     v->ifng = fmax(l[L_IFNG], 0.0);
     v->eifn = fmax(l[L_EIFN], 0.0);
+    lesion_clones_read(l, p, v);
+    /* Gompertz growth per cell; its positive part is the division rate
+     * that carries mutations and presentation loss */
+    v->g = v->c > 0.0 && v->kv > 0.0 ? p[P_lambda1] * log(v->kv / v->c) : 0.0;
     /* The volume cytokines are diluted in holds every cell of the
      * lesion, living or dead (as QSP-IO's tumour volume does), each
      * taking the tissue volume of a cancer cell, 1/rho (assumed): the
@@ -700,10 +771,18 @@ static void lesion_kill(const tme_blood *b, const double *y, const double *p, tm
     const double x = pdl1 * (1.0 - b->occ) / p[P_K_pd1];
     const double mhc = 1.0 + p[P_a_ifn_mhc] * hill(v->ifna_act, p[P_EC50_ifn_mhc]);
     const double supp = v->cd8 > 0.0 ? v->cd8 / (v->cd8 + p[P_K_T_Treg] * v->treg) : 0.0;
+    const double den = p[P_K_T_C] * v->c * v->rbar + v->cd8;
     double k_cd8, k_nk, k_adcc, k_m1, k_neu, k_eos;
     v->h_pd1 = x * x / (x * x + 1.0);
-    k_cd8 = p[P_k_cd8_kill] * kill_law(v->cd8, v->c, p[P_K_T_C]) * (1.0 - v->h_pd1) * supp * mhc *
-            (1.0 + p[P_a_ifn_lymph] * hill(v->ifna_act, p[P_EC50_ifn_lymph]));
+    /* CD8 kill per cancer cell per unit recognition: the QSP-IO law on the
+     * recognised cells c rbar, k E/(K c rbar + E), bounded by k as c -> 0;
+     * bin i loses cells at k8 rec_i, so the total is
+     * k kill_law(E, c rbar, K) times the modifiers. */
+    v->k8 = v->cd8 > 0.0 && den > 0.0 ? p[P_k_cd8_kill] * v->cd8 / den *
+                               (1.0 - v->h_pd1) * supp * mhc *
+                               (1.0 + p[P_a_ifn_lymph] * hill(v->ifna_act, p[P_EC50_ifn_lymph]))
+                         : 0.0;
+    k_cd8 = v->k8 * v->rbar * v->c;
     k_nk = p[P_k_nk_kill] * kill_law(v->nk, v->c, p[P_K_nk_C]) *
            (1.0 + p[P_a_il2_nk] * hill(v->il2, p[P_EC50_il2_nk])) *
            (1.0 + p[P_a_ifn_nk] * hill(v->ifna_act, p[P_EC50_ifn_nk]));
@@ -724,11 +803,35 @@ static void lesion_tumour(const double *p, const tme_lesion *v, double *dl)
     const double ang = (1.0 - p[P_Imax_ifn_ang] * hill(v->eifn, p[P_EC50_ifn_ang])) *
                        (1.0 + p[P_a_mast_ang] * hill(v->mc, p[P_K_mast] * v->cv)) *
                        (1.0 + p[P_a_m2_ang] * hill(v->m2, p[P_K_m2_ang] * v->cv));
-    dl[L_C] = (v->c > 0.0 && v->kv > 0.0 ? p[P_lambda1] * v->c * log(v->kv / v->c) : 0.0) -
-              v->kill;
+    dl[L_C] = v->g * v->c - v->kill;
     dl[L_K] = p[P_b_ang] * v->c * ang - d_ang * v->kv * cbrt(v->c * v->c);
     dl[L_EIFN] = (v->ifna_act - v->eifn) / p[P_tau_ifn_exposure];
     dl[L_DEB] = v->kill - p[P_k_debris] * v->deb;
+}
+
+/* Clonal composition (shares; docs/models/tme.md, "Tumour antigens and
+ * clones"). Dividing cells move up one load bin at r mu f_imm / S (at most
+ * r: one bin per division) and into the escape compartment at r p_hla_loss;
+ * CD8 killing k8 rec_i selects against the recognised bins against the mean
+ * kill per cell. Kill common to all cells (innate, drug) and growth cancel
+ * in the shares. Adds the lesion's cells and antigen load to the flux. */
+static void lesion_clones(const double *p, const tme_lesion *v, double *dl, tme_flux *f)
+{
+    const double r = fmax(v->g, 0.0);
+    const double w = bin_width(p), gain = p[P_mut_rate] * p[P_f_immunogenic];
+    const double up = gain > 0.0 ? r * (gain < w ? gain / w : 1.0) : 0.0;
+    const double esc = r * p[P_p_hla_loss];
+    const double kbar = v->k8 * v->rbar;
+    double mean = v->se * (trunk_load(p) + w);
+    int i;
+    for (i = 1; i < NBIN; i++)
+        dl[L_S1 + i - 1] = up * v->s[i - 1] - (i < NBIN - 1 ? up : 0.0) * v->s[i] -
+                           esc * v->s[i] - v->s[i] * (v->k8 * v->rec[i] - kbar);
+    dl[L_SE] = esc * (1.0 - v->se) + v->se * kbar;
+    for (i = 0; i < NBIN; i++)
+        mean += v->s[i] * v->load[i];
+    f->ag_load += v->c * mean;
+    f->ag_cells += v->c;
 }
 
 /* Innate cells: NK, granulocytes, mast cells, macrophages, dendritic cells. */
@@ -822,6 +925,7 @@ static void lesion_rhs(const tme_blood *b, const double *y, const double *p, siz
     lesion_recruit(y, p, &v, f);
     lesion_kill(b, y, p, &v);
     lesion_tumour(p, &v, dl);
+    lesion_clones(p, &v, dl, f);
     lesion_innate(p, &v, dl, f);
     lesion_adaptive(b, y, p, &v, dl);
     lesion_cytokines(b, y, p, &v, l, dl, f);
@@ -926,7 +1030,7 @@ static void blood_lymphoid(const tme_blood *b, const double *y, const double *p,
                            const tme_flux *f, double *dy)
 {
     const double vb = b->vb;
-    const double n_neo = p[P_tmb] * p[P_exome_mb] * p[P_f_immunogenic];
+    const double n_neo = f->n_neo;
     const double gm_surv_b = 1.0 - p[P_s_gm_survival] * hill(b->gmb, p[P_EC50_gm]);
     const double h_dc = hill(fmax(y[S_DCLN], 0.0), p[P_K_dc_LN]);
     const double help = 1.0 + p[P_a_help] * hill(fmax(y[S_THLN], 0.0), p[P_K_help]);
@@ -1014,6 +1118,17 @@ static void side_effects(const tme_blood *b, const double *y, const double *p, d
     dy[S_FAT] = p[P_k_fatigue] * (drive - y[S_FAT]);
 }
 
+/* The antigen breadth the node is primed against: the mean antigen load per
+ * cancer cell over all lesions (trunk plus subclonal, escape cells with
+ * their nominal load T + S: cross-presentation needs no tumour HLA), with
+ * one cell of the baseline mean load T + S as a regulariser once every
+ * lesion is eradicated. */
+static void antigen_breadth(const double *p, tme_flux *f)
+{
+    const double n0 = trunk_load(p) + bin_width(p);
+    f->n_neo = (f->ag_load + n0) / (f->ag_cells + 1.0);
+}
+
 /* The data of one tme variant: its number of lesions. */
 typedef struct tme_data {
     size_t n_lesions;
@@ -1027,13 +1142,14 @@ static int tme_rhs(double t, const double *y, double *dy, const double *p, const
 {
     const tme_data *d = data;
     tme_blood b;
-    tme_flux f = {{0.0}, 0.0, {0.0, 0.0, 0.0, 0.0}};
+    tme_flux f = {{0.0}, 0.0, {0.0, 0.0, 0.0, 0.0}, 0.0, 0.0, 0.0};
     size_t j;
     if (d == NULL || d->n_lesions > MAX_LESIONS)
         return -1;
     blood_read(y, p, &b);
     for (j = 0; j < d->n_lesions; j++)
         lesion_rhs(&b, y, p, j, dy, &f);
+    antigen_breadth(p, &f);
     blood_myeloid(&b, y, p, &f, dy);
     blood_lymphoid(&b, y, p, &f, dy);
     blood_pk(t, y, p, &f, dy);
@@ -1174,9 +1290,13 @@ static const char *const course[] = {"C_1", "C_2", "C_3", "CD8_b", "CD8_1",
     {"M1_" #k, ITS_STATE_IMMUNE_CELLS, k, "M1", "M1 macrophages"},                  \
     {"M2_" #k, ITS_STATE_IMMUNE_CELLS, k, "M2", "M2 macrophages"},                  \
     {"mDC_" #k, ITS_STATE_IMMUNE_CELLS, k, "mDC", "mature dendritic cells"},        \
-    SHOWN_CYTOKINES(k, #k)
+    SHOWN_CYTOKINES(k, #k),                                                         \
+    {"clone1_" #k, ITS_STATE_CLONE_SHARE, k, "clone1", "load bin 1 (T + S)"},       \
+    {"clone2_" #k, ITS_STATE_CLONE_SHARE, k, "clone2", "load bin 2 (T + 2S)"},      \
+    {"clone3_" #k, ITS_STATE_CLONE_SHARE, k, "clone3", "load bin 3 (T + 3S)"},      \
+    {"escape_" #k, ITS_STATE_CLONE_SHARE, k, "escape", "escape (HLA/B2M loss)"}
 #define NSHOWN_SYS 10
-#define NSHOWN_L 11
+#define NSHOWN_L 15
 static const its_state_shown shown[NSHOWN_SYS + MAX_LESIONS * NSHOWN_L] = {
     {"CD8_b", ITS_STATE_IMMUNE_CELLS, 0, "CD8", "effector CD8 T cells"},
     {"NK_b", ITS_STATE_IMMUNE_CELLS, 0, "NK", "NK cells"},
@@ -1193,9 +1313,19 @@ static const its_state_shown shown[NSHOWN_SYS + MAX_LESIONS * NSHOWN_L] = {
 
 enum { O_SBP, O_TEMP, O_ANC, O_FLU, O_FAT, O_IRAE, O_LEAK, O_BURDEN, O_ALC, O_NKC, NOBS_SYS };
 
-#define DIAM(k) {"diam_" #k, "mm", ITS_OBS_LESION_DIAMETER, "diameter of lesion " #k " as a sphere"}
+/* Per lesion: its diameter, then its tumour antigens (escape cells present
+ * none) and the share of load bin 0 (the other shares are states). */
+#define NOBS_L 4
+#define LESION_OBS(k)                                                                   \
+    {"diam_" #k, "mm", ITS_OBS_LESION_DIAMETER, "diameter of lesion " #k " as a sphere"}, \
+    {"neo_clonal_" #k, "1", ITS_OBS_OTHER,                                              \
+     "clonal (trunk) neoantigens presented per cancer cell, lesion " #k ": T (1 - escape)"}, \
+    {"neo_subclonal_" #k, "1", ITS_OBS_OTHER,                                           \
+     "mean subclonal neoantigens presented per cancer cell, lesion " #k ": sum_i clone_i i S"}, \
+    {"clone0_" #k, "1", ITS_OBS_OTHER,                                                  \
+     "share of cancer cells in subclonal-load bin 0 (trunk antigens only), lesion " #k}
 
-static const its_observable_def observables[NOBS_SYS + MAX_LESIONS] = {
+static const its_observable_def observables[NOBS_SYS + MAX_LESIONS * NOBS_L] = {
     [O_SBP] = {"SBP", "mmHg", ITS_OBS_SBP, "systolic blood pressure: SBP0 - dSBP_perm (perm - 1)"},
     [O_TEMP] = {"temperature", "degC", ITS_OBS_TEMPERATURE,
                 "T0 + dT_il2 Ce_il2/(EC50_fever_il2 + Ce_il2) + dT_flu flu"},
@@ -1208,7 +1338,8 @@ static const its_observable_def observables[NOBS_SYS + MAX_LESIONS] = {
     [O_ALC] = {"ALC", "1e9/L", ITS_OBS_OTHER,
                "absolute lymphocyte count: (1 - marg) (nCD8 + nCD4 + CD8 + Th + Treg + B + NK + Tbys + mCD8 + mTh)_b / V_blood"},
     [O_NKC] = {"NK_count", "1e9/L", ITS_OBS_OTHER, "NK cells in circulating blood: (1 - marg) NK_b / V_blood"},
-    DIAM(1), DIAM(2), DIAM(3), DIAM(4), DIAM(5), DIAM(6), DIAM(7), DIAM(8),
+    LESION_OBS(1), LESION_OBS(2), LESION_OBS(3), LESION_OBS(4),
+    LESION_OBS(5), LESION_OBS(6), LESION_OBS(7), LESION_OBS(8),
 };
 
 /* Lymphocytes of the blood pools (cells), circulating or marginated. */
@@ -1240,9 +1371,19 @@ static int tme_observe(double t, const double *y, const double *p, double *out,
     out[O_IRAE] = y[S_IRAE];
     out[O_LEAK] = y[S_PERM];
     for (j = 0; j < d->n_lesions; j++) {
-        const double c = fmax(y[NSYS + j * NL + L_C], 0.0);
+        const double *l = y + NSYS + j * NL;
+        const double c = fmax(l[L_C], 0.0);
+        double *o = out + NOBS_SYS + j * NOBS_L;
+        tme_lesion v;
+        int i;
         /* cells / (cells/mL) = mL = cm3; sphere diameter in cm, then mm */
-        out[NOBS_SYS + j] = 10.0 * cbrt(6.0 * c / (p[P_rho] * 3.14159265358979323846));
+        o[0] = 10.0 * cbrt(6.0 * c / (p[P_rho] * 3.14159265358979323846));
+        lesion_clones_read(l, p, &v);
+        o[1] = trunk_load(p) * (1.0 - v.se);
+        o[2] = 0.0;
+        for (i = 1; i < NBIN; i++)
+            o[2] += v.s[i] * i * bin_width(p);
+        o[3] = fmax(v.s[0], 0.0);
         burden += c;
     }
     out[O_BURDEN] = burden;
@@ -1264,7 +1405,7 @@ static int tme_observe(double t, const double *y, const double *p, double *out,
         .n_sets = ITS__COUNT(sets), .sets = sets, .default_set = "melanoma", \
         .rhs = tme_rhs, .init = tme_init, .data = &variant_data[(n) - 1],    \
         .course = (n) >= 3 ? course : NULL, .default_until = 365.0,          \
-        .n_observables = NOBS_SYS + (n), .observables = observables,         \
+        .n_observables = NOBS_SYS + (n) * NOBS_L, .observables = observables, \
         .observe = tme_observe,                                              \
         .n_agents = ITS__COUNT(agent_bindings), .agents = agent_bindings,    \
         .n_shown = NSHOWN_SYS + (n) * NSHOWN_L, .shown = shown,              \

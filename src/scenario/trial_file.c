@@ -175,12 +175,14 @@ static its_status read_covariates(const its__yctx *c, int node, draw_spec *ds)
 }
 
 /* The lesion states of m's family: stem 0 "C", then each state S_1 of
- * tme:1 with a non-zero default; their indices in every variant and the
+ * tme:1 with a non-zero default in C_1's unit (cells scale with C_k;
+ * shares and concentrations keep their defaults); their indices in every variant and the
  * ratio of their defaults to C_k's (from the largest variant). */
 static its_status lesion_states(const its__yctx *c, int node, draw_spec *ds)
 {
     char name[64], fam[64];
     const its_model_def *v1, *vmax;
+    const char *cu;
     size_t nv = its_model_variants(c->m), i, k, s, nfam = strcspn(c->m->name, ":");
     if (nv == 0 || nv > ITS__MAX_LESIONS)
         return its__yc_fail(c, ITS_EPARSE, node, "population.lesions",
@@ -197,12 +199,15 @@ static its_status lesion_states(const its__yctx *c, int node, draw_spec *ds)
     }
     v1 = ds->variant[1];
     vmax = ds->variant[nv];
+    i = (size_t)its_model_state_index(v1, "C_1");
+    cu = i < v1->n_states ? v1->states[i].unit : "cell";
     memcpy(ds->stem[0], "C", 2);
     ds->n_stems = 1;
     for (i = 0; i < v1->n_states; i++) {
         size_t len = strlen(v1->states[i].name);
         if (len < 3 || len > 20 || strcmp(v1->states[i].name + len - 2, "_1") != 0 ||
-            v1->states[i].initial == 0.0 || strcmp(v1->states[i].name, "C_1") == 0)
+            v1->states[i].initial == 0.0 || strcmp(v1->states[i].name, "C_1") == 0 ||
+            strcmp(v1->states[i].unit, cu) != 0)
             continue;
         if (ds->n_stems == MAX_STEMS)
             break;

@@ -102,7 +102,10 @@ check "grade lanes: one bar series per CTCAE term (6)" \
     [ "$(grep -c 'with boxxyerror' z/toxicity_treatment.gp)" -eq 6 ]
 check "grade lanes: no term drawn as a line at grade 0" \
     sh -c "! grep -q 'column(.grade_[a-z_]*.) + ' z/toxicity.gp"
-check "figures rendered, 5 of them" grep -q '^itsim: 5 figures rendered' z.err
+# tumour, immune, cytokines, clones (issue 12), toxicity, toxicity_treatment
+check "figures rendered, 6 of them" grep -q '^itsim: 6 figures rendered' z.err
+check "clones figure: lesion 1's load bins and escape share, no other lesion" \
+    sh -c "grep -q 'escape_1 \\[1\\]' z/clones.gp && grep -q 'clone3_1 \\[1\\]' z/clones.gp && ! grep -q 'escape_2' z/clones.gp"
 [ $have_gp -eq 1 ] && check "treatment-period figure rendered" [ -s z/toxicity_treatment.png ]
 # doses over the whole course (pembrolizumab q3w): no zoom
 "$ITSIM" run --regimen pembrolizumab --until '60 d' --no-render -o zp >/dev/null 2>&1
