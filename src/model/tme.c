@@ -463,7 +463,7 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_PEGSC, "PEG_sc", "pmol", 0.0, "peginterferon at the subcutaneous injection site"),
     SYS(S_PEG, "PEG_b", "pM", 0.0, "peginterferon in plasma"),
     SYS(S_STEM, "marrow_stem", "1", 1.0, "marrow stem/progenitor pool feeding neutrophils and platelets (relative)"),
-    SYS(S_DMG, "marrow_damage", "uM", 0.0, "dacarbazine DNA damage in the marrow stem pool, killing it with a delay"),
+    SYS(S_DMG, "marrow_damage", "uM*d", 0.0, "dacarbazine DNA damage in the marrow stem pool, killing it with a delay"),
     SYS(S_PPROL, "PLT_prol", "1e9/L", 0.2 * 250.0 * 4.0 / 4.0, "proliferating megakaryocyte precursors (platelet equivalents)"),
     SYS(S_PTR1, "PLT_tr1", "1e9/L", 0.2 * 250.0 * 4.0 / 4.0, "maturing megakaryocytes, transit 1"),
     SYS(S_PTR2, "PLT_tr2", "1e9/L", 0.2 * 250.0 * 4.0 / 4.0, "maturing megakaryocytes, transit 2"),
