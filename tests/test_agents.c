@@ -303,7 +303,7 @@ int main(void)
             {"pembrolizumab", "Vc", "V_antipd1", 1.0}, {"pembrolizumab", "CL", "CL_antipd1", 1.0},
             {"pembrolizumab", "Q", "Q_antipd1", 1.0}, {"pembrolizumab", "Vp", "V2_antipd1", 1.0},
             {"dacarbazine", "V_per_kg", "V_dtic", 70.0}, {"dacarbazine", "MTT", "MTT_neu", 1.0},
-            {"dacarbazine", "gamma", "gamma_neu", 1.0}, {"dacarbazine", "slope", "slope_dtic", 1.0},
+            {"dacarbazine", "gamma", "gamma_neu", 1.0},
             {"peginterferon_alfa_2b", "CL_F", "CL_peg", 1.0}, {"peginterferon_alfa_2b", "V_F", "V_peg", 1.0},
             {"peginterferon_alfa_2b", "ka_sc", "ka_peg", 1.0}, {"peginterferon_alfa_2b", "T_CL", "T_CL_peg", 1.0},
         };
@@ -317,6 +317,19 @@ int main(void)
                           "tme %s = %s %s x %g", map[i].tpar, map[i].agent, map[i].apar,
                           map[i].factor);
         }
+    }
+    /* The agent's direct Friberg slope of dacarbazine is the one tme@1
+     * uses; the revised tme sets its slope_dtic to 0 and acts on the marrow
+     * stem pool instead (docs/models/tme.md, "Organ toxicity"). */
+    {
+        const its_model_def *v1 = its_model_find("tme@1");
+        const its_param_def *ap = its_agent_param(its_agent_find("dacarbazine"), "slope");
+        int ti = v1 ? its_model_param_index(v1, "slope_dtic") : -1;
+        its_test_true(ap != NULL && ti >= 0 && v1->params[ti].value == ap->value,
+                      "tme@1 slope_dtic = dacarbazine slope");
+        ti = its_model_param_index(its_model_find("tme"), "slope_dtic");
+        its_test_true(ti >= 0 && its_model_find("tme")->params[ti].value == 0.0,
+                      "tme slope_dtic = 0 (dacarbazine acts on the stem pool)");
     }
     return its_test_done();
 }

@@ -14,7 +14,7 @@
 #include "itsim/itsim.h"
 #include "its_test.h"
 
-#define NMAX 256
+#define NMAX 512
 
 static const its_model_def *M;
 
@@ -486,7 +486,9 @@ static void mech8_checkpoint(void)
     /* Day 30, while the tumour is still there; separate integrations. */
     run("tme", ko_pdl1, NULL, 0.0, 30.0, a);
     run("tme", ko_pdl1, "antipd1", rate, 30.0, b);
-    its_test_rel(tumour(b), tumour(a), 1e-6, "8: without PD-L1 anti-PD-1 boosts nothing directly");
+    /* 1e-5: two separate integrations at the default tolerances differ by
+     * ~2e-6 (measured, 54 systemic states); a direct effect would be %-level. */
+    its_test_rel(tumour(b), tumour(a), 1e-5, "8: without PD-L1 anti-PD-1 boosts nothing directly");
     its_test_rel(v(b, "CD8_1"), v(a, "CD8_1"), 1e-6, "8: nor effector numbers");
     run("tme", ko_pdl1, "antipd1", rate, 120.0, b);
     /* irae approaches k_irae occ/(k_irae occ + k_irae_res) = 0.33 at rate
@@ -555,14 +557,16 @@ static void test_lesion_coupling(void)
     its_test_true(fabs(v(b, "C_2") / v(a, "C_2") - 1.0) > 1e-4,
                   "with systemic immunity lesion 1 affects lesion 2 (%.4g vs %.4g)", v(b, "C_2"), v(a, "C_2"));
     /* 28 states per lesion (24 until issue 12 added the clonal
-     * composition: clone1-3 and escape shares), 50 systemic (40 until the
-     * expansion states of items 2 and 4). */
+     * composition: clone1-3 and escape shares) on top of the systemic
+     * ones (their count grows with the model; tme@1 had 40). */
+    const long n_sys = (long)M->n_states - 3 * 28;
+    its_test_true(n_sys >= 40, "tme has %ld systemic states", n_sys);
     for (n = 1; n <= 8; n++) {
         char name[8];
         snprintf(name, sizeof name, "tme:%zu", n);
         its_test_true(its_model_find(name) != NULL &&
                           its_model_find(name)->n_states == M->n_states + (n - 3) * 28 &&
-                          (long)n * 28 + 50 == (long)its_model_find(name)->n_states &&
+                          (long)n * 28 + n_sys == (long)its_model_find(name)->n_states &&
                           its_model_find(name)->n_inputs == 9 + 3 * n,
                       "%s has %zu lesions", name, n);
     }
@@ -598,20 +602,22 @@ static void test_hahnfeldt_module(void)
     its_test_rel(want, 10604.0, 1e-3, "and that is Hahnfeldt's control curve (itsim validate H6)");
 }
 
-/* Dacarbazine 1,000 mg/m2 (1.85 m2) as a 1-h infusion: the Friberg chain
- * (MTT_neu, default 89 h) puts the neutrophil nadir about a week later (Friberg-type
- * nadir near day 7-8, Friberg et al. 2002 with an 89 h MTT), the count recovers,
- * and the tumour is smaller than untreated. */
+/* Dacarbazine 1,000 mg/m2 (1.85 m2) as a 1-h infusion on tme@1: its direct
+ * Friberg effect (MTT_neu, default 89 h) puts the neutrophil nadir about a
+ * week later (Friberg-type nadir near day 7-8, Friberg et al. 2002 with an
+ * 89 h MTT), the count recovers, and the tumour is smaller than untreated.
+ * A version-1 calibration: the revised tme acts on the marrow stem pool and
+ * puts the nadir at the label's 3-4 weeks (tests/test_tme_tox.c). */
 static void test_chemotherapy(void)
 {
     its_sim *s = NULL;
     double umol, grid[301], y[NMAX], untreated[NMAX], nadir = INFINITY, t_nadir = 0.0;
     const its_patient pt = {70.0, 175.0, ITS_BSA_MOSTELLER};
     size_t k;
-    int ineu = its_model_state_index(M, "NEU_b");
+    const its_model_def *m1 = its_model_find("tme@1");
+    int ineu = its_model_state_index(m1, "NEU_b");
     its_dose_amount(its_agent_find("dacarbazine"), "1000 mg/m2", &pt, "umol", &umol, NULL, 0);
-    its_sim_create(M, &s, NULL, 0);
-    its_sim_set_history(s, 0);
+    its_sim_create(m1, &s, NULL, 0);
     its_sim_add_infusion(s, "dacarbazine", 0.0, 1.0 / 24.0, umol * 24.0);
     for (k = 0; k <= 300; k++)
         grid[k] = 0.1 * (double)k;
@@ -625,7 +631,7 @@ static void test_chemotherapy(void)
     }
     its_sim_get_final_state(s, y);
     its_sim_free(s);
-    run("tme", none, NULL, 0.0, 30.0, untreated);
+    run("tme@1", none, NULL, 0.0, 30.0, untreated);
     its_test_true(t_nadir > 5.0 && t_nadir < 10.0, "dacarbazine: neutrophil nadir on day %.1f (5-10)", t_nadir);
     /* Baseline neu0 V_blood; slope_dtic is calibrated (assumed) to a ~40 %
      * nadir per 1,000 mg/m2: 10 % below baseline is far outside integration
@@ -633,9 +639,14 @@ static void test_chemotherapy(void)
     its_test_true(nadir < 0.9 * par("neu0") * par("V_blood"),
                   "dacarbazine: nadir %.3g below baseline %.3g", nadir,
                   par("neu0") * par("V_blood"));
-    its_test_true(v(y, "NEU_b") > nadir, "dacarbazine: the count recovers after the nadir");
-    its_test_true(tumour(y) < tumour(untreated), "dacarbazine: tumour %.4g vs untreated %.4g",
-                  tumour(y), tumour(untreated));
+    its_test_true(y[ineu] > nadir, "dacarbazine: the count recovers after the nadir");
+    {
+        const int c1 = its_model_state_index(m1, "C_1"), c2 = its_model_state_index(m1, "C_2"),
+                  c3 = its_model_state_index(m1, "C_3");
+        const double tt = y[c1] + y[c2] + y[c3];
+        const double tu = untreated[c1] + untreated[c2] + untreated[c3];
+        its_test_true(tt < tu, "dacarbazine: tumour %.4g vs untreated %.4g", tt, tu);
+    }
 }
 
 /* Peginterferon alfa-2b 6 ug/kg SC weekly (Sylatron label, 70 kg): at week

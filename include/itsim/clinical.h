@@ -160,6 +160,14 @@ typedef enum its_ae_term {
     ITS_AE_FATIGUE,           /* from ITS_OBS_FATIGUE */
     ITS_AE_NEUTROPENIA,       /* "Neutrophil count decreased", from ITS_OBS_ANC */
     ITS_AE_IRAE,              /* immune-related AE (composite), from ITS_OBS_IRAE */
+    ITS_AE_WEIGHT_GAIN,       /* "Weight gain", from ITS_OBS_WEIGHT_GAIN */
+    ITS_AE_CREATININE,        /* "Creatinine increased", from ITS_OBS_CREATININE */
+    ITS_AE_ALT,               /* "Alanine aminotransferase increased", from ITS_OBS_ALT */
+    ITS_AE_AST,               /* "Aspartate aminotransferase increased", from ITS_OBS_AST */
+    ITS_AE_BILIRUBIN,         /* "Blood bilirubin increased", from ITS_OBS_BILIRUBIN */
+    ITS_AE_PLATELETS,         /* "Platelet count decreased", from ITS_OBS_PLATELETS */
+    ITS_AE_NAUSEA,            /* "Nausea", from ITS_OBS_NAUSEA */
+    ITS_AE_VOMITING,          /* "Vomiting", from ITS_OBS_VOMITING */
     ITS_AE_NTERMS
 } its_ae_term;
 
@@ -175,12 +183,17 @@ its_obs_role its_ae_term_role(its_ae_term k);
 /* Grade thresholds of one term: grade g (1..5) holds while the value is
  * beyond limit[g-1] ("beyond" is below for below != 0, else above; equality
  * counts when inclusive[g-1]) and has been so continuously for at least
- * persist[g-1] (time units). A NaN limit means the grade does not exist. */
+ * persist[g-1] (time units). A NaN limit means the grade does not exist.
+ * vs_baseline[g-1], when finite, is a second criterion for grade g: the
+ * value is beyond vs_baseline[g-1] times the term's first graded value
+ * (CTCAE's "x baseline", e.g. creatinine > 1.5 x baseline for grade 2),
+ * with the same direction and inclusiveness. 0 (or NaN): no such criterion. */
 typedef struct its_ae_scale {
     int below;
     double limit[5];
     int inclusive[5];
     double persist[5];
+    double vs_baseline[5];
 } its_ae_scale;
 
 typedef struct its_ctcae_opts {
@@ -191,6 +204,9 @@ typedef struct its_ctcae_opts {
  * is given, in 1e9/L. Laboratory-specific; assumed: a common adult reference
  * limit (CTCAE v5.0 grades relative to the laboratory's LLN). */
 #define ITS_ANC_LLN_DEFAULT 2.0
+/* The lower limit of normal of the platelet count, in 1e9/L (CTCAE v5.0
+ * grade 1 is < LLN - 75). Assumed: a common adult reference limit. */
+#define ITS_PLT_LLN_DEFAULT 150.0
 
 /* Defaults (docs/clinical.md): CTCAE v5.0 numeric criteria where CTCAE has
  * them (fever in degC, neutrophils in 1e9/L with lower limit of normal

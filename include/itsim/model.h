@@ -51,7 +51,15 @@ typedef enum its_obs_role {
     ITS_OBS_ANC = 5,             /* 1e9/L; absolute neutrophil count */
     ITS_OBS_FLU = 6,             /* 1; flu-like symptom severity, 0-1 */
     ITS_OBS_FATIGUE = 7,         /* 1; fatigue severity, 0-1 */
-    ITS_OBS_IRAE = 8             /* 1; immune-related inflammation, 0-1 */
+    ITS_OBS_IRAE = 8,            /* 1; immune-related inflammation, 0-1 */
+    ITS_OBS_WEIGHT_GAIN = 9,     /* %; weight gain over baseline body weight */
+    ITS_OBS_CREATININE = 10,     /* x ULN; serum creatinine */
+    ITS_OBS_ALT = 11,            /* x ULN; alanine aminotransferase */
+    ITS_OBS_AST = 12,            /* x ULN; aspartate aminotransferase */
+    ITS_OBS_BILIRUBIN = 13,      /* x ULN; total blood bilirubin */
+    ITS_OBS_PLATELETS = 14,      /* 1e9/L; platelet count */
+    ITS_OBS_NAUSEA = 15,         /* 1; nausea severity, 0-1 */
+    ITS_OBS_VOMITING = 16        /* 1; vomiting severity, 0-1 */
 } its_obs_role;
 
 /* A quantity derived from the state and parameters: what a clinician

@@ -11,6 +11,7 @@
 typedef struct term_state {
     int idx;              /* observable index, -1: not graded */
     int grade, worst, baseline;
+    double v0;            /* first graded value (the x-baseline criteria) */
     double since[5];      /* since when grade g+1's condition holds; NaN: not */
     long open;            /* open episode index or -1 */
 } term_state;
@@ -36,6 +37,14 @@ static const struct {
     [ITS_AE_FATIGUE] = {"Fatigue", "fatigue", ITS_OBS_FATIGUE},
     [ITS_AE_NEUTROPENIA] = {"Neutrophil count decreased", "neutropenia", ITS_OBS_ANC},
     [ITS_AE_IRAE] = {"Immune-related adverse event (composite)", "irae", ITS_OBS_IRAE},
+    [ITS_AE_WEIGHT_GAIN] = {"Weight gain", "weight_gain", ITS_OBS_WEIGHT_GAIN},
+    [ITS_AE_CREATININE] = {"Creatinine increased", "creatinine", ITS_OBS_CREATININE},
+    [ITS_AE_ALT] = {"Alanine aminotransferase increased", "alt", ITS_OBS_ALT},
+    [ITS_AE_AST] = {"Aspartate aminotransferase increased", "ast", ITS_OBS_AST},
+    [ITS_AE_BILIRUBIN] = {"Blood bilirubin increased", "bilirubin", ITS_OBS_BILIRUBIN},
+    [ITS_AE_PLATELETS] = {"Platelet count decreased", "platelets", ITS_OBS_PLATELETS},
+    [ITS_AE_NAUSEA] = {"Nausea", "nausea", ITS_OBS_NAUSEA},
+    [ITS_AE_VOMITING] = {"Vomiting", "vomiting", ITS_OBS_VOMITING},
 };
 
 const char *its_ae_term_name(its_ae_term k)
@@ -62,6 +71,54 @@ static void scale(its_ae_scale *s, int below, const double lim[5], const int inc
         s->limit[g] = lim[g];
         s->inclusive[g] = incl[g];
         s->persist[g] = persist[g];
+        s->vs_baseline[g] = 0.0;
+    }
+}
+
+/* The organ terms of tme (docs/clinical.md, "Organ toxicity"): CTCAE v5.0
+ * numbers, laboratory values in multiples of the upper limit of normal. */
+static void organ_scales(its_ctcae_opts *o)
+{
+    static const double none[5] = {0, 0, 0, 0, 0};
+    static const int strict[5] = {0, 0, 0, 0, 0};
+    static const int incl[5] = {1, 1, 1, 1, 1};
+    /* Weight gain, % of baseline: 5-<10, 10-<20, >=20; no grade 4 or 5. */
+    {
+        const double lim[5] = {5.0, 10.0, 20.0, NAN, NAN};
+        scale(&o->scale[ITS_AE_WEIGHT_GAIN], 0, lim, incl, none);
+    }
+    /* Creatinine increased: > ULN, > 1.5, > 3.0, > 6.0 x ULN; also grade 2
+     * at > 1.5 and grade 3 at > 3.0 x baseline. */
+    {
+        const double lim[5] = {1.0, 1.5, 3.0, 6.0, NAN};
+        scale(&o->scale[ITS_AE_CREATININE], 0, lim, strict, none);
+        o->scale[ITS_AE_CREATININE].vs_baseline[1] = 1.5;
+        o->scale[ITS_AE_CREATININE].vs_baseline[2] = 3.0;
+    }
+    /* ALT and AST increased (baseline normal): > ULN, > 3, > 5, > 20 x ULN. */
+    {
+        const double lim[5] = {1.0, 3.0, 5.0, 20.0, NAN};
+        scale(&o->scale[ITS_AE_ALT], 0, lim, strict, none);
+        scale(&o->scale[ITS_AE_AST], 0, lim, strict, none);
+    }
+    /* Blood bilirubin increased (baseline normal): > ULN, > 1.5, > 3, > 10 x ULN. */
+    {
+        const double lim[5] = {1.0, 1.5, 3.0, 10.0, NAN};
+        scale(&o->scale[ITS_AE_BILIRUBIN], 0, lim, strict, none);
+    }
+    /* Platelet count decreased, 1e9/L: < LLN, < 75, < 50, < 25; no grade 5. */
+    {
+        const double lim[5] = {ITS_PLT_LLN_DEFAULT, 75.0, 50.0, 25.0, NAN};
+        scale(&o->scale[ITS_AE_PLATELETS], 1, lim, strict, none);
+    }
+    /* Nausea and vomiting (0-1 severity): symptom grades mapped onto bands
+     * (assumed), as flu-like symptoms; nausea has no grade 4 or 5, and
+     * the model gives vomiting none (no life-threatening emesis). */
+    {
+        const double lim[5] = {0.2, 0.5, 0.8, NAN, NAN};
+        const double limv[5] = {0.3, 0.6, 0.85, NAN, NAN};
+        scale(&o->scale[ITS_AE_NAUSEA], 0, lim, incl, none);
+        scale(&o->scale[ITS_AE_VOMITING], 0, limv, incl, none);
     }
 }
 
@@ -110,6 +167,7 @@ void its_ctcae_opts_default(its_ctcae_opts *o, double anc_lln)
         const double per[5] = {0, 0, 0, 0, 7.0};
         scale(&o->scale[ITS_AE_IRAE], 0, lim, incl, per);
     }
+    organ_scales(o);
 }
 
 its_status its_ctcae_create(const its_ctcae_opts *opts, its_ctcae **out, char *msg,
@@ -173,6 +231,7 @@ its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS], si
         term_state *s = &g->s[k];
         s->idx = role_index[k];
         s->grade = s->worst = s->baseline = 0;
+        s->v0 = NAN;
         s->open = -1;
         for (i = 0; i < 5; i++)
             s->since[i] = NAN;
@@ -185,14 +244,22 @@ its_status its_ctcae_begin(its_ctcae *g, const int role_index[ITS_AE_NTERMS], si
     return ITS_OK;
 }
 
-static int beyond(const its_ae_scale *sc, int i, double v)
+static int beyond_limit(const its_ae_scale *sc, int i, double v, double lim)
 {
-    const double lim = sc->limit[i];
     if (isnan(lim) || isnan(v))
         return 0;
     if (sc->below)
         return sc->inclusive[i] ? v <= lim : v < lim;
     return sc->inclusive[i] ? v >= lim : v > lim;
+}
+
+/* Grade i+1's condition: beyond its limit, or beyond its multiple of the
+ * first graded value v0 (CTCAE's "x baseline"). */
+static int beyond(const its_ae_scale *sc, int i, double v, double v0)
+{
+    const double vb = sc->vs_baseline[i];
+    return beyond_limit(sc, i, v, sc->limit[i]) ||
+           (vb > 0.0 && isfinite(vb) && v0 > 0.0 && beyond_limit(sc, i, v, vb * v0));
 }
 
 static int new_episode(its_ctcae *g, its_ae_term k, double t, int grade)
@@ -236,8 +303,10 @@ its_status its_ctcae_push(its_ctcae *g, double t, const double *obs, int *died)
         int i, grade = 0;
         if (s->idx < 0)
             continue;
+        if (!g->started)
+            s->v0 = obs[s->idx];
         for (i = 0; i < 5; i++) {
-            if (beyond(sc, i, obs[s->idx])) {
+            if (beyond(sc, i, obs[s->idx], s->v0)) {
                 if (isnan(s->since[i]))
                     s->since[i] = t;
                 if (t - s->since[i] >= sc->persist[i] -

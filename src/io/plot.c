@@ -303,8 +303,9 @@ static void plot_end(script *s)
 
 /* ---- what a run has ------------------------------------------------------- */
 
-static const char *const term_colour[ITS_AE_NTERMS] = {"#1f77b4", "#d62728", "#ff7f0e",
-                                                       "#8c564b", "#9467bd", "#2ca02c"};
+static const char *const term_colour[ITS_AE_NTERMS] = {
+    "#1f77b4", "#d62728", "#ff7f0e", "#8c564b", "#9467bd", "#2ca02c", "#17becf",
+    "#bcbd22", "#e377c2", "#7f7f7f", "#aec7e8", "#ff9896", "#98df8a", "#c5b0d5"};
 static const char *const input_colour[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a",
                                            "#66a61e", "#e6ab02", "#a6761d", "#666666"};
 static const char *const lesion_colour[] = {"#4e79a7", "#f28e2b", "#59a14f", "#b07aa1",

@@ -30,6 +30,10 @@ enum {
     /* T-cell expansion, bystanders and IL-2 redistribution (docs/models/tme.md,
      * "T-cell expansion, bystanders and Tregs") */
     S_PF8, S_PF4, S_M8, S_M4, S_PR8, S_PR4, S_SIGT, S_SIGNK, S_BYS, S_MARG,
+    /* organ toxicity: marrow stem pool, platelet chain, fluid, kidney,
+     * liver, nausea (docs/models/tme.md, "Organ toxicity") */
+    S_STEM, S_DMG, S_PPROL, S_PTR1, S_PTR2, S_PTR3, S_PLT, S_FLUID, S_GFR, S_CREA,
+    S_ALT, S_AST, S_BIL, S_NAU,
     NSYS
 };
 
@@ -84,6 +88,11 @@ enum {
     P_C_seed,
     P_k_prec_renew, P_f_mem, P_mem_cap, P_k_burst, P_N_div_max, P_k_il2_signal, P_bys0, P_d_bys,
     P_p_bys_il2, P_k_marg, P_EC50_marg, P_k_marg_ret, P_f_imm_max, P_k_mem_act,
+    P_W0, P_k_fill, P_k_excr, P_GFR0, P_V_creat, P_creat0, P_uln_creat, P_Imax_gfr,
+    P_K_gfr_leak, P_k_gfr, P_alt0, P_ast0, P_bil0, P_k_alt, P_k_ast, P_k_bil, P_Emax_tx,
+    P_Emax_bil, P_EC50_liver, P_plt0, P_MTT_plt, P_k_plt, P_gamma_plt, P_Emax_plt_il2,
+    P_EC50_plt_il2, P_k_stem, P_slope_stem, P_EC50_nau_dtic, P_EC50_nau_il2, P_k_nau_on,
+    P_k_nau_off, P_k_dmg,
     NP
 };
 
@@ -337,7 +346,8 @@ static const its_param_def params[NP] = {
     [P_CL_dtic] = {.name = "CL_dtic", .description = "dacarbazine clearance", PK(ITS__PK_DTIC_CL)},
     [P_MTT_neu] = {.name = "MTT_neu", .description = "mean transit time of the neutrophil maturation chain", PK(ITS__PK_FRIBERG_MTT)},
     [P_gamma_neu] = {.name = "gamma_neu", .description = "feedback exponent gamma of (Circ0/Circ)^gamma", PK(ITS__PK_FRIBERG_GAMMA)},
-    [P_slope_dtic] = {.name = "slope_dtic", .description = "linear dacarbazine effect on marrow proliferation", PK(ITS__PK_DTIC_SLOPE)},
+    [P_slope_dtic] = {"slope_dtic", 0.0, "1/uM", D_NN, "direct dacarbazine effect on proliferating neutrophil precursors (Friberg slope)",
+                      ASSUMED("0: dacarbazine acts on the stem pool (slope_stem), whose nadir timing follows the label; the direct Friberg effect (tme@1: 0.07/uM placeholder) gives nadirs within ~10 d")},
     [P_k_dtic_kill] = {"k_dtic_kill", 0.034, "1/(uM*d)", D_NN, "dacarbazine kill of tumour cells per exposure",
                        ASSUMED("~20 % of tumour cells per 1,000 mg/m2 dose (AUC 6.5 uM d); calibrate to response rates")},
     [P_V_peg] = {.name = "V_peg", .description = "peginterferon apparent volume", PK(ITS__PK_PEG_V_F)},
@@ -389,6 +399,50 @@ static const its_param_def params[NP] = {
                      ASSUMED("caps lesion immune density at f_imm_max rho cells/mL (5e8/mL for melanoma): lymphocytes at most a third of the cells of a brisk infiltrate")},
     [P_k_mem_act] = {"k_mem_act", 0.5, "1/d", D_NN, "re-priming of tumour-specific memory cells by mature DC in the node, at saturating DC",
                      ASSUMED("memory cells re-enter division within days of meeting antigen; far slower than the 23/d of naive-cell activation, so a memory clone is not re-primed many times a day")},
+    /* organ toxicity (docs/models/tme.md, "Organ toxicity") */
+    [P_W0] = {"W0", 70.0, "kg", D_POS, "baseline body weight (weight gain in % of it)", ASSUMED("the 70-kg reference adult of the PK values")},
+    [P_k_fill] = {"k_fill", 3.0, "L/d", D_NN, "fluid retained per day per unit rise of permeability (leak, with the IV fluids it needs)",
+                  ASSUMED("calibrated: a HD IL-2 cycle retains ~4.3 kg (mean weight gain 4.0 kg after 5 days of IL-2, Textor et al. 1987, Am J Med 83:1055)")},
+    [P_k_excr] = {"k_excr", 0.5, "1/d", D_NN, "renal excretion of retained fluid at baseline GFR",
+                  ASSUMED("the retained fluid is lost within days of stopping IL-2, as haemodynamics and renal function recover (Textor et al. 1987, Am J Med 83:1055)")},
+    [P_GFR0] = {"GFR0", 100.0, "mL/min", D_POS, "baseline glomerular filtration rate", ASSUMED("normal adult GFR")},
+    [P_V_creat] = {"V_creat", 42.0, "L", D_POS, "creatinine distribution volume", ASSUMED("total body water, ~0.6 L/kg x 70 kg")},
+    [P_creat0] = {"creat0", 0.9, "mg/dL", D_POS, "baseline serum creatinine (production = creat0 x GFR0)", ASSUMED("typical adult value")},
+    [P_uln_creat] = {"uln_creat", 1.2, "mg/dL", D_POS, "upper limit of normal of serum creatinine", ASSUMED("common adult laboratory limit")},
+    [P_Imax_gfr] = {"Imax_gfr", 0.9, "1", D_FRAC, "maximal fall of GFR with capillary leak (prerenal)",
+                    ASSUMED("calibrated: creatinine ~2-3 x baseline after a HD IL-2 cycle, renal grade 3-5 in 15 % (Schwartzentruber et al. 2011, N Engl J Med 364:2119, Table 3); prerenal, FENa 0.2 % (Textor et al. 1987, Am J Med 83:1055)")},
+    [P_K_gfr_leak] = {"K_gfr_leak", 0.15, "1", D_POS, "permeability rise (perm - 1) for half the GFR fall", ASSUMED("see Imax_gfr")},
+    [P_k_gfr] = {"k_gfr", 0.7, "1/d", D_NN, "GFR response and recovery rate",
+                 ASSUMED("creatinine back to baseline in 62 % of patients 7 d and 84 % 14 d after IL-2 (Belldegrun et al. 1987, Ann Intern Med 106:817)")},
+    [P_alt0] = {"alt0", 0.5, "1", D_POS, "baseline ALT (x ULN)", ASSUMED("middle of the normal range")},
+    [P_ast0] = {"ast0", 0.5, "1", D_POS, "baseline AST (x ULN)", ASSUMED("middle of the normal range")},
+    [P_bil0] = {"bil0", 0.5, "1", D_POS, "baseline total bilirubin (x ULN)", ASSUMED("middle of the normal range")},
+    [P_k_alt] = {"k_alt", 0.354, "1/d", D_NN, "ALT elimination (t1/2 47 h)", "Dufour et al. 2000, Clin Chem 46:2027 (ALT half-life 47 h)"},
+    [P_k_ast] = {"k_ast", 0.978, "1/d", D_NN, "AST elimination (t1/2 17 h)", "Dufour et al. 2000, Clin Chem 46:2027 (AST half-life 17 h)"},
+    [P_k_bil] = {"k_bil", 0.7, "1/d", D_NN, "turnover of the bilirubin rise", ASSUMED("IL-2 cholestasis reverses within days of stopping; no published rate")},
+    [P_Emax_tx] = {"Emax_tx", 5.0, "1", D_NN, "maximal IL-2 rise of transaminase release (x baseline - 1)",
+                   ASSUMED("calibrated: hepatic grade 3-5 in 39 % under HD IL-2 (Schwartzentruber et al. 2011, N Engl J Med 364:2119, Table 3); mostly bilirubin, transaminases milder")},
+    [P_Emax_bil] = {"Emax_bil", 8.0, "1", D_NN, "maximal IL-2 rise of bilirubin (x baseline - 1)", ASSUMED("see Emax_tx")},
+    [P_EC50_liver] = {"EC50_liver", 1000.0, "pM", D_POS, "effect-site IL-2 for half the hepatic effect", ASSUMED("same scale as the leak (EC50_perm)")},
+    [P_plt0] = {"plt0", 250.0, "1e9/L", D_POS, "platelet set point", ASSUMED("middle of the 150-400e9/L adult range")},
+    [P_MTT_plt] = {"MTT_plt", 4.0, "d", D_POS, "mean transit time of the platelet (megakaryocyte) chain", ASSUMED("megakaryocyte maturation of several days; no platelet fit for dacarbazine exists; with k_plt places the nadir in the label's 3-4 weeks")},
+    [P_k_plt] = {"k_plt", 0.2, "1/d", D_NN, "platelet loss from blood",
+                 ASSUMED("twice 1/(9.9 d), the mean platelet life span of Harker & Finch 1969, J Clin Invest 48:963: a fixed life span empties faster than first-order loss at 1/life span; places the dacarbazine platelet nadir in the label's 3-4 weeks")},
+    [P_gamma_plt] = {"gamma_plt", 0.16, "1", D_NN, "feedback exponent of the platelet chain", ASSUMED("the neutrophil value gamma_neu (Friberg et al. 2002)")},
+    [P_Emax_plt_il2] = {"Emax_plt_il2", 4.0, "1", D_NN, "maximal IL-2 rise of platelet loss (consumption, sequestration)",
+                        ASSUMED("calibrated: blood/marrow grade 3-5 in 35 % under HD IL-2 (Schwartzentruber et al. 2011, N Engl J Med 364:2119, Table 3); platelets < 30e9/L in 2.2 % of cycles (Cancer 1995;75:1030)")},
+    [P_EC50_plt_il2] = {"EC50_plt_il2", 1000.0, "pM", D_POS, "effect-site IL-2 for half the platelet loss", ASSUMED("same scale as the leak (EC50_perm)")},
+    [P_k_stem] = {"k_stem", 0.07, "1/d", D_NN, "self-renewal of the marrow stem/progenitor pool feeding both chains",
+                  ASSUMED("calibrated: dacarbazine's leukocyte and platelet nadirs fall 3-4 weeks after a dose (dacarbazine EU SmPC, section 4.8)")},
+    [P_slope_stem] = {"slope_stem", 0.025, "1/(uM*d)", D_NN, "dacarbazine kill of the marrow stem/progenitor pool per exposure (AUC)",
+                      ASSUMED("calibrated: grade 0-1 counts in a typical patient at 1,000 mg/m2 q3w, all-grade neutropenia 11 % and thrombocytopenia 10 % (dacarbazine arm of Robert et al. 2015, N Engl J Med 372:320)")},
+    [P_EC50_nau_dtic] = {"EC50_nau_dtic", 15.0, "uM", D_POS, "plasma dacarbazine for half the emetic drive",
+                         ASSUMED("calibrated: nausea and vomiting in most patients after each 1,000 mg/m2 dose (dacarbazine US label, Adverse Reactions)")},
+    [P_EC50_nau_il2] = {"EC50_nau_il2", 4000.0, "pM", D_POS, "effect-site IL-2 for half the emetic drive", ASSUMED("vomiting in about half of HD IL-2 patients; no published exposure-response")},
+    [P_k_nau_on] = {"k_nau_on", 12.0, "1/d", D_NN, "onset of nausea under the drive", ASSUMED("nausea within hours of a dose")},
+    [P_k_nau_off] = {"k_nau_off", 2.0, "1/d", D_NN, "resolution of nausea (t1/2 ~8 h)", ASSUMED("vomiting lasts 1-12 h after a dose (dacarbazine US label, Adverse Reactions)")},
+    [P_k_dmg] = {"k_dmg", 0.07, "1/d", D_POS, "expression of dacarbazine marrow damage (delay ~1/k_dmg)",
+                 ASSUMED("calibrated with k_stem: nadirs of leukocytes and platelets 3-4 weeks after a dose (dacarbazine EU SmPC, section 4.8)")},
 };
 
 /* ---- states ------------------------------------------------------------------ */
@@ -476,6 +530,20 @@ static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_SIGNK, "il2sig_NK", "1", 0.0, "integrated IL-2 signal of NK and memory T (beta-gamma, EC50_il2_nk)"),
     SYS(S_BYS, "Tbys_b", "cell", 0.6e9 * 5.0, "non-tumour-specific memory/effector T cells (CD8 and CD4)"),
     SYS(S_MARG, "marg", "1", 0.0, "share of blood lymphocytes marginated out of the circulation by IL-2"),
+    SYS(S_STEM, "marrow_stem", "1", 1.0, "marrow stem/progenitor pool feeding neutrophils and platelets (relative)"),
+    SYS(S_DMG, "marrow_damage", "uM*d", 0.0, "dacarbazine DNA damage in the marrow stem pool, killing it with a delay"),
+    SYS(S_PPROL, "PLT_prol", "1e9/L", 0.2 * 250.0 * 4.0 / 4.0, "proliferating megakaryocyte precursors (platelet equivalents)"),
+    SYS(S_PTR1, "PLT_tr1", "1e9/L", 0.2 * 250.0 * 4.0 / 4.0, "maturing megakaryocytes, transit 1"),
+    SYS(S_PTR2, "PLT_tr2", "1e9/L", 0.2 * 250.0 * 4.0 / 4.0, "maturing megakaryocytes, transit 2"),
+    SYS(S_PTR3, "PLT_tr3", "1e9/L", 0.2 * 250.0 * 4.0 / 4.0, "maturing megakaryocytes, transit 3"),
+    SYS(S_PLT, "PLT", "1e9/L", 250.0, "platelets in blood"),
+    SYS(S_FLUID, "fluid", "L", 0.0, "fluid retained through the capillary leak (~kg of weight gain)"),
+    SYS(S_GFR, "gfr", "1", 1.0, "glomerular filtration rate relative to baseline"),
+    SYS(S_CREA, "creat", "mg/dL", 0.9, "serum creatinine"),
+    SYS(S_ALT, "ALT", "1", 0.5, "alanine aminotransferase (x ULN)"),
+    SYS(S_AST, "AST", "1", 0.5, "aspartate aminotransferase (x ULN)"),
+    SYS(S_BIL, "bili", "1", 0.5, "total blood bilirubin (x ULN)"),
+    SYS(S_NAU, "nausea", "1", 0.0, "nausea and vomiting severity (0-1)"),
     LES(1, 4e9), LES(2, 1.5e9), LES(3, 5e8), LES(4, 5e8),
     LES(5, 5e8), LES(6, 5e8), LES(7, 5e8), LES(8, 5e8),
 };
@@ -931,6 +999,32 @@ static void lesion_rhs(const tme_blood *b, const double *y, const double *p, siz
     lesion_cytokines(b, y, p, &v, l, dl, f);
 }
 
+/* The marrow stem/progenitor pool (relative, 1 at rest) that feeds the
+ * proliferating precursors of both chains: dacarbazine kills it, it renews
+ * itself logistically. The kill acts through a damage state that
+ * integrates the exposure and is expressed over ~1/k_dmg days (alkylated
+ * stem cells die after further divisions), so the counts reach their nadir
+ * weeks after a dose (the label's 3-4 weeks), not within the ~4 days of the
+ * maturation chain; the total kill is slope_stem x AUC. Then the platelet chain, Friberg-type
+ * like the neutrophil one, with IL-2-driven platelet loss. */
+static void marrow_platelets(const double *y, const double *p, double *dy)
+{
+    const double stem = fmax(y[S_STEM], 0.0);
+    const double k_trp = 4.0 / p[P_MTT_plt];
+    const double plt = fmax(y[S_PLT], 1e-3);
+    const double ce = fmax(y[S_CEIL2], 0.0);
+    dy[S_DMG] = fmax(y[S_DTIC], 0.0) - p[P_k_dmg] * y[S_DMG];
+    dy[S_STEM] = p[P_k_stem] * stem * (1.0 - stem) -
+                 p[P_slope_stem] * p[P_k_dmg] * fmax(y[S_DMG], 0.0) * stem;
+    dy[S_PPROL] = k_trp * y[S_PPROL] * stem * pow(p[P_plt0] / plt, p[P_gamma_plt]) -
+                  k_trp * y[S_PPROL];
+    dy[S_PTR1] = k_trp * (y[S_PPROL] - y[S_PTR1]);
+    dy[S_PTR2] = k_trp * (y[S_PTR1] - y[S_PTR2]);
+    dy[S_PTR3] = k_trp * (y[S_PTR2] - y[S_PTR3]);
+    dy[S_PLT] = k_trp * y[S_PTR3] -
+                p[P_k_plt] * y[S_PLT] * (1.0 + p[P_Emax_plt_il2] * hill(ce, p[P_EC50_plt_il2]));
+}
+
 /* Marrow and blood granulocytes: the Friberg maturation chain (Friberg
  * 2002) with dacarbazine acting on proliferation; neutrophils leave the
  * chain into blood, scaled by IFN-alpha suppression and GM-CSF boost. */
@@ -949,15 +1043,17 @@ static void blood_myeloid(const tme_blood *b, const double *y, const double *p,
      * d_neu neu0 V_blood / k_tr, blood at neu0 V_blood (tme_init). */
     const double circ = fmax(y[S_NEU], 1.0) / vb;
     const double e_drug = p[P_slope_dtic] * fmax(y[S_DTIC], 0.0);
+    const double stem = fmax(y[S_STEM], 0.0);
     dy[S_NEU] = neu_prod - p[P_d_neu] * y[S_NEU] - f->sum_rec[S_NEU];
-    dy[S_PROL] = k_tr * y[S_PROL] * (1.0 - e_drug) * pow(p[P_neu0] / circ, p[P_gamma_neu]) -
-                 k_tr * y[S_PROL];
+    dy[S_PROL] = k_tr * y[S_PROL] * stem * (1.0 - e_drug) *
+                     pow(p[P_neu0] / circ, p[P_gamma_neu]) - k_tr * y[S_PROL];
     dy[S_TR1] = k_tr * (y[S_PROL] - y[S_TR1]);
     dy[S_TR2] = k_tr * (y[S_TR1] - y[S_TR2]);
     dy[S_TR3] = k_tr * (y[S_TR2] - y[S_TR3]);
     dy[S_MON] = p[P_d_mon] * p[P_mon0] * vb * gm_myelo - p[P_d_mon] * y[S_MON] - f->sum_rec[S_MON];
     dy[S_EOS] = p[P_d_eos] * p[P_eos0] * vb - p[P_d_eos] * y[S_EOS] - f->sum_rec[S_EOS];
     dy[S_BAS] = p[P_d_bas] * p[P_bas0] * vb - p[P_d_bas] * y[S_BAS] - f->sum_rec[S_BAS];
+    marrow_platelets(y, p, dy);
 }
 
 /* IL-2's extra divisions n (Marchingo's N_il2 times the signal) bounded
@@ -1094,6 +1190,29 @@ static void blood_pk(double t, const double *y, const double *p, const tme_flux 
                 p[P_V_peg];
 }
 
+/* Organ toxicity: fluid retained through the capillary leak and excreted
+ * by the kidney; prerenal GFR fall with the leak and creatinine (production
+ * creat0 GFR0, clearance GFR0 gfr: steady state creat0/gfr); IL-2-driven,
+ * reversible transaminase and bilirubin rises (indirect responses); nausea
+ * and vomiting from dacarbazine and IL-2. */
+static void organ_toxicity(const double *y, const double *p, double *dy)
+{
+    const double ce = fmax(y[S_CEIL2], 0.0);
+    const double leak = fmax(y[S_PERM] - 1.0, 0.0);
+    const double gfr = fmax(y[S_GFR], 0.0);
+    const double k_cr = p[P_GFR0] * 1.44 / p[P_V_creat]; /* mL/min -> L/d, over L */
+    const double liver = hill(ce, p[P_EC50_liver]);
+    const double emesis = 1.0 - (1.0 - hill(fmax(y[S_DTIC], 0.0), p[P_EC50_nau_dtic])) *
+                                    (1.0 - hill(ce, p[P_EC50_nau_il2]));
+    dy[S_FLUID] = p[P_k_fill] * leak - p[P_k_excr] * gfr * y[S_FLUID];
+    dy[S_GFR] = p[P_k_gfr] * (1.0 - p[P_Imax_gfr] * hill(leak, p[P_K_gfr_leak]) - y[S_GFR]);
+    dy[S_CREA] = k_cr * (p[P_creat0] - gfr * y[S_CREA]);
+    dy[S_ALT] = p[P_k_alt] * (p[P_alt0] * (1.0 + p[P_Emax_tx] * liver) - y[S_ALT]);
+    dy[S_AST] = p[P_k_ast] * (p[P_ast0] * (1.0 + p[P_Emax_tx] * liver) - y[S_AST]);
+    dy[S_BIL] = p[P_k_bil] * (p[P_bil0] * (1.0 + p[P_Emax_bil] * liver) - y[S_BIL]);
+    dy[S_NAU] = p[P_k_nau_on] * emesis * (1.0 - y[S_NAU]) - p[P_k_nau_off] * y[S_NAU];
+}
+
 /* Side effects: IL-2 vascular leak (indirect response on permeability),
  * IFN-alpha flu-like state with tachyphylaxis, irAE activity under PD-1
  * occupancy, and fatigue. */
@@ -1116,6 +1235,7 @@ static void side_effects(const tme_blood *b, const double *y, const double *p, d
     dy[S_FLU] = p[P_k_flu] * (resp - y[S_FLU]);
     dy[S_IRAE] = p[P_k_irae] * b->occ * (1.0 - y[S_IRAE]) - p[P_k_irae_res] * y[S_IRAE];
     dy[S_FAT] = p[P_k_fatigue] * (drive - y[S_FAT]);
+    organ_toxicity(y, p, dy);
 }
 
 /* The antigen breadth the node is primed against: the mean antigen load per
@@ -1182,6 +1302,15 @@ static int tme_init(const double *p, double *y0, const void *data)
     y0[S_TR1] = marrow;
     y0[S_TR2] = marrow;
     y0[S_TR3] = marrow;
+    y0[S_PPROL] = p[P_k_plt] * p[P_plt0] * p[P_MTT_plt] / 4.0;
+    y0[S_PTR1] = y0[S_PPROL];
+    y0[S_PTR2] = y0[S_PPROL];
+    y0[S_PTR3] = y0[S_PPROL];
+    y0[S_PLT] = p[P_plt0];
+    y0[S_CREA] = p[P_creat0];
+    y0[S_ALT] = p[P_alt0];
+    y0[S_AST] = p[P_ast0];
+    y0[S_BIL] = p[P_bil0];
     return 0;
 }
 
@@ -1311,7 +1440,8 @@ static const its_state_shown shown[NSHOWN_SYS + MAX_LESIONS * NSHOWN_L] = {
 
 /* ---- observables: what a clinician measures ----------------------------------- */
 
-enum { O_SBP, O_TEMP, O_ANC, O_FLU, O_FAT, O_IRAE, O_LEAK, O_BURDEN, O_ALC, O_NKC, NOBS_SYS };
+enum { O_SBP, O_TEMP, O_ANC, O_FLU, O_FAT, O_IRAE, O_LEAK, O_BURDEN, O_ALC, O_NKC, O_WGAIN,
+       O_CREA, O_ALT, O_AST, O_BIL, O_PLT, O_NAU, O_VOM, NOBS_SYS };
 
 /* Per lesion: its diameter, then its tumour antigens (escape cells present
  * none) and the share of load bin 0 (the other shares are states). */
@@ -1338,6 +1468,14 @@ static const its_observable_def observables[NOBS_SYS + MAX_LESIONS * NOBS_L] = {
     [O_ALC] = {"ALC", "1e9/L", ITS_OBS_OTHER,
                "absolute lymphocyte count: (1 - marg) (nCD8 + nCD4 + CD8 + Th + Treg + B + NK + Tbys + mCD8 + mTh)_b / V_blood"},
     [O_NKC] = {"NK_count", "1e9/L", ITS_OBS_OTHER, "NK cells in circulating blood: (1 - marg) NK_b / V_blood"},
+    [O_WGAIN] = {"weight_gain", "%", ITS_OBS_WEIGHT_GAIN, "weight gain: 100 fluid / W0 (1 L ~ 1 kg)"},
+    [O_CREA] = {"creatinine", "1", ITS_OBS_CREATININE, "serum creatinine in x ULN: creat / uln_creat"},
+    [O_ALT] = {"ALT", "1", ITS_OBS_ALT, "alanine aminotransferase in x ULN (state ALT)"},
+    [O_AST] = {"AST", "1", ITS_OBS_AST, "aspartate aminotransferase in x ULN (state AST)"},
+    [O_BIL] = {"bilirubin", "1", ITS_OBS_BILIRUBIN, "total blood bilirubin in x ULN (state bili)"},
+    [O_PLT] = {"platelets", "1e9/L", ITS_OBS_PLATELETS, "platelet count (state PLT)"},
+    [O_NAU] = {"nausea_level", "1", ITS_OBS_NAUSEA, "nausea severity (state nausea)"},
+    [O_VOM] = {"vomiting_level", "1", ITS_OBS_VOMITING, "vomiting severity (state nausea, graded on its own bands)"},
     LESION_OBS(1), LESION_OBS(2), LESION_OBS(3), LESION_OBS(4),
     LESION_OBS(5), LESION_OBS(6), LESION_OBS(7), LESION_OBS(8),
 };
@@ -1370,6 +1508,14 @@ static int tme_observe(double t, const double *y, const double *p, double *out,
     out[O_FAT] = y[S_FAT];
     out[O_IRAE] = y[S_IRAE];
     out[O_LEAK] = y[S_PERM];
+    out[O_WGAIN] = 100.0 * y[S_FLUID] / p[P_W0];
+    out[O_CREA] = y[S_CREA] / p[P_uln_creat];
+    out[O_ALT] = y[S_ALT];
+    out[O_AST] = y[S_AST];
+    out[O_BIL] = y[S_BIL];
+    out[O_PLT] = y[S_PLT];
+    out[O_NAU] = y[S_NAU];
+    out[O_VOM] = y[S_NAU];
     for (j = 0; j < d->n_lesions; j++) {
         const double *l = y + NSYS + j * NL;
         const double c = fmax(l[L_C], 0.0);

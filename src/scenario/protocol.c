@@ -72,7 +72,8 @@ its_status its__sc_rules(its_scenario *sc, const its_model_def *m, its__plan *pl
             if (c->grade < 0)
                 return its__sc_fail(sc, ITS_ENOTFOUND, cond, key,
                             "unknown CTCAE term '%s' (hypotension, fever, flu_like, fatigue, "
-                            "neutropenia, irae)", name + 6);
+                            "neutropenia, irae, weight_gain, creatinine, alt, ast, "
+                            "bilirubin, platelets, nausea, vomiting)", name + 6);
             if (its_model_observable_index_by_role(m, its_ae_term_role((its_ae_term)c->grade)) < 0)
                 return its__sc_fail(sc, ITS_ENOTFOUND, cond, key,
                             "model %s has no observable to grade %s", m->name, name + 6);

@@ -235,9 +235,9 @@ variant g1.yaml 'model: tme
 therapy:
   - {agent: aldesleukin, dose: 1 MIU}
 rules:
-  - {hold_if: grade.nausea >= 2}
+  - {hold_if: grade.dizziness >= 2}
 simulate: {until: 1 d}'
-expect_bad "rule on an unknown CTCAE term" "^itsim: g1\.yaml:5:[0-9]+: rules\[0\]\.hold_if: unknown CTCAE term 'nausea'" g1.yaml
+expect_bad "rule on an unknown CTCAE term" "^itsim: g1\.yaml:5:[0-9]+: rules\[0\]\.hold_if: unknown CTCAE term 'dizziness'" g1.yaml
 variant g2.yaml 'model: hahnfeldt1999
 therapy:
   - {input: tnp470, dose: 30 mg/kg}

@@ -98,8 +98,10 @@ tf=$(var_of z/toxicity.gp t_end)
 check "treatment period: t_start 0, t_end in (20, 30) d (got $ta, $tz)" \
     awk -v a="$ta" -v b="$tz" 'BEGIN { exit !(a == 0 && b > 20 && b < 30) }'
 check "whole-run toxicity figure: t_end = 60 d (got $tf)" awk -v b="$tf" 'BEGIN { exit !(b == 60) }'
-check "grade lanes: one bar series per CTCAE term (6)" \
-    [ "$(grep -c 'with boxxyerror' z/toxicity_treatment.gp)" -eq 6 ]
+# tme grades 14 terms: 6 from version 1 and 8 organ terms (weight gain,
+# creatinine, ALT, AST, bilirubin, platelets, nausea, vomiting)
+check "grade lanes: one bar series per CTCAE term (14)" \
+    [ "$(grep -c 'with boxxyerror' z/toxicity_treatment.gp)" -eq 14 ]
 check "grade lanes: no term drawn as a line at grade 0" \
     sh -c "! grep -q 'column(.grade_[a-z_]*.) + ' z/toxicity.gp"
 # tumour, immune, cytokines, clones (issue 12), toxicity, toxicity_treatment
