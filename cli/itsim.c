@@ -119,6 +119,17 @@ static int exit_code(its_status st)
     }
 }
 
+/* Whether every arm of c has a result: the arms' failures are then their
+ * simulations' (exit 1), not input errors. */
+static int ran_all(const its_comparison *c)
+{
+    size_t i;
+    for (i = 0; i < its_comparison_count(c); i++)
+        if (its_comparison_result(c, i) == NULL)
+            return 0;
+    return 1;
+}
+
 /* The message for --until goes through the simulate.until override. */
 static void print_scenario_error(const its_scenario *sc)
 {
@@ -232,7 +243,7 @@ static int run_comparison(its_scenario *sc, int threads, const char *outdir,
     }
     if (st != ITS_OK) {
         fprintf(stderr, "itsim: %s\n", its_comparison_errmsg(c));
-        rc = exit_code(st);
+        rc = ran_all(c) ? EXIT_RUN : exit_code(st);
     }
     its_comparison_print_table(c, stdout);
     fflush(stdout);
@@ -261,8 +272,10 @@ static int run_single(its_scenario *sc, const char *outdir, its_output_opts *o)
     its_result_print_summary(res, stdout);
     fflush(stdout);
     if (st != ITS_OK) {
+        /* a result exists: the simulation ran (or its baseline could not
+         * be grown) and failed; input errors return no result */
         fprintf(stderr, "itsim: %s\n", its_scenario_errmsg(sc));
-        rc = exit_code(st);
+        rc = EXIT_RUN;
     }
     if (outdir) {
         its_status wst;

@@ -154,6 +154,47 @@ out:
     its__hist_cache_free(c);
 }
 
+/* A baseline grown on a handle that ran before equals one grown on a fresh
+ * handle, bit for bit (the structural Jacobian pattern is probed afresh
+ * for the history, not kept from the earlier run). */
+static void test_used_handle(void)
+{
+    its_sim *a = fresh(), *b = fresh();
+    double ya[NMAX], yb[NMAX];
+    if (a == NULL || b == NULL)
+        goto out;
+    its_sim_set_history(a, 0);
+    its_sim_run(a, 0.0, 30.0, NULL, 0, NULL, NULL);
+    its_sim_set_history(a, 1);
+    its_sim_set_param(a, "lambda1", 0.02);
+    its_sim_set_param(b, "lambda1", 0.02);
+    its_test_true(its_sim_get_baseline(a, ya) == ITS_OK && its_sim_get_baseline(b, yb) == ITS_OK &&
+                      memcmp(ya, yb, M->n_states * sizeof *ya) == 0,
+                  "a baseline grown on a used handle equals a fresh handle's, bit for bit");
+out:
+    its_sim_free(a);
+    its_sim_free(b);
+}
+
+/* A tumour that does not grow to its size within the longest history (a
+ * doubling of years, no immune cell recruited): no baseline (ITS_ERANGE,
+ * said). */
+static void test_not_reached(void)
+{
+    its_sim *s = fresh();
+    double y[NMAX];
+    if (s == NULL)
+        return;
+    its_sim_set_param(s, "lambda1", 0.0002);
+    its_sim_set_param(s, "f_precursor", 0.0);
+    its_sim_set_param(s, "q_nk", 0.0);
+    its_sim_set_param(s, "q_mon", 0.0);
+    its_test_true(its_sim_get_baseline(s, y) == ITS_ERANGE &&
+                      strstr(its_sim_errmsg(s), "not reached within 7305 d"),
+                  "no growth: the baseline is not reached (%s)", its_sim_errmsg(s));
+    its_sim_free(s);
+}
+
 /* Off: the initial values themselves; an empty lesion stays empty. */
 static void test_off_and_empty(void)
 {
@@ -237,6 +278,8 @@ int main(void)
     test_baseline();
     test_reuse();
     test_shared_cache();
+    test_used_handle();
+    test_not_reached();
     test_off_and_empty();
     test_eliminated();
     test_scenario_key();

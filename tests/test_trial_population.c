@@ -362,6 +362,28 @@ static void test_lhs(void)
                   mean);
     its__population_free(pop);
     pop = NULL;
+    /* A stratum refused as a whole (f_dc0 is a fraction; half the range is
+     * negative): a replacement draw is a plain random one, so every patient
+     * is accepted within a few attempts (with the stratum kept, half the
+     * patients would be refused at every attempt). */
+    if (its_test_true(load("population:\n  sampling: latin_hypercube\n  parameters:\n"
+                           "    f_dc0: {dist: uniform, low: -0.5, high: 0.5}\n", &pop, msg,
+                           sizeof msg) == ITS_OK, "a half-refused LHS population loads")) {
+        size_t refused0 = 0, stuck = 0;
+        its__population_set_patients(pop, 200);
+        for (j = 0; j < 200; j++) {
+            uint32_t a = 0;
+            while (a < 60 && its__population_draw(pop, 5, j, a, p, d, msg, sizeof msg) != ITS_OK)
+                a++;
+            refused0 += a > 0;
+            stuck += a == 60;
+        }
+        its_test_true(refused0 == 100 && stuck == 0,
+                      "LHS: the 100 patients of refused strata are accepted on a replacement "
+                      "draw (%zu refused first, %zu never accepted)", refused0, stuck);
+        its__population_free(pop);
+        pop = NULL;
+    }
     its_test_true(load("population:\n  sampling: sobol\n  parameters:\n"
                        "    tmb: {dist: uniform, low: 1, high: 2}\n", &pop, msg, sizeof msg) ==
                           ITS_EPARSE && strstr(msg, "trial.yaml:2:13: population.sampling"),

@@ -240,6 +240,44 @@ static void test_failures(void)
     its_trial_free(t);
 }
 
+/* A drawn patient whose baseline cannot be grown (no PD-L1 and no escape
+ * by loss of antigen presentation: the immune system eliminates the
+ * tumour during the pre-treatment history) has no disease to treat: the
+ * draw is refused and replaced, as an implausible one. */
+static long g_rejected;
+static void keep_rejected(const its_trial_progress *p, void *user)
+{
+    (void)user;
+    g_rejected = p->rejected;
+}
+
+static void test_no_baseline_refused(void)
+{
+    char d[256];
+    its_trial *t;
+    its_trial_opts o;
+    its__store_rows r;
+    size_t i, n_pd = 0;
+    t = load(6, "paired", "    pdl1_0: {dist: discrete, values: [0, 3], probs: [0.5, 0.5]}\n"
+                          "    p_hla_loss: {dist: fixed, value: 0}\n");
+    tmpdir(d, sizeof d, "nobase");
+    rmdir_all(d);
+    its_trial_opts_default(&o);
+    o.figures = 0;
+    o.progress = keep_rejected;
+    g_rejected = 0;
+    CHECK(its_trial_run(t, d, &o) == ITS_OK);
+    r = read_rows(t, d);
+    CHECK(r.n == 12);
+    for (i = 0; i < r.n; i++)
+        n_pd += r.rows[i].status == ITS_OK;
+    its_test_true(n_pd == 12, "no baseline: all %zu runs of the accepted patients ran", n_pd);
+    its_test_true(g_rejected > 0, "no baseline: %ld draws refused and replaced", g_rejected);
+    its__store_rows_free(&r);
+    rmdir_all(d);
+    its_trial_free(t);
+}
+
 /* A trial's run keeps no rows; its read-outs must equal those of a run
  * that keeps them (a death must end both at the same time). */
 static void test_rows_kept_or_not(void)
@@ -387,5 +425,6 @@ int main(void)
     test_threads_and_resume();
     test_randomised();
     test_failures();
+    test_no_baseline_refused();
     return its_test_done();
 }

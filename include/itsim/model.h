@@ -200,13 +200,6 @@ typedef struct its_agent_binding {
     const its_param_value *params; /* parameter values the agent sets, or NULL */
 } its_agent_binding;
 
-/* Version of the its_model_def layout. A definition sets .version to
- * ITS_MODEL_VERSION; its_sim_create and the its_model_* functions below
- * refuse any other value (those returning a status with ITS_EINVAL, the
- * index lookups with -1, the agent lookups with NULL or -1), so a
- * definition compiled against
- * a different layout (or one that forgot the field: 0) is never read
- * field by field. Raised whenever fields are added or changed. */
 /* Optional pre-treatment history of a model: its state at the start of a
  * run is not given but grown. The initial values (its_sim_set_initial, the
  * state table, the init function) then hold the baseline TARGETS: e.g. the
@@ -219,7 +212,10 @@ typedef struct its_agent_binding {
  * (n_states values) and the model's data; they must not allocate, and
  * return 0 on success (done: 1 when the baseline is reached, 0 when not
  * yet), or < 0 when the history cannot produce a baseline (the run fails
- * with ITS_ERANGE and `why`). Engine details: docs/engine.md, "History". */
+ * with ITS_ERANGE and `why`). Engine details: docs/engine.md, "Pre-treatment
+ * history". With a history, only the initial values the model's seed reads
+ * (for tme: the cancer cells of each lesion) matter: the other initial
+ * values are overwritten by the seed or grown over. */
 typedef struct its_history_def {
     const char *description;  /* one line, for `itsim model` and docs */
     double max_duration;      /* longest history (time units, > 0) */
@@ -231,7 +227,15 @@ typedef struct its_history_def {
     const char *why;          /* the message when a function returns < 0 */
 } its_history_def;
 
-#define ITS_MODEL_VERSION 1
+/* Version of the its_model_def layout. A definition sets .version to
+ * ITS_MODEL_VERSION; its_sim_create and the its_model_* functions below
+ * refuse any other value (those returning a status with ITS_EINVAL, the
+ * index lookups with -1, the agent lookups with NULL or -1), so a
+ * definition compiled against
+ * a different layout (or one that forgot the field: 0) is never read
+ * field by field. Raised whenever fields are added or changed (2: the
+ * pre-treatment history). */
+#define ITS_MODEL_VERSION 2
 
 /* The complete definition of a model. Built-in definitions are static and
  * immutable; users may define their own with the same structure and pass it

@@ -190,7 +190,9 @@ its_status its_sim_set_nonnegative(its_sim *sim, int on);
 /* The pre-treatment history of a model that declares one
  * (its_model_def.history): on by default (on != 0). With it on, every run
  * starts from the grown baseline state (its_sim_get_baseline) instead of
- * the initial values, which are then its targets. The history is computed
+ * the initial values, which are then its targets (only those the model's
+ * seed reads matter: docs/engine.md, "Initial values are targets"). The
+ * history is computed
  * at the first run and reused while the parameters, initial values,
  * tolerances, floors and method stay the same. ITS_OK; ITS_EINVAL for a
  * NULL handle. Without a history in the model, a no-op. */

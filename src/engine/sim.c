@@ -1091,16 +1091,35 @@ static void history_keep(its_sim *s, long steps, double duration)
     c->valid = 1;
 }
 
-static its_status history_refused(its_sim *s, const char *what)
+/* A history that gives no baseline: ITS_ERANGE, with the model's reason
+ * when `why` (the model's own words) applies. */
+static its_status history_refused(its_sim *s, const char *what, int why)
 {
-    const char *why = s->m->history->why;
+    const char *w = why ? s->m->history->why : NULL;
     return set_error(s, ITS_ERANGE, "pre-treatment history of model %s: %s%s%s", s->m->name,
-                     what, why != NULL ? ": " : "", why != NULL ? why : "");
+                     what, w != NULL ? ": " : "", w != NULL ? w : "");
+}
+
+/* A solver failure inside the history: its message says so, and where
+ * (room kept for the note, cutting CVODE's message if needed). */
+static void history_failed_at(its_sim *s, double t)
+{
+    char note[96];
+    size_t len = strlen(s->errmsg), room;
+    its__fmt(note, sizeof note, " (in the pre-treatment history, at t = %.6g)",
+             isfinite(s->t_fail) ? s->t_fail : t);
+    room = sizeof s->errmsg - strlen(note) - 1;
+    if (len > room)
+        s->errmsg[room] = '\0';
+    len = strlen(s->errmsg);
+    its__fmt(s->errmsg + len, sizeof s->errmsg - len, "%s", note);
 }
 
 /* Grow the baseline into the cache: seed, integrate untreated (no dose, every
- * rate 0) until done or max_duration, finish. The history's solver work is
- * kept apart from the run's statistics (history_steps). */
+ * rate 0) until done, finish. The history's solver work is kept apart from
+ * the run's statistics (history_steps). The structural Jacobian pattern is
+ * probed afresh, so the baseline does not depend on the handle's earlier
+ * runs. */
 static its_status grow_history(its_sim *s)
 {
     const its_history_def *h = s->m->history;
@@ -1108,29 +1127,31 @@ static its_status grow_history(its_sim *s)
     its_stats run_stats = s->stats;
     its_status st = ITS_OK;
     double t = 0.0;
-    int rc;
+    int rc = 0;
     long steps;
     s->hist->valid = 0;
     memset(&s->stats, 0, sizeof s->stats);
     memcpy(s->y, s->y0, s->n * sizeof *s->y);
+    its__cv_reprobe(s->cv);
     if (h->seed(s->p, s->y0, s->y, s->m->data) < 0)
-        st = history_refused(s, "no seed state for these targets");
+        st = history_refused(s, "the model gives no seed state for these baseline targets "
+                             "(the initial values)", 0);
     s->chg = CHG_COLD;
     while (st == ITS_OK && (rc = h->done(s->p, s->y0, s->y, s->m->data)) == 0 &&
            t < h->max_duration) {
         double stop = fmin(t + h->check_every, h->max_duration);
         st = run_segment(s, &t, stop, &o);
-        if (st != ITS_OK) {
-            size_t len = strlen(s->errmsg);
-            if (len + 40 < sizeof s->errmsg)
-                its__fmt(s->errmsg + len, sizeof s->errmsg - len,
-                         " (in the pre-treatment history, at %.6g)", t);
-        }
+        if (st != ITS_OK)
+            history_failed_at(s, t);
     }
     if (st == ITS_OK && rc < 0)
-        st = history_refused(s, "the baseline cannot be reached");
+        st = history_refused(s, "the baseline cannot be reached", 1);
+    else if (st == ITS_OK && rc == 0)
+        st = set_error(s, ITS_ERANGE, "pre-treatment history of model %s: the baseline was not "
+                       "reached within %g %s (untreated, the tumour does not grow to its "
+                       "baseline size)", s->m->name, h->max_duration, s->m->time_unit);
     if (st == ITS_OK && h->finish(s->p, s->y0, s->y, s->m->data) < 0)
-        st = history_refused(s, "the state reached cannot be brought to the baseline");
+        st = history_refused(s, "the state reached cannot be brought to the baseline", 1);
     end_segment(s);
     steps = s->stats.steps;
     s->stats = run_stats;

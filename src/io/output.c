@@ -712,6 +712,8 @@ static void write_yaml(const its_result *res, FILE *fp)
     }
     if (p->has_max_steps)
         fprintf(fp, "  max_steps: %ld\n", p->max_steps);
+    if (p->model->history != NULL)
+        fprintf(fp, "  history: %s\n", p->history ? "true" : "false");
 }
 
 /* ---- the output directory -------------------------------------------------- */

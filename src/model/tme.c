@@ -1353,8 +1353,11 @@ static int tme_grown(const double *p, const double *target, const double *y, con
     size_t j;
     (void)p;
     for (j = 0; j < d->n_lesions; j++) {
-        now += lesion_cells(y + NSYS + j * NL);
-        want += lesion_cells(target + NSYS + j * NL);
+        const double c = lesion_cells(y + NSYS + j * NL), w = lesion_cells(target + NSYS + j * NL);
+        if (w >= 1.0 && !(c >= 1.0))
+            return -1; /* eliminated (its extinction floor): no baseline disease */
+        now += c;
+        want += w;
     }
     return now >= want;
 }

@@ -224,6 +224,20 @@ typedef struct run_state {
     size_t n_grid;
 } run_state;
 
+its_status its__plan_baseline(its_scenario *sc, const its__plan *plan, its__hist_cache *hc,
+                              double *y)
+{
+    its_sim *sim = NULL;
+    its_status st = build_sim(sc, plan, &sim);
+    if (st == ITS_OK && hc != NULL)
+        st = its__sim_use_hist_cache(sim, hc);
+    if (st == ITS_OK && (st = its_sim_get_baseline(sim, y)) != ITS_OK)
+        its__fmt(its__scenario_errbuf(sc), ITS__ERRLEN, "%s: %s", plan->source,
+                 its_sim_errmsg(sim));
+    its_sim_free(sim);
+    return st;
+}
+
 static its_status prepare_run(its_result *res, its_sim *sim, run_state *rs)
 {
     const its__plan *p = &res->plan;

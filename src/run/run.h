@@ -74,6 +74,14 @@ its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char
 its_status its__run_patient(its_scenario *copy, const its__patient_ovr *ov, int keep_rows,
                             its__hist_cache *hc, its_result **out);
 
+/* The state a run of plan would start from (n_states values into y): the
+ * initial values, or the grown pre-treatment baseline (engine/engine.h;
+ * kept in hc when not NULL, for the runs that follow). sc is the scenario
+ * the plan came from (its error buffer gets the message). Statuses as
+ * its_sim_get_baseline, and those of setting up the simulation. */
+its_status its__plan_baseline(its_scenario *sc, const its__plan *plan, its__hist_cache *hc,
+                              double *y);
+
 /* clinical_run.c: the run grid with monitoring and assessment times
  * merged into the output grid (flags: ITS__ROW_OUTPUT, _MONITOR, _ASSESS),
  * the per-row collection, and the evaluation at the end. */

@@ -48,6 +48,8 @@ struct its__trial_worker {
     uint32_t drawn_attempt;
     its__hist_cache *hist;    /* the current patient's grown baseline, shared by
                                  the plausibility run and the arms */
+    double *base;             /* a grown baseline state (plausibility) */
+    size_t cap_base;
 };
 
 static void slot_free(slot *s, size_t n_arms)
@@ -89,6 +91,7 @@ void its__trial_worker_free(its__trial_worker *w)
     its__free(w->recs);
     its__free(w->obs);
     its__hist_cache_free(w->hist);
+    its__free(w->base);
     its__free(w);
 }
 
@@ -169,6 +172,20 @@ static its_status obs_room(its__trial_worker *w, size_t n)
     return ITS_OK;
 }
 
+/* Room for a grown baseline state in w->base (n values). */
+static its_status base_room(its__trial_worker *w, size_t n)
+{
+    double *p;
+    if (n <= w->cap_base)
+        return ITS_OK;
+    p = its__realloc(w->base, n * sizeof *p);
+    if (!p)
+        return ITS_ENOMEM;
+    w->base = p;
+    w->cap_base = n;
+    return ITS_OK;
+}
+
 /* The tumour burden of the model at (y, p), NaN when it has none. */
 static double burden_of(its__trial_worker *w, const its_model_def *m, double t,
                         const double *y, const double *p)
@@ -188,10 +205,27 @@ static its_status check_baseline(its__trial_worker *w, const its__plan *plan, in
     const its__plausibility *pl = &w->t->plaus;
     const its_model_def *m = plan->model;
     size_t i;
+    const double *y0 = plan->initial;
+    its_status st;
     if (obs_room(w, m->n_observables + 1) != ITS_OK)
         return ITS_ENOMEM;
-    if (m->n_observables == 0 ||
-        m->observe(plan->t0, plan->initial, plan->params, w->obs, m->data) != 0) {
+    if (m->history != NULL && plan->history) {
+        /* the grown baseline (kept in the worker's cache for the arms) */
+        if (base_room(w, m->n_states) != ITS_OK)
+            return ITS_ENOMEM;
+        st = its__plan_baseline(w->untreated, plan, w->hist, w->base);
+        if (st == ITS_ENOMEM)
+            return st;
+        if (st == ITS_ERANGE) { /* no baseline disease: refused */
+            *ok = 0;
+            its__fmt(why, whylen, "%s", its_scenario_errmsg(w->untreated));
+            return ITS_OK;
+        }
+        if (st != ITS_OK) /* a solver failure: the arms fail and record it */
+            return ITS_OK;
+        y0 = w->base;
+    }
+    if (m->n_observables == 0 || m->observe(plan->t0, y0, plan->params, w->obs, m->data) != 0) {
         *ok = 0;
         its__fmt(why, whylen, "the baseline observables cannot be computed");
         return ITS_OK;
@@ -257,7 +291,11 @@ static its_status plausible(its__trial_worker *w, int *ok, char *why, size_t why
     its_status st;
     size_t i;
     *ok = 1;
-    if (pl->n == 0)
+    /* with a pre-treatment history every draw is checked: a patient whose
+     * baseline cannot be grown (e.g. an immune system that eliminates the
+     * tumour) has no disease to treat and is replaced like an implausible
+     * one */
+    if (pl->n == 0 && w->t->model->history == NULL)
         return ITS_OK;
     memset(&plan, 0, sizeof plan);
     its__scenario_set_patient(w->untreated, &w->d->ovr);
@@ -292,7 +330,7 @@ its_status its__trial_accept(its__trial_worker *w, long patient, uint32_t *attem
                              uint64_t *stratum, char *msg, size_t msglen)
 {
     const its_trial *t = w->t;
-    const uint32_t max = t->plaus.max_draws > 0 ? t->plaus.max_draws : 1;
+    const uint32_t max = t->plaus.max_draws > 0 ? t->plaus.max_draws : 1000; /* the default of plausibility.max_draws */
     char why[ITS__ERRLEN];
     uint32_t a;
     why[0] = '\0';

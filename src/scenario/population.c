@@ -690,11 +690,15 @@ its_status its__population_draw(const its__population *pop, uint64_t seed, uint6
         its__copula_draw(pop->cop, pop->dist, &key, 0, drawn, NULL);
     for (i = pop->n_corr; i < pop->n; i++) {
         double u = its__rng_u01(&key, i);
-        if (pop->lhs && pop->lhs_n > 1 && patient < pop->lhs_n) {
-            /* the patient's stratum of parameter i, then u within it */
+        if (pop->lhs && pop->lhs_n > 1 && patient < pop->lhs_n && attempt == 0) {
+            /* the patient's stratum of parameter i, then u within it; a
+             * replacement draw (attempt > 0) is a plain random one, so a
+             * stratum wholly refused cannot stall the trial. Kept inside
+             * (0, 1): (N - 1 + U01_MAX)/N rounds to 1 for some N. */
             its__rng_key perm = {seed, 0, ITS__RNG_LHS, (uint32_t)i};
             u = ((double)its__rng_permute(&perm, patient, pop->lhs_n) + u) /
                 (double)pop->lhs_n;
+            u = fmin(fmax(u, ITS__U01_MIN), ITS__U01_MAX);
         }
         drawn[i] = its__dist_quantile(&pop->dist[i], u);
     }

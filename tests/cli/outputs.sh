@@ -120,6 +120,13 @@ for ex in "$SRC"/examples/*.yaml; do
     fi
 done
 
+# the pre-treatment history setting is recorded and reproduced (tme, off)
+rm -rf hf hf2
+printf 'model: tme:1\nsimulate: {until: 20 d, output_every: 1 d, history: false}\n' >hf.yaml
+"$ITSIM" run hf.yaml -o hf >/dev/null 2>&1 && "$ITSIM" run hf/scenario.resolved.yaml -o hf2 >/dev/null 2>&1
+check "history: false recorded in the resolved file" grep -q '^  history: false$' hf/scenario.resolved.yaml
+check "history: false round-trips" cmp -s hf/timeseries.csv hf2/timeseries.csv
+
 # overrides are recorded and reproduced
 rm -rf ov ov2
 "$ITSIM" run "$EX" --set lambda1=0.3 --set 'V=0.2 cm3' --until '960 h' -o ov >/dev/null 2>&1
