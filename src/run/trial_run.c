@@ -159,31 +159,29 @@ nomem:
 
 /* ---- plausibility --------------------------------------------------------- */
 
-static its_status obs_room(its__trial_worker *w, size_t n)
+/* Room for n doubles in *a (capacity *cap), grown when needed. */
+static its_status room(double **a, size_t *cap, size_t n)
 {
     double *p;
-    if (n <= w->cap_obs)
+    if (n <= *cap)
         return ITS_OK;
-    p = its__realloc(w->obs, n * sizeof *p);
+    p = its__realloc(*a, n * sizeof *p);
     if (!p)
         return ITS_ENOMEM;
-    w->obs = p;
-    w->cap_obs = n;
+    *a = p;
+    *cap = n;
     return ITS_OK;
+}
+
+static its_status obs_room(its__trial_worker *w, size_t n)
+{
+    return room(&w->obs, &w->cap_obs, n);
 }
 
 /* Room for a grown baseline state in w->base (n values). */
 static its_status base_room(its__trial_worker *w, size_t n)
 {
-    double *p;
-    if (n <= w->cap_base)
-        return ITS_OK;
-    p = its__realloc(w->base, n * sizeof *p);
-    if (!p)
-        return ITS_ENOMEM;
-    w->base = p;
-    w->cap_base = n;
-    return ITS_OK;
+    return room(&w->base, &w->cap_base, n);
 }
 
 /* The tumour burden of the model at (y, p), NaN when it has none. */
