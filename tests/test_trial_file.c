@@ -44,8 +44,12 @@ static its_status load(const char *text, its_trial **t, char *msg, size_t msglen
     return its__trial_load_text(text, strlen(text), FILE_NAME, &loader, t, msg, msglen);
 }
 
+/* The lesions' multipliers act on initial values, so the example runs
+ * without tme's pre-treatment history (which grows those states); with it,
+ * multipliers are refused (test_errors). */
 static const char example[] =
     "model: tme\n"
+    "simulate: {history: false}\n"
     "patient: {bsa: mosteller}\n"
     "clinical: {assess_every: 8 weeks}\n"
     "trial:\n"
@@ -148,37 +152,39 @@ static void test_errors(void)
         const char *want;
     } cases[] = {
         {"trial:\n", "arms: [{name: a}]\ntrial:\n", ITS_EPARSE,
-         "trial.yaml:4:1: arms: a trial file lists its arms under trial.arms"},
+         "trial.yaml:5:1: arms: a trial file lists its arms under trial.arms"},
         {"  lesions:\n", "  foo: 1\n  lesions:\n", ITS_EPARSE,
-         "trial.yaml:22:3: population.foo: unknown key"},
+         "trial.yaml:23:3: population.foo: unknown key"},
         {"median: 80 kg", "median: 0 kg", ITS_ERANGE,
-         "trial.yaml:18:13: population.covariates.weight: lognormal: the median"},
+         "trial.yaml:19:13: population.covariates.weight: lognormal: the median"},
         {"values: [1, 2, 3, 4]", "values: [1, 2, 3, 9]", ITS_ERANGE,
-         "trial.yaml:23:12: population.lesions.count: 9 lesions"},
+         "trial.yaml:24:12: population.lesions.count: 9 lesions"},
         {"probs: [0.5, 0.3, 0.2]", "probs: [0.5, 0.5]", ITS_EPARSE,
-         "trial.yaml:24:55: population.lesions.sites.probs: 2 probabilities for 3 values"},
+         "trial.yaml:25:55: population.lesions.sites.probs: 2 probabilities for 3 values"},
         {"[30 d, 400 d]", "[400 d, 30 d]", ITS_ERANGE,
-         "trial.yaml:30:26: plausibility.doubling_time.range: low (400) must be <= high (30) d"},
+         "trial.yaml:31:26: plausibility.doubling_time.range: low (400) must be <= high (30) d"},
         {"{ANC: [", "{PSA: [", ITS_ENOTFOUND,
-         "trial.yaml:29:14: plausibility.baseline.PSA: 'PSA' is not an observable of tme"},
+         "trial.yaml:30:14: plausibility.baseline.PSA: 'PSA' is not an observable of tme"},
         {"  covariates:\n", "  correlations: {names: [tmb, lambda1], matrix: [[1, 1], [1, 1]]}\n"
                             "  covariates:\n", ITS_ERANGE,
-         "trial.yaml:17:49: population.correlations.matrix: correlation matrix: not positive definite"},
+         "trial.yaml:18:49: population.correlations.matrix: correlation matrix: not positive definite"},
         {"horizon: 56 d\n", "horizon: 56 d\n  rubbish: 1\n", ITS_EPARSE,
-         "trial.yaml:9:3: trial.rubbish: unknown key"},
-        {"model: tme\n", "model: tme\nsimulate: {until: 30 d}\n", ITS_EPARSE,
-         "trial.yaml:2:19: simulate.until: a trial file gives its horizon once"},
+         "trial.yaml:10:3: trial.rubbish: unknown key"},
+        {"simulate: {history: false}\n", "simulate: {history: false, until: 30 d}\n", ITS_EPARSE,
+         "trial.yaml:2:35: simulate.until: a trial file gives its horizon once"},
+        {"simulate: {history: false}\n", "", ITS_EPARSE,
+         "trial.yaml:27:18: population.lesions.multipliers: model tme grows each lesion's states"},
         {"model: tme\n", "model: tme\ninitial: {K_2: 1e9}\n", ITS_EPARSE,
          "trial.yaml:2:11: initial.K_2: the lesions drawn by population.lesions"},
-        {"model: tme\n", "model: kirschner1998\n", ITS_EPARSE, "trial.yaml:12:32: trial.arms[1].regimen: the arm's scenario is for model tme"},
+        {"model: tme\n", "model: kirschner1998\n", ITS_EPARSE, "trial.yaml:13:32: trial.arms[1].regimen: the arm's scenario is for model tme"},
         {"    sex: {values: [female, male]", "    sex: {values: [male, female]", ITS_EPARSE,
          "population.covariates.sex: the categories are [female, male]"},
         {"multipliers: {K:", "multipliers: {C:", ITS_ENOTFOUND,
          "population.lesions.multipliers.C: not a lesion state"},
         {"arms:\n    - {name: untreated}\n", "arms:\n    - {name: x, regimen: nothing}\n",
-         ITS_ENOTFOUND, "trial.yaml:11:26: trial.arms[0].regimen: unknown regimen 'nothing'"},
+         ITS_ENOTFOUND, "trial.yaml:12:26: trial.arms[0].regimen: unknown regimen 'nothing'"},
         {"trial:\n  name: example\n", "trial2:\n  name: example\n", ITS_EPARSE,
-         "trial.yaml:4:1: trial2: unknown key"},
+         "trial.yaml:5:1: trial2: unknown key"},
     };
     char text[4096], msg[1024];
     size_t i;

@@ -108,7 +108,10 @@ static its_status patient_scenario(const sweep *sw, size_t k, its_scenario **out
         const double v = sw->x[k * NDIM + d];
         snprintf(a, sizeof a, "%s=%.17g", dims[d].name, v);
         st = its_scenario_override(sc, a);
-        if (st == ITS_OK && strncmp(dims[d].name, "C_", 2) == 0) {
+        /* the vascular capacity K = 2C of the default patient; tme grows it
+         * (and every other lesion state) in its pre-treatment history */
+        if (st == ITS_OK && strncmp(dims[d].name, "C_", 2) == 0 &&
+            its_model_find("tme")->history == NULL) {
             snprintf(a, sizeof a, "K_%s=%.17g", dims[d].name + 2, 2.0 * v);
             st = its_scenario_override(sc, a);
         }

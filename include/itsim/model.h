@@ -225,6 +225,11 @@ typedef struct its_history_def {
                 const void *data);
     int (*finish)(const double *p, const double *target, double *y, const void *data);
     const char *why;          /* the message when a function returns < 0 */
+    /* Non-zero when state i's initial value is a target (read by seed);
+     * the other initial values are grown over, so a scenario may not set
+     * them while the history is on. NULL: every state is a target. */
+    int (*target)(size_t state, const void *data);
+    const char *targets;      /* the targets in words, for messages */
 } its_history_def;
 
 /* Version of the its_model_def layout. A definition sets .version to

@@ -661,6 +661,11 @@ static void write_yaml(const its_result *res, FILE *fp)
     }
     fprintf(fp, "initial:%s\n", m->n_states ? "" : " {}");
     for (i = 0; i < m->n_states; i++) {
+        /* with a pre-treatment history only its targets are initial values
+         * (the others are grown, and a scenario may not set them) */
+        if (p->history && m->history != NULL && m->history->target != NULL &&
+            !m->history->target(i, m->data))
+            continue;
         fprintf(fp, "  ");
         put_name(fp, m->states[i].name);
         fprintf(fp, ": ");

@@ -1386,6 +1386,13 @@ static int tme_finish(const double *p, const double *target, double *y, const vo
     return 0;
 }
 
+/* The targets: the cancer cells C_k of the variant's lesions. */
+static int tme_target(size_t state, const void *data)
+{
+    const tme_data *d = data;
+    return state >= NSYS && state < NSYS + d->n_lesions * NL && (state - NSYS) % NL == L_C;
+}
+
 static const its_history_def tme_history = {
     .description = "every lesion grown untreated from C_seed cancer cells with no infiltrate "
                    "to its baseline size (docs/models/tme.md)",
@@ -1394,6 +1401,8 @@ static const its_history_def tme_history = {
     .seed = tme_seed,
     .done = tme_grown,
     .finish = tme_finish,
+    .target = tme_target,
+    .targets = "the cancer cells C_k of each lesion",
     .why = "a lesion was eliminated before reaching its baseline size (an immune system "
            "that controls this tumour: no baseline disease to treat)",
 };

@@ -300,6 +300,13 @@ static its_status set_param(its_scenario *sc, const its_model_def *m, double *p,
     return ITS_OK;
 }
 
+int its__scenario_history_on(const its_scenario *sc, const its_model_def *m)
+{
+    const char *v = sc->sim[S_HISTORY].text;
+    return m != NULL && m->history != NULL &&
+           (v == NULL || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0);
+}
+
 /* An explicit initial value, kept in y[idx] (given[idx] set) until the
  * initial state implied by the final parameters is known. */
 static its_status set_initial(its_scenario *sc, const its_model_def *m, double *y,
@@ -309,6 +316,13 @@ static its_status set_initial(its_scenario *sc, const its_model_def *m, double *
     its_status st = its__sc_quantity(sc, v, key, m->states[idx].unit, &x);
     if (st != ITS_OK)
         return st;
+    if (its__scenario_history_on(sc, m) && m->history->target &&
+        !m->history->target((size_t)idx, m->data))
+        return its__sc_fail(sc, ITS_EPARSE, v, key,
+                            "%s is grown by model %s's pre-treatment history (its targets are "
+                            "%s): set simulate: {history: false} to start from given values",
+                            m->states[idx].name, m->name,
+                            m->history->targets ? m->history->targets : "other states");
     if (x < 0.0)
         return its__sc_fail(sc, ITS_ERANGE, v, key,
                             "an initial value cannot be negative, got '%s'", v->text);

@@ -691,6 +691,11 @@ const char *its__yc_pair(const its__yctx *c, int node, size_t i, const char *key
  * ITS_EPARSE ("unknown key (expected one of: a, b)"). */
 its_status its__yc_keys(const its__yctx *c, int node, const char *key, const char *const *names,
                         int n, int *at);
+/* Whether runs of sc on model m grow a pre-treatment baseline (m has a
+ * history and simulate.history is not false): the initial values are then
+ * targets (docs/engine.md). */
+int its__scenario_history_on(const its_scenario *sc, const its_model_def *m);
+
 /* The keys of a `population:` mapping at node: the value nodes of
  * parameters, correlations, covariates, lesions and sampling (0: absent);
  * unknown or duplicate keys refused (ITS_EPARSE). */

@@ -43,6 +43,7 @@ typedef struct draw_spec {
     int has_burden;
     its__dist burden;                /* mm, sum of the diameters */
     size_t n_mult;
+    int mult_node;         /* the multipliers' node (0: none), for messages */
     int mult_stem[MAX_MULT];         /* index into stem[] */
     its__dist mult[MAX_MULT];
     size_t n_stems;                  /* stem 0 is C */
@@ -326,6 +327,7 @@ static its_status read_lesions(const its__yctx *c, int node, draw_spec *ds)
         if ((st = its__yc_dist(c, at[3], "population.lesions.burden", "mm", &ds->burden)))
             return st;
     }
+    ds->mult_node = at[4];
     return at[4] ? read_multipliers(c, at[4], ds) : ITS_OK;
 }
 
@@ -621,8 +623,15 @@ static its_status load_draws(its_trial *t, const its__yctx *c, int popnode)
     if (popnode && (st = its__population_keys(c, popnode, &params, &corrs, &cov, &les, &samp)))
         return st;
     if ((cov && (st = read_covariates(c, cov, ds)) != ITS_OK) ||
-        (les && (st = read_lesions(c, les, ds)) != ITS_OK) ||
-        (st = check_initial(c, t->sc, ds)) != ITS_OK || (st = name_values(c, t, ds)) != ITS_OK)
+        (les && (st = read_lesions(c, les, ds)) != ITS_OK))
+        return st;
+    if (ds->n_mult > 0 && its__scenario_history_on(t->sc, t->model))
+        return its__yc_fail(c, ITS_EPARSE, ds->mult_node, "population.lesions.multipliers",
+                            "model %s grows each lesion's states in its pre-treatment history "
+                            "(only the lesion sizes are its targets): multipliers have no "
+                            "effect; remove them or set simulate: {history: false}",
+                            t->model->name);
+    if ((st = check_initial(c, t->sc, ds)) != ITS_OK || (st = name_values(c, t, ds)) != ITS_OK)
         return st;
     if (!ds->has_lesions)
         return ITS_OK;
