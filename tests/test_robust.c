@@ -135,7 +135,7 @@ static void test_collapse_bounded(void)
     /* the grown baseline (history on), without presentation loss
      * (p_hla_loss 0, documented domain [0, 1]): the default patient's
      * escape clones regrow after the response (issue 12 item 6), and the
-     * collapse to an empty lesion is what is tested (C_1 0 by day ~50
+     * collapse to an empty lesion is what is tested (C_1 0 by day ~85
      * measured) */
     its_sim_set_param(s, "p_hla_loss", 0.0);
     for (i = 0; i <= 730; i++)
