@@ -236,10 +236,13 @@ static void test_tregs(void)
     run(none, UNTREATED, 0.0, &r, a);
     /* Lesion CD8:Treg of 5-10 (the range named in issue 12; high
      * intraepithelial CD8/Treg ratios go with survival in ovarian cancer,
-     * Sato et al. 2005, PNAS 102:18538): 8.4 measured in the largest lesion
-     * of the grown baseline (the infiltrate the history built). */
+     * Sato et al. 2005, PNAS 102:18538): 7.4 measured in the largest lesion
+     * of the grown baseline (the infiltrate the history built), effector
+     * CD8 as before; with the exhausted CD8, which immunohistochemistry
+     * counts too, 13.9 (printed; docs/models/tme.md, open point). */
     its_test_true(v(a, "CD8_1") / v(a, "Treg_1") >= 5.0 && v(a, "CD8_1") / v(a, "Treg_1") <= 10.0,
-                  "lesion CD8:Treg at the grown baseline %.3g (5-10)", v(a, "CD8_1") / v(a, "Treg_1"));
+                  "lesion CD8:Treg at the grown baseline %.3g (5-10; %.3g with exhausted CD8)",
+                  v(a, "CD8_1") / v(a, "Treg_1"), (v(a, "CD8_1") + v(a, "EX_1")) / v(a, "Treg_1"));
     /* Under anti-PD-1 CD8 killing drives the outcome, and suppression
      * CD8/(CD8 + K_T_Treg Treg) falls with Treg entry (which also sets the
      * baseline the history grows). Measured on day 84 of constant
