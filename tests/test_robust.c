@@ -132,7 +132,12 @@ static void test_collapse_bounded(void)
     double grid[731], rho_l, kex, b_ifng, b_gm;
     int i;
     its_sim_create(m, &s, NULL, 0);
-    its_sim_set_history(s, 0); /* the naive lesion, which anti-PD-1 eradicates */
+    /* the grown baseline (history on), without presentation loss
+     * (p_hla_loss 0, documented domain [0, 1]): the default patient's
+     * escape clones regrow after the response (issue 12 item 6), and the
+     * collapse to an empty lesion is what is tested (C_1 0 by day ~85
+     * measured) */
+    its_sim_set_param(s, "p_hla_loss", 0.0);
     for (i = 0; i <= 730; i++)
         grid[i] = 0.5 * i;
     /* pembrolizumab 200 mg (1,370 nmol at 146 kDa) every 3 weeks */

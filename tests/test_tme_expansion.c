@@ -5,8 +5,9 @@
  * burst is bounded; bystander T and NK cells take part in IL-2's
  * expansion; lesion lymphoid density stays under its cap; HD IL-2 gives
  * lymphopenia during dosing and a rebound after, with several-fold NK;
- * lesion CD8:Treg after a long untreated run lies in the literature range
- * and the tumour responds to Treg entry. */
+ * lesion CD8:Treg at the grown baseline lies in the literature range and
+ * the tumour responds to Treg entry. Every run starts from the grown
+ * baseline (the pre-treatment history on). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,12 +97,10 @@ static int run_from(const kv *params, int arm, double t_arm, double t_end, trace
     memset(r, 0, sizeof *r);
     r->t0 = t_arm;
     r->alc_min_dosing = INFINITY;
-    /* From the naive lesion (the pre-treatment history off), as these
-     * checks were calibrated; "established disease" below starts treatment
-     * after 180 untreated days instead. On the grown baseline the memory
-     * pool is larger: recalibration pending (issue 12 notes). */
-    if (its_sim_create(M, &s, NULL, 0) != ITS_OK || its_sim_set_history(s, 0) != ITS_OK ||
-        its_model_default_params(M, P, NULL, 0) != ITS_OK)
+    /* From the grown baseline (the pre-treatment history on: established
+     * disease, its infiltrate and tumour-specific memory built with the
+     * tumour). */
+    if (its_sim_create(M, &s, NULL, 0) != ITS_OK || its_model_default_params(M, P, NULL, 0) != ITS_OK)
         return -1;
     for (q = params; q->name != NULL; q++) {
         its_sim_set_param(s, q->name, q->value);
@@ -118,8 +117,11 @@ static int run_from(const kv *params, int arm, double t_arm, double t_end, trace
     }
     for (i = 0; i < n; i++)
         grid[i] = fmin(i * 0.02, t_end);
-    st = its_sim_run(s, 0.0, t_end, grid, n, observe, r);
-    if (st == ITS_OK)
+    if (t_end > 0.0)
+        st = its_sim_run(s, 0.0, t_end, grid, n, observe, r);
+    else /* the baseline itself */
+        st = its_sim_get_baseline(s, y);
+    if (st == ITS_OK && t_end > 0.0)
         st = its_sim_get_final_state(s, y);
     if (st != ITS_OK)
         printf("      run failed: %s\n", its_sim_errmsg(s));
@@ -163,8 +165,10 @@ static void test_precursors(void)
                   "without DC the precursors stay (prec8 %.9g) and no memory forms", v(b, "prec8"));
 }
 
-/* One HD IL-2 cycle against untreated: blood counts, the bounded burst,
- * the bystanders, the lesion density cap. */
+/* One HD IL-2 cycle against untreated, from the grown baseline
+ * (established disease: infiltrate and tumour-specific memory built during
+ * the pre-treatment history): blood counts, the bounded burst, the
+ * bystanders, the lesion density cap. */
 static void test_hd_il2(void)
 {
     static const kv no_bys[] = {{"p_bys_il2", 0.0}, {NULL, 0.0}};
@@ -175,24 +179,26 @@ static void test_hd_il2(void)
     run(none, HD_IL2, 12.0, &h, b);
     /* MacFarlane et al. 1995 (Cancer 75:1030): 93 % of blood lymphocytes
      * cleared within 24 h of starting HD IL-2 (ALC 0.07x). The margination
-     * law holds 91-92 % out while IL-2 is given (0.085x measured): <= 0.3x
+     * law holds 91-92 % out while IL-2 is given (0.078x measured): <= 0.3x
      * accepts any marked lymphopenia. */
     its_test_true(h.alc_min_dosing < 0.3 * h.alc0, "lymphopenia during dosing: ALC %.3g vs baseline %.3g",
                   h.alc_min_dosing, h.alc0);
     /* Rebound to a mean 198 % of baseline on day 4 after treatment
-     * (MacFarlane 1995); accept 1.3-4x within 4.5-9 d. */
+     * (MacFarlane 1995); accept 1.3-4x within 4.5-9 d (1.92x measured). */
     its_test_true(h.alc_max_after > 1.3 * h.alc0 && h.alc_max_after < 4.0 * h.alc0,
                   "rebound lymphocytosis after the cycle: ALC %.3g (x%.2f)", h.alc_max_after,
                   h.alc_max_after / h.alc0);
     /* NK: +154 to +530 % on daily low-dose IL-2 (Meropol et al. 1996, Clin
      * Cancer Res 2:669), 2-16-fold lymphocyte expansion on continuous IL-2
-     * (Lotze et al. 1985, J Immunol 135:2865): accept 2-8x. */
+     * (Lotze et al. 1985, J Immunol 135:2865): accept 2-8x (3.2x measured). */
     its_test_true(h.nk_max > 2.0 * h.nk0 && h.nk_max < 8.0 * h.nk0, "NK expand x%.2f (2-8)", h.nk_max / h.nk0);
     /* Bounded burst: tumour-specific CD8 in blood stay below 44 % of a
      * blood CD8 count of 0.8e9/L (naive 0.505e9/L plus half of the
      * bystanders), the largest single-epitope share seen in an acute human
      * response (Callan et al. 1998, J Exp Med 187:1395, EBV); and IL-2
-     * raises them over untreated. */
+     * raises them over untreated. Measured: 6.1e8 (a third of the
+     * ceiling), 8x the untreated 7.6e7; 3.1e9 with mem_cap 100, the memory
+     * the history fills being twice as large. */
     its_test_true(h.cd8_max < 0.44 * 0.8e9 * P[its_model_param_index(M, "V_blood")] &&
                       h.cd8_max > 1.5 * u.cd8_max,
                   "bounded expansion: peak tumour-specific CD8 %.3g (untreated %.3g)", h.cd8_max, u.cd8_max);
@@ -209,59 +215,41 @@ static void test_hd_il2(void)
     its_test_true(h.dens_ratio_max <= 1.0 + 1e-6 && u.dens_ratio_max <= 1.0 + 1e-6,
                   "lesion lymphoid density at most the cap (%.3g, untreated %.3g of it)", h.dens_ratio_max,
                   u.dens_ratio_max);
-}
-
-/* The same cycle on established disease (180 untreated days first, the
- * tumour-specific memory pool built up): the burst from memory stays
- * bounded and the blood counts follow the clinic as from day 0. */
-static void test_hd_il2_established(void)
-{
-    double a[NMAX], b[NMAX];
-    trace u, h;
-    run_from(none, UNTREATED, 180.0, 192.0, &u, a);
-    run_from(none, HD_IL2, 180.0, 192.0, &h, b);
-    /* Measured: peak CD8_b 2.4e8 (8.8x the untreated 2.8e7), ALC 0.078x
-     * during dosing and 1.86x on day 3.7 after the last dose, NK 3.2x;
-     * thresholds as in test_hd_il2. */
-    its_test_true(h.cd8_max < 0.44 * 0.8e9 * P[its_model_param_index(M, "V_blood")] &&
-                      h.cd8_max > 1.5 * u.cd8_max,
-                  "established disease: peak tumour-specific CD8 %.3g (untreated %.3g)", h.cd8_max, u.cd8_max);
-    its_test_true(h.alc_min_dosing < 0.3 * h.alc0 && h.alc_max_after > 1.3 * h.alc0 &&
-                      h.alc_max_after < 4.0 * h.alc0 && h.nk_max > 2.0 * h.nk0 && h.nk_max < 8.0 * h.nk0,
-                  "established disease: ALC x%.3f during dosing, x%.2f after; NK x%.2f",
-                  h.alc_min_dosing / h.alc0, h.alc_max_after / h.alc0, h.nk_max / h.nk0);
-    its_test_true(h.dens_ratio_max <= 1.0 + 1e-6, "established disease: lesion lymphoid density %.3g of the cap",
-                  h.dens_ratio_max);
     {
         /* A cap that binds (f_imm_max 100x lower): the density reaches it
          * and stays at or under it (1e-6 is round-off). */
         static const kv tight[] = {{"f_imm_max", 0.005}, {NULL, 0.0}};
-        run_from(tight, HD_IL2, 180.0, 192.0, &h, b);
+        run(tight, HD_IL2, 12.0, &h, b);
         its_test_true(h.dens_ratio_max > 0.9 && h.dens_ratio_max <= 1.0 + 1e-6,
                       "a binding cap holds: lesion lymphoid density %.9g of the cap", h.dens_ratio_max);
     }
 }
 
-/* CD8:Treg after a long untreated run, and the tumour's response to
- * Treg entry. */
+/* CD8:Treg at the grown baseline, and the tumour's response to Treg
+ * entry. */
 static void test_tregs(void)
 {
-    static const kv half[] = {{"q_treg", 0.5e-3}, {NULL, 0.0}};
-    static const kv twice[] = {{"q_treg", 2e-3}, {NULL, 0.0}};
+    static const kv half[] = {{"q_treg", 1e-3}, {NULL, 0.0}};
+    static const kv twice[] = {{"q_treg", 4e-3}, {NULL, 0.0}};
     double a[NMAX], lo[NMAX], hi[NMAX];
     trace r;
-    run(none, UNTREATED, 180.0, &r, a);
+    run(none, UNTREATED, 0.0, &r, a);
     /* Lesion CD8:Treg of 5-10 (the range named in issue 12; high
      * intraepithelial CD8/Treg ratios go with survival in ovarian cancer,
-     * Sato et al. 2005, PNAS 102:18538): 8.3 measured on day 180. */
+     * Sato et al. 2005, PNAS 102:18538): 7.4 measured in the largest lesion
+     * of the grown baseline (the infiltrate the history built), effector
+     * CD8 as before; with the exhausted CD8, which immunohistochemistry
+     * counts too, 13.9 (printed; docs/models/tme.md, open point). */
     its_test_true(v(a, "CD8_1") / v(a, "Treg_1") >= 5.0 && v(a, "CD8_1") / v(a, "Treg_1") <= 10.0,
-                  "lesion CD8:Treg after 180 d untreated %.3g (5-10)", v(a, "CD8_1") / v(a, "Treg_1"));
+                  "lesion CD8:Treg at the grown baseline %.3g (5-10; %.3g with exhausted CD8)",
+                  v(a, "CD8_1") / v(a, "Treg_1"), (v(a, "CD8_1") + v(a, "EX_1")) / v(a, "Treg_1"));
     /* Under anti-PD-1 CD8 killing drives the outcome, and suppression
-     * CD8/(CD8 + K_T_Treg Treg), ~0.4 at CD8:Treg 8, moves to ~0.57 /
-     * ~0.27 with half / twice the Treg entry. Measured on day 84:
-     * 2.8e9 / 4.2e9 / 6.3e9 cancer cells (about the same under
-     * pembrolizumab q3w: itsim run --regimen pembrolizumab --set q_treg=...).
-     * Each doubling must raise the tumour by more than 20 % (~50 % measured). */
+     * CD8/(CD8 + K_T_Treg Treg) falls with Treg entry (which also sets the
+     * baseline the history grows). Measured on day 84 of constant
+     * anti-PD-1 with half / default / twice the Treg entry: 2.6e8 / 1.3e9
+     * / 6.4e9 cancer cells (pembrolizumab q3w: 2.6e8 / 1.3e9 / 6.5e9, all
+     * before escape clones dominate). Each doubling must raise the tumour
+     * by more than 20 %. */
     run(half, ANTI_PD1, 84.0, &r, lo);
     run(none, ANTI_PD1, 84.0, &r, a);
     run(twice, ANTI_PD1, 84.0, &r, hi);
@@ -288,7 +276,6 @@ int main(void)
     }
     test_precursors();
     test_hd_il2();
-    test_hd_il2_established();
     test_tregs();
     return its_test_done();
 }
