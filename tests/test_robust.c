@@ -74,7 +74,7 @@ static void test_pembrolizumab_hd_il2_one_lesion(void)
                  "     every: 8 h, count: 14, cycle: 13.6667 d, cycles: 2}\n"
                  "rules:\n"
                  "  - {hold_if: SBP < 90 mmHg, applies_to: il2}\n"
-                 "simulate: {until: 365 d, output_every: 1 d}\n",
+                 "simulate: {until: 365 d, output_every: 1 d, history: false}\n",
                  c1[i], 2.0 * c1[i]);
         res = run_text(text, NULL, &st);
         if (res == NULL) {

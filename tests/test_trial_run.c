@@ -240,10 +240,12 @@ static void test_failures(void)
     its_trial_free(t);
 }
 
-/* A drawn patient whose baseline cannot be grown (no PD-L1 and no escape
- * by loss of antigen presentation: the immune system eliminates the
- * tumour during the pre-treatment history) has no disease to treat: the
- * draw is refused and replaced, as an implausible one. */
+/* A drawn patient whose baseline cannot be grown (here: half the draws
+ * have no vascular stimulation, b_ang 0, so the seed never outgrows its
+ * first capillaries, and no immune cell is recruited: the tumour does not
+ * reach its size within the 20 years of the longest history) has no
+ * disease to treat: the draw is refused and replaced, as an implausible
+ * one. */
 static long g_rejected;
 static void keep_rejected(const its_trial_progress *p, void *user)
 {
@@ -258,8 +260,10 @@ static void test_no_baseline_refused(void)
     its_trial_opts o;
     its__store_rows r;
     size_t i, n_pd = 0;
-    t = load(6, "paired", "    pdl1_0: {dist: discrete, values: [0, 3], probs: [0.5, 0.5]}\n"
-                          "    p_hla_loss: {dist: fixed, value: 0}\n");
+    t = load(6, "paired", "    f_precursor: {dist: fixed, value: 0}\n"
+                          "    q_nk: {dist: fixed, value: 0}\n"
+                          "    q_mon: {dist: fixed, value: 0}\n"
+                          "    b_ang: {dist: discrete, values: [0, 0.0207], probs: [0.5, 0.5]}\n");
     tmpdir(d, sizeof d, "nobase");
     rmdir_all(d);
     its_trial_opts_default(&o);
