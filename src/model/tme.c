@@ -452,7 +452,7 @@ static const its_param_def params[NP] = {
                  ASSUMED("calibrated with k_stem: nadirs of leukocytes and platelets 3-4 weeks after a dose (dacarbazine EU SmPC, section 4.8)")},
     /* GM-CSF, MDSC and IFN-alpha (docs/models/tme.md) */
     [P_f_mdsc0] = {"f_mdsc0", 0.1, "1", D_FRAC, "share of recruited monocytes becoming monocytic MDSC under tumour signals",
-                   ASSUMED("CD14+HLA-DR-/lo MDSC are expanded in all stage IV melanoma patients (Filipazzi et al. 2007, J Clin Oncol 25:2546); calibrated to a baseline lesion MDSC:T-cell ratio of ~1:10 (no published lesion count)")},
+                   ASSUMED("CD14+HLA-DR-/lo MDSC are expanded in all stage IV melanoma patients (Filipazzi et al. 2007, J Clin Oncol 25:2546); a tenth of the monocyte entry gives baseline MDSC of ~1.5 % of the lesion T cells (no published lesion count to calibrate against)")},
     [P_f_mdsc_gm] = {"f_mdsc_gm", 0.3, "1", D_FRAC, "extra share becoming MDSC at saturating GM-CSF",
                      ASSUMED("GM-CSF above a dose threshold recruits MDSC (Serafini et al. 2004, Cancer Res 64:6337); no human size")},
     [P_EC50_gm_mdsc] = {"EC50_gm_mdsc", 200.0, "pM", D_POS, "lesion GM-CSF for half the MDSC drive",
