@@ -300,7 +300,11 @@ static void mech3_ifna_angiogenesis(void)
                                    {NULL, 0.0}};
     static const kv no_ang[] = {{"k_cd8_kill", 0.0}, {"k_nk_kill", 0.0}, {"k_m1_kill", 0.0},
                                 {"k_neu_kill", 0.0}, {"k_eos_kill", 0.0}, {"k_adcc", 0.0},
-                                {"Imax_ifn_ang", 0.0}, {"a_m2_ang", 0.0}, {NULL, 0.0}};
+                                {"Imax_ifn_ang", 0.0}, {"a_m2_ang", 0.0},
+                                /* IFN-alpha's direct effects on the tumour
+                                 * (issue 12 item 5): cytostasis and vessel
+                                 * regression */
+                                {"Imax_ifn_prolif", 0.0}, {"k_ifn_vreg", 0.0}, {NULL, 0.0}};
     double a[NMAX], b[NMAX];
     run("tme", no_immune, NULL, 0.0, 90.0, a);
     run("tme", no_immune, "ifna", IFNA_RATE, 90.0, b);
@@ -318,7 +322,7 @@ static void mech3_ifna_angiogenesis(void)
     run("tme", no_ang, "ifna", IFNA_RATE, 90.0, b);
     /* Two integrations with different step sequences at rtol 1e-8. */
     its_test_rel(v(b, "C_1"), v(a, "C_1"), 1e-6,
-                 "3: without killing and the anti-angiogenic terms (IFN-a, M2) IFN-a leaves the tumour alone");
+                 "3: without killing, the anti-angiogenic terms (IFN-a, M2) and the cytostatic term IFN-a leaves the tumour alone");
 }
 
 /* IL-2 infusion keeping blood IL-2 near 5 nM (rate = C CL_il2), the mean
@@ -556,17 +560,17 @@ static void test_lesion_coupling(void)
      * 100x the integration noise of two runs at rtol 1e-8. */
     its_test_true(fabs(v(b, "C_2") / v(a, "C_2") - 1.0) > 1e-4,
                   "with systemic immunity lesion 1 affects lesion 2 (%.4g vs %.4g)", v(b, "C_2"), v(a, "C_2"));
-    /* 28 states per lesion (24 until issue 12 added the clonal
-     * composition: clone1-3 and escape shares) on top of the systemic
-     * ones (their count grows with the model; tme@1 had 40). */
-    const long n_sys = (long)M->n_states - 3 * 28;
+    /* 29 states per lesion (24 until issue 12 added the clonal
+     * composition: clone1-3 and escape shares, and MDSC) on top of the
+     * systemic ones (their count grows with the model; tme@1 had 40). */
+    const long n_sys = (long)M->n_states - 3 * 29;
     its_test_true(n_sys >= 40, "tme has %ld systemic states", n_sys);
     for (n = 1; n <= 8; n++) {
         char name[8];
         snprintf(name, sizeof name, "tme:%zu", n);
         its_test_true(its_model_find(name) != NULL &&
-                          its_model_find(name)->n_states == M->n_states + (n - 3) * 28 &&
-                          (long)n * 28 + n_sys == (long)its_model_find(name)->n_states &&
+                          its_model_find(name)->n_states == M->n_states + (n - 3) * 29 &&
+                          (long)n * 29 + n_sys == (long)its_model_find(name)->n_states &&
                           its_model_find(name)->n_inputs == 9 + 3 * n,
                       "%s has %zu lesions", name, n);
     }

@@ -16,7 +16,7 @@
 #include "model/model.h"
 #include "its_test.h"
 
-#define NMAX 256
+#define NMAX 512
 
 static const its_model_def *M;
 static double P[NMAX];

@@ -45,6 +45,9 @@ enum {
      * 1-3 and in the presentation-loss (escape) compartment; bin 0 holds
      * the rest (docs/models/tme.md, "Tumour antigens and clones") */
     L_S1, L_S2, L_S3, L_SE,
+    /* monocytic myeloid-derived suppressor cells (docs/models/tme.md,
+     * "GM-CSF, dendritic cells and MDSC") */
+    L_MDSC,
     NL
 };
 
@@ -93,6 +96,10 @@ enum {
     P_Emax_bil, P_EC50_liver, P_plt0, P_MTT_plt, P_k_plt, P_gamma_plt, P_Emax_plt_il2,
     P_EC50_plt_il2, P_k_stem, P_slope_stem, P_EC50_nau_dtic, P_EC50_nau_il2, P_k_nau_on,
     P_k_nau_off, P_k_dmg,
+    /* GM-CSF, MDSC and IFN-alpha (docs/models/tme.md, "GM-CSF, dendritic
+     * cells and MDSC", "IFN-alpha") */
+    P_f_mdsc0, P_f_mdsc_gm, P_EC50_gm_mdsc, P_K_mdsc,
+    P_Imax_ifn_prolif, P_EC50_ifn_prolif, P_k_ifn_vreg, P_pdl1_ifna_max,
     NP
 };
 
@@ -202,9 +209,9 @@ static const its_param_def params[NP] = {
     [P_a_help] = {"a_help", 1.0, "1", D_NN, "maximal CD4 help to CD8 priming", ASSUMED("help doubles priming at saturation")},
     [P_K_help] = {"K_help", 1e6, "cell", D_POS, "helper T cells in the node for half the help", ASSUMED("same scale as K_dc_LN")},
 
-    [P_f_dc0] = {"f_dc0", 0.05, "1", D_FRAC, "share of recruited monocytes becoming immature DC", ASSUMED("the in vivo monocyte-to-DC rate is not published")},
+    [P_f_dc0] = {"f_dc0", 0.4, "1", D_FRAC, "share of recruited monocytes becoming immature DC at basal GM-CSF", ASSUMED("the in vivo monocyte-to-DC rate is not published; 0.4 keeps the baseline lesion DC of the version in which endogenous lesion GM-CSF saturated f_dc at ~0.43")},
     [P_f_dc_gm] = {"f_dc_gm", 0.45, "1", D_FRAC, "extra share becoming DC at saturating GM-CSF", ASSUMED("monocyte-derived DC yield 33-50 % of monocytes in vitro (Blood 1998;92:1598) taken as the in vivo maximum")},
-    [P_EC50_gm] = {"EC50_gm", 10.0, "pM", D_POS, "GM-CSF for half-maximal effects", "high-affinity GM-CSF receptor Kd 20-100 pM (Blood 1999;94:3748); 10 pM is also the (unsourced) value of the MAPLE QSP table of popellab/maple"},
+    [P_EC50_gm] = {"EC50_gm", 20.0, "pM", D_POS, "GM-CSF for half-maximal effects on DC, T-cell survival and myelopoiesis", "high-affinity GM-CSF receptor Kd 20-100 pM (Blood 1999;94:3748), lower end"},
     [P_k_mat] = {"k_mat", 1.5, "1/d", D_NN, "maximal DC maturation", AS_WANG("Chen et al. 2014 (PMID 25184733)")},
     [P_K_debris] = {"K_debris", 0.01, "1", D_POS, "debris per tumour cell for half-maximal maturation",
                  ASSUMED("antigen signal from killed cells; scale calibrated")},
@@ -250,7 +257,7 @@ static const its_param_def params[NP] = {
     [P_k_cd8_kill] = {"k_cd8_kill", 0.9, "1/d", D_NN, "CD8 killing per cell", AS_WANG("Robertson-Tessi et al. 2012 (PMID 22051568)") "; in vivo 2-16 kills per CTL per day, Halle et al. 2016, Immunity 44:233"},
     [P_K_T_C] = {"K_T_C", 1.2, "1", D_POS, "CD8 kill saturation", AS_WANG("Robertson-Tessi et al. 2012 (PMID 22051568)")},
     [P_K_T_Treg] = {"K_T_Treg", 11.0, "1", D_NN, "Treg suppression CD8/(CD8+K*Treg)", AS_WANG("Robertson-Tessi et al. 2012 (PMID 22051568)")},
-    [P_d_cd8] = {"d_cd8", 0.1, "1/d", D_NN, "effector CD8 death", ASSUMED("middle of the 0.01-2 /d used across QSP-IO models; 0.1 /d is the value of the PDAC QSP model of popellab/SPQSP_PDAC")},
+    [P_d_cd8] = {"d_cd8", 0.06, "1/d", D_NN, "effector CD8 death at basal GM-CSF", ASSUMED("inside the 0.01-2 /d used across QSP-IO models: the 0.1 /d of the PDAC QSP model of popellab/SPQSP_PDAC times the 0.6 that saturating endogenous GM-CSF (1 - s_gm_survival x 0.8) gave it in lesions before GM-CSF was lowered to its basal level; keeps the lesion T-cell calibration")},
     [P_p_il2_cd8] = {"p_il2_cd8", 1.0, "1/d", D_NN, "maximal IL-2-driven effector proliferation", AS_WANG("Marchingo et al. 2014, Science 346:1123")},
     [P_k_exh] = {"k_exh", 0.1, "1/d", D_NN, "exhaustion via PD-1/PD-L1", ASSUMED("value estimated (not measured) by Wang et al. 2021, J Immunother Cancer 9:e002100 (k_Tcell)")},
     [P_k_treg_supp] = {"k_treg_supp", 0.1, "1/d", D_NN, "Treg-mediated effector death", ASSUMED("value estimated (not measured) by Wang et al. 2021, J Immunother Cancer 9:e002100 (k_Treg)")},
@@ -274,7 +281,7 @@ static const its_param_def params[NP] = {
     [P_Q_antipd1] = {.name = "Q_antipd1", .description = "anti-PD-1 inter-compartmental clearance (pembrolizumab)", PK(ITS__PK_PEMBRO_Q)},
     [P_V2_antipd1] = {.name = "V2_antipd1", .description = "anti-PD-1 peripheral volume (pembrolizumab)", PK(ITS__PK_PEMBRO_VP)},
 
-    [P_d_th] = {"d_th", 0.1, "1/d", D_NN, "effector helper T death", ASSUMED("as effector CD8")},
+    [P_d_th] = {"d_th", 0.06, "1/d", D_NN, "effector helper T death at basal GM-CSF", ASSUMED("as effector CD8")},
     [P_p_il2_th] = {"p_il2_th", 1.0, "1/d", D_NN, "maximal IL-2-driven helper proliferation", AS_WANG("Marchingo et al. 2014, Science 346:1123")},
     [P_p_il2_treg] = {"p_il2_treg", 0.5, "1/d", D_NN, "maximal IL-2-driven Treg proliferation", ASSUMED("Treg expand under IL-2 therapy; no published rate")},
     [P_EC50_il2_treg] = {"EC50_il2_treg", 3.2, "pM", D_POS, "IL-2 for half Treg proliferation (alpha-beta-gamma)", "Wang & Smith 1987, J Exp Med 166:1055, as quoted by Sove et al. 2020, CPT Pharmacometrics Syst Pharmacol 9:484 (IL2_50_Treg 3.2 pM)"},
@@ -322,7 +329,7 @@ static const its_param_def params[NP] = {
     [P_V_ifna] = {.name = "V_ifna", .description = "IFN-alpha volume", PK(ITS__PK_IFN_V)},
     [P_F_ifna_sc] = {.name = "F_ifna_sc", .description = "IFN-alpha SC bioavailability", PK(ITS__PK_IFN_F_SC)},
     [P_ka_ifna_sc] = {.name = "ka_ifna_sc", .description = "IFN-alpha SC absorption", PK(ITS__PK_IFN_KA_SC)},
-    [P_s_gm] = {"s_gm", 1e-8, "pmol/d", D_NN, "endogenous GM-CSF per helper T cell", ASSUMED("low basal GM-CSF")},
+    [P_s_gm] = {"s_gm", 2e-10, "pmol/d", D_NN, "endogenous GM-CSF per lesion helper T cell", ASSUMED("calibrated: baseline lesion GM-CSF of a few pM, below EC50_gm, as normal blood holds ~1 pM (Mortensen et al. 1993, Exp Hematol 21:1366)")},
     [P_deg_gm] = {"deg_gm", 5.55, "1/d", D_NN, "GM-CSF degradation (t1/2 ~3 h)", ASSUMED("value of the MAPLE and PDAC QSP models of popellab (half-life ~3 h), which give no source")},
     [P_cl_gm_blood] = {.name = "cl_gm_blood", .description = "GM-CSF elimination from blood", PK(ITS__PK_GM_KE)},
     [P_V_gm] = {.name = "V_gm", .description = "GM-CSF apparent volume", PK(ITS__PK_GM_V)},
@@ -443,6 +450,23 @@ static const its_param_def params[NP] = {
     [P_k_nau_off] = {"k_nau_off", 2.0, "1/d", D_NN, "resolution of nausea (t1/2 ~8 h)", ASSUMED("vomiting lasts 1-12 h after a dose (dacarbazine US label, Adverse Reactions)")},
     [P_k_dmg] = {"k_dmg", 0.07, "1/d", D_POS, "expression of dacarbazine marrow damage (delay ~1/k_dmg)",
                  ASSUMED("calibrated with k_stem: nadirs of leukocytes and platelets 3-4 weeks after a dose (dacarbazine EU SmPC, section 4.8)")},
+    /* GM-CSF, MDSC and IFN-alpha (docs/models/tme.md) */
+    [P_f_mdsc0] = {"f_mdsc0", 0.1, "1", D_FRAC, "share of recruited monocytes becoming monocytic MDSC under tumour signals",
+                   ASSUMED("CD14+HLA-DR-/lo MDSC are expanded in all stage IV melanoma patients (Filipazzi et al. 2007, J Clin Oncol 25:2546); a tenth of the monocyte entry gives baseline MDSC of ~1.5 % of the lesion T cells (no published lesion count to calibrate against)")},
+    [P_f_mdsc_gm] = {"f_mdsc_gm", 0.3, "1", D_FRAC, "extra share becoming MDSC at saturating GM-CSF",
+                     ASSUMED("GM-CSF above a dose threshold recruits MDSC (Serafini et al. 2004, Cancer Res 64:6337); no human size")},
+    [P_EC50_gm_mdsc] = {"EC50_gm_mdsc", 200.0, "pM", D_POS, "lesion GM-CSF for half the MDSC drive",
+                        ASSUMED("well above EC50_gm: MDSC need high, sustained GM-CSF (Serafini et al. 2004, Cancer Res 64:6337), and 125 ug/m2 d1-14 raised mature DC without changing MDSC (Daud et al. 2008, J Clin Oncol 26:3235)")},
+    [P_K_mdsc] = {"K_mdsc", 1.0, "1", D_POS, "MDSC per lesion T cell (CD8 + Th) for half the suppression of CD8 killing and T proliferation (huge: off)",
+                  ASSUMED("melanoma CD14+HLA-DR- cells suppress autologous T-cell proliferation and IFN-gamma in co-culture (Filipazzi et al. 2007, J Clin Oncol 25:2546); half at 1 MDSC per T cell, the 1:1 suppressor:responder ratio of such assays")},
+    [P_Imax_ifn_prolif] = {"Imax_ifn_prolif", 0.5, "1", D_FRAC, "maximal IFN-alpha inhibition of cancer-cell division (cytostatic)",
+                           ASSUMED("IFN-alpha2a inhibits melanoma cell proliferation at 10 and 1,000 IU/mL and is cytotoxic only at 10,000 IU/mL (Zouboulis et al. 1989, Hautarzt 40:65); melanoma lines respond partly and unevenly to IFN-alpha2b (Johns et al. 1992, J Natl Cancer Inst): half taken")},
+    [P_EC50_ifn_prolif] = {"EC50_ifn_prolif", 20.0, "pM", D_POS, "IFN-alpha activity for half the anti-proliferative effect",
+                           "derived: ~100 IU/mL, between the 10 and 1,000 IU/mL that acted in Zouboulis et al. 1989, Hautarzt 40:65, at ~0.2 pM per IU/mL; sensitive carcinoma lines respond at 0.1 nM (Lavoie et al. 2011, Cytokine 56:282)"},
+    [P_k_ifn_vreg] = {"k_ifn_vreg", 0.02, "1/d", D_NN, "maximal IFN-alpha-driven regression of the vascular capacity",
+                      ASSUMED("calibrated: HD IFN-alpha lowers the default lesion's vascular capacity by ~25 % by day 28, the microvessel-density fall of -26 % under IFN-alpha (Onkologie 2003;26:147); IFN-alpha makes tumour endothelium regress (Dinney et al. 1998, Cancer Res 58:808)")},
+    [P_pdl1_ifna_max] = {"pdl1_ifna_max", 1.5, "1", D_NN, "maximal IFN-alpha induction of tumour PD-L1 (adds to the IFN-gamma term)",
+                         ASSUMED("type I IFN up-regulates PD-L1 on melanoma cells (Bald et al. 2014, Cancer Discov 4:674), less than IFN-gamma does (Garcia-Diaz et al. 2017, Cell Rep 19:1189): 2.5-fold at saturation against IFN-gamma's 6-fold; half-maximal at EC50_ifn_mhc, the other IFN-alpha-induced surface protein")},
 };
 
 /* ---- states ------------------------------------------------------------------ */
@@ -477,7 +501,8 @@ static const its_param_def params[NP] = {
     {"clone1_" #k, "1", 0.45, 0.0, "share of cancer cells in subclonal-load bin 1, lesion " #k}, \
     {"clone2_" #k, "1", 0.2, 0.0, "share of cancer cells in subclonal-load bin 2, lesion " #k}, \
     {"clone3_" #k, "1", 0.05, 0.0, "share of cancer cells in subclonal-load bin 3, lesion " #k}, \
-    {"escape_" #k, "1", 1e-3, 0.0, "share of cancer cells without antigen presentation (HLA/B2M loss), lesion " #k}
+    {"escape_" #k, "1", 1e-3, 0.0, "share of cancer cells without antigen presentation (HLA/B2M loss), lesion " #k}, \
+    {"MDSC_" #k, "cell", 0.0, 0.0, "monocytic myeloid-derived suppressor cells, lesion " #k}
 
 static const its_state_def states[NSYS + MAX_LESIONS * NL] = {
     SYS(S_NEU, "NEU_b", "cell", 3.65e9 * 5.0, "neutrophils in blood"),
@@ -709,6 +734,8 @@ typedef struct tme_lesion {
      * antigen load and T-cell recognition of each bin, their share-weighted
      * mean, the division rate and the CD8 kill per cell per unit recognition */
     double s[NBIN], se, load[NBIN], rec[NBIN], rbar, g, k8;
+    double mdsc;  /* monocytic MDSC */
+    double msupp; /* MDSC suppression of CD8 killing and T proliferation (1 = none) */
 } tme_lesion;
 
 static void blood_read(const double *y, const double *p, tme_blood *b)
@@ -785,6 +812,7 @@ static void lesion_read(const tme_blood *b, const double *l, const double *p, tm
     v->th = fmax(l[L_TH], 0.0);
     v->treg = fmax(l[L_TREG], 0.0);
     v->deb = fmax(l[L_DEB], 0.0);
+    v->mdsc = fmax(l[L_MDSC], 0.0);
     v->il2 = fmax(l[L_IL2], 0.0);
     v->ifna = fmax(l[L_IFNA], 0.0);
     v->gm = fmax(l[L_GM], 0.0);
@@ -802,8 +830,14 @@ static void lesion_read(const tme_blood *b, const double *l, const double *p, tm
      * and the concentration of what they secrete stays below
      * s rho/(k_exchange + deg) (docs/models/tme.md). */
     v->vol_l = (v->cv + v->deb + v->nk + v->neu + v->eos + v->bas + v->mc + v->m1 + v->m2 +
-                v->idc + v->mdc + v->cd8 + v->ex + v->th + v->treg) / p[P_rho] / 1000.0;
+                v->idc + v->mdc + v->cd8 + v->ex + v->th + v->treg + v->mdsc) / p[P_rho] / 1000.0;
     v->ifna_act = v->ifna + b->peg_act_l;
+    /* IFN-alpha's direct anti-proliferative (cytostatic) effect slows
+     * division, not the loss of cells above the vascular capacity */
+    if (v->g > 0.0)
+        v->g *= 1.0 - p[P_Imax_ifn_prolif] * hill(v->ifna_act, p[P_EC50_ifn_prolif]);
+    /* MDSC suppress T cells in proportion to their number per T cell */
+    v->msupp = v->mdsc > 0.0 ? 1.0 - v->mdsc / (v->mdsc + p[P_K_mdsc] * (v->cd8 + v->th)) : 1.0;
     /* Room for lymphoid cells: entry and IL-2-driven proliferation stop
      * as T and NK cells reach f_imm_max per tumour cell (the lesion's
      * volume times f_imm_max rho cells/mL; assumed). */
@@ -830,12 +864,20 @@ static void lesion_recruit(const double *y, const double *p, tme_lesion *v, tme_
     f->sum_rec[S_BAS] += v->rec_bas;
 }
 
-/* The checkpoint (IFN-gamma-induced PD-L1, engaged PD-1 reduced by the
- * share of receptors occupied by anti-PD-1) and the killing of tumour
- * cells by every cytotoxic population and by dacarbazine. */
+/* Tumour PD-L1 relative to pdl1_0's scale, induced by IFN-gamma and by
+ * IFN-alpha activity (type I IFN; docs/models/tme.md, "IFN-alpha"). */
+static double lesion_pdl1(const double *p, double ifng, double ifna_act)
+{
+    return p[P_pdl1_0] * (1.0 + p[P_pdl1_ifng_max] * hill(ifng, p[P_EC50_ifng_pdl1]) +
+                          p[P_pdl1_ifna_max] * hill(ifna_act, p[P_EC50_ifn_mhc]));
+}
+
+/* The checkpoint (IFN-induced PD-L1, engaged PD-1 reduced by the share of
+ * receptors occupied by anti-PD-1) and the killing of tumour cells by every
+ * cytotoxic population and by dacarbazine. */
 static void lesion_kill(const tme_blood *b, const double *y, const double *p, tme_lesion *v)
 {
-    const double pdl1 = p[P_pdl1_0] * (1.0 + p[P_pdl1_ifng_max] * hill(v->ifng, p[P_EC50_ifng_pdl1]));
+    const double pdl1 = lesion_pdl1(p, v->ifng, v->ifna_act);
     const double x = pdl1 * (1.0 - b->occ) / p[P_K_pd1];
     const double mhc = 1.0 + p[P_a_ifn_mhc] * hill(v->ifna_act, p[P_EC50_ifn_mhc]);
     const double supp = v->cd8 > 0.0 ? v->cd8 / (v->cd8 + p[P_K_T_Treg] * v->treg) : 0.0;
@@ -847,7 +889,7 @@ static void lesion_kill(const tme_blood *b, const double *y, const double *p, tm
      * bin i loses cells at k8 rec_i, so the total is
      * k kill_law(E, c rbar, K) times the modifiers. */
     v->k8 = v->cd8 > 0.0 && den > 0.0 ? p[P_k_cd8_kill] * v->cd8 / den *
-                               (1.0 - v->h_pd1) * supp * mhc *
+                               (1.0 - v->h_pd1) * supp * mhc * v->msupp *
                                (1.0 + p[P_a_ifn_lymph] * hill(v->ifna_act, p[P_EC50_ifn_lymph]))
                          : 0.0;
     k_cd8 = v->k8 * v->rbar * v->c;
@@ -872,7 +914,8 @@ static void lesion_tumour(const double *p, const tme_lesion *v, double *dl)
                        (1.0 + p[P_a_mast_ang] * hill(v->mc, p[P_K_mast] * v->cv)) *
                        (1.0 + p[P_a_m2_ang] * hill(v->m2, p[P_K_m2_ang] * v->cv));
     dl[L_C] = v->g * v->c - v->kill;
-    dl[L_K] = p[P_b_ang] * v->c * ang - d_ang * v->kv * cbrt(v->c * v->c);
+    dl[L_K] = p[P_b_ang] * v->c * ang - d_ang * v->kv * cbrt(v->c * v->c) -
+              p[P_k_ifn_vreg] * hill(v->eifn, p[P_EC50_ifn_ang]) * v->kv;
     dl[L_EIFN] = (v->ifna_act - v->eifn) / p[P_tau_ifn_exposure];
     dl[L_DEB] = v->kill - p[P_k_debris] * v->deb;
 }
@@ -906,6 +949,8 @@ static void lesion_clones(const double *p, const tme_lesion *v, double *dl, tme_
 static void lesion_innate(const double *p, const tme_lesion *v, double *dl, tme_flux *f)
 {
     const double f_dc = p[P_f_dc0] + p[P_f_dc_gm] * hill(v->gm, p[P_EC50_gm]);
+    const double f_mdsc = fmin(p[P_f_mdsc0] + p[P_f_mdsc_gm] * hill(v->gm, p[P_EC50_gm_mdsc]), 1.0 - f_dc);
+    const double f_mac = 1.0 - f_dc - f_mdsc;
     const double k12 = p[P_k_m1_to_m2] * (1.0 + p[P_a_bas_m2] * hill(v->bas, p[P_K_bas] * v->cv));
     const double k21 = p[P_k_m2_to_m1] * (hill(v->ifng, p[P_EC50_ifng_m1]) +
                                           p[P_a_ifn_m1] * hill(v->ifna_act, p[P_EC50_ifn_m1]));
@@ -916,9 +961,9 @@ static void lesion_innate(const double *p, const tme_lesion *v, double *dl, tme_
     dl[L_EOS] = v->rec_eos - p[P_d_eos_tissue] * v->eos;
     dl[L_BAS] = v->rec_bas - p[P_d_bas_tissue] * v->bas;
     dl[L_MC] = p[P_s_mc] * v->c - p[P_d_mc] * v->mc;
-    dl[L_M1] = (1.0 - f_dc) * v->rec_mon * p[P_f_m1_in] + k21 * v->m2 - k12 * v->m1 -
+    dl[L_M1] = f_mac * v->rec_mon * p[P_f_m1_in] + k21 * v->m2 - k12 * v->m1 -
                p[P_d_mac] * v->m1;
-    dl[L_M2] = (1.0 - f_dc) * v->rec_mon * (1.0 - p[P_f_m1_in]) + k12 * v->m1 - k21 * v->m2 -
+    dl[L_M2] = f_mac * v->rec_mon * (1.0 - p[P_f_m1_in]) + k12 * v->m1 - k21 * v->m2 -
                p[P_d_mac] * v->m2;
     mat = p[P_k_mat] * hill(v->deb, p[P_K_debris] * v->cv) *
           (1.0 + p[P_a_ifn_dc] * hill(v->ifna_act, p[P_EC50_ifn_dc])) *
@@ -927,6 +972,7 @@ static void lesion_innate(const double *p, const tme_lesion *v, double *dl, tme_
     dl[L_IDC] = f_dc * v->rec_mon - mat * v->idc - p[P_d_idc] * v->idc;
     dl[L_MDC] = mat * v->idc - p[P_k_mig] * v->mdc - p[P_d_mdc] * v->mdc;
     f->dc_to_ln += p[P_k_mig] * v->mdc;
+    dl[L_MDSC] = f_mdsc * v->rec_mon - p[P_d_mac] * v->mdsc;
 }
 
 /* Adaptive cells in the lesion: effector and exhausted CD8, helper T, Treg. */
@@ -935,12 +981,13 @@ static void lesion_adaptive(const tme_blood *b, const double *y, const double *p
 {
     const double ex_rate = p[P_k_exh] * (v->c / (v->c + v->cd8 + 1.0)) * v->h_pd1;
     dl[L_CD8] = v->rec_T * y[S_CD8] +
-                p[P_p_il2_cd8] * v->cd8 * hill(v->il2, p[P_EC50_il2_teff]) * v->room -
+                p[P_p_il2_cd8] * v->cd8 * hill(v->il2, p[P_EC50_il2_teff]) * v->room * v->msupp -
                 p[P_d_cd8] * v->cd8 * (1.0 - p[P_s_gm_survival] * hill(v->gm, p[P_EC50_gm])) -
                 ex_rate * v->cd8 - p[P_k_treg_supp] * v->cd8 * (v->treg / (v->cd8 + v->treg + 1.0)) +
                 p[P_k_reinv] * b->occ * v->ex;
     dl[L_EX] = ex_rate * v->cd8 - p[P_k_reinv] * b->occ * v->ex - p[P_d_ex] * v->ex;
-    dl[L_TH] = v->rec_T * y[S_TH] + p[P_p_il2_th] * v->th * hill(v->il2, p[P_EC50_il2_teff]) * v->room -
+    dl[L_TH] = v->rec_T * y[S_TH] +
+               p[P_p_il2_th] * v->th * hill(v->il2, p[P_EC50_il2_teff]) * v->room * v->msupp -
                p[P_d_th] * v->th * (1.0 - p[P_s_gm_survival] * hill(v->gm, p[P_EC50_gm]));
     dl[L_TREG] = p[P_q_treg] * v->vol_ml * v->hrec * v->room * y[S_TREG] +
                  p[P_p_il2_treg] * v->treg * hill(v->il2, p[P_EC50_il2_treg]) * v->room -
@@ -1435,9 +1482,10 @@ static const char *const course[] = {"C_1", "C_2", "C_3", "CD8_b", "CD8_1",
     {"clone1_" #k, ITS_STATE_CLONE_SHARE, k, "clone1", "load bin 1 (T + S)"},       \
     {"clone2_" #k, ITS_STATE_CLONE_SHARE, k, "clone2", "load bin 2 (T + 2S)"},      \
     {"clone3_" #k, ITS_STATE_CLONE_SHARE, k, "clone3", "load bin 3 (T + 3S)"},      \
-    {"escape_" #k, ITS_STATE_CLONE_SHARE, k, "escape", "escape (HLA/B2M loss)"}
+    {"escape_" #k, ITS_STATE_CLONE_SHARE, k, "escape", "escape (HLA/B2M loss)"},       \
+    {"MDSC_" #k, ITS_STATE_IMMUNE_CELLS, k, "MDSC", "myeloid-derived suppressor cells"}
 #define NSHOWN_SYS 10
-#define NSHOWN_L 15
+#define NSHOWN_L 16
 static const its_state_shown shown[NSHOWN_SYS + MAX_LESIONS * NSHOWN_L] = {
     {"CD8_b", ITS_STATE_IMMUNE_CELLS, 0, "CD8", "effector CD8 T cells"},
     {"NK_b", ITS_STATE_IMMUNE_CELLS, 0, "NK", "NK cells"},
@@ -1457,7 +1505,7 @@ enum { O_SBP, O_TEMP, O_ANC, O_FLU, O_FAT, O_IRAE, O_LEAK, O_BURDEN, O_ALC, O_NK
 
 /* Per lesion: its diameter, then its tumour antigens (escape cells present
  * none) and the share of load bin 0 (the other shares are states). */
-#define NOBS_L 4
+#define NOBS_L 5
 #define LESION_OBS(k)                                                                   \
     {"diam_" #k, "mm", ITS_OBS_LESION_DIAMETER, "diameter of lesion " #k " as a sphere"}, \
     {"neo_clonal_" #k, "1", ITS_OBS_OTHER,                                              \
@@ -1465,7 +1513,9 @@ enum { O_SBP, O_TEMP, O_ANC, O_FLU, O_FAT, O_IRAE, O_LEAK, O_BURDEN, O_ALC, O_NK
     {"neo_subclonal_" #k, "1", ITS_OBS_OTHER,                                           \
      "mean subclonal neoantigens presented per cancer cell, lesion " #k ": sum_i clone_i i S"}, \
     {"clone0_" #k, "1", ITS_OBS_OTHER,                                                  \
-     "share of cancer cells in subclonal-load bin 0 (trunk antigens only), lesion " #k}
+     "share of cancer cells in subclonal-load bin 0 (trunk antigens only), lesion " #k}, \
+    {"pdl1_" #k, "1", ITS_OBS_OTHER,                                                    \
+     "tumour PD-L1 (relative), lesion " #k ": pdl1_0 (1 + pdl1_ifng_max h(IFNg) + pdl1_ifna_max h(IFN-alpha activity))"}
 
 static const its_observable_def observables[NOBS_SYS + MAX_LESIONS * NOBS_L] = {
     [O_SBP] = {"SBP", "mmHg", ITS_OBS_SBP, "systolic blood pressure: SBP0 - dSBP_perm (perm - 1)"},
@@ -1509,9 +1559,11 @@ static int tme_observe(double t, const double *y, const double *p, double *out,
     const tme_data *d = data;
     size_t j;
     double burden = 0.0;
+    tme_blood b;
     (void)t;
     if (d == NULL || d->n_lesions > MAX_LESIONS)
         return -1;
+    blood_read(y, p, &b);
     out[O_SBP] = p[P_SBP0] - p[P_dSBP_perm] * (y[S_PERM] - 1.0);
     out[O_TEMP] = p[P_T0] + p[P_dT_il2] * hill(fmax(y[S_CEIL2], 0.0), p[P_EC50_fever_il2]) +
                   p[P_dT_flu] * fmax(y[S_FLU], 0.0);
@@ -1542,6 +1594,7 @@ static int tme_observe(double t, const double *y, const double *p, double *out,
         for (i = 1; i < NBIN; i++)
             o[2] += v.s[i] * i * bin_width(p);
         o[3] = fmax(v.s[0], 0.0);
+        o[4] = lesion_pdl1(p, fmax(l[L_IFNG], 0.0), fmax(l[L_IFNA], 0.0) + b.peg_act_l);
         burden += c;
     }
     out[O_BURDEN] = burden;
