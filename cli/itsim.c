@@ -787,6 +787,10 @@ static int cmd_model(const char *name)
     printf("time unit: %s\n", or_empty(m->time_unit));
     if (m->notes && *m->notes)
         printf("notes:     %s\n", m->notes);
+    if (m->history != NULL)
+        printf("history:   %s; baseline targets: %s (simulate: {history: false} to start "
+               "from the initial values; docs/engine.md)\n",
+               or_empty(m->history->description), or_empty(m->history->targets));
     printf("\nstates:\n  %-16s %-12s %14s  %s\n", "name", "unit", "initial",
            "description");
     for (i = 0; i < m->n_states; i++)

@@ -88,6 +88,7 @@ if [ $rc -eq 0 ] && grep -q 'q_T' out.txt && grep -q 'C_3' out.txt && grep -q 'r
 else
     fail "model tme lists states, parameters and profiles (rc=$rc)"
 fi
+check "model tme names its pre-treatment history and its targets" grep -q '^history: .*baseline targets: the cancer cells' out.txt
 # issue 9 items 8 and 19: every parameter shows its domain; no source cites the notes
 if grep -Eq '^  lambda1 .* non-negative \(>= 0\)' out.txt && grep -Eq '^  F_il2_sc .* a fraction in \[0, 1\]' out.txt &&
     ! grep -Eq 'pk_clinical|tme_parameters|toxicity_antigenicity|models\.md|UNVERIFIED|\(Vs' out.txt; then
