@@ -405,6 +405,11 @@ static void write_json(const its_result *res, FILE *fp)
         its__json_string(fp, m->states[j].unit);
         fprintf(fp, ", \"initial\": ");
         its__json_num(fp, p->initial[j]);
+        if (res->stats.history_duration > 0.0 && res->n_rows > 0) {
+            /* the grown pre-treatment baseline the run started from */
+            fprintf(fp, ", \"baseline\": ");
+            its__json_num(fp, res->y[j]);
+        }
         fprintf(fp, ", \"final\": ");
         its__json_num(fp, res->has_final ? res->final_state[j] : (double)NAN);
         fprintf(fp, ", \"min\": ");
@@ -428,6 +433,8 @@ static void write_json(const its_result *res, FILE *fp)
             st->nonlin_iters, st->nonlin_conv_fails, st->root_evals,
             st->segments, st->extinctions, st->clip_restarts);
     its__json_num(fp, st->t_reached);
+    fprintf(fp, ", \"history_steps\": %ld, \"history_duration\": ", st->history_steps);
+    its__json_num(fp, st->history_duration);
     fprintf(fp, "},\n  \"doses\": [");
     for (j = 0; j < p->n_doses; j++) {
         const its__dose *d = &p->doses[j];

@@ -126,6 +126,12 @@ printf 'model: tme:1\nsimulate: {until: 20 d, output_every: 1 d, history: false}
 "$ITSIM" run hf.yaml -o hf >/dev/null 2>&1 && "$ITSIM" run hf/scenario.resolved.yaml -o hf2 >/dev/null 2>&1
 check "history: false recorded in the resolved file" grep -q '^  history: false$' hf/scenario.resolved.yaml
 check "history: false round-trips" cmp -s hf/timeseries.csv hf2/timeseries.csv
+# with the history on, summary.json gives each state's grown baseline and
+# the history's solver work
+"$ITSIM" run --model tme:1 --until 5d -o hon >/dev/null 2>&1
+check "summary.json: the grown baseline of each state" grep -Eq '"CD8_1": \{"unit": "cell", "initial": 0, "baseline": [1-9]' hon/summary.json
+check "summary.json: history steps and duration" grep -Eq '"history_steps": [1-9][0-9]*, "history_duration": [1-9]' hon/summary.json
+check "history: false gives no baseline field" sh -c "! grep -q '\"baseline\"' hf/summary.json"
 
 # overrides are recorded and reproduced
 rm -rf ov ov2
