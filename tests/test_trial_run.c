@@ -282,6 +282,73 @@ static void test_no_baseline_refused(void)
     its_trial_free(t);
 }
 
+/* A trial patient's run is reproduced by its resolved scenario: the draw
+ * sets the lesions' vascular capacity too (K = 2C), which tme's history
+ * grows over and the resolved scenario does not list; it must not change
+ * the run either (it set the absolute tolerances once). */
+static void test_resolved_reproduces(void)
+{
+    static const char text[] =
+        "model: tme\n"
+        "patient: {weight: 70 kg, height: 175 cm, bsa: mosteller}\n"
+        "trial:\n"
+        "  name: resolved\n"
+        "  seed: 3\n"
+        "  patients: 2\n"
+        "  horizon: 30 d\n"
+        "  design: paired\n"
+        "  arms:\n"
+        "    - {name: untreated}\n"
+        "population:\n"
+        "  parameters:\n"
+        "    tmb: {dist: lognormal, median: 15, gsd: 2}\n"
+        "  lesions:\n"
+        "    count: {dist: discrete, values: [2], probs: [1]}\n"
+        "    sites: {values: [lung, liver], probs: [0.5, 0.5]}\n"
+        "    diameter: {dist: lognormal, median: 20 mm, cv: 0.5}\n";
+    char msg[1024], d1[256], d2[256], p1[300], p2[300];
+    its_trial *t = NULL;
+    its__patient_draw *d = NULL;
+    its_scenario *a = NULL, *sc = NULL;
+    its_result *r1 = NULL, *r2 = NULL;
+    its_output_opts o;
+    char *f1 = NULL, *f2 = NULL;
+    int ok = its_trial_load_string(text, strlen(text), "res.yaml", &t, msg, sizeof msg) == ITS_OK &&
+             its__patient_draw_create(t, &d) == ITS_OK &&
+             its__trial_draw(t, 1, 0, d, msg, sizeof msg) == ITS_OK &&
+             (a = its__scenario_arm(t->sc, 0)) != NULL &&
+             its__run_patient(a, &d->ovr, 1, NULL, &r1) == ITS_OK;
+    tmpdir(d1, sizeof d1, "res1");
+    tmpdir(d2, sizeof d2, "res2");
+    rmdir_all(d1);
+    rmdir_all(d2);
+    its_output_opts_default(&o);
+    o.render = 0;
+    o.figures = 0;
+    snprintf(p1, sizeof p1, "%s/scenario.resolved.yaml", d1);
+    ok = ok && its_result_write(r1, d1, &o) == ITS_OK && its_scenario_create(&sc, NULL, 0) == ITS_OK &&
+         its_scenario_load_file(sc, p1) == ITS_OK && its_scenario_run(sc, &r2) == ITS_OK &&
+         its_result_write(r2, d2, &o) == ITS_OK;
+    snprintf(p1, sizeof p1, "%s/timeseries.csv", d1);
+    snprintf(p2, sizeof p2, "%s/timeseries.csv", d2);
+    f1 = ok ? its_test_slurp(p1) : NULL;
+    f2 = ok ? its_test_slurp(p2) : NULL;
+    its_test_true(ok && f1 && f2 && strcmp(f1, f2) == 0,
+                  "a drawn patient's run equals its resolved scenario's, byte for byte (%s)",
+                  ok ? "" : msg);
+    free(f1);
+    free(f2);
+    its_result_free(r1);
+    its_result_free(r2);
+    its_scenario_free(sc);
+    if (a)
+        its__scenario_arm_free(a);
+    its__patient_draw_free(d);
+    its_trial_free(t);
+    rmdir_all(d1);
+    rmdir_all(d2);
+}
+
 /* A trial's run keeps no rows; its read-outs must equal those of a run
  * that keeps them (a death must end both at the same time). */
 static void test_rows_kept_or_not(void)
@@ -430,5 +497,6 @@ int main(void)
     test_randomised();
     test_failures();
     test_no_baseline_refused();
+    test_resolved_reproduces();
     return its_test_done();
 }

@@ -649,7 +649,13 @@ static double atol_of(const its_sim *s, size_t i)
         return s->atol_user[i];
     if (s->atol_mode == ATOL_SCALAR)
         return s->atol_scalar;
-    return ITS__DEFAULT_ATOL * fmax(fabs(s->y0[i]), 1.0); /* the state's own scale */
+    /* the state's own scale; with a pre-treatment history an initial value
+     * that is not a target is grown over, so it must not set the scale
+     * either (the state table's value does): a run then depends only on
+     * what a resolved scenario records */
+    if (s->hist_on && s->m->history->target != NULL && !s->m->history->target(i, s->m->data))
+        return ITS__DEFAULT_ATOL * fmax(fabs(s->m->states[i].initial), 1.0);
+    return ITS__DEFAULT_ATOL * fmax(fabs(s->y0[i]), 1.0);
 }
 
 its_status its_sim_get_tolerances(const its_sim *s, double *rtol, double *atol)
