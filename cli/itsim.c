@@ -829,6 +829,17 @@ static int cmd_model(const char *name)
         for (k = 0; k < s->n_values; k++)
             printf("      %-16s %14.6g\n", s->values[k].name, s->values[k].value);
     }
+    if (m->n_sites > 0) {
+        printf("\nlesion sites (clinical: {organs: ...}; per-lesion parameters STEM_k):\n");
+        for (i = 0; i < m->n_sites; i++) {
+            const its_site_def *s = &m->sites[i];
+            printf("  %s%s%s%s: %s [%s]\n", s->name, s->aliases ? " (also " : "",
+                   or_empty(s->aliases), s->aliases ? ")" : "", or_empty(s->description),
+                   or_empty(s->source));
+            for (k = 0; k < s->n_values; k++)
+                printf("      %-16s %14.6g\n", s->values[k].name, s->values[k].value);
+        }
+    }
     return 0;
 }
 

@@ -313,6 +313,26 @@ static void check_initial_state(const its_model_def *m)
  * public name (the name in docs/ and `itsim model`), so that the equations
  * read as the documentation does. Scans src/model/NAME.c for the table
  * rows `[P_x] = {"y", ...` (or a macro's first string) and compares x, y. */
+/* The parameters of m named STEM_k for k = 1..8 with every one of
+ * STEM_1 .. STEM_8 present (per-lesion parameters). */
+static size_t lesion_params(const its_model_def *m)
+{
+    size_t i, n = 0;
+    for (i = 0; i < m->n_params; i++) {
+        const char *name = m->params[i].name;
+        size_t len = strlen(name), k;
+        char other[80];
+        int all = len > 2 && len < 64 && name[len - 2] == '_' && name[len - 1] >= '1' &&
+                  name[len - 1] <= '8';
+        for (k = 1; all && k <= 8; k++) {
+            snprintf(other, sizeof other, "%.*s_%zu", (int)(len - 2), name, k);
+            all = its_model_param_index(m, other) >= 0;
+        }
+        n += (size_t)all;
+    }
+    return n;
+}
+
 static void check_c_names(const its_model_def *m)
 {
     char path[512];
@@ -342,6 +362,9 @@ static void check_c_names(const its_model_def *m)
             differ++;
         }
     }
+    /* per-lesion parameters STEM_1 .. STEM_8 are written by a macro
+     * (LES_PARAMS in tme.c) with computed indices: count them apart */
+    rows += lesion_params(m);
     its_test_true(src != NULL && rows == m->n_params && differ == 0,
                   "%s: all %zu parameter identifiers are P_<public name> (%zu rows read)",
                   m->name, m->n_params, rows);

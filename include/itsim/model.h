@@ -232,6 +232,24 @@ typedef struct its_history_def {
     const char *targets;      /* the targets in words, for messages */
 } its_history_def;
 
+/* An organ site a lesion may sit in (lung, liver, lymph node, ...): the
+ * values that a lesion at that site gives the model's per-lesion
+ * parameters. A per-lesion parameter is named STEM_k for lesion k = 1, 2,
+ * ...; the site lists values by stem ({"access", 0.6} sets access_k of
+ * every lesion at the site). A scenario names each lesion's organ
+ * (clinical.organs); the site whose name or alias matches it sets its
+ * lesion's parameters before the scenario's explicit parameters, which
+ * still win (docs/scenario.md, "Lesion sites"). */
+typedef struct its_site_def {
+    const char *name;        /* e.g. "liver" */
+    const char *aliases;     /* other names of the site, comma-separated
+                                ("hepatic"), or NULL */
+    size_t n_values;
+    const its_param_value *values; /* per-lesion parameter stems and values */
+    const char *description; /* what the site does in the model, one line */
+    const char *source;      /* citation of the values, or "assumed: ..." */
+} its_site_def;
+
 /* Version of the its_model_def layout. A definition sets .version to
  * ITS_MODEL_VERSION; its_sim_create and the its_model_* functions below
  * refuse any other value (those returning a status with ITS_EINVAL, the
@@ -239,8 +257,8 @@ typedef struct its_history_def {
  * definition compiled against
  * a different layout (or one that forgot the field: 0) is never read
  * field by field. Raised whenever fields are added or changed (2: the
- * pre-treatment history). */
-#define ITS_MODEL_VERSION 2
+ * pre-treatment history; 3: lesion sites). */
+#define ITS_MODEL_VERSION 3
 
 /* The complete definition of a model. Built-in definitions are static and
  * immutable; users may define their own with the same structure and pass it
@@ -280,6 +298,9 @@ typedef struct its_model_def {
     size_t n_shown;          /* states drawn in the figures (may be 0) */
     const its_state_shown *shown;
     const its_history_def *history; /* pre-treatment history, or NULL (none) */
+    size_t n_sites;          /* organ sites of lesions (may be 0: organs are
+                                then names for RECIST only) */
+    const its_site_def *sites;
 } its_model_def;
 
 /* Number of built-in models. */
@@ -330,6 +351,17 @@ const its_agent_binding *its_model_agent_binding(const its_model_def *m, const c
 int its_model_agent_input(const its_model_def *m, const its_agent_binding *b, const char *route,
                           const char *lesion);
 
+/* Index of the site of model m that an organ name denotes, or -1 (also for
+ * NULL arguments, or a model without sites). Names and aliases match
+ * without regard to case, and a space, '_' or '-' match one another
+ * ("Lymph node" = "lymph_node"). */
+int its_model_site_index(const its_model_def *m, const char *organ);
+
+/* The site names and their aliases, for messages: "skin (subcutaneous,
+ * cutaneous), lung, ..." into buf (n bytes, always terminated when n > 0;
+ * cut short if too small). */
+void its_model_site_names(const its_model_def *m, char *buf, size_t n);
+
 /* ---- parameter vectors --------------------------------------------------------
  * What a simulation needs besides the definition: one value per parameter
  * (p[n_params], in the units of the definition) and the initial state
@@ -356,6 +388,15 @@ its_status its_model_apply_set(const its_model_def *m, const char *set,
  * bad index or NULL model. */
 its_status its_model_check_param(const its_model_def *m, size_t i, double value,
                                  char *msg, size_t msglen);
+
+/* Set the per-lesion parameters of lesion `lesion` (1-based) in p to the
+ * values of site `site` (0 <= site < n_sites): STEM_lesion for every stem
+ * the site lists. ITS_ENOTFOUND when the model has no parameter
+ * STEM_lesion (a fault of the definition, or a lesion beyond those the
+ * parameters cover), ITS_ERANGE for a value outside the parameter's domain,
+ * ITS_EINVAL for a bad site index or NULL arguments. */
+its_status its_model_apply_site(const its_model_def *m, size_t site, size_t lesion, double *p,
+                                char *msg, size_t msglen);
 
 /* The initial state y0[n_states] implied by parameters p: every state's
  * `initial`, then the definition's init callback when it has one (e.g. a

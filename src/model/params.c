@@ -67,6 +67,35 @@ its_status its_model_apply_set(const its_model_def *m, const char *set_name,
     return ITS_OK;
 }
 
+its_status its_model_apply_site(const its_model_def *m, size_t site, size_t lesion, double *p,
+                                char *msg, size_t msglen)
+{
+    const its_site_def *s;
+    size_t i;
+    its__fmt(msg, msglen, "%s", "");
+    if (!its__model_ok(m) || p == NULL || site >= m->n_sites || lesion == 0)
+        return ITS_EINVAL;
+    s = &m->sites[site];
+    for (i = 0; i < s->n_values; i++) {
+        char name[64];
+        int j;
+        its__fmt(name, sizeof name, "%s_%zu", s->values[i].name, lesion);
+        j = its_model_param_index(m, name);
+        if (j < 0) {
+            its__fmt(msg, msglen, "site %s of model %s sets '%s', which is not a parameter",
+                     s->name, m->name, name);
+            return ITS_ENOTFOUND;
+        }
+        if (!its_domain_contains(m->params[j].domain, s->values[i].value)) {
+            its__fmt(msg, msglen, "site %s: %s = %g is outside its domain (%s)", s->name, name,
+                     s->values[i].value, its_domain_name(m->params[j].domain));
+            return ITS_ERANGE;
+        }
+        p[j] = s->values[i].value;
+    }
+    return ITS_OK;
+}
+
 its_status its_model_default_params(const its_model_def *m, double *p,
                                     char *msg, size_t msglen)
 {

@@ -180,3 +180,58 @@ int its_domain_contains(its_domain d, double x)
     }
     return 1;
 }
+
+/* One character of a site name as it is compared: lower case, and ' ',
+ * '_' and '-' all as ' '. */
+static int site_char(char c)
+{
+    if (c == '_' || c == '-')
+        return ' ';
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : (unsigned char)c;
+}
+
+/* Non-zero when the first len characters of a name equal organ. */
+static int site_name_is(const char *name, size_t len, const char *organ)
+{
+    size_t i;
+    for (i = 0; i < len; i++)
+        if (organ[i] == '\0' || site_char(name[i]) != site_char(organ[i]))
+            return 0;
+    return organ[len] == '\0';
+}
+
+int its_model_site_index(const its_model_def *m, const char *organ)
+{
+    size_t i;
+    if (!its__model_ok(m) || organ == NULL)
+        return -1;
+    for (i = 0; i < m->n_sites; i++) {
+        const char *a = m->sites[i].aliases;
+        if (site_name_is(m->sites[i].name, strlen(m->sites[i].name), organ))
+            return (int)i;
+        while (a != NULL && *a) {
+            size_t len;
+            while (*a == ' ' || *a == ',')
+                a++;
+            len = strcspn(a, ",");
+            while (len > 0 && a[len - 1] == ' ')
+                len--;
+            if (len > 0 && site_name_is(a, len, organ))
+                return (int)i;
+            a += strcspn(a, ",");
+        }
+    }
+    return -1;
+}
+
+void its_model_site_names(const its_model_def *m, char *buf, size_t n)
+{
+    size_t i, used;
+    if (buf == NULL || n == 0)
+        return;
+    buf[0] = '\0';
+    for (i = 0; its__model_ok(m) && i < m->n_sites && (used = strlen(buf)) + 1 < n; i++)
+        its__fmt(buf + used, n - used, "%s%s%s%s%s", i ? ", " : "", m->sites[i].name,
+                 m->sites[i].aliases ? " (" : "", m->sites[i].aliases ? m->sites[i].aliases : "",
+                 m->sites[i].aliases ? ")" : "");
+}

@@ -54,6 +54,12 @@ enum {
 #define MAX_LESIONS 8
 #define NBIN 4 /* subclonal-load bins per lesion (plus the escape compartment) */
 
+/* The per-lesion parameters STEM_k, in this order for each lesion k: growth,
+ * immune access, effector T-cell death, antigen presentation (multipliers
+ * of the shared values; 1 in the reference lesion). A lesion's organ site
+ * sets them (its_site_def, `sites` below); a scenario may set each. */
+enum { LP_GROW, LP_ACCESS, LP_TDEATH, LP_PRESENT, NPL };
+
 /* ---- parameters -------------------------------------------------------------- */
 enum {
     P_V_blood, P_rho, P_C_min,
@@ -100,7 +106,10 @@ enum {
      * cells and MDSC", "IFN-alpha") */
     P_f_mdsc0, P_f_mdsc_gm, P_EC50_gm_mdsc, P_K_mdsc,
     P_Imax_ifn_prolif, P_EC50_ifn_prolif, P_k_ifn_vreg, P_pdl1_ifna_max,
-    NP
+    /* per-lesion parameters, NPL per lesion, lesion 1 first
+     * (docs/models/tme.md, "Lesion sites") */
+    P_LES0,
+    NP = P_LES0 + MAX_LESIONS * NPL
 };
 
 /* Source strings (docs/models/tme.md, "How sources are written"): a citation alone means
@@ -114,6 +123,24 @@ enum {
               "intervals of Front Pharmacol 2020;11:314, Table 6"
 #define LYMPH "Clin Diagn Lab Immunol 2004;11:168, Table 3 (CD19 B cells, adults)"
 #define ASSUMED(why) "assumed: " why
+
+#define LES_PARAMS(k)                                                                     \
+    [P_LES0 + ((k) - 1) * NPL + LP_GROW] =                                                \
+        {"grow_" #k, 1.0, "1", D_POS, "growth-rate multiplier of lesion " #k " (lambda1 times this)", \
+         ASSUMED("1: the reference lesion the shared growth parameters were calibrated on; "   \
+                 "its organ site sets it (docs/models/tme.md, \"Lesion sites\")")},            \
+    [P_LES0 + ((k) - 1) * NPL + LP_ACCESS] =                                              \
+        {"access_" #k, 1.0, "1", D_NN, "immune-cell entry multiplier of lesion " #k " (every q_ entry)", \
+         ASSUMED("1: the reference lesion the entry rates were calibrated on; its organ site " \
+                 "sets it (docs/models/tme.md, \"Lesion sites\")")},                          \
+    [P_LES0 + ((k) - 1) * NPL + LP_TDEATH] =                                              \
+        {"tdeath_" #k, 1.0, "1", D_POS, "effector CD8 death multiplier in lesion " #k,       \
+         ASSUMED("1: the reference lesion; its organ site sets it (docs/models/tme.md, "       \
+                 "\"Lesion sites\")")},                                                        \
+    [P_LES0 + ((k) - 1) * NPL + LP_PRESENT] =                                             \
+        {"present_" #k, 1.0, "1", D_NN, "antigen presentation of lesion " #k " (multiplies the antigen load T cells see)", \
+         ASSUMED("1: presentation as calibrated; metastases of one patient differ in HLA "     \
+                 "class I and antigen processing (docs/models/tme.md, \"Lesion sites\")")}
 
 static const its_param_def params[NP] = {
     [P_V_blood] = {"V_blood", 5.0, "L", D_POS, "blood volume", "Sove et al. 2020 (QSP-IO, CPT Pharmacometrics Syst Pharmacol 9:484), parameter V_C, doi 10.1002/psp4.12040"},
@@ -467,6 +494,8 @@ static const its_param_def params[NP] = {
                       ASSUMED("calibrated: HD IFN-alpha lowers the default lesion's vascular capacity by ~25 % by day 28, the microvessel-density fall of -26 % under IFN-alpha (Onkologie 2003;26:147); IFN-alpha makes tumour endothelium regress (Dinney et al. 1998, Cancer Res 58:808)")},
     [P_pdl1_ifna_max] = {"pdl1_ifna_max", 1.5, "1", D_NN, "maximal IFN-alpha induction of tumour PD-L1 (adds to the IFN-gamma term)",
                          ASSUMED("type I IFN up-regulates PD-L1 on melanoma cells (Bald et al. 2014, Cancer Discov 4:674), less than IFN-gamma does (Garcia-Diaz et al. 2017, Cell Rep 19:1189): 2.5-fold at saturation against IFN-gamma's 6-fold; half-maximal at EC50_ifn_mhc, the other IFN-alpha-induced surface protein")},
+    LES_PARAMS(1), LES_PARAMS(2), LES_PARAMS(3), LES_PARAMS(4),
+    LES_PARAMS(5), LES_PARAMS(6), LES_PARAMS(7), LES_PARAMS(8),
 };
 
 /* ---- states ------------------------------------------------------------------ */
@@ -727,6 +756,7 @@ typedef struct tme_lesion {
     double ifna_act; /* IFN-alpha activity (free plus peginterferon) */
     double room;     /* room for IL-2-driven proliferation */
     double rec_T;    /* effector T entry per blood cell */
+    double rec_treg; /* Treg entry per blood cell */
     double rec_nk, rec_neu, rec_mon, rec_eos, rec_bas; /* entry of innate cells */
     double h_pd1;    /* PD-1/PD-L1 inhibition */
     double kill;     /* tumour cells killed per day */
@@ -734,6 +764,7 @@ typedef struct tme_lesion {
      * antigen load and T-cell recognition of each bin, their share-weighted
      * mean, the division rate and the CD8 kill per cell per unit recognition */
     double s[NBIN], se, load[NBIN], rec[NBIN], rbar, g, k8;
+    const double *lp; /* the lesion's own parameters (LP_GROW, ...) */
     double mdsc;  /* monocytic MDSC */
     double msupp; /* MDSC suppression of CD8 killing and T proliferation (1 = none) */
 } tme_lesion;
@@ -773,7 +804,7 @@ static double bin_width(const double *p)
 
 static void lesion_clones_read(const double *l, const double *p, tme_lesion *v)
 {
-    const double t = trunk_load(p), w = bin_width(p);
+    const double t = trunk_load(p), w = bin_width(p), pres = v->lp[LP_PRESENT];
     double rest = 1.0;
     int i;
     /* shares clipped at 0 only, bin 0 the unclipped rest: a share at 1
@@ -786,13 +817,15 @@ static void lesion_clones_read(const double *l, const double *p, tme_lesion *v)
         v->s[i] = i > 0 ? fmax(l[L_S1 + i - 1], 0.0) : rest;
         rest -= v->s[i];
         v->load[i] = t + i * w;
-        v->rec[i] = v->load[i] / (v->load[i] + p[P_K_rec]);
+        v->rec[i] = pres * v->load[i] / (pres * v->load[i] + p[P_K_rec]);
         v->rbar += v->s[i] * v->rec[i];
     }
 }
 
-static void lesion_read(const tme_blood *b, const double *l, const double *p, tme_lesion *v)
+static void lesion_read(const tme_blood *b, const double *l, const double *p, size_t j,
+                        tme_lesion *v)
 {
+    v->lp = p + P_LES0 + j * NPL;
     v->c = fmax(l[L_C], 0.0);
     v->kv = fmax(l[L_K], 0.0);
     v->cv = fmax(v->c, p[P_C_min]);
@@ -821,7 +854,9 @@ static void lesion_read(const tme_blood *b, const double *l, const double *p, tm
     lesion_clones_read(l, p, v);
     /* Gompertz growth per cell; its positive part is the division rate
      * that carries mutations and presentation loss */
-    v->g = v->c > 0.0 && v->kv > 0.0 ? p[P_lambda1] * log(v->kv / v->c) : 0.0;
+    v->g = v->c > 0.0 && v->kv > 0.0
+               ? p[P_lambda1] * v->lp[LP_GROW] * log(v->kv / v->c)
+               : 0.0;
     /* The volume cytokines are diluted in holds every cell of the
      * lesion, living or dead (as QSP-IO's tumour volume does), each
      * taking the tissue volume of a cancer cell, 1/rho (assumed): the
@@ -848,15 +883,17 @@ static void lesion_read(const tme_blood *b, const double *l, const double *p, tm
  * present (QSP-IO transmigration law). */
 static void lesion_recruit(const double *y, const double *p, tme_lesion *v, tme_flux *f)
 {
-    v->rec_T = p[P_q_T] * v->vol_ml * v->hrec * v->room;
-    v->rec_nk = p[P_q_nk] * v->vol_ml * v->hrec * v->room * y[S_NK];
-    v->rec_neu = p[P_q_neu] * v->vol_ml * v->hrec * y[S_NEU];
-    v->rec_mon = p[P_q_mon] * v->vol_ml * v->hrec * y[S_MON];
-    v->rec_eos = p[P_q_eos] * v->vol_ml * v->hrec * y[S_EOS];
-    v->rec_bas = p[P_q_bas] * v->vol_ml * v->hrec * y[S_BAS];
+    const double a = v->vol_ml * v->hrec * v->lp[LP_ACCESS];
+    v->rec_T = p[P_q_T] * a * v->room;
+    v->rec_treg = p[P_q_treg] * a * v->room;
+    v->rec_nk = p[P_q_nk] * a * v->room * y[S_NK];
+    v->rec_neu = p[P_q_neu] * a * y[S_NEU];
+    v->rec_mon = p[P_q_mon] * a * y[S_MON];
+    v->rec_eos = p[P_q_eos] * a * y[S_EOS];
+    v->rec_bas = p[P_q_bas] * a * y[S_BAS];
     f->sum_rec[S_CD8] += v->rec_T * y[S_CD8];
     f->sum_rec[S_TH] += v->rec_T * y[S_TH];
-    f->sum_rec[S_TREG] += p[P_q_treg] * v->vol_ml * v->hrec * v->room * y[S_TREG];
+    f->sum_rec[S_TREG] += v->rec_treg * y[S_TREG];
     f->sum_rec[S_NK] += v->rec_nk;
     f->sum_rec[S_NEU] += v->rec_neu;
     f->sum_rec[S_MON] += v->rec_mon;
@@ -982,14 +1019,15 @@ static void lesion_adaptive(const tme_blood *b, const double *y, const double *p
     const double ex_rate = p[P_k_exh] * (v->c / (v->c + v->cd8 + 1.0)) * v->h_pd1;
     dl[L_CD8] = v->rec_T * y[S_CD8] +
                 p[P_p_il2_cd8] * v->cd8 * hill(v->il2, p[P_EC50_il2_teff]) * v->room * v->msupp -
-                p[P_d_cd8] * v->cd8 * (1.0 - p[P_s_gm_survival] * hill(v->gm, p[P_EC50_gm])) -
+                p[P_d_cd8] * v->lp[LP_TDEATH] * v->cd8 *
+                    (1.0 - p[P_s_gm_survival] * hill(v->gm, p[P_EC50_gm])) -
                 ex_rate * v->cd8 - p[P_k_treg_supp] * v->cd8 * (v->treg / (v->cd8 + v->treg + 1.0)) +
                 p[P_k_reinv] * b->occ * v->ex;
     dl[L_EX] = ex_rate * v->cd8 - p[P_k_reinv] * b->occ * v->ex - p[P_d_ex] * v->ex;
     dl[L_TH] = v->rec_T * y[S_TH] +
                p[P_p_il2_th] * v->th * hill(v->il2, p[P_EC50_il2_teff]) * v->room * v->msupp -
                p[P_d_th] * v->th * (1.0 - p[P_s_gm_survival] * hill(v->gm, p[P_EC50_gm]));
-    dl[L_TREG] = p[P_q_treg] * v->vol_ml * v->hrec * v->room * y[S_TREG] +
+    dl[L_TREG] = v->rec_treg * y[S_TREG] +
                  p[P_p_il2_treg] * v->treg * hill(v->il2, p[P_EC50_il2_treg]) * v->room -
                  p[P_d_treg] * v->treg;
 }
@@ -1036,7 +1074,7 @@ static void lesion_rhs(const tme_blood *b, const double *y, const double *p, siz
     const double *l = y + NSYS + j * NL;
     double *dl = dy + NSYS + j * NL;
     tme_lesion v;
-    lesion_read(b, l, p, &v);
+    lesion_read(b, l, p, j, &v);
     lesion_recruit(y, p, &v, f);
     lesion_kill(b, y, p, &v);
     lesion_tumour(p, &v, dl);
@@ -1454,6 +1492,40 @@ static const its_history_def tme_history = {
            "that controls this tumour: no baseline disease to treat)",
 };
 
+/* ---- organ sites of lesions (its_site_def; docs/models/tme.md, "Lesion
+ * sites") ---------------------------------------------------------------------
+ * What a lesion's organ does to its own parameters, relative to the
+ * reference lesion (1). */
+static const its_param_value site_skin[] = {{"grow", 1.0}, {"access", 1.0}, {"tdeath", 1.0}};
+static const its_param_value site_node[] = {{"grow", 1.0}, {"access", 1.0}, {"tdeath", 1.0}};
+static const its_param_value site_lung[] = {{"grow", 1.0}, {"access", 1.5}, {"tdeath", 1.0}};
+static const its_param_value site_liver[] = {{"grow", 1.0}, {"access", 2.0}, {"tdeath", 5.0}};
+static const its_param_value site_other[] = {{"grow", 1.0}, {"access", 0.8}, {"tdeath", 1.0}};
+
+/* No paired within-patient growth rates by site were found; untreated
+ * melanoma metastases double in similar times in lung (cut-point 60 d,
+ * Ollila 1998) and liver (median 63 d, uveal melanoma; Eskelin 2000), so
+ * every site keeps grow 1. */
+#define SITE_GROWTH "growth: no site difference found (lung doubling cut-point 60 d, Ollila et al. 1998, J Surg Oncol 69:206; uveal-melanoma liver metastases median 63 d, Eskelin et al. 2000, Ophthalmology 107:1443)"
+
+static const its_site_def sites[] = {
+    {"skin", "subcutaneous, cutaneous, subcutis, soft tissue, dermal", ITS__COUNT(site_skin),
+     site_skin, "the reference lesion",
+     "reference: soft-tissue lesions respond to anti-PD-1-based therapy about as often as lung lesions (79 % vs 77 % of lesions under ipilimumab + anti-PD-1, Pires da Silva et al. 2020, Cancer 126:86) and best to HD IL-2 (ORR 50 % with skin/subcutaneous disease only, Chang and Rosenberg 2001, J Immunother 24:88); " SITE_GROWTH},
+    {"lymph node", "node, nodal, LN", ITS__COUNT(site_node), site_node,
+     "as the reference lesion",
+     "lymph-node and subcutaneous melanoma lesions changed alike under anti-PD-1 (mean +3.75 % at week 12, J Clin Oncol 2019;37(15_suppl):9552, abstract); " SITE_GROWTH},
+    {"lung", "pulmonary, lungs", ITS__COUNT(site_lung), site_lung,
+     "immune access x1.5: lung lesions respond more often and earlier",
+     "assumed size: lung lesions reach complete response under pembrolizumab 2.3x as often as other sites (42 % vs 18 % of lesions, Khoja et al. 2016, Br J Cancer 115:1186; 65 % vs 39 %, Lee et al. 2018, Pigment Cell Melanoma Res 31:404); x1.5 access taken; " SITE_GROWTH},
+    {"liver", "hepatic", ITS__COUNT(site_liver), site_liver,
+     "a T-cell sink: immune access x2 and effector T-cell death x5 (macrophage-mediated elimination)",
+     "assumed sizes, calibrated: liver metastases siphon activated CD8 T cells from the circulation and eliminate them through macrophages (Yu et al. 2021, Nat Med 27:152); patients with liver metastases have lower CD8 density at the invasive margin (547 vs 1,441 cells/mm2) and ORR 30.6 % vs 56.3 % under pembrolizumab (Tumeh et al. 2017, Cancer Immunol Res 5:417); liver lesions respond least (46 % vs 79 % of soft-tissue lesions, Pires da Silva et al. 2020, Cancer 126:86). x2 and x5 give a liver lesion 0.63x the CD8 per tumour cell of a skin lesion at baseline and lower the other lesions' by 0.82x (docs/models/tme.md, \"Lesion sites\"); " SITE_GROWTH},
+    {"other", "bone, adrenal, brain, spleen, peritoneum, kidney, pancreas, bowel, visceral",
+     ITS__COUNT(site_other), site_other, "immune access x0.8",
+     "assumed: no melanoma data by site; in NSCLC under nivolumab bone and miscellaneous sites respond less and adrenal lesions more (Nishino et al. 2016, J Immunother Cancer 4:84); " SITE_GROWTH},
+};
+
 #define TME_TITLE "Tumour microenvironment: blood, draining node and lesions; innate, adaptive, cytokines, side effects"
 #define TME_REF "itsim tme model (docs/models/tme.md); modules after Hahnfeldt 1999, QSP-IO (Sove 2020; Wang 2021) and the sources per parameter"
 #define TME_NOTES "Lesions share blood and lymph node only. Cytokines in pM, antibodies in nM. " \
@@ -1588,6 +1660,7 @@ static int tme_observe(double t, const double *y, const double *p, double *out,
         int i;
         /* cells / (cells/mL) = mL = cm3; sphere diameter in cm, then mm */
         o[0] = 10.0 * cbrt(6.0 * c / (p[P_rho] * 3.14159265358979323846));
+        v.lp = p + P_LES0 + j * NPL;
         lesion_clones_read(l, p, &v);
         o[1] = trunk_load(p) * (1.0 - v.se);
         o[2] = 0.0;
@@ -1621,6 +1694,7 @@ static int tme_observe(double t, const double *y, const double *p, double *out,
         .n_agents = ITS__COUNT(agent_bindings), .agents = agent_bindings,    \
         .n_shown = NSHOWN_SYS + (n) * NSHOWN_L, .shown = shown,              \
         .history = &tme_history,                                             \
+        .n_sites = ITS__COUNT(sites), .sites = sites,                        \
     }
 
 const its_model_def its__model_tme_variants[MAX_LESIONS] = {

@@ -144,7 +144,7 @@ static double days_in(const its_model_def *m, double days)
 }
 
 /* clinical.organs: "lung, liver, lung", one organ per lesion. */
-static its_status parse_organs(its_scenario *sc, const its_model_def *m, its__clinical *c)
+its_status its__sc_organs(its_scenario *sc, const its_model_def *m, its__clinical *c)
 {
     const sval *v = sc->clin;
     const char *p = sc->pov && sc->pov->organs ? sc->pov->organs : v[C_ORGANS].text;
@@ -248,6 +248,6 @@ its_status its__sc_clinical(its_scenario *sc, const its_model_def *m, its__clini
                         "expected true or false, got '%s'", v[C_STOP_PD].text);
     }
     if (v[C_ORGANS].text || (sc->pov && sc->pov->organs))
-        return parse_organs(sc, m, c);
+        return its__sc_organs(sc, m, c);
     return ITS_OK;
 }

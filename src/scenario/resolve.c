@@ -414,6 +414,36 @@ static its_status apply_agent_params(its_scenario *sc, const its_model_def *m, d
     return ITS_OK;
 }
 
+/* The lesion sites (itsim/model.h, its_site_def): each lesion's organ in
+ * clinical.organs (or a drawn patient's) sets that lesion's per-lesion
+ * parameters to its site's values. Explicit parameters, applied after,
+ * still win. Models without sites take organ names for RECIST only. */
+static its_status apply_sites(its_scenario *sc, const its_model_def *m, double *p)
+{
+    its__clinical c;
+    char msg[256], names[512];
+    its_status st;
+    size_t j;
+    if (m->n_sites == 0 || !(sc->clin[C_ORGANS].text || (sc->pov && sc->pov->organs)))
+        return ITS_OK;
+    memset(&c, 0, sizeof c);
+    if ((st = its__sc_organs(sc, m, &c)) != ITS_OK)
+        return st;
+    for (j = 0; j < c.n_organs; j++) {
+        int k = its_model_site_index(m, c.organs[j]);
+        if (k < 0) {
+            its_model_site_names(m, names, sizeof names);
+            return its__sc_fail(sc, ITS_ENOTFOUND, &sc->clin[C_ORGANS], "clinical.organs",
+                                "lesion %zu: '%s' is not an organ site of model %s (sites: %s)",
+                                j + 1, c.organs[j], m->name, names);
+        }
+        st = its_model_apply_site(m, (size_t)k, j + 1, p, msg, sizeof msg);
+        if (st != ITS_OK)
+            return its__sc_fail(sc, st, &sc->clin[C_ORGANS], "clinical.organs", "%s", msg);
+    }
+    return ITS_OK;
+}
+
 /* parameters: and initial: entries and --set overrides, in that order. */
 static its_status apply_entries(its_scenario *sc, its__plan *plan, double *y,
                                 unsigned char *given)
@@ -477,6 +507,8 @@ static its_status resolve_values(its_scenario *sc, its__plan *plan)
     st = apply_set(sc, plan);
     if (st == ITS_OK)
         st = apply_agent_params(sc, m, plan->params);
+    if (st == ITS_OK)
+        st = apply_sites(sc, m, plan->params);
     if (st == ITS_OK)
         st = apply_entries(sc, plan, y, given);
     for (i = 0; st == ITS_OK && sc->pov && i < sc->pov->n_params; i++)

@@ -646,6 +646,9 @@ its_status its__sc_therapy(its_scenario *sc, const its_model_def *m, size_t i, d
 its_status its__sc_expand(its_scenario *sc, its__plan *plan, size_t i, size_t *cap);
 its_status its__sc_rules(its_scenario *sc, const its_model_def *m, its__plan *plan);
 its_status its__sc_clinical(its_scenario *sc, const its_model_def *m, its__clinical *c);
+/* clinical.organs (or a drawn patient's organs) into c->organs and
+ * c->n_organs: one name per lesion of m, or ITS_ERANGE naming the key. */
+its_status its__sc_organs(its_scenario *sc, const its_model_def *m, its__clinical *c);
 /* Check sc against its model and fill plan; with final, also the
  * horizon-dependent checks, the output grid and the dose list. Without a
  * model and not final, nothing can be checked and ITS_OK is returned. */

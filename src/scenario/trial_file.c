@@ -30,6 +30,7 @@ static const struct {
 #define MAX_MULT 14
 #define LES_FIRST 16   /* lesion j's numbers start at LES_FIRST + LES_STRIDE j */
 #define LES_STRIDE 16
+#define MAX_LPAR 8     /* per-lesion parameter stems a draw multiplies */
 
 typedef struct draw_spec {
     int has_cov[CV_N];
@@ -46,6 +47,11 @@ typedef struct draw_spec {
     int mult_node;         /* the multipliers' node (0: none), for messages */
     int mult_stem[MAX_MULT];         /* index into stem[] */
     its__dist mult[MAX_MULT];
+    size_t n_lpar;                   /* population.lesions.parameters */
+    char lpar[MAX_LPAR][24];         /* their stems ("access") */
+    its__dist lpar_d[MAX_LPAR];
+    int lpar_idx[ITS__MAX_LESIONS][MAX_LPAR]; /* model index of STEM_k */
+    double lpar_base[MAX_SITES][MAX_LPAR];    /* site value (or the default) of each stem */
     size_t n_stems;                  /* stem 0 is C */
     char stem[MAX_STEMS][24];
     double ratio[ITS__MAX_LESIONS][MAX_STEMS]; /* default S_k / default C_k */
@@ -302,14 +308,84 @@ static its_status read_multipliers(const its__yctx *c, int node, draw_spec *ds)
     return ITS_OK;
 }
 
-/* lesions: {count, sites, diameter, burden, multipliers} */
+/* The value of per-lesion parameter STEM that a lesion at `site` starts
+ * from: the site's, or the parameter's default when the site lists none
+ * (or the model has no such site). */
+static double site_base(const its_model_def *m, const char *site, const char *stem, int idx)
+{
+    int k = its_model_site_index(m, site);
+    size_t i;
+    for (i = 0; k >= 0 && i < m->sites[k].n_values; i++)
+        if (strcmp(m->sites[k].values[i].name, stem) == 0)
+            return m->sites[k].values[i].value;
+    return m->params[idx].value;
+}
+
+/* parameters: {STEM: DIST, ...}: multipliers of per-lesion parameters
+ * STEM_k, drawn lesion by lesion, on the value of the lesion's site. */
+static its_status read_lesion_params(const its__yctx *c, int node, draw_spec *ds)
+{
+    const char *key = "population.lesions.parameters";
+    char sub[300], name[64];
+    size_t i, j, q, nv = its_model_variants(c->m);
+    int k, v;
+    its_status st;
+    if ((st = its__yc_expect(c, node, ITS__Y_MAPPING, key)) != ITS_OK)
+        return st;
+    for (i = 0; i < its__ynode_size(c->doc, node); i++) {
+        const char *stem = its__yc_pair(c, node, i, key, &k, &v, sub, &st);
+        if (!stem)
+            return st;
+        if (ds->n_lpar == MAX_LPAR || strlen(stem) >= sizeof ds->lpar[0])
+            return its__yc_fail(c, ITS_ERANGE, k, sub, "at most %d per-lesion parameters "
+                                "with names under 24 characters", MAX_LPAR);
+        for (q = 0; q < ds->n_lpar; q++)
+            if (strcmp(ds->lpar[q], stem) == 0)
+                return its__yc_fail(c, ITS_EPARSE, k, sub, "duplicate key");
+        for (j = 0; j < nv; j++) {
+            its__fmt(name, sizeof name, "%s_%zu", stem, j + 1);
+            ds->lpar_idx[j][ds->n_lpar] = its_model_param_index(c->m, name);
+            if (ds->lpar_idx[j][ds->n_lpar] < 0)
+                return its__yc_fail(c, ITS_ENOTFOUND, k, sub,
+                                    "not a per-lesion parameter of model %s (no parameter %s)",
+                                    c->m->name, name);
+        }
+        memcpy(ds->lpar[ds->n_lpar], stem, strlen(stem) + 1);
+        for (j = 0; j < ds->n_sites; j++)
+            ds->lpar_base[j][ds->n_lpar] =
+                site_base(c->m, ds->site[j], stem, ds->lpar_idx[0][ds->n_lpar]);
+        st = its__yc_dist(c, v, sub, "1", &ds->lpar_d[ds->n_lpar]);
+        ds->n_lpar++;
+        if (st != ITS_OK)
+            return st;
+    }
+    return ITS_OK;
+}
+
+/* With a model that has organ sites, every site name must be one of them. */
+static its_status check_sites(const its__yctx *c, int node, const draw_spec *ds)
+{
+    char names[512];
+    size_t j;
+    for (j = 0; c->m->n_sites > 0 && j < ds->n_sites; j++)
+        if (its_model_site_index(c->m, ds->site[j]) < 0) {
+            its_model_site_names(c->m, names, sizeof names);
+            return its__yc_fail(c, ITS_ENOTFOUND, node, "population.lesions.sites",
+                                "'%s' is not an organ site of model %s (sites: %s)",
+                                ds->site[j], c->m->name, names);
+        }
+    return ITS_OK;
+}
+
+/* lesions: {count, sites, diameter, burden, multipliers, parameters} */
 static its_status read_lesions(const its__yctx *c, int node, draw_spec *ds)
 {
-    static const char *const keys[] = {"count", "sites", "diameter", "burden", "multipliers"};
+    static const char *const keys[] = {"count", "sites", "diameter", "burden", "multipliers",
+                                       "parameters"};
     const char *key = "population.lesions";
-    int at[5], j;
+    int at[6], j;
     its_status st;
-    if ((st = its__yc_keys(c, node, key, keys, 5, at)) != ITS_OK)
+    if ((st = its__yc_keys(c, node, key, keys, 6, at)) != ITS_OK)
         return st;
     for (j = 0; j < 3; j++)
         if (!at[j])
@@ -320,6 +396,7 @@ static its_status read_lesions(const its__yctx *c, int node, draw_spec *ds)
         (st = check_count(c, at[0], ds)) != ITS_OK ||
         (st = read_names(c, at[1], "population.lesions.sites", ds->site, MAX_SITES, &ds->n_sites,
                          &ds->site_d)) != ITS_OK ||
+        (st = check_sites(c, at[1], ds)) != ITS_OK ||
         (st = its__yc_dist(c, at[2], "population.lesions.diameter", "mm", &ds->diam)) != ITS_OK)
         return st;
     if (at[3]) {
@@ -328,7 +405,9 @@ static its_status read_lesions(const its__yctx *c, int node, draw_spec *ds)
             return st;
     }
     ds->mult_node = at[4];
-    return at[4] ? read_multipliers(c, at[4], ds) : ITS_OK;
+    if (at[4] && (st = read_multipliers(c, at[4], ds)) != ITS_OK)
+        return st;
+    return at[5] ? read_lesion_params(c, at[5], ds) : ITS_OK;
 }
 
 static void spec_free(draw_spec *ds)
@@ -344,6 +423,8 @@ static void spec_free(draw_spec *ds)
     its__dist_clear(&ds->burden);
     for (i = 0; i < ds->n_mult; i++)
         its__dist_clear(&ds->mult[i]);
+    for (i = 0; i < ds->n_lpar; i++)
+        its__dist_clear(&ds->lpar_d[i]);
     its__free(ds->names);
     its__free(ds->units);
     its__free(ds);
@@ -352,7 +433,9 @@ static void spec_free(draw_spec *ds)
 /* ---- the values a draw stores ---------------------------------------------------
  * parameters (draw order), covariates given, n_lesions, then for lesion
  * k = 1..N (N the most lesions the count allows): lesion_k_diameter_mm,
- * lesion_k_site, lesion_k_S per multiplier; then lesion_burden_mm. */
+ * lesion_k_site, lesion_k_S per multiplier, lesion_k_STEM per per-lesion
+ * parameter (its drawn value, site value times multiplier); then
+ * lesion_burden_mm. */
 
 static size_t max_lesions(const draw_spec *ds)
 {
@@ -370,7 +453,7 @@ static size_t max_lesions(const draw_spec *ds)
 static its_status name_values(const its__yctx *c, its_trial *t, draw_spec *ds)
 {
     size_t np = its__population_size(t->pop), nl = max_lesions(ds), i, j, n = 0, k, q;
-    ds->n_values = np + CV_N + (ds->has_lesions ? 2 + nl * (2 + ds->n_mult) : 0);
+    ds->n_values = np + CV_N + (ds->has_lesions ? 2 + nl * (2 + ds->n_mult + ds->n_lpar) : 0);
     ds->names = its__calloc(ds->n_values + 1, sizeof *ds->names);
     ds->units = its__calloc(ds->n_values + 1, sizeof *ds->units);
     if (!ds->names || !ds->units)
@@ -396,6 +479,10 @@ static its_status name_values(const its__yctx *c, its_trial *t, draw_spec *ds)
             ds->units[n++] = "1";
             for (q = 0; q < ds->n_mult; q++) {
                 its__fmt(ds->names[n], 48, "lesion_%zu_%s", k, ds->stem[ds->mult_stem[q]]);
+                ds->units[n++] = "1";
+            }
+            for (q = 0; q < ds->n_lpar; q++) {
+                its__fmt(ds->names[n], 48, "lesion_%zu_%s", k, ds->lpar[q]);
                 ds->units[n++] = "1";
             }
         }
@@ -772,8 +859,9 @@ its_status its__patient_draw_create(const its_trial *t, its__patient_draw **out)
     d->values = its__calloc(ds->n_values + 1, sizeof *d->values);
     if (w) {
         w->p = its__calloc(t->model->n_params + 1, sizeof *w->p);
-        w->drawn = its__calloc(np + 1, sizeof *w->drawn);
-        w->pidx = its__calloc(np + 1, sizeof *w->pidx);
+        /* the population's draws, then the per-lesion parameters */
+        w->drawn = its__calloc(np + 1 + ITS__MAX_LESIONS * MAX_LPAR, sizeof *w->drawn);
+        w->pidx = its__calloc(np + 1 + ITS__MAX_LESIONS * MAX_LPAR, sizeof *w->pidx);
         w->strata = its__calloc(t->spec->n_strata + 1, sizeof *w->strata);
     }
     if (!w || !d->values || !w->p || !w->drawn || !w->pidx || !w->strata) {
@@ -849,6 +937,8 @@ static its_status draw_lesions(const its_trial *t, const draw_spec *ds, const it
     size_t nl = (size_t)its__dist_quantile(&ds->count, its__rng_u01(key, 0)), nmax = max_lesions(ds);
     double diam[ITS__MAX_LESIONS], sum = 0.0, burden = NAN, rho;
     size_t j, s, q, used = 0, ni = 0;
+    its__rng_key lkey = *key;
+    lkey.purpose = ITS__RNG_LESION_PARAMS;
     for (j = 0; j < nl; j++) {
         diam[j] = its__dist_quantile(&ds->diam, its__rng_u01(key, LES_FIRST + LES_STRIDE * j + 1));
         if (!(diam[j] > 0.0 && isfinite(diam[j]))) {
@@ -896,6 +986,24 @@ static its_status draw_lesions(const its_trial *t, const draw_spec *ds, const it
                 return ITS_ERANGE;
             }
             d->values[n++].value = j < nl ? m : (double)NAN;
+        }
+        for (q = 0; q < ds->n_lpar; q++) {
+            double x = (double)NAN;
+            if (j < nl) {
+                char why[256];
+                x = ds->lpar_base[site][q] *
+                    its__dist_quantile(&ds->lpar_d[q], its__rng_u01(&lkey, j * MAX_LPAR + q));
+                if (its_model_check_param(t->model, (size_t)ds->lpar_idx[j][q], x, why,
+                                          sizeof why) != ITS_OK) {
+                    its__fmt(msg, msglen, "patient %llu, attempt %lu: lesion %zu: the drawn %s",
+                             (unsigned long long)key->patient, (unsigned long)key->stream,
+                             j + 1, why);
+                    return ITS_ERANGE;
+                }
+                w->pidx[d->ovr.n_params] = ds->lpar_idx[j][q];
+                w->drawn[d->ovr.n_params++] = x;
+            }
+            d->values[n++].value = x;
         }
         if (j < nl) {
             its__fmt(w->organs + used, sizeof w->organs - used, "%s%s", j ? ", " : "",

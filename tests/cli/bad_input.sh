@@ -286,6 +286,10 @@ variant k2.yaml 'model: tme
 clinical: {organs: "lung, liver"}
 simulate: {until: 10 d}'
 expect_bad "organs do not match the lesions" '^itsim: k2\.yaml:2:[0-9]+: clinical\.organs: 2 organ names for 3 lesions' k2.yaml
+variant k2s.yaml 'model: tme
+clinical: {organs: "lung, liver, spleeen"}
+simulate: {until: 10 d}'
+expect_bad "an organ that is no site of tme" "^itsim: k2s\\.yaml:2:[0-9]+: clinical\\.organs: lesion 3: 'spleeen' is not an organ site of model tme" k2s.yaml
 variant k3.yaml 'model: tme
 clinical: {anc_lln: 2 mmHg}
 simulate: {until: 10 d}'
