@@ -314,6 +314,33 @@ static void test_priming_follows_antigen(void)
                   "bin 0 %.3g", v(a, "CD8_b"), v(b, "CD8_b"));
 }
 
+/* Shares whose sum has drifted past 1 (the integration error of a long
+ * history; patient 119 of examples/trials/credibility.yaml held 0.99436 in
+ * bin 3 and 0.00572 escaped): bin 0 is read as empty, not as the negative
+ * rest, so bin 1 at 0 gets no negative inflow and stays at 0 (before the
+ * fix it was driven through 0 and chattered there at ~2,000 steps a day). */
+static void test_drifted_shares(void)
+{
+    double y[NMAX], p[NMAX], dy[NMAX];
+    const int s1 = its_model_state_index(M, "clone1_1"), s2 = its_model_state_index(M, "clone2_1"),
+              s3 = its_model_state_index(M, "clone3_1"), se = its_model_state_index(M, "escape_1");
+    if (its_model_default_params(M, p, NULL, 0) != ITS_OK ||
+        its_model_initial_state(M, p, y, NULL, 0) != ITS_OK || s1 < 0 || s2 < 0 || s3 < 0 ||
+        se < 0)
+        return;
+    y[s1] = 0.0;
+    y[s2] = 3.1e-6;
+    y[s3] = 0.99436;
+    y[se] = 0.00572;
+    M->rhs(0.0, y, dy, p, M->data);
+    its_test_true(dy[s1] == 0.0, "shares summing to %.6f: bin 1 at 0 stays at 0 (d/dt %g)",
+                  y[s2] + y[s3] + y[se], dy[s1]);
+    y[s3] = 0.99;
+    M->rhs(0.0, y, dy, p, M->data);
+    its_test_true(dy[s1] > 0.0, "shares summing to %.6f: bin 0 feeds bin 1 (d/dt %g)",
+                  y[s2] + y[s3] + y[se], dy[s1]);
+}
+
 int main(void)
 {
     M = its_model_find("tme");
@@ -325,5 +352,6 @@ int main(void)
     test_escape();
     test_tmb_clonality();
     test_priming_follows_antigen();
+    test_drifted_shares();
     return its_test_done();
 }

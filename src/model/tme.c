@@ -805,17 +805,32 @@ static double bin_width(const double *p)
 static void lesion_clones_read(const double *l, const double *p, tme_lesion *v)
 {
     const double t = trunk_load(p), w = bin_width(p), pres = v->lp[LP_PRESENT];
-    double rest = 1.0;
+    double tot;
     int i;
     /* shares clipped at 0 only, bin 0 the unclipped rest: a share at 1
      * or a rest at 0 would hide the couplings from the structural
-     * Jacobian probes (src/engine/cvode_adapter.c) */
+     * Jacobian probes (src/engine/cvode_adapter.c). The rest is >= 0 in
+     * exact arithmetic (s_0 = 0 is invariant), but the integration error
+     * of the other shares can push their sum past 1 over a long history;
+     * a negative rest would then feed bin 1 negatively and grow (its rate
+     * up + esc + k8 rec_0 - kbar is positive). So the shares are read
+     * relative to their sum when it exceeds 1, with bin 0 empty. */
     v->se = fmax(l[L_SE], 0.0);
-    rest -= v->se;
+    tot = v->se;
+    for (i = 1; i < NBIN; i++)
+        tot += v->s[i] = fmax(l[L_S1 + i - 1], 0.0);
+    if (tot > 1.0) {
+        v->se /= tot;
+        for (i = 1; i < NBIN; i++)
+            v->s[i] /= tot;
+        v->s[0] = 0.0;
+    } else {
+        v->s[0] = 1.0 - v->se;
+        for (i = NBIN - 1; i > 0; i--)
+            v->s[0] -= v->s[i];
+    }
     v->rbar = 0.0;
     for (i = NBIN - 1; i >= 0; i--) {
-        v->s[i] = i > 0 ? fmax(l[L_S1 + i - 1], 0.0) : rest;
-        rest -= v->s[i];
         v->load[i] = t + i * w;
         v->rec[i] = pres * v->load[i] / (pres * v->load[i] + p[P_K_rec]);
         v->rbar += v->s[i] * v->rec[i];
