@@ -106,6 +106,7 @@ enum {
      * cells and MDSC", "IFN-alpha") */
     P_f_mdsc0, P_f_mdsc_gm, P_EC50_gm_mdsc, P_K_mdsc,
     P_Imax_ifn_prolif, P_EC50_ifn_prolif, P_k_ifn_vreg, P_pdl1_ifna_max,
+    P_k_ifng_vreg, P_EC50_ifng_vreg,
     /* per-lesion parameters, NPL per lesion, lesion 1 first
      * (docs/models/tme.md, "Lesion sites") */
     P_LES0,
@@ -494,6 +495,10 @@ static const its_param_def params[NP] = {
                       ASSUMED("calibrated: HD IFN-alpha lowers the default lesion's vascular capacity by ~25 % by day 28, the microvessel-density fall of -26 % under IFN-alpha (Onkologie 2003;26:147); IFN-alpha makes tumour endothelium regress (Dinney et al. 1998, Cancer Res 58:808)")},
     [P_pdl1_ifna_max] = {"pdl1_ifna_max", 1.5, "1", D_NN, "maximal IFN-alpha induction of tumour PD-L1 (adds to the IFN-gamma term)",
                          ASSUMED("type I IFN up-regulates PD-L1 on melanoma cells (Bald et al. 2014, Cancer Discov 4:674), less than IFN-gamma does (Garcia-Diaz et al. 2017, Cell Rep 19:1189): 2.5-fold at saturation against IFN-gamma's 6-fold; half-maximal at EC50_ifn_mhc, the other IFN-alpha-induced surface protein")},
+    [P_k_ifng_vreg] = {"k_ifng_vreg", 0.02, "1/d", D_NN, "maximal IFN-gamma-driven regression of the vascular capacity",
+                       ASSUMED("IFN-gamma from T cells acting on endothelial cells makes tumour vessels regress and the tumour ischaemic (Kammertoens et al. 2017, Nature 545:98; mouse, no human rate); the IFN-alpha rate k_ifn_vreg taken. Calibrated on the credibility trial (docs/models/tme.md, \"Credibility in a trial\"): without it a lesion cleared of its recognised cells keeps a vascular capacity far above its cells and its escape cells regrow with ~10-day doublings; 0.05 makes partial responses 87 % of responses, 0.02 46 %")},
+    [P_EC50_ifng_vreg] = {"EC50_ifng_vreg", 30.0, "pM", D_POS, "lesion IFN-gamma for half the IFN-gamma vessel regression",
+                          ASSUMED("above the ~12 pM of an established lesion of the default patient and near the ~27 pM under anti-PD-1, so that the regression follows an active T-cell response; the IFN-gamma EC50s of PD-L1 and M1 (~3 pM) would make it act fully before treatment")},
     LES_PARAMS(1), LES_PARAMS(2), LES_PARAMS(3), LES_PARAMS(4),
     LES_PARAMS(5), LES_PARAMS(6), LES_PARAMS(7), LES_PARAMS(8),
 };
@@ -967,7 +972,8 @@ static void lesion_tumour(const double *p, const tme_lesion *v, double *dl)
                        (1.0 + p[P_a_m2_ang] * hill(v->m2, p[P_K_m2_ang] * v->cv));
     dl[L_C] = v->g * v->c - v->kill;
     dl[L_K] = p[P_b_ang] * v->c * ang - d_ang * v->kv * cbrt(v->c * v->c) -
-              p[P_k_ifn_vreg] * hill(v->eifn, p[P_EC50_ifn_ang]) * v->kv;
+              p[P_k_ifn_vreg] * hill(v->eifn, p[P_EC50_ifn_ang]) * v->kv -
+              p[P_k_ifng_vreg] * hill(v->ifng, p[P_EC50_ifng_vreg]) * v->kv;
     dl[L_EIFN] = (v->ifna_act - v->eifn) / p[P_tau_ifn_exposure];
     dl[L_DEB] = v->kill - p[P_k_debris] * v->deb;
 }
