@@ -370,6 +370,17 @@ static void test_trial(void)
                   "an unknown stem: %s", msg);
     its_trial_free(t);
     t = NULL;
+    its__fmt(text, sizeof text, "%.*s%s%s", (int)(strstr(trial, "  lesions:\n") - trial), trial,
+             "  parameters: {access_1: {dist: uniform, low: 0.5, high: 2}}\n",
+             strstr(trial, "  lesions:\n"));
+    st = its__trial_load_text(text, strlen(text), "sites.yaml", &loader, &t, msg, sizeof msg);
+    its_test_true(st == ITS_EPARSE && t == NULL &&
+                      strstr(msg, "sites.yaml:17:18: population.lesions.parameters: 'access' is "
+                                  "drawn here for every lesion, and access_1 also in "
+                                  "population.parameters"),
+                  "a per-lesion parameter drawn in both places: %s", msg);
+    its_trial_free(t);
+    t = NULL;
     its__fmt(text, sizeof text, "%.*s%s%s", (int)(strstr(trial, "liver, skin") - trial), trial,
              "lvier, skin", strstr(trial, "liver, skin") + strlen("liver, skin"));
     st = its__trial_load_text(text, strlen(text), "sites.yaml", &loader, &t, msg, sizeof msg);

@@ -73,9 +73,11 @@ its_status its_model_apply_site(const its_model_def *m, size_t site, size_t lesi
     const its_site_def *s;
     size_t i;
     its__fmt(msg, msglen, "%s", "");
-    if (!its__model_ok(m) || p == NULL || site >= m->n_sites || lesion == 0)
+    if (!its__model_ok(m) || p == NULL || m->sites == NULL || site >= m->n_sites || lesion == 0)
         return ITS_EINVAL;
     s = &m->sites[site];
+    if (s->n_values > 0 && s->values == NULL)
+        return ITS_EINVAL;
     for (i = 0; i < s->n_values; i++) {
         char name[64];
         int j;

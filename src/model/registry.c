@@ -203,10 +203,12 @@ static int site_name_is(const char *name, size_t len, const char *organ)
 int its_model_site_index(const its_model_def *m, const char *organ)
 {
     size_t i;
-    if (!its__model_ok(m) || organ == NULL)
+    if (!its__model_ok(m) || organ == NULL || m->sites == NULL)
         return -1;
     for (i = 0; i < m->n_sites; i++) {
         const char *a = m->sites[i].aliases;
+        if (m->sites[i].name == NULL) /* a malformed user definition: never matched */
+            continue;
         if (site_name_is(m->sites[i].name, strlen(m->sites[i].name), organ))
             return (int)i;
         while (a != NULL && *a) {
@@ -230,8 +232,10 @@ void its_model_site_names(const its_model_def *m, char *buf, size_t n)
     if (buf == NULL || n == 0)
         return;
     buf[0] = '\0';
-    for (i = 0; its__model_ok(m) && i < m->n_sites && (used = strlen(buf)) + 1 < n; i++)
-        its__fmt(buf + used, n - used, "%s%s%s%s%s", i ? ", " : "", m->sites[i].name,
+    for (i = 0; its__model_ok(m) && m->sites != NULL && i < m->n_sites &&
+                (used = strlen(buf)) + 1 < n; i++)
+        its__fmt(buf + used, n - used, "%s%s%s%s%s", i ? ", " : "",
+                 m->sites[i].name ? m->sites[i].name : "(unnamed)",
                  m->sites[i].aliases ? " (" : "", m->sites[i].aliases ? m->sites[i].aliases : "",
                  m->sites[i].aliases ? ")" : "");
 }

@@ -496,7 +496,7 @@ static const its_param_def params[NP] = {
     [P_pdl1_ifna_max] = {"pdl1_ifna_max", 1.5, "1", D_NN, "maximal IFN-alpha induction of tumour PD-L1 (adds to the IFN-gamma term)",
                          ASSUMED("type I IFN up-regulates PD-L1 on melanoma cells (Bald et al. 2014, Cancer Discov 4:674), less than IFN-gamma does (Garcia-Diaz et al. 2017, Cell Rep 19:1189): 2.5-fold at saturation against IFN-gamma's 6-fold; half-maximal at EC50_ifn_mhc, the other IFN-alpha-induced surface protein")},
     [P_k_ifng_vreg] = {"k_ifng_vreg", 0.02, "1/d", D_NN, "maximal IFN-gamma-driven regression of the vascular capacity",
-                       ASSUMED("IFN-gamma from T cells acting on endothelial cells makes tumour vessels regress and the tumour ischaemic (Kammertoens et al. 2017, Nature 545:98; mouse, no human rate); the IFN-alpha rate k_ifn_vreg taken. Calibrated on the credibility trial (docs/models/tme.md, \"Credibility in a trial\"): without it a lesion cleared of its recognised cells keeps a vascular capacity far above its cells and its escape cells regrow with ~10-day doublings; 0.05 makes partial responses 87 % of responses, 0.02 46 %")},
+                       ASSUMED("IFN-gamma from T cells acting on endothelial cells makes tumour vessels regress and the tumour ischaemic (Kammertoens et al. 2017, Nature 545:98; mouse, no human rate); the IFN-alpha rate k_ifn_vreg taken. Calibrated on the credibility trial (docs/models/tme.md, \"Credibility in a trial\"): without it a lesion cleared of its recognised cells keeps a vascular capacity far above its cells and its escape cells regrow with ~8-day doublings; 0.05 makes partial responses 87 % of responses, 0.02 46 %")},
     [P_EC50_ifng_vreg] = {"EC50_ifng_vreg", 30.0, "pM", D_POS, "lesion IFN-gamma for half the IFN-gamma vessel regression",
                           ASSUMED("above the ~12 pM of an established lesion of the default patient and near the ~27 pM under anti-PD-1, so that the regression follows an active T-cell response; the IFN-gamma EC50s of PD-L1 and M1 (~3 pM) would make it act fully before treatment")},
     LES_PARAMS(1), LES_PARAMS(2), LES_PARAMS(3), LES_PARAMS(4),
@@ -812,14 +812,16 @@ static void lesion_clones_read(const double *l, const double *p, tme_lesion *v)
     const double t = trunk_load(p), w = bin_width(p), pres = v->lp[LP_PRESENT];
     double tot;
     int i;
-    /* shares clipped at 0 only, bin 0 the unclipped rest: a share at 1
-     * or a rest at 0 would hide the couplings from the structural
-     * Jacobian probes (src/engine/cvode_adapter.c). The rest is >= 0 in
-     * exact arithmetic (s_0 = 0 is invariant), but the integration error
-     * of the other shares can push their sum past 1 over a long history;
-     * a negative rest would then feed bin 1 negatively and grow (its rate
-     * up + esc + k8 rec_0 - kbar is positive). So the shares are read
-     * relative to their sum when it exceeds 1, with bin 0 empty. */
+    /* shares clipped at 0 only, bin 0 the unclipped rest: a share held at
+     * 1 or a rest clipped at 0 would hide the couplings from the
+     * structural Jacobian probes (src/engine/cvode_adapter.c). The rest
+     * is >= 0 in exact arithmetic (s_0 = 0 is invariant), but the
+     * integration error of the other shares can push their sum past 1
+     * over a long history; a negative rest would then feed bin 1
+     * negatively and grow (its rate up + esc + k8 rec_0 - kbar is
+     * positive). So the shares are read relative to their sum when it
+     * exceeds 1, with bin 0 empty: every share still depends on every
+     * other (the probed pattern keeps its couplings). */
     v->se = fmax(l[L_SE], 0.0);
     tot = v->se;
     for (i = 1; i < NBIN; i++)
@@ -1538,10 +1540,10 @@ static const its_site_def sites[] = {
      "lymph-node and subcutaneous melanoma lesions changed alike under anti-PD-1 (mean +3.75 % at week 12, J Clin Oncol 2019;37(15_suppl):9552, abstract); " SITE_GROWTH},
     {"lung", "pulmonary, lungs", ITS__COUNT(site_lung), site_lung,
      "immune access x1.5: lung lesions respond more often and earlier",
-     "assumed size: lung lesions reach complete response under pembrolizumab 2.3x as often as other sites (42 % vs 18 % of lesions, Khoja et al. 2016, Br J Cancer 115:1186; 65 % vs 39 %, Lee et al. 2018, Pigment Cell Melanoma Res 31:404); x1.5 access taken; " SITE_GROWTH},
+     "assumed: the size x1.5; lung lesions reach complete response under pembrolizumab 2.3x as often as other sites (42 % vs 18 % of lesions, Khoja et al. 2016, Br J Cancer 115:1186; 65 % vs 39 %, Lee et al. 2018, Pigment Cell Melanoma Res 31:404); " SITE_GROWTH},
     {"liver", "hepatic", ITS__COUNT(site_liver), site_liver,
      "a T-cell sink: immune access x2 and effector T-cell death x5 (macrophage-mediated elimination)",
-     "assumed sizes, calibrated: liver metastases siphon activated CD8 T cells from the circulation and eliminate them through macrophages (Yu et al. 2021, Nat Med 27:152); patients with liver metastases have lower CD8 density at the invasive margin (547 vs 1,441 cells/mm2) and ORR 30.6 % vs 56.3 % under pembrolizumab (Tumeh et al. 2017, Cancer Immunol Res 5:417); liver lesions respond least (46 % vs 79 % of soft-tissue lesions, Pires da Silva et al. 2020, Cancer 126:86). x2 and x5 give a liver lesion 0.63x the CD8 per tumour cell of a skin lesion at baseline and lower the other lesions' by 0.82x (docs/models/tme.md, \"Lesion sites\"); " SITE_GROWTH},
+     "assumed: the sizes, calibrated; liver metastases siphon activated CD8 T cells from the circulation and eliminate them through macrophages (Yu et al. 2021, Nat Med 27:152); patients with liver metastases have lower CD8 density at the invasive margin (547 vs 1,441 cells/mm2) and ORR 30.6 % vs 56.3 % under pembrolizumab (Tumeh et al. 2017, Cancer Immunol Res 5:417); liver lesions respond least (46 % vs 79 % of soft-tissue lesions, Pires da Silva et al. 2020, Cancer 126:86). x2 and x5 give a liver lesion 0.76x the CD8 per tumour cell of the skin lesion beside it at baseline (0.63x that of a skin lesion in a patient without liver disease) and lower the skin lesion's by 0.82x (docs/models/tme.md, \"Lesion sites\"); " SITE_GROWTH},
     {"other", "bone, adrenal, brain, spleen, peritoneum, kidney, pancreas, bowel, visceral",
      ITS__COUNT(site_other), site_other, "immune access x0.8",
      "assumed: no melanoma data by site; in NSCLC under nivolumab bone and miscellaneous sites respond less and adrenal lesions more (Nishino et al. 2016, J Immunother Cancer 4:84); " SITE_GROWTH},

@@ -50,6 +50,7 @@ typedef struct draw_spec {
     size_t n_lpar;                   /* population.lesions.parameters */
     char lpar[MAX_LPAR][24];         /* their stems ("access") */
     its__dist lpar_d[MAX_LPAR];
+    int lpar_node[MAX_LPAR];         /* their keys' nodes, for messages */
     int lpar_idx[ITS__MAX_LESIONS][MAX_LPAR]; /* model index of STEM_k */
     double lpar_base[MAX_SITES][MAX_LPAR];    /* site value (or the default) of each stem */
     size_t n_stems;                  /* stem 0 is C */
@@ -351,6 +352,7 @@ static its_status read_lesion_params(const its__yctx *c, int node, draw_spec *ds
                                     c->m->name, name);
         }
         memcpy(ds->lpar[ds->n_lpar], stem, strlen(stem) + 1);
+        ds->lpar_node[ds->n_lpar] = k;
         for (j = 0; j < ds->n_sites; j++)
             ds->lpar_base[j][ds->n_lpar] =
                 site_base(c->m, ds->site[j], stem, ds->lpar_idx[0][ds->n_lpar]);
@@ -448,6 +450,25 @@ static size_t max_lesions(const draw_spec *ds)
         if ((size_t)ds->count.values[i] > n)
             n = (size_t)ds->count.values[i];
     return n;
+}
+
+/* A per-lesion parameter drawn both by population.parameters (an absolute
+ * value, e.g. access_1) and by population.lesions.parameters (a factor on
+ * the site's value) would have one draw silently replace the other. */
+static its_status check_lesion_params(const its__yctx *c, const its_trial *t,
+                                      const draw_spec *ds)
+{
+    size_t q, j, i, np = its__population_size(t->pop), nv = its_model_variants(c->m);
+    for (q = 0; q < ds->n_lpar; q++)
+        for (j = 0; j < nv; j++)
+            for (i = 0; i < np; i++)
+                if (its__population_param(t->pop, i) == ds->lpar_idx[j][q])
+                    return its__yc_fail(c, ITS_EPARSE, ds->lpar_node[q],
+                                        "population.lesions.parameters",
+                                        "'%s' is drawn here for every lesion, and %s also in "
+                                        "population.parameters: draw it in one place",
+                                        ds->lpar[q], c->m->params[ds->lpar_idx[j][q]].name);
+    return ITS_OK;
 }
 
 static its_status name_values(const its__yctx *c, its_trial *t, draw_spec *ds)
@@ -718,7 +739,8 @@ static its_status load_draws(its_trial *t, const its__yctx *c, int popnode)
                             "(only the lesion sizes are its targets): multipliers have no "
                             "effect; remove them or set simulate: {history: false}",
                             t->model->name);
-    if ((st = check_initial(c, t->sc, ds)) != ITS_OK || (st = name_values(c, t, ds)) != ITS_OK)
+    if ((st = check_initial(c, t->sc, ds)) != ITS_OK ||
+        (st = check_lesion_params(c, t, ds)) != ITS_OK || (st = name_values(c, t, ds)) != ITS_OK)
         return st;
     if (!ds->has_lesions)
         return ITS_OK;
@@ -1017,7 +1039,6 @@ static its_status draw_lesions(const its_trial *t, const draw_spec *ds, const it
     d->ovr.init_idx = w->init_idx;
     d->ovr.init_val = w->init_val;
     d->ovr.organs = w->organs;
-    (void)t;
     return ITS_OK;
 }
 
