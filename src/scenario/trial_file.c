@@ -309,17 +309,25 @@ static its_status read_multipliers(const its__yctx *c, int node, draw_spec *ds)
     return ITS_OK;
 }
 
-/* The value of per-lesion parameter STEM that a lesion at `site` starts
- * from: the site's, or the parameter's default when the site lists none
- * (or the model has no such site). */
-static double site_base(const its_model_def *m, const char *site, const char *stem, int idx)
+/* The value each site gives lesion 1's parameter idx (STEM_1), through
+ * the model's own site mechanism (its_model_apply_site) on its default
+ * parameters: the site's value, or the default when the site sets none
+ * (or the name is no site of the model). Into base[j][q] for site j. */
+static its_status site_bases(const its__yctx *c, draw_spec *ds, size_t q, int idx)
 {
-    int k = its_model_site_index(m, site);
-    size_t i;
-    for (i = 0; k >= 0 && i < m->sites[k].n_values; i++)
-        if (strcmp(m->sites[k].values[i].name, stem) == 0)
-            return m->sites[k].values[i].value;
-    return m->params[idx].value;
+    double *p = its__calloc(c->m->n_params + 1, sizeof *p);
+    size_t j;
+    if (!p)
+        return its__yc_nomem(c);
+    for (j = 0; j < ds->n_sites; j++) {
+        int k = its_model_site_index(c->m, ds->site[j]);
+        (void)its_model_default_params(c->m, p, NULL, 0);
+        if (k >= 0)
+            (void)its_model_apply_site(c->m, (size_t)k, 1, p, NULL, 0);
+        ds->lpar_base[j][q] = p[idx];
+    }
+    its__free(p);
+    return ITS_OK;
 }
 
 /* parameters: {STEM: DIST, ...}: multipliers of per-lesion parameters
@@ -353,9 +361,8 @@ static its_status read_lesion_params(const its__yctx *c, int node, draw_spec *ds
         }
         memcpy(ds->lpar[ds->n_lpar], stem, strlen(stem) + 1);
         ds->lpar_node[ds->n_lpar] = k;
-        for (j = 0; j < ds->n_sites; j++)
-            ds->lpar_base[j][ds->n_lpar] =
-                site_base(c->m, ds->site[j], stem, ds->lpar_idx[0][ds->n_lpar]);
+        if ((st = site_bases(c, ds, ds->n_lpar, ds->lpar_idx[0][ds->n_lpar])) != ITS_OK)
+            return st;
         st = its__yc_dist(c, v, sub, "1", &ds->lpar_d[ds->n_lpar]);
         ds->n_lpar++;
         if (st != ITS_OK)
