@@ -192,6 +192,33 @@ its_status its_cox_binary_robust(const double *time, const int *event, const int
                                  const int *strata, const int *cluster, size_t n, its_ties ties,
                                  double level, its_cox_result *out, char *msg, size_t msglen);
 
+/* ---- global sensitivity: partial rank correlation ---------------------------------- */
+
+/* The partial rank correlation of one input with the output. */
+typedef struct its_prcc_result {
+    double prcc; /* in [-1, 1]; NaN when the input or the output is constant */
+    double t;    /* prcc sqrt(df / (1 - prcc^2)); +-Inf at |prcc| = 1 */
+    double p;    /* two-sided p-value of prcc = 0 (Student's t, df) */
+    long df;     /* n - 2 - (inputs held fixed); 0 when prcc is NaN */
+    long n;      /* complete rows used */
+} its_prcc_result;
+
+/* Partial rank correlation coefficients of k inputs with one output over n
+ * samples (Marino et al. 2008, J Theor Biol 254:178; docs/calibration.md,
+ * "Sensitivity"): x is n x k row-major (x[i*k + j], input j of sample i),
+ * y has n values, out receives k results (caller storage). Ranks average
+ * ties (R's rank()); a row with a NaN or infinite value is left out; an
+ * input that does not vary gets NaN and conditions nothing. Each PRCC is
+ * the correlation of the residuals of the ranks of input j and of the
+ * output after linear regression on the ranks of the other inputs; R's
+ * lm() and cor() on the same ranks give the same numbers to 1e-9
+ * (tests/r/prcc_vs_r.c). ITS_OK; ITS_EINVAL (NULL arguments, n or k 0),
+ * ITS_ERANGE (too few complete rows for the inputs that vary, collinear
+ * input ranks, n > 2^26 or k > 10000), ITS_ENOMEM. msg: at most msglen
+ * bytes, always terminated, "" on success; may be NULL. */
+its_status its_prcc(const double *x, size_t n, size_t k, const double *y,
+                    its_prcc_result *out, char *msg, size_t msglen);
+
 ITS_API_END
 #ifdef __cplusplus
 }

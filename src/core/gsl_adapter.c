@@ -140,6 +140,23 @@ its_status its__cholesky(double *a, size_t n, size_t tda)
     return from_gsl(rc);
 }
 
+its_status its__spd_invert(double *a, size_t n, size_t tda)
+{
+    gsl_matrix_view m;
+    int rc;
+
+    if (n == 0 || tda < n)
+        return ITS_EINVAL;
+    pthread_once(&gsl_handler_once, gsl_handler_init);
+    m = gsl_matrix_view_array_with_tda(a, n, n, tda);
+    rc = gsl_linalg_cholesky_decomp1(&m.matrix);
+    if (rc == GSL_EDOM)
+        return ITS_ERANGE;
+    if (rc == GSL_SUCCESS)
+        rc = gsl_linalg_cholesky_invert(&m.matrix);
+    return from_gsl(rc);
+}
+
 /* ---- statistics ---------------------------------------------------------------- */
 
 double its__chisq_upper(double x, double df)
@@ -150,4 +167,12 @@ double its__chisq_upper(double x, double df)
     if (x <= 0.0)
         return 1.0;
     return gsl_cdf_chisq_Q(x, df);
+}
+
+double its__t_upper(double t, double df)
+{
+    pthread_once(&gsl_handler_once, gsl_handler_init);
+    if (isnan(t) || !(df > 0.0))
+        return NAN;
+    return gsl_cdf_tdist_Q(t, df);
 }

@@ -45,6 +45,13 @@ double its__flat_pinv(double u, double a, double b);
  * overwritten too). ITS_ERANGE when the matrix is not positive definite;
  * ITS_EINVAL when n = 0. */
 its_status its__cholesky(double *a, size_t n, size_t tda);
+/* In-place inverse of the symmetric positive-definite n x n matrix a
+ * (row-major, row stride tda >= n) through its Cholesky factor
+ * (gsl_linalg_cholesky_decomp1, gsl_linalg_cholesky_invert): on ITS_OK a
+ * holds the whole symmetric inverse. ITS_ERANGE when a is not positive
+ * definite (e.g. collinear columns of a covariance matrix); ITS_EINVAL
+ * when n = 0. */
+its_status its__spd_invert(double *a, size_t n, size_t tda);
 
 /* ---- statistics ------------------------------------------------------------------
  * Distribution functions for the trial statistics (src/clinical/survival.c).
@@ -55,5 +62,8 @@ its_status its__cholesky(double *a, size_t n, size_t tda);
 /* The upper tail P(X > x) of the chi-square distribution with df > 0
  * degrees of freedom (1 for x <= 0, NaN for a NaN argument). */
 double its__chisq_upper(double x, double df);
+/* The upper tail P(T > t) of Student's t distribution with df > 0 degrees
+ * of freedom (gsl_cdf_tdist_Q); NaN for a NaN t or a bad df. */
+double its__t_upper(double t, double df);
 
 #endif
