@@ -3,6 +3,7 @@
  * validation checks. Uses only the public API (itsim/itsim.h). */
 #include "itsim/itsim.h"
 
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +67,20 @@ static const struct {
      "                            the patients in progress; --resume continues\n"
      "                            mpirun -np R itsim trial ...: the patients are\n"
      "                            spread over R ranks (machines); rank 0 writes DIR\n"},
+    {"sensitivity",
+     "  sensitivity FILE [options] global sensitivity analysis of a trial file\n"
+     "                            (LHS-PRCC, Marino et al. 2008): runs the trial,\n"
+     "                            then the partial rank correlation of every drawn\n"
+     "                            input with every arm's read-outs\n"
+     "                            (docs/calibration.md, \"Sensitivity\")\n"
+     "      -o, --output DIR      the trial and DIR/sensitivity.csv, .json and\n"
+     "                            the figure sensitivity.png (default:\n"
+     "                            itsim-sensitivity)\n"
+     "      --alpha A             family-wise level of the significance marks\n"
+     "                            (Bonferroni; default 0.05)\n"
+     "      --top N               inputs printed per read-out (default 5)\n"
+     "      --resume, --threads, --patients, --seed, --batch, --no-figures,\n"
+     "      --quiet               as for trial\n"},
     {"models", "  models                    list the built-in models\n"},
     {"agents", "  agents                    list the therapeutic agents with PK and sources\n"},
     {"regimens", "  regimens                  list the named clinical regimens\n"},
@@ -85,6 +100,7 @@ static void print_usage(FILE *fp, const char *cmd)
     if (cmd)
         fprintf(fp, "usage: itsim %s%s\n\n", cmd, strcmp(cmd, "run") == 0 ? " [SCENARIO] [options]"
                                                   : strcmp(cmd, "trial") == 0 ? " [FILE] [options]"
+                                                  : strcmp(cmd, "sensitivity") == 0 ? " FILE [options]"
                                                   : strcmp(cmd, "model") == 0 ? " NAME" : "");
     else
         fputs("usage: itsim COMMAND [ARGS]\n\ncommands:\n", fp);
@@ -507,7 +523,8 @@ static int cmd_run(int argc, char **argv)
 /* ---- itsim trial -------------------------------------------------------------- */
 
 typedef struct trial_args {
-    const char *file, *outdir, *patients, *seed, *batch;
+    const char *cmd; /* "trial" or "sensitivity" */
+    const char *file, *outdir, *patients, *seed, *batch, *alpha, *top;
     int resume, quiet, figures, threads, timeseries;
 } trial_args;
 
@@ -541,7 +558,7 @@ static int parse_trial_args(int argc, char **argv, trial_args *a)
         const char *o = argv[i];
         const char **slot = NULL;
         if (is_help(o)) {
-            print_usage(stdout, "trial");
+            print_usage(stdout, a->cmd);
             return 0;
         } else if (strcmp(o, "--resume") == 0) {
             a->resume = 1;
@@ -559,6 +576,10 @@ static int parse_trial_args(int argc, char **argv, trial_args *a)
             slot = &a->seed;
         } else if (strcmp(o, "--batch") == 0) {
             slot = &a->batch;
+        } else if (strcmp(o, "--alpha") == 0 && strcmp(a->cmd, "sensitivity") == 0) {
+            slot = &a->alpha;
+        } else if (strcmp(o, "--top") == 0 && strcmp(a->cmd, "sensitivity") == 0) {
+            slot = &a->top;
         } else if (strcmp(o, "--threads") == 0) {
             if (i + 1 >= argc)
                 return usage_error("option ", o, " needs a value");
@@ -580,6 +601,8 @@ static int parse_trial_args(int argc, char **argv, trial_args *a)
     }
     if (a->outdir && !*a->outdir)
         return usage_error("empty output directory name", "", "");
+    if (!a->file && strcmp(a->cmd, "sensitivity") == 0)
+        return usage_error("sensitivity needs a trial file", "", "");
     return -1;
 }
 
@@ -635,9 +658,33 @@ static int trial_overrides(its_trial *t, const trial_args *a)
 
 static int g_mpi_synced; /* every rank went through its_trial_run */
 
-static int cmd_trial(int argc, char **argv)
+/* --alpha and --top of sensitivity; an exit status or -1 to go on. */
+static int sensitivity_args(const trial_args *a, double *alpha, size_t *top)
+{
+    unsigned long long v;
+    char *end = NULL;
+    *alpha = 0.05;
+    *top = 5;
+    if (a->alpha) {
+        errno = 0;
+        *alpha = strtod(a->alpha, &end);
+        if (errno || end == a->alpha || *end || !(*alpha > 0.0 && *alpha < 1.0))
+            return usage_error("--alpha needs a number between 0 and 1, not '", a->alpha, "'");
+    }
+    if (a->top) {
+        if (parse_whole(a->top, 100ULL, 1ULL, &v) != 0)
+            return usage_error("--top needs a whole number from 1 to 100, not '", a->top, "'");
+        *top = (size_t)v;
+    }
+    return -1;
+}
+
+static int cmd_trial(const char *cmd, int argc, char **argv)
 {
     trial_args a;
+    const int sens = strcmp(cmd, "sensitivity") == 0;
+    double alpha;
+    size_t top;
     its_trial *t = NULL;
     its_trial_opts o;
     progress_state ps;
@@ -648,8 +695,11 @@ static int cmd_trial(int argc, char **argv)
     double t0;
 
     memset(&a, 0, sizeof a);
+    a.cmd = cmd;
     a.figures = 1;
     rc = parse_trial_args(argc, argv, &a);
+    if (rc < 0)
+        rc = sensitivity_args(&a, &alpha, &top);
     if (rc >= 0)
         return rc;
     install_handlers();
@@ -667,7 +717,7 @@ static int cmd_trial(int argc, char **argv)
         its_trial_free(t);
         return rc;
     }
-    dir = a.outdir ? a.outdir : "itsim-trial";
+    dir = a.outdir ? a.outdir : sens ? "itsim-sensitivity" : "itsim-trial";
     its_trial_opts_default(&o);
     o.threads = a.threads;
     o.resume = a.resume;
@@ -681,7 +731,7 @@ static int cmd_trial(int argc, char **argv)
     o.user = &ps;
     g_writing = 1; /* signals stop the trial between patients */
     t0 = (double)clock();
-    st = its_trial_run(t, dir, &o);
+    st = sens ? its_sensitivity_run(t, dir, &o, alpha) : its_trial_run(t, dir, &o);
     g_writing = 0;
     g_mpi_synced = 1;
     if (g_signal) {
@@ -708,7 +758,8 @@ static int cmd_trial(int argc, char **argv)
     }
     if (its_trial_note(t)[0])
         fprintf(stderr, "itsim: %s\n", its_trial_note(t));
-    st = its_trial_print_summary(t, dir, stdout);
+    st = sens ? its_sensitivity_print(t, dir, alpha, top, stdout)
+              : its_trial_print_summary(t, dir, stdout);
     fflush(stdout);
     if (st != ITS_OK)
         fprintf(stderr, "itsim: %s\n", its_trial_errmsg(t));
@@ -895,7 +946,7 @@ static int trial_main(int argc, char **argv)
         fprintf(stderr, "itsim: %s\n", msg);
         return EXIT_USAGE;
     }
-    rc = cmd_trial(argc - 2, argv + 2);
+    rc = cmd_trial(argv[1], argc - 2, argv + 2);
     if (mpi && g_mpi_synced)
         its_mpi_finalize();
     return rc;
@@ -912,7 +963,7 @@ int main(int argc, char **argv)
     cmd = argv[1];
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "trial") == 0)
+    if (strcmp(cmd, "trial") == 0 || strcmp(cmd, "sensitivity") == 0)
         return trial_main(argc, argv);
     if (strcmp(cmd, "help") == 0 || is_help(cmd)) {
         if (argc == 3)

@@ -17,5 +17,6 @@
 #include "itsim/trial.h"
 #include "itsim/validate.h"
 #include "itsim/agents.h"
+#include "itsim/calibrate.h"
 
 #endif

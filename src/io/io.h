@@ -30,6 +30,13 @@ typedef struct its__c_locale {
 void its__c_locale_enter(its__c_locale *g);
 void its__c_locale_leave(its__c_locale *g);
 
+/* A figure directory's temporary (DIR/.NAME.tmp.XXXXXX, flat): move every
+ * file not starting with '.' into dir (rename; ITS_EIO with a message in
+ * err naming the file that could not be moved), and remove the
+ * temporary with whatever is left in it. */
+its_status its__tmpdir_move_all(const char *tmp, const char *dir, char *err, size_t errlen);
+void its__tmpdir_remove(const char *tmp);
+
 /* output.c: JSON and CSV pieces shared by the writers. A JSON string in
  * double quotes (also valid YAML; control characters escaped, invalid UTF-8
  * bytes become U+FFFD); the shortest of %.15g..%.17g that reads back to
@@ -44,6 +51,13 @@ void its__csv_text(FILE *fp, const char *s);
  * ITS_EIO or ITS_ENOMEM with a message naming path. */
 its_status its__io_read_file(const char *path, char **buf, size_t *len, char *msg,
                              size_t msglen);
+
+/* trial_io.c: whether a drawn value of a trial is a scalar of the patient
+ * (histograms, sensitivity inputs): the population's parameters, the
+ * covariates and the numbers of lesions and their burden; not the
+ * per-lesion values (NaN for absent lesions), categories (sex, sites) or
+ * the draw number. */
+int its__trial_value_scalar(const char *name);
 
 /* trial_io.c: open the store of trial t in dir (resume: it must hold t,
  * identified by its text, overrides, itsim version and arm files;

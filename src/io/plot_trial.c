@@ -722,9 +722,6 @@ static its_status render_and_move(ctx *c, const char *dir, char *note, size_t no
     int rc = c->in->render ? its__gnuplot_render(c->tmp, c->names, c->n_names, c->in->gnuplot,
                                                  NULL, msg, sizeof msg)
                            : 0;
-    DIR *d;
-    struct dirent *e;
-    its_status s = ITS_OK;
     if (rc == 4) {
         its__fmt(c->err, c->errlen, "trial figures: out of memory rendering");
         return ITS_ENOMEM;
@@ -734,41 +731,7 @@ static its_status render_and_move(ctx *c, const char *dir, char *note, size_t no
                  "gnuplot-nox and run `gnuplot NAME.gp` in %s", c->n_names, dir);
     else if (rc != 0)
         its__fmt(note, notelen, "trial figures not rendered: %s", msg);
-    if ((d = opendir(c->tmp)) == NULL) {
-        its__fmt(c->err, c->errlen, "%s: %s", c->tmp, strerror(errno));
-        return ITS_EIO;
-    }
-    while (s == ITS_OK && (e = readdir(d)) != NULL) {
-        char from[4400], to[4400];
-        if (e->d_name[0] == '.')
-            continue;
-        its__fmt(from, sizeof from, "%s/%s", c->tmp, e->d_name);
-        its__fmt(to, sizeof to, "%s/%s", dir, e->d_name);
-        if (rename(from, to) != 0) {
-            its__fmt(c->err, c->errlen, "%s: cannot rename into place: %s", to, strerror(errno));
-            s = ITS_EIO;
-        }
-    }
-    closedir(d);
-    return s;
-}
-
-/* Remove the temporary directory and whatever is left in it. */
-static void remove_tmp(ctx *c)
-{
-    DIR *d = opendir(c->tmp);
-    struct dirent *e;
-    if (d == NULL)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        char path[4400];
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        its__fmt(path, sizeof path, "%s/%s", c->tmp, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(c->tmp);
+    return its__tmpdir_move_all(c->tmp, dir, c->err, c->errlen);
 }
 
 its_status its__plot_trial(const char *dir, const its__plot_trial_in *in, char *note,
@@ -803,7 +766,7 @@ its_status its__plot_trial(const char *dir, const its__plot_trial_in *in, char *
     if (s == ITS_OK)
         s = render_and_move(&c, dir, note, notelen);
     if (c.tmp[0] != '\0' && strstr(c.tmp, "XXXXXX") == NULL)
-        remove_tmp(&c);
+        its__tmpdir_remove(c.tmp);
     its__free(c.rows);
     its__free(c.start);
     its__free(c.buf);

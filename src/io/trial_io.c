@@ -304,7 +304,7 @@ static its_status readouts_make(its_trial *t, its__store *store, readouts *r)
  * the covariates and the numbers of lesions and their burden; not the
  * per-lesion values (NaN for absent lesions), categories (sex, sites) or
  * the draw number. */
-static int histogram_of(const char *name)
+int its__trial_value_scalar(const char *name)
 {
     return strcmp(name, "sex") != 0 && strcmp(name, "draw_attempt") != 0 &&
            (strncmp(name, "lesion_", 7) != 0 || strcmp(name, "lesion_burden_mm") == 0);
@@ -329,7 +329,7 @@ static its_status write_figures(its_trial *t, its__store *store, const char *dir
         st = ITS_ENOMEM;
     for (i = 0; st == ITS_OK && i < d->n_values && np < ITS__PLOT_TRIAL_MAX_PARAMS; i++) {
         long *ids = NULL;
-        if (!histogram_of(d->values[i].name))
+        if (!its__trial_value_scalar(d->values[i].name))
             continue;
         par[np].name = d->values[i].name;
         par[np].unit = d->values[i].unit;

@@ -653,6 +653,11 @@ size_t its__population_size(const its__population *pop)
     return pop ? pop->n : 0;
 }
 
+int its__population_lhs(const its__population *pop)
+{
+    return pop ? pop->lhs : 0;
+}
+
 const its__dist *its__population_dist(const its__population *pop, size_t i)
 {
     return pop && i < pop->n ? &pop->dist[i] : NULL;

@@ -281,6 +281,9 @@ void its__population_free(its__population *pop);
  * draw order (the correlated ones first, in the order of
  * correlations.names, then the others in file order), -1 out of range. */
 size_t its__population_size(const its__population *pop);
+/* Whether the population is drawn as a Latin hypercube (sampling:
+ * latin_hypercube); 0 for NULL. */
+int its__population_lhs(const its__population *pop);
 /* The number of patients a Latin-hypercube population (sampling:
  * latin_hypercube) divides each parameter's range among: patient j
  * (< n) draws parameter i in stratum its__rng_permute(j) of n (key: seed,

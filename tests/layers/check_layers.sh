@@ -48,7 +48,7 @@ public_layer() {
     clinical.h | survival.h) echo clinical ;;
     scenario.h | trial.h) echo scenario ;;
     run.h | validate.h) echo run ;;
-    io.h) echo io ;;
+    io.h | calibrate.h) echo io ;;
     itsim.h) echo cli ;;
     *) echo "" ;;
   esac
