@@ -378,18 +378,17 @@ static void test_resolution(const its_trial *t)
     its__patient_draw_free(d2);
 }
 
-/* Every file of examples/trials/ loads; the default one draws. */
-static void test_examples(void)
+/* Every file of a folder of examples/trials/ loads and draws; returns
+ * the number of files. */
+static int test_example_dir(const char *dir)
 {
-    const char *root = ITS_SOURCE_DIR;
-    char dir[1024], path[2048], msg[1024];
+    char path[2048], msg[1024];
     struct dirent *e;
     DIR *dp;
     int n = 0;
-    its__fmt(dir, sizeof dir, "%s/examples/trials", root);
     dp = opendir(dir);
     if (!its_test_true(dp != NULL, "%s", dir))
-        return;
+        return 0;
     while ((e = readdir(dp)) != NULL) {
         char *text;
         its_trial *t = NULL;
@@ -426,7 +425,22 @@ static void test_examples(void)
         n++;
     }
     closedir(dp);
-    its_test_true(n >= 1, "%d example trial files", n);
+    return n;
+}
+
+/* Every file of examples/trials/ and its folders (calibration/) loads;
+ * 200 patients of each draw and 20 resolve in every arm. */
+static void test_examples(void)
+{
+    static const char *const sub[] = {"", "/calibration"};
+    char dir[1024];
+    size_t i;
+    for (i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+        int n;
+        its__fmt(dir, sizeof dir, "%s/examples/trials%s", ITS_SOURCE_DIR, sub[i]);
+        n = test_example_dir(dir);
+        its_test_true(n >= 1, "%s: %d example trial files", dir, n);
+    }
 }
 
 static void test_alloc_failures(void)
