@@ -143,18 +143,11 @@ its_status its__cholesky(double *a, size_t n, size_t tda)
 its_status its__spd_invert(double *a, size_t n, size_t tda)
 {
     gsl_matrix_view m;
-    int rc;
-
-    if (n == 0 || tda < n)
-        return ITS_EINVAL;
-    pthread_once(&gsl_handler_once, gsl_handler_init);
+    its_status st = its__cholesky(a, n, tda);
+    if (st != ITS_OK)
+        return st;
     m = gsl_matrix_view_array_with_tda(a, n, n, tda);
-    rc = gsl_linalg_cholesky_decomp1(&m.matrix);
-    if (rc == GSL_EDOM)
-        return ITS_ERANGE;
-    if (rc == GSL_SUCCESS)
-        rc = gsl_linalg_cholesky_invert(&m.matrix);
-    return from_gsl(rc);
+    return from_gsl(gsl_linalg_cholesky_invert(&m.matrix));
 }
 
 /* ---- statistics ---------------------------------------------------------------- */

@@ -22,6 +22,7 @@
 #include <Random123/philox.h>
 
 #include "itsim/survival.h"
+#include "run_r.h"
 
 #define MAXN 400
 #define MAXK 6
@@ -94,21 +95,6 @@ static int write_csv(const char *path, const dataset *ds)
             fprintf(fp, "\n");
         }
     return fclose(fp) != 0;
-}
-
-static int run(char *const argv[])
-{
-    int st;
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
-        return -1;
-    return WEXITSTATUS(st);
 }
 
 /* R's value of key, NaN for NA; 0 when the key is missing. */

@@ -27,6 +27,7 @@
 #include <Random123/philox.h>
 
 #include "itsim/survival.h"
+#include "run_r.h"
 
 #define MAXROWS 400
 #define MAXKEYS 2000
@@ -311,22 +312,6 @@ static int write_tables(const char *path, const table *tbs, size_t ntb)
             fprintf(fp, "%s,%.17g,%d,%d,%d,%d\n", tbs[k].name, tbs[k].time[i],
                     tbs[k].event[i], tbs[k].arm[i], tbs[k].stratum[i], tbs[k].cluster[i]);
     return fclose(fp) != 0;
-}
-
-/* Runs argv (no shell); its exit status, 127 when it cannot be started. */
-static int run(char *const argv[])
-{
-    int st;
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
-        return -1;
-    return WEXITSTATUS(st);
 }
 
 /* p-values, log hazard ratios and differences (which may be 0 or tiny)
