@@ -68,7 +68,7 @@ static const struct {
      "                            mpirun -np R itsim trial ...: the patients are\n"
      "                            spread over R ranks (machines); rank 0 writes DIR\n"},
     {"sensitivity",
-     "  sensitivity FILE [options] global sensitivity analysis of a trial file\n"
+     "  sensitivity FILE [opts]   global sensitivity analysis of a trial file\n"
      "                            (LHS-PRCC, Marino et al. 2008): runs the trial,\n"
      "                            then the partial rank correlation of every drawn\n"
      "                            input with every arm's read-outs\n"

@@ -183,7 +183,26 @@ static void test_tme_geometry_and_holds(void)
         its_test_true(s.worst_grade[ITS_AE_FEVER] >= 1, "fever with HD IL-2: grade %d",
                       s.worst_grade[ITS_AE_FEVER]);
         its_test_true(s.death_cause == 0, "no death");
+        its_test_true(s.doses_planned_c1 == 14 && s.doses_given_c1 >= 8 && s.doses_given_c1 <= 12,
+                      "HD IL-2 cycle 1: %zu of %zu doses given (8-12 of 14, Schwartzentruber "
+                      "2001)", s.doses_given_c1, s.doses_planned_c1);
         its_result_free(res);
+        /* the same run stopped at day 13.6 (the regimen's cycle is 13.6667
+         * d: the second starts then) gives exactly the first cycle's doses */
+        {
+            its_clinical_summary s14;
+            size_t c1 = s.doses_given_c1;
+            res = NULL;
+            its_scenario_override(sc, "simulate.until=13.6 d");
+            its_scenario_run(sc, &res);
+            memset(&s14, 0, sizeof s14);
+            if (res)
+                its_result_get_clinical(res, &s14);
+            its_test_true(res && s14.doses_given == c1 && s14.doses_planned_c1 == 14,
+                          "cycle 1 doses %zu = doses given by day 13.6 (%zu)", c1,
+                          res ? s14.doses_given : 0);
+            its_result_free(res);
+        }
     }
     its_scenario_free(sc);
 }

@@ -307,6 +307,8 @@ static size_t make_rows(its__outcome *rows)
             r->dor_event = r->pfs_event;
             r->doses_planned = 7;
             r->doses_given = 7 - (long)(i % 3);
+            r->doses_planned_c1 = 4;
+            r->doses_given_c1 = 4 - (long)(i % 2);
             for (j = 0; j < ITS_AE_NTERMS; j++)
                 r->worst_grade[j] = (int)((i + j) % 5);
         }
@@ -597,12 +599,17 @@ static void test_outcomes_csv(void)
         ok &= isnan(o->ttr_days) ? g[0] == '\0' : strtod(g, NULL) == o->ttr_days;
         csv_field(buf, r, 18, f, sizeof f, &n_rec, &n_f);
         ok &= o->worst_grade[1] < 0 ? f[0] == '\0' : atoi(f) == o->worst_grade[1];
+        csv_field(buf, r, n_head - 1, f, sizeof f, &n_rec, &n_f);
+        ok &= atol(f) == o->doses_given_c1;
+        csv_field(buf, r, n_head - 2, f, sizeof f, &n_rec, &n_f);
+        ok &= atol(f) == o->doses_planned_c1;
         if (!ok)
             printf("      record %d differs\n", r);
     }
-    its_test_true(ok && n_head == 30 + ITS_AE_NTERMS, "every record has the header's %d fields; arm ids, "
+    its_test_true(ok && n_head == 32 + ITS_AE_NTERMS, "every record has the header's %d fields; arm ids, "
                   "hostile messages (comma, quotes, newline, backslash) read back verbatim; "
-                  "best_change exact; NaN empty; a term not graded empty", n_head);
+                  "best_change exact; NaN empty; a term not graded empty; the first cycle's doses "
+                  "last", n_head);
     free(buf);
     unlink(path);
     its_test_true(rmdir(dir) == 0, "nothing but outcomes.csv in the directory (no temporary)");

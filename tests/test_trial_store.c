@@ -87,6 +87,8 @@ static void make_outcome(long id, size_t arm, its__outcome *o, double *day, doub
     o->doses_given = o->doses_planned / 2;
     o->doses_reduced = o->doses_planned / 5;
     o->doses_held = o->doses_planned - o->doses_given - o->doses_reduced;
+    o->doses_planned_c1 = o->doses_planned / 3;
+    o->doses_given_c1 = o->doses_planned_c1 / 2;
     for (int k = 0; k < ITS_AE_NTERMS; k++)
         o->worst_grade[k] = (int)(bits(id, arm, 13u + (unsigned)k) % 7) - 1;
     o->stats.steps = (long)(bits(id, arm, 30) % 100000);
@@ -186,7 +188,8 @@ static int same_outcome(const its__outcome *a, const its__outcome *b)
              a->pfs_event == b->pfs_event && same_double(a->os_days, b->os_days) &&
              a->os_event == b->os_event && a->doses_planned == b->doses_planned &&
              a->doses_given == b->doses_given && a->doses_reduced == b->doses_reduced &&
-             a->doses_held == b->doses_held &&
+             a->doses_held == b->doses_held && a->doses_planned_c1 == b->doses_planned_c1 &&
+             a->doses_given_c1 == b->doses_given_c1 &&
              same_double(a->stats.t_reached, b->stats.t_reached);
     its_stats sa = a->stats, sb = b->stats;
     sa.t_reached = sb.t_reached = 0.0;

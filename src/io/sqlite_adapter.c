@@ -60,6 +60,8 @@ static const char *const schema_sql =
     " doses_given INTEGER NOT NULL CHECK (doses_given >= 0),"
     " doses_reduced INTEGER NOT NULL CHECK (doses_reduced >= 0),"
     " doses_held INTEGER NOT NULL CHECK (doses_held >= 0),"
+    " doses_planned_c1 INTEGER NOT NULL CHECK (doses_planned_c1 >= 0),"
+    " doses_given_c1 INTEGER NOT NULL CHECK (doses_given_c1 BETWEEN 0 AND doses_planned_c1),"
     " steps INTEGER NOT NULL, rhs_evals INTEGER NOT NULL, jac_evals INTEGER NOT NULL,"
     " lin_setups INTEGER NOT NULL, err_test_fails INTEGER NOT NULL,"
     " nonlin_iters INTEGER NOT NULL, nonlin_conv_fails INTEGER NOT NULL,"
@@ -85,7 +87,8 @@ static const char *const insert_sql[ST_N] = {
     "INSERT INTO patients (patient, accepted, arms_given) VALUES (?1, ?2, ?3)",
     "INSERT INTO patient_values (patient, name, kind, unit, value) VALUES (?1, ?2, ?3, ?4, ?5)",
     "INSERT INTO outcomes VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-    " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+    " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29,"
+    " ?30, ?31)",
     "INSERT INTO outcome_grades (patient, arm, term, worst_grade) VALUES (?1, ?2, ?3, ?4)",
     "INSERT INTO assessments (patient, arm, k, day, sum_mm) VALUES (?1, ?2, ?3, ?4, ?5)",
     "INSERT INTO timeseries (patient, arm, name, t_days, value) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -620,6 +623,7 @@ static int put_outcome(its__store *st, const its__outcome *o)
     const its_stats *x = &o->stats;
     const sqlite3_int64 counts[] = {
         o->doses_planned,  o->doses_given,      o->doses_reduced,    o->doses_held,
+        o->doses_planned_c1, o->doses_given_c1,
         x->steps,          x->rhs_evals,        x->jac_evals,        x->lin_setups,
         x->err_test_fails, x->nonlin_iters,     x->nonlin_conv_fails, x->root_evals,
         x->segments,       x->extinctions,      x->clip_restarts};
@@ -806,7 +810,7 @@ void its__store_rows_free(its__store_rows *r)
 static void get_outcome(sqlite3_stmt *s, its__outcome *o, char **text)
 {
     long *counts[] = {&o->doses_planned, &o->doses_given, &o->doses_reduced, &o->doses_held,
-                      &o->stats.steps, &o->stats.rhs_evals, &o->stats.jac_evals,
+                      &o->doses_planned_c1, &o->doses_given_c1, &o->stats.steps, &o->stats.rhs_evals, &o->stats.jac_evals,
                       &o->stats.lin_setups, &o->stats.err_test_fails, &o->stats.nonlin_iters,
                       &o->stats.nonlin_conv_fails, &o->stats.root_evals, &o->stats.segments,
                       &o->stats.extinctions, &o->stats.clip_restarts};
@@ -937,6 +941,7 @@ its_status its__store_read(its__store *st, its__store_rows *out)
                             " o.best_change, o.ttr_days, o.dor_days, o.dor_event, o.pfs_days,"
                             " o.pfs_event, o.os_days, o.os_event, o.t_reached_days,"
                             " o.doses_planned, o.doses_given, o.doses_reduced, o.doses_held,"
+                            " o.doses_planned_c1, o.doses_given_c1,"
                             " o.steps, o.rhs_evals, o.jac_evals, o.lin_setups, o.err_test_fails,"
                             " o.nonlin_iters, o.nonlin_conv_fails, o.root_evals, o.segments,"
                             " o.extinctions, o.clip_restarts"

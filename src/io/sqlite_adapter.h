@@ -27,7 +27,7 @@
 /* The file in the trial's directory, and the version of its schema
  * (stored in the `trial` table; a store of another version is refused). */
 #define ITS__STORE_FILE "trial.sqlite"
-#define ITS__STORE_SCHEMA_VERSION 2
+#define ITS__STORE_SCHEMA_VERSION 3
 
 typedef struct its__store its__store;
 

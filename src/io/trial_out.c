@@ -327,7 +327,7 @@ static void outcomes_header(FILE *fp)
         fprintf(fp, ",worst_grade_%s", its_ae_term_id((its_ae_term)k));
     for (size_t k = 0; k < sizeof stats / sizeof *stats; k++)
         fprintf(fp, ",%s", stats[k]);
-    fputs(",t_reached_days,n_assessments\n", fp);
+    fputs(",t_reached_days,n_assessments,doses_planned_c1,doses_given_c1\n", fp);
 }
 
 static void outcomes_fill(const void *ctx, FILE *fp)
@@ -360,7 +360,7 @@ static void outcomes_fill(const void *ctx, FILE *fp)
                 x->nonlin_conv_fails, x->root_evals, x->segments, x->extinctions,
                 x->clip_restarts);
         csv_num(fp, x->t_reached);
-        fprintf(fp, ",%zu\n", o->n_assess);
+        fprintf(fp, ",%zu,%ld,%ld\n", o->n_assess, o->doses_planned_c1, o->doses_given_c1);
     }
     its__c_locale_leave(&g);
 }

@@ -262,6 +262,18 @@ void its__clin_free(its__clinrun *c)
 
 /* ---- public accessors ------------------------------------------------------ */
 
+/* Whether dose i of the plan falls in the first cycle of its therapy
+ * item: the item has a cycle and the dose comes less than one cycle after
+ * the item's start (the tolerance of the schedule's own expansion). */
+static int in_first_cycle(const its__plan *p, size_t i)
+{
+    const its__dose *d = &p->doses[i];
+    const its__therapy *th;
+    if (d->item >= p->n_therapy || !(th = &p->therapy[d->item])->has_cycle)
+        return 0;
+    return d->t - th->start < th->cycle - its__time_tol(th->cycle, th->cycle);
+}
+
 its_status its_result_get_clinical(const its_result *res, its_clinical_summary *s)
 {
     const its__clinrun *c;
@@ -289,6 +301,10 @@ its_status its_result_get_clinical(const its_result *res, its_clinical_summary *
             s->doses_held++;
         if (res->rule_of && res->rule_of[i] == ITS__HELD_PD)
             s->doses_after_progression++;
+        if (in_first_cycle(&res->plan, i)) {
+            s->doses_planned_c1++;
+            s->doses_given_c1 += !isnan(g) && g >= 1.0;
+        }
     }
     if (!res->plan.clin.on || !c->ctcae)
         return ITS_OK;

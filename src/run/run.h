@@ -140,6 +140,7 @@ typedef struct its__outcome {
     double os_days;
     int os_event;        /* 0 censored, 1 death */
     long doses_planned, doses_given, doses_reduced, doses_held;
+    long doses_planned_c1, doses_given_c1; /* first cycle (its_clinical_summary) */
     int worst_grade[ITS_AE_NTERMS]; /* 0..5; -1: term not graded */
     its_stats stats;
     const its__store_series *series; /* NULL: none (read-back: NULL) */

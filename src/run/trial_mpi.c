@@ -230,6 +230,8 @@ static void put_outcome(bytes *b, const its__outcome *o)
     PUT(b, o->doses_given);
     PUT(b, o->doses_reduced);
     PUT(b, o->doses_held);
+    PUT(b, o->doses_planned_c1);
+    PUT(b, o->doses_given_c1);
     PUT(b, o->worst_grade);
     PUT(b, o->stats);
     PUT(b, na);
@@ -292,6 +294,8 @@ static its_status get_outcome(reader *r, long patient, its__outcome *o)
     GET(r, o->doses_given);
     GET(r, o->doses_reduced);
     GET(r, o->doses_held);
+    GET(r, o->doses_planned_c1);
+    GET(r, o->doses_given_c1);
     GET(r, o->worst_grade);
     GET(r, o->stats);
     GET(r, na);

@@ -482,6 +482,8 @@ static its_status extract(its__trial_worker *w, slot *s, size_t k, const its_res
     o->doses_given = (long)cs.doses_given;
     o->doses_reduced = (long)cs.doses_reduced;
     o->doses_held = (long)cs.doses_held;
+    o->doses_planned_c1 = (long)cs.doses_planned_c1;
+    o->doses_given_c1 = (long)cs.doses_given_c1;
     for (i = 0; i < ITS_AE_NTERMS; i++)
         o->worst_grade[i] = cs.worst_grade[i];
     r = its_result_recist(res);
