@@ -180,7 +180,9 @@ typedef enum its__dist_kind {
     ITS__DIST_LOGNORMAL,   /* p[0] = median, p[1] = sigma = SD of log x */
     ITS__DIST_UNIFORM,     /* p[0] = low, p[1] = high */
     ITS__DIST_LOGUNIFORM,  /* p[0] = low, p[1] = high */
-    ITS__DIST_DISCRETE     /* n values with probabilities (categorical) */
+    ITS__DIST_DISCRETE,    /* n values with probabilities (categorical) */
+    ITS__DIST_TRUNCLOGNORMAL /* log x ~ truncated normal: p[0] = log median, p[1] =
+                                sigma, p[2] = log lower, p[3] = log upper */
 } its__dist_kind;
 
 typedef struct its__dist {
@@ -211,6 +213,13 @@ its_status its__dist_lognormal_cv(its__dist *d, double median, double cv, char *
 /* Lognormal given its median (> 0) and geometric SD (>= 1): sigma = log gsd. */
 its_status its__dist_lognormal_gsd(its__dist *d, double median, double gsd, char *msg,
                                    size_t msglen);
+/* Lognormal(median, sigma) truncated to [lower, upper]: median > 0, 0 <
+ * sigma < inf, 0 <= lower < upper <= inf, the interval holding a
+ * probability that does not underflow (as its__dist_truncnormal, on log x).
+ * The calibrated populations (docs/calibration.md) keep each calibrated
+ * parameter inside its plausible range so. */
+its_status its__dist_trunclognormal(its__dist *d, double median, double sigma, double lower,
+                                    double upper, char *msg, size_t msglen);
 /* Uniform on [low, high]: finite, low < high. */
 its_status its__dist_uniform(its__dist *d, double low, double high, char *msg, size_t msglen);
 /* Log-uniform on [low, high] (log x uniform): 0 < low < high < inf. */
@@ -230,6 +239,11 @@ void its__dist_clear(its__dist *d);
  * kept inside [lower, upper] against round-off; discrete: the first value
  * whose cumulative probability reaches u. Thread-safe (d is read only). */
 double its__dist_quantile(const its__dist *d, double u);
+/* The natural log of the probability density of a continuous d at x
+ * (-inf outside its support; NaN for fixed, discrete, empty, a zero SD or
+ * a NaN x). Importance weights of calibrated populations are ratios of
+ * these (docs/calibration.md). Thread-safe. */
+double its__dist_logpdf(const its__dist *d, double x);
 
 /* ---- Gaussian copula (src/core/dist.c) ---------------------------------------
  * Correlated draws of n quantities: n independent standard normals

@@ -136,6 +136,23 @@ its_status its__dist_lognormal_gsd(its__dist *d, double median, double gsd, char
                      msglen);
 }
 
+its_status its__dist_trunclognormal(its__dist *d, double median, double sigma, double lower,
+                                    double upper, char *msg, size_t msglen)
+{
+    its_status st;
+    if (!(median > 0.0) || !isfinite(median))
+        return invalid(d, msg, msglen, "lognormal: the median must be finite and > 0 (got %g)",
+                       median);
+    if (!(lower >= 0.0) || !(upper > lower))
+        return invalid(d, msg, msglen, "lognormal: the bounds must satisfy 0 <= lower (%g) < "
+                       "upper (%g)", lower, upper);
+    st = its__dist_truncnormal(d, log(median), sigma, lower > 0.0 ? log(lower) : -HUGE_VAL,
+                               log(upper), msg, msglen);
+    if (st == ITS_OK)
+        d->kind = ITS__DIST_TRUNCLOGNORMAL;
+    return st;
+}
+
 its_status its__dist_uniform(its__dist *d, double low, double high, char *msg, size_t msglen)
 {
     if (!isfinite(low) || !isfinite(high))
@@ -274,7 +291,49 @@ double its__dist_quantile(const its__dist *d, double u)
         return x < d->p[0] ? d->p[0] : x > d->p[1] ? d->p[1] : x;
     case ITS__DIST_DISCRETE:
         return discrete_quantile(d, u);
+    case ITS__DIST_TRUNCLOGNORMAL:
+        return exp(truncnormal_quantile(d, u));
     case ITS__DIST_NONE:
+    default:
+        return (double)NAN;
+    }
+}
+
+/* log of the Normal(mu, sd) density at x. */
+static double normal_logpdf(double x, double mu, double sd)
+{
+    const double z = (x - mu) / sd;
+    return -0.5 * z * z - log(sd) - 0.9189385332046727418; /* log sqrt(2 pi) */
+}
+
+double its__dist_logpdf(const its__dist *d, double x)
+{
+    if (d == NULL || isnan(x))
+        return (double)NAN;
+    switch (d->kind) {
+    case ITS__DIST_NORMAL:
+        return d->p[1] > 0.0 ? normal_logpdf(x, d->p[0], d->p[1]) : (double)NAN;
+    case ITS__DIST_TRUNCNORMAL:
+        if (x < d->p[2] || x > d->p[3])
+            return -(double)INFINITY;
+        return normal_logpdf(x, d->p[0], d->p[1]) -
+               log(normal_mass((d->p[2] - d->p[0]) / d->p[1], (d->p[3] - d->p[0]) / d->p[1]));
+    case ITS__DIST_LOGNORMAL:
+        if (!(d->p[1] > 0.0))
+            return (double)NAN;
+        return x > 0.0 ? normal_logpdf(log(x), d->p[2], d->p[1]) - log(x) : -(double)INFINITY;
+    case ITS__DIST_TRUNCLOGNORMAL: {
+        double lx = x > 0.0 ? log(x) : -(double)INFINITY;
+        if (!(x > 0.0) || lx < d->p[2] || lx > d->p[3])
+            return -(double)INFINITY;
+        return normal_logpdf(lx, d->p[0], d->p[1]) - lx -
+               log(normal_mass((d->p[2] - d->p[0]) / d->p[1], (d->p[3] - d->p[0]) / d->p[1]));
+    }
+    case ITS__DIST_UNIFORM:
+        return x >= d->p[0] && x <= d->p[1] ? -log(d->p[1] - d->p[0]) : -(double)INFINITY;
+    case ITS__DIST_LOGUNIFORM:
+        return x >= d->p[0] && x <= d->p[1] ? -log(x) - log(d->p[3] - d->p[2])
+                                            : -(double)INFINITY;
     default:
         return (double)NAN;
     }

@@ -149,7 +149,8 @@ static const struct {
     [D_NORMAL] = {"normal", 1u << F_MEAN | 1u << F_SD, 1u << F_MEAN | 1u << F_SD},
     [D_TRUNCNORMAL] = {"truncnormal", 1u << F_MEAN | 1u << F_SD | 1u << F_LOWER | 1u << F_UPPER,
                        1u << F_MEAN | 1u << F_SD},
-    [D_LOGNORMAL] = {"lognormal", 1u << F_MEDIAN | 1u << F_CV | 1u << F_GSD, 1u << F_MEDIAN},
+    [D_LOGNORMAL] = {"lognormal", 1u << F_MEDIAN | 1u << F_CV | 1u << F_GSD | 1u << F_LOWER |
+                                      1u << F_UPPER, 1u << F_MEDIAN},
     [D_UNIFORM] = {"uniform", 1u << F_LOW | 1u << F_HIGH, 1u << F_LOW | 1u << F_HIGH},
     [D_LOGUNIFORM] = {"loguniform", 1u << F_LOW | 1u << F_HIGH, 1u << F_LOW | 1u << F_HIGH},
     [D_DISCRETE] = {"discrete", 1u << F_VALUES | 1u << F_PROBS, 1u << F_VALUES | 1u << F_PROBS},
@@ -340,6 +341,9 @@ its_status its__yc_dist(const its__yctx *c, int node, const char *key, const cha
     case D_LOGNORMAL:
         st = at[F_CV] ? its__dist_lognormal_cv(d, x[F_MEDIAN], x[F_CV], why, sizeof why)
                       : its__dist_lognormal_gsd(d, x[F_MEDIAN], x[F_GSD], why, sizeof why);
+        if (st == ITS_OK && (at[F_LOWER] || at[F_UPPER])) /* truncated to [lower, upper] */
+            st = its__dist_trunclognormal(d, x[F_MEDIAN], d->p[1], at[F_LOWER] ? x[F_LOWER] : 0.0,
+                                          at[F_UPPER] ? x[F_UPPER] : HUGE_VAL, why, sizeof why);
         break;
     case D_UNIFORM: st = its__dist_uniform(d, x[F_LOW], x[F_HIGH], why, sizeof why); break;
     default: st = its__dist_loguniform(d, x[F_LOW], x[F_HIGH], why, sizeof why); break;
