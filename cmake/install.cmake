@@ -42,8 +42,8 @@ install(FILES ${PROJECT_BINARY_DIR}/itsimConfig.cmake
 # --- pkg-config ---------------------------------------------------------------
 # Libs.private: the libraries behind the SUNDIALS targets (walked through
 # their link interfaces, in link order), -lm, the threads library (none
-# with glibc >= 2.34) and OpenMP's flag; libyaml, SQLite and
-# GSL have their own .pc files (Requires.private). So
+# with glibc >= 2.34) and OpenMP's flag; libyaml, SQLite, GSL and
+# NLopt have their own .pc files (Requires.private). So
 # `pkg-config --static --libs itsim` links libitsim.a.
 function(its_pc_walk target)
   if(NOT TARGET ${target} OR ${target} IN_LIST ITS_PC_SEEN)

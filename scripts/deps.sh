@@ -8,7 +8,7 @@
 # Debian's source package (`deb-src` does only that).
 set -euo pipefail
 
-build_pkgs=(build-essential cmake pkg-config dpkg-dev libsundials-dev libsuitesparse-dev libgsl-dev libyaml-dev libsqlite3-dev librandom123-dev)
+build_pkgs=(build-essential cmake pkg-config dpkg-dev libsundials-dev libsuitesparse-dev libgsl-dev libyaml-dev libsqlite3-dev librandom123-dev libnlopt-dev)
 # MPI (mpirun -np R itsim trial; built without it when missing)
 build_pkgs+=(libopenmpi-dev openmpi-bin)
 # Figures: any gnuplot will do; gnuplot-nox when there is none.
