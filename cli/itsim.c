@@ -81,6 +81,16 @@ static const struct {
      "      --top N               inputs printed per read-out (default 5)\n"
      "      --resume, --threads, --patients, --seed, --batch, --no-figures,\n"
      "      --quiet               as for trial\n"},
+    {"calibrate",
+     "  calibrate FILE [opts]     calibrate the population of a trial file with a\n"
+     "                            calibration: section to published targets\n"
+     "                            (prevalence weighting with NLopt), write the\n"
+     "                            calibrated file, validate it in a fresh trial and\n"
+     "                            report (docs/calibration.md)\n"
+     "      -o, --output DIR      rounds, calibrated.yaml, validation/, report.md,\n"
+     "                            calibration.json (default: itsim-calibration);\n"
+     "                            a killed calibration continues in the same DIR\n"
+     "      --threads, --seed, --batch, --no-figures, --quiet   as for trial\n"},
     {"models", "  models                    list the built-in models\n"},
     {"agents", "  agents                    list the therapeutic agents with PK and sources\n"},
     {"regimens", "  regimens                  list the named clinical regimens\n"},
@@ -101,6 +111,7 @@ static void print_usage(FILE *fp, const char *cmd)
         fprintf(fp, "usage: itsim %s%s\n\n", cmd, strcmp(cmd, "run") == 0 ? " [SCENARIO] [options]"
                                                   : strcmp(cmd, "trial") == 0 ? " [FILE] [options]"
                                                   : strcmp(cmd, "sensitivity") == 0 ? " FILE [options]"
+                                                  : strcmp(cmd, "calibrate") == 0 ? " FILE [options]"
                                                   : strcmp(cmd, "model") == 0 ? " NAME" : "");
     else
         fputs("usage: itsim COMMAND [ARGS]\n\ncommands:\n", fp);
@@ -601,8 +612,8 @@ static int parse_trial_args(int argc, char **argv, trial_args *a)
     }
     if (a->outdir && !*a->outdir)
         return usage_error("empty output directory name", "", "");
-    if (!a->file && strcmp(a->cmd, "sensitivity") == 0)
-        return usage_error("sensitivity needs a trial file", "", "");
+    if (!a->file && strcmp(a->cmd, "trial") != 0)
+        return usage_error(a->cmd, " needs a trial file", "");
     return -1;
 }
 
@@ -658,6 +669,26 @@ static int trial_overrides(its_trial *t, const trial_args *a)
 
 static int g_mpi_synced; /* every rank went through its_trial_run */
 
+/* The targets table of DIR/report.md on stdout (after a calibration). */
+static its_status print_targets(const char *dir)
+{
+    char path[4200], line[4096];
+    int on = 0;
+    FILE *fp;
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    if ((fp = fopen(path, "r")) == NULL)
+        return ITS_EIO;
+    while (fgets(line, sizeof line, fp) != NULL) {
+        if (strncmp(line, "## ", 3) == 0)
+            on = strcmp(line, "## Targets\n") == 0;
+        else if (on && line[0] != '!')
+            fputs(line, stdout);
+    }
+    fclose(fp);
+    printf("report: %s\n", path);
+    return ITS_OK;
+}
+
 /* --alpha and --top of sensitivity; an exit status or -1 to go on. */
 static int sensitivity_args(const trial_args *a, double *alpha, size_t *top)
 {
@@ -682,7 +713,7 @@ static int sensitivity_args(const trial_args *a, double *alpha, size_t *top)
 static int cmd_trial(const char *cmd, int argc, char **argv)
 {
     trial_args a;
-    const int sens = strcmp(cmd, "sensitivity") == 0;
+    const int sens = strcmp(cmd, "sensitivity") == 0, calib = strcmp(cmd, "calibrate") == 0;
     double alpha;
     size_t top;
     its_trial *t = NULL;
@@ -717,7 +748,8 @@ static int cmd_trial(const char *cmd, int argc, char **argv)
         its_trial_free(t);
         return rc;
     }
-    dir = a.outdir ? a.outdir : sens ? "itsim-sensitivity" : "itsim-trial";
+    dir = a.outdir ? a.outdir : sens ? "itsim-sensitivity" : calib ? "itsim-calibration"
+                                                                    : "itsim-trial";
     its_trial_opts_default(&o);
     o.threads = a.threads;
     o.resume = a.resume;
@@ -731,7 +763,9 @@ static int cmd_trial(const char *cmd, int argc, char **argv)
     o.user = &ps;
     g_writing = 1; /* signals stop the trial between patients */
     t0 = (double)clock();
-    st = sens ? its_sensitivity_run(t, dir, &o, alpha) : its_trial_run(t, dir, &o);
+    st = sens    ? its_sensitivity_run(t, dir, &o, alpha)
+         : calib ? its_calibrate_run(t, dir, &o, a.quiet ? NULL : stderr)
+                 : its_trial_run(t, dir, &o);
     g_writing = 0;
     g_mpi_synced = 1;
     if (g_signal) {
@@ -758,8 +792,9 @@ static int cmd_trial(const char *cmd, int argc, char **argv)
     }
     if (its_trial_note(t)[0])
         fprintf(stderr, "itsim: %s\n", its_trial_note(t));
-    st = sens ? its_sensitivity_print(t, dir, alpha, top, stdout)
-              : its_trial_print_summary(t, dir, stdout);
+    st = sens    ? its_sensitivity_print(t, dir, alpha, top, stdout)
+         : calib ? print_targets(dir)
+                 : its_trial_print_summary(t, dir, stdout);
     fflush(stdout);
     if (st != ITS_OK)
         fprintf(stderr, "itsim: %s\n", its_trial_errmsg(t));
@@ -963,7 +998,8 @@ int main(int argc, char **argv)
     cmd = argv[1];
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "trial") == 0 || strcmp(cmd, "sensitivity") == 0)
+    if (strcmp(cmd, "trial") == 0 || strcmp(cmd, "sensitivity") == 0 ||
+        strcmp(cmd, "calibrate") == 0)
         return trial_main(argc, argv);
     if (strcmp(cmd, "help") == 0 || is_help(cmd)) {
         if (argc == 3)

@@ -47,6 +47,24 @@ its_status its_sensitivity_run(its_trial *t, const char *dir, const its_trial_op
 its_status its_sensitivity_print(its_trial *t, const char *dir, double alpha, size_t top,
                                  FILE *fp);
 
+/* Calibrate the population of trial t, a trial file with a
+ * `calibration:` section (docs/calibration.md), into dir: rounds of pools
+ * (DIR/round_R, each a trial store: o->resume is implied, a killed
+ * calibration continues where it stopped and gives the same result),
+ * the prevalence-weighting fit after each round (NLopt), then
+ * DIR/calibrated.yaml (the file with the calibrated parameters' priors
+ * replaced by the fitted population: `itsim trial` reads it), the
+ * validation trial DIR/validation (a fresh draw of calibration.validate
+ * patients), DIR/calibration.json, DIR/history.csv, DIR/report.md and
+ * its figures. o: threads, progress, cancel and figures as for
+ * its_trial_run (NULL: defaults). log (may be NULL) gets one line per
+ * round. Deterministic given the file and its seed. ITS_OK; ITS_EINVAL
+ * (no calibration section, NULL arguments), ITS_ERANGE, ITS_ECANCELLED,
+ * ITS_ESOLVER (the optimiser failed), the statuses of its_trial_run;
+ * message in its_trial_errmsg. */
+its_status its_calibrate_run(its_trial *t, const char *dir, const its_trial_opts *o,
+                             FILE *log);
+
 ITS_API_END
 #ifdef __cplusplus
 }

@@ -124,7 +124,8 @@ typedef enum its__rng_purpose {
     ITS__RNG_LESIONS = 3,    /* number of lesions, sites, sizes, lesion multipliers */
     ITS__RNG_ALLOCATION = 4, /* allocation of a patient to an arm */
     ITS__RNG_LHS = 5,        /* Latin-hypercube strata (its__rng_permute) */
-    ITS__RNG_LESION_PARAMS = 6 /* per-lesion parameter multipliers (population.lesions.parameters) */
+    ITS__RNG_LESION_PARAMS = 6, /* per-lesion parameter multipliers (population.lesions.parameters) */
+    ITS__RNG_BOOTSTRAP = 7   /* bootstrap resamples of a calibration's validation trial */
 } its__rng_purpose;
 
 /* The smallest and largest uniform its__rng_u01 returns. */

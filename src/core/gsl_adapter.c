@@ -150,6 +150,25 @@ its_status its__spd_invert(double *a, size_t n, size_t tda)
     return from_gsl(gsl_linalg_cholesky_invert(&m.matrix));
 }
 
+#include <gsl/gsl_qrng.h>
+
+its_status its__sobol_points(size_t dim, size_t n, double *out)
+{
+    gsl_qrng *q;
+    double skip[40];
+    size_t i;
+    if (dim < 1 || dim > 40 || (n > 0 && !out))
+        return ITS_EINVAL;
+    pthread_once(&gsl_handler_once, gsl_handler_init);
+    if ((q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)dim)) == NULL)
+        return ITS_ENOMEM;
+    gsl_qrng_get(q, skip); /* the origin */
+    for (i = 0; i < n; i++)
+        gsl_qrng_get(q, out + i * dim);
+    gsl_qrng_free(q);
+    return ITS_OK;
+}
+
 /* ---- statistics ---------------------------------------------------------------- */
 
 double its__chisq_upper(double x, double df)

@@ -53,6 +53,12 @@ its_status its__cholesky(double *a, size_t n, size_t tda);
  * when n = 0. */
 its_status its__spd_invert(double *a, size_t n, size_t tda);
 
+/* The first n points after the origin of the Sobol sequence in [0, 1)^dim
+ * (gsl_qrng_sobol, dim 1 to 40) into out (n x dim, row-major): the
+ * optimiser's starts. Deterministic. ITS_EINVAL for dim out of range,
+ * ITS_ENOMEM. */
+its_status its__sobol_points(size_t dim, size_t n, double *out);
+
 /* ---- statistics ------------------------------------------------------------------
  * Distribution functions for the trial statistics (src/clinical/survival.c).
  * Neither allocates nor fails: a NaN argument gives NaN. */

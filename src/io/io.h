@@ -36,6 +36,15 @@ void its__c_locale_leave(its__c_locale *g);
  * temporary with whatever is left in it. */
 its_status its__tmpdir_move_all(const char *tmp, const char *dir, char *err, size_t errlen);
 void its__tmpdir_remove(const char *tmp);
+/* One figure into dir: STEM.dat filled by dat and STEM.gp by gp (in the C
+ * locale) in a temporary directory, rendered by gnuplot when render (a
+ * missing or failing gnuplot is a note in note, not an error), then every
+ * file moved into dir. ITS_OK, ITS_EIO or ITS_ENOMEM with a message in
+ * err. stem: letters, digits and '_' (a constant of the caller). */
+typedef void (*its__fig_fill)(const void *ctx, FILE *fp);
+its_status its__figure_write(const char *dir, const char *stem, its__fig_fill dat,
+                             its__fig_fill gp, const void *ctx, int render, char *note,
+                             size_t notelen, char *err, size_t errlen);
 
 /* output.c: JSON and CSV pieces shared by the writers. A JSON string in
  * double quotes (also valid YAML; control characters escaped, invalid UTF-8
@@ -51,6 +60,10 @@ void its__csv_text(FILE *fp, const char *s);
  * ITS_EIO or ITS_ENOMEM with a message naming path. */
 its_status its__io_read_file(const char *path, char **buf, size_t *len, char *msg,
                              size_t msglen);
+
+/* trial_io.c: create dir when missing (one level, mode 0777 & umask);
+ * ITS_EIO with a message when it cannot be made or is not a directory. */
+its_status its__make_dir(const char *dir, char *msg, size_t msglen);
 
 /* trial_io.c: whether a drawn value of a trial is a scalar of the patient
  * (histograms, sensitivity inputs): the population's parameters, the
@@ -248,5 +261,49 @@ its_status its__plot_comparison(const its_result *const *res, const char *const 
  * memory (before any script ran). Stops at the first failure. */
 int its__gnuplot_render(const char *dir, char names[][128], size_t n, const char *program,
                         const volatile sig_atomic_t *cancel, char *msg, size_t msglen);
+
+/* ---- calibration (calibrate.c, calibrate_out.c; docs/calibration.md) ---- */
+#define ITS__CAL_MAX_ROUNDS 10
+struct its__store;
+/* A calibration in progress: the pools of the rounds so far (patients in
+ * store order, round by round), their proposals and fits. */
+typedef struct its__cal {
+    its_trial *t;                   /* the calibration file */
+    const its_model_def *m;
+    const its__calib_spec *spec;
+    const char *dir;
+    size_t n, cap;                  /* pool patients */
+    double *x;                      /* n x n_vary calibrated values */
+    long *pat;                      /* their patient numbers (in their round) */
+    int *round;                     /* their round */
+    double *y[ITS__CALIB_MAX_TARGETS]; /* per target: each patient's value (NaN: none) */
+    double *yflat;                  /* the same, n_targets x n, for the weighting */
+    its__dist *prop;                /* (rounds + 1) x n_vary proposals */
+    double draws[ITS__CAL_MAX_ROUNDS]; /* draws of each round */
+    double theta[ITS__CAL_MAX_ROUNDS][2 * ITS__CALIB_MAX_VARY]; /* the fit after each round */
+    double ess[ITS__CAL_MAX_ROUNDS], loss[ITS__CAL_MAX_ROUNDS];
+    double est[ITS__CAL_MAX_ROUNDS][ITS__CALIB_MAX_TARGETS]; /* weighted pool estimates */
+    double *hist;                   /* n_hist x 5: round, evaluation, start, loss, ESS */
+    size_t n_hist, cap_hist;
+    its__vpop v;                    /* the last fit's weighting */
+} its__cal;
+
+void its__cal_free(its__cal *c);
+/* A trial of text (a calibration file's) with patients, seed and the
+ * calibrated parameters drawn from theta (NULL: the file's priors); tag
+ * and theta join its store identity. Message on c->t. */
+its_status its__cal_trial(its__cal *c, const char *text, size_t len, long patients,
+                          uint64_t seed, const double *theta, const char *tag, its_trial **out);
+/* Append the patients of store (trial tr) to c's pool as round r. */
+its_status its__cal_read_store(its__cal *c, its_trial *tr, struct its__store *store, int r,
+                               double *draws);
+/* calibrate_out.c: one line per round on log (may be NULL); the outputs
+ * (calibrated.yaml, the validation trial, calibration.json, history.csv,
+ * report.md and its figures). */
+void its__cal_log_round(its__cal *c, int r, FILE *log);
+/* Whether every calibrated prior is a one-line flow mapping that the
+ * calibrated file can replace (ITS_EPARSE with FILE:LINE:COL on c->t). */
+its_status its__cal_check_file(its__cal *c);
+its_status its__cal_outputs(its__cal *c, const its_trial_opts *o, FILE *log);
 
 #endif

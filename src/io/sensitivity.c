@@ -357,58 +357,36 @@ static void put_gp(const sens *s, FILE *fp, const size_t *col, size_t nc)
           "    set output\n}\n", fp);
 }
 
-static its_status write_figure(sens *s, const char *dir, int render, char *note,
-                               size_t notelen, char *err, size_t errlen)
+/* The figure's context: the analysis and its columns. */
+typedef struct figctx {
+    const sens *s;
+    const size_t *col;
+    size_t nc;
+} figctx;
+
+static void fill_dat(const void *ctx, FILE *fp)
 {
-    char tmp[4200], path[4400], names[1][128] = {"sensitivity.gp"}, msg[1024] = "";
-    size_t *col = its__malloc((s->n_arms * N_OUT + 1) * sizeof *col), nc;
-    FILE *fp;
+    const figctx *f = ctx;
+    put_dat(f->s, fp, f->col, f->nc);
+}
+
+static void fill_gp(const void *ctx, FILE *fp)
+{
+    const figctx *f = ctx;
+    put_gp(f->s, fp, f->col, f->nc);
+}
+
+static its_status write_figure(sens *s, const char *dir, char *note, size_t notelen, char *err,
+                               size_t errlen)
+{
+    size_t *col = its__malloc((s->n_arms * N_OUT + 1) * sizeof *col);
+    figctx f = {s, col, 0};
     its_status st = ITS_OK;
-    int rc;
-    its__c_locale g;
     if (!col)
         return ITS_ENOMEM;
-    if ((nc = columns(s, col)) == 0) {
-        its__free(col);
-        return ITS_OK;
-    }
-    its__fmt(tmp, sizeof tmp, "%s/.sensitivity.tmp.XXXXXX", dir);
-    if (mkdtemp(tmp) == NULL) {
-        its__fmt(err, errlen, "%s: cannot create a temporary directory: %s", dir,
-                 strerror(errno));
-        its__free(col);
-        return ITS_EIO;
-    }
-    its__c_locale_enter(&g);
-    for (int f = 0; f < 2 && st == ITS_OK; f++) {
-        its__fmt(path, sizeof path, "%s/%s", tmp, f ? "sensitivity.gp" : "sensitivity.dat");
-        if ((fp = fopen(path, "w")) == NULL) {
-            its__fmt(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-            st = ITS_EIO;
-            break;
-        }
-        if (f)
-            put_gp(s, fp, col, nc);
-        else
-            put_dat(s, fp, col, nc);
-        if ((ferror(fp) | fclose(fp)) != 0) {
-            its__fmt(err, errlen, "%s: write failed", path);
-            st = ITS_EIO;
-        }
-    }
-    its__c_locale_leave(&g);
-    rc = st == ITS_OK && render ? its__gnuplot_render(tmp, names, 1, NULL, NULL, msg, sizeof msg)
-                                : 0;
-    if (rc == 4)
-        st = ITS_ENOMEM;
-    else if (rc == 1)
-        its__fmt(note, notelen, "gnuplot not found: sensitivity.gp written; install "
-                 "gnuplot-nox and run `gnuplot sensitivity.gp` in %s", dir);
-    else if (rc != 0)
-        its__fmt(note, notelen, "sensitivity figure not rendered: %s", msg);
-    if (st == ITS_OK)
-        st = its__tmpdir_move_all(tmp, dir, err, errlen);
-    its__tmpdir_remove(tmp);
+    if ((f.nc = columns(s, col)) > 0)
+        st = its__figure_write(dir, "sensitivity", fill_dat, fill_gp, &f, 1, note, notelen, err,
+                               errlen);
     its__free(col);
     return st;
 }
@@ -439,7 +417,7 @@ its_status its_sensitivity_run(its_trial *t, const char *dir, const its_trial_op
                                     sizeof t->err);
     if (st == ITS_OK && o->figures && !(o->cancel && *o->cancel)) {
         size_t len = strlen(t->note);
-        st = write_figure(&s, dir, 1, t->note + len, sizeof t->note - len, t->err,
+        st = write_figure(&s, dir, t->note + len, sizeof t->note - len, t->err,
                           sizeof t->err);
     }
     sens_free(&s);

@@ -132,7 +132,7 @@ static char *identity_text(const its_trial *t)
 }
 
 /* Create dir when missing (one level, mode 0777 & umask). */
-static its_status make_dir(const char *dir, char *msg, size_t msglen)
+its_status its__make_dir(const char *dir, char *msg, size_t msglen)
 {
     char eb[128];
     struct stat sb;
@@ -471,7 +471,7 @@ its_status its_trial_run(its_trial *t, const char *dir, const its_trial_opts *o)
     }
     if (its__trial_mpi_size() > 1 && its__trial_mpi_rank() > 0)
         return mpi_share(t, o);
-    st = make_dir(dir, t->err, sizeof t->err);
+    st = its__make_dir(dir, t->err, sizeof t->err);
     if (st == ITS_OK)
         st = its__trial_open_store(t, dir, o->resume, o->timeseries, &store);
     if (st == ITS_OK && (its__store_has_timeseries(store) != 0) != (o->timeseries != 0)) {

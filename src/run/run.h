@@ -314,4 +314,58 @@ its_status its__trial_mpi_agree(const its_trial *t, its_status st0, char *msg, s
 its_status its__trial_execute_mpi(const its_trial *t, const its__trial_exec *x,
                                   its__trial_counts *counts, char *msg, size_t msglen);
 
+/* ---- virtual-population weighting (vpop.c; docs/calibration.md,
+ * "Method") ---------------------------------------------------------------
+ * A pool of n accepted patients, drawn in rounds: round r drew its
+ * patients from the proposal prop[r * n_vary + j] for calibrated parameter
+ * j (the other parameters alike in every round) with draws[r] draws in
+ * all (accepted and rejected). A candidate population theta (2 per
+ * calibrated parameter: log median, log sigma of a lognormal truncated to
+ * the parameter's plausible range [lo, hi]) weights patient i by
+ * p_theta(x_i) / sum_r (draws[r] / sum draws) q_r(x_i) (the balance
+ * heuristic of multiple importance sampling; plausibility rejections
+ * cancel), normalised. Targets are estimated from the weighted pool. */
+typedef struct its__vpop {
+    size_t n, n_vary, n_rounds;
+    const double *x;          /* n x n_vary: the calibrated parameters' values */
+    const its__dist *prop;    /* n_rounds x n_vary proposals */
+    const double *draws;      /* n_rounds: draws of each round */
+    const double *lo, *hi;    /* n_vary: plausible ranges */
+    size_t n_targets;
+    const its__calib_target *targets;
+    const double *y;          /* n_targets x n: outcome of patient i for target k (NaN: none) */
+    double min_ess;
+    /* filled by its__vpop_prepare / the objective */
+    double *logq;             /* n */
+    double *w;                /* n: the last weights (normalised to sum 1) */
+    double *est;              /* n_targets: the last estimates */
+    double ess, loss;         /* of the last evaluation */
+    /* the objective's history (its__vpop_fit): evaluation, start, loss, ess */
+    double *hist;
+    size_t n_hist, cap_hist;
+} its__vpop;
+
+/* Allocate the workspaces of v (its fields above the line set) and compute
+ * log q. ITS_EINVAL (a patient outside every proposal's support, sizes),
+ * ITS_ENOMEM; message in msg. */
+its_status its__vpop_prepare(its__vpop *v, char *msg, size_t msglen);
+void its__vpop_free(its__vpop *v);
+/* The theta box: per parameter, log median in [log lo, log hi] and log
+ * sigma in [log(w / 40), log w], w = log(hi / lo). */
+void its__vpop_bounds(const its__vpop *v, double *tlo, double *thi);
+/* The truncated lognormal of calibrated parameter j under theta. */
+its_status its__vpop_dist(const its__vpop *v, const double *theta, size_t j, its__dist *d);
+/* Weights, estimates, ESS and the loss at theta (docs/calibration.md):
+ * sum over targets of ((estimate - value) / se)^2, se = CI width / 3.92,
+ * a range's distance outside it over a quarter of its width (for the
+ * median doses: the weighted share below low and up to high against one
+ * half, over 0.05), plus 25 (log(min_ess / ESS))^2 when ESS < min_ess. */
+double its__vpop_loss(its__vpop *v, const double *theta);
+/* Minimise the loss from `starts` starts (the prior-like centre of the box,
+ * then Sobol points) with BOBYQA, max_evals evaluations each; theta (2 x
+ * n_vary) gets the best, the history every evaluation. Deterministic.
+ * ITS_OK, ITS_ENOMEM, ITS_ESOLVER; message in msg. */
+its_status its__vpop_fit(its__vpop *v, int starts, long max_evals, double *theta, char *msg,
+                         size_t msglen);
+
 #endif

@@ -662,6 +662,20 @@ int its__population_lhs(const its__population *pop)
     return pop ? pop->lhs : 0;
 }
 
+int its__population_correlated(const its__population *pop, size_t i)
+{
+    return pop && i < pop->n_corr;
+}
+
+its_status its__population_set_dist(its__population *pop, size_t i, const its__dist *d)
+{
+    if (!pop || !d || i >= pop->n || i < pop->n_corr || d->kind == ITS__DIST_DISCRETE ||
+        pop->dist[i].kind == ITS__DIST_DISCRETE)
+        return ITS_EINVAL;
+    pop->dist[i] = *d;
+    return ITS_OK;
+}
+
 const its__dist *its__population_dist(const its__population *pop, size_t i)
 {
     return pop && i < pop->n ? &pop->dist[i] : NULL;

@@ -465,7 +465,7 @@ static its_status read_trial_part(its_scenario *sc, const its__ydoc *doc, int no
 static int is_trial_key(const char *name)
 {
     return strcmp(name, "trial") == 0 || strcmp(name, "population") == 0 ||
-           strcmp(name, "plausibility") == 0;
+           strcmp(name, "plausibility") == 0 || strcmp(name, "calibration") == 0;
 }
 
 /* trial.horizon is the scenario's simulate.until; both given: refused

@@ -284,6 +284,12 @@ size_t its__population_size(const its__population *pop);
 /* Whether the population is drawn as a Latin hypercube (sampling:
  * latin_hypercube); 0 for NULL. */
 int its__population_lhs(const its__population *pop);
+/* Whether the i-th parameter in draw order is drawn through the copula. */
+int its__population_correlated(const its__population *pop, size_t i);
+/* Replace the distribution of the i-th parameter in draw order by d (a
+ * continuous kind; copied) for the calibration's later rounds. ITS_EINVAL
+ * for a correlated or discrete parameter, a discrete d or i out of range. */
+its_status its__population_set_dist(its__population *pop, size_t i, const its__dist *d);
 /* The number of patients a Latin-hypercube population (sampling:
  * latin_hypercube) divides each parameter's range among: patient j
  * (< n) draws parameter i in stratum its__rng_permute(j) of n (key: seed,
@@ -463,6 +469,55 @@ typedef struct its__patient_draw {
     void *priv;                 /* workspaces of trial_file.c */
 } its__patient_draw;
 
+/* ---- the calibration section of a trial file (calibration.c;
+ * docs/calibration.md, "The calibration file") ----------------------------- */
+#define ITS__CALIB_MAX_VARY 20 /* 2 x 20 optimiser dimensions: the Sobol starts reach 40 */
+#define ITS__CALIB_MAX_TARGETS 24
+
+/* What a target measures in its arm. */
+typedef enum its__measure {
+    ITS__MEASURE_ORR = 0,       /* objective response (CR or PR), a proportion */
+    ITS__MEASURE_CR,            /* complete response, a proportion */
+    ITS__MEASURE_GRADE3,        /* any adverse event of grade >= 3, a proportion */
+    ITS__MEASURE_DOSES_C1,      /* median doses given in the first cycle */
+    ITS__MEASURE_N
+} its__measure;
+
+typedef struct its__calib_target {
+    char id[32];                /* e.g. "C1" */
+    size_t arm;                 /* trial arm index */
+    its__measure measure;
+    int range;                  /* 1: the estimate must lie in [lo, hi]; 0: value with a CI */
+    double value, lo, hi;       /* proportions as fractions; value NaN for a range */
+    char source[512];
+    int line, col;
+} its__calib_target;
+
+typedef struct its__calib_spec {
+    long pool;                  /* patients per round */
+    int rounds;                 /* pools drawn: the prior, then the last fit's population */
+    long validate;              /* patients of the validation trial (0: none) */
+    double min_ess;             /* smallest effective sample size the weights may have */
+    int starts;                 /* optimiser starts (Sobol points) */
+    long max_evals;             /* objective evaluations per start */
+    size_t n_vary;
+    size_t vary[ITS__CALIB_MAX_VARY]; /* draw indices of the calibrated parameters */
+    double lo[ITS__CALIB_MAX_VARY], hi[ITS__CALIB_MAX_VARY]; /* their plausible ranges */
+    int line[ITS__CALIB_MAX_VARY], col[ITS__CALIB_MAX_VARY]; /* their priors in the file */
+    size_t n_targets;
+    its__calib_target targets[ITS__CALIB_MAX_TARGETS];
+} its__calib_spec;
+
+/* The `calibration:` mapping at node of a trial with population pop and
+ * spec (arms): *out (its__free) or an error "FILE:LINE:COL: KEY: message"
+ * in msg; ITS_EPARSE, ITS_ENOTFOUND (an arm or parameter the trial does
+ * not have), ITS_ERANGE, ITS_ENOMEM. */
+its_status its__calib_read(const its__ydoc *doc, int node, const its_model_def *m,
+                           const char *file, const its__population *pop,
+                           const its_scenario *sc, long patients, its__calib_spec **out,
+                           char *msg, size_t msglen);
+extern const char *const its__measure_names[ITS__MEASURE_N];
+
 struct its_trial {
     char *name;                 /* the file's name (messages, arm files) */
     char *text;                 /* the file's text, as read */
@@ -474,6 +529,9 @@ struct its_trial {
     its__plausibility plaus;    /* n == 0: none */
     size_t *strata_index;       /* spec->n_strata draw indices */
     void *draw_spec;            /* covariates and lesions (trial_file.c) */
+    its__calib_spec *calib;     /* the calibration section; NULL: none */
+    char *identity_extra;       /* appended to the store identity (a calibration
+                                   round's population); NULL: none */
     char err[ITS__ERRLEN];
     char note[512];             /* of the last run (io: figures not rendered) */
 };

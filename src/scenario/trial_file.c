@@ -645,18 +645,19 @@ static its_status read_plausibility(const its__yctx *c, int node, its__plausibil
 
 /* ---- loading ----------------------------------------------------------------- */
 
-/* The root's trial sections: sec[0] trial, [1] population, [2] plausibility. */
+/* The root's trial sections: sec[0] trial, [1] population, [2] plausibility,
+ * [3] calibration. */
 static its_status find_sections(const its__yctx *c, int *sec)
 {
-    static const char *const names[3] = {"trial", "population", "plausibility"};
+    static const char *const names[4] = {"trial", "population", "plausibility", "calibration"};
     int root = its__ydoc_root(c->doc), k, v, j;
     size_t i;
-    sec[0] = sec[1] = sec[2] = 0;
+    sec[0] = sec[1] = sec[2] = sec[3] = 0;
     for (i = 0; i < its__ynode_size(c->doc, root); i++) {
         const char *s;
         its__ynode_pair(c->doc, root, i, &k, &v);
         s = its__ynode_scalar(c->doc, k, NULL);
-        for (j = 0; s && j < 3; j++)
+        for (j = 0; s && j < 4; j++)
             if (strcmp(s, names[j]) == 0) {
                 if (sec[j])
                     return its__yc_fail(c, ITS_EPARSE, k, names[j], "duplicate key");
@@ -767,7 +768,7 @@ static its_status load_sections(its_trial *t, const its__ydoc *doc, const its__l
                                 char *msg, size_t msglen)
 {
     its__yctx c;
-    int sec[3];
+    int sec[4];
     its_status st = load_scenario(t, doc, ld, msg, msglen);
     if (st != ITS_OK)
         return st;
@@ -788,6 +789,9 @@ static its_status load_sections(its_trial *t, const its__ydoc *doc, const its__l
     if ((st = load_draws(t, &c, sec[1])) != ITS_OK)
         return st;
     if (sec[2] && (st = read_plausibility(&c, sec[2], &t->plaus)) != ITS_OK)
+        return st;
+    if (sec[3] && (st = its__calib_read(doc, sec[3], t->model, t->name, t->pop, t->sc,
+                                        t->spec->patients, &t->calib, msg, msglen)) != ITS_OK)
         return st;
     return ITS_OK;
 }
@@ -1111,6 +1115,8 @@ void its_trial_free(its_trial *t)
     its__free(t->plaus.ranges);
     its__free(t->strata_index);
     spec_free(t->draw_spec);
+    its__free(t->calib);
+    its__free(t->identity_extra);
     its__free(t);
 }
 
