@@ -14,14 +14,14 @@ check "run --help: the help of run" grep -q '^usage: itsim run \[SCENARIO\] \[op
     grep -q -- '--force' help.txt && ! grep -q '^  models ' help.txt
 "$ITSIM" help run >help2.txt 2>&1
 check "help run = run --help" cmp -s help.txt help2.txt
-for c in trial sensitivity models agents regimens model validate version; do
+for c in trial sensitivity calibrate models agents regimens model validate version; do
     "$ITSIM" $c --help >help.txt 2>&1
     rc=$?
     check "$c --help: its own help (rc=$rc)" [ $rc -eq 0 ] && grep -q "^usage: itsim $c" help.txt &&
         [ "$(grep -c '^  [a-z]' help.txt)" -eq 1 ]
 done
 "$ITSIM" --help >help.txt 2>&1
-check "--help lists every command" [ "$(grep -c '^  [a-z]' help.txt)" -eq 10 ]
+check "--help lists every command" [ "$(grep -c '^  [a-z]' help.txt)" -eq 11 ]
 
 # ---- tme:N names its range ---------------------------------------------------
 printf 'model: tme:9\n' >t9.yaml

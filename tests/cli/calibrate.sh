@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# itsim calibrate (issue 13; docs/calibration.md): a reduced calibration
+# (2 rounds of 40 patients, 90 days of HD IL-2, two toxicity targets)
+# writes every output; calibrated.yaml is the file with only the
+# calibrated priors replaced, and itsim trial runs it; the result is the
+# same on 2 threads and after a kill -9 and a rerun in the same directory;
+# bad calibration sections exit 2 with FILE:LINE:COL and the key.
+# Usage: calibrate.sh ITSIM_BINARY SOURCE_DIR
+NAME=calibrate
+. "$(dirname "$0")/common.bash"
+
+cat >cal.yaml <<'EOF2'
+model: tme
+clinical: {assess_every: 6 weeks, confirm_after: 28 d}
+trial:
+  name: "calibration test"
+  seed: 3
+  patients: 40
+  horizon: 90 d
+  design: paired
+  arms:
+    - {name: HD IL-2, regimen: hd_il2}
+population:
+  sampling: latin_hypercube
+  parameters:
+    lambda1: {dist: lognormal, median: 0.018 1/d, cv: 0.3}
+    EC50_perm: {dist: loguniform, low: 500 pM, high: 2000 pM}   # the leak
+    K_gfr_leak: {dist: loguniform, low: 0.05, high: 0.45}
+calibration:
+  pool: 40
+  rounds: 2
+  validate: 30
+  starts: 2
+  max_evals: 200
+  vary: [EC50_perm, K_gfr_leak]
+  targets:
+    - {id: D, arm: HD IL-2, measure: median_doses_cycle1, range: [9, 11], source: "test"}
+    - {id: G, arm: HD IL-2, measure: grade3plus, value: 60 %, ci: [50 %, 70 %], source: "test"}
+EOF2
+
+"$ITSIM" calibrate cal.yaml -o a --threads 1 --quiet >a.txt 2>a.err
+rc=$?
+check "calibrate: exit 0 (rc=$rc)" [ $rc -eq 0 ]
+for f in calibrated.yaml calibration.json history.csv report.md round_0/trial.sqlite \
+         round_1/trial.sqlite validation/trial.sqlite; do
+    check "calibrate: a/$f written" [ -s a/$f ]
+done
+check "calibrate: the table is printed" grep -q "targets within their published interval" a.txt
+check "calibrate: calibration.json is JSON with 2 targets and 2 parameters" \
+    python3 -c 'import json,sys; d=json.load(open("a/calibration.json")); sys.exit(not (d["targets_total"] == 2 and len(d["parameters"]) == 2 and d["rounds"] == 2))'
+check "calibrate: history.csv has one row per evaluation" [ "$(wc -l <a/history.csv)" -gt 100 ]
+# calibrated.yaml: the header, then the file with the two priors replaced
+tail -n +4 a/calibrated.yaml >body.yaml
+check "calibrate: only the two calibrated priors differ" \
+    [ "$(diff cal.yaml body.yaml | grep -c '^>')" -eq 2 ]
+check "calibrate: the calibrated priors are truncated lognormals" \
+    [ "$(grep -c 'EC50_perm: {dist: lognormal, median: .* pM, gsd: .*, lower: 500 pM, upper: 2000 pM}' body.yaml)" -eq 1 ]
+"$ITSIM" trial a/calibrated.yaml --patients 4 -o t --quiet --no-figures >/dev/null 2>t.err
+check "calibrate: itsim trial runs calibrated.yaml" [ $? -eq 0 ]
+
+"$ITSIM" calibrate cal.yaml -o b --threads 2 --quiet --no-figures >/dev/null 2>&1
+check "calibrate: 2 threads give the same calibration.json" cmp -s a/calibration.json b/calibration.json
+check "calibrate: ... and the same calibrated.yaml" cmp -s a/calibrated.yaml b/calibrated.yaml
+
+# kill -9 during the second round, then the same command again
+"$ITSIM" calibrate cal.yaml -o k --threads 1 --batch 2 --quiet --no-figures >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+    [ -f k/round_1/trial.sqlite ] && \
+        [ "$(sqlite3 k/round_1/trial.sqlite 'select count(*) from patients' 2>/dev/null || echo 0)" -ge 4 ] && break
+    sleep 0.05
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+check "calibrate: killed before its outputs" [ ! -f k/calibration.json ]
+"$ITSIM" calibrate cal.yaml -o k --threads 1 --quiet --no-figures >/dev/null 2>&1
+check "calibrate: rerun after kill -9 gives the same calibration.json" \
+    cmp -s a/calibration.json k/calibration.json
+
+# bad sections: exit 2, FILE:LINE:COL and the key
+bad() { # NAME SED-EXPRESSION EXPECTED-TEXT
+    sed "$2" cal.yaml >"$1.yaml"
+    "$ITSIM" calibrate "$1.yaml" -o "out_$1" --quiet >/dev/null 2>"$1.err"
+    rc=$?
+    check "calibrate $1: exit 2 (rc=$rc)" [ $rc -eq 2 ]
+    check "calibrate $1: says '$3'" grep -q -- "$3" "$1.err"
+    check "calibrate $1: nothing run" [ ! -e "out_$1/round_0" ]
+}
+bad arm 's/arm: HD IL-2, measure: grade3plus/arm: HD IL-3, measure: grade3plus/' \
+    "calibration.targets.G: 'HD IL-3' is not an arm of the trial"
+bad measure 's/measure: grade3plus/measure: grade4/' "unknown measure 'grade4'"
+bad vary 's/vary: \[EC50_perm, K_gfr_leak\]/vary: [EC50_perm, k_cd8_kill]/' \
+    "calibration.vary.k_cd8_kill: not drawn by population.parameters"
+bad unbounded 's/vary: \[EC50_perm, K_gfr_leak\]/vary: [lambda1]/' "needs a bounded positive prior"
+bad ci 's/value: 60 %, ci: \[50 %, 70 %\]/value: 80 %, ci: [50 %, 70 %]/' "must lie in its CI"
+sed 's/    EC50_perm: {dist: loguniform, low: 500 pM, high: 2000 pM}   # the leak/    EC50_perm:\n      dist: loguniform\n      low: 500 pM\n      high: 2000 pM/' cal.yaml >twoline.yaml
+"$ITSIM" calibrate twoline.yaml -o out_twoline --quiet >/dev/null 2>twoline.err
+rc=$?
+check "calibrate: a prior as a block mapping exits 2 (rc=$rc)" [ $rc -eq 2 ]
+check "calibrate: ... naming its line" grep -q "twoline.yaml:16:7: population.parameters.EC50_perm: write a calibrated parameter's prior on one line" twoline.err
+sed '/^calibration:/,$d' cal.yaml >nocal.yaml
+"$ITSIM" calibrate nocal.yaml -o out_nocal --quiet >/dev/null 2>nocal.err
+check "calibrate: a file without calibration: exits 2" [ $? -eq 2 ] && grep -q "has no calibration: section" nocal.err
+echo "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]
