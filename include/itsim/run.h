@@ -65,10 +65,10 @@ typedef struct its_clinical_summary {
                                        progression (stop_at_progression) */
     size_t doses_after_progression; /* of those, held after progression */
     size_t doses_not_reached;       /* after death or the end of the run */
-    /* The first cycle of every therapy item with a cycle (regimens such as
-     * HD IL-2: 14 doses in cycle 1), from the item's first dose to one
-     * cycle length later: its administrations, and those given in full.
-     * 0 and 0 when no item has a cycle. */
+    /* The first cycle of treatment: of the first therapy item with a
+     * cycle (regimens such as HD IL-2: 14 doses in cycle 1), from the
+     * item's start to one cycle length later: its administrations, and
+     * those given in full. 0 and 0 when no item has a cycle. */
     size_t doses_planned_c1;
     size_t doses_given_c1;
 } its_clinical_summary;

@@ -262,15 +262,21 @@ void its__clin_free(its__clinrun *c)
 
 /* ---- public accessors ------------------------------------------------------ */
 
-/* Whether dose i of the plan falls in the first cycle of its therapy
- * item: the item has a cycle and the dose comes less than one cycle after
- * the item's start (the tolerance of the schedule's own expansion). */
+/* Whether dose i of the plan falls in the first cycle of treatment: it
+ * belongs to the first therapy item with a cycle and comes less than one
+ * cycle after that item's start (the tolerance of the schedule's own
+ * expansion). Later cycled items (a second course) are not the first
+ * cycle. */
 static int in_first_cycle(const its__plan *p, size_t i)
 {
     const its__dose *d = &p->doses[i];
     const its__therapy *th;
-    if (d->item >= p->n_therapy || !(th = &p->therapy[d->item])->has_cycle)
+    size_t first = 0;
+    while (first < p->n_therapy && !p->therapy[first].has_cycle)
+        first++;
+    if (d->item != first || first >= p->n_therapy)
         return 0;
+    th = &p->therapy[first];
     return d->t - th->start < th->cycle - its__time_tol(th->cycle, th->cycle);
 }
 
