@@ -157,11 +157,19 @@ its_status its__cal_trial(its__cal *c, const char *text, size_t len, long patien
     }
     if ((st = its_trial_set_patients(tr, patients)) == ITS_OK)
         st = its_trial_set_seed(tr, seed);
-    tr->identity_extra = its__malloc(256 + 96 * s->n_vary);
+    {   /* after what loading put there (an included population) */
+        char *old = tr->identity_extra;
+        size_t olen = old ? strlen(old) : 0;
+        tr->identity_extra = its__malloc(olen + 256 + 96 * s->n_vary);
+        if (tr->identity_extra && old)
+            memcpy(tr->identity_extra, old, olen);
+        its__free(old);
+        at = olen;
+    }
     if (st == ITS_OK && !tr->identity_extra)
         st = ITS_ENOMEM;
     if (st == ITS_OK) {
-        at = (size_t)snprintf(tr->identity_extra, 256, "# itsim calibrate: %s\n", tag);
+        at += (size_t)snprintf(tr->identity_extra + at, 256, "# itsim calibrate: %s\n", tag);
         for (j = 0; theta && st == ITS_OK && j < s->n_vary; j++) {
             its__dist d;
             st = its__vpop_dist(&c->v, theta, j, &d);

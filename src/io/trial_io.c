@@ -128,6 +128,15 @@ static char *identity_text(const its_trial *t)
         its__fmt(s + len, strlen(path) + 64, "# arm file %s: %s\n", path,
                  st == ITS_OK ? hash : "unreadable");
     }
+    if (s && t->identity_extra) { /* a calibration round's population, an included population */
+        len = strlen(s);
+        if (!(grown = its__realloc(s, len + strlen(t->identity_extra) + 1))) {
+            its__free(s);
+            return NULL;
+        }
+        s = grown;
+        memcpy(s + len, t->identity_extra, strlen(t->identity_extra) + 1);
+    }
     return s;
 }
 
