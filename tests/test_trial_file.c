@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 #include "its_test.h"
 #include "core/core.h"
 #include "io/yaml_adapter.h"
@@ -483,6 +484,124 @@ static void test_alloc_failures(void)
     its_trial_free(t);
 }
 
+/* Write text to dir/name. */
+static int put_file(const char *dir, const char *name, const char *text)
+{
+    char path[1200];
+    FILE *fp;
+    its__fmt(path, sizeof path, "%s/%s", dir, name);
+    if ((fp = fopen(path, "w")) == NULL)
+        return 1;
+    fputs(text, fp);
+    return fclose(fp) != 0;
+}
+
+/* population.from (docs/trial.md, "A population from another file"): the
+ * source's parameters, covariates, lesions and plausibility; the trial's
+ * parameters replace or join the source's by name; its lesions replace the
+ * source's; errors name the right file; the source's hash joins the
+ * identity. */
+static void test_from(void)
+{
+    static const char source[] =
+        "model: tme\n"
+        "trial: {name: src, seed: 1, patients: 5, horizon: 30 d, arms: [{name: a}]}\n"
+        "population:\n"
+        "  parameters:\n"
+        "    lambda1: {dist: fixed, value: 0.02 1/d}\n"
+        "    tmb: {dist: fixed, value: 7}\n"
+        "  covariates:\n"
+        "    weight: {dist: fixed, value: 81 kg}\n"
+        "  lesions:\n"
+        "    count: {dist: discrete, values: [2], probs: [1]}\n"
+        "    sites: {values: [lung], probs: [1]}\n"
+        "    diameter: {dist: fixed, value: 20 mm}\n"
+        "plausibility:\n"
+        "  doubling_time: {range: [10 d, 400 d], window: 60 d}\n";
+    static const char trial[] =
+        "model: tme\n"
+        "trial: {name: t, seed: 2, patients: 5, horizon: 30 d, arms: [{name: a}]}\n"
+        "population:\n"
+        "  from: source.yaml\n"
+        "  parameters:\n"
+        "    tmb: {dist: fixed, value: 30}\n"
+        "    pdl1_0: {dist: fixed, value: 2}\n"
+        "  lesions:\n"
+        "    count: {dist: discrete, values: [3], probs: [1]}\n"
+        "    sites: {values: [skin], probs: [1]}\n"
+        "    diameter: {dist: fixed, value: 15 mm}\n";
+    char dir[] = "/tmp/its_from_XXXXXX", path[1200], msg[1024];
+    its_trial *t = NULL;
+    its__patient_draw *d = NULL;
+    its_status st;
+    if (!its_test_true(mkdtemp(dir) != NULL, "temporary directory"))
+        return;
+    put_file(dir, "source.yaml", source);
+    put_file(dir, "trial.yaml", trial);
+    its__fmt(path, sizeof path, "%s/trial.yaml", dir);
+    st = its_trial_load_file(path, &t, msg, sizeof msg);
+    its_test_true(st == ITS_OK, "a trial with population.from loads (%s)", msg);
+    if (st == ITS_OK && its__patient_draw_create(t, &d) == ITS_OK &&
+        its__trial_draw(t, 0, 0, d, msg, sizeof msg) == ITS_OK) {
+        double lam = NAN, tmb = NAN, pd = NAN, w = NAN, nl = NAN;
+        for (size_t i = 0; i < d->n_values; i++) {
+            const char *n = d->values[i].name;
+            double v = d->values[i].value;
+            lam = strcmp(n, "lambda1") == 0 ? v : lam;
+            tmb = strcmp(n, "tmb") == 0 ? v : tmb;
+            pd = strcmp(n, "pdl1_0") == 0 ? v : pd;
+            w = strcmp(n, "weight") == 0 ? v : w;
+            nl = strcmp(n, "n_lesions") == 0 ? v : nl;
+        }
+        its_test_true(lam == 0.02 && tmb == 30.0 && pd == 2.0 && w == 81.0 && nl == 3.0,
+                      "the source's lambda1 (%g) and weight (%g), the trial's tmb (%g, replacing "
+                      "7), pdl1_0 (%g, added) and lesions (%g)", lam, w, tmb, pd, nl);
+        its_test_true(t->plaus.n == 1, "the source's plausibility applies (%zu range)",
+                      t->plaus.n);
+        its_test_true(t->identity_extra && strstr(t->identity_extra, "source.yaml"),
+                      "the source joins the identity: %s", t->identity_extra);
+    }
+    its__patient_draw_free(d);
+    its_trial_free(t);
+    /* errors */
+    {
+        static const struct { const char *file, *text, *want; } bad[] = {
+            {"t1.yaml", "model: tme\ntrial: {name: t, seed: 2, patients: 5, horizon: 30 d, "
+                        "arms: [{name: a}]}\npopulation: {from: missing.yaml}\n",
+             "t1.yaml:3:20: population.from: "},
+            {"t2.yaml", "model: tme\ntrial: {name: t, seed: 2, patients: 5, horizon: 30 d, "
+                        "arms: [{name: a}]}\npopulation: {from: t1.yaml}\n",
+             "t1.yaml:3:20: population.from: the population a trial takes with population.from "
+             "cannot itself come from another file"},
+            {"t3.yaml", "model: tme\ntrial: {name: t, seed: 2, patients: 5, horizon: 30 d, "
+                        "arms: [{name: a}]}\npopulation: {from: source.yaml, correlations: "
+                        "{names: [tmb], matrix: [[1]]}}\n",
+             "t3.yaml:3:47: population.correlations: not with population.from"},
+            {"t4.yaml", "model: tme\ntrial: {name: t, seed: 2, patients: 5, horizon: 30 d, "
+                        "arms: [{name: a}]}\npopulation: {from: source.yaml, parameters: "
+                        "{nope: {dist: fixed, value: 1}}}\n",
+             "t4.yaml:3:46: population.parameters.nope: 'nope' is not a parameter"},
+        };
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            put_file(dir, bad[i].file, bad[i].text);
+            its__fmt(path, sizeof path, "%s/%s", dir, bad[i].file);
+            t = NULL;
+            st = its_trial_load_file(path, &t, msg, sizeof msg);
+            its_test_true(st != ITS_OK && t == NULL && strstr(msg, bad[i].want) != NULL,
+                          "%s refused: %s", bad[i].file, msg);
+        }
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            its__fmt(path, sizeof path, "%s/%s", dir, bad[i].file);
+            unlink(path);
+        }
+    }
+    its__fmt(path, sizeof path, "%s/source.yaml", dir);
+    unlink(path);
+    its__fmt(path, sizeof path, "%s/trial.yaml", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     its_trial *t = NULL;
@@ -496,6 +615,7 @@ int main(void)
     }
     its_trial_free(t);
     test_examples();
+    test_from();
     test_alloc_failures();
     return its_test_done();
 }

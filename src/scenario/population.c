@@ -429,9 +429,9 @@ its_status its__population_keys(const its__yctx *c, int node, int *params, int *
                                 int *covariates, int *lesions, int *sampling)
 {
     static const char *const keys[] = {"parameters", "correlations", "covariates", "lesions",
-                                       "sampling"};
-    int at[5];
-    its_status st = its__yc_keys(c, node, "population", keys, 5, at);
+                                       "sampling", "from"};
+    int at[6];
+    its_status st = its__yc_keys(c, node, "population", keys, 6, at);
     *params = at[0];
     *corrs = at[1];
     *covariates = at[2];
@@ -598,6 +598,10 @@ static its_status read_section(const its__yctx *c, int node, its__population *po
     its_status st = its__population_keys(c, node, &params, &corrs, &cov, &les, &samp);
     if (st != ITS_OK)
         return st;
+    if (its__population_from(c->doc, node))
+        return its__yc_fail(c, ITS_EPARSE, its__population_from(c->doc, node), "population.from",
+                            "the population a trial takes with population.from cannot itself "
+                            "come from another file");
     if (samp && (st = read_sampling(c, samp, corrs, pop)) != ITS_OK)
         return st;
     if (!params && !cov && !les)
@@ -655,6 +659,96 @@ void its__population_set_patients(its__population *pop, uint64_t n)
 size_t its__population_size(const its__population *pop)
 {
     return pop ? pop->n : 0;
+}
+
+int its__population_from(const its__ydoc *doc, int node)
+{
+    size_t i;
+    int k, v;
+    if (!node || its__ynode_kind(doc, node) != ITS__Y_MAPPING)
+        return 0;
+    for (i = 0; i < its__ynode_size(doc, node); i++) {
+        const char *s;
+        its__ynode_pair(doc, node, i, &k, &v);
+        if ((s = its__ynode_scalar(doc, k, NULL)) != NULL && strcmp(s, "from") == 0)
+            return v;
+    }
+    return 0;
+}
+
+/* One parameter of an including population: its distribution replaces the
+ * source's, or joins the population at the end of the draw order. */
+static its_status override_one(const its__yctx *c, int k, int v, const char *name,
+                               const char *sub, its__population *pop)
+{
+    int pi = its_model_param_index(c->m, name), *np;
+    its__dist d, *nd;
+    size_t j;
+    its_status st;
+    if (pi < 0)
+        return its__yc_fail(c, ITS_ENOTFOUND, k, sub, "'%s' is not a parameter of the model %s",
+                            name, c->m->name);
+    if ((st = read_dist(c, (size_t)pi, v, sub, &d)) != ITS_OK)
+        return st;
+    for (j = 0; j < pop->n && pop->param[j] != pi; j++)
+        ;
+    if (j < pop->n_corr) {
+        its__dist_clear(&d);
+        return its__yc_fail(c, ITS_EPARSE, k, sub, "correlated in the population it comes from: "
+                            "change it there");
+    }
+    if (j < pop->n) {
+        its__dist_clear(&pop->dist[j]);
+        pop->dist[j] = d;
+        return ITS_OK;
+    }
+    np = its__realloc(pop->param, (pop->n + 1) * sizeof *np);
+    if (np)
+        pop->param = np;
+    nd = np ? its__realloc(pop->dist, (pop->n + 1) * sizeof *nd) : NULL;
+    if (!nd) {
+        its__dist_clear(&d);
+        return its__yc_nomem(c);
+    }
+    pop->dist = nd;
+    pop->param[pop->n] = pi;
+    pop->dist[pop->n++] = d;
+    return ITS_OK;
+}
+
+its_status its__population_override(its__population *pop, const its__ydoc *doc, int node,
+                                    const its_model_def *m, const char *file, char *msg,
+                                    size_t msglen)
+{
+    its__yctx c;
+    int params, corrs, cov, les, samp, k, v;
+    size_t i, n;
+    char sub[300];
+    its_status st = its__yc_begin(&c, doc, m, file, msg, msglen, pop != NULL,
+                                  "its__population_override");
+    if (st != ITS_OK || (st = its__population_keys(&c, node, &params, &corrs, &cov, &les,
+                                                   &samp)) != ITS_OK)
+        return st;
+    if (corrs)
+        return its__yc_fail(&c, ITS_EPARSE, corrs, "population.correlations",
+                            "not with population.from: the correlations of the population it "
+                            "comes from apply");
+    if (samp) {
+        pop->lhs = 0;
+        if ((st = read_sampling(&c, samp, pop->n_corr > 0, pop)) != ITS_OK)
+            return st;
+    }
+    if (!params)
+        return ITS_OK;
+    if ((st = its__yc_expect(&c, params, ITS__Y_MAPPING, "population.parameters")) != ITS_OK)
+        return st;
+    n = its__ynode_size(doc, params);
+    for (i = 0; i < n; i++) {
+        const char *name = its__yc_pair(&c, params, i, "population.parameters", &k, &v, sub, &st);
+        if (!name || (st = override_one(&c, k, v, name, sub, pop)) != ITS_OK)
+            return st ? st : ITS_EPARSE;
+    }
+    return ITS_OK;
 }
 
 int its__population_lhs(const its__population *pop)

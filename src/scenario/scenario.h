@@ -284,6 +284,17 @@ size_t its__population_size(const its__population *pop);
 /* Whether the population is drawn as a Latin hypercube (sampling:
  * latin_hypercube); 0 for NULL. */
 int its__population_lhs(const its__population *pop);
+/* The value node of `from` in the population mapping at node (0: none). */
+int its__population_from(const its__ydoc *doc, int node);
+/* The including population at node (a trial file's population with
+ * `from`) applied to pop, the population it comes from: its `parameters`
+ * replace the source's of the same name or join them (at the end of the
+ * draw order); its `sampling` replaces the source's; `correlations` are
+ * refused. Errors "FILE:LINE:COL: KEY: message" in msg (file: the
+ * including file). */
+its_status its__population_override(its__population *pop, const its__ydoc *doc, int node,
+                                    const its_model_def *m, const char *file, char *msg,
+                                    size_t msglen);
 /* Whether the i-th parameter in draw order is drawn through the copula. */
 int its__population_correlated(const its__population *pop, size_t i);
 /* Replace the distribution of the i-th parameter in draw order by d (a
@@ -530,6 +541,8 @@ struct its_trial {
     size_t *strata_index;       /* spec->n_strata draw indices */
     void *draw_spec;            /* covariates and lesions (trial_file.c) */
     its__calib_spec *calib;     /* the calibration section; NULL: none */
+    its__ydoc *pop_doc;         /* population.from: the file the population comes from */
+    char *pop_file;             /* ... its path (messages); NULL: none */
     char *identity_extra;       /* appended to the store identity (a calibration
                                    round's population); NULL: none */
     char err[ITS__ERRLEN];

@@ -726,9 +726,14 @@ static its_status load_scenario(its_trial *t, const its__ydoc *doc, const its__l
 }
 
 /* The population's extra sections and what the draws need of the file. */
-static its_status load_draws(its_trial *t, const its__yctx *c, int popnode)
+/* The covariates and lesions of the population at popnode (c), each
+ * taken from the population it comes from (src at srcnode, may be NULL)
+ * unless the trial gives its own. */
+static its_status load_draws(its_trial *t, const its__yctx *c, int popnode,
+                             const its__yctx *src, int srcnode)
 {
-    int params, corrs, cov = 0, les = 0, samp = 0;
+    int params, corrs, cov = 0, les = 0, samp = 0, scov = 0, sles = 0;
+    const its__yctx *ccov = c, *cles = c;
     draw_spec *ds = its__calloc(1, sizeof *ds);
     its__plan plan;
     its_status st;
@@ -738,8 +743,19 @@ static its_status load_draws(its_trial *t, const its__yctx *c, int popnode)
     ds->rho_draw = -1;
     if (popnode && (st = its__population_keys(c, popnode, &params, &corrs, &cov, &les, &samp)))
         return st;
-    if ((cov && (st = read_covariates(c, cov, ds)) != ITS_OK) ||
-        (les && (st = read_lesions(c, les, ds)) != ITS_OK))
+    if (src && srcnode &&
+        (st = its__population_keys(src, srcnode, &params, &corrs, &scov, &sles, &samp)))
+        return st;
+    if (!cov && scov) {
+        cov = scov;
+        ccov = src;
+    }
+    if (!les && sles) {
+        les = sles;
+        cles = src;
+    }
+    if ((cov && (st = read_covariates(ccov, cov, ds)) != ITS_OK) ||
+        (les && (st = read_lesions(cles, les, ds)) != ITS_OK))
         return st;
     if (ds->n_mult > 0 && its__scenario_history_on(t->sc, t->model))
         return its__yc_fail(c, ITS_EPARSE, ds->mult_node, "population.lesions.multipliers",
@@ -764,11 +780,69 @@ static its_status load_draws(its_trial *t, const its__yctx *c, int popnode)
     return st;
 }
 
+/* population.from: PATH (relative to the trial file's directory): read and
+ * parse it into t->pop_doc, set c2 up for it and find its population
+ * (src[0], required) and plausibility (src[1]) sections; its FNV-1a hash
+ * joins the trial's identity (editing it makes another trial). */
+static its_status load_from(its_trial *t, const its__yctx *c, int from, const its__loader *ld,
+                            its__yctx *c2, int *src)
+{
+    const char *rel, *slash = strrchr(t->name, '/');
+    char path[4096], why[512], *buf = NULL;
+    size_t len = 0;
+    int line = 0, col = 0, sec[4];
+    its_status st = ITS_OK;
+    uint64_t h = 1469598103934665603ull;
+    if (!(rel = its__yc_text(c, from, "population.from", &st)))
+        return st;
+    if (rel[0] != '/' && slash)
+        its__fmt(path, sizeof path, "%.*s/%s", (int)(slash - t->name), t->name, rel);
+    else
+        its__fmt(path, sizeof path, "%s", rel);
+    if (!(t->pop_file = its__strdup(path)))
+        return its__yc_nomem(c);
+    if ((st = ld->read_file(path, &buf, &len, why, sizeof why)) != ITS_OK)
+        return its__yc_fail(c, st, from, "population.from", "%s", why);
+    st = ld->parse(buf, len, &t->pop_doc, why, sizeof why, &line, &col);
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)buf[i]) * 1099511628211ull;
+    its__free(buf);
+    if (st != ITS_OK) {
+        if (c->msg && c->msglen)
+            its__fmt(c->msg, c->msglen, "%s:%d:%d: population: %s", path, line, col, why);
+        return st;
+    }
+    if ((st = its__yc_begin(c2, t->pop_doc, t->model, t->pop_file, c->msg, c->msglen, 1,
+                            "population.from")) != ITS_OK)
+        return st;
+    sec[0] = sec[1] = sec[2] = sec[3] = 0;
+    for (size_t i = 0; i < its__ynode_size(t->pop_doc, its__ydoc_root(t->pop_doc)); i++) {
+        int k, v;
+        const char *s;
+        its__ynode_pair(t->pop_doc, its__ydoc_root(t->pop_doc), i, &k, &v);
+        s = its__ynode_scalar(t->pop_doc, k, NULL);
+        if (s && strcmp(s, "population") == 0)
+            sec[1] = v;
+        if (s && strcmp(s, "plausibility") == 0)
+            sec[2] = v;
+    }
+    if (!sec[1])
+        return its__yc_fail(c, ITS_EPARSE, from, "population.from",
+                            "%s has no population: section", path);
+    src[0] = sec[1];
+    src[1] = sec[2];
+    if (!(t->identity_extra = its__malloc(strlen(path) + 64)))
+        return its__yc_nomem(c);
+    its__fmt(t->identity_extra, strlen(path) + 64, "# population from %s: %016llx\n", path,
+             (unsigned long long)h);
+    return ITS_OK;
+}
+
 static its_status load_sections(its_trial *t, const its__ydoc *doc, const its__loader *ld,
                                 char *msg, size_t msglen)
 {
-    its__yctx c;
-    int sec[4];
+    its__yctx c, c2;
+    int sec[4], src[2] = {0, 0}; /* population.from: its population and plausibility */
     its_status st = load_scenario(t, doc, ld, msg, msglen);
     if (st != ITS_OK)
         return st;
@@ -776,8 +850,17 @@ static its_status load_sections(its_trial *t, const its__ydoc *doc, const its__l
         (st = find_sections(&c, sec)) != ITS_OK ||
         (st = its__trial_read(doc, sec[0], t->model, t->name, &t->spec, msg, msglen)) != ITS_OK)
         return st;
-    if (sec[1] && (st = its__population_read(doc, sec[1], t->model, t->name, &t->pop, msg,
-                                             msglen)) != ITS_OK)
+    if (sec[1] && its__population_from(doc, sec[1]) &&
+        (st = load_from(t, &c, its__population_from(doc, sec[1]), ld, &c2, src)) != ITS_OK)
+        return st;
+    if (sec[1] && !t->pop_doc &&
+        (st = its__population_read(doc, sec[1], t->model, t->name, &t->pop, msg, msglen)) != ITS_OK)
+        return st;
+    if (t->pop_doc &&
+        ((st = its__population_read(t->pop_doc, src[0], t->model, t->pop_file, &t->pop, msg,
+                                    msglen)) != ITS_OK ||
+         (st = its__population_override(t->pop, doc, sec[1], t->model, t->name, msg, msglen)) !=
+             ITS_OK))
         return st;
     its__population_set_patients(t->pop, (uint64_t)t->spec->patients);
     if (t->spec->n_strata && !(t->strata_index = its__calloc(t->spec->n_strata,
@@ -786,9 +869,11 @@ static its_status load_sections(its_trial *t, const its__ydoc *doc, const its__l
     if (t->spec->n_strata && (st = its__trial_strata(t->spec, t->pop, t->model, t->name,
                                                      t->strata_index, msg, msglen)) != ITS_OK)
         return st;
-    if ((st = load_draws(t, &c, sec[1])) != ITS_OK)
+    if ((st = load_draws(t, &c, sec[1], t->pop_doc ? &c2 : NULL, src[0])) != ITS_OK)
         return st;
     if (sec[2] && (st = read_plausibility(&c, sec[2], &t->plaus)) != ITS_OK)
+        return st;
+    if (!sec[2] && src[1] && (st = read_plausibility(&c2, src[1], &t->plaus)) != ITS_OK)
         return st;
     if (sec[3] && (st = its__calib_read(doc, sec[3], t->model, t->name, t->pop, t->sc,
                                         t->spec->patients, &t->calib, msg, msglen)) != ITS_OK)
@@ -1117,6 +1202,8 @@ void its_trial_free(its_trial *t)
     spec_free(t->draw_spec);
     its__free(t->calib);
     its__free(t->identity_extra);
+    its__ydoc_free(t->pop_doc);
+    its__free(t->pop_file);
     its__free(t);
 }
 
