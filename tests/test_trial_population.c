@@ -201,7 +201,7 @@ static void test_errors(void)
         {HEAD "    tmb: {dist: fixed, value: 1}\n    tmb: {dist: fixed, value: 2}\n", ITS_EPARSE,
          "trial.yaml:4:5: population.parameters.tmb: duplicate"},
         {HEAD "    tmb: {dist: fixed, value: 1}\n  shape: 1\n", ITS_EPARSE,
-         "trial.yaml:4:3: population.shape: unknown key (expected one of: parameters, correlations, covariates, lesions, sampling)"},
+         "trial.yaml:4:3: population.shape: unknown key (expected one of: parameters, correlations, covariates, lesions, sampling, from)"},
         {THREE "    names: [tmb, lambda1, K_pd1]\n"
                "    matrix: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]\n", ITS_ERANGE,
          "trial.yaml:8:13: population.correlations.matrix: correlation matrix: not positive definite"},
