@@ -737,8 +737,7 @@ static int cmd_trial(const char *cmd, int argc, char **argv)
     if (a.file)
         st = its_trial_load_file(a.file, &t, msg, sizeof msg);
     else
-        st = its_trial_load_string(its_trial_default_text(), strlen(its_trial_default_text()),
-                                   "<default trial>", &t, msg, sizeof msg);
+        st = its_trial_load_default(&t, msg, sizeof msg);
     if (st != ITS_OK) {
         fprintf(stderr, "itsim: %s\n", msg);
         return exit_code(st);

@@ -429,11 +429,11 @@ static int test_example_dir(const char *dir)
     return n;
 }
 
-/* Every file of examples/trials/ and its folders (calibration/) loads;
+/* Every file of examples/trials/ and its folders (calibration/, predict/) loads;
  * 200 patients of each draw and 20 resolve in every arm. */
 static void test_examples(void)
 {
-    static const char *const sub[] = {"", "/calibration"};
+    static const char *const sub[] = {"", "/calibration", "/predict"};
     char dir[1024];
     size_t i;
     for (i = 0; i < sizeof sub / sizeof sub[0]; i++) {

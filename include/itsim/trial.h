@@ -36,6 +36,11 @@ its_status its_trial_load_string(const char *text, size_t len, const char *name,
 /* The text of the default trial (examples/trials/melanoma_default.yaml,
  * embedded when itsim was built): static, never NULL. */
 const char *its_trial_default_text(void);
+/* Load the default trial (its_trial_default_text, named "<default
+ * trial>"), whose population comes from the embedded calibrated melanoma
+ * population (examples/trials/calibration/melanoma_calibrated.yaml as
+ * built). Statuses and ownership as its_trial_load_string. */
+its_status its_trial_load_default(its_trial **out, char *msg, size_t msglen);
 /* Free a trial. Accepts NULL. */
 void its_trial_free(its_trial *t);
 /* Last error on the handle ("" after a success); a static text for NULL. */

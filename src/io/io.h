@@ -61,6 +61,12 @@ void its__csv_text(FILE *fp, const char *s);
 its_status its__io_read_file(const char *path, char **buf, size_t *len, char *msg,
                              size_t msglen);
 
+/* The calibrated melanoma population the default trial takes its
+ * population from (examples/trials/calibration/melanoma_calibrated.yaml,
+ * embedded when itsim was built; generated/default_trial.c): static. */
+const char *its__default_population_text(void);
+#define ITS__DEFAULT_POPULATION_PATH "calibration/melanoma_calibrated.yaml"
+
 /* trial_io.c: create dir when missing (one level, mode 0777 & umask);
  * ITS_EIO with a message when it cannot be made or is not a directory. */
 its_status its__make_dir(const char *dir, char *msg, size_t msglen);

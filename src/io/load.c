@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,6 +117,33 @@ its_status its_scenario_load_string(its_scenario *sc, const char *text, size_t l
 its_status its_scenario_load_file(its_scenario *sc, const char *path)
 {
     return its__scenario_load_path(sc, path, &loader);
+}
+
+/* The default trial's loader: its population.from path is the embedded
+ * calibrated population; any other file is read as usual. */
+static its_status read_default(const char *path, char **out, size_t *out_len, char *msg,
+                               size_t msglen)
+{
+    const char *pop = its__default_population_text();
+    size_t n = strlen(pop);
+    if (strcmp(path, ITS__DEFAULT_POPULATION_PATH) != 0)
+        return read_file(path, out, out_len, msg, msglen);
+    if (!(*out = its__malloc(n + 1))) {
+        its__fmt(msg, msglen, "out of memory");
+        return ITS_ENOMEM;
+    }
+    memcpy(*out, pop, n + 1);
+    *out_len = n;
+    return ITS_OK;
+}
+
+static const its__loader default_loader = {its__ydoc_load, read_default};
+
+its_status its_trial_load_default(its_trial **out, char *msg, size_t msglen)
+{
+    const char *text = its_trial_default_text();
+    return its__trial_load_text(text, strlen(text), "<default trial>", &default_loader, out, msg,
+                                msglen);
 }
 
 its_status its_trial_load_string(const char *text, size_t len, const char *name,
