@@ -148,7 +148,9 @@ static its_status calibrated_text(outctx *x)
                           "# Calibrated by `itsim calibrate %s` (seed %llu, %d rounds of %ld "
                           "patients):\n# the priors of the %zu calibrated parameters are "
                           "replaced by the fitted population\n# (docs/calibration.md). "
-                          "Generated: edit the calibration file, not this one.\n",
+                          "Generated: edit the calibration file, not this one.\n# Arm "
+                          "files are named relative to the calibration file's folder: keep "
+                          "this file\n# there to run it (itsim trial) as it is.\n",
                           c->t->name, (unsigned long long)c->t->spec->seed, s->rounds, s->pool,
                           s->n_vary);
     for (k = 0; k < s->n_vary; k++) {

@@ -51,7 +51,7 @@ check "calibrate: calibration.json is JSON with 2 targets and 2 parameters" \
     python3 -c 'import json,sys; d=json.load(open("a/calibration.json")); sys.exit(not (d["targets_total"] == 2 and len(d["parameters"]) == 2 and d["rounds"] == 2))'
 check "calibrate: history.csv has one row per evaluation" [ "$(wc -l <a/history.csv)" -gt 100 ]
 # calibrated.yaml: the header, then the file with the two priors replaced
-tail -n +4 a/calibrated.yaml >body.yaml
+tail -n +6 a/calibrated.yaml >body.yaml
 check "calibrate: only the two calibrated priors differ" \
     [ "$(diff cal.yaml body.yaml | grep -c '^>')" -eq 2 ]
 check "calibrate: the calibrated priors are truncated lognormals" \
