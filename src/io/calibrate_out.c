@@ -332,6 +332,7 @@ static void put_json(const void *ctx, FILE *fp)
     const its__calib_spec *s = c->spec;
     size_t j, k;
     int r, met = 0;
+    long pool;
     fputs("{\n  \"file\": ", fp);
     its__json_string(fp, c->t->name);
     fprintf(fp, ",\n  \"seed\": %llu,\n  \"rounds\": %d,\n  \"pool\": %ld,\n  \"validate\": %ld,"
@@ -339,10 +340,11 @@ static void put_json(const void *ctx, FILE *fp)
             (unsigned long long)c->t->spec->seed, s->rounds, s->pool, s->validate);
     its__json_num(fp, s->min_ess);
     fputs(",\n  \"round_summary\": [", fp);
-    for (r = 0; r < s->rounds; r++) {
+    for (r = 0, pool = 0; r < s->rounds; r++) {
+        pool += x->accepted[r];
         fprintf(fp, "%s\n    {\"round\": %d, \"patients\": %ld, \"draws\": %.0f, \"pool\": %ld, "
                     "\"ess\": ",
-                r ? "," : "", r, x->accepted[r], c->draws[r], (long)(x->accepted[r]));
+                r ? "," : "", r, x->accepted[r], c->draws[r], pool);
         its__json_num(fp, c->ess[r]);
         fputs(", \"loss\": ", fp);
         its__json_num(fp, c->loss[r]);
