@@ -57,26 +57,10 @@ static its_status prior_range(const its__yctx *c, int node, const char *key, con
     return ITS_OK;
 }
 
-/* The value of key name in the mapping at node; 0 when absent. */
-static int map_get(const its__ydoc *doc, int node, const char *name)
-{
-    size_t i;
-    int k, v;
-    if (!node || its__ynode_kind(doc, node) != ITS__Y_MAPPING)
-        return 0;
-    for (i = 0; i < its__ynode_size(doc, node); i++) {
-        const char *s;
-        its__ynode_pair(doc, node, i, &k, &v);
-        if ((s = its__ynode_scalar(doc, k, NULL)) != NULL && strcmp(s, name) == 0)
-            return v;
-    }
-    return 0;
-}
-
 static its_status read_vary(const its__yctx *c, int node, const its__population *pop,
                             its__calib_spec *s)
 {
-    int params = map_get(c->doc, map_get(c->doc, its__ydoc_root(c->doc), "population"),
+    int params = its__ynode_get(c->doc, its__ynode_get(c->doc, its__ydoc_root(c->doc), "population"),
                          "parameters");
     size_t i, j, n;
     its_status st;
@@ -110,7 +94,7 @@ static its_status read_vary(const its__yctx *c, int node, const its__population 
         if ((st = prior_range(c, item, key, its__population_dist(pop, d), &s->lo[s->n_vary],
                               &s->hi[s->n_vary])) != ITS_OK)
             return st;
-        its__ynode_pos(c->doc, map_get(c->doc, params, name), &s->line[s->n_vary],
+        its__ynode_pos(c->doc, its__ynode_get(c->doc, params, name), &s->line[s->n_vary],
                        &s->col[s->n_vary]);
         s->vary[s->n_vary++] = d;
     }

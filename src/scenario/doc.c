@@ -329,6 +329,21 @@ size_t its__ynode_size(const its__ydoc *doc, int node)
     return n && n->kind != ITS__Y_SCALAR ? n->b : 0;
 }
 
+int its__ynode_get(const its__ydoc *doc, int node, const char *name)
+{
+    size_t i;
+    int k, v;
+    if (!node || its__ynode_kind(doc, node) != ITS__Y_MAPPING)
+        return 0;
+    for (i = 0; i < its__ynode_size(doc, node); i++) {
+        const char *s;
+        its__ynode_pair(doc, node, i, &k, &v);
+        if ((s = its__ynode_scalar(doc, k, NULL)) != NULL && strcmp(s, name) == 0)
+            return v;
+    }
+    return 0;
+}
+
 int its__ynode_item(const its__ydoc *doc, int node, size_t i)
 {
     const ynode *n = node_at(doc, node);

@@ -663,17 +663,7 @@ size_t its__population_size(const its__population *pop)
 
 int its__population_from(const its__ydoc *doc, int node)
 {
-    size_t i;
-    int k, v;
-    if (!node || its__ynode_kind(doc, node) != ITS__Y_MAPPING)
-        return 0;
-    for (i = 0; i < its__ynode_size(doc, node); i++) {
-        const char *s;
-        its__ynode_pair(doc, node, i, &k, &v);
-        if ((s = its__ynode_scalar(doc, k, NULL)) != NULL && strcmp(s, "from") == 0)
-            return v;
-    }
-    return 0;
+    return its__ynode_get(doc, node, "from");
 }
 
 /* One parameter of an including population: its distribution replaces the

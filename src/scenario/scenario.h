@@ -207,6 +207,9 @@ size_t its__ynode_size(const its__ydoc *doc, int node);
 /* i-th item of a sequence, or 0. */
 int its__ynode_item(const its__ydoc *doc, int node, size_t i);
 /* i-th key and value of a mapping (0 and 0 when out of range). */
+/* The value of the first key `name` of the mapping at node; 0 when node is
+ * not a mapping or has no such key. */
+int its__ynode_get(const its__ydoc *doc, int node, const char *name);
 void its__ynode_pair(const its__ydoc *doc, int node, size_t i, int *key,
                      int *value);
 

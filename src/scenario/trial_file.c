@@ -790,7 +790,7 @@ static its_status load_from(its_trial *t, const its__yctx *c, int from, const it
     const char *rel, *slash = strrchr(t->name, '/');
     char path[4096], why[512], *buf = NULL;
     size_t len = 0;
-    int line = 0, col = 0, sec[4];
+    int line = 0, col = 0, sec[3];
     its_status st = ITS_OK;
     uint64_t h = 1469598103934665603ull;
     if (!(rel = its__yc_text(c, from, "population.from", &st)))
@@ -815,17 +815,8 @@ static its_status load_from(its_trial *t, const its__yctx *c, int from, const it
     if ((st = its__yc_begin(c2, t->pop_doc, t->model, t->pop_file, c->msg, c->msglen, 1,
                             "population.from")) != ITS_OK)
         return st;
-    sec[0] = sec[1] = sec[2] = sec[3] = 0;
-    for (size_t i = 0; i < its__ynode_size(t->pop_doc, its__ydoc_root(t->pop_doc)); i++) {
-        int k, v;
-        const char *s;
-        its__ynode_pair(t->pop_doc, its__ydoc_root(t->pop_doc), i, &k, &v);
-        s = its__ynode_scalar(t->pop_doc, k, NULL);
-        if (s && strcmp(s, "population") == 0)
-            sec[1] = v;
-        if (s && strcmp(s, "plausibility") == 0)
-            sec[2] = v;
-    }
+    sec[1] = its__ynode_get(t->pop_doc, its__ydoc_root(t->pop_doc), "population");
+    sec[2] = its__ynode_get(t->pop_doc, its__ydoc_root(t->pop_doc), "plausibility");
     if (!sec[1])
         return its__yc_fail(c, ITS_EPARSE, from, "population.from",
                             "%s has no population: section", path);
