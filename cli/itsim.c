@@ -731,6 +731,9 @@ static int cmd_trial(const char *cmd, int argc, char **argv)
     rc = parse_trial_args(argc, argv, &a);
     if (rc < 0)
         rc = sensitivity_args(&a, &alpha, &top);
+    if (rc < 0 && calib && a.patients)
+        rc = usage_error("--patients: calibrate takes its pool size from calibration.pool and "
+                         "the validation's from calibration.validate", "", "");
     if (rc >= 0)
         return rc;
     install_handlers();

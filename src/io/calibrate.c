@@ -304,6 +304,11 @@ its_status its_calibrate_run(its_trial *t, const char *dir, const its_trial_opts
     if (!t || !dir)
         return ITS_EINVAL;
     t->err[0] = t->note[0] = '\0';
+    if (its__trial_mpi_size() > 1) {
+        its__fmt(t->err, sizeof t->err, "itsim calibrate runs on one process (use --threads): "
+                 "its rounds depend on each other's fits, which MPI ranks do not share");
+        return ITS_EINVAL;
+    }
     if (t->calib && t->calib->rounds > ITS__CAL_MAX_ROUNDS) {
         its__fmt(t->err, sizeof t->err, "at most %d rounds", ITS__CAL_MAX_ROUNDS);
         return ITS_ERANGE;
@@ -330,10 +335,13 @@ its_status its_calibrate_run(its_trial *t, const char *dir, const its_trial_opts
         if (st == ITS_OK)
             st = run_round(&c, tr, sub, r, o, &c.draws[r]);
         its_trial_free(tr);
-        if (st == ITS_OK && !(c.yflat = its__realloc(c.yflat, (c.n + 1) *
-                                                                  t->calib->n_targets *
-                                                                  sizeof *c.yflat)))
-            st = ITS_ENOMEM;
+        if (st == ITS_OK) {
+            double *yf = its__realloc(c.yflat, (c.n + 1) * t->calib->n_targets * sizeof *yf);
+            if (yf)
+                c.yflat = yf;
+            else
+                st = ITS_ENOMEM;
+        }
         if (st == ITS_OK)
             st = fit(&c, r, theta);
         if (st == ITS_OK) {

@@ -98,13 +98,21 @@ static size_t flow_end(const char *text, size_t len, size_t at)
     return 0;
 }
 
-/* A number for YAML with its unit ("1": none). */
+/* A number for YAML with its unit ("1": none), in the fewest of 15 to 17
+ * significant digits that read back exactly: the calibrated file draws
+ * from the population the fit found, not a rounded one. */
 static void quantity(char *buf, size_t n, double x, const char *unit)
 {
+    char num[40];
+    for (int d = 15; d <= 17; d++) {
+        its__fmt(num, sizeof num, "%.*g", d, x);
+        if (strtod(num, NULL) == x)
+            break;
+    }
     if (strcmp(unit, "1") == 0)
-        its__fmt(buf, n, "%.6g", x);
+        its__fmt(buf, n, "%s", num);
     else
-        its__fmt(buf, n, "%.6g %s", x, unit);
+        its__fmt(buf, n, "%s %s", num, unit);
 }
 
 its_status its__cal_check_file(its__cal *c)
@@ -131,7 +139,8 @@ static its_status calibrated_text(outctx *x)
     its__cal *c = x->c;
     const its__calib_spec *s = c->spec;
     const double *th = c->theta[s->rounds - 1];
-    size_t order[ITS__CALIB_MAX_VARY], j, k, from = 0, cap = c->t->len + 1024 + 320 * s->n_vary;
+    size_t order[ITS__CALIB_MAX_VARY], j, k, from = 0;
+    size_t cap = c->t->len + 1024 + strlen(c->t->name) + 400 * s->n_vary;
     char *out = its__malloc(cap);
     size_t n = 0;
     if (!out)
@@ -139,7 +148,10 @@ static its_status calibrated_text(outctx *x)
     for (j = 0; j < s->n_vary; j++)
         order[j] = j;
     for (j = 1; j < s->n_vary; j++) /* by position in the file */
-        for (k = j; k > 0 && s->line[order[k]] < s->line[order[k - 1]]; k--) {
+        for (k = j; k > 0 && (s->line[order[k]] < s->line[order[k - 1]] ||
+                              (s->line[order[k]] == s->line[order[k - 1]] &&
+                               s->col[order[k]] < s->col[order[k - 1]]));
+             k--) {
             size_t tmp = order[k];
             order[k] = order[k - 1];
             order[k - 1] = tmp;
@@ -154,17 +166,28 @@ static its_status calibrated_text(outctx *x)
                           c->t->name, (unsigned long long)c->t->spec->seed, s->rounds, s->pool,
                           s->n_vary);
     for (k = 0; k < s->n_vary; k++) {
-        char med[64], lo[64], hi[64];
+        char med[96], lo[96], hi[96], gsd[64];
         size_t jj = order[k], at = offset_of(c->t->text, c->t->len, s->line[jj], s->col[jj]);
         size_t end = flow_end(c->t->text, c->t->len, at);
         quantity(med, sizeof med, exp(th[2 * jj]), unit_of(c, jj));
         quantity(lo, sizeof lo, s->lo[jj], unit_of(c, jj));
         quantity(hi, sizeof hi, s->hi[jj], unit_of(c, jj));
+        if (at < from || n >= cap) { /* two priors overlapping: cannot be */
+            its__free(out);
+            its__fmt(c->t->err, sizeof c->t->err, "%s: population.parameters.%s: its prior "
+                     "overlaps another calibrated prior", c->t->name, name_of(c, jj));
+            return ITS_EPARSE;
+        }
         memcpy(out + n, c->t->text + from, at - from);
         n += at - from;
+        quantity(gsd, sizeof gsd, exp(exp(th[2 * jj + 1])), "1");
         n += (size_t)snprintf(out + n, cap - n,
-                              "{dist: lognormal, median: %s, gsd: %.6g, lower: %s, upper: %s}",
-                              med, exp(exp(th[2 * jj + 1])), lo, hi);
+                              "{dist: lognormal, median: %s, gsd: %s, lower: %s, upper: %s}",
+                              med, gsd, lo, hi);
+        if (n >= cap) {
+            its__free(out);
+            return ITS_ENOMEM;
+        }
         from = end;
     }
     memcpy(out + n, c->t->text + from, c->t->len - from);
@@ -314,6 +337,10 @@ static void json_target(const outctx *x, size_t k, FILE *fp)
     for (rr = 0; rr < c->spec->rounds; rr++) {
         fputs(rr ? ", " : "", fp);
         its__json_num(fp, c->est[rr][k]);
+    }
+    if (!x->validated) {
+        fputs("],\n     \"validation\": null}", fp);
+        return;
     }
     fputs("],\n     \"validation\": {\"value\": ", fp);
     its__json_num(fp, r->value);
@@ -531,12 +558,12 @@ static void put_report(const void *ctx, FILE *fp)
     if (x->validated) {
         fputs("## Clinical shape of the validation trial\n\n", fp);
         md_shape(x, fp);
-        fputs("\nPublished, where known: HD IL-2 in melanoma (Atkins et al. 1999, J Clin "
-              "Oncol 17:2105): 17 CR and 26 PR of 270 (CR share 40 %), median duration of PR "
-              "5.9 months, of CR not reached. The waterfall, swimmer and spider plots of the "
-              "validation trial: `validation/trial_waterfall.png`, "
-              "`validation/trial_swimmer.png`, `validation/trial_spider.png`.\n\n"
-              "![waterfall](validation/trial_waterfall.png)\n", fp);
+        fputs("\nThe published CR:PR splits, times to and durations of response to set "
+              "next to these are in docs/calibration.md (\"Result\") for the melanoma "
+              "calibration. The waterfall, swimmer and spider plots of the validation trial: "
+              "`validation/trial_waterfall.png`, `validation/trial_swimmer.png`, "
+              "`validation/trial_spider.png`.\n\n![waterfall](validation/trial_waterfall.png)\n",
+              fp);
     }
 }
 

@@ -939,6 +939,8 @@ static uint64_t identity(const its_trial *t)
     MIX(&t->spec->seed, sizeof t->spec->seed)
     MIX(sizes, sizeof sizes)
     MIX(v, strlen(v))
+    if (t->identity_extra) /* an included population's hash (population.from) */
+        MIX(t->identity_extra, strlen(t->identity_extra))
 #undef MIX
     return h;
 }

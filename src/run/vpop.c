@@ -231,11 +231,15 @@ its_status its__vpop_fit(its__vpop *v, int starts, long max_evals, double *theta
             double u = c.start == 0 ? (j % 2 ? 0.81 : 0.5) : sob[(size_t)(c.start - 1) * dim + j];
             x[j] = tlo[j] + u * (thi[j] - tlo[j]);
         }
+        if (c.start == 0)
+            memcpy(theta, x, dim * sizeof *x); /* a defined result even if no start improves */
         st = its__opt_minimize(ITS__OPT_BOBYQA, dim, objective, &c, tlo, thi, x, 1e-6, 1e-9,
                                max_evals, &r, msg, msglen);
         if (c.nomem)
             st = ITS_ENOMEM;
-        if (st == ITS_OK && r.fmin < best) {
+        if (st == ITS_ESOLVER) /* this start failed: the others may not */
+            st = ITS_OK;
+        else if (st == ITS_OK && r.fmin < best) {
             best = r.fmin;
             memcpy(theta, x, dim * sizeof *x);
         }

@@ -94,6 +94,10 @@ static its_status read_vary(const its__yctx *c, int node, const its__population 
         if ((st = prior_range(c, item, key, its__population_dist(pop, d), &s->lo[s->n_vary],
                               &s->hi[s->n_vary])) != ITS_OK)
             return st;
+        if (!its__ynode_get(c->doc, params, name))
+            return its__yc_fail(c, ITS_EPARSE, item, key,
+                                "its prior is not in this file's population.parameters (it "
+                                "comes from population.from): give it here to calibrate it");
         its__ynode_pos(c->doc, its__ynode_get(c->doc, params, name), &s->line[s->n_vary],
                        &s->col[s->n_vary]);
         s->vary[s->n_vary++] = d;

@@ -99,6 +99,33 @@ sed 's/    EC50_perm: {dist: loguniform, low: 500 pM, high: 2000 pM}   # the lea
 rc=$?
 check "calibrate: a prior as a block mapping exits 2 (rc=$rc)" [ $rc -eq 2 ]
 check "calibrate: ... naming its line" grep -q "twoline.yaml:16:7: population.parameters.EC50_perm: write a calibrated parameter's prior on one line" twoline.err
+# two calibrated priors on one line, named in the other order in vary
+cat >oneline.yaml <<'EOF2'
+model: tme
+clinical: {assess_every: 6 weeks, confirm_after: 28 d}
+trial: {name: one line, seed: 4, patients: 20, horizon: 30 d, design: paired,
+        arms: [{name: HD IL-2, regimen: hd_il2}]}
+population:
+  parameters: {EC50_perm: {dist: loguniform, low: 500 pM, high: 2000 pM}, K_gfr_leak: {dist: loguniform, low: 0.05, high: 0.45}}
+calibration:
+  pool: 20
+  rounds: 1
+  validate: 0
+  starts: 1
+  max_evals: 20
+  vary: [K_gfr_leak, EC50_perm]
+  targets:
+    - {id: G, arm: HD IL-2, measure: grade3plus, value: 60 %, ci: [50 %, 70 %], source: "test"}
+EOF2
+"$ITSIM" calibrate oneline.yaml -o one --quiet --no-figures >/dev/null 2>one.err
+rc=$?
+check "calibrate: two priors on one line (rc=$rc)" [ $rc -eq 0 ]
+check "calibrate: ... both replaced in place" \
+    grep -q '^  parameters: {EC50_perm: {dist: lognormal, median: [0-9.e+-]* pM, gsd: [0-9.e+-]*, lower: 500 pM, upper: 2000 pM}, K_gfr_leak: {dist: lognormal, median: [0-9.e+-]*, gsd: [0-9.e+-]*, lower: 0.05, upper: 0.45}}$' one/calibrated.yaml
+check "calibrate: without validation, calibration.json says null" \
+    python3 -c 'import json,sys; d=json.load(open("one/calibration.json")); sys.exit(d["targets"][0]["validation"] is not None)'
+"$ITSIM" calibrate cal.yaml -o pp --patients 10 >/dev/null 2>pp.err
+check "calibrate: --patients is refused" [ $? -eq 2 ] && grep -q "calibration.pool" pp.err
 sed '/^calibration:/,$d' cal.yaml >nocal.yaml
 "$ITSIM" calibrate nocal.yaml -o out_nocal --quiet >/dev/null 2>nocal.err
 check "calibrate: a file without calibration: exits 2" [ $? -eq 2 ] && grep -q "has no calibration: section" nocal.err
