@@ -758,13 +758,13 @@ static its_status load_draws(its_trial *t, const its__yctx *c, int popnode,
         (les && (st = read_lesions(cles, les, ds)) != ITS_OK))
         return st;
     if (ds->n_mult > 0 && its__scenario_history_on(t->sc, t->model))
-        return its__yc_fail(c, ITS_EPARSE, ds->mult_node, "population.lesions.multipliers",
+        return its__yc_fail(cles, ITS_EPARSE, ds->mult_node, "population.lesions.multipliers",
                             "model %s grows each lesion's states in its pre-treatment history "
                             "(only the lesion sizes are its targets): multipliers have no "
                             "effect; remove them or set simulate: {history: false}",
                             t->model->name);
     if ((st = check_initial(c, t->sc, ds)) != ITS_OK ||
-        (st = check_lesion_params(c, t, ds)) != ITS_OK || (st = name_values(c, t, ds)) != ITS_OK)
+        (st = check_lesion_params(cles, t, ds)) != ITS_OK || (st = name_values(c, t, ds)) != ITS_OK)
         return st;
     if (!ds->has_lesions)
         return ITS_OK;
