@@ -132,7 +132,12 @@ its_status its__cal_read_store(its__cal *c, its_trial *tr, its__store *store, in
         }
         its__store_rows_free(&rows);
     }
-    if (st != ITS_OK)
+    if (st == ITS_ENOMEM)
+        its__fmt(tr->err, sizeof tr->err, "out of memory reading the pool");
+    else if (st == ITS_ECHECK)
+        its__fmt(tr->err, sizeof tr->err, "the store holds the calibrated parameters for other "
+                 "patients than it stores");
+    else if (st != ITS_OK)
         its__fmt(tr->err, sizeof tr->err, "%s", its__store_errmsg(store));
     else
         c->n += n;
@@ -180,7 +185,8 @@ its_status its__cal_trial(its__cal *c, const char *text, size_t len, long patien
         }
     }
     if (st != ITS_OK) {
-        its__fmt(c->t->err, sizeof c->t->err, "calibration: %s", its_trial_errmsg(tr));
+        its__fmt(c->t->err, sizeof c->t->err, "calibration: %s",
+                 st == ITS_ENOMEM ? "out of memory" : its_trial_errmsg(tr));
         its_trial_free(tr);
         return st;
     }
