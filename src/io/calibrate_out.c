@@ -143,8 +143,13 @@ static its_status calibrated_text(outctx *x)
     size_t cap = c->t->len + 1024 + strlen(c->t->name) + 400 * s->n_vary;
     char *out = its__malloc(cap);
     size_t n = 0;
+    char safe[1024]; /* the file's name in a comment: one line, whatever it holds */
     if (!out)
         return ITS_ENOMEM;
+    its__fmt(safe, sizeof safe, "%s", c->t->name);
+    for (j = 0; safe[j]; j++)
+        if ((unsigned char)safe[j] < 0x20 || safe[j] == 0x7f)
+            safe[j] = '?';
     for (j = 0; j < s->n_vary; j++)
         order[j] = j;
     for (j = 1; j < s->n_vary; j++) /* by position in the file */
@@ -163,7 +168,7 @@ static its_status calibrated_text(outctx *x)
                           "Generated: edit the calibration file, not this one.\n# Arm "
                           "files are named relative to the calibration file's folder: keep "
                           "this file\n# there to run it (itsim trial) as it is.\n",
-                          c->t->name, (unsigned long long)c->t->spec->seed, s->rounds, s->pool,
+                          safe, (unsigned long long)c->t->spec->seed, s->rounds, s->pool,
                           s->n_vary);
     for (k = 0; k < s->n_vary; k++) {
         char med[96], lo[96], hi[96], gsd[64];
