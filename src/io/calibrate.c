@@ -16,7 +16,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 void its__cal_free(its__cal *c)
 {
@@ -194,15 +193,6 @@ its_status its__cal_trial(its__cal *c, const char *text, size_t len, long patien
     return ITS_OK;
 }
 
-/* Whether dir holds a store (a run to resume). */
-static int has_store(const char *dir)
-{
-    char path[4200];
-    struct stat sb;
-    its__fmt(path, sizeof path, "%s/trial.sqlite", dir);
-    return stat(path, &sb) == 0;
-}
-
 /* Run tr into sub (resuming a store there) and read it into the pool as
  * round r. */
 static its_status run_round(its__cal *c, its_trial *tr, const char *sub, int r,
@@ -211,7 +201,7 @@ static its_status run_round(its__cal *c, its_trial *tr, const char *sub, int r,
     its_trial_opts ro = *o;
     its__store *store = NULL;
     its_status st;
-    ro.resume = has_store(sub);
+    ro.resume = its__has_store(sub);
     ro.figures = 0;
     st = its_trial_run(tr, sub, &ro);
     if (st == ITS_OK)

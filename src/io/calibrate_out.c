@@ -11,7 +11,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define BOOT_REPS 2000
@@ -283,16 +282,14 @@ static its_status validate(outctx *x, const its_trial_opts *o)
     its__store *store = NULL;
     its__store_rows rows;
     its_trial_opts vo = *o;
-    char sub[4200], path[4300];
-    struct stat sb;
+    char sub[4200];
     double draws;
     uint64_t seed = c->t->spec->seed + 1000;
     size_t k;
     its_status st = its__cal_trial(c, x->text, x->len, c->spec->validate, seed, NULL,
                                    "validation", &tr);
     its__fmt(sub, sizeof sub, "%s/validation", c->dir);
-    its__fmt(path, sizeof path, "%s/trial.sqlite", sub);
-    vo.resume = stat(path, &sb) == 0;
+    vo.resume = its__has_store(sub);
     if (st == ITS_OK)
         st = its_trial_run(tr, sub, &vo);
     if (st == ITS_OK)

@@ -67,6 +67,10 @@ its_status its__io_read_file(const char *path, char **buf, size_t *len, char *ms
 const char *its__default_population_text(void);
 #define ITS__DEFAULT_POPULATION_PATH "calibration/melanoma_calibrated.yaml"
 
+/* trial_io.c: whether dir holds a trial store (DIR/trial.sqlite exists):
+ * a run there resumes it. */
+int its__has_store(const char *dir);
+
 /* trial_io.c: create dir when missing (one level, mode 0777 & umask);
  * ITS_EIO with a message when it cannot be made or is not a directory. */
 its_status its__make_dir(const char *dir, char *msg, size_t msglen);

@@ -14,7 +14,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 enum { OUT_CHANGE, OUT_RESPONSE, OUT_PFS, OUT_DOSES, OUT_GRADE3, N_OUT };
@@ -165,14 +164,9 @@ static its_status analyse(its_trial *t, const char *dir, double alpha, sens *s)
     s->t = t;
     s->alpha = alpha;
     s->n_arms = its_trial_arm_count(t);
-    {
-        char path[4200];
-        struct stat sb;
-        its__fmt(path, sizeof path, "%s/trial.sqlite", dir);
-        if (stat(path, &sb) != 0) {
-            its__fmt(t->err, sizeof t->err, "%s holds no trial: run the analysis first", dir);
-            return ITS_EINVAL;
-        }
+    if (!its__has_store(dir)) {
+        its__fmt(t->err, sizeof t->err, "%s holds no trial: run the analysis first", dir);
+        return ITS_EINVAL;
     }
     st = its__trial_open_store(t, dir, 1, 0, &store);
     if (st == ITS_EINVAL && strstr(t->err, "time series") == NULL)

@@ -140,6 +140,14 @@ static char *identity_text(const its_trial *t)
     return s;
 }
 
+int its__has_store(const char *dir)
+{
+    char path[4200];
+    struct stat sb;
+    its__fmt(path, sizeof path, "%s/trial.sqlite", dir);
+    return stat(path, &sb) == 0;
+}
+
 /* Create dir when missing (one level, mode 0777 & umask). */
 its_status its__make_dir(const char *dir, char *msg, size_t msglen)
 {
