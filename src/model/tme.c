@@ -1596,7 +1596,8 @@ static const its_state_shown shown[NSHOWN_SYS + MAX_LESIONS * NSHOWN_L] = {
 /* ---- observables: what a clinician measures ----------------------------------- */
 
 enum { O_SBP, O_TEMP, O_ANC, O_FLU, O_FAT, O_IRAE, O_LEAK, O_BURDEN, O_ALC, O_NKC, O_WGAIN,
-       O_CREA, O_ALT, O_AST, O_BIL, O_PLT, O_NAU, O_VOM, NOBS_SYS };
+       O_CREA, O_ALT, O_AST, O_BIL, O_PLT, O_NAU, O_VOM, O_TIL_CD8, O_TIL_T, O_CD8_TREG,
+       NOBS_SYS };
 
 /* Per lesion: its diameter, then its tumour antigens (escape cells present
  * none) and the share of load bin 0 (the other shares are states). */
@@ -1633,6 +1634,15 @@ static const its_observable_def observables[NOBS_SYS + MAX_LESIONS * NOBS_L] = {
     [O_PLT] = {"platelets", "1e9/L", ITS_OBS_PLATELETS, "platelet count (state PLT)"},
     [O_NAU] = {"nausea_level", "1", ITS_OBS_NAUSEA, "nausea severity (state nausea)"},
     [O_VOM] = {"vomiting_level", "1", ITS_OBS_VOMITING, "vomiting severity (state nausea, graded on its own bands)"},
+    /* the infiltrate of all lesions together, as a pathologist counts it
+     * (docs/models/tme.md, "The baseline infiltrate") */
+    [O_TIL_CD8] = {"til_cd8", "1", ITS_OBS_OTHER,
+                   "CD8 T cells (effector and exhausted) per cancer cell, all lesions: sum (CD8 + EX) / sum C"},
+    [O_TIL_T] = {"til_t_share", "1", ITS_OBS_OTHER,
+                 "T cells (CD8, exhausted, helper, Treg) as a share of the immune cells in all lesions "
+                 "(NK, granulocytes, mast cells, macrophages, DC, MDSC and T cells)"},
+    [O_CD8_TREG] = {"cd8_treg", "1", ITS_OBS_OTHER,
+                    "CD8 to Treg ratio in all lesions: sum (CD8 + EX) / sum Treg (0 without Treg)"},
     LESION_OBS(1), LESION_OBS(2), LESION_OBS(3), LESION_OBS(4),
     LESION_OBS(5), LESION_OBS(6), LESION_OBS(7), LESION_OBS(8),
 };
@@ -1648,12 +1658,16 @@ static double tme_lymphocytes(const double *y)
     return sum;
 }
 
+/* The immune cells of a lesion's infiltrate (T cells among them). */
+static const int infiltrate[] = {L_NK, L_NEU, L_EOS, L_BAS, L_MC, L_M1, L_M2, L_IDC, L_MDC,
+                                 L_CD8, L_EX, L_TH, L_TREG, L_MDSC};
+
 static int tme_observe(double t, const double *y, const double *p, double *out,
                        const void *data)
 {
     const tme_data *d = data;
     size_t j;
-    double burden = 0.0;
+    double burden = 0.0, cd8 = 0.0, tcells = 0.0, treg = 0.0, immune = 0.0;
     tme_blood b;
     (void)t;
     if (d == NULL || d->n_lesions > MAX_LESIONS)
@@ -1692,8 +1706,16 @@ static int tme_observe(double t, const double *y, const double *p, double *out,
         o[3] = fmax(v.s[0], 0.0);
         o[4] = lesion_pdl1(p, fmax(l[L_IFNG], 0.0), fmax(l[L_IFNA], 0.0) + b.peg_act_l);
         burden += c;
+        cd8 += fmax(l[L_CD8], 0.0) + fmax(l[L_EX], 0.0);
+        treg += fmax(l[L_TREG], 0.0);
+        tcells += fmax(l[L_CD8], 0.0) + fmax(l[L_EX], 0.0) + fmax(l[L_TH], 0.0) + fmax(l[L_TREG], 0.0);
+        for (i = 0; i < (int)(sizeof infiltrate / sizeof infiltrate[0]); i++)
+            immune += fmax(l[infiltrate[i]], 0.0);
     }
     out[O_BURDEN] = burden;
+    out[O_TIL_CD8] = burden > 0.0 ? cd8 / burden : 0.0;
+    out[O_TIL_T] = immune > 0.0 ? tcells / immune : 0.0;
+    out[O_CD8_TREG] = treg > 0.0 ? cd8 / treg : 0.0;
     out[O_ALC] = tme_lymphocytes(y) * (1.0 - y[S_MARG]) / (p[P_V_blood] * 1e9);
     out[O_NKC] = fmax(y[S_NK], 0.0) * (1.0 - y[S_MARG]) / (p[P_V_blood] * 1e9);
     return 0;
