@@ -101,6 +101,7 @@ static void test_factors(void)
     check_factor("h", 3600.0, t);
     check_factor("weeks", 604800.0, t);
     check_factor("y", 31557600.0, t); /* 365.25 d */
+    check_factor("months", 2629800.0, t); /* 365.25 / 12 d, the read-outs' month */
     check_factor("MIU", 1e6, iu);
     check_factor("M", 1e3, molar);
     check_factor("\u00B5M", 1e-3, molar);

@@ -14,6 +14,11 @@
  *     and the fitted population's closed-form share lies within the CI,
  *     with an ESS above the minimum asked;
  *   - the fit is deterministic (bit-identical twice);
+ *   - a median target (PFS): with y = 10 x days, censored (+inf) above
+ *     x = 50, the weighted median is 10 times the closed-form median of the
+ *     truncated lognormal, its CDF within 4 standard errors of one half; it
+ *     is +inf (not reached) when most are censored; the fit brings the
+ *     closed-form median into a target range;
  *   - a patient outside every proposal is refused. */
 #include <math.h>
 #include <string.h>
@@ -35,6 +40,21 @@ static double share_above_10(const double *theta)
     double a = (log(1.0) - mu) / s, b = (log(100.0) - mu) / s, z = (log(10.0) - mu) / s;
     return (gsl_cdf_ugaussian_P(b) - gsl_cdf_ugaussian_P(z)) /
            (gsl_cdf_ugaussian_P(b) - gsl_cdf_ugaussian_P(a));
+}
+
+/* The median of x under theta on [1, 100], and its CDF at q. */
+static double median_x(const double *theta)
+{
+    double mu = theta[0], s = exp(theta[1]);
+    double a = gsl_cdf_ugaussian_P((log(1.0) - mu) / s), b = gsl_cdf_ugaussian_P((log(100.0) - mu) / s);
+    return exp(mu + s * gsl_cdf_ugaussian_Pinv(a + 0.5 * (b - a)));
+}
+
+static double cdf_x(const double *theta, double q)
+{
+    double mu = theta[0], s = exp(theta[1]);
+    double a = gsl_cdf_ugaussian_P((log(1.0) - mu) / s), b = gsl_cdf_ugaussian_P((log(100.0) - mu) / s);
+    return (gsl_cdf_ugaussian_P((log(q) - mu) / s) - a) / (b - a);
 }
 
 static void setup(its__vpop *v, its__dist *prop, size_t rounds, const double *draws,
@@ -129,6 +149,42 @@ int main(void)
     its__vpop_fit(&v, 3, 400, fit2, NULL, 0);
     its_test_true(memcmp(fit, fit2, sizeof fit) == 0, "fit: deterministic, bit for bit");
     its__vpop_free(&v);
+
+    /* ---- a median target: PFS y = 10 x days, censored above x = 50 */
+    {
+        its__calib_target tm;
+        double th[2] = {log(8.0), log(0.9)}, thc[2] = {log(90.0), log(0.3)}, fm[2], ss = 0.0;
+        memset(&tm, 0, sizeof tm);
+        its__fmt(tm.id, sizeof tm.id, "PFS");
+        tm.measure = ITS__MEASURE_PFS_MEDIAN;
+        tm.range = 1;
+        tm.value = NAN;
+        tm.lo = 150.0;
+        tm.hi = 200.0;
+        for (i = 0; i < N; i++)
+            y[i] = x[i] > 50.0 ? (double)INFINITY : 10.0 * x[i];
+        setup(&v, prop, 2, draws, &tm);
+        its_test_true(its__vpop_prepare(&v, msg, sizeof msg) == ITS_OK, "median: prepare");
+        its__vpop_loss(&v, th);
+        for (i = 0; i < N; i++) {
+            double ind = y[i] <= v.est[0] ? 1.0 : 0.0;
+            ss += v.w[i] * v.w[i] * (ind - 0.5) * (ind - 0.5);
+        }
+        its_test_abs(cdf_x(th, v.est[0] / 10.0), 0.5, 4.0 * sqrt(ss),
+                     "median: weighted median %.2f d against 10 x the closed form %.2f d "
+                     "(CDF %.4f, 4 SE = %.4f)", v.est[0], 10.0 * median_x(th),
+                     cdf_x(th, v.est[0] / 10.0), 4.0 * sqrt(ss));
+        its_test_true(v.loss > 1.0, "median: %.1f d outside [150, 200] costs %.3g",
+                      v.est[0], v.loss);
+        its__vpop_loss(&v, thc);
+        its_test_true(isinf(v.est[0]), "median: not reached when most are censored (%g)",
+                      v.est[0]);
+        its_test_true(its__vpop_fit(&v, 3, 400, fm, msg, sizeof msg) == ITS_OK, "median: fit");
+        its_test_true(10.0 * median_x(fm) >= 150.0 && 10.0 * median_x(fm) <= 200.0,
+                      "median: the fitted population's closed-form median %.1f d in [150, 200] "
+                      "(weighted %.1f d)", 10.0 * median_x(fm), v.est[0]);
+        its__vpop_free(&v);
+    }
 
     /* ---- a patient outside every proposal */
     x[7] = 500.0;

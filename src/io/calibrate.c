@@ -74,6 +74,10 @@ static double target_value(const its__calib_target *t, const its__outcome *o)
         for (k = 0; k < ITS_AE_NTERMS; k++)
             worst = o->worst_grade[k] > worst ? o->worst_grade[k] : worst;
         return worst < 0 ? (double)NAN : (double)(worst >= 3);
+    case ITS__MEASURE_PFS_MEDIAN: /* censored: beyond every event (docs/calibration.md) */
+        return o->pfs_event ? o->pfs_days : (double)INFINITY;
+    case ITS__MEASURE_PFS_AT: /* censored before the landmark: unknown */
+        return o->pfs_days > t->at ? 1.0 : o->pfs_event ? 0.0 : (double)NAN;
     default: return o->doses_planned_c1 > 0 ? (double)o->doses_given_c1 : (double)NAN;
     }
 }

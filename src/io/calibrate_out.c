@@ -222,8 +222,11 @@ static double stat_of(double *v, size_t n, int med)
     double s = 0.0;
     size_t i;
     if (med) {
+        double a, b;
         qsort(v, n, sizeof *v, cmp_double);
-        return v[(n - 1) / 2] + (n % 2 ? 0.0 : 0.5 * (v[n / 2] - v[(n - 1) / 2]));
+        a = v[(n - 1) / 2];
+        b = v[n / 2];
+        return a == b ? a : a + 0.5 * (b - a); /* +inf: half the PFS censored */
     }
     for (i = 0; i < n; i++)
         s += v[i];
@@ -237,7 +240,7 @@ static its_status bootstrap(outctx *x, size_t k, uint64_t seed)
 {
     const its__calib_target *t = &x->c->spec->targets[k];
     const double *y = x->val.y[k];
-    int med = t->measure == ITS__MEASURE_DOSES_C1;
+    int med = its__measure_is_median(t->measure);
     size_t i, n = 0, b;
     double *v = its__malloc((x->val.n + 1) * sizeof *v), *bs = its__malloc(BOOT_REPS * sizeof *bs);
     double *tmp = its__malloc((x->val.n + 1) * sizeof *tmp);
@@ -326,8 +329,13 @@ static void json_target(const outctx *x, size_t k, FILE *fp)
     its__json_string(fp, t->id);
     fputs(", \"arm\": ", fp);
     its__json_string(fp, its_trial_arm_id(c->t, t->arm));
-    fprintf(fp, ", \"measure\": \"%s\", \"published\": {\"value\": ",
-            its__measure_names[t->measure]);
+    fprintf(fp, ", \"measure\": \"%s\", ", its__measure_names[t->measure]);
+    if (!isnan(t->at)) {
+        fputs("\"at_days\": ", fp);
+        its__json_num(fp, t->at);
+        fputs(", ", fp);
+    }
+    fputs("\"published\": {\"value\": ", fp);
     its__json_num(fp, t->value);
     fputs(t->range ? ", \"range\": [" : ", \"ci\": [", fp);
     its__json_num(fp, t->lo);
@@ -423,15 +431,26 @@ static void put_history(const void *ctx, FILE *fp)
 
 /* ---- report.md and its figures ---------------------------------------------- */
 
-/* A target's value for the report: a percentage, or doses. */
+/* A target's value for the report: a percentage, doses, or months. */
 static void fmt_value(char *buf, size_t n, const its__calib_target *t, double v)
 {
     if (isnan(v))
         its__fmt(buf, n, "-");
+    else if (t->measure == ITS__MEASURE_PFS_MEDIAN)
+        its__fmt(buf, n, isfinite(v) ? "%.1f mo" : "NR", v / ITS__MONTH_DAYS);
     else if (t->measure == ITS__MEASURE_DOSES_C1)
         its__fmt(buf, n, "%.1f", v);
     else
         its__fmt(buf, n, "%.1f %%", 100.0 * v);
+}
+
+/* A target's measure for the report, with its landmark: "pfs_at 4.0 mo". */
+static const char *measure_label(char *buf, size_t n, const its__calib_target *t)
+{
+    if (isnan(t->at))
+        return its__measure_names[t->measure];
+    its__fmt(buf, n, "%s %.1f mo", its__measure_names[t->measure], t->at / ITS__MONTH_DAYS);
+    return buf;
 }
 
 static void md_targets(const outctx *x, FILE *fp)
@@ -444,7 +463,7 @@ static void md_targets(const outctx *x, FILE *fp)
     for (k = 0; k < s->n_targets; k++) {
         const its__calib_target *t = &s->targets[k];
         const vresult *r = &x->res[k];
-        char v[32], lo[32], hi[32], pv[32], plo[32], phi[32];
+        char v[32], lo[32], hi[32], pv[32], plo[32], phi[32], ml[64];
         fmt_value(v, sizeof v, t, r->value);
         fmt_value(lo, sizeof lo, t, r->lo);
         fmt_value(hi, sizeof hi, t, r->hi);
@@ -453,10 +472,10 @@ static void md_targets(const outctx *x, FILE *fp)
         fmt_value(phi, sizeof phi, t, t->hi);
         if (t->range)
             fprintf(fp, "| %s | %s | %s | %s to %s |", t->id, its_trial_arm_name(x->c->t, t->arm),
-                    its__measure_names[t->measure], plo, phi);
+                    measure_label(ml, sizeof ml, t), plo, phi);
         else
             fprintf(fp, "| %s | %s | %s | %s (%s to %s) |", t->id,
-                    its_trial_arm_name(x->c->t, t->arm), its__measure_names[t->measure], pv, plo,
+                    its_trial_arm_name(x->c->t, t->arm), measure_label(ml, sizeof ml, t), pv, plo,
                     phi);
         fprintf(fp, " %s | %s (%s to %s), n = %ld | %s |\n", t->source, v, lo, hi, r->n,
                 r->inside ? "yes" : "**no**");
@@ -574,14 +593,20 @@ static void targets_dat(const void *ctx, FILE *fp)
     const outctx *x = ctx;
     size_t k;
     fputs("# k published_value published_lo published_hi simulated lo hi "
-          "(proportions in %; doses as doses)\n", fp);
+          "(proportions in %; doses as doses; PFS in months, NaN: not reached)\n", fp);
     for (k = 0; k < x->c->spec->n_targets; k++) {
         const its__calib_target *t = &x->c->spec->targets[k];
         const vresult *r = &x->res[k];
-        double f = t->measure == ITS__MEASURE_DOSES_C1 ? 1.0 : 100.0;
+        double f = t->measure == ITS__MEASURE_DOSES_C1       ? 1.0
+                   : t->measure == ITS__MEASURE_PFS_MEDIAN ? 1.0 / ITS__MONTH_DAYS
+                                                           : 100.0;
         double pv = t->range ? 0.5 * (t->lo + t->hi) : t->value;
-        fprintf(fp, "%zu %.6g %.6g %.6g %.6g %.6g %.6g\n\n\n", k, f * pv, f * t->lo, f * t->hi,
-                f * r->value, f * r->lo, f * r->hi);
+        double col[6] = {f * pv, f * t->lo, f * t->hi, f * r->value, f * r->lo, f * r->hi};
+        int i;
+        fprintf(fp, "%zu", k);
+        for (i = 0; i < 6; i++) /* not reached (+inf) and undefined: NaN, skipped by gnuplot */
+            fprintf(fp, isfinite(col[i]) ? " %.6g" : " NaN", col[i]);
+        fputs("\n\n\n", fp);
     }
 }
 
@@ -589,7 +614,7 @@ static void targets_gp(const void *ctx, FILE *fp)
 {
     const outctx *x = ctx;
     size_t k, n = x->c->spec->n_targets;
-    char b[600], lab[128];
+    char b[600], lab[128], ml[64];
     fputs("# calibration_targets.gp: each target's published value and interval (grey)\n"
           "# against the validation trial's value and bootstrap 95 % CI (red).\n"
           "# Reads calibration_targets.dat; writes calibration_targets.png and .svg.\n"
@@ -606,14 +631,17 @@ static void targets_gp(const void *ctx, FILE *fp)
             220 * (int)n + 80, 220 * (int)n + 80, n);
     for (k = 0; k < n; k++) {
         const its__calib_target *t = &x->c->spec->targets[k];
-        its__fmt(lab, sizeof lab, "%s: %s", t->id, its__measure_names[t->measure]);
+        its__fmt(lab, sizeof lab, "%s: %s", t->id, measure_label(ml, sizeof ml, t));
         fprintf(fp, "    set title %s\n    set xrange [-0.6:1.6]; unset xtics; set ylabel '%s'\n"
                     "    set yrange [0:*]; unset key\n"
                     "    plot 'calibration_targets.dat' index %zu using (0):2:3:4 with yerrorbars "
                     "lc rgb '#777777' lw 2 pt 7, '' index %zu using (1):5:6:7 with yerrorbars "
                     "lc rgb '#c0392b' lw 2 pt 7\n",
                 its__gp_quote(b, sizeof b, lab),
-                t->measure == ITS__MEASURE_DOSES_C1 ? "doses" : "%", k, k);
+                t->measure == ITS__MEASURE_DOSES_C1       ? "doses"
+                : t->measure == ITS__MEASURE_PFS_MEDIAN ? "months"
+                                                        : "%",
+                k, k);
     }
     fputs("    unset multiplot\n    set output\n}\n", fp);
 }

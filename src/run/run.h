@@ -339,6 +339,7 @@ typedef struct its__vpop {
     double *logq;             /* n */
     double *w;                /* n: the last weights (normalised to sum 1) */
     double *est;              /* n_targets: the last estimates */
+    size_t *order;            /* n_targets x n: patients by ascending y (median targets) */
     double ess, loss;         /* of the last evaluation */
     /* the objective's history (its__vpop_fit): evaluation, start, loss, ess */
     double *hist;
@@ -357,9 +358,9 @@ void its__vpop_bounds(const its__vpop *v, double *tlo, double *thi);
 its_status its__vpop_dist(const its__vpop *v, const double *theta, size_t j, its__dist *d);
 /* Weights, estimates, ESS and the loss at theta (docs/calibration.md):
  * sum over targets of ((estimate - value) / se)^2, se = CI width / 3.92,
- * a range's distance outside it over a quarter of its width (for the
- * median doses: the weighted share below low and up to high against one
- * half, over 0.05), plus 25 (log(min_ess / ESS))^2 when ESS < min_ess. */
+ * a range's distance outside it over a quarter of its width (for a
+ * median, of the doses or of PFS, with a range or a CI: the weighted share
+ * below low and up to high against one half, over 0.05), plus 25 (log(min_ess / ESS))^2 when ESS < min_ess. */
 double its__vpop_loss(its__vpop *v, const double *theta);
 /* Minimise the loss from `starts` starts (the prior-like centre of the box,
  * then Sobol points) with BOBYQA, max_evals evaluations each; theta (2 x

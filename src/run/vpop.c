@@ -14,6 +14,7 @@
 #include "core/nlopt_adapter.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ESS_PENALTY 25.0
@@ -27,8 +28,27 @@ void its__vpop_free(its__vpop *v)
     its__free(v->w);
     its__free(v->est);
     its__free(v->hist);
+    its__free(v->order);
+    v->order = NULL;
     v->logq = v->w = v->est = v->hist = NULL;
     v->n_hist = v->cap_hist = 0;
+}
+
+/* A patient's outcome for sorting (NaN last, ties by patient). */
+typedef struct keyed {
+    double y;
+    size_t i;
+} keyed;
+
+static int by_y(const void *a, const void *b)
+{
+    const keyed *p = a, *q = b;
+    int na = isnan(p->y), nb = isnan(q->y);
+    if (na != nb)
+        return na - nb;
+    if (!na && p->y != q->y)
+        return (p->y > q->y) - (p->y < q->y);
+    return (p->i > q->i) - (p->i < q->i);
 }
 
 static double logsumexp(const double *a, size_t n)
@@ -55,10 +75,31 @@ its_status its__vpop_prepare(its__vpop *v, char *msg, size_t msglen)
     v->logq = its__malloc(v->n * sizeof *v->logq);
     v->w = its__malloc(v->n * sizeof *v->w);
     v->est = its__calloc(v->n_targets + 1, sizeof *v->est);
-    if (!v->logq || !v->w || !v->est) {
+    v->order = its__malloc((v->n_targets * v->n + 1) * sizeof *v->order);
+    if (!v->logq || !v->w || !v->est || !v->order) {
         its__vpop_free(v);
         its__fmt(msg, msglen, "out of memory");
         return ITS_ENOMEM;
+    }
+    for (j = 0; j < v->n_targets; j++) {
+        size_t *o = v->order + j * v->n;
+        keyed *ky = its__measure_is_median(v->targets[j].measure)
+                        ? its__malloc(v->n * sizeof *ky) : NULL;
+        for (i = 0; i < v->n; i++)
+            o[i] = i;
+        if (its__measure_is_median(v->targets[j].measure)) {
+            if (!ky) {
+                its__vpop_free(v);
+                its__fmt(msg, msglen, "out of memory");
+                return ITS_ENOMEM;
+            }
+            for (i = 0; i < v->n; i++)
+                ky[i] = (keyed){v->y[j * v->n + i], i};
+            qsort(ky, v->n, sizeof *ky, by_y);
+            for (i = 0; i < v->n; i++)
+                o[i] = ky[i].i;
+            its__free(ky);
+        }
     }
     for (r = 0; r < v->n_rounds; r++)
         total += v->draws[r];
@@ -116,20 +157,17 @@ static double target_loss(const its__vpop *v, size_t k, double *est)
         *est = NAN;
         return 1e6; /* no patient informs the target */
     }
-    if (t->measure == ITS__MEASURE_DOSES_C1) {
+    if (its__measure_is_median(t->measure)) {
         /* the median lies in [lo, hi] when at most half are below lo and
-         * at least half reach hi; the estimate is the weighted median of
-         * the dose counts (whole numbers, 0 to 511) */
-        double hist[512] = {0.0}, cum = 0.0, lb = fmax(0.0, below / s - 0.5);
-        double ub = fmax(0.0, 0.5 - upto / s);
-        size_t level;
-        for (i = 0; i < v->n; i++)
-            if (!isnan(y[i]))
-                hist[y[i] < 0.0 ? 0 : y[i] > 511.0 ? 511 : (size_t)y[i]] += v->w[i];
+         * at least half reach hi; the estimate is the weighted median (the
+         * first outcome at which the weights reach one half; +inf when
+         * half the patients are censored PFS) */
+        const size_t *o = v->order + k * v->n;
+        double cum = 0.0, lb = fmax(0.0, below / s - 0.5), ub = fmax(0.0, 0.5 - upto / s);
         *est = NAN;
-        for (level = 0; level < 512 && isnan(*est); level++)
-            if ((cum += hist[level]) / s >= 0.5)
-                *est = (double)level;
+        for (i = 0; i < v->n && isnan(*est) && !isnan(y[o[i]]); i++)
+            if ((cum += v->w[o[i]]) / s >= 0.5)
+                *est = y[o[i]];
         return (lb * lb + ub * ub) / (MEDIAN_SE * MEDIAN_SE);
     }
     e = *est = sy / s;

@@ -10,14 +10,14 @@
 #include <string.h>
 
 const char *const its__measure_names[ITS__MEASURE_N] = {"orr", "cr", "grade3plus",
-                                                        "median_doses_cycle1"};
+                                                        "median_doses_cycle1", "pfs_median", "pfs_at"};
 
 enum { CK_POOL, CK_ROUNDS, CK_VALIDATE, CK_MIN_ESS, CK_STARTS, CK_MAX_EVALS, CK_VARY, CK_TARGETS, CK_N };
 static const char *const keys[CK_N] = {"pool",      "rounds", "validate", "min_ess",
                                       "starts",    "max_evals", "vary",  "targets"};
 
-enum { CT_ID, CT_ARM, CT_MEASURE, CT_VALUE, CT_CI, CT_RANGE, CT_SOURCE, CT_N };
-static const char *const tkeys[CT_N] = {"id", "arm", "measure", "value", "ci", "range", "source"};
+enum { CT_ID, CT_ARM, CT_MEASURE, CT_VALUE, CT_CI, CT_RANGE, CT_AT, CT_SOURCE, CT_N };
+static const char *const tkeys[CT_N] = {"id", "arm", "measure", "value", "ci", "range", "at", "source"};
 
 /* A whole number in [lo, hi] at node (key names it). */
 static its_status whole(const its__yctx *c, int node, const char *key, double lo, double hi,
@@ -114,20 +114,34 @@ static its_status fraction(const its__yctx *c, int node, const char *key, double
     return st;
 }
 
-/* [lo, hi] at node: two numbers, proportions for a proportion measure. */
-static its_status pair(const its__yctx *c, int node, const char *key, int prop, double *lo,
-                       double *hi)
+/* A target's number at node in the unit of measure m: a proportion (a
+ * fraction or a percentage), a dose count, or a time in the model's unit. */
+static its_status number(const its__yctx *c, int node, const char *key, its__measure m,
+                         double *out)
+{
+    its_status st;
+    if (m == ITS__MEASURE_PFS_MEDIAN) {
+        st = its__yc_quantity(c, node, key, c->m->time_unit, out);
+        if (st == ITS_OK && !(*out > 0.0))
+            return its__yc_fail(c, ITS_ERANGE, node, key, "a time > 0");
+        return st;
+    }
+    return m == ITS__MEASURE_DOSES_C1 ? its__yc_quantity(c, node, key, "1", out)
+                                      : fraction(c, node, key, out);
+}
+
+/* [lo, hi] at node: two numbers in the unit of measure m. */
+static its_status pair(const its__yctx *c, int node, const char *key, its__measure m,
+                       double *lo, double *hi)
 {
     its_status st;
     if ((st = its__yc_expect(c, node, ITS__Y_SEQUENCE, key)) != ITS_OK)
         return st;
     if (its__ynode_size(c->doc, node) != 2)
         return its__yc_fail(c, ITS_EPARSE, node, key, "give [low, high]");
-    st = prop ? fraction(c, its__ynode_item(c->doc, node, 0), key, lo)
-              : its__yc_quantity(c, its__ynode_item(c->doc, node, 0), key, "1", lo);
+    st = number(c, its__ynode_item(c->doc, node, 0), key, m, lo);
     if (st == ITS_OK)
-        st = prop ? fraction(c, its__ynode_item(c->doc, node, 1), key, hi)
-                  : its__yc_quantity(c, its__ynode_item(c->doc, node, 1), key, "1", hi);
+        st = number(c, its__ynode_item(c->doc, node, 1), key, m, hi);
     if (st == ITS_OK && !(*lo < *hi))
         return its__yc_fail(c, ITS_ERANGE, node, key, "low (%g) must be < high (%g)", *lo, *hi);
     return st;
@@ -176,21 +190,29 @@ static its_status read_target(const its__yctx *c, int node, size_t i, const its_
         ;
     if (t->measure == ITS__MEASURE_N)
         return its__yc_fail(c, ITS_EPARSE, at[CT_MEASURE], key,
-                            "unknown measure '%s' (expected orr, cr, grade3plus or "
-                            "median_doses_cycle1)", txt);
+                            "unknown measure '%s' (expected orr, cr, grade3plus, "
+                            "median_doses_cycle1, pfs_median or pfs_at)", txt);
+    t->at = NAN;
+    if ((t->measure == ITS__MEASURE_PFS_AT) != (at[CT_AT] != 0))
+        return its__yc_fail(c, ITS_EPARSE, at[CT_AT] ? at[CT_AT] : at[CT_MEASURE], key,
+                            at[CT_AT] ? "`at` belongs to the measure pfs_at only"
+                                      : "pfs_at needs `at`: the time of the landmark");
+    if (at[CT_AT] &&
+        (st = number(c, at[CT_AT], key, ITS__MEASURE_PFS_MEDIAN, &t->at)) != ITS_OK)
+        return st;
     if (!(txt = its__yc_text(c, at[CT_SOURCE], key, &st)))
         return st;
     its__fmt(t->source, sizeof t->source, "%s", txt);
     t->range = at[CT_RANGE] != 0;
     if (t->range) {
         t->value = NAN;
-        return pair(c, at[CT_RANGE], key, t->measure != ITS__MEASURE_DOSES_C1, &t->lo, &t->hi);
+        return pair(c, at[CT_RANGE], key, t->measure, &t->lo, &t->hi);
     }
     if (t->measure == ITS__MEASURE_DOSES_C1)
         return its__yc_fail(c, ITS_EPARSE, at[CT_VALUE], key,
                             "median_doses_cycle1 takes a range: [low, high]");
-    if ((st = fraction(c, at[CT_VALUE], key, &t->value)) != ITS_OK ||
-        (st = pair(c, at[CT_CI], key, 1, &t->lo, &t->hi)) != ITS_OK)
+    if ((st = number(c, at[CT_VALUE], key, t->measure, &t->value)) != ITS_OK ||
+        (st = pair(c, at[CT_CI], key, t->measure, &t->lo, &t->hi)) != ITS_OK)
         return st;
     if (!(t->lo <= t->value && t->value <= t->hi))
         return its__yc_fail(c, ITS_ERANGE, at[CT_CI], key,

@@ -494,6 +494,8 @@ typedef enum its__measure {
     ITS__MEASURE_CR,            /* complete response, a proportion */
     ITS__MEASURE_GRADE3,        /* any adverse event of grade >= 3, a proportion */
     ITS__MEASURE_DOSES_C1,      /* median doses given in the first cycle */
+    ITS__MEASURE_PFS_MEDIAN,    /* median progression-free survival, model time unit */
+    ITS__MEASURE_PFS_AT,        /* progression-free at time `at`, a proportion */
     ITS__MEASURE_N
 } its__measure;
 
@@ -502,7 +504,9 @@ typedef struct its__calib_target {
     size_t arm;                 /* trial arm index */
     its__measure measure;
     int range;                  /* 1: the estimate must lie in [lo, hi]; 0: value with a CI */
-    double value, lo, hi;       /* proportions as fractions; value NaN for a range */
+    double at;                  /* pfs_at: the landmark time (model unit); NaN otherwise */
+    double value, lo, hi;       /* proportions as fractions, times in the model's unit;
+                                   value NaN for a range */
     char source[512];
     int line, col;
 } its__calib_target;
@@ -531,6 +535,9 @@ its_status its__calib_read(const its__ydoc *doc, int node, const its_model_def *
                            const its_scenario *sc, long patients, its__calib_spec **out,
                            char *msg, size_t msglen);
 extern const char *const its__measure_names[ITS__MEASURE_N];
+/* Whether a measure is a proportion (orr, cr, grade3plus) or a median over
+ * the patients (median_doses_cycle1, pfs_median). */
+#define its__measure_is_median(m) ((m) == ITS__MEASURE_DOSES_C1 || (m) == ITS__MEASURE_PFS_MEDIAN)
 
 struct its_trial {
     char *name;                 /* the file's name (messages, arm files) */

@@ -79,8 +79,8 @@ check "calibrate: rerun after kill -9 gives the same calibration.json" \
     cmp -s a/calibration.json k/calibration.json
 
 # bad sections: exit 2, FILE:LINE:COL and the key
-bad() { # NAME SED-EXPRESSION EXPECTED-TEXT
-    sed "$2" cal.yaml >"$1.yaml"
+bad() { # NAME SED-EXPRESSION EXPECTED-TEXT (on $BASE, cal.yaml unless set)
+    sed "$2" "${BASE:-cal.yaml}" >"$1.yaml"
     "$ITSIM" calibrate "$1.yaml" -o "out_$1" --quiet >/dev/null 2>"$1.err"
     rc=$?
     check "calibrate $1: exit 2 (rc=$rc)" [ $rc -eq 2 ]
@@ -124,6 +124,49 @@ check "calibrate: ... both replaced in place" \
     grep -q '^  parameters: {EC50_perm: {dist: lognormal, median: [0-9.e+-]* pM, gsd: [0-9.e+-]*, lower: 500 pM, upper: 2000 pM}, K_gfr_leak: {dist: lognormal, median: [0-9.e+-]*, gsd: [0-9.e+-]*, lower: 0.05, upper: 0.45}}$' one/calibrated.yaml
 check "calibrate: without validation, calibration.json says null" \
     python3 -c 'import json,sys; d=json.load(open("one/calibration.json")); sys.exit(d["targets"][0]["validation"] is not None)'
+# PFS targets on an untreated arm (the RCC growth calibration's measures):
+# months as a unit, the median on the scan grid, pfs_at with its landmark
+cat >pfs.yaml <<'EOF2'
+model: tme
+clinical: {first_assessment: 6 weeks, assess_every: 6 weeks, confirm_after: 28 d, stop_at_progression: true}
+trial: {name: pfs targets, seed: 5, patients: 20, horizon: 300 d, arms: [{name: placebo}]}
+population:
+  parameters: {b_ang: {dist: loguniform, low: 0.002 1/d, high: 0.2 1/d}}
+calibration:
+  pool: 60
+  rounds: 2
+  validate: 40
+  starts: 2
+  max_evals: 100
+  vary: [b_ang]
+  targets:
+    - {id: M, arm: placebo, measure: pfs_median, range: [84 d, 4.2 months], source: "test"}
+    - {id: P, arm: placebo, measure: pfs_at, at: 4 months, value: 20 %, ci: [10.5 %, 34.8 %], source: "test"}
+EOF2
+"$ITSIM" calibrate pfs.yaml -o pfs --quiet --no-figures >/dev/null 2>pfs.err
+rc=$?
+check "calibrate pfs: exit 0 (rc=$rc)" [ $rc -eq 0 ]
+check "calibrate pfs: the median in days, pfs_at a proportion with its landmark in calibration.json" \
+    python3 -c 'import json,sys; d=json.load(open("pfs/calibration.json")); t=d["targets"]; sys.exit(not (t[0]["published"]["range"] == [84, 127.8375] and t[1]["at_days"] == 121.75 and 0 <= t[1]["validation"]["value"] <= 1 and t[0]["validation"]["value"] > 0))'
+check "calibrate pfs: the report shows months and the landmark" \
+    grep -q "| M | placebo | pfs_median | 2.8 mo to 4.2 mo |" pfs/report.md
+check "calibrate pfs: ... and pfs_at 4.0 mo" grep -q "| P | placebo | pfs_at 4.0 mo | 20.0 % (10.5 % to 34.8 %) |" pfs/report.md
+# the validation median is a median of the patients' PFS (censored: not reached)
+check "calibrate pfs: the validation median is one of the stored PFS times" \
+    python3 - pfs <<'EOF2'
+import json, sqlite3, sys
+d = json.load(open(sys.argv[1] + "/calibration.json"))
+med = d["targets"][0]["validation"]["value"]
+con = sqlite3.connect(sys.argv[1] + "/validation/trial.sqlite")
+rows = sorted(r[0] if r[1] else float("inf") for r in con.execute("select pfs_days, pfs_event from outcomes"))
+n = len(rows)
+want = rows[(n - 1) // 2] if n % 2 or rows[(n - 1) // 2] == rows[n // 2] else 0.5 * (rows[(n - 1) // 2] + rows[n // 2])
+sys.exit(not (med == want))
+EOF2
+BASE=pfs.yaml bad noat 's/measure: pfs_at, at: 4 months,/measure: pfs_at,/' "pfs_at needs \`at\`"
+BASE=pfs.yaml bad atorr 's/measure: pfs_at, at: 4 months, value: 20 %/measure: orr, at: 4 months, value: 20 %/' \
+    "\`at\` belongs to the measure pfs_at only"
+BASE=pfs.yaml bad timeunit 's/range: \[84 d, 4.2 months\]/range: [84 mg, 4.2 months]/' "calibration.targets.M"
 "$ITSIM" calibrate cal.yaml -o pp --patients 10 >/dev/null 2>pp.err
 check "calibrate: --patients is refused" [ $? -eq 2 ] && grep -q "calibration.pool" pp.err
 sed '/^calibration:/,$d' cal.yaml >nocal.yaml
