@@ -360,7 +360,7 @@ its_status its__vpop_dist(const its__vpop *v, const double *theta, size_t j, its
  * sum over targets of ((estimate - value) / se)^2, se = CI width / 3.92,
  * a range's distance outside it over a quarter of its width (for a
  * median, of the doses or of PFS, with a range or a CI: the weighted share
- * below low and up to high against one half, over 0.05), plus 25 (log(min_ess / ESS))^2 when ESS < min_ess. */
+ * below low against 0.45 and up to high against 0.55, over 0.05), plus 25 (log(min_ess / ESS))^2 when ESS < min_ess. */
 double its__vpop_loss(its__vpop *v, const double *theta);
 /* Minimise the loss from `starts` starts (the prior-like centre of the box,
  * then Sobol points) with BOBYQA, max_evals evaluations each; theta (2 x

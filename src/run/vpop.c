@@ -19,6 +19,11 @@
 
 #define ESS_PENALTY 25.0
 #define MEDIAN_SE 0.05
+/* A median target holds with this share of the patients to spare on each
+ * side: a weighted median on the edge of its range (outcomes on a grid of
+ * scan days or dose counts) falls outside it in half of the fresh samples
+ * of the same population. */
+#define MEDIAN_MARGIN 0.05
 
 void its__vpop_free(its__vpop *v)
 {
@@ -159,11 +164,13 @@ static double target_loss(const its__vpop *v, size_t k, double *est)
     }
     if (its__measure_is_median(t->measure)) {
         /* the median lies in [lo, hi] when at most half are below lo and
-         * at least half reach hi; the estimate is the weighted median (the
-         * first outcome at which the weights reach one half; +inf when
-         * half the patients are censored PFS) */
+         * at least half reach hi, here with MEDIAN_MARGIN to spare; the
+         * estimate is the weighted median (the first outcome at which the
+         * weights reach one half; +inf when half the patients are censored
+         * PFS) */
         const size_t *o = v->order + k * v->n;
-        double cum = 0.0, lb = fmax(0.0, below / s - 0.5), ub = fmax(0.0, 0.5 - upto / s);
+        double cum = 0.0, lb = fmax(0.0, below / s - (0.5 - MEDIAN_MARGIN));
+        double ub = fmax(0.0, (0.5 + MEDIAN_MARGIN) - upto / s);
         *est = NAN;
         for (i = 0; i < v->n && isnan(*est) && !isnan(y[o[i]]); i++)
             if ((cum += v->w[o[i]]) / s >= 0.5)
