@@ -192,6 +192,40 @@ int main(void)
         its__vpop_free(&v);
     }
 
+    /* ---- a check (calibration.checks) is estimated but costs nothing */
+    {
+        its__calib_target two[2];
+        double l1;
+        memset(two, 0, sizeof two);
+        two[0] = t;
+        two[1] = t;
+        two[1].check = 1;
+        two[1].value = 0.9; /* far from any weighted share */
+        two[1].lo = 0.89;
+        two[1].hi = 0.91;
+        for (i = 0; i < N; i++)
+            y[i] = x[i] > 10.0;
+        setup(&v, prop, 2, draws, &t);
+        its__vpop_prepare(&v, NULL, 0);
+        l1 = its__vpop_loss(&v, theta);
+        its__vpop_free(&v);
+        setup(&v, prop, 2, draws, two);
+        v.n_targets = 2;
+        {
+            static double yy[2 * N]; /* the same outcomes for both */
+            double l2;
+            memcpy(yy, y, N * sizeof *y);
+            memcpy(yy + N, y, N * sizeof *y);
+            v.y = yy;
+            its__vpop_prepare(&v, NULL, 0);
+            l2 = its__vpop_loss(&v, theta);
+            its_test_true(l2 == l1 && v.est[1] == v.est[0] && v.est[1] > 0.1,
+                          "a check: estimated (%.4f) but adds nothing to the loss (%.6g = %.6g)",
+                          v.est[1], l2, l1);
+        }
+        its__vpop_free(&v);
+    }
+
     /* ---- a patient outside every proposal */
     x[7] = 500.0;
     setup(&v, prop, 2, draws, &t);

@@ -76,8 +76,18 @@ static double target_value(const its__calib_target *t, const its__outcome *o)
         return worst < 0 ? (double)NAN : (double)(worst >= 3);
     case ITS__MEASURE_PFS_MEDIAN: /* censored: beyond every event (docs/calibration.md) */
         return o->pfs_event ? o->pfs_days : (double)INFINITY;
-    case ITS__MEASURE_PFS_AT: /* censored before the landmark: unknown */
-        return o->pfs_days > t->at ? 1.0 : o->pfs_event ? 0.0 : (double)NAN;
+    case ITS__MEASURE_PFS_AT: /* free at the landmark; censored before it: unknown */
+        if (o->pfs_days > t->at || (!o->pfs_event && o->pfs_days >= t->at))
+            return 1.0;
+        return o->pfs_event ? 0.0 : (double)NAN;
+    case ITS__MEASURE_CR_SHARE: /* among the responders only */
+        return o->best == ITS_RESP_CR ? 1.0 : o->best == ITS_RESP_PR ? 0.0 : (double)NAN;
+    case ITS__MEASURE_TTR_MEDIAN:
+        return (o->best == ITS_RESP_CR || o->best == ITS_RESP_PR) ? o->ttr_days : (double)NAN;
+    case ITS__MEASURE_DOR_MEDIAN: /* an ongoing response: beyond every event */
+        if (o->best != ITS_RESP_CR && o->best != ITS_RESP_PR)
+            return NAN;
+        return o->dor_event ? o->dor_days : (double)INFINITY;
     default: return o->doses_planned_c1 > 0 ? (double)o->doses_given_c1 : (double)NAN;
     }
 }

@@ -224,7 +224,8 @@ static double stat_of(double *v, size_t n, int med)
     if (med) {
         double a, b;
         qsort(v, n, sizeof *v, cmp_double);
-        a = v[(n - 1) / 2];
+        a = v[(n - 1) / 2]; /* the midpoint of the two middle values (the pool's
+                             * weighted estimate takes the lower one) */
         b = v[n / 2];
         return a == b ? a : a + 0.5 * (b - a); /* +inf: half the PFS censored */
     }
@@ -329,7 +330,8 @@ static void json_target(const outctx *x, size_t k, FILE *fp)
     its__json_string(fp, t->id);
     fputs(", \"arm\": ", fp);
     its__json_string(fp, its_trial_arm_id(c->t, t->arm));
-    fprintf(fp, ", \"measure\": \"%s\", ", its__measure_names[t->measure]);
+    fprintf(fp, ", \"measure\": \"%s\", \"fitted\": %s, ", its__measure_names[t->measure],
+            t->check ? "false" : "true");
     if (!isnan(t->at)) {
         fputs("\"at_days\": ", fp);
         its__json_num(fp, t->at);
@@ -367,7 +369,7 @@ static void put_json(const void *ctx, FILE *fp)
     const outctx *x = ctx;
     const its__cal *c = x->c;
     const its__calib_spec *s = c->spec;
-    size_t j, k;
+    size_t j, k, n_checks = 0;
     int r, met = 0;
     long pool;
     fputs("{\n  \"file\": ", fp);
@@ -405,13 +407,14 @@ static void put_json(const void *ctx, FILE *fp)
         fputc('}', fp);
     }
     fputs("\n  ],\n  \"targets\": [\n", fp);
-    for (k = 0; k < s->n_targets; k++) {
+    for (k = 0; k < s->n_targets; k++) { /* the checks too, "fitted": false */
         json_target(x, k, fp);
         fputs(k + 1 < s->n_targets ? ",\n" : "\n", fp);
-        met += x->res[k].inside;
+        met += x->res[k].inside && !s->targets[k].check;
+        n_checks += s->targets[k].check;
     }
     fprintf(fp, "  ],\n  \"targets_within_published\": %d,\n  \"targets_total\": %zu\n}\n", met,
-            s->n_targets);
+            s->n_targets - n_checks);
 }
 
 static void put_history(const void *ctx, FILE *fp)
@@ -436,7 +439,7 @@ static void fmt_value(char *buf, size_t n, const its__calib_target *t, double v)
 {
     if (isnan(v))
         its__fmt(buf, n, "-");
-    else if (t->measure == ITS__MEASURE_PFS_MEDIAN)
+    else if (its__measure_is_time(t->measure))
         its__fmt(buf, n, isfinite(v) ? "%.1f mo" : "NR", v / ITS__MONTH_DAYS);
     else if (t->measure == ITS__MEASURE_DOSES_C1)
         its__fmt(buf, n, "%.1f", v);
@@ -453,17 +456,21 @@ static const char *measure_label(char *buf, size_t n, const its__calib_target *t
     return buf;
 }
 
-static void md_targets(const outctx *x, FILE *fp)
+/* The table of the targets (check 0) or of the checks (check 1). */
+static void md_targets(const outctx *x, int check, FILE *fp)
 {
     const its__calib_spec *s = x->c->spec;
-    size_t k;
+    size_t k, n = 0;
     int met = 0;
-    fputs("| target | arm | measure | published | source | simulated (bootstrap 95 % CI) | "
-          "within |\n|---|---|---|---|---|---|---|\n", fp);
+    fprintf(fp, "| %s | arm | measure | published | source | simulated (bootstrap 95 %% CI) | "
+                "within |\n|---|---|---|---|---|---|---|\n", check ? "check" : "target");
     for (k = 0; k < s->n_targets; k++) {
         const its__calib_target *t = &s->targets[k];
         const vresult *r = &x->res[k];
         char v[32], lo[32], hi[32], pv[32], plo[32], phi[32], ml[64];
+        if (t->check != check)
+            continue;
+        n++;
         fmt_value(v, sizeof v, t, r->value);
         fmt_value(lo, sizeof lo, t, r->lo);
         fmt_value(hi, sizeof hi, t, r->hi);
@@ -481,8 +488,8 @@ static void md_targets(const outctx *x, FILE *fp)
                 r->inside ? "yes" : "**no**");
         met += r->inside;
     }
-    fprintf(fp, "\n**%d of %zu targets within their published interval.**\n\n", met,
-            s->n_targets);
+    fprintf(fp, "\n**%d of %zu %s within their published interval.**\n\n", met, n,
+            check ? "checks" : "targets");
 }
 
 static void md_parameters(const outctx *x, FILE *fp)
@@ -490,11 +497,19 @@ static void md_parameters(const outctx *x, FILE *fp)
     const its__cal *c = x->c;
     const double *th = c->theta[c->spec->rounds - 1];
     size_t j;
-    fputs("| parameter | unit | plausible range (the prior) | calibrated median | geometric SD |\n"
-          "|---|---|---|---|---|\n", fp);
-    for (j = 0; j < c->spec->n_vary; j++)
-        fprintf(fp, "| `%s` | %s | %.4g to %.4g | %.4g | %.3g |\n", name_of(c, j), unit_of(c, j),
-                c->spec->lo[j], c->spec->hi[j], exp(th[2 * j]), exp(exp(th[2 * j + 1])));
+    fputs("| parameter | unit | plausible range (the prior) | location (`median:` before "
+          "truncation) | geometric SD | median of the calibrated population |\n"
+          "|---|---|---|---|---|---|\n", fp);
+    for (j = 0; j < c->spec->n_vary; j++) {
+        its__dist d;
+        double med = its__dist_trunclognormal(&d, exp(th[2 * j]), exp(th[2 * j + 1]),
+                                              c->spec->lo[j], c->spec->hi[j], NULL, 0) == ITS_OK
+                         ? its__dist_quantile(&d, 0.5)
+                         : (double)NAN;
+        fprintf(fp, "| `%s` | %s | %.4g to %.4g | %.4g | %.3g | %.4g |\n", name_of(c, j),
+                unit_of(c, j), c->spec->lo[j], c->spec->hi[j], exp(th[2 * j]),
+                exp(exp(th[2 * j + 1])), med);
+    }
 }
 
 static void md_rounds(const outctx *x, FILE *fp)
@@ -558,16 +573,26 @@ static void put_report(const void *ctx, FILE *fp)
     const its__cal *c = x->c;
     fputs("# Calibration report\n\nGenerated by `itsim calibrate ", fp);
     fputs(c->t->name, fp);
+    size_t k, n_checks = 0;
+    for (k = 0; k < c->spec->n_targets; k++)
+        n_checks += c->spec->targets[k].check;
     fprintf(fp, "` (seed %llu): %d rounds of %ld patients, %zu calibrated parameters, %zu "
-                "targets; validated by a fresh trial of %ld patients of the calibrated "
-                "population (`validation/`). Method and sources: docs/calibration.md.\n\n",
+                "targets and %zu checks; validated by a fresh trial of %ld patients of the "
+                "calibrated population (`validation/`). Method and sources: "
+                "docs/calibration.md.\n\n",
             (unsigned long long)c->t->spec->seed, c->spec->rounds, c->spec->pool,
-            c->spec->n_vary, c->spec->n_targets, c->spec->validate);
+            c->spec->n_vary, c->spec->n_targets - n_checks, n_checks, c->spec->validate);
     fputs("## Targets\n\nPublished value and 95 % CI (or range) against the validation trial's "
           "value with its bootstrap 95 % CI (2,000 resamples of the patients).\n\n", fp);
-    if (x->validated)
-        md_targets(x, fp);
-    else
+    if (x->validated) {
+        md_targets(x, 0, fp);
+        if (n_checks) {
+            fputs("### Checks (reported, not fitted)\n\nPublished read-outs of the same trials "
+                  "(`calibration.checks`), measured on the validation trial; the fit does not "
+                  "see them.\n\n", fp);
+            md_targets(x, 1, fp);
+        }
+    } else
         fputs("No validation trial (calibration.validate: 0).\n\n", fp);
     fputs("![targets](calibration_targets.png)\n\n## Calibrated population\n\n"
           "Each calibrated parameter is drawn from a lognormal truncated to its plausible "
@@ -598,7 +623,7 @@ static void targets_dat(const void *ctx, FILE *fp)
         const its__calib_target *t = &x->c->spec->targets[k];
         const vresult *r = &x->res[k];
         double f = t->measure == ITS__MEASURE_DOSES_C1       ? 1.0
-                   : t->measure == ITS__MEASURE_PFS_MEDIAN ? 1.0 / ITS__MONTH_DAYS
+                   : its__measure_is_time(t->measure) ? 1.0 / ITS__MONTH_DAYS
                                                            : 100.0;
         double pv = t->range ? 0.5 * (t->lo + t->hi) : t->value;
         double col[6] = {f * pv, f * t->lo, f * t->hi, f * r->value, f * r->lo, f * r->hi};
@@ -639,7 +664,7 @@ static void targets_gp(const void *ctx, FILE *fp)
                     "lc rgb '#c0392b' lw 2 pt 7\n",
                 its__gp_quote(b, sizeof b, lab),
                 t->measure == ITS__MEASURE_DOSES_C1       ? "doses"
-                : t->measure == ITS__MEASURE_PFS_MEDIAN ? "months"
+                : its__measure_is_time(t->measure) ? "months"
                                                         : "%",
                 k, k);
     }

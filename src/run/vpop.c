@@ -212,8 +212,10 @@ double its__vpop_loss(its__vpop *v, const double *theta)
         s2 += v->w[i] * v->w[i];
     }
     v->ess = 1.0 / s2;
-    for (k = 0; k < v->n_targets; k++)
-        loss += target_loss(v, k, &v->est[k]);
+    for (k = 0; k < v->n_targets; k++) { /* a check is estimated, not fitted */
+        double l = target_loss(v, k, &v->est[k]);
+        loss += v->targets[k].check ? 0.0 : l;
+    }
     if (v->ess < v->min_ess)
         loss += ESS_PENALTY * pow(log(v->min_ess / v->ess), 2);
     v->loss = loss;

@@ -10,11 +10,13 @@
 #include <string.h>
 
 const char *const its__measure_names[ITS__MEASURE_N] = {"orr", "cr", "grade3plus",
-                                                        "median_doses_cycle1", "pfs_median", "pfs_at"};
+                                                        "median_doses_cycle1", "pfs_median", "pfs_at",
+                                                        "cr_share", "ttr_median", "dor_median"};
 
-enum { CK_POOL, CK_ROUNDS, CK_VALIDATE, CK_MIN_ESS, CK_STARTS, CK_MAX_EVALS, CK_VARY, CK_TARGETS, CK_N };
-static const char *const keys[CK_N] = {"pool",      "rounds", "validate", "min_ess",
-                                      "starts",    "max_evals", "vary",  "targets"};
+enum { CK_POOL, CK_ROUNDS, CK_VALIDATE, CK_MIN_ESS, CK_STARTS, CK_MAX_EVALS, CK_VARY, CK_TARGETS,
+       CK_CHECKS, CK_N };
+static const char *const keys[CK_N] = {"pool",      "rounds",    "validate", "min_ess", "starts",
+                                      "max_evals", "vary",      "targets",  "checks"};
 
 enum { CT_ID, CT_ARM, CT_MEASURE, CT_VALUE, CT_CI, CT_RANGE, CT_AT, CT_SOURCE, CT_N };
 static const char *const tkeys[CT_N] = {"id", "arm", "measure", "value", "ci", "range", "at", "source"};
@@ -115,13 +117,14 @@ static its_status fraction(const its__yctx *c, int node, const char *key, double
 }
 
 /* A target's number at node in the unit of measure m: a proportion (a
- * fraction or a percentage), a dose count, or a time in the model's unit. */
+ * fraction or a percentage), a dose count, or a time in days (the unit of
+ * the trial read-outs it is compared with). */
 static its_status number(const its__yctx *c, int node, const char *key, its__measure m,
                          double *out)
 {
     its_status st;
-    if (m == ITS__MEASURE_PFS_MEDIAN) {
-        st = its__yc_quantity(c, node, key, c->m->time_unit, out);
+    if (its__measure_is_time(m)) {
+        st = its__yc_quantity(c, node, key, "d", out);
         if (st == ITS_OK && !(*out > 0.0))
             return its__yc_fail(c, ITS_ERANGE, node, key, "a time > 0");
         return st;
@@ -148,15 +151,15 @@ static its_status pair(const its__yctx *c, int node, const char *key, its__measu
 }
 
 /* its-long: one target's keys, each checked against the trial in turn. */
-static its_status read_target(const its__yctx *c, int node, size_t i, const its_scenario *sc,
-                              its__calib_target *t)
+static its_status read_target(const its__yctx *c, int node, const char *sec, size_t i,
+                              const its_scenario *sc, its__calib_target *t)
 {
     int at[CT_N];
     char key[300];
     const char *txt;
     size_t a, n_arms = its_scenario_arm_count(sc);
     its_status st;
-    its__fmt(key, sizeof key, "calibration.targets[%zu]", i);
+    its__fmt(key, sizeof key, "calibration.%s[%zu]", sec, i);
     if ((st = its__yc_keys(c, node, key, tkeys, CT_N, at)) != ITS_OK)
         return st;
     its__ynode_pos(c->doc, node, &t->line, &t->col);
@@ -171,7 +174,7 @@ static its_status read_target(const its__yctx *c, int node, size_t i, const its_
         return its__yc_fail(c, ITS_ERANGE, at[CT_ID], key, "an id of at most %zu characters",
                             sizeof t->id - 1);
     its__fmt(t->id, sizeof t->id, "%s", txt);
-    its__fmt(key, sizeof key, "calibration.targets.%s", t->id);
+    its__fmt(key, sizeof key, "calibration.%s.%s", sec, t->id);
     if (!(txt = its__yc_text(c, at[CT_ARM], key, &st)))
         return st;
     for (a = 0; a < n_arms; a++)
@@ -191,7 +194,8 @@ static its_status read_target(const its__yctx *c, int node, size_t i, const its_
     if (t->measure == ITS__MEASURE_N)
         return its__yc_fail(c, ITS_EPARSE, at[CT_MEASURE], key,
                             "unknown measure '%s' (expected orr, cr, grade3plus, "
-                            "median_doses_cycle1, pfs_median or pfs_at)", txt);
+                            "median_doses_cycle1, pfs_median, pfs_at, cr_share, ttr_median "
+                            "or dor_median)", txt);
     t->at = NAN;
     if ((t->measure == ITS__MEASURE_PFS_AT) != (at[CT_AT] != 0))
         return its__yc_fail(c, ITS_EPARSE, at[CT_AT] ? at[CT_AT] : at[CT_MEASURE], key,
@@ -220,25 +224,30 @@ static its_status read_target(const its__yctx *c, int node, size_t i, const its_
     return ITS_OK;
 }
 
-static its_status read_targets(const its__yctx *c, int node, const its_scenario *sc,
+/* The targets (check 0) or checks (check 1) at node, appended to s. */
+static its_status read_targets(const its__yctx *c, int node, const its_scenario *sc, int check,
                                its__calib_spec *s)
 {
+    const char *sec = check ? "checks" : "targets";
+    char key[64];
     size_t i, j, n;
     its_status st;
-    if ((st = its__yc_expect(c, node, ITS__Y_SEQUENCE, "calibration.targets")) != ITS_OK)
+    its__fmt(key, sizeof key, "calibration.%s", sec);
+    if ((st = its__yc_expect(c, node, ITS__Y_SEQUENCE, key)) != ITS_OK)
         return st;
     n = its__ynode_size(c->doc, node);
-    if (n == 0 || n > ITS__CALIB_MAX_TARGETS)
-        return its__yc_fail(c, ITS_ERANGE, node, "calibration.targets", "give 1 to %d targets",
+    if ((n == 0 && !check) || s->n_targets + n > ITS__CALIB_MAX_TARGETS)
+        return its__yc_fail(c, ITS_ERANGE, node, key, "give 1 to %d targets and checks",
                             ITS__CALIB_MAX_TARGETS);
     for (i = 0; i < n; i++) {
         its__calib_target *t = &s->targets[s->n_targets];
-        if ((st = read_target(c, its__ynode_item(c->doc, node, i), i, sc, t)) != ITS_OK)
+        if ((st = read_target(c, its__ynode_item(c->doc, node, i), sec, i, sc, t)) != ITS_OK)
             return st;
+        t->check = check;
         for (j = 0; j < s->n_targets; j++)
             if (strcmp(s->targets[j].id, t->id) == 0)
-                return its__yc_fail(c, ITS_EPARSE, its__ynode_item(c->doc, node, i),
-                                    "calibration.targets", "the id '%s' is given twice", t->id);
+                return its__yc_fail(c, ITS_EPARSE, its__ynode_item(c->doc, node, i), key,
+                                    "the id '%s' is given twice", t->id);
         s->n_targets++;
     }
     return ITS_OK;
@@ -296,7 +305,9 @@ its_status its__calib_read(const its__ydoc *doc, int node, const its_model_def *
     if (st == ITS_OK)
         st = read_vary(&c, at[CK_VARY], pop, s);
     if (st == ITS_OK)
-        st = read_targets(&c, at[CK_TARGETS], sc, s);
+        st = read_targets(&c, at[CK_TARGETS], sc, 0, s);
+    if (st == ITS_OK && at[CK_CHECKS])
+        st = read_targets(&c, at[CK_CHECKS], sc, 1, s);
     if (st != ITS_OK) {
         its__free(s);
         return st;

@@ -494,8 +494,11 @@ typedef enum its__measure {
     ITS__MEASURE_CR,            /* complete response, a proportion */
     ITS__MEASURE_GRADE3,        /* any adverse event of grade >= 3, a proportion */
     ITS__MEASURE_DOSES_C1,      /* median doses given in the first cycle */
-    ITS__MEASURE_PFS_MEDIAN,    /* median progression-free survival, model time unit */
+    ITS__MEASURE_PFS_MEDIAN,    /* median progression-free survival, days */
     ITS__MEASURE_PFS_AT,        /* progression-free at time `at`, a proportion */
+    ITS__MEASURE_CR_SHARE,      /* complete responses among the responses, a proportion */
+    ITS__MEASURE_TTR_MEDIAN,    /* median time to response of the responders */
+    ITS__MEASURE_DOR_MEDIAN,    /* median duration of response of the responders */
     ITS__MEASURE_N
 } its__measure;
 
@@ -505,6 +508,7 @@ typedef struct its__calib_target {
     its__measure measure;
     int range;                  /* 1: the estimate must lie in [lo, hi]; 0: value with a CI */
     double at;                  /* pfs_at: the landmark time (model unit); NaN otherwise */
+    int check;                  /* 1: a check (calibration.checks), reported, not fitted */
     double value, lo, hi;       /* proportions as fractions, times in the model's unit;
                                    value NaN for a range */
     char source[512];
@@ -535,9 +539,12 @@ its_status its__calib_read(const its__ydoc *doc, int node, const its_model_def *
                            const its_scenario *sc, long patients, its__calib_spec **out,
                            char *msg, size_t msglen);
 extern const char *const its__measure_names[ITS__MEASURE_N];
-/* Whether a measure is a proportion (orr, cr, grade3plus) or a median over
- * the patients (median_doses_cycle1, pfs_median). */
-#define its__measure_is_median(m) ((m) == ITS__MEASURE_DOSES_C1 || (m) == ITS__MEASURE_PFS_MEDIAN)
+/* Whether a measure is a median over the patients (median_doses_cycle1 and
+ * the times) rather than a proportion, and whether it is a time. */
+#define its__measure_is_time(m)                                                \
+    ((m) == ITS__MEASURE_PFS_MEDIAN || (m) == ITS__MEASURE_TTR_MEDIAN ||       \
+     (m) == ITS__MEASURE_DOR_MEDIAN)
+#define its__measure_is_median(m) ((m) == ITS__MEASURE_DOSES_C1 || its__measure_is_time(m))
 
 struct its_trial {
     char *name;                 /* the file's name (messages, arm files) */

@@ -158,11 +158,29 @@ import json, sqlite3, sys
 d = json.load(open(sys.argv[1] + "/calibration.json"))
 med = d["targets"][0]["validation"]["value"]
 con = sqlite3.connect(sys.argv[1] + "/validation/trial.sqlite")
-rows = sorted(r[0] if r[1] else float("inf") for r in con.execute("select pfs_days, pfs_event from outcomes"))
+rows = sorted(r[0] if r[1] else float("inf") for r in
+              con.execute("select pfs_days, pfs_event from outcomes where status = 'ITS_OK'"))
 n = len(rows)
-want = rows[(n - 1) // 2] if n % 2 or rows[(n - 1) // 2] == rows[n // 2] else 0.5 * (rows[(n - 1) // 2] + rows[n // 2])
+a, b = rows[(n - 1) // 2], rows[n // 2]
+want = a if a == b else a + 0.5 * (b - a)  # itsim's midpoint, computed the same way
 sys.exit(not (med == want))
 EOF2
+# checks: reported in their own table and in calibration.json as not
+# fitted, left out of the count of targets met, and without effect on the fit
+cat pfs.yaml - >pfsk.yaml <<'EOF2'
+  checks:
+    - {id: K, arm: placebo, measure: pfs_at, at: 2 months, value: 60 %, ci: [50 %, 70 %], source: "check"}
+    - {id: S, arm: placebo, measure: cr_share, value: 40 %, ci: [30 %, 50 %], source: "check"}
+    - {id: D, arm: placebo, measure: dor_median, value: 6 months, ci: [4 months, 8 months], source: "check"}
+EOF2
+"$ITSIM" calibrate pfsk.yaml -o pfsk --quiet --no-figures >/dev/null 2>pfsk.err
+rc=$?
+check "calibrate checks: exit 0 (rc=$rc)" [ $rc -eq 0 ]
+check "calibrate checks: the fit is the one without them" \
+    python3 -c 'import json,sys; a=json.load(open("pfs/calibration.json")); b=json.load(open("pfsk/calibration.json")); sys.exit(not (a["parameters"] == b["parameters"] and b["targets_total"] == 2 and [t["fitted"] for t in b["targets"]] == [True, True, False, False, False] and b["targets"][3]["validation"]["n"] == 0))'
+check "calibrate checks: a table of their own in the report" grep -q "^### Checks (reported, not fitted)" pfsk/report.md
+check "calibrate checks: ... with the landmark and months" \
+    grep -q "^| D | placebo | dor_median | 6.0 mo (4.0 mo to 8.0 mo) |" pfsk/report.md
 BASE=pfs.yaml bad noat 's/measure: pfs_at, at: 4 months,/measure: pfs_at,/' "pfs_at needs \`at\`"
 BASE=pfs.yaml bad atorr 's/measure: pfs_at, at: 4 months, value: 20 %/measure: orr, at: 4 months, value: 20 %/' \
     "\`at\` belongs to the measure pfs_at only"
