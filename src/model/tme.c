@@ -1642,7 +1642,8 @@ static const its_observable_def observables[NOBS_SYS + MAX_LESIONS * NOBS_L] = {
                  "T cells (CD8, exhausted, helper, Treg) as a share of the immune cells in all lesions "
                  "(NK, granulocytes, mast cells, macrophages, DC, MDSC and T cells)"},
     [O_CD8_TREG] = {"cd8_treg", "1", ITS_OBS_OTHER,
-                    "CD8 to Treg ratio in all lesions: sum (CD8 + EX) / sum Treg (0 without Treg)"},
+                    "CD8 to Treg ratio in all lesions: sum (CD8 + EX) / sum Treg (0 without Treg: "
+                    "do not bound it from below)"},
     LESION_OBS(1), LESION_OBS(2), LESION_OBS(3), LESION_OBS(4),
     LESION_OBS(5), LESION_OBS(6), LESION_OBS(7), LESION_OBS(8),
 };
