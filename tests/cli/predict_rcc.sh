@@ -10,10 +10,12 @@
 NAME=predict_rcc
 . "$(dirname "$0")/common.bash"
 
-# The population: and plausibility: sections of a file, comments and blank
-# lines dropped, population.from reduced to its file name.
+# The population: and plausibility: sections of a file and the keys that
+# shape its patients (parameter_set, patient), comments and blank lines
+# dropped, population.from reduced to its file name.
 sections() {
-    awk '/^[A-Za-z_]+:/ { keep = ($1 == "population:" || $1 == "plausibility:") }
+    awk '/^[A-Za-z_]+:/ { keep = ($1 == "population:" || $1 == "plausibility:" ||
+                                 $1 == "parameter_set:" || $1 == "patient:") }
          keep && !/^[[:space:]]*#/ && !/^[[:space:]]*$/ { sub(/[[:space:]]+#.*$/, ""); print }' "$1" |
         sed -E 's|^(  from: ).*/([^/]+)$|\1\2|'
 }
