@@ -248,7 +248,7 @@ static void test_distributions(const its_trial *t)
         return;
     for (i = 0; i < n; i++) {
         size_t nl, iw = value_index(d, "weight");
-        double sum = 0.0, y[200], out[40];
+        double sum = 0.0, y[400], out[128];
         const its_model_def *m;
         if (its__trial_draw(t, i, 0, d, msg, sizeof msg) != ITS_OK) {
             refused++;
@@ -259,6 +259,12 @@ static void test_distributions(const its_trial *t)
         nl = (size_t)d->values[value_index(d, "n_lesions")].value;
         count[nl]++;
         m = d->ovr.model;
+        if (m->n_states > sizeof y / sizeof y[0] ||
+            m->n_observables > sizeof out / sizeof out[0]) {
+            its_test_true(0, "the model's %zu states and %zu observables fit the test's arrays",
+                          m->n_states, m->n_observables);
+            break;
+        }
         memset(y, 0, sizeof y);
         for (k = 0; k < d->ovr.n_init; k++)
             y[d->ovr.init_idx[k]] = d->ovr.init_val[k];
