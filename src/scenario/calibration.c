@@ -244,6 +244,7 @@ static its_status read_targets(const its__yctx *c, int node, const its_scenario 
         if ((st = read_target(c, its__ynode_item(c->doc, node, i), sec, i, sc, t)) != ITS_OK)
             return st;
         t->check = check;
+        s->n_checks += (size_t)check;
         for (j = 0; j < s->n_targets; j++)
             if (strcmp(s->targets[j].id, t->id) == 0)
                 return its__yc_fail(c, ITS_EPARSE, its__ynode_item(c->doc, node, i), key,

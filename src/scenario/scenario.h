@@ -526,7 +526,8 @@ typedef struct its__calib_spec {
     size_t vary[ITS__CALIB_MAX_VARY]; /* draw indices of the calibrated parameters */
     double lo[ITS__CALIB_MAX_VARY], hi[ITS__CALIB_MAX_VARY]; /* their plausible ranges */
     int line[ITS__CALIB_MAX_VARY], col[ITS__CALIB_MAX_VARY]; /* their priors in the file */
-    size_t n_targets;
+    size_t n_targets;           /* targets, then checks */
+    size_t n_checks;            /* of n_targets, the checks (reported, not fitted) */
     its__calib_target targets[ITS__CALIB_MAX_TARGETS];
 } its__calib_spec;
 
