@@ -93,6 +93,8 @@ static const struct {
      "      --threads, --seed, --batch, --no-figures, --quiet   as for trial\n"},
     {"models", "  models                    list the built-in models\n"},
     {"agents", "  agents                    list the therapeutic agents with PK and sources\n"},
+    {"carriers", "  carriers [NAME]           list the delivery systems (carrier: NAME) with\n"
+                 "                            release law, values and sources\n"},
     {"regimens", "  regimens                  list the named clinical regimens\n"},
     {"model", "  model NAME                describe a model: states, inputs, parameters\n"},
     {"validate", "  validate                  run the published-outcome checks\n"},
@@ -840,6 +842,39 @@ static int cmd_regimens(void)
     return 0;
 }
 
+/* `itsim carriers [NAME]`: every carrier (or one) with its law, values,
+ * yields and sources. */
+static int cmd_carriers(const char *name)
+{
+    static const char *const laws[] = {"zero_order", "first_order", "higuchi", "peppas",
+                                       "weibull"};
+    size_t i, j;
+    if (name != NULL && its_carrier_find(name) == NULL) {
+        fprintf(stderr, "itsim: unknown carrier '%s' (itsim carriers lists them)\n", name);
+        return EXIT_USAGE;
+    }
+    for (i = 0; i < its_carrier_count(); i++) {
+        const its_carrier *c = its_carrier_at(i);
+        if (name != NULL && strcmp(name, c->name) != 0)
+            continue;
+        printf("%s: %s\n  routes %s; law %s; measured with %s\n", c->name, c->title, c->routes,
+               c->has_law ? laws[c->law] : "the item's (none of its own)",
+               c->measured_with ? c->measured_with : "no payload");
+        for (j = 0; j < c->n_params; j++)
+            printf("  %-17s %10g %-4s %s [%s]\n", c->params[j].name, c->params[j].value,
+                   c->params[j].unit, c->params[j].description, c->params[j].source);
+        for (j = 0; j < c->n_yields; j++)
+            printf("  yield %-11s %10g %-4s active share of the loaded dose [%s]\n",
+                   c->yields[j].substance, c->yields[j].fraction, "1", c->yields[j].source);
+        if (c->action)
+            printf("  action: %s\n", c->action);
+        printf("  notes: %s\n\n", c->notes);
+    }
+    printf("use one with: {agent: ..., route: it|sc|iv, dose: ..., carrier: NAME}; the item's\n"
+           "release keys win over the carrier's (docs/scenario.md, \"Delivery systems\")\n");
+    return 0;
+}
+
 /* `itsim agents`: every agent with its identity and PK parameters. */
 static int cmd_agents(void)
 {
@@ -1022,7 +1057,7 @@ int main(int argc, char **argv)
                 return 0;
             }
     }
-    if (argc > 3 || (argc == 3 && strcmp(cmd, "model") != 0))
+    if (argc > 3 || (argc == 3 && strcmp(cmd, "model") != 0 && strcmp(cmd, "carriers") != 0))
         return usage_error("too many arguments for '", cmd, "'");
     if (strcmp(cmd, "models") == 0)
         return cmd_models();
@@ -1030,6 +1065,8 @@ int main(int argc, char **argv)
         return cmd_agents();
     if (strcmp(cmd, "regimens") == 0)
         return cmd_regimens();
+    if (strcmp(cmd, "carriers") == 0)
+        return cmd_carriers(argc == 3 ? argv[2] : NULL);
     if (strcmp(cmd, "model") == 0) {
         if (argc != 3)
             return usage_error("'model' needs a model name", "", "");

@@ -10,6 +10,12 @@ npass=0
 nfail=0
 pass() { echo "PASS: $1"; npass=$((npass + 1)); }
 fail() { echo "FAIL: $1"; nfail=$((nfail + 1)); }
+# verdict NAME, right after a test (a list such as `[ $rc -eq 2 ] && grep
+# -q ... err.txt`): pass when it succeeded. `check NAME A && B` would check
+# A only (B runs after check has counted), so a list is tested this way.
+verdict() {
+  if [ $? -eq 0 ]; then pass "$1"; else fail "$1"; fi
+}
 check() { # check NAME COMMAND...: pass when the command succeeds
   local name=$1
   shift

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include "itsim/status.h"
 #include "itsim/model.h"
+#include "itsim/sim.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -119,6 +120,75 @@ size_t its_regimen_count(void);
 const its_regimen *its_regimen_at(size_t i);
 /* The regimen called name, or NULL (also for a NULL name). */
 const its_regimen *its_regimen_find(const char *name);
+
+/* Delivery systems (carriers). A scenario item `carrier: NAME` takes a
+ * carrier's release law and values as its defaults (docs/scenario.md,
+ * "Delivery systems"); the item's own release keys win. Where the carrier
+ * goes depends on the item's route:
+ *
+ * - it (at a lesion) or sc: a depot. The loaded dose times the carrier's
+ *   yield for the agent's substance is released at the site by the law
+ *   (route it: into the lesion's injection site; sc: into the SC depot).
+ * - iv: circulating particles. tumour_fraction of the dose reaches the
+ *   lesions (split by their initial sizes) and is released there by the
+ *   law; the rest is released into blood, first order, over
+ *   circulation_time.
+ *
+ * Built-in carriers are static and immutable. */
+
+/* The share of a loaded dose that a carrier releases in active form, for
+ * one substance (encapsulation losses, incomplete release). */
+typedef struct its_carrier_yield {
+    const char *substance;   /* as its_agent.substance: "IL-2", "GM-CSF" */
+    double fraction;         /* in (0, 1] */
+    const char *source;      /* citation, or "assumed: <reason>" */
+} its_carrier_yield;
+
+typedef struct its_carrier {
+    const char *name;        /* "hydrogel": the value of the scenario key */
+    const char *title;       /* one line: material and what was measured */
+    const char *routes;      /* routes it may be given by, comma-separated:
+                                "it,sc", "iv", "iv,it,sc" */
+    const char *measured_with; /* substances its release was measured with
+                                  ("IL-2"), or NULL when none */
+    int has_law;             /* 0: no law of its own (the item's, or at once) */
+    its_release_law law;     /* itsim/sim.h; valid when has_law */
+    size_t n_params;
+    const its_param_def *params; /* "release_time" (h or d), "release_shape",
+                                    "burst" (fraction), and for carriers
+                                    given IV "tumour_fraction" (fraction) and
+                                    "circulation_time" (h); each with unit,
+                                    domain and source */
+    size_t n_yields;
+    const its_carrier_yield *yields; /* substances released below 100 %;
+                                        every other substance: 1 */
+    const char *action;      /* what it does in tme beyond release, or NULL */
+    const char *notes;       /* evidence and what is not verified */
+} its_carrier;
+
+/* Number of built-in carriers (static). */
+size_t its_carrier_count(void);
+/* The i-th carrier (0 <= i < its_carrier_count()) or NULL; static, not to
+ * be freed. */
+const its_carrier *its_carrier_at(size_t i);
+/* The carrier called name, or NULL (also for a NULL name). */
+const its_carrier *its_carrier_find(const char *name);
+/* A value of a carrier by name ("release_time", "burst", ...), or NULL when
+ * the carrier has none (also for NULL arguments); borrowed from the static
+ * table, not to be freed. */
+const its_param_def *its_carrier_param(const its_carrier *c, const char *name);
+/* Non-zero when route ("iv", "sc", "it") is one of c's routes; 0 for NULL
+ * arguments. */
+int its_carrier_allows(const its_carrier *c, const char *route);
+/* The fraction of a loaded dose of `substance` that c releases in active
+ * form: its yield for that substance, else 1. NaN for a NULL carrier; 1
+ * for a NULL substance. */
+double its_carrier_yield_of(const its_carrier *c, const char *substance);
+/* c's release law with its time scale in `time_unit` (a time unit, e.g.
+ * "d" or "h") into *r. ITS_ENOTFOUND when c has no law of its own,
+ * ITS_EUNIT for a time_unit that is not a time, ITS_EINVAL for NULL
+ * arguments. */
+its_status its_carrier_release(const its_carrier *c, const char *time_unit, its_release *r);
 
 ITS_API_END
 #ifdef __cplusplus

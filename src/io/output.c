@@ -3,6 +3,7 @@
  * (timeseries.csv, summary.json, scenario.resolved.yaml) written atomically. */
 #define _DEFAULT_SOURCE /* flock(2): the lock on a directory being written */
 #include "io/io.h"
+#include "itsim/agents.h"
 #include "itsim/version.h"
 
 #include <dirent.h>
@@ -574,6 +575,13 @@ static void yaml_therapy(FILE *fp, const its__therapy *th, const its_input_def *
         fprintf(fp, "\n    cycle: ");
         put_quantity(fp, th->cycle, tu);
         fprintf(fp, "\n    cycles: %ld", th->cycles);
+    }
+    if (th->carrier != NULL && strcmp(th->carrier->name, "nanoparticle") != 0) {
+        /* a named carrier is written out: its law below, the dose above
+         * already times its yield, a systemic split as the generic one */
+        fprintf(fp, "\n    # carrier %s: written out (dose x yield ", th->carrier->name);
+        its__num_exact(fp, th->carrier_yield);
+        fputc(')', fp);
     }
     if (th->has_carrier) {
         fprintf(fp, "\n    carrier: nanoparticle\n    tumour_fraction: ");

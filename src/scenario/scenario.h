@@ -48,7 +48,9 @@ typedef struct its__therapy {
     int has_cycle;          /* the schedule repeats every `cycle`, `cycles` times */
     double cycle;
     long cycles;
-    int has_carrier;        /* systemic nanoparticle: part to the lesions */
+    const struct its_carrier *carrier; /* carrier: NAME, or NULL (itsim/agents.h) */
+    double carrier_yield;   /* share of the loaded dose released active (in dose) */
+    int has_carrier;        /* given IV in a carrier: part to the lesions */
     double tumour_fraction; /* share of the dose accumulating in lesions */
     double circulation_time;/* release time scale in blood (first order), 0: at once */
     int n_it;               /* intratumoral inputs, one per lesion */

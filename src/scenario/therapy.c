@@ -10,20 +10,27 @@
 #include <string.h>
 #include <strings.h>
 
-static void warn_label_dose(its_scenario *sc, const its_agent *a, const sval *v,
-                            const char *key, const its_patient *pt)
+/* Record the warning msg at v (key) on the scenario, once. */
+static void warn_at(its_scenario *sc, const sval *v, const char *key, const char *msg)
 {
-    char msg[512], line[ITS__ERRLEN], saved[ITS__ERRLEN];
-    double ratio;
+    char line[ITS__ERRLEN], saved[ITS__ERRLEN];
     size_t used = strlen(sc->warn);
-    if (its_dose_label_check(a, v->text, pt, &ratio, msg, sizeof msg) != ITS_OK || !msg[0])
-        return;
     memcpy(saved, sc->err, sizeof saved); /* its__sc_fail() formats the position */
     (void)its__sc_fail(sc, ITS_OK, v, key, "warning: %s", msg);
     its__fmt(line, sizeof line, "%s\n", sc->err);
     memcpy(sc->err, saved, sizeof saved);
     if (!strstr(sc->warn, line))
         its__fmt(sc->warn + used, sizeof sc->warn - used, "%s", line);
+}
+
+static void warn_label_dose(its_scenario *sc, const its_agent *a, const sval *v,
+                            const char *key, const its_patient *pt)
+{
+    char msg[512];
+    double ratio;
+    if (its_dose_label_check(a, v->text, pt, &ratio, msg, sizeof msg) != ITS_OK || !msg[0])
+        return;
+    warn_at(sc, v, key, msg);
 }
 
 /* An item naming an agent: pick the model input of its route and convert
@@ -162,32 +169,19 @@ static its_status resolve_calendar(its_scenario *sc, const its_model_def *m, siz
     return ITS_OK;
 }
 
-/* carrier: nanoparticle. A share `tumour_fraction` of each dose (default
- * 0.007: median 0.7 %ID, Wilhelm 2016) reaches the lesions (split by their
- * initial sizes, into INPUT_it_k, released by the item's release law); the
- * rest is released into blood with time scale `circulation_time`. */
-static its_status resolve_carrier(its_scenario *sc, const its_model_def *m, size_t i,
-                                  its__therapy *th)
+/* The lesions' intratumoral inputs of a dose given IV in carrier c, and
+ * the share reaching them (tumour_fraction) and the time scale of release
+ * into blood (circulation_time): the item's, else the carrier's. */
+static its_status carrier_systemic(its_scenario *sc, const its_model_def *m, size_t i,
+                                   const its_carrier *c, its__therapy *th)
 {
     const sitem *it = &sc->therapy[i];
+    const its_param_def *pd;
     char key[96], name[96];
     its_status st;
     int k;
 
-    if (!it->f[T_CARRIER].text) {
-        if (it->f[T_TUMOUR_FRACTION].text || it->f[T_CIRCULATION_TIME].text) {
-            its__fmt(key, sizeof key, "therapy[%zu].carrier", i);
-            return its__sc_fail(sc, ITS_EPARSE, &it->at, key,
-                        "tumour_fraction and circulation_time need 'carrier: nanoparticle'");
-        }
-        return ITS_OK;
-    }
     its__fmt(key, sizeof key, "therapy[%zu].carrier", i);
-    if (strcmp(it->f[T_CARRIER].text, "nanoparticle") != 0)
-        return its__sc_fail(sc, ITS_EPARSE, &it->f[T_CARRIER], key,
-                    "unknown carrier '%s' (nanoparticle)", it->f[T_CARRIER].text);
-    if (!th->has_dose)
-        return its__sc_fail(sc, ITS_EPARSE, &it->f[T_CARRIER], key, "a carrier takes a 'dose'");
     for (k = 1; k <= 8; k++) {
         int idx;
         its__fmt(name, sizeof name, "%s_it_%d", m->inputs[th->input].name, k);
@@ -200,7 +194,8 @@ static its_status resolve_carrier(its_scenario *sc, const its_model_def *m, size
         return its__sc_fail(sc, ITS_ENOTFOUND, &it->f[T_CARRIER], key,
                     "model %s has no intratumoral inputs for %s", m->name,
                     m->inputs[th->input].name);
-    th->tumour_fraction = 0.007;
+    pd = its_carrier_param(c, "tumour_fraction");
+    th->tumour_fraction = pd ? pd->value : 0.0;
     if (it->f[T_TUMOUR_FRACTION].text) {
         its__fmt(key, sizeof key, "therapy[%zu].tumour_fraction", i);
         st = its__sc_quantity(sc, &it->f[T_TUMOUR_FRACTION], key, "1", &th->tumour_fraction);
@@ -209,6 +204,12 @@ static its_status resolve_carrier(its_scenario *sc, const its_model_def *m, size
         if (!(th->tumour_fraction >= 0.0 && th->tumour_fraction <= 1.0))
             return its__sc_fail(sc, ITS_ERANGE, &it->f[T_TUMOUR_FRACTION], key, "a fraction from 0 to 1");
     }
+    pd = its_carrier_param(c, "circulation_time");
+    th->circulation_time = 0.0;
+    if (pd && its_unit_convert(pd->value, pd->unit, m->time_unit, &th->circulation_time, NULL,
+                               0) != ITS_OK)
+        return its__sc_fail(sc, ITS_EUNIT, &it->f[T_CARRIER], key,
+                    "carrier %s: circulation time not convertible to %s", c->name, m->time_unit);
     if (it->f[T_CIRCULATION_TIME].text) {
         its__fmt(key, sizeof key, "therapy[%zu].circulation_time", i);
         st = its__sc_quantity(sc, &it->f[T_CIRCULATION_TIME], key, m->time_unit, &th->circulation_time);
@@ -221,7 +222,77 @@ static its_status resolve_carrier(its_scenario *sc, const its_model_def *m, size
     return ITS_OK;
 }
 
-/* release: LAW, release_time: TIME, release_shape: N, burst: FRACTION. */
+/* The carrier list for messages: "hydrogel, thermogel, ...". */
+static void carrier_names(char *buf, size_t len)
+{
+    size_t k, used = 0;
+    buf[0] = '\0';
+    for (k = 0; k < its_carrier_count() && used < len; k++) {
+        its__fmt(buf + used, len - used, "%s%s", k ? ", " : "", its_carrier_at(k)->name);
+        used += strlen(buf + used);
+    }
+}
+
+/* carrier: NAME (src/pk/carriers.c; `itsim carriers`). Its release law
+ * becomes the item's (the item's release keys win, in resolve_release),
+ * its yield for the agent's substance scales the dose; given IV it splits
+ * each dose between blood and the lesions (carrier_systemic), given SC or
+ * IT it is a depot at the route's site. */
+static its_status resolve_carrier(its_scenario *sc, const its_model_def *m, size_t i,
+                                  its__therapy *th)
+{
+    const sitem *it = &sc->therapy[i];
+    const char *route = it->f[T_ROUTE].text ? it->f[T_ROUTE].text : "iv";
+    const its_agent *a = it->f[T_AGENT].text ? its_agent_find(it->f[T_AGENT].text) : NULL;
+    const its_carrier *c;
+    char key[96], names[256];
+
+    its__fmt(key, sizeof key, "therapy[%zu].carrier", i);
+    if (!it->f[T_CARRIER].text) {
+        if (it->f[T_TUMOUR_FRACTION].text || it->f[T_CIRCULATION_TIME].text)
+            return its__sc_fail(sc, ITS_EPARSE, &it->at, key,
+                        "tumour_fraction and circulation_time need a carrier given IV "
+                        "('carrier: nanoparticle', `itsim carriers`)");
+        return ITS_OK;
+    }
+    c = its_carrier_find(it->f[T_CARRIER].text);
+    if (c == NULL) {
+        carrier_names(names, sizeof names);
+        return its__sc_fail(sc, ITS_ENOTFOUND, &it->f[T_CARRIER], key,
+                    "unknown carrier '%s' (%s; `itsim carriers`)", it->f[T_CARRIER].text, names);
+    }
+    if (!th->has_dose)
+        return its__sc_fail(sc, ITS_EPARSE, &it->f[T_CARRIER], key, "a carrier takes a 'dose'");
+    if (a == NULL && c->has_law)
+        return its__sc_fail(sc, ITS_EPARSE, &it->f[T_CARRIER], key,
+                    "carrier %s needs 'agent' (its route says where it goes; with 'input' only "
+                    "the generic 'nanoparticle')", c->name);
+    if (!its_carrier_allows(c, route))
+        return its__sc_fail(sc, ITS_EPARSE, it->f[T_ROUTE].text ? &it->f[T_ROUTE] : &it->f[T_CARRIER],
+                    key, "carrier %s is not given by route %s (its routes: %s)", c->name, route,
+                    c->routes);
+    if (strcmp(route, "iv") != 0 && (it->f[T_TUMOUR_FRACTION].text || it->f[T_CIRCULATION_TIME].text))
+        return its__sc_fail(sc, ITS_EPARSE, it->f[T_TUMOUR_FRACTION].text ? &it->f[T_TUMOUR_FRACTION]
+                                                                           : &it->f[T_CIRCULATION_TIME],
+                    key, "tumour_fraction and circulation_time apply to a carrier given IV, "
+                    "not to a depot (route %s)", route);
+    th->carrier = c;
+    th->carrier_yield = its_carrier_yield_of(c, a ? a->substance : NULL);
+    th->dose *= th->carrier_yield;
+    if (c->has_law && its_carrier_release(c, m->time_unit, &th->release) == ITS_OK)
+        th->has_release = 1;
+    if (a && c->measured_with && strcmp(c->measured_with, a->substance) != 0) {
+        char msg[256];
+        its__fmt(msg, sizeof msg, "carrier %s was characterised with %s; its release of %s is "
+                 "assumed the same", c->name, c->measured_with, a->substance);
+        warn_at(sc, &it->f[T_CARRIER], key, msg);
+    }
+    return strcmp(route, "iv") == 0 ? carrier_systemic(sc, m, i, c, th) : ITS_OK;
+}
+
+/* release: LAW, release_time: TIME, release_shape: N, burst: FRACTION. A
+ * law given replaces a carrier's; without one, release_time, release_shape
+ * and burst change the carrier's law. */
 static its_status resolve_release(its_scenario *sc, const its_model_def *m, size_t i,
                                   its__therapy *th)
 {
@@ -231,25 +302,34 @@ static its_status resolve_release(its_scenario *sc, const its_model_def *m, size
     its_status st;
 
     its__fmt(key, sizeof key, "therapy[%zu].release", i);
+    if (!it->f[T_RELEASE].text && !th->has_release)
+        return its__sc_fail(sc, ITS_EPARSE, &it->at, key,
+                    "release_time, release_shape and burst need 'release' (a law) or a "
+                    "carrier with one");
     if (!th->has_dose)
         return its__sc_fail(sc, ITS_EPARSE, &it->f[T_RELEASE], key,
                     "a delivery system releases a 'dose' (not an infusion)");
-    for (k = 0; k < sizeof release_names / sizeof release_names[0]; k++)
-        if (strcmp(it->f[T_RELEASE].text, release_names[k]) == 0)
-            break;
-    if (k == sizeof release_names / sizeof release_names[0])
-        return its__sc_fail(sc, ITS_EPARSE, &it->f[T_RELEASE], key,
-                    "unknown release law '%s' (zero_order, first_order, higuchi, "
-                    "peppas, weibull)", it->f[T_RELEASE].text);
-    th->release.law = (its_release_law)k;
-    th->release.shape = 1.0;
-    if (!it->f[T_RELEASE_TIME].text)
-        return its__sc_fail(sc, ITS_EPARSE, &it->f[T_RELEASE], key,
-                    "a release law needs 'release_time' (duration, 1/k or Td)");
-    its__fmt(key, sizeof key, "therapy[%zu].release_time", i);
-    st = its__sc_quantity(sc, &it->f[T_RELEASE_TIME], key, m->time_unit, &th->release.tau);
-    if (st != ITS_OK)
-        return st;
+    if (it->f[T_RELEASE].text) {
+        for (k = 0; k < sizeof release_names / sizeof release_names[0]; k++)
+            if (strcmp(it->f[T_RELEASE].text, release_names[k]) == 0)
+                break;
+        if (k == sizeof release_names / sizeof release_names[0])
+            return its__sc_fail(sc, ITS_EPARSE, &it->f[T_RELEASE], key,
+                        "unknown release law '%s' (zero_order, first_order, higuchi, "
+                        "peppas, weibull)", it->f[T_RELEASE].text);
+        th->release.law = (its_release_law)k;
+        th->release.shape = 1.0;
+        th->release.burst = 0.0;
+        if (!it->f[T_RELEASE_TIME].text)
+            return its__sc_fail(sc, ITS_EPARSE, &it->f[T_RELEASE], key,
+                        "a release law needs 'release_time' (duration, 1/k or Td)");
+    }
+    if (it->f[T_RELEASE_TIME].text) {
+        its__fmt(key, sizeof key, "therapy[%zu].release_time", i);
+        st = its__sc_quantity(sc, &it->f[T_RELEASE_TIME], key, m->time_unit, &th->release.tau);
+        if (st != ITS_OK)
+            return st;
+    }
     if (it->f[T_RELEASE_SHAPE].text) {
         its__fmt(key, sizeof key, "therapy[%zu].release_shape", i);
         st = its__sc_quantity(sc, &it->f[T_RELEASE_SHAPE], key, "1", &th->release.shape);
@@ -264,8 +344,8 @@ static its_status resolve_release(its_scenario *sc, const its_model_def *m, size
     }
     if (isnan(its_release_fraction(&th->release, 0.0))) {
         its__fmt(key, sizeof key, "therapy[%zu].release", i);
-        return its__sc_fail(sc, ITS_ERANGE, &it->f[T_RELEASE], key,
-                    "invalid release: burst in [0, 1], release_time > 0, release_shape > 0");
+        return its__sc_fail(sc, ITS_ERANGE, it->f[T_RELEASE].text ? &it->f[T_RELEASE] : &it->at,
+                    key, "invalid release: burst in [0, 1], release_time > 0, release_shape > 0");
     }
     th->has_release = 1;
     return ITS_OK;
@@ -433,15 +513,11 @@ its_status its__sc_therapy(its_scenario *sc, const its_model_def *m, size_t i, d
     st = resolve_carrier(sc, m, i, th);
     if (st != ITS_OK)
         return st;
-    if (it->f[T_RELEASE].text) {
+    if (it->f[T_RELEASE].text || it->f[T_RELEASE_TIME].text || it->f[T_RELEASE_SHAPE].text ||
+        it->f[T_BURST].text) {
         st = resolve_release(sc, m, i, th);
         if (st != ITS_OK)
             return st;
-    } else if (it->f[T_RELEASE_TIME].text || it->f[T_RELEASE_SHAPE].text ||
-               it->f[T_BURST].text) {
-        its__fmt(k2, sizeof k2, "therapy[%zu].release", i);
-        return its__sc_fail(sc, ITS_EPARSE, &it->at, k2,
-                    "release_time, release_shape and burst need 'release' (a law)");
     }
     if (!th->has_dose && th->has_every && !th->has_duration) {
         its__fmt(k2, sizeof k2, "therapy[%zu].rate", i);
