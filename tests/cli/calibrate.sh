@@ -186,9 +186,11 @@ BASE=pfs.yaml bad atorr 's/measure: pfs_at, at: 4 months, value: 20 %/measure: o
     "\`at\` belongs to the measure pfs_at only"
 BASE=pfs.yaml bad timeunit 's/range: \[84 d, 4.2 months\]/range: [84 mg, 4.2 months]/' "calibration.targets.M"
 "$ITSIM" calibrate cal.yaml -o pp --patients 10 >/dev/null 2>pp.err
-check "calibrate: --patients is refused" [ $? -eq 2 ] && grep -q "calibration.pool" pp.err
+[ $? -eq 2 ] && grep -q "calibration.pool" pp.err
+verdict "calibrate: --patients is refused"
 sed '/^calibration:/,$d' cal.yaml >nocal.yaml
 "$ITSIM" calibrate nocal.yaml -o out_nocal --quiet >/dev/null 2>nocal.err
-check "calibrate: a file without calibration: exits 2" [ $? -eq 2 ] && grep -q "has no calibration: section" nocal.err
+[ $? -eq 2 ] && grep -q "has no calibration: section" nocal.err
+verdict "calibrate: a file without calibration: exits 2"
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

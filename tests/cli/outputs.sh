@@ -36,8 +36,9 @@ check "comparison.csv has a row per arm" [ "$(tail -n +2 cmp/comparison.csv | wc
 check "comparison summary.json is valid JSON" json_ok cmp/summary.json
 check "comparison summary.json lists the arms" [ "$(grep -c '"id": ' cmp/summary.json)" -eq 6 ]
 for id in untreated hd_il2 hd_ifn gmcsf pembrolizumab dacarbazine; do
-    check "arm $id: files" [ -s cmp/$id.timeseries.csv ] && [ -s cmp/$id.assessments.csv ] &&
+    [ -s cmp/$id.timeseries.csv ] && [ -s cmp/$id.assessments.csv ] &&
         [ -s cmp/$id.adverse_events.csv ] && [ -s cmp/$id.summary.json ]
+    verdict "arm $id: files"
 done
 check "arm summary.json valid" json_ok cmp/hd_il2.summary.json
 check "arm summary.json has the endpoints" grep -q '"best_response": "' cmp/hd_il2.summary.json
@@ -154,8 +155,9 @@ check "refused dir untouched" [ "$(cat busy/notes.txt)" = precious ]
 check "refused dir gets no outputs" [ ! -e busy/summary.json ]
 "$ITSIM" run "$EX" -o busy --force >/dev/null 2>&1
 rc=$?
-check "--force does not replace a directory itsim did not write (rc=$rc)" [ $rc -eq 2 ] &&
+[ $rc -eq 2 ] &&
     [ "$(cat busy/notes.txt)" = precious ]
+verdict "--force does not replace a directory itsim did not write (rc=$rc)"
 rm -rf busy && "$ITSIM" run "$EX" -o busy >/dev/null 2>&1 && echo old >busy/notes.txt
 "$ITSIM" run "$EX" -o busy --force >/dev/null 2>&1
 rc=$?
@@ -200,7 +202,8 @@ done
 check "figures: scripts read columns by name" grep -q "'temperature'" figs/toxicity.gp
 if command -v gnuplot >/dev/null 2>&1; then
     for f in tumour immune cytokines toxicity; do
-        check "figures: $f.png and $f.svg rendered" [ -s figs/$f.png ] && [ -s figs/$f.svg ]
+        [ -s figs/$f.png ] && [ -s figs/$f.svg ]
+        verdict "figures: $f.png and $f.svg rendered"
     done
     check "figures: PNG signature" sh -c "head -c 8 figs/tumour.png | od -An -c | grep -q 'P   N   G'"
     check "figures: the CLI says they were rendered" grep -q 'figures rendered with gnuplot' figs.err
@@ -211,18 +214,21 @@ fi
 PATH=/nonexistent "$ITSIM" run --regimen hd_il2 --until '30 d' -o figs_nogp >/dev/null 2>nogp.err
 rc=$?
 check "no gnuplot: run exits 0 (rc=$rc)" [ $rc -eq 0 ]
-check "no gnuplot: scripts written" [ -s figs_nogp/tumour.gp ] && [ ! -e figs_nogp/tumour.png ]
+[ -s figs_nogp/tumour.gp ] && [ ! -e figs_nogp/tumour.png ]
+verdict "no gnuplot: scripts written"
 check "no gnuplot: the CLI says how to render" grep -q "gnuplot not found: .*cd figs_nogp && gnuplot \*.gp" nogp.err
 "$ITSIM" run --regimen hd_il2 --until '30 d' --no-render -o figs_nr >/dev/null 2>nr.err
-check "--no-render: scripts only" [ -s figs_nr/tumour.gp ] && [ ! -e figs_nr/tumour.png ]
+[ -s figs_nr/tumour.gp ] && [ ! -e figs_nr/tumour.png ]
+verdict "--no-render: scripts only"
 check "comparison figure script" [ -s cmp/comparison.gp ]
 # many arms: every arm's figures and the comparison fit
 { printf 'model: tme\nsimulate: {until: 10 d}\narms:\n'
   for i in $(seq 1 17); do printf '  - {name: arm %d, id: a%d}\n' "$i" "$i"; done; } >many.yaml
 "$ITSIM" run many.yaml --no-render -o many >/dev/null 2>many.err
 rc=$?
-check "17 arms written (rc=$rc)" [ $rc -eq 0 ] && [ "$(tail -n +2 many/comparison.csv | wc -l)" -eq 17 ] &&
+[ $rc -eq 0 ] && [ "$(tail -n +2 many/comparison.csv | wc -l)" -eq 17 ] &&
     [ -s many/a17.tumour.gp ] && [ -s many/comparison.gp ]
+verdict "17 arms written (rc=$rc)"
 
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

@@ -27,27 +27,31 @@ check "... message names the input file" grep -q 'holds the input file holder/h.
 # the same directory under another name: compared by inode, not by string
 "$ITSIM" run holder/h.yaml --no-render -o ./holder/../holder/ --force >/dev/null 2>&1
 rc=$?
-check "... also when DIR is spelled differently (rc=$rc)" [ $rc -eq 2 ] && [ -f holder/h.yaml ]
+[ $rc -eq 2 ] && [ -f holder/h.yaml ]
+verdict "... also when DIR is spelled differently (rc=$rc)"
 
 # a directory itsim wrote that holds the input: the resolved scenario
 quick -o marked
 "$ITSIM" run marked/scenario.resolved.yaml --no-render -o marked --force >/dev/null 2>err.txt
 rc=$?
-check "re-running a resolved scenario into its own directory refused (rc=$rc)" [ $rc -eq 2 ] &&
+[ $rc -eq 2 ] &&
     [ -f marked/scenario.resolved.yaml ]
+verdict "re-running a resolved scenario into its own directory refused (rc=$rc)"
 # an arm file inside the output directory
 quick -o armdir
 printf 'model: tme\ntherapy:\n  - {agent: pembrolizumab, dose: 200 mg, duration: 30 min, start: 0 d}\n' >armdir/arm.yaml
 printf 'model: tme\nsimulate: {until: 5 d}\narms:\n  - {name: a, file: armdir/arm.yaml}\n  - {name: b}\n' >cmp.yaml
 "$ITSIM" run cmp.yaml --no-render -o armdir --force >/dev/null 2>err.txt
 rc=$?
-check "-o DIR --force with an arm file in DIR refused (rc=$rc)" [ $rc -eq 2 ] && [ -f armdir/arm.yaml ]
+[ $rc -eq 2 ] && [ -f armdir/arm.yaml ]
+verdict "-o DIR --force with an arm file in DIR refused (rc=$rc)"
 check "... message names the arm file" grep -q 'holds the input file armdir/arm.yaml' err.txt
 
 # the parent of the working directory (and so of the scenario)
 mkdir -p up/work && cp h.yaml up/work/ && (cd up/work && "$ITSIM" run h.yaml --no-render -o ../../up --force >/dev/null 2>&1)
 rc=$?
-check "an ancestor of the working directory is refused (rc=$rc)" [ $rc -eq 2 ] && [ -f up/work/h.yaml ]
+[ $rc -eq 2 ] && [ -f up/work/h.yaml ]
+verdict "an ancestor of the working directory is refused (rc=$rc)"
 
 mkdir unmarked && echo precious >unmarked/notes.txt
 quick -o unmarked --force
@@ -58,26 +62,30 @@ check "... message says itsim did not write it" grep -q 'itsim did not write it'
 mkdir fakemark && echo precious >fakemark/notes.txt && echo 'not the mark' >fakemark/.itsim-output
 quick -o fakemark --force
 rc=$?
-check "a mark file with other text is no mark (rc=$rc)" [ $rc -eq 2 ] && [ -f fakemark/notes.txt ]
+[ $rc -eq 2 ] && [ -f fakemark/notes.txt ]
+verdict "a mark file with other text is no mark (rc=$rc)"
 mkdir linkmark && echo precious >linkmark/notes.txt && ln -s ../marked/.itsim-output linkmark/.itsim-output
 quick -o linkmark --force
 rc=$?
-check "a symbolic link to a mark is no mark (rc=$rc)" [ $rc -eq 2 ] && [ -f linkmark/notes.txt ]
+[ $rc -eq 2 ] && [ -f linkmark/notes.txt ]
+verdict "a symbolic link to a mark is no mark (rc=$rc)"
 
 quick -o out
 check "output directories carry the mark" [ -f out/.itsim-output ]
 echo stale >out/extra.txt
 quick -o out --force
 rc=$?
-check "a marked directory is replaced with --force (rc=$rc)" [ $rc -eq 0 ] && [ ! -e out/extra.txt ] &&
+[ $rc -eq 0 ] && [ ! -e out/extra.txt ] &&
     [ -s out/timeseries.csv ] && [ -f out/.itsim-output ]
+verdict "a marked directory is replaced with --force (rc=$rc)"
 check "... no temporary directories left" sh -c '! ls -d out.tmp.* out.old.* 2>/dev/null'
 
 # ---- item 11: a file in the way ---------------------------------------------
 : >afile
 quick -o afile
 rc=$?
-check "-o FILE: exit 2 (rc=$rc)" [ $rc -eq 2 ] && [ -f afile ]
+[ $rc -eq 2 ] && [ -f afile ]
+verdict "-o FILE: exit 2 (rc=$rc)"
 check "-o FILE: says it is a file" grep -q '^itsim: afile: is a file, not a directory' err.txt
 check "-o FILE: not 'not empty'" sh -c '! grep -q "not empty" err.txt'
 
@@ -89,15 +97,18 @@ check "a FIFO scenario is refused at once, exit 2 (rc=$rc)" [ $rc -eq 2 ]
 check "... message names the file" grep -q '^itsim: fifo.yaml: not a regular file (a FIFO)' err.txt
 timeout 20 "$ITSIM" run holder >/dev/null 2>err.txt
 rc=$?
-check "a directory as scenario: exit 2 (rc=$rc)" [ $rc -eq 2 ] && grep -q 'holder: not a regular file (a directory)' err.txt
+[ $rc -eq 2 ] && grep -q 'holder: not a regular file (a directory)' err.txt
+verdict "a directory as scenario: exit 2 (rc=$rc)"
 timeout 20 "$ITSIM" run /dev/null >/dev/null 2>err.txt
 rc=$?
-check "a device as scenario: exit 2 (rc=$rc)" [ $rc -eq 2 ] && grep -q '/dev/null: not a regular file (a device)' err.txt
+[ $rc -eq 2 ] && grep -q '/dev/null: not a regular file (a device)' err.txt
+verdict "a device as scenario: exit 2 (rc=$rc)"
 printf 'model: tme\nsimulate: {until: 5 d}\narms:\n  - {name: a, file: fifo.yaml}\n' >fifoarm.yaml
 timeout 20 "$ITSIM" run fifoarm.yaml >/dev/null 2>err.txt
 rc=$?
-check "a FIFO arm file is refused, exit 2 (rc=$rc)" [ $rc -eq 2 ] &&
+[ $rc -eq 2 ] &&
     grep -q 'arms\[0\].file: .*fifo.yaml: not a regular file (a FIFO)' err.txt
+verdict "a FIFO arm file is refused, exit 2 (rc=$rc)"
 
 # ---- signals: stop, remove the temporary directory, exit 128 + signal --------
 # A stand-in gnuplot that takes its time makes the write phase long (25
@@ -124,7 +135,8 @@ for s in TERM:143 HUP:129 INT:130; do
     kill -"$sig" $pid
     { wait $pid; } 2>/dev/null
     rc=$?
-    check "SIG$sig while writing: exit $want (rc=$rc)" [ $started -eq 0 ] && [ $rc -eq "$want" ]
+    [ $started -eq 0 ] && [ $rc -eq "$want" ]
+    verdict "SIG$sig while writing: exit $want (rc=$rc)"
     check "SIG$sig while writing: no res.tmp.* left, no res" sh -c '! ls -d res res.* 2>/dev/null'
     check "SIG$sig while writing: says so" grep -q "^itsim: stopped by SIG$sig; res not written" sig.err
 done
@@ -135,8 +147,9 @@ sleep 0.5
 kill -TERM $pid
 { wait $pid; } 2>/dev/null
 rc=$?
-check "SIGTERM while running: exit 143, nothing left (rc=$rc)" [ $rc -eq 143 ] &&
+[ $rc -eq 143 ] &&
     sh -c '! ls -d res2 res2.* 2>/dev/null'
+verdict "SIGTERM while running: exit 143, nothing left (rc=$rc)"
 
 # kill -9 leaves a marked temporary directory: the next run removes it
 rm -rf res res.*
@@ -147,7 +160,8 @@ sleep 0.3
 kill -KILL $pid
 { wait $pid; } 2>/dev/null
 stale=$(ls -d res.tmp.* 2>/dev/null | head -n 1)
-check "kill -9 leaves a marked res.tmp.XXXXXX" [ -n "$stale" ] && [ -f "$stale/.itsim-output" ]
+[ -n "$stale" ] && [ -f "$stale/.itsim-output" ]
+verdict "kill -9 leaves a marked res.tmp.XXXXXX"
 mkdir res.tmp.AbC123 && echo precious >res.tmp.AbC123/notes.txt   # not itsim's
 holder=
 if command -v flock >/dev/null 2>&1; then # one in use: its writer holds the lock
@@ -158,7 +172,8 @@ if command -v flock >/dev/null 2>&1; then # one in use: its writer holds the loc
 fi
 "$ITSIM" run h.yaml --no-render -o res >/dev/null 2>&1
 rc=$?
-check "next run to res succeeds (rc=$rc)" [ $rc -eq 0 ] && [ -s res/timeseries.csv ]
+[ $rc -eq 0 ] && [ -s res/timeseries.csv ]
+verdict "next run to res succeeds (rc=$rc)"
 check "... and removes the stale marked temporary directory" [ ! -e "$stale" ]
 check "... but not an unmarked lookalike" [ "$(cat res.tmp.AbC123/notes.txt)" = precious ]
 if [ -n "$holder" ]; then

@@ -36,11 +36,13 @@ check "trial: --quiet prints nothing on stderr" [ ! -s a.err ]
 for f in trial.sqlite summary.json arms.csv comparisons.csv outcomes.csv; do
     check "trial: a/$f written" [ -s a/$f ]
 done
-check "trial: the table names both arms" grep -q '^untreated ' a.txt && grep -q '^pembrolizumab ' a.txt
+grep -q '^untreated ' a.txt && grep -q '^pembrolizumab ' a.txt
+verdict "trial: the table names both arms"
 check "trial: 61 lines in outcomes.csv (header + 30 x 2)" [ "$(wc -l <a/outcomes.csv)" -eq 61 ]
-check "trial: summary.json has the trial's name and 30 patients" \
+\
     grep -q "\"trial\": \"cli test: 'quotes', commas, and a; semicolon\"" a/summary.json &&
     grep -q '"patients": 30' a/summary.json
+verdict "trial: summary.json has the trial's name and 30 patients"
 check "trial: no temporary file left" [ -z "$(ls -A a | grep -v -E '^(trial\.sqlite(-wal|-shm)?|summary\.json|arms\.csv|comparisons\.csv|outcomes\.csv)$')" ]
 "$ITSIM" trial small.yaml -o b --threads 2 --quiet --no-figures >b.txt 2>/dev/null
 check "trial: 2 threads give the same outcomes.csv" cmp -s a/outcomes.csv b/outcomes.csv
@@ -70,26 +72,30 @@ done
 check "kill -9: the trial was killed mid-run (store there, no summary)" [ $killed_mid -eq 1 ]
 "$ITSIM" trial small.yaml -o k --threads 1 --quiet --no-figures >k0.txt 2>k0.err
 rc=$?
-check "kill -9: without --resume the directory is refused, exit 2 (rc=$rc)" [ $rc -eq 2 ] &&
+[ $rc -eq 2 ] &&
     grep -q -- '--resume' k0.err
+verdict "kill -9: without --resume the directory is refused, exit 2 (rc=$rc)"
 "$ITSIM" trial small.yaml -o k --threads 2 --batch 2 --resume --no-figures >k.txt 2>k.err
 rc=$?
 check "kill -9: --resume exit 0 (rc=$rc)" [ $rc -eq 0 ]
 resumed=$(sed -n 's/^itsim: trial of 30 patients (\([0-9]*\) resumed.*/\1/p' k.err)
 echo "kill -9: ${resumed:-?} of 30 patients were stored when the trial was killed"
-check "kill -9: some but not all patients stored before the kill" \
+\
     [ "${resumed:-0}" -gt 0 ] && [ "${resumed:-30}" -lt 30 ]
+verdict "kill -9: some but not all patients stored before the kill"
 check "kill -9: resumed outcomes.csv equals the uninterrupted one" cmp -s a/outcomes.csv k/outcomes.csv
 check "kill -9: resumed summary.json equals the uninterrupted one" cmp -s a/summary.json k/summary.json
 
 # ---- --resume of another trial -------------------------------------------------------
 "$ITSIM" trial small.yaml -o k --seed 6 --resume --quiet --no-figures >/dev/null 2>r.err
 rc=$?
-check "another seed: --resume refused, exit 2 (rc=$rc)" [ $rc -eq 2 ] && grep -q 'another trial' r.err
+[ $rc -eq 2 ] && grep -q 'another trial' r.err
+verdict "another seed: --resume refused, exit 2 (rc=$rc)"
 sed 's/patients: 30/patients: 31/' small.yaml >other.yaml
 "$ITSIM" trial other.yaml -o k --resume --quiet --no-figures >/dev/null 2>r.err
 rc=$?
-check "another file: --resume refused, exit 2 (rc=$rc)" [ $rc -eq 2 ] && grep -q 'another trial' r.err
+[ $rc -eq 2 ] && grep -q 'another trial' r.err
+verdict "another file: --resume refused, exit 2 (rc=$rc)"
 check "another file: the stored outcomes are untouched" cmp -s a/outcomes.csv k/outcomes.csv
 
 # ---- a store's identity: the arm files, the time-series choice --------------------
@@ -101,20 +107,23 @@ check "arm file: the trial runs" [ -s af/summary.json ]
 printf '# edited\n' >>arm.yaml
 "$ITSIM" trial armfile.yaml -o af --resume --quiet --no-figures >/dev/null 2>af.err
 rc=$?
-check "arm file edited: --resume refused, exit 2 (rc=$rc)" [ $rc -eq 2 ] && grep -q 'another trial' af.err
+[ $rc -eq 2 ] && grep -q 'another trial' af.err
+verdict "arm file edited: --resume refused, exit 2 (rc=$rc)"
 "$ITSIM" trial small.yaml -o ts --patients 2 --quiet --no-figures >/dev/null 2>&1
 "$ITSIM" trial small.yaml -o ts --patients 2 --resume --timeseries --quiet --no-figures \
     >/dev/null 2>ts.err
 rc=$?
-check "--timeseries on a store without: refused, exit 2 (rc=$rc)" [ $rc -eq 2 ] &&
+[ $rc -eq 2 ] &&
     grep -q 'without per-patient time series' ts.err
+verdict "--timeseries on a store without: refused, exit 2 (rc=$rc)"
 
 # ---- bad trial files: FILE:LINE:COL: KEY, exit 2, nothing written ------------------
 bad() { # NAME EXPECTED-REGEX: the file bad.yaml
     "$ITSIM" trial bad.yaml -o badout --quiet --no-figures >/dev/null 2>bad.err
     local rc=$?
     check "bad input ($1): exit 2 (rc=$rc)" [ $rc -eq 2 ]
-    check "bad input ($1): message" grep -q -E "$2" bad.err || cat bad.err
+    grep -q -E "$2" bad.err || cat bad.err
+    verdict "bad input ($1): message"
     check "bad input ($1): nothing written" [ ! -e badout ]
 }
 sed 's/gsd: 2}/gsd: 0.5}/' small.yaml >bad.yaml
@@ -149,7 +158,8 @@ for args in "--patients 0" "--patients 1e3" "--seed -1" "--seed 1844674407370955
     # shellcheck disable=SC2086
     "$ITSIM" trial small.yaml $args -o opt --quiet >/dev/null 2>opt.err
     rc=$?
-    check "option '$args': exit 2 (rc=$rc), nothing written" [ $rc -eq 2 ] && [ ! -e opt ]
+    [ $rc -eq 2 ] && [ ! -e opt ]
+    verdict "option '$args': exit 2 (rc=$rc), nothing written"
 done
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
