@@ -158,7 +158,7 @@ static void test_scenario(void)
     int same = 1;
 
     its_dose_amount(its_agent_find("aldesleukin"), "3 MIU", &pt, "pmol", &one, NULL, 0);
-    /* thermogel = the explicit law of examples/tme_il2_hydrogel.yaml */
+    /* thermogel = the explicit ReGel law (examples/tme_il2_hydrogel.yaml before the library) */
     a = run_text(HEAD "  - {agent: aldesleukin, route: it, lesion: 1, dose: 3 MIU, carrier: thermogel}\n" TAIL,
                  err, sizeof err);
     b = run_text(HEAD "  - {agent: aldesleukin, route: it, lesion: 1, dose: 3 MIU, release: first_order,"
