@@ -14,8 +14,10 @@ build_pkgs+=(libopenmpi-dev openmpi-bin)
 # Figures: any gnuplot will do; gnuplot-nox when there is none.
 command -v gnuplot >/dev/null 2>&1 || build_pkgs+=(gnuplot-nox)
 # make test / make test-asan: R and its survival package, against which the
-# trial statistics are checked (ctest survival_vs_r; skipped without R)
-test_pkgs=(r-base-core r-cran-survival)
+# trial statistics are checked (ctest survival_vs_r; skipped without R), and
+# its posterior package, against which the MCMC diagnostics are checked
+# (ctest mcmc_vs_r; skipped without it)
+test_pkgs=(r-base-core r-cran-survival r-cran-posterior)
 bench_pkgs=(python3 python3-numpy python3-scipy r-base-core r-cran-desolve)
 # make fuzz: clang and its libFuzzer/sanitizer runtimes; llvm for the coverage
 # report of make fuzz-coverage (none of them needed to build or test)

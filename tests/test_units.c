@@ -7,6 +7,7 @@
 
 #include "its_test.h"
 #include "itsim/units.h"
+#include "core/core.h"
 
 /* Tolerance for conversions whose exact result is a decimal like 0.17 or
  * 1/3: the code rounds at most 2-3 times, so a few ulp (2.2e-16 each). */
@@ -179,6 +180,10 @@ static void test_conversions(void)
     check_conv(1.0, "kPa", "mmHg", 7.500615758, 1e-9, "1 mmHg = 133.322387415 Pa (conventional millimetre of mercury)");
     check_conv(120.0, "mmHg", "kg/(m*s^2)", 15998.6864898, 1e-10, "mmHg is a pressure: 120 mmHg = 15998.69 Pa");
     check_conv(2.5, "degC", "degC", 2.5, 0.0, "temperature converts only to itself");
+    /* enzyme activity: 1 U = 1 umol/min = 1/60 ukat (exactly 16.667 nkat) */
+    check_conv(60.0, "U/L", "ukat/L", 1.0, 1e-14, "60 U/L = 1 ukat/L");
+    check_conv(40.0, "U/L", "nkat/mL", 40.0 / 60.0, 1e-14, "40 U/L = 0.667 nkat/mL");
+    check_conv(1.0, "U", "umol/min", 1.0, 1e-14, "1 U = 1 umol/min");
     check_conv(2000.0, "1/uL", "1e9/L", 2.0, 1e-15, "2000 per microlitre = 2 x 10^9/L (neutrophil counts)");
     check_conv(1.0, "10^9/L", "1e9/L", 1.0, 1e-15, "10^9/L and 1e9/L are the same unit");
     check_conv(1.0, "1e-3", "1", 1e-3, 1e-15, "a bare power of ten is dimensionless");
@@ -354,8 +359,39 @@ static void test_ratios(void)
     check_q("5 %", "1", 0.05, ULPS, "a percentage is a plain ratio");
 }
 
+/* Calendar dates (its__civil_date): days since 1970-01-01 against values
+ * counted independently (POSIX time of midnight UTC / 86400, e.g. `date -u
+ * -d 2000-03-01 +%s`), leap years by the Gregorian rule. */
+static void test_dates(void)
+{
+    static const struct {
+        const char *s;
+        double days;
+    } ok[] = {
+        {"1970-01-01", 0.0},         {"1969-12-31", -1.0},        {"2000-02-29", 11016.0},
+        {"2000-03-01", 11017.0},     {"2024-02-29", 19782.0},     {"2025-01-06", 20094.0},
+        {"2025-03-01", 20148.0},     {"2100-03-01", 47541.0},     {"1900-03-01", -25508.0},
+        {"2025-04-01T08:00", 20179.0 + 8.0 / 24.0}, {"2025-04-01 23:59", 20179.0 + 1439.0 / 1440.0},
+    };
+    static const char *const bad[] = {"2025-02-29", "2100-02-29", "2025-13-01", "2025-00-10",
+                                      "2025-04-31", "2025-1-06",  "25-01-06",   "2025-01-06T24:00",
+                                      "2025-01-06T08:60", "2025-01-06T8:00", "2025/01/06",
+                                      "2025-01-06Z", "", "2025-01-06T08:00:00"};
+    size_t i;
+    double d = -7.0;
+    for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        its_test_true(its__civil_date(ok[i].s, &d) == 0 && d == ok[i].days,
+                      "date %s = day %.6g (got %.6g)", ok[i].s, ok[i].days, d);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        d = -7.0;
+        its_test_true(its__civil_date(bad[i], &d) == -1 && d == -7.0, "'%s' refused", bad[i]);
+    }
+    its_test_true(its__civil_date(NULL, &d) == -1, "NULL refused");
+}
+
 int main(void)
 {
+    test_dates();
     test_factors();
     test_ratios();
     test_conversions();

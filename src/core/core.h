@@ -22,6 +22,13 @@
  * NULL or n is 0. The one printf-into-buffer of the library: handle error
  * messages, the (msg, msglen) convention of handle-less functions, keys. */
 void its__fmt(char *buf, size_t n, const char *fmt, ...) ITS__PRINTF(3, 4);
+/* A calendar date "YYYY-MM-DD", optionally with a time "THH:MM" (or a space
+ * for the T), as days since 1970-01-01 00:00 of the proleptic Gregorian
+ * calendar (the time as a fraction of the day) into *days: 0; -1 (*days
+ * untouched) for anything else, an impossible date (2025-02-29, 2025-13-01)
+ * or a time past 23:59. No time zone: dates are the patient's local
+ * calendar; only differences are used. */
+int its__civil_date(const char *s, double *days);
 void its__vfmt(char *buf, size_t n, const char *fmt, va_list ap) ITS__PRINTF(3, 0);
 
 /* strerror_r text of errno value err into buf (thread-safe). */
@@ -125,7 +132,12 @@ typedef enum its__rng_purpose {
     ITS__RNG_ALLOCATION = 4, /* allocation of a patient to an arm */
     ITS__RNG_LHS = 5,        /* Latin-hypercube strata (its__rng_permute) */
     ITS__RNG_LESION_PARAMS = 6, /* per-lesion parameter multipliers (population.lesions.parameters) */
-    ITS__RNG_BOOTSTRAP = 7   /* bootstrap resamples of a calibration's validation trial */
+    ITS__RNG_BOOTSTRAP = 7,  /* bootstrap resamples of a calibration's validation trial */
+    ITS__RNG_MCMC = 8,       /* MCMC proposal normals and acceptance uniforms (stream = chain;
+                                src/core/mcmc.h) */
+    ITS__RNG_MCMC_INIT = 9,  /* reserved: MCMC starting draws (stream = chain) */
+    ITS__RNG_OBS_NOISE = 10  /* reserved: synthetic observation noise (stream = observation
+                                kind) */
 } its__rng_purpose;
 
 /* The smallest and largest uniform its__rng_u01 returns. */

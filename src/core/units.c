@@ -48,6 +48,7 @@ typedef struct {
 #define D_1 {[ITS_DIM_TIME] = 0}
 #define D_P {[ITS_DIM_MASS] = 1, [ITS_DIM_LENGTH] = -1, [ITS_DIM_TIME] = -2}
 #define D_K {[ITS_DIM_TEMP] = 1}
+#define D_ENZ {[ITS_DIM_MOL] = 1, [ITS_DIM_TIME] = -1} /* catalytic activity */
 
 static const atom_def atoms[] = {
     {"s", 1, 0, D_T}, {"min", 60, 0, D_T}, {"h", 3600, 0, D_T},
@@ -67,6 +68,10 @@ static const atom_def atoms[] = {
     {"nM", 1, -6, D_MOLAR}, {"pM", 1, -9, D_MOLAR}, {"au", 1, 0, D_A},
     {"%", 1, -2, D_1}, {"Pa", 1, 0, D_P}, {"kPa", 1, 3, D_P},
     {"mmHg", 1.33322387415, 2, D_P}, {"degC", 1, 0, D_K},
+    /* enzyme activity (ALT, AST): U = 1 umol of substrate per minute
+     * (IUPAC/IUB 1961), kat = 1 mol/s (SI) */
+    {"U", 1.0 / 60.0, -6, D_ENZ}, {"kat", 1, 0, D_ENZ}, {"ukat", 1, -6, D_ENZ},
+    {"nkat", 1, -9, D_ENZ},
 };
 
 #define NATOMS (sizeof atoms / sizeof atoms[0])
