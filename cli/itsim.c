@@ -91,6 +91,9 @@ static const struct {
      "                            calibration.json (default: itsim-calibration);\n"
      "                            a killed calibration continues in the same DIR\n"
      "      --threads, --seed, --batch, --no-figures, --quiet   as for trial\n"},
+    {"personalise", "  personalise FILE --check  read a patient record (docs/personalise.md) and\n"
+                    "                            print its timeline: lesions, scans, labs and\n"
+                    "                            doses as days after the baseline scan\n"},
     {"models", "  models                    list the built-in models\n"},
     {"agents", "  agents                    list the therapeutic agents with PK and sources\n"},
     {"carriers", "  carriers [NAME]           list the delivery systems (carrier: NAME) with\n"
@@ -114,6 +117,7 @@ static void print_usage(FILE *fp, const char *cmd)
                                                   : strcmp(cmd, "trial") == 0 ? " [FILE] [options]"
                                                   : strcmp(cmd, "sensitivity") == 0 ? " FILE [options]"
                                                   : strcmp(cmd, "calibrate") == 0 ? " FILE [options]"
+                                                  : strcmp(cmd, "personalise") == 0 ? " FILE --check"
                                                   : strcmp(cmd, "model") == 0 ? " NAME" : "");
     else
         fputs("usage: itsim COMMAND [ARGS]\n\ncommands:\n", fp);
@@ -842,6 +846,44 @@ static int cmd_regimens(void)
     return 0;
 }
 
+/* `itsim personalise FILE --check`: read a patient record and print its
+ * timeline (the fit and the choice of docs/personalise.md come on top). */
+static int cmd_personalise(int argc, char **argv)
+{
+    const char *file = NULL;
+    char msg[1024];
+    its_record *r = NULL;
+    its_status st;
+    int i, check = 0;
+    for (i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--check") == 0)
+            check = 1;
+        else if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return usage_error("unknown option '", argv[i], "'");
+        else if (file)
+            return usage_error("more than one patient record ('", argv[i], "')");
+        else
+            file = argv[i];
+    }
+    if (!file)
+        return usage_error("personalise needs a patient record file", "", "");
+    if (!check)
+        return usage_error("personalise: this version reads and checks a record only: add "
+                           "--check", "", "");
+    st = its_record_load_file(file, &r, msg, sizeof msg);
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", msg);
+        return exit_code(st);
+    }
+    st = its_record_print_timeline(r, stdout);
+    its_record_free(r);
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s: cannot print the timeline (%s)\n", file, its_status_name(st));
+        return exit_code(st);
+    }
+    return 0;
+}
+
 /* `itsim carriers [NAME]`: every carrier (or one) with its law, values,
  * yields and sources. */
 static int cmd_carriers(const char *name)
@@ -1038,6 +1080,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "trial") == 0 || strcmp(cmd, "sensitivity") == 0 ||
         strcmp(cmd, "calibrate") == 0)
         return trial_main(argc, argv);
+    if (strcmp(cmd, "personalise") == 0 && !(argc == 3 && is_help(argv[2])))
+        return cmd_personalise(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0 || is_help(cmd)) {
         if (argc == 3)
             for (i = 0; i < N_COMMANDS; i++)

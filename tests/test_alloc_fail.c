@@ -156,6 +156,44 @@ static its_status path_run(fixture *f)
     return st;
 }
 
+/* A patient record with every section, its prior (the calibrated
+ * population, a trial file) and its timeline (itsim/record.h). */
+static const char *record_text =
+    "patient: {id: A1, weight: 70 kg, height: 175 cm, sex: female, age: 60 y,\n"
+    "          prior: " ITS_SOURCE_DIR "/examples/trials/calibration/melanoma_calibrated.yaml}\n"
+    "lesions: [{id: L1, site: lung}, {id: L2, site: liver, target: false}]\n"
+    "assessments:\n"
+    "  - {date: 2025-01-06, diameters: {L1: 20 mm, L2: 15 mm}}\n"
+    "  - {date: 2025-02-17, diameters: {L1: 18 mm, L2: \"< 5 mm\"}}\n"
+    "labs:\n"
+    "  - {date: 2025-01-01, ANC: 4 1e9/L}\n"
+    "  - {date: 2025-01-05, ANC: 4.2 1e9/L, ALT: 30 U/L, LDH: 200 U/L}\n"
+    "reference_limits: {ALT: 40 U/L}\n"
+    "biomarkers: {tmb: 10, pdl1_tps: 1 %, clonal_share: 0.5}\n"
+    "treatments:\n"
+    "  - {agent: pembrolizumab, dose: 200 mg, duration: 30 min, dates: [2025-01-08, 2025-01-29]}\n"
+    "  - {agent: aldesleukin, route: it, lesion: L1, dose: 3 MIU, carrier: thermogel,\n"
+    "     start: 2025-02-01, every: 3.5 d, count: 2}\n"
+    "decision: {date: 2025-02-18, objective: pfs}\n"
+    "error: {diameter: {cv: 10 %}, ANC: {cv: 25 %}}\n"
+    "fit: {chains: 2, iterations: 1000, warmup: 500, seed: 3}\n";
+
+static its_status path_record(fixture *f)
+{
+    its_record *r = NULL;
+    char msg[ITS__ERRLEN] = "";
+    FILE *null = fopen("/dev/null", "w");
+    its_status st = its_record_load_string(record_text, strlen(record_text), "rec.yaml", &r, msg,
+                                           sizeof msg);
+    failed_on(f, st, msg);
+    if (st == ITS_OK && null != NULL)
+        st = failed_on(f, its_record_print_timeline(r, null), "timeline");
+    if (null != NULL)
+        fclose(null);
+    its_record_free(r);
+    return st;
+}
+
 /* Nothing named out* left in tmp_root (the output or a temporary sibling). */
 static int leftovers(void)
 {
@@ -322,6 +360,7 @@ int main(void)
         sweep("run", path_run, &f);
         sweep("write", path_write, &f);
         sweep("comparison", path_comparison, &f);
+        sweep("record", path_record, &f);
     }
     its_result_free(f.res);
     its_scenario_free(f.sc);

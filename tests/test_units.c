@@ -366,27 +366,45 @@ static void test_dates(void)
 {
     static const struct {
         const char *s;
-        double days;
+        long day;
+        int minute;
     } ok[] = {
-        {"1970-01-01", 0.0},         {"1969-12-31", -1.0},        {"2000-02-29", 11016.0},
-        {"2000-03-01", 11017.0},     {"2024-02-29", 19782.0},     {"2025-01-06", 20094.0},
-        {"2025-03-01", 20148.0},     {"2100-03-01", 47541.0},     {"1900-03-01", -25508.0},
-        {"2025-04-01T08:00", 20179.0 + 8.0 / 24.0}, {"2025-04-01 23:59", 20179.0 + 1439.0 / 1440.0},
+        {"1970-01-01", 0, 0},       {"1969-12-31", -1, 0},      {"2000-02-29", 11016, 0},
+        {"2000-03-01", 11017, 0},   {"2024-02-29", 19782, 0},   {"2025-01-06", 20094, 0},
+        {"2025-03-01", 20148, 0},   {"2100-03-01", 47541, 0},   {"1900-03-01", -25508, 0},
+        {"2025-04-01T08:00", 20179, 480}, {"2025-04-01 23:59", 20179, 1439},
     };
     static const char *const bad[] = {"2025-02-29", "2100-02-29", "2025-13-01", "2025-00-10",
                                       "2025-04-31", "2025-1-06",  "25-01-06",   "2025-01-06T24:00",
                                       "2025-01-06T08:60", "2025-01-06T8:00", "2025/01/06",
-                                      "2025-01-06Z", "", "2025-01-06T08:00:00"};
+                                      "2025-01-06Z", "", "2025-01-06T08:00:00", "0000-01-01"};
     size_t i;
-    double d = -7.0;
-    for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
-        its_test_true(its__civil_date(ok[i].s, &d) == 0 && d == ok[i].days,
-                      "date %s = day %.6g (got %.6g)", ok[i].s, ok[i].days, d);
-    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        d = -7.0;
-        its_test_true(its__civil_date(bad[i], &d) == -1 && d == -7.0, "'%s' refused", bad[i]);
+    long d = -7;
+    int m = -7;
+    char text[32];
+    for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        its_test_true(its__civil_date(ok[i].s, &d, &m) == 0 && d == ok[i].day && m == ok[i].minute,
+                      "date %s = day %ld, minute %d (got %ld, %d)", ok[i].s, ok[i].day,
+                      ok[i].minute, d, m);
+        its__civil_text(d, m, text, sizeof text);
+        its_test_true(strcmp(text, ok[i].s) == 0 || (ok[i].s[10] == 'T' && text[10] == ' ' &&
+                                                     strncmp(text, ok[i].s, 10) == 0 &&
+                                                     strcmp(text + 11, ok[i].s + 11) == 0),
+                      "and back: %s", text);
     }
-    its_test_true(its__civil_date(NULL, &d) == -1, "NULL refused");
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        d = -7;
+        its_test_true(its__civil_date(bad[i], &d, &m) == -1 && d == -7, "'%s' refused", bad[i]);
+    }
+    its_test_true(its__civil_date(NULL, &d, &m) == -1, "NULL refused");
+    /* every day from 1899 to 2101 goes there and back */
+    for (d = -25567; d <= 48212; d++) {
+        long d2;
+        its__civil_text(d, 0, text, sizeof text);
+        if (its__civil_date(text, &d2, &m) != 0 || d2 != d)
+            break;
+    }
+    its_test_true(d == 48213, "days -25567 to 48212 (1900-01-01 to 2101-12-31) round-trip");
 }
 
 int main(void)

@@ -18,5 +18,6 @@
 #include "itsim/validate.h"
 #include "itsim/agents.h"
 #include "itsim/calibrate.h"
+#include "itsim/record.h"
 
 #endif

@@ -23,12 +23,17 @@
  * messages, the (msg, msglen) convention of handle-less functions, keys. */
 void its__fmt(char *buf, size_t n, const char *fmt, ...) ITS__PRINTF(3, 4);
 /* A calendar date "YYYY-MM-DD", optionally with a time "THH:MM" (or a space
- * for the T), as days since 1970-01-01 00:00 of the proleptic Gregorian
- * calendar (the time as a fraction of the day) into *days: 0; -1 (*days
- * untouched) for anything else, an impossible date (2025-02-29, 2025-13-01)
- * or a time past 23:59. No time zone: dates are the patient's local
- * calendar; only differences are used. */
-int its__civil_date(const char *s, double *days);
+ * for the T), as whole days since 1970-01-01 of the proleptic Gregorian
+ * calendar into *day and minutes after midnight into *minute (exact
+ * integers: differences of dates carry no rounding): 0; -1 (nothing
+ * written) for anything else, a year before 1, an impossible date
+ * (2025-02-29, 2025-13-01) or a time past 23:59. No time zone: dates are
+ * the patient's local calendar; only differences are used. */
+int its__civil_date(const char *s, long *day, int *minute);
+/* The inverse: day `day` (since 1970-01-01) and minute (0..1439) as
+ * "YYYY-MM-DD", with " HH:MM" when minute is not 0, into buf (n bytes,
+ * always terminated). Years from 1. */
+void its__civil_text(long day, int minute, char *buf, size_t n);
 void its__vfmt(char *buf, size_t n, const char *fmt, va_list ap) ITS__PRINTF(3, 0);
 
 /* strerror_r text of errno value err into buf (thread-safe). */

@@ -152,19 +152,27 @@ its_status its_trial_load_string(const char *text, size_t len, const char *name,
     return its__trial_load_text(text, len, name, &loader, out, msg, msglen);
 }
 
+/* A whole file for a loader: msg cleared, *out (when not NULL) set to NULL,
+ * ITS_EINVAL for a NULL path or out_ok 0, else the file in *buf (caller
+ * frees). */
+static its_status file_for(const char *path, int out_ok, char **buf, size_t *len, char *msg,
+                           size_t msglen)
+{
+    if (msg && msglen)
+        msg[0] = '\0';
+    if (!path || !out_ok)
+        return ITS_EINVAL;
+    return read_file(path, buf, len, msg, msglen);
+}
+
 its_status its_trial_load_file(const char *path, its_trial **out, char *msg, size_t msglen)
 {
     char *buf = NULL;
     size_t len = 0;
     its_status st;
-    if (msg && msglen)
-        msg[0] = '\0';
     if (out)
         *out = NULL;
-    if (!path || !out)
-        return ITS_EINVAL;
-    st = read_file(path, &buf, &len, msg, msglen);
-    if (st != ITS_OK)
+    if ((st = file_for(path, out != NULL, &buf, &len, msg, msglen)) != ITS_OK)
         return st;
     st = its__trial_load_text(buf, len, path, &loader, out, msg, msglen);
     its__free(buf);
@@ -174,4 +182,24 @@ its_status its_trial_load_file(const char *path, its_trial **out, char *msg, siz
 its_status its__io_read_file(const char *path, char **buf, size_t *len, char *msg, size_t msglen)
 {
     return read_file(path, buf, len, msg, msglen);
+}
+
+its_status its_record_load_string(const char *text, size_t len, const char *name,
+                                  its_record **out, char *msg, size_t msglen)
+{
+    return its__record_load_text(text, len, name, &loader, out, msg, msglen);
+}
+
+its_status its_record_load_file(const char *path, its_record **out, char *msg, size_t msglen)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    its_status st;
+    if (out)
+        *out = NULL;
+    if ((st = file_for(path, out != NULL, &buf, &len, msg, msglen)) != ITS_OK)
+        return st;
+    st = its__record_load_text(buf, len, path, &loader, out, msg, msglen);
+    its__free(buf);
+    return st;
 }

@@ -114,6 +114,15 @@ its_status its__sc_fail(its_scenario *sc, its_status st, const sval *at,
     return st;
 }
 
+void its__sc_relative_path(const char *base, const char *rel, char *out, size_t n)
+{
+    const char *slash = base ? strrchr(base, '/') : NULL;
+    if (rel[0] != '/' && slash)
+        its__fmt(out, n, "%.*s/%s", (int)(slash - base), base, rel);
+    else
+        its__fmt(out, n, "%s", rel);
+}
+
 its_status its__sc_nomem(its_scenario *sc)
 {
     its__fmt(sc->err, sizeof sc->err, "%s", "out of memory");

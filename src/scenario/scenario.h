@@ -588,6 +588,98 @@ void its__patient_draw_free(its__patient_draw *d);
 its_status its__trial_draw(const its_trial *t, uint64_t patient, uint32_t attempt,
                            its__patient_draw *d, char *msg, size_t msglen);
 
+/* ---- patient records (record.c; itsim/record.h, docs/personalise.md) ------- */
+#include "itsim/record.h"
+
+/* Laboratory values the model has an observable for, in its units:
+ * counts in 1e9/L, chemistry as a multiple of the upper limit of normal. */
+typedef enum its__lab {
+    ITS__LAB_ANC, ITS__LAB_ALC, ITS__LAB_PLATELETS, ITS__LAB_CREATININE, ITS__LAB_ALT,
+    ITS__LAB_AST, ITS__LAB_BILIRUBIN, ITS__LAB_N
+} its__lab;
+/* Their names in records and observables, and the units counts are read in. */
+extern const char *const its__lab_names[ITS__LAB_N];
+
+typedef struct its__rec_lesion {
+    char id[32];            /* as written (unique, printable) */
+    char site[40];          /* as written; a site of the model */
+    int target;             /* a RECIST target lesion */
+} its__rec_lesion;
+
+/* One diameter: lesion `lesion` (0-based) at day t after t0. */
+typedef struct its__rec_obs {
+    double t;               /* days after t0 */
+    int lesion;
+    double mm;              /* the measured longest diameter, or the limit
+                               below which it was reported ("< 5 mm") */
+    int censored;           /* 1: below mm */
+} its__rec_obs;
+
+/* One laboratory value at day t. */
+typedef struct its__rec_lab {
+    double t;               /* days after t0 (values up to 28 d before t0 count at 0) */
+    its__lab kind;
+    double value;           /* in the observable's unit (1e9/L or x ULN) */
+} its__rec_lab;
+
+/* Error models of the observations (docs/personalise.md, "Likelihood"). */
+typedef struct its__rec_error {
+    double diam_cv;         /* relative SD of a diameter (log scale) */
+    double diam_sd;         /* absolute SD, mm (added in quadrature, relative to the diameter) */
+    double diam_df;         /* Student-t degrees of freedom of log diameters */
+    double lab_cv[ITS__LAB_N]; /* lognormal CV of each laboratory value */
+    double tmb_cv;          /* lognormal CV of a measured TMB */
+    double clonal_sd;       /* SD of a measured clonal share */
+    double tps_misclass;    /* probability that PD-L1 TPS < 1 % is misclassified */
+} its__rec_error;
+
+/* MCMC settings (fit:). */
+typedef struct its__rec_fit {
+    long chains, iterations, warmup, draws;
+    uint64_t seed;
+} its__rec_fit;
+
+struct its_record {
+    char *name;             /* the file (messages, the prior's folder) */
+    char id[64];
+    double weight, height, age; /* kg, cm, y (age NaN when not given) */
+    char sex[16];           /* "female", "male" or "" */
+    char set[32];           /* tme parameter set ("" : the model's default) */
+    char *prior_path;       /* the prior population file, resolved; NULL: none */
+    its_trial *prior;       /* ... loaded; NULL: none */
+    int has_t0;             /* t0 (the baseline scan's date) is set */
+    long t0_day;            /* t0: days since 1970-01-01 ... */
+    int t0_min;             /* ... and minutes after midnight */
+    size_t n_lesions;
+    its__rec_lesion lesions[ITS__MAX_LESIONS];
+    its__rec_obs *obs;      /* by time, then lesion */
+    size_t n_obs;
+    double *scan_t;         /* the assessments' days (increasing) */
+    size_t n_scans;
+    its__rec_lab *labs;     /* by time, then kind */
+    size_t n_labs;
+    int has_tmb, has_tps, has_clonal;
+    double tmb;             /* mutations/Mb */
+    double tps;             /* PD-L1 tumour proportion score, fraction */
+    double clonal;          /* neoantigen clonal share */
+    double t_dec;           /* the decision, days after t0 */
+    double horizon;         /* days after the decision */
+    int objective;          /* 0: objective response, 1: progression-free survival */
+    double max_grade3;      /* bound on P(grade >= 3) */
+    its__rec_error err_model;
+    its__rec_fit fit;
+    its_scenario *window;   /* tme:N from t0 to the decision with the treatments given */
+    size_t *item_of;        /* window therapy item -> treatments[] index */
+    char notes[1024];
+    char err[ITS__ERRLEN];
+};
+
+/* Read a record from text with the loader (name: messages, the prior's
+ * folder). Statuses of its_record_load_string. */
+its_status its__record_load_text(const char *text, size_t len, const char *name,
+                                 const its__loader *ld, its_record **out, char *msg,
+                                 size_t msglen);
+
 #ifdef ITS__SCENARIO_LAYER
 /* ---- inside the scenario layer only ------------------------------------------ */
 #include "itsim/agents.h"
@@ -720,6 +812,10 @@ void its__scenario_clear(its_scenario *sc);
 its_status its__sc_fail(its_scenario *sc, its_status st, const sval *at, const char *key,
                         const char *fmt, ...) ITS__PRINTF(5, 6);
 its_status its__sc_nomem(its_scenario *sc);
+/* rel (a path in a file named base) as a path from the working directory:
+ * rel itself when absolute or when base has no folder, else base's folder
+ * joined with rel; into out (n bytes, always terminated). */
+void its__sc_relative_path(const char *base, const char *rel, char *out, size_t n);
 size_t its__sc_blame(const sval *const *cand, size_t n);
 const sval *its__sc_horizon(const its_scenario *sc, sval *cli);
 int its__sc_null_text(const char *s);
@@ -802,6 +898,31 @@ its_status its__population_keys(const its__yctx *c, int node, int *params, int *
  * for a quantity in unit (population.c); key names it in messages. */
 its_status its__yc_dist(const its__yctx *c, int node, const char *key, const char *unit,
                         its__dist *d);
+/* ---- patient records (record.c, record_window.c, record_load.c) ---------------
+ * Readers of the record's sections, in the order record_load.c calls them;
+ * each returns ITS_OK or the status of the message written through c. */
+/* The day after t0 of the date at node, exact to the minute (the first
+ * date read sets t0). */
+its_status its__rec_date(const its__yctx *c, its_record *r, int node, const char *key,
+                         double *t);
+/* patient: ...; *prior gets the value node of patient.prior (0: none). */
+its_status its__rec_patient(const its__yctx *c, int node, its_record *r, int *prior);
+its_status its__rec_lesions(const its__yctx *c, int node, its_record *r);
+/* assessments: sets t0 (the first) and the scans. */
+its_status its__rec_assessments(const its__yctx *c, int node, its_record *r);
+/* decision: (needs the scans). */
+its_status its__rec_decision(const its__yctx *c, int node, its_record *r);
+/* labs: with reference_limits: (needs the decision). */
+its_status its__rec_labs(const its__yctx *c, int node, int limits, its_record *r);
+its_status its__rec_biomarkers(const its__yctx *c, int node, its_record *r);
+void its__rec_error_defaults(its__rec_error *e);
+its_status its__rec_read_error(const its__yctx *c, int node, its_record *r);
+its_status its__rec_read_fit(const its__yctx *c, int node, its_record *r);
+/* treatments: into r->window's therapy (needs the lesions and the decision). */
+its_status its__rec_treatments(const its__yctx *c, int node, its_record *r);
+/* The window's model, patient, sites and horizon, then its resolution. */
+its_status its__rec_window(const its__yctx *c, its_record *r, int patient, int decision);
+
 #endif
 
 #endif

@@ -787,7 +787,7 @@ static its_status load_draws(its_trial *t, const its__yctx *c, int popnode,
 static its_status load_from(its_trial *t, const its__yctx *c, int from, const its__loader *ld,
                             its__yctx *c2, int *src)
 {
-    const char *rel, *slash = strrchr(t->name, '/');
+    const char *rel;
     char path[4096], why[512], *buf = NULL;
     size_t len = 0;
     int line = 0, col = 0, sec[3];
@@ -795,10 +795,7 @@ static its_status load_from(its_trial *t, const its__yctx *c, int from, const it
     uint64_t h = 1469598103934665603ull;
     if (!(rel = its__yc_text(c, from, "population.from", &st)))
         return st;
-    if (rel[0] != '/' && slash)
-        its__fmt(path, sizeof path, "%.*s/%s", (int)(slash - t->name), t->name, rel);
-    else
-        its__fmt(path, sizeof path, "%s", rel);
+    its__sc_relative_path(t->name, rel, path, sizeof path);
     if (!(t->pop_file = its__strdup(path)))
         return its__yc_nomem(c);
     if ((st = ld->read_file(path, &buf, &len, why, sizeof why)) != ITS_OK)

@@ -15,7 +15,7 @@ grep -q '^usage: itsim run \[SCENARIO\] \[options\]' help.txt &&
 verdict "run --help: the help of run"
 "$ITSIM" help run >help2.txt 2>&1
 check "help run = run --help" cmp -s help.txt help2.txt
-for c in trial sensitivity calibrate models agents carriers regimens model validate version; do
+for c in trial sensitivity calibrate personalise models agents carriers regimens model validate version; do
     "$ITSIM" $c --help >help.txt 2>&1
     rc=$?
     [ $rc -eq 0 ] && grep -q "^usage: itsim $c" help.txt &&
@@ -23,7 +23,7 @@ for c in trial sensitivity calibrate models agents carriers regimens model valid
     verdict "$c --help: its own help (rc=$rc)"
 done
 "$ITSIM" --help >help.txt 2>&1
-check "--help lists every command" [ "$(grep -c '^  [a-z]' help.txt)" -eq 12 ]
+check "--help lists every command" [ "$(grep -c '^  [a-z]' help.txt)" -eq 13 ]
 
 # ---- tme:N names its range ---------------------------------------------------
 printf 'model: tme:9\n' >t9.yaml

@@ -46,7 +46,7 @@ public_layer() {
     sim.h) echo engine ;;
     agents.h) echo pk ;;
     clinical.h | survival.h) echo clinical ;;
-    scenario.h | trial.h) echo scenario ;;
+    scenario.h | trial.h | record.h) echo scenario ;;
     run.h | validate.h) echo run ;;
     io.h | calibrate.h) echo io ;;
     itsim.h) echo cli ;;
