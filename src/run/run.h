@@ -270,6 +270,31 @@ its_status its__trial_execute(const its_trial *t, const its__trial_exec *x,
 /* The pieces of its__trial_execute, for other drivers (MPI ranks): a
  * worker (one per thread) holding the workspaces and batch room of
  * trial t. */
+/* ---- plausibility (plausible.c; docs/trial.md, "Plausibility") ------------ */
+/* Workspaces of the checks, grown as needed; one per thread. */
+typedef struct its__plaus_ws {
+    double *obs;
+    size_t cap_obs;
+    double *base;
+    size_t cap_base;
+} its__plaus_ws;
+/* Free the workspaces (the struct itself is the caller's); NULL accepted. */
+void its__plaus_ws_clear(its__plaus_ws *ws);
+/* Whether patient ov (NULL: the file's) passes pl: every baseline range on
+ * the grown pre-treatment baseline (the baseline observables) and the
+ * untreated doubling time of the tumour burden over the run of
+ * `untreated` (an untreated private copy whose horizon is pl->window).
+ * Baseline ranges on the observables named in skip[0..n_skip) are not
+ * checked (a patient's own measurement replaces them). model: the model
+ * the checks are for (without a history and ranges, every patient
+ * passes). A baseline that cannot be grown fails. hc keeps the grown
+ * baseline for the runs that follow (may be NULL). *ok 1 or 0 with the
+ * reason in why; returns ITS_OK, or ITS_ENOMEM. */
+its_status its__plausible(const its__plausibility *pl, const its_model_def *model,
+                          its_scenario *untreated, const its__patient_ovr *ov,
+                          its__hist_cache *hc, its__plaus_ws *ws, const char *const *skip,
+                          size_t n_skip, int *ok, char *why, size_t whylen);
+
 typedef struct its__trial_worker its__trial_worker;
 its_status its__trial_worker_create(const its_trial *t, size_t batch, its__trial_worker **out);
 void its__trial_worker_free(its__trial_worker *w);

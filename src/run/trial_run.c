@@ -48,8 +48,7 @@ struct its__trial_worker {
     uint32_t drawn_attempt;
     its__hist_cache *hist;    /* the current patient's grown baseline, shared by
                                  the plausibility run and the arms */
-    double *base;             /* a grown baseline state (plausibility) */
-    size_t cap_base;
+    its__plaus_ws pws;        /* the plausibility checks' workspace */
 };
 
 static void slot_free(slot *s, size_t n_arms)
@@ -91,7 +90,7 @@ void its__trial_worker_free(its__trial_worker *w)
     its__free(w->recs);
     its__free(w->obs);
     its__hist_cache_free(w->hist);
-    its__free(w->base);
+    its__plaus_ws_clear(&w->pws);
     its__free(w);
 }
 
@@ -178,150 +177,12 @@ static its_status obs_room(its__trial_worker *w, size_t n)
     return room(&w->obs, &w->cap_obs, n);
 }
 
-/* Room for a grown baseline state in w->base (n values). */
-static its_status base_room(its__trial_worker *w, size_t n)
-{
-    return room(&w->base, &w->cap_base, n);
-}
-
-/* The tumour burden of the model at (y, p), NaN when it has none. */
-static double burden_of(its__trial_worker *w, const its_model_def *m, double t,
-                        const double *y, const double *p)
-{
-    int k = its_model_observable_index_by_role(m, ITS_OBS_TUMOUR_BURDEN);
-    if (k < 0 || obs_room(w, m->n_observables) != ITS_OK ||
-        m->observe(t, y, p, w->obs, m->data) != 0)
-        return NAN;
-    return w->obs[k];
-}
-
-/* The baseline constraints on the patient's resolved plan: *ok 0 with the
- * reason in why when one fails or the plan cannot be made. */
-static its_status check_baseline(its__trial_worker *w, const its__plan *plan, int *ok,
-                                 char *why, size_t whylen)
-{
-    const its__plausibility *pl = &w->t->plaus;
-    const its_model_def *m = plan->model;
-    size_t i;
-    const double *y0 = plan->initial;
-    its_status st;
-    if (obs_room(w, m->n_observables + 1) != ITS_OK)
-        return ITS_ENOMEM;
-    if (m->history != NULL && plan->history) {
-        /* the grown baseline (kept in the worker's cache for the arms) */
-        if (base_room(w, m->n_states) != ITS_OK)
-            return ITS_ENOMEM;
-        st = its__plan_baseline(w->untreated, plan, w->hist, w->base);
-        if (st == ITS_ENOMEM)
-            return st;
-        if (st == ITS_ERANGE) { /* no baseline disease: refused */
-            *ok = 0;
-            its__fmt(why, whylen, "%s", its_scenario_errmsg(w->untreated));
-            return ITS_OK;
-        }
-        if (st != ITS_OK) /* a solver failure: the arms fail and record it */
-            return ITS_OK;
-        y0 = w->base;
-    }
-    if (m->n_observables == 0 || m->observe(plan->t0, y0, plan->params, w->obs, m->data) != 0) {
-        *ok = 0;
-        its__fmt(why, whylen, "the baseline observables cannot be computed");
-        return ITS_OK;
-    }
-    for (i = 0; i < pl->n && *ok; i++) {
-        const its__plaus_range *r = &pl->ranges[i];
-        int k;
-        double v;
-        if (r->kind != ITS__PLAUS_BASELINE)
-            continue;
-        k = its_model_observable_index(m, r->name);
-        v = k >= 0 ? w->obs[k] : (double)NAN;
-        if (!(v >= r->lo && v <= r->hi)) {
-            *ok = 0;
-            its__fmt(why, whylen, "%s: %.6g outside [%.6g, %.6g]", r->key, v, r->lo, r->hi);
-        }
-    }
-    return ITS_OK;
-}
-
-/* The untreated doubling time of the tumour burden over the window:
- * window ln 2 / ln(B(window) / B(0)); +inf when the burden does not grow,
- * 0 when the patient dies of it within the window. */
-static its_status doubling_time(its__trial_worker *w, double *td, char *why, size_t whylen)
-{
-    its_result *res = NULL;
-    its_clinical_summary cs;
-    its_status st = its__run_patient(w->untreated, &w->d->ovr, 0, w->hist, &res);
-    double b0, b1;
-    *td = NAN;
-    if (st == ITS_ENOMEM)
-        return st;
-    /* a death within the window (no final state is kept then): doubling 0 */
-    if (st == ITS_OK && res && its_result_get_clinical(res, &cs) == ITS_OK &&
-        isfinite(cs.death)) {
-        *td = 0.0;
-        its_result_free(res);
-        return ITS_OK;
-    }
-    if (st != ITS_OK || !res || !res->has_final) {
-        its__fmt(why, whylen, "the untreated run failed: %s",
-                 its_scenario_errmsg(w->untreated));
-        its_result_free(res);
-        return ITS_OK;
-    }
-    b0 = burden_of(w, res->plan.model, res->plan.t0, res->plan.initial, res->plan.params);
-    b1 = burden_of(w, res->plan.model, res->plan.t1, res->final_state, res->plan.params);
-    if (b0 > 0.0 && b1 > b0)
-        *td = (res->plan.t1 - res->plan.t0) * log(2.0) / log(b1 / b0);
-    else if (b0 > 0.0 && b1 >= 0.0)
-        *td = INFINITY;
-    else
-        its__fmt(why, whylen, "the tumour burden cannot be computed");
-    its_result_free(res);
-    return ITS_OK;
-}
-
-/* Whether the current draw of w passes the plausibility constraints. */
+/* Whether the current draw of w passes the plausibility constraints
+ * (run/plausible.c). */
 static its_status plausible(its__trial_worker *w, int *ok, char *why, size_t whylen)
 {
-    const its__plausibility *pl = &w->t->plaus;
-    its__plan plan;
-    its_status st;
-    size_t i;
-    *ok = 1;
-    /* with a pre-treatment history every draw is checked: a patient whose
-     * baseline cannot be grown (e.g. an immune system that eliminates the
-     * tumour) has no disease to treat and is replaced like an implausible
-     * one */
-    if (pl->n == 0 && w->t->model->history == NULL)
-        return ITS_OK;
-    memset(&plan, 0, sizeof plan);
-    its__scenario_set_patient(w->untreated, &w->d->ovr);
-    st = its__scenario_plan(w->untreated, &plan);
-    its__scenario_set_patient(w->untreated, NULL);
-    if (st == ITS_ENOMEM)
-        return st;
-    if (st != ITS_OK) {
-        *ok = 0;
-        its__fmt(why, whylen, "%s", its_scenario_errmsg(w->untreated));
-        return ITS_OK;
-    }
-    st = check_baseline(w, &plan, ok, why, whylen);
-    its__plan_clear(&plan);
-    for (i = 0; st == ITS_OK && *ok && i < pl->n; i++) {
-        const its__plaus_range *r = &pl->ranges[i];
-        double td;
-        if (r->kind != ITS__PLAUS_DOUBLING)
-            continue;
-        st = doubling_time(w, &td, why, whylen);
-        if (st == ITS_OK && !(td >= r->lo && td <= r->hi)) {
-            *ok = 0;
-            if (!isnan(td))
-                its__fmt(why, whylen, "%s: %.6g %s outside [%.6g, %.6g]", r->key, td,
-                         w->t->model->time_unit, r->lo, r->hi);
-        }
-    }
-    return st;
+    return its__plausible(&w->t->plaus, w->t->model, w->untreated, &w->d->ovr, w->hist,
+                          &w->pws, NULL, 0, ok, why, whylen);
 }
 
 its_status its__trial_accept(its__trial_worker *w, long patient, uint32_t *attempt,
