@@ -19,8 +19,7 @@ void its__plaus_ws_clear(its__plaus_ws *ws)
     memset(ws, 0, sizeof *ws);
 }
 
-/* Room for n doubles in *a (capacity *cap), grown when needed. */
-static its_status room(double **a, size_t *cap, size_t n)
+its_status its__room_doubles(double **a, size_t *cap, size_t n)
 {
     double *p;
     if (n <= *cap)
@@ -35,13 +34,13 @@ static its_status room(double **a, size_t *cap, size_t n)
 
 static its_status obs_room(its__plaus_ws *w, size_t n)
 {
-    return room(&w->obs, &w->cap_obs, n);
+    return its__room_doubles(&w->obs, &w->cap_obs, n);
 }
 
 /* Room for a grown baseline state in w->base (n values). */
 static its_status base_room(its__plaus_ws *w, size_t n)
 {
-    return room(&w->base, &w->cap_base, n);
+    return its__room_doubles(&w->base, &w->cap_base, n);
 }
 
 /* The tumour burden of the model at (y, p), NaN when it has none. */

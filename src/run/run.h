@@ -278,6 +278,9 @@ typedef struct its__plaus_ws {
     double *base;
     size_t cap_base;
 } its__plaus_ws;
+/* Room for n doubles in *a (capacity *cap), grown when needed: ITS_OK or
+ * ITS_ENOMEM (*a unchanged). */
+its_status its__room_doubles(double **a, size_t *cap, size_t n);
 /* Free the workspaces (the struct itself is the caller's); NULL accepted. */
 void its__plaus_ws_clear(its__plaus_ws *ws);
 /* Whether patient ov (NULL: the file's) passes pl: every baseline range on

@@ -158,23 +158,9 @@ nomem:
 
 /* ---- plausibility --------------------------------------------------------- */
 
-/* Room for n doubles in *a (capacity *cap), grown when needed. */
-static its_status room(double **a, size_t *cap, size_t n)
-{
-    double *p;
-    if (n <= *cap)
-        return ITS_OK;
-    p = its__realloc(*a, n * sizeof *p);
-    if (!p)
-        return ITS_ENOMEM;
-    *a = p;
-    *cap = n;
-    return ITS_OK;
-}
-
 static its_status obs_room(its__trial_worker *w, size_t n)
 {
-    return room(&w->obs, &w->cap_obs, n);
+    return its__room_doubles(&w->obs, &w->cap_obs, n);
 }
 
 /* Whether the current draw of w passes the plausibility constraints
