@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
 
 #include "its_test.h"
 #include "core/gsl_adapter.h"
@@ -39,11 +40,35 @@ static void app_handler(const char *reason, const char *file, int line, int gsl_
     app_calls++;
 }
 
+/* Student's t: the log density against GSL's density where it does not
+ * underflow (rounding only: 1e-12), its tails against each other, and in
+ * the far tail (where the density underflows) against the power law. */
+static void test_student_t(void)
+{
+    static const double xs[] = {-30.0, -3.5, -1.0, 0.0, 0.4, 2.0, 12.0};
+    static const double dfs[] = {1.0, 4.0, 30.0};
+    size_t i, j;
+    for (j = 0; j < 3; j++)
+        for (i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+            double want = log(gsl_ran_tdist_pdf(xs[i], dfs[j]));
+            its_test_rel(its__t_logpdf(xs[i], dfs[j]), want, 1e-12, "t log density at %g, df %g",
+                         xs[i], dfs[j]);
+            its_test_abs(its__t_lower(xs[i], dfs[j]) + its__t_upper(xs[i], dfs[j]), 1.0, 1e-15,
+                         "P(T <= t) + P(T > t) = 1 at %g, df %g", xs[i], dfs[j]);
+        }
+    /* df 1 (Cauchy): log density -log(pi) - log(1 + t^2), finite at 1e200 */
+    its_test_rel(its__t_logpdf(1e200, 1.0), -log(3.14159265358979323846) - 2.0 * log(1e200),
+                 1e-12, "Cauchy log density at 1e200");
+    its_test_true(isnan(its__t_logpdf(NAN, 4.0)) && isnan(its__t_lower(1.0, 0.0)),
+                  "NaN for a NaN t or df 0");
+}
+
 int main(void)
 {
     double root = 0.0;
     its_status st;
     pid_t pid;
+    test_student_t();
     int wst = 0;
 
     /* In a fresh process with GSL's default (aborting) handler, a GSL error

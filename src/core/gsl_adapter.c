@@ -151,6 +151,7 @@ its_status its__spd_invert(double *a, size_t n, size_t tda)
 }
 
 #include <gsl/gsl_qrng.h>
+#include <gsl/gsl_sf_gamma.h>
 
 its_status its__sobol_points(size_t dim, size_t n, double *out)
 {
@@ -187,4 +188,26 @@ double its__t_upper(double t, double df)
     if (isnan(t) || !(df > 0.0))
         return NAN;
     return gsl_cdf_tdist_Q(t, df);
+}
+
+double its__t_lower(double t, double df)
+{
+    pthread_once(&gsl_handler_once, gsl_handler_init);
+    if (isnan(t) || !(df > 0.0))
+        return NAN;
+    return gsl_cdf_tdist_P(t, df);
+}
+
+double its__t_logpdf(double t, double df)
+{
+    pthread_once(&gsl_handler_once, gsl_handler_init);
+    if (isnan(t) || !(df > 0.0))
+        return NAN;
+    /* log of gsl_ran_tdist_pdf, from its log-gamma terms: the density
+     * itself underflows in the far tail, its logarithm does not */
+    double u = fabs(t), tail;
+    /* log(1 + t^2/df) without overflowing t^2 */
+    tail = u > 1e100 ? 2.0 * log(u) - log(df) + log1p(df / u / u) : log1p(t * t / df);
+    return gsl_sf_lngamma((df + 1.0) / 2.0) - gsl_sf_lngamma(df / 2.0) -
+           0.5 * log(df * 3.14159265358979323846) - (df + 1.0) / 2.0 * tail;
 }

@@ -71,5 +71,11 @@ double its__chisq_upper(double x, double df);
 /* The upper tail P(T > t) of Student's t distribution with df > 0 degrees
  * of freedom (gsl_cdf_tdist_Q); NaN for a NaN t or a bad df. */
 double its__t_upper(double t, double df);
+/* The lower tail P(T <= t) (gsl_cdf_tdist_P), and the log density, of
+ * Student's t with df > 0 degrees of freedom; NaN for a NaN t or a bad
+ * df. The log density is computed from log-gamma terms, finite in the far
+ * tail where the density underflows. */
+double its__t_lower(double t, double df);
+double its__t_logpdf(double t, double df);
 
 #endif

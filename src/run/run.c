@@ -168,7 +168,7 @@ void its_result_free(its_result *res)
  * that differ from the simulation's defaults; all were checked when the
  * plan was made), its solver settings and doses. A refusal is recorded in
  * sc naming the setting as resolution would. */
-static its_status build_sim(its_scenario *sc, const its__plan *plan, its_sim **out)
+its_status its__plan_sim(its_scenario *sc, const its__plan *plan, its_sim **out)
 {
     const its_model_def *m = plan->model;
     char msg[ITS__ERRLEN];
@@ -228,7 +228,7 @@ its_status its__plan_baseline(its_scenario *sc, const its__plan *plan, its__hist
                               double *y)
 {
     its_sim *sim = NULL;
-    its_status st = build_sim(sc, plan, &sim);
+    its_status st = its__plan_sim(sc, plan, &sim);
     if (st == ITS_OK && hc != NULL)
         st = its__sim_use_hist_cache(sim, hc);
     if (st == ITS_OK && (st = its_sim_get_baseline(sim, y)) != ITS_OK)
@@ -342,7 +342,7 @@ static its_status run_scenario(its_scenario *sc, int keep, its__hist_cache *hc,
     if (st == ITS_OK)
         st = its__scenario_plan(sc, &res->plan);
     if (st == ITS_OK)
-        st = build_sim(sc, &res->plan, &sim);
+        st = its__plan_sim(sc, &res->plan, &sim);
     if (st == ITS_OK && hc != NULL)
         st = its__sim_use_hist_cache(sim, hc);
     if (st == ITS_OK && (st = prepare_run(res, sim, &rs)) != ITS_OK && st != ITS_ENOMEM)

@@ -74,6 +74,12 @@ its_status its__run_arm(const its_scenario *sc, size_t i, its_result **out, char
 its_status its__run_patient(its_scenario *copy, const its__patient_ovr *ov, int keep_rows,
                             its__hist_cache *hc, its_result **out);
 
+/* The simulation of a plan (its parameters, initial values, solver
+ * settings and doses; no grid, rules or clinical read-outs): *out owned by
+ * the caller (its_sim_free; also on failure, when it was created). A
+ * refusal is recorded in sc naming the setting. */
+its_status its__plan_sim(its_scenario *sc, const its__plan *plan, its_sim **out);
+
 /* The state a run of plan would start from (n_states values into y): the
  * initial values, or the grown pre-treatment baseline (engine/engine.h;
  * kept in hc when not NULL, for the runs that follow). sc is the scenario
@@ -297,6 +303,107 @@ its_status its__plausible(const its__plausibility *pl, const its_model_def *mode
                           its_scenario *untreated, const its__patient_ovr *ov,
                           its__hist_cache *hc, its__plaus_ws *ws, const char *const *skip,
                           size_t n_skip, int *ok, char *why, size_t whylen);
+
+
+/* ---- a patient's posterior (posterior.c, posterior_eval.c;
+ * docs/personalise.md, "The posterior") --------------------------------------
+ * The variables are sampled as z ~ N(0, 1) each and mapped to the model's
+ * values by x = F^-1(Phi(z)), F the variable's prior. */
+typedef enum its__post_kind {
+    ITS__PV_POP,        /* a parameter the prior population draws */
+    ITS__PV_SETPOINT,   /* the set point of a lab the record has */
+    ITS__PV_LESION      /* a lesion's baseline diameter, mm */
+} its__post_kind;
+
+typedef struct its__post_var {
+    its__post_kind kind;
+    char name[48];      /* the parameter, or "diameter_K_mm" */
+    int param;          /* model index (POP, SETPOINT), -1 */
+    int lesion;         /* 0-based (LESION), -1 */
+    its__dist dist;     /* the prior (continuous; owns nothing) */
+} its__post_var;
+
+/* What is shared by every evaluation (read-only once made). */
+typedef struct its__post {
+    const its_record *rec;      /* borrowed */
+    const its_model_def *model; /* tme:N */
+    size_t d;                   /* variables */
+    its__post_var *v;
+    size_t n_fixed;             /* the population's fixed values */
+    int *fixed_idx;
+    double *fixed_val;
+    double *base_params;        /* the window's plan without a patient drawn */
+    double t1;                  /* the window's end (the decision; at least 1 d) */
+    size_t n_t;                 /* times the run reports: scans, labs, the decision */
+    double *t;
+    size_t *obs_at;             /* diameter i is at t[obs_at[i]] */
+    size_t *lab_at;             /* lab i is at t[lab_at[i]] */
+    int diam_obs[ITS__MAX_LESIONS]; /* observable of lesion k's diameter */
+    int lab_obs[ITS__LAB_N];    /* observable of each lab (-1: none) */
+    const char *skip[ITS__LAB_N]; /* baseline ranges the labs' likelihood replaces */
+    size_t n_skip;
+    int v_tmb, v_clonal, v_pdl1; /* the biomarkers' variables (-1: none) */
+    double pdl1_cut;            /* pdl1_0 below which TPS < 1 % */
+    char note[256];             /* e.g. a biomarker not used; "" */
+} its__post;
+
+/* The posterior of record r (which must have a prior, and outlive it).
+ * ITS_OK with *out (its__post_free); ITS_EINVAL (no prior; a prior with
+ * correlations, discrete parameters, lesion multipliers or parameters),
+ * ITS_ENOTFOUND, ITS_ENOMEM, or the window's resolution status; message in
+ * msg. */
+its_status its__post_create(const its_record *r, its__post **out, char *msg, size_t msglen);
+void its__post_free(its__post *p);
+size_t its__post_dim(const its__post *p);
+const char *its__post_name(const its__post *p, size_t j);
+/* Variable j's value at z: F_j^-1(Phi(z)) (NaN out of range). */
+double its__post_value(const its__post *p, size_t j, double z);
+
+/* One evaluation's workspace (one per thread): private copies of the
+ * window and of the prior's untreated scenario, a history cache, the
+ * patient override and the last evaluation's parts. */
+typedef struct its__post_ws its__post_ws;
+its_status its__post_ws_create(const its__post *p, its__post_ws **out);
+void its__post_ws_free(its__post_ws *w);
+/* The log posterior at z (d values), up to a constant: -|z|^2 / 2 + the
+ * log likelihood, -INFINITY for an implausible patient (*failed 0) or a
+ * failed simulation (*failed 1). For its__mcmc_logdens (ctx = w). */
+double its__post_logpost(const double *z, void *ctx, int *failed);
+
+/* The parts of w's last evaluation. */
+typedef struct its__post_parts {
+    int plausible;              /* passed the prior's plausibility */
+    int ran;                    /* the window ran */
+    double lprior;              /* -|z|^2 / 2 */
+    double ll_diam, ll_lab, ll_bio; /* log likelihood of each kind of data */
+    char why[256];              /* why implausible or failed; "" */
+} its__post_parts;
+void its__post_last(const its__post_ws *w, its__post_parts *out);
+/* The model's values behind the record's data at w's last evaluation: the
+ * diameter of observation i (mm; NaN when not run), lab i (its unit). */
+double its__post_pred_diam(const its__post_ws *w, size_t i);
+double its__post_pred_lab(const its__post_ws *w, size_t i);
+/* The patient override of w's last evaluation (borrowed; valid until the
+ * next) and the state at the decision (n_states of the model; NULL when
+ * the window did not run). */
+const its__patient_ovr *its__post_ovr(const its__post_ws *w);
+const double *its__post_state(const its__post_ws *w);
+/* The error models (docs/personalise.md, "Measurement-error models"): the
+ * log density of a measured diameter mm (censored: the log probability of
+ * a reading below mm) given the model's d (mm), and of a lognormal
+ * measurement v_obs with coefficient of variation cv around the model's v
+ * (-INFINITY when either is not positive). */
+double its__ll_diameter(const its__rec_error *e, double mm, int censored, double d);
+double its__ll_lognormal(double v_obs, double v, double cv);
+/* A start for a chain: the first of up to max_tries prior draws z ~ N(0,
+ * I) (keyed: seed, patient, ITS__RNG_MCMC_INIT, stream; draw a uses the
+ * uniforms a d .. a d + d - 1) whose log posterior is finite, into z with
+ * it in *lp and the draws made in *tries. ITS_OK, or ITS_ERANGE when none
+ * of them is plausible and runs. */
+its_status its__post_start(its__post_ws *w, uint64_t seed, uint64_t patient, uint32_t stream,
+                           size_t max_tries, double *z, double *lp, size_t *tries);
+/* Evaluations, implausible ones and failed ones so far. */
+void its__post_counts(const its__post_ws *w, size_t *evals, size_t *outside, size_t *failures);
 
 typedef struct its__trial_worker its__trial_worker;
 its_status its__trial_worker_create(const its_trial *t, size_t batch, its__trial_worker **out);

@@ -490,19 +490,14 @@ const char *its_scenario_arm_id(const its_scenario *sc, size_t i)
 /* An arm: the shared therapy and rules, then the arm's own, on a shallow
  * copy of the scenario with the item arrays joined, so that the scenario
  * itself is only read and arms can run in parallel. */
-its_scenario *its__scenario_arm(const its_scenario *sc, size_t i)
+/* A shallow copy of sc whose therapy and rules are sc's followed by th2
+ * and ru2 (n_th2, n_ru2 items); NULL when out of memory. */
+static its_scenario *copy_with(const its_scenario *sc, const sitem *th2, size_t n_th2,
+                               const sitem *ru2, size_t n_ru2)
 {
-    its_scenario *local;
-    sitem *th, *ru;
-    const its_scenario *a;
-
-    if (!sc || i >= sc->n_arms || !sc->arm_sc)
-        return NULL;
-    a = sc->arm_sc[i];
-
-    local = its__malloc(sizeof *local);
-    th = its__calloc(sc->n_therapy + a->n_therapy + 1, sizeof *th);
-    ru = its__calloc(sc->n_rules + a->n_rules + 1, sizeof *ru);
+    its_scenario *local = its__malloc(sizeof *local);
+    sitem *th = its__calloc(sc->n_therapy + n_th2 + 1, sizeof *th);
+    sitem *ru = its__calloc(sc->n_rules + n_ru2 + 1, sizeof *ru);
     if (!local || !th || !ru) {
         its__free(local);
         its__free(th);
@@ -511,19 +506,35 @@ its_scenario *its__scenario_arm(const its_scenario *sc, size_t i)
     }
     if (sc->n_therapy)
         memcpy(th, sc->therapy, sc->n_therapy * sizeof *th);
-    if (a->n_therapy)
-        memcpy(th + sc->n_therapy, a->therapy, a->n_therapy * sizeof *th);
+    if (n_th2)
+        memcpy(th + sc->n_therapy, th2, n_th2 * sizeof *th);
     if (sc->n_rules)
         memcpy(ru, sc->rules, sc->n_rules * sizeof *ru);
-    if (a->n_rules)
-        memcpy(ru + sc->n_rules, a->rules, a->n_rules * sizeof *ru);
+    if (n_ru2)
+        memcpy(ru + sc->n_rules, ru2, n_ru2 * sizeof *ru);
     *local = *sc;
     local->therapy = th;
-    local->n_therapy = sc->n_therapy + a->n_therapy;
+    local->n_therapy = sc->n_therapy + n_th2;
     local->rules = ru;
-    local->n_rules = sc->n_rules + a->n_rules;
+    local->n_rules = sc->n_rules + n_ru2;
     local->err[0] = '\0';
     return local;
+}
+
+its_scenario *its__scenario_arm(const its_scenario *sc, size_t i)
+{
+    const its_scenario *a;
+    if (!sc || i >= sc->n_arms || !sc->arm_sc)
+        return NULL;
+    a = sc->arm_sc[i];
+    return copy_with(sc, a->therapy, a->n_therapy, a->rules, a->n_rules);
+}
+
+its_scenario *its__scenario_private(const its_scenario *sc)
+{
+    if (!sc || sc->n_arms > 0)
+        return NULL;
+    return copy_with(sc, NULL, 0, NULL, 0);
 }
 
 void its__scenario_arm_free(its_scenario *local)

@@ -157,6 +157,10 @@ its_status its__scenario_resolve_arm(const its_scenario *sc, size_t i, char *err
  * its__scenario_arm_free frees it (not what it shares with sc). */
 its_scenario *its__scenario_arm(const its_scenario *sc, size_t i);
 void its__scenario_arm_free(its_scenario *arm);
+/* A private copy of a scenario without arms, its therapy and rules
+ * included (safe from several threads at once, like an arm's); NULL when
+ * out of memory or sc has arms; free with its__scenario_arm_free. */
+its_scenario *its__scenario_private(const its_scenario *sc);
 /* The error buffer of sc (ITS__ERRLEN bytes) for the run layer, and the
  * name used in its messages (the file, or "scenario"). */
 char *its__scenario_errbuf(its_scenario *sc);
@@ -587,6 +591,18 @@ void its__patient_draw_free(its__patient_draw *d);
  * domain; msg says which); ITS_EINVAL. */
 its_status its__trial_draw(const its_trial *t, uint64_t patient, uint32_t attempt,
                            its__patient_draw *d, char *msg, size_t msglen);
+/* What a patient's prior takes from t's population.lesions: the diameter
+ * distribution (mm; NULL without a lesions section), whether lesion
+ * multipliers or lesion parameters are drawn (a prior does not take them),
+ * and the initial values (the history's targets) of lesion k (0-based) of
+ * the variant with n lesions for a lesion of diameter d_mm at parameter
+ * vector p (its rho): state indices and values into idx and val (room for
+ * 16), their number returned (0: no lesions section, or n or k out of
+ * range). */
+const its__dist *its__trial_lesion_diameter(const its_trial *t);
+int its__trial_lesion_extras(const its_trial *t);
+size_t its__trial_lesion_init(const its_trial *t, size_t n, size_t k, double d_mm,
+                              const double *p, int *idx, double *val);
 
 /* ---- patient records (record.c; itsim/record.h, docs/personalise.md) ------- */
 #include "itsim/record.h"

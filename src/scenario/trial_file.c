@@ -1258,3 +1258,33 @@ const char *its_trial_arm_id(const its_trial *t, size_t i)
 {
     return t ? its_scenario_arm_id(t->sc, i) : NULL;
 }
+
+/* ---- what a patient's prior takes from the population's lesions ---------- */
+
+const its__dist *its__trial_lesion_diameter(const its_trial *t)
+{
+    const draw_spec *ds = t ? t->draw_spec : NULL;
+    return ds && ds->has_lesions ? &ds->diam : NULL;
+}
+
+int its__trial_lesion_extras(const its_trial *t)
+{
+    const draw_spec *ds = t ? t->draw_spec : NULL;
+    return ds && (ds->n_mult > 0 || ds->n_lpar > 0);
+}
+
+size_t its__trial_lesion_init(const its_trial *t, size_t n, size_t k, double d_mm,
+                              const double *p, int *idx, double *val)
+{
+    const draw_spec *ds = t ? t->draw_spec : NULL;
+    double cells;
+    size_t s;
+    if (!ds || !ds->has_lesions || n < 1 || n > ITS__MAX_LESIONS || k >= n || !ds->variant[n])
+        return 0;
+    cells = cells_of_diameter(d_mm, p[ds->rho_param] * ds->rho_to_per_ml);
+    for (s = 0; s < ds->n_stems; s++) {
+        idx[s] = ds->idx[n][k][s];
+        val[s] = cells * ds->ratio[k][s];
+    }
+    return ds->n_stems;
+}
