@@ -91,9 +91,16 @@ static const struct {
      "                            calibration.json (default: itsim-calibration);\n"
      "                            a killed calibration continues in the same DIR\n"
      "      --threads, --seed, --batch, --no-figures, --quiet   as for trial\n"},
-    {"personalise", "  personalise FILE --check  read a patient record (docs/personalise.md) and\n"
-                    "                            print its timeline: lesions, scans, labs and\n"
-                    "                            doses as days after the baseline scan\n"},
+    {"personalise", "  personalise FILE [opts]   fit a patient record (docs/personalise.md): the\n"
+                    "                            posterior of the patient's parameters with the\n"
+                    "                            record's prior population, by MCMC\n"
+                    "      -o, --output DIR      posterior.csv, diagnostics.json, ppc.csv and\n"
+                    "                            figures\n"
+                    "      --check               only read the record and print its timeline\n"
+                    "      --chains, --iterations, --warmup, --draws, --seed N\n"
+                    "                            override the record's fit: settings\n"
+                    "      --threads N           chains at once (results do not depend on N)\n"
+                    "      --force, --no-figures, --no-render, --quiet   as for run/trial\n"},
     {"models", "  models                    list the built-in models\n"},
     {"agents", "  agents                    list the therapeutic agents with PK and sources\n"},
     {"carriers", "  carriers [NAME]           list the delivery systems (carrier: NAME) with\n"
@@ -117,7 +124,7 @@ static void print_usage(FILE *fp, const char *cmd)
                                                   : strcmp(cmd, "trial") == 0 ? " [FILE] [options]"
                                                   : strcmp(cmd, "sensitivity") == 0 ? " FILE [options]"
                                                   : strcmp(cmd, "calibrate") == 0 ? " FILE [options]"
-                                                  : strcmp(cmd, "personalise") == 0 ? " FILE --check"
+                                                  : strcmp(cmd, "personalise") == 0 ? " FILE [options]"
                                                   : strcmp(cmd, "model") == 0 ? " NAME" : "");
     else
         fputs("usage: itsim COMMAND [ARGS]\n\ncommands:\n", fp);
@@ -846,42 +853,162 @@ static int cmd_regimens(void)
     return 0;
 }
 
-/* `itsim personalise FILE --check`: read a patient record and print its
- * timeline (the fit and the choice of docs/personalise.md come on top). */
+/* `itsim personalise FILE [--check | -o DIR] [options]`: read a patient
+ * record; --check prints its timeline, else the fit (docs/personalise.md). */
+typedef struct pers_args {
+    const char *file, *outdir;
+    int check, force, figures, render, quiet, threads;
+    its_fit_opts fo;
+} pers_args;
+
+/* One numeric option of personalise into fo; -1 to go on, else the exit
+ * code. */
+static int pers_number(const char *o, const char *v, its_fit_opts *fo)
+{
+    unsigned long long n;
+    static const struct {
+        const char *name;
+        unsigned long long lo, hi;
+    } lim[] = {{"--chains", 1, 64}, {"--iterations", 100, 100000000ULL},
+               {"--warmup", 1, 100000000ULL}, {"--draws", 1, 100000},
+               {"--seed", 0, 18446744073709551615ULL}};
+    size_t k;
+    for (k = 0; k < sizeof lim / sizeof lim[0] && strcmp(o, lim[k].name) != 0; k++)
+        ;
+    if (k == sizeof lim / sizeof lim[0])
+        return usage_error("unknown option '", o, "'");
+    if (parse_whole(v, lim[k].hi, lim[k].lo, &n) != 0) {
+        fprintf(stderr, "itsim: %s needs a whole number from %llu to %llu, not '%s'\n", o,
+                lim[k].lo, lim[k].hi, v);
+        return EXIT_USAGE;
+    }
+    if (k == 0)
+        fo->chains = (long)n;
+    else if (k == 1)
+        fo->iterations = (long)n;
+    else if (k == 2)
+        fo->warmup = (long)n;
+    else if (k == 3)
+        fo->draws = (long)n;
+    else {
+        fo->has_seed = 1;
+        fo->seed = n;
+    }
+    return -1;
+}
+
+static int parse_pers_args(int argc, char **argv, pers_args *a)
+{
+    int i, rc;
+    for (i = 0; i < argc; i++) {
+        const char *o = argv[i];
+        if (strcmp(o, "--check") == 0) {
+            a->check = 1;
+        } else if (strcmp(o, "--force") == 0) {
+            a->force = 1;
+        } else if (strcmp(o, "--no-figures") == 0) {
+            a->figures = 0;
+        } else if (strcmp(o, "--no-render") == 0) {
+            a->render = 0;
+        } else if (strcmp(o, "--quiet") == 0) {
+            a->quiet = 1;
+        } else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0 ||
+                   strcmp(o, "--threads") == 0 || strcmp(o, "--chains") == 0 ||
+                   strcmp(o, "--iterations") == 0 || strcmp(o, "--warmup") == 0 ||
+                   strcmp(o, "--draws") == 0 || strcmp(o, "--seed") == 0) {
+            const char *v = i + 1 < argc ? argv[++i] : NULL;
+            if (v == NULL)
+                return usage_error("option ", o, " needs a value");
+            if (o[1] == 'o' || strcmp(o, "--output") == 0)
+                a->outdir = v;
+            else if (strcmp(o, "--threads") == 0) {
+                if (parse_threads(v, &a->threads) != 0)
+                    return usage_error("--threads needs a whole number from 0 to 4096, not '", v,
+                                       "'");
+            } else if ((rc = pers_number(o, v, &a->fo)) >= 0)
+                return rc;
+        } else if (o[0] == '-' && o[1] != '\0') {
+            return usage_error("unknown option '", o, "'");
+        } else if (a->file) {
+            return usage_error("more than one patient record ('", o, "')");
+        } else {
+            a->file = o;
+        }
+    }
+    if (!a->file)
+        return usage_error("personalise needs a patient record file", "", "");
+    if (!a->check && !a->outdir)
+        return usage_error("personalise needs -o DIR (the fit's outputs) or --check", "", "");
+    if (a->outdir && !*a->outdir)
+        return usage_error("empty output directory name", "", "");
+    return -1;
+}
+
+/* The fit of a record and its outputs. */
+static int personalise_fit(const pers_args *a, its_record *r)
+{
+    const char *keep[3] = {a->file, NULL, NULL};
+    its_output_opts oo = output_opts(a->force, a->render, keep);
+    its_fit_opts fo = a->fo;
+    its_fit *f = NULL;
+    char msg[2048];
+    its_status st;
+    oo.figures = a->figures;
+    if (its_output_check(a->outdir, &oo, msg, sizeof msg) != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", msg);
+        return EXIT_USAGE;
+    }
+    fo.threads = a->threads;
+    fo.progress = a->quiet ? NULL : stderr;
+    st = its_fit_run(r, &fo, &f, msg, sizeof msg);
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s: %s\n", a->file, msg);
+        return exit_code(st);
+    }
+    its_fit_print(f, stdout);
+    g_writing = 1;
+    st = its_fit_write(f, a->outdir, &oo, msg, sizeof msg);
+    g_writing = 0;
+    its_fit_free(f);
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", msg);
+        return g_signal ? 128 + (int)g_signal : exit_code(st);
+    }
+    if (!a->quiet)
+        fprintf(stderr, "itsim: wrote %s\n", a->outdir);
+    print_note(oo.note, a->outdir);
+    return 0;
+}
+
 static int cmd_personalise(int argc, char **argv)
 {
-    const char *file = NULL;
-    char msg[1024];
+    pers_args a;
+    char msg[2048];
     its_record *r = NULL;
     its_status st;
-    int i, check = 0;
-    for (i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--check") == 0)
-            check = 1;
-        else if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return usage_error("unknown option '", argv[i], "'");
-        else if (file)
-            return usage_error("more than one patient record ('", argv[i], "')");
-        else
-            file = argv[i];
-    }
-    if (!file)
-        return usage_error("personalise needs a patient record file", "", "");
-    if (!check)
-        return usage_error("personalise: this version reads and checks a record only: add "
-                           "--check", "", "");
-    st = its_record_load_file(file, &r, msg, sizeof msg);
+    int rc;
+    memset(&a, 0, sizeof a);
+    a.figures = a.render = 1;
+    its_fit_opts_default(&a.fo);
+    if ((rc = parse_pers_args(argc, argv, &a)) >= 0)
+        return rc;
+    st = its_record_load_file(a.file, &r, msg, sizeof msg);
     if (st != ITS_OK) {
         fprintf(stderr, "itsim: %s\n", msg);
         return exit_code(st);
     }
-    st = its_record_print_timeline(r, stdout);
-    its_record_free(r);
-    if (st != ITS_OK) {
-        fprintf(stderr, "itsim: %s: cannot print the timeline (%s)\n", file, its_status_name(st));
-        return exit_code(st);
+    if (a.check) {
+        st = its_record_print_timeline(r, stdout);
+        if (st != ITS_OK)
+            fprintf(stderr, "itsim: %s: cannot print the timeline (%s)\n", a.file,
+                    its_status_name(st));
+        rc = st == ITS_OK ? 0 : exit_code(st);
+    } else {
+        install_handlers();
+        rc = personalise_fit(&a, r);
     }
-    return 0;
+    its_record_free(r);
+    return rc;
 }
 
 /* `itsim carriers [NAME]`: every carrier (or one) with its law, values,

@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core/core.h"
-#include "scenario/scenario.h"
+#include "run/run.h"
 #include "itsim/itsim.h"
 #include "its_test.h"
 
@@ -82,6 +82,8 @@ static const char *no_gnuplot = "/nonexistent/itsim-alloc-test-gnuplot";
 typedef struct fixture {
     its_scenario *sc, *cmp;
     its_result *res;
+    its_record *rec;  /* record_text, loaded */
+    its_fit *fit;     /* a tiny fit of it */
     char dir[PATH_MAX];
     /* out: the message of the handle that failed, when there is one */
     int has_msg;
@@ -194,6 +196,22 @@ static its_status path_record(fixture *f)
     return st;
 }
 
+/* A patient's posterior and an evaluation workspace (what a fit makes
+ * before its chains run). */
+static its_status path_posterior(fixture *f)
+{
+    its__post *p = NULL;
+    its__post_ws *w = NULL;
+    char msg[ITS__ERRLEN] = "";
+    its_status st = its__post_create(f->rec, &p, msg, sizeof msg);
+    failed_on(f, st, msg);
+    if (st == ITS_OK)
+        st = failed_on(f, its__post_ws_create(p, &w), "workspace");
+    its__post_ws_free(w);
+    its__post_free(p);
+    return st;
+}
+
 /* Nothing named out* left in tmp_root (the output or a temporary sibling). */
 static int leftovers(void)
 {
@@ -266,6 +284,20 @@ static its_status path_comparison(fixture *f)
 /* Run path on f with the allocator counting (inject 0) or failing the n-th
  * allocation (and every later one when sticky); the allocations made and
  * made to fail into *count and *failed. */
+/* A fit's outputs (the figures' scripts, not rendered). */
+static its_status path_fit_write(fixture *f)
+{
+    its_output_opts o;
+    char msg[ITS__ERRLEN] = "";
+    its_status st;
+    its_output_opts_default(&o);
+    o.render = 0;
+    o.gnuplot = no_gnuplot;
+    st = its_fit_write(f->fit, f->dir, &o, msg, sizeof msg);
+    failed_on(f, st, msg);
+    return written(st, f->dir);
+}
+
 static its_status attempt(path_fn path, fixture *f, int inject, long n, int sticky,
                           long *count, long *failed)
 {
@@ -361,8 +393,25 @@ int main(void)
         sweep("write", path_write, &f);
         sweep("comparison", path_comparison, &f);
         sweep("record", path_record, &f);
+        if (its_record_load_string(record_text, strlen(record_text), "rec.yaml", &f.rec, NULL,
+                                   0) == ITS_OK) {
+            its_fit_opts fo;
+            its_fit_opts_default(&fo);
+            fo.chains = 1;
+            fo.iterations = 100;
+            fo.warmup = 50;
+            fo.draws = 2;
+            fo.threads = 1;
+            sweep("posterior", path_posterior, &f);
+            if (its_fit_run(f.rec, &fo, &f.fit, NULL, 0) == ITS_OK)
+                sweep("fit outputs", path_fit_write, &f);
+            else
+                its_test_true(0, "fixture: the tiny fit runs");
+        }
     }
     its_result_free(f.res);
+    its_fit_free(f.fit);
+    its_record_free(f.rec);
     its_scenario_free(f.sc);
     its_scenario_free(f.cmp);
     remove_tree(tmp_root);

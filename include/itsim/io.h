@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stddef.h>
 #include "itsim/run.h"
+#include "itsim/personalise.h"
 #include "itsim/scenario.h"
 #include "itsim/status.h"
 
@@ -130,6 +131,18 @@ its_status its_comparison_write(const its_comparison *c, const char *dir, its_ou
 
 /* Version of libyaml in use ("0.2.5"). Static string, never NULL. */
 const char *its_yaml_version(void);
+
+/* Write the fit into dir (docs/personalise.md, "Outputs"): posterior.csv
+ * (every kept draw of every chain, in the parameters' units, with its log
+ * posterior), diagnostics.json, ppc.csv (each measurement's posterior
+ * predictive quantiles and PIT) and, unless o->figures is 0, the figures
+ * ppc_diameters and trace (gnuplot scripts, rendered when o->render). The
+ * directory is written atomically, as its_output_check allows (o NULL:
+ * defaults; o->note says what happened to the figures). ITS_OK; ITS_EIO,
+ * ITS_EINVAL, ITS_ECANCELLED, ITS_ENOMEM with the reason in msg.
+ * Implemented by the io layer. */
+its_status its_fit_write(const its_fit *f, const char *dir, its_output_opts *o, char *msg,
+                         size_t msglen);
 
 ITS_API_END
 #ifdef __cplusplus

@@ -19,5 +19,6 @@
 #include "itsim/agents.h"
 #include "itsim/calibrate.h"
 #include "itsim/record.h"
+#include "itsim/personalise.h"
 
 #endif

@@ -198,6 +198,14 @@ double its__t_lower(double t, double df)
     return gsl_cdf_tdist_P(t, df);
 }
 
+double its__t_pinv(double p, double df)
+{
+    pthread_once(&gsl_handler_once, gsl_handler_init);
+    if (!(p > 0.0 && p < 1.0) || !(df > 0.0))
+        return NAN;
+    return gsl_cdf_tdist_Pinv(p, df);
+}
+
 double its__t_logpdf(double t, double df)
 {
     pthread_once(&gsl_handler_once, gsl_handler_init);

@@ -77,5 +77,8 @@ double its__t_upper(double t, double df);
  * tail where the density underflows. */
 double its__t_lower(double t, double df);
 double its__t_logpdf(double t, double df);
+/* The quantile of Student's t with df > 0 degrees of freedom at p in
+ * (0, 1) (gsl_cdf_tdist_Pinv); NaN otherwise. */
+double its__t_pinv(double p, double df);
 
 #endif

@@ -258,7 +258,7 @@ its_status its__post_create(const its_record *r, its__post **out, char *msg, siz
         return fail(msg, msglen, ITS_EINVAL, "%s: a fit needs the prior population "
                     "(patient.prior)", r->name);
     if (!(p = its__calloc(1, sizeof *p)))
-        return ITS_ENOMEM;
+        return fail(msg, msglen, ITS_ENOMEM, "out of memory");
     p->rec = r;
     p->v = its__calloc(its__population_size(r->prior->pop) + ITS__LAB_N + r->n_lesions + 1,
                        sizeof *p->v);
@@ -266,7 +266,7 @@ its_status its__post_create(const its_record *r, its__post **out, char *msg, siz
     p->fixed_val = its__calloc(its__population_size(r->prior->pop) + 1, sizeof *p->fixed_val);
     if (!p->v || !p->fixed_idx || !p->fixed_val) {
         its__post_free(p);
-        return ITS_ENOMEM;
+        return fail(msg, msglen, ITS_ENOMEM, "out of memory");
     }
     st = model_plan(p, r, msg, msglen);
     if (st == ITS_OK)

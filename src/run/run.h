@@ -405,6 +405,35 @@ its_status its__post_start(its__post_ws *w, uint64_t seed, uint64_t patient, uin
 /* Evaluations, implausible ones and failed ones so far. */
 void its__post_counts(const its__post_ws *w, size_t *evals, size_t *outside, size_t *failures);
 
+/* ---- a patient's fit (personalise_fit.c; itsim/personalise.h) --------------- */
+#include "itsim/personalise.h"
+struct its__mcmc;
+struct its__mcmc_summary;
+struct its__mcmc_chain_stats;
+struct its_fit {
+    its_fit_opts o;
+    size_t chains, iterations, warmup, draws, kept;
+    uint64_t seed;
+    its__post *post;
+    its__post_ws **ws;          /* one per chain */
+    size_t n_ws;
+    struct its__mcmc *mcmc;
+    double *x;                  /* draws in the parameters' units: variable j's
+                                   chains x kept at x + j * chains * kept,
+                                   chain-major */
+    struct its__mcmc_summary *sum; /* per variable */
+    struct its__mcmc_chain_stats *cst; /* per chain */
+    size_t *tries;              /* prior draws until each chain's start */
+    double *z0;                 /* the starts (chains x d) */
+    size_t *draw_of;            /* kept draw s: index chain * kept + i */
+    double *zs;                 /* draws x d: the kept draws' z */
+    double *pred_diam;          /* draws x n_obs: the model's diameters */
+    double *pred_lab;           /* draws x n_labs */
+    double *state;              /* draws x n_states: the state at the decision */
+    int converged;
+    double seconds;
+};
+
 typedef struct its__trial_worker its__trial_worker;
 its_status its__trial_worker_create(const its_trial *t, size_t batch, its__trial_worker **out);
 void its__trial_worker_free(its__trial_worker *w);

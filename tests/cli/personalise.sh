@@ -34,15 +34,65 @@ rc=$?
 verdict "a missing prior: exit 2, named (rc=$rc)"
 "$ITSIM" personalise "$SRC/examples/patients/mel_hd_il2.yaml" >out.txt 2>err.txt
 rc=$?
-[ $rc -eq 2 ] && grep -q 'add --check' err.txt
-verdict "without --check: exit 2 with the reason (rc=$rc)"
+[ $rc -eq 2 ] && grep -q 'needs -o DIR' err.txt
+verdict "neither -o nor --check: exit 2 with the reason (rc=$rc)"
+
+# ---- a CI-sized fit: outputs, threads, seed -----------------------------------
+small="$SRC/tests/data/personalise_small.yaml"
+"$ITSIM" personalise "$small" -o fit1 --threads 1 --no-render >p1.txt 2>e1.txt
+rc1=$?
+"$ITSIM" personalise "$small" -o fit2 --threads 2 --no-render --quiet >p2.txt 2>e2.txt
+rc2=$?
+[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ -s fit1/posterior.csv ] && [ -s fit1/ppc.csv ] &&
+    [ -s fit1/diagnostics.json ] && [ -s fit1/ppc_diameters.gp ] && [ -s fit1/trace.gp ] &&
+    [ -f fit1/.itsim-output ]
+verdict "a fit writes posterior.csv, ppc.csv, diagnostics.json and the figures (rc=$rc1, $rc2)"
+# 2 chains x 100 kept draws; chain, draw, log posterior and 17 variables
+[ "$(wc -l <fit1/posterior.csv)" -eq 201 ] &&
+    [ "$(head -1 fit1/posterior.csv | tr ',' '\n' | wc -l)" -eq 20 ] &&
+    head -1 fit1/posterior.csv | grep -q '^chain,draw,log_posterior,tmb \[1\],.*,lambda1 \[1/d\],.*diameter_1_mm \[mm\]$'
+verdict "posterior.csv: 200 draws, 17 variables with their units"
+grep -q '"converged": \(true\|false\)' fit1/diagnostics.json &&
+    grep -q '"name": "lambda1", "unit": "1/d", "prior_median": ' fit1/diagnostics.json &&
+    grep -q '"rhat": ' fit1/diagnostics.json && grep -q '"ess_tail": ' fit1/diagnostics.json &&
+    grep -q '"start_draws": ' fit1/diagnostics.json
+verdict "diagnostics.json: per variable R-hat and ESS, per chain counts, converged"
+[ "$(wc -l <fit1/ppc.csv)" -eq 4 ] &&
+    grep -q '^diameter,"L1",84,33,0,mm,' fit1/ppc.csv
+verdict "ppc.csv: the three diameters with their predictive quantiles and PIT"
+cmp -s fit1/posterior.csv fit2/posterior.csv && cmp -s fit1/ppc.csv fit2/ppc.csv &&
+    cmp -s fit1/diagnostics.json fit2/diagnostics.json &&
+    diff <(sed 's/, [0-9.]* s$//' p1.txt) <(sed 's/, [0-9.]* s$//' p2.txt) >/dev/null
+verdict "--threads 1 and 2: the same bits"
+grep -q '^lambda1  *1/d ' p1.txt && grep -q 'CONVERGED' p1.txt && grep -q '^chain 2: acceptance' p1.txt &&
+    grep -q 'itsim: chain 1 of 2 done' e1.txt && [ ! -s e2.txt ]
+verdict "the printed table, the chains' progress (none with --quiet)"
+"$ITSIM" personalise "$small" -o fit3 --seed 4 --no-figures --quiet >/dev/null 2>&1
+rc=$?
+[ $rc -eq 0 ] && ! cmp -s fit1/posterior.csv fit3/posterior.csv && [ ! -e fit3/trace.gp ]
+verdict "--seed 4: other draws; --no-figures: no figures (rc=$rc)"
+"$ITSIM" personalise "$small" -o fit1 --quiet >/dev/null 2>err.txt
+rc=$?
+[ $rc -eq 2 ] && grep -q 'fit1' err.txt
+verdict "an existing output directory is not replaced without --force (rc=$rc)"
+for bad in "--chains 0" "--iterations 5" "--draws x" "--seed -1"; do
+    "$ITSIM" personalise "$small" -o fit4 $bad >/dev/null 2>err.txt
+    rc=$?
+    [ $rc -eq 2 ] && grep -q "needs a whole number" err.txt && [ ! -e fit4 ]
+    verdict "$bad: exit 2, nothing written (rc=$rc)"
+done
+printf 'patient: {weight: 70 kg, height: 175 cm}\nlesions: [{id: A, site: lung}]\nassessments: [{date: 2025-02-03, diameters: {A: 10 mm}}]\n' >noprior.yaml
+"$ITSIM" personalise noprior.yaml -o fit5 >/dev/null 2>err.txt
+rc=$?
+[ $rc -eq 2 ] && grep -q 'a fit needs the prior population (patient.prior)' err.txt && [ ! -e fit5 ]
+verdict "a record without a prior: exit 2 (rc=$rc)"
 "$ITSIM" personalise bad.yaml --check --frobnicate >out.txt 2>err.txt
 rc=$?
 [ $rc -eq 2 ] && grep -q "unknown option '--frobnicate'" err.txt
 verdict "an unknown option: exit 2 (rc=$rc)"
 "$ITSIM" personalise --help >out.txt 2>&1
 rc=$?
-[ $rc -eq 0 ] && grep -q '^usage: itsim personalise FILE --check' out.txt
+[ $rc -eq 0 ] && grep -q '^usage: itsim personalise FILE \[options\]' out.txt
 verdict "personalise --help (rc=$rc)"
 
 done_tests

@@ -47,7 +47,7 @@ public_layer() {
     agents.h) echo pk ;;
     clinical.h | survival.h) echo clinical ;;
     scenario.h | trial.h | record.h) echo scenario ;;
-    run.h | validate.h) echo run ;;
+    run.h | validate.h | personalise.h) echo run ;;
     io.h | calibrate.h) echo io ;;
     itsim.h) echo cli ;;
     *) echo "" ;;
