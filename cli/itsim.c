@@ -93,10 +93,18 @@ static const struct {
      "      --threads, --seed, --batch, --no-figures, --quiet   as for trial\n"},
     {"personalise", "  personalise FILE [opts]   fit a patient record (docs/personalise.md): the\n"
                     "                            posterior of the patient's parameters with the\n"
-                    "                            record's prior population, by MCMC\n"
-                    "      -o, --output DIR      posterior.csv, diagnostics.json, ppc.csv and\n"
-                    "                            figures\n"
+                    "                            record's prior population, by MCMC; then every\n"
+                    "                            candidate treatment over the posterior, its dose\n"
+                    "                            optimised (NLopt) under the bound on P(grade >= 3),\n"
+                    "                            ranked (DIR/summary.json)\n"
+                    "      -o, --output DIR      summary.json, posterior.csv, diagnostics.json,\n"
+                    "                            ppc.csv, option_K/ and the figures\n"
                     "      --check               only read the record and print its timeline\n"
+                    "      --fit-only            the fit without the choice\n"
+                    "      --objective response|pfs, --max-grade3 P   override the record's decision:\n"
+                    "      --candidates ID,...   only these candidates (ids in docs/personalise.md)\n"
+                    "      --top N               candidates with trajectories (default 3)\n"
+                    "      --max-evals N         NLopt evaluations per candidate (default 8)\n"
                     "      --chains, --iterations, --warmup, --draws, --seed N\n"
                     "                            override the record's fit: settings\n"
                     "      --threads N           chains at once (results do not depend on N)\n"
@@ -857,9 +865,42 @@ static int cmd_regimens(void)
  * record; --check prints its timeline, else the fit (docs/personalise.md). */
 typedef struct pers_args {
     const char *file, *outdir;
-    int check, force, figures, render, quiet, threads;
+    int check, force, figures, render, quiet, threads, fit_only;
     its_fit_opts fo;
+    its_choice_opts co;
 } pers_args;
+
+/* --objective, --max-grade3, --candidates, --top, --max-evals into co; -1
+ * to go on, else the exit code. */
+static int pers_choice_opt(const char *o, const char *v, its_choice_opts *co)
+{
+    unsigned long long n;
+    if (strcmp(o, "--objective") == 0) {
+        if (strcmp(v, "response") != 0 && strcmp(v, "pfs") != 0)
+            return usage_error("--objective is response or pfs, not '", v, "'");
+        co->objective = strcmp(v, "pfs") == 0;
+    } else if (strcmp(o, "--max-grade3") == 0) {
+        double x;
+        if (its_quantity_parse(v, "1", &x, NULL, 0) != ITS_OK || !(x > 0.0 && x <= 1.0))
+            return usage_error("--max-grade3 needs a probability above 0 and at most 1 (0.3 or "
+                               "30 %), not '", v, "'");
+        co->max_grade3 = x;
+    } else if (strcmp(o, "--candidates") == 0) {
+        co->only = v;
+    } else {
+        const int top = strcmp(o, "--top") == 0;
+        if (parse_whole(v, top ? 15 : 100, top ? 1 : 0, &n) != 0) {
+            fprintf(stderr, "itsim: %s needs a whole number from %d to %d, not '%s'\n", o,
+                    top ? 1 : 0, top ? 15 : 100, v);
+            return EXIT_USAGE;
+        }
+        if (top)
+            co->top = (size_t)n;
+        else
+            co->max_evals = (long)n;
+    }
+    return -1;
+}
 
 /* One numeric option of personalise into fo; -1 to go on, else the exit
  * code. */
@@ -912,6 +953,15 @@ static int parse_pers_args(int argc, char **argv, pers_args *a)
             a->render = 0;
         } else if (strcmp(o, "--quiet") == 0) {
             a->quiet = 1;
+        } else if (strcmp(o, "--fit-only") == 0) {
+            a->fit_only = 1;
+        } else if (strcmp(o, "--objective") == 0 || strcmp(o, "--max-grade3") == 0 ||
+                   strcmp(o, "--candidates") == 0 || strcmp(o, "--top") == 0 ||
+                   strcmp(o, "--max-evals") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("option ", o, " needs a value");
+            if ((rc = pers_choice_opt(o, argv[++i], &a->co)) >= 0)
+                return rc;
         } else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0 ||
                    strcmp(o, "--threads") == 0 || strcmp(o, "--chains") == 0 ||
                    strcmp(o, "--iterations") == 0 || strcmp(o, "--warmup") == 0 ||
@@ -951,6 +1001,7 @@ static int personalise_fit(const pers_args *a, its_record *r)
     its_output_opts oo = output_opts(a->force, a->render, keep);
     its_fit_opts fo = a->fo;
     its_fit *f = NULL;
+    its_choice *c = NULL;
     char msg[2048];
     its_status st;
     oo.figures = a->figures;
@@ -966,9 +1017,22 @@ static int personalise_fit(const pers_args *a, its_record *r)
         return exit_code(st);
     }
     its_fit_print(f, stdout);
+    if (!a->fit_only) {
+        its_choice_opts co = a->co;
+        co.threads = a->threads;
+        co.progress = a->quiet ? NULL : stderr;
+        st = its_choose(f, &co, &c, msg, sizeof msg);
+        if (st != ITS_OK) {
+            fprintf(stderr, "itsim: %s: %s\n", a->file, msg);
+            its_fit_free(f);
+            return exit_code(st);
+        }
+        its_choice_print(c, stdout);
+    }
     g_writing = 1;
-    st = its_fit_write(f, a->outdir, &oo, msg, sizeof msg);
+    st = its_personalise_write(f, c, a->outdir, &oo, msg, sizeof msg);
     g_writing = 0;
+    its_choice_free(c);
     its_fit_free(f);
     if (st != ITS_OK) {
         fprintf(stderr, "itsim: %s\n", msg);
@@ -990,6 +1054,7 @@ static int cmd_personalise(int argc, char **argv)
     memset(&a, 0, sizeof a);
     a.figures = a.render = 1;
     its_fit_opts_default(&a.fo);
+    its_choice_opts_default(&a.co);
     if ((rc = parse_pers_args(argc, argv, &a)) >= 0)
         return rc;
     st = its_record_load_file(a.file, &r, msg, sizeof msg);

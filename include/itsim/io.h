@@ -143,6 +143,14 @@ const char *its_yaml_version(void);
  * Implemented by the io layer. */
 its_status its_fit_write(const its_fit *f, const char *dir, its_output_opts *o, char *msg,
                          size_t msglen);
+/* The fit's files and, when c is not NULL, the choice's: summary.json
+ * (the ranked "options", best first: treatment, dose, regimen,
+ * p_response, p_grade3plus and pfs_median_days as {value, ci_low,
+ * ci_high}, rmst_pfs_days, feasible, calibrated, ...) and option_K/ for the
+ * top candidates (trajectories.csv, toxicity.csv, regimen.yaml and their
+ * figures). As its_fit_write otherwise. */
+its_status its_personalise_write(const its_fit *f, const its_choice *c, const char *dir,
+                                 its_output_opts *o, char *msg, size_t msglen);
 
 ITS_API_END
 #ifdef __cplusplus

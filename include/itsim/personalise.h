@@ -64,6 +64,30 @@ its_status its_fit_get_summary(const its_fit *f, size_t j, its_fit_summary *out)
  * convergence) to fp. ITS_EIO when writing fails; ITS_EINVAL for NULL. */
 its_status its_fit_print(const its_fit *f, FILE *fp);
 
+/* Settings of the choice. */
+typedef struct its_choice_opts {
+    int threads;            /* 0: OpenMP's default; results do not depend on it */
+    int objective;          /* -1: the record's decision.objective; 0 objective
+                               response, 1 progression-free survival */
+    double max_grade3;      /* NaN: the record's decision.max_grade3 */
+    long max_evals;         /* per candidate, NLopt's evaluations (default 8) */
+    const char *only;       /* comma-separated candidate ids, or NULL: all */
+    size_t top;             /* candidates with trajectories (default 3) */
+    FILE *progress;         /* a line per candidate, or NULL */
+    const volatile sig_atomic_t *cancel; /* polled between candidates */
+} its_choice_opts;
+void its_choice_opts_default(its_choice_opts *o);
+
+typedef struct its_choice its_choice;
+/* Evaluate every candidate over the fit's kept draws, optimise its dose and
+ * rank them (f must outlive the choice). *out (its_choice_free) on ITS_OK;
+ * ITS_EINVAL (bad options: message), ITS_ECANCELLED, ITS_ENOMEM. */
+its_status its_choose(const its_fit *f, const its_choice_opts *o, its_choice **out, char *msg,
+                      size_t msglen);
+void its_choice_free(its_choice *c);
+/* Print the ranked table to fp. ITS_EIO, ITS_EINVAL. */
+its_status its_choice_print(const its_choice *c, FILE *fp);
+
 ITS_API_END
 #ifdef __cplusplus
 }

@@ -81,6 +81,8 @@ static void ppc_of(const its_fit *f, int kind, size_t i, double *ws, ppc_row *ro
 
 typedef struct outctx {
     const its_fit *f;
+    const its_choice *c;    /* NULL: the fit only */
+    size_t k;               /* the top option being written */
     ppc_row *rows;
     size_t n_rows;
 } outctx;
@@ -269,6 +271,224 @@ static void trace_gp(const void *ctx, FILE *fp)
             "sprintf('chain %%d', c + 1)\n    set output\n}\n", f->chains - 1);
 }
 
+/* ---- the choice ----------------------------------------------------------- */
+
+static void json_estimate(FILE *fp, const char *key, double v, double lo, double hi)
+{
+    fprintf(fp, "\"%s\": {\"value\": ", key);
+    its__json_num(fp, v);
+    fputs(", \"ci_low\": ", fp);
+    its__json_num(fp, lo);
+    fputs(", \"ci_high\": ", fp);
+    its__json_num(fp, hi);
+    fputc('}', fp);
+}
+
+static void put_summary(const void *ctx, FILE *fp)
+{
+    const outctx *x = ctx;
+    const its_choice *c = x->c;
+    const its_fit *f = x->f;
+    size_t i;
+    fputs("{\n  \"patient\": ", fp);
+    its__json_string(fp, f->post->rec->id);
+    fprintf(fp, ",\n  \"objective\": \"%s\",\n  \"max_grade3\": ",
+            c->o.objective ? "pfs" : "response");
+    its__json_num(fp, c->o.max_grade3);
+    fprintf(fp, ",\n  \"horizon_days\": ");
+    its__json_num(fp, f->post->rec->horizon);
+    fprintf(fp, ",\n  \"posterior_draws\": %zu,\n  \"fit_converged\": %s,\n"
+            "  \"intervals\": \"p_response and p_grade3plus: Wilson 95 %% intervals of the Monte "
+            "Carlo error over the posterior draws; pfs_median_days: the posterior median with its "
+            "5-95 %% quantiles\",\n  \"options\": [",
+            f->draws, f->converged ? "true" : "false");
+    for (i = 0; i < c->n; i++) {
+        const its__option_result *r = &c->res[c->rank[i]];
+        fprintf(fp, "%s\n    {\"rank\": %zu, \"treatment\": ", i ? "," : "", i + 1);
+        its__json_string(fp, r->def->name);
+        fputs(", \"id\": ", fp);
+        its__json_string(fp, r->def->id);
+        fputs(",\n     \"dose\": {\"value\": ", fp);
+        its__json_num(fp, r->best.dose);
+        fputs(", \"unit\": ", fp);
+        its__json_string(fp, r->def->unit);
+        fputs(", \"range\": [", fp);
+        its__json_num(fp, r->def->lo);
+        fputs(", ", fp);
+        its__json_num(fp, r->def->hi);
+        fputs("], \"range_source\": ", fp);
+        its__json_string(fp, r->def->range_source);
+        fputs("},\n     \"regimen\": ", fp);
+        its__json_string(fp, r->regimen);
+        fputs(",\n     ", fp);
+        json_estimate(fp, "p_response", r->best.p_or, r->best.p_or_lo, r->best.p_or_hi);
+        fputs(",\n     ", fp);
+        json_estimate(fp, "p_grade3plus", r->best.p_g3, r->best.p_g3_lo, r->best.p_g3_hi);
+        fputs(",\n     ", fp);
+        json_estimate(fp, "pfs_median_days", r->best.pfs_med, r->best.pfs_q05, r->best.pfs_q95);
+        fprintf(fp, ",\n     \"pfs_median_censored\": %s, \"rmst_pfs_days\": ",
+                r->best.pfs_censored ? "true" : "false");
+        its__json_num(fp, r->best.rmst);
+        fprintf(fp, ", \"feasible\": %s, \"calibrated\": %s, \"doses_tried\": %zu, "
+                "\"draws_evaluated\": %zu, \"failed_runs\": %zu}",
+                r->feasible ? "true" : "false", r->def->calibrated ? "true" : "false",
+                r->n_levels, r->best.n, r->best.failed);
+    }
+    fputs("\n  ]\n}\n", fp);
+}
+
+/* The k-th top option's sum of diameters by week: quantiles over the
+ * draws and 20 of the draws themselves. */
+static void put_trajectories(const void *ctx, FILE *fp)
+{
+    const outctx *x = ctx;
+    const its_choice *c = x->c;
+    const size_t S = x->f->draws, nw = c->n_weeks;
+    double *v = its__calloc(S + 1, sizeof *v);
+    size_t w, s, n, j;
+    fputs("day,q05,q25,q50,q75,q95", fp);
+    for (j = 0; j < 20 && j < S; j++)
+        fprintf(fp, ",draw_%zu", j * S / 20 + 1);
+    fputc('\n', fp);
+    for (w = 0; v && w < nw; w++) {
+        for (s = 0, n = 0; s < S; s++) {
+            double y = c->traj[(x->k * S + s) * nw + w];
+            if (!isnan(y))
+                v[n++] = y;
+        }
+        qsort(v, n, sizeof *v, cmp_double);
+        fprintf(fp, "%zu", 7 * w);
+        for (j = 0; j < 5; j++)
+            fprintf(fp, ",%.6g", n ? quantile(v, n, qs[j]) : (double)NAN);
+        for (j = 0; j < 20 && j < S; j++)
+            fprintf(fp, ",%.6g", c->traj[(x->k * S + j * S / 20) * nw + w]);
+        fputc('\n', fp);
+    }
+    its__free(v);
+}
+
+static void put_toxicity(const void *ctx, FILE *fp)
+{
+    const outctx *x = ctx;
+    const its_choice *c = x->c;
+    size_t w, a;
+    fputs("day", fp);
+    for (a = 0; a < ITS_AE_NTERMS; a++)
+        fprintf(fp, ",%s", its_ae_term_name((its_ae_term)a));
+    fputc('\n', fp);
+    for (w = 0; w < c->n_weeks; w++) {
+        fprintf(fp, "%zu", 7 * w);
+        for (a = 0; a < ITS_AE_NTERMS; a++)
+            fprintf(fp, ",%.4g", c->tox[(x->k * c->n_weeks + w) * ITS_AE_NTERMS + a]);
+        fputc('\n', fp);
+    }
+}
+
+static void put_regimen(const void *ctx, FILE *fp)
+{
+    const outctx *x = ctx;
+    const its__option_result *r = &x->c->res[x->c->rank[x->k]];
+    const char *h = strstr(r->scenario, "history: false");
+    fprintf(fp, "# %s at %.6g %s for %s (itsim personalise, rank %zu). The therapy starts at "
+            "the decision;\n# this scenario runs it on tme with the record's covariates and "
+            "sites from the model's own\n# baseline, not from the fitted patient's state.\n",
+            r->def->name, r->best.dose, r->def->unit, x->f->post->rec->id, x->k + 1);
+    if (h)
+        fprintf(fp, "%.*shistory: true%s", (int)(h - r->scenario), r->scenario,
+                h + strlen("history: false"));
+    else
+        fputs(r->scenario, fp);
+}
+
+/* The start of an option's figure script: PNG and SVG of option_K_STEM,
+ * comma-separated data, the title (a quoted gnuplot string). */
+static void option_gp_head(FILE *fp, size_t k, const char *stem, const char *title)
+{
+    fprintf(fp, "set encoding utf8\n"
+            "do for [fmt in \"png svg\"] {\n    if (fmt eq \"png\") {\n"
+            "        set terminal pngcairo size 900,520 noenhanced font \"Sans,10\"\n    } else {\n"
+            "        set terminal svg size 900,520 noenhanced font \"Sans,10\" background "
+            "\"white\"\n    }\n"
+            "    set output \"option_%zu_%s.\".fmt\n    reset\n"
+            "    set datafile separator ','\n    set title %s\n", k, stem, title);
+}
+
+static void traj_dat(const void *ctx, FILE *fp)
+{
+    put_trajectories(ctx, fp);
+}
+
+static void traj_gp(const void *ctx, FILE *fp)
+{
+    const outctx *x = ctx;
+    char q[256];
+    const its__option_result *r = &x->c->res[x->c->rank[x->k]];
+    fputs("# option_K_trajectories.gp: the predicted sum of lesion diameters after the decision: bands\n"
+          "# 5-95 % and 25-75 % over the posterior draws, the median, and 20 draws.\n"
+          , fp);
+    option_gp_head(fp, x->k + 1, "trajectories", its__gp_quote(q, sizeof q, r->def->name));
+    fprintf(fp, "    set xlabel 'days after the decision'; set ylabel 'sum of diameters (mm)'\n"
+          "    set key outside right; set yrange [0:*]\n"
+          "    plot 'option_%zu_trajectories.dat' every ::1 using 1:2:6 with filledcurves fs "
+          "transparent "
+          "solid 0.2 lc rgb '#d62728' title '5-95 %%', \\\n"
+          "         '' every ::1 using 1:3:5 with filledcurves fs transparent solid 0.35 lc rgb "
+          "'#d62728' title '25-75 %%', \\\n"
+          "         for [j=7:26] '' every ::1 using 1:j with lines lc rgb '#80808080' notitle, \\\n"
+          "         '' every ::1 using 1:4 with lines lw 2 lc rgb '#d62728' title 'median'\n"
+          "    set output\n}\n", x->k + 1);
+}
+
+static void tox_dat(const void *ctx, FILE *fp)
+{
+    put_toxicity(ctx, fp);
+}
+
+static void tox_gp(const void *ctx, FILE *fp)
+{
+    const outctx *x = ctx;
+    char q[256];
+    const its__option_result *r = &x->c->res[x->c->rank[x->k]];
+    fputs("# option_K_toxicity.gp: the share of posterior draws with a grade >= 3 adverse event\n"
+          "# ongoing, by CTCAE term, after the decision (terms never reached are flat at 0).\n"
+          , fp);
+    option_gp_head(fp, x->k + 1, "toxicity", its__gp_quote(q, sizeof q, r->def->name));
+    fprintf(fp, "    set xlabel 'days after the decision'; set ylabel 'P(grade >= 3 ongoing)'\n"
+            "    set key outside right; set yrange [0:1]\n"
+            "    plot for [j=2:%d] 'option_%zu_toxicity.dat' every ::1 using 1:j with steps "
+            "title columnheader(j)\n    set output\n}\n", ITS_AE_NTERMS + 1, x->k + 1);
+}
+
+/* option_K_*: the top options' files, prefixed (no subdirectories). */
+static its_status write_option(outctx *x, const char *tmp, const its_output_opts *o, char *note,
+                               size_t notelen, char *err)
+{
+    char name[64], stem[64];
+    its_status st;
+    size_t len, k = x->k + 1;
+    its__fmt(name, sizeof name, "option_%zu_trajectories.csv", k);
+    st = its__write_file_atomic(tmp, name, put_trajectories, x, err, ITS__ERRLEN);
+    its__fmt(name, sizeof name, "option_%zu_toxicity.csv", k);
+    if (st == ITS_OK)
+        st = its__write_file_atomic(tmp, name, put_toxicity, x, err, ITS__ERRLEN);
+    its__fmt(name, sizeof name, "option_%zu_regimen.yaml", k);
+    if (st == ITS_OK)
+        st = its__write_file_atomic(tmp, name, put_regimen, x, err, ITS__ERRLEN);
+    its__fmt(stem, sizeof stem, "option_%zu_trajectories", k);
+    if (st == ITS_OK && o->figures) {
+        len = strlen(note);
+        st = its__figure_write(tmp, stem, traj_dat, traj_gp, x, o->render, note + len,
+                               notelen - len, err, ITS__ERRLEN);
+    }
+    its__fmt(stem, sizeof stem, "option_%zu_toxicity", k);
+    if (st == ITS_OK && o->figures) {
+        len = strlen(note);
+        st = its__figure_write(tmp, stem, tox_dat, tox_gp, x, o->render, note + len,
+                               notelen - len, err, ITS__ERRLEN);
+    }
+    return st;
+}
+
 typedef struct fillctx {
     outctx *x;
     const its_output_opts *o;
@@ -298,11 +518,25 @@ static its_status fill(void *ctx, const char *tmp, mode_t *fmode, char *err)
         st = its__figure_write(tmp, "trace", trace_dat, trace_gp, fc->x, fc->o->render,
                                fc->note + len, fc->notelen - len, err, ITS__ERRLEN);
     }
+    if (st == ITS_OK && fc->x->c) {
+        size_t k;
+        st = its__write_file_atomic(tmp, "summary.json", put_summary, fc->x, err, ITS__ERRLEN);
+        for (k = 0; st == ITS_OK && k < fc->x->c->n_top; k++) {
+            fc->x->k = k;
+            st = write_option(fc->x, tmp, fc->o, fc->note, fc->notelen, err);
+        }
+    }
     return st;
 }
 
 its_status its_fit_write(const its_fit *f, const char *dir, its_output_opts *o, char *msg,
                          size_t msglen)
+{
+    return its_personalise_write(f, NULL, dir, o, msg, msglen);
+}
+
+its_status its_personalise_write(const its_fit *f, const its_choice *c, const char *dir,
+                                 its_output_opts *o, char *msg, size_t msglen)
 {
     its_output_opts def;
     outctx x;
@@ -321,6 +555,7 @@ its_status its_fit_write(const its_fit *f, const char *dir, its_output_opts *o, 
     o->note[0] = '\0';
     memset(&x, 0, sizeof x);
     x.f = f;
+    x.c = c;
     x.rows = its__calloc(f->post->rec->n_obs + f->post->rec->n_labs + 1, sizeof *x.rows);
     ws = its__calloc(f->draws + 1, sizeof *ws);
     if (!x.rows || !ws) {

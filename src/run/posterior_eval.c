@@ -262,6 +262,11 @@ static int run_window(its__post_ws *w)
     return st == ITS_OK && w->next == w->p->n_t;
 }
 
+const its__patient_ovr *its__post_set(its__post_ws *w, const double *z)
+{
+    return set_patient(w, z) ? &w->ovr : NULL;
+}
+
 double its__post_logpost(const double *z, void *ctx, int *failed)
 {
     its__post_ws *w = ctx;

@@ -383,6 +383,10 @@ void its__post_last(const its__post_ws *w, its__post_parts *out);
  * diameter of observation i (mm; NaN when not run), lab i (its unit). */
 double its__post_pred_diam(const its__post_ws *w, size_t i);
 double its__post_pred_lab(const its__post_ws *w, size_t i);
+/* The patient override of z without running anything (borrowed; valid
+ * until w's next use): its parameters, and the lesions' history targets;
+ * NULL when a value is outside its parameter's domain. */
+const its__patient_ovr *its__post_set(its__post_ws *w, const double *z);
 /* The patient override of w's last evaluation (borrowed; valid until the
  * next) and the state at the decision (n_states of the model; NULL when
  * the window did not run). */
@@ -432,6 +436,62 @@ struct its_fit {
     double *state;              /* draws x n_states: the state at the decision */
     int converged;
     double seconds;
+};
+
+/* ---- the choice of treatment (personalise_choose.c) --------------------------- */
+typedef struct its__option_def {
+    const char *name;       /* "HD IL-2 IV" */
+    const char *id;         /* "hd_il2": file names, JSON */
+    const char *items;      /* the scenario's therapy list (YAML), with {DOSE} and {L} */
+    const char *rules;      /* its rules list (YAML), or NULL */
+    const char *unit;       /* of {DOSE} */
+    double lo, def, hi;     /* the dose range and the label's (or usual) dose */
+    int calibrated;         /* the agents' effects were calibrated (IL-2, anti-PD-1) */
+    const char *range_source;
+} its__option_def;
+size_t its__option_count(void);
+const its__option_def *its__option_at(size_t i);
+
+/* One candidate at one dose over the kept draws. */
+typedef struct its__level {
+    double dose;
+    size_t n;               /* draws evaluated (failed runs excluded) */
+    size_t failed;
+    double p_or, p_or_lo, p_or_hi;     /* confirmed CR or PR; Wilson 95 % */
+    double p_g3, p_g3_lo, p_g3_hi;     /* any grade >= 3 */
+    double pfs_med, pfs_q05, pfs_q95;  /* days; the horizon when not reached */
+    int pfs_censored;       /* the median is not reached within the horizon */
+    double rmst;            /* restricted mean PFS over the horizon, days */
+    double objective;       /* p_or or rmst / horizon */
+} its__level;
+
+/* A candidate's result: its best dose's level, and what was tried. */
+typedef struct its__option_result {
+    const its__option_def *def;
+    its__level best;
+    int feasible;           /* best.p_g3 within the bound */
+    size_t n_levels;        /* doses evaluated */
+    char regimen[1024];     /* the therapy at the best dose (YAML list) */
+    char scenario[8192];    /* the decision scenario at the best dose (YAML) */
+    int largest;            /* the lesion {L} (1-based) */
+} its__option_result;
+
+struct its_choice {
+    const its_fit *fit;     /* borrowed */
+    its_choice_opts o;
+    size_t n;               /* candidates */
+    its__option_result *res;
+    size_t *rank;           /* best first */
+    size_t n_top;           /* with trajectories */
+    size_t n_weeks;
+    /* per top option k: sum of target diameters at week w of draw s
+     * (traj[(k * draws + s) * n_weeks + w], NaN after death), and whether a
+     * grade >= 3 event of term a is ongoing (tox[((k * n_weeks) + w) *
+     * ITS_AE_NTERMS + a]: the share of draws) */
+    double *traj;
+    double *tox;
+    double seconds;
+    char err[ITS__ERRLEN];
 };
 
 typedef struct its__trial_worker its__trial_worker;

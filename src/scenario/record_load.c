@@ -128,6 +128,7 @@ its_status its__record_load_text(const char *text, size_t len, const char *name,
     }
     r->age = (double)NAN;
     its__rec_error_defaults(&r->err_model);
+    r->ld = ld;
     r->fit = (its__rec_fit){.chains = 4, .iterations = 12000, .warmup = 3000, .draws = 200,
                             .seed = 1};
     why[0] = '\0';

@@ -686,6 +686,7 @@ struct its_record {
     its__rec_fit fit;
     its_scenario *window;   /* tme:N from t0 to the decision with the treatments given */
     size_t *item_of;        /* window therapy item -> treatments[] index */
+    const its__loader *ld;  /* the loader it was read with (candidates' scenarios) */
     char notes[1024];
     char err[ITS__ERRLEN];
 };

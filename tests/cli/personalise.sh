@@ -39,9 +39,9 @@ verdict "neither -o nor --check: exit 2 with the reason (rc=$rc)"
 
 # ---- a CI-sized fit: outputs, threads, seed -----------------------------------
 small="$SRC/tests/data/personalise_small.yaml"
-"$ITSIM" personalise "$small" -o fit1 --threads 1 --no-render >p1.txt 2>e1.txt
+"$ITSIM" personalise "$small" -o fit1 --fit-only --threads 1 --no-render >p1.txt 2>e1.txt
 rc1=$?
-"$ITSIM" personalise "$small" -o fit2 --threads 2 --no-render --quiet >p2.txt 2>e2.txt
+"$ITSIM" personalise "$small" -o fit2 --fit-only --threads 2 --no-render --quiet >p2.txt 2>e2.txt
 rc2=$?
 [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ -s fit1/posterior.csv ] && [ -s fit1/ppc.csv ] &&
     [ -s fit1/diagnostics.json ] && [ -s fit1/ppc_diameters.gp ] && [ -s fit1/trace.gp ] &&
@@ -67,11 +67,11 @@ verdict "--threads 1 and 2: the same bits"
 grep -q '^lambda1  *1/d ' p1.txt && grep -q 'CONVERGED' p1.txt && grep -q '^chain 2: acceptance' p1.txt &&
     grep -q 'itsim: chain 1 of 2 done' e1.txt && [ ! -s e2.txt ]
 verdict "the printed table, the chains' progress (none with --quiet)"
-"$ITSIM" personalise "$small" -o fit3 --seed 4 --no-figures --quiet >/dev/null 2>&1
+"$ITSIM" personalise "$small" -o fit3 --fit-only --seed 4 --no-figures --quiet >/dev/null 2>&1
 rc=$?
 [ $rc -eq 0 ] && ! cmp -s fit1/posterior.csv fit3/posterior.csv && [ ! -e fit3/trace.gp ]
 verdict "--seed 4: other draws; --no-figures: no figures (rc=$rc)"
-"$ITSIM" personalise "$small" -o fit1 --quiet >/dev/null 2>err.txt
+"$ITSIM" personalise "$small" -o fit1 --fit-only --quiet >/dev/null 2>err.txt
 rc=$?
 [ $rc -eq 2 ] && grep -q 'fit1' err.txt
 verdict "an existing output directory is not replaced without --force (rc=$rc)"
@@ -81,6 +81,49 @@ for bad in "--chains 0" "--iterations 5" "--draws x" "--seed -1"; do
     [ $rc -eq 2 ] && grep -q "needs a whole number" err.txt && [ ! -e fit4 ]
     verdict "$bad: exit 2, nothing written (rc=$rc)"
 done
+# ---- the choice: two candidates, ranked, their files ------------------------
+"$ITSIM" personalise "$small" -o choice1 --candidates hd_il2,pembro_q3w --max-evals 1 --top 2 \
+    --threads 2 --no-render >c1.txt 2>ce1.txt
+rc1=$?
+"$ITSIM" personalise "$small" -o choice2 --candidates hd_il2,pembro_q3w --max-evals 1 --top 2 \
+    --threads 1 --no-render --quiet >c2.txt 2>/dev/null
+rc2=$?
+[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ -s choice1/summary.json ] &&
+    [ -s choice1/option_1_trajectories.csv ] && [ -s choice1/option_2_toxicity.csv ] &&
+    [ -s choice1/option_1_regimen.yaml ] && [ -s choice1/option_1_trajectories.gp ] &&
+    [ ! -e choice1/option_3_regimen.yaml ]
+verdict "the choice: summary.json and the top options' files (rc=$rc1, $rc2)"
+grep -q '"options": \[' choice1/summary.json &&
+    [ "$(grep -c '"rank": ' choice1/summary.json)" -eq 2 ] &&
+    grep -q '"p_response": {"value": [0-9.e-]*, "ci_low": [0-9.e-]*, "ci_high": [0-9.e-]*}' choice1/summary.json &&
+    grep -q '"p_grade3plus": {"value": ' choice1/summary.json &&
+    grep -q '"pfs_median_days": {"value": ' choice1/summary.json &&
+    grep -q '"treatment": "HD IL-2 IV"' choice1/summary.json
+verdict "summary.json: options with p_response, p_grade3plus, pfs_median_days"
+# feasible options come first; HD IL-2 (three dose levels tried) is flagged when over the bound
+# (awk: the p_response value and the feasible flag of each option, in rank order)
+awk 'match($0, /"p_response": \{"value": [0-9.e+-]*/) { p = substr($0, RSTART + 24, RLENGTH - 24) }
+     match($0, /"feasible": (true|false)/) { f = substr($0, RSTART + 12, RLENGTH - 12);
+         if (f == "true" && seen_false) bad = 1; if (f == "false") seen_false = 1;
+         if (f == "true" && n && p + 0 > last + 0) bad = 1; if (f == "true") { last = p; n++ } }
+     END { exit bad }' choice1/summary.json &&
+    grep -q '"id": "hd_il2",' choice1/summary.json
+verdict "ranking: feasible first, by P(response)"
+cmp -s choice1/summary.json choice2/summary.json && cmp -s choice1/option_1_trajectories.csv choice2/option_1_trajectories.csv
+verdict "the choice: 1 and 2 threads give the same bits"
+grep -q '^rank treatment' c1.txt && grep -q 'itsim: candidate 2 of 2' ce1.txt
+verdict "the ranked table and the candidates' progress are printed"
+"$ITSIM" personalise "$small" -o choice3 --candidates nonesuch >/dev/null 2>err.txt
+rc=$?
+[ $rc -eq 2 ] && grep -q "no candidate named in 'nonesuch'" err.txt && [ ! -e choice3 ]
+verdict "an unknown candidate: exit 2 (rc=$rc)"
+for bad in "--max-grade3 0" "--max-grade3 150 %" "--objective cure" "--top 0"; do
+    "$ITSIM" personalise "$small" -o choice4 $bad >/dev/null 2>err.txt
+    rc=$?
+    [ $rc -eq 2 ] && [ ! -e choice4 ]
+    verdict "$bad: exit 2 (rc=$rc)"
+done
+
 printf 'patient: {weight: 70 kg, height: 175 cm}\nlesions: [{id: A, site: lung}]\nassessments: [{date: 2025-02-03, diameters: {A: 10 mm}}]\n' >noprior.yaml
 "$ITSIM" personalise noprior.yaml -o fit5 >/dev/null 2>err.txt
 rc=$?
