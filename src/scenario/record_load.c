@@ -144,7 +144,8 @@ its_status its__record_load_text(const char *text, size_t len, const char *name,
         its_record_free(r);
         return st;
     }
-    qsort(r->labs, r->n_labs, sizeof *r->labs, by_time_lab);
+    if (r->n_labs > 1)
+        qsort(r->labs, r->n_labs, sizeof *r->labs, by_time_lab);
     *out = r;
     return ITS_OK;
 }
