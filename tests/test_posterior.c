@@ -133,7 +133,7 @@ static void test_profile(void)
     its_test_true(lam != (size_t)-1 && its__post_dim(p) == 17,
                   "variables: 16 of the population and one diameter (%zu)", its__post_dim(p));
     /* the truth: the first plausible prior draw, lambda1 moved up 0.3 SD */
-    its_test_true(its__post_start(w, 11, 0, 0, 200, z, &best, &i) == ITS_OK,
+    its_test_true(its__post_start(w, 11, 0, 0, 200, 1, z, &best, &i) == ITS_OK,
                   "a plausible prior draw after %zu tries", i);
     z[lam] += 0.3;
     truth = its__post_value(p, lam, z[lam]);

@@ -17,6 +17,10 @@
 #endif
 
 #define MAX_START_TRIES 1000
+/* Each chain starts at the best (highest log posterior) of this many
+ * plausible prior draws: in the bulk of the posterior, still overdispersed
+ * between chains (each has its own draws). */
+#define START_KEEP 20
 
 void its_fit_opts_default(its_fit_opts *o)
 {
@@ -114,8 +118,8 @@ static its_status run_chains(its_fit *f, char *msg, size_t msglen)
             st[c] = ITS_ECANCELLED;
             continue;
         }
-        st[c] = its__post_start(f->ws[c], f->seed, 0, (uint32_t)c, MAX_START_TRIES, f->z0 + c * d,
-                                &lp, &f->tries[c]);
+        st[c] = its__post_start(f->ws[c], f->seed, 0, (uint32_t)c, MAX_START_TRIES,
+                                START_KEEP, f->z0 + c * d, &lp, &f->tries[c]);
         if (st[c] != ITS_OK) {
             its__fmt(errs[c], sizeof errs[c], "chain %ld: none of %d prior draws is plausible "
                      "for this record (the prior and the record disagree)", c + 1, MAX_START_TRIES);

@@ -27,6 +27,7 @@ struct its__post_ws {
     char organs[ITS__MAX_LESIONS * 42];
     double *params;             /* the full parameter vector (lesion sizes need rho) */
     double *x;                  /* the variables' values */
+    double *zcand;              /* a candidate start (its__post_start) */
     double *obs;                /* the model's observables at a row */
     double *pred_diam, *pred_lab; /* per record observation */
     double *state;              /* at the decision */
@@ -51,6 +52,7 @@ void its__post_ws_free(its__post_ws *w)
     its__free(w->pval);
     its__free(w->params);
     its__free(w->x);
+    its__free(w->zcand);
     its__free(w->obs);
     its__free(w->pred_diam);
     its__free(w->pred_lab);
@@ -80,11 +82,13 @@ its_status its__post_ws_create(const its__post *p, its__post_ws **out)
     w->pval = its__calloc(p->d + p->n_fixed + 1, sizeof *w->pval);
     w->params = its__calloc(np + 1, sizeof *w->params);
     w->x = its__calloc(p->d + 1, sizeof *w->x);
+    w->zcand = its__calloc(p->d + 1, sizeof *w->zcand);
     w->obs = its__calloc(p->model->n_observables + 1, sizeof *w->obs);
     w->pred_diam = its__calloc(r->n_obs + 1, sizeof *w->pred_diam);
     w->pred_lab = its__calloc(r->n_labs + 1, sizeof *w->pred_lab);
     w->state = its__calloc(p->model->n_states + 1, sizeof *w->state);
-    if (!w->win || !w->unt || !w->hc || !w->pidx || !w->pval || !w->params || !w->x || !w->obs ||
+    if (!w->win || !w->unt || !w->hc || !w->pidx || !w->pval || !w->params || !w->x ||
+        !w->zcand || !w->obs ||
         !w->pred_diam || !w->pred_lab || !w->state ||
         (r->prior->plaus.window > 0.0 &&
          its_scenario_set_until(w->unt, r->prior->plaus.window) != ITS_OK)) {
@@ -335,21 +339,26 @@ void its__post_counts(const its__post_ws *w, size_t *evals, size_t *outside, siz
 }
 
 its_status its__post_start(its__post_ws *w, uint64_t seed, uint64_t patient, uint32_t stream,
-                           size_t max_tries, double *z, double *lp, size_t *tries)
+                           size_t max_tries, size_t keep, double *z, double *lp, size_t *tries)
 {
     const size_t d = w->p->d;
     its__rng_key key = {seed, patient, ITS__RNG_MCMC_INIT, stream};
-    size_t a, j;
-    for (a = 0; a < max_tries; a++) {
+    size_t a, j, found = 0;
+    *lp = -(double)INFINITY;
+    for (a = 0; a < max_tries && found < (keep > 0 ? keep : 1); a++) {
         int failed;
+        double v;
         for (j = 0; j < d; j++)
-            z[j] = its__normal_pinv(its__rng_u01(&key, (uint64_t)(a * d + j)));
-        *lp = its__post_logpost(z, w, &failed);
-        if (isfinite(*lp)) {
-            *tries = a + 1;
-            return ITS_OK;
+            w->zcand[j] = its__normal_pinv(its__rng_u01(&key, (uint64_t)(a * d + j)));
+        v = its__post_logpost(w->zcand, w, &failed);
+        if (!isfinite(v))
+            continue;
+        found++;
+        if (v > *lp) {
+            *lp = v;
+            memcpy(z, w->zcand, d * sizeof *z);
         }
     }
-    *tries = max_tries;
-    return ITS_ERANGE;
+    *tries = a;
+    return found > 0 ? ITS_OK : ITS_ERANGE;
 }

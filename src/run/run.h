@@ -399,13 +399,14 @@ const double *its__post_state(const its__post_ws *w);
  * (-INFINITY when either is not positive). */
 double its__ll_diameter(const its__rec_error *e, double mm, int censored, double d);
 double its__ll_lognormal(double v_obs, double v, double cv);
-/* A start for a chain: the first of up to max_tries prior draws z ~ N(0,
- * I) (keyed: seed, patient, ITS__RNG_MCMC_INIT, stream; draw a uses the
- * uniforms a d .. a d + d - 1) whose log posterior is finite, into z with
- * it in *lp and the draws made in *tries. ITS_OK, or ITS_ERANGE when none
- * of them is plausible and runs. */
+/* A start for a chain: of the prior draws z ~ N(0, I) (keyed: seed,
+ * patient, ITS__RNG_MCMC_INIT, stream; draw a uses the uniforms a d .. a d
+ * + d - 1), the one with the highest log posterior among the first `keep`
+ * whose log posterior is finite (at most max_tries draws), into z with it
+ * in *lp and the draws made in *tries. ITS_OK, or ITS_ERANGE when none of
+ * them is plausible and runs. */
 its_status its__post_start(its__post_ws *w, uint64_t seed, uint64_t patient, uint32_t stream,
-                           size_t max_tries, double *z, double *lp, size_t *tries);
+                           size_t max_tries, size_t keep, double *z, double *lp, size_t *tries);
 /* Evaluations, implausible ones and failed ones so far. */
 void its__post_counts(const its__post_ws *w, size_t *evals, size_t *outside, size_t *failures);
 
