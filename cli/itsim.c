@@ -98,7 +98,7 @@ static const struct {
                     "                            optimised (NLopt) under the bound on P(grade >= 3),\n"
                     "                            ranked (DIR/summary.json)\n"
                     "      -o, --output DIR      summary.json, posterior.csv, diagnostics.json,\n"
-                    "                            ppc.csv, option_K/ and the figures\n"
+                    "                            ppc.csv, option_K_* files and the figures\n"
                     "      --check               only read the record and print its timeline\n"
                     "      --fit-only            the fit without the choice\n"
                     "      --objective response|pfs, --max-grade3 P   override the record's decision:\n"
@@ -1002,10 +1002,15 @@ static int personalise_fit(const pers_args *a, its_record *r)
     its_fit_opts fo = a->fo;
     its_fit *f = NULL;
     its_choice *c = NULL;
+    its_status choice_st = ITS_OK;
     char msg[2048];
     its_status st;
     oo.figures = a->figures;
     if (its_output_check(a->outdir, &oo, msg, sizeof msg) != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", msg);
+        return EXIT_USAGE;
+    }
+    if (!a->fit_only && its_choice_opts_check(&a->co, msg, sizeof msg) != ITS_OK) {
         fprintf(stderr, "itsim: %s\n", msg);
         return EXIT_USAGE;
     }
@@ -1022,12 +1027,11 @@ static int personalise_fit(const pers_args *a, its_record *r)
         co.threads = a->threads;
         co.progress = a->quiet ? NULL : stderr;
         st = its_choose(f, &co, &c, msg, sizeof msg);
-        if (st != ITS_OK) {
-            fprintf(stderr, "itsim: %s: %s\n", a->file, msg);
-            its_fit_free(f);
-            return exit_code(st);
-        }
-        its_choice_print(c, stdout);
+        if (st != ITS_OK) /* the fit is written all the same */
+            fprintf(stderr, "itsim: %s: the choice failed: %s\n", a->file, msg);
+        else
+            its_choice_print(c, stdout);
+        choice_st = st;
     }
     g_writing = 1;
     st = its_personalise_write(f, c, a->outdir, &oo, msg, sizeof msg);
@@ -1039,9 +1043,10 @@ static int personalise_fit(const pers_args *a, its_record *r)
         return g_signal ? 128 + (int)g_signal : exit_code(st);
     }
     if (!a->quiet)
-        fprintf(stderr, "itsim: wrote %s\n", a->outdir);
+        fprintf(stderr, "itsim: wrote %s%s\n", a->outdir,
+                choice_st == ITS_OK ? "" : " (the fit only)");
     print_note(oo.note, a->outdir);
-    return 0;
+    return choice_st == ITS_OK ? 0 : exit_code(choice_st);
 }
 
 static int cmd_personalise(int argc, char **argv)

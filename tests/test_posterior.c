@@ -8,6 +8,7 @@
  * is printed. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -256,8 +257,49 @@ done:
     its_record_free(bare);
 }
 
+/* A lab drawn at the minute of a q8h dose: the engine reports that row at
+ * the dose's time (start + k every), which differs from the lab's (day +
+ * minute / 1440) by round-off; the window still reports it. */
+static void test_lab_at_dose(void)
+{
+    char path[4096], msg[1024], *orig, *text = NULL, *p;
+    its_record *r = NULL;
+    its__post *post = NULL;
+    its__post_ws *w = NULL;
+    double z[64], lp;
+    size_t tries, n;
+    snprintf(path, sizeof path, "%s/examples/patients/mel_hd_il2.yaml", ITS_SOURCE_DIR);
+    orig = its_test_slurp(path);
+    p = orig ? strstr(orig, "  - {date: 2024-03-01,") : NULL;
+    if (!p || !(text = malloc(strlen(orig) + 16))) {
+        its_test_true(0, "mel_hd_il2.yaml read");
+        free(orig);
+        return;
+    }
+    /* 2024-02-26T16:00 is the second dose of the series from 08:00 */
+    n = (size_t)(p - orig);
+    memcpy(text, orig, n);
+    snprintf(text + n, strlen(orig) + 16 - n, "  - {date: 2024-02-26T16:00,%s", p + 22);
+    if (its_record_load_string(text, strlen(text), path, &r, msg, sizeof msg) != ITS_OK ||
+        its__post_create(r, &post, msg, sizeof msg) != ITS_OK ||
+        its__post_ws_create(post, &w) != ITS_OK) {
+        its_test_true(0, "the record with a lab at a dose: %s", msg);
+    } else {
+        its_status st = its__post_start(w, 5, 0, 0, 50, 1, z, &lp, &tries);
+        its_test_true(st == ITS_OK && isfinite(lp),
+                      "a lab at the minute of a dose is reported: a plausible draw runs "
+                      "(after %zu draws)", tries);
+    }
+    its__post_ws_free(w);
+    its__post_free(post);
+    its_record_free(r);
+    free(text);
+    free(orig);
+}
+
 int main(void)
 {
+    test_lab_at_dose();
     test_densities();
     test_profile();
     test_example();

@@ -167,6 +167,7 @@ static void test_errors(void)
         {9, "  - {date: 2025-01-05, GGT: 30 U/L}", "rec.yaml:9:24: labs[0].GGT: unknown lab"},
         {9, "  - {date: 2025-03-05, ANC: 4 1e9/L}", "rec.yaml:9:12: labs[0].date: after the decision"},
         {9, "  - {date: 2025-01-05, creatinine: 1.0 U/L}", "rec.yaml:9:36: labs[0].creatinine: cannot convert 'U/L'"},
+        {9, "  - {date: 2025-01-05, creatinine: 0 mg/dL}", "rec.yaml:9:36: labs[0].creatinine: above 0 and below 1000 times"},
         {12, "  - {agent: pembrolizumab, dose: 200 mg, duration: 30 min, date: 2025-01-01}", "rec.yaml:12:66: treatments[0].date: before the baseline scan"},
         {12, "  - {agent: pembrolizumab, dose: 200 mg, duration: 30 min, date: 2025-03-01}", "rec.yaml:12:66: treatments[0].date: after the decision"},
         {12, "  - {agent: pembrolizumab, dose: 200 mg, route: it, lesion: A, date: 2025-01-08}", "rec.yaml:12:49: treatments[0].agent: model tme:2 has no input for pembrolizumab by route it"},
@@ -220,6 +221,17 @@ static void test_more_errors(void)
     st = its_record_load_string(text, strlen(text), "p.yaml", &r, msg, sizeof msg);
     its_test_true(st != ITS_OK && strstr(msg, "p.yaml:1:49: patient.prior:") && strstr(msg, "missing key 'trial'"),
                   "a scenario is no prior: %s", msg);
+    /* the record's parameter set against the prior's (melanoma, the default) */
+    snprintf(text, sizeof text,
+             "patient: {weight: 70 kg, height: 175 cm, parameter_set: rcc, prior: "
+             "%s/examples/trials/calibration/melanoma_calibrated.yaml}\n"
+             "lesions: [{id: A, site: lung}]\n"
+             "assessments: [{date: 2025-01-06, diameters: {A: 10 mm}}]\n", ITS_SOURCE_DIR);
+    st = its_record_load_string(text, strlen(text), "p.yaml", &r, msg, sizeof msg);
+    its_test_true(st == ITS_EINVAL && strstr(msg, "p.yaml:1:69: patient.prior: the prior "
+                                                "population is for parameter set 'melanoma', "
+                                                "the record for 'rcc'"),
+                  "a prior of another parameter set: %s", msg);
     st = its_record_load_string("", 0, "e.yaml", &r, msg, sizeof msg);
     its_test_true(st == ITS_EPARSE && strstr(msg, "e.yaml: record: the file is empty"), "empty: %s", msg);
     its_test_true(its_record_load_string(NULL, 0, "x", &r, msg, sizeof msg) == ITS_EINVAL &&

@@ -77,6 +77,10 @@ typedef struct its_choice_opts {
     const volatile sig_atomic_t *cancel; /* polled between candidates */
 } its_choice_opts;
 void its_choice_opts_default(its_choice_opts *o);
+/* Check o before a fit: the bound, and that every id in o->only is a
+ * candidate. ITS_OK, or ITS_EINVAL with the reason (and the candidates) in
+ * msg. */
+its_status its_choice_opts_check(const its_choice_opts *o, char *msg, size_t msglen);
 
 typedef struct its_choice its_choice;
 /* Evaluate every candidate over the fit's kept draws, optimise its dose and

@@ -419,11 +419,25 @@ typedef struct optctx {
     its__option_result *r;
     double bound;
     its_status st;
+    double best_u;          /* of r->best */
+    size_t n_done;          /* doses evaluated: their u and score (NLopt asks */
+    double u_done[64], f_done[64]; /* for its start again) */
 } optctx;
 
 static double dose_of(const its__option_def *d, double u)
 {
     return d->lo * pow(d->hi / d->lo, u);
+}
+
+/* Whether a level (at u) beats the best so far: a dose within the bound
+ * beats one over it; otherwise the lower score wins. */
+static int better(const its__level *lv, double u, const its__level *best, double best_u,
+                  double bound)
+{
+    const int fa = lv->n > 0 && lv->p_g3 <= bound, fb = best->n > 0 && best->p_g3 <= bound;
+    if (fa != fb)
+        return fa;
+    return score(lv, bound, u) < score(best, bound, best_u);
 }
 
 /* Evaluate the candidate at u (log-dose on [0, 1]), keeping the best. */
@@ -433,9 +447,13 @@ static double objective_at(const double *u, void *ud)
     its__level lv;
     char regimen[1024], scen[8192];
     its_status st;
+    size_t i;
     memset(&lv, 0, sizeof lv);
     if (o->st != ITS_OK)
         return 1e6;
+    for (i = 0; i < o->n_done; i++)
+        if (o->u_done[i] == u[0])
+            return o->f_done[i];
     st = eval_level(o->x, dose_of(o->r->def, u[0]), &lv, regimen, sizeof regimen, scen,
                     sizeof scen);
     if (st != ITS_OK) {
@@ -443,13 +461,15 @@ static double objective_at(const double *u, void *ud)
         return 1e6;
     }
     o->r->n_levels++;
-    if (o->r->n_levels == 1 || score(&lv, o->bound, u[0]) <
-                                   score(&o->r->best, o->bound,
-                                         log(o->r->best.dose / o->r->def->lo) /
-                                             log(o->r->def->hi / o->r->def->lo))) {
+    if (o->r->n_levels == 1 || better(&lv, u[0], &o->r->best, o->best_u, o->bound)) {
         o->r->best = lv;
+        o->best_u = u[0];
         its__fmt(o->r->regimen, sizeof o->r->regimen, "%s", regimen);
         its__fmt(o->r->scenario, sizeof o->r->scenario, "%s", scen);
+    }
+    if (o->n_done < sizeof o->u_done / sizeof o->u_done[0]) {
+        o->u_done[o->n_done] = u[0];
+        o->f_done[o->n_done++] = score(&lv, o->bound, u[0]);
     }
     return score(&lv, o->bound, u[0]);
 }
@@ -460,10 +480,15 @@ static double objective_at(const double *u, void *ud)
 static its_status optimise(evalctx *x, its__option_result *r, double bound)
 {
     const its__option_def *d = r->def;
-    optctx o = {x, r, bound, ITS_OK};
+    optctx o;
     double grid[3], u, lo = 0.0, hi = 1.0, best = 1e300;
     size_t i, n = 0;
     its__opt_result res;
+    memset(&o, 0, sizeof o);
+    o.x = x;
+    o.r = r;
+    o.bound = bound;
+    o.st = ITS_OK;
     r->largest = largest_lesion(x->f->post->rec);
     if (!(d->hi > d->lo)) {
         its_status st = eval_level(x, d->def, &r->best, r->regimen, sizeof r->regimen,
@@ -483,10 +508,11 @@ static its_status optimise(evalctx *x, its__option_result *r, double bound)
             u = grid[i];
         }
     }
-    if (o.st == ITS_OK && x->c->o.max_evals > 0)
-        (void)its__opt_minimize(ITS__OPT_SBPLX, 1, objective_at, &o, &lo, &hi, &u, 0.02, 1e-4,
-                                x->c->o.max_evals, &res, NULL, 0);
-    return o.st;
+    if (o.st == ITS_OK && x->c->o.max_evals > 0 &&
+        its__opt_minimize(ITS__OPT_SBPLX, 1, objective_at, &o, &lo, &hi, &u, 0.02, 1e-4,
+                          x->c->o.max_evals, &res, NULL, 0) == ITS_ENOMEM)
+        return ITS_ENOMEM;
+    return o.st; /* NLopt stopping otherwise leaves the best dose evaluated */
 }
 
 /* Whether candidate x ranks before y: feasible first, by objective (then
@@ -514,6 +540,33 @@ static void rank(its_choice *c)
             c->rank[j] = c->rank[j - 1];
             c->rank[j - 1] = t;
         }
+}
+
+its_status its_choice_opts_check(const its_choice_opts *o, char *msg, size_t msglen)
+{
+    const char *p;
+    its__fmt(msg, msglen, "%s", "");
+    if (!o)
+        return ITS_EINVAL;
+    if (!isnan(o->max_grade3) && !(o->max_grade3 > 0.0 && o->max_grade3 <= 1.0)) {
+        its__fmt(msg, msglen, "the bound on P(grade >= 3) must be above 0 and at most 1, got %g",
+                 o->max_grade3);
+        return ITS_EINVAL;
+    }
+    for (p = o->only; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+        size_t n = strcspn(p, ","), i;
+        for (i = 0; i < N_OPTIONS; i++)
+            if (strlen(options[i].id) == n && strncmp(p, options[i].id, n) == 0)
+                break;
+        if (i == N_OPTIONS) {
+            its__fmt(msg, msglen, "no candidate named '%.*s' (candidates: hd_il2, il2_liposome, "
+                     "it_il2_gel, hd_ifn, ld_ifn, peg_ifn, gmcsf, gmcsf_scaffold, msr_gmcsf, "
+                     "pembro_q3w, pembro_q6w, dacarbazine, pembro_it_il2, pembro_gmcsf, "
+                     "pembro_peg_ifn)", (int)n, p);
+            return ITS_EINVAL;
+        }
+    }
+    return ITS_OK;
 }
 
 /* The candidates asked for (all, or those in o->only) into c->res. */

@@ -156,9 +156,13 @@ static int set_patient(its__post_ws *w, const double *z)
 double its__ll_diameter(const its__rec_error *e, double mm, int censored, double d)
 {
     double s, x;
+    if (isnan(d))
+        return (double)NAN; /* not computed: the caller's evaluation fails */
     if (!(d >= 0.0))
         d = 0.0;
     s = sqrt(e->diam_cv * d * e->diam_cv * d + e->diam_sd * e->diam_sd);
+    if (!(s > 0.0)) /* sd 0 and an eliminated lesion: a reading is exact */
+        s = 1e-6;
     x = (mm - d) / s;
     if (censored)
         return log(its__t_lower(x, e->diam_df));
@@ -200,12 +204,15 @@ static int on_row(double t, const double *y, size_t n, its_row_kind kind, void *
 {
     its__post_ws *w = ud;
     const its_model_def *m = w->p->model;
-    if (kind != ITS_ROW_GRID || w->next >= w->p->n_t || t != w->p->t[w->next])
+    /* a report time that is also a dose time comes back as the dose's
+     * (equal to round-off: a dose at start + k every, a lab at day +
+     * minute / 1440) */
+    if (kind != ITS_ROW_GRID || w->next >= w->p->n_t || !its__same_instant(t, w->p->t[w->next]))
         return 0;
     if (m->observe(t, y, w->plan->params, w->obs, m->data) != 0)
         return 1;
     score_row(w, w->next);
-    if (t == w->p->rec->t_dec) {
+    if (w->p->t[w->next] == w->p->rec->t_dec) {
         memcpy(w->state, y, n * sizeof *y);
         w->have_state = 1;
     }

@@ -485,7 +485,7 @@ struct its_choice {
     size_t *rank;           /* best first */
     size_t n_top;           /* with trajectories */
     size_t n_weeks;
-    /* per top option k: sum of target diameters at week w of draw s
+    /* per top option k: sum of all lesions' diameters at week w of draw s
      * (traj[(k * draws + s) * n_weeks + w], NaN after death), and whether a
      * grade >= 3 event of term a is ongoing (tox[((k * n_weeks) + w) *
      * ITS_AE_NTERMS + a]: the share of draws) */

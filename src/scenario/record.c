@@ -349,8 +349,11 @@ static its_status lab_value(const its__yctx *c, int node, const char *key, its__
             return its__yc_fail(c, st, node, key, "%s (the limit is in '%s')", why, ls);
     }
     *v = x / lim;
-    return *v >= 0.0 && *v < 1e3 ? ITS_OK
-                                 : its__yc_fail(c, ITS_ERANGE, node, key, "0 to 1000 times the upper limit");
+    return *v > 0.0 && *v < 1e3
+               ? ITS_OK
+               : its__yc_fail(c, ITS_ERANGE, node, key,
+                              "above 0 and below 1000 times the upper limit (a value below the "
+                              "assay's limit: leave it out)");
 }
 
 static its_status add_lab(const its__yctx *c, its_record *r, size_t *cap, double t, its__lab k,

@@ -29,6 +29,25 @@ void its_record_free(its_record *r)
     its__free(r);
 }
 
+/* The record and its prior on one parameter set (the plausibility runs on
+ * the prior's scenario, the likelihood on the record's): a record without
+ * one takes the prior's. */
+static its_status same_set(const its__yctx *c, its_record *r, int node)
+{
+    const char *def = r->prior->model->default_set ? r->prior->model->default_set : "";
+    const char *ps = r->prior->sc->set.text ? r->prior->sc->set.text : def;
+    if (!r->set[0]) {
+        its__fmt(r->set, sizeof r->set, "%s", ps);
+        return ITS_OK;
+    }
+    if (strcmp(r->set, ps) != 0)
+        return its__yc_fail(c, ITS_EINVAL, node, "patient.prior",
+                            "the prior population is for parameter set '%s', the record for "
+                            "'%s' (patient.parameter_set): use a prior of the record's set",
+                            ps[0] ? ps : "(the model's defaults)", r->set);
+    return ITS_OK;
+}
+
 /* patient.prior: a trial file whose population is the prior (relative to
  * the record's folder), read with the loader. */
 static its_status load_prior(const its__yctx *c, its_record *r, int node, const its__loader *ld)
@@ -52,7 +71,7 @@ static its_status load_prior(const its__yctx *c, its_record *r, int node, const 
         return its__yc_fail(c, ITS_EPARSE, node, "patient.prior",
                             "%s: a trial file on tme with a population: section (the prior)",
                             path);
-    return ITS_OK;
+    return same_set(c, r, node);
 }
 
 /* The root mapping's sections (unknown keys refused); patient, lesions and
@@ -89,12 +108,12 @@ static its_status read_sections(its_record *r, const its__ydoc *doc, const its__
         (st = its__rec_read_error(&c, sec[R_ERROR], r)) != ITS_OK ||
         (st = its__rec_read_fit(&c, sec[R_FIT], r)) != ITS_OK)
         return st;
+    if (prior && (st = load_prior(&c, r, prior, ld)) != ITS_OK)
+        return st;
     if (its_scenario_create(&r->window, NULL, 0) != ITS_OK)
         return its__yc_nomem(&c);
     if ((st = its__rec_treatments(&c, sec[R_TREATMENTS], r)) != ITS_OK ||
         (st = its__rec_window(&c, r, sec[R_PATIENT], sec[R_DECISION])) != ITS_OK)
-        return st;
-    if (prior && (st = load_prior(&c, r, prior, ld)) != ITS_OK)
         return st;
     return ITS_OK;
 }

@@ -277,9 +277,11 @@ static its_status window_settings(const its__yctx *c, its_record *r, int patient
     its__fmt(text, sizeof text, "tme:%zu", r->n_lesions);
     if ((st = put(c, r, &sc->model, 0, text)) != ITS_OK)
         return st;
-    if (r->set[0] && (st = put_node(c, r, &sc->set, its__ynode_get(c->doc, patient, "parameter_set"),
-                                    "patient.parameter_set")) != ITS_OK)
+    node = its__ynode_get(c->doc, patient, "parameter_set");
+    if (node && (st = put_node(c, r, &sc->set, node, "patient.parameter_set")) != ITS_OK)
         return st;
+    if (!node && r->set[0] && (st = put(c, r, &sc->set, 0, r->set)) != ITS_OK)
+        return st; /* the prior's */
     for (k = 0; k < sizeof pk / sizeof pk[0]; k++)
         if ((node = its__ynode_get(c->doc, patient, pk[k].key)) &&
             (st = put_node(c, r, &sc->patient[pk[k].field], node, "patient")) != ITS_OK)

@@ -640,9 +640,9 @@ typedef struct its__rec_lab {
 
 /* Error models of the observations (docs/personalise.md, "Likelihood"). */
 typedef struct its__rec_error {
-    double diam_cv;         /* relative SD of a diameter (log scale) */
-    double diam_sd;         /* absolute SD, mm (added in quadrature, relative to the diameter) */
-    double diam_df;         /* Student-t degrees of freedom of log diameters */
+    double diam_cv;         /* relative SD of a diameter (times the model's diameter) */
+    double diam_sd;         /* absolute SD, mm (added in quadrature) */
+    double diam_df;         /* Student-t degrees of freedom of the reading's error */
     double lab_cv[ITS__LAB_N]; /* lognormal CV of each laboratory value */
     double tmb_cv;          /* lognormal CV of a measured TMB */
     double clonal_sd;       /* SD of a measured clonal share */

@@ -115,7 +115,7 @@ grep -q '^rank treatment' c1.txt && grep -q 'itsim: candidate 2 of 2' ce1.txt
 verdict "the ranked table and the candidates' progress are printed"
 "$ITSIM" personalise "$small" -o choice3 --candidates nonesuch >/dev/null 2>err.txt
 rc=$?
-[ $rc -eq 2 ] && grep -q "no candidate named in 'nonesuch'" err.txt && [ ! -e choice3 ]
+[ $rc -eq 2 ] && grep -q "no candidate named 'nonesuch'" err.txt && [ ! -e choice3 ]
 verdict "an unknown candidate: exit 2 (rc=$rc)"
 for bad in "--max-grade3 0" "--max-grade3 150 %" "--objective cure" "--top 0"; do
     "$ITSIM" personalise "$small" -o choice4 $bad >/dev/null 2>err.txt
