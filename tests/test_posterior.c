@@ -297,8 +297,99 @@ static void test_lab_at_dose(void)
     free(orig);
 }
 
+/* A synthetic patient's record text for (seed 9, patient i) of the small
+ * record; NULL on failure. */
+static char *synthetic(its__post_ws *w, uint64_t i, double *z, double *diam)
+{
+    int cens[16];
+    double labs[16];
+    its__rec_values v;
+    char *buf = NULL, id[32];
+    size_t len = 0;
+    FILE *fp;
+    memset(&v, 0, sizeof v);
+    snprintf(id, sizeof id, "SYN-%llu", (unsigned long long)i);
+    if (its__post_synthetic(w, 9, i, z, diam, cens, labs, &v) != ITS_OK)
+        return NULL;
+    v.id = id;
+    if (!(fp = open_memstream(&buf, &len)))
+        return NULL;
+    if (its__record_write(its__post_record(w), &v, fp) != ITS_OK) {
+        fclose(fp);
+        free(buf);
+        return NULL;
+    }
+    fclose(fp);
+    return buf;
+}
+
+/* Synthetic patients (the validation study's): the readings are the
+ * truth's model values plus the error models' noise, written as a record
+ * that loads; the same (seed, patient) gives the same record, another
+ * patient another. */
+static void test_synthetic(void)
+{
+    char path[4096], msg[1024], *a = NULL, *b = NULL, *c = NULL;
+    its_record *r = NULL, *syn = NULL;
+    its__post *p = NULL;
+    its__post_ws *w = NULL;
+    double z[64], d[16], d2[16];
+    size_t k;
+    snprintf(path, sizeof path, "%s/tests/data/personalise_small.yaml", ITS_SOURCE_DIR);
+    if (its_record_load_file(path, &r, msg, sizeof msg) != ITS_OK ||
+        its__post_create(r, &p, msg, sizeof msg) != ITS_OK || its__post_ws_create(p, &w) != ITS_OK) {
+        its_test_true(0, "the template: %s", msg);
+        goto done;
+    }
+    a = synthetic(w, 1, z, d);
+    b = synthetic(w, 1, z, d2);
+    c = synthetic(w, 2, z, d2);
+    its_test_true(a && b && c && strcmp(a, b) == 0 && strcmp(a, c) != 0,
+                  "the same (seed, patient) writes the same record, another patient another");
+    if (a && its_record_load_string(a, strlen(a), "synthetic.yaml", &syn, msg, sizeof msg) == ITS_OK) {
+        int same = syn->n_obs == r->n_obs && syn->prior != NULL && strcmp(syn->id, "SYN-1") == 0;
+        for (k = 0; same && k < syn->n_obs; k++)
+            same = syn->obs[k].censored ? d[k] < 5.0 : syn->obs[k].mm == d[k];
+        its_test_true(same && syn->t_dec == r->t_dec && syn->scan_t[2] == r->scan_t[2],
+                      "the synthetic record loads with its readings, dates and prior");
+    } else {
+        its_test_true(0, "the synthetic record loads: %s\n%s", msg, a ? a : "");
+    }
+    /* a template with labs, biomarkers and treatments round-trips too */
+    its_record_free(syn);
+    syn = NULL;
+    its__post_ws_free(w);
+    its__post_free(p);
+    its_record_free(r);
+    w = NULL;
+    p = NULL;
+    r = NULL;
+    free(a);
+    a = NULL;
+    snprintf(path, sizeof path, "%s/examples/patients/mel_pembrolizumab.yaml", ITS_SOURCE_DIR);
+    if (its_record_load_file(path, &r, msg, sizeof msg) == ITS_OK &&
+        its__post_create(r, &p, msg, sizeof msg) == ITS_OK && its__post_ws_create(p, &w) == ITS_OK &&
+        (a = synthetic(w, 3, z, d)) != NULL &&
+        its_record_load_string(a, strlen(a), "synthetic.yaml", &syn, msg, sizeof msg) == ITS_OK) {
+        its_test_true(syn->n_labs == r->n_labs && syn->window->n_therapy == 4 && syn->has_tmb &&
+                          syn->has_tps && syn->has_clonal && syn->n_obs == r->n_obs,
+                      "the pembrolizumab template: labs, four doses and biomarkers round-trip");
+    } else {
+        its_test_true(0, "the pembrolizumab template's synthetic record: %s\n%s", msg, a ? a : "");
+    }
+done:
+    free(a);
+    free(b);
+    free(c);
+    its_record_free(syn);
+    its__post_ws_free(w);
+    its__post_free(p);
+    its_record_free(r);
+}
+
 int main(void)
 {
+    test_synthetic();
     test_lab_at_dose();
     test_densities();
     test_profile();

@@ -328,6 +328,11 @@ double its__post_pred_lab(const its__post_ws *w, size_t i)
     return i < w->p->rec->n_labs ? w->pred_lab[i] : (double)NAN;
 }
 
+const its_record *its__post_record(const its__post_ws *w)
+{
+    return w->p->rec;
+}
+
 const its__patient_ovr *its__post_ovr(const its__post_ws *w)
 {
     return &w->ovr;
@@ -368,4 +373,71 @@ its_status its__post_start(its__post_ws *w, uint64_t seed, uint64_t patient, uin
     }
     *tries = a;
     return found > 0 ? ITS_OK : ITS_ERANGE;
+}
+
+/* The noisy readings of the truth's model values into v's arrays: keyed
+ * (seed, patient, ITS__RNG_OBS_NOISE, stream 0: diameters by index, 1:
+ * labs, 2: biomarkers). 0 when a baseline diameter came out unmeasurable
+ * (below 5 mm). */
+static int noisy(its__post_ws *w, uint64_t seed, uint64_t patient, double *diam, int *cens,
+                 double *labs, its__rec_values *v)
+{
+    const its__post *p = w->p;
+    const its_record *r = p->rec;
+    const its__rec_error *e = &r->err_model;
+    its__rng_key key = {seed, patient, ITS__RNG_OBS_NOISE, 0};
+    size_t k;
+    for (k = 0; k < r->n_obs; k++) {
+        double d = w->pred_diam[k], s = sqrt(pow(e->diam_cv * d, 2) + pow(e->diam_sd, 2));
+        diam[k] = d + s * its__t_pinv(its__rng_u01(&key, k), e->diam_df);
+        cens[k] = diam[k] < 5.0;
+        if (cens[k] && r->obs[k].t == 0.0)
+            return 0;
+        if (cens[k])
+            diam[k] = 5.0;
+    }
+    key.stream = 1;
+    for (k = 0; k < r->n_labs; k++)
+        labs[k] = w->pred_lab[k] *
+                  exp(sqrt(log1p(pow(e->lab_cv[r->labs[k].kind], 2))) *
+                      its__normal_pinv(its__rng_u01(&key, k)));
+    key.stream = 2;
+    v->has_tmb = r->has_tmb && p->v_tmb >= 0;
+    v->has_clonal = r->has_clonal && p->v_clonal >= 0;
+    v->has_tps = r->has_tps && p->v_pdl1 >= 0;
+    if (v->has_tmb)
+        v->tmb = w->x[p->v_tmb] * exp(sqrt(log1p(e->tmb_cv * e->tmb_cv)) *
+                                      its__normal_pinv(its__rng_u01(&key, 0)));
+    if (v->has_clonal) /* a reading outside [0, 1] is reported at the bound */
+        v->clonal = fmin(1.0, fmax(0.0, w->x[p->v_clonal] +
+                                            e->clonal_sd * its__normal_pinv(its__rng_u01(&key, 1))));
+    if (v->has_tps) {
+        int neg = w->x[p->v_pdl1] < p->pdl1_cut;
+        if (its__rng_u01(&key, 2) < e->tps_misclass)
+            neg = !neg;
+        v->tps = neg ? 0.005 : 0.05; /* below or above 1 % */
+    }
+    return 1;
+}
+
+its_status its__post_synthetic(its__post_ws *w, uint64_t seed, uint64_t patient, double *z,
+                               double *diam, int *cens, double *labs, its__rec_values *v)
+{
+    const size_t d = w->p->d;
+    its__rng_key key = {seed, patient, ITS__RNG_MCMC_INIT, 0};
+    size_t a, j;
+    for (a = 0; a < 1000; a++) {
+        int failed;
+        for (j = 0; j < d; j++)
+            z[j] = its__normal_pinv(its__rng_u01(&key, (uint64_t)(a * d + j)));
+        if (!isfinite(its__post_logpost(z, w, &failed)))
+            continue;
+        if (noisy(w, seed, patient, diam, cens, labs, v)) {
+            v->diam = diam;
+            v->censored = cens;
+            v->labs = labs;
+            return ITS_OK;
+        }
+    }
+    return ITS_ERANGE;
 }

@@ -387,11 +387,24 @@ double its__post_pred_lab(const its__post_ws *w, size_t i);
  * until w's next use): its parameters, and the lesions' history targets;
  * NULL when a value is outside its parameter's domain. */
 const its__patient_ovr *its__post_set(its__post_ws *w, const double *z);
+/* The record of w's posterior (borrowed). */
+const its_record *its__post_record(const its__post_ws *w);
 /* The patient override of w's last evaluation (borrowed; valid until the
  * next) and the state at the decision (n_states of the model; NULL when
  * the window did not run). */
 const its__patient_ovr *its__post_ovr(const its__post_ws *w);
 const double *its__post_state(const its__post_ws *w);
+/* A synthetic patient of the validation study on w's record: the first
+ * plausible prior draw z ~ N(0, I) (keyed: seed, patient,
+ * ITS__RNG_MCMC_INIT, stream 0) whose baseline diameters read at least 5
+ * mm, into z; its readings drawn from the error models (keyed: seed,
+ * patient, ITS__RNG_OBS_NOISE) into diam, cens (the record's n_obs), labs
+ * (n_labs) and the biomarkers, and v pointed at them (v->id is the
+ * caller's). The truth's model values and its state at the decision stay
+ * in w (its__post_pred_*, its__post_state). ITS_OK, or ITS_ERANGE when
+ * 1000 draws gave none. */
+its_status its__post_synthetic(its__post_ws *w, uint64_t seed, uint64_t patient, double *z,
+                               double *diam, int *cens, double *labs, its__rec_values *v);
 /* The error models (docs/personalise.md, "Measurement-error models"): the
  * log density of a measured diameter mm (censored: the log probability of
  * a reading below mm) given the model's d (mm), and of a lognormal

@@ -691,6 +691,21 @@ struct its_record {
     char err[ITS__ERRLEN];
 };
 
+/* Measurements that replace a record's own (its__record_write). */
+typedef struct its__rec_values {
+    const char *id;             /* the new record's patient id */
+    const double *diam;         /* n_obs: mm, or the limit when censored */
+    const int *censored;        /* n_obs */
+    const double *labs;         /* n_labs, in the observables' units */
+    int has_tmb, has_tps, has_clonal;
+    double tmb, tps, clonal;
+} its__rec_values;
+/* Write r as a record file to fp with the measurements v in place of its
+ * own (the same patient, lesions, dates, treatments, decision, error
+ * models and fit settings; chemistry against limits of 1). ITS_OK; ITS_EIO
+ * when writing fails; ITS_EINVAL for NULL arguments. */
+its_status its__record_write(const its_record *r, const its__rec_values *v, FILE *fp);
+
 /* Read a record from text with the loader (name: messages, the prior's
  * folder). Statuses of its_record_load_string. */
 its_status its__record_load_text(const char *text, size_t len, const char *name,
