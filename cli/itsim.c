@@ -101,6 +101,11 @@ static const struct {
                     "                            ppc.csv, option_K_* files and the figures\n"
                     "      --check               only read the record and print its timeline\n"
                     "      --fit-only            the fit without the choice\n"
+                    "      --validate N          the validation study: N synthetic patients of\n"
+                    "                            this record's design (drawn from its prior, with\n"
+                    "                            --seed), each fitted and given the choice; DIR\n"
+                    "                            keeps one file per patient (a killed study\n"
+                    "                            continues) and validation.json\n"
                     "      --objective response|pfs, --max-grade3 P   override the record's decision:\n"
                     "      --candidates ID,...   only these candidates (ids in docs/personalise.md)\n"
                     "      --top N               candidates with trajectories (default 3)\n"
@@ -866,6 +871,7 @@ static int cmd_regimens(void)
 typedef struct pers_args {
     const char *file, *outdir;
     int check, force, figures, render, quiet, threads, fit_only;
+    long validate;          /* synthetic patients of a validation study, 0: none */
     its_fit_opts fo;
     its_choice_opts co;
 } pers_args;
@@ -955,6 +961,14 @@ static int parse_pers_args(int argc, char **argv, pers_args *a)
             a->quiet = 1;
         } else if (strcmp(o, "--fit-only") == 0) {
             a->fit_only = 1;
+        } else if (strcmp(o, "--validate") == 0) {
+            unsigned long long n;
+            if (i + 1 >= argc)
+                return usage_error("option ", o, " needs a value");
+            if (parse_whole(argv[++i], 100000, 1, &n) != 0)
+                return usage_error("--validate needs a whole number of patients from 1 to "
+                                   "100000, not '", argv[i], "'");
+            a->validate = (long)n;
         } else if (strcmp(o, "--objective") == 0 || strcmp(o, "--max-grade3") == 0 ||
                    strcmp(o, "--candidates") == 0 || strcmp(o, "--top") == 0 ||
                    strcmp(o, "--max-evals") == 0) {
@@ -1049,6 +1063,39 @@ static int personalise_fit(const pers_args *a, its_record *r)
     return choice_st == ITS_OK ? 0 : exit_code(choice_st);
 }
 
+/* The validation study on synthetic patients of the record's design. */
+static int personalise_validate(const pers_args *a, its_record *r)
+{
+    its_validate_opts vo;
+    char msg[2048];
+    its_status st;
+    its_validate_opts_default(&vo);
+    vo.patients = a->validate;
+    vo.seed = a->fo.has_seed ? a->fo.seed : 1;
+    vo.fit = a->fo;
+    vo.fit.has_seed = 0; /* --seed is the study's; each fit keeps the record's */
+    vo.fit.threads = a->threads;
+    vo.choice = a->co;
+    vo.choice.threads = a->threads;
+    vo.choice.top = 1;
+    vo.progress = a->quiet ? NULL : stderr;
+    vo.cancel = &g_signal;
+    if (its_choice_opts_check(&a->co, msg, sizeof msg) != ITS_OK) {
+        fprintf(stderr, "itsim: %s\n", msg);
+        return EXIT_USAGE;
+    }
+    g_writing = 1; /* a signal stops the study between patients */
+    st = its_personalise_validate(r, a->outdir, &vo, stdout, msg, sizeof msg);
+    g_writing = 0;
+    if (st != ITS_OK) {
+        fprintf(stderr, "itsim: %s: %s\n", a->file, msg);
+        return g_signal ? 128 + (int)g_signal : exit_code(st);
+    }
+    if (!a->quiet)
+        fprintf(stderr, "itsim: wrote %s/validation.json\n", a->outdir);
+    return 0;
+}
+
 static int cmd_personalise(int argc, char **argv)
 {
     pers_args a;
@@ -1073,6 +1120,9 @@ static int cmd_personalise(int argc, char **argv)
             fprintf(stderr, "itsim: %s: cannot print the timeline (%s)\n", a.file,
                     its_status_name(st));
         rc = st == ITS_OK ? 0 : exit_code(st);
+    } else if (a.validate > 0) {
+        install_handlers();
+        rc = personalise_validate(&a, r);
     } else {
         install_handlers();
         rc = personalise_fit(&a, r);

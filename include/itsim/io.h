@@ -152,6 +152,35 @@ its_status its_fit_write(const its_fit *f, const char *dir, its_output_opts *o, 
 its_status its_personalise_write(const its_fit *f, const its_choice *c, const char *dir,
                                  its_output_opts *o, char *msg, size_t msglen);
 
+/* The validation study of personalised treatment (docs/personalise.md,
+ * "Validation"): synthetic patients drawn from the template record's prior
+ * (same lesions, dates, treatments and decision; readings from the error
+ * models), each fitted and given the choice, compared with its truth. */
+typedef struct its_validate_opts {
+    long patients;          /* default 100 */
+    uint64_t seed;          /* of the truths and their readings (default 1) */
+    its_fit_opts fit;       /* the fit of each patient (0: the template's) */
+    its_choice_opts choice; /* the choice (only: the candidates compared) */
+    FILE *progress;         /* a line per patient, or NULL */
+    const volatile sig_atomic_t *cancel; /* polled between patients */
+} its_validate_opts;
+void its_validate_opts_default(its_validate_opts *o);
+/* Run the study into dir (created if missing): DIR/patient_NNNNNN.tsv per
+ * patient, written when it is done; a patient whose file is complete is
+ * not computed again, so a killed study continues with the same results
+ * (only with the same template and options). Then DIR/validation.json:
+ * per variable the coverage of the 90 % credible interval and the
+ * chi-square p of the truth's ranks among the kept draws (10 bins); the
+ * share of candidates whose 90 % predictive interval of PFS held the true
+ * PFS; the Brier score of P(response); the regret of the choice against
+ * the best feasible candidate, with the population's best candidate and a
+ * random feasible one as references. Printed to out (may be NULL). ITS_OK;
+ * ITS_EIO, ITS_EINVAL, ITS_ECANCELLED, ITS_ENOMEM, or a patient's failure,
+ * with msg. */
+its_status its_personalise_validate(const its_record *tmpl, const char *dir,
+                                    const its_validate_opts *o, FILE *out, char *msg,
+                                    size_t msglen);
+
 ITS_API_END
 #ifdef __cplusplus
 }

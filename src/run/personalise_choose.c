@@ -760,3 +760,57 @@ its_status its_choice_print(const its_choice *c, FILE *fp)
     }
     return ferror(fp) ? ITS_EIO : ITS_OK;
 }
+
+its_status its__choice_truth(const its_choice *c, size_t rank, its__post_ws *w, const double *z,
+                             const double *state, int *resp, int *g3, double *pfs, char *msg,
+                             size_t msglen)
+{
+    const its_fit *f = c->fit;
+    const its__option_result *r;
+    const its__patient_ovr *base;
+    its__patient_ovr ovr;
+    its_scenario *sc = NULL, *copy = NULL;
+    its_result *res = NULL;
+    its_clinical_summary cs;
+    int *iidx = NULL;
+    size_t i, ns = f->post->model->n_states;
+    its_status st;
+    if (rank >= c->n || !w || !z || !state)
+        return ITS_EINVAL;
+    r = &c->res[c->rank[rank]];
+    if (its_scenario_create(&sc, NULL, 0) != ITS_OK || !(iidx = its__calloc(ns, sizeof *iidx))) {
+        its_scenario_free(sc);
+        return ITS_ENOMEM;
+    }
+    for (i = 0; i < ns; i++)
+        iidx[i] = (int)i;
+    st = its__scenario_load_text(sc, r->scenario, strlen(r->scenario), "truth", f->post->rec->ld);
+    if (st == ITS_OK && !(copy = its__scenario_private(sc)))
+        st = ITS_ENOMEM;
+    if (st == ITS_OK && !(base = its__post_set(w, z)))
+        st = ITS_ERANGE;
+    if (st == ITS_OK) {
+        ovr = *base;
+        ovr.n_init = ns;
+        ovr.init_idx = iidx;
+        ovr.init_val = state;
+        st = its__run_patient(copy, &ovr, 0, NULL, &res);
+    }
+    if (st == ITS_OK && its_result_get_clinical(res, &cs) == ITS_OK) {
+        double h = f->post->rec->horizon;
+        *resp = cs.recist_available && cs.recist.responder;
+        *g3 = cs.worst_any >= 3;
+        *pfs = cs.recist_available && cs.recist.pfs_event > 0 ? fmin(cs.recist.pfs, h) : h;
+    } else if (st == ITS_OK) {
+        st = ITS_EINVAL;
+    }
+    if (st != ITS_OK)
+        its__fmt(msg, msglen, "the truth's run of %s: %s", r->def->id,
+                 copy ? its_scenario_errmsg(copy) : its_scenario_errmsg(sc));
+    its_result_free(res);
+    if (copy)
+        its__scenario_arm_free(copy);
+    its_scenario_free(sc);
+    its__free(iidx);
+    return st;
+}

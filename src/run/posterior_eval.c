@@ -328,6 +328,11 @@ double its__post_pred_lab(const its__post_ws *w, size_t i)
     return i < w->p->rec->n_labs ? w->pred_lab[i] : (double)NAN;
 }
 
+size_t its__post_dim_ws(const its__post_ws *w)
+{
+    return w->p->d;
+}
+
 const its_record *its__post_record(const its__post_ws *w)
 {
     return w->p->rec;

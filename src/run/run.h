@@ -387,6 +387,8 @@ double its__post_pred_lab(const its__post_ws *w, size_t i);
  * until w's next use): its parameters, and the lesions' history targets;
  * NULL when a value is outside its parameter's domain. */
 const its__patient_ovr *its__post_set(its__post_ws *w, const double *z);
+/* The number of variables of w's posterior. */
+size_t its__post_dim_ws(const its__post_ws *w);
 /* The record of w's posterior (borrowed). */
 const its_record *its__post_record(const its__post_ws *w);
 /* The patient override of w's last evaluation (borrowed; valid until the
@@ -507,6 +509,44 @@ struct its_choice {
     double seconds;
     char err[ITS__ERRLEN];
 };
+/* The true outcome of the candidate ranked `rank` (at its chosen dose) for
+ * a patient of known variables z whose state at the decision is state (the
+ * validation study: the truth of a synthetic patient; w any workspace of
+ * the fit's posterior): objective response, any grade >= 3, PFS (days; the
+ * horizon when event-free). ITS_OK, or the run's status with msg. */
+its_status its__choice_truth(const its_choice *c, size_t rank, its__post_ws *w, const double *z,
+                             const double *state, int *resp, int *g3, double *pfs, char *msg,
+                             size_t msglen);
+/* ---- the validation study (personalise_validate.c) ------------------------- */
+#define ITS__VAL_MAXD 64
+#define ITS__VAL_MAXOPT 16
+/* One synthetic patient: the truth against the fit and the choice. */
+typedef struct its__val_patient {
+    uint64_t patient;
+    size_t d;
+    double x_true[ITS__VAL_MAXD], q05[ITS__VAL_MAXD], q50[ITS__VAL_MAXD], q95[ITS__VAL_MAXD];
+    int covered[ITS__VAL_MAXD];   /* the truth within the 90 % credible interval */
+    int rank[ITS__VAL_MAXD];      /* kept draws below the truth (0 .. draws) */
+    int converged;
+    double max_rhat, min_ess;
+    size_t n_opt;                 /* candidates, in the choice's rank order */
+    char id[ITS__VAL_MAXOPT][24];
+    double p_or[ITS__VAL_MAXOPT], p_g3[ITS__VAL_MAXOPT], rmst[ITS__VAL_MAXOPT];
+    double pfs_q05[ITS__VAL_MAXOPT], pfs_q95[ITS__VAL_MAXOPT], objective[ITS__VAL_MAXOPT];
+    int feasible[ITS__VAL_MAXOPT];
+    int t_resp[ITS__VAL_MAXOPT], t_g3[ITS__VAL_MAXOPT]; /* the truth's outcome */
+    double t_pfs[ITS__VAL_MAXOPT];
+    double seconds;
+} its__val_patient;
+/* Synthetic patient i (keyed by seed and i + 1) of the template record of
+ * tw (a workspace of the template's posterior): the truth, its record, the
+ * fit (fo) and the choice (co) on it, and the truth's outcomes, into *out.
+ * A pure function of (template, seed, i, fo, co): the same whatever the
+ * threads and whether or not other patients ran before. ITS_OK, or the
+ * status of the step that failed with msg. */
+its_status its__validate_patient(its__post_ws *tw, uint64_t seed, uint64_t i,
+                                 const its_fit_opts *fo, const its_choice_opts *co,
+                                 its__val_patient *out, char *msg, size_t msglen);
 
 typedef struct its__trial_worker its__trial_worker;
 its_status its__trial_worker_create(const its_trial *t, size_t batch, its__trial_worker **out);

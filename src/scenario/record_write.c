@@ -182,3 +182,8 @@ its_status its__record_write(const its_record *r, const its__rec_values *v, FILE
             (unsigned long long)r->fit.seed);
     return ferror(fp) ? ITS_EIO : ITS_OK;
 }
+
+size_t its__record_items(const its_record *r)
+{
+    return r && r->window ? r->window->n_therapy : 0;
+}

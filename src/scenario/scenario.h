@@ -705,6 +705,9 @@ typedef struct its__rec_values {
  * models and fit settings; chemistry against limits of 1). ITS_OK; ITS_EIO
  * when writing fails; ITS_EINVAL for NULL arguments. */
 its_status its__record_write(const its_record *r, const its__rec_values *v, FILE *fp);
+/* The number of administrations items the record's treatments made (0 for
+ * NULL). */
+size_t its__record_items(const its_record *r);
 
 /* Read a record from text with the loader (name: messages, the prior's
  * folder). Statuses of its_record_load_string. */

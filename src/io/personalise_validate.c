@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* itsim: the validation study of personalised treatment (itsim/io.h
+ * its_personalise_validate; docs/personalise.md, "Validation"): synthetic
+ * patients one after another, each written to DIR/patient_NNNNNN.tsv as
+ * soon as it is done (so a killed study continues where it stopped, with
+ * the same results), then the coverage of the credible intervals, the
+ * calibration of the predictions and the regret of the choice over all of
+ * them, in DIR/validation.json and printed. */
+#include "io/io.h"
+#include "run/run.h"
+#include "core/gsl_adapter.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void its_validate_opts_default(its_validate_opts *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->patients = 100;
+    o->seed = 1;
+    its_fit_opts_default(&o->fit);
+    its_choice_opts_default(&o->choice);
+}
+
+static void put_patient(const void *ctx, FILE *fp)
+{
+    const its__val_patient *v = ctx;
+    size_t j;
+    /* no wall time: a patient's file is a pure function of the study */
+    fprintf(fp, "patient\t%llu\t%d\t%.17g\t%.17g\n", (unsigned long long)v->patient,
+            v->converged, v->max_rhat, v->min_ess);
+    for (j = 0; j < v->d; j++)
+        fprintf(fp, "var\t%zu\t%.17g\t%.17g\t%.17g\t%.17g\t%d\t%d\n", j, v->x_true[j], v->q05[j],
+                v->q50[j], v->q95[j], v->covered[j], v->rank[j]);
+    for (j = 0; j < v->n_opt; j++)
+        fprintf(fp, "opt\t%s\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%d\t%d\t%d\t%.17g\n",
+                v->id[j], v->p_or[j], v->p_g3[j], v->rmst[j], v->pfs_q05[j], v->pfs_q95[j],
+                v->objective[j], v->feasible[j], v->t_resp[j], v->t_g3[j], v->t_pfs[j]);
+    fputs("end\n", fp);
+}
+
+/* Read back a patient's file (a complete one ends with "end"); 0 when it
+ * is missing or incomplete. */
+static int read_patient(const char *path, its__val_patient *v)
+{
+    FILE *fp = fopen(path, "r");
+    char line[512];
+    int done = 0;
+    unsigned long long p;
+    if (!fp)
+        return 0;
+    memset(v, 0, sizeof *v);
+    while (fgets(line, sizeof line, fp)) {
+        size_t j;
+        if (strncmp(line, "end", 3) == 0)
+            done = 1;
+        else if (sscanf(line, "patient\t%llu\t%d\t%lf\t%lf", &p, &v->converged,
+                        &v->max_rhat, &v->min_ess) == 4)
+            v->patient = p;
+        else if (sscanf(line, "var\t%zu", &j) == 1 && j < ITS__VAL_MAXD &&
+                 sscanf(line, "var\t%zu\t%lf\t%lf\t%lf\t%lf\t%d\t%d", &j, &v->x_true[j], &v->q05[j],
+                        &v->q50[j], &v->q95[j], &v->covered[j], &v->rank[j]) == 7)
+            v->d = j + 1 > v->d ? j + 1 : v->d;
+        else if (v->n_opt < ITS__VAL_MAXOPT) {
+            size_t k = v->n_opt;
+            if (sscanf(line, "opt\t%23s\t%lf\t%lf\t%lf\t%lf\t%lf\t%lf\t%d\t%d\t%d\t%lf", v->id[k],
+                       &v->p_or[k], &v->p_g3[k], &v->rmst[k], &v->pfs_q05[k], &v->pfs_q95[k],
+                       &v->objective[k], &v->feasible[k], &v->t_resp[k], &v->t_g3[k],
+                       &v->t_pfs[k]) == 11)
+                v->n_opt++;
+        }
+    }
+    fclose(fp);
+    return done;
+}
+
+/* What the study found, over its patients. */
+typedef struct agg {
+    size_t n, d, n_conv;
+    const char *name[ITS__VAL_MAXD];
+    double cover[ITS__VAL_MAXD];     /* share of patients covered */
+    double sbc_p[ITS__VAL_MAXD];     /* chi-square p of the ranks in 10 bins */
+    double pfs_cover;                /* true PFS within the 90 % predictive interval */
+    double brier;                    /* P(response) against the true response */
+    double regret, regret_pop, regret_random;
+    double chosen_true;
+    size_t n_pred;
+    char pop_best[24];
+} agg;
+
+/* The true objective of option k of patient v. */
+static double true_objective(const its__val_patient *v, size_t k, int objective, double horizon)
+{
+    return objective ? v->t_pfs[k] / horizon : (double)v->t_resp[k];
+}
+
+static void aggregate(const its__val_patient *v, size_t n, size_t draws, int objective,
+                      double horizon, agg *a)
+{
+    size_t i, j, k, bins[10];
+    double best_mean = -1.0;
+    a->n = n;
+    for (j = 0; j < a->d; j++) {
+        double chi = 0.0;
+        memset(bins, 0, sizeof bins);
+        for (i = 0, a->cover[j] = 0.0; i < n; i++) {
+            a->cover[j] += v[i].covered[j];
+            bins[(size_t)v[i].rank[j] * 10 / (draws + 1)]++;
+        }
+        a->cover[j] /= (double)n;
+        for (k = 0; k < 10; k++)
+            chi += pow((double)bins[k] - (double)n / 10.0, 2) / ((double)n / 10.0);
+        a->sbc_p[j] = its__chisq_upper(chi, 9.0);
+    }
+    /* the option best on average over the patients' truths: the
+     * population's choice without personalisation */
+    for (k = 0; n > 0 && k < v[0].n_opt; k++) {
+        double mean = 0.0;
+        for (i = 0; i < n; i++)
+            for (j = 0; j < v[i].n_opt; j++)
+                if (strcmp(v[i].id[j], v[0].id[k]) == 0)
+                    mean += true_objective(&v[i], j, objective, horizon) / (double)n;
+        if (mean > best_mean) {
+            best_mean = mean;
+            its__fmt(a->pop_best, sizeof a->pop_best, "%s", v[0].id[k]);
+        }
+    }
+    for (i = 0; i < n; i++) {
+        double best = 0.0, mean = 0.0, pop = 0.0;
+        size_t nf = 0;
+        a->n_conv += (size_t)v[i].converged;
+        for (k = 0; k < v[i].n_opt; k++) {
+            double t = true_objective(&v[i], k, objective, horizon);
+            a->pfs_cover += v[i].t_pfs[k] >= v[i].pfs_q05[k] && v[i].t_pfs[k] <= v[i].pfs_q95[k];
+            a->brier += pow(v[i].p_or[k] - (double)v[i].t_resp[k], 2);
+            a->n_pred++;
+            if (strcmp(v[i].id[k], a->pop_best) == 0)
+                pop = t;
+            if (!v[i].feasible[k])
+                continue;
+            best = fmax(best, t);
+            mean += t;
+            nf++;
+        }
+        a->chosen_true += true_objective(&v[i], 0, objective, horizon) / (double)n;
+        a->regret += (best - true_objective(&v[i], 0, objective, horizon)) / (double)n;
+        a->regret_pop += (best - pop) / (double)n;
+        a->regret_random += (nf ? best - mean / (double)nf : 0.0) / (double)n;
+    }
+    if (a->n_pred) {
+        a->pfs_cover /= (double)a->n_pred;
+        a->brier /= (double)a->n_pred;
+    }
+}
+
+typedef struct vout {
+    const agg *a;
+    const its_validate_opts *o;
+    int objective;
+} vout;
+
+static void put_json(const void *ctx, FILE *fp)
+{
+    const vout *x = ctx;
+    const agg *a = x->a;
+    size_t j;
+    fprintf(fp, "{\n  \"patients\": %zu,\n  \"seed\": %llu,\n  \"converged\": %zu,\n"
+            "  \"objective\": \"%s\",\n  \"variables\": [", a->n,
+            (unsigned long long)x->o->seed, a->n_conv, x->objective ? "pfs" : "response");
+    for (j = 0; j < a->d; j++) {
+        fprintf(fp, "%s\n    {\"name\": ", j ? "," : "");
+        its__json_string(fp, a->name[j] ? a->name[j] : "");
+        fputs(", \"coverage_90\": ", fp);
+        its__json_num(fp, a->cover[j]);
+        fputs(", \"sbc_rank_p\": ", fp);
+        its__json_num(fp, a->sbc_p[j]);
+        fputc('}', fp);
+    }
+    fputs("\n  ],\n  \"pfs_coverage_90\": ", fp);
+    its__json_num(fp, a->pfs_cover);
+    fputs(",\n  \"brier_response\": ", fp);
+    its__json_num(fp, a->brier);
+    fputs(",\n  \"regret\": {\"chosen\": ", fp);
+    its__json_num(fp, a->regret);
+    fputs(", \"population_best\": ", fp);
+    its__json_num(fp, a->regret_pop);
+    fputs(", \"random\": ", fp);
+    its__json_num(fp, a->regret_random);
+    fputs(", \"population_best_option\": ", fp);
+    its__json_string(fp, a->pop_best);
+    fputs("},\n  \"chosen_true_objective\": ", fp);
+    its__json_num(fp, a->chosen_true);
+    fputs("\n}\n", fp);
+}
+
+static void print_agg(const agg *a, FILE *fp)
+{
+    size_t j;
+    double mean = 0.0;
+    fprintf(fp, "validation over %zu synthetic patients (%zu fits converged)\n", a->n, a->n_conv);
+    fprintf(fp, "%-22s %12s %12s\n", "variable", "90% cover", "SBC p");
+    for (j = 0; j < a->d; j++) {
+        fprintf(fp, "%-22s %12.3f %12.3g\n", a->name[j] ? a->name[j] : "", a->cover[j],
+                a->sbc_p[j]);
+        mean += a->cover[j] / (double)a->d;
+    }
+    fprintf(fp, "mean coverage of the 90 %% credible intervals: %.3f\n", mean);
+    fprintf(fp, "true PFS within the 90 %% predictive interval: %.3f; Brier score of "
+            "P(response): %.4f\n", a->pfs_cover, a->brier);
+    fprintf(fp, "regret (true objective of the best feasible candidate minus the chosen's): "
+            "%.4f; the population's best (%s): %.4f; a random feasible candidate: %.4f\n",
+            a->regret, a->pop_best, a->regret_pop, a->regret_random);
+}
+
+/* Patient i: its file if complete (resume), else computed and written. */
+static its_status one_patient(its__post_ws *tw, const char *dir, uint64_t i,
+                              const its_validate_opts *o, its__val_patient *v, char *msg,
+                              size_t msglen)
+{
+    char name[64], path[4200];
+    its_status st;
+    its__fmt(name, sizeof name, "patient_%06llu.tsv", (unsigned long long)i);
+    its__fmt(path, sizeof path, "%s/%s", dir, name);
+    if (read_patient(path, v))
+        return ITS_OK;
+    st = its__validate_patient(tw, o->seed, i, &o->fit, &o->choice, v, msg, msglen);
+    if (st == ITS_OK)
+        st = its__write_file_atomic(dir, name, put_patient, v, msg, msglen);
+    if (st == ITS_OK && o->progress)
+        fprintf(o->progress, "itsim: synthetic patient %llu done in %.0f s (R-hat max %.3f)\n",
+                (unsigned long long)i + 1, v->seconds, v->max_rhat);
+    return st;
+}
+
+/* What identifies a study: its template and options. A directory holding
+ * another study's patients is refused, not mixed in. */
+static its_status same_study(const its_record *tmpl, const char *dir, const its_validate_opts *o,
+                             char *msg, size_t msglen)
+{
+    char want[1024], have[1024] = "", path[4200];
+    FILE *fp;
+    its__fmt(want, sizeof want,
+             "template %s; seed %llu; fit %ld %ld %ld %ld %d %llu; choice %d %.17g %ld %s\n",
+             tmpl->name, (unsigned long long)o->seed, o->fit.chains, o->fit.iterations,
+             o->fit.warmup, o->fit.draws, o->fit.has_seed, (unsigned long long)o->fit.seed,
+             o->choice.objective, o->choice.max_grade3, o->choice.max_evals,
+             o->choice.only ? o->choice.only : "(all)");
+    its__fmt(path, sizeof path, "%s/study.txt", dir);
+    if ((fp = fopen(path, "r")) != NULL) {
+        if (!fgets(have, sizeof have, fp))
+            have[0] = '\0';
+        fclose(fp);
+        if (strcmp(have, want) != 0) {
+            its__fmt(msg, msglen, "%s holds another study (%s): use another directory", dir,
+                     "study.txt differs");
+            return ITS_EINVAL;
+        }
+        return ITS_OK;
+    }
+    if (!(fp = fopen(path, "w")) || fputs(want, fp) == EOF) {
+        if (fp)
+            fclose(fp);
+        its__fmt(msg, msglen, "%s: cannot write", path);
+        return ITS_EIO;
+    }
+    return fclose(fp) == 0 ? ITS_OK : ITS_EIO;
+}
+
+its_status its_personalise_validate(const its_record *tmpl, const char *dir,
+                                    const its_validate_opts *o, FILE *out, char *msg,
+                                    size_t msglen)
+{
+    its__post *p = NULL;
+    its__post_ws *tw = NULL;
+    its__val_patient *v = NULL;
+    its_status st;
+    long i;
+    agg a;
+    vout x;
+    its__fmt(msg, msglen, "%s", "");
+    if (!tmpl || !dir || !o || o->patients < 1)
+        return ITS_EINVAL;
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        its__fmt(msg, msglen, "%s: cannot create the directory", dir);
+        return ITS_EIO;
+    }
+    st = same_study(tmpl, dir, o, msg, msglen);
+    if (st == ITS_OK)
+        st = its__post_create(tmpl, &p, msg, msglen);
+    if (st == ITS_OK)
+        st = its__post_ws_create(p, &tw);
+    if (st == ITS_OK && !(v = its__calloc((size_t)o->patients, sizeof *v)))
+        st = ITS_ENOMEM;
+    for (i = 0; st == ITS_OK && i < o->patients; i++) {
+        if (o->cancel && *o->cancel)
+            st = ITS_ECANCELLED;
+        else
+            st = one_patient(tw, dir, (uint64_t)i, o, &v[i], msg, msglen);
+    }
+    if (st == ITS_OK) {
+        size_t j;
+        memset(&a, 0, sizeof a);
+        a.d = p->d < ITS__VAL_MAXD ? p->d : ITS__VAL_MAXD;
+        for (j = 0; j < a.d; j++)
+            a.name[j] = p->v[j].name;
+        aggregate(v, (size_t)o->patients, (size_t)(o->fit.draws > 0 ? o->fit.draws : tmpl->fit.draws),
+                  o->choice.objective >= 0 ? o->choice.objective : tmpl->objective, tmpl->horizon,
+                  &a);
+        x.a = &a;
+        x.o = o;
+        x.objective = o->choice.objective >= 0 ? o->choice.objective : tmpl->objective;
+        st = its__write_file_atomic(dir, "validation.json", put_json, &x, msg, msglen);
+        if (st == ITS_OK && out)
+            print_agg(&a, out);
+    }
+    its__free(v);
+    its__post_ws_free(tw);
+    its__post_free(p);
+    return st;
+}
