@@ -124,31 +124,6 @@ for bad in "--max-grade3 0" "--max-grade3 150 %" "--objective cure" "--top 0"; d
     verdict "$bad: exit 2 (rc=$rc)"
 done
 
-# ---- the validation study: 2 synthetic patients, killed and resumed -----------
-vargs="--candidates pembro_q3w,hd_il2 --max-evals 1 --seed 5 --quiet"
-"$ITSIM" personalise "$small" --validate 2 -o val1 $vargs --threads 2 >v1.txt 2>/dev/null
-rc=$?
-[ $rc -eq 0 ] && [ -s val1/validation.json ] && [ -s val1/patient_000000.tsv ] &&
-    [ -s val1/patient_000001.tsv ] && grep -q '"coverage_90": ' val1/validation.json &&
-    grep -q '"regret": {"chosen": ' val1/validation.json && grep -q '"pfs_coverage_90": ' val1/validation.json &&
-    grep -q '^mean coverage of the 90 % credible intervals' v1.txt
-verdict "--validate 2: per-patient files, validation.json and the printed coverage (rc=$rc)"
-# killed with SIGKILL once the first patient is written, then resumed: the same results
-"$ITSIM" personalise "$small" --validate 2 -o val2 $vargs --threads 1 >/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 1 600); do [ -s val2/patient_000000.tsv ] && break; sleep 0.1; done
-kill -9 $pid 2>/dev/null
-wait $pid 2>/dev/null
-[ ! -e val2/validation.json ] && "$ITSIM" personalise "$small" --validate 2 -o val2 $vargs --threads 1 >v2.txt 2>/dev/null
-rc=$?
-[ $rc -eq 0 ] && cmp -s val1/validation.json val2/validation.json &&
-    cmp -s val1/patient_000001.tsv val2/patient_000001.tsv && cmp -s v1.txt v2.txt
-verdict "--validate killed (kill -9) and resumed, on 1 thread: the same files as on 2 (rc=$rc)"
-"$ITSIM" personalise "$small" --validate 2 -o val1 --candidates pembro_q3w --seed 5 --quiet >/dev/null 2>err.txt
-rc=$?
-[ $rc -eq 2 ] && grep -q 'holds another study' err.txt
-verdict "resuming with other options is refused (rc=$rc)"
-
 printf 'patient: {weight: 70 kg, height: 175 cm}\nlesions: [{id: A, site: lung}]\nassessments: [{date: 2025-02-03, diameters: {A: 10 mm}}]\n' >noprior.yaml
 "$ITSIM" personalise noprior.yaml -o fit5 >/dev/null 2>err.txt
 rc=$?
