@@ -118,22 +118,6 @@ static int write_csv(const char *path, const dataset *ds, size_t nds)
     return fclose(fp) != 0;
 }
 
-/* R's value of key (NA and NaN as NaN); 0 when the key is missing. */
-static int r_value(const char *path, const char *key, double *v)
-{
-    FILE *fp = fopen(path, "r");
-    char k[96], val[64];
-    int found = 0;
-    if (fp == NULL)
-        return 0;
-    while (!found && fscanf(fp, "%95s %63s", k, val) == 2)
-        if (strcmp(k, key) == 0) {
-            *v = strcmp(val, "NA") == 0 ? (double)NAN : strtod(val, NULL);
-            found = 1;
-        }
-    fclose(fp);
-    return found;
-}
 
 /* Relative difference (NaN and NaN agree; infinities must be equal). */
 static int check(const char *rout, const char *key, double c, double *worst)

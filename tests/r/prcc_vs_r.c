@@ -97,22 +97,6 @@ static int write_csv(const char *path, const dataset *ds)
     return fclose(fp) != 0;
 }
 
-/* R's value of key, NaN for NA; 0 when the key is missing. */
-static int r_value(const char *path, const char *key, double *v)
-{
-    FILE *fp = fopen(path, "r");
-    char k[96], val[64];
-    int found = 0;
-    if (fp == NULL)
-        return 0;
-    while (!found && fscanf(fp, "%95s %63s", k, val) == 2)
-        if (strcmp(k, key) == 0) {
-            *v = strcmp(val, "NA") == 0 ? (double)NAN : strtod(val, NULL);
-            found = 1;
-        }
-    fclose(fp);
-    return found;
-}
 
 static int check(const char *rout, const char *key, double c, double tol, int relative,
                  double *worst)
