@@ -11,16 +11,28 @@
 
 /* s_d = AM_SCALE^2 / d (Gelman, Roberts & Gilks 1996; Haario et al. 2001) */
 #define AM_SCALE 2.38
+/* The elliptical sampler's adapted Gaussian: the window's covariance times
+ * ESS_INFLATE (mcmc.h) */
+#define ESS_INFLATE 2.0
+/* The elliptical sampler's Philox indices: iteration t owns the 2^ESS_SHIFT
+ * indices from t 2^ESS_SHIFT on (d normals, the slice level, the first
+ * angle, then one uniform per shrinkage) */
+#define ESS_SHIFT 20
+#define ESS_MAX_D 4096
 
 /* One chain's workspace: pointers into the handle's block. */
 typedef struct chain {
     double *theta; /* d: the current state */
     double *prop;  /* d: the proposal */
-    double *u;     /* d + 1: the iteration's uniforms */
+    double *u;     /* d + 2: the iteration's uniforms */
     double *mean;  /* d: running mean of the warm-up states */
     double *m2;    /* d x d: running sum of outer products of deviations
                       (lower triangle) */
-    double *fac;   /* d x d: the proposal's factor L (lower triangle) */
+    double *fac;   /* d x d: the proposal's factor L (lower triangle); for the
+                      elliptical sampler the factor of its Gaussian */
+    double *ctr;   /* d: the elliptical sampler's Gaussian's centre */
+    double *nu;    /* d: the elliptical sampler's auxiliary draw */
+    int adapted;   /* elliptical: 1 once fac and ctr hold the adapted Gaussian */
     size_t nhist;  /* warm-up states in mean and m2 */
     size_t window; /* length of the current adaptation window after a restart, 0 before */
     double log_lambda; /* global scale of the proposal (log), adapted in warm-up */
@@ -52,6 +64,7 @@ void its__mcmc_opts_default(its__mcmc_opts *o)
     o->adapt_start = 200;
     o->refactor = 10;
     o->epsilon = 1e-6;
+    o->sampler = ITS__MCMC_METROPOLIS;
 }
 
 static its_status bad(char *msg, size_t msglen, const char *fmt, ...) ITS__PRINTF(3, 4);
@@ -89,6 +102,13 @@ static its_status check_opts(const its__mcmc_opts *o, size_t d, size_t chains, c
                    o->iterations, d + 1);
     if (o->adapt_start == 0)
         return bad(msg, msglen, "mcmc: adapt_start must be >= 1 (a covariance needs two states)");
+    if (o->sampler != ITS__MCMC_METROPOLIS && o->sampler != ITS__MCMC_ELLIPTICAL)
+        return bad(msg, msglen, "mcmc: unknown sampler %d", (int)o->sampler);
+    if (o->sampler == ITS__MCMC_ELLIPTICAL &&
+        (d > ESS_MAX_D || o->iterations > ((uint64_t)1 << (64 - ESS_SHIFT))))
+        return bad(msg, msglen, "mcmc: the elliptical sampler takes d <= %d and iterations <= "
+                   "2^%d (got d = %zu, %zu iterations)", ESS_MAX_D, 64 - ESS_SHIFT, d,
+                   o->iterations);
     if (o->refactor == 0)
         return bad(msg, msglen, "mcmc: refactor must be >= 1");
     if (!(o->epsilon >= 0.0) || !isfinite(o->epsilon))
@@ -119,9 +139,9 @@ static int sizes(size_t d, size_t chains, size_t kept, size_t *per_chain, size_t
                  size_t *ndraws, size_t *nlp)
 {
     size_t dd;
-    if (!mul_ok(d, d, &dd) || dd > (SIZE_MAX - 4 * d - 1) / 2)
+    if (!mul_ok(d, d, &dd) || dd > (SIZE_MAX - 6 * d - 2) / 2)
         return 0;
-    *per_chain = 2 * dd + 4 * d + 1;
+    *per_chain = 2 * dd + 6 * d + 2;
     return mul_ok(*per_chain, chains, nblock) && mul_ok(chains, kept, nlp) &&
            mul_ok(d, *nlp, ndraws) && *nblock <= SIZE_MAX / sizeof(double) &&
            *ndraws <= SIZE_MAX / sizeof(double);
@@ -137,8 +157,10 @@ static void wire(its__mcmc *m, size_t per_chain)
         ch->prop = p + d;
         ch->mean = p + 2 * d;
         ch->u = p + 3 * d;
-        ch->m2 = p + 4 * d + 1;
+        ch->m2 = p + 4 * d + 2;
         ch->fac = ch->m2 + d * d;
+        ch->ctr = ch->fac + d * d;
+        ch->nu = ch->ctr + d;
         ch->nhist = 0;
         memset(&ch->st, 0, sizeof ch->st);
     }
@@ -301,12 +323,13 @@ static void history_reset(size_t d, chain *c, size_t t)
     memset(c->m2, 0, d * d * sizeof *c->m2);
 }
 
-/* The adapted proposal: L L^T = s_d (Sigma + epsilon I), Sigma = m2 /
- * (nhist - 1); the diagonal when the factorisation fails. */
-static void factor_adapted(const its__mcmc *m, chain *c)
+/* The adapted proposal: L L^T = sd (Sigma + epsilon I), Sigma = m2 /
+ * (nhist - 1); the diagonal when the factorisation fails. sd = s_d for
+ * adaptive Metropolis, ESS_INFLATE for the elliptical sampler. */
+static void factor_adapted(const its__mcmc *m, chain *c, double sd)
 {
     size_t i, j, d = m->d;
-    double sd = AM_SCALE * AM_SCALE / (double)d, inv = 1.0 / ((double)c->nhist - 1.0);
+    double inv = 1.0 / ((double)c->nhist - 1.0);
     double eps = m->o.epsilon;
 
     for (i = 0; i < d; i++)
@@ -388,6 +411,160 @@ static its_status start(its__mcmc *m, size_t ci, const double *theta0, its__mcmc
     return ITS_OK;
 }
 
+/* The Philox key of chain ci's numbers. */
+static its__rng_key chain_key(const its__mcmc_opts *o, size_t ci)
+{
+    its__rng_key key;
+    key.seed = o->seed;
+    key.patient = o->patient;
+    key.purpose = ITS__RNG_MCMC;
+    key.stream = (uint32_t)ci;
+    return key;
+}
+
+/* The warm-up's bookkeeping at iteration t, before the step: the window's
+ * restarts and states; 1 when the adapted proposal (or reference) is to be
+ * factorised now: every `refactor` iterations from adapt_start while the
+ * window is full, and once more at the end of the warm-up (frozen from
+ * there on). */
+static int adapt_now(const its__mcmc_opts *o, size_t d, chain *c, size_t t)
+{
+    if (t < o->warmup) {
+        if (restart_at(o, t))
+            history_reset(d, c, t); /* forget the earlier states */
+        history_add(d, c, c->theta);
+        return t >= o->adapt_start && (t - o->adapt_start) % o->refactor == 0 &&
+               window_full(d, c);
+    }
+    return t == o->warmup && o->warmup > o->adapt_start && window_full(d, c);
+}
+
+/* ---- the elliptical slice sampler ----------------------------------------------- */
+
+/* The reference Gaussian N(ctr, L L^T) before adaptation: N(0, I), the
+ * target's own prior. */
+static void ess_reset(size_t d, chain *c)
+{
+    size_t i;
+    memset(c->fac, 0, d * d * sizeof *c->fac);
+    memset(c->ctr, 0, d * sizeof *c->ctr);
+    for (i = 0; i < d; i++)
+        c->fac[i * d + i] = 1.0;
+    c->adapted = 0;
+}
+
+/* The adapted reference Gaussian: N(window mean, ESS_INFLATE (Sigma +
+ * epsilon I)). */
+static void ess_adapt(const its__mcmc *m, chain *c)
+{
+    factor_adapted(m, c, ESS_INFLATE);
+    memcpy(c->ctr, c->mean, m->d * sizeof *c->ctr);
+    c->adapted = 1;
+}
+
+/* The log of the reference Gaussian's density at x, up to its constant:
+ * -|L^-1 (x - ctr)|^2 / 2 (forward substitution; w is d scratch). */
+static double ess_log_ref(size_t d, const chain *c, const double *x, double *w)
+{
+    size_t i, j;
+    double q = 0.0;
+    for (i = 0; i < d; i++) {
+        double s = x[i] - c->ctr[i];
+        const double *row = c->fac + i * d;
+        for (j = 0; j < i; j++)
+            s -= row[j] * w[j];
+        w[i] = s / row[i];
+        q += w[i] * w[i];
+    }
+    return -0.5 * q;
+}
+
+/* One iteration t of Murray, Adams & MacKay (2010), Figure 2, with the
+ * reference Gaussian N(ctr, L L^T) and the "likelihood" p / N(ctr, L L^T):
+ * nu ~ N(0, L L^T), the slice level log y = log L'(theta) + log u, then
+ * points ctr + (theta - ctr) cos a + nu sin a on the ellipse, the bracket
+ * of angles shrinking toward a = 0 (theta itself) after each point below
+ * the slice. Returns the number of points evaluated; *lp is the log
+ * density of the (new) state. */
+static size_t ess_step(const its__mcmc *m, chain *c, const its__rng_key *key, uint64_t t,
+                       double *lp, its__mcmc_logdens f, void *ctx)
+{
+    const size_t d = m->d;
+    const uint64_t base = t << ESS_SHIFT, cap = ((uint64_t)1 << ESS_SHIFT) - d - 2;
+    const double two_pi = 8.0 * atan(1.0);
+    double log_y, a, lo, hi;
+    size_t i, j;
+    uint64_t k;
+
+    its__rng_fill_u01(key, base, d + 2, c->u);
+    for (j = 0; j < d; j++)
+        c->u[j] = its__normal_pinv(c->u[j]);
+    for (i = 0; i < d; i++) { /* nu = L e */
+        double s = 0.0;
+        const double *row = c->fac + i * d;
+        for (j = 0; j <= i; j++)
+            s += row[j] * c->u[j];
+        c->nu[i] = s;
+    }
+    log_y = *lp - ess_log_ref(d, c, c->theta, c->prop) + log(c->u[d]);
+    a = two_pi * c->u[d + 1];
+    lo = a - two_pi;
+    hi = a;
+    for (k = 0; k < cap; k++) {
+        double lq, ca = cos(a), sa = sin(a);
+        int failed;
+        for (i = 0; i < d; i++)
+            c->prop[i] = c->ctr[i] + (c->theta[i] - c->ctr[i]) * ca + c->nu[i] * sa;
+        lq = eval(f, ctx, c->prop, &c->st, &failed);
+        /* c->u[0..d-1] is free now: the substitution's scratch */
+        if (lq > -(double)INFINITY && lq - ess_log_ref(d, c, c->prop, c->u) > log_y) {
+            double *tmp = c->theta;
+            c->theta = c->prop;
+            c->prop = tmp;
+            *lp = lq;
+            return (size_t)k + 1;
+        }
+        if (a < 0.0)
+            lo = a;
+        else
+            hi = a;
+        a = lo + (hi - lo) * its__rng_u01(key, base + d + 2 + k);
+    }
+    c->st.fallbacks++; /* never seen: the bracket closes on theta long before */
+    return (size_t)cap;
+}
+
+static its_status run_elliptical(its__mcmc *m, size_t ci, double lp, its__mcmc_logdens f,
+                                 void *ctx, char *msg, size_t msglen)
+{
+    const its__mcmc_opts *o = &m->o;
+    const size_t d = m->d;
+    chain *c = &m->ch[ci];
+    its__rng_key key;
+    size_t t, pts_warm = 0, pts = 0;
+
+    ess_reset(d, c);
+    key = chain_key(o, ci);
+    for (t = 0; t < o->iterations; t++) {
+        size_t n;
+        if (adapt_now(o, d, c, t))
+            ess_adapt(m, c);
+        n = ess_step(m, c, &key, (uint64_t)t, &lp, f, ctx);
+        if (t < o->warmup)
+            pts_warm += n;
+        else
+            pts += n;
+        if (t >= o->warmup && (t - o->warmup + 1) % o->thin == 0)
+            keep(m, ci, (t - o->warmup + 1) / o->thin - 1, lp);
+    }
+    c->st.accept_rate = (double)(o->iterations - o->warmup) / (double)pts;
+    c->st.accept_rate_warmup =
+        o->warmup > 0 ? (double)o->warmup / (double)pts_warm : (double)NAN;
+    c->st.ran = 1;
+    its__fmt(msg, msglen, "%s", "");
+    return ITS_OK;
+}
+
 its_status its__mcmc_run_chain(its__mcmc *m, size_t chain_ix, const double *theta0,
                                its__mcmc_logdens f, void *ctx, char *msg, size_t msglen)
 {
@@ -410,23 +587,14 @@ its_status its__mcmc_run_chain(its__mcmc *m, size_t chain_ix, const double *thet
     st = start(m, chain_ix, theta0, f, ctx, &lp, msg, msglen);
     if (st != ITS_OK)
         return st;
-    key.seed = o->seed;
-    key.patient = o->patient;
-    key.purpose = ITS__RNG_MCMC;
-    key.stream = (uint32_t)chain_ix;
+    if (o->sampler == ITS__MCMC_ELLIPTICAL)
+        return run_elliptical(m, chain_ix, lp, f, ctx, msg, msglen);
+    key = chain_key(o, chain_ix);
     for (t = 0; t < o->iterations; t++) {
         double lq;
         int failed;
-        if (t < o->warmup) {
-            if (restart_at(o, t))
-                history_reset(d, c, t); /* forget the earlier states */
-            history_add(d, c, c->theta);
-            if (t >= o->adapt_start && (t - o->adapt_start) % o->refactor == 0 &&
-                window_full(d, c))
-                factor_adapted(m, c);
-        } else if (t == o->warmup && o->warmup > o->adapt_start && window_full(d, c)) {
-            factor_adapted(m, c); /* frozen from here on */
-        }
+        if (adapt_now(o, d, c, t))
+            factor_adapted(m, c, AM_SCALE * AM_SCALE / (double)d);
         its__rng_fill_u01(&key, (uint64_t)t * (d + 1), d + 1, c->u);
         propose(d, c);
         lq = eval(f, ctx, c->prop, &c->st, &failed);

@@ -41,7 +41,35 @@
  * correlated Gaussian converge (R-hat < 1.01) with 20,000 warm-up
  * iterations; starts 2 SD away with 5,000.
  *
- * After warm-up the chain is therefore a plain (non-adaptive) Metropolis
+ * Elliptical slice sampling (ITS__MCMC_ELLIPTICAL; Murray, Adams &
+ * MacKay 2010, AISTATS, JMLR W&CP 9:541, Figure 2) is for a target whose
+ * prior is N(0, I_d): p(x) = N(x; 0, I) L(x), as itsim personalise's
+ * posterior in z-coordinates. It uses a reference Gaussian N(c, S) and
+ * L'(x) = p(x) / N(x; c, S) (for c = 0, S = I that is L itself): each
+ * iteration draws nu ~ N(0, S), a slice level log y = log L'(x_t) + log u
+ * and an angle a ~ U(0, 2 pi), and tries the points c + (x_t - c) cos a +
+ * nu sin a of the ellipse through x_t, shrinking the bracket of angles
+ * toward a = 0 (x_t itself) after each point with log L' <= log y, until
+ * one lies above the slice: it becomes x_{t+1}. Every iteration thus moves
+ * (no rejection, no step size to tune); it costs one or more evaluations
+ * (the chain's accept_rate is iterations / evaluations). For any fixed
+ * (c, S) the chain leaves p invariant (Murray et al.; Nishihara, Murray &
+ * Adams 2014, JMLR 15:2087, for the general reference Gaussian).
+ *
+ * The reference is N(0, I) until adapt_start and then, at the AM
+ * schedule's factorisations in the same windows, N(m_t, 2 (Sigma_t +
+ * epsilon I)), m_t and Sigma_t the window's mean and covariance: a
+ * Gaussian close to the posterior makes L' nearly flat, so that the
+ * ellipses sweep the posterior's own shape; the factor 2 (assumed) keeps
+ * tails heavier than a Gaussian's within the ellipses' reach. It is frozen
+ * at the end of the warm-up, as for AM. scale and scale0 are not used;
+ * `fallbacks` also counts iterations that stopped after 2^20 - d - 2
+ * shrinkages and kept x_t (never seen: floating point closes the bracket
+ * on x_t within about a thousand). Random numbers: iteration t uses the
+ * indices from t 2^20: d normals for nu, the slice uniform, the first
+ * angle, then one uniform per shrinkage.
+ *
+ * After warm-up the AM chain is therefore a plain (non-adaptive) Metropolis
  * chain with a fixed Gaussian proposal, whose draws are kept (every
  * thin-th). When a factorisation fails (Sigma_t + epsilon I not positive
  * definite in floating point) the proposal falls back to the diagonal
@@ -88,6 +116,13 @@
  * (with the ctx each was given). */
 typedef double (*its__mcmc_logdens)(const double *theta, void *ctx, int *failed);
 
+/* The transition kernel. */
+typedef enum its__mcmc_sampler {
+    ITS__MCMC_METROPOLIS = 0, /* adaptive Metropolis (above) */
+    ITS__MCMC_ELLIPTICAL = 1  /* elliptical slice sampling (below): only for a
+                                 target N(0, I_d) x likelihood */
+} its__mcmc_sampler;
+
 /* Options of a run; its__mcmc_opts_default fills in the values below. */
 typedef struct its__mcmc_opts {
     size_t iterations;   /* 4000: iterations of each chain, warm-up included */
@@ -112,6 +147,9 @@ typedef struct its__mcmc_opts {
     double epsilon;      /* 1e-6: the regularisation added to the diagonal of
                             Sigma_t, in squared coordinate units (finite,
                             >= 0) */
+    its__mcmc_sampler sampler; /* ITS__MCMC_METROPOLIS: the transition (above);
+                            ITS__MCMC_ELLIPTICAL requires d <= 4096 and
+                            iterations <= 2^44 */
 } its__mcmc_opts;
 
 /* Fills *o with the defaults above (nothing for NULL). */
