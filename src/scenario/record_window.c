@@ -293,6 +293,17 @@ static its_status window_settings(const its__yctx *c, its_record *r, int patient
     }
     if ((st = put(c, r, &sc->clin[C_ORGANS], 0, text)) != ITS_OK)
         return st;
+    /* the window integrates at the prior's tolerances (a trial's: rtol 1e-6
+     * unless its file says otherwise), those of the plausibility check's
+     * untreated runs: both then grow the same tumour history, which the
+     * fit's history cache computes once per evaluation (a window at the
+     * scenario default 1e-8 would grow it again: twice the cost) */
+    if (r->prior && r->prior->sc->sim[S_RTOL].text &&
+        (st = put(c, r, &sc->sim[S_RTOL], 0, r->prior->sc->sim[S_RTOL].text)) != ITS_OK)
+        return st;
+    if (r->prior && r->prior->sc->sim[S_ATOL].text &&
+        (st = put(c, r, &sc->sim[S_ATOL], 0, r->prior->sc->sim[S_ATOL].text)) != ITS_OK)
+        return st;
     /* the window runs at least a day: with the decision at t0 only its
      * start is used */
     its__fmt(text, sizeof text, "%.17g d", r->t_dec > 0.0 ? r->t_dec : 1.0);
