@@ -112,6 +112,8 @@ static const struct {
                     "      --max-evals N         NLopt evaluations per candidate (default 8)\n"
                     "      --chains, --iterations, --warmup, --draws, --seed N\n"
                     "                            override the record's fit: settings\n"
+                    "      --sampler elliptical|metropolis   the MCMC transition (default\n"
+                    "                            elliptical slice sampling)\n"
                     "      --threads N           chains at once (results do not depend on N)\n"
                     "      --force, --no-figures, --no-render, --quiet   as for run/trial\n"},
     {"models", "  models                    list the built-in models\n"},
@@ -961,6 +963,14 @@ static int parse_pers_args(int argc, char **argv, pers_args *a)
             a->quiet = 1;
         } else if (strcmp(o, "--fit-only") == 0) {
             a->fit_only = 1;
+        } else if (strcmp(o, "--sampler") == 0) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            if (strcmp(v, "elliptical") == 0)
+                a->fo.sampler = ITS_SAMPLER_ELLIPTICAL;
+            else if (strcmp(v, "metropolis") == 0)
+                a->fo.sampler = ITS_SAMPLER_METROPOLIS;
+            else
+                return usage_error("--sampler needs elliptical or metropolis, not '", v, "'");
         } else if (strcmp(o, "--validate") == 0) {
             unsigned long long n;
             if (i + 1 >= argc)

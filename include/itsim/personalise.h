@@ -22,8 +22,16 @@ ITS_API_BEGIN
 /* Settings of a fit. 0 (or has_seed 0) means: the record's fit: section,
  * else its defaults (4 chains, 12000 iterations of which 3000 warm-up,
  * 200 draws kept for the choice and the checks, seed 1). */
+/* The MCMC transition (docs/personalise.md, "The fit"). */
+typedef enum its_fit_sampler {
+    ITS_SAMPLER_ELLIPTICAL = 0, /* elliptical slice sampling with an adapted
+                                   reference Gaussian (the default) */
+    ITS_SAMPLER_METROPOLIS = 1  /* adaptive Metropolis */
+} its_fit_sampler;
+
 typedef struct its_fit_opts {
     int threads;            /* chains run at once (0: OpenMP's default) */
+    its_fit_sampler sampler; /* ITS_SAMPLER_ELLIPTICAL */
     long chains, iterations, warmup, draws;
     int has_seed;
     uint64_t seed;

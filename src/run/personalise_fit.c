@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: the fit of one patient (itsim/personalise.h; docs/personalise.md,
- * "The fit"): starts from plausible prior draws, adaptive Metropolis
- * chains on the posterior (posterior*.c) in parallel, diagnostics per
+ * "The fit"): starts from plausible prior draws, elliptical slice
+ * sampling (or adaptive Metropolis) chains on the posterior (posterior*.c) in parallel, diagnostics per
  * variable, and the draws kept for the checks and the choice, each
  * re-evaluated for its predictions and its state at the decision. */
 #include "run/run.h"
@@ -222,6 +222,8 @@ static its_status allocate(its_fit *f)
     mo.warmup = f->warmup;
     mo.seed = f->seed;
     mo.scale0 = 0.2;
+    mo.sampler = f->o.sampler == ITS_SAMPLER_METROPOLIS ? ITS__MCMC_METROPOLIS
+                                                      : ITS__MCMC_ELLIPTICAL;
     mo.adapt_start = f->warmup / 10 > 200 ? 200 : f->warmup / 10 > 0 ? f->warmup / 10 : 1;
     if (its__mcmc_create(&mo, d, f->chains, &f->mcmc, NULL, 0) != ITS_OK)
         return ITS_ENOMEM;

@@ -47,11 +47,11 @@ rc2=$?
     [ -s fit1/diagnostics.json ] && [ -s fit1/ppc_diameters.gp ] && [ -s fit1/trace.gp ] &&
     [ -f fit1/.itsim-output ]
 verdict "a fit writes posterior.csv, ppc.csv, diagnostics.json and the figures (rc=$rc1, $rc2)"
-# 2 chains x 100 kept draws; chain, draw, log posterior and 17 variables
-[ "$(wc -l <fit1/posterior.csv)" -eq 201 ] &&
+# 2 chains x 50 kept draws; chain, draw, log posterior and 17 variables
+[ "$(wc -l <fit1/posterior.csv)" -eq 101 ] &&
     [ "$(head -1 fit1/posterior.csv | tr ',' '\n' | wc -l)" -eq 20 ] &&
     head -1 fit1/posterior.csv | grep -q '^chain,draw,log_posterior,tmb \[1\],.*,lambda1 \[1/d\],.*diameter_1_mm \[mm\]$'
-verdict "posterior.csv: 200 draws, 17 variables with their units"
+verdict "posterior.csv: 100 draws, 17 variables with their units"
 grep -q '"converged": \(true\|false\)' fit1/diagnostics.json &&
     grep -q '"name": "lambda1", "unit": "1/d", "prior_median": ' fit1/diagnostics.json &&
     grep -q '"rhat": ' fit1/diagnostics.json && grep -q '"ess_tail": ' fit1/diagnostics.json &&
@@ -71,6 +71,17 @@ verdict "the printed table, the chains' progress (none with --quiet)"
 rc=$?
 [ $rc -eq 0 ] && ! cmp -s fit1/posterior.csv fit3/posterior.csv && [ ! -e fit3/trace.gp ]
 verdict "--seed 4: other draws; --no-figures: no figures (rc=$rc)"
+"$ITSIM" personalise "$small" -o fit6 --fit-only --sampler metropolis --no-figures --quiet \
+    >/dev/null 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q '"sampler": "metropolis"' fit6/diagnostics.json &&
+    grep -q '"sampler": "elliptical"' fit1/diagnostics.json &&
+    ! cmp -s fit1/posterior.csv fit6/posterior.csv
+verdict "--sampler metropolis: adaptive Metropolis, named in diagnostics.json (rc=$rc)"
+"$ITSIM" personalise "$small" -o fit7 --sampler gibbs >/dev/null 2>err.txt
+rc=$?
+[ $rc -eq 2 ] && grep -q "elliptical or metropolis" err.txt && [ ! -e fit7 ]
+verdict "--sampler gibbs: exit 2, nothing written (rc=$rc)"
 "$ITSIM" personalise "$small" -o fit1 --fit-only --quiet >/dev/null 2>err.txt
 rc=$?
 [ $rc -eq 2 ] && grep -q 'fit1' err.txt
