@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* itsim tests: the adaptive Metropolis sampler and its diagnostics
- * (src/core/mcmc.h). A 10-dimensional correlated Gaussian and a twisted
+/* itsim tests: the adaptive Metropolis and elliptical slice samplers and
+ * their diagnostics (src/core/mcmc.h); each sampler's tests print its name
+ * before them. A 10-dimensional correlated Gaussian and a twisted
  * Gaussian (Haario et al. 1999) are sampled and their known moments
  * recovered within Monte-Carlo error; the ESS of AR(1) chains made
  * directly matches n (1 - phi) / (1 + phi); R-hat flags chains with
@@ -59,8 +60,9 @@ static int gauss_init(gauss *g)
  * 0.1, 0.05, 0.01, 0.2) and the other six directions left to the prior:
  * the shape of itsim personalise's posteriors in z, where a few
  * combinations are pinned by the data. Precision I + H, mean (I + H)^-1 H
- * y0, y0_i = (i - 4.5) / 2. */
-static int gauss_init_posterior(gauss *g)
+ * y0, y0_i = (i - 4.5) / 2. wscale multiplies the weights (0.01: SDs of
+ * about 0.7, 0.45, 0.1 and 0.9 along the four directions). */
+static int gauss_init_posterior(gauss *g, double wscale)
 {
     static const double w[4] = {100.0, 400.0, 1e4, 25.0};
     double v[4][GD] = {{0}}, hy[GD] = {0}, y0[GD];
@@ -82,7 +84,7 @@ static int gauss_init_posterior(gauss *g)
         for (j = 0; j < GD; j++) {
             double h = 0.0;
             for (k = 0; k < 4; k++)
-                h += w[k] * v[k][i] * v[k][j];
+                h += wscale * w[k] * v[k][i] * v[k][j];
             g->prec[i * GD + j] = h + (i == j ? 1.0 : 0.0);
             hy[i] += h * y0[j];
         }
@@ -194,8 +196,10 @@ static int within_mcse(const its__mcmc_summary *s, double want, const char *what
  * the correlated Gaussian of gauss_init; the elliptical sampler, made for
  * targets N(0, I) x likelihood, the posterior of gauss_init_posterior
  * (on gauss_init, whose means lie up to 45 SD from 0, its N(0, I)
- * reference leaves the chain nearly still until adapted). */
-static void test_gaussian(double away, size_t warmup, its__mcmc_sampler sampler)
+ * reference leaves the chain nearly still until adapted). adapt = 0 runs
+ * the elliptical sampler with its N(0, I) reference throughout (adapt_start
+ * beyond the warm-up), the kernel of the first iterations. */
+static void test_gaussian(double away, size_t warmup, its__mcmc_sampler sampler, int adapt)
 {
     static gauss g;
     its__mcmc_opts o;
@@ -204,17 +208,25 @@ static void test_gaussian(double away, size_t warmup, its__mcmc_sampler sampler)
     size_t i, j, n, k, bad_mean = 0, bad_cov = 0, bad_rhat = 0, total;
     char msg[256];
 
-    its_test_true(sampler == ITS__MCMC_ELLIPTICAL ? gauss_init_posterior(&g) : gauss_init(&g),
+    /* without adaptation the N(0, I) reference's ellipses cross a direction
+     * of posterior SD 0.01 only in tiny arcs (4 x 8,000 draws then give a
+     * bulk ESS of about 8): the prior-reference kernel is checked on the
+     * milder likelihood */
+    its_test_true(sampler == ITS__MCMC_ELLIPTICAL ? gauss_init_posterior(&g, adapt ? 1.0 : 0.01)
+                                                  : gauss_init(&g),
                   "gaussian: the covariance is positive definite");
     its__mcmc_opts_default(&o);
     o.iterations = warmup + 20000;
     o.warmup = warmup;
     o.thin = 5;
     o.seed = 20260401;
-    o.adapt_start = 500;
+    o.adapt_start = adapt ? 500 : warmup + 1;
     o.scale0 = 0.1;
     o.sampler = sampler;
-    if (sampler == ITS__MCMC_ELLIPTICAL) /* each iteration is worth more */
+    printf("    %s sampler%s, starts %g SD away\n",
+           sampler == ITS__MCMC_ELLIPTICAL ? "elliptical" : "AM",
+           adapt ? "" : " with the prior's reference", away);
+    if (sampler == ITS__MCMC_ELLIPTICAL && adapt) /* each iteration is worth more */
         o.iterations = warmup + 8000, o.thin = 2;
     if (its__mcmc_create(&o, GD, NCHAIN, &m, msg, sizeof msg) != ITS_OK) {
         its_test_true(0, "gaussian: create: %s", msg);
@@ -234,11 +246,12 @@ static void test_gaussian(double away, size_t warmup, its__mcmc_sampler sampler)
         its__mcmc_get_stats(m, i, &st);
         /* 0.234 is optimal for a Gaussian; an adapted chain lands near it.
          * The elliptical sampler's reference N(m, 2 Sigma) against N(mu,
-         * Sigma): 2-4 points per iteration here (warm-up: 4-6) */
-        double lo = sampler == ITS__MCMC_ELLIPTICAL ? 0.25 : 0.15;
+         * Sigma): 2-4 points per iteration here (warm-up: 4-6); N(0, I)
+         * against the milder posterior: about 5 */
+        double lo = sampler == ITS__MCMC_ELLIPTICAL ? (adapt ? 0.25 : 0.12) : 0.15;
         double hi = sampler == ITS__MCMC_ELLIPTICAL ? 0.8 : 0.40;
         its_test_true(st.ran && st.accept_rate > lo && st.accept_rate < hi &&
-                      st.failures == 0 && st.refactors > 0 && st.fallbacks == 0,
+                      st.failures == 0 && (st.refactors > 0) == adapt && st.fallbacks == 0,
                       "gaussian chain %zu (%s): acceptance %.3f (warm-up %.3f) in (%g, %g), "
                       "%zu evaluations, %zu refactorisations", i,
                       sampler == ITS__MCMC_ELLIPTICAL ? "elliptical" : "AM", st.accept_rate,
@@ -284,6 +297,7 @@ static void test_banana(its__mcmc_sampler sampler)
     double theta0[4] = {0, 0, 0, 0}, *sq;
     size_t i, n, k;
     char msg[256];
+    printf("    %s sampler\n", sampler == ITS__MCMC_ELLIPTICAL ? "elliptical" : "AM");
 
     its__mcmc_opts_default(&o);
     o.iterations = 60000;
@@ -452,6 +466,7 @@ static void test_determinism(its__mcmc_sampler sampler)
     job j0, j1;
     pthread_t t0, t1;
     int ok;
+    printf("    %s sampler\n", sampler == ITS__MCMC_ELLIPTICAL ? "elliptical" : "AM");
 
     gauss_init(&g);
     its__mcmc_opts_default(&o);
@@ -688,6 +703,7 @@ static void test_bounded(its__mcmc_sampler sampler)
     char msg[256];
     its_status st = ITS_OK;
     double pi = 4.0 * atan(1.0), half_normal = sqrt(2.0 / pi), trunc25;
+    printf("    %s sampler\n", sampler == ITS__MCMC_ELLIPTICAL ? "elliptical" : "AM");
 
     its__mcmc_opts_default(&o);
     o.iterations = 30000;
@@ -737,6 +753,63 @@ static void test_bounded(its__mcmc_sampler sampler)
     its__mcmc_free(m);
 }
 
+/* ---- 7. a log density with numerical noise (elliptical) ------------------------- */
+
+/* N(0, I_3) with a deterministic "solver noise" of up to +-0.005 that
+ * changes with the last bits of x, as an ODE solution's does: points
+ * within round-off of the state can lie below its slice. */
+static double noisy_lp(const double *x, void *ctx, int *failed)
+{
+    uint64_t h = 1469598103934665603ULL, b;
+    size_t i;
+    (void)ctx;
+    (void)failed;
+    for (i = 0; i < 3; i++) {
+        memcpy(&b, &x[i], sizeof b);
+        h = (h ^ b) * 1099511628211ULL;
+    }
+    h ^= h >> 29;
+    return -0.5 * (x[0] * x[0] + x[1] * x[1] + x[2] * x[2]) +
+           0.01 * ((double)(h >> 11) / 9007199254740992.0 - 0.5);
+}
+
+static void test_noisy(void)
+{
+    its__mcmc_opts o;
+    its__mcmc *m = NULL;
+    double theta0[3] = {0.5, -0.5, 0.2};
+    size_t c, i, n, evals = 0, iters;
+    its__mcmc_opts_default(&o);
+    o.iterations = 6000;
+    o.warmup = 1000;
+    o.sampler = ITS__MCMC_ELLIPTICAL;
+    if (its__mcmc_create(&o, 3, NCHAIN, &m, NULL, 0) != ITS_OK)
+        return;
+    its_test_true(run_chains(m, NULL, noisy_lp, NULL, theta0) == ITS_OK,
+                  "noisy: 4 elliptical chains ran");
+    for (c = 0; c < NCHAIN; c++) {
+        its__mcmc_chain_stats st;
+        its__mcmc_get_stats(m, c, &st);
+        evals += st.evals;
+    }
+    iters = NCHAIN * o.iterations;
+    /* each iteration ends (a closed bracket costs ~30 evaluations: 2 pi
+     * down to 1e-10 radians) and the noise does not bias the moments. The
+     * stall this guards against (every point within round-off of the state
+     * below its slice) needs ~50 shrinkages in a row and is too rare to
+     * provoke here: the test shows the guard costs nothing, not that it
+     * fires */
+    its_test_true(evals < 6 * iters, "noisy: %zu evaluations for %zu iterations (< 6 each)",
+                  evals, iters);
+    n = its__mcmc_kept(m);
+    for (i = 0; i < 3; i++) {
+        its__mcmc_summary s = summary_of(its__mcmc_draws(m, i), NCHAIN, n);
+        its_test_true(within_mcse(&s, 0.0, "noisy") && s.rhat < 1.01,
+                      "noisy: mean of x%zu within 5 MCSE of 0, R-hat < 1.01", i);
+    }
+    its__mcmc_free(m);
+}
+
 int main(void)
 {
     test_summary_cases();
@@ -748,11 +821,13 @@ int main(void)
     test_bounded(ITS__MCMC_METROPOLIS);
     test_bounded(ITS__MCMC_ELLIPTICAL);
     test_ar1();
-    test_gaussian(2.0, 5000, ITS__MCMC_METROPOLIS);
-    test_gaussian(10.0, 20000, ITS__MCMC_METROPOLIS);
-    test_gaussian(2.0, 2000, ITS__MCMC_ELLIPTICAL);
-    test_gaussian(10.0, 4000, ITS__MCMC_ELLIPTICAL);
+    test_gaussian(2.0, 5000, ITS__MCMC_METROPOLIS, 1);
+    test_gaussian(10.0, 20000, ITS__MCMC_METROPOLIS, 1);
+    test_gaussian(2.0, 2000, ITS__MCMC_ELLIPTICAL, 1);
+    test_gaussian(10.0, 4000, ITS__MCMC_ELLIPTICAL, 1);
+    test_gaussian(2.0, 2000, ITS__MCMC_ELLIPTICAL, 0);
     test_banana(ITS__MCMC_METROPOLIS);
     test_banana(ITS__MCMC_ELLIPTICAL);
+    test_noisy();
     return its_test_done();
 }

@@ -18,6 +18,8 @@
  * indices from t 2^ESS_SHIFT on (d normals, the slice level, the first
  * angle, then one uniform per shrinkage) */
 #define ESS_SHIFT 20
+/* The narrowest bracket of angles tried (radians) */
+#define ESS_MIN_BRACKET 1e-10
 #define ESS_MAX_D 4096
 
 /* One chain's workspace: pointers into the handle's block. */
@@ -32,7 +34,6 @@ typedef struct chain {
                       elliptical sampler the factor of its Gaussian */
     double *ctr;   /* d: the elliptical sampler's Gaussian's centre */
     double *nu;    /* d: the elliptical sampler's auxiliary draw */
-    int adapted;   /* elliptical: 1 once fac and ctr hold the adapted Gaussian */
     size_t nhist;  /* warm-up states in mean and m2 */
     size_t window; /* length of the current adaptation window after a restart, 0 before */
     double log_lambda; /* global scale of the proposal (log), adapted in warm-up */
@@ -345,7 +346,9 @@ static void factor_adapted(const its__mcmc *m, chain *c, double sd)
     memset(c->fac, 0, d * d * sizeof *c->fac);
     for (i = 0; i < d; i++) {
         double v = sd * (c->m2[i * d + i] * inv + eps);
-        c->fac[i * d + i] = v > 0.0 && isfinite(v) ? sqrt(v) : m->scale[i];
+        c->fac[i * d + i] = v > 0.0 && isfinite(v) ? sqrt(v)
+                            : m->o.sampler == ITS__MCMC_ELLIPTICAL ? 1.0 /* the prior's */
+                                                                   : m->scale[i];
     }
 }
 
@@ -450,7 +453,6 @@ static void ess_reset(size_t d, chain *c)
     memset(c->ctr, 0, d * sizeof *c->ctr);
     for (i = 0; i < d; i++)
         c->fac[i * d + i] = 1.0;
-    c->adapted = 0;
 }
 
 /* The adapted reference Gaussian: N(window mean, ESS_INFLATE (Sigma +
@@ -459,7 +461,6 @@ static void ess_adapt(const its__mcmc *m, chain *c)
 {
     factor_adapted(m, c, ESS_INFLATE);
     memcpy(c->ctr, c->mean, m->d * sizeof *c->ctr);
-    c->adapted = 1;
 }
 
 /* The log of the reference Gaussian's density at x, up to its constant:
@@ -513,8 +514,10 @@ static size_t ess_step(const its__mcmc *m, chain *c, const its__rng_key *key, ui
     for (k = 0; k < cap; k++) {
         double lq, ca = cos(a), sa = sin(a);
         int failed;
+        /* theta + ((theta - ctr)(cos a - 1) + nu sin a): exactly theta at
+         * a = 0, so a bracket closing on 0 ends on theta's own value */
         for (i = 0; i < d; i++)
-            c->prop[i] = c->ctr[i] + (c->theta[i] - c->ctr[i]) * ca + c->nu[i] * sa;
+            c->prop[i] = c->theta[i] + ((c->theta[i] - c->ctr[i]) * (ca - 1.0) + c->nu[i] * sa);
         lq = eval(f, ctx, c->prop, &c->st, &failed);
         /* c->u[0..d-1] is free now: the substitution's scratch */
         if (lq > -(double)INFINITY && lq - ess_log_ref(d, c, c->prop, c->u) > log_y) {
@@ -528,10 +531,15 @@ static size_t ess_step(const its__mcmc *m, chain *c, const its__rng_key *key, ui
             lo = a;
         else
             hi = a;
+        /* a bracket this narrow holds only points equal to theta to within
+         * round-off, whose log density may differ from lp by the model's
+         * numerical noise: stay at theta, where exact arithmetic ends */
+        if (hi - lo < ESS_MIN_BRACKET)
+            break;
         a = lo + (hi - lo) * its__rng_u01(key, base + d + 2 + k);
     }
-    c->st.fallbacks++; /* never seen: the bracket closes on theta long before */
-    return (size_t)cap;
+    c->st.fallbacks++;
+    return (size_t)(k + 1 < cap ? k + 1 : cap);
 }
 
 static its_status run_elliptical(its__mcmc *m, size_t ci, double lp, its__mcmc_logdens f,

@@ -42,9 +42,10 @@
  * iterations; starts 2 SD away with 5,000.
  *
  * Elliptical slice sampling (ITS__MCMC_ELLIPTICAL; Murray, Adams &
- * MacKay 2010, AISTATS, JMLR W&CP 9:541, Figure 2) is for a target whose
- * prior is N(0, I_d): p(x) = N(x; 0, I) L(x), as itsim personalise's
- * posterior in z-coordinates. It uses a reference Gaussian N(c, S) and
+ * MacKay 2010, AISTATS, JMLR W&CP 9:541, Figure 2) is meant for a target
+ * whose prior is N(0, I_d): p(x) = N(x; 0, I) L(x), as itsim
+ * personalise's posterior in z-coordinates (it is valid for any target,
+ * but before adaptation its steps have the prior's scale). It uses a reference Gaussian N(c, S) and
  * L'(x) = p(x) / N(x; c, S) (for c = 0, S = I that is L itself): each
  * iteration draws nu ~ N(0, S), a slice level log y = log L'(x_t) + log u
  * and an angle a ~ U(0, 2 pi), and tries the points c + (x_t - c) cos a +
@@ -62,10 +63,15 @@
  * Gaussian close to the posterior makes L' nearly flat, so that the
  * ellipses sweep the posterior's own shape; the factor 2 (assumed) keeps
  * tails heavier than a Gaussian's within the ellipses' reach. It is frozen
- * at the end of the warm-up, as for AM. scale and scale0 are not used;
- * `fallbacks` also counts iterations that stopped after 2^20 - d - 2
- * shrinkages and kept x_t (never seen: floating point closes the bracket
- * on x_t within about a thousand). Random numbers: iteration t uses the
+ * at the end of the warm-up, as for AM; where the factorisation fails,
+ * the diagonal of 2 (Sigma_t + epsilon I), or 1 where that is not positive
+ * and finite. scale and scale0 are not used. The point at angle a is
+ * formed as x_t + ((x_t - c)(cos a - 1) + nu sin a), exactly x_t at a = 0;
+ * when the bracket has shrunk below 1e-10 radians without a point above
+ * the slice (the model's numerical noise can put points within round-off
+ * of x_t below it) the chain stays at x_t, as exact arithmetic would end,
+ * and `fallbacks` counts it, with the factorisations that fell back.
+ * Random numbers: iteration t uses the
  * indices from t 2^20: d normals for nu, the slice uniform, the first
  * angle, then one uniform per shrinkage.
  *
@@ -119,7 +125,7 @@ typedef double (*its__mcmc_logdens)(const double *theta, void *ctx, int *failed)
 /* The transition kernel. */
 typedef enum its__mcmc_sampler {
     ITS__MCMC_METROPOLIS = 0, /* adaptive Metropolis (above) */
-    ITS__MCMC_ELLIPTICAL = 1  /* elliptical slice sampling (below): only for a
+    ITS__MCMC_ELLIPTICAL = 1  /* elliptical slice sampling (above): meant for a
                                  target N(0, I_d) x likelihood */
 } its__mcmc_sampler;
 
@@ -163,14 +169,17 @@ typedef struct its__mcmc its__mcmc;
 /* Counters of one chain's last run. */
 typedef struct its__mcmc_chain_stats {
     int ran;                   /* 1 once the chain has run to its end */
-    double accept_rate;        /* accepted / post-warm-up iterations */
-    double accept_rate_warmup; /* accepted / warm-up iterations (NaN if none) */
+    double accept_rate;        /* accepted / post-warm-up iterations (elliptical:
+                                  post-warm-up iterations / their evaluations) */
+    double accept_rate_warmup; /* the same over the warm-up (NaN if none) */
     size_t evals;              /* log-density evaluations, the start's included */
     size_t failures;           /* evaluations that failed (NaN, +inf, *failed) */
     size_t outside;            /* evaluations that returned -inf (failures not
                                   counted) */
     size_t refactors;          /* factorisations of the adapted covariance */
-    size_t fallbacks;          /* ... of which fell back to the diagonal */
+    size_t fallbacks;          /* ... of which fell back to the diagonal (elliptical:
+                                  also the iterations that stayed on a closed
+                                  bracket) */
 } its__mcmc_chain_stats;
 
 /* A sampler for d >= 1 dimensions and 1 <= chains <= 2^32 - 1 chains (the
