@@ -67,7 +67,7 @@ verdict "--threads 1 and 2: the same bits"
 grep -q '^lambda1  *1/d ' p1.txt && grep -q 'CONVERGED' p1.txt && grep -q '^chain 2: acceptance' p1.txt &&
     grep -q 'itsim: chain 1 of 2 done' e1.txt && [ ! -s e2.txt ]
 verdict "the printed table, the chains' progress (none with --quiet)"
-"$ITSIM" personalise "$small" -o fit3 --fit-only --seed 4 --no-figures --quiet >/dev/null 2>&1
+"$ITSIM" personalise "$small" -o fit3 --fit-only --seed 4 --chains 1 --no-figures --quiet >/dev/null 2>&1
 rc=$?
 [ $rc -eq 0 ] && ! cmp -s fit1/posterior.csv fit3/posterior.csv && [ ! -e fit3/trace.gp ]
 verdict "--seed 4: other draws; --no-figures: no figures (rc=$rc)"
@@ -94,10 +94,10 @@ for bad in "--chains 0" "--iterations 5" "--draws x" "--seed -1"; do
 done
 # ---- the choice: two candidates, ranked, their files ------------------------
 "$ITSIM" personalise "$small" -o choice1 --candidates hd_il2,pembro_q3w --max-evals 1 --top 2 \
-    --threads 2 --no-render >c1.txt 2>ce1.txt
+    --sampler metropolis --threads 2 --no-render >c1.txt 2>ce1.txt
 rc1=$?
 "$ITSIM" personalise "$small" -o choice2 --candidates hd_il2,pembro_q3w --max-evals 1 --top 2 \
-    --threads 1 --no-render --quiet >c2.txt 2>/dev/null
+    --sampler metropolis --threads 1 --no-render --quiet >c2.txt 2>/dev/null
 rc2=$?
 [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ -s choice1/summary.json ] &&
     [ -s choice1/option_1_trajectories.csv ] && [ -s choice1/option_2_toxicity.csv ] &&

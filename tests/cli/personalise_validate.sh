@@ -12,8 +12,9 @@ NAME=personalise_validate
 small="$SRC/tests/data/personalise_small.yaml"
 # ---- the validation study: 2 synthetic patients, killed and resumed -----------
 # a minimal budget: the files, determinism and resumption are checked, not
-# the coverage (2 chains x 100 iterations, 4 draws, one candidate)
-vargs="--candidates pembro_q3w --chains 2 --iterations 100 --warmup 50 --draws 4 --seed 5 --quiet"
+# the coverage (2 chains x 100 iterations of adaptive Metropolis, one
+# evaluation each, 4 draws, one candidate)
+vargs="--candidates pembro_q3w --sampler metropolis --chains 2 --iterations 100 --warmup 50 --draws 4 --seed 5 --quiet"
 "$ITSIM" personalise "$small" --validate 2 -o val1 $vargs --threads 2 >v1.txt 2>/dev/null
 rc=$?
 [ $rc -eq 0 ] && [ -s val1/validation.json ] && [ -s val1/patient_000000.tsv ] &&
