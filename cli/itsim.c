@@ -965,9 +965,9 @@ static int parse_pers_args(int argc, char **argv, pers_args *a)
             a->fit_only = 1;
         } else if (strcmp(o, "--sampler") == 0) {
             const char *v = i + 1 < argc ? argv[++i] : "";
-            if (strcmp(v, "elliptical") == 0)
+            if (strcmp(v, its_fit_sampler_name(ITS_SAMPLER_ELLIPTICAL)) == 0)
                 a->fo.sampler = ITS_SAMPLER_ELLIPTICAL;
-            else if (strcmp(v, "metropolis") == 0)
+            else if (strcmp(v, its_fit_sampler_name(ITS_SAMPLER_METROPOLIS)) == 0)
                 a->fo.sampler = ITS_SAMPLER_METROPOLIS;
             else
                 return usage_error("--sampler needs elliptical or metropolis, not '", v, "'");

@@ -19,16 +19,19 @@ extern "C" {
 #endif
 ITS_API_BEGIN
 
-/* Settings of a fit. 0 (or has_seed 0) means: the record's fit: section,
- * else its defaults (4 chains, 12000 iterations of which 3000 warm-up,
- * 200 draws kept for the choice and the checks, seed 1). */
 /* The MCMC transition (docs/personalise.md, "The fit"). */
 typedef enum its_fit_sampler {
     ITS_SAMPLER_ELLIPTICAL = 0, /* elliptical slice sampling with an adapted
                                    reference Gaussian (the default) */
     ITS_SAMPLER_METROPOLIS = 1  /* adaptive Metropolis */
 } its_fit_sampler;
+/* The sampler's name as the CLI and the outputs spell it: "elliptical" or
+ * "metropolis"; NULL for a value outside the enum. Static storage. */
+const char *its_fit_sampler_name(its_fit_sampler s);
 
+/* Settings of a fit. 0 (or has_seed 0) means: the record's fit: section,
+ * else its defaults (4 chains, 12000 iterations of which 3000 warm-up,
+ * 200 draws kept for the choice and the checks, seed 1). */
 typedef struct its_fit_opts {
     int threads;            /* chains run at once (0: OpenMP's default) */
     its_fit_sampler sampler; /* ITS_SAMPLER_ELLIPTICAL */

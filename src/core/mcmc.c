@@ -201,7 +201,9 @@ its_status its__mcmc_create(const its__mcmc_opts *o, size_t d, size_t chains, it
         m->ch == NULL)
         goto nomem;
     for (i = 0; i < d; i++)
-        m->scale[i] = o->scale != NULL ? o->scale[i] : o->scale0;
+        m->scale[i] = o->sampler == ITS__MCMC_ELLIPTICAL ? 1.0 /* the prior N(0, I)'s */
+                      : o->scale != NULL                 ? o->scale[i]
+                                                         : o->scale0;
     m->o.scale = m->scale;
     wire(m, per_chain);
     *out = m;
@@ -346,9 +348,7 @@ static void factor_adapted(const its__mcmc *m, chain *c, double sd)
     memset(c->fac, 0, d * d * sizeof *c->fac);
     for (i = 0; i < d; i++) {
         double v = sd * (c->m2[i * d + i] * inv + eps);
-        c->fac[i * d + i] = v > 0.0 && isfinite(v) ? sqrt(v)
-                            : m->o.sampler == ITS__MCMC_ELLIPTICAL ? 1.0 /* the prior's */
-                                                                   : m->scale[i];
+        c->fac[i * d + i] = v > 0.0 && isfinite(v) ? sqrt(v) : m->scale[i];
     }
 }
 
@@ -444,17 +444,6 @@ static int adapt_now(const its__mcmc_opts *o, size_t d, chain *c, size_t t)
 
 /* ---- the elliptical slice sampler ----------------------------------------------- */
 
-/* The reference Gaussian N(ctr, L L^T) before adaptation: N(0, I), the
- * target's own prior. */
-static void ess_reset(size_t d, chain *c)
-{
-    size_t i;
-    memset(c->fac, 0, d * d * sizeof *c->fac);
-    memset(c->ctr, 0, d * sizeof *c->ctr);
-    for (i = 0; i < d; i++)
-        c->fac[i * d + i] = 1.0;
-}
-
 /* The adapted reference Gaussian: N(window mean, ESS_INFLATE (Sigma +
  * epsilon I)). */
 static void ess_adapt(const its__mcmc *m, chain *c)
@@ -539,7 +528,7 @@ static size_t ess_step(const its__mcmc *m, chain *c, const its__rng_key *key, ui
         a = lo + (hi - lo) * its__rng_u01(key, base + d + 2 + k);
     }
     c->st.fallbacks++;
-    return (size_t)(k + 1 < cap ? k + 1 : cap);
+    return (size_t)(k < cap ? k + 1 : cap); /* the points evaluated */
 }
 
 static its_status run_elliptical(its__mcmc *m, size_t ci, double lp, its__mcmc_logdens f,
@@ -551,7 +540,9 @@ static its_status run_elliptical(its__mcmc *m, size_t ci, double lp, its__mcmc_l
     its__rng_key key;
     size_t t, pts_warm = 0, pts = 0;
 
-    ess_reset(d, c);
+    /* the reference before adaptation: N(0, I), the target's own prior
+     * (start() set L = diag(scale) = I) */
+    memset(c->ctr, 0, d * sizeof *c->ctr);
     key = chain_key(o, ci);
     for (t = 0; t < o->iterations; t++) {
         size_t n;

@@ -65,8 +65,8 @@
  * tails heavier than a Gaussian's within the ellipses' reach. It is frozen
  * at the end of the warm-up, as for AM; where the factorisation fails,
  * the diagonal of 2 (Sigma_t + epsilon I), or 1 where that is not positive
- * and finite. scale and scale0 are not used. The point at angle a is
- * formed as x_t + ((x_t - c)(cos a - 1) + nu sin a), exactly x_t at a = 0;
+ * and finite. scale and scale0 are ignored (the scale is the prior's,
+ * 1). The point at angle a is formed as x_t + ((x_t - c)(cos a - 1) + nu sin a), exactly x_t at a = 0;
  * when the bracket has shrunk below 1e-10 radians without a point above
  * the slice (the model's numerical noise can put points within round-off
  * of x_t below it) the chain stays at x_t, as exact arithmetic would end,

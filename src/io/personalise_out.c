@@ -141,8 +141,7 @@ static void put_diagnostics(const void *ctx, FILE *fp)
     size_t j, c;
     fputs("{\n  \"patient\": ", fp);
     its__json_string(fp, f->post->rec->id);
-    fprintf(fp, ",\n  \"sampler\": \"%s\"",
-            f->o.sampler == ITS_SAMPLER_METROPOLIS ? "metropolis" : "elliptical");
+    fprintf(fp, ",\n  \"sampler\": \"%s\"", its_fit_sampler_name(f->o.sampler));
     fprintf(fp, ",\n  \"chains\": %zu,\n  \"iterations\": %zu,\n  \"warmup\": %zu,\n"
             "  \"draws\": %zu,\n  \"seed\": %llu,\n  \"converged\": %s,\n  \"rhat_max\": ",
             f->chains, f->iterations, f->warmup, f->draws, (unsigned long long)f->seed,

@@ -248,7 +248,7 @@ static its_status same_study(const its_record *tmpl, const char *dir, const its_
              "template %s; seed %llu; fit %ld %ld %ld %ld %d %llu %s; choice %d %.17g %ld %s\n",
              tmpl->name, (unsigned long long)o->seed, o->fit.chains, o->fit.iterations,
              o->fit.warmup, o->fit.draws, o->fit.has_seed, (unsigned long long)o->fit.seed,
-             o->fit.sampler == ITS_SAMPLER_METROPOLIS ? "metropolis" : "elliptical",
+             its_fit_sampler_name(o->fit.sampler),
              o->choice.objective, o->choice.max_grade3, o->choice.max_evals,
              o->choice.only ? o->choice.only : "(all)");
     its__fmt(path, sizeof path, "%s/study.txt", dir);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itsim: the fit of one patient (itsim/personalise.h; docs/personalise.md,
  * "The fit"): starts from plausible prior draws, elliptical slice
- * sampling (or adaptive Metropolis) chains on the posterior (posterior*.c) in parallel, diagnostics per
- * variable, and the draws kept for the checks and the choice, each
+ * sampling (or adaptive Metropolis) chains on the posterior (posterior*.c)
+ * in parallel, diagnostics per variable, and the draws kept for the checks and the choice, each
  * re-evaluated for its predictions and its state at the decision. */
 #include "run/run.h"
 #include "core/gsl_adapter.h"
@@ -21,6 +21,13 @@
  * plausible prior draws: in the bulk of the posterior, still overdispersed
  * between chains (each has its own draws). */
 #define START_KEEP 20
+
+const char *its_fit_sampler_name(its_fit_sampler s)
+{
+    return s == ITS_SAMPLER_ELLIPTICAL ? "elliptical"
+           : s == ITS_SAMPLER_METROPOLIS ? "metropolis"
+                                         : NULL;
+}
 
 void its_fit_opts_default(its_fit_opts *o)
 {

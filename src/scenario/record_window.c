@@ -298,12 +298,10 @@ static its_status window_settings(const its__yctx *c, its_record *r, int patient
      * untreated runs: both then grow the same tumour history, which the
      * fit's history cache computes once per evaluation (a window at the
      * scenario default 1e-8 would grow it again: twice the cost) */
-    if (r->prior && r->prior->sc->sim[S_RTOL].text &&
-        (st = put(c, r, &sc->sim[S_RTOL], 0, r->prior->sc->sim[S_RTOL].text)) != ITS_OK)
-        return st;
-    if (r->prior && r->prior->sc->sim[S_ATOL].text &&
-        (st = put(c, r, &sc->sim[S_ATOL], 0, r->prior->sc->sim[S_ATOL].text)) != ITS_OK)
-        return st;
+    for (k = (size_t)S_RTOL; r->prior && k <= (size_t)S_ATOL; k++)
+        if (r->prior->sc->sim[k].text &&
+            (st = put(c, r, &sc->sim[k], 0, r->prior->sc->sim[k].text)) != ITS_OK)
+            return st;
     /* the window runs at least a day: with the decision at t0 only its
      * start is used */
     its__fmt(text, sizeof text, "%.17g d", r->t_dec > 0.0 ? r->t_dec : 1.0);
