@@ -64,6 +64,7 @@ void its__mcmc_opts_default(its__mcmc_opts *o)
     o->scale0 = 0.1;
     o->adapt_start = 200;
     o->refactor = 10;
+    o->prior_every = 0;
     o->epsilon = 1e-6;
     o->sampler = ITS__MCMC_METROPOLIS;
 }
@@ -469,6 +470,19 @@ static double ess_log_ref(size_t d, const chain *c, const double *x, double *w)
     return -0.5 * q;
 }
 
+/* The log density of the step's reference at x: the prior N(0, I)'s
+ * (prior != 0) or the adapted one's. */
+static double ref_log(size_t d, const chain *c, const double *x, double *w, int prior)
+{
+    size_t i;
+    double q = 0.0;
+    if (!prior)
+        return ess_log_ref(d, c, x, w);
+    for (i = 0; i < d; i++)
+        q += x[i] * x[i];
+    return -0.5 * q;
+}
+
 /* One iteration t of Murray, Adams & MacKay (2010), Figure 2, with the
  * reference Gaussian N(ctr, L L^T) and the "likelihood" p / N(ctr, L L^T):
  * nu ~ N(0, L L^T), the slice level log y = log L'(theta) + log u, then
@@ -477,8 +491,9 @@ static double ess_log_ref(size_t d, const chain *c, const double *x, double *w)
  * the slice. Returns the number of points evaluated; *lp is the log
  * density of the (new) state. */
 static size_t ess_step(const its__mcmc *m, chain *c, const its__rng_key *key, uint64_t t,
-                       double *lp, its__mcmc_logdens f, void *ctx)
+                       int prior, double *lp, its__mcmc_logdens f, void *ctx)
 {
+    static const double zero = 0.0;
     const size_t d = m->d;
     const uint64_t base = t << ESS_SHIFT, cap = ((uint64_t)1 << ESS_SHIFT) - d - 2;
     const double two_pi = 8.0 * atan(1.0);
@@ -492,11 +507,15 @@ static size_t ess_step(const its__mcmc *m, chain *c, const its__rng_key *key, ui
     for (i = 0; i < d; i++) { /* nu = L e */
         double s = 0.0;
         const double *row = c->fac + i * d;
+        if (prior) {
+            c->nu[i] = c->u[i];
+            continue;
+        }
         for (j = 0; j <= i; j++)
             s += row[j] * c->u[j];
         c->nu[i] = s;
     }
-    log_y = *lp - ess_log_ref(d, c, c->theta, c->prop) + log(c->u[d]);
+    log_y = *lp - ref_log(d, c, c->theta, c->prop, prior) + log(c->u[d]);
     a = two_pi * c->u[d + 1];
     lo = a - two_pi;
     hi = a;
@@ -506,10 +525,11 @@ static size_t ess_step(const its__mcmc *m, chain *c, const its__rng_key *key, ui
         /* theta + ((theta - ctr)(cos a - 1) + nu sin a): exactly theta at
          * a = 0, so a bracket closing on 0 ends on theta's own value */
         for (i = 0; i < d; i++)
-            c->prop[i] = c->theta[i] + ((c->theta[i] - c->ctr[i]) * (ca - 1.0) + c->nu[i] * sa);
+            c->prop[i] = c->theta[i] + ((c->theta[i] - (prior ? zero : c->ctr[i])) * (ca - 1.0) +
+                                        c->nu[i] * sa);
         lq = eval(f, ctx, c->prop, &c->st, &failed);
         /* c->u[0..d-1] is free now: the substitution's scratch */
-        if (lq > -(double)INFINITY && lq - ess_log_ref(d, c, c->prop, c->u) > log_y) {
+        if (lq > -(double)INFINITY && lq - ref_log(d, c, c->prop, c->u, prior) > log_y) {
             double *tmp = c->theta;
             c->theta = c->prop;
             c->prop = tmp;
@@ -548,7 +568,10 @@ static its_status run_elliptical(its__mcmc *m, size_t ci, double lp, its__mcmc_l
         size_t n;
         if (adapt_now(o, d, c, t))
             ess_adapt(m, c);
-        n = ess_step(m, c, &key, (uint64_t)t, &lp, f, ctx);
+        /* every prior_every-th iteration takes the prior N(0, I) as its
+         * reference */
+        n = ess_step(m, c, &key, (uint64_t)t,
+                     o->prior_every > 0 && t % o->prior_every == o->prior_every - 1, &lp, f, ctx);
         if (t < o->warmup)
             pts_warm += n;
         else

@@ -66,7 +66,17 @@
  * at the end of the warm-up, as for AM; where the factorisation fails,
  * the diagonal of 2 (Sigma_t + epsilon I), or 1 where that is not positive
  * and finite. scale and scale0 are ignored (the scale is the prior's,
- * 1). The point at angle a is formed as x_t + ((x_t - c)(cos a - 1) + nu sin a), exactly x_t at a = 0;
+ * 1). With prior_every = k > 0, every k-th iteration takes the prior
+ * N(0, I) as its reference instead (c = 0, S = I): the composition of two
+ * kernels that each leave p invariant leaves it invariant. The prior's
+ * ellipses move the coordinates the likelihood leaves to the prior
+ * almost independently at every such step, whatever the adapted
+ * reference: a reference adapted on a short, narrow warm-up window is
+ * narrower than the posterior, and its ellipses then never reach the
+ * tails it underestimates, so that the chain keeps the window's narrow
+ * shape (on itsim personalise's posteriors, R-hat 1.4 and 90 % intervals
+ * that held the truth for 72 % of synthetic patients' variables).
+ * The point at angle a is formed as x_t + ((x_t - c)(cos a - 1) + nu sin a), exactly x_t at a = 0;
  * when the bracket has shrunk below 1e-10 radians without a point above
  * the slice (the model's numerical noise can put points within round-off
  * of x_t below it) the chain stays at x_t, as exact arithmetic would end,
@@ -153,6 +163,11 @@ typedef struct its__mcmc_opts {
     double epsilon;      /* 1e-6: the regularisation added to the diagonal of
                             Sigma_t, in squared coordinate units (finite,
                             >= 0) */
+    size_t prior_every;  /* 0: elliptical sampler only: every prior_every-th
+                            iteration (t % prior_every == prior_every - 1)
+                            takes the prior N(0, I) as its reference instead
+                            of the adapted one (0: never; 1: always, as
+                            without adaptation) */
     its__mcmc_sampler sampler; /* ITS__MCMC_METROPOLIS: the transition (above);
                             ITS__MCMC_ELLIPTICAL requires d <= 4096 and
                             iterations <= 2^44 */

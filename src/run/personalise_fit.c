@@ -232,6 +232,9 @@ static its_status allocate(its_fit *f)
     mo.sampler = f->o.sampler == ITS_SAMPLER_METROPOLIS ? ITS__MCMC_METROPOLIS
                                                       : ITS__MCMC_ELLIPTICAL;
     mo.adapt_start = f->warmup / 10 > 200 ? 200 : f->warmup / 10 > 0 ? f->warmup / 10 : 1;
+    /* every other elliptical step with the prior's reference: the variables
+     * a patient's record leaves to the prior (docs/personalise.md) */
+    mo.prior_every = 2;
     if (its__mcmc_create(&mo, d, f->chains, &f->mcmc, NULL, 0) != ITS_OK)
         return ITS_ENOMEM;
     f->kept = its__mcmc_kept(f->mcmc);
