@@ -3,6 +3,7 @@
  * GSL headers; GSL errors come back as its_status, never as an abort. */
 #include "core/gsl_adapter.h"
 
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 
@@ -180,6 +181,30 @@ double its__chisq_upper(double x, double df)
     if (x <= 0.0)
         return 1.0;
     return gsl_cdf_chisq_Q(x, df);
+}
+
+void its__binom_ci(unsigned k, unsigned n, double level, double *lo, double *hi)
+{
+    const double a = 1.0 - level;
+    pthread_once(&gsl_handler_once, gsl_handler_init);
+    if (n < 1 || k > n || !(level > 0.0 && level < 1.0)) {
+        *lo = *hi = NAN;
+        return;
+    }
+    *lo = k == 0 ? 0.0 : gsl_cdf_beta_Pinv(a / 2.0, (double)k, (double)(n - k) + 1.0);
+    *hi = k == n ? 1.0 : gsl_cdf_beta_Pinv(1.0 - a / 2.0, (double)k + 1.0, (double)(n - k));
+}
+
+long its__binom_quantile(double p, unsigned n, double prob)
+{
+    unsigned k;
+    pthread_once(&gsl_handler_once, gsl_handler_init);
+    if (!(p >= 0.0 && p <= 1.0) || !(prob >= 0.0 && prob <= 1.0))
+        return -1;
+    for (k = 0; k < n; k++)
+        if (gsl_cdf_binomial_P(k, prob, n) >= p * (1.0 - 64.0 * DBL_EPSILON))
+            return (long)k;
+    return (long)n;
 }
 
 double its__t_upper(double t, double df)

@@ -80,5 +80,15 @@ double its__t_logpdf(double t, double df);
 /* The quantile of Student's t with df > 0 degrees of freedom at p in
  * (0, 1) (gsl_cdf_tdist_Pinv); NaN otherwise. */
 double its__t_pinv(double p, double df);
+/* The two-sided Clopper-Pearson interval, at confidence `level` in (0, 1),
+ * of a binomial proportion with k successes in n >= 1 trials (k <= n), as
+ * R's binom.test gives it: lower 0 for k = 0, else the level's lower beta
+ * quantile Beta(k, n - k + 1); upper 1 for k = n, else Beta(k + 1, n - k)
+ * (gsl_cdf_beta_Pinv). *lo and *hi are NaN for bad arguments. */
+void its__binom_ci(unsigned k, unsigned n, double level, double *lo, double *hi);
+/* The quantile of Binomial(n, prob) at p in [0, 1] as R's qbinom: the
+ * smallest k with P(X <= k) >= p (1 - 64 DBL_EPSILON) (gsl_cdf_binomial_P);
+ * -1 for bad arguments. */
+long its__binom_quantile(double p, unsigned n, double prob);
 
 #endif

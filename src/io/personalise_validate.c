@@ -84,6 +84,11 @@ typedef struct agg {
     size_t n, d, n_conv;
     const char *name[ITS__VAL_MAXD];
     double cover[ITS__VAL_MAXD];     /* share of patients covered */
+    double cover_lo[ITS__VAL_MAXD];  /* its 95 % Clopper-Pearson interval */
+    double cover_hi[ITS__VAL_MAXD];
+    double cover_mean;               /* over the variables */
+    double band_lo, band_hi;         /* the central 95 % of Binomial(n, 0.9) / n */
+    size_t n_outside;                /* variables whose coverage lies outside it */
     double sbc_p[ITS__VAL_MAXD];     /* chi-square p of the ranks in 10 bins */
     double pfs_cover;                /* true PFS within the 90 % predictive interval */
     double brier;                    /* P(response) against the true response */
@@ -112,11 +117,19 @@ static void aggregate(const its__val_patient *v, size_t n, size_t draws, int obj
             a->cover[j] += v[i].covered[j];
             bins[(size_t)v[i].rank[j] * 10 / (draws + 1)]++;
         }
+        its__binom_ci((unsigned)a->cover[j], (unsigned)n, 0.95, &a->cover_lo[j],
+                      &a->cover_hi[j]);
         a->cover[j] /= (double)n;
+        a->cover_mean += a->cover[j] / (double)a->d;
         for (k = 0; k < 10; k++)
             chi += pow((double)bins[k] - (double)n / 10.0, 2) / ((double)n / 10.0);
         a->sbc_p[j] = its__chisq_upper(chi, 9.0);
     }
+    /* where a correct posterior's coverage falls with probability 0.95 */
+    a->band_lo = (double)its__binom_quantile(0.025, (unsigned)n, 0.9) / (double)n;
+    a->band_hi = (double)its__binom_quantile(0.975, (unsigned)n, 0.9) / (double)n;
+    for (j = 0; j < a->d; j++)
+        a->n_outside += a->cover[j] < a->band_lo || a->cover[j] > a->band_hi;
     /* the option best on average over the patients' truths: the
      * population's choice without personalisation */
     for (k = 0; n > 0 && k < v[0].n_opt; k++) {
@@ -177,11 +190,23 @@ static void put_json(const void *ctx, FILE *fp)
         its__json_string(fp, a->name[j] ? a->name[j] : "");
         fputs(", \"coverage_90\": ", fp);
         its__json_num(fp, a->cover[j]);
+        fputs(", \"coverage_90_ci95\": [", fp);
+        its__json_num(fp, a->cover_lo[j]);
+        fputs(", ", fp);
+        its__json_num(fp, a->cover_hi[j]);
+        fputc(']', fp);
         fputs(", \"sbc_rank_p\": ", fp);
         its__json_num(fp, a->sbc_p[j]);
         fputc('}', fp);
     }
-    fputs("\n  ],\n  \"pfs_coverage_90\": ", fp);
+    fputs("\n  ],\n  \"coverage_90_mean\": ", fp);
+    its__json_num(fp, a->cover_mean);
+    fputs(",\n  \"coverage_90_band95\": [", fp);
+    its__json_num(fp, a->band_lo);
+    fputs(", ", fp);
+    its__json_num(fp, a->band_hi);
+    fprintf(fp, "],\n  \"variables_outside_band\": %zu", a->n_outside);
+    fputs(",\n  \"pfs_coverage_90\": ", fp);
     its__json_num(fp, a->pfs_cover);
     fputs(",\n  \"brier_response\": ", fp);
     its__json_num(fp, a->brier);
@@ -201,15 +226,15 @@ static void put_json(const void *ctx, FILE *fp)
 static void print_agg(const agg *a, FILE *fp)
 {
     size_t j;
-    double mean = 0.0;
     fprintf(fp, "validation over %zu synthetic patients (%zu fits converged)\n", a->n, a->n_conv);
-    fprintf(fp, "%-22s %12s %12s\n", "variable", "90% cover", "SBC p");
-    for (j = 0; j < a->d; j++) {
-        fprintf(fp, "%-22s %12.3f %12.3g\n", a->name[j] ? a->name[j] : "", a->cover[j],
-                a->sbc_p[j]);
-        mean += a->cover[j] / (double)a->d;
-    }
-    fprintf(fp, "mean coverage of the 90 %% credible intervals: %.3f\n", mean);
+    fprintf(fp, "%-22s %10s %15s %10s\n", "variable", "90% cover", "its 95% CI", "SBC p");
+    for (j = 0; j < a->d; j++)
+        fprintf(fp, "%-22s %10.3f %7.3f-%-7.3f %10.3g\n", a->name[j] ? a->name[j] : "",
+                a->cover[j], a->cover_lo[j], a->cover_hi[j], a->sbc_p[j]);
+    fprintf(fp, "mean coverage of the 90 %% credible intervals: %.3f\n", a->cover_mean);
+    fprintf(fp, "a correct posterior's coverage lies in %.3f-%.3f with probability 0.95 (n = "
+            "%zu): %zu of %zu variables outside\n", a->band_lo, a->band_hi, a->n, a->n_outside,
+            a->d);
     fprintf(fp, "true PFS within the 90 %% predictive interval: %.3f; Brier score of "
             "P(response): %.4f\n", a->pfs_cover, a->brier);
     fprintf(fp, "regret (true objective of the best feasible candidate minus the chosen's): "
