@@ -177,6 +177,17 @@ typedef struct vout {
     int objective;
 } vout;
 
+/* key (with its separator) and the array [lo, hi] */
+static void json_pair(FILE *fp, const char *key, double lo, double hi)
+{
+    fputs(key, fp);
+    fputc('[', fp);
+    its__json_num(fp, lo);
+    fputs(", ", fp);
+    its__json_num(fp, hi);
+    fputc(']', fp);
+}
+
 static void put_json(const void *ctx, FILE *fp)
 {
     const vout *x = ctx;
@@ -190,22 +201,15 @@ static void put_json(const void *ctx, FILE *fp)
         its__json_string(fp, a->name[j] ? a->name[j] : "");
         fputs(", \"coverage_90\": ", fp);
         its__json_num(fp, a->cover[j]);
-        fputs(", \"coverage_90_ci95\": [", fp);
-        its__json_num(fp, a->cover_lo[j]);
-        fputs(", ", fp);
-        its__json_num(fp, a->cover_hi[j]);
-        fputc(']', fp);
+        json_pair(fp, ", \"coverage_90_ci95\": ", a->cover_lo[j], a->cover_hi[j]);
         fputs(", \"sbc_rank_p\": ", fp);
         its__json_num(fp, a->sbc_p[j]);
         fputc('}', fp);
     }
     fputs("\n  ],\n  \"coverage_90_mean\": ", fp);
     its__json_num(fp, a->cover_mean);
-    fputs(",\n  \"coverage_90_band95\": [", fp);
-    its__json_num(fp, a->band_lo);
-    fputs(", ", fp);
-    its__json_num(fp, a->band_hi);
-    fprintf(fp, "],\n  \"variables_outside_band\": %zu", a->n_outside);
+    json_pair(fp, ",\n  \"coverage_90_band95\": ", a->band_lo, a->band_hi);
+    fprintf(fp, ",\n  \"variables_outside_band\": %zu", a->n_outside);
     fputs(",\n  \"pfs_coverage_90\": ", fp);
     its__json_num(fp, a->pfs_cover);
     fputs(",\n  \"brier_response\": ", fp);
