@@ -1090,6 +1090,8 @@ static int personalise_validate(const pers_args *a, its_record *r)
     vo.choice.top = 1;
     vo.progress = a->quiet ? NULL : stderr;
     vo.cancel = &g_signal;
+    vo.figures = a->figures;
+    vo.render = a->render;
     if (its_choice_opts_check(&a->co, msg, sizeof msg) != ITS_OK) {
         fprintf(stderr, "itsim: %s\n", msg);
         return EXIT_USAGE;

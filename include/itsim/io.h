@@ -163,6 +163,11 @@ typedef struct its_validate_opts {
     its_choice_opts choice; /* the choice (only: the candidates compared) */
     FILE *progress;         /* a line per patient, or NULL */
     const volatile sig_atomic_t *cancel; /* polled between patients */
+    int figures;            /* 1 (default): validation_coverage and
+                               validation_ranks (.dat, .gp) */
+    int render;             /* 1 (default): the figures' PNG and SVG by
+                               gnuplot (missing gnuplot: a note, not an
+                               error) */
 } its_validate_opts;
 void its_validate_opts_default(its_validate_opts *o);
 /* Run the study into dir (created if missing): DIR/patient_NNNNNN.tsv per
@@ -174,7 +179,12 @@ void its_validate_opts_default(its_validate_opts *o);
  * share of candidates whose 90 % predictive interval of PFS held the true
  * PFS; the Brier score of P(response); the regret of the choice against
  * the best feasible candidate, with the population's best candidate and a
- * random feasible one as references. Printed to out (may be NULL). ITS_OK;
+ * random feasible one as references; each coverage's 95 % Clopper-Pearson
+ * interval and the band a correct posterior's coverage falls in with
+ * probability 0.95. With figures, DIR/validation_coverage.* (coverage per
+ * variable, its interval, the band) and DIR/validation_ranks.* (the
+ * truths' ranks pooled over the variables, 10 bins). Printed to out (may
+ * be NULL). ITS_OK;
  * ITS_EIO, ITS_EINVAL, ITS_ECANCELLED, ITS_ENOMEM, or a patient's failure,
  * with msg. */
 its_status its_personalise_validate(const its_record *tmpl, const char *dir,

@@ -25,6 +25,7 @@ void its_validate_opts_default(its_validate_opts *o)
     o->seed = 1;
     its_fit_opts_default(&o->fit);
     its_choice_opts_default(&o->choice);
+    o->figures = o->render = 1;
 }
 
 static void put_patient(const void *ctx, FILE *fp)
@@ -90,6 +91,7 @@ typedef struct agg {
     double band_lo, band_hi;         /* the central 95 % of Binomial(n, 0.9) / n */
     size_t n_outside;                /* variables whose coverage lies outside it */
     double sbc_p[ITS__VAL_MAXD];     /* chi-square p of the ranks in 10 bins */
+    size_t rank_bins[10];            /* the ranks pooled over the variables */
     double pfs_cover;                /* true PFS within the 90 % predictive interval */
     double brier;                    /* P(response) against the true response */
     double regret, regret_pop, regret_random;
@@ -116,6 +118,7 @@ static void aggregate(const its__val_patient *v, size_t n, size_t draws, int obj
         for (i = 0, a->cover[j] = 0.0; i < n; i++) {
             a->cover[j] += v[i].covered[j];
             bins[(size_t)v[i].rank[j] * 10 / (draws + 1)]++;
+            a->rank_bins[(size_t)v[i].rank[j] * 10 / (draws + 1)]++;
         }
         its__binom_ci((unsigned)a->cover[j], (unsigned)n, 0.95, &a->cover_lo[j],
                       &a->cover_hi[j]);
@@ -227,6 +230,76 @@ static void put_json(const void *ctx, FILE *fp)
     fputs("\n}\n", fp);
 }
 
+/* validation_coverage: one row per variable (its index from 1, name,
+ * coverage, interval); the script draws the band and the nominal 0.9. */
+static void cov_dat(const void *ctx, FILE *fp)
+{
+    const agg *a = ((const vout *)ctx)->a;
+    size_t j;
+    fputs("variable,name,coverage_90,ci95_low,ci95_high\n", fp);
+    for (j = 0; j < a->d; j++) {
+        fprintf(fp, "%zu,", j + 1);
+        its__csv_text(fp, a->name[j] ? a->name[j] : "");
+        fprintf(fp, ",%.6f,%.6f,%.6f\n", a->cover[j], a->cover_lo[j], a->cover_hi[j]);
+    }
+}
+
+/* The start of a validation figure's script: PNG and SVG of STEM. */
+static void val_gp_head(FILE *fp, const char *stem, const char *title)
+{
+    fprintf(fp, "set encoding utf8\n"
+            "do for [fmt in \"png svg\"] {\n    if (fmt eq \"png\") {\n"
+            "        set terminal pngcairo size 900,520 noenhanced font \"Sans,10\"\n    } else {\n"
+            "        set terminal svg size 900,520 noenhanced font \"Sans,10\" background "
+            "\"white\"\n    }\n"
+            "    set output \"%s.\".fmt\n    reset\n"
+            "    set datafile separator ','\n    set title \"%s\"\n", stem, title);
+}
+
+static void cov_gp(const void *ctx, FILE *fp)
+{
+    const agg *a = ((const vout *)ctx)->a;
+    fputs("# validation_coverage.gp: per variable, the share of synthetic patients whose 90 %\n"
+          "# credible interval held the true value, with its 95 % Clopper-Pearson interval;\n"
+          "# shaded, where a correct posterior's coverage falls with probability 0.95.\n", fp);
+    val_gp_head(fp, "validation_coverage", "coverage of the 90 % credible intervals");
+    fprintf(fp, "    set ylabel 'coverage'; set yrange [0:1.05]; set xrange [0.5:%zu.5]\n"
+            "    set xtics rotate by 45 right\n"
+            "    set object 1 rect from graph 0, first %.6f to graph 1, first %.6f behind "
+            "fc rgb '#1f77b4' fs transparent solid 0.15 noborder\n"
+            "    set arrow 1 from graph 0, first 0.9 to graph 1, first 0.9 nohead dt 2 "
+            "lc rgb '#1f77b4'\n"
+            "    plot 'validation_coverage.dat' every ::1 using 1:3:4:5:xticlabels(2) with "
+            "yerrorbars pt 7 lc rgb '#d62728' title 'coverage (%zu patients), 95 %% CI'\n"
+            "    set output\n}\n", a->d, a->band_lo, a->band_hi, a->n);
+}
+
+/* validation_ranks: the truths' ranks among the kept draws, pooled over
+ * the variables, in the 10 bins of the rank test (uniform if correct). */
+static void rank_dat(const void *ctx, FILE *fp)
+{
+    const agg *a = ((const vout *)ctx)->a;
+    size_t k;
+    fputs("bin,count,expected\n", fp);
+    for (k = 0; k < 10; k++)
+        fprintf(fp, "%zu,%zu,%.6f\n", k + 1, a->rank_bins[k], (double)(a->n * a->d) / 10.0);
+}
+
+static void rank_gp(const void *ctx, FILE *fp)
+{
+    const agg *a = ((const vout *)ctx)->a;
+    fputs("# validation_ranks.gp: the truths' ranks among the kept posterior draws, pooled over\n"
+          "# the variables, in 10 bins: flat for a correct posterior; a U shape means intervals\n"
+          "# too narrow, a hump too wide, a slope a bias (Talts et al. 2018).\n", fp);
+    val_gp_head(fp, "validation_ranks", "ranks of the truths among the posterior draws");
+    fputs("    set xlabel 'rank bin (1: the truth below 90 % or more of the draws, 10: above)'\n"
+          "    set ylabel '(patient, variable) pairs'; set yrange [0:*]; set xrange [0.5:10.5]\n"
+          "    set xtics 1; set style fill solid 0.5\n", fp);
+    fprintf(fp, "    plot 'validation_ranks.dat' every ::1 using 1:2 with boxes lc rgb '#d62728' "
+            "title 'truths', %.6f with lines dt 2 lc rgb '#1f77b4' title 'uniform'\n"
+            "    set output\n}\n", (double)(a->n * a->d) / 10.0);
+}
+
 static void print_agg(const agg *a, FILE *fp)
 {
     size_t j;
@@ -309,6 +382,7 @@ its_status its_personalise_validate(const its_record *tmpl, const char *dir,
     its__post_ws *tw = NULL;
     its__val_patient *v = NULL;
     its_status st;
+    char note[1024] = "";
     long i;
     agg a;
     vout x;
@@ -345,8 +419,18 @@ its_status its_personalise_validate(const its_record *tmpl, const char *dir,
         x.o = o;
         x.objective = o->choice.objective >= 0 ? o->choice.objective : tmpl->objective;
         st = its__write_file_atomic(dir, "validation.json", put_json, &x, msg, msglen);
+        if (st == ITS_OK && o->figures)
+            st = its__figure_write(dir, "validation_coverage", cov_dat, cov_gp, &x, o->render,
+                                   note, sizeof note, msg, msglen);
+        if (st == ITS_OK && o->figures) {
+            size_t len = strlen(note);
+            st = its__figure_write(dir, "validation_ranks", rank_dat, rank_gp, &x, o->render,
+                                   note + len, sizeof note - len, msg, msglen);
+        }
         if (st == ITS_OK && out)
             print_agg(&a, out);
+        if (st == ITS_OK && out && note[0])
+            fprintf(out, "%s", note);
     }
     its__free(v);
     its__post_ws_free(tw);

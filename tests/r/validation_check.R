@@ -6,7 +6,9 @@
 # (binom.test), the band in which a correct posterior's coverage falls
 # with probability 0.95 (qbinom at 0.025 and 0.975 of Binomial(n, 0.9)),
 # the variables outside it, the mean coverage, and the chi-square p of the
-# truths' ranks in 10 bins (chisq.test). Within 1e-9 relative.
+# truths' ranks in 10 bins (chisq.test), and the ranks pooled over the
+# variables (validation_ranks.dat, the figure's data). Within 1e-9
+# relative.
 # Usage: Rscript validation_check.R DIR DRAWS
 args <- commandArgs(trailingOnly = TRUE)
 dir <- args[1]
@@ -61,6 +63,10 @@ for (j in seq_len(d)) {
   p <- suppressWarnings(chisq.test(bins, p = rep(0.1, 10))$p.value)
   same(sprintf("variable %d SBC p", j - 1), num_after("sbc_rank_p", vlines[j]), p)
 }
+pooled <- tabulate(floor(vars$rank * 10 / (draws + 1)) + 1, nbins = 10)
+rk <- read.csv(file.path(dir, "validation_ranks.dat"))
+for (b in 1:10)
+  same(sprintf("pooled rank bin %d", b), rk$count[b], pooled[b])
 same("mean coverage", num_after("coverage_90_mean", js), mean(cov))
 same("variables outside the band", num_after("variables_outside_band", js),
      sum(cov < band[1] | cov > band[2]))
