@@ -183,6 +183,27 @@ double its__chisq_upper(double x, double df)
     return gsl_cdf_chisq_Q(x, df);
 }
 
+/* The beta quantile: gsl_cdf_beta_Pinv, and where its iteration does not
+ * converge (it returns NaN, e.g. Beta(259, 3) at 0.025 in GSL 2.7) the
+ * bisection of the monotone gsl_cdf_beta_P on [0, 1] to the last bit. */
+static double beta_pinv(double p, double a, double b)
+{
+    double x = gsl_cdf_beta_Pinv(p, a, b), lo = 0.0, hi = 1.0;
+    int i;
+    if (!isnan(x))
+        return x;
+    for (i = 0; i < 200 && hi - lo > 0.0; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (mid <= lo || mid >= hi)
+            break;
+        if (gsl_cdf_beta_P(mid, a, b) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
 void its__binom_ci(unsigned k, unsigned n, double level, double *lo, double *hi)
 {
     const double a = 1.0 - level;
@@ -191,8 +212,8 @@ void its__binom_ci(unsigned k, unsigned n, double level, double *lo, double *hi)
         *lo = *hi = NAN;
         return;
     }
-    *lo = k == 0 ? 0.0 : gsl_cdf_beta_Pinv(a / 2.0, (double)k, (double)(n - k) + 1.0);
-    *hi = k == n ? 1.0 : gsl_cdf_beta_Pinv(1.0 - a / 2.0, (double)k + 1.0, (double)(n - k));
+    *lo = k == 0 ? 0.0 : beta_pinv(a / 2.0, (double)k, (double)(n - k) + 1.0);
+    *hi = k == n ? 1.0 : beta_pinv(1.0 - a / 2.0, (double)k + 1.0, (double)(n - k));
 }
 
 long its__binom_quantile(double p, unsigned n, double prob)

@@ -45,29 +45,43 @@ static void put_patient(const void *ctx, FILE *fp)
     fputs("end\n", fp);
 }
 
-/* Read back a patient's file (a complete one ends with "end"); 0 when it
- * is missing or incomplete. */
-static int read_patient(const char *path, its__val_patient *v)
+/* Read back a patient's file (a complete one ends with "end"): 1 when
+ * complete, 0 when missing or incomplete (to be computed), -1 when
+ * complete but not this study's (d variables, ranks in 0..draws, covered
+ * 0 or 1): an error naming the file and line, in msg. */
+static int read_patient(const char *path, size_t d, size_t draws, its__val_patient *v, char *msg,
+                        size_t msglen)
 {
     FILE *fp = fopen(path, "r");
     char line[512];
-    int done = 0;
+    int done = 0, bad = 0;
+    long ln = 0;
+    size_t nvar = 0;
     unsigned long long p;
     if (!fp)
         return 0;
     memset(v, 0, sizeof *v);
-    while (fgets(line, sizeof line, fp)) {
+    while (!bad && fgets(line, sizeof line, fp)) {
         size_t j;
+        ln++;
         if (strncmp(line, "end", 3) == 0)
             done = 1;
         else if (sscanf(line, "patient\t%llu\t%d\t%lf\t%lf", &p, &v->converged,
                         &v->max_rhat, &v->min_ess) == 4)
             v->patient = p;
-        else if (sscanf(line, "var\t%zu", &j) == 1 && j < ITS__VAL_MAXD &&
-                 sscanf(line, "var\t%zu\t%lf\t%lf\t%lf\t%lf\t%d\t%d", &j, &v->x_true[j], &v->q05[j],
-                        &v->q50[j], &v->q95[j], &v->covered[j], &v->rank[j]) == 7)
-            v->d = j + 1 > v->d ? j + 1 : v->d;
-        else if (v->n_opt < ITS__VAL_MAXOPT) {
+        else if (sscanf(line, "var\t%zu", &j) == 1) {
+            if (j >= d || j != nvar ||
+                sscanf(line, "var\t%zu\t%lf\t%lf\t%lf\t%lf\t%d\t%d", &j, &v->x_true[j],
+                       &v->q05[j], &v->q50[j], &v->q95[j], &v->covered[j], &v->rank[j]) != 7 ||
+                (v->covered[j] != 0 && v->covered[j] != 1) || v->rank[j] < 0 ||
+                (size_t)v->rank[j] > draws) {
+                its__fmt(msg, msglen, "%s:%ld: not this study's variable line (want variable %zu "
+                         "of %zu, then its truth, interval, covered 0 or 1 and a rank in "
+                         "0..%zu)", path, ln, nvar, d, draws);
+                bad = 1;
+            }
+            v->d = ++nvar;
+        } else if (v->n_opt < ITS__VAL_MAXOPT) {
             size_t k = v->n_opt;
             if (sscanf(line, "opt\t%23s\t%lf\t%lf\t%lf\t%lf\t%lf\t%lf\t%d\t%d\t%d\t%lf", v->id[k],
                        &v->p_or[k], &v->p_g3[k], &v->rmst[k], &v->pfs_q05[k], &v->pfs_q95[k],
@@ -77,7 +91,11 @@ static int read_patient(const char *path, its__val_patient *v)
         }
     }
     fclose(fp);
-    return done;
+    if (!bad && done && nvar != d) {
+        its__fmt(msg, msglen, "%s: %zu variables, this study has %zu", path, nvar, d);
+        bad = 1;
+    }
+    return bad ? -1 : done;
 }
 
 /* What the study found, over its patients. */
@@ -92,6 +110,7 @@ typedef struct agg {
     size_t n_outside;                /* variables whose coverage lies outside it */
     double sbc_p[ITS__VAL_MAXD];     /* chi-square p of the ranks in 10 bins */
     size_t rank_bins[10];            /* the ranks pooled over the variables */
+    double rank_share[10];           /* a correct posterior's share in each bin */
     double pfs_cover;                /* true PFS within the 90 % predictive interval */
     double brier;                    /* P(response) against the true response */
     double regret, regret_pop, regret_random;
@@ -109,9 +128,18 @@ static double true_objective(const its__val_patient *v, size_t k, int objective,
 static void aggregate(const its__val_patient *v, size_t n, size_t draws, int objective,
                       double horizon, agg *a)
 {
-    size_t i, j, k, bins[10];
+    size_t i, j, k, bins[10], size[10] = {0}, used = 0;
     double best_mean = -1.0;
     a->n = n;
+    /* a rank takes draws + 1 values; bin k holds those r with r 10 /
+     * (draws + 1) = k, size[k] of them (not all equal): a correct
+     * posterior puts n size[k] / (draws + 1) ranks in bin k */
+    for (k = 0; k <= draws; k++)
+        size[k * 10 / (draws + 1)]++;
+    for (k = 0; k < 10; k++) {
+        a->rank_share[k] = (double)size[k] / (double)(draws + 1);
+        used += size[k] > 0;
+    }
     for (j = 0; j < a->d; j++) {
         double chi = 0.0;
         memset(bins, 0, sizeof bins);
@@ -125,8 +153,11 @@ static void aggregate(const its__val_patient *v, size_t n, size_t draws, int obj
         a->cover[j] /= (double)n;
         a->cover_mean += a->cover[j] / (double)a->d;
         for (k = 0; k < 10; k++)
-            chi += pow((double)bins[k] - (double)n / 10.0, 2) / ((double)n / 10.0);
-        a->sbc_p[j] = its__chisq_upper(chi, 9.0);
+            if (size[k] > 0) {
+                double e = (double)n * a->rank_share[k];
+                chi += pow((double)bins[k] - e, 2) / e;
+            }
+        a->sbc_p[j] = used > 1 ? its__chisq_upper(chi, (double)(used - 1)) : (double)NAN;
     }
     /* where a correct posterior's coverage falls with probability 0.95 */
     a->band_lo = (double)its__binom_quantile(0.025, (unsigned)n, 0.9) / (double)n;
@@ -282,22 +313,24 @@ static void rank_dat(const void *ctx, FILE *fp)
     size_t k;
     fputs("bin,count,expected\n", fp);
     for (k = 0; k < 10; k++)
-        fprintf(fp, "%zu,%zu,%.6f\n", k + 1, a->rank_bins[k], (double)(a->n * a->d) / 10.0);
+        fprintf(fp, "%zu,%zu,%.17g\n", k + 1, a->rank_bins[k],
+                (double)(a->n * a->d) * a->rank_share[k]);
 }
 
 static void rank_gp(const void *ctx, FILE *fp)
 {
-    const agg *a = ((const vout *)ctx)->a;
+    (void)ctx;
     fputs("# validation_ranks.gp: the truths' ranks among the kept posterior draws, pooled over\n"
-          "# the variables, in 10 bins: flat for a correct posterior; a U shape means intervals\n"
-          "# too narrow, a hump too wide, a slope a bias (Talts et al. 2018).\n", fp);
+          "# the variables, in 10 bins: as the dashed steps for a correct posterior (flat up to\n"
+          "# the bins' sizes); a U shape means intervals too narrow, a hump too wide, a slope a\n"
+          "# bias (Talts et al. 2018).\n", fp);
     val_gp_head(fp, "validation_ranks", "ranks of the truths among the posterior draws");
     fputs("    set xlabel 'rank bin (1: the truth below 90 % or more of the draws, 10: above)'\n"
           "    set ylabel '(patient, variable) pairs'; set yrange [0:*]; set xrange [0.5:10.5]\n"
           "    set xtics 1; set style fill solid 0.5\n", fp);
-    fprintf(fp, "    plot 'validation_ranks.dat' every ::1 using 1:2 with boxes lc rgb '#d62728' "
-            "title 'truths', %.6f with lines dt 2 lc rgb '#1f77b4' title 'uniform'\n"
-            "    set output\n}\n", (double)(a->n * a->d) / 10.0);
+    fputs("    plot 'validation_ranks.dat' every ::1 using 1:2 with boxes lc rgb '#d62728' "
+          "title 'truths', '' every ::1 using 1:3 with histeps dt 2 lw 2 lc rgb '#1f77b4' "
+          "title 'a correct posterior'\n    set output\n}\n", fp);
 }
 
 static void print_agg(const agg *a, FILE *fp)
@@ -321,15 +354,17 @@ static void print_agg(const agg *a, FILE *fp)
 
 /* Patient i: its file if complete (resume), else computed and written. */
 static its_status one_patient(its__post_ws *tw, const char *dir, uint64_t i,
-                              const its_validate_opts *o, its__val_patient *v, char *msg,
-                              size_t msglen)
+                              const its_validate_opts *o, size_t d, size_t draws,
+                              its__val_patient *v, char *msg, size_t msglen)
 {
     char name[64], path[4200];
     its_status st;
+    int have;
     its__fmt(name, sizeof name, "patient_%06llu.tsv", (unsigned long long)i);
     its__fmt(path, sizeof path, "%s/%s", dir, name);
-    if (read_patient(path, v))
-        return ITS_OK;
+    have = read_patient(path, d, draws, v, msg, msglen);
+    if (have != 0)
+        return have > 0 ? ITS_OK : ITS_EINVAL;
     st = its__validate_patient(tw, o->seed, i, &o->fit, &o->choice, v, msg, msglen);
     if (st == ITS_OK)
         st = its__write_file_atomic(dir, name, put_patient, v, msg, msglen);
@@ -344,13 +379,18 @@ static its_status one_patient(its__post_ws *tw, const char *dir, uint64_t i,
 static its_status same_study(const its_record *tmpl, const char *dir, const its_validate_opts *o,
                              char *msg, size_t msglen)
 {
-    char want[1024], have[1024] = "", path[4200];
+    char want[1024], have[1024] = "", path[4200], kern[32] = "";
     FILE *fp;
+    /* the elliptical kernel since 5391826: the prior's reference every
+     * ITS__FIT_PRIOR_EVERY-th step (a study of the earlier kernel is
+     * another study) */
+    if (o->fit.sampler == ITS_SAMPLER_ELLIPTICAL)
+        its__fmt(kern, sizeof kern, "+prior/%d", ITS__FIT_PRIOR_EVERY);
     its__fmt(want, sizeof want,
-             "template %s; seed %llu; fit %ld %ld %ld %ld %d %llu %s; choice %d %.17g %ld %s\n",
+             "template %s; seed %llu; fit %ld %ld %ld %ld %d %llu %s%s; choice %d %.17g %ld %s\n",
              tmpl->name, (unsigned long long)o->seed, o->fit.chains, o->fit.iterations,
              o->fit.warmup, o->fit.draws, o->fit.has_seed, (unsigned long long)o->fit.seed,
-             its_fit_sampler_name(o->fit.sampler),
+             its_fit_sampler_name(o->fit.sampler), kern,
              o->choice.objective, o->choice.max_grade3, o->choice.max_evals,
              o->choice.only ? o->choice.only : "(all)");
     its__fmt(path, sizeof path, "%s/study.txt", dir);
@@ -383,12 +423,14 @@ its_status its_personalise_validate(const its_record *tmpl, const char *dir,
     its__val_patient *v = NULL;
     its_status st;
     char note[1024] = "";
+    size_t draws;
     long i;
     agg a;
     vout x;
     its__fmt(msg, msglen, "%s", "");
     if (!tmpl || !dir || !o || o->patients < 1)
         return ITS_EINVAL;
+    draws = (size_t)(o->fit.draws > 0 ? o->fit.draws : tmpl->fit.draws);
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         its__fmt(msg, msglen, "%s: cannot create the directory", dir);
         return ITS_EIO;
@@ -404,7 +446,8 @@ its_status its_personalise_validate(const its_record *tmpl, const char *dir,
         if (o->cancel && *o->cancel)
             st = ITS_ECANCELLED;
         else
-            st = one_patient(tw, dir, (uint64_t)i, o, &v[i], msg, msglen);
+            st = one_patient(tw, dir, (uint64_t)i, o, p->d < ITS__VAL_MAXD ? p->d : ITS__VAL_MAXD,
+                             draws, &v[i], msg, msglen);
     }
     if (st == ITS_OK) {
         size_t j;
@@ -412,7 +455,7 @@ its_status its_personalise_validate(const its_record *tmpl, const char *dir,
         a.d = p->d < ITS__VAL_MAXD ? p->d : ITS__VAL_MAXD;
         for (j = 0; j < a.d; j++)
             a.name[j] = p->v[j].name;
-        aggregate(v, (size_t)o->patients, (size_t)(o->fit.draws > 0 ? o->fit.draws : tmpl->fit.draws),
+        aggregate(v, (size_t)o->patients, draws,
                   o->choice.objective >= 0 ? o->choice.objective : tmpl->objective, tmpl->horizon,
                   &a);
         x.a = &a;

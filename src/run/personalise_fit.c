@@ -234,7 +234,7 @@ static its_status allocate(its_fit *f)
     mo.adapt_start = f->warmup / 10 > 200 ? 200 : f->warmup / 10 > 0 ? f->warmup / 10 : 1;
     /* every other elliptical step with the prior's reference: the variables
      * a patient's record leaves to the prior (docs/personalise.md) */
-    mo.prior_every = 2;
+    mo.prior_every = ITS__FIT_PRIOR_EVERY;
     if (its__mcmc_create(&mo, d, f->chains, &f->mcmc, NULL, 0) != ITS_OK)
         return ITS_ENOMEM;
     f->kept = its__mcmc_kept(f->mcmc);

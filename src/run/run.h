@@ -518,6 +518,10 @@ its_status its__choice_truth(const its_choice *c, size_t rank, its__post_ws *w, 
                              const double *state, int *resp, int *g3, double *pfs, char *msg,
                              size_t msglen);
 /* ---- the validation study (personalise_validate.c) ------------------------- */
+/* personalise_fit.c: the elliptical sampler takes the prior N(0, I) as its
+ * reference every ITS__FIT_PRIOR_EVERY-th step (its__mcmc_opts.prior_every;
+ * docs/personalise.md); part of a validation study's identity. */
+#define ITS__FIT_PRIOR_EVERY 2
 #define ITS__VAL_MAXD 64
 #define ITS__VAL_MAXOPT 16
 /* One synthetic patient: the truth against the fit and the choice. */

@@ -41,5 +41,14 @@ rc=$?
 [ $rc -eq 2 ] && grep -q 'holds another study' err.txt
 verdict "resuming with other options is refused (rc=$rc)"
 
+# committed patient files read back (no fitting): a rank beyond the draws is
+# refused with the file and line, not counted
+mkdir -p rb && cp "$SRC"/tests/data/validation_readback/patient_0000*.tsv rb/
+sed -i 's/^\(var\t3\t.*\t\)[0-9]*$/\177/' rb/patient_000002.tsv
+"$ITSIM" personalise "$SRC/docs/validation/study_template.yaml" --validate 14 -o rb --draws 40 \
+    --quiet >/dev/null 2>err.txt
+rc=$?
+[ $rc -eq 2 ] && grep -q 'rb/patient_000002.tsv:5: not this study' err.txt && [ ! -e rb/validation.json ]
+verdict "a patient file with a rank beyond the draws is refused, naming file and line (rc=$rc)"
 
 done_tests

@@ -49,6 +49,9 @@ if (d != length(unique(vars$j)) || n < 2) {
 band <- qbinom(c(0.025, 0.975), n, 0.9) / n
 same("band low", num_after("coverage_90_band95", js)[1], band[1])
 same("band high", num_after("coverage_90_band95", js)[2], band[2])
+# a rank takes draws + 1 values, not equally many per bin
+size <- tabulate(floor((0:draws) * 10 / (draws + 1)) + 1, nbins = 10)
+share <- size / (draws + 1)
 cov <- numeric(d)
 for (j in seq_len(d)) {
   v <- vars[vars$j == j - 1, ]
@@ -60,13 +63,15 @@ for (j in seq_len(d)) {
   same(sprintf("variable %d CI low", j - 1), got[1], ci[1])
   same(sprintf("variable %d CI high", j - 1), got[2], ci[2])
   bins <- tabulate(floor(v$rank * 10 / (draws + 1)) + 1, nbins = 10)
-  p <- suppressWarnings(chisq.test(bins, p = rep(0.1, 10))$p.value)
+  p <- suppressWarnings(chisq.test(bins[size > 0], p = share[size > 0])$p.value)
   same(sprintf("variable %d SBC p", j - 1), num_after("sbc_rank_p", vlines[j]), p)
 }
 pooled <- tabulate(floor(vars$rank * 10 / (draws + 1)) + 1, nbins = 10)
 rk <- read.csv(file.path(dir, "validation_ranks.dat"))
-for (b in 1:10)
+for (b in 1:10) {
   same(sprintf("pooled rank bin %d", b), rk$count[b], pooled[b])
+  same(sprintf("pooled rank bin %d expected", b), rk$expected[b], n * d * share[b])
+}
 same("mean coverage", num_after("coverage_90_mean", js), mean(cov))
 same("variables outside the band", num_after("variables_outside_band", js),
      sum(cov < band[1] | cov > band[2]))
