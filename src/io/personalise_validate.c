@@ -115,6 +115,10 @@ typedef struct agg {
     double brier;                    /* P(response) against the true response */
     double regret, regret_pop, regret_random;
     double chosen_true;
+    size_t n_best;            /* patients whose chosen candidate is truly best */
+    size_t n_differ;          /* patients whose feasible candidates' truths differ */
+    size_t n_best_differ;     /* of those, chosen truly best */
+    size_t n_pop_best_differ; /* of those, the population's best truly best */
     size_t n_pred;
     char pop_best[24];
 } agg;
@@ -178,7 +182,7 @@ static void aggregate(const its__val_patient *v, size_t n, size_t draws, int obj
         }
     }
     for (i = 0; i < n; i++) {
-        double best = 0.0, mean = 0.0, pop = 0.0;
+        double best = 0.0, worst = INFINITY, mean = 0.0, pop = 0.0, chosen;
         size_t nf = 0;
         a->n_conv += (size_t)v[i].converged;
         for (k = 0; k < v[i].n_opt; k++) {
@@ -191,10 +195,20 @@ static void aggregate(const its__val_patient *v, size_t n, size_t draws, int obj
             if (!v[i].feasible[k])
                 continue;
             best = fmax(best, t);
+            worst = fmin(worst, t);
             mean += t;
             nf++;
         }
-        a->chosen_true += true_objective(&v[i], 0, objective, horizon) / (double)n;
+        chosen = true_objective(&v[i], 0, objective, horizon);
+        /* the chosen candidate among the truly best feasible ones; where
+         * these differ at all, the choice can be told from a guess */
+        a->n_best += chosen >= best;
+        if (nf > 1 && best > worst) {
+            a->n_differ++;
+            a->n_best_differ += chosen >= best;
+            a->n_pop_best_differ += pop >= best;
+        }
+        a->chosen_true += chosen / (double)n;
         a->regret += (best - true_objective(&v[i], 0, objective, horizon)) / (double)n;
         a->regret_pop += (best - pop) / (double)n;
         a->regret_random += (nf ? best - mean / (double)nf : 0.0) / (double)n;
@@ -256,6 +270,10 @@ static void put_json(const void *ctx, FILE *fp)
     its__json_num(fp, a->regret_random);
     fputs(", \"population_best_option\": ", fp);
     its__json_string(fp, a->pop_best);
+    fprintf(fp, "},\n  \"choice\": {\"patients_chosen_truly_best\": %zu, "
+            "\"patients_where_candidates_differ\": %zu, \"of_those_chosen_truly_best\": %zu, "
+            "\"of_those_population_best_truly_best\": %zu", a->n_best, a->n_differ,
+            a->n_best_differ, a->n_pop_best_differ);
     fputs("},\n  \"chosen_true_objective\": ", fp);
     its__json_num(fp, a->chosen_true);
     fputs("\n}\n", fp);
@@ -350,6 +368,10 @@ static void print_agg(const agg *a, FILE *fp)
     fprintf(fp, "regret (true objective of the best feasible candidate minus the chosen's): "
             "%.4f; the population's best (%s): %.4f; a random feasible candidate: %.4f\n",
             a->regret, a->pop_best, a->regret_pop, a->regret_random);
+    fprintf(fp, "the chosen candidate truly best (among the feasible): %zu of %zu patients; where "
+            "the feasible candidates' true outcomes differ (%zu patients): chosen %zu, the "
+            "population's best %zu\n", a->n_best, a->n, a->n_differ, a->n_best_differ,
+            a->n_pop_best_differ);
 }
 
 /* Patient i: its file if complete (resume), else computed and written. */

@@ -22,7 +22,8 @@ rc=$?
     grep -q '"coverage_90_band95": \[0.5, 1\]' val1/validation.json &&
     [ -s val1/validation_coverage.gp ] && [ -s val1/validation_coverage.dat ] &&
     [ -s val1/validation_ranks.gp ] && [ -s val1/validation_ranks.dat ] &&
-    grep -q '"regret": {"chosen": ' val1/validation.json && grep -q '"pfs_coverage_90": ' val1/validation.json &&
+    grep -q '"regret": {"chosen": ' val1/validation.json &&
+    grep -q '"choice": {"patients_chosen_truly_best": ' val1/validation.json && grep -q '"pfs_coverage_90": ' val1/validation.json &&
     grep -q '^mean coverage of the 90 % credible intervals' v1.txt
 verdict "--validate 2: per-patient files, validation.json and the printed coverage (rc=$rc)"
 # killed with SIGKILL once the first patient is written, then resumed: the same results
