@@ -121,6 +121,11 @@ typedef struct agg {
     size_t n_pop_best_differ; /* of those, the population's best truly best */
     size_t n_pred;
     char pop_best[24];
+    /* per candidate (patient 0's, matched by id): patients whose 90 %
+     * predictive interval of PFS held the true PFS, out of pfs_n */
+    size_t n_cand, pfs_k[ITS__VAL_MAXOPT], pfs_n[ITS__VAL_MAXOPT];
+    double pfs_lo[ITS__VAL_MAXOPT], pfs_hi[ITS__VAL_MAXOPT];
+    const char *cand[ITS__VAL_MAXOPT];
 } agg;
 
 /* The true objective of option k of patient v. */
@@ -217,6 +222,19 @@ static void aggregate(const its__val_patient *v, size_t n, size_t draws, int obj
         a->pfs_cover /= (double)a->n_pred;
         a->brier /= (double)a->n_pred;
     }
+    a->n_cand = n > 0 ? v[0].n_opt : 0;
+    for (k = 0; k < a->n_cand; k++) {
+        a->cand[k] = v[0].id[k];
+        for (i = 0; i < n; i++)
+            for (j = 0; j < v[i].n_opt; j++)
+                if (strcmp(v[i].id[j], a->cand[k]) == 0) {
+                    a->pfs_n[k]++;
+                    a->pfs_k[k] += v[i].t_pfs[j] >= v[i].pfs_q05[j] &&
+                                   v[i].t_pfs[j] <= v[i].pfs_q95[j];
+                }
+        its__binom_ci((unsigned)a->pfs_k[k], (unsigned)a->pfs_n[k], 0.95, &a->pfs_lo[k],
+                      &a->pfs_hi[k]);
+    }
 }
 
 typedef struct vout {
@@ -260,6 +278,16 @@ static void put_json(const void *ctx, FILE *fp)
     fprintf(fp, ",\n  \"variables_outside_band\": %zu", a->n_outside);
     fputs(",\n  \"pfs_coverage_90\": ", fp);
     its__json_num(fp, a->pfs_cover);
+    fputs(",\n  \"pfs_coverage_90_by_candidate\": [", fp);
+    for (j = 0; j < a->n_cand; j++) {
+        fprintf(fp, "%s\n    {\"candidate\": ", j ? "," : "");
+        its__json_string(fp, a->cand[j]);
+        fprintf(fp, ", \"patients\": %zu, \"coverage_90\": ", a->pfs_n[j]);
+        its__json_num(fp, a->pfs_n[j] ? (double)a->pfs_k[j] / (double)a->pfs_n[j] : (double)NAN);
+        json_pair(fp, ", \"coverage_90_ci95\": ", a->pfs_lo[j], a->pfs_hi[j]);
+        fputc('}', fp);
+    }
+    fputs("\n  ]", fp);
     fputs(",\n  \"brier_response\": ", fp);
     its__json_num(fp, a->brier);
     fputs(",\n  \"regret\": {\"chosen\": ", fp);
@@ -364,7 +392,11 @@ static void print_agg(const agg *a, FILE *fp)
             "%zu): %zu of %zu variables outside\n", a->band_lo, a->band_hi, a->n, a->n_outside,
             a->d);
     fprintf(fp, "true PFS within the 90 %% predictive interval: %.3f; Brier score of "
-            "P(response): %.4f\n", a->pfs_cover, a->brier);
+            "P(response): %.4f\n", a->pfs_cover, a->brier);    for (j = 0; j < a->n_cand; j++)
+        fprintf(fp, "  %-22s true PFS within its 90 %% predictive interval: %.3f (95 %% CI "
+                "%.3f-%.3f, %zu patients)\n", a->cand[j],
+                a->pfs_n[j] ? (double)a->pfs_k[j] / (double)a->pfs_n[j] : (double)NAN,
+                a->pfs_lo[j], a->pfs_hi[j], a->pfs_n[j]);
     fprintf(fp, "regret (true objective of the best feasible candidate minus the chosen's): "
             "%.4f; the population's best (%s): %.4f; a random feasible candidate: %.4f\n",
             a->regret, a->pop_best, a->regret_pop, a->regret_random);

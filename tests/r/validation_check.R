@@ -7,8 +7,9 @@
 # with probability 0.95 (qbinom at 0.025 and 0.975 of Binomial(n, 0.9)),
 # the variables outside it, the mean coverage, and the chi-square p of the
 # truths' ranks in 10 bins (chisq.test), and the ranks pooled over the
-# variables (validation_ranks.dat, the figure's data). Within 1e-9
-# relative.
+# variables (validation_ranks.dat, the figure's data); per candidate, the
+# share of true PFS within its 90 % predictive interval and its
+# Clopper-Pearson interval. Within 1e-9 relative.
 # Usage: Rscript validation_check.R DIR DRAWS
 args <- commandArgs(trailingOnly = TRUE)
 dir <- args[1]
@@ -29,7 +30,7 @@ num_after <- function(key, text) {
   as.numeric(strsplit(sub(".*: \\[?", "", m), ", ")[[1]])
 }
 vlines <- strsplit(js, "\n")[[1]]
-vlines <- vlines[grepl("\"coverage_90\": ", vlines)]
+vlines <- vlines[grepl("\"name\": ", vlines) & grepl("\"coverage_90\": ", vlines)]
 npass <- 0
 nfail <- 0
 same <- function(what, got, want) {
@@ -71,6 +72,32 @@ rk <- read.csv(file.path(dir, "validation_ranks.dat"))
 for (b in 1:10) {
   same(sprintf("pooled rank bin %d", b), rk$count[b], pooled[b])
   same(sprintf("pooled rank bin %d expected", b), rk$expected[b], n * d * share[b])
+}
+# per candidate: the true PFS within its 90 % predictive interval
+opts <- do.call(rbind, lapply(files, function(f) {
+  l <- readLines(f)
+  l <- strsplit(l[startsWith(l, "opt\t")], "\t")
+  data.frame(id = sapply(l, function(x) x[2]),
+             q05 = sapply(l, function(x) as.numeric(x[6])),
+             q95 = sapply(l, function(x) as.numeric(x[7])),
+             t = sapply(l, function(x) as.numeric(x[12])), stringsAsFactors = FALSE)
+}))
+clines <- strsplit(js, "\n")[[1]]
+clines <- clines[grepl("\"candidate\": ", clines)]
+if (length(clines) != length(unique(opts$id))) {
+  cat(sprintf("FAIL: %d candidates in validation.json, %d in the files\n", length(clines),
+              length(unique(opts$id))))
+  nfail <- nfail + 1
+}
+for (cl in clines) {
+  id <- sub(".*\"candidate\": \"([^\"]*)\".*", "\\1", cl)
+  o <- opts[opts$id == id, ]
+  k <- sum(o$t >= o$q05 & o$t <= o$q95)
+  ci <- binom.test(k, nrow(o))$conf.int
+  same(sprintf("%s PFS coverage", id), num_after("coverage_90", cl), k / nrow(o))
+  got <- num_after("coverage_90_ci95", cl)
+  same(sprintf("%s PFS CI low", id), got[1], ci[1])
+  same(sprintf("%s PFS CI high", id), got[2], ci[2])
 }
 same("mean coverage", num_after("coverage_90_mean", js), mean(cov))
 same("variables outside the band", num_after("variables_outside_band", js),
