@@ -135,10 +135,11 @@ static double true_objective(const its__val_patient *v, size_t k, int objective,
 }
 
 static void aggregate(const its__val_patient *v, size_t n, size_t draws, int objective,
-                      double horizon, agg *a)
+                      double horizon, double max_grade3, agg *a)
 {
     size_t i, j, k, bins[10], size[10] = {0}, used = 0;
     double best_mean = -1.0;
+    int best_safe = 0;
     a->n = n;
     /* a rank takes draws + 1 values; bin k holds those r with r 10 /
      * (draws + 1) = k, size[k] of them (not all equal): a correct
@@ -173,15 +174,22 @@ static void aggregate(const its__val_patient *v, size_t n, size_t draws, int obj
     a->band_hi = (double)its__binom_quantile(0.975, (unsigned)n, 0.9) / (double)n;
     for (j = 0; j < a->d; j++)
         a->n_outside += a->cover[j] < a->band_lo || a->cover[j] > a->band_hi;
-    /* the option best on average over the patients' truths: the
-     * population's choice without personalisation */
+    /* the option best on average over the patients' truths among those
+     * whose share of true grade >= 3 events is within the bound (any
+     * option when none is): the population's choice without
+     * personalisation, under the same bound */
     for (k = 0; n > 0 && k < v[0].n_opt; k++) {
-        double mean = 0.0;
+        double mean = 0.0, g3 = 0.0;
         for (i = 0; i < n; i++)
             for (j = 0; j < v[i].n_opt; j++)
-                if (strcmp(v[i].id[j], v[0].id[k]) == 0)
+                if (strcmp(v[i].id[j], v[0].id[k]) == 0) {
                     mean += true_objective(&v[i], j, objective, horizon) / (double)n;
-        if (mean > best_mean) {
+                    g3 += (double)v[i].t_g3[j] / (double)n;
+                }
+        /* a safe option beats any unsafe one; then the better mean */
+        if ((g3 <= max_grade3) > best_safe ||
+            ((g3 <= max_grade3) == best_safe && mean > best_mean)) {
+            best_safe = g3 <= max_grade3;
             best_mean = mean;
             its__fmt(a->pop_best, sizeof a->pop_best, "%s", v[0].id[k]);
         }
@@ -511,7 +519,7 @@ its_status its_personalise_validate(const its_record *tmpl, const char *dir,
             a.name[j] = p->v[j].name;
         aggregate(v, (size_t)o->patients, draws,
                   o->choice.objective >= 0 ? o->choice.objective : tmpl->objective, tmpl->horizon,
-                  &a);
+                  isnan(o->choice.max_grade3) ? tmpl->max_grade3 : o->choice.max_grade3, &a);
         x.a = &a;
         x.o = o;
         x.objective = o->choice.objective >= 0 ? o->choice.objective : tmpl->objective;
