@@ -493,7 +493,6 @@ static double ref_log(size_t d, const chain *c, const double *x, double *w, int 
 static size_t ess_step(const its__mcmc *m, chain *c, const its__rng_key *key, uint64_t t,
                        int prior, double *lp, its__mcmc_logdens f, void *ctx)
 {
-    static const double zero = 0.0;
     const size_t d = m->d;
     const uint64_t base = t << ESS_SHIFT, cap = ((uint64_t)1 << ESS_SHIFT) - d - 2;
     const double two_pi = 8.0 * atan(1.0);
@@ -504,13 +503,11 @@ static size_t ess_step(const its__mcmc *m, chain *c, const its__rng_key *key, ui
     its__rng_fill_u01(key, base, d + 2, c->u);
     for (j = 0; j < d; j++)
         c->u[j] = its__normal_pinv(c->u[j]);
-    for (i = 0; i < d; i++) { /* nu = L e */
+    if (prior) /* nu = e */
+        memcpy(c->nu, c->u, d * sizeof *c->nu);
+    for (i = 0; i < d && !prior; i++) { /* nu = L e */
         double s = 0.0;
         const double *row = c->fac + i * d;
-        if (prior) {
-            c->nu[i] = c->u[i];
-            continue;
-        }
         for (j = 0; j <= i; j++)
             s += row[j] * c->u[j];
         c->nu[i] = s;
@@ -525,7 +522,7 @@ static size_t ess_step(const its__mcmc *m, chain *c, const its__rng_key *key, ui
         /* theta + ((theta - ctr)(cos a - 1) + nu sin a): exactly theta at
          * a = 0, so a bracket closing on 0 ends on theta's own value */
         for (i = 0; i < d; i++)
-            c->prop[i] = c->theta[i] + ((c->theta[i] - (prior ? zero : c->ctr[i])) * (ca - 1.0) +
+            c->prop[i] = c->theta[i] + ((c->theta[i] - (prior ? 0.0 : c->ctr[i])) * (ca - 1.0) +
                                         c->nu[i] * sa);
         lq = eval(f, ctx, c->prop, &c->st, &failed);
         /* c->u[0..d-1] is free now: the substitution's scratch */

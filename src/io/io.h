@@ -218,6 +218,11 @@ its_status its__write_comparison_files(const its_result *const *res, const char 
  * control characters as spaces; gnuplot expands neither `backquotes` nor
  * @macros in it) into buf of n bytes, truncated to fit; returns buf. */
 const char *its__gp_quote(char *buf, size_t n, const char *s);
+/* plot.c: the start of a 900 x 520 figure script that draws it twice, as
+ * STEM.png and STEM.svg (the body follows inside the loop and ends with
+ * "    set output\n}\n"): comma-separated data, title (a quoted gnuplot
+ * string, its__gp_quote). stem: letters, digits and '_'. */
+void its__gp_png_svg_head(FILE *fp, const char *stem, const char *title);
 
 /* Most scripts its__plot_run writes for one run. */
 #define ITS__PLOT_RUN_MAX 6

@@ -401,17 +401,12 @@ static void put_regimen(const void *ctx, FILE *fp)
         fputs(r->scenario, fp);
 }
 
-/* The start of an option's figure script: PNG and SVG of option_K_STEM,
- * comma-separated data, the title (a quoted gnuplot string). */
+/* The start of an option's figure script: option_K_STEM.png and .svg. */
 static void option_gp_head(FILE *fp, size_t k, const char *stem, const char *title)
 {
-    fprintf(fp, "set encoding utf8\n"
-            "do for [fmt in \"png svg\"] {\n    if (fmt eq \"png\") {\n"
-            "        set terminal pngcairo size 900,520 noenhanced font \"Sans,10\"\n    } else {\n"
-            "        set terminal svg size 900,520 noenhanced font \"Sans,10\" background "
-            "\"white\"\n    }\n"
-            "    set output \"option_%zu_%s.\".fmt\n    reset\n"
-            "    set datafile separator ','\n    set title %s\n", k, stem, title);
+    char out[64];
+    its__fmt(out, sizeof out, "option_%zu_%s", k, stem);
+    its__gp_png_svg_head(fp, out, title);
 }
 
 static void traj_dat(const void *ctx, FILE *fp)

@@ -329,25 +329,13 @@ static void cov_dat(const void *ctx, FILE *fp)
     }
 }
 
-/* The start of a validation figure's script: PNG and SVG of STEM. */
-static void val_gp_head(FILE *fp, const char *stem, const char *title)
-{
-    fprintf(fp, "set encoding utf8\n"
-            "do for [fmt in \"png svg\"] {\n    if (fmt eq \"png\") {\n"
-            "        set terminal pngcairo size 900,520 noenhanced font \"Sans,10\"\n    } else {\n"
-            "        set terminal svg size 900,520 noenhanced font \"Sans,10\" background "
-            "\"white\"\n    }\n"
-            "    set output \"%s.\".fmt\n    reset\n"
-            "    set datafile separator ','\n    set title \"%s\"\n", stem, title);
-}
-
 static void cov_gp(const void *ctx, FILE *fp)
 {
     const agg *a = ((const vout *)ctx)->a;
     fputs("# validation_coverage.gp: per variable, the share of synthetic patients whose 90 %\n"
           "# credible interval held the true value, with its 95 % Clopper-Pearson interval;\n"
           "# shaded, where a correct posterior's coverage falls with probability 0.95.\n", fp);
-    val_gp_head(fp, "validation_coverage", "coverage of the 90 % credible intervals");
+    its__gp_png_svg_head(fp, "validation_coverage", "'coverage of the 90 % credible intervals'");
     fprintf(fp, "    set ylabel 'coverage'; set yrange [0:1.05]; set xrange [0.5:%zu.5]\n"
             "    set xtics rotate by 45 right\n"
             "    set object 1 rect from graph 0, first %.6f to graph 1, first %.6f behind "
@@ -378,7 +366,7 @@ static void rank_gp(const void *ctx, FILE *fp)
           "# the variables, in 10 bins: as the dashed steps for a correct posterior (flat up to\n"
           "# the bins' sizes); a U shape means intervals too narrow, a hump too wide, a slope a\n"
           "# bias (Talts et al. 2018).\n", fp);
-    val_gp_head(fp, "validation_ranks", "ranks of the truths among the posterior draws");
+    its__gp_png_svg_head(fp, "validation_ranks", "'ranks of the truths among the posterior draws'");
     fputs("    set xlabel 'rank bin (1: the truth below 90 % or more of the draws, 10: above)'\n"
           "    set ylabel '(patient, variable) pairs'; set yrange [0:*]; set xrange [0.5:10.5]\n"
           "    set xtics 1; set style fill solid 0.5\n", fp);

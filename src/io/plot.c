@@ -35,6 +35,17 @@
 /* s as a gnuplot single-quoted string literal (a quote doubled, control
  * characters as spaces) into buf; truncated to fit, never inside a doubled
  * quote or a UTF-8 sequence. */
+void its__gp_png_svg_head(FILE *fp, const char *stem, const char *title)
+{
+    fprintf(fp, "set encoding utf8\n"
+            "do for [fmt in \"png svg\"] {\n    if (fmt eq \"png\") {\n"
+            "        set terminal pngcairo size 900,520 noenhanced font \"Sans,10\"\n    } else {\n"
+            "        set terminal svg size 900,520 noenhanced font \"Sans,10\" background "
+            "\"white\"\n    }\n"
+            "    set output \"%s.\".fmt\n    reset\n"
+            "    set datafile separator ','\n    set title %s\n", stem, title);
+}
+
 const char *its__gp_quote(char *buf, size_t n, const char *s)
 {
     size_t k = 0;
