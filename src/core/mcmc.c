@@ -505,13 +505,14 @@ static size_t ess_step(const its__mcmc *m, chain *c, const its__rng_key *key, ui
         c->u[j] = its__normal_pinv(c->u[j]);
     if (prior) /* nu = e */
         memcpy(c->nu, c->u, d * sizeof *c->nu);
-    for (i = 0; i < d && !prior; i++) { /* nu = L e */
-        double s = 0.0;
-        const double *row = c->fac + i * d;
-        for (j = 0; j <= i; j++)
-            s += row[j] * c->u[j];
-        c->nu[i] = s;
-    }
+    else
+        for (i = 0; i < d; i++) { /* nu = L e */
+            double s = 0.0;
+            const double *row = c->fac + i * d;
+            for (j = 0; j <= i; j++)
+                s += row[j] * c->u[j];
+            c->nu[i] = s;
+        }
     log_y = *lp - ref_log(d, c, c->theta, c->prop, prior) + log(c->u[d]);
     a = two_pi * c->u[d + 1];
     lo = a - two_pi;

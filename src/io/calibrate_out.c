@@ -641,16 +641,10 @@ static void targets_gp(const void *ctx, FILE *fp)
           "# against the validation trial's value and bootstrap 95 % CI (red).\n"
           "# Reads calibration_targets.dat; writes calibration_targets.png and .svg.\n"
           "set encoding utf8\n", fp);
-    fprintf(fp, "do for [fmt in \"png svg\"] {\n"
-                "    if (fmt eq \"png\") {\n"
-                "        set terminal pngcairo size %d,420 noenhanced font \"Sans,10\"\n"
-                "    } else {\n"
-                "        set terminal svg size %d,420 noenhanced font \"Sans,10\" "
-                "background \"white\"\n    }\n"
-                "    set output \"calibration_targets.\".fmt\n    reset\n"
-                "    set multiplot layout 1,%zu title 'Calibration targets: published "
+    its__gp_formats(fp, "calibration_targets", 220 * (int)n + 80, 420, 10);
+    fprintf(fp, "    set multiplot layout 1,%zu title 'Calibration targets: published "
                 "(grey) and simulated (red)'\n",
-            220 * (int)n + 80, 220 * (int)n + 80, n);
+            n);
     for (k = 0; k < n; k++) {
         const its__calib_target *t = &x->c->spec->targets[k];
         its__fmt(lab, sizeof lab, "%s: %s", t->id, measure_label(ml, sizeof ml, t));
@@ -684,15 +678,9 @@ static void history_gp(const void *ctx, FILE *fp)
     (void)ctx;
     fputs("# calibration_history.gp: the objective and the effective sample size at every\n"
           "# evaluation of the optimiser, all rounds and starts in order.\n"
-          "set encoding utf8\n"
-          "do for [fmt in \"png svg\"] {\n"
-          "    if (fmt eq \"png\") {\n"
-          "        set terminal pngcairo size 900,600 noenhanced font \"Sans,10\"\n"
-          "    } else {\n"
-          "        set terminal svg size 900,600 noenhanced font \"Sans,10\" background "
-          "\"white\"\n    }\n"
-          "    set output \"calibration_history.\".fmt\n    reset\n"
-          "    set multiplot layout 2,1 title 'Calibration objective history'\n"
+          "set encoding utf8\n", fp);
+    its__gp_formats(fp, "calibration_history", 900, 600, 10);
+    fputs("    set multiplot layout 2,1 title 'Calibration objective history'\n"
           "    set logscale y; set ylabel 'loss'; unset key; set xlabel ''\n"
           "    plot 'calibration_history.dat' using 1:2:4 with points pt 7 ps 0.3 lc variable\n"
           "    set ylabel 'effective sample size'; set xlabel 'evaluation'\n"

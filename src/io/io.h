@@ -218,10 +218,16 @@ its_status its__write_comparison_files(const its_result *const *res, const char 
  * control characters as spaces; gnuplot expands neither `backquotes` nor
  * @macros in it) into buf of n bytes, truncated to fit; returns buf. */
 const char *its__gp_quote(char *buf, size_t n, const char *s);
-/* plot.c: the start of a 900 x 520 figure script that draws it twice, as
- * STEM.png and STEM.svg (the body follows inside the loop and ends with
- * "    set output\n}\n"): comma-separated data, title (a quoted gnuplot
- * string, its__gp_quote). stem: letters, digits and '_'. */
+/* plot.c: opens the loop of a figure script that draws it twice, as
+ * STEM.png (pngcairo) and STEM.svg, w x h pixels, font Sans at font_pt
+ * points, each format from gnuplot's defaults ("reset"); the body follows
+ * inside the loop and ends with "    set output\n}\n". stem: letters,
+ * digits and '_', written as a file name literal; NULL: the script's
+ * gnuplot variable `fig` names the files. */
+void its__gp_formats(FILE *fp, const char *stem, int w, int h, int font_pt);
+/* plot.c: "set encoding utf8", its__gp_formats at 900 x 520 and 10 points,
+ * comma-separated data, and the title (a quoted gnuplot string,
+ * its__gp_quote, or a constant single-quoted literal). */
 void its__gp_png_svg_head(FILE *fp, const char *stem, const char *title);
 
 /* Most scripts its__plot_run writes for one run. */

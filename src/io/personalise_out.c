@@ -213,15 +213,9 @@ static void diam_gp(const void *ctx, FILE *fp)
     fputs("# ppc_diameters.gp: the posterior predictive distribution of every measured\n"
           "# diameter (model and measurement error; bands 5-95 % and 25-75 %, line the\n"
           "# median) and the measurements (crosses; triangles: below a detection limit).\n"
-          "set encoding utf8\n"
-          "do for [fmt in \"png svg\"] {\n"
-          "    if (fmt eq \"png\") {\n"
-          "        set terminal pngcairo size 900,", fp);
-    fprintf(fp, "%zu noenhanced font \"Sans,10\"\n    } else {\n"
-            "        set terminal svg size 900,%zu noenhanced font \"Sans,10\" background "
-            "\"white\"\n    }\n", 220 + 180 * r->n_lesions, 220 + 180 * r->n_lesions);
-    fprintf(fp, "    set output \"ppc_diameters.\".fmt\n    reset\n"
-            "    set multiplot layout %zu,1 title 'Posterior predictive check: diameters'\n"
+          "set encoding utf8\n", fp);
+    its__gp_formats(fp, "ppc_diameters", 900, 220 + 180 * (int)r->n_lesions, 10);
+    fprintf(fp, "    set multiplot layout %zu,1 title 'Posterior predictive check: diameters'\n"
             "    set xlabel 'days after the baseline scan'; set ylabel 'diameter (mm)'\n"
             "    set key outside right; set yrange [0:*]\n", r->n_lesions);
     for (k = 0; k < r->n_lesions; k++)
@@ -258,15 +252,9 @@ static void trace_gp(const void *ctx, FILE *fp)
     const its_fit *f = ((const outctx *)ctx)->f;
     fputs("# trace.gp: the log posterior of every chain's kept draws (after warm-up);\n"
           "# chains that mix overlap.\n"
-          "set encoding utf8\n"
-          "do for [fmt in \"png svg\"] {\n"
-          "    if (fmt eq \"png\") {\n"
-          "        set terminal pngcairo size 900,500 noenhanced font \"Sans,10\"\n"
-          "    } else {\n"
-          "        set terminal svg size 900,500 noenhanced font \"Sans,10\" background "
-          "\"white\"\n    }\n"
-          "    set output \"trace.\".fmt\n    reset\n"
-          "    set title 'Log posterior of the kept draws, by chain'\n"
+          "set encoding utf8\n", fp);
+    its__gp_formats(fp, "trace", 900, 500, 10);
+    fputs("    set title 'Log posterior of the kept draws, by chain'\n"
           "    set xlabel 'draw'; set ylabel 'log posterior'; set key outside right\n", fp);
     fprintf(fp, "    plot for [c=0:%zu] 'trace.dat' index c using 1:2 with lines title "
             "sprintf('chain %%d', c + 1)\n    set output\n}\n", f->chains - 1);

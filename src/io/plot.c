@@ -35,17 +35,6 @@
 /* s as a gnuplot single-quoted string literal (a quote doubled, control
  * characters as spaces) into buf; truncated to fit, never inside a doubled
  * quote or a UTF-8 sequence. */
-void its__gp_png_svg_head(FILE *fp, const char *stem, const char *title)
-{
-    fprintf(fp, "set encoding utf8\n"
-            "do for [fmt in \"png svg\"] {\n    if (fmt eq \"png\") {\n"
-            "        set terminal pngcairo size 900,520 noenhanced font \"Sans,10\"\n    } else {\n"
-            "        set terminal svg size 900,520 noenhanced font \"Sans,10\" background "
-            "\"white\"\n    }\n"
-            "    set output \"%s.\".fmt\n    reset\n"
-            "    set datafile separator ','\n    set title %s\n", stem, title);
-}
-
 const char *its__gp_quote(char *buf, size_t n, const char *s)
 {
     size_t k = 0;
@@ -72,6 +61,28 @@ const char *its__gp_quote(char *buf, size_t n, const char *s)
     buf[k++] = '\'';
     buf[k] = '\0';
     return buf;
+}
+
+void its__gp_formats(FILE *fp, const char *stem, int w, int h, int font_pt)
+{
+    fprintf(fp, "do for [fmt in \"png svg\"] {\n"
+                "    if (fmt eq \"png\") {\n"
+                "        set terminal pngcairo size %d,%d noenhanced font \"Sans,%d\"\n"
+                "    } else {\n"
+                "        set terminal svg size %d,%d noenhanced font \"Sans,%d\" "
+                "background \"white\"\n    }\n",
+            w, h, font_pt, w, h, font_pt);
+    if (stem)
+        fprintf(fp, "    set output \"%s.\".fmt\n    reset\n", stem);
+    else
+        fputs("    set output fig.\".\".fmt\n    reset\n", fp);
+}
+
+void its__gp_png_svg_head(FILE *fp, const char *stem, const char *title)
+{
+    fputs("set encoding utf8\n", fp);
+    its__gp_formats(fp, stem, 900, 520, 10);
+    fprintf(fp, "    set datafile separator ','\n    set title %s\n", title);
 }
 
 static const char *q(char *buf, size_t n, const char *s)

@@ -113,14 +113,7 @@ static void script_begin(FILE *fp, const char *stem, const char *about, const ch
                 "# writes %s.png and %s.svg. Render: gnuplot %s.gp\n\n",
             stem, about, stem, stem, stem, stem);
     fprintf(fp, "set encoding utf8\nfig = '%s'\ndat = '%s.dat'\n", stem, stem);
-    fprintf(fp, "do for [fmt in \"png svg\"] {\n"
-                "    if (fmt eq \"png\") {\n"
-                "        set terminal pngcairo size %d,%d noenhanced font \"Sans,11\"\n"
-                "    } else {\n"
-                "        set terminal svg size %d,%d noenhanced font \"Sans,11\" "
-                "background \"white\"\n    }\n"
-                "    set output fig.\".\".fmt\n    reset\n",
-            w, h, w, h);
+    its__gp_formats(fp, NULL, w, h, 11);
     fprintf(fp, "    set multiplot title %s font \",14\"\n", its__gp_quote(b, sizeof b, title));
 }
 

@@ -330,14 +330,7 @@ static void put_gp(const sens *s, FILE *fp, const size_t *col, size_t nc)
     fputs("# sensitivity.gp: partial rank correlation (PRCC) of each drawn input with each\n"
           "# read-out of each arm. Reads sensitivity.dat; writes sensitivity.png and .svg.\n"
           "# Render: gnuplot sensitivity.gp\n\nset encoding utf8\n", fp);
-    fprintf(fp, "do for [fmt in \"png svg\"] {\n"
-                "    if (fmt eq \"png\") {\n"
-                "        set terminal pngcairo size %d,%d noenhanced font \"Sans,10\"\n"
-                "    } else {\n"
-                "        set terminal svg size %d,%d noenhanced font \"Sans,10\" "
-                "background \"white\"\n    }\n"
-                "    set output \"sensitivity.\".fmt\n    reset\n",
-            w < 700 ? 700 : w, h, w < 700 ? 700 : w, h);
+    its__gp_formats(fp, "sensitivity", w < 700 ? 700 : w, h, 10);
     its__fmt(lab, sizeof lab, "PRCC of %zu patients (%s); numbers: p < %.2g (Bonferroni)",
              s->n_pat, its__population_lhs(s->t->pop) ? "Latin hypercube" : "random draws",
              s->threshold);
